@@ -1,0 +1,221 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireActor, type Actor } from '@/server/access';
+import { AppError } from '@/server/errors';
+import { defineMessages, isLocale, localeFromHeader } from '@/server/i18n';
+import type { Db } from '@/server/db/database';
+import {
+  AuditEntry,
+  AuditQuery,
+  CreateUserBody,
+  IdParams,
+  LoginBody,
+  MeResponse,
+  Ok,
+  PatchMeBody,
+  ResetPasswordBody,
+  UserListQuery,
+  UserSchema,
+} from '@/modules/identity/identity.schema';
+import { createUser, resetPassword, SessionService, setLocale, type ChangeContext } from '@/modules/identity/identity.service';
+import * as store from '@/modules/identity/identity.store';
+
+export const SESSION_COOKIE = 'maktab_sid';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+defineMessages({
+  en: {
+    bad_credentials: 'Wrong username or password.',
+    username_taken: 'The username {username} is taken.',
+    grant_scope_mismatch: 'The role {role} is held in another kind of scope.',
+  },
+  az: {
+    bad_credentials: 'İstifadəçi adı və ya parol səhvdir.',
+    username_taken: '{username} istifadəçi adı artıq tutulub.',
+    grant_scope_mismatch: '{role} rolu başqa növ əhatə dairəsində verilir.',
+  },
+  ru: {
+    bad_credentials: 'Неверное имя пользователя или пароль.',
+    username_taken: 'Имя пользователя {username} занято.',
+    grant_scope_mismatch: 'Роль {role} выдаётся в другой области действия.',
+  },
+});
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessions: SessionService;
+  }
+}
+
+/** Who is changing something and from where, for the audit log. */
+export function changeContext(request: FastifyRequest): ChangeContext {
+  return { actorId: request.actor?.userId ?? null, ip: request.ip };
+}
+
+function isHttps(request: FastifyRequest, secureCookies: boolean): boolean {
+  return secureCookies || request.protocol === 'https';
+}
+
+function meOf(actor: Actor) {
+  return {
+    user: {
+      id: actor.userId,
+      username: actor.username,
+      displayName: actor.displayName,
+      locale: isLocale(actor.locale) ? actor.locale : 'az',
+    },
+    roles: actor.grants,
+    childIds: actor.childIds,
+    csrfToken: actor.csrfToken,
+  };
+}
+
+/**
+ * Installs, on the root instance, what every request goes through: the session cookie becomes `request.actor`,
+ * the caller's language becomes `request.locale`, and a change made with a session cookie must carry the
+ * session's CSRF token.
+ */
+export function installSessionHooks(app: FastifyInstance, db: Db): void {
+  app.decorate('sessions', new SessionService(db));
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    request.actor = token ? await app.sessions.resolve(token) : null;
+    const fromUser = request.actor?.locale;
+    request.locale = isLocale(fromUser) ? fromUser : (localeFromHeader(request.headers['accept-language']) ?? 'az');
+    if (request.actor && UNSAFE.has(request.method) && request.headers['x-csrf-token'] !== request.actor.csrfToken) {
+      throw new AppError(403, 'csrf');
+    }
+  });
+}
+
+/** Sign-in, sign-out, the caller's own account; user administration and the audit log for national administrators. */
+export default async function identityRoutes(
+  app: FastifyInstance,
+  opts: { db: Db; secureCookies: boolean },
+): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = opts;
+  const admin = { roles: ['admin'] } as const;
+
+  r.post(
+    '/auth/login',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['identity'], summary: 'Sign in', body: LoginBody, response: { 200: MeResponse } },
+    },
+    async (request, reply) => {
+      const { token, actor } = await app.sessions.login(request.body.username.trim().toLowerCase(), request.body.password, {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+      void reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: isHttps(request, opts.secureCookies),
+        maxAge: 30 * 24 * 60 * 60,
+      });
+      return meOf(actor);
+    },
+  );
+
+  const clearCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: '/' });
+
+  r.post(
+    '/auth/logout',
+    { config: { access: 'authenticated' }, schema: { tags: ['identity'], summary: 'Sign out', response: { 200: Ok } } },
+    async (request, reply) => {
+      await app.sessions.logout(requireActor(request));
+      void clearCookie(reply);
+      return { ok: true };
+    },
+  );
+
+  r.post(
+    '/auth/logout-all',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['identity'], summary: 'Sign out on every device', response: { 200: Ok } },
+    },
+    async (request, reply) => {
+      await app.sessions.logoutEverywhere(requireActor(request).userId);
+      void clearCookie(reply);
+      return { ok: true };
+    },
+  );
+
+  r.get(
+    '/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['identity'], summary: 'The signed-in person, their roles and scopes', response: { 200: MeResponse } },
+    },
+    async (request) => meOf(requireActor(request)),
+  );
+
+  r.patch(
+    '/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['identity'], summary: 'Change own settings', body: PatchMeBody, response: { 200: Ok } },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      await setLocale(db, changeContext(request), actor.userId, request.body.locale);
+      app.sessions.forgetUser(actor.userId);
+      return { ok: true };
+    },
+  );
+
+  r.get(
+    '/users',
+    {
+      config: { access: admin },
+      schema: { tags: ['identity'], summary: 'Find accounts', querystring: UserListQuery, response: { 200: Type.Array(UserSchema) } },
+    },
+    async (request) => store.searchUsers(db, request.query),
+  );
+
+  r.post(
+    '/users',
+    {
+      config: { access: admin },
+      schema: { tags: ['identity'], summary: 'Create an account', body: CreateUserBody, response: { 201: UserSchema } },
+    },
+    async (request, reply) => {
+      const user = await createUser(db, changeContext(request), request.body);
+      return reply.status(201).send(user);
+    },
+  );
+
+  r.post(
+    '/users/:id/password',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['identity'],
+        summary: "Reset a user's password; signs them out everywhere",
+        params: IdParams,
+        body: ResetPasswordBody,
+        response: { 200: Ok },
+      },
+    },
+    async (request) => {
+      await resetPassword(db, app.sessions, changeContext(request), request.params.id, request.body.password);
+      return { ok: true };
+    },
+  );
+
+  r.get(
+    '/audit',
+    {
+      config: { access: admin },
+      schema: { tags: ['identity'], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: Type.Array(AuditEntry) } },
+    },
+    async (request) => {
+      const entries = await store.listAudit(db, request.query);
+      return entries.map((e) => ({ ...e, at: e.at.toISOString() }));
+    },
+  );
+}

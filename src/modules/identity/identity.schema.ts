@@ -1,0 +1,104 @@
+import { Type, type Static } from 'typebox';
+import { ROLES } from '@/server/access';
+import { LOCALES } from '@/server/i18n';
+import { StringEnum } from '@/server/schema';
+
+export const Locale = StringEnum(LOCALES, { description: 'Interface language' });
+
+export const RoleName = StringEnum(ROLES, { description: 'A role' });
+
+export const GrantSchema = Type.Object(
+  {
+    /** The role held. */
+    role: RoleName,
+    /** The area a regional officer covers; null for other roles. */
+    areaId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    /** The institution a school role is held in; null for other roles. */
+    institutionId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 100, description: 'The account name' }),
+    password: Type.String({ minLength: 1, maxLength: 1000, description: 'The password' }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  locale: Locale,
+  status: StringEnum(['active', 'disabled']),
+});
+
+export const MeResponse = Type.Object({
+  user: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String(), locale: Locale }),
+  roles: Type.Array(GrantSchema, { description: 'Roles held, each with its scope' }),
+  childIds: Type.Array(Type.Integer(), { description: 'Students this person is a parent of' }),
+  csrfToken: Type.String({ description: 'Send back as the x-csrf-token header on every change' }),
+});
+
+export const PatchMeBody = Type.Object(
+  { locale: Locale },
+  { additionalProperties: false },
+);
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Type.String({ minLength: 2, maxLength: 100, pattern: '^[a-zA-Z0-9._-]+$', description: 'Unique account name' }),
+    password: Type.Union([Type.String({ minLength: 8, maxLength: 1000 }), Type.Null()], {
+      description: 'Initial password; null leaves the account unable to sign in until a reset',
+    }),
+    displayName: Type.String({ minLength: 1, maxLength: 200, description: 'Full name as shown' }),
+    locale: Type.Optional(Locale),
+    grants: Type.Array(GrantSchema, { maxItems: 50, description: 'Roles to hold' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ResetPasswordBody = Type.Object(
+  { password: Type.String({ minLength: 8, maxLength: 1000, description: 'The new password' }) },
+  { additionalProperties: false },
+);
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Id' }) });
+
+export const UserListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the username or name' })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AuditQuery = Type.Object(
+  {
+    entity: Type.Optional(Type.String({ maxLength: 100, description: 'Kind of thing changed, e.g. user, institution' })),
+    entityId: Type.Optional(Type.String({ maxLength: 100, description: 'Id of the thing changed' })),
+    actorId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Who changed it' })),
+    beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Page: entries older than this id' })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorId: Type.Union([Type.Integer(), Type.Null()]),
+  actorUsername: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entity: Type.String(),
+  entityId: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Ok = Type.Object({ ok: Type.Boolean() });

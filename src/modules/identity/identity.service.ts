@@ -1,0 +1,242 @@
+import { randomBytes, createHash } from 'node:crypto';
+import type { Actor, Grant, Role } from '@/server/access';
+import { ROLE_SCOPE } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { AppError } from '@/server/errors';
+import { hashPassword, verifyPassword } from '@/modules/identity/passwords';
+import * as store from '@/modules/identity/identity.store';
+
+/** Who made a change and from where, for the audit log. */
+export interface ChangeContext {
+  actorId: number | null;
+  ip: string | null;
+}
+
+/** Records one change in the audit log, in the caller's transaction so that both land or neither does. */
+export async function audit(
+  db: Db,
+  ctx: ChangeContext,
+  entry: { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown },
+): Promise<void> {
+  await store.insertAudit(db, {
+    actorId: ctx.actorId,
+    ip: ctx.ip,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: String(entry.entityId),
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  });
+}
+
+/** How long a session lives without use, and at the most. */
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+export const SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;
+/** Sign-in throttling: failures allowed per account and per address within the window. */
+export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_ACCOUNT_FAILURES = 5;
+export const MAX_ADDRESS_FAILURES = 50;
+
+const sha256 = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** A user as the API shows it: no password hash. */
+export interface PublicUser {
+  id: number;
+  username: string;
+  displayName: string;
+  locale: 'az' | 'ru' | 'en';
+  status: 'active' | 'disabled';
+}
+
+const publicUser = (u: store.UserRow): PublicUser => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  locale: u.locale,
+  status: u.status,
+});
+
+interface CachedActor {
+  actor: Actor;
+  expiresAt: number;
+  loadedAt: number;
+}
+
+/**
+ * Sessions and sign-in. Sessions live in the database, so any app node can serve any request; each node
+ * keeps what it read for a few seconds (CACHE_MS) so that an authenticated request costs no query. A
+ * session ended on this node leaves the cache at once; on another node within CACHE_MS.
+ */
+export class SessionService {
+  static readonly CACHE_MS = 5_000;
+  private readonly cache = new Map<string, CachedActor>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Signs a person in: checks the throttle, then the password. Returns the new session's token. */
+  async login(
+    username: string,
+    password: string,
+    meta: { ip: string | null; userAgent: string | null },
+  ): Promise<{ token: string; actor: Actor }> {
+    const now = this.now();
+    const accountKey = `account:${username.toLowerCase()}`;
+    const addressKey = `address:${meta.ip ?? 'unknown'}`;
+    const counts = await store.throttleCounts(this.db, [accountKey, addressKey]);
+    for (const c of counts) {
+      const limit = c.key === accountKey ? MAX_ACCOUNT_FAILURES : MAX_ADDRESS_FAILURES;
+      const windowEnds = c.windowStartedAt.getTime() + THROTTLE_WINDOW_MS;
+      if (c.failures >= limit && windowEnds > now.getTime()) {
+        const retryAfter = Math.ceil((windowEnds - now.getTime()) / 1000);
+        throw new AppError(429, 'too_many_requests', { minutes: Math.ceil(retryAfter / 60), retryAfter });
+      }
+    }
+    const user = await store.findUserByUsername(this.db, username);
+    const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
+    if (!user || !ok) {
+      await store.recordFailure(this.db, [accountKey, addressKey], now, THROTTLE_WINDOW_MS);
+      throw new AppError(401, 'bad_credentials');
+    }
+    await store.clearThrottle(this.db, accountKey);
+    const token = randomBytes(32).toString('base64url');
+    const id = sha256(token);
+    await store.insertSession(this.db, {
+      id,
+      userId: user.id,
+      csrfToken: randomBytes(24).toString('base64url'),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    });
+    const actor = await this.resolve(token);
+    return { token, actor: actor! };
+  }
+
+  /** The person behind a session token, or null when the session does not exist or has expired. */
+  async resolve(token: string): Promise<Actor | null> {
+    const id = sha256(token);
+    const now = this.now().getTime();
+    const cached = this.cache.get(id);
+    if (cached && cached.expiresAt > now && now - cached.loadedAt < SessionService.CACHE_MS) return cached.actor;
+    const session = await store.findLiveSession(this.db, id, new Date(now));
+    if (!session) {
+      this.cache.delete(id);
+      return null;
+    }
+    const user = await store.findUserById(this.db, session.userId);
+    if (!user || user.status !== 'active') return null;
+    // Slide the idle expiry, at most once a minute, and never past the absolute limit.
+    let expiresAt = session.expiresAt.getTime();
+    if (now - session.lastSeenAt.getTime() > 60_000) {
+      expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt.getTime() + SESSION_MAX_MS);
+      await store.touchSession(this.db, id, new Date(now), new Date(expiresAt));
+    }
+    const actor: Actor = {
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      locale: user.locale,
+      grants: await store.grantsOfUser(this.db, user.id),
+      childIds: await store.childrenOf(this.db, user.id),
+      sessionId: id,
+      csrfToken: session.csrfToken,
+    };
+    this.cache.set(id, { actor, expiresAt, loadedAt: now });
+    return actor;
+  }
+
+  /** Ends one session. */
+  async logout(actor: Actor): Promise<void> {
+    await store.deleteSession(this.db, actor.sessionId);
+    this.cache.delete(actor.sessionId);
+  }
+
+  /** Ends every session of a user, on every device. */
+  async logoutEverywhere(userId: number): Promise<number> {
+    const ids = await store.deleteSessionsOfUser(this.db, userId);
+    for (const id of ids) this.cache.delete(id);
+    for (const [id, entry] of this.cache) if (entry.actor.userId === userId) this.cache.delete(id);
+    return ids.length;
+  }
+
+  /** Forgets what this node cached of a user (after a change of roles, name or language). */
+  forgetUser(userId: number): void {
+    for (const [id, entry] of this.cache) if (entry.actor.userId === userId) this.cache.delete(id);
+  }
+}
+
+/** Validates that a grant's scope fits its role: nation roles have none, a regional officer an area, school roles an institution. */
+export function checkGrantShape(grant: Grant): void {
+  const kind = ROLE_SCOPE[grant.role];
+  const ok =
+    kind === 'area'
+      ? grant.areaId !== null && grant.institutionId === null
+      : kind === 'institution'
+        ? grant.institutionId !== null && grant.areaId === null
+        : grant.areaId === null && grant.institutionId === null;
+  if (!ok) throw new AppError(422, 'grant_scope_mismatch', { role: grant.role });
+}
+
+/** Creates an account with its roles, audited. Usernames are unique, case-insensitively. */
+export async function createUser(
+  db: Db,
+  ctx: ChangeContext,
+  input: { username: string; password: string | null; displayName: string; locale?: 'az' | 'ru' | 'en'; grants: Grant[] },
+): Promise<PublicUser> {
+  for (const g of input.grants) checkGrantShape(g);
+  const passwordHash = input.password === null ? null : await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    if (await store.findUserByUsername(tx, input.username.toLowerCase())) {
+      throw new AppError(409, 'username_taken', { username: input.username });
+    }
+    const user = await store.insertUser(tx, {
+      username: input.username.toLowerCase(),
+      passwordHash,
+      displayName: input.displayName,
+      locale: input.locale ?? 'az',
+    });
+    for (const g of input.grants) await store.insertGrant(tx, { userId: user.id, ...g });
+    await audit(tx, ctx, {
+      action: 'create',
+      entity: 'user',
+      entityId: user.id,
+      after: { ...publicUser(user), grants: input.grants },
+    });
+    return publicUser(user);
+  });
+}
+
+/** Sets a new password for a user (an administrator's reset) and ends all of that user's sessions. */
+export async function resetPassword(
+  db: Db,
+  sessions: SessionService | null,
+  ctx: ChangeContext,
+  userId: number,
+  password: string,
+): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const user = await store.updateUser(tx, userId, { passwordHash });
+    if (!user) throw new AppError(404, 'not_found');
+    await audit(tx, ctx, { action: 'reset_password', entity: 'user', entityId: userId });
+  });
+  if (sessions) await sessions.logoutEverywhere(userId);
+  else await store.deleteSessionsOfUser(db, userId);
+}
+
+/** Changes the caller's own language. */
+export async function setLocale(db: Db, ctx: ChangeContext, userId: number, locale: 'az' | 'ru' | 'en'): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await store.findUserById(tx, userId);
+    await store.updateUser(tx, userId, { locale });
+    await audit(tx, ctx, { action: 'update', entity: 'user', entityId: userId, before: { locale: before?.locale }, after: { locale } });
+  });
+}
+
+export { publicUser };
+export type { Role };

@@ -1,0 +1,167 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '@/server/db/database';
+import type { Grant, Role } from '@/server/access';
+import { auditLog, guardians, loginThrottle, roleGrants, sessions, users } from '@/modules/identity/identity.tables';
+
+/** The identity module's SQL: users, grants, sessions, throttling and the audit log. */
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.username, username));
+  return row;
+}
+
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function insertUser(
+  db: Db,
+  values: { username: string; passwordHash: string | null; displayName: string; locale?: 'az' | 'ru' | 'en' },
+): Promise<UserRow> {
+  const [row] = await db.insert(users).values(values).returning();
+  return row!;
+}
+
+export async function updateUser(
+  db: Db,
+  id: number,
+  values: Partial<Pick<UserRow, 'passwordHash' | 'displayName' | 'locale' | 'status'>>,
+): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+export async function grantsOfUser(db: Db, userId: number): Promise<Grant[]> {
+  return db
+    .select({ role: roleGrants.role, areaId: roleGrants.areaId, institutionId: roleGrants.institutionId })
+    .from(roleGrants)
+    .where(eq(roleGrants.userId, userId))
+    .orderBy(roleGrants.id);
+}
+
+export async function insertGrant(
+  db: Db,
+  grant: { userId: number; role: Role; areaId: number | null; institutionId: number | null },
+): Promise<void> {
+  await db.insert(roleGrants).values(grant);
+}
+
+export async function childrenOf(db: Db, parentId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: guardians.studentId })
+    .from(guardians)
+    .where(eq(guardians.parentId, parentId))
+    .orderBy(guardians.studentId);
+  return rows.map((r) => r.id);
+}
+
+export async function insertSession(db: Db, values: typeof sessions.$inferInsert): Promise<void> {
+  await db.insert(sessions).values(values);
+}
+
+export async function findLiveSession(db: Db, id: string, now: Date) {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, id), sql`${sessions.expiresAt} > ${now.toISOString()}`));
+  return row;
+}
+
+export async function touchSession(db: Db, id: string, now: Date, expiresAt: Date): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/** Deletes every session of a user and returns their ids, so caches can drop them too. */
+export async function deleteSessionsOfUser(db: Db, userId: number): Promise<string[]> {
+  const rows = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return rows.map((r) => r.id);
+}
+
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  const rows = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** Reads the failure counters of the given keys. */
+export async function throttleCounts(db: Db, keys: string[]) {
+  return db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys));
+}
+
+/** Counts one failure against each key, opening a new window where the old one has passed. */
+export async function recordFailure(db: Db, keys: string[], now: Date, windowMs: number): Promise<void> {
+  const windowStart = new Date(now.getTime() - windowMs).toISOString();
+  for (const key of keys) {
+    await db
+      .insert(loginThrottle)
+      .values({ key, failures: 1, windowStartedAt: now })
+      .onConflictDoUpdate({
+        target: loginThrottle.key,
+        set: {
+          failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
+          windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now.toISOString()}::timestamptz else ${loginThrottle.windowStartedAt} end`,
+        },
+      });
+  }
+}
+
+export async function clearThrottle(db: Db, key: string): Promise<void> {
+  await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+}
+
+export async function insertAudit(db: Db, entry: typeof auditLog.$inferInsert): Promise<void> {
+  await db.insert(auditLog).values(entry);
+}
+
+export async function listAudit(
+  db: Db,
+  filter: { entity?: string; entityId?: string; actorId?: number; limit: number; beforeId?: number },
+) {
+  const conditions = [
+    filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+    filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+    filter.actorId ? eq(auditLog.actorId, filter.actorId) : undefined,
+    filter.beforeId ? lt(auditLog.id, filter.beforeId) : undefined,
+  ].filter((c) => c !== undefined);
+  return db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      actorId: auditLog.actorId,
+      actorUsername: users.username,
+      action: auditLog.action,
+      entity: auditLog.entity,
+      entityId: auditLog.entityId,
+      before: auditLog.before,
+      after: auditLog.after,
+      ip: auditLog.ip,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(sql`${auditLog.id} desc`)
+    .limit(filter.limit);
+}
+
+export async function searchUsers(db: Db, filter: { q?: string; limit: number; offset: number }) {
+  const where = filter.q
+    ? sql`${users.username} ilike ${'%' + filter.q + '%'} or ${users.displayName} ilike ${'%' + filter.q + '%'}`
+    : undefined;
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, locale: users.locale, status: users.status })
+    .from(users)
+    .where(where)
+    .orderBy(users.username)
+    .limit(filter.limit)
+    .offset(filter.offset);
+}

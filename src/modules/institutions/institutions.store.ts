@@ -1,0 +1,107 @@
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/server/db/database';
+import {
+  academicYears,
+  areas,
+  calendarEntries,
+  grades,
+  gradingScales,
+  institutions,
+  levels,
+  subjects,
+} from '@/modules/institutions/institutions.tables';
+
+/** The institutions module's SQL. */
+
+export type InstitutionRow = typeof institutions.$inferSelect;
+export type AreaRow = typeof areas.$inferSelect;
+
+export const listAreas = (db: Db): Promise<AreaRow[]> => db.select().from(areas).orderBy(asc(areas.id));
+
+export async function findArea(db: Db, id: number): Promise<AreaRow | undefined> {
+  const [row] = await db.select().from(areas).where(eq(areas.id, id));
+  return row;
+}
+
+export async function findInstitution(db: Db, id: number): Promise<InstitutionRow | undefined> {
+  const [row] = await db.select().from(institutions).where(eq(institutions.id, id));
+  return row;
+}
+
+/** An institution's id, its area, and the area path from the country down (for scope checks). */
+export async function institutionPlace(db: Db, id: number): Promise<{ areaId: number; areaPath: number[] } | undefined> {
+  const [row] = await db
+    .select({ areaId: institutions.areaId, areaPath: areas.path })
+    .from(institutions)
+    .innerJoin(areas, eq(areas.id, institutions.areaId))
+    .where(eq(institutions.id, id));
+  return row;
+}
+
+export interface InstitutionFilter {
+  areaId?: number;
+  kind?: InstitutionRow['kind'];
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+function filterWhere(f: InstitutionFilter): SQL | undefined {
+  const parts = [
+    f.areaId ? sql`${institutions.areaId} in (select id from ${areas} where ${f.areaId} = any(${areas.path}))` : undefined,
+    f.kind ? eq(institutions.kind, f.kind) : undefined,
+    f.q
+      ? sql`(${institutions.code} ilike ${f.q + '%'} or ${institutions.nameAz} ilike ${'%' + f.q + '%'}
+          or ${institutions.nameRu} ilike ${'%' + f.q + '%'} or ${institutions.nameEn} ilike ${'%' + f.q + '%'})`
+      : undefined,
+  ].filter((p) => p !== undefined);
+  return parts.length ? and(...parts) : undefined;
+}
+
+export async function listInstitutions(db: Db, f: InstitutionFilter): Promise<{ total: number; items: InstitutionRow[] }> {
+  const where = filterWhere(f);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(institutions).where(where);
+  const items = await db
+    .select()
+    .from(institutions)
+    .where(where)
+    .orderBy(asc(institutions.code))
+    .limit(f.limit)
+    .offset(f.offset);
+  return { total: count?.n ?? 0, items };
+}
+
+export async function insertInstitution(db: Db, values: typeof institutions.$inferInsert): Promise<InstitutionRow> {
+  const [row] = await db.insert(institutions).values(values).returning();
+  return row!;
+}
+
+export async function updateInstitution(
+  db: Db,
+  id: number,
+  values: Partial<typeof institutions.$inferInsert>,
+): Promise<InstitutionRow | undefined> {
+  const [row] = await db
+    .update(institutions)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(institutions.id, id))
+    .returning();
+  return row;
+}
+
+export async function findInstitutionByCode(db: Db, code: string): Promise<InstitutionRow | undefined> {
+  const [row] = await db.select().from(institutions).where(eq(institutions.code, code));
+  return row;
+}
+
+export const listAcademicYears = (db: Db) => db.select().from(academicYears).orderBy(asc(academicYears.startsOn));
+
+export async function countryPack(db: Db) {
+  return {
+    levels: await db.select().from(levels).orderBy(asc(levels.position)),
+    grades: await db.select().from(grades).orderBy(asc(grades.number)),
+    subjects: await db.select().from(subjects).orderBy(asc(subjects.code)),
+    gradingScales: await db.select().from(gradingScales).orderBy(asc(gradingScales.code)),
+    calendar: await db.select().from(calendarEntries).orderBy(asc(calendarEntries.startsOn)),
+  };
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '@/server/config';
+import type { Database } from '@/server/db/database';
+import { installAccessGuard } from '@/server/access';
+import { installErrorHandlers } from '@/server/errors';
+import type { Locale } from '@/server/i18n';
+import { VERSION } from '@/server/version';
+import identityRoutes, { installSessionHooks } from '@/modules/identity/identity.routes';
+import institutionsRoutes from '@/modules/institutions/institutions.routes';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The language answers and errors are given in: the user's setting, else Accept-Language, else az. */
+    locale: Locale;
+  }
+}
+
+/** Builds the whole application on an open, migrated database. The caller listens and closes. */
+export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+  });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('locale', 'az');
+  installErrorHandlers(app);
+  await app.register(cookie);
+  installSessionHooks(app, database.db);
+  installAccessGuard(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Maktab API', version: VERSION, description: 'The education-technology platform of a ministry of education.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'maktab_sid' } } },
+    },
+  });
+  // The documentation is public; its own routes are declared so here, since the plugin cannot declare them itself.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/api/docs' });
+  });
+
+  await app.register(
+    async (api) => {
+      const r = api.withTypeProvider<TypeBoxTypeProvider>();
+      r.get(
+        '/health',
+        {
+          config: { access: 'public' },
+          schema: {
+            tags: ['platform'],
+            summary: 'Whether the server and its database are up',
+            response: {
+              200: Type.Object({
+                status: Type.Literal('ok'),
+                database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+                version: Type.String(),
+              }),
+            },
+          },
+        },
+        async () => {
+          await database.db.execute('select 1');
+          return { status: 'ok' as const, database: database.driver, version: VERSION };
+        },
+      );
+      r.get(
+        '/openapi.json',
+        { config: { access: 'public' }, schema: { hide: true } },
+        async () => app.swagger(),
+      );
+      await api.register(identityRoutes, { db: database.db, secureCookies: config.secureCookies });
+      await api.register(institutionsRoutes, { db: database.db });
+    },
+    { prefix: '/api' },
+  );
+
+  if (fs.existsSync(path.join(config.webRoot, 'index.html'))) {
+    await app.register(async (web) => {
+      web.addHook('onRoute', (route) => {
+        route.config = { ...route.config, access: 'public' };
+      });
+      await web.register(fastifyStatic, { root: config.webRoot, wildcard: false, maxAge: '1h' });
+      // Client-side routes: any other GET outside /api gets the app shell.
+      web.get('/*', (request, reply) => {
+        if (request.url.startsWith('/api/')) return reply.callNotFound();
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      });
+    });
+  }
+  return app;
+}

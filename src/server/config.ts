@@ -1,0 +1,44 @@
+import path from 'node:path';
+
+/** Which database the platform runs on: PGlite in a directory, or a PostgreSQL server. */
+export type DatabaseConfig = { driver: 'pglite'; dataDir: string } | { driver: 'postgres'; url: string; poolSize: number };
+
+/** Everything the server reads from its environment, resolved once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  production: boolean;
+  /** Set the Secure flag on cookies even when the request does not look like HTTPS. */
+  secureCookies: boolean;
+  /** Trust X-Forwarded-* headers from a reverse proxy (needed for client addresses and HTTPS detection). */
+  trustProxy: boolean;
+  logLevel: string;
+  /** Where the built web app lives; served at `/`. */
+  webRoot: string;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+/** Reads the configuration from environment variables (see README, "Configuration"). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const url = env.DATABASE_URL;
+  return {
+    port: int(env.PORT, 3000, 'PORT'),
+    host: env.HOST ?? '0.0.0.0',
+    database: url
+      ? { driver: 'postgres', url, poolSize: int(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE') }
+      : { driver: 'pglite', dataDir },
+    production: env.NODE_ENV === 'production',
+    secureCookies: env.COOKIE_SECURE === 'true',
+    trustProxy: env.TRUST_PROXY === 'true',
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    webRoot: path.resolve(env.WEB_ROOT ?? 'dist/web'),
+  };
+}

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import pg from 'pg';
+import type { DatabaseConfig } from '@/server/config';
+import { acquireDataDirLock } from '@/server/db/pglite-lock';
+
+/** The query builder every module uses; a transaction has the same shape. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+
+/** An open database: the query builder, which driver is behind it, and how to close it. */
+export interface Database {
+  driver: 'pglite' | 'postgres';
+  db: Db;
+  /** Runs `fn` holding one connection to itself, for session-level work: advisory locks, bulk loads. */
+  withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// Counts and bigint ids come back as numbers from both drivers; dates stay 'YYYY-MM-DD' strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** Opens the embedded database in a directory, or `memory://` for a throw-away one (tests). */
+export async function openPglite(dataDir: string | 'memory://'): Promise<Database> {
+  let release = (): void => {};
+  let client: PGlite;
+  if (dataDir === 'memory://') {
+    client = new PGlite();
+  } else {
+    const pgDir = path.join(dataDir, 'pg');
+    release = acquireDataDirLock(dataDir, pgDir);
+    try {
+      client = new PGlite(pgDir);
+      await client.waitReady;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  await client.waitReady;
+  const db = drizzlePglite(client) as unknown as Db;
+  let closed = false;
+  return {
+    driver: 'pglite',
+    db,
+    withConnection: (fn) => fn(db),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Connects to a PostgreSQL server with a connection pool. */
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A broken idle connection must not take the process down; the pool replaces it.
+  pool.on('error', () => {});
+  const client = await pool.connect();
+  client.release();
+  const db = drizzlePg(pool) as unknown as Db;
+  return {
+    driver: 'postgres',
+    db,
+    async withConnection(fn) {
+      const conn = await pool.connect();
+      try {
+        return await fn(drizzlePg(conn) as unknown as Db);
+      } finally {
+        conn.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Opens the database the configuration names. */
+export function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.driver === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir);
+}
+
+/** Runs a raw statement and returns its rows (both drivers answer with `{ rows }`). */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export { sql };

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '@/server/app';
+import { loadConfig, type Config } from '@/server/config';
+import { openDatabase, type Database } from '@/server/db/database';
+import { migrate } from '@/server/db/migrate';
+import { seedIfEmpty } from '@/seed/seed';
+
+/** A running server: its address and how to stop it. */
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the platform: opens and migrates the database, loads the demo country into an empty one (or only
+ * the country pack in production), and listens. SIGINT and SIGTERM close it cleanly, database included.
+ */
+export async function serve(config: Config = loadConfig(), options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const database = await openDatabase(config.database);
+  let app: FastifyInstance | undefined;
+  try {
+    await migrate(database);
+    await seedIfEmpty(database, { production: config.production, log: (m) => console.log(m) });
+    app = await buildApp(config, database);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close();
+    await database.close();
+    throw error;
+  }
+  const running = app;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      try {
+        await running.close();
+      } finally {
+        await database.close();
+      }
+    })());
+  if (options.handleSignals ?? true) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        running.log.info({ signal }, 'shutting down');
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  const address = running.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return { app: running, database, url: `http://127.0.0.1:${port}`, stop };
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '@/server/app';
+import { loadConfig, type Config } from '@/server/config';
+import { openPglite, openPostgres, type Database } from '@/server/db/database';
+import { migrate } from '@/server/db/migrate';
+
+/**
+ * Test support. Every test file gets its own empty, migrated database: an in-memory PGlite, or — when
+ * DATABASE_URL is set, as in CI's second run — a new database on that PostgreSQL server, dropped afterwards.
+ */
+
+/** Opens a fresh migrated database for one test file. Close it in afterAll. */
+export async function createTestDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const database = await openPglite('memory://');
+    await migrate(database);
+    return database;
+  }
+  const name = `maktab_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const database = await openPostgres(target.toString(), 5);
+  await migrate(database);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: url });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** The configuration tests run with: quiet, no web build required. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: 'test', WEB_ROOT: '/nonexistent' }), logLevel: 'silent', ...overrides };
+}
+
+/** An application on a fresh database; `close()` stops both. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<{ app: FastifyInstance; database: Database; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const app = await buildApp(testConfig(overrides), database);
+  await app.ready();
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** A signed-in client: sends the session cookie, and the CSRF token on changes. */
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/** Signs in through the API, as a browser would, and returns a client for that session. */
+export async function login(app: FastifyInstance, username: string, password: string): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login as ${username} failed: ${res.statusCode} ${res.body}`);
+  const setCookie = res.headers['set-cookie'];
+  const raw = Array.isArray(setCookie) ? setCookie[0]! : setCookie!;
+  const cookie = raw.split(';')[0]!;
+  const { csrfToken } = res.json<{ csrfToken: string }>();
+  return {
+    cookie,
+    csrfToken,
+    inject: (options) =>
+      app.inject({
+        ...options,
+        headers: { cookie, 'x-csrf-token': csrfToken, ...(options.headers ?? {}) },
+      }),
+  };
+}
