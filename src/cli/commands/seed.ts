@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `maktab seed`: not written yet. */
+export function registerSeed(_program: Command): void {}
