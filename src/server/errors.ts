@@ -161,7 +161,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return sendError(reply, error.status, error.code, error.params, error.details);
     }
     if (error.validation) {
-      const details = fieldProblems(error.validation as AjvIssue[], error.validationContext, request.locale);
+      const details = fieldProblems(error.validation, error.validationContext, request.locale);
       return sendError(reply, 400, 'validation_failed', {}, details);
     }
     const status = error.statusCode ?? 500;
@@ -174,7 +174,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 400, 'invalid_json');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendError(reply, 415, 'unsupported_media_type', { type: request.headers['content-type'] ?? '' });
+        return sendError(reply, 415, 'unsupported_media_type', {
+          type: request.headers['content-type'] ?? '',
+        });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendError(reply, 413, 'payload_too_large');
       default:

@@ -18,7 +18,13 @@ import {
   UserListQuery,
   UserSchema,
 } from '@/modules/identity/identity.schema';
-import { createUser, resetPassword, SessionService, setLocale, type ChangeContext } from '@/modules/identity/identity.service';
+import {
+  createUser,
+  resetPassword,
+  SessionService,
+  setLocale,
+  type ChangeContext,
+} from '@/modules/identity/identity.service';
 import * as store from '@/modules/identity/identity.store';
 
 export const SESSION_COOKIE = 'maktab_sid';
@@ -82,8 +88,14 @@ export function installSessionHooks(app: FastifyInstance, db: Db): void {
     const token = request.cookies[SESSION_COOKIE];
     request.actor = token ? await app.sessions.resolve(token) : null;
     const fromUser = request.actor?.locale;
-    request.locale = isLocale(fromUser) ? fromUser : (localeFromHeader(request.headers['accept-language']) ?? 'az');
-    if (request.actor && UNSAFE.has(request.method) && request.headers['x-csrf-token'] !== request.actor.csrfToken) {
+    request.locale = isLocale(fromUser)
+      ? fromUser
+      : (localeFromHeader(request.headers['accept-language']) ?? 'az');
+    if (
+      request.actor &&
+      UNSAFE.has(request.method) &&
+      request.headers['x-csrf-token'] !== request.actor.csrfToken
+    ) {
       throw new AppError(403, 'csrf');
     }
   });
@@ -105,10 +117,14 @@ export default async function identityRoutes(
       schema: { tags: ['identity'], summary: 'Sign in', body: LoginBody, response: { 200: MeResponse } },
     },
     async (request, reply) => {
-      const { token, actor } = await app.sessions.login(request.body.username.trim().toLowerCase(), request.body.password, {
-        ip: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-      });
+      const { token, actor } = await app.sessions.login(
+        request.body.username.trim().toLowerCase(),
+        request.body.password,
+        {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        },
+      );
       void reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
@@ -124,7 +140,10 @@ export default async function identityRoutes(
 
   r.post(
     '/auth/logout',
-    { config: { access: 'authenticated' }, schema: { tags: ['identity'], summary: 'Sign out', response: { 200: Ok } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['identity'], summary: 'Sign out', response: { 200: Ok } },
+    },
     async (request, reply) => {
       await app.sessions.logout(requireActor(request));
       void clearCookie(reply);
@@ -149,7 +168,11 @@ export default async function identityRoutes(
     '/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['identity'], summary: 'The signed-in person, their roles and scopes', response: { 200: MeResponse } },
+      schema: {
+        tags: ['identity'],
+        summary: 'The signed-in person, their roles and scopes',
+        response: { 200: MeResponse },
+      },
     },
     async (request) => meOf(requireActor(request)),
   );
@@ -158,7 +181,12 @@ export default async function identityRoutes(
     '/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['identity'], summary: 'Change own settings', body: PatchMeBody, response: { 200: Ok } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Change own settings',
+        body: PatchMeBody,
+        response: { 200: Ok },
+      },
     },
     async (request) => {
       const actor = requireActor(request);
@@ -172,7 +200,12 @@ export default async function identityRoutes(
     '/users',
     {
       config: { access: admin },
-      schema: { tags: ['identity'], summary: 'Find accounts', querystring: UserListQuery, response: { 200: Type.Array(UserSchema) } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Find accounts',
+        querystring: UserListQuery,
+        response: { 200: Type.Array(UserSchema) },
+      },
     },
     async (request) => store.searchUsers(db, request.query),
   );
@@ -181,7 +214,12 @@ export default async function identityRoutes(
     '/users',
     {
       config: { access: admin },
-      schema: { tags: ['identity'], summary: 'Create an account', body: CreateUserBody, response: { 201: UserSchema } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Create an account',
+        body: CreateUserBody,
+        response: { 201: UserSchema },
+      },
     },
     async (request, reply) => {
       const user = await createUser(db, changeContext(request), request.body);
@@ -211,7 +249,12 @@ export default async function identityRoutes(
     '/audit',
     {
       config: { access: admin },
-      schema: { tags: ['identity'], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: Type.Array(AuditEntry) } },
+      schema: {
+        tags: ['identity'],
+        summary: 'The audit log, newest first',
+        querystring: AuditQuery,
+        response: { 200: Type.Array(AuditEntry) },
+      },
     },
     async (request) => {
       const entries = await store.listAudit(db, request.query);

@@ -37,20 +37,27 @@ export const UserSchema = Type.Object({
 });
 
 export const MeResponse = Type.Object({
-  user: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String(), locale: Locale }),
+  user: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    displayName: Type.String(),
+    locale: Locale,
+  }),
   roles: Type.Array(GrantSchema, { description: 'Roles held, each with its scope' }),
   childIds: Type.Array(Type.Integer(), { description: 'Students this person is a parent of' }),
   csrfToken: Type.String({ description: 'Send back as the x-csrf-token header on every change' }),
 });
 
-export const PatchMeBody = Type.Object(
-  { locale: Locale },
-  { additionalProperties: false },
-);
+export const PatchMeBody = Type.Object({ locale: Locale }, { additionalProperties: false });
 
 export const CreateUserBody = Type.Object(
   {
-    username: Type.String({ minLength: 2, maxLength: 100, pattern: '^[a-zA-Z0-9._-]+$', description: 'Unique account name' }),
+    username: Type.String({
+      minLength: 2,
+      maxLength: 100,
+      pattern: '^[a-zA-Z0-9._-]+$',
+      description: 'Unique account name',
+    }),
     password: Type.Union([Type.String({ minLength: 8, maxLength: 1000 }), Type.Null()], {
       description: 'Initial password; null leaves the account unable to sign in until a reset',
     }),
@@ -66,7 +73,9 @@ export const ResetPasswordBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Id' }) });
+export const IdParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Id' }),
+});
 
 export const UserListQuery = Type.Object(
   {
@@ -79,9 +88,13 @@ export const UserListQuery = Type.Object(
 
 export const AuditQuery = Type.Object(
   {
-    entity: Type.Optional(Type.String({ maxLength: 100, description: 'Kind of thing changed, e.g. user, institution' })),
+    entity: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Kind of thing changed, e.g. user, institution' }),
+    ),
     entityId: Type.Optional(Type.String({ maxLength: 100, description: 'Id of the thing changed' })),
-    actorId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Who changed it' })),
+    actorId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Who changed it' }),
+    ),
     beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Page: entries older than this id' })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
   },

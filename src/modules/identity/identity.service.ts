@@ -122,7 +122,8 @@ export class SessionService {
     const id = sha256(token);
     const now = this.now().getTime();
     const cached = this.cache.get(id);
-    if (cached && cached.expiresAt > now && now - cached.loadedAt < SessionService.CACHE_MS) return cached.actor;
+    if (cached && cached.expiresAt > now && now - cached.loadedAt < SessionService.CACHE_MS)
+      return cached.actor;
     const session = await store.findLiveSession(this.db, id, new Date(now));
     if (!session) {
       this.cache.delete(id);
@@ -186,7 +187,13 @@ export function checkGrantShape(grant: Grant): void {
 export async function createUser(
   db: Db,
   ctx: ChangeContext,
-  input: { username: string; password: string | null; displayName: string; locale?: 'az' | 'ru' | 'en'; grants: Grant[] },
+  input: {
+    username: string;
+    password: string | null;
+    displayName: string;
+    locale?: 'az' | 'ru' | 'en';
+    grants: Grant[];
+  },
 ): Promise<PublicUser> {
   for (const g of input.grants) checkGrantShape(g);
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
@@ -230,11 +237,22 @@ export async function resetPassword(
 }
 
 /** Changes the caller's own language. */
-export async function setLocale(db: Db, ctx: ChangeContext, userId: number, locale: 'az' | 'ru' | 'en'): Promise<void> {
+export async function setLocale(
+  db: Db,
+  ctx: ChangeContext,
+  userId: number,
+  locale: 'az' | 'ru' | 'en',
+): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await store.findUserById(tx, userId);
     await store.updateUser(tx, userId, { locale });
-    await audit(tx, ctx, { action: 'update', entity: 'user', entityId: userId, before: { locale: before?.locale }, after: { locale } });
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'user',
+      entityId: userId,
+      before: { locale: before?.locale },
+      after: { locale },
+    });
   });
 }
 

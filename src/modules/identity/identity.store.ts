@@ -1,7 +1,14 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/server/db/database';
 import type { Grant, Role } from '@/server/access';
-import { auditLog, guardians, loginThrottle, roleGrants, sessions, users } from '@/modules/identity/identity.tables';
+import {
+  auditLog,
+  guardians,
+  loginThrottle,
+  roleGrants,
+  sessions,
+  users,
+} from '@/modules/identity/identity.tables';
 
 /** The identity module's SQL: users, grants, sessions, throttling and the audit log. */
 
@@ -158,7 +165,13 @@ export async function searchUsers(db: Db, filter: { q?: string; limit: number; o
     ? sql`${users.username} ilike ${'%' + filter.q + '%'} or ${users.displayName} ilike ${'%' + filter.q + '%'}`
     : undefined;
   return db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, locale: users.locale, status: users.status })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      locale: users.locale,
+      status: users.status,
+    })
     .from(users)
     .where(where)
     .orderBy(users.username)

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
 
 /** People who sign in: staff, teachers, students, parents. */
@@ -9,8 +20,12 @@ export const users = pgTable('identity_user', {
   /** argon2id; null for an account that cannot sign in until an administrator sets a password. */
   passwordHash: text('password_hash'),
   displayName: text('display_name').notNull(),
-  locale: text('locale', { enum: ['az', 'ru', 'en'] }).notNull().default('az'),
-  status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  locale: text('locale', { enum: ['az', 'ru', 'en'] })
+    .notNull()
+    .default('az'),
+  status: text('status', { enum: ['active', 'disabled'] })
+    .notNull()
+    .default('active'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -53,7 +68,10 @@ export const guardians = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.parentId, t.studentId] }), index('identity_guardian_student_idx').on(t.studentId)],
+  (t) => [
+    primaryKey({ columns: [t.parentId, t.studentId] }),
+    index('identity_guardian_student_idx').on(t.studentId),
+  ],
 );
 
 /** Server-side sessions; the cookie holds a random token, the table only its SHA-256. */
@@ -95,6 +113,8 @@ export const auditLog = pgTable(
     after: jsonb('after'),
     ip: text('ip'),
   },
-  (t) => [index('identity_audit_entity_idx').on(t.entity, t.entityId), index('identity_audit_at_idx').on(t.at)],
+  (t) => [
+    index('identity_audit_entity_idx').on(t.entity, t.entityId),
+    index('identity_audit_at_idx').on(t.at),
+  ],
 );
-

@@ -14,7 +14,10 @@ let dummy: Promise<string> | undefined;
  * Checks a password against a stored hash. With no hash (unknown user, or no password set) it still spends
  * the time of one verification, so response times do not tell which usernames exist.
  */
-export async function verifyPassword(storedHash: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   if (!storedHash) {
     dummy ??= hashPassword('no such account');
     await verify(await dummy, password).catch(() => false);

@@ -17,7 +17,11 @@ import {
   InstitutionListQuery,
   PatchInstitutionBody,
 } from '@/modules/institutions/institutions.schema';
-import { createInstitution, institutionScope, updateInstitution } from '@/modules/institutions/institutions.service';
+import {
+  createInstitution,
+  institutionScope,
+  updateInstitution,
+} from '@/modules/institutions/institutions.service';
 import * as store from '@/modules/institutions/institutions.store';
 
 defineMessages({
@@ -44,11 +48,19 @@ const view = (row: store.InstitutionRow) => ({ ...row, updatedAt: row.updatedAt.
 export default async function institutionsRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
-  const scopeOfParam = (request: FastifyRequest) => institutionScope(db, (request.params as { id: number }).id);
+  const scopeOfParam = (request: FastifyRequest) =>
+    institutionScope(db, (request.params as { id: number }).id);
 
   r.get(
     '/areas',
-    { config: { access: 'public' }, schema: { tags: ['institutions'], summary: 'The tree of administrative areas', response: { 200: Type.Array(Area) } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['institutions'],
+        summary: 'The tree of administrative areas',
+        response: { 200: Type.Array(Area) },
+      },
+    },
     async () => store.listAreas(db),
   );
 
@@ -73,7 +85,12 @@ export default async function institutionsRoutes(app: FastifyInstance, opts: { d
     '/institutions/:id',
     {
       config: { access: 'public' },
-      schema: { tags: ['institutions'], summary: 'One institution', params: IdParams, response: { 200: Institution } },
+      schema: {
+        tags: ['institutions'],
+        summary: 'One institution',
+        params: IdParams,
+        response: { 200: Institution },
+      },
     },
     async (request) => {
       const row = await store.findInstitution(db, request.params.id);
@@ -86,9 +103,15 @@ export default async function institutionsRoutes(app: FastifyInstance, opts: { d
     '/institutions',
     {
       config: { access: { roles: ['admin', 'bureau'] } },
-      schema: { tags: ['institutions'], summary: 'Register an institution', body: CreateInstitutionBody, response: { 201: Institution } },
+      schema: {
+        tags: ['institutions'],
+        summary: 'Register an institution',
+        body: CreateInstitutionBody,
+        response: { 201: Institution },
+      },
     },
-    async (request, reply) => reply.status(201).send(view(await createInstitution(db, changeContext(request), request.body))),
+    async (request, reply) =>
+      reply.status(201).send(view(await createInstitution(db, changeContext(request), request.body))),
   );
 
   r.patch(
@@ -114,7 +137,14 @@ export default async function institutionsRoutes(app: FastifyInstance, opts: { d
 
   r.get(
     '/academic-years',
-    { config: { access: 'public' }, schema: { tags: ['institutions'], summary: 'Academic years', response: { 200: Type.Array(AcademicYear) } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['institutions'],
+        summary: 'Academic years',
+        response: { 200: Type.Array(AcademicYear) },
+      },
+    },
     async () => store.listAcademicYears(db),
   );
 
@@ -122,7 +152,11 @@ export default async function institutionsRoutes(app: FastifyInstance, opts: { d
     '/country-pack',
     {
       config: { access: 'public' },
-      schema: { tags: ['institutions'], summary: 'Levels, grades, subjects, grading scales and the calendar', response: { 200: CountryPack } },
+      schema: {
+        tags: ['institutions'],
+        summary: 'Levels, grades, subjects, grading scales and the calendar',
+        response: { 200: CountryPack },
+      },
     },
     async () => store.countryPack(db),
   );

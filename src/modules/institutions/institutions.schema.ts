@@ -3,9 +3,12 @@ import { StringEnum } from '@/server/schema';
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
 
-export const InstitutionKind = StringEnum(['general_school', 'vocational_college', 'university', 'kindergarten', 'other'], {
-  description: 'Kind of institution',
-});
+export const InstitutionKind = StringEnum(
+  ['general_school', 'vocational_college', 'university', 'kindergarten', 'other'],
+  {
+    description: 'Kind of institution',
+  },
+);
 
 const editable = {
   /** The names in the three languages. */
@@ -14,12 +17,20 @@ const editable = {
   nameEn: Type.String({ minLength: 1, maxLength: 300, description: 'Name in English' }),
   latitude: Nullable(Type.Number({ minimum: -90, maximum: 90, description: 'Latitude, WGS 84' })),
   longitude: Nullable(Type.Number({ minimum: -180, maximum: 180, description: 'Longitude, WGS 84' })),
-  levels: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 10, description: 'Education levels taught' }),
+  levels: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
+    maxItems: 10,
+    description: 'Education levels taught',
+  }),
   shifts: Type.Integer({ minimum: 1, maximum: 3, description: 'Number of shifts the school runs' }),
 };
 
 const masterData = {
-  code: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'National code' }),
+  code: Type.String({
+    minLength: 1,
+    maxLength: 40,
+    pattern: '^[A-Za-z0-9-]+$',
+    description: 'National code',
+  }),
   kind: InstitutionKind,
   areaId: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Area (district or city)' }),
   ownership: StringEnum(['public', 'private'], { description: 'Ownership' }),
@@ -36,7 +47,10 @@ export const Institution = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
-export const CreateInstitutionBody = Type.Object({ ...masterData, ...editable }, { additionalProperties: false });
+export const CreateInstitutionBody = Type.Object(
+  { ...masterData, ...editable },
+  { additionalProperties: false },
+);
 
 /** What a school director may change of their own school; national staff may also change the master data. */
 export const PatchInstitutionBody = Type.Partial(Type.Object({ ...masterData, ...editable }), {
@@ -47,7 +61,9 @@ export const DIRECTOR_FIELDS = Object.keys(editable);
 
 export const InstitutionListQuery = Type.Object(
   {
-    areaId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Only this area and below' })),
+    areaId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Only this area and below' }),
+    ),
     kind: Type.Optional(InstitutionKind),
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Part of a name, or the start of a code' })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
@@ -73,7 +89,9 @@ export const CountryPack = Type.Object({
   levels: Type.Array(Type.Object({ code: Type.String(), position: Type.Integer(), ...Names })),
   grades: Type.Array(Type.Object({ number: Type.Integer(), levelCode: Type.String() })),
   subjects: Type.Array(Type.Object({ code: Type.String(), ...Names, grades: Type.Array(Type.Integer()) })),
-  gradingScales: Type.Array(Type.Object({ code: Type.String(), ...Names, isDefault: Type.Boolean(), marks: Type.Unknown() })),
+  gradingScales: Type.Array(
+    Type.Object({ code: Type.String(), ...Names, isDefault: Type.Boolean(), marks: Type.Unknown() }),
+  ),
   calendar: Type.Array(
     Type.Object({
       academicYearId: Type.Integer(),

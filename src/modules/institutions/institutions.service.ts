@@ -3,6 +3,7 @@ import type { ScopeTarget } from '@/server/access';
 import { AppError, notFound } from '@/server/errors';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as store from '@/modules/institutions/institutions.store';
+import type { institutions } from '@/modules/institutions/institutions.tables';
 
 /** The scope target of an institution, for route declarations: 404 when it does not exist. */
 export async function institutionScope(db: Db, institutionId: number): Promise<ScopeTarget> {
@@ -18,13 +19,19 @@ export async function areaScope(db: Db, areaId: number): Promise<ScopeTarget> {
   return { kind: 'area', areaPath: area.path };
 }
 
-export type InstitutionInput = Omit<typeof import('@/modules/institutions/institutions.tables').institutions.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+export type InstitutionInput = Omit<typeof institutions.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
 /** Creates an institution; its national code must be new and its area must exist. */
-export async function createInstitution(db: Db, ctx: ChangeContext, input: InstitutionInput): Promise<store.InstitutionRow> {
+export async function createInstitution(
+  db: Db,
+  ctx: ChangeContext,
+  input: InstitutionInput,
+): Promise<store.InstitutionRow> {
   return db.transaction(async (tx) => {
-    if (!(await store.findArea(tx, input.areaId))) throw new AppError(422, 'unknown_area', { id: input.areaId });
-    if (await store.findInstitutionByCode(tx, input.code)) throw new AppError(409, 'code_taken', { code: input.code });
+    if (!(await store.findArea(tx, input.areaId)))
+      throw new AppError(422, 'unknown_area', { id: input.areaId });
+    if (await store.findInstitutionByCode(tx, input.code))
+      throw new AppError(409, 'code_taken', { code: input.code });
     const row = await store.insertInstitution(tx, input);
     await audit(tx, ctx, { action: 'create', entity: 'institution', entityId: row.id, after: row });
     return row;
@@ -44,7 +51,11 @@ export async function updateInstitution(
     if (changes.areaId !== undefined && !(await store.findArea(tx, changes.areaId))) {
       throw new AppError(422, 'unknown_area', { id: changes.areaId });
     }
-    if (changes.code !== undefined && changes.code !== before.code && (await store.findInstitutionByCode(tx, changes.code))) {
+    if (
+      changes.code !== undefined &&
+      changes.code !== before.code &&
+      (await store.findInstitutionByCode(tx, changes.code))
+    ) {
       throw new AppError(409, 'code_taken', { code: changes.code });
     }
     const after = (await store.updateInstitution(tx, id, changes))!;

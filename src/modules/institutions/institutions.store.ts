@@ -29,7 +29,10 @@ export async function findInstitution(db: Db, id: number): Promise<InstitutionRo
 }
 
 /** An institution's id, its area, and the area path from the country down (for scope checks). */
-export async function institutionPlace(db: Db, id: number): Promise<{ areaId: number; areaPath: number[] } | undefined> {
+export async function institutionPlace(
+  db: Db,
+  id: number,
+): Promise<{ areaId: number; areaPath: number[] } | undefined> {
   const [row] = await db
     .select({ areaId: institutions.areaId, areaPath: areas.path })
     .from(institutions)
@@ -48,7 +51,9 @@ export interface InstitutionFilter {
 
 function filterWhere(f: InstitutionFilter): SQL | undefined {
   const parts = [
-    f.areaId ? sql`${institutions.areaId} in (select id from ${areas} where ${f.areaId} = any(${areas.path}))` : undefined,
+    f.areaId
+      ? sql`${institutions.areaId} in (select id from ${areas} where ${f.areaId} = any(${areas.path}))`
+      : undefined,
     f.kind ? eq(institutions.kind, f.kind) : undefined,
     f.q
       ? sql`(${institutions.code} ilike ${f.q + '%'} or ${institutions.nameAz} ilike ${'%' + f.q + '%'}
@@ -58,9 +63,15 @@ function filterWhere(f: InstitutionFilter): SQL | undefined {
   return parts.length ? and(...parts) : undefined;
 }
 
-export async function listInstitutions(db: Db, f: InstitutionFilter): Promise<{ total: number; items: InstitutionRow[] }> {
+export async function listInstitutions(
+  db: Db,
+  f: InstitutionFilter,
+): Promise<{ total: number; items: InstitutionRow[] }> {
   const where = filterWhere(f);
-  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(institutions).where(where);
+  const [count] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(institutions)
+    .where(where);
   const items = await db
     .select()
     .from(institutions)
@@ -71,7 +82,10 @@ export async function listInstitutions(db: Db, f: InstitutionFilter): Promise<{ 
   return { total: count?.n ?? 0, items };
 }
 
-export async function insertInstitution(db: Db, values: typeof institutions.$inferInsert): Promise<InstitutionRow> {
+export async function insertInstitution(
+  db: Db,
+  values: typeof institutions.$inferInsert,
+): Promise<InstitutionRow> {
   const [row] = await db.insert(institutions).values(values).returning();
   return row!;
 }
@@ -94,7 +108,8 @@ export async function findInstitutionByCode(db: Db, code: string): Promise<Insti
   return row;
 }
 
-export const listAcademicYears = (db: Db) => db.select().from(academicYears).orderBy(asc(academicYears.startsOn));
+export const listAcademicYears = (db: Db) =>
+  db.select().from(academicYears).orderBy(asc(academicYears.startsOn));
 
 export async function countryPack(db: Db) {
   return {

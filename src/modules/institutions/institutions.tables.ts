@@ -53,7 +53,9 @@ export const institutions = pgTable(
     /** Education level codes from the country pack. */
     levels: text('levels').array().notNull(),
     shifts: smallint('shifts').notNull().default(1),
-    status: text('status', { enum: ['active', 'closed', 'planned'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'closed', 'planned'] })
+      .notNull()
+      .default('active'),
     /** Aggregate head counts, for institutions whose people are not (yet) individual accounts. */
     studentCount: integer('student_count').notNull().default(0),
     teacherCount: integer('teacher_count').notNull().default(0),

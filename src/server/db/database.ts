@@ -25,7 +25,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /** Opens the embedded database in a directory, or `memory://` for a throw-away one (tests). */
-export async function openPglite(dataDir: string | 'memory://'): Promise<Database> {
+export async function openPglite(dataDir: string): Promise<Database> {
   let release = (): void => {};
   let client: PGlite;
   if (dataDir === 'memory://') {
@@ -74,7 +74,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     async withConnection(fn) {
       const conn = await pool.connect();
       try {
-        return await fn(drizzlePg(conn) as unknown as Db);
+        return await fn(drizzlePg(conn));
       } finally {
         conn.release();
       }
@@ -85,13 +85,15 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
 
 /** Opens the database the configuration names. */
 export function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.driver === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir);
+  return config.driver === 'postgres'
+    ? openPostgres(config.url, config.poolSize)
+    : openPglite(config.dataDir);
 }
 
 /** Runs a raw statement and returns its rows (both drivers answer with `{ rows }`). */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
+  const result = await db.execute<Record<string, unknown>>(query);
+  return (result as { rows: T[] }).rows;
 }
 
 export { sql };
