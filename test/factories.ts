@@ -11,15 +11,31 @@ let counter = 0;
 const next = () => ++counter;
 
 /** A country with one economic region and two districts under it; returns their ids. */
-export async function createAreas(db: Db): Promise<{ country: number; region: number; district: number; otherDistrict: number }> {
+export async function createAreas(
+  db: Db,
+): Promise<{ country: number; region: number; district: number; otherDistrict: number }> {
   const n = next();
-  const insert = async (code: string, kind: 'country' | 'economic_region' | 'district', parent: { id: number; path: number[] } | null) => {
+  const insert = async (
+    code: string,
+    kind: 'country' | 'economic_region' | 'district',
+    parent: { id: number; path: number[] } | null,
+  ) => {
     const [row] = await db
       .insert(areas)
-      .values({ code: `${code}-${n}`, kind, parentId: parent?.id ?? null, nameAz: code, nameRu: code, nameEn: code, path: [] })
+      .values({
+        code: `${code}-${n}`,
+        kind,
+        parentId: parent?.id ?? null,
+        nameAz: code,
+        nameRu: code,
+        nameEn: code,
+        path: [],
+      })
       .returning();
     const path = [...(parent?.path ?? []), row!.id];
-    await db.execute(sql`update institutions_area set path = ${`{${path.join(',')}}`}::int[] where id = ${row!.id}`);
+    await db.execute(
+      sql`update institutions_area set path = ${`{${path.join(',')}}`}::int[] where id = ${row!.id}`,
+    );
     return { id: row!.id, path };
   };
   const country = await insert('AZ', 'country', null);
@@ -30,7 +46,11 @@ export async function createAreas(db: Db): Promise<{ country: number; region: nu
 }
 
 /** A general school in an area. */
-export async function createInstitution(db: Db, areaId: number, overrides: Partial<typeof institutions.$inferInsert> = {}) {
+export async function createInstitution(
+  db: Db,
+  areaId: number,
+  overrides: Partial<typeof institutions.$inferInsert> = {},
+) {
   const n = next();
   const [row] = await db
     .insert(institutions)
@@ -59,7 +79,11 @@ export async function createUserWithRole(
   username = `${role}-${next()}`,
 ): Promise<PublicUser & { password: string }> {
   const grant: Grant = { role, areaId: scope.areaId ?? null, institutionId: scope.institutionId ?? null };
-  const user = await createUser(db, { actorId: null, ip: null }, { username, password: 'password-1', displayName: username, grants: [grant] });
+  const user = await createUser(
+    db,
+    { actorId: null, ip: null },
+    { username, password: 'password-1', displayName: username, grants: [grant] },
+  );
   return { ...user, password: 'password-1' };
 }
 

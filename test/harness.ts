@@ -46,7 +46,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** An application on a fresh database; `close()` stops both. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<{ app: FastifyInstance; database: Database; close(): Promise<void> }> {
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+): Promise<{ app: FastifyInstance; database: Database; close(): Promise<void> }> {
   const database = await createTestDatabase();
   const app = await buildApp(testConfig(overrides), database);
   await app.ready();

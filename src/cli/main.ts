@@ -8,7 +8,10 @@ import { registerBackup } from '@/cli/commands/backup';
 
 /** The `maktab` command: every administrative task, runnable on a server without the web app. */
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('maktab').description('Maktab — the education-technology platform').version(VERSION);
-  for (const register of [registerServe, registerMigrate, registerSeed, registerUser, registerBackup]) register(program);
+  const program = new Command('maktab')
+    .description('Maktab — the education-technology platform')
+    .version(VERSION);
+  for (const register of [registerServe, registerMigrate, registerSeed, registerUser, registerBackup])
+    register(program);
   await program.parseAsync(argv);
 }

@@ -2,7 +2,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '@/server/errors';
 
 /** The roles a person can hold. Each is held in a scope of its kind (see ROLE_SCOPE). */
-export const ROLES = ['admin', 'bureau', 'regional', 'director', 'teacher', 'student', 'parent', 'editor'] as const;
+export const ROLES = [
+  'admin',
+  'bureau',
+  'regional',
+  'director',
+  'teacher',
+  'student',
+  'parent',
+  'editor',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The kind of scope each role is held in. */
@@ -71,7 +80,11 @@ declare module 'fastify' {
 }
 
 /** Whether a grant covers a target: nation covers all; an area its subtree; an institution itself and its students. */
-export function grantCovers(grant: Grant, target: ScopeTarget, actor: Pick<Actor, 'userId' | 'childIds'>): boolean {
+export function grantCovers(
+  grant: Grant,
+  target: ScopeTarget,
+  actor: Pick<Actor, 'userId' | 'childIds'>,
+): boolean {
   switch (ROLE_SCOPE[grant.role]) {
     case 'nation':
       return true;

@@ -41,7 +41,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Maktab API', version: VERSION, description: 'The education-technology platform of a ministry of education.' },
+      info: {
+        title: 'Maktab API',
+        version: VERSION,
+        description: 'The education-technology platform of a ministry of education.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'maktab_sid' } } },
     },
   });
@@ -77,10 +81,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
           return { status: 'ok' as const, database: database.driver, version: VERSION };
         },
       );
-      r.get(
-        '/openapi.json',
-        { config: { access: 'public' }, schema: { hide: true } },
-        async () => app.swagger(),
+      r.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+        app.swagger(),
       );
       await api.register(identityRoutes, { db: database.db, secureCookies: config.secureCookies });
       await api.register(institutionsRoutes, { db: database.db });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 
 /** Which database the platform runs on: PGlite in a directory, or a PostgreSQL server. */
-export type DatabaseConfig = { driver: 'pglite'; dataDir: string } | { driver: 'postgres'; url: string; poolSize: number };
+export type DatabaseConfig =
+  { driver: 'pglite'; dataDir: string } | { driver: 'postgres'; url: string; poolSize: number };
 
 /** Everything the server reads from its environment, resolved once at start. */
 export interface Config {

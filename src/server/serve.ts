@@ -17,7 +17,10 @@ export interface RunningServer {
  * Starts the platform: opens and migrates the database, loads the demo country into an empty one (or only
  * the country pack in production), and listens. SIGINT and SIGTERM close it cleanly, database included.
  */
-export async function serve(config: Config = loadConfig(), options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+export async function serve(
+  config: Config = loadConfig(),
+  options: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
   const database = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
   try {

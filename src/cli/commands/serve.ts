@@ -11,6 +11,8 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const server = await serve(config);
-      console.log(`Maktab ${VERSION} is listening on http://localhost:${config.port} (${server.database.driver})`);
+      console.log(
+        `Maktab ${VERSION} is listening on http://localhost:${config.port} (${server.database.driver})`,
+      );
     });
 }

@@ -16,7 +16,9 @@ export const classes = pgTable(
     grade: smallint('grade').notNull(),
     letter: text('letter').notNull(),
     /** Language of instruction. */
-    language: text('language', { enum: ['az', 'ru', 'en'] }).notNull().default('az'),
+    language: text('language', { enum: ['az', 'ru', 'en'] })
+      .notNull()
+      .default('az'),
     shift: smallint('shift').notNull().default(1),
     homeroomTeacherId: integer('homeroom_teacher_id').references(() => users.id),
   },
@@ -35,5 +37,8 @@ export const enrolments = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     institutionId: integer('institution_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.classId, t.studentId] }), index('classroom_enrolment_student_idx').on(t.studentId)],
+  (t) => [
+    primaryKey({ columns: [t.classId, t.studentId] }),
+    index('classroom_enrolment_student_idx').on(t.studentId),
+  ],
 );
