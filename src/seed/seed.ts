@@ -1,4 +1,361 @@
-import type { Database } from '@/server/db/database';
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from '@/server/db/database';
+import { rows } from '@/server/db/database';
+import type { Grant } from '@/server/access';
+import { audit } from '@/modules/identity/identity.service';
+import { hashPassword } from '@/modules/identity/passwords';
+import { guardians, roleGrants, users } from '@/modules/identity/identity.tables';
+import { institutions } from '@/modules/institutions/institutions.tables';
+import { classes, enrolments } from '@/modules/classroom/classroom.tables';
+import {
+  DEFAULT_PACK_DIR,
+  loadCountryPack,
+  readCountryPack,
+  type LoadedPack,
+} from '@/modules/institutions/country-pack';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@/seed/demo-accounts';
+import { bulkInsert } from '@/seed/bulk';
+import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
 
-/** Placeholder until the seed lands: loads nothing. */
-export async function seedIfEmpty(_database: Database, _options: { production: boolean; log: (message: string) => void }): Promise<void> {}
+/** How much of a country a seed makes: `demo` or `national`. */
+export type { SeedScale } from '@/seed/plan';
+
+/**
+ * The `created_at`/`updated_at` of everything the seed writes. Fixed, not the clock, so that two runs with
+ * the same seed give equal rows.
+ */
+export const SEED_TIME = new Date('2026-09-01T06:00:00Z');
+
+/** Rows per multi-row INSERT of institutions and classes: few enough to stay under PostgreSQL's 65,535 parameters. */
+const BATCH = 1000;
+
+/** The advisory lock a seed holds, so that app nodes starting together on an empty database seed it once. */
+const SEED_LOCK = 0x6d6b7364;
+
+/** Why a seed was not run, for a clear message and a non-zero exit. */
+export class SeedRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeedRefused';
+  }
+}
+
+/** What a seed run asks for. */
+export interface SeedOptions {
+  scale: SeedScale;
+  seed: number;
+  /** The country pack's folder; Azerbaijan's by default. */
+  packDir?: string;
+  /** Production never gets demo people or the demo accounts with their known password. */
+  production: boolean;
+  log?: (message: string) => void;
+}
+
+/** What a seed run made and how long it took. */
+export interface SeedSummary {
+  scale: SeedScale;
+  seed: number;
+  areas: number;
+  institutions: number;
+  classes: number;
+  users: number;
+  students: number;
+  teachers: number;
+  parents: number;
+  aggregateStudents: number;
+  aggregateTeachers: number;
+  /** Milliseconds, planning and writing. */
+  ms: number;
+}
+
+/** How much data a database already holds. */
+export async function existingData(db: Db): Promise<{ areas: number; institutions: number; users: number }> {
+  const [row] = await rows<{ areas: number; institutions: number; users: number }>(
+    db,
+    sql`select (select count(*)::int from institutions_area) as areas,
+               (select count(*)::int from institutions_institution) as institutions,
+               (select count(*)::int from identity_user) as users`,
+  );
+  return row!;
+}
+
+/**
+ * Loads the country pack and writes a planned country: institutions, accounts with their grants, classes,
+ * enrolments and parent links. Everything happens in one transaction, so a seed that fails or is
+ * interrupted leaves the database as it was. Refuses in production and on a database that holds data.
+ */
+export async function seed(database: Database, options: SeedOptions): Promise<SeedSummary> {
+  if (options.production) {
+    throw new SeedRefused(
+      'refusing to seed: NODE_ENV=production, and the seed creates demo people and the demo accounts, whose password is known. ' +
+        'Load only the country pack with `maktab seed --pack-only`, and create real accounts with `maktab user create`.',
+    );
+  }
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
+    throw new SeedRefused(`the seed must be a whole number from 0 to 4294967295, got ${options.seed}`);
+  }
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const pack = await readCountryPack(options.packDir ?? DEFAULT_PACK_DIR);
+  // Refuse before the slow part (planning, hashing), so the answer comes at once.
+  refuseIfData(await existingData(database.db));
+  const plan = buildPlan(pack, options.scale, options.seed);
+  const counts = planCounts(plan);
+  log(
+    `planned ${options.scale} (seed ${options.seed}): ${counts.institutions} institutions, ${counts.students} students, ` +
+      `${counts.teachers} teachers, ${counts.parents} parents in ${Math.round(performance.now() - started)} ms`,
+  );
+  // argon2id costs tens of milliseconds and 19 MiB per hash on purpose; tens of thousands of generated
+  // accounts would take minutes. They share one hash of "demo" made once per run; the eight named demo
+  // accounts, the ones people actually sign in with, each get their own.
+  const [sharedHash, ...namedHashes] = await Promise.all([
+    hashPassword(DEMO_PASSWORD),
+    ...DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)),
+  ]);
+  const hashes = new Map(DEMO_ACCOUNTS.map((a, i) => [a.username, namedHashes[i]!]));
+
+  const written = await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    // Checked again under the lock: another process may have seeded since the check above.
+    refuseIfData(await existingData(tx));
+    const loaded = await loadCountryPack(tx, pack);
+    log(`loaded the country pack ${pack.manifest.countryCode}: ${loaded.counts.areas} areas`);
+    const users = await writePlan(tx, plan, loaded, (username) => hashes.get(username) ?? sharedHash);
+    await audit(
+      tx,
+      { actorId: null, ip: null },
+      {
+        action: 'seed',
+        entity: 'database',
+        entityId: options.scale,
+        after: { scale: options.scale, seed: options.seed, pack: pack.manifest.countryCode, ...counts },
+      },
+    );
+    return { areas: loaded.counts.areas, users };
+  });
+  return {
+    scale: options.scale,
+    seed: options.seed,
+    areas: written.areas,
+    institutions: counts.institutions,
+    classes: counts.classes,
+    users: written.users,
+    students: counts.students,
+    teachers: counts.teachers,
+    parents: counts.parents,
+    aggregateStudents: counts.aggregateStudents,
+    aggregateTeachers: counts.aggregateTeachers,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/** Inserts the plan; returns how many accounts it made. */
+async function writePlan(
+  tx: Db,
+  plan: SeedPlan,
+  loaded: LoadedPack,
+  hashOf: (username: string) => string,
+): Promise<number> {
+  const yearId = loaded.currentAcademicYearId;
+  if (yearId === null) throw new Error('the country pack has no current academic year to put classes in');
+
+  const institutionIds = new Map<string, number>();
+  const institutionRows = plan.institutions.map((i) => ({
+    ...i.row,
+    areaId: loaded.areaIds.get(i.areaCode)!,
+    createdAt: SEED_TIME,
+    updatedAt: SEED_TIME,
+  }));
+  for (let k = 0; k < institutionRows.length; k += BATCH) {
+    const inserted = await tx
+      .insert(institutions)
+      .values(institutionRows.slice(k, k + BATCH))
+      .returning({ id: institutions.id, code: institutions.code });
+    for (const r of inserted) institutionIds.set(r.code, r.id);
+  }
+
+  // Accounts first, in plan order, so that ids come out the same on every run; then everything that refers to them.
+  const people: PersonPlan[] = [];
+  const grants: { username: string; grant: Grant }[] = [];
+  const nation = DEMO_ACCOUNTS.filter((a) => a.scope === 'nation' || a.scope === 'demo area');
+  for (const a of nation) {
+    people.push({ username: a.username, displayName: a.displayName, locale: 'az' });
+    grants.push({
+      username: a.username,
+      grant: {
+        role: a.role,
+        areaId: a.scope === 'demo area' ? loaded.areaIds.get(plan.regionArea)! : null,
+        institutionId: null,
+      },
+    });
+  }
+  for (const inst of plan.institutions) {
+    if (!inst.people) continue;
+    const institutionId = institutionIds.get(inst.row.code)!;
+    const at = (role: Grant['role']): Grant => ({ role, areaId: null, institutionId });
+    people.push(inst.people.director);
+    grants.push({ username: inst.people.director.username, grant: at('director') });
+    for (const t of inst.people.teachers) {
+      people.push(t);
+      grants.push({ username: t.username, grant: at('teacher') });
+    }
+    for (const c of inst.people.classes) {
+      for (const s of c.students) {
+        people.push(s);
+        grants.push({ username: s.username, grant: at('student') });
+      }
+    }
+    for (const f of inst.people.families) {
+      for (const p of f.parents) {
+        people.push(p);
+        grants.push({ username: p.username, grant: { role: 'parent', areaId: null, institutionId: null } });
+      }
+    }
+  }
+
+  const at = SEED_TIME.toISOString();
+  const inserted = await bulkInsert<{ id: number; username: string }>(
+    tx,
+    users,
+    [
+      { column: users.username, type: 'text', values: people.map((p) => p.username) },
+      { column: users.passwordHash, type: 'text', values: people.map((p) => hashOf(p.username)) },
+      { column: users.displayName, type: 'text', values: people.map((p) => p.displayName) },
+      { column: users.locale, type: 'text', values: people.map((p) => p.locale) },
+      { column: users.createdAt, type: 'timestamptz', values: people.map(() => at) },
+      { column: users.updatedAt, type: 'timestamptz', values: people.map(() => at) },
+    ],
+    [users.id, users.username],
+  );
+  const userIds = new Map(inserted.map((r) => [r.username, r.id]));
+  const id = (p: PersonPlan) => userIds.get(p.username)!;
+
+  await bulkInsert(tx, roleGrants, [
+    { column: roleGrants.userId, type: 'int', values: grants.map((g) => userIds.get(g.username)!) },
+    { column: roleGrants.role, type: 'text', values: grants.map((g) => g.grant.role) },
+    { column: roleGrants.areaId, type: 'int', values: grants.map((g) => g.grant.areaId) },
+    { column: roleGrants.institutionId, type: 'int', values: grants.map((g) => g.grant.institutionId) },
+  ]);
+
+  const classRows: (typeof classes.$inferInsert)[] = [];
+  for (const inst of plan.institutions) {
+    if (!inst.people) continue;
+    const { teachers } = inst.people;
+    for (const c of inst.people.classes) {
+      classRows.push({
+        institutionId: institutionIds.get(inst.row.code)!,
+        academicYearId: yearId,
+        grade: c.grade,
+        letter: c.letter,
+        language: c.language,
+        shift: c.shift,
+        homeroomTeacherId: id(teachers[c.homeroom]!),
+      });
+    }
+  }
+  const classIds: number[] = [];
+  for (let k = 0; k < classRows.length; k += BATCH) {
+    const inserted = await tx
+      .insert(classes)
+      .values(classRows.slice(k, k + BATCH))
+      .returning({
+        id: classes.id,
+        institutionId: classes.institutionId,
+        grade: classes.grade,
+        letter: classes.letter,
+      });
+    // Match by the class's natural key rather than trusting the order RETURNING gives rows in.
+    const byKey = new Map(inserted.map((r) => [`${r.institutionId}/${r.grade}/${r.letter}`, r.id]));
+    for (const row of classRows.slice(k, k + BATCH))
+      classIds.push(byKey.get(`${row.institutionId}/${row.grade}/${row.letter}`)!);
+  }
+
+  const enrolmentRows: (typeof enrolments.$inferInsert)[] = [];
+  const guardianRows: (typeof guardians.$inferInsert)[] = [];
+  let classIndex = 0;
+  for (const inst of plan.institutions) {
+    if (!inst.people) continue;
+    const institutionId = institutionIds.get(inst.row.code)!;
+    for (const c of inst.people.classes) {
+      const classId = classIds[classIndex++]!;
+      for (const s of c.students) enrolmentRows.push({ classId, studentId: id(s), institutionId });
+    }
+    for (const f of inst.people.families)
+      for (const p of f.parents)
+        for (const child of f.children) guardianRows.push({ parentId: id(p), studentId: id(child) });
+  }
+  await bulkInsert(tx, enrolments, [
+    { column: enrolments.classId, type: 'int', values: enrolmentRows.map((r) => r.classId) },
+    { column: enrolments.studentId, type: 'int', values: enrolmentRows.map((r) => r.studentId) },
+    { column: enrolments.institutionId, type: 'int', values: enrolmentRows.map((r) => r.institutionId) },
+  ]);
+  await bulkInsert(tx, guardians, [
+    { column: guardians.parentId, type: 'int', values: guardianRows.map((r) => r.parentId) },
+    { column: guardians.studentId, type: 'int', values: guardianRows.map((r) => r.studentId) },
+  ]);
+  return people.length;
+}
+
+function refuseIfData(existing: { areas: number; institutions: number; users: number }): void {
+  if (existing.areas + existing.institutions + existing.users > 0) {
+    throw new SeedRefused(
+      `refusing to seed: the database already holds data (${existing.areas} areas, ${existing.institutions} institutions, ` +
+        `${existing.users} accounts). The seed only fills an empty database: point DATA_DIR or DATABASE_URL at a new one.`,
+    );
+  }
+}
+
+/** Loads (or updates) only the country pack: what production gets, and how a pack update is applied. */
+export async function loadPackOnly(
+  database: Database,
+  packDir: string = DEFAULT_PACK_DIR,
+): Promise<LoadedPack> {
+  const pack = await readCountryPack(packDir);
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    return loadCountryPack(tx, pack);
+  });
+}
+
+/** One line describing a seed run, for logs and the command line. */
+export function describeSeed(s: SeedSummary): string {
+  const n = (x: number) => x.toLocaleString('en');
+  return (
+    `seeded ${s.scale} (seed ${s.seed}) in ${(s.ms / 1000).toFixed(1)} s: ${n(s.areas)} areas, ${n(s.institutions)} institutions ` +
+    `(${n(s.aggregateStudents)} students and ${n(s.aggregateTeachers)} teachers in their counts), ${n(s.classes)} classes, ` +
+    `${n(s.users)} accounts (${n(s.students)} students, ${n(s.teachers)} teachers, ${n(s.parents)} parents)`
+  );
+}
+
+/**
+ * Fills an empty database at start. An empty one has no areas: production gets only the country pack; any
+ * other environment the demo country with seed 1 and the demo accounts, unless accounts or institutions
+ * were made before the first start (then only the pack, since the seed fills only empty databases).
+ */
+export async function seedIfEmpty(
+  database: Database,
+  options: { production: boolean; log: (message: string) => void; packDir?: string },
+): Promise<void> {
+  const existing = await existingData(database.db);
+  if (existing.areas > 0) return;
+  const started = performance.now();
+  if (options.production || existing.users + existing.institutions > 0) {
+    const loaded = await loadPackOnly(database, options.packDir);
+    options.log(
+      `loaded the country pack (${loaded.counts.areas} areas, ${loaded.counts.subjects} subjects) in ` +
+        `${Math.round(performance.now() - started)} ms${options.production ? '' : '; no demo data, the database already holds accounts'}`,
+    );
+    return;
+  }
+  let summary: SeedSummary;
+  try {
+    summary = await seed(database, { scale: 'demo', seed: 1, production: false, packDir: options.packDir });
+  } catch (error) {
+    // Another app node got there first and seeded while this one was planning: nothing left to do.
+    if (error instanceof SeedRefused && (await existingData(database.db)).areas > 0) return;
+    throw error;
+  }
+  options.log(
+    `${describeSeed(summary)}. Demo accounts: ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')} (password "demo")`,
+  );
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '@/server/db/database';
+
+/**
+ * A fingerprint of the data a seed writes, to check that a seed is deterministic. Rows are named by their
+ * natural keys (codes, usernames), not ids, and timestamps are read in UTC, so the fingerprint is the same
+ * on PGlite and on a PostgreSQL server. Password hashes are left out: argon2 salts them at random.
+ */
+const TABLES: Record<string, SQL> = {
+  areas: sql`select a.code, p.code as parent, a.kind, a.name_az, a.name_ru, a.name_en,
+      (select array_agg(x.code order by u.ord) from unnest(a.path) with ordinality as u(id, ord)
+         join institutions_area x on x.id = u.id) as path
+    from institutions_area a left join institutions_area p on p.id = a.parent_id order by a.code`,
+  levels: sql`select * from institutions_level order by code`,
+  grades: sql`select * from institutions_grade order by number`,
+  subjects: sql`select * from institutions_subject order by code`,
+  scales: sql`select code, name_az, name_ru, name_en, is_default, marks::text from institutions_grading_scale order by code`,
+  years: sql`select code, starts_on, ends_on, is_current from institutions_academic_year order by code`,
+  calendar: sql`select y.code as year, e.kind, e.code, e.name_az, e.name_ru, e.name_en, e.starts_on, e.ends_on
+    from institutions_calendar_entry e join institutions_academic_year y on y.id = e.academic_year_id order by y.code, e.code`,
+  institutions: sql`select i.code, i.kind, i.name_az, i.name_ru, i.name_en, a.code as area, i.ownership, i.locality,
+      i.latitude, i.longitude, i.levels, i.shifts, i.status, i.student_count, i.teacher_count,
+      i.created_at at time zone 'UTC' as created_at, i.updated_at at time zone 'UTC' as updated_at
+    from institutions_institution i join institutions_area a on a.id = i.area_id order by i.code`,
+  users: sql`select username, display_name, locale, status, created_at at time zone 'UTC' as created_at,
+      updated_at at time zone 'UTC' as updated_at, password_hash is not null as can_sign_in
+    from identity_user order by username`,
+  grants: sql`select u.username, g.role, a.code as area, i.code as institution
+    from identity_role_grant g join identity_user u on u.id = g.user_id
+    left join institutions_area a on a.id = g.area_id left join institutions_institution i on i.id = g.institution_id
+    order by u.username, g.role, a.code, i.code`,
+  classes: sql`select i.code as institution, y.code as year, c.grade, c.letter, c.language, c.shift, t.username as homeroom
+    from classroom_class c join institutions_institution i on i.id = c.institution_id
+    join institutions_academic_year y on y.id = c.academic_year_id left join identity_user t on t.id = c.homeroom_teacher_id
+    order by i.code, y.code, c.grade, c.letter`,
+  enrolments: sql`select i.code as institution, c.grade, c.letter, s.username, e.institution_id = c.institution_id as same_school
+    from classroom_enrolment e join classroom_class c on c.id = e.class_id
+    join institutions_institution i on i.id = c.institution_id join identity_user s on s.id = e.student_id
+    order by i.code, c.grade, c.letter, s.username`,
+  guardians: sql`select p.username as parent, s.username as student
+    from identity_guardian g join identity_user p on p.id = g.parent_id join identity_user s on s.id = g.student_id
+    order by p.username, s.username`,
+};
+
+/** The fingerprint of every table a seed fills, one hash per table. */
+export async function digestTables(db: Db): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, query] of Object.entries(TABLES)) {
+    // The database turns each row into text itself and sorts it byte-wise (collation C), so both drivers
+    // hash the same characters in the same order.
+    const [row] = await rows<{ digest: string; n: number }>(
+      db,
+      sql`select md5(coalesce(string_agg(q::text, E'\n' order by q::text collate "C"), '')) as digest, count(*)::int as n
+        from (${query}) q`,
+    );
+    out[name] = `${row!.n}:${row!.digest}`;
+  }
+  return out;
+}
+
+/** One fingerprint for all the seeded data. */
+export async function digestData(db: Db): Promise<string> {
+  return createHash('sha256')
+    .update(JSON.stringify(await digestTables(db)))
+    .digest('hex');
+}
