@@ -15,6 +15,7 @@ import type { Locale } from '@/server/i18n';
 import { VERSION } from '@/server/version';
 import identityRoutes, { installSessionHooks } from '@/modules/identity/identity.routes';
 import institutionsRoutes from '@/modules/institutions/institutions.routes';
+import homeRoutes from '@/modules/home/home.routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -86,6 +87,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       );
       await api.register(identityRoutes, { db: database.db, secureCookies: config.secureCookies });
       await api.register(institutionsRoutes, { db: database.db });
+      await api.register(homeRoutes, { db: database.db });
     },
     { prefix: '/api' },
   );

@@ -178,3 +178,9 @@ export async function searchUsers(db: Db, filter: { q?: string; limit: number; o
     .limit(filter.limit)
     .offset(filter.offset);
 }
+
+/** How many accounts exist . */
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row?.n ?? 0;
+}

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/server/db/database';
+import { rows, type Db } from '@/server/db/database';
 import {
   academicYears,
   areas,
@@ -80,6 +80,20 @@ export async function listInstitutions(
     .limit(f.limit)
     .offset(f.offset);
   return { total: count?.n ?? 0, items };
+}
+
+/** How many institutions lie in each of the given areas, sub-areas included; one query for all of them. */
+export async function countInstitutionsByArea(db: Db, areaIds: number[]): Promise<Map<number, number>> {
+  if (areaIds.length === 0) return new Map();
+  const result = await rows<{ areaId: number; n: number }>(
+    db,
+    sql`select top.id as "areaId", count(*)::int as n
+        from ${institutions} join ${areas} on ${areas.id} = ${institutions.areaId}
+        cross join unnest(${areas.path}) as top(id)
+        where top.id = any(${`{${areaIds.join(',')}}`}::int[])
+        group by top.id`,
+  );
+  return new Map(result.map((r) => [Number(r.areaId), r.n]));
 }
 
 export async function insertInstitution(

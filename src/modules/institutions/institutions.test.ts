@@ -70,14 +70,13 @@ describe('institutions', () => {
     ).toBe(200);
     const a = await login(t.app, admin.username, admin.password);
     const log = await a.inject({ method: 'GET', url: `/api/audit?entity=institution&entityId=${school.id}` });
-    const [entry] =
-      log.json<
-        {
-          actorUsername: string;
-          before: { shifts: number; status: string };
-          after: { shifts: number; status: string };
-        }[]
-      >();
+    const [entry] = log.json<
+      {
+        actorUsername: string;
+        before: { shifts: number; status: string };
+        after: { shifts: number; status: string };
+      }[]
+    >();
     expect(entry).toMatchObject({
       actorUsername: bureau.username,
       before: { shifts: 1, status: 'active' },

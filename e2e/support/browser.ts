@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium, with the switches that keep it quiet and deterministic in a container. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A phone-sized screen: the smallest the app must work on. */
+export const PHONE = { width: 360, height: 740 };
+/** A desktop screen. */
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** A fresh browser profile (no cookies, no stored language) on a page of the app. */
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB' });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Signs in through the sign-in form, as a person would, and waits for the home page's heading. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  if (!page.url().endsWith('/login')) await page.goto('/');
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname !== '/login' && url.pathname !== '/');
+}
+
+/** Picks an interface language in the header's switcher and waits until the page says it switched. */
+export async function switchLanguage(page: Page, code: 'az' | 'ru' | 'en'): Promise<void> {
+  await page.locator('header select').selectOption(code);
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, code);
+}
+
+/** The text of the page's one `<h1>`, once it is there. */
+export async function heading(page: Page): Promise<string> {
+  const h1 = page.locator('h1');
+  await h1.waitFor();
+  return (await h1.innerText()).trim();
+}
+
+/** The labels of the main navigation's entries. */
+export async function navigationLabels(page: Page): Promise<string[]> {
+  const links = page.locator('nav a');
+  return (await links.allInnerTexts()).map((s) => s.trim());
+}
+
+/** How wide the page really is: wider than the window means sideways scrolling on a phone. */
+export async function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.scrollingElement!.scrollWidth);
+}
+
+/** One accessibility rule broken on a page, with how bad it is and where. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+const AXE_SOURCE = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page as it is now and returns the serious and critical violations. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    interface AxeResult {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+    }
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResult> } }).axe;
+    const result = await axe.run(document);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((n) => String(n.target[0])),
+      }));
+  });
+}
+
+/** Saves a screenshot under /tmp for a person to look at; the tests do not compare pixels. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `/tmp/maktab-${name}.png`, fullPage: true });
+}

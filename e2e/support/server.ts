@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig } from '@/server/config';
+import { serve, type RunningServer } from '@/server/serve';
+
+/** A real server for browser tests, on its own throw-away database, with the demo country seeded. */
+export interface TestServer {
+  url: string;
+  running: RunningServer;
+  stop(): Promise<void>;
+}
+
+const WEB_ROOT = path.resolve('dist/web');
+
+/**
+ * Starts the platform the way `maktab serve` does — migrations, the demo seed, the built web app — on port 0.
+ * The database is a temporary PGlite directory, or, when DATABASE_URL is set, a new database on that
+ * PostgreSQL server; either is removed by `stop()`.
+ */
+export async function startServer(): Promise<TestServer> {
+  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
+    throw new Error('dist/web/index.html is missing: run `npm run build` (npm run test:e2e does) first');
+  }
+  const cleanups: (() => Promise<void>)[] = [];
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WEB_ROOT,
+    LOG_LEVEL: 'silent',
+  };
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = `maktab_e2e_${randomBytes(6).toString('hex')}`;
+    await withClient(serverUrl, (c) => c.query(`create database ${name}`));
+    cleanups.push(() =>
+      withClient(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)),
+    );
+    const target = new URL(serverUrl);
+    target.pathname = `/${name}`;
+    env.DATABASE_URL = target.toString();
+  } else {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-e2e-'));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    env.DATA_DIR = dataDir;
+  }
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  let running: RunningServer;
+  try {
+    running = await serve(loadConfig(env), { handleSignals: false });
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+  return {
+    url: running.url,
+    running,
+    async stop() {
+      try {
+        await running.stop();
+      } finally {
+        await runCleanups();
+      }
+    },
+  };
+}
+
+async function withClient(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,116 @@
+import type { Static } from 'typebox';
+import type { MeResponse, AuditEntry } from '@/modules/identity/identity.schema';
+import type { Area, Institution, CountryPack } from '@/modules/institutions/institutions.schema';
+import type { Role } from '@/server/access';
+import type { Locale } from '@/server/i18n';
+
+/**
+ * The web app's one way to the API. It sends the interface language as Accept-Language (the server answers
+ * errors in it), the session's CSRF token on every change, and turns the server's error shape into an
+ * ApiError carrying the server's translated message. Types come from the server's own schemas (type-only
+ * imports, so nothing of the server reaches the bundle) and cannot drift from what the API sends.
+ */
+
+/** The signed-in person, their roles with scopes, their children and the CSRF token. */
+export type Me = Static<typeof MeResponse>;
+/** One role a person holds, with its area or institution. */
+export type Grant = Me['roles'][number];
+/** An institution's record as the directory gives it. */
+export type InstitutionRecord = Static<typeof Institution>;
+/** One administrative area. */
+export type AreaRecord = Static<typeof Area>;
+/** One entry of the audit log. */
+export type AuditRecord = Static<typeof AuditEntry>;
+/** The country pack: levels, grades, subjects, scales, calendar. */
+export type CountryPackRecord = Static<typeof CountryPack>;
+// Roles, languages and the home summaries exactly as the server defines them.
+export type { Role, Locale };
+export type {
+  AdminSummary,
+  BureauSummary,
+  ParentSummary,
+  StudentSummary,
+  TeacherSummary,
+} from '@/modules/home/home.schema';
+
+/** One invalid field, as the server reports it. */
+export interface FieldProblem {
+  field: string;
+  reason: string;
+  message: string;
+}
+
+/**
+ * A failed request. `message` is ready to show: the server's translated text, or, when the server could not
+ * be reached, an empty string with `code` 'network' for the page to translate itself.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | null = null;
+let language: Locale = 'az';
+let onUnauthenticated: () => void = () => {};
+
+/** Remembers the session's CSRF token (from sign-in or /api/me); null after sign-out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Sets the language sent as Accept-Language. */
+export function setApiLanguage(locale: Locale): void {
+  language = locale;
+}
+
+/** Registers what to do when the server says the session is gone, so every page falls back to sign-in. */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function isErrorBody(body: unknown): body is { error: { code: string; message: string; details?: unknown } } {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = body.error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/** Calls the API and returns its JSON; throws ApiError for any failure. */
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', '');
+  }
+  const body: unknown = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.ok) return body as T;
+  if (isErrorBody(body)) {
+    const details = Array.isArray(body.error.details) ? (body.error.details as FieldProblem[]) : [];
+    if (response.status === 401 && path !== '/auth/login' && path !== '/me') onUnauthenticated();
+    throw new ApiError(response.status, body.error.code, body.error.message, details);
+  }
+  throw new ApiError(response.status, 'unknown', '');
+}

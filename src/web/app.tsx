@@ -1,0 +1,132 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Me, Role } from '@/web/api';
+import { Link, navigate, usePath } from '@/web/router';
+import { heldRoles, homePath, ROLE_HOMES, roleAt } from '@/web/roles';
+import { useLogout, useMe } from '@/web/session';
+import { LanguageSwitcher } from '@/web/components/language-switcher';
+import { ErrorBox, Loading } from '@/web/components/status';
+import { LoginPage } from '@/web/pages/login-page';
+import { AdminHome } from '@/web/pages/admin-home';
+import { BureauHome } from '@/web/pages/bureau-home';
+import { RegionalHome } from '@/web/pages/regional-home';
+import { DirectorHome } from '@/web/pages/director-home';
+import { TeacherHome } from '@/web/pages/teacher-home';
+import { StudentHome } from '@/web/pages/student-home';
+import { ParentHome } from '@/web/pages/parent-home';
+import { LibraryHome } from '@/web/pages/library-home';
+import { NoRoles, NotFound } from '@/web/pages/not-found';
+
+function RoleHome({ role, me }: { role: Role; me: Me }) {
+  switch (role) {
+    case 'admin':
+      return <AdminHome />;
+    case 'bureau':
+      return <BureauHome />;
+    case 'regional':
+      return <RegionalHome me={me} />;
+    case 'director':
+      return <DirectorHome me={me} />;
+    case 'teacher':
+      return <TeacherHome />;
+    case 'student':
+      return <StudentHome />;
+    case 'parent':
+      return <ParentHome />;
+    case 'editor':
+      return <LibraryHome />;
+  }
+}
+
+/** The main navigation: one entry per role held (it is the role switcher too), and the API docs for admins. */
+function Navigation({ me, path }: { me: Me; path: string }) {
+  const { t } = useTranslation();
+  const roles = heldRoles(me);
+  return (
+    <nav aria-label={t('nav.label')}>
+      <ul>
+        {ROLE_HOMES.filter((h) => roles.includes(h.role)).map((h) => (
+          <li key={h.role}>
+            <Link to={h.path} aria-current={path === h.path ? 'page' : undefined}>
+              {t(`nav.${h.role}`)}
+            </Link>
+          </li>
+        ))}
+        {roles.includes('admin') ? (
+          <li>
+            <a href="/api/docs">{t('nav.apiDocs')}</a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
+/** Where a path must send the person instead: signed out → sign-in; `/` and sign-in when signed in → their home. */
+function redirectFor(me: Me | null, path: string): string | null {
+  if (me === null) return path === '/login' ? null : '/login';
+  return path === '/' || path === '/login' ? homePath(me) : null;
+}
+
+/** Decides what the current path shows. */
+function Routes({ me, path }: { me: Me | null; path: string }) {
+  const target = redirectFor(me, path);
+  useEffect(() => {
+    if (target) navigate(target, { replace: true });
+  }, [target]);
+  if (me === null) return <LoginPage />;
+  const home = homePath(me);
+  if (home === null) return <NoRoles />;
+  if (target) return <Loading />;
+  const role = roleAt(path);
+  if (role && heldRoles(me).includes(role)) return <RoleHome role={role} me={me} />;
+  return <NotFound home={home} />;
+}
+
+/** The shell every page sits in: skip link, header with language and account, navigation, main, footer. */
+export function App() {
+  const { t } = useTranslation();
+  const path = usePath();
+  const me = useMe();
+  const logout = useLogout();
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="site-header">
+        <div className="wrap">
+          <div className="header-row">
+            <Link to="/" className="brand">
+              {t('app.name')}
+            </Link>
+            <LanguageSwitcher />
+          </div>
+          {me.data ? (
+            <div className="header-row account">
+              <span>{t('nav.signedInAs', { name: me.data.user.displayName })}</span>
+              <button
+                type="button"
+                className="link-button"
+                disabled={logout.isPending}
+                onClick={() => logout.mutate()}
+              >
+                {t('nav.signOut')}
+              </button>
+            </div>
+          ) : null}
+          {me.data ? <Navigation me={me.data} path={path} /> : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {me.isPending ? <Loading /> : null}
+        {me.isError ? <ErrorBox error={me.error} onRetry={() => void me.refetch()} /> : null}
+        {me.isSuccess ? <Routes me={me.data} path={path} /> : null}
+      </main>
+      <footer className="site-footer">
+        <p>{t('app.footer')}</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, type ParentSummary } from '@/web/api';
+import { Page } from '@/web/components/page';
+import { ErrorBox, Loading } from '@/web/components/status';
+import { ClassCard } from '@/web/components/class-card';
+
+/** A parent's home: each linked child and their class. */
+export function ParentHome() {
+  const { t } = useTranslation();
+  const summary = useQuery({
+    queryKey: ['home', 'parent'],
+    queryFn: () => api<ParentSummary>('/home/parent'),
+  });
+  return (
+    <Page title={t('parent.title')} intro={t('parent.intro')}>
+      {summary.isPending ? <Loading /> : null}
+      {summary.isError ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
+      {summary.data?.children.length === 0 ? <p>{t('parent.empty')}</p> : null}
+      {summary.data?.children.map((child) => (
+        <section key={child.id} className="card" aria-labelledby={`child-${child.id}`}>
+          <h2 id={`child-${child.id}`}>{child.displayName}</h2>
+          {child.classes.length === 0 ? <p>{t('parent.noClass')}</p> : null}
+          {child.classes.map((c) => (
+            <ClassCard key={c.id} item={c} />
+          ))}
+        </section>
+      ))}
+    </Page>
+  );
+}
