@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { AppError } from '@/server/errors';
 
 /** The roles a person can hold. Each is held in a scope of its kind (see ROLE_SCOPE). */
@@ -77,6 +77,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyInstance {
+    /** Every route registered on the application, for the tests that walk all of them. */
+    routeTable: RouteEntry[];
+  }
+}
+
+/** A registered route: its method, URL and schema (HEAD twins of GET routes are left out). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  schema: FastifySchema | undefined;
 }
 
 /** Whether a grant covers a target: nation covers all; an area its subtree; an institution itself and its students. */
@@ -125,6 +136,13 @@ export function requireActor(request: FastifyRequest): Actor {
  * before the handler. A route that declares nothing is refused, whoever calls it.
  */
 export function installAccessGuard(app: FastifyInstance): void {
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, schema: route.schema });
+    }
+  });
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) {
