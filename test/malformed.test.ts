@@ -30,7 +30,20 @@ const segment = fc
     fc.string({ unit: 'grapheme', maxLength: 30 }),
     fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map(String),
     fc.double().map(String),
-    fc.constantFrom('0', '-1', '99999999999999999999', '1.5', 'NaN', '%00', '..', '%2e%2e', 'null'),
+    fc.constantFrom(
+      '0',
+      '-1',
+      '99999999999999999999',
+      '1.5',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1e400',
+      '%00',
+      '..',
+      '%2e%2e',
+      'null',
+    ),
   )
   .map((s) => (s.startsWith('%') ? s : encodeURIComponent(s)) || 'x');
 

@@ -66,6 +66,19 @@ describe('the platform', () => {
     expect(xml.statusCode).toBe(415);
   });
 
+  it('refuses numbers that are not finite, naming the field, before they reach a query', async () => {
+    for (const id of ['Infinity', '-Infinity', '1e400']) {
+      const res = await t.app.inject({
+        url: `/api/institutions/${id}`,
+        headers: { 'accept-language': 'en' },
+      });
+      expect(res.statusCode).toBe(400);
+      const { error } = res.json<{ error: { code: string; details: { field: string }[] } }>();
+      expect(error.code).toBe('validation_failed');
+      expect(error.details.map((d) => d.field)).toEqual(['id']);
+    }
+  });
+
   it('serves the web app shell for client-side routes, but not for /api', async () => {
     const webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-web-'));
     fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Maktab</title>');

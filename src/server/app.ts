@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '@/server/config';
 import type { Database } from '@/server/db/database';
 import { installAccessGuard } from '@/server/access';
-import { installErrorHandlers } from '@/server/errors';
+import { installErrorHandlers, installNumberGuard } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { VERSION } from '@/server/version';
 import identityRoutes, { installSessionHooks } from '@/modules/identity/identity.routes';
@@ -37,6 +37,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   installErrorHandlers(app);
   await app.register(cookie);
   installSessionHooks(app, database.db);
+  installNumberGuard(app);
   installAccessGuard(app);
 
   await app.register(swagger, {

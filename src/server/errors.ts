@@ -184,3 +184,31 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
   });
 }
+
+/** Where a request holds a number that is not finite, as validation issues. */
+function nonFiniteNumbers(value: unknown, path: string, issues: AjvIssue[], depth = 0): void {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    issues.push({ instancePath: path, keyword: 'type', params: { type: 'number' } });
+  } else if (value !== null && typeof value === 'object' && depth < 32 && !Buffer.isBuffer(value)) {
+    for (const [key, item] of Object.entries(value))
+      nonFiniteNumbers(item, `${path}/${key}`, issues, depth + 1);
+  }
+}
+
+/**
+ * Refuses numbers that are not finite. Ajv's type coercion turns "Infinity" or "1e400" into a number and then
+ * skips the bounds checks for it; JSON.parse makes Infinity of 1e400 too. This runs after validation and
+ * before any scope check or handler, so no such number reaches a query.
+ */
+export function installNumberGuard(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    const parts = { params: request.params, querystring: request.query, body: request.body };
+    for (const [context, value] of Object.entries(parts)) {
+      const issues: AjvIssue[] = [];
+      nonFiniteNumbers(value, '', issues);
+      if (issues.length) {
+        throw new AppError(400, 'validation_failed', {}, fieldProblems(issues, context, request.locale));
+      }
+    }
+  });
+}
