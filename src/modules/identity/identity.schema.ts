@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ROLES } from '@/server/access';
 import { LOCALES } from '@/server/i18n';
-import { StringEnum } from '@/server/schema';
+import { Nullable, StringEnum } from '@/server/schema';
 
 export const Locale = StringEnum(LOCALES, { description: 'Interface language' });
 
@@ -12,9 +12,9 @@ export const GrantSchema = Type.Object(
     /** The role held. */
     role: RoleName,
     /** The area a regional officer covers; null for other roles. */
-    areaId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    areaId: Nullable(Type.Integer({ minimum: 1 })),
     /** The institution a school role is held in; null for other roles. */
-    institutionId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    institutionId: Nullable(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 );
@@ -58,9 +58,13 @@ export const CreateUserBody = Type.Object(
       pattern: '^[a-zA-Z0-9._-]+$',
       description: 'Unique account name',
     }),
-    password: Type.Union([Type.String({ minLength: 8, maxLength: 1000 }), Type.Null()], {
-      description: 'Initial password; null leaves the account unable to sign in until a reset',
-    }),
+    password: Nullable(
+      Type.String({
+        minLength: 8,
+        maxLength: 1000,
+        description: 'Initial password; null leaves the account unable to sign in until a reset',
+      }),
+    ),
     displayName: Type.String({ minLength: 1, maxLength: 200, description: 'Full name as shown' }),
     locale: Type.Optional(Locale),
     grants: Type.Array(GrantSchema, { maxItems: 50, description: 'Roles to hold' }),

@@ -1,7 +1,5 @@
 import { Type } from 'typebox';
-import { StringEnum } from '@/server/schema';
-
-const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable, StringEnum } from '@/server/schema';
 
 export const InstitutionKind = StringEnum(
   ['general_school', 'vocational_college', 'university', 'kindergarten', 'other'],

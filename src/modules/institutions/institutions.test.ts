@@ -35,6 +35,13 @@ describe('institutions', () => {
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ shifts: 3, latitude: 40.4 });
+    // A cleared coordinate stays empty: type coercion must not turn null into 0, a point in the ocean.
+    const cleared = await s.inject({
+      method: 'PATCH',
+      url: `/api/institutions/${own.id}`,
+      payload: { latitude: null, longitude: null },
+    });
+    expect(cleared.json()).toMatchObject({ latitude: null, longitude: null });
 
     const master = await s.inject({
       method: 'PATCH',
