@@ -8,6 +8,8 @@ import { buildApp } from '@/server/app';
 import type { Database } from '@/server/db/database';
 import { createTestDatabase, login, testConfig, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
+import { academicYears } from '@/modules/institutions/institutions.tables';
+import { createDevice, createProject } from '@/modules/infrastructure/infrastructure.service';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -26,11 +28,18 @@ interface World {
   otherSchoolId: number;
   spareUserId: number;
   usernames: Record<Role, string>;
+  yearId: number;
+  /** A device at the school, one at the other school, and one the national staff move back and forth. */
+  deviceId: number;
+  otherDeviceId: number;
+  movableDeviceId: number;
+  projectId: number;
 }
 
 interface Call {
   params?: Record<string, string | number>;
   payload?: unknown;
+  headers?: Record<string, string>;
 }
 
 interface Rule {
@@ -45,6 +54,39 @@ interface Rule {
 
 let unique = 0;
 const next = () => `${Date.now().toString(36)}${++unique}`;
+
+const NATIONAL = ['admin', 'bureau'] as const;
+/** A school's registry is read by national staff, its region and its own staff (not students or parents). */
+const READERS = ['admin', 'bureau', 'regional', 'director', 'teacher'] as const;
+
+const device = (assetTag: string) => ({
+  assetTag,
+  serial: null,
+  kind: 'laptop' as const,
+  model: null,
+  status: 'in_use' as const,
+  condition: 'working' as const,
+  purpose: 'teaching' as const,
+  fundingProgramme: null,
+  acquiredOn: null,
+  endOfLifeOn: null,
+  lastAuditOn: null,
+  nextAuditOn: null,
+});
+const project = (code: string) => ({ code, nameAz: code, nameRu: code, nameEn: code, active: true });
+const record = () => ({
+  teachers: 40,
+  teachersIctTrained: 20,
+  classrooms: 20,
+  hasComputerLab: true,
+  electricity: true,
+  electricitySource: 'grid',
+  electricityHours: 24,
+  students: [],
+  links: [],
+  deviceCounts: [],
+  participations: [],
+});
 
 const POLICY: Record<string, Rule> = {
   'GET /api/docs': { who: 'anyone' },
@@ -105,6 +147,90 @@ const POLICY: Record<string, Rule> = {
     },
   },
   'GET /api/academic-years': { who: 'anyone' },
+  // The school ICT registry.
+  'GET /api/institutions/:id/registry/:yearId': {
+    who: READERS,
+    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId } }),
+    outside: { who: NATIONAL, call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId } }) },
+  },
+  'PUT /api/institutions/:id/registry/:yearId': {
+    who: ['admin', 'bureau', 'director'],
+    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId }, payload: record() }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId }, payload: record() }),
+    },
+  },
+  'POST /api/institutions/:id/registry/:yearId/review': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId }, payload: { decision: 'verify' } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId }, payload: { decision: 'verify' } }),
+    },
+  },
+  'GET /api/institutions/:id/devices': {
+    who: READERS,
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: NATIONAL, call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'POST /api/institutions/:id/devices': {
+    who: ['admin', 'bureau', 'director'],
+    call: (w) => ({ params: { id: w.schoolId }, payload: device(`RT-${next()}`) }),
+  },
+  'PATCH /api/devices/:deviceId': {
+    who: ['admin', 'bureau', 'director'],
+    call: (w) => ({ params: { deviceId: w.deviceId }, payload: { event: 'audited' } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ params: { deviceId: w.otherDeviceId }, payload: { event: 'audited' } }),
+    },
+  },
+  'POST /api/devices/:deviceId/move': {
+    who: NATIONAL,
+    // The administrator moves it away, the bureau brings it back.
+    call: (w, caller) => ({
+      params: { deviceId: w.movableDeviceId },
+      payload: { toInstitutionId: caller === 'admin' ? w.otherSchoolId : w.schoolId },
+    }),
+  },
+  'GET /api/devices/:deviceId/history': {
+    who: READERS,
+    call: (w) => ({ params: { deviceId: w.deviceId } }),
+    outside: { who: NATIONAL, call: (w) => ({ params: { deviceId: w.otherDeviceId } }) },
+  },
+  'GET /api/institutions/:id/connectivity': {
+    who: READERS,
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: NATIONAL, call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'POST /api/institutions/:id/measurements': {
+    who: READERS,
+    call: (w) => ({
+      params: { id: w.schoolId },
+      payload: { downloadMbps: 25, uploadMbps: 5, latencyMs: 30 },
+    }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({
+        params: { id: w.otherSchoolId },
+        payload: { downloadMbps: 1, uploadMbps: null, latencyMs: null },
+      }),
+    },
+  },
+  'GET /api/speedtest/download': { who: READERS },
+  'POST /api/speedtest/upload': {
+    who: READERS,
+    call: () => ({ payload: Buffer.alloc(1000), headers: { 'content-type': 'application/octet-stream' } }),
+  },
+  'GET /api/registry/projects': { who: 'signed-in' },
+  'POST /api/registry/projects': { who: NATIONAL, call: () => ({ payload: project(`p-${next()}`) }) },
+  'PUT /api/registry/projects/:id': {
+    who: NATIONAL,
+    call: (w) => ({ params: { id: w.projectId }, payload: project('rt-project') }),
+  },
+  'GET /api/registry/settings': { who: 'signed-in' },
+  'PUT /api/registry/settings': { who: NATIONAL, call: () => ({ payload: { benchmarkMbps: 20 } }) },
   'GET /api/country-pack': { who: 'anyone' },
   'GET /api/home/admin': { who: ['admin'] },
   'GET /api/home/bureau': { who: ['bureau', 'admin'] },
@@ -142,8 +268,13 @@ async function walk(
   const check = async (key: string, who: Who, call: (caller: Role | null) => Call) => {
     const [method, route] = key.split(' ') as [InjectOptions['method'], string];
     for (const caller of [null, ...ROLES]) {
-      const { params, payload } = call(caller);
-      const res = await send(caller, { method, url: urlOf(route, params), payload: payload as object });
+      const { params, payload, headers } = call(caller);
+      const res = await send(caller, {
+        method,
+        url: urlOf(route, params),
+        payload: payload as object,
+        headers,
+      });
       const allowed = admits(who, caller);
       const expected = allowed ? 'success' : caller === null ? 401 : 403;
       const ok = allowed ? res.statusCode < 400 : res.statusCode === expected;
@@ -201,12 +332,22 @@ describe('every route against every role', () => {
     }
     await linkParent(db, ids.parent, ids.student);
     const spare = await createUserWithRole(db, 'teacher', { institutionId: school.id });
+    const [year] = await db
+      .insert(academicYears)
+      .values({ code: '2026-2027', startsOn: '2026-09-15', endsOn: '2027-06-15', isCurrent: true })
+      .returning();
+    const system = { actorId: null, ip: null };
     world = {
       areaId: areas.district,
       schoolId: school.id,
       otherSchoolId: otherSchool.id,
       spareUserId: spare.id,
       usernames,
+      yearId: year!.id,
+      deviceId: (await createDevice(db, system, school.id, device('RT-1'))).id,
+      otherDeviceId: (await createDevice(db, system, otherSchool.id, device('RT-2'))).id,
+      movableDeviceId: (await createDevice(db, system, school.id, device('RT-3'))).id,
+      projectId: (await createProject(db, system, project('rt-project'))).id,
     };
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });

@@ -16,6 +16,7 @@ import { VERSION } from '@/server/version';
 import identityRoutes, { installSessionHooks } from '@/modules/identity/identity.routes';
 import institutionsRoutes from '@/modules/institutions/institutions.routes';
 import homeRoutes from '@/modules/home/home.routes';
+import infrastructureRoutes from '@/modules/infrastructure/infrastructure.routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(identityRoutes, { db: database.db, secureCookies: config.secureCookies });
       await api.register(institutionsRoutes, { db: database.db });
       await api.register(homeRoutes, { db: database.db });
+      await api.register(infrastructureRoutes, { db: database.db });
     },
     { prefix: '/api' },
   );

@@ -1,0 +1,559 @@
+import type { Db } from '@/server/db/database';
+import { AppError, notFound, type FieldProblem } from '@/server/errors';
+import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import * as institutionsStore from '@/modules/institutions/institutions.store';
+import * as store from '@/modules/infrastructure/infrastructure.store';
+import type { DEVICE_EVENTS, devices } from '@/modules/infrastructure/infrastructure.tables';
+import type { SchoolYearInput } from '@/modules/infrastructure/infrastructure.schema';
+
+defineMessages({
+  en: {
+    registry_invalid: 'The record has mistakes; nothing was saved.',
+    not_submitted: 'Only a record the school has saved can be reviewed.',
+    asset_tag_taken: 'The asset tag {tag} is already used.',
+    same_institution: 'The device is already at that institution.',
+    device_disposed: 'A disposed device cannot be changed.',
+    project_code_taken: 'The project code {code} is already used.',
+    'rule.trained_exceeds_teachers': 'cannot be more than the number of teachers ({teachers})',
+    'rule.no_electricity_details': 'must be empty when the school has no electricity',
+    'rule.duplicate': 'is given twice',
+    'rule.unknown_level': 'is not an education level of the country ({levels})',
+    'rule.shift_exceeds': 'the school runs {shifts} shift(s)',
+    'rule.working_exceeds_total': 'cannot be more than the total ({total})',
+    'rule.unknown_project': 'is not an active project',
+    'warn.missing': 'is not filled in',
+    'warn.students_differ':
+      'the students by level, sex and shift add up to {sum}, the institution has {total}',
+    'warn.lab_without_computers': 'a computer lab but no teaching computers',
+    'warn.electricity_no_hours': 'electricity, but 0 hours a day',
+  },
+  az: {
+    registry_invalid: 'Qeyddə səhvlər var; heç nə saxlanılmadı.',
+    not_submitted: 'Yalnız məktəbin saxladığı qeyd yoxlanıla bilər.',
+    asset_tag_taken: '{tag} inventar nömrəsi artıq istifadə olunur.',
+    same_institution: 'Cihaz artıq həmin müəssisədədir.',
+    device_disposed: 'Silinmiş cihaz dəyişdirilə bilməz.',
+    project_code_taken: '{code} layihə kodu artıq istifadə olunur.',
+    'rule.trained_exceeds_teachers': 'müəllimlərin sayından ({teachers}) çox ola bilməz',
+    'rule.no_electricity_details': 'məktəbdə elektrik olmadıqda boş olmalıdır',
+    'rule.duplicate': 'iki dəfə verilib',
+    'rule.unknown_level': 'ölkənin təhsil səviyyəsi deyil ({levels})',
+    'rule.shift_exceeds': 'məktəb {shifts} növbədə işləyir',
+    'rule.working_exceeds_total': 'ümumi saydan ({total}) çox ola bilməz',
+    'rule.unknown_project': 'aktiv layihə deyil',
+    'warn.missing': 'doldurulmayıb',
+    'warn.students_differ': 'səviyyə, cins və növbə üzrə şagirdlərin cəmi {sum}, müəssisədə isə {total}',
+    'warn.lab_without_computers': 'kompüter sinfi var, amma tədris kompüteri yoxdur',
+    'warn.electricity_no_hours': 'elektrik var, amma gündə 0 saat',
+  },
+  ru: {
+    registry_invalid: 'В записи есть ошибки; ничего не сохранено.',
+    not_submitted: 'Проверить можно только запись, сохранённую школой.',
+    asset_tag_taken: 'Инвентарный номер {tag} уже используется.',
+    same_institution: 'Устройство уже находится в этом учреждении.',
+    device_disposed: 'Списанное устройство нельзя изменить.',
+    project_code_taken: 'Код проекта {code} уже используется.',
+    'rule.trained_exceeds_teachers': 'не может быть больше числа учителей ({teachers})',
+    'rule.no_electricity_details': 'должно быть пустым, если в школе нет электричества',
+    'rule.duplicate': 'указано дважды',
+    'rule.unknown_level': 'не является уровнем образования страны ({levels})',
+    'rule.shift_exceeds': 'школа работает в {shifts} смен(ы)',
+    'rule.working_exceeds_total': 'не может быть больше общего числа ({total})',
+    'rule.unknown_project': 'не является действующим проектом',
+    'warn.missing': 'не заполнено',
+    'warn.students_differ': 'сумма учеников по уровням, полу и сменам — {sum}, у учреждения — {total}',
+    'warn.lab_without_computers': 'есть компьютерный класс, но нет учебных компьютеров',
+    'warn.electricity_no_hours': 'электричество есть, но 0 часов в день',
+  },
+});
+
+/** The benchmark download speed when none is set: Giga's default, 20 Mbit/s. */
+export const DEFAULT_BENCHMARK_MBPS = 20;
+/** Below this, a connection is bad whatever the benchmark (Giga). */
+export const BAD_BELOW_MBPS = 1;
+
+export type ConnectivityStatus = 'good' | 'moderate' | 'bad' | 'unknown';
+
+/** Good at or above the benchmark, bad under 1 Mbit/s, moderate between; unknown without a measurement. */
+export function connectivityStatus(
+  downloadMbps: number | null | undefined,
+  benchmarkMbps: number,
+): ConnectivityStatus {
+  if (downloadMbps === null || downloadMbps === undefined) return 'unknown';
+  if (downloadMbps >= benchmarkMbps) return 'good';
+  return downloadMbps < BAD_BELOW_MBPS ? 'bad' : 'moderate';
+}
+
+export async function benchmarkMbps(db: Db): Promise<number> {
+  return (await store.getSetting(db, 'benchmark_mbps')) ?? DEFAULT_BENCHMARK_MBPS;
+}
+
+export async function setBenchmarkMbps(db: Db, ctx: ChangeContext, value: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await benchmarkMbps(tx);
+    await store.putSetting(tx, 'benchmark_mbps', value);
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'registry_setting',
+      entityId: 'benchmark_mbps',
+      before: { benchmarkMbps: before },
+      after: { benchmarkMbps: value },
+    });
+  });
+}
+
+const problem = (
+  locale: Locale,
+  field: string,
+  rule: string,
+  params: Record<string, unknown> = {},
+): FieldProblem => ({
+  field,
+  reason: rule,
+  message: `${field}: ${translate(locale, `rule.${rule}`, params)}`,
+});
+
+const warning = (locale: Locale, field: string, code: string, params: Record<string, unknown> = {}) => ({
+  field,
+  code,
+  message: `${field}: ${translate(locale, `warn.${code}`, params)}`,
+});
+
+/** The rules a record must keep to be saved; each broken one names its field. */
+async function checkRecord(
+  db: Db,
+  institution: institutionsStore.InstitutionRow,
+  input: SchoolYearInput,
+  locale: Locale,
+): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  if (
+    input.teachers !== null &&
+    input.teachersIctTrained !== null &&
+    input.teachersIctTrained > input.teachers
+  ) {
+    problems.push(
+      problem(locale, 'teachersIctTrained', 'trained_exceeds_teachers', { teachers: input.teachers }),
+    );
+  }
+  if (input.electricity === false) {
+    if (input.electricitySource !== null)
+      problems.push(problem(locale, 'electricitySource', 'no_electricity_details'));
+    if (input.electricityHours) problems.push(problem(locale, 'electricityHours', 'no_electricity_details'));
+  }
+  const levels = (await institutionsStore.countryPack(db)).levels.map((l) => l.code);
+  const seen = new Set<string>();
+  input.students.forEach((s, i) => {
+    const key = `${s.level}/${s.sex}/${s.shift}`;
+    if (seen.has(key)) problems.push(problem(locale, `students.${i}`, 'duplicate'));
+    seen.add(key);
+    if (!levels.includes(s.level)) {
+      problems.push(problem(locale, `students.${i}.level`, 'unknown_level', { levels: levels.join(', ') }));
+    }
+    if (s.shift > institution.shifts) {
+      problems.push(problem(locale, `students.${i}.shift`, 'shift_exceeds', { shifts: institution.shifts }));
+    }
+  });
+  const kinds = new Set<string>();
+  input.deviceCounts.forEach((d, i) => {
+    if (kinds.has(`${d.kind}/${d.purpose}`)) problems.push(problem(locale, `deviceCounts.${i}`, 'duplicate'));
+    kinds.add(`${d.kind}/${d.purpose}`);
+    if (d.working > d.total) {
+      problems.push(
+        problem(locale, `deviceCounts.${i}.working`, 'working_exceeds_total', { total: d.total }),
+      );
+    }
+  });
+  const active = await store.activeProjectIds(
+    db,
+    input.participations.map((p) => p.projectId),
+  );
+  const taken = new Set<number>();
+  input.participations.forEach((p, i) => {
+    if (taken.has(p.projectId)) problems.push(problem(locale, `participations.${i}`, 'duplicate'));
+    taken.add(p.projectId);
+    if (!active.includes(p.projectId))
+      problems.push(problem(locale, `participations.${i}.projectId`, 'unknown_project'));
+  });
+  return problems;
+}
+
+type RecordValues = Omit<SchoolYearInput, 'participations'> & {
+  participations: { projectId: number; evidence: string | null; verified: boolean }[];
+};
+
+/** What looks wrong or is missing in a saved record: shown to the school and the reviewer, never refused. */
+function recordWarnings(institution: institutionsStore.InstitutionRow, record: RecordValues, locale: Locale) {
+  const warnings: ReturnType<typeof warning>[] = [];
+  for (const field of [
+    'teachers',
+    'teachersIctTrained',
+    'classrooms',
+    'hasComputerLab',
+    'electricity',
+  ] as const) {
+    if (record[field] === null) warnings.push(warning(locale, field, 'missing'));
+  }
+  if (record.students.length === 0) warnings.push(warning(locale, 'students', 'missing'));
+  const sum = record.students.reduce((n, s) => n + s.students, 0);
+  if (record.students.length > 0 && institution.studentCount > 0 && sum !== institution.studentCount) {
+    warnings.push(warning(locale, 'students', 'students_differ', { sum, total: institution.studentCount }));
+  }
+  const teachingComputers = record.deviceCounts
+    .filter((d) => d.purpose === 'teaching' && ['desktop', 'laptop', 'tablet'].includes(d.kind))
+    .reduce((n, d) => n + d.total, 0);
+  if (record.hasComputerLab && teachingComputers === 0) {
+    warnings.push(warning(locale, 'hasComputerLab', 'lab_without_computers'));
+  }
+  if (record.electricity && record.electricityHours === 0) {
+    warnings.push(warning(locale, 'electricityHours', 'electricity_no_hours'));
+  }
+  return warnings;
+}
+
+async function requireYear(db: Db, yearId: number) {
+  const year = (await institutionsStore.listAcademicYears(db)).find((y) => y.id === yearId);
+  if (!year) throw notFound('academic_year');
+  return year;
+}
+
+async function requireInstitution(db: Db, id: number) {
+  const institution = await institutionsStore.findInstitution(db, id);
+  if (!institution) throw notFound('institution');
+  return institution;
+}
+
+/**
+ * A school's record for a year. When nothing was saved for that year yet, the last saved year's values come
+ * back (`saved: false`, state draft) for the school to start from; device counts of a school with an item
+ * inventory are always today's items for the current year.
+ */
+export async function getSchoolYear(db: Db, institutionId: number, yearId: number, locale: Locale) {
+  const institution = await requireInstitution(db, institutionId);
+  await requireYear(db, yearId);
+  const row = await store.findSchoolYear(db, institutionId, yearId);
+  const sourceYear = row ? yearId : await store.previousSavedYear(db, institutionId, yearId);
+  const source = sourceYear === null ? undefined : await store.findSchoolYear(db, institutionId, sourceYear);
+  const parts = sourceYear === null ? undefined : await store.schoolYearParts(db, institutionId, sourceYear);
+  const inventory = await store.hasInventory(db, institutionId);
+  const record: RecordValues = {
+    teachers: source?.teachers ?? null,
+    teachersIctTrained: source?.teachersIctTrained ?? null,
+    classrooms: source?.classrooms ?? null,
+    hasComputerLab: source?.hasComputerLab ?? null,
+    electricity: source?.electricity ?? null,
+    electricitySource: source?.electricitySource ?? null,
+    electricityHours: source?.electricityHours ?? null,
+    students: (parts?.students ?? []).map(({ level, sex, shift, students }) => ({
+      level,
+      sex,
+      shift,
+      students,
+    })),
+    links: (parts?.links ?? []).map(
+      ({ purpose, type, educationNetwork, provider, downloadMbps, uploadMbps }) => ({
+        purpose,
+        type,
+        educationNetwork,
+        provider,
+        downloadMbps,
+        uploadMbps,
+      }),
+    ),
+    deviceCounts: (parts?.deviceCounts ?? []).map(({ kind, purpose, total, working }) => ({
+      kind,
+      purpose,
+      total,
+      working,
+    })),
+    participations: (parts?.participations ?? []).map(({ projectId, evidence, verified }) => ({
+      projectId,
+      evidence,
+      verified: row ? verified : false,
+    })),
+  };
+  return {
+    institutionId,
+    academicYearId: yearId,
+    saved: row !== undefined,
+    state: row?.state ?? ('draft' as const),
+    reviewNote: row?.reviewNote ?? null,
+    verifiedAt: row?.verifiedAt?.toISOString() ?? null,
+    updatedAt: row?.updatedAt.toISOString() ?? null,
+    hasInventory: inventory,
+    ...record,
+    warnings: row ? recordWarnings(institution, record, locale) : [],
+  };
+}
+
+/**
+ * Saves a school's record for a year, replacing what was there, in one transaction with its audit entry.
+ * Saving makes it `submitted` for the region to review; a verified record saved again needs verifying again.
+ */
+export async function saveSchoolYear(
+  db: Db,
+  ctx: ChangeContext,
+  institutionId: number,
+  yearId: number,
+  input: SchoolYearInput,
+  locale: Locale,
+) {
+  await db.transaction(async (tx) => {
+    const institution = await requireInstitution(tx, institutionId);
+    await requireYear(tx, yearId);
+    const problems = await checkRecord(tx, institution, input, locale);
+    if (problems.length) throw new AppError(422, 'registry_invalid', {}, problems);
+    const before = await getSchoolYear(tx, institutionId, yearId, locale);
+    const { students, links, deviceCounts, participations, ...fields } = input;
+    await store.upsertSchoolYear(tx, {
+      institutionId,
+      academicYearId: yearId,
+      ...fields,
+      state: 'submitted',
+      verifiedBy: null,
+      verifiedAt: null,
+      reviewNote: null,
+      updatedBy: ctx.actorId,
+      updatedAt: new Date(),
+    });
+    const inventory = await store.hasInventory(tx, institutionId);
+    await store.replaceParts(tx, institutionId, yearId, {
+      students,
+      links,
+      deviceCounts: inventory ? undefined : deviceCounts.map((d) => ({ ...d, source: 'reported' as const })),
+      participations: participations.map((p) => ({ ...p, verified: false })),
+    });
+    if (inventory) await syncInventoryCounts(tx, institutionId, yearId);
+    const after = await getSchoolYear(tx, institutionId, yearId, locale);
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'registry_school_year',
+      entityId: `${institutionId}/${yearId}`,
+      before: before.saved ? strip(before) : null,
+      after: strip(after),
+    });
+  });
+  return getSchoolYear(db, institutionId, yearId, locale);
+}
+
+/** The record without what is derived, for the audit log. */
+const strip = ({ warnings: _, ...rest }: Awaited<ReturnType<typeof getSchoolYear>>) => rest;
+
+/** The region's review: verify the record (and its project participations), or send it back with a note. */
+export async function reviewSchoolYear(
+  db: Db,
+  ctx: ChangeContext,
+  institutionId: number,
+  yearId: number,
+  decision: 'verify' | 'return',
+  note: string | undefined,
+  locale: Locale,
+) {
+  await db.transaction(async (tx) => {
+    const before = await store.findSchoolYear(tx, institutionId, yearId);
+    if (!before || before.state === 'draft') throw new AppError(409, 'not_submitted');
+    const after =
+      decision === 'verify'
+        ? await store.setReview(tx, institutionId, yearId, {
+            state: 'verified',
+            verifiedBy: ctx.actorId,
+            verifiedAt: new Date(),
+            reviewNote: null,
+          })
+        : await store.setReview(tx, institutionId, yearId, {
+            state: 'draft',
+            verifiedBy: null,
+            verifiedAt: null,
+            reviewNote: note ?? null,
+          });
+    if (decision === 'verify') await store.verifyParticipations(tx, institutionId, yearId, ctx.actorId);
+    await audit(tx, ctx, {
+      action: decision,
+      entity: 'registry_school_year',
+      entityId: `${institutionId}/${yearId}`,
+      before: { state: before.state },
+      after: { state: after!.state, reviewNote: after!.reviewNote },
+    });
+  });
+  return getSchoolYear(db, institutionId, yearId, locale);
+}
+
+// Devices
+
+/** The current academic year's id, whose device counts follow the items. */
+async function currentYearId(db: Db): Promise<number | null> {
+  return (await institutionsStore.listAcademicYears(db)).find((y) => y.isCurrent)?.id ?? null;
+}
+
+/** Keeps a school's device counts for the year (the current one by default) in step with its items. */
+export async function syncInventoryCounts(db: Db, institutionId: number, yearId?: number): Promise<void> {
+  const year = yearId ?? (await currentYearId(db));
+  if (year === null) return;
+  await store.replaceInventoryCounts(db, institutionId, year, await store.inventoryCounts(db, institutionId));
+}
+
+export type DeviceInput = Omit<typeof devices.$inferInsert, 'id' | 'institutionId' | 'updatedAt'>;
+
+export async function createDevice(
+  db: Db,
+  ctx: ChangeContext,
+  institutionId: number,
+  input: DeviceInput & { note?: string },
+): Promise<store.DeviceRow> {
+  return db.transaction(async (tx) => {
+    await requireInstitution(tx, institutionId);
+    if (await store.findDeviceByTag(tx, input.assetTag)) {
+      throw new AppError(409, 'asset_tag_taken', { tag: input.assetTag });
+    }
+    const { note, ...values } = input;
+    const device = await store.insertDevice(tx, { ...values, institutionId });
+    await store.insertDeviceEvent(tx, {
+      deviceId: device.id,
+      institutionId,
+      kind: 'delivered',
+      note: note ?? null,
+      actorId: ctx.actorId,
+    });
+    await syncInventoryCounts(tx, institutionId);
+    await audit(tx, ctx, { action: 'create', entity: 'device', entityId: device.id, after: device });
+    return device;
+  });
+}
+
+/** Changes a device and writes what happened to its history; `disposed` also sets the status. */
+export async function updateDevice(
+  db: Db,
+  ctx: ChangeContext,
+  deviceId: number,
+  input: Partial<DeviceInput> & {
+    event: Exclude<(typeof DEVICE_EVENTS)[number], 'delivered' | 'moved'>;
+    note?: string;
+  },
+): Promise<store.DeviceRow> {
+  return db.transaction(async (tx) => {
+    const before = await store.findDevice(tx, deviceId);
+    if (!before) throw notFound('device');
+    if (before.status === 'disposed') throw new AppError(409, 'device_disposed');
+    const { event, note, ...changes } = input;
+    if (event === 'disposed') changes.status = 'disposed';
+    if (event === 'audited' && changes.lastAuditOn === undefined) {
+      changes.lastAuditOn = new Date().toISOString().slice(0, 10);
+    }
+    const after = await store.updateDevice(tx, deviceId, changes);
+    await store.insertDeviceEvent(tx, {
+      deviceId,
+      institutionId: after.institutionId,
+      kind: event,
+      note: note ?? null,
+      actorId: ctx.actorId,
+    });
+    await syncInventoryCounts(tx, after.institutionId);
+    await audit(tx, ctx, { action: event, entity: 'device', entityId: deviceId, before, after });
+    return after;
+  });
+}
+
+/** Moves a device to another institution; both schools' counts follow. */
+export async function moveDevice(
+  db: Db,
+  ctx: ChangeContext,
+  deviceId: number,
+  toInstitutionId: number,
+  note: string | undefined,
+): Promise<store.DeviceRow> {
+  return db.transaction(async (tx) => {
+    const before = await store.findDevice(tx, deviceId);
+    if (!before) throw notFound('device');
+    if (before.status === 'disposed') throw new AppError(409, 'device_disposed');
+    if (before.institutionId === toInstitutionId) throw new AppError(409, 'same_institution');
+    await requireInstitution(tx, toInstitutionId);
+    const after = await store.updateDevice(tx, deviceId, { institutionId: toInstitutionId });
+    await store.insertDeviceEvent(tx, {
+      deviceId,
+      institutionId: toInstitutionId,
+      fromInstitutionId: before.institutionId,
+      kind: 'moved',
+      note: note ?? null,
+      actorId: ctx.actorId,
+    });
+    await syncInventoryCounts(tx, before.institutionId);
+    await syncInventoryCounts(tx, toInstitutionId);
+    await audit(tx, ctx, { action: 'move', entity: 'device', entityId: deviceId, before, after });
+    return after;
+  });
+}
+
+// Connectivity
+
+/** Records a measurement from the platform's speed test (or an import), for the school it was taken at. */
+export async function recordMeasurement(
+  db: Db,
+  ctx: ChangeContext,
+  institutionId: number,
+  m: { downloadMbps: number; uploadMbps: number | null; latencyMs: number | null; measuredAt?: Date },
+  source: 'speedtest' | 'import',
+): Promise<void> {
+  await requireInstitution(db, institutionId);
+  await store.insertMeasurement(db, {
+    institutionId,
+    measuredAt: m.measuredAt ?? new Date(),
+    downloadMbps: m.downloadMbps,
+    uploadMbps: m.uploadMbps,
+    latencyMs: m.latencyMs,
+    source,
+    recordedBy: ctx.actorId,
+  });
+}
+
+/** A school's weekly roll-up (last 12 weeks) and its status: the newest week's median against the benchmark. */
+export async function connectivity(db: Db, institutionId: number) {
+  await requireInstitution(db, institutionId);
+  const benchmark = await benchmarkMbps(db);
+  const weeks = (await store.weeklyMeasurements(db, institutionId, 12)).map((w) => ({
+    ...w,
+    status: connectivityStatus(w.downloadMbps, benchmark),
+  }));
+  const latest = (await store.latestMeasurements(db, institutionId, 20)).map((m) => ({
+    measuredAt: m.measuredAt.toISOString(),
+    downloadMbps: m.downloadMbps,
+    uploadMbps: m.uploadMbps,
+    latencyMs: m.latencyMs,
+    source: m.source,
+  }));
+  return { benchmarkMbps: benchmark, status: weeks[0]?.status ?? ('unknown' as const), weeks, latest };
+}
+
+// Projects
+
+export async function createProject(
+  db: Db,
+  ctx: ChangeContext,
+  input: Omit<store.ProjectRow, 'id'>,
+): Promise<store.ProjectRow> {
+  return db.transaction(async (tx) => {
+    if (await store.findProjectByCode(tx, input.code)) {
+      throw new AppError(409, 'project_code_taken', { code: input.code });
+    }
+    const row = await store.insertProject(tx, input);
+    await audit(tx, ctx, { action: 'create', entity: 'registry_project', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+export async function changeProject(
+  db: Db,
+  ctx: ChangeContext,
+  id: number,
+  input: Omit<store.ProjectRow, 'id'>,
+): Promise<store.ProjectRow> {
+  return db.transaction(async (tx) => {
+    const before = await store.findProject(tx, id);
+    if (!before) throw notFound('project');
+    const other = await store.findProjectByCode(tx, input.code);
+    if (other && other.id !== id) throw new AppError(409, 'project_code_taken', { code: input.code });
+    const after = await store.updateProject(tx, id, input);
+    await audit(tx, ctx, { action: 'update', entity: 'registry_project', entityId: id, before, after });
+    return after;
+  });
+}

@@ -1,0 +1,338 @@
+import { and, asc, desc, eq, inArray, ne, sql, type Column } from 'drizzle-orm';
+import { rows, type Db } from '@/server/db/database';
+import { academicYears } from '@/modules/institutions/institutions.tables';
+import {
+  deviceCounts,
+  deviceEvents,
+  devices,
+  internetLinks,
+  measurements,
+  participations,
+  projects,
+  schoolYears,
+  settings,
+  studentCounts,
+} from '@/modules/infrastructure/infrastructure.tables';
+
+/** The registry's SQL. */
+
+export type SchoolYearRow = typeof schoolYears.$inferSelect;
+export type DeviceRow = typeof devices.$inferSelect;
+export type DeviceEventRow = typeof deviceEvents.$inferSelect;
+export type ProjectRow = typeof projects.$inferSelect;
+
+/** The rows of one school's year, in any of the year-keyed tables. */
+const yearOf = (
+  t: { institutionId: Column; academicYearId: Column },
+  institutionId: number,
+  yearId: number,
+) => and(eq(t.institutionId, institutionId), eq(t.academicYearId, yearId));
+
+export async function findSchoolYear(db: Db, institutionId: number, yearId: number) {
+  const [row] = await db
+    .select()
+    .from(schoolYears)
+    .where(yearOf(schoolYears, institutionId, yearId));
+  return row;
+}
+
+/** The most recent year before `yearId` (by start date) for which the school saved a record. */
+export async function previousSavedYear(
+  db: Db,
+  institutionId: number,
+  yearId: number,
+): Promise<number | null> {
+  const [row] = await rows<{ id: number }>(
+    db,
+    sql`select y.id from ${schoolYears} s join ${academicYears} y on y.id = s.academic_year_id
+        where s.institution_id = ${institutionId}
+          and y.starts_on < (select starts_on from ${academicYears} where id = ${yearId})
+        order by y.starts_on desc limit 1`,
+  );
+  return row?.id ?? null;
+}
+
+/** The parts of a school year's record, in one read each. */
+export async function schoolYearParts(db: Db, institutionId: number, yearId: number) {
+  const [students, links, counts, projectsTaken] = await Promise.all([
+    db
+      .select()
+      .from(studentCounts)
+      .where(yearOf(studentCounts, institutionId, yearId))
+      .orderBy(asc(studentCounts.level), asc(studentCounts.shift), asc(studentCounts.sex)),
+    db
+      .select()
+      .from(internetLinks)
+      .where(yearOf(internetLinks, institutionId, yearId))
+      .orderBy(asc(internetLinks.id)),
+    db
+      .select()
+      .from(deviceCounts)
+      .where(yearOf(deviceCounts, institutionId, yearId))
+      .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose)),
+    db
+      .select()
+      .from(participations)
+      .where(yearOf(participations, institutionId, yearId))
+      .orderBy(asc(participations.projectId)),
+  ]);
+  return { students, links, deviceCounts: counts, participations: projectsTaken };
+}
+
+export async function upsertSchoolYear(
+  db: Db,
+  values: typeof schoolYears.$inferInsert,
+): Promise<SchoolYearRow> {
+  const [row] = await db
+    .insert(schoolYears)
+    .values(values)
+    .onConflictDoUpdate({ target: [schoolYears.institutionId, schoolYears.academicYearId], set: values })
+    .returning();
+  return row!;
+}
+
+/** Replaces the rows of a school year in the year-keyed part tables. */
+export async function replaceParts(
+  db: Db,
+  institutionId: number,
+  yearId: number,
+  parts: {
+    students: Omit<typeof studentCounts.$inferInsert, 'institutionId' | 'academicYearId'>[];
+    links: Omit<typeof internetLinks.$inferInsert, 'institutionId' | 'academicYearId'>[];
+    /** Undefined leaves the device counts alone (a school with an item inventory). */
+    deviceCounts?: Omit<typeof deviceCounts.$inferInsert, 'institutionId' | 'academicYearId'>[];
+    participations: Omit<typeof participations.$inferInsert, 'institutionId' | 'academicYearId'>[];
+  },
+): Promise<void> {
+  const key = { institutionId, academicYearId: yearId };
+  await db.delete(studentCounts).where(yearOf(studentCounts, institutionId, yearId));
+  if (parts.students.length)
+    await db.insert(studentCounts).values(parts.students.map((s) => ({ ...s, ...key })));
+  await db.delete(internetLinks).where(yearOf(internetLinks, institutionId, yearId));
+  if (parts.links.length) await db.insert(internetLinks).values(parts.links.map((l) => ({ ...l, ...key })));
+  if (parts.deviceCounts) {
+    await db.delete(deviceCounts).where(yearOf(deviceCounts, institutionId, yearId));
+    if (parts.deviceCounts.length) {
+      await db.insert(deviceCounts).values(parts.deviceCounts.map((d) => ({ ...d, ...key })));
+    }
+  }
+  // Participations keep their verification when the school saves them again unchanged.
+  const kept = parts.participations.map((p) => p.projectId);
+  await db
+    .delete(participations)
+    .where(
+      and(
+        yearOf(participations, institutionId, yearId),
+        kept.length ? sql`${participations.projectId} <> all(${`{${kept.join(',')}}`}::int[])` : undefined,
+      ),
+    );
+  for (const p of parts.participations) {
+    await db
+      .insert(participations)
+      .values({ ...p, ...key })
+      .onConflictDoUpdate({
+        target: [participations.institutionId, participations.academicYearId, participations.projectId],
+        set: {
+          evidence: p.evidence,
+          verified: sql`${participations.verified} and ${participations.evidence} is not distinct from excluded.evidence`,
+        },
+      });
+  }
+}
+
+export async function setReview(
+  db: Db,
+  institutionId: number,
+  yearId: number,
+  values: Pick<SchoolYearRow, 'state' | 'verifiedBy' | 'verifiedAt' | 'reviewNote'>,
+): Promise<SchoolYearRow | undefined> {
+  const [row] = await db
+    .update(schoolYears)
+    .set(values)
+    .where(yearOf(schoolYears, institutionId, yearId))
+    .returning();
+  return row;
+}
+
+export async function verifyParticipations(db: Db, institutionId: number, yearId: number, by: number | null) {
+  await db
+    .update(participations)
+    .set({ verified: true, verifiedBy: by })
+    .where(yearOf(participations, institutionId, yearId));
+}
+
+// Devices
+
+export async function listDevices(db: Db, institutionId: number): Promise<DeviceRow[]> {
+  return db
+    .select()
+    .from(devices)
+    .where(eq(devices.institutionId, institutionId))
+    .orderBy(asc(devices.assetTag));
+}
+
+export async function findDevice(db: Db, id: number): Promise<DeviceRow | undefined> {
+  const [row] = await db.select().from(devices).where(eq(devices.id, id));
+  return row;
+}
+
+export async function findDeviceByTag(db: Db, assetTag: string): Promise<DeviceRow | undefined> {
+  const [row] = await db.select().from(devices).where(eq(devices.assetTag, assetTag));
+  return row;
+}
+
+export async function insertDevice(db: Db, values: typeof devices.$inferInsert): Promise<DeviceRow> {
+  const [row] = await db.insert(devices).values(values).returning();
+  return row!;
+}
+
+export async function updateDevice(
+  db: Db,
+  id: number,
+  values: Partial<typeof devices.$inferInsert>,
+): Promise<DeviceRow> {
+  const [row] = await db
+    .update(devices)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(devices.id, id))
+    .returning();
+  return row!;
+}
+
+export async function insertDeviceEvent(db: Db, values: typeof deviceEvents.$inferInsert): Promise<void> {
+  await db.insert(deviceEvents).values(values);
+}
+
+export async function deviceHistory(db: Db, deviceId: number): Promise<DeviceEventRow[]> {
+  return db
+    .select()
+    .from(deviceEvents)
+    .where(eq(deviceEvents.deviceId, deviceId))
+    .orderBy(asc(deviceEvents.at), asc(deviceEvents.id));
+}
+
+/** Whether the school keeps an item inventory: it has any device item, disposed or not. */
+export async function hasInventory(db: Db, institutionId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(eq(devices.institutionId, institutionId))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** The school's device items that are not disposed, counted by kind and purpose. */
+export async function inventoryCounts(db: Db, institutionId: number) {
+  return db
+    .select({
+      kind: devices.kind,
+      purpose: devices.purpose,
+      total: sql<number>`count(*)::int`,
+      working: sql<number>`(count(*) filter (where ${devices.condition} = 'working' and ${devices.status} = 'in_use'))::int`,
+    })
+    .from(devices)
+    .where(and(eq(devices.institutionId, institutionId), ne(devices.status, 'disposed')))
+    .groupBy(devices.kind, devices.purpose);
+}
+
+export async function replaceInventoryCounts(
+  db: Db,
+  institutionId: number,
+  yearId: number,
+  counts: { kind: DeviceRow['kind']; purpose: DeviceRow['purpose']; total: number; working: number }[],
+): Promise<void> {
+  await db.delete(deviceCounts).where(yearOf(deviceCounts, institutionId, yearId));
+  if (counts.length) {
+    await db
+      .insert(deviceCounts)
+      .values(
+        counts.map((c) => ({ ...c, institutionId, academicYearId: yearId, source: 'inventory' as const })),
+      );
+  }
+}
+
+// Connectivity
+
+export async function insertMeasurement(db: Db, values: typeof measurements.$inferInsert): Promise<void> {
+  await db.insert(measurements).values(values);
+}
+
+/** Medians per ISO week (Monday), newest first. */
+export async function weeklyMeasurements(db: Db, institutionId: number, weeks: number) {
+  return rows<{
+    week: string;
+    measurements: number;
+    downloadMbps: number;
+    uploadMbps: number | null;
+    latencyMs: number | null;
+  }>(
+    db,
+    sql`select to_char(date_trunc('week', measured_at at time zone 'UTC'), 'YYYY-MM-DD') as week,
+          count(*)::int as measurements,
+          percentile_cont(0.5) within group (order by download_mbps)::float8 as "downloadMbps",
+          percentile_cont(0.5) within group (order by upload_mbps)::float8 as "uploadMbps",
+          percentile_cont(0.5) within group (order by latency_ms)::float8 as "latencyMs"
+        from ${measurements} where institution_id = ${institutionId}
+        group by 1 order by 1 desc limit ${weeks}`,
+  );
+}
+
+export async function latestMeasurements(db: Db, institutionId: number, limit: number) {
+  return db
+    .select()
+    .from(measurements)
+    .where(eq(measurements.institutionId, institutionId))
+    .orderBy(desc(measurements.measuredAt))
+    .limit(limit);
+}
+
+// Projects and settings
+
+export async function listProjects(db: Db): Promise<ProjectRow[]> {
+  return db.select().from(projects).orderBy(asc(projects.id));
+}
+
+export async function activeProjectIds(db: Db, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const found = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(inArray(projects.id, ids), eq(projects.active, true)));
+  return found.map((p) => p.id);
+}
+
+export async function findProjectByCode(db: Db, code: string): Promise<ProjectRow | undefined> {
+  const [row] = await db.select().from(projects).where(eq(projects.code, code));
+  return row;
+}
+
+export async function findProject(db: Db, id: number): Promise<ProjectRow | undefined> {
+  const [row] = await db.select().from(projects).where(eq(projects.id, id));
+  return row;
+}
+
+export async function insertProject(db: Db, values: typeof projects.$inferInsert): Promise<ProjectRow> {
+  const [row] = await db.insert(projects).values(values).returning();
+  return row!;
+}
+
+export async function updateProject(
+  db: Db,
+  id: number,
+  values: Partial<typeof projects.$inferInsert>,
+): Promise<ProjectRow> {
+  const [row] = await db.update(projects).set(values).where(eq(projects.id, id)).returning();
+  return row!;
+}
+
+export async function getSetting(db: Db, key: string): Promise<number | undefined> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, key));
+  return row?.value;
+}
+
+export async function putSetting(db: Db, key: string, value: number): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value } });
+}

@@ -1,0 +1,354 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, login, type Session } from '@test/harness';
+import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
+import { academicYears, levels } from '@/modules/institutions/institutions.tables';
+import { auditLog } from '@/modules/identity/identity.tables';
+import { connectivityStatus } from '@/modules/infrastructure/infrastructure.service';
+
+type App = Awaited<ReturnType<typeof createTestApp>>;
+
+interface RecordBody {
+  state: string;
+  saved: boolean;
+  teachers: number | null;
+  reviewNote: string | null;
+  hasInventory: boolean;
+  deviceCounts: { kind: string; purpose: string; total: number; working: number }[];
+  participations: { projectId: number; verified: boolean }[];
+  warnings: { field: string; code: string }[];
+}
+
+const record = (overrides: Record<string, unknown> = {}) => ({
+  teachers: 40,
+  teachersIctTrained: 25,
+  classrooms: 18,
+  hasComputerLab: true,
+  electricity: true,
+  electricitySource: 'grid',
+  electricityHours: 24,
+  students: [
+    { level: 'primary', sex: 'female', shift: 1, students: 100 },
+    { level: 'primary', sex: 'male', shift: 1, students: 110 },
+    { level: 'primary', sex: 'female', shift: 2, students: 90 },
+  ],
+  links: [
+    {
+      purpose: 'teaching',
+      type: 'fibre',
+      educationNetwork: true,
+      provider: 'AzEduNet',
+      downloadMbps: 50,
+      uploadMbps: 20,
+    },
+  ],
+  deviceCounts: [{ kind: 'desktop', purpose: 'teaching', total: 12, working: 10 }],
+  participations: [],
+  ...overrides,
+});
+
+const laptop = (assetTag: string) => ({
+  assetTag,
+  serial: 'SN-1',
+  kind: 'laptop',
+  model: 'ThinkPad',
+  status: 'in_use',
+  condition: 'working',
+  purpose: 'teaching',
+  fundingProgramme: 'Computer distribution 2026',
+  acquiredOn: '2026-09-01',
+  endOfLifeOn: '2031-09-01',
+  lastAuditOn: null,
+  nextAuditOn: null,
+});
+
+describe('the school ICT registry', () => {
+  let t: App;
+  let director: Session;
+  let regional: Session;
+  let bureau: Session;
+  let schoolId: number;
+  let otherSchoolId: number;
+  let lastYear: number;
+  let thisYear: number;
+  const url = (year: number, id = schoolId) => `/api/institutions/${id}/registry/${year}`;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    const areas = await createAreas(db);
+    const school = await createInstitution(db, areas.district, { studentCount: 300, shifts: 2 });
+    schoolId = school.id;
+    otherSchoolId = (await createInstitution(db, areas.district)).id;
+    await db.insert(levels).values([
+      { code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary' },
+      { code: 'basic', position: 2, nameAz: 'Ümumi orta', nameRu: 'Общее среднее', nameEn: 'Basic' },
+    ]);
+    const years = await db
+      .insert(academicYears)
+      .values([
+        { code: '2025-2026', startsOn: '2025-09-15', endsOn: '2026-06-15', isCurrent: false },
+        { code: '2026-2027', startsOn: '2026-09-15', endsOn: '2027-06-15', isCurrent: true },
+      ])
+      .returning();
+    lastYear = years[0]!.id;
+    thisYear = years[1]!.id;
+    const d = await createUserWithRole(db, 'director', { institutionId: schoolId });
+    const r = await createUserWithRole(db, 'regional', { areaId: areas.region });
+    const b = await createUserWithRole(db, 'bureau');
+    director = await login(t.app, d.username, d.password);
+    regional = await login(t.app, r.username, r.password);
+    bureau = await login(t.app, b.username, b.password);
+  });
+  afterAll(async () => t?.close());
+
+  it('keeps each year: a new year starts from last year, and saving it leaves last year as it was', async () => {
+    const saved = await director.inject({ method: 'PUT', url: url(lastYear), payload: record() });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json<RecordBody>()).toMatchObject({ saved: true, state: 'submitted', teachers: 40 });
+
+    const fresh = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
+    expect(fresh).toMatchObject({ saved: false, state: 'draft', teachers: 40 });
+
+    await director.inject({ method: 'PUT', url: url(thisYear), payload: record({ teachers: 44 }) });
+    expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().teachers).toBe(44);
+    expect((await director.inject({ url: url(lastYear) })).json<RecordBody>().teachers).toBe(40);
+  });
+
+  it('refuses a record that breaks a rule, naming each field in the caller’s language, and saves nothing', async () => {
+    // The director's own setting chooses the language of the answer.
+    await director.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'ru' } });
+    const res = await director.inject({
+      method: 'PUT',
+      url: url(thisYear),
+      payload: record({
+        teachers: 10,
+        teachersIctTrained: 12,
+        electricity: false,
+        electricitySource: 'grid',
+        electricityHours: 0,
+        students: [
+          { level: 'primary', sex: 'male', shift: 1, students: 5 },
+          { level: 'primary', sex: 'male', shift: 1, students: 5 },
+          { level: 'college', sex: 'male', shift: 3, students: 5 },
+        ],
+        deviceCounts: [{ kind: 'laptop', purpose: 'teaching', total: 2, working: 3 }],
+        participations: [{ projectId: 999_999, evidence: null }],
+      }),
+    });
+    expect(res.statusCode).toBe(422);
+    const { error } = res.json<{
+      error: { message: string; details: { field: string; message: string }[] };
+    }>();
+    expect(error.message).toBe('В записи есть ошибки; ничего не сохранено.');
+    expect(error.details.map((d) => d.field).sort()).toEqual(
+      [
+        'deviceCounts.0.working',
+        'electricitySource',
+        'participations.0.projectId',
+        'students.1',
+        'students.2.level',
+        'students.2.shift',
+        'teachersIctTrained',
+      ].sort(),
+    );
+    expect(error.details.find((d) => d.field === 'teachersIctTrained')!.message).toContain('(10)');
+    expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().teachers).toBe(44);
+    await director.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'az' } });
+  });
+
+  it('warns of what is missing or does not add up, without refusing it', async () => {
+    const res = await director.inject({
+      method: 'PUT',
+      url: url(thisYear),
+      payload: record({ classrooms: null, deviceCounts: [] }),
+    });
+    const codes = res.json<RecordBody>().warnings.map((w) => `${w.field}:${w.code}`);
+    // 100 + 110 + 90 = 300 students, as the institution has: no warning for the sum.
+    expect(codes.sort()).toEqual(['classrooms:missing', 'hasComputerLab:lab_without_computers']);
+  });
+
+  it('goes to the region for review: verified, or sent back with a note; a later change needs verifying again', async () => {
+    await director.inject({ method: 'PUT', url: url(thisYear), payload: record() });
+    const back = await regional.inject({
+      method: 'POST',
+      url: `${url(thisYear)}/review`,
+      payload: { decision: 'return', note: 'Kompüterlərin sayını yoxlayın' },
+    });
+    expect(back.json<RecordBody>()).toMatchObject({
+      state: 'draft',
+      reviewNote: 'Kompüterlərin sayını yoxlayın',
+    });
+    const again = await regional.inject({
+      method: 'POST',
+      url: `${url(thisYear)}/review`,
+      payload: { decision: 'verify' },
+    });
+    expect(again.statusCode).toBe(409);
+
+    await director.inject({ method: 'PUT', url: url(thisYear), payload: record() });
+    const verified = await regional.inject({
+      method: 'POST',
+      url: `${url(thisYear)}/review`,
+      payload: { decision: 'verify' },
+    });
+    expect(verified.json<RecordBody>().state).toBe('verified');
+    await director.inject({ method: 'PUT', url: url(thisYear), payload: record({ classrooms: 19 }) });
+    expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().state).toBe('submitted');
+
+    const entries = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(
+        sql`${auditLog.entity} = 'registry_school_year' and ${auditLog.entityId} = ${`${schoolId}/${thisYear}`}`,
+      );
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['update', 'return', 'verify']));
+    const last = entries.at(-1)!;
+    expect((last.before as { classrooms: number }).classrooms).toBe(18);
+    expect((last.after as { classrooms: number }).classrooms).toBe(19);
+  });
+
+  it('verifies project participation with the record', async () => {
+    const project = await bureau.inject({
+      method: 'POST',
+      url: '/api/registry/projects',
+      payload: { code: 'steam', nameAz: 'STEAM', nameRu: 'STEAM', nameEn: 'STEAM', active: true },
+    });
+    const projectId = project.json<{ id: number }>().id;
+    await director.inject({
+      method: 'PUT',
+      url: url(thisYear),
+      payload: record({ participations: [{ projectId, evidence: 'https://steam.edu.az/schools/1' }] }),
+    });
+    await regional.inject({
+      method: 'POST',
+      url: `${url(thisYear)}/review`,
+      payload: { decision: 'verify' },
+    });
+    const after = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
+    expect(after.participations).toEqual([
+      { projectId, evidence: 'https://steam.edu.az/schools/1', verified: true },
+    ]);
+  });
+
+  it('keeps device items with an append-only history, and the year’s counts follow the items', async () => {
+    const created = await director.inject({
+      method: 'POST',
+      url: `/api/institutions/${schoolId}/devices`,
+      payload: laptop('AZ-2026-0001'),
+    });
+    expect(created.statusCode).toBe(201);
+    const deviceId = created.json<{ id: number }>().id;
+    await director.inject({
+      method: 'POST',
+      url: `/api/institutions/${schoolId}/devices`,
+      payload: laptop('AZ-2026-0002'),
+    });
+    const dup = await director.inject({
+      method: 'POST',
+      url: `/api/institutions/${schoolId}/devices`,
+      payload: laptop('AZ-2026-0002'),
+    });
+    expect(dup.statusCode).toBe(409);
+
+    let year = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
+    expect(year.hasInventory).toBe(true);
+    // The reported desktops are replaced by the inventory: two working laptops.
+    expect(year.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 2, working: 2 }]);
+
+    await director.inject({
+      method: 'PATCH',
+      url: `/api/devices/${deviceId}`,
+      payload: { event: 'repaired', condition: 'needs_repair', note: 'Ekran dəyişdirilməlidir' },
+    });
+    year = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
+    expect(year.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 2, working: 1 }]);
+
+    const moved = await bureau.inject({
+      method: 'POST',
+      url: `/api/devices/${deviceId}/move`,
+      payload: { toInstitutionId: otherSchoolId, note: 'Lazım olan məktəbə' },
+    });
+    expect(moved.statusCode).toBe(200);
+    year = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
+    expect(year.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 1, working: 1 }]);
+    // The director no longer sees the device that left the school.
+    expect((await director.inject({ url: `/api/devices/${deviceId}/history` })).statusCode).toBe(403);
+
+    const history = (await bureau.inject({ url: `/api/devices/${deviceId}/history` })).json<
+      { kind: string; institutionId: number; fromInstitutionId: number | null }[]
+    >();
+    expect(history.map((h) => h.kind)).toEqual(['delivered', 'repaired', 'moved']);
+    expect(history[2]).toMatchObject({ institutionId: otherSchoolId, fromInstitutionId: schoolId });
+
+    await expect(
+      t.database.db.execute(sql`update infrastructure_device_event set note = 'x'`),
+    ).rejects.toThrow();
+    await expect(t.database.db.execute(sql`delete from infrastructure_device_event`)).rejects.toThrow();
+
+    const disposed = await bureau.inject({
+      method: 'PATCH',
+      url: `/api/devices/${deviceId}`,
+      payload: { event: 'disposed' },
+    });
+    expect(disposed.json<{ status: string }>().status).toBe('disposed');
+    const again = await bureau.inject({
+      method: 'PATCH',
+      url: `/api/devices/${deviceId}`,
+      payload: { event: 'repaired' },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('rolls measurements up by week and rates the newest week against the national benchmark', async () => {
+    for (const downloadMbps of [10, 30, 40]) {
+      const res = await director.inject({
+        method: 'POST',
+        url: `/api/institutions/${schoolId}/measurements`,
+        payload: { downloadMbps, uploadMbps: 5, latencyMs: 40 },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    let c = (await director.inject({ url: `/api/institutions/${schoolId}/connectivity` })).json<{
+      status: string;
+      benchmarkMbps: number;
+      weeks: { measurements: number; downloadMbps: number; status: string }[];
+    }>();
+    // The median of 10, 30 and 40 is 30: at least the 20 Mbit/s benchmark.
+    expect(c.benchmarkMbps).toBe(20);
+    expect(c.weeks[0]).toMatchObject({ measurements: 3, downloadMbps: 30, status: 'good' });
+    expect(c.status).toBe('good');
+
+    await bureau.inject({ method: 'PUT', url: '/api/registry/settings', payload: { benchmarkMbps: 50 } });
+    c = (await director.inject({ url: `/api/institutions/${schoolId}/connectivity` })).json();
+    expect(c.status).toBe('moderate');
+    const none = (await bureau.inject({ url: `/api/institutions/${otherSchoolId}/connectivity` })).json<{
+      status: string;
+    }>();
+    expect(none.status).toBe('unknown');
+  });
+
+  it('rates speeds as Giga does: good at the benchmark, bad under 1 Mbit/s', () => {
+    expect(connectivityStatus(20, 20)).toBe('good');
+    expect(connectivityStatus(19.9, 20)).toBe('moderate');
+    expect(connectivityStatus(1, 20)).toBe('moderate');
+    expect(connectivityStatus(0.99, 20)).toBe('bad');
+    expect(connectivityStatus(null, 20)).toBe('unknown');
+  });
+
+  it('offers a speed test: a download of the size asked for, and an upload that counts the bytes', async () => {
+    const down = await director.inject({ url: '/api/speedtest/download?bytes=200000' });
+    expect(down.statusCode).toBe(200);
+    expect(down.rawPayload.length).toBe(200_000);
+    expect(down.headers['cache-control']).toBe('no-store');
+    const up = await director.inject({
+      method: 'POST',
+      url: '/api/speedtest/upload',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.alloc(300_000, 7),
+    });
+    expect(up.json()).toEqual({ bytes: 300_000 });
+    const tooBig = await director.inject({ url: '/api/speedtest/download?bytes=999999999' });
+    expect(tooBig.statusCode).toBe(400);
+  });
+});
