@@ -169,6 +169,10 @@ const POLICY: Record<string, Rule> = {
       call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId }, payload: { decision: 'verify' } }),
     },
   },
+  'GET /api/registry/years/:yearId/schools': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { yearId: w.yearId } }),
+  },
   'GET /api/institutions/:id/devices': {
     who: READERS,
     call: (w) => ({ params: { id: w.schoolId } }),

@@ -66,7 +66,8 @@ export type Access =
   | 'authenticated'
   | {
       roles: readonly Role[];
-      scope?: (request: FastifyRequest) => Promise<ScopeTarget>;
+      /** Null: the request names no one target (a list); the service then filters by the caller's grants. */
+      scope?: (request: FastifyRequest) => Promise<ScopeTarget | null>;
     };
 
 declare module 'fastify' {
@@ -157,7 +158,8 @@ export function installAccessGuard(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config.access;
     if (typeof access !== 'object' || !access.scope) return;
-    if (!allows(requireActor(request), access.roles, await access.scope(request))) {
+    const target = await access.scope(request);
+    if (target && !allows(requireActor(request), access.roles, target)) {
       throw new AppError(403, 'forbidden');
     }
   });

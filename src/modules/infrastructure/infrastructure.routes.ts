@@ -3,12 +3,12 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Role } from '@/server/access';
+import { requireActor, type Role } from '@/server/access';
 import { notFound } from '@/server/errors';
 import type { Db } from '@/server/db/database';
 import { IdParams, Ok } from '@/modules/identity/identity.schema';
 import { changeContext } from '@/modules/identity/identity.routes';
-import { institutionScope } from '@/modules/institutions/institutions.service';
+import { areaScope, institutionScope } from '@/modules/institutions/institutions.service';
 import * as store from '@/modules/infrastructure/infrastructure.store';
 import * as service from '@/modules/infrastructure/infrastructure.service';
 import {
@@ -25,6 +25,8 @@ import {
   ReviewBody,
   SchoolYearBody,
   SchoolYearParams,
+  SchoolStateList,
+  SchoolStateQuery,
   SchoolYearRecord,
   Settings,
 } from '@/modules/infrastructure/infrastructure.schema';
@@ -116,6 +118,33 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
         request.body.note,
         request.locale,
       ),
+  );
+
+  r.get(
+    '/registry/years/:yearId/schools',
+    {
+      config: {
+        access: {
+          roles: REVIEWERS,
+          scope: async (request) => {
+            const { areaId } = request.query as { areaId?: number };
+            return areaId ? areaScope(db, areaId) : null;
+          },
+        },
+      },
+      schema: {
+        tags,
+        summary: 'Schools and the state of their record for a year, for review',
+        params: Type.Object({ yearId: SchoolYearParams.properties.yearId }),
+        querystring: SchoolStateQuery,
+        response: { 200: SchoolStateList },
+      },
+    },
+    async (request) =>
+      service.schoolsForReview(db, requireActor(request), {
+        yearId: request.params.yearId,
+        ...request.query,
+      }),
   );
 
   r.get(

@@ -256,3 +256,33 @@ export const Settings = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const SchoolStateQuery = Type.Object(
+  {
+    areaId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Only this area and below' }),
+    ),
+    state: Type.Optional(
+      StringEnum([...RECORD_STATES, 'none'], { description: 'Only records in this state; none: not saved' }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+    offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+export const SchoolStateList = Type.Object({
+  total: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      institutionId: Type.Integer(),
+      code: Type.String(),
+      nameAz: Type.String(),
+      nameRu: Type.String(),
+      nameEn: Type.String(),
+      areaId: Type.Integer(),
+      state: Nullable(StringEnum(RECORD_STATES)),
+      updatedAt: Nullable(Type.String({ format: 'date-time' })),
+    }),
+  ),
+});

@@ -1,3 +1,4 @@
+import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, notFound, type FieldProblem } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
@@ -377,6 +378,31 @@ export async function reviewSchoolYear(
     });
   });
   return getSchoolYear(db, institutionId, yearId, locale);
+}
+
+/**
+ * The schools and the state of their record for a year, for the review list. A regional officer sees only
+ * their areas: an area they ask for must be one of them (the route checks), and without one, all of theirs.
+ */
+export async function schoolsForReview(
+  db: Db,
+  actor: Actor,
+  q: {
+    yearId: number;
+    areaId?: number;
+    state?: store.SchoolYearRow['state'] | 'none';
+    limit: number;
+    offset: number;
+  },
+) {
+  await requireYear(db, q.yearId);
+  const national = allows(actor, ['admin', 'bureau']);
+  const areaIds = q.areaId
+    ? [q.areaId]
+    : national
+      ? null
+      : grantsOf(actor, ['regional']).flatMap((g) => (g.areaId === null ? [] : [g.areaId]));
+  return store.schoolsWithState(db, { ...q, areaIds });
 }
 
 // Devices

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, sql, type Column } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
-import { academicYears } from '@/modules/institutions/institutions.tables';
+import { academicYears, areas, institutions } from '@/modules/institutions/institutions.tables';
 import {
   deviceCounts,
   deviceEvents,
@@ -335,4 +335,39 @@ export async function putSetting(db: Db, key: string, value: number): Promise<vo
     .insert(settings)
     .values({ key, value })
     .onConflictDoUpdate({ target: settings.key, set: { value } });
+}
+
+/** Institutions (in areas, when given: their subtrees) with the state of their record for a year. */
+export async function schoolsWithState(
+  db: Db,
+  f: {
+    yearId: number;
+    areaIds: number[] | null;
+    state?: SchoolYearRow['state'] | 'none';
+    limit: number;
+    offset: number;
+  },
+) {
+  const where = sql`where true
+    ${f.areaIds ? sql`and i.area_id in (select id from ${areas} where path && ${`{${f.areaIds.join(',')}}`}::int[])` : sql``}
+    ${f.state === 'none' ? sql`and s.state is null` : f.state ? sql`and s.state = ${f.state}` : sql``}`;
+  const from = sql`from ${institutions} i
+    left join ${schoolYears} s on s.institution_id = i.id and s.academic_year_id = ${f.yearId}`;
+  const [count] = await rows<{ n: number }>(db, sql`select count(*)::int as n ${from} ${where}`);
+  const items = await rows<{
+    institutionId: number;
+    code: string;
+    nameAz: string;
+    nameRu: string;
+    nameEn: string;
+    areaId: number;
+    state: SchoolYearRow['state'] | null;
+    updatedAt: string | null;
+  }>(
+    db,
+    sql`select i.id as "institutionId", i.code, i.name_az as "nameAz", i.name_ru as "nameRu", i.name_en as "nameEn",
+          i.area_id as "areaId", s.state, to_char(s.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "updatedAt"
+        ${from} ${where} order by i.code limit ${f.limit} offset ${f.offset}`,
+  );
+  return { total: count?.n ?? 0, items };
 }

@@ -69,6 +69,8 @@ describe('the school ICT registry', () => {
   let bureau: Session;
   let schoolId: number;
   let otherSchoolId: number;
+  let farSchoolId: number;
+  let farAreaId: number;
   let lastYear: number;
   let thisYear: number;
   const url = (year: number, id = schoolId) => `/api/institutions/${id}/registry/${year}`;
@@ -80,6 +82,9 @@ describe('the school ICT registry', () => {
     const school = await createInstitution(db, areas.district, { studentCount: 300, shifts: 2 });
     schoolId = school.id;
     otherSchoolId = (await createInstitution(db, areas.district)).id;
+    const far = await createAreas(db);
+    farAreaId = far.region;
+    farSchoolId = (await createInstitution(db, far.district)).id;
     await db.insert(levels).values([
       { code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary' },
       { code: 'basic', position: 2, nameAz: 'Ümumi orta', nameRu: 'Общее среднее', nameEn: 'Basic' },
@@ -206,6 +211,27 @@ describe('the school ICT registry', () => {
     const last = entries.at(-1)!;
     expect((last.before as { classrooms: number }).classrooms).toBe(18);
     expect((last.after as { classrooms: number }).classrooms).toBe(19);
+  });
+
+  it('lists the region’s schools with the state of their record, and only the region’s', async () => {
+    const list = await regional.inject({ url: `/api/registry/years/${thisYear}/schools` });
+    expect(list.statusCode).toBe(200);
+    const body = list.json<{ total: number; items: { institutionId: number; state: string | null }[] }>();
+    expect(body.items.find((i) => i.institutionId === schoolId)?.state).toBe('submitted');
+    expect(body.items.find((i) => i.institutionId === otherSchoolId)?.state).toBeNull();
+    expect(body.items.find((i) => i.institutionId === farSchoolId)).toBeUndefined();
+    const pending = (
+      await regional.inject({ url: `/api/registry/years/${thisYear}/schools?state=submitted` })
+    ).json<{ items: { institutionId: number }[] }>();
+    expect(pending.items.map((i) => i.institutionId)).toEqual([schoolId]);
+    const elsewhere = await regional.inject({
+      url: `/api/registry/years/${thisYear}/schools?areaId=${farAreaId}`,
+    });
+    expect(elsewhere.statusCode).toBe(403);
+    const national = (await bureau.inject({ url: `/api/registry/years/${thisYear}/schools` })).json<{
+      items: { institutionId: number }[];
+    }>();
+    expect(national.items.map((i) => i.institutionId)).toContain(farSchoolId);
   });
 
   it('verifies project participation with the record', async () => {
