@@ -1,21 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * `npm run bench`: runs every `bench/*.bench.ts` (or those named on the command line, e.g.
- * `npm run bench -- me`) in turn. Each exports `run()`, which measures against a baseline taken in the same
- * run and returns its result lines; they are printed as they come, one line per result.
+ * `npm run bench -- me`) in turn. Each exports `run(report)`, which measures against a baseline taken in
+ * the same run and reports one line per result; lines are printed as they come. A missed goal is printed
+ * (MISSED) but is not a failure; a crash is (nonzero exit).
  */
-const dir = path.dirname(new URL(import.meta.url).pathname);
+interface Bench {
+  run(report: (line: string) => void): Promise<void>;
+}
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(3);
-const files = fs
+const available = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => only.length === 0 || only.includes(f.replace(/\.bench\.ts$/, '')))
+  .map((f) => f.slice(0, -'.bench.ts'.length))
   .sort();
+const unknown = only.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`no such benchmark: ${unknown.join(', ')} (available: ${available.join(', ')})`);
+  process.exit(2);
+}
 
-for (const file of files) {
-  const bench = (await import(pathToFileURL(path.join(dir, file)).href)) as { run(): Promise<string[]> };
-  for (const line of await bench.run()) console.log(line);
+for (const name of only.length > 0 ? only : available) {
+  const bench = (await import(pathToFileURL(path.join(dir, `${name}.bench.ts`)).href)) as Bench;
+  await bench.run((line) => console.log(line));
 }
