@@ -145,7 +145,11 @@ describe('maktab backup and restore', () => {
     expect(fs.readdirSync(dir)).toEqual(['first.jsonl.gz']);
     const header = await readBackupHeader(first);
     expect(header).toMatchObject({ format: 'maktab-backup', formatVersion: 1, driver: source.driver });
-    expect(header.migrations).toHaveLength(1);
+    // Every migration of the set, as applied to the source.
+    const journal = JSON.parse(fs.readFileSync('migrations/meta/_journal.json', 'utf8')) as {
+      entries: unknown[];
+    };
+    expect(header.migrations).toHaveLength(journal.entries.length);
     expect(header.tables).not.toContain('maktab_migration');
 
     const restored = await restoreDatabase(target, first, { batchRows: 2 });
@@ -179,7 +183,9 @@ describe('maktab backup and restore', () => {
     const error = await restoreDatabase(target, first).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackupError);
     expect((error as Error).message).toMatch(/already holds data .*--force/);
-    await expect(restoreDatabase(target, first, { force: true })).resolves.toMatchObject({ tables: 17 });
+    await expect(restoreDatabase(target, first, { force: true })).resolves.toMatchObject({
+      tables: (await readBackupHeader(first)).tables.length,
+    });
   });
 
   describe('a damaged file', () => {
