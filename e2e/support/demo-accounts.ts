@@ -30,9 +30,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       en: 'The state of the platform and its latest changes.',
     },
     nav: {
-      az: ['İdarəetmə', 'API sənədləri'],
-      ru: ['Администрирование', 'Документация API'],
-      en: ['Administration', 'API documentation'],
+      az: ['İdarəetmə', 'İKT paneli', 'API sənədləri'],
+      ru: ['Администрирование', 'Панель ИКТ', 'Документация API'],
+      en: ['Administration', 'ICT dashboard', 'API documentation'],
     },
     data: '.stats dd',
   },
@@ -45,7 +45,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: 'Учебные заведения по экономическим районам. Только сводные показатели.',
       en: 'Institutions by economic region. Aggregates only.',
     },
-    nav: { az: ['Ölkə üzrə icmal'], ru: ['Обзор по стране'], en: ['National overview'] },
+    nav: {
+      az: ['Ölkə üzrə icmal', 'İKT paneli'],
+      ru: ['Обзор по стране', 'Панель ИКТ'],
+      en: ['National overview', 'ICT dashboard'],
+    },
     data: 'table tbody tr',
   },
   {
@@ -57,7 +61,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: 'Учебные заведения на территории, за которую вы отвечаете.',
       en: 'The institutions in the area you are responsible for.',
     },
-    nav: { az: ['Ərazimin məktəbləri'], ru: ['Школы моей территории'], en: ['Schools in my area'] },
+    nav: {
+      az: ['Ərazimin məktəbləri', 'Reyestrin yoxlanışı'],
+      ru: ['Школы моей территории', 'Проверка реестра'],
+      en: ['Schools in my area', 'Registry review'],
+    },
     data: 'ul.schools li',
   },
   {
@@ -69,7 +77,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: 'Регистрационные данные вашей школы. Названия, местоположение, уровни образования и смены вы можете обновлять сами.',
       en: "Your school's registry record. You can update its names, location, levels and shifts yourself.",
     },
-    nav: { az: ['Məktəbim'], ru: ['Моя школа'], en: ['My school'] },
+    nav: {
+      az: ['Məktəbim', 'Məktəbimin İKT-si'],
+      ru: ['Моя школа', 'ИКТ моей школы'],
+      en: ['My school', "My school's ICT"],
+    },
     data: 'section.card dl.record',
   },
   {

@@ -1,6 +1,20 @@
 import type { Static } from 'typebox';
 import type { MeResponse, AuditEntry } from '@/modules/identity/identity.schema';
-import type { Area, Institution, CountryPack } from '@/modules/institutions/institutions.schema';
+import type {
+  AcademicYear,
+  Area,
+  Institution,
+  CountryPack,
+} from '@/modules/institutions/institutions.schema';
+import type {
+  Connectivity,
+  Device,
+  DeviceEvent,
+  Project,
+  SchoolStateList,
+  SchoolYearBody,
+  SchoolYearRecord,
+} from '@/modules/infrastructure/infrastructure.schema';
 import type { Role } from '@/server/access';
 import type { Locale } from '@/server/i18n';
 
@@ -60,6 +74,13 @@ let csrfToken: string | null = null;
 let language: Locale = 'az';
 let onUnauthenticated: () => void = () => {};
 
+/** The headers a change sent outside `api()` needs (the speed test's upload of raw bytes). */
+export function changeHeaders(): Record<string, string> {
+  return csrfToken
+    ? { 'x-csrf-token': csrfToken, 'accept-language': language }
+    : { 'accept-language': language };
+}
+
 /** Remembers the session's CSRF token (from sign-in or /api/me); null after sign-out. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -114,3 +135,20 @@ export async function api<T>(
   }
   throw new ApiError(response.status, 'unknown', '');
 }
+
+/** A school's ICT record for one academic year. */
+export type RegistryRecord = Static<typeof SchoolYearRecord>;
+/** What a school sends to save its year's record. */
+export type RegistryInput = Static<typeof SchoolYearBody>;
+/** A school's measured connectivity: status, weekly medians, latest measurements. */
+export type ConnectivityRecord = Static<typeof Connectivity>;
+/** One device item. */
+export type DeviceRecord = Static<typeof Device>;
+/** One entry of a device's history. */
+export type DeviceEventRecord = Static<typeof DeviceEvent>;
+/** A digital project schools take part in. */
+export type ProjectRecord = Static<typeof Project>;
+/** A year's schools with the state of their record, for review. */
+export type SchoolStateListRecord = Static<typeof SchoolStateList>;
+/** An academic year. */
+export type AcademicYearRecord = Static<typeof AcademicYear>;

@@ -1,8 +1,8 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me, Role } from '@/web/api';
 import { Link, navigate, usePath } from '@/web/router';
-import { heldRoles, homePath, ROLE_HOMES, roleAt } from '@/web/roles';
+import { heldRoles, homePath, navEntries, pageAt, roleAt, type PageName } from '@/web/roles';
 import { useLogout, useMe } from '@/web/session';
 import { LanguageSwitcher } from '@/web/components/language-switcher';
 import { ErrorBox, Loading } from '@/web/components/status';
@@ -16,6 +16,31 @@ import { StudentHome } from '@/web/pages/student-home';
 import { ParentHome } from '@/web/pages/parent-home';
 import { LibraryHome } from '@/web/pages/library-home';
 import { NoRoles, NotFound } from '@/web/pages/not-found';
+
+// The registry and the dashboards are loaded when first opened, so sign-in and the homes stay small.
+const SchoolIctPage = lazy(() => import('@/web/pages/school-ict'));
+const ReviewList = lazy(() => import('@/web/pages/review').then((m) => ({ default: m.ReviewList })));
+const ReviewSchool = lazy(() => import('@/web/pages/review').then((m) => ({ default: m.ReviewSchool })));
+const Dashboard = lazy(() => import('@/web/pages/dashboard').then((m) => ({ default: m.Dashboard })));
+const DashboardArea = lazy(() => import('@/web/pages/dashboard').then((m) => ({ default: m.DashboardArea })));
+const SchoolProfile = lazy(() => import('@/web/pages/school-profile'));
+
+function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }) {
+  switch (name) {
+    case 'schoolIct':
+      return <SchoolIctPage me={me} />;
+    case 'review':
+      return <ReviewList />;
+    case 'reviewSchool':
+      return <ReviewSchool id={id!} />;
+    case 'dashboard':
+      return <Dashboard />;
+    case 'dashboardArea':
+      return <DashboardArea id={id!} />;
+    case 'schoolProfile':
+      return <SchoolProfile id={id!} />;
+  }
+}
 
 function RoleHome({ role, me }: { role: Role; me: Me }) {
   switch (role) {
@@ -45,10 +70,10 @@ function Navigation({ me, path }: { me: Me; path: string }) {
   return (
     <nav aria-label={t('nav.label')}>
       <ul>
-        {ROLE_HOMES.filter((h) => roles.includes(h.role)).map((h) => (
-          <li key={h.role}>
-            <Link to={h.path} aria-current={path === h.path ? 'page' : undefined}>
-              {t(`nav.${h.role}`)}
+        {navEntries(me).map((e) => (
+          <li key={e.key}>
+            <Link to={e.path} aria-current={path === e.path ? 'page' : undefined}>
+              {t(e.label)}
             </Link>
           </li>
         ))}
@@ -80,6 +105,13 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
   if (target) return <Loading />;
   const role = roleAt(path);
   if (role && heldRoles(me).includes(role)) return <RoleHome role={role} me={me} />;
+  const page = pageAt(path);
+  if (page && page.roles.some((r) => heldRoles(me).includes(r)))
+    return (
+      <Suspense fallback={<Loading />}>
+        <SubPage key={path} name={page.name} id={page.id} me={me} />
+      </Suspense>
+    );
   return <NotFound home={home} />;
 }
 

@@ -31,6 +31,12 @@ function azNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
     .join('');
 }
 
+/** A calendar day (`2026-11-23`) as a local date, so no time zone moves it to the day before. */
+function day(iso: string): Date {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return new Date(y!, m! - 1, d);
+}
+
 function azDateTime(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${date.getDate()} ${AZ_MONTHS[date.getMonth()]} ${date.getFullYear()}, ${two(date.getHours())}:${two(date.getMinutes())}`;
@@ -47,6 +53,10 @@ export function useFormat() {
       own
         ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
         : azDateTime(new Date(iso)),
+    date: (iso: string) =>
+      own
+        ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(day(iso))
+        : `${day(iso).getDate()} ${AZ_MONTHS[day(iso).getMonth()]} ${day(iso).getFullYear()}`,
     percent: (fraction: number) => {
       const options = { style: 'percent', maximumFractionDigits: 1 } as const;
       return own ? new Intl.NumberFormat(locale, options).format(fraction) : azNumber(fraction, options);

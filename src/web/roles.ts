@@ -30,3 +30,47 @@ export function homePath(me: Me): string | null {
 export function roleAt(path: string): Role | null {
   return ROLE_HOMES.find((h) => h.path === path)?.role ?? null;
 }
+
+/**
+ * The pages beyond the homes, each with the roles that may open it. `:id` stands for a number. Those with a
+ * `nav` label are listed in the navigation, right after the home of the first role that may use them.
+ */
+export const PAGES = [
+  { name: 'schoolIct', path: '/school/ict', roles: ['director'], nav: 'nav.schoolIct' },
+  { name: 'review', path: '/area/review', roles: ['regional'], nav: 'nav.review' },
+  { name: 'reviewSchool', path: '/area/review/:id', roles: ['regional'] },
+  { name: 'dashboard', path: '/dashboard', roles: ['bureau', 'admin'], nav: 'nav.dashboard' },
+  { name: 'dashboardArea', path: '/dashboard/area/:id', roles: ['bureau', 'admin'] },
+  { name: 'schoolProfile', path: '/dashboard/school/:id', roles: ['bureau', 'admin'] },
+] as const satisfies readonly { name: string; path: string; roles: readonly Role[]; nav?: string }[];
+
+/** One of the pages beyond the homes. */
+export type PageName = (typeof PAGES)[number]['name'];
+
+/** The page at a path and its `:id`, if the path is one of PAGES. */
+export function pageAt(path: string): { name: PageName; roles: readonly Role[]; id: number | null } | null {
+  for (const page of PAGES) {
+    const pattern = new RegExp(`^${page.path.replace(':id', '([1-9][0-9]{0,9})')}$`);
+    const match = pattern.exec(path);
+    if (match) return { name: page.name, roles: page.roles, id: match[1] ? Number(match[1]) : null };
+  }
+  return null;
+}
+
+/** The navigation: each role's home, each followed by the pages it opens that are not listed yet. */
+export function navEntries(me: Me): { key: string; path: string; label: string }[] {
+  const entries: { key: string; path: string; label: string }[] = [];
+  for (const role of heldRoles(me)) {
+    const home = ROLE_HOMES.find((h) => h.role === role)!;
+    entries.push({ key: role, path: home.path, label: `nav.${role}` });
+    for (const page of PAGES) {
+      if (
+        'nav' in page &&
+        (page.roles as readonly Role[]).includes(role) &&
+        !entries.some((e) => e.key === page.name)
+      )
+        entries.push({ key: page.name, path: page.path, label: page.nav });
+    }
+  }
+  return entries;
+}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type AdminSummary, type AuditRecord } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
+import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 
 /** The national administrator's home: what the platform holds, the latest changes, and the API documentation. */
@@ -17,6 +18,9 @@ export function AdminHome() {
 
   return (
     <Page title={t('admin.title')} intro={t('admin.intro')}>
+      <p className="cta">
+        <Link to="/dashboard">{t('dashboard.open')}</Link>
+      </p>
       <section aria-labelledby="admin-counts">
         <h2 id="admin-counts">{t('admin.counts')}</h2>
         {summary.isPending ? <Loading /> : null}

@@ -4,6 +4,7 @@ import { api, type BureauSummary } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
+import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 
 /** The ICT bureau's national overview: institutions per economic region. Counts only, never people. */
@@ -19,6 +20,9 @@ export function BureauHome() {
 
   return (
     <Page title={t('bureau.title')} intro={t('bureau.intro')}>
+      <p className="cta">
+        <Link to="/dashboard">{t('dashboard.open')}</Link>
+      </p>
       {summary.isPending ? <Loading /> : null}
       {summary.isError ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {data ? (

@@ -5,6 +5,7 @@ import { api, type CountryPackRecord, type InstitutionRecord, type Me } from '@/
 import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
+import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useAreas } from '@/web/pages/regional-home';
 
@@ -20,6 +21,9 @@ export function DirectorHome({ me }: { me: Me }) {
   ];
   return (
     <Page title={t('director.title')} intro={t('director.intro')}>
+      <p className="cta">
+        <Link to="/school/ict">{t('schoolIct.open')}</Link>
+      </p>
       {schoolIds.map((id) => (
         <School key={id} id={id} />
       ))}

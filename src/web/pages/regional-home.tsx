@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type AreaRecord, type Me } from '@/web/api';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
+import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { InstitutionList } from '@/web/components/institution-list';
 
@@ -34,6 +35,9 @@ export function RegionalHome({ me }: { me: Me }) {
 
   return (
     <Page title={t('regional.title')} intro={t('regional.intro')}>
+      <p className="cta">
+        <Link to="/area/review">{t('review.open')}</Link>
+      </p>
       <form className="search" role="search" onSubmit={search}>
         <label htmlFor={searchId}>{t('regional.search')}</label>
         <div className="row">

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { findUserByUsername, grantsOfUser } from '@/modules/identity/identity.store';
+import { startServer, type TestServer } from './support/server';
+import { DEMO_PASSWORD } from './support/demo-accounts';
+import {
+  heading,
+  launchBrowser,
+  openPage,
+  PHONE,
+  screenshot,
+  scrollWidth,
+  seriousAxeViolations,
+  signIn,
+  switchLanguage,
+} from './support/browser';
+
+interface Named {
+  id: number;
+  nameAz: string;
+  nameRu: string;
+  nameEn: string;
+}
+
+/** Calls the API with the page's session, for what the test must know but a person would just see. */
+function apiGet<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => (await fetch(`/api${p}`)).json() as Promise<T>, path);
+}
+
+/** Fits a phone and passes axe: checked on every page the test visits. */
+async function expectGoodPage(page: Page, name: string): Promise<void> {
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
+}
+
+describe('the school ICT registry, from a school to the national dashboard', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let schoolId: number;
+  beforeAll(async () => {
+    server = await startServer();
+    const db = server.running.database.db;
+    const director = await findUserByUsername(db, 'director');
+    schoolId = (await grantsOfUser(db, director!.id)).find((g) => g.role === 'director')!.institutionId!;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a director updates their school on a phone, the region verifies it, the bureau sees it', async () => {
+    // The director, on a phone: this year's record, one refusal shown at its field, then a good save.
+    const director = await openPage(browser, server.url, PHONE);
+    let schoolName: string;
+    try {
+      const page = director.page;
+      await signIn(page, 'director', DEMO_PASSWORD);
+      await page.getByRole('navigation').getByRole('link', { name: 'Məktəbimin İKT-si' }).click();
+      await page.waitForURL('**/school/ict');
+      expect(await heading(page)).toBe('Məktəbimin İKT-si');
+      schoolName = (await page.locator('main section.card h2').first().innerText()).trim();
+      await page.getByLabel('Müəllimlər', { exact: true }).waitFor();
+      expect(await page.locator('[data-state]').first().getAttribute('data-state')).toBe('none');
+      await expectGoodPage(page, 'registry-director-az-360');
+
+      await page.getByLabel('Müəllimlər', { exact: true }).fill('10');
+      await page.getByLabel('Onlardan İKT üzrə hazırlıq keçən').fill('17');
+      await page.getByLabel('Elektrik var').selectOption('yes');
+      await page.getByRole('button', { name: 'Yadda saxla və göndər' }).click();
+      // The server refuses more trained teachers than teachers: its message sits under the field.
+      const trained = page.getByLabel('Onlardan İKT üzrə hazırlıq keçən');
+      await page.locator('input[aria-invalid="true"][name="teachersIctTrained"]').waitFor();
+      const errorId = await trained.getAttribute('aria-describedby');
+      expect(await page.locator(`[id="${errorId}"]`).innerText()).not.toBe('');
+
+      await page.getByLabel('Müəllimlər', { exact: true }).fill('40');
+      await page.getByRole('button', { name: 'İnternet xətti əlavə et' }).click();
+      await page.getByLabel('Provayder').fill('AzEduNet');
+      await page.getByRole('button', { name: 'Yadda saxla və göndər' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Yadda saxlanıldı və yoxlanış üçün regiona göndərildi.' })
+        .waitFor();
+      const state = page.locator('main [data-state]').first();
+      expect(await state.getAttribute('data-state')).toBe('submitted');
+      expect(await state.innerText()).toBe('göndərilib');
+      expect(await page.getByLabel('Onlardan İKT üzrə hazırlıq keçən').inputValue()).toBe('17');
+
+      // The speed test against the platform itself, its result saved and in the weekly history.
+      await page.getByRole('button', { name: 'Bağlantımı yoxla' }).click();
+      await page.getByText(/^Ölçüldü və saxlanıldı: endirmə/).waitFor({ timeout: 30_000 });
+      await page
+        .locator('main table')
+        .filter({ hasText: 'Endirmə, Mbit/s' })
+        .locator('tbody tr')
+        .first()
+        .waitFor();
+      await expectGoodPage(page, 'registry-director-saved-360');
+    } finally {
+      await director.context.close();
+    }
+
+    // The regional officer: the school is in their list as submitted; they open it and verify it.
+    const region = await openPage(browser, server.url, PHONE);
+    try {
+      const page = region.page;
+      await signIn(page, 'region', DEMO_PASSWORD);
+      await page.getByRole('link', { name: 'Məktəblərin İKT qeydlərini yoxla' }).click();
+      await page.waitForURL('**/area/review');
+      expect(await heading(page)).toBe('Reyestrin yoxlanışı');
+      const item = page.locator('ul.review-list li').filter({ hasText: schoolName });
+      await item.waitFor();
+      expect(await item.locator('[data-state]').innerText()).toBe('göndərilib');
+      await expectGoodPage(page, 'registry-review-list-360');
+      await item.getByRole('link').click();
+      await page.waitForURL(`**/area/review/${schoolId}`);
+      expect(await heading(page)).toBe(schoolName);
+      expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
+      await expectGoodPage(page, 'registry-review-school-360');
+      await page.getByRole('button', { name: 'Təsdiqlə' }).click();
+      await page.getByRole('status').filter({ hasText: 'Qeyd təsdiqləndi.' }).waitFor();
+      expect(await page.locator('main [data-state]').first().innerText()).toBe('təsdiqlənib');
+    } finally {
+      await region.context.close();
+    }
+
+    // The bureau: the dashboard counts the verified record; region → district → the school's profile.
+    const bureau = await openPage(browser, server.url, PHONE);
+    try {
+      const page = bureau.page;
+      await signIn(page, 'bureau', DEMO_PASSWORD);
+      await page.getByRole('navigation').getByRole('link', { name: 'İKT paneli' }).click();
+      await page.waitForURL('**/dashboard');
+      expect(await heading(page)).toBe('İKT paneli');
+      await page.getByText(/^1 məktəbdən|məktəbdən 1-nin bu ilki qeydi təsdiqlənib\.$/).waitFor();
+      await page.locator('figure.map svg path.land').waitFor();
+      await expectGoodPage(page, 'registry-dashboard-az-360');
+
+      const areas = await apiGet<(Named & { path: number[]; kind: string })[]>(page, '/areas');
+      const school = await apiGet<{ areaId: number }>(page, `/institutions/${schoolId}`);
+      const district = areas.find((a) => a.id === school.areaId)!;
+      const chain = [...district.path.filter((id) => id !== district.id), district.id]
+        .map((id) => areas.find((a) => a.id === id)!)
+        .filter((a) => a.kind !== 'country');
+      for (const area of chain) {
+        await page.getByRole('link', { name: area.nameAz, exact: true }).first().click();
+        await page.waitForURL(`**/dashboard/area/${area.id}`);
+        expect(await heading(page)).toBe(area.nameAz);
+      }
+      await expectGoodPage(page, 'registry-dashboard-district-360');
+      await page.getByRole('link', { name: schoolName, exact: true }).click();
+      await page.waitForURL(`**/dashboard/school/${schoolId}`);
+      expect(await heading(page)).toBe(schoolName);
+      expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
+      expect(await page.locator('main [data-state]').first().innerText()).toBe('təsdiqlənib');
+      await expectGoodPage(page, 'registry-profile-az-360');
+
+      // The same profile in Russian and English.
+      await switchLanguage(page, 'ru');
+      await page.getByRole('heading', { name: 'Инфраструктура и проекты' }).waitFor();
+      expect(await page.locator('main [data-state]').first().innerText()).toBe('подтверждена');
+      await expectGoodPage(page, 'registry-profile-ru-360');
+      await switchLanguage(page, 'en');
+      await page.getByRole('heading', { name: 'Infrastructure and projects' }).waitFor();
+      expect(await page.locator('main [data-state]').first().innerText()).toBe('verified');
+      expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
+      await switchLanguage(page, 'az');
+    } finally {
+      await bureau.context.close();
+    }
+  }, 120_000);
+});

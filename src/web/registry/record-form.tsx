@@ -1,0 +1,719 @@
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import {
+  api,
+  ApiError,
+  type InstitutionRecord,
+  type ProjectRecord,
+  type RegistryInput,
+  type RegistryRecord,
+} from '@/web/api';
+import { localName } from '@/web/i18n';
+import { ErrorBox } from '@/web/components/status';
+import { recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
+
+// The server's vocabularies (infrastructure.tables.ts), repeated here as values: the web bundle imports only
+// the server's types. A value the server does not know is refused with a 422, so a drift cannot go unnoticed.
+const SOURCES = ['grid', 'generator', 'solar', 'other'] as const;
+const PURPOSES = ['teaching', 'administration'] as const;
+const LINK_TYPES = [
+  'fibre',
+  'xdsl',
+  'other_wired',
+  'cellular',
+  'p2mp_wireless',
+  'p2p_wireless',
+  'satellite',
+  'other',
+] as const;
+/** The device kinds, shared with the device list. */
+export const DEVICE_KINDS = [
+  'desktop',
+  'laptop',
+  'tablet',
+  'projector',
+  'interactive_board',
+  'server',
+  'other',
+] as const;
+const SEXES = ['female', 'male'] as const;
+
+type Link = RegistryInput['links'][number];
+type YesNo = '' | 'yes' | 'no';
+type LinkDraft = Omit<Link, 'provider' | 'downloadMbps' | 'uploadMbps'> & {
+  provider: string;
+  downloadMbps: string;
+  uploadMbps: string;
+};
+type CountDraft = {
+  kind: (typeof DEVICE_KINDS)[number];
+  purpose: Link['purpose'];
+  total: string;
+  working: string;
+};
+
+interface Draft {
+  teachers: string;
+  teachersIctTrained: string;
+  classrooms: string;
+  hasComputerLab: YesNo;
+  electricity: YesNo;
+  electricitySource: '' | (typeof SOURCES)[number];
+  electricityHours: string;
+  /** Students by `level/sex/shift`; an empty cell is not reported. */
+  students: Record<string, string>;
+  links: LinkDraft[];
+  deviceCounts: CountDraft[];
+  /** Projects taken part in, by id, with their evidence. */
+  participations: Record<number, string>;
+}
+
+const text = (n: number | null) => (n === null ? '' : String(n));
+const yesNo = (b: boolean | null): YesNo => (b === null ? '' : b ? 'yes' : 'no');
+
+function draftOf(record: RegistryRecord): Draft {
+  return {
+    teachers: text(record.teachers),
+    teachersIctTrained: text(record.teachersIctTrained),
+    classrooms: text(record.classrooms),
+    hasComputerLab: yesNo(record.hasComputerLab),
+    electricity: yesNo(record.electricity),
+    electricitySource: record.electricitySource ?? '',
+    electricityHours: text(record.electricityHours),
+    students: Object.fromEntries(
+      record.students.map((s) => [`${s.level}/${s.sex}/${s.shift}`, String(s.students)]),
+    ),
+    links: record.links.map((l) => ({
+      ...l,
+      provider: l.provider ?? '',
+      downloadMbps: text(l.downloadMbps),
+      uploadMbps: text(l.uploadMbps),
+    })),
+    deviceCounts: record.deviceCounts.map((d) => ({
+      ...d,
+      total: String(d.total),
+      working: String(d.working),
+    })),
+    participations: Object.fromEntries(record.participations.map((p) => [p.projectId, p.evidence ?? ''])),
+  };
+}
+
+/** Field path → message: the page's own checks and the server's 422 details, shown beside the field. */
+type Problems = Record<string, string>;
+
+/**
+ * Turns the draft into the request body. Numbers are typed as text (a phone's numeric keypad, and a comma
+ * accepted as the decimal mark); what is not a number is reported against its field instead of sent.
+ */
+function bodyOf(draft: Draft, t: (key: string) => string) {
+  const problems: Problems = {};
+  const count = (value: string, field: string): number | null => {
+    const v = value.trim();
+    if (v === '') return null;
+    if (!/^\d+$/.test(v)) {
+      problems[field] = t('registry.wholeNumber');
+      return null;
+    }
+    return Number(v);
+  };
+  const decimal = (value: string, field: string): number | null => {
+    const v = value.trim().replace(',', '.');
+    if (v === '') return null;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) {
+      problems[field] = t('registry.positiveNumber');
+      return null;
+    }
+    return n;
+  };
+  const bool = (v: YesNo) => (v === '' ? null : v === 'yes');
+  // Which cell each reported student count came from, to put the server's `students.N…` errors back on it.
+  const studentCells: string[] = [];
+  const students: RegistryInput['students'] = [];
+  for (const [key, value] of Object.entries(draft.students)) {
+    const n = count(value, `students.${key}`);
+    if (n === null) continue;
+    const [level, sex, shift] = key.split('/') as [string, (typeof SEXES)[number], string];
+    studentCells.push(key);
+    students.push({ level, sex, shift: Number(shift), students: n });
+  }
+  const body: RegistryInput = {
+    teachers: count(draft.teachers, 'teachers'),
+    teachersIctTrained: count(draft.teachersIctTrained, 'teachersIctTrained'),
+    classrooms: count(draft.classrooms, 'classrooms'),
+    hasComputerLab: bool(draft.hasComputerLab),
+    electricity: bool(draft.electricity),
+    electricitySource: draft.electricitySource === '' ? null : draft.electricitySource,
+    electricityHours: decimal(draft.electricityHours, 'electricityHours'),
+    students,
+    links: draft.links.map((l, i) => ({
+      purpose: l.purpose,
+      type: l.type,
+      educationNetwork: l.educationNetwork,
+      provider: l.provider.trim() === '' ? null : l.provider.trim(),
+      downloadMbps: decimal(l.downloadMbps, `links.${i}.downloadMbps`),
+      uploadMbps: decimal(l.uploadMbps, `links.${i}.uploadMbps`),
+    })),
+    deviceCounts: draft.deviceCounts.map((d, i) => ({
+      kind: d.kind,
+      purpose: d.purpose,
+      total: count(d.total, `deviceCounts.${i}.total`) ?? 0,
+      working: count(d.working, `deviceCounts.${i}.working`) ?? 0,
+    })),
+    participations: Object.entries(draft.participations).map(([id, evidence]) => ({
+      projectId: Number(id),
+      evidence: evidence.trim() === '' ? null : evidence.trim(),
+    })),
+  };
+  if (body.electricityHours !== null && body.electricityHours > 24)
+    problems.electricityHours = t('registry.hoursRange');
+  return { body, problems, studentCells };
+}
+
+/** Puts the server's field paths on the draft's fields: `students.3.level` → the cell that was 4th sent. */
+function serverProblems(error: ApiError, studentCells: string[], participations: number[]): Problems {
+  const out: Problems = {};
+  for (const d of error.details) {
+    const parts = d.field.split('.');
+    let field = d.field;
+    if (parts[0] === 'students' && parts[1] !== undefined)
+      field = `students.${studentCells[Number(parts[1])] ?? ''}`;
+    else if (parts[0] === 'participations' && parts[1] !== undefined)
+      field = `participations.${participations[Number(parts[1])] ?? ''}`;
+    else if ((parts[0] === 'links' || parts[0] === 'deviceCounts') && parts.length > 2)
+      field = parts.slice(0, 3).join('.');
+    out[field] = out[field] ? `${out[field]} ${d.message}` : d.message;
+  }
+  return out;
+}
+
+/** The id of a field's error message, for aria-describedby. */
+const errorId = (base: string, field: string) => `${base}-err-${field.replace(/[^\w-]/g, '_')}`;
+
+/**
+ * A school's record for the year as one form, phone first: staff and rooms, electricity, students by level,
+ * sex and shift, internet links, devices, projects. Saving replaces the year's record and submits it for
+ * review; the server's refusals come back against their fields.
+ */
+export function RecordForm({
+  record,
+  school,
+  onSaved,
+}: {
+  record: RegistryRecord;
+  school: InstitutionRecord;
+  onSaved: (record: RegistryRecord) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const base = useId().replace(/:/g, '');
+  const pack = useCountryPack();
+  const projects = useProjects();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(record));
+  const [problems, setProblems] = useState<Problems>({});
+  const [sent, setSent] = useState<{ studentCells: string[]; participations: number[] }>({
+    studentCells: [],
+    participations: [],
+  });
+  const save = useMutation({
+    mutationFn: (body: RegistryInput) =>
+      api<RegistryRecord>(`/institutions/${record.institutionId}/registry/${record.academicYearId}`, {
+        method: 'PUT',
+        body,
+      }),
+    onSuccess: (saved) => {
+      client.setQueryData(recordKey(saved.institutionId, saved.academicYearId), saved);
+      void client.invalidateQueries({ queryKey: ['registry', 'schools'] });
+      setDraft(draftOf(saved));
+      setProblems({});
+      onSaved(saved);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 422)
+        setProblems(serverProblems(error, sent.studentCells, sent.participations));
+    },
+  });
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const { body, problems: found, studentCells } = bodyOf(draft, t);
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
+    setSent({ studentCells, participations: body.participations.map((p) => p.projectId) });
+    save.mutate(body);
+  };
+
+  /** The error under a field, and the props that tie the field to it. */
+  const described = (field: string) =>
+    problems[field]
+      ? { 'aria-invalid': true as const, 'aria-describedby': errorId(base, field) }
+      : ({} as Record<string, never>);
+  const fieldError = (field: string) =>
+    problems[field] ? (
+      <p className="field-error" id={errorId(base, field)}>
+        {problems[field]}
+      </p>
+    ) : null;
+
+  const numberField = (
+    field: 'teachers' | 'teachersIctTrained' | 'classrooms' | 'electricityHours',
+    decimal = false,
+  ) => (
+    <div className="field">
+      <label htmlFor={`${base}-${field}`}>{t(`registry.${field}`)}</label>
+      <input
+        id={`${base}-${field}`}
+        name={field}
+        inputMode={decimal ? 'decimal' : 'numeric'}
+        autoComplete="off"
+        value={draft[field]}
+        onChange={(e) => set(field, e.target.value)}
+        {...described(field)}
+      />
+      {fieldError(field)}
+    </div>
+  );
+
+  const yesNoField = (field: 'hasComputerLab' | 'electricity') => (
+    <div className="field">
+      <label htmlFor={`${base}-${field}`}>{t(`registry.${field}`)}</label>
+      <select
+        id={`${base}-${field}`}
+        name={field}
+        value={draft[field]}
+        onChange={(e) => set(field, e.target.value as YesNo)}
+        {...described(field)}
+      >
+        <option value="">{t('registry.notSaid')}</option>
+        <option value="yes">{t('registry.yes')}</option>
+        <option value="no">{t('registry.no')}</option>
+      </select>
+      {fieldError(field)}
+    </div>
+  );
+
+  // Levels: the school's own, in the country pack's order, plus any the record has that the school no longer lists.
+  const packLevels = [...(pack.data?.levels ?? [])].sort((a, b) => a.position - b.position);
+  const recordLevels = Object.keys(draft.students).map((k) => k.split('/')[0]!);
+  const levelCodes = [
+    ...packLevels
+      .filter((l) => school.levels.includes(l.code) || recordLevels.includes(l.code))
+      .map((l) => l.code),
+    ...[...new Set([...school.levels, ...recordLevels])].filter((c) => !packLevels.some((l) => l.code === c)),
+  ];
+  const levelName = (code: string) => {
+    const level = packLevels.find((l) => l.code === code);
+    return level ? localName(level, i18n.language) : code;
+  };
+  const shifts = [
+    ...new Set([
+      ...Array.from({ length: school.shifts }, (_, i) => i + 1),
+      ...Object.keys(draft.students).map((k) => Number(k.split('/')[2])),
+    ]),
+  ].sort();
+  const studentProblems = Object.entries(problems).filter(([k]) => k.startsWith('students'));
+
+  const setLink = (i: number, change: Partial<LinkDraft>) =>
+    set(
+      'links',
+      draft.links.map((l, j) => (j === i ? { ...l, ...change } : l)),
+    );
+  const setCount = (i: number, change: Partial<CountDraft>) =>
+    set(
+      'deviceCounts',
+      draft.deviceCounts.map((d, j) => (j === i ? { ...d, ...change } : d)),
+    );
+
+  const section = (id: string, title: string, children: ReactNode) => (
+    <fieldset>
+      <legend id={`${base}-section-${id}`}>{title}</legend>
+      {children}
+    </fieldset>
+  );
+
+  return (
+    <form className="form registry-form" onSubmit={submit} noValidate>
+      {section(
+        'staff',
+        t('registry.staffRooms'),
+        <>
+          <div className="pair">
+            {numberField('teachers')}
+            {numberField('teachersIctTrained')}
+          </div>
+          <div className="pair">
+            {numberField('classrooms')}
+            {yesNoField('hasComputerLab')}
+          </div>
+        </>,
+      )}
+      {section(
+        'electricity',
+        t('registry.electricityTitle'),
+        <>
+          {yesNoField('electricity')}
+          <div className="pair">
+            <div className="field">
+              <label htmlFor={`${base}-electricitySource`}>{t('registry.electricitySource')}</label>
+              <select
+                id={`${base}-electricitySource`}
+                value={draft.electricitySource}
+                onChange={(e) => set('electricitySource', e.target.value as Draft['electricitySource'])}
+                {...described('electricitySource')}
+              >
+                <option value="">{t('registry.notSaid')}</option>
+                {SOURCES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`registry.source.${s}`)}
+                  </option>
+                ))}
+              </select>
+              {fieldError('electricitySource')}
+            </div>
+            {numberField('electricityHours', true)}
+          </div>
+        </>,
+      )}
+      {section(
+        'students',
+        t('registry.studentsTitle'),
+        <>
+          <p className="note">{t('registry.studentsHelp')}</p>
+          {levelCodes.length === 0 ? <p>{t('director.noLevels')}</p> : null}
+          {levelCodes.length > 0
+            ? shifts.map((shift) => (
+                <table key={shift} className="table grid">
+                  <caption>{t(`class.shiftN${shift}`, { defaultValue: String(shift) })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('registry.level')}</th>
+                      {SEXES.map((sex) => (
+                        <th key={sex} scope="col">
+                          {t(`registry.sex.${sex}`)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {levelCodes.map((level) => (
+                      <tr key={level}>
+                        <th scope="row">{levelName(level)}</th>
+                        {SEXES.map((sex) => {
+                          const key = `${level}/${sex}/${shift}`;
+                          return (
+                            <td key={sex}>
+                              <input
+                                inputMode="numeric"
+                                autoComplete="off"
+                                aria-label={t('registry.cell', {
+                                  level: levelName(level),
+                                  sex: t(`registry.sex.${sex}`),
+                                  shift: t(`class.shiftN${shift}`, { defaultValue: String(shift) }),
+                                })}
+                                value={draft.students[key] ?? ''}
+                                onChange={(e) =>
+                                  set('students', { ...draft.students, [key]: e.target.value })
+                                }
+                                {...described(`students.${key}`)}
+                              />
+                            </td>
+                          );
+                        })}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ))
+            : null}
+          {studentProblems.map(([field, message]) => (
+            <p key={field} className="field-error" id={errorId(base, field)}>
+              {message}
+            </p>
+          ))}
+        </>,
+      )}
+      {section(
+        'links',
+        t('registry.linksTitle'),
+        <>
+          {draft.links.length === 0 ? <p>{t('registry.noLinks')}</p> : null}
+          {draft.links.map((link, i) => (
+            <fieldset key={i} className="item">
+              <legend>{t('registry.linkN', { n: i + 1 })}</legend>
+              <div className="pair">
+                <div className="field">
+                  <label htmlFor={`${base}-link-${i}-type`}>{t('registry.linkTypeLabel')}</label>
+                  <select
+                    id={`${base}-link-${i}-type`}
+                    value={link.type}
+                    onChange={(e) => setLink(i, { type: e.target.value as Link['type'] })}
+                    {...described(`links.${i}.type`)}
+                  >
+                    {LINK_TYPES.map((type) => (
+                      <option key={type} value={type}>
+                        {t(`registry.linkType.${type}`)}
+                      </option>
+                    ))}
+                  </select>
+                  {fieldError(`links.${i}.type`)}
+                </div>
+                <div className="field">
+                  <label htmlFor={`${base}-link-${i}-purpose`}>{t('registry.purposeLabel')}</label>
+                  <select
+                    id={`${base}-link-${i}-purpose`}
+                    value={link.purpose}
+                    onChange={(e) => setLink(i, { purpose: e.target.value as Link['purpose'] })}
+                  >
+                    {PURPOSES.map((p) => (
+                      <option key={p} value={p}>
+                        {t(`registry.purpose.${p}`)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+              <div className="field">
+                <label htmlFor={`${base}-link-${i}-provider`}>{t('registry.provider')}</label>
+                <input
+                  id={`${base}-link-${i}-provider`}
+                  value={link.provider}
+                  onChange={(e) => setLink(i, { provider: e.target.value })}
+                  {...described(`links.${i}.provider`)}
+                />
+                {fieldError(`links.${i}.provider`)}
+              </div>
+              <div className="pair">
+                {(['downloadMbps', 'uploadMbps'] as const).map((f) => (
+                  <div className="field" key={f}>
+                    <label htmlFor={`${base}-link-${i}-${f}`}>{t(`registry.${f}`)}</label>
+                    <input
+                      id={`${base}-link-${i}-${f}`}
+                      inputMode="decimal"
+                      value={link[f]}
+                      onChange={(e) => setLink(i, { [f]: e.target.value })}
+                      {...described(`links.${i}.${f}`)}
+                    />
+                    {fieldError(`links.${i}.${f}`)}
+                  </div>
+                ))}
+              </div>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={link.educationNetwork}
+                  onChange={(e) => setLink(i, { educationNetwork: e.target.checked })}
+                />
+                {t('registry.educationNetwork')}
+              </label>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  set(
+                    'links',
+                    draft.links.filter((_, j) => j !== i),
+                  )
+                }
+              >
+                {t('registry.removeLink', { n: i + 1 })}
+              </button>
+            </fieldset>
+          ))}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              set('links', [
+                ...draft.links,
+                {
+                  purpose: 'teaching',
+                  type: 'fibre',
+                  educationNetwork: false,
+                  provider: '',
+                  downloadMbps: '',
+                  uploadMbps: '',
+                },
+              ])
+            }
+          >
+            {t('registry.addLink')}
+          </button>
+        </>,
+      )}
+      {section(
+        'devices',
+        t('registry.devicesTitle'),
+        record.hasInventory ? (
+          <p className="note">{t('registry.countsFromInventory')}</p>
+        ) : (
+          <>
+            <p className="note">{t('registry.countsHelp')}</p>
+            {draft.deviceCounts.map((d, i) => (
+              <fieldset key={i} className="item">
+                <legend>{t('registry.countN', { n: i + 1 })}</legend>
+                <div className="pair">
+                  <div className="field">
+                    <label htmlFor={`${base}-count-${i}-kind`}>{t('registry.kind')}</label>
+                    <select
+                      id={`${base}-count-${i}-kind`}
+                      value={d.kind}
+                      onChange={(e) => setCount(i, { kind: e.target.value as CountDraft['kind'] })}
+                      {...described(`deviceCounts.${i}`)}
+                    >
+                      {DEVICE_KINDS.map((k) => (
+                        <option key={k} value={k}>
+                          {t(`registry.deviceKind.${k}`)}
+                        </option>
+                      ))}
+                    </select>
+                    {fieldError(`deviceCounts.${i}`)}
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${base}-count-${i}-purpose`}>{t('registry.purposeLabel')}</label>
+                    <select
+                      id={`${base}-count-${i}-purpose`}
+                      value={d.purpose}
+                      onChange={(e) => setCount(i, { purpose: e.target.value as Link['purpose'] })}
+                    >
+                      {PURPOSES.map((p) => (
+                        <option key={p} value={p}>
+                          {t(`registry.purpose.${p}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                </div>
+                <div className="pair">
+                  {(['total', 'working'] as const).map((f) => (
+                    <div className="field" key={f}>
+                      <label htmlFor={`${base}-count-${i}-${f}`}>{t(`registry.${f}`)}</label>
+                      <input
+                        id={`${base}-count-${i}-${f}`}
+                        inputMode="numeric"
+                        value={d[f]}
+                        onChange={(e) => setCount(i, { [f]: e.target.value })}
+                        {...described(`deviceCounts.${i}.${f}`)}
+                      />
+                      {fieldError(`deviceCounts.${i}.${f}`)}
+                    </div>
+                  ))}
+                </div>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    set(
+                      'deviceCounts',
+                      draft.deviceCounts.filter((_, j) => j !== i),
+                    )
+                  }
+                >
+                  {t('registry.removeCount', { n: i + 1 })}
+                </button>
+              </fieldset>
+            ))}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                set('deviceCounts', [
+                  ...draft.deviceCounts,
+                  { kind: 'desktop', purpose: 'teaching', total: '', working: '' },
+                ])
+              }
+            >
+              {t('registry.addCount')}
+            </button>
+          </>
+        ),
+      )}
+      {section(
+        'projects',
+        t('registry.projectsTitle'),
+        <ProjectChoices
+          projects={projects.data ?? []}
+          chosen={draft.participations}
+          onChange={(value) => set('participations', value)}
+          base={base}
+          fieldError={fieldError}
+          described={described}
+          verified={record.participations.filter((p) => p.verified).map((p) => p.projectId)}
+        />,
+      )}
+      {save.isError ? <ErrorBox error={save.error} /> : null}
+      {Object.keys(problems).length > 0 && !save.isError ? (
+        <div className="error" role="alert">
+          <p>{t('registry.fixFields')}</p>
+        </div>
+      ) : null}
+      <button type="submit" disabled={save.isPending}>
+        {save.isPending ? t('common.saving') : t('registry.saveSubmit')}
+      </button>
+    </form>
+  );
+}
+
+/** The digital projects: a checkbox each, and where ticked, the evidence (a link or a note). */
+function ProjectChoices({
+  projects,
+  chosen,
+  onChange,
+  base,
+  fieldError,
+  described,
+  verified,
+}: {
+  projects: ProjectRecord[];
+  chosen: Record<number, string>;
+  onChange: (value: Record<number, string>) => void;
+  base: string;
+  fieldError: (field: string) => ReactNode;
+  described: (field: string) => object;
+  verified: number[];
+}) {
+  const { t, i18n } = useTranslation();
+  const shown = projects.filter((p) => p.active || p.id in chosen);
+  if (shown.length === 0) return <p>{t('registry.noProjects')}</p>;
+  return (
+    <>
+      {shown.map((p) => {
+        const on = p.id in chosen;
+        return (
+          <div key={p.id} className="project">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={on}
+                onChange={(e) => {
+                  const next = { ...chosen };
+                  if (e.target.checked) next[p.id] = '';
+                  else delete next[p.id];
+                  onChange(next);
+                }}
+              />
+              {localName(p, i18n.language)}
+              {verified.includes(p.id) ? (
+                <span className="badge state-verified">{t('registry.verifiedFlag')}</span>
+              ) : null}
+            </label>
+            {on ? (
+              <div className="field">
+                <label htmlFor={`${base}-evidence-${p.id}`}>{t('registry.evidence')}</label>
+                <input
+                  id={`${base}-evidence-${p.id}`}
+                  value={chosen[p.id]}
+                  onChange={(e) => onChange({ ...chosen, [p.id]: e.target.value })}
+                  {...described(`participations.${p.id}`)}
+                />
+                {fieldError(`participations.${p.id}`)}
+              </div>
+            ) : null}
+          </div>
+        );
+      })}
+    </>
+  );
+}
