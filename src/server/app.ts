@@ -10,8 +10,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '@/server/config';
 import type { Database } from '@/server/db/database';
 import { installAccessGuard } from '@/server/access';
-import { installErrorHandlers, installNumberGuard } from '@/server/errors';
-import type { Locale } from '@/server/i18n';
+import { installErrorHandlers, installNumberGuard, sendError } from '@/server/errors';
+import { localeFromHeader, type Locale } from '@/server/i18n';
 import { VERSION } from '@/server/version';
 import identityRoutes, { installSessionHooks } from '@/modules/identity/identity.routes';
 import institutionsRoutes from '@/modules/institutions/institutions.routes';
@@ -31,6 +31,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A URL Fastify cannot decode (e.g. a lone %) still gets the one error shape.
+    frameworkErrors: (_error, request, reply) => {
+      request.locale = localeFromHeader(request.headers['accept-language']) ?? 'az';
+      void sendError(reply, 400, 'bad_request');
+    },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   });
   app.decorateRequest('actor', null);
