@@ -1,0 +1,538 @@
+import { defineMessages, translate, type Locale } from '@/server/i18n';
+import {
+  DEVICE_CONDITIONS,
+  DEVICE_KINDS,
+  DEVICE_STATUSES,
+  ELECTRICITY_SOURCES,
+  LINK_PURPOSES,
+  LINK_TYPES,
+} from '@/modules/infrastructure/infrastructure.tables';
+import type { FileRow, OutColumn } from '@/modules/infrastructure/registry-import.files';
+
+/**
+ * The data sets of the registry's bulk import and export, column by column. School master data uses Giga's
+ * column names where Giga has one (school_id_govt, school_name, education_level_govt, latitude, longitude,
+ * school_funding_type, school_area_type, connectivity_govt, connectivity_type_govt, download_speed_contracted,
+ * electricity_availability, electricity_type, computer_lab, computer_availability, num_computers,
+ * num_students, num_teachers, num_classrooms, admin1, admin2); the rest are ours.
+ */
+
+export const DATASETS = ['schools', 'devices', 'measurements'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+type CellType = 'text' | 'int' | 'number' | 'yesno' | 'enum' | 'list' | 'date' | 'datetime';
+
+/** One column of a data set. */
+export interface ColumnSpec {
+  name: string;
+  type: CellType;
+  required?: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  pattern?: RegExp;
+  values?: readonly string[];
+  /**
+   * `info`: written by the export for people to read, ignored by the import (e.g. area names).
+   * `checked`: read and checked against the rest of the row and the saved record, but not stored: the
+   * breakdowns they summarise are edited in the school's record or through the devices data set.
+   */
+  role?: 'info' | 'checked';
+  /** What the column holds, for the template's column sheet. */
+  about: string;
+}
+
+const CODE = /^[A-Za-z0-9-]+$/;
+const yes = (about: string): Omit<ColumnSpec, 'name'> => ({ type: 'yesno', about });
+const count = (about: string, max = 1_000_000): Omit<ColumnSpec, 'name'> => ({
+  type: 'int',
+  min: 0,
+  max,
+  about,
+});
+const mbps = (about: string): Omit<ColumnSpec, 'name'> => ({ type: 'number', min: 0, max: 100_000, about });
+const col = (name: string, spec: Omit<ColumnSpec, 'name'>): ColumnSpec => ({ name, ...spec });
+
+export const INSTITUTION_KINDS = [
+  'general_school',
+  'vocational_college',
+  'university',
+  'kindergarten',
+  'other',
+] as const;
+
+export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
+  schools: [
+    col('school_id_govt', {
+      type: 'text',
+      required: true,
+      maxLength: 40,
+      pattern: CODE,
+      about: 'National code of the institution',
+    }),
+    col('school_name', { type: 'text', required: true, maxLength: 300, about: 'Name in Azerbaijani' }),
+    col('school_name_ru', {
+      type: 'text',
+      maxLength: 300,
+      about: 'Name in Russian (empty: as school_name)',
+    }),
+    col('school_name_en', {
+      type: 'text',
+      maxLength: 300,
+      about: 'Name in English (empty: as school_name)',
+    }),
+    col('admin1', { type: 'text', role: 'info', about: 'Economic region (written by the export; not read)' }),
+    col('admin2', {
+      type: 'text',
+      role: 'info',
+      about: 'District or city (written by the export; not read)',
+    }),
+    col('area_code', { type: 'text', required: true, about: 'Code of the district or city (sheet codes)' }),
+    col('education_level_govt', {
+      type: 'list',
+      required: true,
+      about: 'Education levels taught, codes separated by ";"',
+    }),
+    col('school_type', {
+      type: 'enum',
+      required: true,
+      values: INSTITUTION_KINDS,
+      about: 'Kind of institution',
+    }),
+    col('school_funding_type', {
+      type: 'enum',
+      required: true,
+      values: ['public', 'private'],
+      about: 'Ownership',
+    }),
+    col('school_area_type', {
+      type: 'enum',
+      required: true,
+      values: ['urban', 'rural'],
+      about: 'Urban or rural',
+    }),
+    col('school_status', {
+      type: 'enum',
+      values: ['active', 'closed', 'planned'],
+      about: 'Status (empty: active)',
+    }),
+    col('latitude', { type: 'number', min: -90, max: 90, about: 'Latitude, WGS 84 decimal degrees' }),
+    col('longitude', { type: 'number', min: -180, max: 180, about: 'Longitude, WGS 84 decimal degrees' }),
+    col('num_shifts', { type: 'int', min: 1, max: 3, about: 'Shifts the school runs (empty: 1)' }),
+    col('num_students', count('Students, all shifts')),
+    col('num_teachers', count('Teachers, this year')),
+    col('num_teachers_ict_trained', count('Of whom trained in ICT')),
+    col('num_classrooms', count('Classrooms', 10_000)),
+    col('computer_lab', yes('Has a computer lab (yes/no)')),
+    col('electricity_availability', yes('Has electricity (yes/no)')),
+    col('electricity_type', {
+      type: 'enum',
+      values: ELECTRICITY_SOURCES,
+      about: 'Main source of electricity',
+    }),
+    col('electricity_hours', { type: 'number', min: 0, max: 24, about: 'Hours of electricity a day' }),
+    col('connectivity_govt', yes('Has an internet link for teaching (yes/no)')),
+    col('connectivity_type_govt', { type: 'enum', values: LINK_TYPES, about: 'Type of the teaching link' }),
+    col('education_network', yes('The link is on the national education network (yes/no)')),
+    col('internet_provider', { type: 'text', maxLength: 200, about: 'Provider of the teaching link' }),
+    col('download_speed_contracted', mbps('Contracted download speed, Mbit/s')),
+    col('upload_speed_contracted', mbps('Contracted upload speed, Mbit/s')),
+    col('computer_availability', {
+      ...yes('Has computers for teaching (yes/no)'),
+      role: 'checked',
+    }),
+    col('num_computers', { ...count('Computers for teaching'), role: 'checked' }),
+    col('num_students_shift1', { ...count('Students in the first shift'), role: 'checked' }),
+    col('num_students_shift2', { ...count('Students in the second shift'), role: 'checked' }),
+    col('num_students_shift3', { ...count('Students in the third shift'), role: 'checked' }),
+  ],
+  devices: [
+    col('school_id_govt', {
+      type: 'text',
+      required: true,
+      maxLength: 40,
+      pattern: CODE,
+      about: 'School code',
+    }),
+    col('asset_tag', {
+      type: 'text',
+      required: true,
+      maxLength: 60,
+      pattern: /^[A-Za-z0-9._/-]+$/,
+      about: 'Asset tag, unique in the country',
+    }),
+    col('kind', { type: 'enum', required: true, values: DEVICE_KINDS, about: 'Kind of device' }),
+    col('purpose', {
+      type: 'enum',
+      values: LINK_PURPOSES,
+      about: 'Teaching or administration (empty: teaching)',
+    }),
+    col('status', { type: 'enum', values: DEVICE_STATUSES, about: 'Status (empty: in_use)' }),
+    col('condition', { type: 'enum', values: DEVICE_CONDITIONS, about: 'Condition (empty: working)' }),
+    col('serial', { type: 'text', maxLength: 100, about: 'Serial number' }),
+    col('model', { type: 'text', maxLength: 200, about: 'Model' }),
+    col('funding_programme', { type: 'text', maxLength: 200, about: 'Programme that paid for it' }),
+    col('acquired_on', { type: 'date', about: 'Acquired on, YYYY-MM-DD' }),
+    col('end_of_life_on', { type: 'date', about: 'End of life, YYYY-MM-DD' }),
+    col('last_audit_on', { type: 'date', about: 'Last audit, YYYY-MM-DD' }),
+    col('next_audit_on', { type: 'date', about: 'Next audit, YYYY-MM-DD' }),
+  ],
+  measurements: [
+    col('school_id_govt', {
+      type: 'text',
+      required: true,
+      maxLength: 40,
+      pattern: CODE,
+      about: 'School code',
+    }),
+    col('measured_at', {
+      type: 'datetime',
+      required: true,
+      about: 'When, ISO 8601 (e.g. 2026-10-01T09:30:00Z; no zone: UTC)',
+    }),
+    col('download_speed', { ...mbps('Measured download, Mbit/s'), required: true }),
+    col('upload_speed', mbps('Measured upload, Mbit/s')),
+    col('latency', { type: 'number', min: 0, max: 600_000, about: 'Round-trip time, ms' }),
+    col('source', {
+      type: 'text',
+      role: 'info',
+      about: 'speedtest or import (written by the export; not read)',
+    }),
+  ],
+};
+
+/** The columns as a writer puts them out. */
+export const outColumns = (dataset: Dataset): OutColumn[] =>
+  COLUMNS[dataset].map((c) => ({ name: c.name, numeric: c.type === 'int' || c.type === 'number' }));
+
+defineMessages({
+  en: {
+    import_invalid:
+      'The file has {problems} problem(s); nothing was imported. Correct them and upload it again.',
+    import_empty: 'The file is empty.',
+    import_no_rows: 'The file has a header but no rows.',
+    import_not_utf8:
+      'The file is not in UTF-8 (line {line}). Save it as "CSV UTF-8 (comma delimited)" and upload it again.',
+    import_wrong_delimiter:
+      'The columns are separated by {found}, not by commas. Save the file as "CSV UTF-8 (comma delimited)".',
+    import_unreadable_xlsx: 'The file is not a readable Excel workbook (.xlsx).',
+    import_too_large: 'The file is larger than {limit}; split it into smaller files.',
+    import_too_many_rows: 'The file has {rows} rows; at most {max} are accepted at once.',
+    import_unknown_year: 'There is no academic year {year}.',
+    import_not_allowed: 'You cannot import this data set.',
+    'import.at': 'Line {line}, {column}: {text}',
+    'import.required': 'is required',
+    'import.not_integer': 'must be a whole number',
+    'import.not_number': 'must be a number',
+    'import.minimum': 'must be at least {limit}',
+    'import.maximum': 'must be at most {limit}',
+    'import.too_long': 'must be at most {limit} characters long',
+    'import.pattern': 'has characters that are not allowed',
+    'import.not_yes_no': 'must be yes or no',
+    'import.not_one_of': 'must be one of: {values}',
+    'import.not_date': 'must be a date, YYYY-MM-DD',
+    'import.not_datetime': 'must be a date and time, e.g. 2026-10-01T09:30:00Z',
+    'import.unknown_column': 'is not a column of this data set ({dataset})',
+    'import.missing_column': 'the column is missing',
+    'import.duplicate_column': 'the column appears twice',
+    'import.extra_value': 'a value beyond the last column: is a comma or semicolon missing or extra?',
+    'import.unknown_area': 'is not an area code (see the codes sheet)',
+    'import.not_a_district': 'is a {kind}; give the district or city',
+    'import.unknown_school': 'no institution has the code {code}',
+    'import.duplicate_in_file': '{value} is also on line {other}',
+    'import.likely_duplicate_file': 'looks like the school on line {other}: same name, level and place',
+    'import.likely_duplicate_db':
+      'looks like the school {code} already in the registry: same name, level and place',
+    'import.coordinate_pair': 'latitude and longitude go together; give both or neither',
+    'import.outside_country': 'lies outside the country ({bounds})',
+    'import.swapped_coordinates': 'latitude and longitude look swapped',
+    'import.no_internet_details': 'must be empty when connectivity_govt is no',
+    'import.internet_type_required': 'is required when connectivity_govt is yes',
+    'import.connectivity_required': 'is required when the link type, speed or provider is given',
+    'import.no_computers_count': 'must be 0 or empty when computer_availability is no',
+    'import.computers_missing': 'computer_availability is yes, but num_computers is 0',
+    'import.shifts_sum': 'the shifts add up to {sum}, num_students is {total}',
+    'import.differs_saved':
+      'is {value}, the saved record says {saved}; change the breakdown in the school record first',
+    'import.out_of_scope': 'the institution {code} is outside your scope',
+    'import.create_not_allowed': 'only national staff can add an institution ({code} is new)',
+    'import.not_editable': 'only national staff can change it (now {value})',
+    'import.no_year': 'there is no academic year to record it in',
+    'import.device_elsewhere': 'the device is registered at {code}; only national staff can move it',
+    'import.device_disposed': 'the device is disposed and cannot be changed',
+    'import.date_order': 'cannot be before {column}',
+    'import.future': 'is in the future',
+  },
+  az: {
+    import_invalid:
+      'Faylda {problems} problem var; heç nə idxal edilmədi. Onları düzəldin və faylı yenidən yükləyin.',
+    import_empty: 'Fayl boşdur.',
+    import_no_rows: 'Faylda başlıq var, amma sətir yoxdur.',
+    import_not_utf8:
+      'Fayl UTF-8 kodlaşmasında deyil ({line}-ci sətir). Onu "CSV UTF-8 (vergüllə ayrılmış)" kimi saxlayın və yenidən yükləyin.',
+    import_wrong_delimiter:
+      'Sütunlar vergüllə deyil, {found} ilə ayrılıb. Faylı "CSV UTF-8 (vergüllə ayrılmış)" kimi saxlayın.',
+    import_unreadable_xlsx: 'Fayl oxuna bilən Excel kitabı (.xlsx) deyil.',
+    import_too_large: 'Fayl {limit}-dan böyükdür; onu kiçik fayllara bölün.',
+    import_too_many_rows: 'Faylda {rows} sətir var; bir dəfəyə ən çoxu {max} qəbul edilir.',
+    import_unknown_year: '{year} tədris ili yoxdur.',
+    import_not_allowed: 'Siz bu məlumat dəstini idxal edə bilməzsiniz.',
+    'import.at': 'Sətir {line}, {column}: {text}',
+    'import.required': 'mütləqdir',
+    'import.not_integer': 'tam ədəd olmalıdır',
+    'import.not_number': 'ədəd olmalıdır',
+    'import.minimum': 'ən azı {limit} olmalıdır',
+    'import.maximum': 'ən çoxu {limit} olmalıdır',
+    'import.too_long': 'ən çoxu {limit} simvol olmalıdır',
+    'import.pattern': 'icazə verilməyən simvollar var',
+    'import.not_yes_no': 'yes və ya no olmalıdır',
+    'import.not_one_of': 'bunlardan biri olmalıdır: {values}',
+    'import.not_date': 'tarix olmalıdır, İİİİ-AA-GG',
+    'import.not_datetime': 'tarix və vaxt olmalıdır, məs. 2026-10-01T09:30:00Z',
+    'import.unknown_column': 'bu məlumat dəstinin ({dataset}) sütunu deyil',
+    'import.missing_column': 'sütun yoxdur',
+    'import.duplicate_column': 'sütun iki dəfə verilib',
+    'import.extra_value': 'son sütundan sonra dəyər var: vergül və ya nöqtəli vergül əskik və ya artıqdır?',
+    'import.unknown_area': 'ərazi kodu deyil (kodlar vərəqinə baxın)',
+    'import.not_a_district': '{kind} ərazisidir; rayonu və ya şəhəri göstərin',
+    'import.unknown_school': '{code} kodlu müəssisə yoxdur',
+    'import.duplicate_in_file': '{value} {other}-ci sətirdə də var',
+    'import.likely_duplicate_file': '{other}-ci sətirdəki məktəbə bənzəyir: eyni ad, səviyyə və yer',
+    'import.likely_duplicate_db': 'reyestrdə olan {code} məktəbinə bənzəyir: eyni ad, səviyyə və yer',
+    'import.coordinate_pair': 'en və uzunluq birlikdə verilir; hər ikisini verin və ya heç birini',
+    'import.outside_country': 'ölkənin hüdudlarından kənardadır ({bounds})',
+    'import.swapped_coordinates': 'en və uzunluq yerini dəyişmiş kimi görünür',
+    'import.no_internet_details': 'connectivity_govt no olduqda boş olmalıdır',
+    'import.internet_type_required': 'connectivity_govt yes olduqda mütləqdir',
+    'import.connectivity_required': 'bağlantı növü, sürəti və ya provayder verildikdə mütləqdir',
+    'import.no_computers_count': 'computer_availability no olduqda 0 və ya boş olmalıdır',
+    'import.computers_missing': 'computer_availability yes-dir, amma num_computers 0-dır',
+    'import.shifts_sum': 'növbələrin cəmi {sum}, num_students isə {total}',
+    'import.differs_saved':
+      '{value}-dir, saxlanılmış qeyddə {saved}; əvvəlcə məktəbin qeydində bölgünü dəyişin',
+    'import.out_of_scope': '{code} müəssisəsi sizin səlahiyyətinizdən kənardadır',
+    'import.create_not_allowed': 'müəssisəni yalnız mərkəzi əməkdaşlar əlavə edə bilər ({code} yenidir)',
+    'import.not_editable': 'yalnız mərkəzi əməkdaşlar dəyişə bilər (indi {value})',
+    'import.no_year': 'qeyd ediləcək tədris ili yoxdur',
+    'import.device_elsewhere':
+      'cihaz {code} müəssisəsində qeydiyyatdadır; onu yalnız mərkəzi əməkdaşlar köçürə bilər',
+    'import.device_disposed': 'cihaz silinib və dəyişdirilə bilməz',
+    'import.date_order': '{column} tarixindən əvvəl ola bilməz',
+    'import.future': 'gələcəkdədir',
+  },
+  ru: {
+    import_invalid:
+      'В файле проблем: {problems}; ничего не импортировано. Исправьте их и загрузите файл снова.',
+    import_empty: 'Файл пуст.',
+    import_no_rows: 'В файле есть заголовок, но нет строк.',
+    import_not_utf8:
+      'Файл не в кодировке UTF-8 (строка {line}). Сохраните его как «CSV UTF-8 (разделитель — запятая)» и загрузите снова.',
+    import_wrong_delimiter:
+      'Столбцы разделены не запятыми, а {found}. Сохраните файл как «CSV UTF-8 (разделитель — запятая)».',
+    import_unreadable_xlsx: 'Файл не является читаемой книгой Excel (.xlsx).',
+    import_too_large: 'Файл больше {limit}; разделите его на файлы поменьше.',
+    import_too_many_rows: 'В файле {rows} строк; за один раз принимается не больше {max}.',
+    import_unknown_year: 'Учебного года {year} нет.',
+    import_not_allowed: 'Вы не можете импортировать этот набор данных.',
+    'import.at': 'Строка {line}, {column}: {text}',
+    'import.required': 'обязательно',
+    'import.not_integer': 'должно быть целым числом',
+    'import.not_number': 'должно быть числом',
+    'import.minimum': 'должно быть не меньше {limit}',
+    'import.maximum': 'должно быть не больше {limit}',
+    'import.too_long': 'должно быть не длиннее {limit} символов',
+    'import.pattern': 'содержит недопустимые символы',
+    'import.not_yes_no': 'должно быть yes или no',
+    'import.not_one_of': 'должно быть одним из: {values}',
+    'import.not_date': 'должно быть датой, ГГГГ-ММ-ДД',
+    'import.not_datetime': 'должно быть датой и временем, напр. 2026-10-01T09:30:00Z',
+    'import.unknown_column': 'не является столбцом этого набора данных ({dataset})',
+    'import.missing_column': 'столбца нет',
+    'import.duplicate_column': 'столбец указан дважды',
+    'import.extra_value':
+      'значение после последнего столбца: не хватает или лишняя запятая либо точка с запятой?',
+    'import.unknown_area': 'не является кодом территории (см. лист codes)',
+    'import.not_a_district': 'это {kind}; укажите район или город',
+    'import.unknown_school': 'учреждения с кодом {code} нет',
+    'import.duplicate_in_file': '{value} есть и в строке {other}',
+    'import.likely_duplicate_file': 'похоже на школу в строке {other}: то же название, уровень и место',
+    'import.likely_duplicate_db':
+      'похоже на школу {code}, уже внесённую в реестр: то же название, уровень и место',
+    'import.coordinate_pair': 'широта и долгота указываются вместе; укажите обе или ни одной',
+    'import.outside_country': 'лежит за пределами страны ({bounds})',
+    'import.swapped_coordinates': 'похоже, широта и долгота перепутаны',
+    'import.no_internet_details': 'должно быть пустым, если connectivity_govt — no',
+    'import.internet_type_required': 'обязательно, если connectivity_govt — yes',
+    'import.connectivity_required': 'обязательно, если указаны тип, скорость или провайдер канала',
+    'import.no_computers_count': 'должно быть 0 или пустым, если computer_availability — no',
+    'import.computers_missing': 'computer_availability — yes, но num_computers равно 0',
+    'import.shifts_sum': 'сумма по сменам — {sum}, а num_students — {total}',
+    'import.differs_saved':
+      'равно {value}, в сохранённой записи — {saved}; сначала измените разбивку в записи школы',
+    'import.out_of_scope': 'учреждение {code} вне вашей зоны ответственности',
+    'import.create_not_allowed': 'добавить учреждение может только центральный аппарат ({code} — новое)',
+    'import.not_editable': 'изменить может только центральный аппарат (сейчас {value})',
+    'import.no_year': 'нет учебного года, в который это записать',
+    'import.device_elsewhere':
+      'устройство числится в {code}; переместить его может только центральный аппарат',
+    'import.device_disposed': 'устройство списано, его нельзя изменить',
+    'import.date_order': 'не может быть раньше {column}',
+    'import.future': 'в будущем',
+  },
+});
+
+/** One problem of a file: the line and column it is at, a stable reason, and a message in the caller's language. */
+export interface ImportProblem {
+  line: number;
+  column: string;
+  reason: string;
+  message: string;
+}
+
+/**
+ * Builds a problem. `rule.*` reasons are the registry's own rules (their messages come from the registry
+ * service), everything else is `import.*`.
+ */
+export function problemAt(
+  locale: Locale,
+  line: number,
+  column: string,
+  reason: string,
+  params: Record<string, unknown> = {},
+): ImportProblem {
+  const code = reason.startsWith('rule.') ? reason : `import.${reason}`;
+  const text = translate(locale, code, params);
+  return {
+    line,
+    column,
+    reason: reason.replace(/^rule\./, ''),
+    message: translate(locale, 'import.at', { line: String(line), column, text }),
+  };
+}
+
+/** A parsed cell: text, a number, yes/no, a list of codes, a date (YYYY-MM-DD) or an instant; null when empty. */
+export type CellValue = string | number | boolean | string[] | Date | null;
+
+const YES = new Set(['yes', 'y', 'true', '1', 'bəli', 'beli', 'hə', 'да']);
+const NO = new Set(['no', 'n', 'false', '0', 'xeyr', 'yox', 'нет']);
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function isRealDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** Parses one cell by its column's type; a problem when it cannot. */
+export function parseCell(
+  spec: ColumnSpec,
+  raw: string,
+  line: number,
+  locale: Locale,
+): { value: CellValue } | { problem: ImportProblem } {
+  const fail = (reason: string, params: Record<string, unknown> = {}) => ({
+    problem: problemAt(locale, line, spec.name, reason, params),
+  });
+  if (raw === '') return spec.required ? fail('required') : { value: null };
+  switch (spec.type) {
+    case 'text':
+      if (spec.maxLength !== undefined && raw.length > spec.maxLength)
+        return fail('too_long', { limit: spec.maxLength });
+      if (spec.pattern && !spec.pattern.test(raw)) return fail('pattern');
+      return { value: raw };
+    case 'int':
+    case 'number': {
+      // A decimal comma, as Excel writes in the az and ru locales.
+      const text = raw.includes('.') ? raw : raw.replace(',', '.');
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return fail('not_number');
+      const n = Number(text);
+      if (!Number.isFinite(n)) return fail('not_number');
+      if (spec.type === 'int' && !Number.isInteger(n)) return fail('not_integer');
+      if (spec.min !== undefined && n < spec.min) return fail('minimum', { limit: spec.min });
+      if (spec.max !== undefined && n > spec.max) return fail('maximum', { limit: spec.max });
+      return { value: n };
+    }
+    case 'yesno': {
+      const v = raw.toLowerCase();
+      if (YES.has(v)) return { value: true };
+      if (NO.has(v)) return { value: false };
+      return fail('not_yes_no');
+    }
+    case 'enum':
+      if (!spec.values!.includes(raw)) return fail('not_one_of', { values: spec.values!.join(', ') });
+      return { value: raw };
+    case 'list':
+      return {
+        value: raw
+          .split(/[;,\s]+/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
+    case 'date':
+      return isRealDate(raw) ? { value: raw } : fail('not_date');
+    case 'datetime': {
+      if (!DATETIME.test(raw) || !isRealDate(raw.slice(0, 10))) return fail('not_datetime');
+      const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(raw) ? raw : `${raw}Z`;
+      const d = new Date(zoned.replace(' ', 'T'));
+      return Number.isNaN(d.getTime()) ? fail('not_datetime') : { value: d };
+    }
+  }
+}
+
+/** Checks a file's header against a data set: unknown, doubled and missing columns, all at line 1. */
+export function checkHeader(dataset: Dataset, header: string[], locale: Locale): ImportProblem[] {
+  const problems: ImportProblem[] = [];
+  const known = new Map(COLUMNS[dataset].map((c) => [c.name, c]));
+  const seen = new Set<string>();
+  for (const raw of header) {
+    const name = raw.toLowerCase();
+    if (name === '') continue;
+    if (seen.has(name)) problems.push(problemAt(locale, 1, raw, 'duplicate_column'));
+    seen.add(name);
+    if (!known.has(name)) problems.push(problemAt(locale, 1, raw, 'unknown_column', { dataset }));
+  }
+  for (const c of COLUMNS[dataset]) {
+    if (c.required && !seen.has(c.name)) problems.push(problemAt(locale, 1, c.name, 'missing_column'));
+  }
+  return problems;
+}
+
+/** Parses a row's cells by the data set's columns (information-only columns are skipped). */
+export function parseRow(
+  dataset: Dataset,
+  row: FileRow,
+  locale: Locale,
+): { values: Map<string, CellValue>; problems: ImportProblem[] } {
+  const values = new Map<string, CellValue>();
+  const problems: ImportProblem[] = [];
+  for (const spec of COLUMNS[dataset]) {
+    if (spec.role === 'info') continue;
+    const parsed = parseCell(spec, row.cells.get(spec.name) ?? '', row.line, locale);
+    if ('problem' in parsed) problems.push(parsed.problem);
+    else values.set(spec.name, parsed.value);
+  }
+  for (const key of row.cells.keys()) {
+    if (key.startsWith('#')) problems.push(problemAt(locale, row.line, key, 'extra_value'));
+  }
+  return { values, problems };
+}
+
+/**
+ * Folds a name for comparison the way the platform's SQL folding does (ə→e, ı/İ→i, ö→o, ü→u, ğ→g, ş→s, ç→c,
+ * ё→е), before lower-casing so that 'İ' never becomes 'i̇'; runs of spaces and punctuation count as one space.
+ */
+export function foldName(name: string): string {
+  const from = 'İIıƏəÖöÜüĞğŞşÇçЁё';
+  const to = 'iiieeoouuggssccее';
+  let out = '';
+  for (const ch of name) {
+    const i = from.indexOf(ch);
+    out += i >= 0 ? to[i] : ch;
+  }
+  return out
+    .toLowerCase()
+    .replace(/[\s.,"'«»№#-]+/g, ' ')
+    .trim();
+}

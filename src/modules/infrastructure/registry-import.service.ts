@@ -1,0 +1,769 @@
+import { allows, grantsOf, type Actor, type Role, type ScopeTarget } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { AppError } from '@/server/errors';
+import type { Locale } from '@/server/i18n';
+import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import * as institutionsStore from '@/modules/institutions/institutions.store';
+import { readCountryPack, type PackManifest } from '@/modules/institutions/country-pack';
+import { DIRECTOR_FIELDS } from '@/modules/institutions/institutions.schema';
+import * as service from '@/modules/infrastructure/infrastructure.service';
+import * as store from '@/modules/infrastructure/registry-import.store';
+import { readUpload, type FileFormat } from '@/modules/infrastructure/registry-import.files';
+import {
+  checkHeader,
+  foldName,
+  parseRow,
+  problemAt,
+  type CellValue,
+  type Dataset,
+  type ImportProblem,
+} from '@/modules/infrastructure/registry-import.columns';
+
+/**
+ * The registry's bulk import: a CSV or XLSX file of one data set is read, every row checked (types, ranges,
+ * codes, the registry's rules, coordinates inside the country, likely duplicates, the caller's scope), and
+ * then either all of it is written in one transaction or nothing is. Rows are matched by their natural key
+ * (a school's national code, a device's asset tag, a measurement's school and instant), so importing the
+ * same file again changes nothing. One audit entry records each import with its counts and changes.
+ */
+
+/** Who may import each data set: the roles that may change its rows one at a time. */
+export const IMPORT_ROLES: Record<Dataset, Role[]> = {
+  schools: ['admin', 'bureau', 'director'],
+  devices: ['admin', 'bureau', 'director'],
+  measurements: ['admin', 'bureau', 'regional', 'director'],
+};
+const NATIONAL: Role[] = ['admin', 'bureau'];
+/** At most this many problems travel in a report; `problemCount` says how many there were. */
+const MAX_REPORTED = 500;
+
+/** What an import did, or (dry run) would do. */
+export interface ImportReport {
+  dataset: Dataset;
+  format: FileFormat;
+  dryRun: boolean;
+  year: string | null;
+  valid: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  problemCount: number;
+  problems: ImportProblem[];
+}
+
+interface ParsedRow {
+  line: number;
+  values: Map<string, CellValue>;
+  problems: ImportProblem[];
+}
+
+interface Plan {
+  problems: ImportProblem[];
+  created: number;
+  updated: number;
+  unchanged: number;
+  year: string | null;
+  /** Writes the plan; returns what the audit entry records of it. */
+  apply(db: Db, ctx: ChangeContext): Promise<unknown>;
+}
+
+type Bounds = NonNullable<PackManifest['bounds']>;
+let boundsOfPack: Promise<Bounds | null> | undefined;
+/** The box around the country, from the country pack's manifest (read once). */
+const countryBounds = () => (boundsOfPack ??= readCountryPack().then((p) => p.manifest.bounds));
+
+async function resolveYear(db: Db, code: string | undefined) {
+  const years = await institutionsStore.listAcademicYears(db);
+  if (code !== undefined) {
+    const year = years.find((y) => y.code === code);
+    if (!year) throw new AppError(422, 'import_unknown_year', { year: code });
+    return year;
+  }
+  return years.find((y) => y.isCurrent) ?? null;
+}
+
+const targetOf = (i: store.InstitutionRow): ScopeTarget => ({
+  kind: 'institution',
+  institutionId: i.id,
+  areaPath: i.areaPath,
+});
+
+/** Equal as stored: `real` columns keep single precision, so compare numbers at that precision. */
+function same(a: unknown, b: unknown, single = false): boolean {
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (typeof a === 'number' && typeof b === 'number')
+    return single ? Math.fround(a) === Math.fround(b) : a === b;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const key = (xs: unknown[]) => xs.map(String).sort().join(';');
+    return key(a as unknown[]) === key(b as unknown[]);
+  }
+  return a === b;
+}
+
+const str = (v: CellValue | undefined) => (typeof v === 'string' ? v : null);
+const num = (v: CellValue | undefined) => (typeof v === 'number' ? v : null);
+const bool = (v: CellValue | undefined) => (typeof v === 'boolean' ? v : null);
+
+/** Imports (or with `dryRun` only checks) a file of one data set; throws 422 with every problem when any. */
+export async function importFile(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  locale: Locale,
+  dataset: Dataset,
+  bytes: Buffer,
+  options: { dryRun: boolean; year?: string },
+): Promise<ImportReport> {
+  if (!allows(actor, IMPORT_ROLES[dataset])) throw new AppError(403, 'import_not_allowed');
+  const file = await readUpload(bytes, dataset);
+  const report = (plan: Omit<Plan, 'apply'>): ImportReport => {
+    const problems = [...plan.problems].sort((a, b) => a.line - b.line);
+    return {
+      dataset,
+      format: file.format,
+      dryRun: options.dryRun,
+      year: plan.year,
+      valid: problems.length === 0,
+      rows: file.rows.length,
+      created: problems.length ? 0 : plan.created,
+      updated: problems.length ? 0 : plan.updated,
+      unchanged: problems.length ? 0 : plan.unchanged,
+      problemCount: problems.length,
+      problems: problems.slice(0, MAX_REPORTED),
+    };
+  };
+  const refuse = (r: ImportReport) => {
+    throw new AppError(422, 'import_invalid', { problems: r.problemCount }, r.problems);
+  };
+  const header = checkHeader(dataset, file.header, locale);
+  if (header.length) {
+    const r = report({ problems: header, created: 0, updated: 0, unchanged: 0, year: null });
+    return options.dryRun ? r : refuse(r);
+  }
+  const rows: ParsedRow[] = file.rows.map((row) => ({ line: row.line, ...parseRow(dataset, row, locale) }));
+  const columns = new Set(file.header.map((h) => h.toLowerCase()));
+  return db.transaction(async (tx) => {
+    await store.lockImports(tx);
+    const planners = { schools: planSchools, devices: planDevices, measurements: planMeasurements };
+    const plan = await planners[dataset](tx, actor, locale, rows, columns, options.year);
+    const r = report(plan);
+    if (!r.valid) return options.dryRun ? r : refuse(r);
+    if (options.dryRun) return r;
+    const changes = await plan.apply(tx, ctx);
+    await audit(tx, ctx, {
+      action: 'import',
+      entity: 'registry_import',
+      entityId: dataset,
+      after: {
+        dataset,
+        format: file.format,
+        year: plan.year,
+        rows: r.rows,
+        created: r.created,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        changes,
+      },
+    });
+    return r;
+  });
+}
+
+// Schools
+
+/** The columns of the year's record, and the record field each fills. */
+const RECORD_COLUMNS = {
+  num_teachers: 'teachers',
+  num_teachers_ict_trained: 'teachersIctTrained',
+  num_classrooms: 'classrooms',
+  computer_lab: 'hasComputerLab',
+  electricity_availability: 'electricity',
+  electricity_type: 'electricitySource',
+  electricity_hours: 'electricityHours',
+} as const;
+type RecordField = (typeof RECORD_COLUMNS)[keyof typeof RECORD_COLUMNS];
+type RecordValues = Record<RecordField, string | number | boolean | null>;
+const LINK_COLUMNS = [
+  'connectivity_type_govt',
+  'education_network',
+  'internet_provider',
+  'download_speed_contracted',
+  'upload_speed_contracted',
+] as const;
+const YEAR_COLUMNS = [
+  ...Object.keys(RECORD_COLUMNS),
+  'connectivity_govt',
+  ...LINK_COLUMNS,
+  'computer_availability',
+  'num_computers',
+  'num_students_shift1',
+  'num_students_shift2',
+  'num_students_shift3',
+];
+
+/** The institution fields the schools data set fills, and their columns. */
+const MASTER_COLUMNS = {
+  nameAz: 'school_name',
+  nameRu: 'school_name_ru',
+  nameEn: 'school_name_en',
+  areaId: 'area_code',
+  levels: 'education_level_govt',
+  kind: 'school_type',
+  ownership: 'school_funding_type',
+  locality: 'school_area_type',
+  status: 'school_status',
+  latitude: 'latitude',
+  longitude: 'longitude',
+  shifts: 'num_shifts',
+  studentCount: 'num_students',
+} as const;
+type MasterField = keyof typeof MASTER_COLUMNS;
+
+interface TeachingLink {
+  type: string;
+  educationNetwork: boolean;
+  provider: string | null;
+  downloadMbps: number | null;
+  uploadMbps: number | null;
+}
+
+interface SchoolPlan {
+  line: number;
+  code: string;
+  before: store.InstitutionRow | undefined;
+  target: store.NewInstitution;
+  changed: MasterField[];
+  /** The year's record to write, when it changes. */
+  record?: RecordValues;
+  /** undefined: leave the teaching link alone; null: the school has none; else the link. */
+  link?: TeachingLink | null;
+  linkChanged: boolean;
+  savedLinkId?: number;
+}
+
+async function planSchools(
+  db: Db,
+  actor: Actor,
+  locale: Locale,
+  rows: ParsedRow[],
+  columns: Set<string>,
+  yearCode: string | undefined,
+): Promise<Plan> {
+  const problems = rows.flatMap((r) => r.problems);
+  const national = allows(actor, NATIONAL);
+  const year = await resolveYear(db, yearCode);
+  const areaList = await institutionsStore.listAreas(db);
+  const areaByCode = new Map(areaList.map((a) => [a.code.toUpperCase(), a]));
+  const areaById = new Map(areaList.map((a) => [a.id, a]));
+  const levelCodes = (await institutionsStore.countryPack(db)).levels.map((l) => l.code);
+  const bounds = await countryBounds();
+  const codes = rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []);
+  const existing = new Map((await store.institutionsByCode(db, codes)).map((i) => [i.code, i]));
+  const hasYear = YEAR_COLUMNS.some((c) => columns.has(c));
+  const basics =
+    year && hasYear
+      ? await store.yearBasics(
+          db,
+          [...existing.values()].map((i) => i.id),
+          year.id,
+        )
+      : new Map<number, store.YearBasics>();
+
+  const firstLine = new Map<string, number>();
+  const byName = new Map<string, { line: number; code: string; levels: string[] }[]>();
+  const plans: SchoolPlan[] = [];
+  for (const r of rows) {
+    const v = r.values;
+    const at = (column: string, reason: string, params: Record<string, unknown> = {}) =>
+      problems.push(problemAt(locale, r.line, column, reason, params));
+    const code = str(v.get('school_id_govt'));
+    if (!code) continue;
+    const first = firstLine.get(code);
+    if (first !== undefined) {
+      at('school_id_govt', 'duplicate_in_file', { value: code, other: String(first) });
+      continue;
+    }
+    firstLine.set(code, r.line);
+    const before = existing.get(code);
+    if (!before && !national) {
+      at('school_id_govt', 'create_not_allowed', { code });
+      continue;
+    }
+    if (before && !allows(actor, ['admin', 'bureau', 'director'], targetOf(before))) {
+      at('school_id_govt', 'out_of_scope', { code });
+      continue;
+    }
+
+    let areaId = before?.areaId;
+    const areaCode = str(v.get('area_code'));
+    if (areaCode) {
+      const area = areaByCode.get(areaCode.toUpperCase());
+      if (!area) at('area_code', 'unknown_area');
+      else if (area.kind !== 'district' && area.kind !== 'city')
+        at('area_code', 'not_a_district', { kind: area.kind });
+      else areaId = area.id;
+    }
+    const given = v.get('education_level_govt');
+    let levels = before?.levels;
+    if (Array.isArray(given)) {
+      if (given.length === 0) at('education_level_govt', 'required');
+      else if (given.some((l) => !levelCodes.includes(l)))
+        at('education_level_govt', 'rule.unknown_level', { levels: levelCodes.join(', ') });
+      else levels = levelCodes.filter((l) => given.includes(l));
+    }
+    const lat = num(v.get('latitude'));
+    const lon = num(v.get('longitude'));
+    if ((lat === null) !== (lon === null)) at(lat === null ? 'latitude' : 'longitude', 'coordinate_pair');
+    else if (lat !== null && lon !== null && bounds) {
+      const latIn = (x: number) => x >= bounds.minLatitude && x <= bounds.maxLatitude;
+      const lonIn = (x: number) => x >= bounds.minLongitude && x <= bounds.maxLongitude;
+      if (!latIn(lat) || !lonIn(lon)) {
+        if (latIn(lon) && lonIn(lat)) at('latitude', 'swapped_coordinates');
+        else
+          at(latIn(lat) ? 'longitude' : 'latitude', 'outside_country', {
+            bounds: `${bounds.minLatitude}…${bounds.maxLatitude} N, ${bounds.minLongitude}…${bounds.maxLongitude} E`,
+          });
+      }
+    }
+    const nameAz = str(v.get('school_name'));
+    const kind = str(v.get('school_type')) as store.NewInstitution['kind'] | null;
+    const ownership = str(v.get('school_funding_type')) as store.NewInstitution['ownership'] | null;
+    const locality = str(v.get('school_area_type')) as store.NewInstitution['locality'] | null;
+    if (!nameAz || !kind || !ownership || !locality || areaId === undefined || !levels) continue;
+    const target: store.NewInstitution = {
+      code,
+      nameAz,
+      nameRu: str(v.get('school_name_ru')) ?? before?.nameRu ?? nameAz,
+      nameEn: str(v.get('school_name_en')) ?? before?.nameEn ?? nameAz,
+      areaId,
+      levels,
+      kind,
+      ownership,
+      locality,
+      status: (str(v.get('school_status')) as store.NewInstitution['status']) ?? before?.status ?? 'active',
+      latitude: lat ?? before?.latitude ?? null,
+      longitude: lon ?? before?.longitude ?? null,
+      shifts: num(v.get('num_shifts')) ?? before?.shifts ?? 1,
+      studentCount: num(v.get('num_students')) ?? before?.studentCount ?? 0,
+    };
+    const changed = before
+      ? (Object.keys(MASTER_COLUMNS) as MasterField[]).filter((f) => !same(before[f], target[f]))
+      : [];
+    if (before && !national) {
+      for (const f of changed) {
+        if (DIRECTOR_FIELDS.includes(f)) continue;
+        const was = f === 'areaId' ? (areaById.get(before.areaId)?.code ?? '') : before[f];
+        at(MASTER_COLUMNS[f], 'not_editable', { value: Array.isArray(was) ? was.join(';') : String(was) });
+      }
+    }
+    const nameKey = `${foldName(nameAz)}|${areaId}`;
+    const namesakes = byName.get(nameKey) ?? [];
+    const clash = namesakes.find((o) => o.levels.some((l) => levels.includes(l)));
+    if (clash) at('school_name', 'likely_duplicate_file', { other: String(clash.line) });
+    byName.set(nameKey, [...namesakes, { line: r.line, code, levels }]);
+
+    const plan: SchoolPlan = { line: r.line, code, before, target, changed, linkChanged: false };
+    plans.push(plan);
+    if (!hasYear) continue;
+
+    // The year's record.
+    const saved = before ? basics.get(before.id) : undefined;
+    const savedRecord = saved?.record;
+    const cell = (column: string) => (columns.has(column) ? (v.get(column) ?? null) : undefined);
+    const record = {} as RecordValues;
+    for (const [column, field] of Object.entries(RECORD_COLUMNS) as [string, RecordField][]) {
+      const value = cell(column);
+      record[field] =
+        value === undefined ? (savedRecord?.[field] ?? null) : (value as string | number | boolean | null);
+    }
+    const teachers = record.teachers as number | null;
+    const trained = record.teachersIctTrained as number | null;
+    if (teachers !== null && trained !== null && trained > teachers)
+      at('num_teachers_ict_trained', 'rule.trained_exceeds_teachers', { teachers });
+    if (record.electricity === false) {
+      if (record.electricitySource !== null) at('electricity_type', 'rule.no_electricity_details');
+      if (record.electricityHours) at('electricity_hours', 'rule.no_electricity_details');
+    }
+    const connected = cell('connectivity_govt');
+    const linkGiven = LINK_COLUMNS.filter((c) => cell(c) !== null && cell(c) !== undefined);
+    let link: TeachingLink | null | undefined;
+    if (connected === false) {
+      for (const c of linkGiven) at(c, 'no_internet_details');
+      link = null;
+    } else if (connected === true) {
+      const type = str(cell('connectivity_type_govt'));
+      if (!type) at('connectivity_type_govt', 'internet_type_required');
+      link = {
+        type: type ?? '',
+        educationNetwork: bool(cell('education_network')) ?? false,
+        provider: str(cell('internet_provider')),
+        downloadMbps: num(cell('download_speed_contracted')),
+        uploadMbps: num(cell('upload_speed_contracted')),
+      };
+    } else if (linkGiven.length) at('connectivity_govt', 'connectivity_required');
+
+    // Checked, not stored: computers and students by shift, against the row and the saved breakdowns.
+    const hasComputers = bool(cell('computer_availability'));
+    const computers = num(cell('num_computers'));
+    if (hasComputers === false && computers) at('num_computers', 'no_computers_count');
+    if (hasComputers === true && computers === 0) at('num_computers', 'computers_missing');
+    const savedComputers = saved?.teachingComputers ?? null;
+    if (savedComputers !== null) {
+      if (computers !== null && computers !== savedComputers)
+        at('num_computers', 'differs_saved', { value: computers, saved: savedComputers });
+      if (hasComputers !== null && hasComputers !== savedComputers > 0)
+        at('computer_availability', 'differs_saved', {
+          value: hasComputers ? 'yes' : 'no',
+          saved: savedComputers > 0 ? 'yes' : 'no',
+        });
+    }
+    const byShift = [1, 2, 3].map((k) => num(cell(`num_students_shift${k}`)));
+    if (byShift.some((n) => n !== null)) {
+      byShift.forEach((n, i) => {
+        if (n && i + 1 > target.shifts!)
+          at(`num_students_shift${i + 1}`, 'rule.shift_exceeds', { shifts: target.shifts });
+      });
+      const sum = byShift.reduce<number>((a, n) => a + (n ?? 0), 0);
+      if (sum !== target.studentCount) at('num_students', 'shifts_sum', { sum, total: target.studentCount });
+      if (saved && saved.studentsByShift.size > 0) {
+        byShift.forEach((n, i) => {
+          const was = saved.studentsByShift.get(i + 1) ?? 0;
+          if (n !== null && n !== was)
+            at(`num_students_shift${i + 1}`, 'differs_saved', { value: n, saved: was });
+        });
+      }
+    }
+
+    const anyValue = Object.values(record).some((x) => x !== null) || link !== undefined;
+    if (!year) {
+      const filled = YEAR_COLUMNS.find((c) => cell(c) !== null && cell(c) !== undefined);
+      if (filled) at(filled, 'no_year');
+      continue;
+    }
+    const savedLink = saved?.link;
+    const linkChanged =
+      link === null
+        ? savedLink !== undefined
+        : link !== undefined &&
+          (!savedLink ||
+            savedLink.type !== link.type ||
+            savedLink.educationNetwork !== link.educationNetwork ||
+            savedLink.provider !== link.provider ||
+            !same(savedLink.downloadMbps, link.downloadMbps, true) ||
+            !same(savedLink.uploadMbps, link.uploadMbps, true));
+    const recordChanged = savedRecord
+      ? (Object.values(RECORD_COLUMNS) as RecordField[]).some(
+          (f) => !same(savedRecord[f], record[f], f === 'electricityHours'),
+        )
+      : anyValue;
+    if (recordChanged || linkChanged) {
+      plan.record = record;
+      plan.link = link;
+      plan.linkChanged = linkChanged;
+      plan.savedLinkId = savedLink?.id;
+    }
+  }
+
+  // Likely duplicates of schools already in the registry, under another code.
+  const areaIds = [...new Set(plans.map((p) => p.target.areaId))];
+  const known = await store.institutionNamesInAreas(db, areaIds);
+  const index = new Map<string, typeof known>();
+  for (const k of known) {
+    const key = `${foldName(k.nameAz)}|${k.areaId}`;
+    index.set(key, [...(index.get(key) ?? []), k]);
+  }
+  for (const p of plans) {
+    const twin = (index.get(`${foldName(p.target.nameAz)}|${p.target.areaId}`) ?? []).find(
+      (k) => k.code !== p.code && !firstLine.has(k.code) && k.levels.some((l) => p.target.levels.includes(l)),
+    );
+    if (twin)
+      problems.push(problemAt(locale, p.line, 'school_name', 'likely_duplicate_db', { code: twin.code }));
+  }
+
+  const creates = plans.filter((p) => !p.before);
+  const updates = plans.filter((p) => p.before && (p.changed.length > 0 || p.record));
+  return {
+    problems,
+    year: year?.code ?? null,
+    created: creates.length,
+    updated: updates.length,
+    unchanged: plans.length - creates.length - updates.length,
+    async apply(tx, ctx) {
+      const ids = await store.insertInstitutions(
+        tx,
+        creates.map((p) => p.target),
+      );
+      for (const p of updates) {
+        if (p.changed.length === 0) continue;
+        const changes = Object.fromEntries(p.changed.map((f) => [f, p.target[f]]));
+        await institutionsStore.updateInstitution(tx, p.before!.id, changes);
+      }
+      const idOf = (p: SchoolPlan) => p.before?.id ?? ids.get(p.code)!;
+      const withRecord = plans.filter((p) => p.record);
+      if (year && withRecord.length) {
+        const now = new Date();
+        await store.upsertSchoolYears(
+          tx,
+          withRecord.map((p) => ({
+            institutionId: idOf(p),
+            academicYearId: year.id,
+            ...(p.record as Record<RecordField, never>),
+            // Saved by import: the region reviews it again, as after any change.
+            state: 'submitted' as const,
+            verifiedBy: null,
+            verifiedAt: null,
+            reviewNote: null,
+            updatedBy: ctx.actorId,
+            updatedAt: now,
+          })),
+        );
+        const linked = withRecord.filter((p) => p.linkChanged);
+        await store.deleteTeachingLinks(tx, linked.filter((p) => p.link === null).map(idOf), year.id);
+        await store.deleteLinks(
+          tx,
+          linked.flatMap((p) => (p.link && p.savedLinkId !== undefined ? [p.savedLinkId] : [])),
+        );
+        await store.insertLinks(
+          tx,
+          linked.flatMap((p) =>
+            p.link
+              ? [
+                  {
+                    ...p.link,
+                    type: p.link.type as TeachingLinkType,
+                    purpose: 'teaching' as const,
+                    institutionId: idOf(p),
+                    academicYearId: year.id,
+                  },
+                ]
+              : [],
+          ),
+        );
+      }
+      return {
+        created: creates.map((p) => p.code),
+        updated: updates.map((p) => ({
+          code: p.code,
+          fields: Object.fromEntries(p.changed.map((f) => [MASTER_COLUMNS[f], [p.before![f], p.target[f]]])),
+          record: p.record ? true : undefined,
+        })),
+      };
+    },
+  };
+}
+type TeachingLinkType = Parameters<typeof store.insertLinks>[1][number]['type'];
+
+// Devices
+
+async function planDevices(db: Db, actor: Actor, locale: Locale, rows: ParsedRow[]): Promise<Plan> {
+  const problems = rows.flatMap((r) => r.problems);
+  const national = allows(actor, NATIONAL);
+  const codes = rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []);
+  const schools = new Map((await store.institutionsByCode(db, codes)).map((i) => [i.code, i]));
+  const tags = rows.flatMap((r) => str(r.values.get('asset_tag')) ?? []);
+  const known = new Map((await store.devicesByTag(db, tags)).map((d) => [d.assetTag, d]));
+  const firstLine = new Map<string, number>();
+  type DeviceValues = Omit<service.DeviceInput, 'assetTag'>;
+  const creates: { institutionId: number; assetTag: string; values: DeviceValues }[] = [];
+  const updates: {
+    id: number;
+    tag: string;
+    moveTo?: number;
+    changes: Partial<DeviceValues>;
+    values: DeviceValues;
+  }[] = [];
+  let unchanged = 0;
+  for (const r of rows) {
+    const v = r.values;
+    const at = (column: string, reason: string, params: Record<string, unknown> = {}) =>
+      problems.push(problemAt(locale, r.line, column, reason, params));
+    const code = str(v.get('school_id_govt'));
+    const tag = str(v.get('asset_tag'));
+    if (!code || !tag) continue;
+    const first = firstLine.get(tag);
+    if (first !== undefined) {
+      at('asset_tag', 'duplicate_in_file', { value: tag, other: String(first) });
+      continue;
+    }
+    firstLine.set(tag, r.line);
+    const school = schools.get(code);
+    if (!school) {
+      at('school_id_govt', 'unknown_school', { code });
+      continue;
+    }
+    if (!allows(actor, IMPORT_ROLES.devices, targetOf(school))) {
+      at('school_id_govt', 'out_of_scope', { code });
+      continue;
+    }
+    const dateOrder = (earlier: string, later: string) => {
+      const a = str(v.get(earlier));
+      const b = str(v.get(later));
+      if (a && b && b < a) at(later, 'date_order', { column: earlier });
+    };
+    dateOrder('acquired_on', 'end_of_life_on');
+    dateOrder('last_audit_on', 'next_audit_on');
+    const kind = str(v.get('kind')) as DeviceValues['kind'] | null;
+    if (!kind) continue;
+    const before = known.get(tag);
+    const values: DeviceValues = {
+      kind,
+      purpose: (str(v.get('purpose')) as DeviceValues['purpose']) ?? before?.purpose ?? 'teaching',
+      status: (str(v.get('status')) as DeviceValues['status']) ?? before?.status ?? 'in_use',
+      condition: (str(v.get('condition')) as DeviceValues['condition']) ?? before?.condition ?? 'working',
+      serial: str(v.get('serial')),
+      model: str(v.get('model')),
+      fundingProgramme: str(v.get('funding_programme')),
+      acquiredOn: str(v.get('acquired_on')),
+      endOfLifeOn: str(v.get('end_of_life_on')),
+      lastAuditOn: str(v.get('last_audit_on')),
+      nextAuditOn: str(v.get('next_audit_on')),
+    };
+    if (!before) {
+      creates.push({ institutionId: school.id, assetTag: tag, values });
+      continue;
+    }
+    const changes = Object.fromEntries(
+      (Object.keys(values) as (keyof DeviceValues)[])
+        .filter((k) => !same(before[k], values[k]))
+        .map((k) => [k, values[k]]),
+    ) as Partial<DeviceValues>;
+    const moved = before.institutionId !== school.id;
+    if (!moved && Object.keys(changes).length === 0) {
+      unchanged++;
+      continue;
+    }
+    if (before.status === 'disposed') {
+      at('asset_tag', 'device_disposed');
+      continue;
+    }
+    if (moved && !national) {
+      const where = await institutionsStore.findInstitution(db, before.institutionId);
+      at('school_id_govt', 'device_elsewhere', { code: where?.code ?? '' });
+      continue;
+    }
+    updates.push({ id: before.id, tag, moveTo: moved ? school.id : undefined, changes, values });
+  }
+  return {
+    problems,
+    year: null,
+    created: creates.length,
+    updated: updates.length,
+    unchanged,
+    async apply(tx, ctx) {
+      for (const c of creates) {
+        await service.createDevice(tx, ctx, c.institutionId, {
+          assetTag: c.assetTag,
+          ...c.values,
+          note: 'import',
+        });
+      }
+      for (const u of updates) {
+        if (u.moveTo !== undefined) await service.moveDevice(tx, ctx, u.id, u.moveTo, 'import');
+        if (Object.keys(u.changes).length === 0) continue;
+        await service.updateDevice(tx, ctx, u.id, {
+          ...u.changes,
+          // Given always, so that an "audited" event does not stamp today's date over the file's.
+          lastAuditOn: u.values.lastAuditOn,
+          event: u.changes.status === 'disposed' ? 'disposed' : 'audited',
+          note: 'import',
+        });
+      }
+      return { created: creates.map((c) => c.assetTag), updated: updates.map((u) => u.tag) };
+    },
+  };
+}
+
+// Measurements
+
+async function planMeasurements(db: Db, actor: Actor, locale: Locale, rows: ParsedRow[]): Promise<Plan> {
+  const problems = rows.flatMap((r) => r.problems);
+  const codes = rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []);
+  const schools = new Map((await store.institutionsByCode(db, codes)).map((i) => [i.code, i]));
+  const soon = Date.now() + 5 * 60 * 1000;
+  interface Item {
+    line: number;
+    institutionId: number;
+    measuredAt: Date;
+    downloadMbps: number;
+    uploadMbps: number | null;
+    latencyMs: number | null;
+  }
+  const items: Item[] = [];
+  const firstLine = new Map<string, number>();
+  for (const r of rows) {
+    const v = r.values;
+    const at = (column: string, reason: string, params: Record<string, unknown> = {}) =>
+      problems.push(problemAt(locale, r.line, column, reason, params));
+    const code = str(v.get('school_id_govt'));
+    const measuredAt = v.get('measured_at');
+    const download = num(v.get('download_speed'));
+    if (!code) continue;
+    const school = schools.get(code);
+    if (!school) {
+      at('school_id_govt', 'unknown_school', { code });
+      continue;
+    }
+    if (!allows(actor, IMPORT_ROLES.measurements, targetOf(school))) {
+      at('school_id_govt', 'out_of_scope', { code });
+      continue;
+    }
+    if (!(measuredAt instanceof Date) || download === null) continue;
+    if (measuredAt.getTime() > soon) at('measured_at', 'future');
+    const key = `${school.id}|${measuredAt.toISOString()}`;
+    const first = firstLine.get(key);
+    if (first !== undefined) {
+      at('measured_at', 'duplicate_in_file', {
+        value: `${code} ${measuredAt.toISOString()}`,
+        other: String(first),
+      });
+      continue;
+    }
+    firstLine.set(key, r.line);
+    items.push({
+      line: r.line,
+      institutionId: school.id,
+      measuredAt,
+      downloadMbps: download,
+      uploadMbps: num(v.get('upload_speed')),
+      latencyMs: num(v.get('latency')),
+    });
+  }
+  const saved = new Map(
+    (await store.measurementsAt(db, items)).map((m) => [`${m.institutionId}|${m.measuredAt}`, m]),
+  );
+  const creates: Item[] = [];
+  const updates: (Item & { id: number })[] = [];
+  for (const item of items) {
+    const before = saved.get(`${item.institutionId}|${item.measuredAt.toISOString()}`);
+    if (!before) creates.push(item);
+    else if (
+      !same(before.downloadMbps, item.downloadMbps, true) ||
+      !same(before.uploadMbps, item.uploadMbps, true) ||
+      !same(before.latencyMs, item.latencyMs, true)
+    )
+      updates.push({ ...item, id: before.id });
+  }
+  return {
+    problems,
+    year: null,
+    created: creates.length,
+    updated: updates.length,
+    unchanged: items.length - creates.length - updates.length,
+    async apply(tx, ctx) {
+      for (const c of creates) await service.recordMeasurement(tx, ctx, c.institutionId, c, 'import');
+      for (const u of updates) await store.updateMeasurement(tx, u.id, u);
+      return {
+        updated: updates.map((u) => ({
+          institutionId: u.institutionId,
+          measuredAt: u.measuredAt.toISOString(),
+        })),
+      };
+    },
+  };
+}
+
+/** The institutions a director may act for (for exports and checks that need the ids, not a target). */
+export const ownInstitutionIds = (actor: Actor): number[] =>
+  grantsOf(actor, ['director']).flatMap((g) => (g.institutionId === null ? [] : [g.institutionId]));

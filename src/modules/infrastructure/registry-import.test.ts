@@ -1,0 +1,436 @@
+import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '@/server/db/database';
+import { createTestApp, login, type Session } from '@test/harness';
+import { createUserWithRole } from '@test/factories';
+import { areaIdByCode, loadCountryPackFrom } from '@/modules/institutions/country-pack';
+import { XLSX_TYPE } from '@/modules/infrastructure/registry-import.files';
+
+type App = Awaited<ReturnType<typeof createTestApp>>;
+
+interface Report {
+  valid: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  problemCount: number;
+  problems: { line: number; column: string; reason: string; message: string }[];
+}
+interface ErrorBody {
+  error: { code: string; message: string; details: Report['problems'] };
+}
+
+const HEADER = [
+  'school_id_govt',
+  'school_name',
+  'area_code',
+  'education_level_govt',
+  'school_type',
+  'school_funding_type',
+  'school_area_type',
+  'latitude',
+  'longitude',
+  'num_shifts',
+  'num_students',
+  'num_teachers',
+  'num_teachers_ict_trained',
+  'electricity_availability',
+  'electricity_type',
+  'connectivity_govt',
+  'connectivity_type_govt',
+  'download_speed_contracted',
+  'num_students_shift1',
+  'num_students_shift2',
+];
+
+/** A valid school row by column, with overrides. */
+const school = (code: string, overrides: Record<string, string> = {}): Record<string, string> => ({
+  school_id_govt: code,
+  school_name: `${code} nömrəli tam orta məktəb`,
+  area_code: 'AZ-QBA',
+  education_level_govt: 'primary;basic;secondary',
+  school_type: 'general_school',
+  school_funding_type: 'public',
+  school_area_type: 'rural',
+  latitude: '41.36',
+  longitude: '48.51',
+  num_shifts: '2',
+  num_students: '300',
+  num_teachers: '30',
+  num_teachers_ict_trained: '10',
+  electricity_availability: 'yes',
+  electricity_type: 'grid',
+  connectivity_govt: 'yes',
+  connectivity_type_govt: 'fibre',
+  download_speed_contracted: '50',
+  num_students_shift1: '200',
+  num_students_shift2: '100',
+  ...overrides,
+});
+
+const csv = (records: Record<string, string>[], header = HEADER, delimiter = ',') =>
+  [
+    header.join(delimiter),
+    ...records.map((r) =>
+      header
+        .map((h) => r[h] ?? '')
+        .map((v) => (v.includes(delimiter) ? `"${v}"` : v))
+        .join(delimiter),
+    ),
+  ].join('\r\n') + '\r\n';
+
+async function xlsx(records: Record<string, string>[], header = HEADER): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('schools');
+  sheet.addRow(header);
+  for (const r of records) sheet.addRow(header.map((h) => r[h] ?? ''));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe('bulk import and export of the registry', () => {
+  let t: App;
+  let bureau: Session;
+  let director: Session;
+  let regional: Session;
+  let quba: number;
+
+  const counts = async () =>
+    (
+      await rows<Record<string, number>>(
+        t.database.db,
+        sql`select (select count(*) from institutions_institution)::int as institutions,
+            (select count(*) from infrastructure_school_year)::int as years,
+            (select count(*) from infrastructure_internet_link)::int as links,
+            (select count(*) from infrastructure_device)::int as devices,
+            (select count(*) from infrastructure_measurement)::int as measurements,
+            (select count(*) from identity_audit)::int as audit,
+            (select coalesce(max(updated_at)::text, '') from institutions_institution) as touched`,
+      )
+    )[0]!;
+
+  const upload = (
+    who: Session,
+    body: string | Buffer,
+    query = '',
+    dataset = 'schools',
+    type = 'text/csv',
+    headers: Record<string, string> = {},
+  ) =>
+    who.inject({
+      method: 'POST',
+      url: `/api/registry/import/${dataset}${query}`,
+      payload: body,
+      headers: { 'content-type': type, ...headers },
+    });
+
+  /** Uploads a bad file and checks that it is refused with a report and the database is as it was. */
+  async function refused(body: string | Buffer, status = 422, type = 'text/csv'): Promise<ErrorBody> {
+    const before = await counts();
+    const res = await upload(bureau, body, '', 'schools', type);
+    expect(res.statusCode, res.body).toBe(status);
+    expect(await counts()).toEqual(before);
+    return res.json<ErrorBody>();
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    await loadCountryPackFrom(db);
+    quba = (await areaIdByCode(db, 'AZ-QBA'))!;
+    const b = await createUserWithRole(db, 'bureau');
+    bureau = await login(t.app, b.username, b.password);
+  });
+  afterAll(async () => t?.close());
+
+  it('imports a good file, and importing it again changes nothing', async () => {
+    const file = csv([
+      school('Q-1'),
+      school('Q-2'),
+      school('Q-3', { connectivity_govt: 'no', connectivity_type_govt: '', download_speed_contracted: '' }),
+    ]);
+    const before = await counts();
+    const dry = await upload(bureau, file, '?dryRun=true');
+    expect(dry.json<Report>()).toMatchObject({ valid: true, created: 3, updated: 0, unchanged: 0 });
+    expect(await counts()).toEqual(before);
+
+    const res = await upload(bureau, file);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<Report>()).toMatchObject({ valid: true, rows: 3, created: 3, updated: 0, unchanged: 0 });
+    const after = await counts();
+    expect(after.institutions).toBe(before.institutions! + 3);
+    expect(after.years).toBe(before.years! + 3);
+    expect(after.links).toBe(before.links! + 2);
+    expect(after.audit).toBe(before.audit! + 1);
+    const [entry] = await rows<{ action: string; after: { created: number; rows: number } }>(
+      t.database.db,
+      sql`select action, after from identity_audit order by id desc limit 1`,
+    );
+    expect(entry).toMatchObject({ action: 'import', after: { created: 3, rows: 3 } });
+
+    const again = await upload(bureau, file);
+    expect(again.json<Report>()).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    const last = await counts();
+    expect({ ...last, audit: 0 }).toEqual({ ...after, audit: 0 });
+
+    const changed = await upload(
+      bureau,
+      csv([
+        school('Q-1', { num_teachers: '31' }),
+        school('Q-2'),
+        school('Q-3', { connectivity_govt: 'no', connectivity_type_govt: '', download_speed_contracted: '' }),
+      ]),
+    );
+    expect(changed.json<Report>()).toMatchObject({ created: 0, updated: 1, unchanged: 2 });
+  });
+
+  it('reports every bad row by line and column, and imports nothing', async () => {
+    const body = await refused(
+      csv([
+        school('B-1'),
+        school('B-2', { area_code: 'AZ-NOPE' }),
+        school('B-3', { education_level_govt: 'primary;lyceum' }),
+        school('B-1'),
+        school('B-5', { school_name: 'B-1 nömrəli tam orta məktəb' }),
+        school('B-6', { latitude: '10.5', longitude: '48.5' }),
+        school('B-7', { latitude: '48.51', longitude: '41.36' }),
+        school('B-8', { longitude: '' }),
+        school('B-9', { connectivity_govt: 'no' }),
+        school('B-10', { num_teachers_ict_trained: '31' }),
+        school('B-11', { num_students_shift2: '50' }),
+        school('B-12', { num_teachers: 'many', school_type: 'lyceum' }),
+        school('B-13', { electricity_availability: 'no' }),
+      ]),
+    );
+    expect(body.error.code).toBe('import_invalid');
+    const at = (line: number) =>
+      body.error.details.filter((p) => p.line === line).map((p) => [p.column, p.reason]);
+    expect(at(2)).toEqual([]);
+    expect(at(3)).toEqual([['area_code', 'unknown_area']]);
+    expect(at(4)).toEqual([['education_level_govt', 'unknown_level']]);
+    expect(at(5)).toEqual([['school_id_govt', 'duplicate_in_file']]);
+    expect(at(6)).toEqual([['school_name', 'likely_duplicate_file']]);
+    expect(at(7)).toEqual([['latitude', 'outside_country']]);
+    expect(at(8)).toEqual([['latitude', 'swapped_coordinates']]);
+    expect(at(9)).toEqual([['longitude', 'coordinate_pair']]);
+    expect(at(10)).toEqual([
+      ['connectivity_type_govt', 'no_internet_details'],
+      ['download_speed_contracted', 'no_internet_details'],
+    ]);
+    expect(at(11)).toEqual([['num_teachers_ict_trained', 'trained_exceeds_teachers']]);
+    expect(at(12)).toEqual([['num_students', 'shifts_sum']]);
+    expect(at(13)).toEqual(
+      expect.arrayContaining([
+        ['num_teachers', 'not_number'],
+        ['school_type', 'not_one_of'],
+      ]),
+    );
+    expect(at(14)).toEqual([['electricity_type', 'no_electricity_details']]);
+    expect(body.error.details.find((p) => p.line === 5)!.message).toBe(
+      'Sətir 5, school_id_govt: B-1 2-ci sətirdə də var',
+    );
+  });
+
+  it('reports in the caller language', async () => {
+    const res = await upload(bureau, csv([school('L-1', { area_code: 'XX' })]), '', 'schools', 'text/csv', {
+      'accept-language': 'en',
+    });
+    // The user has no language of their own set, so Accept-Language decides.
+    const body = res.json<ErrorBody>();
+    expect(body.error.details[0]!.message).toMatch(/^(Line 2, area_code: is not an area code|Sətir 2)/);
+  });
+
+  it('refuses a likely duplicate of a school already in the registry', async () => {
+    const body = await refused(csv([school('D-1', { school_name: 'Q-2 nömrəli tam orta məktəb' })]));
+    expect(body.error.details).toMatchObject([
+      { line: 2, column: 'school_name', reason: 'likely_duplicate_db' },
+    ]);
+    expect(body.error.details[0]!.message).toContain('Q-2');
+  });
+
+  it('refuses bad files with a precise report and leaves the database untouched', async () => {
+    expect((await refused('')).error.code).toBe('import_empty');
+    expect((await refused('\uFEFF\r\n  \r\n')).error.code).toBe('import_empty');
+    expect((await refused(HEADER.join(',') + '\r\n')).error.code).toBe('import_no_rows');
+
+    const latin1 = Buffer.from(csv([school('E-1', { school_name: 'Qaraçay məktəbi' })]), 'latin1');
+    const encoding = await refused(latin1);
+    expect(encoding.error.code).toBe('import_not_utf8');
+    expect(encoding.error.message).toMatch(/UTF-8.*2/);
+
+    const tabs = await refused(csv([school('E-2')], HEADER, '\t'));
+    expect(tabs.error.code).toBe('import_wrong_delimiter');
+
+    const header = await refused(csv([school('E-3')], ['school_id', ...HEADER.slice(1)]));
+    expect(header.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 1, column: 'school_id', reason: 'unknown_column' }),
+        expect.objectContaining({ line: 1, column: 'school_id_govt', reason: 'missing_column' }),
+      ]),
+    );
+
+    const shifted = await refused(csv([school('E-4')]).replace('E-4,', 'E-4,,'));
+    expect(shifted.error.details.some((p) => p.line === 2)).toBe(true);
+
+    const broken = await refused(
+      Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]),
+      422,
+      XLSX_TYPE,
+    );
+    expect(broken.error.code).toBe('import_unreadable_xlsx');
+
+    // 20 MB: refused from its length with 413, in the one error shape.
+    const big = Buffer.alloc(20 * 1024 * 1024, 'a');
+    const tooBig = await refused(big, 413);
+    expect(tooBig.error.code).toBe('import_too_large');
+    expect(tooBig.error.message).toContain('10 MB');
+  });
+
+  it('accepts a UTF-8 byte-order mark and semicolons, as Excel writes them', async () => {
+    const res = await upload(
+      bureau,
+      `\uFEFF${csv([school('S-1', { school_name: 'Şəki İ məktəbi' })], HEADER, ';')}`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<Report>().created).toBe(1);
+  });
+
+  it('imports XLSX, and the export imports back unchanged in both formats', async () => {
+    const res = await upload(bureau, await xlsx([school('X-1'), school('X-2')]), '', 'schools', XLSX_TYPE);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<Report>().created).toBe(2);
+
+    for (const format of ['csv', 'xlsx'] as const) {
+      const exported = await bureau.inject({
+        url: `/api/registry/export/schools?format=${format}&areaId=${quba}`,
+      });
+      expect(exported.statusCode).toBe(200);
+      expect(exported.headers['content-disposition']).toContain(`.${format}`);
+      if (format === 'csv')
+        expect(exported.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const before = await counts();
+      const back = await upload(
+        bureau,
+        exported.rawPayload,
+        '',
+        'schools',
+        format === 'csv' ? 'text/csv' : XLSX_TYPE,
+      );
+      expect(back.statusCode, back.body).toBe(200);
+      const report = back.json<Report>();
+      expect(report).toMatchObject({ created: 0, updated: 0 });
+      expect(report.unchanged).toBeGreaterThanOrEqual(5);
+      expect({ ...(await counts()), audit: 0 }).toEqual({ ...before, audit: 0 });
+    }
+  });
+
+  it('gives templates with a sheet of valid codes', async () => {
+    const res = await bureau.inject({ url: '/api/registry/templates/schools?format=xlsx' });
+    expect(res.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['schools', 'codes', 'columns']);
+    const codes: string[] = [];
+    workbook
+      .getWorksheet('codes')!
+      .eachRow((row) => codes.push(`${row.getCell(1).text}=${row.getCell(2).text}`));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'area_code=AZ-QBA',
+        'education_level_govt=primary',
+        'connectivity_type_govt=fibre',
+      ]),
+    );
+    const csvTemplate = await bureau.inject({ url: '/api/registry/templates/devices?format=csv' });
+    expect(csvTemplate.body).toContain('school_id_govt,asset_tag,kind');
+  });
+
+  it('imports devices and measurements by their natural keys', async () => {
+    const devices =
+      'school_id_govt,asset_tag,kind,model,acquired_on\r\nQ-1,DEV-1,laptop,ThinkPad,2026-09-01\r\nQ-1,DEV-2,projector,,\r\n';
+    const first = await upload(bureau, devices, '', 'devices');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json<Report>()).toMatchObject({ created: 2 });
+    expect((await upload(bureau, devices, '', 'devices')).json<Report>()).toMatchObject({ unchanged: 2 });
+    const changed = await upload(bureau, devices.replace('ThinkPad', 'Dell'), '', 'devices');
+    expect(changed.json<Report>()).toMatchObject({ updated: 1, unchanged: 1 });
+    const exported = await bureau.inject({ url: '/api/registry/export/devices?format=xlsx' });
+    const back = await upload(bureau, exported.rawPayload, '', 'devices', XLSX_TYPE);
+    expect(back.json<Report>()).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+
+    const bad = await upload(
+      bureau,
+      'school_id_govt,asset_tag,kind,acquired_on,end_of_life_on\r\nNOPE,DEV-3,laptop,,\r\nQ-1,DEV-4,laptop,2026-01-01,2025-01-01\r\n',
+      '',
+      'devices',
+    );
+    expect(bad.json<ErrorBody>().error.details.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [2, 'school_id_govt', 'unknown_school'],
+      [3, 'end_of_life_on', 'date_order'],
+    ]);
+
+    const measured =
+      'school_id_govt,measured_at,download_speed,upload_speed,latency\r\nQ-1,2026-03-01T09:30:00Z,12.3,4.5,40\r\nQ-2,2026-03-01 10:00,0.8,,\r\n';
+    expect((await upload(bureau, measured, '', 'measurements')).json<Report>()).toMatchObject({ created: 2 });
+    expect((await upload(bureau, measured, '', 'measurements')).json<Report>()).toMatchObject({
+      unchanged: 2,
+    });
+    const out = await bureau.inject({ url: '/api/registry/export/measurements?format=csv' });
+    expect(out.body).toContain('Q-1,2026-03-01T09:30:00.000Z,12.3,4.5,40,import');
+    expect((await upload(bureau, out.rawPayload, '', 'measurements')).json<Report>()).toMatchObject({
+      unchanged: 2,
+    });
+  });
+
+  it('keeps each caller to their scope, and reports rows outside it', async () => {
+    const db = t.database.db;
+    const [own] = await rows<{ id: number }>(
+      db,
+      sql`select id from institutions_institution where code = 'Q-1'`,
+    );
+    const d = await createUserWithRole(db, 'director', { institutionId: own!.id });
+    director = await login(t.app, d.username, d.password);
+    const r = await createUserWithRole(db, 'regional', { areaId: (await areaIdByCode(db, 'AZ-XAC'))! });
+    regional = await login(t.app, r.username, r.password);
+
+    // A director changes their school's year record and details, but not its master data or other schools.
+    const mine = await upload(director, csv([school('Q-1', { num_teachers: '33', latitude: '41.37' })]));
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json<Report>()).toMatchObject({ updated: 1 });
+    const before = await counts();
+    const theirs = await upload(
+      director,
+      csv([school('Q-1', { school_type: 'other' }), school('Q-2'), school('NEW-1')]),
+    );
+    expect(theirs.statusCode).toBe(422);
+    expect(theirs.json<ErrorBody>().error.details.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [2, 'school_type', 'not_editable'],
+      [3, 'school_id_govt', 'out_of_scope'],
+      [4, 'school_id_govt', 'create_not_allowed'],
+    ]);
+    expect(await counts()).toEqual(before);
+    const export1 = await director.inject({ url: '/api/registry/export/schools?format=csv' });
+    expect(export1.body.trim().split('\r\n')).toHaveLength(2);
+    expect((await director.inject({ url: `/api/registry/export/schools?areaId=${quba}` })).statusCode).toBe(
+      403,
+    );
+
+    // A regional officer imports measurements of their area's schools only; schools are not theirs to import.
+    expect((await upload(regional, csv([school('Q-1')]))).statusCode).toBe(403);
+    const outside = await upload(
+      regional,
+      'school_id_govt,measured_at,download_speed\r\nQ-1,2026-03-02T09:00:00Z,5\r\n',
+      '',
+      'measurements',
+    );
+    expect(outside.json<ErrorBody>().error.details).toMatchObject([
+      { line: 2, column: 'school_id_govt', reason: 'out_of_scope' },
+    ]);
+    const areaExport = await regional.inject({ url: '/api/registry/export/schools' });
+    expect(areaExport.body.trim().split('\r\n')).toHaveLength(1);
+    expect((await regional.inject({ url: `/api/registry/export/schools?areaId=${quba}` })).statusCode).toBe(
+      403,
+    );
+  });
+});
