@@ -16,6 +16,7 @@ import {
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@/seed/demo-accounts';
 import { bulkInsert } from '@/seed/bulk';
 import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
+import { describeRegistry, seedRegistry } from '@/seed/registry';
 
 /** How much of a country a seed makes: `demo` or `national`. */
 export type { SeedScale } from '@/seed/plan';
@@ -121,6 +122,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
     const loaded = await loadCountryPack(tx, pack);
     log(`loaded the country pack ${pack.manifest.countryCode}: ${loaded.counts.areas} areas`);
     const users = await writePlan(tx, plan, loaded, (username) => hashes.get(username) ?? sharedHash);
+    log(describeRegistry(await seedRegistry(tx, plan, pack, loaded)));
     await audit(
       tx,
       { actorId: null, ip: null },
