@@ -235,6 +235,29 @@ const POLICY: Record<string, Rule> = {
   },
   'GET /api/registry/settings': { who: 'signed-in' },
   'PUT /api/registry/settings': { who: NATIONAL, call: () => ({ payload: { benchmarkMbps: 20 } }) },
+  'GET /api/registry/templates/:dataset': {
+    who: ['admin', 'bureau', 'regional', 'director'],
+    call: () => ({ params: { dataset: 'schools' } }),
+  },
+  'GET /api/registry/export/:dataset': {
+    who: ['admin', 'bureau', 'regional', 'director'],
+    call: () => ({ params: { dataset: 'schools' } }),
+  },
+  // A dry run answers a report whatever the rows hold; a regional officer may import measurements only.
+  'POST /api/registry/import/:dataset': {
+    who: ['admin', 'bureau', 'regional', 'director'],
+    call: (_w, caller) => ({
+      params: { dataset: `${caller === 'regional' ? 'measurements' : 'schools'}?dryRun=true` },
+      payload: 'school_id_govt,measured_at,download_speed\r\nX,2026-01-01T00:00:00Z,5\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  // Monitoring: national staff and regional officers (their own areas); open data for anyone.
+  'GET /api/monitoring/indicators': { who: ['admin', 'bureau', 'regional'] },
+  'GET /api/monitoring/trends': { who: ['admin', 'bureau', 'regional'] },
+  'GET /api/monitoring/schools': { who: ['admin', 'bureau', 'regional'] },
+  'GET /api/open/schools': { who: 'anyone' },
+  'GET /api/open/indicators': { who: 'anyone' },
   'GET /api/country-pack': { who: 'anyone' },
   'GET /api/home/admin': { who: ['admin'] },
   'GET /api/home/bureau': { who: ['bureau', 'admin'] },

@@ -17,6 +17,8 @@ import identityRoutes, { installSessionHooks } from '@/modules/identity/identity
 import institutionsRoutes from '@/modules/institutions/institutions.routes';
 import homeRoutes from '@/modules/home/home.routes';
 import infrastructureRoutes from '@/modules/infrastructure/infrastructure.routes';
+import registryImportRoutes from '@/modules/infrastructure/registry-import.routes';
+import monitoringRoutes from '@/modules/monitoring/monitoring.routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,6 +98,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(institutionsRoutes, { db: database.db });
       await api.register(homeRoutes, { db: database.db });
       await api.register(infrastructureRoutes, { db: database.db });
+      await api.register(registryImportRoutes, { db: database.db });
+      await api.register(monitoringRoutes, { db: database.db });
     },
     { prefix: '/api' },
   );

@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from 'typebox';
+import { requireActor, type Role } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { areaScope } from '@/modules/institutions/institutions.service';
+import * as service from '@/modules/monitoring/monitoring.service';
+import {
+  IndicatorQuery,
+  IndicatorTable,
+  OpenIndicatorQuery,
+  OpenSchoolList,
+  OpenSchoolQuery,
+  SchoolList,
+  SchoolQuery,
+  TrendQuery,
+  Trends,
+} from '@/modules/monitoring/monitoring.schema';
+import {
+  indicatorsCsv,
+  openSchoolsCsv,
+  schoolsCsv,
+  sendCsv,
+  trendsCsv,
+  wantsCsv,
+} from '@/modules/monitoring/monitoring.csv';
+
+/** Who reads the monitoring: national staff for the country, regional officers for their areas. */
+const MONITORS: Role[] = ['admin', 'bureau', 'regional'];
+
+/** Open data may be kept by a browser or a cache for a few minutes; the dashboards read live figures. */
+const OPEN_CACHE = 'public, max-age=300';
+
+/** A JSON answer that can also be had as CSV (`?format=csv` or `Accept: text/csv`), for the OpenAPI description. */
+const jsonOrCsv = <T extends TSchema>(schema: T, description: string) => ({
+  description,
+  content: {
+    'application/json': { schema },
+    'text/csv': { schema: Type.String({ description: 'The same answer as CSV, UTF-8 with BOM' }) },
+  },
+});
+
+/** Indicators, trends and the monitored schools for dashboards; the open-data list of schools and indicators. */
+export default async function monitoringRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = opts;
+  const tags = ['monitoring'];
+  // An area asked for must lie within the caller's: national staff cover all, a regional officer their subtree.
+  const areaOfQuery = async (request: FastifyRequest) => {
+    const { areaId } = request.query as { areaId?: number };
+    return areaId ? areaScope(db, areaId) : null;
+  };
+
+  r.get(
+    '/monitoring/indicators',
+    {
+      config: { access: { roles: MONITORS, scope: areaOfQuery } },
+      schema: {
+        tags,
+        summary:
+          'Every indicator for a year (SDG 4.a.1, learners per computer, connectivity, devices, teachers, projects, data quality), with numerators and denominators, broken down by a dimension',
+        querystring: IndicatorQuery,
+        response: { 200: jsonOrCsv(IndicatorTable, 'The indicators of the selection and of each group') },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...q } = request.query;
+      const table = await service.indicatorTable(db, requireActor(request), q, request.locale);
+      if (!wantsCsv(request, format)) return table;
+      return sendCsv(
+        reply,
+        `indicators-${table.year.code}-${table.by}`,
+        indicatorsCsv(table, request.locale),
+      );
+    },
+  );
+
+  r.get(
+    '/monitoring/trends',
+    {
+      config: { access: { roles: MONITORS, scope: areaOfQuery } },
+      schema: {
+        tags,
+        summary: 'Every indicator in every academic year up to the current one, in total or by region',
+        querystring: TrendQuery,
+        response: { 200: jsonOrCsv(Trends, 'The indicators of each year, oldest first') },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...q } = request.query;
+      const result = await service.trends(db, requireActor(request), q, request.locale);
+      if (!wantsCsv(request, format)) return result;
+      return sendCsv(reply, `trends-${result.by}`, trendsCsv(result, request.locale));
+    },
+  );
+
+  r.get(
+    '/monitoring/schools',
+    {
+      config: { access: { roles: MONITORS, scope: areaOfQuery } },
+      schema: {
+        tags,
+        summary:
+          'Schools with their connectivity status, coordinates and the completeness of their record, for the map and the drill-down table',
+        querystring: SchoolQuery,
+        response: { 200: jsonOrCsv(SchoolList, 'A page of schools, ordered by code') },
+      },
+    },
+    async (request, reply) => {
+      const { format, limit, ...q } = request.query;
+      const csv = wantsCsv(request, format);
+      const list = await service.schools(db, requireActor(request), {
+        ...q,
+        limit: limit ?? (csv ? null : 100),
+      });
+      if (!csv) return list;
+      return sendCsv(reply, `schools-${list.year.code}`, schoolsCsv(list, request.locale));
+    },
+  );
+
+  r.get(
+    '/open/schools',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['open data'],
+        summary:
+          'Open data: schools with their place, kind, connectivity status, electricity and computers; nothing about any person',
+        querystring: OpenSchoolQuery,
+        response: { 200: jsonOrCsv(OpenSchoolList, 'A page of schools, ordered by code') },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...q } = request.query;
+      const list = await service.openSchools(db, q);
+      void reply.header('cache-control', OPEN_CACHE);
+      if (!wantsCsv(request, format)) return list;
+      return sendCsv(reply, `schools-${list.year}`, openSchoolsCsv(list));
+    },
+  );
+
+  r.get(
+    '/open/indicators',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['open data'],
+        summary:
+          'Open data: the indicators of the country, and of each economic region when asked; aggregates only',
+        querystring: OpenIndicatorQuery,
+        response: { 200: jsonOrCsv(IndicatorTable, 'The indicators of the country and of each group') },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...q } = request.query;
+      const table = await service.openIndicators(db, q, request.locale);
+      void reply.header('cache-control', OPEN_CACHE);
+      if (!wantsCsv(request, format)) return table;
+      return sendCsv(
+        reply,
+        `indicators-${table.year.code}-${table.by}`,
+        indicatorsCsv(table, request.locale),
+      );
+    },
+  );
+}

@@ -1,0 +1,719 @@
+import { allows, grantsOf, type Actor } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { notFound } from '@/server/errors';
+import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { BAD_BELOW_MBPS, benchmarkMbps } from '@/modules/infrastructure/infrastructure.service';
+import { LINK_TYPES } from '@/modules/infrastructure/infrastructure.tables';
+import * as store from '@/modules/monitoring/monitoring.store';
+import type {
+  IndicatorTable,
+  OpenSchoolList,
+  SchoolList,
+  Trends,
+} from '@/modules/monitoring/monitoring.schema';
+
+/**
+ * The monitoring rules: which schools a caller's question covers, and how the store's sums become
+ * indicators, each with its numerator and denominator. Formulas and sources are in docs/indicators.md.
+ * Everything is computed live from the registry, so a saved record shows in the indicators at once.
+ */
+
+const LINK_TYPE_NAMES = {
+  en: {
+    fibre: 'fibre',
+    xdsl: 'xDSL',
+    other_wired: 'other wired',
+    cellular: 'cellular',
+    p2mp_wireless: 'point-to-multipoint wireless',
+    p2p_wireless: 'point-to-point wireless',
+    satellite: 'satellite',
+    other: 'other',
+  },
+  az: {
+    fibre: 'optik lif',
+    xdsl: 'xDSL',
+    other_wired: 'digər naqilli',
+    cellular: 'mobil',
+    p2mp_wireless: 'nöqtə-çoxnöqtə simsiz',
+    p2p_wireless: 'nöqtə-nöqtə simsiz',
+    satellite: 'peyk',
+    other: 'digər',
+  },
+  ru: {
+    fibre: 'оптоволокно',
+    xdsl: 'xDSL',
+    other_wired: 'другое проводное',
+    cellular: 'мобильная связь',
+    p2mp_wireless: 'беспроводное точка–многоточка',
+    p2p_wireless: 'беспроводное точка–точка',
+    satellite: 'спутник',
+    other: 'другое',
+  },
+} as const;
+
+const prefixed = (prefix: string, names: Record<string, string>) =>
+  Object.fromEntries(Object.entries(names).map(([k, v]) => [`${prefix}${k}`, v]));
+
+defineMessages({
+  en: {
+    'monitoring.indicator.electricity': 'Schools with electricity (SDG 4.a.1 a)',
+    'monitoring.indicator.internetTeaching': 'Schools with internet for teaching (SDG 4.a.1 b)',
+    'monitoring.indicator.computersTeaching': 'Schools with computers for teaching (SDG 4.a.1 c)',
+    'monitoring.indicator.learnersPerComputer': 'Learners per teaching computer',
+    'monitoring.indicator.learnersPerComputerShift':
+      'Learners of the largest shift per working teaching computer',
+    'monitoring.indicator.learnersPerConnectedComputer':
+      'Learners per computer, in schools with internet for teaching',
+    'monitoring.indicator.connected': 'Schools connected to the internet',
+    'monitoring.indicator.connectedBy': 'Schools connected by {type}',
+    'monitoring.indicator.educationNetwork': 'Schools on the education network',
+    'monitoring.indicator.measured': 'Schools whose connection was measured',
+    'monitoring.indicator.meetingBenchmark': 'Measured schools meeting the benchmark speed',
+    'monitoring.indicator.status.good': 'Schools with good connectivity',
+    'monitoring.indicator.status.moderate': 'Schools with moderate connectivity',
+    'monitoring.indicator.status.bad': 'Schools with bad connectivity',
+    'monitoring.indicator.status.unknown': 'Schools with unknown connectivity (not measured)',
+    'monitoring.indicator.contractedMeetingBenchmark':
+      'Schools with a contracted speed at the benchmark or above',
+    'monitoring.indicator.downloadContractedMedian': 'Median contracted download, Mbit/s',
+    'monitoring.indicator.downloadMeasuredMedian': 'Median measured download, Mbit/s',
+    'monitoring.indicator.measuredToContracted': 'Measured download as a share of contracted',
+    'monitoring.indicator.devicesWorking': 'Devices in working order',
+    'monitoring.indicator.devicesPastEndOfLife': 'Device items past their end of life',
+    'monitoring.indicator.ictTrainedTeachers': 'Teachers trained in ICT',
+    'monitoring.indicator.project': 'Schools taking part in {project}',
+    'monitoring.indicator.reporting': 'Schools with a record for the year',
+    'monitoring.indicator.recordsVerified': 'Records verified by the region',
+    'monitoring.indicator.completeness': 'Data completeness',
+    'monitoring.indicator.freshnessDays': 'Days since the record was last saved',
+    'monitoring.group.urban': 'Urban',
+    'monitoring.group.rural': 'Rural',
+    'monitoring.group.public': 'Public',
+    'monitoring.group.private': 'Private',
+    'monitoring.group.none': 'Not in any group',
+    ...prefixed('monitoring.linkType.', LINK_TYPE_NAMES.en),
+  },
+  az: {
+    'monitoring.indicator.electricity': 'Elektrik olan məktəblər (DİM 4.a.1 a)',
+    'monitoring.indicator.internetTeaching': 'Tədris üçün interneti olan məktəblər (DİM 4.a.1 b)',
+    'monitoring.indicator.computersTeaching': 'Tədris üçün kompüteri olan məktəblər (DİM 4.a.1 c)',
+    'monitoring.indicator.learnersPerComputer': 'Bir tədris kompüterinə düşən şagird',
+    'monitoring.indicator.learnersPerComputerShift':
+      'Ən böyük növbənin bir işlək tədris kompüterinə düşən şagirdi',
+    'monitoring.indicator.learnersPerConnectedComputer':
+      'Bir kompüterə düşən şagird (tədris üçün interneti olan məktəblərdə)',
+    'monitoring.indicator.connected': 'İnternetə qoşulmuş məktəblər',
+    'monitoring.indicator.connectedBy': '{type} ilə qoşulmuş məktəblər',
+    'monitoring.indicator.educationNetwork': 'Təhsil şəbəkəsinə qoşulmuş məktəblər',
+    'monitoring.indicator.measured': 'Bağlantısı ölçülmüş məktəblər',
+    'monitoring.indicator.meetingBenchmark': 'Ölçülmüş məktəblərdən etalon sürətə çatanlar',
+    'monitoring.indicator.status.good': 'Bağlantısı yaxşı olan məktəblər',
+    'monitoring.indicator.status.moderate': 'Bağlantısı orta olan məktəblər',
+    'monitoring.indicator.status.bad': 'Bağlantısı zəif olan məktəblər',
+    'monitoring.indicator.status.unknown': 'Bağlantısı məlum olmayan məktəblər (ölçülməyib)',
+    'monitoring.indicator.contractedMeetingBenchmark': 'Müqavilə sürəti etalona çatan və ya keçən məktəblər',
+    'monitoring.indicator.downloadContractedMedian': 'Müqavilə üzrə endirmə sürətinin medianı, Mbit/s',
+    'monitoring.indicator.downloadMeasuredMedian': 'Ölçülmüş endirmə sürətinin medianı, Mbit/s',
+    'monitoring.indicator.measuredToContracted': 'Ölçülmüş sürətin müqavilə sürətinə nisbəti',
+    'monitoring.indicator.devicesWorking': 'İşlək vəziyyətdə olan cihazlar',
+    'monitoring.indicator.devicesPastEndOfLife': 'İstismar müddəti bitmiş cihazlar',
+    'monitoring.indicator.ictTrainedTeachers': 'İKT üzrə hazırlıq keçmiş müəllimlər',
+    'monitoring.indicator.project': '{project} layihəsində iştirak edən məktəblər',
+    'monitoring.indicator.reporting': 'Bu il üçün qeydi olan məktəblər',
+    'monitoring.indicator.recordsVerified': 'Region tərəfindən təsdiqlənmiş qeydlər',
+    'monitoring.indicator.completeness': 'Məlumatların tamlığı',
+    'monitoring.indicator.freshnessDays': 'Qeydin son saxlanılmasından keçən günlər',
+    'monitoring.group.urban': 'Şəhər',
+    'monitoring.group.rural': 'Kənd',
+    'monitoring.group.public': 'Dövlət',
+    'monitoring.group.private': 'Özəl',
+    'monitoring.group.none': 'Heç bir qrupa aid deyil',
+    ...prefixed('monitoring.linkType.', LINK_TYPE_NAMES.az),
+  },
+  ru: {
+    'monitoring.indicator.electricity': 'Школы с электричеством (ЦУР 4.a.1 a)',
+    'monitoring.indicator.internetTeaching': 'Школы с интернетом для обучения (ЦУР 4.a.1 b)',
+    'monitoring.indicator.computersTeaching': 'Школы с компьютерами для обучения (ЦУР 4.a.1 c)',
+    'monitoring.indicator.learnersPerComputer': 'Учащихся на один учебный компьютер',
+    'monitoring.indicator.learnersPerComputerShift':
+      'Учащихся самой большой смены на один исправный учебный компьютер',
+    'monitoring.indicator.learnersPerConnectedComputer':
+      'Учащихся на компьютер в школах с интернетом для обучения',
+    'monitoring.indicator.connected': 'Школы, подключённые к интернету',
+    'monitoring.indicator.connectedBy': 'Школы, подключённые через {type}',
+    'monitoring.indicator.educationNetwork': 'Школы в образовательной сети',
+    'monitoring.indicator.measured': 'Школы, где подключение измерялось',
+    'monitoring.indicator.meetingBenchmark': 'Измеренные школы, достигающие эталонной скорости',
+    'monitoring.indicator.status.good': 'Школы с хорошим подключением',
+    'monitoring.indicator.status.moderate': 'Школы со средним подключением',
+    'monitoring.indicator.status.bad': 'Школы с плохим подключением',
+    'monitoring.indicator.status.unknown': 'Школы с неизвестным подключением (не измерялось)',
+    'monitoring.indicator.contractedMeetingBenchmark': 'Школы с договорной скоростью не ниже эталонной',
+    'monitoring.indicator.downloadContractedMedian': 'Медиана договорной скорости загрузки, Мбит/с',
+    'monitoring.indicator.downloadMeasuredMedian': 'Медиана измеренной скорости загрузки, Мбит/с',
+    'monitoring.indicator.measuredToContracted': 'Измеренная скорость как доля договорной',
+    'monitoring.indicator.devicesWorking': 'Исправные устройства',
+    'monitoring.indicator.devicesPastEndOfLife': 'Устройства с истёкшим сроком службы',
+    'monitoring.indicator.ictTrainedTeachers': 'Учителя, обученные ИКТ',
+    'monitoring.indicator.project': 'Школы, участвующие в проекте «{project}»',
+    'monitoring.indicator.reporting': 'Школы с записью за год',
+    'monitoring.indicator.recordsVerified': 'Записи, подтверждённые регионом',
+    'monitoring.indicator.completeness': 'Полнота данных',
+    'monitoring.indicator.freshnessDays': 'Дней с последнего сохранения записи',
+    'monitoring.group.urban': 'Городские',
+    'monitoring.group.rural': 'Сельские',
+    'monitoring.group.public': 'Государственные',
+    'monitoring.group.private': 'Частные',
+    'monitoring.group.none': 'Вне групп',
+    ...prefixed('monitoring.linkType.', LINK_TYPE_NAMES.ru),
+  },
+});
+
+/** How an indicator is made: a share (0–1), a ratio, a median or a mean. */
+export type IndicatorKind = 'share' | 'ratio' | 'median' | 'mean';
+
+type Figure = { value: number | null; numerator: number | null; denominator: number };
+
+const SOURCES = {
+  sdg: 'UNESCO UIS, SDG 4.a.1 metadata',
+  ed4bis: 'UNESCO UIS, ICT in education indicator ED4bis (learner-to-computer ratio)',
+  ed38: 'UNESCO UIS, ICT in education indicator ED38 (ICT-qualified teachers)',
+  giga: 'UNICEF/ITU Giga, school connectivity status',
+  registry: 'Maktab registry',
+} as const;
+
+interface Indicator {
+  id: string;
+  kind: IndicatorKind;
+  source: keyof typeof SOURCES;
+  /** The message code of its name, and its parameters. */
+  name: (locale: Locale) => string;
+  figure: (a: store.Aggregate) => Figure;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const share = (numerator: number, denominator: number): Figure => ({
+  value: denominator > 0 ? round(numerator / denominator, 4) : null,
+  numerator,
+  denominator,
+});
+const ratio = (numerator: number, denominator: number): Figure => ({
+  value: denominator > 0 ? round(numerator / denominator, 2) : null,
+  numerator: round(numerator, 2),
+  denominator: round(denominator, 2),
+});
+const median = (value: number | null, denominator: number): Figure => ({
+  value: value === null ? null : round(value, 2),
+  numerator: null,
+  denominator,
+});
+
+const named =
+  (code: string, params: (locale: Locale) => Record<string, unknown> = () => ({})) =>
+  (locale: Locale) =>
+    translate(locale, `monitoring.indicator.${code}`, params(locale));
+
+/** The indicators, in the order dashboards and CSV files list them; projects come from the registry's list. */
+function indicators(
+  projects: { id: number; code: string; nameAz: string; nameRu: string; nameEn: string }[],
+) {
+  const list: Indicator[] = [
+    {
+      id: 'electricity',
+      kind: 'share',
+      source: 'sdg',
+      name: named('electricity'),
+      figure: (a) => share(a.electricity, a.electricityKnown),
+    },
+    {
+      id: 'internetTeaching',
+      kind: 'share',
+      source: 'sdg',
+      name: named('internetTeaching'),
+      figure: (a) => share(a.internetTeaching, a.reporting),
+    },
+    {
+      id: 'computersTeaching',
+      kind: 'share',
+      source: 'sdg',
+      name: named('computersTeaching'),
+      figure: (a) => share(a.computersTeaching, a.reporting),
+    },
+    {
+      id: 'learnersPerComputer',
+      kind: 'ratio',
+      source: 'ed4bis',
+      name: named('learnersPerComputer'),
+      figure: (a) => ratio(a.learners, a.computers),
+    },
+    {
+      id: 'learnersPerComputerShift',
+      kind: 'ratio',
+      source: 'ed4bis',
+      name: named('learnersPerComputerShift'),
+      figure: (a) => ratio(a.largestShift, a.workingComputers),
+    },
+    {
+      id: 'learnersPerConnectedComputer',
+      kind: 'ratio',
+      source: 'ed4bis',
+      name: named('learnersPerConnectedComputer'),
+      figure: (a) => ratio(a.connectedLearners, a.connectedComputers),
+    },
+    {
+      id: 'connected',
+      kind: 'share',
+      source: 'registry',
+      name: named('connected'),
+      figure: (a) => share(a.connected, a.reporting),
+    },
+    ...LINK_TYPES.map((type, i): Indicator => ({
+      id: `connectedBy.${type}`,
+      kind: 'share',
+      source: 'registry',
+      name: named('connectedBy', (locale) => ({ type: translate(locale, `monitoring.linkType.${type}`) })),
+      figure: (a) => share(a.linkTypes[i] ?? 0, a.reporting),
+    })),
+    {
+      id: 'educationNetwork',
+      kind: 'share',
+      source: 'registry',
+      name: named('educationNetwork'),
+      figure: (a) => share(a.educationNetwork, a.reporting),
+    },
+    {
+      id: 'measured',
+      kind: 'share',
+      source: 'giga',
+      name: named('measured'),
+      figure: (a) => share(a.measured, a.schools),
+    },
+    {
+      id: 'meetingBenchmark',
+      kind: 'share',
+      source: 'giga',
+      name: named('meetingBenchmark'),
+      figure: (a) => share(a.good, a.measured),
+    },
+    {
+      id: 'status.good',
+      kind: 'share',
+      source: 'giga',
+      name: named('status.good'),
+      figure: (a) => share(a.good, a.schools),
+    },
+    {
+      id: 'status.moderate',
+      kind: 'share',
+      source: 'giga',
+      name: named('status.moderate'),
+      figure: (a) => share(a.moderate, a.schools),
+    },
+    {
+      id: 'status.bad',
+      kind: 'share',
+      source: 'giga',
+      name: named('status.bad'),
+      figure: (a) => share(a.bad, a.schools),
+    },
+    {
+      id: 'status.unknown',
+      kind: 'share',
+      source: 'giga',
+      name: named('status.unknown'),
+      figure: (a) => share(a.schools - a.measured, a.schools),
+    },
+    {
+      id: 'contractedMeetingBenchmark',
+      kind: 'share',
+      source: 'giga',
+      name: named('contractedMeetingBenchmark'),
+      figure: (a) => share(a.contractedMeeting, a.reporting),
+    },
+    {
+      id: 'downloadContractedMedian',
+      kind: 'median',
+      source: 'giga',
+      name: named('downloadContractedMedian'),
+      figure: (a) => median(a.contractedMedian, a.contractedCount),
+    },
+    {
+      id: 'downloadMeasuredMedian',
+      kind: 'median',
+      source: 'giga',
+      name: named('downloadMeasuredMedian'),
+      figure: (a) => median(a.measuredMedian, a.measured),
+    },
+    {
+      id: 'measuredToContracted',
+      kind: 'ratio',
+      source: 'giga',
+      name: named('measuredToContracted'),
+      figure: (a) => ratio(a.measuredSum, a.contractedSum),
+    },
+    {
+      id: 'devicesWorking',
+      kind: 'share',
+      source: 'registry',
+      name: named('devicesWorking'),
+      figure: (a) => share(a.devicesWorking, a.devices),
+    },
+    {
+      id: 'devicesPastEndOfLife',
+      kind: 'share',
+      source: 'registry',
+      name: named('devicesPastEndOfLife'),
+      figure: (a) => share(a.itemsPast, a.items),
+    },
+    {
+      id: 'ictTrainedTeachers',
+      kind: 'share',
+      source: 'ed38',
+      name: named('ictTrainedTeachers'),
+      figure: (a) => share(a.trained, a.trainedOf),
+    },
+    ...projects.map((p, i): Indicator => ({
+      id: `project.${p.code}`,
+      kind: 'share',
+      source: 'registry',
+      name: named('project', (locale) => ({
+        project: locale === 'az' ? p.nameAz : locale === 'ru' ? p.nameRu : p.nameEn,
+      })),
+      figure: (a) => share(a.projects[i] ?? 0, a.reporting),
+    })),
+    {
+      id: 'reporting',
+      kind: 'share',
+      source: 'registry',
+      name: named('reporting'),
+      figure: (a) => share(a.reporting, a.schools),
+    },
+    {
+      id: 'recordsVerified',
+      kind: 'share',
+      source: 'registry',
+      name: named('recordsVerified'),
+      figure: (a) => share(a.verified, a.reporting),
+    },
+    {
+      id: 'completeness',
+      kind: 'share',
+      source: 'registry',
+      name: named('completeness'),
+      figure: (a) => share(a.filled, store.COMPLETENESS_FIELDS * a.schools),
+    },
+    {
+      id: 'freshnessDays',
+      kind: 'mean',
+      source: 'registry',
+      name: named('freshnessDays'),
+      figure: (a) => ratio(a.ageDays, a.reporting),
+    },
+  ];
+  return list;
+}
+
+/** Who asks: a signed-in person (scoped by their grants), or anyone (open data, the whole country). */
+export type Asker = Actor | null;
+
+/**
+ * The areas a question covers: the area asked for (the route has checked the caller may see it), else the
+ * whole country for national staff and open data, else the caller's own areas.
+ */
+export function areasFor(asker: Asker, areaId: number | undefined): number[] | null {
+  if (areaId !== undefined) return [areaId];
+  if (asker === null || allows(asker, ['admin', 'bureau'])) return null;
+  return grantsOf(asker, ['regional']).flatMap((g) => (g.areaId === null ? [] : [g.areaId]));
+}
+
+/** The year asked for by its code, or the current one. */
+async function yearOf(db: Db, code: string | undefined): Promise<store.YearRow> {
+  const years = await store.listYears(db);
+  const year = code === undefined ? years.find((y) => y.isCurrent) : years.find((y) => y.code === code);
+  if (!year) throw notFound('academic_year');
+  return year;
+}
+
+/** The labels of a question's groups and of its whole selection. */
+async function labelsFor(db: Db, by: store.Dimension) {
+  const [areas, levels] = await Promise.all([
+    store.areaLabels(db),
+    by === 'level' ? store.levelLabels(db) : Promise.resolve([]),
+  ]);
+  return { areas, levels };
+}
+
+type Group = IndicatorTable['total'];
+type Labels = Awaited<ReturnType<typeof labelsFor>>;
+
+const allLocales = (code: string) => ({
+  nameAz: translate('az', code),
+  nameRu: translate('ru', code),
+  nameEn: translate('en', code),
+});
+
+/** A group's identity: key, area, code and names in the three languages. */
+function identify(by: store.Dimension, key: string | null, labels: Labels) {
+  // Schools that fall in no group, e.g. an institution placed directly under a region, by district.
+  if (key === null) return { key, areaId: null, code: null, ...allLocales('monitoring.group.none') };
+  switch (by) {
+    case 'none':
+    case 'region':
+    case 'district':
+    case 'area': {
+      const area = labels.areas.find((a) => String(a.id) === key);
+      if (!area) return { key, areaId: null, code: key, ...allLocales('monitoring.group.none') };
+      const { id, code, nameAz, nameRu, nameEn } = area;
+      return { key, areaId: id, code, nameAz, nameRu, nameEn };
+    }
+    case 'level': {
+      const level = labels.levels.find((l) => l.code === key);
+      return {
+        key,
+        areaId: null,
+        code: key,
+        nameAz: level?.nameAz ?? key,
+        nameRu: level?.nameRu ?? key,
+        nameEn: level?.nameEn ?? key,
+      };
+    }
+    case 'locality':
+    case 'ownership':
+      return { key, areaId: null, code: key, ...allLocales(`monitoring.group.${key}`) };
+  }
+}
+
+/** The whole selection's identity: the country, the one area asked for, or a caller's several areas. */
+function selectionIdentity(labels: Labels, areaIds: number[] | null) {
+  const chosen =
+    areaIds === null
+      ? labels.areas.filter((a) => a.parentId === null)
+      : labels.areas.filter((a) => areaIds.includes(a.id));
+  const join = (pick: (a: store.AreaLabel) => string) => chosen.map(pick).join(', ');
+  return {
+    key: null,
+    areaId: chosen.length === 1 ? chosen[0]!.id : null,
+    code: chosen.length === 1 ? chosen[0]!.code : null,
+    nameAz: join((a) => a.nameAz),
+    nameRu: join((a) => a.nameRu),
+    nameEn: join((a) => a.nameEn),
+  };
+}
+
+/** The order groups are listed in: areas as in the country pack, levels by position, then anything unnamed. */
+function groupOrder(by: store.Dimension, labels: Labels) {
+  const rank = (key: string | null): number => {
+    if (key === null) return Number.MAX_SAFE_INTEGER;
+    switch (by) {
+      case 'level':
+        return labels.levels.find((l) => l.code === key)?.position ?? Number.MAX_SAFE_INTEGER - 1;
+      case 'locality':
+        return key === 'urban' ? 0 : 1;
+      case 'ownership':
+        return key === 'public' ? 0 : 1;
+      case 'none':
+      case 'region':
+      case 'district':
+      case 'area':
+        return labels.areas.findIndex((a) => String(a.id) === key);
+    }
+  };
+  return (a: { key: string | null }, b: { key: string | null }) => rank(a.key) - rank(b.key);
+}
+
+interface Question {
+  yearId: number;
+  areaIds: number[] | null;
+  kind?: store.InstitutionKind;
+  by: store.Dimension;
+}
+
+/** Computes every indicator for one year: the whole selection and each group. */
+async function compute(
+  db: Db,
+  q: Question,
+  context: { benchmark: number; projects: Awaited<ReturnType<typeof store.projectLabels>>; labels: Labels },
+): Promise<{ total: Group; groups: Group[] }> {
+  const list = indicators(context.projects);
+  const aggregates = await store.indicatorAggregates(
+    db,
+    {
+      yearId: q.yearId,
+      areaIds: q.areaIds,
+      kind: q.kind,
+      benchmarkMbps: context.benchmark,
+      badBelowMbps: BAD_BELOW_MBPS,
+    },
+    q.by,
+    context.projects.map((p) => p.id),
+    q.by === 'area' ? q.areaIds : null,
+  );
+  const figures = (a: store.Aggregate) => Object.fromEntries(list.map((i) => [i.id, i.figure(a)]));
+  const [whole, ...rest] = aggregates;
+  const total: Group = {
+    ...selectionIdentity(context.labels, q.areaIds),
+    schools: whole!.schools,
+    reporting: whole!.reporting,
+    indicators: figures(whole!),
+  };
+  const groups = rest
+    .map((a) => ({
+      ...identify(q.by, a.grp, context.labels),
+      schools: a.schools,
+      reporting: a.reporting,
+      indicators: figures(a),
+    }))
+    .sort(groupOrder(q.by, context.labels));
+  return { total, groups };
+}
+
+function definitions(projects: Awaited<ReturnType<typeof store.projectLabels>>, locale: Locale) {
+  return indicators(projects).map((i) => ({
+    id: i.id,
+    kind: i.kind,
+    name: i.name(locale),
+    source: SOURCES[i.source],
+  }));
+}
+
+/** Every indicator for a year, for the selection and broken down by `by`. */
+export async function indicatorTable(
+  db: Db,
+  asker: Asker,
+  q: { year?: string; by?: store.Dimension; areaId?: number; kind?: store.InstitutionKind },
+  locale: Locale,
+): Promise<IndicatorTable> {
+  const year = await yearOf(db, q.year);
+  const by = q.by ?? 'none';
+  const [benchmark, projects, labels] = await Promise.all([
+    benchmarkMbps(db),
+    store.projectLabels(db),
+    labelsFor(db, by),
+  ]);
+  const result = await compute(
+    db,
+    { yearId: year.id, areaIds: areasFor(asker, q.areaId), kind: q.kind, by },
+    { benchmark, projects, labels },
+  );
+  return { year, by, benchmarkMbps: benchmark, definitions: definitions(projects, locale), ...result };
+}
+
+/** Every indicator in every academic year up to the current one, oldest first. */
+export async function trends(
+  db: Db,
+  asker: Asker,
+  q: { by?: 'none' | 'region'; areaId?: number; kind?: store.InstitutionKind },
+  locale: Locale,
+): Promise<Trends> {
+  const by = q.by ?? 'none';
+  const all = await store.listYears(db);
+  const current = all.find((y) => y.isCurrent);
+  const years = current ? all.filter((y) => y.startsOn <= current.startsOn) : all;
+  const [benchmark, projects, labels] = await Promise.all([
+    benchmarkMbps(db),
+    store.projectLabels(db),
+    labelsFor(db, by),
+  ]);
+  const areaIds = areasFor(asker, q.areaId);
+  const out: Trends['years'] = [];
+  for (const year of years) {
+    out.push({
+      year,
+      ...(await compute(db, { yearId: year.id, areaIds, kind: q.kind, by }, { benchmark, projects, labels })),
+    });
+  }
+  return { by, benchmarkMbps: benchmark, definitions: definitions(projects, locale), years: out };
+}
+
+/** The schools of a selection with their connectivity status, coordinates and the completeness of their record. */
+export async function schools(
+  db: Db,
+  asker: Asker,
+  q: {
+    year?: string;
+    areaId?: number;
+    status?: store.ConnectivityStatus;
+    kind?: store.InstitutionKind;
+    locality?: 'urban' | 'rural';
+    limit: number | null;
+    offset: number;
+  },
+): Promise<SchoolList> {
+  const year = await yearOf(db, q.year);
+  const benchmark = await benchmarkMbps(db);
+  const page = await store.schoolPage(
+    db,
+    {
+      yearId: year.id,
+      areaIds: areasFor(asker, q.areaId),
+      kind: q.kind,
+      locality: q.locality,
+      benchmarkMbps: benchmark,
+      badBelowMbps: BAD_BELOW_MBPS,
+    },
+    { status: q.status, limit: q.limit, offset: q.offset },
+  );
+  return {
+    year,
+    benchmarkMbps: benchmark,
+    total: page.total,
+    items: page.items.map(({ filled, ageDays, reporting: _, connected: __, ...s }) => ({
+      ...s,
+      completeness: round(filled / store.COMPLETENESS_FIELDS, 4),
+      freshnessDays: ageDays,
+    })),
+  };
+}
+
+/** The open-data list of schools: no person, only what a school is, where, and what it has. */
+export async function openSchools(
+  db: Db,
+  q: {
+    year?: string;
+    area?: string;
+    kind?: store.InstitutionKind;
+    locality?: 'urban' | 'rural';
+    status?: store.ConnectivityStatus;
+    limit: number;
+    offset: number;
+  },
+): Promise<OpenSchoolList> {
+  let areaId: number | undefined;
+  if (q.area !== undefined) {
+    const area = await store.findAreaByCode(db, q.area);
+    if (!area) throw notFound('area');
+    areaId = area.id;
+  }
+  const list = await schools(db, null, { ...q, areaId, limit: q.limit });
+  return {
+    year: list.year.code,
+    benchmarkMbps: list.benchmarkMbps,
+    total: list.total,
+    items: list.items.map((s) => ({
+      code: s.code,
+      nameAz: s.nameAz,
+      nameRu: s.nameRu,
+      nameEn: s.nameEn,
+      kind: s.kind,
+      areaCode: s.areaCode,
+      districtCode: s.districtCode,
+      regionCode: s.regionCode,
+      latitude: s.latitude,
+      longitude: s.longitude,
+      locality: s.locality,
+      connectivityStatus: s.status,
+      internet: s.internet,
+      electricity: s.electricity,
+      computers: s.computers === null ? null : s.computers > 0,
+    })),
+  };
+}
+
+/** The open-data indicators: national, and by region when asked; aggregates only. */
+export async function openIndicators(
+  db: Db,
+  q: { year?: string; by?: 'none' | 'region' },
+  locale: Locale,
+): Promise<IndicatorTable> {
+  return indicatorTable(db, null, { year: q.year, by: q.by ?? 'none' }, locale);
+}
