@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { AppError } from '@/server/errors';
+import { csvText, readCsvCell } from '@/server/csv';
 
 /**
  * The file formats of the registry's bulk import and export: reading an uploaded CSV or XLSX into a header
@@ -151,7 +152,7 @@ function readCsv(bytes: Buffer): ReadFile {
   return {
     format: 'csv',
     header,
-    rows: body.map((r) => ({ line: r.line, cells: cellsOf(header, r.fields) })),
+    rows: body.map((r) => ({ line: r.line, cells: cellsOf(header, r.fields.map(readCsvCell)) })),
   };
 }
 
@@ -215,16 +216,15 @@ async function readXlsx(bytes: Buffer, sheetName: string): Promise<ReadFile> {
   return { format: 'xlsx', header, rows };
 }
 
-const csvField = (value: string) =>
-  /[",;\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-
 /** Writes CSV as UTF-8 with a byte-order mark (so Excel reads Azerbaijani letters) and CRLF line ends. */
 export function writeCsv(columns: OutColumn[], rows: string[][]): Buffer {
-  const lines = [
-    columns.map((c) => csvField(c.name)).join(','),
-    ...rows.map((r) => r.map(csvField).join(',')),
-  ];
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+  return Buffer.from(
+    csvText(
+      columns.map((c) => c.name),
+      rows,
+    ),
+    'utf8',
+  );
 }
 
 /** Writes a workbook: the data sheet (numbers as numbers), then the sheets of valid codes. */

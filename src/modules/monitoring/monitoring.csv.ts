@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '@/server/i18n';
+import { csvText, type CsvValue } from '@/server/csv';
 import type {
   IndicatorTable,
   OpenSchoolList,
@@ -14,21 +15,11 @@ import type {
  * indicators are in the caller's language.
  */
 
-type Cell = string | number | boolean | null | undefined;
-
-/** A text cell that a spreadsheet would run as a formula (=, +, -, @) is made plain text with a leading '. */
-function cell(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+type Cell = CsvValue;
 
 /** CSV bytes of a header and its rows. */
 export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): Buffer {
-  const lines = [header.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))];
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+  return Buffer.from(csvText(header, rows), 'utf8');
 }
 
 /** Whether the caller asked for CSV: `?format=csv`, or an Accept header that prefers text/csv to JSON. */

@@ -1,89 +1,117 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, ApiError } from '@/web/api';
+import { useTranslation } from 'react-i18next';
+import { api } from '@/web/api';
 
 /**
- * The monitoring module's indicators, as the dashboard reads them. The module is being written alongside
- * this page: these types are the shape the dashboard expects, kept in this one file so aligning with the
- * module's schema (src/modules/monitoring/monitoring.schema.ts, once it lands) is a change here only. Until
- * the endpoints answer, the queries resolve to null and the dashboard says the indicators are not ready.
+ * The monitoring module's answers, as the dashboard reads them (the server's schemas are in
+ * src/modules/monitoring/monitoring.schema.ts). Indicator names come from the server in the caller's
+ * language, so each query is keyed by the interface language too.
  */
 
-/** The headline indicators of a group of schools (shares are fractions 0–1, null when nothing to divide by). */
-export interface Indicators {
+/** One figure with what it was made of; `value` is a share 0–1, a ratio, a median or a mean. */
+export interface Figure {
+  value: number | null;
+  numerator: number | null;
+  denominator: number;
+}
+
+/** A group of schools (an area, a level, urban or rural, public or private) and its indicators. */
+export interface IndicatorGroup {
+  key: string | null;
+  areaId: number | null;
+  code: string | null;
+  nameAz: string;
+  nameRu: string;
+  nameEn: string;
   schools: number;
-  /** SDG 4.a.1 (a): electricity. */
-  electricity: number | null;
-  /** SDG 4.a.1 (b): internet for pedagogical purposes. */
-  internetTeaching: number | null;
-  /** SDG 4.a.1 (c): computers for pedagogical purposes. */
-  computersTeaching: number | null;
-  learnersPerComputer: number | null;
-  connected: number | null;
-  meetingBenchmark: number | null;
-  ictTrainedTeachers: number | null;
+  reporting: number;
+  indicators: Record<string, Figure>;
 }
 
-/** Indicators for a year, for the nation (or an area) and for each area below it. */
+/** What an indicator is: how to show it and its name in the caller's language. */
+export interface Definition {
+  id: string;
+  kind: 'share' | 'ratio' | 'median' | 'mean';
+  name: string;
+  source: string;
+}
+
+/** How the schools of a selection are broken down. */
+export type Dimension = 'none' | 'region' | 'district' | 'area' | 'level' | 'locality' | 'ownership';
+
+interface Year {
+  id: number;
+  code: string;
+  isCurrent: boolean;
+}
+
+/** Indicators for a year: the whole selection and each group. */
 export interface IndicatorTable {
-  total: Indicators;
-  groups: (Indicators & { areaId: number; nameAz: string; nameRu: string; nameEn: string })[];
+  year: Year;
+  by: Dimension;
+  benchmarkMbps: number;
+  definitions: Definition[];
+  total: IndicatorGroup;
+  groups: IndicatorGroup[];
 }
 
-/** One year's national indicators. */
-export type TrendPoint = Indicators & { yearId: number; code: string };
+/** Every indicator of every year up to the current one, oldest first. */
+export interface Trends {
+  definitions: Definition[];
+  years: { year: Year; total: IndicatorGroup }[];
+}
 
-/** A school on the map. */
+/** Connectivity status against the national benchmark. */
+export type ConnectivityStatus = 'good' | 'moderate' | 'bad' | 'unknown';
+
+/** A school with its connectivity status and the state of its record. */
 export interface MonitoredSchool {
   institutionId: number;
+  code: string;
   nameAz: string;
   nameRu: string;
   nameEn: string;
   latitude: number | null;
   longitude: number | null;
-  status: 'good' | 'moderate' | 'bad' | 'unknown';
+  state: 'draft' | 'submitted' | 'verified' | null;
+  status: ConnectivityStatus;
+  measuredMbps: number | null;
+  completeness: number;
+  updatedAt: string | null;
 }
 
 /** The monitoring addresses the dashboard calls (and links to with `format=csv`). */
 export const MONITORING = {
-  indicators: (yearId: number, areaId: number | null) =>
-    `/monitoring/indicators?yearId=${yearId}&by=area${areaId ? `&areaId=${areaId}` : ''}`,
+  indicators: (by: Dimension, areaId: number | null) =>
+    `/monitoring/indicators?by=${by}${areaId ? `&areaId=${areaId}` : ''}`,
   trends: (areaId: number | null) => `/monitoring/trends${areaId ? `?areaId=${areaId}` : ''}`,
-  schools: (yearId: number, areaId: number | null) =>
-    `/monitoring/schools?yearId=${yearId}${areaId ? `&areaId=${areaId}` : ''}`,
+  // The country has about 4,500 schools: one page holds them all, for the map.
+  schools: (areaId: number | null) => `/monitoring/schools?limit=5000${areaId ? `&areaId=${areaId}` : ''}`,
 };
 
-/** A monitoring call that answers null while the module is not there (404), and fails on anything else. */
-async function optional<T>(path: string): Promise<T | null> {
-  try {
-    return await api<T>(path);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
-}
-
-/** Indicators for a year, by area below `areaId` (the nation when null). */
-export function useIndicators(yearId: number | undefined, areaId: number | null) {
+/** The current year's indicators below `areaId` (the nation when null), broken down by `by`. */
+export function useIndicators(by: Dimension, areaId: number | null) {
+  const { i18n } = useTranslation();
   return useQuery({
-    queryKey: ['monitoring', 'indicators', yearId, areaId],
-    queryFn: () => optional<IndicatorTable>(MONITORING.indicators(yearId!, areaId)),
-    enabled: yearId !== undefined,
+    queryKey: ['monitoring', 'indicators', by, areaId, i18n.language],
+    queryFn: ({ signal }) => api<IndicatorTable>(MONITORING.indicators(by, areaId), { signal }),
   });
 }
 
-/** The national (or an area's) indicators across years. */
+/** The nation's (or an area's) indicators across the years. */
 export function useTrends(areaId: number | null) {
+  const { i18n } = useTranslation();
   return useQuery({
-    queryKey: ['monitoring', 'trends', areaId],
-    queryFn: () => optional<TrendPoint[]>(MONITORING.trends(areaId)),
+    queryKey: ['monitoring', 'trends', areaId, i18n.language],
+    queryFn: ({ signal }) => api<Trends>(MONITORING.trends(areaId), { signal }),
   });
 }
 
-/** Schools with their connectivity status and coordinates, for the map. */
-export function useMonitoredSchools(yearId: number | undefined, areaId: number | null) {
+/** The schools of an area (all when null) with their connectivity status and record state. */
+export function useMonitoredSchools(areaId: number | null) {
   return useQuery({
-    queryKey: ['monitoring', 'schools', yearId, areaId],
-    queryFn: () => optional<MonitoredSchool[]>(MONITORING.schools(yearId!, areaId)),
-    enabled: yearId !== undefined,
+    queryKey: ['monitoring', 'schools', areaId],
+    queryFn: ({ signal }) =>
+      api<{ total: number; items: MonitoredSchool[] }>(MONITORING.schools(areaId), { signal }),
   });
 }

@@ -1,15 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type AreaRecord, type InstitutionRecord, type SchoolStateListRecord } from '@/web/api';
+import type { AreaRecord } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { ScrollBox } from '@/web/components/scroll-box';
 import { localName } from '@/web/i18n';
 import { Link } from '@/web/router';
-import { ApiCsvLink, CsvLink } from '@/web/csv';
+import { ApiCsvLink } from '@/web/csv';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useAreas } from '@/web/pages/regional-home';
-import { StateBadge, useCurrentYear } from '@/web/registry/shared';
+import { StateBadge } from '@/web/registry/shared';
 import { TrendChart } from '@/web/dashboard/chart';
 import { SchoolMap, type MapPoint } from '@/web/maps/school-map';
 import {
@@ -17,11 +17,11 @@ import {
   useIndicators,
   useMonitoredSchools,
   useTrends,
-  type Indicators,
+  type Definition,
+  type Dimension,
+  type Figure,
+  type IndicatorTable,
 } from '@/web/dashboard/monitoring';
-
-type SchoolState = SchoolStateListRecord['items'][number];
-const STATES = ['verified', 'submitted', 'draft', 'none'] as const;
 
 /** The national dashboard: headline indicators, trends, the map, and the regions with drill-down. */
 export function Dashboard() {
@@ -33,57 +33,61 @@ export function DashboardArea({ id }: { id: number }) {
   return <AreaDashboard id={id} />;
 }
 
-/** Every school of an area (all of them when null) with its record's state this year, fetched 500 at a time. */
-function useSchoolStates(yearId: number | undefined, areaId: number | null) {
-  return useQuery({
-    queryKey: ['registry', 'schools', yearId, 'all', areaId],
-    enabled: yearId !== undefined,
-    queryFn: async ({ signal }) => {
-      const items: SchoolState[] = [];
-      for (;;) {
-        const params = new URLSearchParams({ limit: '500', offset: String(items.length) });
-        if (areaId) params.set('areaId', String(areaId));
-        const page = await api<SchoolStateListRecord>(
-          `/registry/years/${yearId}/schools?${params.toString()}`,
-          {
-            signal,
-          },
-        );
-        items.push(...page.items);
-        if (page.items.length === 0 || items.length >= page.total) return items;
-      }
-    },
-  });
-}
+/** The figures at the top of every dashboard, in this order. */
+const HEADLINES = [
+  'electricity',
+  'internetTeaching',
+  'computersTeaching',
+  'learnersPerComputer',
+  'learnersPerComputerShift',
+  'connected',
+  'educationNetwork',
+  'meetingBenchmark',
+  'devicesWorking',
+  'ictTrainedTeachers',
+  'completeness',
+];
+/** The columns of the breakdown table. */
+const COLUMNS = [
+  'electricity',
+  'internetTeaching',
+  'computersTeaching',
+  'learnersPerComputer',
+  'meetingBenchmark',
+  'ictTrainedTeachers',
+  'recordsVerified',
+];
+/** The lines of the trend chart: shares, so they share one scale. */
+const TREND_LINES = ['electricity', 'internetTeaching', 'computersTeaching', 'ictTrainedTeachers'];
 
-/** The area just below `parent` on the way from the root to `area` (itself when it is a child of parent). */
-function childOn(areas: AreaRecord[], parent: number | null, areaId: number): number | null {
-  const area = areas.find((a) => a.id === areaId);
-  if (!area) return null;
-  const chain = [...area.path.filter((p) => p !== area.id), area.id];
-  if (parent === null) {
-    const top = chain.map((id) => areas.find((a) => a.id === id)).find((a) => a && a.kind !== 'country');
-    return top?.id ?? null;
-  }
-  const i = chain.indexOf(parent);
-  return i >= 0 && i + 1 < chain.length ? chain[i + 1]! : null;
+/** Shows a figure as its kind wants: a share as a percentage, a ratio or median as a number. */
+function useFigure() {
+  const f = useFormat();
+  return (definition: Definition | undefined, figure: Figure | undefined) => {
+    if (!definition || !figure || figure.value === null) return '—';
+    return definition.kind === 'share'
+      ? f.percent(figure.value)
+      : f.number(Math.round(figure.value * 10) / 10);
+  };
 }
 
 function AreaDashboard({ id }: { id: number | null }) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
-  const { year, query: years } = useCurrentYear();
   const areas = useAreas();
   const area = id === null ? null : areas.data?.find((a) => a.id === id);
   const title =
     id === null ? t('dashboard.title') : area ? localName(area, i18n.language) : t('dashboard.title');
-  const states = useSchoolStates(year?.id, id);
   const children = (areas.data ?? []).filter((a) =>
     id === null ? a.kind === 'economic_region' : a.parentId === id,
   );
+  // The nation breaks down by economic region, an area by the areas just under it.
+  const byArea: Dimension = id === null ? 'region' : 'area';
+  const table = useIndicators(byArea, id);
   const ancestors = area
     ? area.path.filter((p) => p !== area.id).map((p) => areas.data?.find((a) => a.id === p))
     : [];
+  const verified = table.data?.total.indicators.recordsVerified?.numerator;
 
   return (
     <Page title={title} intro={id === null ? t('dashboard.intro') : t('dashboard.areaIntro')}>
@@ -101,76 +105,53 @@ function AreaDashboard({ id }: { id: number | null }) {
             ))}
         </ol>
       </nav>
-      {years.isError ? <ErrorBox error={years.error} onRetry={() => void years.refetch()} /> : null}
       {areas.isError ? <ErrorBox error={areas.error} onRetry={() => void areas.refetch()} /> : null}
-      {year ? (
-        <p>
-          {t('registry.year')}: {year.code}
-        </p>
-      ) : null}
-      <Headline yearId={year?.id} areaId={id} />
-      <Trends areaId={id} />
-      <MapSection yearId={year?.id} areaId={id} />
-      <section aria-labelledby="dash-progress">
-        <h2 id="dash-progress">{children.length > 0 ? t('dashboard.byArea') : t('dashboard.schools')}</h2>
-        {states.isPending ? <Loading /> : null}
-        {states.isError ? <ErrorBox error={states.error} onRetry={() => void states.refetch()} /> : null}
-        {states.data && areas.data && children.length > 0 ? (
-          <AreaTable areas={areas.data} parent={id} items={children} schools={states.data} />
-        ) : null}
-        {states.data && children.length === 0 ? (
-          <SchoolTable schools={states.data} name={`schools-${id ?? 'all'}`} />
-        ) : null}
-        {states.data ? (
-          <p className="note">
-            {t('dashboard.recordsNote', {
-              verified: f.number(states.data.filter((s) => s.state === 'verified').length),
-              total: f.number(states.data.length),
-            })}
+      {table.isPending ? <Loading /> : null}
+      {table.isError ? <ErrorBox error={table.error} onRetry={() => void table.refetch()} /> : null}
+      {table.data ? (
+        <>
+          <p>
+            {t('registry.year')}: {table.data.year.code}
           </p>
-        ) : null}
-      </section>
+          <Headline table={table.data} path={MONITORING.indicators(byArea, id)} />
+          {verified !== undefined && verified !== null ? (
+            <p className="note">
+              {t('dashboard.recordsNote', {
+                verified: f.number(verified),
+                total: f.number(table.data.total.schools),
+              })}
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      <Trends areaId={id} />
+      <MapAndSchools areaId={id} listSchools={areas.data !== undefined && children.length === 0} />
+      {children.length > 0 && table.data ? (
+        <Breakdown areaId={id} byArea={byArea} areaTable={table.data} />
+      ) : null}
     </Page>
   );
 }
 
-const HEADLINES: (keyof Omit<Indicators, 'schools'>)[] = [
-  'electricity',
-  'internetTeaching',
-  'computersTeaching',
-  'learnersPerComputer',
-  'connected',
-  'meetingBenchmark',
-  'ictTrainedTeachers',
-];
-
-function Headline({ yearId, areaId }: { yearId: number | undefined; areaId: number | null }) {
+function Headline({ table, path }: { table: IndicatorTable; path: string }) {
   const { t } = useTranslation();
-  const f = useFormat();
-  const indicators = useIndicators(yearId, areaId);
-  const value = (key: keyof Indicators, v: number | null) =>
-    v === null ? '—' : key === 'learnersPerComputer' ? f.number(Math.round(v * 10) / 10) : f.percent(v);
+  const show = useFigure();
   return (
     <section aria-labelledby="dash-headline">
       <h2 id="dash-headline">{t('dashboard.headline')}</h2>
-      {indicators.isPending && yearId !== undefined ? <Loading /> : null}
-      {indicators.isError ? (
-        <ErrorBox error={indicators.error} onRetry={() => void indicators.refetch()} />
-      ) : null}
-      {indicators.data === null ? <p className="note">{t('dashboard.notReady')}</p> : null}
-      {indicators.data ? (
-        <>
-          <dl className="stats">
-            {HEADLINES.map((key) => (
-              <div key={key} data-indicator={key}>
-                <dt>{t(`dashboard.indicator.${key}`)}</dt>
-                <dd>{value(key, indicators.data!.total[key])}</dd>
-              </div>
-            ))}
-          </dl>
-          {yearId !== undefined ? <ApiCsvLink path={MONITORING.indicators(yearId, areaId)} /> : null}
-        </>
-      ) : null}
+      <dl className="stats">
+        {HEADLINES.map((key) => {
+          const definition = table.definitions.find((d) => d.id === key);
+          return (
+            <div key={key} data-indicator={key}>
+              <dt>{definition?.name ?? key}</dt>
+              <dd>{show(definition, table.total.indicators[key])}</dd>
+            </div>
+          );
+        })}
+      </dl>
+      <p className="note">{t('dashboard.benchmark', { mbps: table.benchmarkMbps })}</p>
+      <ApiCsvLink path={path} label={t('dashboard.allIndicatorsCsv')} />
     </section>
   );
 }
@@ -178,26 +159,56 @@ function Headline({ yearId, areaId }: { yearId: number | undefined; areaId: numb
 function Trends({ areaId }: { areaId: number | null }) {
   const { t } = useTranslation();
   const f = useFormat();
+  const show = useFigure();
   const trends = useTrends(areaId);
-  const keys = ['electricity', 'internetTeaching', 'computersTeaching', 'ictTrainedTeachers'] as const;
+  const data = trends.data;
   return (
     <section aria-labelledby="dash-trends">
       <h2 id="dash-trends">{t('dashboard.trends')}</h2>
       {trends.isPending ? <Loading /> : null}
       {trends.isError ? <ErrorBox error={trends.error} onRetry={() => void trends.refetch()} /> : null}
-      {trends.data === null ? <p className="note">{t('dashboard.notReady')}</p> : null}
-      {trends.data && trends.data.length > 0 ? (
+      {data && data.years.length > 0 ? (
         <>
           <TrendChart
             title={t('dashboard.trends')}
-            years={trends.data.map((p) => p.code)}
+            years={data.years.map((y) => y.year.code)}
             percent={f.percent}
-            series={keys.map((k) => ({
-              key: k,
-              label: t(`dashboard.indicator.${k}`),
-              values: trends.data!.map((p) => p[k]),
+            series={TREND_LINES.map((key) => ({
+              key,
+              label: data.definitions.find((d) => d.id === key)?.name ?? key,
+              values: data.years.map((y) => y.total.indicators[key]?.value ?? null),
             }))}
           />
+          <ScrollBox label={t('dashboard.trends')}>
+            <table className="table">
+              <caption className="visually-hidden">{t('dashboard.trends')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.indicator')}</th>
+                  {data.years.map((y) => (
+                    <th key={y.year.id} scope="col" className="num">
+                      {y.year.code}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {HEADLINES.map((key) => {
+                  const definition = data.definitions.find((d) => d.id === key);
+                  return (
+                    <tr key={key}>
+                      <th scope="row">{definition?.name ?? key}</th>
+                      {data.years.map((y) => (
+                        <td key={y.year.id} className="num">
+                          {show(definition, y.total.indicators[key])}
+                        </td>
+                      ))}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </ScrollBox>
           <ApiCsvLink path={MONITORING.trends(areaId)} />
         </>
       ) : null}
@@ -205,159 +216,144 @@ function Trends({ areaId }: { areaId: number | null }) {
   );
 }
 
-function MapSection({ yearId, areaId }: { yearId: number | undefined; areaId: number | null }) {
+/** The map of the area's schools by connectivity, and at the bottom of the tree, the list of its schools. */
+function MapAndSchools({ areaId, listSchools }: { areaId: number | null; listSchools: boolean }) {
   const { t, i18n } = useTranslation();
-  const monitored = useMonitoredSchools(yearId, areaId);
-  // Until monitoring answers, the map still places the schools (from the directory), their status unknown.
-  const directory = useQuery({
-    queryKey: ['institutions', 'map', areaId],
-    enabled: monitored.data === null,
-    queryFn: ({ signal }) =>
-      api<{ items: InstitutionRecord[] }>(`/institutions?limit=500${areaId ? `&areaId=${areaId}` : ''}`, {
-        signal,
-      }),
-  });
-  const points: MapPoint[] = monitored.data
-    ? monitored.data.flatMap((s) =>
-        s.latitude === null || s.longitude === null
-          ? []
-          : [
-              {
-                id: s.institutionId,
-                latitude: s.latitude,
-                longitude: s.longitude,
-                status: s.status,
-                name: localName(s, i18n.language),
-              },
-            ],
-      )
-    : (directory.data?.items ?? []).flatMap((s) =>
-        s.latitude === null || s.longitude === null
-          ? []
-          : [
-              {
-                id: s.id,
-                latitude: s.latitude,
-                longitude: s.longitude,
-                status: 'unknown' as const,
-                name: localName(s, i18n.language),
-              },
-            ],
-      );
+  const f = useFormat();
+  const schools = useMonitoredSchools(areaId);
+  const items = schools.data?.items ?? [];
+  const points: MapPoint[] = items.flatMap((s) =>
+    s.latitude === null || s.longitude === null
+      ? []
+      : [
+          {
+            id: s.institutionId,
+            latitude: s.latitude,
+            longitude: s.longitude,
+            status: s.status,
+            name: localName(s, i18n.language),
+          },
+        ],
+  );
   return (
-    <section aria-labelledby="dash-map">
-      <h2 id="dash-map">{t('dashboard.map')}</h2>
-      {monitored.isPending && yearId !== undefined ? <Loading /> : null}
-      {monitored.isError ? (
-        <ErrorBox error={monitored.error} onRetry={() => void monitored.refetch()} />
+    <>
+      <section aria-labelledby="dash-map">
+        <h2 id="dash-map">{t('dashboard.map')}</h2>
+        {schools.isPending ? <Loading /> : null}
+        {schools.isError ? <ErrorBox error={schools.error} onRetry={() => void schools.refetch()} /> : null}
+        {schools.data ? (
+          <>
+            <SchoolMap points={points} title={t('dashboard.map')} />
+            <ApiCsvLink path={MONITORING.schools(areaId)} />
+          </>
+        ) : null}
+      </section>
+      {listSchools && schools.data ? (
+        <section aria-labelledby="dash-schools">
+          <h2 id="dash-schools">{t('dashboard.schools')}</h2>
+          {items.length === 0 ? <p>{t('regional.empty')}</p> : null}
+          <ul className="list schools">
+            {items.map((s) => (
+              <li key={s.institutionId}>
+                <Link to={`/dashboard/school/${s.institutionId}`} className="what">
+                  {localName(s, i18n.language)}
+                </Link>
+                <span className="meta">
+                  {t('regional.code')}: {s.code} · <StateBadge state={s.state ?? 'none'} /> ·{' '}
+                  <span className={`conn conn-${s.status}`} data-status={s.status}>
+                    {t(`connectivity.status.${s.status}`)}
+                  </span>
+                  {' · '}
+                  {t('dashboard.completeness', { share: f.percent(s.completeness) })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
-      {monitored.data === null ? <p className="note">{t('dashboard.statusNotReady')}</p> : null}
-      {monitored.data || directory.data ? <SchoolMap points={points} title={t('dashboard.map')} /> : null}
-      {monitored.data && yearId !== undefined ? (
-        <ApiCsvLink path={MONITORING.schools(yearId, areaId)} />
-      ) : null}
-    </section>
+    </>
   );
 }
 
-/** The areas below the current one, with how far their schools' records have got this year. */
-function AreaTable({
-  areas,
-  parent,
-  items,
-  schools,
+/** The indicators of each group of schools: the areas below, or the levels, urban/rural, ownership. */
+function Breakdown({
+  areaId,
+  byArea,
+  areaTable,
 }: {
-  areas: AreaRecord[];
-  parent: number | null;
-  items: AreaRecord[];
-  schools: SchoolState[];
+  areaId: number | null;
+  byArea: Dimension;
+  areaTable: IndicatorTable;
 }) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
-  const rows = items.map((a) => {
-    const mine = schools.filter((s) => childOn(areas, parent, s.areaId) === a.id);
-    const count = (state: (typeof STATES)[number]) =>
-      mine.filter((s) => (s.state ?? 'none') === state).length;
-    return { area: a, total: mine.length, counts: STATES.map(count) };
-  });
+  const show = useFigure();
+  const selectId = useId();
+  const [by, setBy] = useState<Dimension>(byArea);
+  const other = useIndicators(by, areaId);
+  // The area breakdown is the page's own query; the others are fetched when chosen.
+  const table = by === byArea ? areaTable : other.data;
   return (
-    <>
-      <ScrollBox label={t('dashboard.byArea')}>
-        <table className="table">
-          <caption className="visually-hidden">{t('dashboard.byArea')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dashboard.area')}</th>
-              <th scope="col" className="num">
-                {t('dashboard.schoolCount')}
-              </th>
-              {STATES.map((s) => (
-                <th key={s} scope="col" className="num">
-                  {t(`registry.state.${s}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.area.id}>
-                <th scope="row">
-                  <Link to={`/dashboard/area/${r.area.id}`}>{localName(r.area, i18n.language)}</Link>
-                </th>
-                <td className="num">{f.number(r.total)}</td>
-                {r.counts.map((n, i) => (
-                  <td key={STATES[i]} className="num">
-                    {f.number(n)}
-                  </td>
+    <section aria-labelledby="dash-breakdown">
+      <h2 id="dash-breakdown">{t('dashboard.breakdown')}</h2>
+      <p className="field">
+        <label htmlFor={selectId}>{t('dashboard.by.label')}</label>
+        <select id={selectId} value={by} onChange={(e) => setBy(e.target.value as Dimension)}>
+          <option value={byArea}>{t('dashboard.by.area')}</option>
+          <option value="level">{t('dashboard.by.level')}</option>
+          <option value="locality">{t('dashboard.by.locality')}</option>
+          <option value="ownership">{t('dashboard.by.ownership')}</option>
+        </select>
+      </p>
+      {by !== byArea && other.isPending ? <Loading /> : null}
+      {by !== byArea && other.isError ? (
+        <ErrorBox error={other.error} onRetry={() => void other.refetch()} />
+      ) : null}
+      {table ? (
+        <>
+          <ScrollBox label={t('dashboard.breakdown')}>
+            <table className="table">
+              <caption className="visually-hidden">{t('dashboard.breakdown')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.group')}</th>
+                  <th scope="col" className="num">
+                    {t('dashboard.schoolCount')}
+                  </th>
+                  {COLUMNS.map((key) => (
+                    <th key={key} scope="col" className="num">
+                      {table.definitions.find((d) => d.id === key)?.name ?? key}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {table.groups.map((g) => (
+                  <tr key={g.key ?? 'none'}>
+                    <th scope="row">
+                      {g.areaId !== null && by === byArea ? (
+                        <Link to={`/dashboard/area/${g.areaId}`}>{localName(g, i18n.language)}</Link>
+                      ) : (
+                        localName(g, i18n.language)
+                      )}
+                    </th>
+                    <td className="num">{f.number(g.schools)}</td>
+                    {COLUMNS.map((key) => (
+                      <td key={key} className="num">
+                        {show(
+                          table.definitions.find((d) => d.id === key),
+                          g.indicators[key],
+                        )}
+                      </td>
+                    ))}
+                  </tr>
                 ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollBox>
-      <CsvLink
-        name={`areas-${parent ?? 'country'}`}
-        rows={[
-          ['area_code', 'area_name', 'schools', ...STATES],
-          ...rows.map((r) => [r.area.code, localName(r.area, i18n.language), r.total, ...r.counts]),
-        ]}
-      />
-    </>
-  );
-}
-
-/** The schools of a district: each links to its profile. */
-function SchoolTable({ schools, name }: { schools: SchoolState[]; name: string }) {
-  const { t, i18n } = useTranslation();
-  const f = useFormat();
-  return (
-    <>
-      {schools.length === 0 ? <p>{t('regional.empty')}</p> : null}
-      <ul className="list schools">
-        {schools.map((s) => (
-          <li key={s.institutionId}>
-            <Link to={`/dashboard/school/${s.institutionId}`} className="what">
-              {localName(s, i18n.language)}
-            </Link>
-            <span className="meta">
-              {t('regional.code')}: {s.code} · <StateBadge state={s.state ?? 'none'} />
-              {s.updatedAt ? (
-                <>
-                  {' · '}
-                  <time dateTime={s.updatedAt}>{f.dateTime(s.updatedAt)}</time>
-                </>
-              ) : null}
-            </span>
-          </li>
-        ))}
-      </ul>
-      <CsvLink
-        name={name}
-        rows={[
-          ['school_id_govt', 'school_name', 'state', 'updated_at'],
-          ...schools.map((s) => [s.code, localName(s, i18n.language), s.state ?? 'none', s.updatedAt]),
-        ]}
-      />
-    </>
+              </tbody>
+            </table>
+          </ScrollBox>
+          <ApiCsvLink path={MONITORING.indicators(by, areaId)} />
+        </>
+      ) : null}
+    </section>
   );
 }

@@ -183,17 +183,15 @@ export function ConnectivityCard({ institutionId, canTest }: { institutionId: nu
               </ScrollBox>
               <CsvLink
                 name={`connectivity-${institutionId}`}
-                rows={[
-                  ['week', 'measurements', 'download_mbps', 'upload_mbps', 'latency_ms', 'status'],
-                  ...conn.data.weeks.map((w) => [
-                    w.week,
-                    w.measurements,
-                    w.downloadMbps,
-                    w.uploadMbps,
-                    w.latencyMs,
-                    w.status,
-                  ]),
-                ]}
+                header={['week', 'measurements', 'download_mbps', 'upload_mbps', 'latency_ms', 'status']}
+                rows={conn.data.weeks.map((w) => [
+                  w.week,
+                  w.measurements,
+                  w.downloadMbps,
+                  w.uploadMbps,
+                  w.latencyMs,
+                  w.status,
+                ])}
               />
             </>
           )}
