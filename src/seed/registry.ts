@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
+import { bulkInsert, type BulkType } from '@/server/db/bulk';
 import { flattenAreas, type CountryPack, type LoadedPack } from '@/modules/institutions/country-pack';
 import type {
   DEVICE_CONDITIONS,
@@ -84,58 +85,24 @@ interface YearInfo {
 }
 
 type Cell = string | number | boolean | null;
-type Columns = Record<string, { type: string; values: Cell[] }>;
+type Columns = Record<string, { type: BulkType; values: Cell[] }>;
 
-/** Rows per statement: each column travels as one array parameter. */
-const CHUNK = 5000;
-
-function literal(values: readonly Cell[]): string {
-  const items = values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`));
-  return `{${items.join(',')}}`;
-}
-
-/**
- * Bulk insert by unnest, like `bulkInsert` in bulk.ts but with the column types the registry needs
- * (boolean, real, date) and columns named as in SQL.
- */
-async function insertColumns<R = never>(
+/** Writes a table's rows given column by column, columns named as in SQL. */
+const insertColumns = <R extends Record<string, unknown> = Record<string, never>>(
   db: Db,
   table: string,
   columns: Columns,
   returning: string[] = [],
-): Promise<R[]> {
-  const names = Object.keys(columns);
-  const length = columns[names[0]!]!.values.length;
-  const out: R[] = [];
-  for (let start = 0; start < length; start += CHUNK) {
-    const arrays = sql.join(
-      names.map((n) => {
-        const c = columns[n]!;
-        return sql`${literal(c.values.slice(start, start + CHUNK))}::${sql.raw(c.type)}[]`;
-      }),
-      sql`, `,
-    );
-    const tail = returning.length
-      ? sql` returning ${sql.join(
-          returning.map((r) => sql.identifier(r)),
-          sql`, `,
-        )}`
-      : sql``;
-    out.push(
-      ...(await rows<R>(
-        db,
-        sql`insert into ${sql.identifier(table)} (${sql.join(
-          names.map((n) => sql.identifier(n)),
-          sql`, `,
-        )}) select * from unnest(${arrays})${tail}`,
-      )),
-    );
-  }
-  return out;
-}
+) =>
+  bulkInsert<R>(
+    db,
+    table,
+    Object.entries(columns).map(([column, c]) => ({ column, ...c })),
+    { returning },
+  );
 
 /** The rows of one table as arrays by column, filled row by row. */
-function table<K extends string>(spec: Record<K, string>) {
+function table<K extends string>(spec: Record<K, BulkType>) {
   const names = Object.keys(spec) as K[];
   const columns: Columns = {};
   for (const name of names) columns[name] = { type: spec[name], values: [] };

@@ -14,7 +14,7 @@ import {
   type LoadedPack,
 } from '@/modules/institutions/country-pack';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@/seed/demo-accounts';
-import { bulkInsert } from '@/seed/bulk';
+import { bulkInsert } from '@/server/db/bulk';
 import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
 import { describeRegistry, seedRegistry } from '@/seed/registry';
 
@@ -227,7 +227,7 @@ async function writePlan(
       { column: users.createdAt, type: 'timestamptz', values: people.map(() => at) },
       { column: users.updatedAt, type: 'timestamptz', values: people.map(() => at) },
     ],
-    [users.id, users.username],
+    { returning: [users.id, users.username] },
   );
   const userIds = new Map(inserted.map((r) => [r.username, r.id]));
   const id = (p: PersonPlan) => userIds.get(p.username)!;

@@ -54,28 +54,27 @@ export async function previousSavedYear(
 
 /** The parts of a school year's record, in one read each. */
 export async function schoolYearParts(db: Db, institutionId: number, yearId: number) {
-  const [students, links, counts, projectsTaken] = await Promise.all([
-    db
-      .select()
-      .from(studentCounts)
-      .where(yearOf(studentCounts, institutionId, yearId))
-      .orderBy(asc(studentCounts.level), asc(studentCounts.shift), asc(studentCounts.sex)),
-    db
-      .select()
-      .from(internetLinks)
-      .where(yearOf(internetLinks, institutionId, yearId))
-      .orderBy(asc(internetLinks.id)),
-    db
-      .select()
-      .from(deviceCounts)
-      .where(yearOf(deviceCounts, institutionId, yearId))
-      .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose)),
-    db
-      .select()
-      .from(participations)
-      .where(yearOf(participations, institutionId, yearId))
-      .orderBy(asc(participations.projectId)),
-  ]);
+  // One after another: called inside transactions, whose single connection cannot run queries at once.
+  const students = await db
+    .select()
+    .from(studentCounts)
+    .where(yearOf(studentCounts, institutionId, yearId))
+    .orderBy(asc(studentCounts.level), asc(studentCounts.shift), asc(studentCounts.sex));
+  const links = await db
+    .select()
+    .from(internetLinks)
+    .where(yearOf(internetLinks, institutionId, yearId))
+    .orderBy(asc(internetLinks.id));
+  const counts = await db
+    .select()
+    .from(deviceCounts)
+    .where(yearOf(deviceCounts, institutionId, yearId))
+    .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose));
+  const projectsTaken = await db
+    .select()
+    .from(participations)
+    .where(yearOf(participations, institutionId, yearId))
+    .orderBy(asc(participations.projectId));
   return { students, links, deviceCounts: counts, participations: projectsTaken };
 }
 

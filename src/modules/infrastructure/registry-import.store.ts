@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
+import { bulkInsertRows } from '@/server/db/bulk';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
 import {
   deviceCounts,
@@ -17,7 +18,6 @@ import {
  * area, a code not taken) before it writes.
  */
 
-const CHUNK = 500;
 const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
 const textArray = (values: readonly string[]) =>
   sql`${`{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`}::text[]`;
@@ -57,17 +57,12 @@ export async function institutionNamesInAreas(db: Db, areaIds: number[]) {
 
 export type NewInstitution = typeof institutions.$inferInsert;
 
-/** Inserts institutions in chunks; returns their ids by code. */
+/** Inserts institutions; returns their ids by code. */
 export async function insertInstitutions(db: Db, values: NewInstitution[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (let i = 0; i < values.length; i += CHUNK) {
-    const inserted = await db
-      .insert(institutions)
-      .values(values.slice(i, i + CHUNK))
-      .returning({ id: institutions.id, code: institutions.code });
-    for (const r of inserted) ids.set(r.code, r.id);
-  }
-  return ids;
+  const inserted = await bulkInsertRows<{ id: number; code: string }>(db, institutions, values, {
+    returning: [institutions.id, institutions.code],
+  });
+  return new Map(inserted.map((r) => [r.code, r.id]));
 }
 
 /** What the schools data set shows of a school's year: its record, first teaching link and the summaries. */
@@ -89,36 +84,35 @@ export async function yearBasics(
   const out = new Map<number, YearBasics>();
   if (institutionIds.length === 0) return out;
   const ids = intArray(institutionIds);
-  const [records, links, shifts, computers] = await Promise.all([
-    db
-      .select()
-      .from(schoolYears)
-      .where(and(eq(schoolYears.academicYearId, yearId), sql`${schoolYears.institutionId} = any(${ids})`)),
-    rows<typeof internetLinks.$inferSelect>(
-      db,
-      sql`select distinct on (institution_id) id, institution_id as "institutionId", academic_year_id as "academicYearId",
+  // One after another: on a transaction's single connection, queries cannot overlap.
+  const records = await db
+    .select()
+    .from(schoolYears)
+    .where(and(eq(schoolYears.academicYearId, yearId), sql`${schoolYears.institutionId} = any(${ids})`));
+  const links = await rows<typeof internetLinks.$inferSelect>(
+    db,
+    sql`select distinct on (institution_id) id, institution_id as "institutionId", academic_year_id as "academicYearId",
             purpose, type, education_network as "educationNetwork", provider, download_mbps as "downloadMbps",
             upload_mbps as "uploadMbps"
           from ${internetLinks}
           where academic_year_id = ${yearId} and purpose = 'teaching' and institution_id = any(${ids})
           order by institution_id, id`,
-    ),
-    rows<{ institutionId: number; shift: number; students: number }>(
-      db,
-      sql`select institution_id as "institutionId", shift::int as shift, sum(students)::int as students
+  );
+  const shifts = await rows<{ institutionId: number; shift: number; students: number }>(
+    db,
+    sql`select institution_id as "institutionId", shift::int as shift, sum(students)::int as students
           from ${studentCounts}
           where academic_year_id = ${yearId} and institution_id = any(${ids})
           group by institution_id, shift`,
-    ),
-    rows<{ institutionId: number; computers: number }>(
-      db,
-      sql`select institution_id as "institutionId",
+  );
+  const computers = await rows<{ institutionId: number; computers: number }>(
+    db,
+    sql`select institution_id as "institutionId",
             (coalesce(sum(total) filter (where purpose = 'teaching' and kind in ('desktop', 'laptop', 'tablet')), 0))::int as computers
           from ${deviceCounts}
           where academic_year_id = ${yearId} and institution_id = any(${ids})
           group by institution_id`,
-    ),
-  ]);
+  );
   const entry = (id: number): YearBasics => {
     let e = out.get(id);
     if (!e) {
@@ -134,32 +128,28 @@ export async function yearBasics(
   return out;
 }
 
-/** Inserts or replaces school-year records in chunks. */
+/** Inserts school-year records, or replaces those of the same school and year. */
 export async function upsertSchoolYears(db: Db, values: (typeof schoolYears.$inferInsert)[]): Promise<void> {
-  const excluded = (column: string) => sql.raw(`excluded.${column}`);
-  for (let i = 0; i < values.length; i += CHUNK) {
-    await db
-      .insert(schoolYears)
-      .values(values.slice(i, i + CHUNK))
-      .onConflictDoUpdate({
-        target: [schoolYears.institutionId, schoolYears.academicYearId],
-        set: {
-          teachers: excluded('teachers'),
-          teachersIctTrained: excluded('teachers_ict_trained'),
-          classrooms: excluded('classrooms'),
-          hasComputerLab: excluded('has_computer_lab'),
-          electricity: excluded('electricity'),
-          electricitySource: excluded('electricity_source'),
-          electricityHours: excluded('electricity_hours'),
-          state: excluded('state'),
-          verifiedBy: excluded('verified_by'),
-          verifiedAt: excluded('verified_at'),
-          reviewNote: excluded('review_note'),
-          updatedBy: excluded('updated_by'),
-          updatedAt: excluded('updated_at'),
-        },
-      });
-  }
+  const replaced = [
+    'teachers',
+    'teachers_ict_trained',
+    'classrooms',
+    'has_computer_lab',
+    'electricity',
+    'electricity_source',
+    'electricity_hours',
+    'state',
+    'verified_by',
+    'verified_at',
+    'review_note',
+    'updated_by',
+    'updated_at',
+  ];
+  await bulkInsertRows(db, schoolYears, values, {
+    onConflict: sql.raw(
+      ` on conflict (institution_id, academic_year_id) do update set ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
+  });
 }
 
 /** Deletes internet links by id. */
@@ -182,8 +172,7 @@ export async function deleteTeachingLinks(db: Db, institutionIds: number[], year
 }
 
 export async function insertLinks(db: Db, values: (typeof internetLinks.$inferInsert)[]): Promise<void> {
-  for (let i = 0; i < values.length; i += CHUNK)
-    await db.insert(internetLinks).values(values.slice(i, i + CHUNK));
+  await bulkInsertRows(db, internetLinks, values);
 }
 
 /** Devices by asset tag. */
