@@ -1,6 +1,7 @@
 import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
+import { translate, type Locale } from '@/server/i18n';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import {
   DEVICE_CONDITIONS,
@@ -14,6 +15,7 @@ import * as store from '@/modules/infrastructure/registry-import.store';
 import {
   COLUMNS,
   INSTITUTION_KINDS,
+  columnAbout,
   outColumns,
   type Dataset,
 } from '@/modules/infrastructure/registry-import.columns';
@@ -42,17 +44,21 @@ export interface OutFile {
 const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined ? '' : b ? 'yes' : 'no');
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
-/** The sheets of valid codes: the columns, the areas, the levels and every list of values. */
-async function codeLists(db: Db, dataset: Dataset): Promise<CodeList[]> {
+/**
+ * The sheets of valid codes: the columns (described in the caller's language), the areas, the levels and
+ * every list of values.
+ */
+async function codeLists(db: Db, dataset: Dataset, locale: Locale): Promise<CodeList[]> {
+  const say = (code: string) => translate(locale, `import.sheet.${code}`);
   const columns: CodeList = {
-    title: 'columns',
+    title: say('columns'),
     rows: [
-      ['column', 'required', 'read by the import', 'what it holds'],
+      [say('column'), say('required'), say('read'), say('about')],
       ...COLUMNS[dataset].map((c) => [
         c.name,
-        c.required ? 'yes' : 'no',
-        c.role === 'info' ? 'no' : c.role === 'checked' ? 'checked, not stored' : 'yes',
-        c.about,
+        say(c.required ? 'yes' : 'no'),
+        say(c.role === 'info' ? 'no' : c.role === 'checked' ? 'checked' : 'yes'),
+        columnAbout(locale, dataset, c.name),
       ]),
     ],
   };
@@ -88,6 +94,7 @@ async function fileOf(
   db: Db,
   dataset: Dataset,
   format: FileFormat,
+  locale: Locale,
   rows: string[][],
   name: string,
 ): Promise<OutFile> {
@@ -99,15 +106,20 @@ async function fileOf(
     };
   }
   return {
-    body: await writeXlsx(dataset, outColumns(dataset), rows, await codeLists(db, dataset)),
+    body: await writeXlsx(dataset, outColumns(dataset), rows, await codeLists(db, dataset, locale)),
     contentType: XLSX_TYPE,
     filename: `${name}.xlsx`,
   };
 }
 
 /** An empty file of a data set, with the sheets of valid codes (XLSX) to fill it in. */
-export async function template(db: Db, dataset: Dataset, format: FileFormat): Promise<OutFile> {
-  return fileOf(db, dataset, format, [], `maktab-${dataset}-template`);
+export async function template(
+  db: Db,
+  dataset: Dataset,
+  format: FileFormat,
+  locale: Locale,
+): Promise<OutFile> {
+  return fileOf(db, dataset, format, locale, [], `maktab-${dataset}-template`);
 }
 
 /** Which institutions the caller's export covers. A requested area was checked against the caller's scope. */
@@ -128,6 +140,7 @@ export async function exportDataset(
   actor: Actor,
   dataset: Dataset,
   q: { format: FileFormat; year?: string; areaId?: number },
+  locale: Locale,
 ): Promise<OutFile> {
   const years = await institutionsStore.listAcademicYears(db);
   const year = q.year === undefined ? null : years.find((y) => y.code === q.year);
@@ -191,7 +204,7 @@ export async function exportDataset(
         };
         return COLUMNS.schools.map((c) => byColumn[c.name] ?? '');
       });
-      return fileOf(db, dataset, q.format, rows, `maktab-schools-${schoolYear?.code ?? 'all'}`);
+      return fileOf(db, dataset, q.format, locale, rows, `maktab-schools-${schoolYear?.code ?? 'all'}`);
     }
     case 'devices': {
       const devices = await store.exportDevices(db, filter);
@@ -213,7 +226,7 @@ export async function exportDataset(
         };
         return COLUMNS.devices.map((c) => byColumn[c.name] ?? '');
       });
-      return fileOf(db, dataset, q.format, rows, 'maktab-devices');
+      return fileOf(db, dataset, q.format, locale, rows, 'maktab-devices');
     }
     case 'measurements': {
       const period = year ? { from: year.startsOn, until: year.endsOn } : null;
@@ -229,7 +242,7 @@ export async function exportDataset(
         };
         return COLUMNS.measurements.map((c) => byColumn[c.name] ?? '');
       });
-      return fileOf(db, dataset, q.format, rows, `maktab-measurements-${year?.code ?? 'all'}`);
+      return fileOf(db, dataset, q.format, locale, rows, `maktab-measurements-${year?.code ?? 'all'}`);
     }
   }
 }

@@ -38,7 +38,10 @@ export interface ColumnSpec {
    * breakdowns they summarise are edited in the school's record or through the devices data set.
    */
   role?: 'info' | 'checked';
-  /** What the column holds, for the template's column sheet. */
+  /**
+   * What the column holds, in English: the source of the `import.column.<dataset>.<name>` message that the
+   * template's column sheet shows in the caller's language (see `columnAbout`; az and ru are in ABOUT).
+   */
   about: string;
 }
 
@@ -201,6 +204,153 @@ export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
   ],
 };
 
+/** The message code of a column's description. */
+const aboutCode = (dataset: Dataset, column: string) => `import.column.${dataset}.${column}`;
+
+/** A column's description in the caller's language, for the template's column sheet. */
+export const columnAbout = (locale: Locale, dataset: Dataset, column: string): string =>
+  translate(locale, aboutCode(dataset, column));
+
+/**
+ * The columns' descriptions in Azerbaijani and Russian (the English is each column's `about`). A column
+ * without one here, or one here that is not a column, fails at start.
+ */
+const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
+  az: {
+    schools: {
+      school_id_govt: 'Müəssisənin milli kodu',
+      school_name: 'Azərbaycan dilində adı',
+      school_name_ru: 'Rus dilində adı (boşdursa: school_name kimi)',
+      school_name_en: 'İngilis dilində adı (boşdursa: school_name kimi)',
+      admin1: 'İqtisadi rayon (ixracda yazılır; idxalda oxunmur)',
+      admin2: 'Rayon və ya şəhər (ixracda yazılır; idxalda oxunmur)',
+      area_code: 'Rayonun və ya şəhərin kodu (codes vərəqinə baxın)',
+      education_level_govt: 'Tədris olunan təhsil səviyyələri: ";" ilə ayrılmış kodlar',
+      school_type: 'Müəssisənin növü',
+      school_funding_type: 'Mülkiyyət növü',
+      school_area_type: 'Şəhər və ya kənd',
+      school_status: 'Vəziyyəti (boşdursa: active)',
+      latitude: 'Enlik, WGS 84, onluq dərəcələrlə',
+      longitude: 'Uzunluq, WGS 84, onluq dərəcələrlə',
+      num_shifts: 'Məktəbin neçə növbədə işlədiyi (boşdursa: 1)',
+      num_students: 'Şagirdlərin sayı, bütün növbələr üzrə',
+      num_teachers: 'Bu tədris ilində müəllimlərin sayı',
+      num_teachers_ict_trained: 'Onlardan İKT üzrə hazırlıq keçənlər',
+      num_classrooms: 'Sinif otaqlarının sayı',
+      computer_lab: 'Kompüter sinfi var (yes/no)',
+      electricity_availability: 'Elektrik var (yes/no)',
+      electricity_type: 'Əsas elektrik mənbəyi',
+      electricity_hours: 'Gündə neçə saat elektrik olur',
+      connectivity_govt: 'Tədris üçün internet xətti var (yes/no)',
+      connectivity_type_govt: 'Tədris xəttinin növü',
+      education_network: 'Xətt milli təhsil şəbəkəsindədir (yes/no)',
+      internet_provider: 'Tədris xəttinin provayderi',
+      download_speed_contracted: 'Müqavilə üzrə endirmə sürəti, Mbit/s',
+      upload_speed_contracted: 'Müqavilə üzrə yükləmə sürəti, Mbit/s',
+      computer_availability: 'Tədris üçün kompüterlər var (yes/no)',
+      num_computers: 'Tədris kompüterlərinin sayı',
+      num_students_shift1: 'Birinci növbədə şagirdlərin sayı',
+      num_students_shift2: 'İkinci növbədə şagirdlərin sayı',
+      num_students_shift3: 'Üçüncü növbədə şagirdlərin sayı',
+    },
+    devices: {
+      school_id_govt: 'Məktəbin kodu',
+      asset_tag: 'İnventar nömrəsi, ölkə üzrə təkrarlanmır',
+      kind: 'Cihazın növü',
+      purpose: 'Təyinatı: tədris və ya inzibati (boşdursa: teaching)',
+      status: 'Vəziyyəti (boşdursa: in_use)',
+      condition: 'Texniki vəziyyəti (boşdursa: working)',
+      serial: 'Seriya nömrəsi',
+      model: 'Model',
+      funding_programme: 'Cihazı maliyyələşdirən proqram',
+      acquired_on: 'Alınma tarixi, İİİİ-AA-GG',
+      end_of_life_on: 'İstismar müddətinin bitdiyi tarix, İİİİ-AA-GG',
+      last_audit_on: 'Son yoxlama tarixi, İİİİ-AA-GG',
+      next_audit_on: 'Növbəti yoxlama tarixi, İİİİ-AA-GG',
+    },
+    measurements: {
+      school_id_govt: 'Məktəbin kodu',
+      measured_at: 'Ölçmə vaxtı, ISO 8601 (məs. 2026-10-01T09:30:00Z; saat qurşağı yoxdursa: UTC)',
+      download_speed: 'Ölçülmüş endirmə sürəti, Mbit/s',
+      upload_speed: 'Ölçülmüş yükləmə sürəti, Mbit/s',
+      latency: 'Gecikmə (gediş-qayıdış vaxtı), ms',
+      source: 'speedtest və ya import (ixracda yazılır; idxalda oxunmur)',
+    },
+  },
+  ru: {
+    schools: {
+      school_id_govt: 'Национальный код учреждения',
+      school_name: 'Название на азербайджанском языке',
+      school_name_ru: 'Название на русском языке (если пусто — как в school_name)',
+      school_name_en: 'Название на английском языке (если пусто — как в school_name)',
+      admin1: 'Экономический район (заполняется при экспорте; при импорте не читается)',
+      admin2: 'Район или город (заполняется при экспорте; при импорте не читается)',
+      area_code: 'Код района или города (см. лист codes)',
+      education_level_govt: 'Уровни образования, по которым ведётся обучение: коды через «;»',
+      school_type: 'Тип учреждения',
+      school_funding_type: 'Форма собственности',
+      school_area_type: 'Городская или сельская местность',
+      school_status: 'Статус (если пусто — active)',
+      latitude: 'Широта, WGS 84, в десятичных градусах',
+      longitude: 'Долгота, WGS 84, в десятичных градусах',
+      num_shifts: 'Сколько смен в школе (если пусто — 1)',
+      num_students: 'Число учащихся во всех сменах',
+      num_teachers: 'Число учителей в этом учебном году',
+      num_teachers_ict_trained: 'Из них обучены ИКТ',
+      num_classrooms: 'Число классных комнат',
+      computer_lab: 'Есть компьютерный класс (yes/no)',
+      electricity_availability: 'Есть электричество (yes/no)',
+      electricity_type: 'Основной источник электроэнергии',
+      electricity_hours: 'Сколько часов в сутки есть электричество',
+      connectivity_govt: 'Есть подключение к интернету для обучения (yes/no)',
+      connectivity_type_govt: 'Тип подключения для обучения',
+      education_network: 'Подключение входит в национальную образовательную сеть (yes/no)',
+      internet_provider: 'Провайдер подключения для обучения',
+      download_speed_contracted: 'Скорость загрузки по договору, Мбит/с',
+      upload_speed_contracted: 'Скорость отдачи по договору, Мбит/с',
+      computer_availability: 'Есть компьютеры для обучения (yes/no)',
+      num_computers: 'Число компьютеров для обучения',
+      num_students_shift1: 'Число учащихся в первую смену',
+      num_students_shift2: 'Число учащихся во вторую смену',
+      num_students_shift3: 'Число учащихся в третью смену',
+    },
+    devices: {
+      school_id_govt: 'Код школы',
+      asset_tag: 'Инвентарный номер, уникальный в пределах страны',
+      kind: 'Вид устройства',
+      purpose: 'Назначение: учебное или административное (если пусто — teaching)',
+      status: 'Статус (если пусто — in_use)',
+      condition: 'Техническое состояние (если пусто — working)',
+      serial: 'Серийный номер',
+      model: 'Модель',
+      funding_programme: 'Программа, за счёт которой приобретено',
+      acquired_on: 'Дата поступления, ГГГГ-ММ-ДД',
+      end_of_life_on: 'Дата окончания срока службы, ГГГГ-ММ-ДД',
+      last_audit_on: 'Дата последней проверки, ГГГГ-ММ-ДД',
+      next_audit_on: 'Дата следующей проверки, ГГГГ-ММ-ДД',
+    },
+    measurements: {
+      school_id_govt: 'Код школы',
+      measured_at: 'Время измерения, ISO 8601 (напр. 2026-10-01T09:30:00Z; без часового пояса — UTC)',
+      download_speed: 'Измеренная скорость загрузки, Мбит/с',
+      upload_speed: 'Измеренная скорость отдачи, Мбит/с',
+      latency: 'Задержка (время туда и обратно), мс',
+      source: 'speedtest или import (заполняется при экспорте; при импорте не читается)',
+    },
+  },
+};
+
+const aboutMessages = (texts: Record<Dataset, Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(
+    DATASETS.flatMap((d) => Object.entries(texts[d]).map(([column, text]) => [aboutCode(d, column), text])),
+  );
+
+defineMessages({
+  en: Object.fromEntries(DATASETS.flatMap((d) => COLUMNS[d].map((c) => [aboutCode(d, c.name), c.about]))),
+  az: aboutMessages(ABOUT.az),
+  ru: aboutMessages(ABOUT.ru),
+});
+
 /** The columns as a writer puts them out. */
 export const outColumns = (dataset: Dataset): OutColumn[] =>
   COLUMNS[dataset].map((c) => ({ name: c.name, numeric: c.type === 'int' || c.type === 'number' }));
@@ -262,6 +412,14 @@ defineMessages({
     'import.device_disposed': 'the device is disposed and cannot be changed',
     'import.date_order': 'cannot be before {column}',
     'import.future': 'is in the future',
+    'import.sheet.columns': 'columns',
+    'import.sheet.column': 'column',
+    'import.sheet.required': 'required',
+    'import.sheet.read': 'read by the import',
+    'import.sheet.about': 'what it holds',
+    'import.sheet.yes': 'yes',
+    'import.sheet.no': 'no',
+    'import.sheet.checked': 'checked, not stored',
   },
   az: {
     import_invalid:
@@ -319,6 +477,14 @@ defineMessages({
     'import.device_disposed': 'cihaz silinib və dəyişdirilə bilməz',
     'import.date_order': '{column} tarixindən əvvəl ola bilməz',
     'import.future': 'gələcəkdədir',
+    'import.sheet.columns': 'sütunlar',
+    'import.sheet.column': 'sütun',
+    'import.sheet.required': 'mütləqdir',
+    'import.sheet.read': 'idxalda oxunur',
+    'import.sheet.about': 'nə yazılır',
+    'import.sheet.yes': 'bəli',
+    'import.sheet.no': 'xeyr',
+    'import.sheet.checked': 'yoxlanılır, saxlanılmır',
   },
   ru: {
     import_invalid:
@@ -378,6 +544,14 @@ defineMessages({
     'import.device_disposed': 'устройство списано, его нельзя изменить',
     'import.date_order': 'не может быть раньше {column}',
     'import.future': 'в будущем',
+    'import.sheet.columns': 'столбцы',
+    'import.sheet.column': 'столбец',
+    'import.sheet.required': 'обязательный',
+    'import.sheet.read': 'читается при импорте',
+    'import.sheet.about': 'что содержит',
+    'import.sheet.yes': 'да',
+    'import.sheet.no': 'нет',
+    'import.sheet.checked': 'проверяется, не сохраняется',
   },
 });
 

@@ -85,7 +85,7 @@ export default async function registryImportRoutes(app: FastifyInstance, opts: {
       },
     },
     async (request, reply) =>
-      send(reply, await template(db, request.params.dataset, request.query.format ?? 'xlsx')),
+      send(reply, await template(db, request.params.dataset, request.query.format ?? 'xlsx', request.locale)),
   );
 
   r.get(
@@ -120,11 +120,17 @@ export default async function registryImportRoutes(app: FastifyInstance, opts: {
     async (request, reply) =>
       send(
         reply,
-        await exportDataset(db, requireActor(request), request.params.dataset, {
-          format: request.query.format ?? 'csv',
-          year: request.query.year,
-          areaId: request.query.areaId,
-        }),
+        await exportDataset(
+          db,
+          requireActor(request),
+          request.params.dataset,
+          {
+            format: request.query.format ?? 'csv',
+            year: request.query.year,
+            areaId: request.query.areaId,
+          },
+          request.locale,
+        ),
       ),
   );
 

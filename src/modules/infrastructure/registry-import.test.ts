@@ -330,7 +330,7 @@ describe('bulk import and export of the registry', () => {
     expect(res.statusCode).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['schools', 'codes', 'columns']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['schools', 'codes', 'sütunlar']);
     const codes: string[] = [];
     workbook
       .getWorksheet('codes')!
@@ -344,6 +344,73 @@ describe('bulk import and export of the registry', () => {
     );
     const csvTemplate = await bureau.inject({ url: '/api/registry/templates/devices?format=csv' });
     expect(csvTemplate.body).toContain('school_id_govt,asset_tag,kind');
+  });
+
+  it('describes the columns of a template in the caller language', async () => {
+    /** The column sheet of a template: its title and, by column, the rest of its row. */
+    const columnSheet = async (who: Session, dataset: string) => {
+      const res = await who.inject({ url: `/api/registry/templates/${dataset}?format=xlsx` });
+      expect(res.statusCode, res.body).toBe(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const sheet = workbook.worksheets[2]!;
+      const byColumn = new Map<string, string[]>();
+      sheet.eachRow((row) =>
+        byColumn.set(
+          row.getCell(1).text,
+          [2, 3, 4].map((i) => row.getCell(i).text),
+        ),
+      );
+      return { title: sheet.name, byColumn };
+    };
+    // A signed-in user's own language decides: every account has one (az unless changed), so Accept-Language
+    // does not count here.
+    const u = await createUserWithRole(t.database.db, 'bureau');
+    const who = await login(t.app, u.username, u.password);
+    const speak = async (locale: string) => {
+      const res = await who.inject({ method: 'PATCH', url: '/api/me', payload: { locale } });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+
+    await speak('ru');
+    const ru = await columnSheet(who, 'schools');
+    expect(ru.title).toBe('столбцы');
+    expect(ru.byColumn.get('столбец')).toEqual(['обязательный', 'читается при импорте', 'что содержит']);
+    expect(ru.byColumn.get('download_speed_contracted')).toEqual([
+      'нет',
+      'да',
+      'Скорость загрузки по договору, Мбит/с',
+    ]);
+    expect(ru.byColumn.get('admin1')![1]).toBe('нет');
+    expect(ru.byColumn.get('num_computers')![1]).toBe('проверяется, не сохраняется');
+    expect((await columnSheet(who, 'devices')).byColumn.get('asset_tag')).toEqual([
+      'да',
+      'да',
+      'Инвентарный номер, уникальный в пределах страны',
+    ]);
+
+    await speak('az');
+    const az = await columnSheet(who, 'schools');
+    expect(az.title).toBe('sütunlar');
+    expect(az.byColumn.get('sütun')).toEqual(['mütləqdir', 'idxalda oxunur', 'nə yazılır']);
+    expect(az.byColumn.get('download_speed_contracted')).toEqual([
+      'xeyr',
+      'bəli',
+      'Müqavilə üzrə endirmə sürəti, Mbit/s',
+    ]);
+    expect(az.byColumn.get('school_id_govt')![2]).toBe('Müəssisənin milli kodu');
+
+    await speak('en');
+    const en = await columnSheet(who, 'measurements');
+    expect(en.title).toBe('columns');
+    expect(en.byColumn.get('latency')).toEqual(['no', 'yes', 'Round-trip time, ms']);
+
+    // An XLSX export carries the same sheet, in the same language.
+    await speak('ru');
+    const exported = await who.inject({ url: '/api/registry/export/devices?format=xlsx' });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(exported.rawPayload as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['devices', 'codes', 'столбцы']);
   });
 
   it('imports devices and measurements by their natural keys', async () => {
