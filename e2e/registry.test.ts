@@ -167,6 +167,18 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       expect(await page.locator('main [data-state]').first().innerText()).toBe('verified');
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
       await switchLanguage(page, 'az');
+
+      // The bureau corrects the record with the director's form; the profile shows it, submitted again.
+      await page.getByRole('link', { name: 'Bu ilin qeydini redaktə et' }).click();
+      await page.waitForURL(`**/dashboard/school/${schoolId}/edit`);
+      expect(await heading(page)).toBe('Məktəbin İKT qeydinin redaktəsi');
+      await page.getByLabel('Müəllimlər', { exact: true }).fill('42');
+      await page.getByRole('button', { name: 'Yadda saxla və göndər' }).click();
+      await page.getByRole('status').filter({ hasText: 'Yadda saxlanıldı' }).waitFor();
+      await expectGoodPage(page, 'registry-bureau-edit-360');
+      await page.getByRole('link', { name: 'Məktəbin profilinə qayıt' }).click();
+      await page.waitForURL(`**/dashboard/school/${schoolId}`);
+      await page.locator('dd[data-field="teachers"]').filter({ hasText: '42' }).waitFor();
     } finally {
       await bureau.context.close();
     }

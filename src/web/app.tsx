@@ -24,6 +24,9 @@ const ReviewSchool = lazy(() => import('@/web/pages/review').then((m) => ({ defa
 const Dashboard = lazy(() => import('@/web/pages/dashboard').then((m) => ({ default: m.Dashboard })));
 const DashboardArea = lazy(() => import('@/web/pages/dashboard').then((m) => ({ default: m.DashboardArea })));
 const SchoolProfile = lazy(() => import('@/web/pages/school-profile'));
+const SchoolEditPage = lazy(() =>
+  import('@/web/pages/school-ict').then((m) => ({ default: m.SchoolEditPage })),
+);
 
 function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }) {
   switch (name) {
@@ -39,6 +42,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <DashboardArea id={id!} />;
     case 'schoolProfile':
       return <SchoolProfile id={id!} />;
+    case 'schoolEdit':
+      return <SchoolEditPage id={id!} />;
   }
 }
 

@@ -42,6 +42,7 @@ export const PAGES = [
   { name: 'dashboard', path: '/dashboard', roles: ['bureau', 'admin'], nav: 'nav.dashboard' },
   { name: 'dashboardArea', path: '/dashboard/area/:id', roles: ['bureau', 'admin'] },
   { name: 'schoolProfile', path: '/dashboard/school/:id', roles: ['bureau', 'admin'] },
+  { name: 'schoolEdit', path: '/dashboard/school/:id/edit', roles: ['bureau', 'admin'] },
 ] as const satisfies readonly { name: string; path: string; roles: readonly Role[]; nav?: string }[];
 
 /** One of the pages beyond the homes. */

@@ -4,6 +4,7 @@ import type { Me, RegistryRecord } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
+import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { RecordForm } from '@/web/registry/record-form';
 import { ConnectivityCard } from '@/web/registry/connectivity';
@@ -38,13 +39,43 @@ export default function SchoolIctPage({ me }: { me: Me }) {
       {query.isError ? <ErrorBox error={query.error} onRetry={() => void query.refetch()} /> : null}
       {year === null ? <p>{t('registry.noCurrentYear')}</p> : null}
       {year
-        ? schools.map((id) => <SchoolIct key={id} id={id} yearId={year.id} yearCode={year.code} />)
+        ? schools.map((id) => <SchoolIct key={id} id={id} yearId={year.id} yearCode={year.code} canTest />)
         : null}
     </Page>
   );
 }
 
-function SchoolIct({ id, yearId, yearCode }: { id: number; yearId: number; yearCode: string }) {
+/**
+ * The bureau's or an administrator's edit of any school's record for this year, with its devices: the same
+ * form the director uses. The speed test stays with the school, since it measures the school's own link.
+ */
+export function SchoolEditPage({ id }: { id: number }) {
+  const { t } = useTranslation();
+  const { year, query } = useCurrentYear();
+  return (
+    <Page title={t('profile.editTitle')} intro={t('profile.editIntro')}>
+      <p>
+        <Link to={`/dashboard/school/${id}`}>{t('profile.backToProfile')}</Link>
+      </p>
+      {query.isPending ? <Loading /> : null}
+      {query.isError ? <ErrorBox error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {year === null ? <p>{t('registry.noCurrentYear')}</p> : null}
+      {year ? <SchoolIct id={id} yearId={year.id} yearCode={year.code} canTest={false} /> : null}
+    </Page>
+  );
+}
+
+function SchoolIct({
+  id,
+  yearId,
+  yearCode,
+  canTest,
+}: {
+  id: number;
+  yearId: number;
+  yearCode: string;
+  canTest: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
   const school = useInstitution(id);
@@ -98,7 +129,7 @@ function SchoolIct({ id, yearId, yearCode }: { id: number; yearId: number; yearC
         />
       </section>
       <DeviceList institutionId={id} canEdit />
-      <ConnectivityCard institutionId={id} canTest />
+      <ConnectivityCard institutionId={id} canTest={canTest} />
     </>
   );
 }

@@ -35,6 +35,8 @@ export default function SchoolProfile({ id }: { id: number }) {
     <Page title={s ? localName(s, i18n.language) : t('profile.title')} intro={t('profile.intro')}>
       <p>
         <Link to={s ? `/dashboard/area/${s.areaId}` : '/dashboard'}>{t('profile.back')}</Link>
+        {' · '}
+        <Link to={`/dashboard/school/${id}/edit`}>{t('profile.edit')}</Link>
       </p>
       {school.isPending ? <Loading /> : null}
       {school.isError ? <ErrorBox error={school.error} onRetry={() => void school.refetch()} /> : null}
