@@ -3,7 +3,8 @@ import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '@/server/app';
 import type { Database } from '@/server/db/database';
-import { createTestDatabase, login, testConfig } from '@test/harness';
+import { login, testConfig } from '@test/harness';
+import { withDatabase } from './support';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 
 /**
@@ -80,28 +81,6 @@ async function measure(database: Database): Promise<string> {
   } finally {
     await bare.close();
     await app.close();
-  }
-}
-
-/** Opens a throw-away database (PGlite in memory, or a new database on DATABASE_URL's server, dropped after). */
-async function withDatabase<T>(
-  url: string | undefined,
-  body: (database: Database) => Promise<T>,
-): Promise<T> {
-  const saved = process.env.DATABASE_URL;
-  if (url) process.env.DATABASE_URL = url;
-  else delete process.env.DATABASE_URL;
-  let database: Database;
-  try {
-    database = await createTestDatabase();
-  } finally {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-  }
-  try {
-    return await body(database);
-  } finally {
-    await database.close();
   }
 }
 
