@@ -4,6 +4,7 @@ import { notFound } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { BAD_BELOW_MBPS, benchmarkMbps } from '@/modules/infrastructure/infrastructure.service';
 import { LINK_TYPES } from '@/modules/infrastructure/infrastructure.tables';
+import { RevisionCache } from '@/server/revision';
 import * as store from '@/modules/monitoring/monitoring.store';
 import type {
   IndicatorTable,
@@ -576,6 +577,46 @@ function definitions(projects: Awaited<ReturnType<typeof store.projectLabels>>, 
   }));
 }
 
+/** A year's indicators as computed, before they are put in the caller's language. */
+interface Computed {
+  year: store.YearRow;
+  benchmark: number;
+  projects: Awaited<ReturnType<typeof store.projectLabels>>;
+  total: Group;
+  groups: Group[];
+}
+
+// Computing the indicators reads the whole registry; the answer is kept until the registry changes. About
+// a thousand questions (areas × breakdowns × kinds × years) cover every dashboard page there is.
+const tables = new RevisionCache<Computed>('registry', 1000);
+// A school list can hold every school of the country: fewer of them are kept.
+const schoolLists = new RevisionCache<SchoolList>('registry', 50);
+
+/** The calendar day in UTC: freshness and end-of-life are counted to it, so answers are kept for one day at most. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** The indicators of one year (by code, or the current one) for the areas given, kept while the registry holds. */
+function computed(
+  db: Db,
+  q: { year?: string; by: store.Dimension; areaIds: number[] | null; kind?: store.InstitutionKind },
+): Promise<Computed> {
+  const key = JSON.stringify([q.year ?? null, q.by, q.areaIds, q.kind ?? null, today()]);
+  return tables.get(db, key, async () => {
+    const year = await yearOf(db, q.year);
+    const [benchmark, projects, labels] = await Promise.all([
+      benchmarkMbps(db),
+      store.projectLabels(db),
+      labelsFor(db, q.by),
+    ]);
+    const result = await compute(
+      db,
+      { yearId: year.id, areaIds: q.areaIds, kind: q.kind, by: q.by },
+      { benchmark, projects, labels },
+    );
+    return { year, benchmark, projects, ...result };
+  });
+}
+
 /** Every indicator for a year, for the selection and broken down by `by`. */
 export async function indicatorTable(
   db: Db,
@@ -583,19 +624,16 @@ export async function indicatorTable(
   q: { year?: string; by?: store.Dimension; areaId?: number; kind?: store.InstitutionKind },
   locale: Locale,
 ): Promise<IndicatorTable> {
-  const year = await yearOf(db, q.year);
   const by = q.by ?? 'none';
-  const [benchmark, projects, labels] = await Promise.all([
-    benchmarkMbps(db),
-    store.projectLabels(db),
-    labelsFor(db, by),
-  ]);
-  const result = await compute(
-    db,
-    { yearId: year.id, areaIds: areasFor(asker, q.areaId), kind: q.kind, by },
-    { benchmark, projects, labels },
-  );
-  return { year, by, benchmarkMbps: benchmark, definitions: definitions(projects, locale), ...result };
+  const c = await computed(db, { year: q.year, by, areaIds: areasFor(asker, q.areaId), kind: q.kind });
+  return {
+    year: c.year,
+    by,
+    benchmarkMbps: c.benchmark,
+    definitions: definitions(c.projects, locale),
+    total: c.total,
+    groups: c.groups,
+  };
 }
 
 /** Every indicator in every academic year up to the current one, oldest first. */
@@ -609,20 +647,16 @@ export async function trends(
   const all = await store.listYears(db);
   const current = all.find((y) => y.isCurrent);
   const years = current ? all.filter((y) => y.startsOn <= current.startsOn) : all;
-  const [benchmark, projects, labels] = await Promise.all([
-    benchmarkMbps(db),
-    store.projectLabels(db),
-    labelsFor(db, by),
-  ]);
   const areaIds = areasFor(asker, q.areaId);
-  const out: Trends['years'] = [];
-  for (const year of years) {
-    out.push({
-      year,
-      ...(await compute(db, { yearId: year.id, areaIds, kind: q.kind, by }, { benchmark, projects, labels })),
-    });
-  }
-  return { by, benchmarkMbps: benchmark, definitions: definitions(projects, locale), years: out };
+  const out: Computed[] = [];
+  for (const year of years) out.push(await computed(db, { year: year.code, by, areaIds, kind: q.kind }));
+  const last = out[out.length - 1];
+  return {
+    by,
+    benchmarkMbps: last?.benchmark ?? (await benchmarkMbps(db)),
+    definitions: definitions(last?.projects ?? (await store.projectLabels(db)), locale),
+    years: out.map((c) => ({ year: c.year, total: c.total, groups: c.groups })),
+  };
 }
 
 /** The schools of a selection with their connectivity status, coordinates and the completeness of their record. */
@@ -639,30 +673,43 @@ export async function schools(
     offset: number;
   },
 ): Promise<SchoolList> {
-  const year = await yearOf(db, q.year);
-  const benchmark = await benchmarkMbps(db);
-  const page = await store.schoolPage(
-    db,
-    {
-      yearId: year.id,
-      areaIds: areasFor(asker, q.areaId),
-      kind: q.kind,
-      locality: q.locality,
+  const areaIds = areasFor(asker, q.areaId);
+  const key = JSON.stringify([
+    q.year ?? null,
+    areaIds,
+    q.status,
+    q.kind,
+    q.locality,
+    q.limit,
+    q.offset,
+    today(),
+  ]);
+  return schoolLists.get(db, key, async () => {
+    const year = await yearOf(db, q.year);
+    const benchmark = await benchmarkMbps(db);
+    const page = await store.schoolPage(
+      db,
+      {
+        yearId: year.id,
+        areaIds,
+        kind: q.kind,
+        locality: q.locality,
+        benchmarkMbps: benchmark,
+        badBelowMbps: BAD_BELOW_MBPS,
+      },
+      { status: q.status, limit: q.limit, offset: q.offset },
+    );
+    return {
+      year,
       benchmarkMbps: benchmark,
-      badBelowMbps: BAD_BELOW_MBPS,
-    },
-    { status: q.status, limit: q.limit, offset: q.offset },
-  );
-  return {
-    year,
-    benchmarkMbps: benchmark,
-    total: page.total,
-    items: page.items.map(({ filled, ageDays, reporting: _, connected: __, ...s }) => ({
-      ...s,
-      completeness: round(filled / store.COMPLETENESS_FIELDS, 4),
-      freshnessDays: ageDays,
-    })),
-  };
+      total: page.total,
+      items: page.items.map(({ filled, ageDays, reporting: _, connected: __, ...s }) => ({
+        ...s,
+        completeness: round(filled / store.COMPLETENESS_FIELDS, 4),
+        freshnessDays: ageDays,
+      })),
+    };
+  });
 }
 
 /** The open-data list of schools: no person, only what a school is, where, and what it has. */
