@@ -62,7 +62,7 @@ async function codeLists(db: Db, dataset: Dataset, locale: Locale): Promise<Code
       ]),
     ],
   };
-  const codes: string[][] = [['list', 'code', 'name_az', 'name_ru', 'name_en']];
+  const codes: string[][] = [[say('list'), say('code'), 'name_az', 'name_ru', 'name_en']];
   const values = (list: string, items: readonly string[]) => {
     for (const item of items) codes.push([list, item, '', '', '']);
   };
@@ -80,14 +80,14 @@ async function codeLists(db: Db, dataset: Dataset, locale: Locale): Promise<Code
     values('school_status', ['active', 'closed', 'planned']);
     values('electricity_type', ELECTRICITY_SOURCES);
     values('connectivity_type_govt', LINK_TYPES);
-    values('yes/no columns', ['yes', 'no']);
+    values(say('yesNo'), ['yes', 'no']);
   } else if (dataset === 'devices') {
     values('kind', DEVICE_KINDS);
     values('purpose', LINK_PURPOSES);
     values('status', DEVICE_STATUSES);
     values('condition', DEVICE_CONDITIONS);
   }
-  return [{ title: 'codes', rows: codes }, columns];
+  return [{ title: say('codes'), rows: codes }, columns];
 }
 
 async function fileOf(

@@ -330,10 +330,10 @@ describe('bulk import and export of the registry', () => {
     expect(res.statusCode).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['schools', 'codes', 'sütunlar']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['schools', 'kodlar', 'sütunlar']);
     const codes: string[] = [];
     workbook
-      .getWorksheet('codes')!
+      .getWorksheet('kodlar')!
       .eachRow((row) => codes.push(`${row.getCell(1).text}=${row.getCell(2).text}`));
     expect(codes).toEqual(
       expect.arrayContaining([
@@ -410,7 +410,7 @@ describe('bulk import and export of the registry', () => {
     const exported = await who.inject({ url: '/api/registry/export/devices?format=xlsx' });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(exported.rawPayload as unknown as ArrayBuffer);
-    expect(book.worksheets.map((w) => w.name)).toEqual(['devices', 'codes', 'столбцы']);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['devices', 'коды', 'столбцы']);
   });
 
   it('imports devices and measurements by their natural keys', async () => {
