@@ -21,7 +21,7 @@ const REGISTRY: Record<string, SQL> = {
   links: sql`select i.code, y.code as year, l.purpose, l.type, l.education_network, l.provider, l.download_mbps, l.upload_mbps
     from infrastructure_internet_link l join institutions_institution i on i.id = l.institution_id
     join institutions_academic_year y on y.id = l.academic_year_id`,
-  devices: sql`select i.code, y.code as year, d.kind, d.purpose, d.total, d.working, d.source
+  devices: sql`select i.code, y.code as year, d.kind, d.purpose, d.total, d.working, d.source, d.untracked, d.untracked_working
     from infrastructure_device_count d join institutions_institution i on i.id = d.institution_id
     join institutions_academic_year y on y.id = d.academic_year_id`,
   participations: sql`select i.code, y.code as year, p.code as project, x.evidence, x.verified
@@ -139,6 +139,14 @@ describe('the registry seed', () => {
           where y.is_current and c.institution_id = ${anchor!.id} and c.source = 'inventory') as counted`,
     );
     expect(counts!.counted).toBe(counts!.fromItems);
+    // Reported counts are all counted devices; the items' counts have none counted besides.
+    const [mismatched] = await rows<{ n: number }>(
+      demo.db,
+      sql`select count(*)::int as n from infrastructure_device_count where case source
+          when 'reported' then untracked <> total or untracked_working <> working
+          else untracked <> 0 or untracked_working <> 0 end`,
+    );
+    expect(mismatched!.n).toBe(0);
     const [past] = await rows<{ n: number }>(
       demo.db,
       sql`select count(*)::int as n from infrastructure_device where institution_id = ${anchor!.id}

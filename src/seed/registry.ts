@@ -327,6 +327,8 @@ export async function seedRegistry(
     total: 'int',
     working: 'int',
     source: 'text',
+    untracked: 'int',
+    untracked_working: 'int',
   });
   const participations = table({
     institution_id: 'int',
@@ -520,14 +522,18 @@ export async function seedRegistry(
       ];
       for (const [kind, purpose, n, working] of counts) {
         if (n === 0) continue;
+        const works = Math.min(n, Math.round(n * working));
+        // A reported count is all devices the school counts, none of them an item record.
         deviceCounts.push({
           institution_id: id,
           academic_year_id: year.id,
           kind,
           purpose,
           total: n,
-          working: Math.min(n, Math.round(n * working)),
+          working: works,
           source: 'reported',
+          untracked: n,
+          untracked_working: works,
         });
       }
 
@@ -651,6 +657,8 @@ export async function seedRegistry(
         academic_year_id: years[years.length - 1]!.id,
         ...c,
         source: 'inventory',
+        untracked: 0,
+        untracked_working: 0,
       });
   }
 

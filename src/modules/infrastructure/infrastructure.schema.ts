@@ -83,7 +83,7 @@ export const SchoolYearBody = Type.Object(
     ),
     students: Type.Array(StudentCount, { maxItems: 200 }),
     links: Type.Array(InternetLink, { maxItems: 20 }),
-    /** Only for schools without an item inventory; ignored (kept in step with the items) otherwise. */
+    /** The devices the school counts, not item records (with an item inventory: those not in it). */
     deviceCounts: Type.Array(DeviceCount, { maxItems: 50 }),
     participations: Type.Array(Participation, { maxItems: 50 }),
   },
@@ -103,6 +103,8 @@ export const SchoolYearRecord = Type.Object({
   /** Whether the school keeps an item inventory (its device counts then come from the items). */
   hasInventory: Type.Boolean(),
   ...Type.Omit(SchoolYearBody, ['participations']).properties,
+  /** Of the totals in `deviceCounts`, those counted without an item record: what the form edits. */
+  countedDevices: Type.Array(DeviceCount),
   participations: Type.Array(
     Type.Object({
       projectId: Type.Integer(),

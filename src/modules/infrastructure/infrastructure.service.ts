@@ -182,6 +182,7 @@ async function checkRecord(
 
 type RecordValues = Omit<SchoolYearInput, 'participations'> & {
   participations: { projectId: number; evidence: string | null; verified: boolean }[];
+  countedDevices: SchoolYearInput['deviceCounts'];
 };
 
 /** What looks wrong or is missing in a saved record: shown to the school and the reviewer, never refused. */
@@ -228,7 +229,8 @@ async function requireInstitution(db: Db, id: number) {
 /**
  * A school's record for a year. When nothing was saved for that year yet, the last saved year's values come
  * back (`saved: false`, state draft) for the school to start from; device counts of a school with an item
- * inventory are always today's items for the current year.
+ * inventory are always today's items for the current year. `deviceCounts` are the totals (items and counted
+ * devices); `countedDevices`, the part the school counts without item records, which its form edits.
  */
 export async function getSchoolYear(db: Db, institutionId: number, yearId: number, locale: Locale) {
   const institution = await requireInstitution(db, institutionId);
@@ -238,6 +240,11 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
   const source = sourceYear === null ? undefined : await store.findSchoolYear(db, institutionId, sourceYear);
   const parts = sourceYear === null ? undefined : await store.schoolYearParts(db, institutionId, sourceYear);
   const inventory = await store.hasInventory(db, institutionId);
+  // A year not saved yet may have counts of its own already (a school's items keep the current year's):
+  // those are its totals; the devices it counts start from the last saved year, as the rest of the draft.
+  const own = row ? undefined : await store.yearDeviceCounts(db, institutionId, yearId);
+  const totals = own?.length ? own : (parts?.deviceCounts ?? []);
+  const counted = parts?.deviceCounts ?? own ?? [];
   const record: RecordValues = {
     teachers: source?.teachers ?? null,
     teachersIctTrained: source?.teachersIctTrained ?? null,
@@ -262,12 +269,20 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
         uploadMbps,
       }),
     ),
-    deviceCounts: (parts?.deviceCounts ?? []).map(({ kind, purpose, total, working }) => ({
+    deviceCounts: totals.map(({ kind, purpose, total, working }) => ({
       kind,
       purpose,
       total,
       working,
     })),
+    countedDevices: counted
+      .filter((d) => d.untracked > 0 || d.source === 'reported')
+      .map(({ kind, purpose, untracked, untrackedWorking }) => ({
+        kind,
+        purpose,
+        total: untracked,
+        working: untrackedWorking,
+      })),
     participations: (parts?.participations ?? []).map(({ projectId, evidence, verified }) => ({
       projectId,
       evidence,
@@ -318,14 +333,23 @@ export async function saveSchoolYear(
       updatedBy: ctx.actorId,
       updatedAt: new Date(),
     });
+    // The counts in the record are the devices the school counts, not item records: all of its devices
+    // without items; with items, what is added to them.
     const inventory = await store.hasInventory(tx, institutionId);
     await store.replaceParts(tx, institutionId, yearId, {
       students,
       links,
-      deviceCounts: inventory ? undefined : deviceCounts.map((d) => ({ ...d, source: 'reported' as const })),
+      deviceCounts: inventory
+        ? undefined
+        : deviceCounts.map((d) => ({
+            ...d,
+            untracked: d.total,
+            untrackedWorking: d.working,
+            source: 'reported' as const,
+          })),
       participations: participations.map((p) => ({ ...p, verified: false })),
     });
-    if (inventory) await syncInventoryCounts(tx, institutionId, yearId);
+    if (inventory) await syncInventoryCounts(tx, institutionId, yearId, deviceCounts);
     const after = await getSchoolYear(tx, institutionId, yearId, locale);
     await audit(tx, ctx, {
       action: 'update',
@@ -412,11 +436,25 @@ async function currentYearId(db: Db): Promise<number | null> {
   return (await institutionsStore.listAcademicYears(db)).find((y) => y.isCurrent)?.id ?? null;
 }
 
-/** Keeps a school's device counts for the year (the current one by default) in step with its items. */
-export async function syncInventoryCounts(db: Db, institutionId: number, yearId?: number): Promise<void> {
+/**
+ * Keeps a school's device counts for the year (the current one by default) in step with its items: its items
+ * plus the devices it counts without an item record, kept as they were unless `counted` gives them anew.
+ */
+export async function syncInventoryCounts(
+  db: Db,
+  institutionId: number,
+  yearId?: number,
+  counted?: SchoolYearInput['deviceCounts'],
+): Promise<void> {
   const year = yearId ?? (await currentYearId(db));
   if (year === null) return;
-  await store.replaceInventoryCounts(db, institutionId, year, await store.inventoryCounts(db, institutionId));
+  await store.replaceInventoryCounts(
+    db,
+    institutionId,
+    year,
+    await store.inventoryCounts(db, institutionId),
+    counted,
+  );
 }
 
 export type DeviceInput = Omit<typeof devices.$inferInsert, 'id' | 'institutionId' | 'updatedAt'>;

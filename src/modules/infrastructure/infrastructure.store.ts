@@ -65,17 +65,22 @@ export async function schoolYearParts(db: Db, institutionId: number, yearId: num
     .from(internetLinks)
     .where(yearOf(internetLinks, institutionId, yearId))
     .orderBy(asc(internetLinks.id));
-  const counts = await db
-    .select()
-    .from(deviceCounts)
-    .where(yearOf(deviceCounts, institutionId, yearId))
-    .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose));
+  const counts = await yearDeviceCounts(db, institutionId, yearId);
   const projectsTaken = await db
     .select()
     .from(participations)
     .where(yearOf(participations, institutionId, yearId))
     .orderBy(asc(participations.projectId));
   return { students, links, deviceCounts: counts, participations: projectsTaken };
+}
+
+/** A school year's device counts, by kind and purpose. */
+export async function yearDeviceCounts(db: Db, institutionId: number, yearId: number) {
+  return db
+    .select()
+    .from(deviceCounts)
+    .where(yearOf(deviceCounts, institutionId, yearId))
+    .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose));
 }
 
 export async function upsertSchoolYear(
@@ -234,19 +239,58 @@ export async function inventoryCounts(db: Db, institutionId: number) {
     .groupBy(devices.kind, devices.purpose);
 }
 
+type CountKey = Pick<DeviceRow, 'kind' | 'purpose'>;
+
+/**
+ * Writes a school year's counts from its items: each kind and purpose is its items plus the devices the school
+ * counts without an item record (`untracked`). Those are kept from the rows already there, or replaced by
+ * `counted` when given (the school's own record); a kind with no items but counted devices keeps its row.
+ */
 export async function replaceInventoryCounts(
   db: Db,
   institutionId: number,
   yearId: number,
-  counts: { kind: DeviceRow['kind']; purpose: DeviceRow['purpose']; total: number; working: number }[],
+  items: (CountKey & { total: number; working: number })[],
+  counted?: (CountKey & { total: number; working: number })[],
 ): Promise<void> {
+  const key = (c: CountKey) => `${c.kind}/${c.purpose}`;
+  const untracked = new Map<string, CountKey & { total: number; working: number }>();
+  if (counted) {
+    for (const c of counted) untracked.set(key(c), c);
+  } else {
+    const kept = await db
+      .select({
+        kind: deviceCounts.kind,
+        purpose: deviceCounts.purpose,
+        total: deviceCounts.untracked,
+        working: deviceCounts.untrackedWorking,
+      })
+      .from(deviceCounts)
+      .where(yearOf(deviceCounts, institutionId, yearId));
+    for (const c of kept) untracked.set(key(c), c);
+  }
+  const byKey = new Map(items.map((c) => [key(c), c]));
+  const keys = [...new Set([...untracked.keys(), ...byKey.keys()])];
   await db.delete(deviceCounts).where(yearOf(deviceCounts, institutionId, yearId));
-  if (counts.length) {
-    await db
-      .insert(deviceCounts)
-      .values(
-        counts.map((c) => ({ ...c, institutionId, academicYearId: yearId, source: 'inventory' as const })),
-      );
+  if (keys.length) {
+    await db.insert(deviceCounts).values(
+      keys.map((k) => {
+        const it = byKey.get(k);
+        const un = untracked.get(k);
+        const { kind, purpose } = (it ?? un)!;
+        return {
+          institutionId,
+          academicYearId: yearId,
+          kind,
+          purpose,
+          total: (it?.total ?? 0) + (un?.total ?? 0),
+          working: (it?.working ?? 0) + (un?.working ?? 0),
+          untracked: un?.total ?? 0,
+          untrackedWorking: un?.working ?? 0,
+          source: 'inventory' as const,
+        };
+      }),
+    );
   }
 }
 

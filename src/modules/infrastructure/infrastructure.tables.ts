@@ -192,7 +192,9 @@ export const deviceEvents = pgTable(
 /**
  * Device counts of a school year by kind and purpose: what the indicators read. A school that keeps an item
  * inventory has its current year's counts kept in step with the items (`inventory`); a school without one
- * reports them (`reported`). Past years keep the counts they ended with.
+ * reports them (`reported`). Either way `untracked` of them are devices the school counts without an item
+ * record (all of them without items): a total is the items of that kind and purpose plus the counted ones.
+ * Past years keep the counts they ended with.
  */
 export const deviceCounts = pgTable(
   'infrastructure_device_count',
@@ -203,10 +205,18 @@ export const deviceCounts = pgTable(
     total: integer('total').notNull(),
     working: integer('working').notNull(),
     source: text('source', { enum: ['inventory', 'reported'] }).notNull(),
+    /** Of `total`, the devices counted by the school, not item records. */
+    untracked: integer('untracked').notNull().default(0),
+    /** Of `working`, the counted ones. */
+    untrackedWorking: integer('untracked_working').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.institutionId, t.academicYearId, t.kind, t.purpose] }),
     check('infrastructure_device_count_range', sql`${t.working} between 0 and ${t.total}`),
+    check(
+      'infrastructure_device_count_untracked',
+      sql`0 <= ${t.untrackedWorking} and ${t.untrackedWorking} <= ${t.untracked} and ${t.untracked} <= ${t.total}`,
+    ),
   ],
 );
 

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
@@ -15,6 +17,7 @@ interface RecordBody {
   reviewNote: string | null;
   hasInventory: boolean;
   deviceCounts: { kind: string; purpose: string; total: number; working: number }[];
+  countedDevices: { kind: string; purpose: string; total: number; working: number }[];
   participations: { projectId: number; verified: boolean }[];
   warnings: { field: string; code: string }[];
 }
@@ -279,8 +282,13 @@ describe('the school ICT registry', () => {
 
     let year = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
     expect(year.hasInventory).toBe(true);
-    // The reported desktops are replaced by the inventory: two working laptops.
-    expect(year.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 2, working: 2 }]);
+    // The reported desktops stay, counted; the two working laptops are added as items.
+    const desktops = { kind: 'desktop', purpose: 'teaching', total: 12, working: 10 };
+    expect(year.deviceCounts).toEqual([
+      desktops,
+      { kind: 'laptop', purpose: 'teaching', total: 2, working: 2 },
+    ]);
+    expect(year.countedDevices).toEqual([desktops]);
 
     await director.inject({
       method: 'PATCH',
@@ -288,7 +296,10 @@ describe('the school ICT registry', () => {
       payload: { event: 'repaired', condition: 'needs_repair', note: 'Ekran dəyişdirilməlidir' },
     });
     year = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
-    expect(year.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 2, working: 1 }]);
+    expect(year.deviceCounts).toEqual([
+      desktops,
+      { kind: 'laptop', purpose: 'teaching', total: 2, working: 1 },
+    ]);
 
     const moved = await bureau.inject({
       method: 'POST',
@@ -297,7 +308,14 @@ describe('the school ICT registry', () => {
     });
     expect(moved.statusCode).toBe(200);
     year = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
-    expect(year.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 1, working: 1 }]);
+    expect(year.deviceCounts).toEqual([
+      desktops,
+      { kind: 'laptop', purpose: 'teaching', total: 1, working: 1 },
+    ]);
+    // The school it went to has not saved this year's record: its counts are still its items' (one to repair).
+    const there = (await bureau.inject({ url: url(thisYear, otherSchoolId) })).json<RecordBody>();
+    expect(there).toMatchObject({ saved: false, hasInventory: true, countedDevices: [] });
+    expect(there.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'teaching', total: 1, working: 0 }]);
     // The director no longer sees the device that left the school.
     expect((await director.inject({ url: `/api/devices/${deviceId}/history` })).statusCode).toBe(403);
 
@@ -324,6 +342,147 @@ describe('the school ICT registry', () => {
       payload: { event: 'repaired' },
     });
     expect(again.statusCode).toBe(409);
+  });
+
+  describe('a school that counts its devices', () => {
+    const desktops = (total: number, working = total) => ({
+      kind: 'desktop',
+      purpose: 'teaching',
+      total,
+      working,
+    });
+    const laptops = (total: number, working = total) => ({
+      kind: 'laptop',
+      purpose: 'teaching',
+      total,
+      working,
+    });
+    let countingId: number;
+    let countingArea: number;
+    let counting: Session;
+    const learnersPerComputer = async () =>
+      (await bureau.inject({ url: `/api/monitoring/indicators?by=none&areaId=${countingArea}` })).json<{
+        total: { indicators: Record<string, { value: number | null } | undefined> };
+      }>().total.indicators.learnersPerComputer?.value;
+
+    beforeAll(async () => {
+      const db = t.database.db;
+      const areas = await createAreas(db);
+      countingArea = areas.district;
+      countingId = (await createInstitution(db, areas.district, { studentCount: 300, shifts: 2 })).id;
+      const d = await createUserWithRole(db, 'director', { institutionId: countingId });
+      counting = await login(t.app, d.username, d.password);
+      const saved = await counting.inject({
+        method: 'PUT',
+        url: url(thisYear, countingId),
+        payload: record({ deviceCounts: [desktops(40)] }),
+      });
+      expect(saved.json<RecordBody>()).toMatchObject({ hasInventory: false, deviceCounts: [desktops(40)] });
+    });
+
+    it('keeps its 40 counted desktops when 10 laptops are delivered as items: its ratio gets better', async () => {
+      // 300 learners, 40 computers.
+      const before = await learnersPerComputer();
+      expect(before).toBe(7.5);
+      for (let n = 1; n <= 10; n++) {
+        const res = await bureau.inject({
+          method: 'POST',
+          url: `/api/institutions/${countingId}/devices`,
+          payload: laptop(`AZ-CNT-${n}`),
+        });
+        expect(res.statusCode).toBe(201);
+      }
+      const year = (await counting.inject({ url: url(thisYear, countingId) })).json<RecordBody>();
+      expect(year.hasInventory).toBe(true);
+      expect(year.deviceCounts).toEqual([desktops(40), laptops(10)]);
+      expect(year.countedDevices).toEqual([desktops(40)]);
+      const after = await learnersPerComputer();
+      expect(after).toBe(6);
+      expect(after!).toBeLessThan(before!);
+    });
+
+    it('keeps the counted desktops when a laptop item is disposed', async () => {
+      const list = (await counting.inject({ url: `/api/institutions/${countingId}/devices` })).json<
+        { id: number; assetTag: string }[]
+      >();
+      const one = list.find((d) => d.assetTag === 'AZ-CNT-1')!;
+      const res = await bureau.inject({
+        method: 'PATCH',
+        url: `/api/devices/${one.id}`,
+        payload: { event: 'disposed', note: 'Sınıb' },
+      });
+      expect(res.statusCode).toBe(200);
+      const year = (await counting.inject({ url: url(thisYear, countingId) })).json<RecordBody>();
+      expect(year.deviceCounts).toEqual([desktops(40), laptops(9)]);
+    });
+
+    it('takes the record’s counts as the devices not in the item list, and adds the items to them', async () => {
+      // The director lists a desktop as an item: the counted desktops go from 40 to 39, the total stays 40.
+      await counting.inject({
+        method: 'POST',
+        url: `/api/institutions/${countingId}/devices`,
+        payload: { ...laptop('AZ-CNT-DESK'), kind: 'desktop', condition: 'needs_repair' },
+      });
+      let year = (await counting.inject({ url: url(thisYear, countingId) })).json<RecordBody>();
+      expect(year.deviceCounts).toEqual([desktops(41, 40), laptops(9)]);
+      const saved = await counting.inject({
+        method: 'PUT',
+        url: url(thisYear, countingId),
+        payload: record({
+          deviceCounts: [desktops(35, 30), { kind: 'projector', purpose: 'teaching', total: 2, working: 2 }],
+        }),
+      });
+      expect(saved.statusCode).toBe(200);
+      year = saved.json<RecordBody>();
+      // 1 desktop item (not working) + 35 counted (30 working); 9 laptop items, none counted; 2 counted projectors.
+      expect(year.deviceCounts).toEqual([
+        desktops(36, 30),
+        laptops(9),
+        { kind: 'projector', purpose: 'teaching', total: 2, working: 2 },
+      ]);
+      expect(year.countedDevices).toEqual([
+        desktops(35, 30),
+        { kind: 'projector', purpose: 'teaching', total: 2, working: 2 },
+      ]);
+      // The rules hold for the counted rows.
+      const bad = await counting.inject({
+        method: 'PUT',
+        url: url(thisYear, countingId),
+        payload: record({ deviceCounts: [desktops(3, 4)] }),
+      });
+      expect(bad.statusCode).toBe(422);
+      expect(
+        bad.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field),
+      ).toEqual(['deviceCounts.0.working']);
+    });
+
+    it('keeps the counts saved before items were counted apart (migration device_counted) at a first item', async () => {
+      const db = t.database.db;
+      const school = (await createInstitution(db, countingArea, { studentCount: 300, shifts: 2 })).id;
+      await bureau.inject({
+        method: 'PUT',
+        url: url(thisYear, school),
+        payload: record({ deviceCounts: [desktops(40, 38)] }),
+      });
+      // As the registry kept the row before: no counted part.
+      await db.execute(
+        sql`update infrastructure_device_count set untracked = 0, untracked_working = 0 where institution_id = ${school}`,
+      );
+      const dir = join(process.cwd(), 'migrations');
+      const file = readdirSync(dir).find((f) => f.endsWith('_device_counted.sql'))!;
+      const update = readFileSync(join(dir, file), 'utf8')
+        .split('--> statement-breakpoint')
+        .find((part) => part.includes('UPDATE'))!;
+      await db.execute(sql.raw(update));
+      await bureau.inject({
+        method: 'POST',
+        url: `/api/institutions/${school}/devices`,
+        payload: laptop('AZ-CNT-OLD'),
+      });
+      const year = (await bureau.inject({ url: url(thisYear, school) })).json<RecordBody>();
+      expect(year.deviceCounts).toEqual([desktops(40, 38), laptops(1)]);
+      expect(year.countedDevices).toEqual([desktops(40, 38)]);
+    });
   });
 
   it('rolls measurements up by week and rates the newest week against the national benchmark', async () => {

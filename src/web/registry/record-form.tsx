@@ -10,6 +10,7 @@ import {
   type RegistryRecord,
 } from '@/web/api';
 import { localName } from '@/web/i18n';
+import { useFormat } from '@/web/format';
 import { ErrorBox } from '@/web/components/status';
 import { recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
 
@@ -64,6 +65,7 @@ interface Draft {
   /** Students by `level/sex/shift`; an empty cell is not reported. */
   students: Record<string, string>;
   links: LinkDraft[];
+  /** The devices the school counts (with item records, those not among them). */
   deviceCounts: CountDraft[];
   /** Projects taken part in, by id, with their evidence. */
   participations: Record<number, string>;
@@ -90,7 +92,7 @@ function draftOf(record: RegistryRecord): Draft {
       downloadMbps: text(l.downloadMbps),
       uploadMbps: text(l.uploadMbps),
     })),
-    deviceCounts: record.deviceCounts.map((d) => ({
+    deviceCounts: (record.hasInventory ? record.countedDevices : record.deviceCounts).map((d) => ({
       ...d,
       total: String(d.total),
       working: String(d.working),
@@ -207,6 +209,7 @@ export function RecordForm({
 }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
+  const fmt = useFormat();
   const base = useId().replace(/:/g, '');
   const pack = useCountryPack();
   const projects = useProjects();
@@ -326,6 +329,88 @@ export function RecordForm({
       'deviceCounts',
       draft.deviceCounts.map((d, j) => (j === i ? { ...d, ...change } : d)),
     );
+
+  /** The editor of the devices the school counts: all its devices, or those not in its item list. */
+  const countEditor = (
+    <>
+      {draft.deviceCounts.map((d, i) => (
+        <fieldset key={i} className="item">
+          <legend>{t('registry.countN', { n: i + 1 })}</legend>
+          <div className="pair">
+            <div className="field">
+              <label htmlFor={`${base}-count-${i}-kind`}>{t('registry.kind')}</label>
+              <select
+                id={`${base}-count-${i}-kind`}
+                value={d.kind}
+                onChange={(e) => setCount(i, { kind: e.target.value as CountDraft['kind'] })}
+                {...described(`deviceCounts.${i}`)}
+              >
+                {DEVICE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`registry.deviceKind.${k}`)}
+                  </option>
+                ))}
+              </select>
+              {fieldError(`deviceCounts.${i}`)}
+            </div>
+            <div className="field">
+              <label htmlFor={`${base}-count-${i}-purpose`}>{t('registry.purposeLabel')}</label>
+              <select
+                id={`${base}-count-${i}-purpose`}
+                value={d.purpose}
+                onChange={(e) => setCount(i, { purpose: e.target.value as Link['purpose'] })}
+              >
+                {PURPOSES.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`registry.purpose.${p}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div className="pair">
+            {(['total', 'working'] as const).map((f) => (
+              <div className="field" key={f}>
+                <label htmlFor={`${base}-count-${i}-${f}`}>{t(`registry.${f}`)}</label>
+                <input
+                  id={`${base}-count-${i}-${f}`}
+                  inputMode="numeric"
+                  value={d[f]}
+                  onChange={(e) => setCount(i, { [f]: e.target.value })}
+                  {...described(`deviceCounts.${i}.${f}`)}
+                />
+                {fieldError(`deviceCounts.${i}.${f}`)}
+              </div>
+            ))}
+          </div>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              set(
+                'deviceCounts',
+                draft.deviceCounts.filter((_, j) => j !== i),
+              )
+            }
+          >
+            {t('registry.removeCount', { n: i + 1 })}
+          </button>
+        </fieldset>
+      ))}
+      <button
+        type="button"
+        className="secondary"
+        onClick={() =>
+          set('deviceCounts', [
+            ...draft.deviceCounts,
+            { kind: 'desktop', purpose: 'teaching', total: '', working: '' },
+          ])
+        }
+      >
+        {t('registry.addCount')}
+      </button>
+    </>
+  );
 
   const section = (id: string, title: string, children: ReactNode) => (
     <fieldset>
@@ -547,86 +632,49 @@ export function RecordForm({
         'devices',
         t('registry.devicesTitle'),
         record.hasInventory ? (
-          <p className="note">{t('registry.countsFromInventory')}</p>
+          <>
+            <p className="note">{t('registry.countsFromInventory')}</p>
+            {record.deviceCounts.length === 0 ? (
+              <p>{t('registry.noneReported')}</p>
+            ) : (
+              <table className="table">
+                <caption>{t('registry.totalsCaption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('registry.kind')}</th>
+                    <th scope="col" className="num">
+                      {t('registry.total')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('registry.working')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {record.deviceCounts.map((d) => (
+                    <tr key={`${d.kind}/${d.purpose}`}>
+                      <th scope="row">
+                        {t(`registry.deviceKind.${d.kind}`)} ({t(`registry.purpose.${d.purpose}`)})
+                      </th>
+                      <td className="num">{fmt.number(d.total)}</td>
+                      <td className="num">{fmt.number(d.working)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <div role="group" aria-labelledby={`${base}-counted`} aria-describedby={`${base}-counted-help`}>
+              <h3 id={`${base}-counted`}>{t('registry.countedTitle')}</h3>
+              <p className="note" id={`${base}-counted-help`}>
+                {t('registry.countedHelp')}
+              </p>
+              {countEditor}
+            </div>
+          </>
         ) : (
           <>
             <p className="note">{t('registry.countsHelp')}</p>
-            {draft.deviceCounts.map((d, i) => (
-              <fieldset key={i} className="item">
-                <legend>{t('registry.countN', { n: i + 1 })}</legend>
-                <div className="pair">
-                  <div className="field">
-                    <label htmlFor={`${base}-count-${i}-kind`}>{t('registry.kind')}</label>
-                    <select
-                      id={`${base}-count-${i}-kind`}
-                      value={d.kind}
-                      onChange={(e) => setCount(i, { kind: e.target.value as CountDraft['kind'] })}
-                      {...described(`deviceCounts.${i}`)}
-                    >
-                      {DEVICE_KINDS.map((k) => (
-                        <option key={k} value={k}>
-                          {t(`registry.deviceKind.${k}`)}
-                        </option>
-                      ))}
-                    </select>
-                    {fieldError(`deviceCounts.${i}`)}
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${base}-count-${i}-purpose`}>{t('registry.purposeLabel')}</label>
-                    <select
-                      id={`${base}-count-${i}-purpose`}
-                      value={d.purpose}
-                      onChange={(e) => setCount(i, { purpose: e.target.value as Link['purpose'] })}
-                    >
-                      {PURPOSES.map((p) => (
-                        <option key={p} value={p}>
-                          {t(`registry.purpose.${p}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                </div>
-                <div className="pair">
-                  {(['total', 'working'] as const).map((f) => (
-                    <div className="field" key={f}>
-                      <label htmlFor={`${base}-count-${i}-${f}`}>{t(`registry.${f}`)}</label>
-                      <input
-                        id={`${base}-count-${i}-${f}`}
-                        inputMode="numeric"
-                        value={d[f]}
-                        onChange={(e) => setCount(i, { [f]: e.target.value })}
-                        {...described(`deviceCounts.${i}.${f}`)}
-                      />
-                      {fieldError(`deviceCounts.${i}.${f}`)}
-                    </div>
-                  ))}
-                </div>
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() =>
-                    set(
-                      'deviceCounts',
-                      draft.deviceCounts.filter((_, j) => j !== i),
-                    )
-                  }
-                >
-                  {t('registry.removeCount', { n: i + 1 })}
-                </button>
-              </fieldset>
-            ))}
-            <button
-              type="button"
-              className="secondary"
-              onClick={() =>
-                set('deviceCounts', [
-                  ...draft.deviceCounts,
-                  { kind: 'desktop', purpose: 'teaching', total: '', working: '' },
-                ])
-              }
-            >
-              {t('registry.addCount')}
-            </button>
+            {countEditor}
           </>
         ),
       )}
