@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '@/server/app';
@@ -40,9 +43,22 @@ export async function createTestDatabase(): Promise<Database> {
   };
 }
 
-/** The configuration tests run with: quiet, no web build required. */
+/** Storage directories made for tests, removed when the test process ends. */
+const storageDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of storageDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The configuration tests run with: quiet, no web build required, files in a throw-away directory. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', WEB_ROOT: '/nonexistent' }), logLevel: 'silent', ...overrides };
+  const storageDir = overrides.storageDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-files-'));
+  if (!overrides.storageDir) storageDirs.push(storageDir);
+  return {
+    ...loadConfig({ NODE_ENV: 'test', WEB_ROOT: '/nonexistent' }),
+    logLevel: 'silent',
+    ...overrides,
+    storageDir,
+  };
 }
 
 /** An application on a fresh database; `close()` stops both. */

@@ -17,6 +17,12 @@ export interface Config {
   logLevel: string;
   /** Where the built web app lives; served at `/`. */
   webRoot: string;
+  /** Where uploaded and processed files are kept (the local storage; `STORAGE_DIR`, default DATA_DIR/files). */
+  storageDir: string;
+  /** The media programs; when ffmpeg cannot be run, media processing is unavailable and originals are served. */
+  media: { ffmpeg: string; ffprobe: string };
+  /** Whether this process runs background jobs (`RUN_JOBS`; off in tests, which run them explicitly). */
+  runJobs: boolean;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -41,5 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     webRoot: path.resolve(env.WEB_ROOT ?? 'dist/web'),
+    storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'files')),
+    media: { ffmpeg: env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: env.FFPROBE_PATH ?? 'ffprobe' },
+    runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
   };
 }

@@ -45,7 +45,7 @@ describe('data revisions', () => {
   });
 
   it('keeps an answer while the revision holds, and computes it afresh after a change', async () => {
-    const cache = new RevisionCache<string>('registry', 10);
+    const cache = new RevisionCache<string>(['registry'], 10);
     let computed = 0;
     const names = () =>
       cache.get(database.db, 'names', async () => {

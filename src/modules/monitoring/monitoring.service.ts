@@ -588,9 +588,9 @@ interface Computed {
 
 // Computing the indicators reads the whole registry; the answer is kept until the registry changes. About
 // a thousand questions (areas × breakdowns × kinds × years) cover every dashboard page there is.
-const tables = new RevisionCache<Computed>('registry', 1000);
+const tables = new RevisionCache<Computed>(['registry'], 1000);
 // A school list can hold every school of the country: fewer of them are kept.
-const schoolLists = new RevisionCache<SchoolList>('registry', 50);
+const schoolLists = new RevisionCache<SchoolList>(['registry'], 50);
 
 /** The calendar day in UTC: freshness and end-of-life are counted to it, so answers are kept for one day at most. */
 const today = () => new Date().toISOString().slice(0, 10);

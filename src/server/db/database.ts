@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -24,17 +26,20 @@ export interface Database {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
+// The extensions migrations may create: PGlite can only create those it was started with.
+const PGLITE_EXTENSIONS = { pg_trgm, unaccent };
+
 /** Opens the embedded database in a directory, or `memory://` for a throw-away one (tests). */
 export async function openPglite(dataDir: string): Promise<Database> {
   let release = (): void => {};
   let client: PGlite;
   if (dataDir === 'memory://') {
-    client = new PGlite();
+    client = new PGlite({ extensions: PGLITE_EXTENSIONS });
   } else {
     const pgDir = path.join(dataDir, 'pg');
     release = acquireDataDirLock(dataDir, pgDir);
     try {
-      client = new PGlite(pgDir);
+      client = new PGlite(pgDir, { extensions: PGLITE_EXTENSIONS });
       await client.waitReady;
     } catch (error) {
       release();
