@@ -78,7 +78,12 @@ describe('navigation and changes', () => {
     try {
       await signIn(page, 'deputy', 'deputy-password');
       expect(new URL(page.url()).pathname).toBe('/school');
-      expect(await navigationLabels(page)).toEqual(['Məktəbim', 'Məktəbimin İKT-si', 'Siniflərim']);
+      expect(await navigationLabels(page)).toEqual([
+        'Məktəbim',
+        'Məktəbimin İKT-si',
+        'Kompüter paylanması',
+        'Siniflərim',
+      ]);
       expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Məktəbim');
       await page.getByRole('navigation').getByRole('link', { name: 'Siniflərim' }).click();
       await page.waitForURL('**/classes');

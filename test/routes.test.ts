@@ -10,6 +10,9 @@ import { createTestDatabase, login, testConfig, type Session } from '@test/harne
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
 import { academicYears } from '@/modules/institutions/institutions.tables';
 import { createDevice, createProject } from '@/modules/infrastructure/infrastructure.service';
+import { allocationPlanBody, createAllocationWorld, type AllocationWorld } from '@test/allocation-world';
+import { libraryWorld, type LibraryWorld } from '@test/library-world';
+import { bells, classroomWorld, type ClassroomWorld } from '@test/classroom-world';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -34,6 +37,10 @@ interface World {
   otherDeviceId: number;
   movableDeviceId: number;
   projectId: number;
+  /** Distribution plans in each state (see test/allocation-world.ts). */
+  allocation: AllocationWorld;
+  library: LibraryWorld;
+  classroom: ClassroomWorld;
 }
 
 interface Call {
@@ -54,6 +61,16 @@ interface Rule {
 
 let unique = 0;
 const next = () => `${Date.now().toString(36)}${++unique}`;
+/** A new class letter per call (A, B, …, Z, AA, AB, …), for classes the walk creates. */
+let letters = 0;
+const classLetter = () => {
+  const n = letters++;
+  return n < 26
+    ? String.fromCharCode(65 + n)
+    : String.fromCharCode(65 + Math.floor(n / 26) - 1) + String.fromCharCode(65 + (n % 26));
+};
+/** Weekly periods the walk adds to 7A, each in a slot of its own. */
+let slotCounter = 0;
 
 const NATIONAL = ['admin', 'bureau'] as const;
 /** A school's registry is read by national staff, its region and its own staff (not students or parents). */
@@ -259,6 +276,353 @@ const POLICY: Record<string, Rule> = {
   'GET /api/open/schools': { who: 'anyone' },
   'GET /api/open/indicators': { who: 'anyone' },
   'GET /api/country-pack': { who: 'anyone' },
+  // The computer distribution: national staff run it, a school's director speaks for the school. In walk
+  // order, each transition (register, examine, appeal, approve) is safe to repeat or acts on a plan of its own.
+  'GET /api/allocation/plans': { who: 'signed-in' },
+  'POST /api/allocation/plans': { who: NATIONAL, call: (w) => ({ payload: allocationPlanBody(w.yearId) }) },
+  'GET /api/allocation/plans/:planId': {
+    who: 'signed-in',
+    call: (w) => ({ params: { planId: w.allocation.openPlanId } }),
+  },
+  'PUT /api/allocation/plans/:planId': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.openPlanId }, payload: allocationPlanBody(w.yearId) }),
+  },
+  'POST /api/allocation/plans/:planId/publish': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.openPlanId } }),
+  },
+  'GET /api/allocation/plans/:planId/schools/:id': {
+    who: READERS,
+    call: (w) => ({ params: { planId: w.allocation.openPlanId, id: w.schoolId } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ params: { planId: w.allocation.openPlanId, id: w.otherSchoolId } }),
+    },
+  },
+  'PUT /api/allocation/plans/:planId/schools/:id/application': {
+    who: ['director'],
+    call: (w) => ({
+      params: { planId: w.allocation.openPlanId, id: w.schoolId },
+      payload: { requested: { projector: 2 }, justification: 'Proyektor lazımdır' },
+    }),
+  },
+  'GET /api/allocation/plans/:planId/applications': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.openPlanId } }),
+  },
+  'GET /api/allocation/applications/:applicationId': {
+    who: NATIONAL,
+    call: (w) => ({ params: { applicationId: w.allocation.examinedApplicationId } }),
+  },
+  'POST /api/allocation/applications/:applicationId/register': {
+    who: NATIONAL,
+    call: (w) => ({ params: { applicationId: w.allocation.examinedApplicationId } }),
+  },
+  'POST /api/allocation/applications/:applicationId/examine': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { applicationId: w.allocation.examinedApplicationId },
+      payload: { gates: { complete: true, electricity: true, secureRoom: false, audited: true } },
+    }),
+  },
+  'POST /api/allocation/applications/:applicationId/appeal': {
+    who: ['director'],
+    call: (w) => ({
+      params: { applicationId: w.allocation.examinedApplicationId },
+      payload: { text: 'Otaq hazırdır' },
+    }),
+  },
+  'GET /api/allocation/plans/:planId/ranking': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.approvedPlanId } }),
+  },
+  'POST /api/allocation/plans/:planId/simulate': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.openPlanId }, payload: { norm: 20 } }),
+  },
+  'POST /api/allocation/plans/:planId/approve': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.approvablePlanId } }),
+  },
+  'GET /api/allocation/plans/:planId/list': {
+    who: 'anyone',
+    call: (w) => ({ params: { planId: w.allocation.approvedPlanId } }),
+  },
+  'POST /api/allocation/plans/:planId/batches': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { planId: w.allocation.approvedPlanId },
+      payload: { institutionId: w.schoolId, items: [{ kind: 'projector', units: 1 }] },
+    }),
+  },
+  'GET /api/allocation/plans/:planId/deliveries': {
+    who: NATIONAL,
+    call: (w) => ({ params: { planId: w.allocation.approvedPlanId } }),
+  },
+  'POST /api/allocation/batches/:batchId/confirm': {
+    who: ['director'],
+    call: (w) => ({
+      params: { batchId: w.allocation.batchId },
+      payload: { items: [{ kind: 'projector', received: 1, serials: ['RT-PRJ-1'] }] },
+    }),
+  },
+  // The digital library: anyone reads what is published; content editors write, and review each other.
+  'GET /api/library/search': { who: 'anyone' },
+  'GET /api/library/suggest': { who: 'anyone' },
+  'GET /api/library/topics': { who: 'anyone' },
+  'POST /api/library/resources': { who: ['editor'], call: (w) => ({ payload: w.library.newResource }) },
+  'GET /api/library/resources': { who: ['editor'] },
+  'GET /api/library/resources/:id': {
+    who: 'anyone',
+    call: (w) => ({ params: { id: w.library.publishedId } }),
+  },
+  'PATCH /api/library/resources/:id': {
+    who: ['editor'],
+    call: (w) => ({ params: { id: w.library.draftId }, payload: { title: 'Dəyişdi' } }),
+  },
+  'POST /api/library/resources/:id/submit': {
+    who: ['editor'],
+    call: (w) => ({ params: { id: w.library.submittableId }, payload: {} }),
+  },
+  'POST /api/library/resources/:id/review': {
+    who: ['editor'],
+    call: (w) => ({ params: { id: w.library.inReviewId }, payload: { decision: 'publish' } }),
+  },
+  'POST /api/library/resources/:id/unpublish': {
+    who: ['editor'],
+    call: (w) => ({ params: { id: w.library.unpublishableId }, payload: {} }),
+  },
+  'GET /api/library/resources/:id/history': {
+    who: ['editor'],
+    call: (w) => ({ params: { id: w.library.publishedId } }),
+  },
+  'GET /api/library/files/:fileId': {
+    who: 'anyone',
+    call: (w) => ({ params: { fileId: w.library.fileId } }),
+  },
+  'GET /api/library/files/:fileId/hls/:name': {
+    who: 'anyone',
+    call: (w) => ({ params: { fileId: w.library.hlsFileId, name: 'master.m3u8' } }),
+  },
+  'POST /api/library/uploads': {
+    who: ['editor'],
+    call: (w) => ({ headers: w.library.uploadHeaders }),
+  },
+  'PATCH /api/library/uploads/:uploadId': {
+    who: ['editor'],
+    call: (w) => ({
+      params: { uploadId: w.library.uploadId },
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
+      payload: Buffer.from('%PDF-'),
+    }),
+  },
+  'DELETE /api/library/uploads/:uploadId': {
+    who: ['editor'],
+    call: (w) => ({
+      params: { uploadId: w.library.abandonedUploadId },
+      headers: { 'tus-resumable': '1.0.0' },
+    }),
+  },
+  'POST /api/library/collections': {
+    who: ['editor'],
+    call: () => ({ payload: { kind: 'collection', title: 'Rəf' } }),
+  },
+  'PUT /api/library/collections/:id/items': {
+    who: ['editor'],
+    call: (w) => ({
+      params: { id: w.library.collectionId },
+      payload: { resourceIds: [w.library.publishedId] },
+    }),
+  },
+  'GET /api/library/collections/:id': {
+    who: 'anyone',
+    call: (w) => ({ params: { id: w.library.collectionId } }),
+  },
+  // The virtual school: a school's director manages its classes and timetable; teachers and students read
+  // their own classes (the service narrows further); a teacher fills in their own lessons.
+  'GET /api/institutions/:id/classes': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'POST /api/institutions/:id/classes': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { id: w.schoolId },
+      payload: {
+        academicYearId: w.yearId,
+        grade: 9,
+        letter: classLetter(),
+        language: 'ru',
+        shift: 1,
+        homeroomTeacherId: null,
+      },
+    }),
+  },
+  'GET /api/classes/:classId': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { classId: w.classroom.classId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { classId: w.classroom.otherClassId } }) },
+  },
+  'PATCH /api/classes/:classId': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { classId: w.classroom.spareClassId }, payload: { language: 'az' } }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({ params: { classId: w.classroom.otherClassId }, payload: { language: 'az' } }),
+    },
+  },
+  'PUT /api/classes/:classId/students/:studentId': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { classId: w.classroom.spareClassId, studentId: w.classroom.enrolStudentId } }),
+  },
+  'DELETE /api/classes/:classId/students/:studentId': {
+    who: ['admin', 'director'],
+    call: (w, caller) => ({
+      params: {
+        classId: w.classroom.spareClassId,
+        studentId: w.classroom.unenrolStudentIds[caller === 'admin' ? 'admin' : 'director'],
+      },
+    }),
+  },
+  'PUT /api/classes/:classId/subjects/:subjectCode': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { classId: w.classroom.spareClassId, subjectCode: 'biology' },
+      payload: { teacherId: w.classroom.spareTeacherId },
+    }),
+  },
+  'DELETE /api/classes/:classId/subjects/:subjectCode': {
+    who: ['admin', 'director'],
+    call: (w, caller) => ({
+      params: {
+        classId: w.classroom.spareClassId,
+        subjectCode: w.classroom.removableSubjects[caller === 'admin' ? 'admin' : 'director'],
+      },
+    }),
+  },
+  // A file with a problem answers its report (nothing written).
+  'POST /api/institutions/:id/enrolments/import': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { id: w.schoolId },
+      payload: 'username,class\r\nnobody,7A\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /api/institutions/:id/enrolments/export': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'GET /api/institutions/:id/bell-schedules': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+  },
+  'PUT /api/institutions/:id/bell-schedules/:shift': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { id: w.schoolId, shift: 1 }, payload: bells(w.yearId) }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 }, payload: bells(w.yearId) }),
+    },
+  },
+  'GET /api/classes/:classId/timetable': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { classId: w.classroom.classId } }),
+  },
+  'POST /api/classes/:classId/timetable': {
+    who: ['admin', 'director'],
+    call: (w) => {
+      const n = ++slotCounter;
+      return {
+        params: { classId: w.classroom.classId },
+        payload: {
+          weekday: 1 + (n % 5),
+          period: 2 + Math.floor(n / 5),
+          subjectCode: 'mathematics',
+          teacherId: w.classroom.teacherId,
+          room: null,
+        },
+      };
+    },
+  },
+  'POST /api/classes/:classId/timetable/copy': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { classId: w.classroom.spareClassId },
+      payload: { fromClassId: w.classroom.classId, keepTeachers: false },
+    }),
+  },
+  'PUT /api/classes/:classId/timetable': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { classId: w.classroom.weekClassId },
+      payload: {
+        entries: [
+          {
+            weekday: 1,
+            period: 8,
+            subjectCode: 'physics',
+            teacherId: w.classroom.spareTeacherId,
+            room: '21',
+          },
+        ],
+      },
+    }),
+  },
+  'PUT /api/timetable/:entryId': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { entryId: w.classroom.entryId },
+      payload: {
+        weekday: 1,
+        period: 1,
+        subjectCode: 'mathematics',
+        teacherId: w.classroom.teacherId,
+        room: '12',
+      },
+    }),
+  },
+  'DELETE /api/timetable/:entryId': {
+    who: ['admin', 'director'],
+    call: (w, caller) => ({
+      params: { entryId: w.classroom.deletableEntryIds[caller === 'admin' ? 'admin' : 'director'] },
+    }),
+  },
+  'POST /api/institutions/:id/lessons/generate': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { id: w.schoolId },
+      payload: { academicYearId: w.yearId, from: '2026-12-01', to: '2026-12-07' },
+    }),
+  },
+  'GET /api/classes/:classId/lessons': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { classId: `${w.classroom.classId}?from=2026-12-01&to=2026-12-07` } }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({ params: { classId: `${w.classroom.otherClassId}?from=2026-12-01&to=2026-12-07` } }),
+    },
+  },
+  'GET /api/lessons/:lessonId': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { lessonId: w.classroom.lessonId } }),
+  },
+  'PUT /api/lessons/:lessonId': {
+    who: ['admin', 'director', 'teacher'],
+    call: (w) => ({
+      params: { lessonId: w.classroom.lessonId },
+      payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
+    }),
+  },
+  'GET /api/me/lessons/today': { who: ['student'] },
+  'GET /api/me/lessons/week': { who: ['student'] },
   'GET /api/home/admin': { who: ['admin'] },
   'GET /api/home/bureau': { who: ['bureau', 'admin'] },
   'GET /api/home/teacher': { who: ['teacher'] },
@@ -334,7 +698,8 @@ describe('every route against every role', () => {
     database = await createTestDatabase();
     webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-web-'));
     fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Maktab</title>');
-    app = await buildApp(testConfig({ webRoot }), database);
+    const config = testConfig({ webRoot });
+    app = await buildApp(config, database);
     await app.ready();
     const db = database.db;
     const areas = await createAreas(db);
@@ -375,6 +740,25 @@ describe('every route against every role', () => {
       otherDeviceId: (await createDevice(db, system, otherSchool.id, device('RT-2'))).id,
       movableDeviceId: (await createDevice(db, system, school.id, device('RT-3'))).id,
       projectId: (await createProject(db, system, project('rt-project'))).id,
+      allocation: await createAllocationWorld(db, year!.id, school.id),
+      library: await libraryWorld(app, database, config, {
+        editorId: ids.editor,
+        editorUsername: usernames.editor,
+      }),
+      classroom: await classroomWorld(db, {
+        schoolId: school.id,
+        otherSchoolId: otherSchool.id,
+        yearId: year!.id,
+        directorId: ids.director,
+        teacherId: ids.teacher,
+        studentId: ids.student,
+        spareTeacherId: spare.id,
+        spareStudentIds: [
+          (await createUserWithRole(db, 'student', { institutionId: school.id })).id,
+          (await createUserWithRole(db, 'student', { institutionId: school.id })).id,
+          (await createUserWithRole(db, 'student', { institutionId: school.id })).id,
+        ],
+      }),
     };
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });

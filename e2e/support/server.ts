@@ -3,13 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '@/server/config';
+import { loadConfig, type Config } from '@/server/config';
 import { serve, type RunningServer } from '@/server/serve';
 
 /** A real server for browser tests, on its own throw-away database, with the demo country seeded. */
 export interface TestServer {
   url: string;
   running: RunningServer;
+  /** The configuration it runs with (its storage directory, its media programs…). */
+  config: Config;
   stop(): Promise<void>;
 }
 
@@ -47,12 +49,17 @@ export async function startServer(): Promise<TestServer> {
     cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
     env.DATA_DIR = dataDir;
   }
+  // Uploaded and processed library files go to a directory of their own, removed with the rest.
+  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-e2e-files-'));
+  cleanups.push(async () => fs.rmSync(storageDir, { recursive: true, force: true }));
+  env.STORAGE_DIR = storageDir;
   const runCleanups = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  const config = loadConfig(env);
   let running: RunningServer;
   try {
-    running = await serve(loadConfig(env), { handleSignals: false });
+    running = await serve(config, { handleSignals: false });
   } catch (error) {
     await runCleanups();
     throw error;
@@ -60,6 +67,7 @@ export async function startServer(): Promise<TestServer> {
   return {
     url: running.url,
     running,
+    config,
     async stop() {
       try {
         await running.stop();

@@ -19,6 +19,10 @@ import homeRoutes from '@/modules/home/home.routes';
 import infrastructureRoutes from '@/modules/infrastructure/infrastructure.routes';
 import registryImportRoutes from '@/modules/infrastructure/registry-import.routes';
 import monitoringRoutes from '@/modules/monitoring/monitoring.routes';
+import libraryRoutes from '@/modules/library/library.routes';
+import { LocalStorage } from '@/server/storage';
+import allocationRoutes from '@/modules/allocation/allocation.routes';
+import classroomRoutes from '@/modules/classroom/classroom.routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -100,6 +104,15 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(infrastructureRoutes, { db: database.db });
       await api.register(registryImportRoutes, { db: database.db });
       await api.register(monitoringRoutes, { db: database.db });
+      await api.register(libraryRoutes, {
+        db: database.db,
+        storage: new LocalStorage(config.storageDir),
+        storageDir: config.storageDir,
+        media: config.media,
+        runJobs: config.runJobs,
+      });
+      await api.register(allocationRoutes, { db: database.db });
+      await api.register(classroomRoutes, { db: database.db });
     },
     { prefix: '/api' },
   );

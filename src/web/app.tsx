@@ -2,7 +2,16 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me, Role } from '@/web/api';
 import { Link, navigate, usePath } from '@/web/router';
-import { heldRoles, homePath, navEntries, pageAt, roleAt, type PageName } from '@/web/roles';
+import {
+  heldRoles,
+  homePath,
+  navEntries,
+  pageAt,
+  publicPageAt,
+  roleAt,
+  type PageName,
+  type PublicPageName,
+} from '@/web/roles';
 import { useLogout, useMe } from '@/web/session';
 import { LanguageSwitcher } from '@/web/components/language-switcher';
 import { ErrorBox, Loading } from '@/web/components/status';
@@ -27,6 +36,29 @@ const SchoolProfile = lazy(() => import('@/web/pages/school-profile'));
 const SchoolEditPage = lazy(() =>
   import('@/web/pages/school-ict').then((m) => ({ default: m.SchoolEditPage })),
 );
+// The computer distribution's pages, likewise loaded when first opened.
+const SchoolAllocationPage = lazy(() => import('@/web/allocation/school-page'));
+const AllocationPlans = lazy(() =>
+  import('@/web/allocation/bureau-pages').then((m) => ({ default: m.PlansPage })),
+);
+const AllocationPlan = lazy(() =>
+  import('@/web/allocation/bureau-pages').then((m) => ({ default: m.PlanPage })),
+);
+
+// The public library, for anyone.
+const LibrarySearch = lazy(() => import('@/web/library/portal').then((m) => ({ default: m.LibrarySearch })));
+const LibraryResource = lazy(() =>
+  import('@/web/library/portal').then((m) => ({ default: m.LibraryResource })),
+);
+
+function PublicPage({ name, id }: { name: PublicPageName; id: number | null }) {
+  switch (name) {
+    case 'librarySearch':
+      return <LibrarySearch />;
+    case 'libraryResource':
+      return <LibraryResource id={id!} />;
+  }
+}
 
 function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }) {
   switch (name) {
@@ -44,6 +76,12 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <SchoolProfile id={id!} />;
     case 'schoolEdit':
       return <SchoolEditPage id={id!} />;
+    case 'allocationSchool':
+      return <SchoolAllocationPage me={me} />;
+    case 'allocation':
+      return <AllocationPlans />;
+    case 'allocationPlan':
+      return <AllocationPlan id={id!} />;
   }
 }
 
@@ -94,6 +132,7 @@ function Navigation({ me, path }: { me: Me; path: string }) {
 
 /** Where a path must send the person instead: signed out → sign-in; `/` and sign-in when signed in → their home. */
 function redirectFor(me: Me | null, path: string): string | null {
+  if (publicPageAt(path)) return null;
   if (me === null) return path === '/login' ? null : '/login';
   return path === '/' || path === '/login' ? homePath(me) : null;
 }
@@ -104,6 +143,13 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
   useEffect(() => {
     if (target) navigate(target, { replace: true });
   }, [target]);
+  const open = publicPageAt(path);
+  if (open)
+    return (
+      <Suspense fallback={<Loading />}>
+        <PublicPage key={path} name={open.name} id={open.id} />
+      </Suspense>
+    );
   if (me === null) return <LoginPage />;
   const home = homePath(me);
   if (home === null) return <NoRoles />;
@@ -138,6 +184,14 @@ export function App() {
             <Link to="/" className="brand">
               {t('app.name')}
             </Link>
+            <Link to="/resources" className="portal-link">
+              {t('portal.title')}
+            </Link>
+            {me.data === null && path !== '/login' ? (
+              <Link to="/login" className="portal-link">
+                {t('portal.signIn')}
+              </Link>
+            ) : null}
             <LanguageSwitcher />
           </div>
           {me.data ? (

@@ -43,7 +43,28 @@ export const PAGES = [
   { name: 'dashboardArea', path: '/dashboard/area/:id', roles: ['bureau', 'admin'] },
   { name: 'schoolProfile', path: '/dashboard/school/:id', roles: ['bureau', 'admin'] },
   { name: 'schoolEdit', path: '/dashboard/school/:id/edit', roles: ['bureau', 'admin'] },
+  { name: 'allocationSchool', path: '/school/allocation', roles: ['director'], nav: 'nav.allocationSchool' },
+  { name: 'allocation', path: '/allocation', roles: ['bureau', 'admin'], nav: 'nav.allocation' },
+  { name: 'allocationPlan', path: '/allocation/:id', roles: ['bureau', 'admin'] },
 ] as const satisfies readonly { name: string; path: string; roles: readonly Role[]; nav?: string }[];
+
+/** Pages anyone may open, signed in or not: the public library. */
+export const PUBLIC_PAGES = [
+  { name: 'librarySearch', path: '/resources' },
+  { name: 'libraryResource', path: '/resources/:id' },
+] as const;
+
+/** One of the public pages. */
+export type PublicPageName = (typeof PUBLIC_PAGES)[number]['name'];
+
+/** The public page at a path and its `:id`, if the path is one. */
+export function publicPageAt(path: string): { name: PublicPageName; id: number | null } | null {
+  for (const page of PUBLIC_PAGES) {
+    const match = new RegExp(`^${page.path.replace(':id', '([1-9][0-9]{0,9})')}$`).exec(path);
+    if (match) return { name: page.name, id: match[1] ? Number(match[1]) : null };
+  }
+  return null;
+}
 
 /** One of the pages beyond the homes. */
 export type PageName = (typeof PAGES)[number]['name'];

@@ -1,10 +1,18 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@/server/db/database';
-import { classes, enrolments } from '@/modules/classroom/classroom.tables';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { rows, type Db } from '@/server/db/database';
+import {
+  bellPeriods,
+  classes,
+  enrolments,
+  lessonMaterials,
+  lessons,
+  subjectTeachers,
+  timetableEntries,
+} from '@/modules/classroom/classroom.tables';
 
-/** The classroom module's reads: classes and who is enrolled in them. */
+/** The classroom module's SQL: classes, enrolments, subject teachers, bell schedules, timetables, lessons. */
 
-/** A class row with the code of its academic year. */
+/** A class row. */
 export interface ClassRow {
   id: number;
   institutionId: number;
@@ -27,6 +35,11 @@ const classColumns = {
   homeroomTeacherId: classes.homeroomTeacherId,
 };
 
+const studentCount = sql<number>`(select count(*)::int from ${enrolments} where ${enrolments.classId} = ${classes.id})`;
+
+/** A PostgreSQL array literal of numbers, for `= any(…)` with one parameter. */
+const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
+
 /**
  * The classes a teacher is homeroom teacher of, in the given institutions (the ones they hold the teacher
  * role in) and academic year, each with its number of enrolled students.
@@ -39,10 +52,7 @@ export async function classesLedBy(
 ): Promise<(ClassRow & { students: number })[]> {
   if (institutionIds.length === 0) return [];
   return db
-    .select({
-      ...classColumns,
-      students: sql<number>`(select count(*)::int from ${enrolments} where ${enrolments.classId} = ${classes.id})`,
-    })
+    .select({ ...classColumns, students: studentCount })
     .from(classes)
     .where(
       and(
@@ -72,4 +82,601 @@ export async function classesOfStudents(
       ),
     )
     .orderBy(asc(classes.grade), asc(classes.letter));
+}
+
+/** One class, or undefined. */
+export async function findClass(db: Db, id: number): Promise<ClassRow | undefined> {
+  const [row] = await db.select(classColumns).from(classes).where(eq(classes.id, id));
+  return row;
+}
+
+/** A school's classes in a year (or only `onlyIds` of them), with their number of students. */
+export async function listClasses(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+  onlyIds?: number[],
+): Promise<(ClassRow & { students: number })[]> {
+  if (onlyIds && onlyIds.length === 0) return [];
+  return db
+    .select({ ...classColumns, students: studentCount })
+    .from(classes)
+    .where(
+      and(
+        eq(classes.institutionId, institutionId),
+        eq(classes.academicYearId, academicYearId),
+        onlyIds ? inArray(classes.id, onlyIds) : undefined,
+      ),
+    )
+    .orderBy(asc(classes.grade), asc(classes.letter));
+}
+
+/** A class by its name (grade and letter) at a school in a year. */
+export async function findClassByName(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+  grade: number,
+  letter: string,
+): Promise<ClassRow | undefined> {
+  const [row] = await db
+    .select(classColumns)
+    .from(classes)
+    .where(
+      and(
+        eq(classes.institutionId, institutionId),
+        eq(classes.academicYearId, academicYearId),
+        eq(classes.grade, grade),
+        eq(classes.letter, letter),
+      ),
+    );
+  return row;
+}
+
+/** Inserts a class. */
+export async function insertClass(db: Db, values: Omit<ClassRow, 'id'>): Promise<ClassRow> {
+  const [row] = await db.insert(classes).values(values).returning(classColumns);
+  return row!;
+}
+
+/** Changes a class. */
+export async function updateClass(
+  db: Db,
+  id: number,
+  values: Partial<Omit<ClassRow, 'id' | 'institutionId' | 'academicYearId'>>,
+): Promise<ClassRow> {
+  const [row] = await db.update(classes).set(values).where(eq(classes.id, id)).returning(classColumns);
+  return row!;
+}
+
+/** The ids of the classes a teacher teaches at a school in a year: as homeroom, subject or timetabled teacher. */
+export async function classIdsTaughtBy(
+  db: Db,
+  teacherId: number,
+  institutionId: number,
+  academicYearId: number | null,
+): Promise<number[]> {
+  const year = academicYearId === null ? sql`true` : sql`c.academic_year_id = ${academicYearId}`;
+  const found = await rows<{ id: number }>(
+    db,
+    sql`select c.id from ${classes} c where c.institution_id = ${institutionId} and ${year} and (
+          c.homeroom_teacher_id = ${teacherId}
+          or exists (select 1 from ${subjectTeachers} s where s.class_id = c.id and s.teacher_id = ${teacherId})
+          or exists (select 1 from ${timetableEntries} e where e.class_id = c.id and e.teacher_id = ${teacherId}))
+        order by c.grade, c.letter`,
+  );
+  return found.map((r) => r.id);
+}
+
+/** Whether a teacher teaches a class (homeroom, subject or timetable). */
+export async function teachesClass(db: Db, teacherId: number, classId: number): Promise<boolean> {
+  const [row] = await rows<{ ok: boolean }>(
+    db,
+    sql`select exists (select 1 from ${classes} where id = ${classId} and homeroom_teacher_id = ${teacherId})
+        or exists (select 1 from ${subjectTeachers} where class_id = ${classId} and teacher_id = ${teacherId})
+        or exists (select 1 from ${timetableEntries} where class_id = ${classId} and teacher_id = ${teacherId}) as ok`,
+  );
+  return row?.ok === true;
+}
+
+/** Whether a student is enrolled in a class. */
+export async function isEnrolled(db: Db, studentId: number, classId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ classId: enrolments.classId })
+    .from(enrolments)
+    .where(and(eq(enrolments.classId, classId), eq(enrolments.studentId, studentId)));
+  return row !== undefined;
+}
+
+/** The students of a class, by id. */
+export async function studentIdsOf(db: Db, classId: number): Promise<number[]> {
+  const found = await db
+    .select({ id: enrolments.studentId })
+    .from(enrolments)
+    .where(eq(enrolments.classId, classId))
+    .orderBy(asc(enrolments.studentId));
+  return found.map((r) => r.id);
+}
+
+/** Which class of a year (if any) each of the given students is in. */
+export async function classOfStudentsInYear(
+  db: Db,
+  studentIds: number[],
+  academicYearId: number,
+): Promise<Map<number, number>> {
+  if (studentIds.length === 0) return new Map();
+  const found = await db
+    .select({ studentId: enrolments.studentId, classId: enrolments.classId })
+    .from(enrolments)
+    .innerJoin(classes, eq(classes.id, enrolments.classId))
+    .where(and(inArray(enrolments.studentId, studentIds), eq(classes.academicYearId, academicYearId)));
+  return new Map(found.map((r) => [r.studentId, r.classId]));
+}
+
+/** Enrols students (moving each out of any other class of the same year first). */
+export async function enrol(
+  db: Db,
+  academicYearId: number,
+  items: { classId: number; studentId: number; institutionId: number }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await db.execute(
+    sql`delete from ${enrolments} e using ${classes} c
+        where c.id = e.class_id and c.academic_year_id = ${academicYearId}
+          and e.student_id = any(${intArray(items.map((i) => i.studentId))}::int[])`,
+  );
+  await db.insert(enrolments).values(items);
+}
+
+/** Takes a student out of a class; whether they were in it. */
+export async function unenrol(db: Db, classId: number, studentId: number): Promise<boolean> {
+  const gone = await db
+    .delete(enrolments)
+    .where(and(eq(enrolments.classId, classId), eq(enrolments.studentId, studentId)))
+    .returning({ id: enrolments.studentId });
+  return gone.length > 0;
+}
+
+/** Every enrolment of a school's year, for the export: the student id and the class. */
+export async function enrolmentsOfYear(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<{ studentId: number; grade: number; letter: string }[]> {
+  return db
+    .select({ studentId: enrolments.studentId, grade: classes.grade, letter: classes.letter })
+    .from(enrolments)
+    .innerJoin(classes, eq(classes.id, enrolments.classId))
+    .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)))
+    .orderBy(asc(classes.grade), asc(classes.letter), asc(enrolments.studentId));
+}
+
+/** The subject teachers of a class. */
+export async function subjectTeachersOf(
+  db: Db,
+  classId: number,
+): Promise<{ subjectCode: string; teacherId: number }[]> {
+  return db
+    .select({ subjectCode: subjectTeachers.subjectCode, teacherId: subjectTeachers.teacherId })
+    .from(subjectTeachers)
+    .where(eq(subjectTeachers.classId, classId))
+    .orderBy(asc(subjectTeachers.subjectCode));
+}
+
+/** Sets who teaches a subject to a class. */
+export async function putSubjectTeacher(
+  db: Db,
+  values: { classId: number; subjectCode: string; teacherId: number; institutionId: number },
+): Promise<void> {
+  await db
+    .insert(subjectTeachers)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [subjectTeachers.classId, subjectTeachers.subjectCode],
+      set: { teacherId: values.teacherId },
+    });
+}
+
+/** Removes a subject's teacher from a class; whether there was one. */
+export async function deleteSubjectTeacher(db: Db, classId: number, subjectCode: string): Promise<boolean> {
+  const gone = await db
+    .delete(subjectTeachers)
+    .where(and(eq(subjectTeachers.classId, classId), eq(subjectTeachers.subjectCode, subjectCode)))
+    .returning({ code: subjectTeachers.subjectCode });
+  return gone.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Bell schedules and timetables
+
+/** A period of a bell schedule. */
+export interface BellPeriodRow {
+  shift: number;
+  period: number;
+  startMinute: number;
+  endMinute: number;
+}
+
+/** A school's bell schedules in a year, every shift, ordered by shift and period. */
+export async function bellSchedules(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<BellPeriodRow[]> {
+  return db
+    .select({
+      shift: bellPeriods.shift,
+      period: bellPeriods.period,
+      startMinute: bellPeriods.startMinute,
+      endMinute: bellPeriods.endMinute,
+    })
+    .from(bellPeriods)
+    .where(and(eq(bellPeriods.institutionId, institutionId), eq(bellPeriods.academicYearId, academicYearId)))
+    .orderBy(asc(bellPeriods.shift), asc(bellPeriods.period));
+}
+
+/** Replaces one shift's bell schedule. */
+export async function replaceBellSchedule(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+  shift: number,
+  periods: { period: number; startMinute: number; endMinute: number }[],
+): Promise<void> {
+  await db
+    .delete(bellPeriods)
+    .where(
+      and(
+        eq(bellPeriods.institutionId, institutionId),
+        eq(bellPeriods.academicYearId, academicYearId),
+        eq(bellPeriods.shift, shift),
+      ),
+    );
+  if (periods.length > 0) {
+    await db.insert(bellPeriods).values(periods.map((p) => ({ ...p, institutionId, academicYearId, shift })));
+  }
+}
+
+/** A weekly period with its class's name and shift and its clock times (null when its period has no bell). */
+export interface SlotRow {
+  id: number;
+  institutionId: number;
+  academicYearId: number;
+  classId: number;
+  grade: number;
+  letter: string;
+  shift: number;
+  weekday: number;
+  period: number;
+  subjectCode: string;
+  teacherId: number;
+  room: string | null;
+  startMinute: number | null;
+  endMinute: number | null;
+}
+
+const slotSelect = sql`select e.id, e.institution_id as "institutionId", e.academic_year_id as "academicYearId",
+    e.class_id as "classId", c.grade, c.letter, c.shift, e.weekday, e.period, e.subject_code as "subjectCode",
+    e.teacher_id as "teacherId", e.room, b.start_minute as "startMinute", b.end_minute as "endMinute"
+  from ${timetableEntries} e
+  join ${classes} c on c.id = e.class_id
+  left join ${bellPeriods} b on b.institution_id = e.institution_id and b.academic_year_id = e.academic_year_id
+    and b.shift = c.shift and b.period = e.period`;
+
+/** The weekly periods of a class, by weekday and period. */
+export async function timetableOf(db: Db, classId: number): Promise<SlotRow[]> {
+  return rows<SlotRow>(db, sql`${slotSelect} where e.class_id = ${classId} order by e.weekday, e.period`);
+}
+
+/**
+ * The weekly periods a change could clash with: in the year, those of the given teachers (at any school), and
+ * those of the given school (its rooms and classes).
+ */
+export async function slotsNear(
+  db: Db,
+  academicYearId: number,
+  institutionId: number,
+  teacherIds: number[],
+): Promise<SlotRow[]> {
+  // A union rather than an OR, so that each half uses its index (school, teacher) instead of a scan.
+  return rows<SlotRow>(
+    db,
+    sql`${slotSelect} where e.academic_year_id = ${academicYearId} and e.institution_id = ${institutionId}
+        union
+        ${slotSelect} where e.academic_year_id = ${academicYearId}
+          and e.teacher_id = any(${intArray(teacherIds)}::int[])`,
+  );
+}
+
+/** One weekly period, or undefined. */
+export async function findEntry(db: Db, id: number): Promise<SlotRow | undefined> {
+  const [row] = await rows<SlotRow>(db, sql`${slotSelect} where e.id = ${id}`);
+  return row;
+}
+
+/** A weekly period to write. */
+export interface EntryValues {
+  weekday: number;
+  period: number;
+  subjectCode: string;
+  teacherId: number;
+  room: string | null;
+}
+
+/** Inserts weekly periods of a class; returns their ids in order. */
+export async function insertEntries(
+  db: Db,
+  cls: Pick<ClassRow, 'id' | 'institutionId' | 'academicYearId'>,
+  entries: EntryValues[],
+): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const inserted = await db
+    .insert(timetableEntries)
+    .values(
+      entries.map((e) => ({
+        ...e,
+        classId: cls.id,
+        institutionId: cls.institutionId,
+        academicYearId: cls.academicYearId,
+      })),
+    )
+    .returning({ id: timetableEntries.id });
+  return inserted.map((r) => r.id);
+}
+
+/** Changes a weekly period. */
+export async function updateEntry(db: Db, id: number, values: EntryValues): Promise<void> {
+  await db.update(timetableEntries).set(values).where(eq(timetableEntries.id, id));
+}
+
+/** Deletes weekly periods by id. */
+export async function deleteEntries(db: Db, ids: number[]): Promise<void> {
+  if (ids.length > 0) await db.delete(timetableEntries).where(inArray(timetableEntries.id, ids));
+}
+
+/** The classes of a school's year in a shift. */
+export async function classIdsInShift(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+  shift: number,
+): Promise<number[]> {
+  const found = await db
+    .select({ id: classes.id })
+    .from(classes)
+    .where(
+      and(
+        eq(classes.institutionId, institutionId),
+        eq(classes.academicYearId, academicYearId),
+        eq(classes.shift, shift),
+      ),
+    );
+  return found.map((r) => r.id);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lesson occurrences
+
+/** What a regeneration did. */
+export interface GenerateCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  cancelled: number;
+}
+
+/**
+ * Brings the occurrences of `classIds` between `from` and `to` in line with their timetables, on `days` (the
+ * school days of that range: within the year, holidays left out). Missing occurrences are created on any
+ * date; existing ones are changed, deleted (when empty) or marked cancelled (when the teacher filled them
+ * in) only from `today` on, so the past stays as it was taught.
+ */
+export async function generateLessons(
+  db: Db,
+  classIds: number[],
+  days: string[],
+  range: { from: string; to: string; today: string },
+): Promise<GenerateCounts> {
+  if (classIds.length === 0) return { created: 0, updated: 0, deleted: 0, cancelled: 0 };
+  const ids = `{${classIds.join(',')}}`;
+  const dayList = `{${days.join(',')}}`;
+  const desired = sql`select e.id as entry_id, e.institution_id, e.academic_year_id, e.class_id, d.date,
+      e.period, e.subject_code, e.teacher_id, e.room, b.start_minute, b.end_minute
+    from unnest(${dayList}::date[]) as d(date)
+    join ${timetableEntries} e on e.weekday = extract(isodow from d.date)::int and e.class_id = any(${ids}::int[])
+    join ${classes} c on c.id = e.class_id
+    join ${bellPeriods} b on b.institution_id = e.institution_id and b.academic_year_id = e.academic_year_id
+      and b.shift = c.shift and b.period = e.period`;
+  const created = await rows<{ id: number }>(
+    db,
+    sql`insert into ${lessons} (timetable_entry_id, institution_id, academic_year_id, class_id, date, period,
+          subject_code, teacher_id, room, start_minute, end_minute)
+        ${desired}
+        on conflict (class_id, date, period) do nothing returning id`,
+  );
+  const updated = await rows<{ id: number }>(
+    db,
+    sql`update ${lessons} l set timetable_entry_id = d.entry_id, subject_code = d.subject_code,
+          teacher_id = d.teacher_id, room = d.room, start_minute = d.start_minute, end_minute = d.end_minute,
+          state = 'scheduled'
+        from (${desired}) d
+        where l.class_id = d.class_id and l.date = d.date and l.period = d.period and l.date >= ${range.today}::date
+          and (l.timetable_entry_id is distinct from d.entry_id or l.subject_code <> d.subject_code
+            or l.teacher_id <> d.teacher_id or l.room is distinct from d.room or l.start_minute <> d.start_minute
+            or l.end_minute <> d.end_minute or l.state <> 'scheduled')
+        returning l.id`,
+  );
+  const stale = sql`l.class_id = any(${ids}::int[]) and l.date between ${range.from}::date and ${range.to}::date
+      and l.date >= ${range.today}::date
+      and not exists (select 1 from (${desired}) d where d.class_id = l.class_id and d.date = l.date and d.period = l.period)`;
+  const deleted = await rows<{ id: number }>(
+    db,
+    sql`delete from ${lessons} l where ${stale} and not l.has_content returning l.id`,
+  );
+  const cancelled = await rows<{ id: number }>(
+    db,
+    sql`update ${lessons} l set state = 'cancelled' where ${stale} and l.has_content and l.state <> 'cancelled'
+        returning l.id`,
+  );
+  return {
+    created: created.length,
+    updated: updated.length,
+    deleted: deleted.length,
+    cancelled: cancelled.length,
+  };
+}
+
+/** The last date with an occurrence of any of the classes, from `today` on; null when none. */
+export async function lastLessonDate(db: Db, classIds: number[], today: string): Promise<string | null> {
+  if (classIds.length === 0) return null;
+  const [row] = await rows<{ last: string | null }>(
+    db,
+    sql`select max(date)::text as last from ${lessons}
+        where class_id = any(${intArray(classIds)}::int[]) and date >= ${today}::date`,
+  );
+  return row?.last ?? null;
+}
+
+/** A lesson occurrence with its content. */
+export interface LessonRow {
+  id: number;
+  institutionId: number;
+  classId: number;
+  timetableEntryId: number | null;
+  date: string;
+  period: number;
+  subjectCode: string;
+  teacherId: number;
+  room: string | null;
+  startMinute: number;
+  endMinute: number;
+  state: 'scheduled' | 'cancelled';
+  topic: string | null;
+  homework: string | null;
+  meetingUrl: string | null;
+  hasContent: boolean;
+}
+
+const lessonColumns = {
+  id: lessons.id,
+  institutionId: lessons.institutionId,
+  classId: lessons.classId,
+  timetableEntryId: lessons.timetableEntryId,
+  date: lessons.date,
+  period: lessons.period,
+  subjectCode: lessons.subjectCode,
+  teacherId: lessons.teacherId,
+  room: lessons.room,
+  startMinute: lessons.startMinute,
+  endMinute: lessons.endMinute,
+  state: lessons.state,
+  topic: lessons.topic,
+  homework: lessons.homework,
+  meetingUrl: lessons.meetingUrl,
+  hasContent: lessons.hasContent,
+};
+
+/** One occurrence, or undefined. */
+export async function findLesson(db: Db, id: number): Promise<LessonRow | undefined> {
+  const [row] = await db.select(lessonColumns).from(lessons).where(eq(lessons.id, id));
+  return row;
+}
+
+/** A class's occurrences between two dates, in order. */
+export async function lessonsOfClass(
+  db: Db,
+  classId: number,
+  from: string,
+  to: string,
+): Promise<LessonRow[]> {
+  return db
+    .select(lessonColumns)
+    .from(lessons)
+    .where(and(eq(lessons.classId, classId), gte(lessons.date, from), lte(lessons.date, to)))
+    .orderBy(asc(lessons.date), asc(lessons.startMinute));
+}
+
+/**
+ * The occurrences of a student's classes between two dates: one indexed query from the enrolment to the
+ * lessons (the class's unique slot index), for the light "today" and "this week" answers.
+ */
+export async function lessonsOfStudent(
+  db: Db,
+  studentId: number,
+  from: string,
+  to: string,
+): Promise<LessonRow[]> {
+  return db
+    .select(lessonColumns)
+    .from(enrolments)
+    .innerJoin(lessons, eq(lessons.classId, enrolments.classId))
+    .where(and(eq(enrolments.studentId, studentId), gte(lessons.date, from), lte(lessons.date, to)))
+    .orderBy(asc(lessons.date), asc(lessons.startMinute));
+}
+
+/** A material of a lesson. */
+export interface MaterialRow {
+  lessonId: number;
+  kind: 'resource' | 'url';
+  resourceId: number | null;
+  url: string | null;
+  title: string | null;
+}
+
+/** The materials of the given lessons, in each lesson's order. */
+export async function materialsOf(db: Db, lessonIds: number[]): Promise<MaterialRow[]> {
+  if (lessonIds.length === 0) return [];
+  return db
+    .select({
+      lessonId: lessonMaterials.lessonId,
+      kind: lessonMaterials.kind,
+      resourceId: lessonMaterials.resourceId,
+      url: lessonMaterials.url,
+      title: lessonMaterials.title,
+    })
+    .from(lessonMaterials)
+    .where(inArray(lessonMaterials.lessonId, lessonIds))
+    .orderBy(asc(lessonMaterials.lessonId), asc(lessonMaterials.position));
+}
+
+/** Replaces a lesson's content and materials. */
+export async function saveLessonContent(
+  db: Db,
+  lesson: Pick<LessonRow, 'id' | 'institutionId'>,
+  content: { topic: string | null; homework: string | null; meetingUrl: string | null },
+  materials: Omit<MaterialRow, 'lessonId'>[],
+): Promise<void> {
+  const hasContent =
+    content.topic !== null ||
+    content.homework !== null ||
+    content.meetingUrl !== null ||
+    materials.length > 0;
+  await db
+    .update(lessons)
+    .set({ ...content, hasContent, contentUpdatedAt: new Date() })
+    .where(eq(lessons.id, lesson.id));
+  await db.delete(lessonMaterials).where(eq(lessonMaterials.lessonId, lesson.id));
+  if (materials.length > 0) {
+    await db.insert(lessonMaterials).values(
+      materials.map((m, position) => ({
+        ...m,
+        position,
+        lessonId: lesson.id,
+        institutionId: lesson.institutionId,
+      })),
+    );
+  }
+}
+
+/** The classes of a school's year. */
+export async function classIdsInYear(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<number[]> {
+  const found = await db
+    .select({ id: classes.id })
+    .from(classes)
+    .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)));
+  return found.map((r) => r.id);
 }

@@ -184,3 +184,41 @@ export async function countUsers(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   return row?.n ?? 0;
 }
+
+/**
+ * The people among `usernames` or `ids` who hold `role` at `institutionId`, with their names: how other
+ * modules check that a student or teacher belongs to a school without reading this module's tables.
+ */
+export async function roleHoldersAt(
+  db: Db,
+  role: Role,
+  institutionId: number,
+  who: { ids?: number[]; usernames?: string[] },
+): Promise<{ id: number; username: string; displayName: string }[]> {
+  const ids = who.ids ?? [];
+  const usernames = who.usernames ?? [];
+  if (ids.length === 0 && usernames.length === 0) return [];
+  return db
+    .selectDistinct({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
+    .where(
+      and(
+        eq(roleGrants.role, role),
+        eq(roleGrants.institutionId, institutionId),
+        ids.length > 0 ? inArray(users.id, ids) : inArray(users.username, usernames),
+      ),
+    );
+}
+
+/** Names of the given people, for lists that show who is who. */
+export async function namesOf(
+  db: Db,
+  ids: number[],
+): Promise<{ id: number; username: string; displayName: string }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(inArray(users.id, ids));
+}

@@ -12,6 +12,7 @@ import {
   levels,
   subjects,
 } from '@/modules/institutions/institutions.tables';
+import { loadCurriculumTopics } from '@/modules/library/library.service';
 
 /**
  * A country pack is a folder of JSON files describing a country's education system: its administrative
@@ -82,6 +83,15 @@ export interface PackSubject {
   grades: number[];
 }
 
+/** A curriculum topic of `curriculum-topics.json`, with the topics under it (they share its subject). */
+export interface PackTopic {
+  code: string;
+  subject: string;
+  grades: number[];
+  name: LocalisedName;
+  children: PackTopic[];
+}
+
 /** A grading scale; `marks` are stored as they are, for the journal to read. */
 export interface PackGradingScale {
   code: string;
@@ -117,6 +127,8 @@ export interface CountryPack {
   subjects: PackSubject[];
   gradingScales: PackGradingScale[];
   academicYears: PackAcademicYear[];
+  /** Curriculum topics, for the library; an optional file, empty when a pack has none. */
+  topics: PackTopic[];
 }
 
 /** A pack that cannot be loaded: names the file and the entry at fault, so its author can fix it. */
@@ -443,6 +455,26 @@ function readCalendar(raw: Json, file: string): PackAcademicYear[] {
   return years;
 }
 
+function readTopics(raw: Json, file: string, packSubjects: PackSubject[]): PackTopic[] {
+  const c = new Checker(file);
+  const codes = new Set<string>();
+  const subjectGrades = new Map(packSubjects.map((s) => [s.code, new Set(s.grades)]));
+  const walk = (value: Json, parentSubject: string | null, trail: string): PackTopic => {
+    const o = c.object(value, trail || null, 'a topic');
+    const code = c.code(o.code, trail || null);
+    const entry = trail ? `${trail} > ${code}` : code;
+    c.unique(codes, code, entry);
+    const subject = parentSubject ?? c.code(o.subject, entry, 'subject');
+    const taught = subjectGrades.get(subject);
+    if (!taught) return c.fail(entry, `subject "${subject}" is not in subjects.json`);
+    const grades = c.grades(o.grades ?? [], entry);
+    for (const g of grades) if (!taught.has(g)) c.fail(entry, `${subject} is not taught in grade ${g}`);
+    const children = c.array(o.children ?? [], entry, 'children').map((child) => walk(child, subject, entry));
+    return { code, subject, grades, name: c.name(o.name, entry), children };
+  };
+  return c.array(c.object(raw, null, 'the file').topics, null, 'topics').map((t) => walk(t, null, ''));
+}
+
 /** Reads a pack folder and validates every file; throws a CountryPackError naming the file and entry at fault. */
 export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<CountryPack> {
   const abs = path.resolve(dir);
@@ -451,14 +483,26 @@ export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<C
   const root = readAreas(await readJson(abs, 'areas.json'), file('areas.json'), manifest.bounds);
   const packLevels = readLevels(await readJson(abs, 'levels.json'), file('levels.json'));
   const knownGrades = new Set(packLevels.flatMap((l) => l.grades));
+  const packSubjects = readSubjects(await readJson(abs, 'subjects.json'), file('subjects.json'), knownGrades);
+  const hasTopics = await readFile(file('curriculum-topics.json')).then(
+    () => true,
+    () => false,
+  );
   return {
     dir: abs,
     manifest,
     root,
     levels: packLevels,
-    subjects: readSubjects(await readJson(abs, 'subjects.json'), file('subjects.json'), knownGrades),
+    subjects: packSubjects,
     gradingScales: readGradingScales(await readJson(abs, 'grading-scales.json'), file('grading-scales.json')),
     academicYears: readCalendar(await readJson(abs, 'calendar.json'), file('calendar.json')),
+    topics: hasTopics
+      ? readTopics(
+          await readJson(abs, 'curriculum-topics.json'),
+          file('curriculum-topics.json'),
+          packSubjects,
+        )
+      : [],
   };
 }
 
@@ -486,6 +530,7 @@ export interface LoadedPack {
     subjects: number;
     gradingScales: number;
     calendarEntries: number;
+    topics: number;
   };
 }
 
@@ -663,6 +708,9 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
       calendarCount += year.entries.length;
     }
   }
+  // The topics belong to the library, which owns their table; they need the subjects loaded above.
+  const topicCount = await loadCurriculumTopics(db, pack.topics);
+
   // Exactly one year is current: the pack's current year replaces whichever was current before.
   if (currentAcademicYearId !== null)
     await db
@@ -680,6 +728,7 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
       subjects: pack.subjects.length,
       gradingScales: pack.gradingScales.length,
       calendarEntries: calendarCount,
+      topics: topicCount,
     },
   };
 }

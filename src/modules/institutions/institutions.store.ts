@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
 import {
   academicYears,
@@ -133,4 +133,36 @@ export async function countryPack(db: Db) {
     gradingScales: await db.select().from(gradingScales).orderBy(asc(gradingScales.code)),
     calendar: await db.select().from(calendarEntries).orderBy(asc(calendarEntries.startsOn)),
   };
+}
+
+/** One academic year, or undefined. */
+export async function findAcademicYear(
+  db: Db,
+  id: number,
+): Promise<typeof academicYears.$inferSelect | undefined> {
+  const [row] = await db.select().from(academicYears).where(eq(academicYears.id, id));
+  return row;
+}
+
+/** The holidays of an academic year from the school calendar, each a date range (both ends included). */
+export async function holidaysOf(
+  db: Db,
+  academicYearId: number,
+): Promise<{ startsOn: string; endsOn: string }[]> {
+  return db
+    .select({ startsOn: calendarEntries.startsOn, endsOn: calendarEntries.endsOn })
+    .from(calendarEntries)
+    .where(and(eq(calendarEntries.academicYearId, academicYearId), eq(calendarEntries.kind, 'holiday')))
+    .orderBy(asc(calendarEntries.startsOn));
+}
+
+/** The subjects of the country pack with the given codes, with the grades each is taught in. */
+export async function subjectsByCode(db: Db, codes: string[]): Promise<(typeof subjects.$inferSelect)[]> {
+  if (codes.length === 0) return [];
+  return db.select().from(subjects).where(inArray(subjects.code, codes));
+}
+
+/** Every subject of the country pack. */
+export async function listSubjects(db: Db): Promise<(typeof subjects.$inferSelect)[]> {
+  return db.select().from(subjects).orderBy(asc(subjects.code));
 }

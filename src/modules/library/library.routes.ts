@@ -1,0 +1,591 @@
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Server as TusServer } from '@tus/server';
+import { FileStore } from '@tus/file-store';
+import { requireActor } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { AppError, sendError } from '@/server/errors';
+import type { Locale } from '@/server/i18n';
+import { JobWorker } from '@/server/jobs';
+import { changeContext } from '@/modules/identity/identity.routes';
+import * as service from '@/modules/library/library.service';
+import { MAX_UPLOAD_BYTES, KINDS, ROLE_KINDS } from '@/modules/library/library.files';
+import { UPLOAD_ROLES } from '@/modules/library/library.tables';
+import {
+  CollectionBody,
+  CollectionItemsBody,
+  CollectionView,
+  FileParams,
+  HistoryEntry,
+  HlsParams,
+  NoteBody,
+  PatchResourceBody,
+  ResourceBody,
+  ResourceList,
+  ResourceListQuery,
+  ResourceParams,
+  ResourceView,
+  ReviewBody,
+  SearchQuery,
+  SearchResponse,
+  SuggestQuery,
+  SuggestResponse,
+  Topic,
+  TopicQuery,
+} from '@/modules/library/library.schema';
+
+/** What the library plugin needs from the platform. */
+export interface LibraryOptions extends service.LibraryEnv {
+  db: Db;
+  /** Run the media jobs in this process. */
+  runJobs: boolean;
+  /** The local directory tus keeps unfinished uploads in (under the storage directory). */
+  storageDir: string;
+}
+
+const EDITORS = { roles: service.EDITORS };
+
+/** The signed-in editor behind a write, with their id for authorship. */
+function editorContext(request: FastifyRequest) {
+  const actor = requireActor(request);
+  return { ...changeContext(request), actorId: actor.userId };
+}
+
+/** Parses `Range: bytes=…` against a size: one range, or null for the whole file. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  // Several ranges, or another unit: answer the whole file, as HTTP allows.
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) throw new AppError(416, 'library_range', { size });
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (!Number.isSafeInteger(start) || start >= size || end < start) {
+    throw new AppError(416, 'library_range', { size });
+  }
+  return { start, end };
+}
+
+/** Who started an upload request, for tus's hooks (which see only a web Request). */
+const uploadCallers = new WeakMap<Request, { ctx: ReturnType<typeof editorContext>; locale: Locale }>();
+
+/**
+ * A refusal from tus's hooks: tus answers with its `status_code` and `body`; the body carries our error code
+ * and parameters as JSON, which the route turns into the one error shape.
+ */
+class TusRefusal extends Error {
+  readonly body: string;
+  constructor(
+    readonly status_code: number,
+    code: string,
+    params: Record<string, unknown> = {},
+  ) {
+    super(code);
+    this.body = JSON.stringify({ code, params });
+  }
+}
+
+const tusError = (status: number, code: string, params: Record<string, unknown> = {}) =>
+  new TusRefusal(status, code, params);
+
+/** The digital library: resources and their workflow, files (tus uploads, ranged downloads, HLS), search. */
+export default async function libraryRoutes(app: FastifyInstance, opts: LibraryOptions): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = opts;
+  const env: service.LibraryEnv = { storage: opts.storage, media: opts.media };
+  const tags = ['library'];
+
+  if (opts.runJobs) {
+    const worker = new JobWorker(
+      db,
+      { [service.MEDIA_QUEUE]: service.mediaJob(db, env) },
+      {
+        onError: (job, error) => app.log.warn({ err: error, jobId: job.id }, 'library job failed'),
+      },
+    );
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => worker.stop());
+  }
+
+  // ---- uploads (tus): partial uploads wait in their own directory, outside the library, until complete.
+  const uploadDir = path.join(opts.storageDir, '.incoming');
+  // An upload nobody resumes for a week is dropped (by the node that runs jobs, once a day).
+  const datastore = new FileStore({
+    directory: uploadDir,
+    expirationPeriodInMilliseconds: 7 * 24 * 3600_000,
+  });
+  if (opts.runJobs) {
+    const sweep = () =>
+      void datastore
+        .deleteExpired()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'upload sweep failed'));
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      sweep();
+      timer = setInterval(sweep, 24 * 3600_000).unref();
+    });
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  const tus = new TusServer({
+    path: '/api/library/uploads',
+    datastore,
+    relativeLocation: true,
+    maxSize: MAX_UPLOAD_BYTES,
+    // Same origin only, like the rest of the API (tus would otherwise answer every origin with `*`).
+    allowedOrigins: () => false,
+    async onUploadCreate(req, upload) {
+      const caller = uploadCallers.get(req);
+      if (!caller) throw tusError(403, 'forbidden');
+      const resourceId = Number(upload.metadata?.resourceId);
+      const role = upload.metadata?.role as service.UploadRole | undefined;
+      if (
+        !Number.isSafeInteger(resourceId) ||
+        resourceId < 1 ||
+        !role ||
+        !UPLOAD_ROLES.includes(role) ||
+        upload.size === undefined
+      ) {
+        throw tusError(400, 'library_upload_metadata');
+      }
+      const limit = Math.max(...ROLE_KINDS[role].map((k) => KINDS[k].maxBytes));
+      if (upload.size > limit) throw tusError(413, 'library_file_too_large', { limit });
+      try {
+        await service.checkUploadTarget(db, resourceId);
+      } catch (error) {
+        if (error instanceof AppError) throw tusError(error.status, error.code, error.params);
+        throw error;
+      }
+      return {};
+    },
+    async onUploadFinish(req, upload) {
+      const caller = uploadCallers.get(req);
+      const file = path.join(uploadDir, upload.id);
+      try {
+        if (!caller) throw new AppError(403, 'forbidden');
+        const row = await service.registerUpload(db, env, caller.ctx, {
+          resourceId: Number(upload.metadata?.resourceId),
+          role: upload.metadata?.role as service.UploadRole,
+          path: file,
+          originalName: upload.metadata?.filename ?? null,
+        });
+        return { headers: { 'x-library-file-id': row.id } };
+      } catch (error) {
+        // A refused upload leaves nothing behind.
+        await datastore.remove(upload.id).catch(() => {});
+        if (error instanceof AppError) throw tusError(error.status, error.code, error.params);
+        throw error;
+      } finally {
+        await datastore.configstore.delete(upload.id).catch(() => {});
+      }
+    },
+  });
+
+  // tus sends the file's bytes as they come: hand the stream to tus unread.
+  app.addContentTypeParser('application/offset+octet-stream', (_request, payload, done) =>
+    done(null, payload),
+  );
+
+  const tusHandle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) headers.set(name, value.join(', '));
+    }
+    const body =
+      request.body instanceof Readable ? (Readable.toWeb(request.body) as ReadableStream) : undefined;
+    const webRequest = new Request(new URL(request.url, 'http://library.invalid'), {
+      method: request.method,
+      headers,
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    uploadCallers.set(webRequest, { ctx: editorContext(request), locale: request.locale });
+    const response = await tus.handleWeb(webRequest);
+    if (response.status >= 400) {
+      const text = await response.text();
+      let code =
+        response.status === 404 ? 'not_found' : response.status === 413 ? 'payload_too_large' : 'bad_request';
+      let params: Record<string, unknown> = {};
+      try {
+        const ours = JSON.parse(text) as { code?: unknown; params?: Record<string, unknown> };
+        if (typeof ours.code === 'string')
+          ({ code, params = {} } = ours as { code: string; params?: Record<string, unknown> });
+      } catch {
+        // tus's own plain-text error: keep the generic code for its status.
+      }
+      // tus's own refusals name the header at fault in plain text: pass it on as the problem's message.
+      const details =
+        code === 'bad_request' && text
+          ? [{ field: 'headers', reason: 'invalid', message: text.slice(0, 200) }]
+          : undefined;
+      return sendError(reply, response.status, code, params, details);
+    }
+    reply.status(response.status);
+    response.headers.forEach((value, name) => void reply.header(name, value));
+    const text = await response.text();
+    return reply.send(text === '' ? undefined : text);
+  };
+  const UploadParams = Type.Object(
+    { uploadId: Type.String({ pattern: '^[0-9a-f]{32}$', description: 'The upload, as tus named it' }) },
+    { additionalProperties: false },
+  );
+  const uploadDoc = (summary: string) => ({ tags, summary, hide: false });
+  r.post(
+    '/library/uploads',
+    {
+      config: { access: EDITORS },
+      schema: {
+        ...uploadDoc(
+          'Start a resumable upload (tus 1.0: Upload-Length, Upload-Metadata resourceId, role, filename)',
+        ),
+      },
+    },
+    tusHandle,
+  );
+  r.head(
+    '/library/uploads/:uploadId',
+    {
+      config: { access: EDITORS },
+      schema: { ...uploadDoc('How much of an upload has arrived (tus)'), params: UploadParams },
+    },
+    tusHandle,
+  );
+  r.patch(
+    '/library/uploads/:uploadId',
+    {
+      config: { access: EDITORS },
+      schema: { ...uploadDoc('Send the next bytes of an upload (tus)'), params: UploadParams },
+    },
+    tusHandle,
+  );
+  r.delete(
+    '/library/uploads/:uploadId',
+    {
+      config: { access: EDITORS },
+      schema: { ...uploadDoc('Abandon an upload (tus)'), params: UploadParams },
+    },
+    tusHandle,
+  );
+
+  // ---- files
+
+  const sendStored = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    contentType: string,
+    published: boolean,
+  ) => {
+    const size = await opts.storage.size(key);
+    if (size === null) throw new AppError(404, 'not_found', { what: 'file' });
+    let range: { start: number; end: number } | null;
+    try {
+      range = parseRange(request.headers.range, size);
+    } catch (error) {
+      void reply.header('content-range', `bytes */${size}`);
+      throw error;
+    }
+    void reply.header('accept-ranges', 'bytes').header('content-type', contentType);
+    // Published files never change (a new upload is a new file): caches and school proxies may keep them.
+    void reply.header('cache-control', published ? 'public, max-age=86400' : 'private, no-store');
+    if (range) {
+      void reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+        .header('content-length', range.end - range.start + 1);
+      return reply.send(opts.storage.read(key, range));
+    }
+    void reply.header('content-length', size);
+    return reply.send(opts.storage.read(key));
+  };
+
+  r.get(
+    '/library/files/:fileId',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'A file of a published resource (HTTP Range supported)', params: FileParams },
+    },
+    async (request, reply) => {
+      const { file, published } = await service.fileFor(db, request.params.fileId, request.actor);
+      return sendStored(request, reply, file.storageKey, file.contentType, published);
+    },
+  );
+
+  r.get(
+    '/library/files/:fileId/hls/:name',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'An HLS playlist or segment of a processed video', params: HlsParams },
+    },
+    async (request, reply) => {
+      const { file, published } = await service.fileFor(db, request.params.fileId, request.actor);
+      const key = service.hlsKey(file, request.params.name);
+      const type = request.params.name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t';
+      return sendStored(request, reply, key, type, published);
+    },
+  );
+
+  // ---- search
+
+  r.get(
+    '/library/search',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Search published resources: any script, typos tolerated, with filters and facet counts',
+        querystring: SearchQuery,
+        response: { 200: SearchResponse },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return service.searchResources(db, env, {
+        q: q.q,
+        type: q.type,
+        grade: q.grade,
+        subject: q.subject,
+        language: q.language,
+        level: q.level,
+        duration: q.duration,
+        topicId: q.topic,
+        limit: q.limit ?? 20,
+        offset: q.offset ?? 0,
+      });
+    },
+  );
+
+  r.get(
+    '/library/suggest',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Title suggestions while typing',
+        querystring: SuggestQuery,
+        response: { 200: SuggestResponse },
+      },
+    },
+    async (request) => service.suggestTitles(db, request.query.q ?? '', request.query.limit ?? 8),
+  );
+
+  r.get(
+    '/library/topics',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Curriculum topics (from the country pack)',
+        querystring: TopicQuery,
+        response: { 200: Type.Array(Topic) },
+      },
+    },
+    async (request) => service.listTopics(db, request.query.subject),
+  );
+
+  // ---- resources and their workflow
+
+  r.post(
+    '/library/resources',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Create a draft resource',
+        body: ResourceBody,
+        response: { 200: ResourceView },
+      },
+    },
+    async (request) => service.createResource(db, env, editorContext(request), request.body, request.locale),
+  );
+
+  r.get(
+    '/library/resources',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Resources in any state, for editors',
+        querystring: ResourceListQuery,
+        response: { 200: ResourceList },
+      },
+    },
+    async (request) => ({
+      items: await service.listResources(db, env, {
+        state: request.query.state,
+        limit: request.query.limit ?? 50,
+        offset: request.query.offset ?? 0,
+      }),
+    }),
+  );
+
+  r.get(
+    '/library/resources/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'A resource (drafts only for editors)',
+        params: ResourceParams,
+        response: { 200: ResourceView },
+      },
+    },
+    async (request) => service.getResource(db, env, request.params.id, request.actor),
+  );
+
+  r.patch(
+    '/library/resources/:id',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Change a draft',
+        params: ResourceParams,
+        body: PatchResourceBody,
+        response: { 200: ResourceView },
+      },
+    },
+    async (request) =>
+      service.updateResource(
+        db,
+        env,
+        editorContext(request),
+        request.params.id,
+        request.body,
+        request.locale,
+      ),
+  );
+
+  r.post(
+    '/library/resources/:id/submit',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Send a draft for review',
+        params: ResourceParams,
+        body: NoteBody,
+        response: { 200: ResourceView },
+      },
+    },
+    async (request) =>
+      service.submitResource(db, env, editorContext(request), request.params.id, request.body.note),
+  );
+
+  r.post(
+    '/library/resources/:id/review',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Publish a resource or send it back (another editor than its author)',
+        params: ResourceParams,
+        body: ReviewBody,
+        response: { 200: ResourceView },
+      },
+    },
+    async (request) =>
+      service.reviewResource(
+        db,
+        env,
+        editorContext(request),
+        request.params.id,
+        request.body.decision,
+        request.body.note,
+      ),
+  );
+
+  r.post(
+    '/library/resources/:id/unpublish',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Take a resource off the library (history kept)',
+        params: ResourceParams,
+        body: NoteBody,
+        response: { 200: ResourceView },
+      },
+    },
+    async (request) =>
+      service.unpublishResource(db, env, editorContext(request), request.params.id, request.body.note),
+  );
+
+  r.get(
+    '/library/resources/:id/history',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: "A resource's publishing history",
+        params: ResourceParams,
+        response: { 200: Type.Array(HistoryEntry) },
+      },
+    },
+    async (request) => service.history(db, request.params.id),
+  );
+
+  // ---- collections
+
+  r.post(
+    '/library/collections',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: 'Create a collection or playlist',
+        body: CollectionBody,
+        response: { 200: CollectionView },
+      },
+    },
+    async (request) => service.createCollection(db, editorContext(request), request.body),
+  );
+
+  r.put(
+    '/library/collections/:id/items',
+    {
+      config: { access: EDITORS },
+      schema: {
+        tags,
+        summary: "Set a collection's resources, in order",
+        params: ResourceParams,
+        body: CollectionItemsBody,
+        response: { 200: CollectionView },
+      },
+    },
+    async (request) =>
+      service.setCollectionItems(
+        db,
+        env,
+        editorContext(request),
+        request.params.id,
+        request.body.resourceIds,
+        request.locale,
+      ),
+  );
+
+  r.get(
+    '/library/collections/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'A collection with its published resources',
+        params: ResourceParams,
+        response: { 200: CollectionView },
+      },
+    },
+    async (request) => service.getCollection(db, env, request.params.id, request.actor),
+  );
+}
