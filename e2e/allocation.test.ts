@@ -109,10 +109,22 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       await expectGoodPage(b, 'allocation-plans-en-360');
       await b.getByLabel('Name').fill('Computerisation 2026');
       await b.getByLabel('Norm: learners per computer').fill('3');
+      await b.getByLabel('Gap to the norm').fill('50');
+      await b.getByLabel('Price of one unit, manat: Desktops').fill('500');
+      await b.getByLabel('Price of one unit, manat: Laptops').fill('700');
+      await b.getByLabel('Budget, manat').fill('100000');
+      await b.getByRole('button', { name: 'Add a regional minimum' }).click();
+      const minimum = b.locator('[data-minimum="0"]');
+      await minimum.getByLabel('Economic region').selectOption({ index: 1 });
+      const region = await minimum.getByLabel('Economic region').locator('option:checked').innerText();
+      await minimum.getByLabel('At least, units').fill('2');
       await b.getByRole('button', { name: 'Create the draft' }).click();
       await b.waitForURL(/\/allocation\/\d+$/);
       const planId = Number(new URL(b.url()).pathname.split('/').pop());
       expect(await heading(b)).toBe('Computerisation 2026');
+      // The rules as set: the budget, the region's minimum, the weights (as shares of their sum).
+      await b.getByText(`${region}: Desktops ≥ 2`).waitFor();
+      expect(await b.getByText('100,000', { exact: true }).count()).toBeGreaterThan(0);
       await b.getByRole('button', { name: 'Publish' }).click();
       await b.getByRole('status').filter({ hasText: 'The plan is published.' }).waitFor();
 

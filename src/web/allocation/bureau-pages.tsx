@@ -9,6 +9,7 @@ import { Page } from '@/web/components/page';
 import { ScrollBox } from '@/web/components/scroll-box';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useCurrentYear } from '@/web/registry/shared';
+import { useAreas } from '@/web/pages/regional-home';
 import {
   Badge,
   CRITERIA,
@@ -62,7 +63,7 @@ export function PlansPage() {
 }
 
 function NewPlan() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const { year } = useCurrentYear();
   const base = useId();
@@ -73,6 +74,17 @@ function NewPlan() {
   const [open, setOpen] = useState(day(0));
   const [close, setClose] = useState(day(30));
   const [appeals, setAppeals] = useState(day(45));
+  const [weights, setWeights] = useState<Record<string, string>>({
+    ratioGap: '40',
+    shifts: '20',
+    connection: '15',
+    projects: '15',
+    equity: '10',
+  });
+  const [prices, setPrices] = useState<Record<string, string>>({});
+  const [budget, setBudget] = useState('');
+  const [minimums, setMinimums] = useState<{ regionId: string; kind: string; units: string }[]>([]);
+  const regions = useAreas();
   const create = useMutation({
     mutationFn: () => {
       const body: PlanInput = {
@@ -86,12 +98,24 @@ function NewPlan() {
             projector: Number(units.projector || 0),
             interactive_board: Number(units.interactive_board || 0),
           },
-          unitPrices: {},
-          budget: null,
+          unitPrices: Object.fromEntries(
+            KINDS.filter((k) => prices[k]?.trim()).map((k) => [k, Number(prices[k])]),
+          ),
+          budget: budget.trim() ? Number(budget) : null,
           norm: Number(norm),
           lotSize: Number(lot),
-          regionalMinimums: [],
-          weights: { ratioGap: 40, shifts: 20, connection: 15, projects: 15, equity: 10 },
+          regionalMinimums: minimums.map((m) => ({
+            regionId: Number(m.regionId),
+            kind: m.kind as (typeof KINDS)[number],
+            units: Number(m.units || 0),
+          })),
+          weights: {
+            ratioGap: Number(weights.ratioGap || 0),
+            shifts: Number(weights.shifts || 0),
+            connection: Number(weights.connection || 0),
+            projects: Number(weights.projects || 0),
+            equity: Number(weights.equity || 0),
+          },
           recentYears: 3,
         },
         applicationsOpenOn: open,
@@ -109,7 +133,14 @@ function NewPlan() {
     e.preventDefault();
     create.mutate();
   };
-  const field = (id: string, label: string, value: string, set: (v: string) => void, type = 'number') => (
+  const field = (
+    id: string,
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    type = 'number',
+    required = true,
+  ) => (
     <div className="field" key={id}>
       <label htmlFor={`${base}-${id}`}>{label}</label>
       <input
@@ -118,11 +149,14 @@ function NewPlan() {
         inputMode={type === 'number' ? 'numeric' : undefined}
         min={type === 'number' ? 0 : undefined}
         value={value}
-        required
+        required={required}
         onChange={(e) => set(e.target.value)}
       />
     </div>
   );
+  const setMinimum = (i: number, change: Partial<(typeof minimums)[number]>) =>
+    setMinimums(minimums.map((m, j) => (j === i ? { ...m, ...change } : m)));
+  const economicRegions = (regions.data ?? []).filter((a) => a.kind === 'economic_region');
   return (
     <section className="card" aria-labelledby="alloc-new">
       <h2 id="alloc-new">{t('allocation.newPlan')}</h2>
@@ -137,7 +171,85 @@ function NewPlan() {
         {field('open', t('allocation.opens'), open, setOpen, 'date')}
         {field('close', t('allocation.closes'), close, setClose, 'date')}
         {field('appeals', t('allocation.appealsClose'), appeals, setAppeals, 'date')}
-        <p className="note">{t('allocation.weightsLater')}</p>
+        <fieldset>
+          <legend>{t('allocation.weights')}</legend>
+          <p className="note">{t('allocation.weightsHelp')}</p>
+          {CRITERIA.map((c) =>
+            field(`w-${c}`, t(`allocation.criterion.${c}`), weights[c] ?? '0', (v) =>
+              setWeights({ ...weights, [c]: v }),
+            ),
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>{t('allocation.money')}</legend>
+          <p className="note">{t('allocation.moneyHelp')}</p>
+          {KINDS.map((k) =>
+            field(
+              `price-${k}`,
+              t('allocation.unitPrice', { kind: t(`allocation.kind.${k}`) }),
+              prices[k] ?? '',
+              (v) => setPrices({ ...prices, [k]: v }),
+              'number',
+              false,
+            ),
+          )}
+          {field('budget', t('allocation.budget'), budget, setBudget, 'number', false)}
+        </fieldset>
+        <fieldset>
+          <legend>{t('allocation.minimums')}</legend>
+          <p className="note">{t('allocation.minimumsHelp')}</p>
+          {minimums.map((m, i) => (
+            <div className="pair" key={i} data-minimum={i}>
+              <div className="field">
+                <label htmlFor={`${base}-min-region-${i}`}>{t('allocation.region')}</label>
+                <select
+                  id={`${base}-min-region-${i}`}
+                  value={m.regionId}
+                  required
+                  onChange={(e) => setMinimum(i, { regionId: e.target.value })}
+                >
+                  <option value="">—</option>
+                  {economicRegions.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {localName(r, i18n.language)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={`${base}-min-kind-${i}`}>{t('allocation.kindLabel')}</label>
+                <select
+                  id={`${base}-min-kind-${i}`}
+                  value={m.kind}
+                  onChange={(e) => setMinimum(i, { kind: e.target.value })}
+                >
+                  {KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {t(`allocation.kind.${k}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {field(`min-units-${i}`, t('allocation.minimumUnits'), m.units, (v) =>
+                setMinimum(i, { units: v }),
+              )}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => setMinimums(minimums.filter((_, j) => j !== i))}
+              >
+                {t('allocation.removeMinimum')}
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setMinimums([...minimums, { regionId: '', kind: 'desktop', units: '' }])}
+          >
+            {t('allocation.addMinimum')}
+          </button>
+        </fieldset>
         <button type="submit" disabled={create.isPending || !year}>
           {t('allocation.create')}
         </button>

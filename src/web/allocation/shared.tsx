@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import { api } from '@/web/api';
 import { useFormat } from '@/web/format';
+import { localName } from '@/web/i18n';
+import { useAreas } from '@/web/pages/regional-home';
 import type {
   Application,
   Batch,
@@ -83,7 +85,8 @@ export function useNumber() {
 
 /** A plan's rules, read-only: what every school reads before applying. */
 export function RulesView({ plan }: { plan: PlanSummary }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const areas = useAreas();
   const f = useFormat();
   const n = useNumber();
   const r = plan.rules;
@@ -129,6 +132,22 @@ export function RulesView({ plan }: { plan: PlanSummary }) {
           </div>
         ))}
       </dl>
+      {r.regionalMinimums.length > 0 ? (
+        <>
+          <h3>{t('allocation.minimums')}</h3>
+          <ul className="list">
+            {r.regionalMinimums.map((m) => {
+              const region = areas.data?.find((a) => a.id === m.regionId);
+              return (
+                <li key={`${m.regionId}-${m.kind}`} data-minimum={`${m.regionId}-${m.kind}`}>
+                  {region ? localName(region, i18n.language) : m.regionId}: {t(`allocation.kind.${m.kind}`)} ≥{' '}
+                  {f.number(m.units)}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
       <h3>{t('allocation.weights')}</h3>
       <dl className="record">
         {CRITERIA.map((c) => (
