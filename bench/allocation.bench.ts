@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '@/server/app';
 import type { Database } from '@/server/db/database';
 import { seed } from '@/seed/seed';
-import { createTestDatabase, login, testConfig } from '@test/harness';
+import { login, testConfig } from '@test/harness';
+import { percentile, withDatabase } from './support';
 import { listAcademicYears, listAreas } from '@/modules/institutions/institutions.store';
 import { schoolFacts } from '@/modules/infrastructure/school-facts.store';
 import { COUNTED_KINDS, createPlan, publishPlan, toCore } from '@/modules/allocation/allocation.service';
@@ -37,10 +38,6 @@ const GOAL_MS = 1000;
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   throw new Error(`BENCH_RUNS must be a whole number of runs, not ${process.env.BENCH_RUNS}`);
 }
-
-/** The value below which `p` of the sorted samples fall (nearest rank). */
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const count = new Intl.NumberFormat('en');
@@ -143,28 +140,6 @@ async function measure(database: Database): Promise<string[]> {
     ];
   } finally {
     await app.close();
-  }
-}
-
-/** Opens a throw-away database (PGlite in memory, or a new database on DATABASE_URL's server, dropped after). */
-async function withDatabase<T>(
-  url: string | undefined,
-  body: (database: Database) => Promise<T>,
-): Promise<T> {
-  const saved = process.env.DATABASE_URL;
-  if (url) process.env.DATABASE_URL = url;
-  else delete process.env.DATABASE_URL;
-  let database: Database;
-  try {
-    database = await createTestDatabase();
-  } finally {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-  }
-  try {
-    return await body(database);
-  } finally {
-    await database.close();
   }
 }
 
