@@ -12,6 +12,7 @@ import { apply } from '@/modules/allocation/allocation.service';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  HEADING,
   heading,
   launchBrowser,
   openPage,
@@ -105,7 +106,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       const dashboardBefore = await dashboardRatio(b, districtId);
       await b.getByRole('navigation').getByRole('link', { name: 'Computer distribution' }).click();
       await b.waitForURL('**/allocation');
-      expect(await heading(b)).toBe('Computer distribution');
+      await expect.poll(() => heading(b), HEADING).toBe('Computer distribution');
       await expectGoodPage(b, 'allocation-plans-en-360');
       await b.getByLabel('Name').fill('Computerisation 2026');
       await b.getByLabel('Norm: learners per computer').fill('3');
@@ -121,7 +122,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       await b.getByRole('button', { name: 'Create the draft' }).click();
       await b.waitForURL(/\/allocation\/\d+$/);
       const planId = Number(new URL(b.url()).pathname.split('/').pop());
-      expect(await heading(b)).toBe('Computerisation 2026');
+      await expect.poll(() => heading(b), HEADING).toBe('Computerisation 2026');
       // The rules as set: the budget, the region's minimum, the weights (as shares of their sum).
       await b.getByText(`${region}: Desktops ≥ 2`).waitFor();
       expect(await b.getByText('100,000', { exact: true }).count()).toBeGreaterThan(0);
@@ -143,7 +144,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       await signIn(d, 'director', DEMO_PASSWORD);
       await d.getByRole('navigation').getByRole('link', { name: 'Kompüter paylanması' }).click();
       await d.waitForURL('**/school/allocation');
-      expect(await heading(d)).toBe('Kompüterlərin paylanması');
+      await expect.poll(() => heading(d), HEADING).toBe('Kompüterlərin paylanması');
       const ratioBefore = azNumber(await d.locator('dd[data-field="ratio"]').innerText());
       await expectGoodPage(d, 'allocation-director-az-360');
       await d.getByLabel('Stolüstü kompüterlər').fill('10');

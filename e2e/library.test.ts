@@ -12,6 +12,7 @@ import type { ResourceBody } from '@/modules/library/library.schema';
 import { createUserWithRole } from '@test/factories';
 import { startServer, type TestServer } from './support/server';
 import {
+  HEADING,
   heading,
   launchBrowser,
   openPage,
@@ -139,7 +140,7 @@ describe('the public library', () => {
     const { page, context } = await openPage(browser, server.url, PHONE);
     try {
       await page.goto(`${server.url}/resources`);
-      expect(await heading(page)).toBe('Tədris resursları');
+      await expect.poll(() => heading(page), HEADING).toBe('Tədris resursları');
       await page.getByLabel('Kitabxanada axtar').fill('mekteb');
       await page.getByRole('button', { name: 'Tap' }).click();
       const hit = page.locator('ul.resources li').filter({ hasText: 'hazırlıq' });
@@ -154,7 +155,7 @@ describe('the public library', () => {
 
       await hit.getByRole('link').click();
       await page.waitForURL(`**/resources/${resourceId}`);
-      expect(await heading(page)).toBe(TITLE);
+      await expect.poll(() => heading(page), HEADING).toBe(TITLE);
       const quality = page.getByLabel(/^Keyfiyyət/);
       const options = await quality.locator('option').allInnerTexts();
       // Every rendition up to the source's 360p, and sound only, each with the size it downloads.
@@ -202,7 +203,7 @@ describe('the public library', () => {
         }
       });
       await page.goto(`${server.url}/resources/${bookId}`);
-      expect(await heading(page)).toBe('Riyaziyyat 5: dərslik');
+      await expect.poll(() => heading(page), HEADING).toBe('Riyaziyyat 5: dərslik');
       const canvas = page.locator('.reader canvas');
       await page.getByText(/^\/ \d+$/).waitFor();
       await page.waitForFunction(() => {

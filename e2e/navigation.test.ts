@@ -5,6 +5,7 @@ import { findUserByUsername, grantsOfUser } from '@/modules/identity/identity.st
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  HEADING,
   heading,
   launchBrowser,
   navigationLabels,
@@ -51,7 +52,7 @@ describe('navigation and changes', () => {
     try {
       await page.goto('/admin');
       await page.waitForURL('**/login');
-      expect(await heading(page)).toBe('Sistemə daxil olun');
+      await expect.poll(() => heading(page), HEADING).toBe('Sistemə daxil olun');
       expect(await navigationLabels(page)).toEqual([]);
     } finally {
       await context.close();
@@ -63,11 +64,11 @@ describe('navigation and changes', () => {
     try {
       await signIn(page, 'teacher', DEMO_PASSWORD);
       await page.goto('/admin');
-      expect(await heading(page)).toBe('Səhifə tapılmadı');
+      await expect.poll(() => heading(page), HEADING).toBe('Səhifə tapılmadı');
       expect(await page.getByText('Milli idarəetmə').count()).toBe(0);
       await page.getByRole('link', { name: 'Əsas səhifəyə qayıt' }).click();
       await page.waitForURL('**/classes');
-      expect(await heading(page)).toBe('Siniflərim');
+      await expect.poll(() => heading(page), HEADING).toBe('Siniflərim');
     } finally {
       await context.close();
     }
@@ -87,11 +88,11 @@ describe('navigation and changes', () => {
       expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Məktəbim');
       await page.getByRole('navigation').getByRole('link', { name: 'Siniflərim' }).click();
       await page.waitForURL('**/classes');
-      expect(await heading(page)).toBe('Siniflərim');
+      await expect.poll(() => heading(page), HEADING).toBe('Siniflərim');
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
       expect(await page.title()).toBe('Siniflərim — Maktab');
       await page.goBack();
-      expect(await heading(page)).toBe('Məktəbim');
+      await expect.poll(() => heading(page), HEADING).toBe('Məktəbim');
     } finally {
       await context.close();
     }

@@ -4,6 +4,7 @@ import { findUserByUsername, grantsOfUser } from '@/modules/identity/identity.st
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  HEADING,
   heading,
   launchBrowser,
   openPage,
@@ -59,7 +60,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await signIn(page, 'director', DEMO_PASSWORD);
       await page.getByRole('navigation').getByRole('link', { name: 'Məktəbimin İKT-si' }).click();
       await page.waitForURL('**/school/ict');
-      expect(await heading(page)).toBe('Məktəbimin İKT-si');
+      await expect.poll(() => heading(page), HEADING).toBe('Məktəbimin İKT-si');
       schoolName = (await page.locator('main section.card h2').first().innerText()).trim();
       await page.getByLabel('Müəllimlər', { exact: true }).waitFor();
       expect(await page.locator('[data-state]').first().getAttribute('data-state')).toBe('none');
@@ -109,14 +110,14 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await signIn(page, 'region', DEMO_PASSWORD);
       await page.getByRole('link', { name: 'Məktəblərin İKT qeydlərini yoxla' }).click();
       await page.waitForURL('**/area/review');
-      expect(await heading(page)).toBe('Reyestrin yoxlanışı');
+      await expect.poll(() => heading(page), HEADING).toBe('Reyestrin yoxlanışı');
       const item = page.locator('ul.review-list li').filter({ hasText: schoolName });
       await item.waitFor();
       expect(await item.locator('[data-state]').innerText()).toBe('göndərilib');
       await expectGoodPage(page, 'registry-review-list-360');
       await item.getByRole('link').click();
       await page.waitForURL(`**/area/review/${schoolId}`);
-      expect(await heading(page)).toBe(schoolName);
+      await expect.poll(() => heading(page), HEADING).toBe(schoolName);
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
       await expectGoodPage(page, 'registry-review-school-360');
       await page.getByRole('button', { name: 'Təsdiqlə' }).click();
@@ -133,7 +134,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await signIn(page, 'bureau', DEMO_PASSWORD);
       await page.getByRole('navigation').getByRole('link', { name: 'İKT paneli' }).click();
       await page.waitForURL('**/dashboard');
-      expect(await heading(page)).toBe('İKT paneli');
+      await expect.poll(() => heading(page), HEADING).toBe('İKT paneli');
       await page.getByText(/^1 məktəbdən|məktəbdən 1-nin bu ilki qeydi təsdiqlənib\.$/).waitFor();
       await page.locator('figure.map svg path.land').waitFor();
       await expectGoodPage(page, 'registry-dashboard-az-360');
@@ -147,12 +148,12 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       for (const area of chain) {
         await page.getByRole('link', { name: area.nameAz, exact: true }).first().click();
         await page.waitForURL(`**/dashboard/area/${area.id}`);
-        expect(await heading(page)).toBe(area.nameAz);
+        await expect.poll(() => heading(page), HEADING).toBe(area.nameAz);
       }
       await expectGoodPage(page, 'registry-dashboard-district-360');
       await page.getByRole('link', { name: schoolName, exact: true }).click();
       await page.waitForURL(`**/dashboard/school/${schoolId}`);
-      expect(await heading(page)).toBe(schoolName);
+      await expect.poll(() => heading(page), HEADING).toBe(schoolName);
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
       expect(await page.locator('main [data-state]').first().innerText()).toBe('təsdiqlənib');
       await expectGoodPage(page, 'registry-profile-az-360');
@@ -171,7 +172,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       // The bureau corrects the record with the director's form; the profile shows it, submitted again.
       await page.getByRole('link', { name: 'Bu ilin qeydini redaktə et' }).click();
       await page.waitForURL(`**/dashboard/school/${schoolId}/edit`);
-      expect(await heading(page)).toBe('Məktəbin İKT qeydinin redaktəsi');
+      await expect.poll(() => heading(page), HEADING).toBe('Məktəbin İKT qeydinin redaktəsi');
       await page.getByLabel('Müəllimlər', { exact: true }).fill('42');
       await page.getByRole('button', { name: 'Yadda saxla və göndər' }).click();
       await page.getByRole('status').filter({ hasText: 'Yadda saxlanıldı' }).waitFor();

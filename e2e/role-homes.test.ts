@@ -6,6 +6,7 @@ import type { LANGS } from './support/demo-accounts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, SIGN_IN_TITLE, type DemoAccount } from './support/demo-accounts';
 import {
   DESKTOP,
+  HEADING,
   heading,
   launchBrowser,
   navigationLabels,
@@ -34,7 +35,7 @@ async function rawKeysShown(page: Page): Promise<string[]> {
 /** Checks the home in one language: heading, intro, navigation, html lang, no raw keys, no sideways scroll. */
 async function expectHome(page: Page, account: DemoAccount, lang: (typeof LANGS)[number]): Promise<void> {
   await page.getByRole('heading', { level: 1, name: account.title[lang] }).waitFor();
-  expect(await heading(page)).toBe(account.title[lang]);
+  await expect.poll(() => heading(page), HEADING).toBe(account.title[lang]);
   await page.getByText(account.intro[lang], { exact: true }).waitFor();
   expect(await navigationLabels(page)).toEqual(account.nav[lang]);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
@@ -88,7 +89,7 @@ describe('each demo account’s home', () => {
         await expectHome(page, account, 'en');
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.waitForURL('**/login');
-        expect(await heading(page)).toBe(SIGN_IN_TITLE.en);
+        await expect.poll(() => heading(page), HEADING).toBe(SIGN_IN_TITLE.en);
 
         // Back to Azerbaijani, so the account is as the seed left it for other tests.
         await switchLanguage(page, 'az');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import {
+  HEADING,
   heading,
   launchBrowser,
   openPage,
@@ -33,7 +34,7 @@ describe('signing in', () => {
     try {
       await page.goto('/');
       await page.waitForURL('**/login');
-      expect(await heading(page)).toBe('Sistemə daxil olun');
+      await expect.poll(() => heading(page), HEADING).toBe('Sistemə daxil olun');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('az');
       expect(await page.title()).toBe('Sistemə daxil olun — Maktab');
       expect(await page.getByLabel('İstifadəçi adı').count()).toBe(1);
@@ -60,7 +61,7 @@ describe('signing in', () => {
       };
       expect(await attempt('İstifadəçi adı və ya parol səhvdir.')).toBe('az');
       await switchLanguage(page, 'ru');
-      expect(await heading(page)).toBe('Вход в систему');
+      await expect.poll(() => heading(page), HEADING).toBe('Вход в систему');
       // The old message goes with the old language rather than stay untranslated.
       expect(await page.getByRole('alert').count()).toBe(0);
       expect(await attempt('Неверное имя пользователя или пароль.')).toBe('ru');
@@ -92,9 +93,9 @@ describe('signing in', () => {
     try {
       await page.goto('/login');
       await switchLanguage(page, 'en');
-      expect(await heading(page)).toBe('Sign in');
+      await expect.poll(() => heading(page), HEADING).toBe('Sign in');
       await page.reload();
-      expect(await heading(page)).toBe('Sign in');
+      await expect.poll(() => heading(page), HEADING).toBe('Sign in');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
       expect(await page.getByRole('link', { name: 'Skip to main content' }).count()).toBe(1);
     } finally {

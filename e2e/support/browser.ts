@@ -49,6 +49,12 @@ export async function switchLanguage(page: Page, code: 'az' | 'ru' | 'en'): Prom
   await page.waitForFunction((lang) => document.documentElement.lang === lang, code);
 }
 
+/**
+ * How long a test waits for a page's `<h1>` to read as expected: many pages title themselves from data they
+ * are still fetching (a school's name), so the heading changes once after the page appears.
+ */
+export const HEADING = { timeout: 15_000 };
+
 /** The text of the page's one `<h1>`, once it is there. */
 export async function heading(page: Page): Promise<string> {
   const h1 = page.locator('h1');
