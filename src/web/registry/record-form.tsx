@@ -10,9 +10,8 @@ import {
   type RegistryRecord,
 } from '@/web/api';
 import { localName } from '@/web/i18n';
-import { useFormat } from '@/web/format';
 import { ErrorBox } from '@/web/components/status';
-import { recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
+import { DeviceCountTable, recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
 
 // The server's vocabularies (infrastructure.tables.ts), repeated here as values: the web bundle imports only
 // the server's types. A value the server does not know is refused with a 422, so a drift cannot go unnoticed.
@@ -209,7 +208,6 @@ export function RecordForm({
 }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
-  const fmt = useFormat();
   const base = useId().replace(/:/g, '');
   const pack = useCountryPack();
   const projects = useProjects();
@@ -637,31 +635,7 @@ export function RecordForm({
             {record.deviceCounts.length === 0 ? (
               <p>{t('registry.noneReported')}</p>
             ) : (
-              <table className="table">
-                <caption>{t('registry.totalsCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('registry.kind')}</th>
-                    <th scope="col" className="num">
-                      {t('registry.total')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('registry.working')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {record.deviceCounts.map((d) => (
-                    <tr key={`${d.kind}/${d.purpose}`}>
-                      <th scope="row">
-                        {t(`registry.deviceKind.${d.kind}`)} ({t(`registry.purpose.${d.purpose}`)})
-                      </th>
-                      <td className="num">{fmt.number(d.total)}</td>
-                      <td className="num">{fmt.number(d.working)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DeviceCountTable counts={record.deviceCounts} caption={t('registry.totalsCaption')} />
             )}
             <div role="group" aria-labelledby={`${base}-counted`} aria-describedby={`${base}-counted-help`}>
               <h3 id={`${base}-counted`}>{t('registry.countedTitle')}</h3>

@@ -219,31 +219,7 @@ export function RecordView({ record }: { record: RegistryRecord }) {
       {record.deviceCounts.length === 0 ? (
         <p>{t('registry.noneReported')}</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">{t('registry.devicesTitle')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('registry.kind')}</th>
-              <th scope="col" className="num">
-                {t('registry.total')}
-              </th>
-              <th scope="col" className="num">
-                {t('registry.working')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {record.deviceCounts.map((d) => (
-              <tr key={`${d.kind}/${d.purpose}`}>
-                <th scope="row">
-                  {t(`registry.deviceKind.${d.kind}`)} ({t(`registry.purpose.${d.purpose}`)})
-                </th>
-                <td className="num">{f.number(d.total)}</td>
-                <td className="num">{f.number(d.working)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DeviceCountTable counts={record.deviceCounts} caption={t('registry.devicesTitle')} hideCaption />
       )}
       <h3>{t('registry.projectsTitle')}</h3>
       {record.participations.length === 0 ? <p>{t('registry.noProjects')}</p> : null}
@@ -262,5 +238,46 @@ export function RecordView({ record }: { record: RegistryRecord }) {
         })}
       </ul>
     </>
+  );
+}
+
+/** A school's device counts by kind and purpose: total and working. */
+export function DeviceCountTable({
+  counts,
+  caption,
+  hideCaption = false,
+}: {
+  counts: RegistryRecord['deviceCounts'];
+  caption: string;
+  hideCaption?: boolean;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <table className="table">
+      <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('registry.kind')}</th>
+          <th scope="col" className="num">
+            {t('registry.total')}
+          </th>
+          <th scope="col" className="num">
+            {t('registry.working')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {counts.map((d) => (
+          <tr key={`${d.kind}/${d.purpose}`}>
+            <th scope="row">
+              {t(`registry.deviceKind.${d.kind}`)} ({t(`registry.purpose.${d.purpose}`)})
+            </th>
+            <td className="num">{f.number(d.total)}</td>
+            <td className="num">{f.number(d.working)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
