@@ -1,5 +1,41 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The offline service worker: `src/web/sw.ts` is built as its own entry to `/sw.js` (a service worker's scope is
+ * the folder it is served from, so it lives at the root, unhashed), and the list of this build's assets, with a
+ * version made from their names, is written in front of it so that it can keep the app shell.
+ */
+function serviceWorker(): Plugin {
+  const entry = fileURLToPath(new URL('./src/web/sw.ts', import.meta.url));
+  return {
+    name: 'maktab-service-worker',
+    apply: 'build',
+    buildStart() {
+      this.emitFile({ type: 'chunk', id: entry, fileName: 'sw.js' });
+    },
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const sw = bundle['sw.js'];
+        if (!sw || sw.type !== 'chunk') return this.error('sw.js was not built');
+        // A service worker registered as a classic script cannot import: it must share nothing with the app.
+        if (sw.imports.length > 0 || sw.dynamicImports.length > 0) {
+          return this.error(
+            `sw.js must not share modules with the app (it imports ${sw.imports.join(', ')})`,
+          );
+        }
+        const assets = Object.keys(bundle)
+          .filter((name) => name.startsWith('assets/') && !name.endsWith('.map'))
+          .sort()
+          .map((name) => `/${name}`);
+        const version = createHash('sha256').update(assets.join('\n')).digest('hex').slice(0, 12);
+        sw.code = `self.__MAKTAB_SHELL__=${JSON.stringify({ assets, version })};\n${sw.code}`;
+      },
+    },
+  };
+}
 
 /**
  * Builds the web app from `src/web` into `dist/web`, which the Fastify server serves with an SPA fallback.
@@ -11,6 +47,7 @@ export default defineConfig({
   publicDir: false,
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  plugins: [serviceWorker()],
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,

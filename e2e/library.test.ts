@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { JobWorker } from '@/server/jobs';
-import { LocalStorage } from '@/server/storage';
 import { tablePdf } from '@/server/pdf';
+import { LocalStorage } from '@/server/storage';
 import * as library from '@/modules/library/library.service';
 import type { ResourceBody } from '@/modules/library/library.schema';
 import { createUserWithRole } from '@test/factories';
+import { DEMO_PASSWORD } from './support/demo-accounts';
 import { startServer, type TestServer } from './support/server';
 import {
   HEADING,
@@ -20,39 +21,42 @@ import {
   screenshot,
   scrollWidth,
   seriousAxeViolations,
+  signIn,
   switchLanguage,
 } from './support/browser';
 
-const TITLE = 'Məktəbəqədər hazırlıq: rənglər və formalar';
+const VIDEO_TITLE = 'Məktəbəqədər hazırlıq: rənglər və formalar';
+const BOOK_TITLE = 'Məktəb riyaziyyatı: 5-ci sinif üçün tapşırıqlar';
 
-describe('the public library', () => {
+/** The page is usable on a phone and has no serious accessibility problem. */
+async function checkPage(page: Page, name: string) {
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
+}
+
+describe('the digital library in the browser', () => {
   let server: TestServer;
   let browser: Browser;
-  let resourceId: number;
-  let bookId: number;
-  let bookBytes: number;
+  let dir: string;
+  let video: string;
+  let book: string;
+  let reviewer: { username: string; password: string };
+  let videoId = 0;
+  let bookId = 0;
+  let bigBookId = 0;
+  let bigBookBytes = 0;
+  let worker: JobWorker | undefined;
+
   beforeAll(async () => {
     server = await startServer();
-    // A video lesson written by one editor, processed by the real media job, published by another.
     const db = server.running.database.db;
-    const env = { storage: new LocalStorage(server.config.storageDir), media: server.config.media };
-    const author = await createUserWithRole(db, 'editor');
-    const reviewer = await createUserWithRole(db, 'editor');
-    const body: ResourceBody = {
-      type: 'video_lesson',
-      title: TITLE,
-      language: 'az',
-      level: 'general',
-      grades: [1],
-      subject: null,
-      authors: ['Aynur Həsənova'],
-      publisher: null,
-      licence: 'cc_by',
-      accessibility: [],
-    };
-    const r = await library.createResource(db, env, { actorId: author.id, ip: null }, body, 'az');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-e2e-video-'));
-    const video = path.join(dir, 'lesson.mp4');
+    // The demo country has one editor; a second one reviews what the first writes.
+    const second = await createUserWithRole(db, 'editor');
+    reviewer = { username: second.username, password: second.password };
+
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-e2e-library-'));
+    video = path.join(dir, 'rənglər.mp4');
     execFileSync(server.config.media.ffmpeg, [
       '-v',
       'error',
@@ -73,33 +77,40 @@ describe('the public library', () => {
       '-shortest',
       video,
     ]);
-    await library.registerUpload(
-      db,
-      env,
-      { actorId: author.id, ip: null },
-      {
-        resourceId: r.id,
-        role: 'main',
-        path: video,
-        originalName: 'lesson.mp4',
-      },
-    );
-    await new JobWorker(db, { [library.MEDIA_QUEUE]: library.mediaJob(db, env) }).drain();
-    await library.submitResource(db, env, { actorId: author.id, ip: null }, r.id);
-    await library.reviewResource(db, env, { actorId: reviewer.id, ip: null }, r.id, 'publish');
-    resourceId = r.id;
-
-    // An e-textbook of many pages, written with the platform's own PDF writer.
-    const book = await library.createResource(
-      db,
-      env,
-      { actorId: author.id, ip: null },
-      { ...body, type: 'e_textbook', title: 'Riyaziyyat 5: dərslik', authors: [] },
-      'az',
-    );
-    const pdf = path.join(dir, 'book.pdf');
+    book = path.join(dir, 'riyaziyyat.pdf');
     fs.writeFileSync(
-      pdf,
+      book,
+      await tablePdf({
+        title: 'Riyaziyyat 5',
+        subtitle: ['Tapşırıqlar'],
+        columns: [
+          { heading: '№', width: 1, numeric: true },
+          { heading: 'Tapşırıq', width: 8 },
+        ],
+        rows: Array.from({ length: 80 }, (_, i) => [i + 1, `Məsələ ${i + 1}: kəsrlərin toplanması`]),
+        footer: (n, pages) => `${n} / ${pages}`,
+      }),
+    );
+
+    // A long e-textbook for the reader's range test, written and published on the server's side.
+    const env = { storage: new LocalStorage(server.config.storageDir), media: server.config.media };
+    const author = await createUserWithRole(db, 'editor');
+    const body: ResourceBody = {
+      type: 'e_textbook',
+      title: 'Riyaziyyat 5: dərslik',
+      language: 'az',
+      level: 'general',
+      grades: [5],
+      subject: null,
+      authors: [],
+      publisher: null,
+      licence: 'cc_by',
+      accessibility: [],
+    };
+    const big = await library.createResource(db, env, { actorId: author.id, ip: null }, body, 'az');
+    const bigPdf = path.join(dir, 'book.pdf');
+    fs.writeFileSync(
+      bigPdf,
       await tablePdf({
         title: 'Riyaziyyat 5',
         subtitle: ['Dərslik'],
@@ -114,29 +125,171 @@ describe('the public library', () => {
         footer: (n, pages) => `${n} / ${pages}`,
       }),
     );
-    bookBytes = fs.statSync(pdf).size;
+    bigBookBytes = fs.statSync(bigPdf).size;
     await library.registerUpload(
       db,
       env,
       { actorId: author.id, ip: null },
-      {
-        resourceId: book.id,
-        role: 'main',
-        path: pdf,
-        originalName: 'book.pdf',
-      },
+      { resourceId: big.id, role: 'main', path: bigPdf, originalName: 'book.pdf' },
     );
-    await library.submitResource(db, env, { actorId: author.id, ip: null }, book.id);
-    await library.reviewResource(db, env, { actorId: reviewer.id, ip: null }, book.id, 'publish');
-    bookId = book.id;
+    await library.submitResource(db, env, { actorId: author.id, ip: null }, big.id);
+    await library.reviewResource(db, env, { actorId: second.id, ip: null }, big.id, 'publish');
+    bigBookId = big.id;
+    // The test server runs no jobs (RUN_JOBS is off in tests): this process processes the uploaded video.
+    worker = new JobWorker(db, { [library.MEDIA_QUEUE]: library.mediaJob(db, env) });
+    worker.start();
     browser = await launchBrowser();
-  });
+  }, 700_000);
   afterAll(async () => {
+    await worker?.stop();
     await browser?.close();
     await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a visitor without an account finds "Məktəb…" by typing mekteb, picks 240p before playing, and it is remembered', async () => {
+  /** Creates a draft through the form and returns its id, once its page is open. */
+  async function createDraft(page: Page, type: string, title: string, grade: string) {
+    await page.goto('/library');
+    await page.getByRole('link', { name: 'Yeni resurs' }).click();
+    await page.waitForURL('**/library/new');
+    await page.getByLabel('Resursun növü').selectOption(type);
+    await page.getByLabel('Adı', { exact: true }).fill(title);
+    await page.getByRole('checkbox', { name: grade, exact: true }).check();
+    await page.getByLabel('Müəlliflər').fill('Aynur Həsənova\nRauf Məmmədov');
+    await page.getByRole('button', { name: 'Qaralamanı yarat' }).click();
+    await page.waitForURL(/\/library\/resources\/\d+$/);
+    await expect.poll(() => heading(page), HEADING).toBe(title);
+    return Number(new URL(page.url()).pathname.split('/').pop());
+  }
+
+  /** Chooses a file and uploads it, waiting for the upload to finish or be refused. */
+  async function uploadFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }) {
+    await page.getByLabel('Fayl', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Yüklə', exact: true }).click();
+    await page.locator('form.upload .saved, form.upload .error').first().waitFor({ timeout: 60_000 });
+  }
+
+  it('an editor describes and uploads a video and a PDF; a second editor reviews and publishes them', async () => {
+    const a = await openPage(browser, server.url, PHONE);
+    const b = await openPage(browser, server.url, PHONE);
+    try {
+      const author = a.page;
+      await signIn(author, 'editor', DEMO_PASSWORD);
+      await expect.poll(() => heading(author), HEADING).toBe('Kitabxana');
+      await author.locator('.notice h2').waitFor();
+      await checkPage(author, 'library-editor-home-az-360');
+
+      // The form shows the API's problems next to their fields: a TV lesson needs its channel and air date.
+      await author.getByRole('link', { name: 'Yeni resurs' }).click();
+      await author.waitForURL('**/library/new');
+      await author.getByLabel('Resursun növü').selectOption('tv_lesson');
+      await author.getByLabel('Adı', { exact: true }).fill(VIDEO_TITLE);
+      await author.getByRole('button', { name: 'Qaralamanı yarat' }).click();
+      const channel = author.getByLabel('Telekanal');
+      await expect.poll(() => channel.getAttribute('aria-invalid')).toBe('true');
+      const channelError = author.locator(`#${await channel.getAttribute('aria-describedby')}`);
+      expect(await channelError.innerText()).toBe('teledərs üçün mütləqdir');
+      expect(await author.getByLabel('Efir tarixi').getAttribute('aria-invalid')).toBe('true');
+      await checkPage(author, 'library-editor-form-errors-az-360');
+      expect(author.url()).toMatch(/\/library\/new$/);
+
+      videoId = await createDraft(author, 'video_lesson', VIDEO_TITLE, '1');
+
+      // A program renamed to .mp4 is refused by its content, and said so plainly, in each language.
+      await uploadFile(author, {
+        name: 'dərs.mp4',
+        mimeType: 'video/mp4',
+        buffer: fs.readFileSync('/bin/true'),
+      });
+      const refusal = author.locator('form.upload .error[role="alert"]');
+      expect(await refusal.innerText()).toContain('adı dəyişdirilmiş fayl qəbul edilmir');
+      await checkPage(author, 'library-editor-refused-az-360');
+      await switchLanguage(author, 'en');
+      await expect.poll(() => refusal.innerText()).toContain('a renamed file is refused');
+      await switchLanguage(author, 'ru');
+      await expect.poll(() => refusal.innerText()).toContain('переименованный файл не принимается');
+      await switchLanguage(author, 'az');
+      expect(await author.locator('ul.lib-files li').count()).toBe(0);
+
+      // The video's first request is cut off: the client asks the server where it stopped and goes on.
+      const methods: string[] = [];
+      const record = (request: { url(): string; method(): string }) => {
+        if (/\/api\/library\/uploads\/[0-9a-f]+$/.test(request.url())) methods.push(request.method());
+      };
+      author.on('request', record);
+      await author.route('**/api/library/uploads/*', (route) => route.abort('connectionreset'), { times: 1 });
+      await uploadFile(author, video);
+      author.off('request', record);
+      expect(await author.locator('form.upload .saved').innerText()).toBe('Yükləndi: rənglər.mp4.');
+      expect(methods).toEqual(['PATCH', 'HEAD', 'PATCH']);
+      // Processed on the server into renditions; the page follows by itself.
+      await author.getByText('Emal olundu: 144p, 240p, 360p.', { exact: true }).waitFor({ timeout: 240_000 });
+      expect(await author.locator('ul.lib-files').innerText()).toContain('versiya 1');
+      await checkPage(author, 'library-editor-resource-az-360');
+      await author.getByRole('button', { name: 'Yoxlamaya göndər' }).click();
+      await author.getByText('Başqa redaktorun yoxlaması gözlənilir', { exact: false }).waitFor();
+      expect(await author.locator('.badge').first().innerText()).toBe('Yoxlamada');
+
+      // The book, uploaded with a progress bar.
+      bookId = await createDraft(author, 'e_textbook', BOOK_TITLE, '5');
+      await author.getByLabel('Fayl', { exact: true }).setInputFiles(book);
+      await author.getByRole('button', { name: 'Yüklə', exact: true }).click();
+      const progress = author.getByRole('progressbar', { name: 'Yükləmənin gedişi' });
+      await progress.waitFor();
+      await author.locator('form.upload .saved').waitFor();
+      await author.getByRole('button', { name: 'Yoxlamaya göndər' }).click();
+      await author.getByText('Başqa redaktorun yoxlaması gözlənilir', { exact: false }).waitFor();
+
+      // The second editor sees both waiting, previews them, returns the book with a note and publishes the video.
+      const rev = b.page;
+      await signIn(rev, reviewer.username, reviewer.password);
+      await rev.getByText('Sizin yoxlamanızı gözləyən resurslar: 2.').waitFor();
+      await rev.getByRole('link', { name: 'Yoxlama siyahısını aç' }).click();
+      await rev.waitForURL('**/library/review');
+      await checkPage(rev, 'library-editor-review-az-360');
+      await rev.getByRole('link', { name: VIDEO_TITLE }).click();
+      await rev.waitForURL(`**/library/resources/${videoId}`);
+      await rev.locator('.player video').waitFor();
+      await checkPage(rev, 'library-editor-review-video-az-360');
+      await rev.getByRole('button', { name: 'Dərc et' }).click();
+      await rev.getByText('Bu resurs ictimai kitabxanadadır.').waitFor();
+      await expect
+        .poll(() => rev.locator('.lib-history li').allInnerTexts())
+        .toEqual([
+          expect.stringContaining('yaradıldı'),
+          expect.stringContaining('yoxlamaya göndərildi'),
+          expect.stringContaining('dərc olundu · siz'),
+        ]);
+
+      await rev.goto(`/library/resources/${bookId}`);
+      await expect.poll(() => heading(rev), HEADING).toBe(BOOK_TITLE);
+      // The book previews in the reader.
+      await rev.waitForFunction(() => {
+        const c = document.querySelector<HTMLCanvasElement>('.reader canvas');
+        return c !== null && c.width > 100;
+      });
+      await rev.getByRole('button', { name: 'Müəllifə qaytar' }).click();
+      await rev.getByText('Müəllifin nəyi dəyişməli olduğunu yazın.').waitFor();
+      await rev.getByLabel(/^Müəllif üçün qeyd/).fill('Üz qabığını əlavə edin');
+      await rev.getByRole('button', { name: 'Müəllifə qaytar' }).click();
+      await expect.poll(() => rev.locator('.badge').first().innerText()).toBe('Qaralama');
+
+      // The author sees why, sends it again, and the second editor publishes it.
+      await author.goto(`/library/resources/${bookId}`);
+      await author.getByText('«Üz qabığını əlavə edin»').waitFor();
+      await author.getByRole('button', { name: 'Yoxlamaya göndər' }).click();
+      await author.getByText('Başqa redaktorun yoxlaması gözlənilir', { exact: false }).waitFor();
+      await rev.reload();
+      await rev.getByRole('button', { name: 'Dərc et' }).click();
+      await rev.getByText('Bu resurs ictimai kitabxanadadır.').waitFor();
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  }, 700_000);
+
+  it('a visitor without an account finds "Məktəb…" by typing mekteb, picks 240p before playing, and reads the book', async () => {
+    expect(videoId).toBeGreaterThan(0);
     const { page, context } = await openPage(browser, server.url, PHONE);
     try {
       await page.goto(`${server.url}/resources`);
@@ -149,30 +302,28 @@ describe('the public library', () => {
       expect(await hit.locator('mark').first().innerText()).toMatch(/^Məktəb/);
       expect(await hit.locator('.meta').innerText()).toMatch(/Video dərs.*(KB|MB)/);
       expect(page.url()).toContain('q=mekteb');
-      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-      expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, 'library-search-az-360');
+      await checkPage(page, 'library-search-az-360');
 
       await hit.getByRole('link').click();
-      await page.waitForURL(`**/resources/${resourceId}`);
-      await expect.poll(() => heading(page), HEADING).toBe(TITLE);
+      await page.waitForURL(`**/resources/${videoId}`);
+      await expect.poll(() => heading(page), HEADING).toBe(VIDEO_TITLE);
       const quality = page.getByLabel(/^Keyfiyyət/);
       const options = await quality.locator('option').allInnerTexts();
       // Every rendition up to the source's 360p, and sound only, each with the size it downloads.
       expect(options.map((o) => o.split(' — ')[0])).toEqual(['144p', '240p', '360p', 'Yalnız səs']);
       for (const o of options) expect(o).toMatch(/— [\d.,]+ (KB|MB)$/);
       await quality.selectOption({ label: options[1]! });
-      const video = page.locator('.player video');
-      expect(await video.getAttribute('data-quality')).toBe('240p');
+      const player = page.locator('.player video');
+      expect(await player.getAttribute('data-quality')).toBe('240p');
       // It plays: the browser reads the 240p MP4 through Range requests and gets its duration.
-      const duration = await video.evaluate(async (v: HTMLVideoElement) => {
+      const duration = await player.evaluate(async (v: HTMLVideoElement) => {
         v.muted = true;
         await v.play();
         return v.duration;
       });
       expect(duration).toBeGreaterThan(2);
-      expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, 'library-resource-az-360');
+      expect(await player.getAttribute('src')).toMatch(/^\/api\/library\/files\/\d+$/);
+      await checkPage(page, 'library-resource-az-360');
 
       // The choice is kept on this device for the next video; sound only plays an audio element.
       await page.reload();
@@ -185,12 +336,27 @@ describe('the public library', () => {
       expect(await page.getByText('Видеоурок', { exact: true }).count()).toBe(1);
       await switchLanguage(page, 'en');
       await page.getByLabel(/^Quality/).waitFor();
+      await switchLanguage(page, 'az');
+
+      // The book the editor uploaded, published by the second editor: its first page.
+      await page.goto(`${server.url}/resources`);
+      await page.getByLabel('Kitabxanada axtar').fill('mekteb');
+      await page.getByRole('button', { name: 'Tap' }).click();
+      await page.getByRole('link', { name: /riyaziyyatı: 5-ci sinif/ }).click();
+      await page.waitForURL(`**/resources/${bookId}`);
+      await expect.poll(() => heading(page), HEADING).toBe(BOOK_TITLE);
+      await page.waitForFunction(() => {
+        const c = document.querySelector<HTMLCanvasElement>('.reader canvas');
+        return c !== null && c.width > 100;
+      });
+      expect(await page.locator('.reader canvas').getAttribute('data-page')).toBe('1');
+      await checkPage(page, 'library-book-az-360');
     } finally {
       await context.close();
     }
   }, 120_000);
 
-  it('reads a book page by page in ranges, turns pages and finds words', async () => {
+  it('reads a long book page by page in ranges, turns pages and finds words', async () => {
     const { page, context } = await openPage(browser, server.url, PHONE);
     try {
       let fetched = 0;
@@ -202,7 +368,7 @@ describe('the public library', () => {
           ranges += 1;
         }
       });
-      await page.goto(`${server.url}/resources/${bookId}`);
+      await page.goto(`${server.url}/resources/${bigBookId}`);
       await expect.poll(() => heading(page), HEADING).toBe('Riyaziyyat 5: dərslik');
       const canvas = page.locator('.reader canvas');
       await page.getByText(/^\/ \d+$/).waitFor();
@@ -214,10 +380,8 @@ describe('the public library', () => {
       // The book is read in ranges, never in one piece. (This book is written with one flat page tree, so
       // pdf.js reads every page's dictionary to count them: a linearized book opens with less.)
       expect(ranges).toBeGreaterThan(1);
-      expect(fetched).toBeLessThanOrEqual(bookBytes);
-      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-      expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, 'library-reader-az-360');
+      expect(fetched).toBeLessThanOrEqual(bigBookBytes);
+      await checkPage(page, 'library-reader-az-360');
 
       await page.getByRole('button', { name: 'Növbəti səhifə' }).click();
       expect(await canvas.getAttribute('data-page')).toBe('2');

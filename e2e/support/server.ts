@@ -19,10 +19,11 @@ const WEB_ROOT = path.resolve('dist/web');
 
 /**
  * Starts the platform the way `maktab serve` does — migrations, the demo seed, the built web app — on port 0.
+ * The demo library (hundreds of resources, media made with ffmpeg) is left out unless a test asks for it.
  * The database is a temporary PGlite directory, or, when DATABASE_URL is set, a new database on that
  * PostgreSQL server; either is removed by `stop()`.
  */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(options: { demoLibrary?: boolean } = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
     throw new Error('dist/web/index.html is missing: run `npm run build` (npm run test:e2e does) first');
   }
@@ -59,7 +60,7 @@ export async function startServer(): Promise<TestServer> {
   const config = loadConfig(env);
   let running: RunningServer;
   try {
-    running = await serve(config, { handleSignals: false });
+    running = await serve(config, { handleSignals: false, demoLibrary: options.demoLibrary ?? false });
   } catch (error) {
     await runCleanups();
     throw error;

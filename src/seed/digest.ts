@@ -41,6 +41,23 @@ const TABLES: Record<string, SQL> = {
   guardians: sql`select p.username as parent, s.username as student
     from identity_guardian g join identity_user p on p.id = g.parent_id join identity_user s on s.id = g.student_id
     order by p.username, s.username`,
+  // The demo library: its metadata and history, not its files' bytes (made at seed time, they may differ).
+  libraryResources: sql`select r.id, r.type, r.state, r.title, r.description, r.language, r.level, r.grades,
+      r.subject_code, r.authors, r.publisher, r.channel, r.air_date, r.duration_seconds, r.pages, r.licence,
+      r.accessibility, u.username as created_by, r.created_at at time zone 'UTC' as created_at,
+      r.published_at at time zone 'UTC' as published_at,
+      (select array_agg(t.code order by t.code) from library_resource_topic rt
+         join library_topic t on t.id = rt.topic_id where rt.resource_id = r.id) as topics
+    from library_resource r join identity_user u on u.id = r.created_by order by r.id`,
+  libraryEvents: sql`select e.resource_id, e.action, e.from_state, e.to_state, u.username as actor, e.note,
+      e.at at time zone 'UTC' as at
+    from library_resource_event e left join identity_user u on u.id = e.actor_id order by e.resource_id, e.id`,
+  libraryFiles: sql`select resource_id, role, version, storage_key, content_type, original_name
+    from library_file where source_file_id is null order by resource_id, role, version`,
+  libraryCollections: sql`select c.kind, c.title, c.description,
+      (select array_agg(i.resource_id order by i.position) from library_collection_item i
+         where i.collection_id = c.id) as items
+    from library_collection c order by c.title`,
 };
 
 /** The fingerprint of every table a seed fills, one hash per table. */

@@ -1,3 +1,4 @@
+import { Stream } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 
@@ -185,11 +186,19 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Whether a value is parsed data (objects, arrays), to walk. Anything else — a raw body stream
+ * such as a tus upload's, whose object graph reaches the whole server — is not data and is not walked.
+ */
+function isPlainData(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Stream);
+}
+
 /** Where a request holds a number that is not finite, as validation issues. */
 function nonFiniteNumbers(value: unknown, path: string, issues: AjvIssue[], depth = 0): void {
   if (typeof value === 'number' && !Number.isFinite(value)) {
     issues.push({ instancePath: path, keyword: 'type', params: { type: 'number' } });
-  } else if (value !== null && typeof value === 'object' && depth < 32 && !Buffer.isBuffer(value)) {
+  } else if (isPlainData(value) && depth < 32) {
     for (const [key, item] of Object.entries(value))
       nonFiniteNumbers(item, `${path}/${key}`, issues, depth + 1);
   }

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '@/server/config';
 import { openDatabase, type Database } from '@/server/db/database';
 import { migrate } from '@/server/db/migrate';
 import { seedIfEmpty } from '@/seed/seed';
+import { LocalStorage } from '@/server/storage';
 
 /** A running server: its address and how to stop it. */
 export interface RunningServer {
@@ -19,13 +20,24 @@ export interface RunningServer {
  */
 export async function serve(
   config: Config = loadConfig(),
-  options: { handleSignals?: boolean } = {},
+  options: {
+    handleSignals?: boolean;
+    /** Seed the demo library's few hundred resources with their media (the default); browser tests mostly skip it. */
+    demoLibrary?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const database = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
   try {
     await migrate(database);
-    await seedIfEmpty(database, { production: config.production, log: (m) => console.log(m) });
+    await seedIfEmpty(database, {
+      production: config.production,
+      log: (m) => console.log(m),
+      library:
+        (options.demoLibrary ?? true)
+          ? { storage: new LocalStorage(config.storageDir), media: config.media }
+          : undefined,
+    });
     app = await buildApp(config, database);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

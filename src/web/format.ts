@@ -42,6 +42,14 @@ function azDateTime(date: Date): string {
   return `${date.getDate()} ${AZ_MONTHS[date.getMonth()]} ${date.getFullYear()}, ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
+// Azerbaijani ordinal endings of 1 to 12, by vowel harmony with the number's last sound (1-ci, 3-cü, 6-cı, 9-cu).
+const AZ_ORDINAL = ['ci', 'ci', 'cü', 'cü', 'ci', 'cı', 'ci', 'ci', 'cu', 'cu', 'ci', 'ci'];
+
+/** A grade's number as its label wants it: "5-ci" in Azerbaijani, the bare number in the other languages. */
+export function gradeOrdinal(locale: string, grade: number): string {
+  return locale === 'az' ? `${grade}-${AZ_ORDINAL[(grade - 1) % AZ_ORDINAL.length]}` : String(grade);
+}
+
 /** Formatters for the current interface language. */
 export function useFormat() {
   const { i18n } = useTranslation();

@@ -13,6 +13,8 @@ import { findArea, findInstitution } from '@/modules/institutions/institutions.s
 import { CountryPackError, DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@/seed/demo-accounts';
 import { describeSeed, loadPackOnly, seed, SeedRefused, type SeedScale } from '@/seed/seed';
+import type { LibrarySeedOptions } from '@/seed/library';
+import { LocalStorage } from '@/server/storage';
 
 /** What `maktab seed` takes. */
 export interface SeedArgs {
@@ -29,7 +31,7 @@ export interface SeedArgs {
 export async function runSeed(
   database: Database,
   args: SeedArgs,
-  env: { production: boolean; log: (message: string) => void },
+  env: { production: boolean; log: (message: string) => void; library?: LibrarySeedOptions },
 ): Promise<void> {
   try {
     if (args.packOnly) {
@@ -49,6 +51,7 @@ export async function runSeed(
       packDir: args.pack,
       production: env.production,
       log: env.log,
+      library: env.library,
     });
     env.log(describeSeed(summary));
   } catch (error) {
@@ -125,9 +128,15 @@ export function registerSeed(program: Command): void {
     )
     .action((opts: SeedArgs) =>
       reportErrors(() =>
-        withDatabase((database) =>
-          runSeed(database, opts, { production: loadConfig().production, log: (m) => console.log(m) }),
-        ),
+        withDatabase((database) => {
+          const config = loadConfig();
+          return runSeed(database, opts, {
+            production: config.production,
+            log: (m) => console.log(m),
+            // The demo library's files go where the server serves them from.
+            library: { storage: new LocalStorage(config.storageDir), media: config.media },
+          });
+        }),
       ),
     );
   program

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +15,9 @@ import { changeContext } from '@/modules/identity/identity.routes';
 import * as service from '@/modules/library/library.service';
 import { MAX_UPLOAD_BYTES, KINDS, ROLE_KINDS } from '@/modules/library/library.files';
 import { UPLOAD_ROLES } from '@/modules/library/library.tables';
+import { IMPORT_MAX_BYTES, tooLarge } from '@/modules/infrastructure/registry-import.files';
+import { LIBRARY_IMPORT_MAX_ROWS, importResources, importTemplate } from '@/modules/library/library.import';
+import { resourcePage } from '@/modules/library/library.lrmi';
 import {
   CollectionBody,
   CollectionItemsBody,
@@ -23,6 +27,10 @@ import {
   HlsParams,
   NoteBody,
   PatchResourceBody,
+  EventBody,
+  EventResponse,
+  ImportQuery,
+  ImportReport,
   ResourceBody,
   ResourceList,
   ResourceListQuery,
@@ -36,6 +44,7 @@ import {
   Topic,
   TopicQuery,
 } from '@/modules/library/library.schema';
+import { ShelfParams, ShelfQuery, ShelfView } from '@/modules/library/library.schema';
 
 /** What the library plugin needs from the platform. */
 export interface LibraryOptions extends service.LibraryEnv {
@@ -53,6 +62,9 @@ function editorContext(request: FastifyRequest) {
   const actor = requireActor(request);
   return { ...changeContext(request), actorId: actor.userId };
 }
+
+/** The site's address as the caller reached it (behind a proxy: as the proxy says, with TRUST_PROXY). */
+export const siteUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 /** Parses `Range: bytes=…` against a size: one range, or null for the whole file. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
@@ -158,6 +170,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
       ) {
         throw tusError(400, 'library_upload_metadata');
       }
+      if (upload.size === 0) throw tusError(400, 'library_file_empty');
       const limit = Math.max(...ROLE_KINDS[role].map((k) => KINDS[k].maxBytes));
       if (upload.size > limit) throw tusError(413, 'library_file_too_large', { limit });
       try {
@@ -223,6 +236,11 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
           ({ code, params = {} } = ours as { code: string; params?: Record<string, unknown> });
       } catch {
         // tus's own plain-text error: keep the generic code for its status.
+      }
+      // tus's own size check (the largest any kind may be) refuses before ours: say it the same way.
+      if (code === 'payload_too_large' && request.method === 'POST') {
+        code = 'library_file_too_large';
+        params = { limit: MAX_UPLOAD_BYTES };
       }
       // tus's own refusals name the header at fault in plain text: pass it on as the problem's message.
       const details =
@@ -310,6 +328,28 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     return reply.send(opts.storage.read(key));
   };
 
+  /**
+   * A playing video asks for range after range of the same file: that a file belongs to a published resource
+   * is kept for a few seconds on this node (as sessions are), so a range costs no query. Only published files
+   * are kept, so taking a resource off the library stops its files everywhere within that time.
+   */
+  const FILE_KEPT_MS = 5000;
+  const publishedFiles = new Map<
+    number,
+    { found: Awaited<ReturnType<typeof service.fileFor>>; until: number }
+  >();
+  const fileFor = async (fileId: number, actor: FastifyRequest['actor']) => {
+    const now = Date.now();
+    const kept = publishedFiles.get(fileId);
+    if (kept && kept.until > now) return kept.found;
+    const found = await service.fileFor(db, fileId, actor);
+    if (found.published) {
+      if (publishedFiles.size >= 10_000) publishedFiles.clear();
+      publishedFiles.set(fileId, { found, until: now + FILE_KEPT_MS });
+    }
+    return found;
+  };
+
   r.get(
     '/library/files/:fileId',
     {
@@ -317,7 +357,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
       schema: { tags, summary: 'A file of a published resource (HTTP Range supported)', params: FileParams },
     },
     async (request, reply) => {
-      const { file, published } = await service.fileFor(db, request.params.fileId, request.actor);
+      const { file, published } = await fileFor(request.params.fileId, request.actor);
       return sendStored(request, reply, file.storageKey, file.contentType, published);
     },
   );
@@ -329,7 +369,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
       schema: { tags, summary: 'An HLS playlist or segment of a processed video', params: HlsParams },
     },
     async (request, reply) => {
-      const { file, published } = await service.fileFor(db, request.params.fileId, request.actor);
+      const { file, published } = await fileFor(request.params.fileId, request.actor);
       const key = service.hlsKey(file, request.params.name);
       const type = request.params.name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t';
       return sendStored(request, reply, key, type, published);
@@ -536,6 +576,93 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     async (request) => service.history(db, request.params.id),
   );
 
+  // ---- exchange: description for search engines, views and completions, bulk import
+
+  r.get(
+    '/library/resources/:id/jsonld',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: "A published resource's schema.org LearningResource (LRMI), as JSON-LD",
+        params: ResourceParams,
+      },
+    },
+    async (request, reply) => {
+      const found = await service.publicLearningResource(db, env, request.params.id, siteUrl(request));
+      if (!found) throw new AppError(404, 'not_found', { what: 'resource' });
+      void reply.header('content-type', 'application/ld+json; charset=utf-8');
+      return JSON.stringify(found.jsonLd);
+    },
+  );
+
+  const dedup = new service.EventDeduplicator();
+  r.post(
+    '/library/resources/:id/events',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'Count a view (first play, a book opened) or a completion (90 % watched, last page); nothing about the caller is kept',
+        params: ResourceParams,
+        body: EventBody,
+        response: { 200: EventResponse },
+      },
+    },
+    async (request) =>
+      service.recordResourceEvent(db, dedup, request.params.id, request.body.kind, request.ip),
+  );
+
+  // The import's file travels as the raw body (CSV, UTF-8; XLSX is read too).
+  app.addContentTypeParser(
+    ['text/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
+    (_request, body, done) => done(null, body),
+  );
+
+  r.get(
+    '/library/import/template',
+    {
+      config: { access: EDITORS },
+      schema: { tags, summary: 'The header row of the resource import file (CSV, UTF-8)' },
+    },
+    async (_request, reply) => {
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="library-resources.csv"')
+        .header('cache-control', 'no-store');
+      return importTemplate();
+    },
+  );
+
+  r.post(
+    '/library/import',
+    {
+      config: { access: EDITORS },
+      bodyLimit: IMPORT_MAX_BYTES,
+      // A file over the limit is refused from its declared length, before a byte of it is read.
+      preParsing: async (request) => {
+        if (Number(request.headers['content-length'] ?? 0) > IMPORT_MAX_BYTES) throw tooLarge();
+      },
+      schema: {
+        tags,
+        summary: `Import resource descriptions as drafts from a CSV file (raw body, at most 10 MB and ${LIBRARY_IMPORT_MAX_ROWS} rows; lists of codes separated by ";", authors by "|"): every row is checked, and either all are created or none`,
+        querystring: ImportQuery,
+        response: { 200: ImportReport },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? Buffer.alloc(0);
+      if (!Buffer.isBuffer(body)) {
+        throw new AppError(415, 'unsupported_media_type', { type: request.headers['content-type'] ?? '' });
+      }
+      return importResources(db, editorContext(request), request.locale, body, {
+        dryRun: request.query.dryRun ?? false,
+      });
+    },
+  );
+
   // ---- collections
 
   r.post(
@@ -588,4 +715,43 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     },
     async (request) => service.getCollection(db, env, request.params.id, request.actor),
   );
+
+  r.get(
+    '/library/shelves/:grade/:subject',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The published resources of a grade and subject, with file sizes (to save for offline use)',
+        params: ShelfParams,
+        querystring: ShelfQuery,
+        response: { 200: ShelfView },
+      },
+    },
+    async (request) =>
+      service.shelf(db, env, request.params.grade, request.params.subject, request.query.limit ?? 200),
+  );
+}
+
+/**
+ * The page of a published resource (`/resources/:id`): the web app's shell with the resource's title, meta
+ * description and schema.org LearningResource in its head, for crawlers that do not run JavaScript. Any other
+ * id (unknown, not published, not a number) gets the plain shell, as every other page does.
+ */
+export function resourcePageRoute(
+  web: FastifyInstance,
+  opts: { db: Db; env: service.LibraryEnv; indexPath: string },
+): void {
+  web.get('/resources/:id', async (request, reply) => {
+    const raw = (request.params as { id?: string }).id ?? '';
+    const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : 0;
+    void reply.header('cache-control', 'no-cache');
+    const found =
+      id > 0 && id <= 2_147_483_647
+        ? await service.publicLearningResource(opts.db, opts.env, id, siteUrl(request))
+        : null;
+    if (!found) return reply.sendFile('index.html');
+    const html = await readFile(opts.indexPath, 'utf8');
+    return reply.type('text/html; charset=utf-8').send(resourcePage(html, found.view, found.jsonLd));
+  });
 }

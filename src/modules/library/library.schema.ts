@@ -167,6 +167,10 @@ export const ResourceView = Type.Object({
     state: StringEnum(PROCESSING_STATES, { description: "The main file's processing" }),
     error: Nullable(Type.String()),
   }),
+  views: Type.Integer({ description: 'How many times it was opened (first play, or a book opened)' }),
+  completions: Type.Integer({
+    description: 'How many times it was finished (90 % of a video, the last page of a book)',
+  }),
 });
 export type ResourceView = Static<typeof ResourceView>;
 
@@ -294,4 +298,63 @@ export const CollectionView = Type.Object({
   title: Type.String(),
   description: Type.String(),
   resources: Type.Array(ResourceView),
+});
+
+/** A grade-and-subject shelf: what a device may save for a class's subject at once. */
+export const ShelfParams = Type.Object(
+  { grade: Grade, subject: SubjectCode },
+  { additionalProperties: false },
+);
+
+/** How many of a shelf's resources to list. */
+export const ShelfQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 200 })) },
+  { additionalProperties: false },
+);
+
+/** The published resources of a grade and subject, with their files and sizes. */
+export const ShelfView = Type.Object({
+  grade: Type.Integer(),
+  subject: Type.String(),
+  resources: Type.Array(ResourceView),
+  /** True when the shelf holds more than `limit` resources (the rest are not listed). */
+  more: Type.Boolean(),
+});
+
+/** A view or completion of a resource. */
+export const EventBody = Type.Object(
+  {
+    kind: StringEnum(['view', 'complete'], {
+      description: 'view: first play or a book opened; complete: 90 % watched or the last page reached',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Whether the event was counted (the same client's same event counts once in a while). */
+export const EventResponse = Type.Object({ counted: Type.Boolean() });
+
+/** The import's options. */
+export const ImportQuery = Type.Object(
+  { dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Only check the file and report' })) },
+  { additionalProperties: false },
+);
+
+/** What an import did (or, on a dry run, would do). */
+export const ImportReport = Type.Object({
+  dryRun: Type.Boolean(),
+  /** False: the file has problems and nothing was (or would be) created. */
+  valid: Type.Boolean(),
+  rows: Type.Integer(),
+  created: Type.Integer(),
+  ids: Type.Array(Type.Integer(), { description: 'The new drafts' }),
+  problemCount: Type.Integer(),
+  problems: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'Line of the file; 1 is the header' }),
+      column: Type.String(),
+      reason: Type.String(),
+      message: Type.String(),
+    }),
+  ),
 });

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,9 +10,10 @@ import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { enqueue, type JobHandler } from '@/server/jobs';
 import type { Storage } from '@/server/storage';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
-import { countryPack } from '@/modules/institutions/institutions.store';
+import { countryPack, subjectsByCode } from '@/modules/institutions/institutions.store';
+import { learningResource } from '@/modules/library/library.lrmi';
 import * as store from '@/modules/library/library.store';
-import { KINDS, ROLE_KINDS, readHead, sha256File, sniff } from '@/modules/library/library.files';
+import { KINDS, ROLE_KINDS, identify, sha256File } from '@/modules/library/library.files';
 import {
   listFiles,
   mediaAvailable,
@@ -32,6 +34,7 @@ defineMessages({
     library_processing_failed: 'The main file could not be processed: {error}. Upload a new version.',
     library_file_type: 'This file is not a kind the library accepts here ({role}): {accepted}.',
     library_file_too_large: 'The file is too large: at most {limit} bytes for this kind.',
+    library_file_empty: 'The file is empty: choose a file with content.',
     library_upload_metadata: 'The upload must name its resource and role (Upload-Metadata), and its length.',
     library_range: 'The requested range is not within the file.',
     'reason.library.tv': 'is required for a TV lesson',
@@ -49,6 +52,7 @@ defineMessages({
     library_processing_failed: 'Əsas faylı emal etmək mümkün olmadı: {error}. Yeni versiya yükləyin.',
     library_file_type: 'Bu fayl növü burada ({role}) qəbul edilmir: {accepted}.',
     library_file_too_large: 'Fayl çox böyükdür: bu növ üçün ən çoxu {limit} bayt.',
+    library_file_empty: 'Fayl boşdur: məzmunu olan fayl seçin.',
     library_upload_metadata: 'Yükləmə öz resursunu, rolunu (Upload-Metadata) və uzunluğunu göstərməlidir.',
     library_range: 'İstənilən hissə faylın daxilində deyil.',
     'reason.library.tv': 'teledərs üçün mütləqdir',
@@ -67,6 +71,7 @@ defineMessages({
     library_processing_failed: 'Основной файл не удалось обработать: {error}. Загрузите новую версию.',
     library_file_type: 'Файл этого типа здесь ({role}) не принимается: {accepted}.',
     library_file_too_large: 'Файл слишком большой: для этого типа не больше {limit} байт.',
+    library_file_empty: 'Файл пуст: выберите файл с содержимым.',
     library_upload_metadata: 'Загрузка должна указать ресурс, роль (Upload-Metadata) и длину.',
     library_range: 'Запрошенный диапазон выходит за пределы файла.',
     'reason.library.tv': 'обязательно для телеурока',
@@ -153,7 +158,11 @@ export async function resourceViews(
   resources: store.ResourceRow[],
 ): Promise<ResourceView[]> {
   const ids = resources.map((r) => r.id);
-  const [topicMap, allFiles] = await Promise.all([store.topicsOf(db, ids), store.filesOf(db, ids)]);
+  const [topicMap, allFiles, counts] = await Promise.all([
+    store.topicsOf(db, ids),
+    store.filesOf(db, ids),
+    store.countsOf(db, ids),
+  ]);
   const available = mediaAvailable(env.media);
   return resources.map((r) => {
     const own = allFiles.filter((f) => f.resourceId === r.id);
@@ -219,6 +228,8 @@ export async function resourceViews(
         state: main?.processingState ?? 'not_needed',
         error: main?.processingError ?? null,
       },
+      views: counts.get(r.id)?.views ?? 0,
+      completions: counts.get(r.id)?.completions ?? 0,
     };
   });
 }
@@ -604,7 +615,8 @@ export async function registerUpload(
   ctx: ChangeContext & { actorId: number },
   upload: { resourceId: number; role: UploadRole; path: string; originalName: string | null },
 ): Promise<store.FileRow> {
-  const kind = sniff(await readHead(upload.path));
+  if ((await stat(upload.path)).size === 0) throw new AppError(400, 'library_file_empty');
+  const kind = await identify(upload.path);
   const accepted = ROLE_KINDS[upload.role];
   if (!kind || !accepted.includes(kind)) {
     throw new AppError(415, 'library_file_type', { role: upload.role, accepted: accepted.join(', ') });
@@ -682,6 +694,42 @@ export function mediaJob(db: Db, env: LibraryEnv): JobHandler {
       const { fileId } = job.payload as { fileId: number };
       const file = await store.findFile(db, fileId);
       if (!file || file.processingState !== 'pending') return;
+      // The same bytes were processed before (uploaded again, or one video in two resources): what was made
+      // from them serves this upload too — the same stored files, no second transcode.
+      const twin = file.sha256 ? await store.processedTwin(db, file.sha256, file.id) : undefined;
+      if (twin) {
+        await db.transaction(async (tx) => {
+          await store.deleteDerivedFiles(tx, file.id);
+          await store.insertFiles(
+            tx,
+            twin.derived.map((d) => ({
+              resourceId: file.resourceId,
+              role: d.role,
+              version: file.version,
+              sourceFileId: file.id,
+              variant: d.variant,
+              storageKey: d.storageKey,
+              contentType: d.contentType,
+              sizeBytes: d.sizeBytes,
+              durationSeconds: d.durationSeconds,
+              height: d.height,
+            })),
+          );
+          const { durationSeconds, width, height } = twin.upload;
+          await store.updateFileProcessing(tx, file.id, {
+            processingState: 'done',
+            processingError: null,
+            durationSeconds,
+            width,
+            height,
+          });
+          const resource = await store.findResource(tx, file.resourceId, true);
+          if (resource && resource.durationSeconds === null && durationSeconds !== null) {
+            await store.updateResource(tx, resource.id, { durationSeconds });
+          }
+        });
+        return;
+      }
       const base = path.posix.dirname(file.storageKey);
       const local = await env.storage.localPath(file.storageKey);
       const work = await mkdtemp(path.join(os.tmpdir(), 'maktab-media-'));
@@ -806,5 +854,113 @@ export async function getCollection(db: Db, env: LibraryEnv, id: number, actor: 
     title: collection.title,
     description: collection.description,
     resources: await resourceViews(db, env, resources),
+  };
+}
+
+// ---- views and completions
+
+/** How long the same client's same event on a resource counts once. */
+const EVENT_WINDOW_MS = 10 * 60_000;
+/** How many events one client address may add per hour (a script walking every id counts little). */
+const EVENTS_PER_HOUR = 120;
+/** Entries kept at most, per app node; past it the oldest half of the memory is dropped. */
+const EVENT_MEMORY = 100_000;
+
+/**
+ * Remembers, in this node's memory only, which client address recently counted what: a salted hash of the
+ * address (the salt is random per process and never stored), never the address itself, and nothing goes to
+ * the database but the counts. A class behind one school address watching the same video counts it once per
+ * window: the counts are "opened at least this often", not audience measurement.
+ */
+export class EventDeduplicator {
+  private readonly salt = randomBytes(16);
+  private readonly seen = new Map<string, number>();
+  private readonly perClient = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Whether this event counts (and, if so, remembers it). */
+  admit(address: string, resourceId: number, kind: string): boolean {
+    const now = this.now();
+    const client = createHash('sha256').update(this.salt).update(address).digest('base64url').slice(0, 16);
+    const key = `${client}:${resourceId}:${kind}`;
+    const until = this.seen.get(key);
+    if (until !== undefined && until > now) return false;
+    let quota = this.perClient.get(client);
+    if (!quota || quota.resetAt <= now) quota = { count: 0, resetAt: now + 3600_000 };
+    if (quota.count >= EVENTS_PER_HOUR) return false;
+    quota.count++;
+    this.perClient.set(client, quota);
+    if (this.seen.size >= EVENT_MEMORY) this.prune(now);
+    this.seen.set(key, now + EVENT_WINDOW_MS);
+    return true;
+  }
+
+  private prune(now: number) {
+    for (const [key, until] of this.seen) if (until <= now) this.seen.delete(key);
+    for (const [key, quota] of this.perClient) if (quota.resetAt <= now) this.perClient.delete(key);
+    // Still full (a flood of addresses): forget the older half rather than grow.
+    if (this.seen.size >= EVENT_MEMORY) {
+      let drop = this.seen.size / 2;
+      for (const key of this.seen.keys()) {
+        if (drop-- <= 0) break;
+        this.seen.delete(key);
+      }
+    }
+  }
+}
+
+/** Counts a view or completion of a published resource, unless this client counted it just now. */
+export async function recordResourceEvent(
+  db: Db,
+  dedup: EventDeduplicator,
+  id: number,
+  kind: 'view' | 'complete',
+  address: string,
+): Promise<{ counted: boolean }> {
+  const row = await store.findResource(db, id);
+  if (!row || row.state !== 'published') throw notFound('resource');
+  if (!dedup.admit(address, id, kind)) return { counted: false };
+  await store.addCount(db, id, kind);
+  return { counted: true };
+}
+
+// ---- references from other modules
+
+/**
+ * The published resources among these ids, with what a reference shows (title, type, main file size): how
+ * another module (a lesson's materials) checks that a resource it points at exists and may be shown.
+ */
+export async function publishedResources(db: Db, ids: number[]): Promise<Map<number, store.PublishedRef>> {
+  const unique = [...new Set(ids)];
+  return new Map((await store.publishedRefs(db, unique)).map((r) => [r.id, r]));
+}
+
+// ---- description for search engines (LRMI)
+
+/** A published resource with its schema.org LearningResource; null when it is not published. */
+export async function publicLearningResource(
+  db: Db,
+  env: LibraryEnv,
+  id: number,
+  baseUrl: string,
+): Promise<{ view: ResourceView; jsonLd: Record<string, unknown> } | null> {
+  const row = await store.findResource(db, id);
+  if (!row || row.state !== 'published') return null;
+  const view = await viewOf(db, env, row);
+  const subject = row.subjectCode ? ((await subjectsByCode(db, [row.subjectCode]))[0] ?? null) : null;
+  return { view, jsonLd: learningResource(view, { baseUrl, subject }) };
+}
+
+// ---- shelves for offline use
+
+/** A grade-and-subject shelf of published resources, to save on a device for offline use. */
+export async function shelf(db: Db, env: LibraryEnv, grade: number, subject: string, limit: number) {
+  const found = await store.shelf(db, grade, subject, limit + 1);
+  return {
+    grade,
+    subject,
+    resources: await resourceViews(db, env, found.slice(0, limit)),
+    more: found.length > limit,
   };
 }

@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, inArray, isNull, max, sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
+import { bulkInsert } from '@/server/db/bulk';
 import {
   collectionItems,
   collections,
   files,
+  resourceCounts,
   resourceEvents,
   resources,
   resourceTopics,
@@ -166,6 +168,11 @@ export async function insertFile(db: Db, values: typeof files.$inferInsert): Pro
   return row!;
 }
 
+/** Inserts several file rows in one statement (the files made from an upload). */
+export async function insertFiles(db: Db, values: (typeof files.$inferInsert)[]): Promise<void> {
+  if (values.length > 0) await db.insert(files).values(values);
+}
+
 /** A file. */
 export async function findFile(db: Db, id: number): Promise<FileRow | undefined> {
   const [row] = await db.select().from(files).where(eq(files.id, id));
@@ -197,6 +204,37 @@ export async function updateFileProcessing(
 /** Removes the files derived from an upload (before processing it again). */
 export async function deleteDerivedFiles(db: Db, sourceFileId: number): Promise<void> {
   await db.delete(files).where(eq(files.sourceFileId, sourceFileId));
+}
+
+/**
+ * An upload with these bytes (SHA-256) that was processed already, other than `exceptId`, with the files made
+ * from it: the same video uploaded again, or published in two resources, is processed once.
+ */
+export async function processedTwin(
+  db: Db,
+  sha256: string,
+  exceptId: number,
+): Promise<{ upload: FileRow; derived: FileRow[] } | undefined> {
+  const [upload] = await db
+    .select()
+    .from(files)
+    .where(
+      and(
+        eq(files.sha256, sha256),
+        isNull(files.sourceFileId),
+        eq(files.processingState, 'done'),
+        sql`${files.id} <> ${exceptId}`,
+      ),
+    )
+    .orderBy(asc(files.id))
+    .limit(1);
+  if (!upload) return undefined;
+  const derived = await db
+    .select()
+    .from(files)
+    .where(eq(files.sourceFileId, upload.id))
+    .orderBy(asc(files.id));
+  return { upload, derived };
 }
 
 // ---- collections
@@ -442,4 +480,199 @@ export async function suggest(db: Db, q: string, limit: number): Promise<{ id: n
 export async function fold(db: Db, text: string): Promise<string> {
   const [row] = await rows<{ key: string }>(db, sql`select library_fold(${text}) as key`);
   return row!.key;
+}
+
+// ---- views and completions
+
+/** Adds one view or completion to a resource's counts. */
+export async function addCount(db: Db, resourceId: number, kind: 'view' | 'complete'): Promise<void> {
+  const views = kind === 'view' ? 1 : 0;
+  const completions = kind === 'complete' ? 1 : 0;
+  await db
+    .insert(resourceCounts)
+    .values({ resourceId, views, completions })
+    .onConflictDoUpdate({
+      target: resourceCounts.resourceId,
+      set: {
+        views: sql`${resourceCounts.views} + excluded.views`,
+        completions: sql`${resourceCounts.completions} + excluded.completions`,
+      },
+    });
+}
+
+/** The counts of resources, by id (absent: never opened). */
+export async function countsOf(
+  db: Db,
+  resourceIds: number[],
+): Promise<Map<number, { views: number; completions: number }>> {
+  if (resourceIds.length === 0) return new Map();
+  const found = await db.select().from(resourceCounts).where(inArray(resourceCounts.resourceId, resourceIds));
+  return new Map(found.map((c) => [c.resourceId, { views: c.views, completions: c.completions }]));
+}
+
+// ---- references from other modules
+
+/** What another module shows of a published resource it refers to. */
+export interface PublishedRef {
+  id: number;
+  title: string;
+  type: ResourceRow['type'];
+  sizeBytes: number | null;
+}
+
+/** The published resources among these ids, with the size of their current main file. */
+export function publishedRefs(db: Db, ids: number[]): Promise<PublishedRef[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return rows<PublishedRef>(
+    db,
+    sql`select r.id, r.title, r.type,
+          (select f.size_bytes from library_file f
+           where f.resource_id = r.id and f.role = 'main' and f.source_file_id is null
+           order by f.version desc limit 1) as "sizeBytes"
+        from library_resource r
+        where r.id = any(${intArray(ids)}) and r.state = 'published'`,
+  );
+}
+
+// ---- harvesting (OAI-PMH)
+
+/** What a harvest asks for: a change-date window (until exclusive), a set, and the page after an id. */
+export interface HarvestFilter {
+  from?: Date;
+  until?: Date;
+  type?: string;
+  subject?: string;
+  /** Only resources with a subject. */
+  hasSubject?: boolean;
+  afterId: number;
+  limit: number;
+}
+
+/**
+ * Resources a harvester sees: every resource that was ever published (one taken off the library since is a
+ * deleted record), by id, changed inside the window.
+ */
+export function harvest(db: Db, f: HarvestFilter): Promise<ResourceRow[]> {
+  const where: SQL[] = [sql`${resources.publishedAt} is not null`, sql`${resources.id} > ${f.afterId}`];
+  if (f.from) where.push(sql`${resources.updatedAt} >= ${f.from.toISOString()}`);
+  if (f.until) where.push(sql`${resources.updatedAt} < ${f.until.toISOString()}`);
+  if (f.type) where.push(eq(resources.type, f.type as ResourceRow['type']));
+  if (f.subject) where.push(eq(resources.subjectCode, f.subject));
+  if (f.hasSubject) where.push(sql`${resources.subjectCode} is not null`);
+  return db
+    .select()
+    .from(resources)
+    .where(and(...where))
+    .orderBy(asc(resources.id))
+    .limit(f.limit);
+}
+
+/** The types and subjects of harvestable resources (the sets), and the earliest change date. */
+export async function harvestSummary(
+  db: Db,
+): Promise<{ types: string[]; subjects: string[]; earliest: Date | null }> {
+  const [row] = await rows<{ types: string[] | null; subjects: string[] | null; earliest: string | null }>(
+    db,
+    sql`select array_agg(distinct type order by type) as types,
+               array_agg(distinct subject_code order by subject_code)
+                 filter (where subject_code is not null) as subjects,
+               min(updated_at)::text as earliest
+        from library_resource where published_at is not null`,
+  );
+  return {
+    types: row?.types ?? [],
+    subjects: row?.subjects ?? [],
+    earliest: row?.earliest ? new Date(row.earliest) : null,
+  };
+}
+
+// ---- bulk import
+
+/** Topics by code. */
+export function topicsByCode(db: Db, codes: string[]): Promise<TopicRow[]> {
+  if (codes.length === 0) return Promise.resolve([]);
+  return db.select().from(topics).where(inArray(topics.code, codes));
+}
+
+/** New resource rows of an import, each with the topics it covers. */
+export interface ImportedResource {
+  values: Omit<typeof resources.$inferInsert, 'id' | 'state' | 'createdAt' | 'updatedAt'>;
+  topicIds: number[];
+}
+
+/**
+ * Inserts drafts in bulk (ids taken from the sequence first, so each row keeps its own), their topics and
+ * their `create` events. Returns the new ids in the order given.
+ */
+export async function insertDrafts(db: Db, items: ImportedResource[], actorId: number): Promise<number[]> {
+  if (items.length === 0) return [];
+  const ids = (
+    await rows<{ id: number }>(
+      db,
+      sql`select nextval(pg_get_serial_sequence('library_resource', 'id'))::int as id
+          from generate_series(1, ${items.length})`,
+    )
+  ).map((r) => r.id);
+  const v = items.map((i) => i.values);
+  const list = (xs: readonly (string | number)[]) => xs.map(String);
+  await bulkInsert(db, resources, [
+    { column: resources.id, type: 'int', values: ids },
+    { column: resources.type, type: 'text', values: v.map((r) => r.type) },
+    { column: resources.state, type: 'text', values: v.map(() => 'draft') },
+    { column: resources.title, type: 'text', values: v.map((r) => r.title) },
+    { column: resources.description, type: 'text', values: v.map((r) => r.description ?? '') },
+    { column: resources.language, type: 'text', values: v.map((r) => r.language) },
+    { column: resources.level, type: 'text', values: v.map((r) => r.level) },
+    { column: resources.grades, type: 'smallint[]', values: v.map((r) => list(r.grades ?? [])) },
+    { column: resources.subjectCode, type: 'text', values: v.map((r) => r.subjectCode ?? null) },
+    { column: resources.authors, type: 'text[]', values: v.map((r) => r.authors ?? []) },
+    { column: resources.publisher, type: 'text', values: v.map((r) => r.publisher ?? null) },
+    { column: resources.channel, type: 'text', values: v.map((r) => r.channel ?? null) },
+    { column: resources.airDate, type: 'date', values: v.map((r) => r.airDate ?? null) },
+    { column: resources.durationSeconds, type: 'int', values: v.map((r) => r.durationSeconds ?? null) },
+    { column: resources.pages, type: 'int', values: v.map((r) => r.pages ?? null) },
+    { column: resources.licence, type: 'text', values: v.map((r) => r.licence) },
+    { column: resources.accessibility, type: 'text[]', values: v.map((r) => r.accessibility ?? []) },
+    { column: resources.createdBy, type: 'int', values: v.map(() => actorId) },
+    { column: resources.updatedBy, type: 'int', values: v.map(() => actorId) },
+  ]);
+  const pairs = items.flatMap((item, i) => item.topicIds.map((topicId) => [ids[i]!, topicId] as const));
+  if (pairs.length > 0) {
+    await bulkInsert(db, resourceTopics, [
+      { column: resourceTopics.resourceId, type: 'int', values: pairs.map((p) => p[0]) },
+      { column: resourceTopics.topicId, type: 'int', values: pairs.map((p) => p[1]) },
+    ]);
+  }
+  await bulkInsert(db, resourceEvents, [
+    { column: resourceEvents.resourceId, type: 'int', values: ids },
+    { column: resourceEvents.action, type: 'text', values: ids.map(() => 'import') },
+    { column: resourceEvents.toState, type: 'text', values: ids.map(() => 'draft') },
+    { column: resourceEvents.actorId, type: 'int', values: ids.map(() => actorId) },
+  ]);
+  return ids;
+}
+
+// ---- shelves (what a device saves for offline use)
+
+/**
+ * The published resources of one grade and subject, as a class's shelf: e-textbooks and guides first, then by
+ * title. At most `limit` (the answer says whether there are more).
+ */
+export function shelf(db: Db, grade: number, subject: string, limit: number): Promise<ResourceRow[]> {
+  return db
+    .select()
+    .from(resources)
+    .where(
+      and(
+        eq(resources.state, 'published'),
+        eq(resources.subjectCode, subject),
+        sql`${resources.grades} @> array[${grade}]::smallint[]`,
+      ),
+    )
+    .orderBy(
+      sql`case ${resources.type} when 'e_textbook' then 0 when 'teacher_guide' then 1 else 2 end`,
+      asc(resources.title),
+      asc(resources.id),
+    )
+    .limit(limit);
 }

@@ -151,6 +151,8 @@ export const resources = pgTable(
     check('library_resource_duration_check', sql`duration_seconds is null or duration_seconds >= 0`),
     check('library_resource_pages_check', sql`pages is null or pages > 0`),
     index('library_resource_state_idx').on(t.state, t.updatedAt),
+    /** OAI-PMH harvests by change date. */
+    index('library_resource_changed_idx').on(t.updatedAt, t.id),
   ],
 );
 
@@ -261,4 +263,20 @@ export const collectionItems = pgTable(
     primaryKey({ columns: [t.collectionId, t.resourceId] }),
     index('library_collection_item_resource_idx').on(t.resourceId),
   ],
+);
+
+/**
+ * How often a resource was opened (`views`: first play, or a book opened) and finished (`completions`: 90 %
+ * of a video watched, a book's last page reached). Counts only: nothing about who.
+ */
+export const resourceCounts = pgTable(
+  'library_resource_count',
+  {
+    resourceId: integer('resource_id')
+      .primaryKey()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    views: integer('views').notNull().default(0),
+    completions: integer('completions').notNull().default(0),
+  },
+  () => [check('library_resource_count_check', sql`views >= 0 and completions >= 0`)],
 );

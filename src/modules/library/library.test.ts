@@ -382,6 +382,83 @@ describe('the digital library', () => {
     expect(submit.json<{ error: { code: string } }>().error.code).toBe('library_no_main_file');
   });
 
+  it('refuses a renamed executable, an empty file and one over the limit, clearly, keeping nothing', async () => {
+    const r = await create({ type: 'video_lesson', title: 'Pis fayllar' });
+    type Refusal = { error: { code: string; message: string } };
+    // A program renamed to lesson.mp4 (and a Windows one to book.pdf): told by its bytes, not its name.
+    for (const program of [fs.readFileSync('/bin/true'), Buffer.concat([Buffer.from('MZ'), PDF])]) {
+      const start = await startUpload(author, r.id, program.length);
+      const location = String(start.headers.location);
+      const refused = await sendBytes(author, location, 0, program);
+      expect(refused.statusCode).toBe(415);
+      expect(refused.json<Refusal>().error.code).toBe('library_file_type');
+      // The upload is gone, not left to resume.
+      expect(fs.existsSync(path.join(storageDir, '.incoming', path.basename(location)))).toBe(false);
+      const again = await author.inject({
+        method: 'HEAD',
+        url: location,
+        headers: { 'tus-resumable': '1.0.0' },
+      });
+      expect(again.statusCode).toBe(404);
+    }
+    // An empty file is refused when the upload is announced, in the caller's language.
+    const empty = await author.inject({
+      method: 'POST',
+      url: '/api/library/uploads',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': '0',
+        'upload-metadata': `resourceId ${b64(String(r.id))},role ${b64('main')},filename ${b64('empty.mp4')}`,
+      },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json<Refusal>().error).toEqual({
+      code: 'library_file_empty',
+      message: 'Fayl boşdur: məzmunu olan fayl seçin.',
+    });
+    // Over the largest size any kind may have: refused before a byte is sent, saying the limit.
+    const huge = await startUpload(author, r.id, 5 * 1024 ** 3);
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json<Refusal>().error.code).toBe('library_file_too_large');
+    expect(huge.json<Refusal>().error.message).toBe(
+      'Fayl çox böyükdür: bu növ üçün ən çoxu 4.294.967.296 bayt.',
+    );
+    const view = await get(r.id);
+    expect(view.files).toEqual([]);
+    const submit = await author.inject({
+      method: 'POST',
+      url: `/api/library/resources/${r.id}/submit`,
+      payload: {},
+    });
+    expect(submit.json<Refusal>().error.code).toBe('library_no_main_file');
+    const history = (await author.inject({ url: `/api/library/resources/${r.id}/history` })).json<
+      { action: string }[]
+    >();
+    expect(history.map((h) => h.action)).toEqual(['create']);
+  });
+
+  it('resumes an interrupted upload from where the server says it stopped', async () => {
+    const r = await create({ title: 'Davam' });
+    const start = await startUpload(author, r.id, PDF.length);
+    const location = start.headers.location as string;
+    // The connection drops after 1000 bytes: the server keeps what arrived.
+    expect((await sendBytes(author, location, 0, PDF.subarray(0, 1000))).statusCode).toBe(204);
+    expect((await get(r.id)).files).toEqual([]);
+    // Sending from the wrong place is refused without harm.
+    expect((await sendBytes(author, location, 500, PDF.subarray(500))).statusCode).toBe(409);
+    const head = await author.inject({
+      method: 'HEAD',
+      url: location,
+      headers: { 'tus-resumable': '1.0.0' },
+    });
+    expect(head.headers['upload-offset']).toBe('1000');
+    const done = await sendBytes(author, location, 1000, PDF.subarray(1000));
+    expect(done.statusCode, done.body).toBe(204);
+    const file = (await get(r.id)).files[0]!;
+    expect(file.sha256).toBe(createHash('sha256').update(PDF).digest('hex'));
+    expect((await author.inject({ url: file.url })).rawPayload.equals(PDF)).toBe(true);
+  });
+
   it.skipIf(!hasFfmpeg)(
     'processes a video into renditions, audio, HLS and a thumbnail, and refuses a truncated one',
     async () => {

@@ -13,7 +13,16 @@ pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
  * is fetched when it is turned to. Search reads the text of the pages one after another and lists where the
  * words are.
  */
-export default function PdfReader({ url, title }: { url: string; title: string }) {
+export default function PdfReader({
+  url,
+  title,
+  onPage,
+}: {
+  url: string;
+  title: string;
+  /** Told each page shown, and how many there are. */
+  onPage?: (page: number, pages: number) => void;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -54,6 +63,7 @@ export default function PdfReader({ url, title }: { url: string; title: string }
       canvas.current.style.width = `${viewport.width / ratio}px`;
       render = p.render({ canvas: canvas.current, viewport });
       render.promise.catch(() => undefined);
+      onPage?.(page, doc.numPages);
     });
     return () => {
       cancelled = true;

@@ -1,15 +1,17 @@
-import { lazy, Suspense, useEffect, useId, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { ResourceView, SearchResponse } from '@/modules/library/library.schema';
 import { api } from '@/web/api';
-import { useFormat } from '@/web/format';
+import { gradeOrdinal, useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useCountryPack } from '@/web/registry/shared';
+import { EpubBook } from '@/web/library/epub-book';
+import { OfflineLink, SaveOffline, SaveShelf } from '@/web/offline/save-offline';
 
 /**
  * The public library: search over every published resource (no account needed), and a resource's page with
@@ -103,7 +105,7 @@ export function LibrarySearch() {
       case 'type':
         return t(`portal.type.${value}`);
       case 'grade':
-        return t('portal.gradeN', { grade: value });
+        return t('portal.gradeN', { grade: gradeOrdinal(i18n.language, Number(value)) });
       case 'subject': {
         const subject = pack.data?.subjects.find((s) => s.code === value);
         return subject ? localName(subject, i18n.language) : value;
@@ -117,6 +119,9 @@ export function LibrarySearch() {
   const data = results.data;
   return (
     <Page title={t('portal.title')} intro={t('portal.intro')}>
+      <p>
+        <Link to="/textbooks">{t('textbooks.link')}</Link>
+      </p>
       <form role="search" className="form search" onSubmit={submit}>
         <div className="field">
           <label htmlFor={inputId}>{t('portal.search')}</label>
@@ -150,6 +155,9 @@ export function LibrarySearch() {
           />
         ))}
       </div>
+      {filters.grade && filters.subject ? (
+        <SaveShelf grade={Number(filters.grade)} subject={filters.subject} />
+      ) : null}
       {results.isPending ? <Loading /> : null}
       {results.isError ? <ErrorBox error={results.error} onRetry={() => void results.refetch()} /> : null}
       {data ? (
@@ -192,6 +200,7 @@ export function LibrarySearch() {
           </nav>
         </section>
       ) : null}
+      <OfflineLink />
     </Page>
   );
 }
@@ -298,6 +307,8 @@ export function LibraryResource({ id }: { id: number }) {
           {!r.processing.available ? <p className="note">{t('portal.processingUnavailable')}</p> : null}
           <Player resource={r} />
           <Reader resource={r} />
+          <EpubBook resource={r} />
+          <SaveOffline resource={r} />
           <section aria-labelledby="portal-files">
             <h2 id="portal-files">{t('portal.files')}</h2>
             <ul className="list">
@@ -324,12 +335,33 @@ const PdfReader = lazy(() => import('@/web/library/pdf-reader'));
 
 /** A PDF resource's reader. */
 function Reader({ resource }: { resource: Resource }) {
+  const beacon = useBeacon(resource.id);
   const main = resource.files.find((file) => file.role === 'main' && file.contentType === 'application/pdf');
   if (!main) return null;
   return (
     <Suspense fallback={<Loading />}>
-      <PdfReader url={main.url} title={resource.title} />
+      <PdfReader
+        url={main.url}
+        title={resource.title}
+        onPage={(page, pages) => {
+          beacon('view');
+          if (page >= pages) beacon('complete');
+        }}
+      />
     </Suspense>
+  );
+}
+
+/** Counts a view or completion of a resource once per page visit; nothing about the reader is sent. */
+function useBeacon(resourceId: number): (kind: 'view' | 'complete') => void {
+  const sent = useRef(new Set<string>());
+  return useCallback(
+    (kind) => {
+      if (sent.current.has(kind)) return;
+      sent.current.add(kind);
+      void api(`/library/resources/${resourceId}/events`, { method: 'POST', body: { kind } }).catch(() => {});
+    },
+    [resourceId],
   );
 }
 
@@ -345,6 +377,15 @@ function fileLabel(t: (key: string, options?: Record<string, unknown>) => string
  */
 function Player({ resource }: { resource: Resource }) {
   const { t } = useTranslation();
+  const beacon = useBeacon(resource.id);
+  // Counted: the first play, and 90 % watched or listened to.
+  const counting = {
+    onPlay: () => beacon('view'),
+    onTimeUpdate: (e: { currentTarget: HTMLMediaElement }) => {
+      const m = e.currentTarget;
+      if (m.duration > 0 && m.currentTime >= 0.9 * m.duration) beacon('complete');
+    },
+  };
   const size = useSize();
   const selectId = useId();
   const renditions = resource.files
@@ -396,7 +437,7 @@ function Player({ resource }: { resource: Resource }) {
         </div>
       ) : null}
       {audioOnly ? (
-        <audio key={source.id} controls preload="none" src={source.url} data-quality="audio" />
+        <audio key={source.id} controls preload="none" src={source.url} data-quality="audio" {...counting} />
       ) : (
         <video
           key={source.id}
@@ -406,8 +447,10 @@ function Player({ resource }: { resource: Resource }) {
           poster={poster?.url}
           src={source.url}
           data-quality={choice?.key ?? 'original'}
+          {...counting}
         />
       )}
+      <SaveOffline resource={resource} media={source} />
     </section>
   );
 }

@@ -1,20 +1,17 @@
-import { useTranslation } from 'react-i18next';
-import { Page } from '@/web/components/page';
+import { lazy, Suspense } from 'react';
+import { useMe } from '@/web/session';
+import { Loading } from '@/web/components/status';
 
-/** A content editor's home until the digital library module exists: says what will come, in their language. */
+// The editors' pages are loaded when an editor signs in, so the other homes stay small.
+const EditorHome = lazy(() => import('@/web/library/editor').then((m) => ({ default: m.EditorHome })));
+
+/** A content editor's home: what waits for their review, and their resources by state. */
 export function LibraryHome() {
-  const { t } = useTranslation();
+  const me = useMe();
+  if (!me.data) return <Loading />;
   return (
-    <Page title={t('library.title')} intro={t('library.intro')}>
-      <div className="card notice">
-        <h2>{t('library.comingTitle')}</h2>
-        <p>{t('library.comingText')}</p>
-        <ul>
-          <li>{t('library.plan1')}</li>
-          <li>{t('library.plan2')}</li>
-          <li>{t('library.plan3')}</li>
-        </ul>
-      </div>
-    </Page>
+    <Suspense fallback={<Loading />}>
+      <EditorHome me={me.data} />
+    </Suspense>
   );
 }
