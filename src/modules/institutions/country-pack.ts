@@ -13,6 +13,7 @@ import {
   subjects,
 } from '@/modules/institutions/institutions.tables';
 import { loadCurriculumTopics } from '@/modules/library/library.service';
+import { upsertAttendanceCodes } from '@/modules/journal/journal.store';
 
 /**
  * A country pack is a folder of JSON files describing a country's education system: its administrative
@@ -118,6 +119,16 @@ export interface PackAcademicYear {
   entries: PackCalendarEntry[];
 }
 
+/** An attendance code of the class journal (`attendance-codes.json`). */
+export interface PackAttendanceCode {
+  code: string;
+  name: LocalisedName;
+  /** The grid's 1–2 letter label, per language. */
+  short: LocalisedName;
+  countsAsPresent: boolean;
+  needsReason: boolean;
+}
+
 /** A whole pack, read and validated. */
 export interface CountryPack {
   dir: string;
@@ -129,6 +140,8 @@ export interface CountryPack {
   academicYears: PackAcademicYear[];
   /** Curriculum topics, for the library; an optional file, empty when a pack has none. */
   topics: PackTopic[];
+  /** Attendance codes of the class journal; an optional file, empty when a pack has none. */
+  attendanceCodes: PackAttendanceCode[];
 }
 
 /** A pack that cannot be loaded: names the file and the entry at fault, so its author can fix it. */
@@ -475,6 +488,31 @@ function readTopics(raw: Json, file: string, packSubjects: PackSubject[]): PackT
   return c.array(c.object(raw, null, 'the file').topics, null, 'topics').map((t) => walk(t, null, ''));
 }
 
+function readAttendanceCodes(raw: Json, file: string): PackAttendanceCode[] {
+  const c = new Checker(file);
+  const codes = new Set<string>();
+  const list = c.array(c.object(raw, null, 'the file').codes, null, 'codes').map((value, i) => {
+    const o = c.object(value, `codes[${i}]`, 'an attendance code');
+    const code = c.code(o.code, `codes[${i}]`);
+    if (!/^[a-z0-9_]+$/.test(code)) c.fail(code, 'an attendance code may hold only a-z, 0-9 and _');
+    c.unique(codes, code, code);
+    const short = c.name(o.short, code, 'short');
+    for (const label of Object.values(short))
+      if ([...label].length > 2) c.fail(code, `short labels are 1–2 letters, found "${label}"`);
+    if (typeof o.countsAsPresent !== 'boolean') c.fail(code, 'countsAsPresent must be true or false');
+    return {
+      code,
+      name: c.name(o.name, code),
+      short,
+      countsAsPresent: o.countsAsPresent as boolean,
+      needsReason: c.boolean(o.needsReason, code, 'needsReason', false),
+    };
+  });
+  if (list.length === 0) c.fail(null, 'codes must list at least one attendance code');
+  if (!list.some((a) => a.countsAsPresent)) c.fail(null, 'at least one code must count as present');
+  return list;
+}
+
 /** Reads a pack folder and validates every file; throws a CountryPackError naming the file and entry at fault. */
 export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<CountryPack> {
   const abs = path.resolve(dir);
@@ -485,6 +523,10 @@ export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<C
   const knownGrades = new Set(packLevels.flatMap((l) => l.grades));
   const packSubjects = readSubjects(await readJson(abs, 'subjects.json'), file('subjects.json'), knownGrades);
   const hasTopics = await readFile(file('curriculum-topics.json')).then(
+    () => true,
+    () => false,
+  );
+  const hasAttendanceCodes = await readFile(file('attendance-codes.json')).then(
     () => true,
     () => false,
   );
@@ -502,6 +544,9 @@ export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<C
           file('curriculum-topics.json'),
           packSubjects,
         )
+      : [],
+    attendanceCodes: hasAttendanceCodes
+      ? readAttendanceCodes(await readJson(abs, 'attendance-codes.json'), file('attendance-codes.json'))
       : [],
   };
 }
@@ -531,6 +576,7 @@ export interface LoadedPack {
     gradingScales: number;
     calendarEntries: number;
     topics: number;
+    attendanceCodes: number;
   };
 }
 
@@ -710,6 +756,8 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
   }
   // The topics belong to the library, which owns their table; they need the subjects loaded above.
   const topicCount = await loadCurriculumTopics(db, pack.topics);
+  // So do the journal's attendance codes.
+  await upsertAttendanceCodes(db, pack.attendanceCodes);
 
   // Exactly one year is current: the pack's current year replaces whichever was current before.
   if (currentAcademicYearId !== null)
@@ -729,6 +777,7 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
       gradingScales: pack.gradingScales.length,
       calendarEntries: calendarCount,
       topics: topicCount,
+      attendanceCodes: pack.attendanceCodes.length,
     },
   };
 }

@@ -166,3 +166,30 @@ export async function subjectsByCode(db: Db, codes: string[]): Promise<(typeof s
 export async function listSubjects(db: Db): Promise<(typeof subjects.$inferSelect)[]> {
   return db.select().from(subjects).orderBy(asc(subjects.code));
 }
+
+/** The ids of the institutions in an area, sub-areas included. */
+export async function institutionIdsInArea(db: Db, areaId: number): Promise<number[]> {
+  const found = await db
+    .select({ id: institutions.id })
+    .from(institutions)
+    .where(sql`${institutions.areaId} in (select id from ${areas} where ${areaId} = any(${areas.path}))`);
+  return found.map((r) => r.id);
+}
+
+/** The terms of an academic year from the school calendar, in order (for the class journal). */
+export async function termsOf(
+  db: Db,
+  academicYearId: number,
+): Promise<(typeof calendarEntries.$inferSelect)[]> {
+  return db
+    .select()
+    .from(calendarEntries)
+    .where(and(eq(calendarEntries.academicYearId, academicYearId), eq(calendarEntries.kind, 'term')))
+    .orderBy(asc(calendarEntries.startsOn));
+}
+
+/** The country pack's default grading scale, if the pack has one (for the class journal). */
+export async function defaultGradingScale(db: Db): Promise<typeof gradingScales.$inferSelect | undefined> {
+  const [row] = await db.select().from(gradingScales).where(eq(gradingScales.isDefault, true));
+  return row;
+}
