@@ -41,6 +41,9 @@ import {
   StudentParams,
   SubjectParams,
   SubjectTeacherBody,
+  TeacherList,
+  TeachingList,
+  TeachingQuery,
   Week,
   WeekBody,
   YearQuery,
@@ -549,6 +552,34 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
         request.body,
         request.locale,
       ),
+  );
+
+  r.get(
+    '/me/teaching',
+    {
+      config: { access: { roles: ['teacher'] } },
+      schema: {
+        tags,
+        summary: "The caller's own lessons between two dates (at most 62 days), to fill them in",
+        querystring: TeachingQuery,
+        response: { 200: TeachingList },
+      },
+    },
+    async (request) => service.teachingLessons(db, requireActor(request), request.query, request.locale),
+  );
+
+  r.get(
+    '/institutions/:id/teachers',
+    {
+      config: { access: { roles: MANAGERS, scope: school } },
+      schema: {
+        tags,
+        summary: "A school's teachers, for its timetable and classes",
+        params: InstitutionParams,
+        response: { 200: TeacherList },
+      },
+    },
+    async (request) => service.schoolTeachers(db, request.params.id),
   );
 
   r.get(

@@ -324,3 +324,25 @@ export const MyDayQuery = Type.Object(
   { date: Type.Optional(Day('The day (or a day of the week); today at school when not given')) },
   { additionalProperties: false },
 );
+
+/** A teacher's range: this week (Monday to Sunday) when not given. */
+export const TeachingQuery = Type.Object(
+  {
+    from: Type.Optional(Day('First date (default: this week’s Monday)')),
+    to: Type.Optional(Day('Last date (default: six days after the first)')),
+  },
+  { additionalProperties: false },
+);
+
+/** A teacher's own lessons, each with its class's name. */
+export const TeachingList = Type.Object({
+  from: Type.String({ description: 'First date' }),
+  to: Type.String({ description: 'Last date' }),
+  items: Type.Array(
+    Type.Object({ ...Lesson.properties, className: Type.String({ description: 'Class, e.g. 7A' }) }),
+    { description: 'By date and time' },
+  ),
+});
+
+/** A school's teachers. */
+export const TeacherList = Type.Object({ items: Type.Array(Person) });

@@ -8,6 +8,7 @@ import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import { readUpload } from '@/modules/infrastructure/registry-import.files';
 import * as store from '@/modules/classroom/classroom.store';
+import { publishedResources } from '@/modules/library/library.service';
 import { clock, findClashes, minutesOf, type Clash } from '@/modules/classroom/classroom.clashes';
 import type {
   BellInput,
@@ -52,6 +53,7 @@ defineMessages({
     'classroom.rule.before_from': 'must not be before the first date',
     'classroom.rule.not_http': 'must be an http or https address',
     'classroom.rule.resource_needs_id': 'a library resource needs its id',
+    'classroom.rule.resource_unknown': 'no published library resource has this id',
     'classroom.rule.url_needs_url': 'a link needs its address',
     'classroom.rule.only_one': 'give either a resource id or an address, not both',
     'classroom.import.missing_column': 'the file has no column {column}',
@@ -89,6 +91,7 @@ defineMessages({
     'classroom.rule.before_from': 'ilk tarixdən əvvəl ola bilməz',
     'classroom.rule.not_http': 'http və ya https ünvanı olmalıdır',
     'classroom.rule.resource_needs_id': 'kitabxana resursu üçün onun identifikatoru lazımdır',
+    'classroom.rule.resource_unknown': 'bu identifikatorla dərc olunmuş kitabxana resursu yoxdur',
     'classroom.rule.url_needs_url': 'keçid üçün ünvan lazımdır',
     'classroom.rule.only_one': 'ya resurs identifikatoru, ya da ünvan verin, ikisini birlikdə yox',
     'classroom.import.missing_column': 'faylda {column} sütunu yoxdur',
@@ -125,6 +128,7 @@ defineMessages({
     'classroom.rule.before_from': 'не может быть раньше первой даты',
     'classroom.rule.not_http': 'должно быть адресом http или https',
     'classroom.rule.resource_needs_id': 'для ресурса библиотеки нужен его номер',
+    'classroom.rule.resource_unknown': 'опубликованного ресурса библиотеки с таким номером нет',
     'classroom.rule.url_needs_url': 'для ссылки нужен адрес',
     'classroom.rule.only_one': 'укажите либо номер ресурса, либо адрес, но не оба',
     'classroom.import.missing_column': 'в файле нет столбца {column}',
@@ -1278,6 +1282,17 @@ export async function saveLesson(
       title: blankToNull(m.title),
     };
   });
+  // A resource must exist and be published (the class could not open it otherwise); its title is the default.
+  const refs = await publishedResources(
+    db,
+    materials.flatMap((m) => (m.resourceId !== null ? [m.resourceId] : [])),
+  );
+  materials.forEach((m, i) => {
+    if (m.resourceId === null) return;
+    const ref = refs.get(m.resourceId);
+    if (!ref) problems.push(problem(locale, `materials.${i}.resourceId`, 'resource_unknown'));
+    else m.title ??= ref.title;
+  });
   refuseIf(problems);
   return db.transaction(async (tx) => {
     const before = await lessonFor(tx, actor, lessonId, 'write');
@@ -1292,6 +1307,30 @@ export async function saveLesson(
     });
     return (await lessonViews(tx, [(await store.findLesson(tx, lessonId))!], locale))[0]!;
   });
+}
+
+/** A teacher's own lessons between two dates, each with its class's name, to fill them in. */
+export async function teachingLessons(
+  db: Db,
+  actor: Actor,
+  range: { from?: string; to?: string },
+  locale: Locale,
+) {
+  const today = schoolToday();
+  const from = range.from ?? addDays(today, 1 - weekdayOf(today));
+  const to = range.to ?? addDays(from, 6);
+  checkRange(from, to, MAX_LIST_DAYS, locale);
+  const rows = await store.lessonsOfTeacher(db, actor.userId, from, to);
+  const names = new Map<number, string>();
+  for (const id of new Set(rows.map((l) => l.classId)))
+    names.set(id, className((await store.findClass(db, id))!));
+  const views = await lessonViews(db, rows, locale);
+  return { from, to, items: views.map((v) => ({ ...v, className: names.get(v.classId)! })) };
+}
+
+/** The teachers of a school, for the director's timetable and class forms. */
+export async function schoolTeachers(db: Db, institutionId: number) {
+  return { items: await identityStore.peopleWithRolesAt(db, ['teacher'], institutionId) };
 }
 
 /** A student's lessons of a day, or of the week (Monday to Sunday) holding it: their class's occurrences. */

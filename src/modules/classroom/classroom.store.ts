@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import {
   bellPeriods,
   classes,
@@ -36,9 +36,6 @@ const classColumns = {
 };
 
 const studentCount = sql<number>`(select count(*)::int from ${enrolments} where ${enrolments.classId} = ${classes.id})`;
-
-/** A PostgreSQL array literal of numbers, for `= any(…)` with one parameter. */
-const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
 
 /**
  * The classes a teacher is homeroom teacher of, in the given institutions (the ones they hold the teacher
@@ -223,7 +220,7 @@ export async function enrol(
   await db.execute(
     sql`delete from ${enrolments} e using ${classes} c
         where c.id = e.class_id and c.academic_year_id = ${academicYearId}
-          and e.student_id = any(${intArray(items.map((i) => i.studentId))}::int[])`,
+          and e.student_id = any(${intArray(items.map((i) => i.studentId))})`,
   );
   await db.insert(enrolments).values(items);
 }
@@ -384,7 +381,7 @@ export async function slotsNear(
     sql`${slotSelect} where e.academic_year_id = ${academicYearId} and e.institution_id = ${institutionId}
         union
         ${slotSelect} where e.academic_year_id = ${academicYearId}
-          and e.teacher_id = any(${intArray(teacherIds)}::int[])`,
+          and e.teacher_id = any(${intArray(teacherIds)})`,
   );
 }
 
@@ -483,7 +480,7 @@ export async function generateLessons(
   const desired = sql`select e.id as entry_id, e.institution_id, e.academic_year_id, e.class_id, d.date,
       e.period, e.subject_code, e.teacher_id, e.room, b.start_minute, b.end_minute
     from unnest(${dayList}::date[]) as d(date)
-    join ${timetableEntries} e on e.weekday = extract(isodow from d.date)::int and e.class_id = any(${ids}::int[])
+    join ${timetableEntries} e on e.weekday = extract(isodow from d.date)::int and e.class_id = any(${ids})
     join ${classes} c on c.id = e.class_id
     join ${bellPeriods} b on b.institution_id = e.institution_id and b.academic_year_id = e.academic_year_id
       and b.shift = c.shift and b.period = e.period`;
@@ -506,16 +503,17 @@ export async function generateLessons(
             or l.end_minute <> d.end_minute or l.state <> 'scheduled')
         returning l.id`,
   );
-  const stale = sql`l.class_id = any(${ids}::int[]) and l.date between ${range.from}::date and ${range.to}::date
+  const stale = sql`l.class_id = any(${ids}) and l.date between ${range.from}::date and ${range.to}::date
       and l.date >= ${range.today}::date
       and not exists (select 1 from (${desired}) d where d.class_id = l.class_id and d.date = l.date and d.period = l.period)`;
   const deleted = await rows<{ id: number }>(
     db,
-    sql`delete from ${lessons} l where ${stale} and not l.has_content returning l.id`,
+    sql`delete from ${lessons} l where ${stale} and not l.has_content and not l.recorded returning l.id`,
   );
   const cancelled = await rows<{ id: number }>(
     db,
-    sql`update ${lessons} l set state = 'cancelled' where ${stale} and l.has_content and l.state <> 'cancelled'
+    sql`update ${lessons} l set state = 'cancelled'
+        where ${stale} and (l.has_content or l.recorded) and l.state <> 'cancelled'
         returning l.id`,
   );
   return {
@@ -532,7 +530,7 @@ export async function lastLessonDate(db: Db, classIds: number[], today: string):
   const [row] = await rows<{ last: string | null }>(
     db,
     sql`select max(date)::text as last from ${lessons}
-        where class_id = any(${intArray(classIds)}::int[]) and date >= ${today}::date`,
+        where class_id = any(${intArray(classIds)}) and date >= ${today}::date`,
   );
   return row?.last ?? null;
 }
@@ -596,6 +594,51 @@ export async function lessonsOfClass(
     .orderBy(asc(lessons.date), asc(lessons.startMinute));
 }
 
+/** A scheduled occurrence as a column of the class journal. */
+export interface LessonColumnRow {
+  id: number;
+  date: string;
+  period: number;
+  startMinute: number;
+  subjectCode: string;
+  topic: string | null;
+  homework: string | null;
+}
+
+/**
+ * A class's scheduled occurrences between two dates (of one subject, or all), in order: the columns of the
+ * class journal, with only what it shows (read through the class's unique slot index).
+ */
+export async function lessonColumnsOf(
+  db: Db,
+  classId: number,
+  subjectCode: string | null,
+  from: string,
+  to: string,
+): Promise<LessonColumnRow[]> {
+  return db
+    .select({
+      id: lessons.id,
+      date: lessons.date,
+      period: lessons.period,
+      startMinute: lessons.startMinute,
+      subjectCode: lessons.subjectCode,
+      topic: lessons.topic,
+      homework: lessons.homework,
+    })
+    .from(lessons)
+    .where(
+      and(
+        eq(lessons.classId, classId),
+        gte(lessons.date, from),
+        lte(lessons.date, to),
+        eq(lessons.state, 'scheduled'),
+        subjectCode === null ? undefined : eq(lessons.subjectCode, subjectCode),
+      ),
+    )
+    .orderBy(asc(lessons.date), asc(lessons.startMinute));
+}
+
 /**
  * The occurrences of a student's classes between two dates: one indexed query from the enrolment to the
  * lessons (the class's unique slot index), for the light "today" and "this week" answers.
@@ -611,6 +654,20 @@ export async function lessonsOfStudent(
     .from(enrolments)
     .innerJoin(lessons, eq(lessons.classId, enrolments.classId))
     .where(and(eq(enrolments.studentId, studentId), gte(lessons.date, from), lte(lessons.date, to)))
+    .orderBy(asc(lessons.date), asc(lessons.startMinute));
+}
+
+/** A teacher's occurrences between two dates, in order (the lesson table's teacher index). */
+export async function lessonsOfTeacher(
+  db: Db,
+  teacherId: number,
+  from: string,
+  to: string,
+): Promise<LessonRow[]> {
+  return db
+    .select(lessonColumns)
+    .from(lessons)
+    .where(and(eq(lessons.teacherId, teacherId), gte(lessons.date, from), lte(lessons.date, to)))
     .orderBy(asc(lessons.date), asc(lessons.startMinute));
 }
 
@@ -637,6 +694,14 @@ export async function materialsOf(db: Db, lessonIds: number[]): Promise<Material
     .from(lessonMaterials)
     .where(inArray(lessonMaterials.lessonId, lessonIds))
     .orderBy(asc(lessonMaterials.lessonId), asc(lessonMaterials.position));
+}
+
+/** Marks occurrences as holding another module's records, so that regeneration cancels rather than deletes them. */
+export async function markRecorded(db: Db, lessonIds: number[]): Promise<void> {
+  if (lessonIds.length === 0) return;
+  await db.execute(
+    sql`update ${lessons} set recorded = true where id = any(${intArray(lessonIds)}) and not recorded`,
+  );
 }
 
 /** Replaces a lesson's content and materials. */
@@ -680,3 +745,38 @@ export async function classIdsInYear(
     .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)));
   return found.map((r) => r.id);
 }
+
+/** Whether a teacher teaches a subject to a class: its subject teacher, or in its timetable. */
+export async function teachesSubject(
+  db: Db,
+  teacherId: number,
+  classId: number,
+  subjectCode: string,
+): Promise<boolean> {
+  const [row] = await rows<{ ok: boolean }>(
+    db,
+    sql`select exists (select 1 from ${subjectTeachers}
+          where class_id = ${classId} and subject_code = ${subjectCode} and teacher_id = ${teacherId})
+        or exists (select 1 from ${timetableEntries}
+          where class_id = ${classId} and subject_code = ${subjectCode} and teacher_id = ${teacherId}) as ok`,
+  );
+  return row?.ok === true;
+}
+
+/** The students of several classes, each with their class. */
+export async function enrolmentsOfClasses(
+  db: Db,
+  classIds: number[],
+): Promise<{ classId: number; studentId: number }[]> {
+  if (classIds.length === 0) return [];
+  return db
+    .select({ classId: enrolments.classId, studentId: enrolments.studentId })
+    .from(enrolments)
+    .where(inArray(enrolments.classId, classIds));
+}
+
+/**
+ * The enrolments as a relation `(class_id, student_id)`, for other modules' reporting SQL (the assignments'
+ * on-time feed): the classroom's table stays named in the classroom's store only.
+ */
+export const enrolmentRelation = () => sql`select class_id, student_id from ${enrolments}`;

@@ -183,6 +183,8 @@ export const lessons = pgTable(
     meetingUrl: text('meeting_url'),
     /** Whether the teacher has filled anything in: such an occurrence is never deleted by regeneration. */
     hasContent: boolean('has_content').notNull().default(false),
+    /** Whether another module holds records of it (the journal's attendance and marks): never deleted either. */
+    recorded: boolean('recorded').notNull().default(false),
     contentUpdatedAt: timestamp('content_updated_at', { withTimezone: true }),
   },
   (t) => [

@@ -3,6 +3,14 @@ import { createTestApp, login, type Session } from '@test/harness';
 import { bells, classroomSchool, type ClassroomSchool, errorOf } from '@test/classroom-world';
 import { calendarEntries } from '@/modules/institutions/institutions.tables';
 import { addDays, schoolToday, weekdayOf } from '@/modules/classroom/classroom.service';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testConfig } from '@test/harness';
+import { createUserWithRole } from '@test/factories';
+import { LocalStorage } from '@/server/storage';
+import * as library from '@/modules/library/library.service';
+import type { Db } from '@/server/db/database';
 
 /**
  * Lesson occurrences and lessons: the timetable becomes one occurrence per period and date (holidays
@@ -29,6 +37,43 @@ interface LessonBody {
   materials: unknown[];
 }
 
+/** A library resource with a PDF, written by one editor and (unless `draft`) published by another. */
+async function libraryResource(db: Db, title: string, draft = false): Promise<number> {
+  const env = { storage: new LocalStorage(testConfig().storageDir), media: testConfig().media };
+  const author = { actorId: (await createUserWithRole(db, 'editor')).id, ip: null };
+  const reviewer = { actorId: (await createUserWithRole(db, 'editor')).id, ip: null };
+  const r = await library.createResource(
+    db,
+    env,
+    author,
+    {
+      type: 'video_lesson',
+      title,
+      language: 'az',
+      level: 'general',
+      grades: [7],
+      subject: null,
+      authors: [],
+      publisher: null,
+      licence: 'cc_by',
+      accessibility: [],
+    },
+    'en',
+  );
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-lesson-')), 'book.pdf');
+  fs.writeFileSync(file, '%PDF-1.4\n%%EOF\n'.padEnd(1000, ' '));
+  await library.registerUpload(db, env, author, {
+    resourceId: r.id,
+    role: 'main',
+    path: file,
+    originalName: null,
+  });
+  if (draft) return r.id;
+  await library.submitResource(db, env, author, r.id);
+  await library.reviewResource(db, env, reviewer, r.id, 'publish');
+  return r.id;
+}
+
 describe('lessons', () => {
   let t: App;
   let w: ClassroomSchool;
@@ -39,6 +84,8 @@ describe('lessons', () => {
   let a7: number;
   let b7: number;
   let literatureEntry: number;
+  let videoLesson: number;
+  let draftResource: number;
   const today = schoolToday();
   const from = addDays(today, -7);
   const to = addDays(today, 13);
@@ -78,6 +125,8 @@ describe('lessons', () => {
     teachers = [await as(w.teachers[0]!), await as(w.teachers[1]!), await as(w.teachers[2]!)];
     student = await as(w.students[0]!);
     otherStudent = await as(w.students[2]!);
+    videoLesson = await libraryResource(db, 'Kəsrlərin toplanması (video)');
+    draftResource = await libraryResource(db, 'Hələ qaralama', true);
     for (const [shift, first] of [
       [1, 8 * 60],
       [2, 13 * 60],
@@ -173,7 +222,7 @@ describe('lessons', () => {
       homework: 'Səh. 42, 1–5',
       meetingUrl: 'https://meet.example.az/7a',
       materials: [
-        { kind: 'resource', resourceId: 42, url: null, title: 'Video dərs' },
+        { kind: 'resource', resourceId: videoLesson, url: null, title: 'Video dərs' },
         { kind: 'url', resourceId: null, url: 'https://example.az/kesrler', title: null },
       ],
     };
@@ -267,5 +316,31 @@ describe('lessons', () => {
       payload: { academicYearId: w.yearId, from: today, to: today },
     });
     expect(teacherTries.statusCode).toBe(403);
+  });
+  it('takes only published library resources as materials, titled by the library unless named', async () => {
+    const lesson = (await lessonsOf(a7, director, today, today))[0]!;
+    const put = (materials: object[]) =>
+      teachers[0]!.inject({
+        method: 'PUT',
+        url: `/api/lessons/${lesson.id}`,
+        payload: { topic: null, homework: null, meetingUrl: null, materials },
+      });
+    const refused = await put([
+      { kind: 'resource', resourceId: videoLesson, url: null, title: null },
+      { kind: 'resource', resourceId: draftResource, url: null, title: null },
+      { kind: 'resource', resourceId: 2_000_000, url: null, title: 'Yoxdur' },
+    ]);
+    expect(refused.statusCode).toBe(422);
+    expect(
+      errorOf(refused).details.map((d: { field: string; reason: string }) => [d.field, d.reason]),
+    ).toEqual([
+      ['materials.1.resourceId', 'resource_unknown'],
+      ['materials.2.resourceId', 'resource_unknown'],
+    ]);
+    const saved = await put([{ kind: 'resource', resourceId: videoLesson, url: null, title: null }]);
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json<LessonBody>().materials).toEqual([
+      { kind: 'resource', resourceId: videoLesson, url: null, title: 'Kəsrlərin toplanması (video)' },
+    ]);
   });
 });

@@ -113,6 +113,7 @@ export class SessionService {
       ip: meta.ip,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
     });
+    await store.markActive(this.db, user.id, now.toISOString().slice(0, 10));
     const actor = await this.resolve(token);
     return { token, actor: actor! };
   }
@@ -136,6 +137,7 @@ export class SessionService {
     if (now - session.lastSeenAt.getTime() > 60_000) {
       expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt.getTime() + SESSION_MAX_MS);
       await store.touchSession(this.db, id, new Date(now), new Date(expiresAt));
+      await store.markActive(this.db, session.userId, new Date(now).toISOString().slice(0, 10));
     }
     const actor: Actor = {
       userId: user.id,
@@ -234,6 +236,33 @@ export async function resetPassword(
   });
   if (sessions) await sessions.logoutEverywhere(userId);
   else await store.deleteSessionsOfUser(db, userId);
+}
+
+/**
+ * Links a parent to a child, in the caller's transaction, audited: grants the parent role when the person does
+ * not hold it yet. After the commit, call `SessionService.forgetUser(parentId)` so that the person's cached
+ * sessions pick up the new child at once (on this node; other nodes within CACHE_MS).
+ */
+export async function linkGuardian(
+  db: Db,
+  ctx: ChangeContext,
+  parentId: number,
+  studentId: number,
+): Promise<{ linked: boolean; grantedParentRole: boolean }> {
+  const grants = await store.grantsOfUser(db, parentId);
+  const grantedParentRole = !grants.some((g) => g.role === 'parent');
+  if (grantedParentRole)
+    await store.insertGrant(db, { userId: parentId, role: 'parent', areaId: null, institutionId: null });
+  const linked = await store.insertGuardian(db, parentId, studentId);
+  if (linked || grantedParentRole) {
+    await audit(db, ctx, {
+      action: 'link_guardian',
+      entity: 'user',
+      entityId: parentId,
+      after: { studentId, grantedParentRole },
+    });
+  }
+  return { linked, grantedParentRole };
 }
 
 /** Changes the caller's own language. */

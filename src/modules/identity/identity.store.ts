@@ -69,6 +69,16 @@ export async function childrenOf(db: Db, parentId: number): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+/** Links a parent to a child (nothing when they are linked already); whether a new link was made. */
+export async function insertGuardian(db: Db, parentId: number, studentId: number): Promise<boolean> {
+  const made = await db
+    .insert(guardians)
+    .values({ parentId, studentId })
+    .onConflictDoNothing()
+    .returning({ id: guardians.studentId });
+  return made.length > 0;
+}
+
 export async function insertSession(db: Db, values: typeof sessions.$inferInsert): Promise<void> {
   await db.insert(sessions).values(values);
 }
@@ -83,6 +93,14 @@ export async function findLiveSession(db: Db, id: string, now: Date) {
 
 export async function touchSession(db: Db, id: string, now: Date, expiresAt: Date): Promise<void> {
   await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+}
+
+/** Notes that a person used the platform on `day` (one write a day at most). */
+export async function markActive(db: Db, userId: number, day: string): Promise<void> {
+  await db.execute(
+    sql`update ${users} set last_active_on = ${day}::date
+        where id = ${userId} and last_active_on is distinct from ${day}::date`,
+  );
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
@@ -209,6 +227,20 @@ export async function roleHoldersAt(
         ids.length > 0 ? inArray(users.id, ids) : inArray(users.username, usernames),
       ),
     );
+}
+
+/** Everyone who holds one of `roles` at `institutionId` (a school's staff, say), by name. */
+export async function peopleWithRolesAt(
+  db: Db,
+  roles: Role[],
+  institutionId: number,
+): Promise<{ id: number; username: string; displayName: string }[]> {
+  return db
+    .selectDistinct({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
+    .where(and(inArray(roleGrants.role, roles), eq(roleGrants.institutionId, institutionId)))
+    .orderBy(users.displayName, users.id);
 }
 
 /** Names of the given people, for lists that show who is who. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -28,6 +29,8 @@ export const users = pgTable('identity_user', {
     .default('active'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The last day (UTC) the person used the platform: distance-learning monitoring counts the active. */
+  lastActiveOn: date('last_active_on', { mode: 'string' }),
 });
 
 /** A role a person holds in a scope: nation (no area, no institution), an area, or an institution. */

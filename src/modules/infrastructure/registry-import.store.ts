@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { bulkInsertRows } from '@/server/db/bulk';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
 import {
@@ -18,7 +18,6 @@ import {
  * area, a code not taken) before it writes.
  */
 
-const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
 const textArray = (values: readonly string[]) =>
   sql`${`{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { academicYears, areas, institutions, levels } from '@/modules/institutions/institutions.tables';
 import {
   COMPUTER_KINDS,
@@ -54,7 +54,6 @@ export interface Selection {
   badBelowMbps: number;
 }
 
-const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
 const textList = (values: readonly string[]) =>
   sql.join(
     values.map((v) => sql`${v}`),

@@ -101,4 +101,7 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 
+/** A list of integers as one `int[]` parameter, for `= any(…)`, `&&` and `unnest(…)`. */
+export const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
+
 export { sql };

@@ -1,0 +1,330 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { intArray, rows, type Db } from '@/server/db/database';
+import {
+  assignments,
+  files,
+  groupMembers,
+  groups,
+  submissionFiles,
+  submissions,
+} from '@/modules/assignments/assignments.tables';
+import { enrolmentRelation } from '@/modules/classroom/classroom.store';
+
+/** The assignments module's SQL: assignments, groups, submissions and their files. */
+
+export type AssignmentRow = typeof assignments.$inferSelect;
+export type SubmissionRow = typeof submissions.$inferSelect;
+export type FileRow = typeof files.$inferSelect;
+
+/** Whose work a version is: a student's (individual assignment) or a group's. */
+export type Owner = { studentId: number; groupId?: undefined } | { groupId: number; studentId?: undefined };
+
+const ownerWhere = (owner: Owner) =>
+  owner.groupId !== undefined
+    ? eq(submissions.groupId, owner.groupId)
+    : eq(submissions.studentId, owner.studentId);
+
+export async function insertAssignment(
+  db: Db,
+  values: Omit<typeof assignments.$inferInsert, 'id' | 'createdAt'>,
+): Promise<AssignmentRow> {
+  const [row] = await db.insert(assignments).values(values).returning();
+  return row!;
+}
+
+export async function findAssignment(db: Db, id: number): Promise<AssignmentRow | undefined> {
+  const [row] = await db.select().from(assignments).where(eq(assignments.id, id));
+  return row;
+}
+
+/** Holds an assignment's row until the transaction ends: submissions to it are numbered one at a time. */
+export async function lockAssignment(db: Db, id: number): Promise<void> {
+  await db.execute(sql`select id from ${assignments} where id = ${id} for update`);
+}
+
+/** A class's assignments, latest due first, optionally of one subject. */
+export async function assignmentsOfClass(
+  db: Db,
+  classId: number,
+  subjectCode: string | undefined,
+): Promise<AssignmentRow[]> {
+  return db
+    .select()
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.classId, classId),
+        subjectCode === undefined ? undefined : eq(assignments.subjectCode, subjectCode),
+      ),
+    )
+    .orderBy(desc(assignments.dueAt), desc(assignments.id));
+}
+
+/** The assignments of several classes, latest due first. */
+export async function assignmentsOfClasses(db: Db, classIds: number[]): Promise<AssignmentRow[]> {
+  if (classIds.length === 0) return [];
+  return db
+    .select()
+    .from(assignments)
+    .where(inArray(assignments.classId, classIds))
+    .orderBy(desc(assignments.dueAt), desc(assignments.id));
+}
+
+// Groups ------------------------------------------------------------------------------------------------
+
+/** Replaces an assignment's groups: each list of students becomes group 1, 2, … in order. */
+export async function replaceGroups(
+  db: Db,
+  assignmentId: number,
+  institutionId: number,
+  memberLists: number[][],
+): Promise<void> {
+  await db.delete(groups).where(eq(groups.assignmentId, assignmentId));
+  if (memberLists.length === 0) return;
+  const made = await db
+    .insert(groups)
+    .values(memberLists.map((_, i) => ({ assignmentId, institutionId, number: i + 1 })))
+    .returning({ id: groups.id, number: groups.number });
+  const idOf = new Map(made.map((g) => [g.number, g.id]));
+  const members = memberLists.flatMap((studentIds, i) =>
+    studentIds.map((studentId) => ({ assignmentId, studentId, groupId: idOf.get(i + 1)!, institutionId })),
+  );
+  if (members.length > 0) await db.insert(groupMembers).values(members);
+}
+
+/** Every member of the given assignments' groups, with the group's number. */
+export async function membersOf(
+  db: Db,
+  assignmentIds: number[],
+): Promise<{ assignmentId: number; groupId: number; number: number; studentId: number }[]> {
+  if (assignmentIds.length === 0) return [];
+  return db
+    .select({
+      assignmentId: groupMembers.assignmentId,
+      groupId: groupMembers.groupId,
+      number: groups.number,
+      studentId: groupMembers.studentId,
+    })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(inArray(groupMembers.assignmentId, assignmentIds))
+    .orderBy(asc(groups.number), asc(groupMembers.studentId));
+}
+
+/** Whether anything has been handed in for an assignment. */
+export async function hasSubmissions(db: Db, assignmentId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: submissions.id })
+    .from(submissions)
+    .where(eq(submissions.assignmentId, assignmentId))
+    .limit(1);
+  return row !== undefined;
+}
+
+// Submissions -------------------------------------------------------------------------------------------
+
+/** The next version number of a piece of work. */
+export async function nextVersion(db: Db, assignmentId: number, owner: Owner): Promise<number> {
+  const [row] = await db
+    .select({ last: sql<number | null>`max(${submissions.version})::int` })
+    .from(submissions)
+    .where(and(eq(submissions.assignmentId, assignmentId), ownerWhere(owner)));
+  return (row?.last ?? 0) + 1;
+}
+
+export async function insertSubmission(
+  db: Db,
+  values: Omit<typeof submissions.$inferInsert, 'id' | 'submittedAt'>,
+  fileIds: number[],
+): Promise<SubmissionRow> {
+  const [row] = await db.insert(submissions).values(values).returning();
+  if (fileIds.length > 0) {
+    await db
+      .insert(submissionFiles)
+      .values(fileIds.map((fileId, position) => ({ submissionId: row!.id, fileId, position })));
+  }
+  return row!;
+}
+
+export async function findSubmission(db: Db, id: number): Promise<SubmissionRow | undefined> {
+  const [row] = await db.select().from(submissions).where(eq(submissions.id, id));
+  return row;
+}
+
+/** Every version of a piece of work, newest first. */
+export async function versionsOf(db: Db, assignmentId: number, owner: Owner): Promise<SubmissionRow[]> {
+  return db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.assignmentId, assignmentId), ownerWhere(owner)))
+    .orderBy(desc(submissions.version));
+}
+
+/** The teacher's feedback on a version. */
+export async function saveFeedback(
+  db: Db,
+  id: number,
+  values: { mark: number | null; feedback: string | null; resubmissionRequested: boolean; markedBy: number },
+): Promise<void> {
+  await db
+    .update(submissions)
+    .set({ ...values, markedAt: sql`now()` })
+    .where(eq(submissions.id, id));
+}
+
+/** The latest version of a piece of work. */
+export interface LatestWork {
+  id: number;
+  assignmentId: number;
+  studentId: number | null;
+  groupId: number | null;
+  version: number;
+  submittedAt: Date;
+  late: boolean;
+  mark: number | null;
+  resubmissionRequested: boolean;
+}
+
+/**
+ * The latest version of every piece of work of the given assignments; with `studentId`, only that student's
+ * own work and their groups' work.
+ */
+export async function latestWorks(
+  db: Db,
+  assignmentIds: number[],
+  studentId?: number,
+): Promise<LatestWork[]> {
+  if (assignmentIds.length === 0) return [];
+  const only =
+    studentId === undefined
+      ? sql`true`
+      : sql`(s.student_id = ${studentId} or s.group_id in
+            (select group_id from ${groupMembers} where student_id = ${studentId}))`;
+  const found = await rows<Omit<LatestWork, 'submittedAt'> & { submittedAt: string | Date }>(
+    db,
+    sql`select distinct on (s.assignment_id, s.student_id, s.group_id)
+          s.id, s.assignment_id as "assignmentId", s.student_id as "studentId", s.group_id as "groupId",
+          s.version, s.submitted_at as "submittedAt", s.late, s.mark,
+          s.resubmission_requested as "resubmissionRequested"
+        from ${submissions} s
+        where s.assignment_id = any(${intArray(assignmentIds)}) and ${only}
+        order by s.assignment_id, s.student_id, s.group_id, s.version desc`,
+  );
+  return found.map((r) => ({ ...r, submittedAt: new Date(r.submittedAt) }));
+}
+
+// Files -------------------------------------------------------------------------------------------------
+
+export async function insertFile(
+  db: Db,
+  values: Omit<typeof files.$inferInsert, 'id' | 'createdAt'>,
+): Promise<FileRow> {
+  const [row] = await db.insert(files).values(values).returning();
+  return row!;
+}
+
+export async function findFile(db: Db, id: number): Promise<FileRow | undefined> {
+  const [row] = await db.select().from(files).where(eq(files.id, id));
+  return row;
+}
+
+export async function filesByIds(db: Db, ids: number[]): Promise<FileRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(files).where(inArray(files.id, ids));
+}
+
+/** The files of the given versions, in order. */
+export async function filesOfSubmissions(
+  db: Db,
+  submissionIds: number[],
+): Promise<{ submissionId: number; id: number; name: string; contentType: string; size: number }[]> {
+  if (submissionIds.length === 0) return [];
+  return db
+    .select({
+      submissionId: submissionFiles.submissionId,
+      id: files.id,
+      name: files.name,
+      contentType: files.contentType,
+      size: files.size,
+    })
+    .from(submissionFiles)
+    .innerJoin(files, eq(files.id, submissionFiles.fileId))
+    .where(inArray(submissionFiles.submissionId, submissionIds))
+    .orderBy(asc(submissionFiles.submissionId), asc(submissionFiles.position));
+}
+
+/** Whether a file is part of some version of a piece of work. */
+export async function fileInWork(
+  db: Db,
+  fileId: number,
+  assignmentId: number,
+  owner: Owner,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: submissions.id })
+    .from(submissionFiles)
+    .innerJoin(submissions, eq(submissions.id, submissionFiles.submissionId))
+    .where(
+      and(eq(submissionFiles.fileId, fileId), eq(submissions.assignmentId, assignmentId), ownerWhere(owner)),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+// Monitoring --------------------------------------------------------------------------------------------
+
+/** What the on-time feed counts per class, school or area. */
+export interface OnTimeRow {
+  /** The class, school or area id. */
+  id: number;
+  /** Assignments due in the range. */
+  assignments: number;
+  /** Pieces of work expected: each enrolled student of each assignment's class. */
+  expected: number;
+  /** Students with a version handed in by the due time (their own, or their group's). */
+  onTime: number;
+  /** Students whose work came only after the due time. */
+  late: number;
+  /** Students with nothing handed in. */
+  missing: number;
+}
+
+/**
+ * "Assignments submitted on time" for distance-learning monitoring: over the assignments due between two dates
+ * (school days in `timeZone`, both included) of the given classes, schools or an area's schools, per class,
+ * per school, or in total for the area. Students count as enrolled now.
+ */
+export async function submittedOnTime(
+  db: Db,
+  filter: { classIds: number[] } | { institutionIds: number[] },
+  by: 'class' | 'school' | 'all',
+  range: { from: string; to: string; timeZone: string },
+): Promise<OnTimeRow[]> {
+  const where =
+    'classIds' in filter
+      ? sql`a.class_id = any(${intArray(filter.classIds)})`
+      : sql`a.institution_id = any(${intArray(filter.institutionIds)})`;
+  const key = by === 'class' ? sql`p.class_id` : by === 'school' ? sql`p.institution_id` : sql`0`;
+  const done = (lateToo: boolean) => sql`exists (select 1 from ${submissions} s
+      where s.assignment_id = p.assignment_id
+        and (s.student_id = p.student_id or s.group_id = p.group_id) ${lateToo ? sql`` : sql`and not s.late`})`;
+  return rows<OnTimeRow>(
+    db,
+    sql`with p as (
+          select a.id as assignment_id, a.class_id, a.institution_id, e.student_id,
+            (select m.group_id from ${groupMembers} m
+              where m.assignment_id = a.id and m.student_id = e.student_id) as group_id
+          from ${assignments} a
+          join (${enrolmentRelation()}) e on e.class_id = a.class_id
+          where ${where}
+            and (a.due_at at time zone ${range.timeZone})::date between ${range.from}::date and ${range.to}::date
+        ), c as (
+          select ${key} as id, p.assignment_id, ${done(false)} as on_time, ${done(true)} as submitted from p
+        )
+        select id::int as id, count(distinct assignment_id)::int as assignments, count(*)::int as expected,
+          count(*) filter (where on_time)::int as "onTime",
+          count(*) filter (where submitted and not on_time)::int as late,
+          count(*) filter (where not submitted)::int as missing
+        from c group by id order by id`,
+  );
+}

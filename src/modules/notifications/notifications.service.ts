@@ -1,0 +1,137 @@
+import type { Db } from '@/server/db/database';
+import { AppError } from '@/server/errors';
+import { defineMessages, translate, type Locale } from '@/server/i18n';
+import * as institutionsStore from '@/modules/institutions/institutions.store';
+import * as store from '@/modules/notifications/notifications.store';
+
+/**
+ * In-app notifications. A notification stores its kind and parameters, never text; each reader gets it in
+ * their own language. Other modules call `notify` inside their transaction, so a notification exists exactly
+ * when the change it tells of does.
+ */
+
+/** The parameters each kind of notification carries. Times are ISO 8601 strings. */
+export interface NotificationPayloads {
+  /** A teacher set a new assignment for the reader's class. */
+  assignment_new: { assignmentId: number; title: string; subjectCode: string; dueAt: string };
+  /** The reader's work (or their group's) was marked. */
+  assignment_marked: { assignmentId: number; title: string; mark: number };
+  /** The teacher asks for another version of the reader's work. */
+  assignment_returned: { assignmentId: number; title: string };
+  /** A contest the reader takes part in is about to start. */
+  contest_starting: { contestId: number; title: string; opensAt: string };
+}
+export type NotificationKind = keyof NotificationPayloads;
+export const NOTIFICATION_KINDS = [
+  'assignment_new',
+  'assignment_marked',
+  'assignment_returned',
+  'contest_starting',
+] as const satisfies readonly NotificationKind[];
+
+defineMessages({
+  en: {
+    'notification.assignment_new': 'New assignment in {subject}: “{title}”, due {dueAt}.',
+    'notification.assignment_marked': 'Your work “{title}” has been marked: {mark}.',
+    'notification.assignment_returned': 'The teacher asks you to hand in “{title}” again.',
+    'notification.contest_starting': 'The contest “{title}” starts {opensAt}.',
+    'notifications.nothing_to_mark': 'Give the notifications to mark read, or all.',
+  },
+  az: {
+    'notification.assignment_new': '{subject} fənnindən yeni tapşırıq: “{title}”, son tarix {dueAt}.',
+    'notification.assignment_marked': '“{title}” işiniz qiymətləndirildi: {mark}.',
+    'notification.assignment_returned': 'Müəllim “{title}” işini yenidən təqdim etməyinizi xahiş edir.',
+    'notification.contest_starting': '“{title}” müsabiqəsi {opensAt} başlayır.',
+    'notifications.nothing_to_mark': 'Oxunmuş kimi qeyd ediləcək bildirişləri və ya hamısını göstərin.',
+  },
+  ru: {
+    'notification.assignment_new': 'Новое задание по предмету «{subject}»: «{title}», срок {dueAt}.',
+    'notification.assignment_marked': 'Ваша работа «{title}» оценена: {mark}.',
+    'notification.assignment_returned': 'Учитель просит сдать «{title}» ещё раз.',
+    'notification.contest_starting': 'Олимпиада «{title}» начинается {opensAt}.',
+    'notifications.nothing_to_mark': 'Укажите, какие уведомления отметить прочитанными, или все.',
+  },
+});
+
+/** The time zone times in notifications are shown in (the schools'). */
+const TIME_ZONE = 'Asia/Baku';
+
+/**
+ * Notifies each of `userIds` (duplicates are sent once). Call it with the transaction of the change it tells
+ * of; it adds one statement to it.
+ */
+export async function notify<K extends NotificationKind>(
+  tx: Db,
+  userIds: number[],
+  kind: K,
+  payload: NotificationPayloads[K],
+): Promise<void> {
+  await store.insertForUsers(tx, [...new Set(userIds)], kind, payload);
+}
+
+const formatTime = (locale: Locale, iso: unknown) => {
+  const time = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(time)) return String(iso);
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  }).format(new Date(time));
+};
+
+/** The text of a notification in `locale`: subject codes become names, times are shown in school time. */
+function render(
+  row: store.NotificationRow,
+  locale: Locale,
+  subjectNames: Map<string, Record<Locale, string>>,
+): string {
+  const params: Record<string, unknown> = { ...row.params };
+  for (const [key, value] of Object.entries(row.params)) {
+    if (key.endsWith('At')) params[key] = formatTime(locale, value);
+  }
+  if (typeof row.params.subjectCode === 'string') {
+    params.subject = subjectNames.get(row.params.subjectCode)?.[locale] ?? row.params.subjectCode;
+  }
+  return translate(locale, `notification.${row.kind}`, params);
+}
+
+/** The caller's notifications, newest first, with their unread count, in the caller's language. */
+export async function listMine(
+  db: Db,
+  userId: number,
+  query: { limit?: number; before?: number },
+  locale: Locale,
+) {
+  const limit = query.limit ?? 20;
+  const found = await store.listOf(db, userId, limit, query.before);
+  const codes = [
+    ...new Set(found.map((r) => r.params.subjectCode).filter((c): c is string => typeof c === 'string')),
+  ];
+  const subjectNames = new Map(
+    (await institutionsStore.subjectsByCode(db, codes)).map((s) => [
+      s.code,
+      { az: s.nameAz, ru: s.nameRu, en: s.nameEn },
+    ]),
+  );
+  return {
+    unread: await store.unreadCount(db, userId),
+    items: found.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      params: r.params,
+      text: render(r, locale, subjectNames),
+      createdAt: r.createdAt.toISOString(),
+      read: r.readAt !== null,
+    })),
+    nextBefore: found.length === limit ? found[found.length - 1]!.id : null,
+  };
+}
+
+/** Marks the caller's notifications read (the given ones, or all); answers the unread count left. */
+export async function markRead(db: Db, userId: number, body: { ids?: number[]; all?: boolean }) {
+  if (!body.all && (body.ids === undefined || body.ids.length === 0)) {
+    throw new AppError(422, 'notifications.nothing_to_mark');
+  }
+  await store.markRead(db, userId, body.all ? null : body.ids!);
+  return { unread: await store.unreadCount(db, userId) };
+}

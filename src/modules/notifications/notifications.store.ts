@@ -1,0 +1,75 @@
+import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { intArray, type Db } from '@/server/db/database';
+import { notifications } from '@/modules/notifications/notifications.tables';
+
+/** The notifications module's SQL. */
+
+/** A stored notification. */
+export interface NotificationRow {
+  id: number;
+  kind: string;
+  params: Record<string, unknown>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+/** One notification of the same kind and parameters for each of `userIds`, in one statement. */
+export async function insertForUsers(
+  db: Db,
+  userIds: number[],
+  kind: string,
+  params: Record<string, unknown>,
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.execute(
+    sql`insert into ${notifications} (user_id, kind, params)
+        select u, ${kind}, ${JSON.stringify(params)}::jsonb from unnest(${intArray(userIds)}) as u`,
+  );
+}
+
+/** A person's notifications, newest first, optionally before an id (paging). */
+export async function listOf(
+  db: Db,
+  userId: number,
+  limit: number,
+  before: number | undefined,
+): Promise<NotificationRow[]> {
+  const found = await db
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      params: notifications.params,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
+    .from(notifications)
+    .where(
+      and(eq(notifications.userId, userId), before === undefined ? undefined : lt(notifications.id, before)),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(limit);
+  return found as NotificationRow[];
+}
+
+/** How many of a person's notifications are unread. */
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.n ?? 0;
+}
+
+/** Marks a person's notifications read: the given ones (others' ids are ignored), or all. */
+export async function markRead(db: Db, userId: number, ids: number[] | null): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        isNull(notifications.readAt),
+        ids === null ? undefined : inArray(notifications.id, ids),
+      ),
+    );
+}
