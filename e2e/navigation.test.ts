@@ -83,7 +83,13 @@ describe('navigation and changes', () => {
         'Məktəbim',
         'Məktəbimin İKT-si',
         'Kompüter paylanması',
+        'Pedaqoji şuralar',
+        'Vebinarlar',
+        'Tapşırıqlar',
+        'Dərs cədvəli',
+        'Distant təhsil',
         'Siniflərim',
+        'Dərslərim',
       ]);
       expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Məktəbim');
       await page.getByRole('navigation').getByRole('link', { name: 'Siniflərim' }).click();

@@ -13,6 +13,12 @@ import { createDevice, createProject } from '@/modules/infrastructure/infrastruc
 import { allocationPlanBody, createAllocationWorld, type AllocationWorld } from '@test/allocation-world';
 import { libraryWorld, type LibraryWorld } from '@test/library-world';
 import { bells, classroomWorld, type ClassroomWorld } from '@test/classroom-world';
+import { journalWorld, type JournalWorld } from '@test/journal-world';
+import { contestsWorld, type ContestsWorld } from '@test/contests-world';
+import { assignmentsWorld, PDF, type AssignmentsWorld } from '@test/assignments-world';
+import { LocalStorage } from '@/server/storage';
+import { createMeeting, addDecision } from '@/modules/councils/councils.service';
+import { webinars } from '@/modules/webinars/webinars.tables';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -41,10 +47,22 @@ interface World {
   allocation: AllocationWorld;
   library: LibraryWorld;
   classroom: ClassroomWorld;
+  /** Set once the classroom is built (see test/assignments-world.ts). */
+  assignments?: AssignmentsWorld;
+  /** Set once the classroom is built (see test/journal-world.ts). */
+  journal?: JournalWorld;
+  /** Set once the classroom is built (see test/contests-world.ts). */
+  contests?: ContestsWorld;
+  /** A council at the school with a decision owned by the teacher, and a council at the other school. */
+  councils: { meetingId: number; otherMeetingId: number; decisionId: number; teacherId: number };
+  /** A webinar of the school's district that started ten minutes ago (registration still open). */
+  webinarId: number;
 }
 
 interface Call {
   params?: Record<string, string | number>;
+  /** A query string, for routes that take their target there. */
+  query?: Record<string, string | number>;
   payload?: unknown;
   headers?: Record<string, string>;
 }
@@ -371,6 +389,7 @@ const POLICY: Record<string, Rule> = {
   'GET /api/library/search': { who: 'anyone' },
   'GET /api/library/suggest': { who: 'anyone' },
   'GET /api/library/topics': { who: 'anyone' },
+  'GET /api/library/textbooks': { who: 'anyone' },
   'POST /api/library/resources': { who: ['editor'], call: (w) => ({ payload: w.library.newResource }) },
   'GET /api/library/resources': { who: ['editor'] },
   'GET /api/library/resources/:id': {
@@ -442,6 +461,35 @@ const POLICY: Record<string, Rule> = {
   'GET /api/library/collections/:id': {
     who: 'anyone',
     call: (w) => ({ params: { id: w.library.collectionId } }),
+  },
+  // The library's exchange: descriptions and counts for anyone, harvesting for anyone, imports for editors.
+  'GET /api/library/resources/:id/jsonld': {
+    who: 'anyone',
+    call: (w) => ({ params: { id: w.library.publishedId } }),
+  },
+  'POST /api/library/resources/:id/events': {
+    who: 'anyone',
+    call: (w) => ({ params: { id: w.library.publishedId }, payload: { kind: 'view' } }),
+  },
+  'GET /api/library/import/template': { who: ['editor'] },
+  'POST /api/library/import': {
+    who: ['editor'],
+    call: () => ({
+      payload: 'title,type,language,level,licence\r\nYoxlama,worksheet,az,general,cc_by\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /oai': { who: 'anyone' },
+  'POST /oai': {
+    who: 'anyone',
+    call: () => ({
+      payload: 'verb=Identify',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+  },
+  'GET /api/library/shelves/:grade/:subject': {
+    who: 'anyone',
+    call: () => ({ params: { grade: 5, subject: 'mathematics' } }),
   },
   // The virtual school: a school's director manages its classes and timetable; teachers and students read
   // their own classes (the service narrows further); a teacher fills in their own lessons.
@@ -621,22 +669,446 @@ const POLICY: Record<string, Rule> = {
       payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
     }),
   },
+  'GET /api/me/teaching': { who: ['teacher'] },
+  'GET /api/institutions/:id/teachers': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
   'GET /api/me/lessons/today': { who: ['student'] },
   'GET /api/me/lessons/week': { who: ['student'] },
+  // Knowledge contests: banks are written by their authors; contests seen by their scope; attempts are the
+  // student's own; a school's results by name only within the school.
+  'GET /api/contests/questions': { who: ['admin', 'bureau', 'editor', 'director', 'teacher'] },
+  'POST /api/contests/questions': {
+    who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+    call: (w, caller) => ({
+      payload: {
+        institutionId: caller === 'director' || caller === 'teacher' ? w.schoolId : null,
+        subjectCode: 'mathematics',
+        grade: 7,
+        language: 'az',
+        prompt: 'Doğrudurmu?',
+        kind: 'true_false',
+        truth: true,
+      },
+    }),
+  },
+  'PUT /api/contests/questions/:questionId': {
+    who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+    call: (w, caller) => ({
+      params: {
+        questionId:
+          caller === 'director' || caller === 'teacher'
+            ? w.contests!.schoolQuestionId
+            : w.contests!.nationalQuestionId,
+      },
+      payload: {
+        subjectCode: 'mathematics',
+        grade: 7,
+        language: 'az',
+        prompt: '1 + 1?',
+        kind: 'numeric',
+        value: 2,
+      },
+    }),
+  },
+  'GET /api/contests': { who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student'] },
+  'POST /api/contests': {
+    who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+    call: (w, caller) => ({
+      payload: {
+        title: 'Walk',
+        subjectCode: 'mathematics',
+        grade: 7,
+        ...(caller === 'regional'
+          ? { scope: 'district', areaId: w.areaId }
+          : caller === 'director' || caller === 'teacher'
+            ? { scope: 'class', classId: w.classroom.classId }
+            : { scope: 'nation' }),
+        date: '2026-12-10',
+        windows: [{ shift: 1, startsAt: '10:00', endsAt: '10:30' }],
+        timeLimitMinutes: 30,
+        questionIds: [w.contests!.nationalQuestionId],
+      },
+    }),
+  },
+  'GET /api/contests/:contestId': {
+    who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { contestId: w.contests!.contestId } }),
+  },
+  'POST /api/contests/:contestId/publish': {
+    who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+    call: (w, caller) => ({ params: { contestId: w.contests!.draftIds[caller ?? 'admin'] ?? 1 } }),
+  },
+  'GET /api/contests/:contestId/leaderboard': {
+    who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { contestId: w.contests!.contestId } }),
+  },
+  'GET /api/contests/:contestId/schools/:institutionId/results': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { contestId: w.contests!.contestId, institutionId: w.schoolId } }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { contestId: w.contests!.contestId, institutionId: w.otherSchoolId } }),
+    },
+  },
+  'POST /api/contests/:contestId/attempts': {
+    who: ['student'],
+    call: (w) => ({ params: { contestId: w.contests!.contestId } }),
+  },
+  'GET /api/contest-attempts/:attemptId': {
+    who: ['student'],
+    call: (w) => ({ params: { attemptId: w.contests!.attemptId } }),
+  },
+  'PUT /api/contest-attempts/:attemptId/answers/:questionId': {
+    who: ['student'],
+    call: (w) => ({
+      params: { attemptId: w.contests!.attemptId, questionId: w.contests!.nationalQuestionId },
+      payload: { version: 1, answer: { choice: 0 } },
+    }),
+  },
+  'POST /api/contest-attempts/:attemptId/submit': {
+    who: ['student'],
+    call: (w) => ({ params: { attemptId: w.contests!.submitAttemptId } }),
+  },
+  // Pedagogical councils: the school's own staff only; the director keeps them, a decision's owner reports.
+  'GET /api/institutions/:id/councils': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: [], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'POST /api/institutions/:id/councils': {
+    who: ['director'],
+    call: (w) => ({ params: { id: w.schoolId }, payload: { heldOn: '2026-12-10', title: 'Şura' } }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { id: w.otherSchoolId }, payload: { heldOn: '2026-12-10', title: 'Şura' } }),
+    },
+  },
+  'GET /api/institutions/:id/council-decisions': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+  },
+  'GET /api/councils/:meetingId': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { meetingId: w.councils.meetingId } }),
+    outside: { who: [], call: (w) => ({ params: { meetingId: w.councils.otherMeetingId } }) },
+  },
+  'PUT /api/councils/:meetingId': {
+    who: ['director'],
+    call: (w) => ({
+      params: { meetingId: w.councils.meetingId },
+      payload: {
+        heldOn: '2026-12-10',
+        title: 'Şura',
+        minutes: 'Protokol',
+        attendance: [{ userId: w.councils.teacherId, present: true }],
+      },
+    }),
+  },
+  'POST /api/councils/:meetingId/decisions': {
+    who: ['director'],
+    call: (w) => ({
+      params: { meetingId: w.councils.meetingId },
+      payload: { text: 'Qərar', ownerId: w.councils.teacherId, dueOn: '2027-01-20' },
+    }),
+  },
+  'PATCH /api/council-decisions/:decisionId': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { decisionId: w.councils.decisionId }, payload: { status: 'done' } }),
+  },
+  // Webinars: organised by national staff and regional offices, joined by schools' staff.
+  'GET /api/webinars': { who: ['admin', 'bureau', 'regional', 'director', 'teacher'] },
+  'GET /api/webinars/totals': { who: ['admin', 'bureau', 'regional'] },
+  'POST /api/webinars': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ payload: { ...webinar(), areaId: w.areaId } }),
+  },
+  'GET /api/webinars/:webinarId': {
+    who: ['admin', 'bureau', 'regional', 'director', 'teacher'],
+    call: (w) => ({ params: { webinarId: w.webinarId } }),
+  },
+  'PUT /api/webinars/:webinarId': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({
+      params: { webinarId: w.webinarId },
+      payload: { ...webinar(), areaId: w.areaId, startsAt: WEBINAR_START },
+    }),
+  },
+  'PUT /api/webinars/:webinarId/registration': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { webinarId: w.webinarId } }),
+  },
+  'DELETE /api/webinars/:webinarId/registration': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { webinarId: w.webinarId } }),
+  },
+  'GET /api/webinars/:webinarId/registrations': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { webinarId: w.webinarId } }),
+  },
+  'PUT /api/webinars/:webinarId/attendance': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { webinarId: w.webinarId }, payload: { attended: [] } }),
+  },
+  // Assignments: the class's teachers and students (the service narrows to the subject's teacher, a
+  // student's own work); parents read their child's statuses; nobody above the school, nobody elsewhere.
+  'POST /api/classes/:classId/assignments': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { classId: w.classroom.classId },
+      payload: {
+        subjectCode: 'mathematics',
+        title: 'Ev işi',
+        instructions: null,
+        kind: 'individual',
+        dueAt: '2027-01-10T10:00:00Z',
+      },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId },
+        payload: {
+          subjectCode: 'mathematics',
+          title: 'Ev işi',
+          instructions: null,
+          kind: 'individual',
+          dueAt: '2027-01-10T10:00:00Z',
+        },
+      }),
+    },
+  },
+  'GET /api/classes/:classId/assignments': {
+    who: ['director', 'teacher', 'student'],
+    call: (w) => ({ params: { classId: w.classroom.classId } }),
+    outside: { who: [], call: (w) => ({ params: { classId: w.classroom.otherClassId } }) },
+  },
+  'GET /api/assignments/:assignmentId': {
+    who: ['director', 'teacher', 'student'],
+    call: (w) => ({ params: { assignmentId: w.assignments!.assignmentId } }),
+    outside: { who: [], call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId } }) },
+  },
+  'PUT /api/assignments/:assignmentId/groups': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { assignmentId: w.assignments!.groupsAssignmentId },
+      payload: { draw: { size: 2 } },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId }, payload: { groups: [] } }),
+    },
+  },
+  'GET /api/assignments/:assignmentId/statuses': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { assignmentId: w.assignments!.assignmentId } }),
+    outside: { who: [], call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId } }) },
+  },
+  'POST /api/assignments/:assignmentId/uploads': {
+    who: ['student'],
+    call: (w) => ({
+      params: { assignmentId: w.assignments!.assignmentId },
+      payload: PDF,
+      headers: { 'content-type': 'application/octet-stream' },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { assignmentId: w.assignments!.otherAssignmentId },
+        payload: PDF,
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+    },
+  },
+  'POST /api/assignments/:assignmentId/submissions': {
+    who: ['student'],
+    call: (w) => ({
+      params: { assignmentId: w.assignments!.assignmentId },
+      payload: { text: 'Yenə', fileIds: [] },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { assignmentId: w.assignments!.otherAssignmentId },
+        payload: { text: 'Yenə', fileIds: [] },
+      }),
+    },
+  },
+  'GET /api/assignments/:assignmentId/work/:studentId': {
+    who: ['director', 'teacher', 'student'],
+    call: (w) => ({
+      params: { assignmentId: w.assignments!.assignmentId, studentId: w.assignments!.studentId },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { assignmentId: w.assignments!.otherAssignmentId, studentId: w.assignments!.studentId },
+      }),
+    },
+  },
+  'POST /api/submissions/:submissionId/feedback': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { submissionId: w.assignments!.submissionId },
+      payload: { mark: 5, feedback: 'Əla', resubmit: false },
+    }),
+  },
+  'GET /api/assignment-files/:fileId': {
+    who: ['director', 'teacher', 'student'],
+    call: (w) => ({ params: { fileId: w.assignments!.fileId } }),
+  },
+  'GET /api/students/:studentId/assignments': {
+    who: ['student', 'parent'],
+    call: (w) => ({ params: { studentId: w.assignments!.studentId } }),
+  },
+  'GET /api/notifications': { who: 'signed-in' },
+  'POST /api/notifications/read': { who: 'signed-in', call: () => ({ payload: { all: true } }) },
+  // Distance learning: the country for national staff, an area for its office, a school for its director.
+  'GET /api/monitoring/distance': { who: ['admin', 'bureau'] },
   'GET /api/home/admin': { who: ['admin'] },
   'GET /api/home/bureau': { who: ['bureau', 'admin'] },
   'GET /api/home/teacher': { who: ['teacher'] },
   'GET /api/home/student': { who: ['student'] },
   'GET /api/home/parent': { who: ['parent'] },
+  // The class journal: the subject teacher writes; the homeroom teacher and director read; students and parents
+  // their own; above a school, only the school summary's aggregates.
+  'GET /api/journal/classes/:classId/subjects/:subjectCode': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ params: { classId: w.classroom.classId, subjectCode: 'mathematics?term=half_1' } }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, subjectCode: 'mathematics?term=half_1' },
+      }),
+    },
+  },
+  'GET /api/journal/cells/history': {
+    who: ['director', 'teacher'],
+    call: (w) => journalQuery(w, 'history'),
+  },
+  'POST /api/journal/classes/:classId/subjects/:subjectCode/entries': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { classId: w.classroom.classId, subjectCode: 'mathematics' },
+      payload: {
+        term: 'half_1',
+        entries: [
+          {
+            studentId: w.journal!.studentId,
+            key: `l${w.classroom.lessonId}`,
+            attendance: { code: 'present' },
+            baseVersion: 0,
+          },
+        ],
+      },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, subjectCode: 'mathematics' },
+        payload: {
+          term: 'half_1',
+          entries: [
+            { studentId: w.journal!.studentId, key: 'l1', attendance: { code: 'present' }, baseVersion: 0 },
+          ],
+        },
+      }),
+    },
+  },
+  'POST /api/journal/classes/:classId/subjects/:subjectCode/assessments': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { classId: w.classroom.classId, subjectCode: 'mathematics' },
+      payload: { term: 'half_1', date: w.journal!.today, title: 'KSQ' },
+    }),
+  },
+  'PUT /api/journal/results': {
+    who: ['teacher'],
+    call: (w) => ({
+      payload: {
+        classId: w.classroom.classId,
+        subjectCode: 'mathematics',
+        term: 'half_1',
+        studentId: w.journal!.studentId,
+        value: 5,
+        reason: 'Olimpiada',
+      },
+    }),
+  },
+  'POST /api/journal/terms/close': {
+    who: ['director'],
+    call: (w) => ({ payload: { institutionId: w.schoolId, term: 'half_2' } }),
+    outside: { who: [], call: (w) => ({ payload: { institutionId: w.otherSchoolId, term: 'half_2' } }) },
+  },
+  'POST /api/journal/link-codes': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ payload: { studentId: w.journal!.studentId } }),
+    outside: { who: [], call: (w) => ({ payload: { studentId: w.journal!.otherStudentId } }) },
+  },
+  'GET /api/journal/students/:studentId/overview': {
+    who: ['student', 'parent', 'director', 'teacher'],
+    call: (w) => ({ params: { studentId: w.journal!.studentId }, query: { term: 'half_1' } }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { studentId: w.journal!.otherStudentId }, query: { term: 'half_1' } }),
+    },
+  },
+  'GET /api/journal/reports/class-attendance': {
+    who: ['director', 'teacher'],
+    call: (w) => journalQuery(w, 'class-attendance'),
+  },
+  'GET /api/journal/reports/report-card': {
+    who: ['student', 'parent', 'director', 'teacher'],
+    call: (w) => journalQuery(w, 'report-card'),
+  },
+  'GET /api/journal/reports/school-summary': {
+    who: ['director', 'regional', 'bureau'],
+    call: (w) => journalQuery(w, 'school-summary'),
+  },
+  // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
+  'POST /api/journal/link': {
+    who: 'signed-in',
+    call: (w, caller) => ({ payload: { code: w.journal!.linkCodes[caller ?? 'admin'] } }),
+  },
   // The web app: its files and, for any other path, its shell.
   // (Each file of the build gets a route of its own; this test's web root holds only index.html.)
   'GET /': { who: 'anyone' },
   'GET /index.html': { who: 'anyone' },
   'GET /*': { who: 'anyone', call: () => ({ params: { '*': 'school' } }) },
+  // A published resource's page: the app shell with its description for crawlers.
+  'GET /resources/:id': { who: 'anyone', call: (w) => ({ params: { id: w.library.publishedId } }) },
   // Last, since they end the sessions the walk signs in with.
   'POST /api/auth/logout': { who: 'signed-in', signInFirst: true },
   'POST /api/auth/logout-all': { who: 'signed-in', signInFirst: true },
 };
+
+/** A webinar's fields; the walk's own webinar started ten minutes before the walk. */
+const WEBINAR_START = new Date(Date.now() - 10 * 60_000).toISOString();
+const webinar = () => ({
+  title: 'Vebinar',
+  areaId: null,
+  startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+  durationMinutes: 600,
+  url: 'https://meet.example.az/w',
+  capacity: null,
+});
+
+/** The journal's routes that take their target in the query string. */
+function journalQuery(
+  w: World,
+  which: 'history' | 'class-attendance' | 'report-card' | 'school-summary',
+): Call {
+  const student = w.journal!.studentId;
+  const queries: Record<typeof which, Record<string, string | number>> = {
+    history: { studentId: student, key: `l${w.classroom.lessonId}` },
+    'class-attendance': { classId: w.classroom.classId, term: 'half_1' },
+    'report-card': { studentId: student, term: 'half_1' },
+    'school-summary': { institutionId: w.schoolId, term: 'half_1' },
+  };
+  return { query: queries[which] };
+}
 
 const admits = (who: Who, caller: Role | null) =>
   who === 'anyone' || (caller !== null && (who === 'signed-in' || who.includes(caller)));
@@ -659,10 +1131,11 @@ async function walk(
   const check = async (key: string, who: Who, call: (caller: Role | null) => Call) => {
     const [method, route] = key.split(' ') as [InjectOptions['method'], string];
     for (const caller of [null, ...ROLES]) {
-      const { params, payload, headers } = call(caller);
+      const { params, query, payload, headers } = call(caller);
       const res = await send(caller, {
         method,
         url: urlOf(route, params),
+        query: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
         payload: payload as object,
         headers,
       });
@@ -729,6 +1202,29 @@ describe('every route against every role', () => {
       .values({ code: '2026-2027', startsOn: '2026-09-15', endsOn: '2027-06-15', isCurrent: true })
       .returning();
     const system = { actorId: null, ip: null };
+    const directorActor = {
+      userId: ids.director,
+      username: usernames.director,
+      displayName: 'Director',
+      locale: 'en',
+      grants: [{ role: 'director' as const, areaId: null, institutionId: school.id }],
+      childIds: [],
+      sessionId: 'fixture',
+      csrfToken: 'fixture',
+    };
+    const council = { heldOn: '2026-12-01', title: 'Pedaqoji şura' };
+    const meeting = await createMeeting(db, directorActor, system, school.id, council);
+    const withDecision = await addDecision(db, directorActor, system, 'en', meeting.id, {
+      text: 'Açıq dərslər',
+      ownerId: ids.teacher,
+      dueOn: '2027-01-15',
+    });
+    const councils = {
+      meetingId: meeting.id,
+      otherMeetingId: (await createMeeting(db, directorActor, system, otherSchool.id, council)).id,
+      decisionId: withDecision.decisions[0]!.id,
+      teacherId: ids.teacher,
+    };
     world = {
       areaId: areas.district,
       schoolId: school.id,
@@ -745,6 +1241,18 @@ describe('every route against every role', () => {
         editorId: ids.editor,
         editorUsername: usernames.editor,
       }),
+      webinarId: (
+        await db
+          .insert(webinars)
+          .values({
+            ...webinar(),
+            areaId: areas.district,
+            startsAt: new Date(WEBINAR_START),
+            createdBy: ids.bureau,
+          })
+          .returning()
+      )[0]!.id,
+      councils,
       classroom: await classroomWorld(db, {
         schoolId: school.id,
         otherSchoolId: otherSchool.id,
@@ -760,6 +1268,32 @@ describe('every route against every role', () => {
         ],
       }),
     };
+    world.assignments = await assignmentsWorld(
+      db,
+      {
+        schoolId: school.id,
+        otherSchoolId: otherSchool.id,
+        classId: world.classroom.classId,
+        otherClassId: world.classroom.otherClassId,
+        teacherId: ids.teacher,
+        studentId: ids.student,
+        otherTeacherId: (await createUserWithRole(db, 'teacher', { institutionId: otherSchool.id })).id,
+      },
+      new LocalStorage(config.storageDir),
+    );
+    world.contests = await contestsWorld(db, {
+      ids,
+      schoolId: school.id,
+      areaId: areas.district,
+      classId: world.classroom.classId,
+    });
+    world.journal = await journalWorld(db, {
+      schoolId: school.id,
+      otherSchoolId: otherSchool.id,
+      year: year!,
+      directorId: ids.director,
+      studentId: ids.student,
+    });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 

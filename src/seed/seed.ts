@@ -6,7 +6,7 @@ import { audit } from '@/modules/identity/identity.service';
 import { hashPassword } from '@/modules/identity/passwords';
 import { guardians, roleGrants, users } from '@/modules/identity/identity.tables';
 import { institutions } from '@/modules/institutions/institutions.tables';
-import { classes, enrolments } from '@/modules/classroom/classroom.tables';
+import { bellPeriods, classes, enrolments } from '@/modules/classroom/classroom.tables';
 import {
   DEFAULT_PACK_DIR,
   loadCountryPack,
@@ -17,6 +17,12 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@/seed/demo-accounts';
 import { bulkInsert } from '@/server/db/bulk';
 import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
 import { describeRegistry, seedRegistry } from '@/seed/registry';
+import {
+  describeLibrary,
+  prepareLibrary,
+  type LibrarySeedOptions,
+  type LibrarySummary,
+} from '@/seed/library';
 
 /** How much of a country a seed makes: `demo` or `national`. */
 export type { SeedScale } from '@/seed/plan';
@@ -50,6 +56,11 @@ export interface SeedOptions {
   /** Production never gets demo people or the demo accounts with their known password. */
   production: boolean;
   log?: (message: string) => void;
+  /**
+   * Where the demo library's files go and the media programs (`src/seed/library.ts`). Without it a demo seed
+   * has no library; the national seed never has one.
+   */
+  library?: LibrarySeedOptions;
 }
 
 /** What a seed run made and how long it took. */
@@ -65,6 +76,8 @@ export interface SeedSummary {
   parents: number;
   aggregateStudents: number;
   aggregateTeachers: number;
+  /** The demo library, when it was seeded. */
+  library?: LibrarySummary;
   /** Milliseconds, planning and writing. */
   ms: number;
 }
@@ -115,26 +128,37 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
   ]);
   const hashes = new Map(DEMO_ACCOUNTS.map((a, i) => [a.username, namedHashes[i]!]));
 
-  const written = await database.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
-    // Checked again under the lock: another process may have seeded since the check above.
-    refuseIfData(await existingData(tx));
-    const loaded = await loadCountryPack(tx, pack);
-    log(`loaded the country pack ${pack.manifest.countryCode}: ${loaded.counts.areas} areas`);
-    const users = await writePlan(tx, plan, loaded, (username) => hashes.get(username) ?? sharedHash);
-    log(describeRegistry(await seedRegistry(tx, plan, pack, loaded)));
-    await audit(
-      tx,
-      { actorId: null, ip: null },
-      {
-        action: 'seed',
-        entity: 'database',
-        entityId: options.scale,
-        after: { scale: options.scale, seed: options.seed, pack: pack.manifest.countryCode, ...counts },
-      },
-    );
-    return { areas: loaded.counts.areas, users };
-  });
+  // The library's files (PDFs, media) are made before the transaction, so that the slow part holds no lock.
+  const library =
+    options.scale === 'demo' && options.library
+      ? await prepareLibrary(pack, options.seed, options.library)
+      : null;
+  const written = await database.db
+    .transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+      // Checked again under the lock: another process may have seeded since the check above.
+      refuseIfData(await existingData(tx));
+      const loaded = await loadCountryPack(tx, pack);
+      log(`loaded the country pack ${pack.manifest.countryCode}: ${loaded.counts.areas} areas`);
+      const users = await writePlan(tx, plan, loaded, (username) => hashes.get(username) ?? sharedHash);
+      log(describeRegistry(await seedRegistry(tx, plan, pack, loaded)));
+      if (library) log(await library.write(tx));
+      await audit(
+        tx,
+        { actorId: null, ip: null },
+        {
+          action: 'seed',
+          entity: 'database',
+          entityId: options.scale,
+          after: { scale: options.scale, seed: options.seed, pack: pack.manifest.countryCode, ...counts },
+        },
+      );
+      return { areas: loaded.counts.areas, users };
+    })
+    .finally(() => library?.cleanup());
+  // Its media jobs run once the resources are committed, as the server's worker would run them.
+  const librarySummary = library ? await library.process(database.db) : undefined;
+  if (librarySummary) log(describeLibrary(librarySummary));
   return {
     scale: options.scale,
     seed: options.seed,
@@ -147,6 +171,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
     parents: counts.parents,
     aggregateStudents: counts.aggregateStudents,
     aggregateTeachers: counts.aggregateTeachers,
+    ...(librarySummary ? { library: librarySummary } : {}),
     ms: Math.round(performance.now() - started),
   };
 }
@@ -295,8 +320,43 @@ async function writePlan(
     { column: guardians.parentId, type: 'int', values: guardianRows.map((r) => r.parentId) },
     { column: guardians.studentId, type: 'int', values: guardianRows.map((r) => r.studentId) },
   ]);
+
+  // Each populated school's bells for the shifts its classes study in, so a director's timetable starts from
+  // real periods: six per shift, 45 minutes with 10-minute breaks (the third shift 40 and 5, to end by 22:30).
+  const bellRows: (typeof bellPeriods.$inferInsert)[] = [];
+  for (const [i, row] of classRows.entries()) {
+    if (classRows.findIndex((r) => r.institutionId === row.institutionId && r.shift === row.shift) !== i)
+      continue;
+    const { first, length, pause } = SHIFT_BELLS[row.shift! - 1]!;
+    for (let period = 1; period <= 6; period++) {
+      const startMinute = first + (period - 1) * (length + pause);
+      bellRows.push({
+        institutionId: row.institutionId,
+        academicYearId: yearId,
+        shift: row.shift!,
+        period,
+        startMinute,
+        endMinute: startMinute + length,
+      });
+    }
+  }
+  await bulkInsert(tx, bellPeriods, [
+    { column: bellPeriods.institutionId, type: 'int', values: bellRows.map((r) => r.institutionId) },
+    { column: bellPeriods.academicYearId, type: 'int', values: bellRows.map((r) => r.academicYearId) },
+    { column: bellPeriods.shift, type: 'int', values: bellRows.map((r) => r.shift) },
+    { column: bellPeriods.period, type: 'int', values: bellRows.map((r) => r.period) },
+    { column: bellPeriods.startMinute, type: 'int', values: bellRows.map((r) => r.startMinute) },
+    { column: bellPeriods.endMinute, type: 'int', values: bellRows.map((r) => r.endMinute) },
+  ]);
   return people.length;
 }
+
+/** Bells of the first, second and third shift: start (minutes after midnight), lesson and break lengths. */
+const SHIFT_BELLS = [
+  { first: 8 * 60, length: 45, pause: 10 },
+  { first: 13 * 60 + 30, length: 45, pause: 10 },
+  { first: 18 * 60, length: 40, pause: 5 },
+];
 
 function refuseIfData(existing: { areas: number; institutions: number; users: number }): void {
   if (existing.areas + existing.institutions + existing.users > 0) {
@@ -325,7 +385,8 @@ export function describeSeed(s: SeedSummary): string {
   return (
     `seeded ${s.scale} (seed ${s.seed}) in ${(s.ms / 1000).toFixed(1)} s: ${n(s.areas)} areas, ${n(s.institutions)} institutions ` +
     `(${n(s.aggregateStudents)} students and ${n(s.aggregateTeachers)} teachers in their counts), ${n(s.classes)} classes, ` +
-    `${n(s.users)} accounts (${n(s.students)} students, ${n(s.teachers)} teachers, ${n(s.parents)} parents)`
+    `${n(s.users)} accounts (${n(s.students)} students, ${n(s.teachers)} teachers, ${n(s.parents)} parents)` +
+    (s.library ? `; ${describeLibrary(s.library)}` : '')
   );
 }
 
@@ -336,7 +397,12 @@ export function describeSeed(s: SeedSummary): string {
  */
 export async function seedIfEmpty(
   database: Database,
-  options: { production: boolean; log: (message: string) => void; packDir?: string },
+  options: {
+    production: boolean;
+    log: (message: string) => void;
+    packDir?: string;
+    library?: LibrarySeedOptions;
+  },
 ): Promise<void> {
   const existing = await existingData(database.db);
   if (existing.areas > 0) return;
@@ -351,7 +417,13 @@ export async function seedIfEmpty(
   }
   let summary: SeedSummary;
   try {
-    summary = await seed(database, { scale: 'demo', seed: 1, production: false, packDir: options.packDir });
+    summary = await seed(database, {
+      scale: 'demo',
+      seed: 1,
+      production: false,
+      packDir: options.packDir,
+      library: options.library,
+    });
   } catch (error) {
     // Another app node got there first and seeded while this one was planning: nothing left to do.
     if (error instanceof SeedRefused && (await existingData(database.db)).areas > 0) return;

@@ -19,10 +19,19 @@ import homeRoutes from '@/modules/home/home.routes';
 import infrastructureRoutes from '@/modules/infrastructure/infrastructure.routes';
 import registryImportRoutes from '@/modules/infrastructure/registry-import.routes';
 import monitoringRoutes from '@/modules/monitoring/monitoring.routes';
-import libraryRoutes from '@/modules/library/library.routes';
+import libraryRoutes, { resourcePageRoute } from '@/modules/library/library.routes';
+import oaiRoutes from '@/modules/library/library.oai.routes';
 import { LocalStorage } from '@/server/storage';
 import allocationRoutes from '@/modules/allocation/allocation.routes';
+import textbookRoutes from '@/modules/library/textbooks.routes';
 import classroomRoutes from '@/modules/classroom/classroom.routes';
+import assignmentsRoutes from '@/modules/assignments/assignments.routes';
+import notificationsRoutes from '@/modules/notifications/notifications.routes';
+import contestsRoutes from '@/modules/contests/contests.routes';
+import councilsRoutes from '@/modules/councils/councils.routes';
+import webinarsRoutes from '@/modules/webinars/webinars.routes';
+import distanceRoutes from '@/modules/monitoring/distance.routes';
+import journalRoutes from '@/modules/journal/journal.routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -112,10 +121,23 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         runJobs: config.runJobs,
       });
       await api.register(allocationRoutes, { db: database.db });
+      await api.register(textbookRoutes, { db: database.db });
       await api.register(classroomRoutes, { db: database.db });
+      await api.register(assignmentsRoutes, {
+        db: database.db,
+        storage: new LocalStorage(config.storageDir),
+      });
+      await api.register(notificationsRoutes, { db: database.db });
+      await api.register(contestsRoutes, { db: database.db });
+      await api.register(councilsRoutes, { db: database.db });
+      await api.register(webinarsRoutes, { db: database.db });
+      await api.register(distanceRoutes, { db: database.db });
+      await api.register(journalRoutes, { db: database.db });
     },
     { prefix: '/api' },
   );
+  // The library's OAI-PMH endpoint, outside /api: harvesters are given one base URL.
+  await app.register(oaiRoutes, { db: database.db });
 
   if (fs.existsSync(path.join(config.webRoot, 'index.html'))) {
     await app.register(async (web) => {
@@ -123,6 +145,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         route.config = { ...route.config, access: 'public' };
       });
       await web.register(fastifyStatic, { root: config.webRoot, wildcard: false, maxAge: '1h' });
+      // A published resource's page carries its description for crawlers (title, JSON-LD).
+      resourcePageRoute(web, {
+        db: database.db,
+        env: { storage: new LocalStorage(config.storageDir), media: config.media },
+        indexPath: path.join(config.webRoot, 'index.html'),
+      });
       // Client-side routes: any other GET outside /api gets the app shell.
       web.get('/*', (request, reply) => {
         if (request.url.startsWith('/api/')) return reply.callNotFound();

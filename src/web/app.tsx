@@ -5,6 +5,7 @@ import { Link, navigate, usePath } from '@/web/router';
 import {
   heldRoles,
   homePath,
+  LINK_CHILD_PATH,
   navEntries,
   pageAt,
   publicPageAt,
@@ -14,6 +15,7 @@ import {
 } from '@/web/roles';
 import { useLogout, useMe } from '@/web/session';
 import { LanguageSwitcher } from '@/web/components/language-switcher';
+import { NotificationsBell } from '@/web/classroom/notifications-bell';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { LoginPage } from '@/web/pages/login-page';
 import { AdminHome } from '@/web/pages/admin-home';
@@ -45,18 +47,79 @@ const AllocationPlan = lazy(() =>
   import('@/web/allocation/bureau-pages').then((m) => ({ default: m.PlanPage })),
 );
 
+// The library's editor pages.
+const LibraryEditorNew = lazy(() => import('@/web/library/editor').then((m) => ({ default: m.NewResource })));
+const LibraryEditorReview = lazy(() =>
+  import('@/web/library/editor').then((m) => ({ default: m.ReviewQueue })),
+);
+const LibraryEditorResource = lazy(() =>
+  import('@/web/library/editor').then((m) => ({ default: m.EditorResource })),
+);
+
+// The class journal's pages.
+const JournalHome = lazy(() => import('@/web/journal/journal-home'));
+const ClassJournal = lazy(() => import('@/web/journal/class-journal'));
+const JournalLinkCodes = lazy(() => import('@/web/journal/link-codes'));
+const JournalStudent = lazy(() => import('@/web/journal/overview'));
+const LinkChild = lazy(() => import('@/web/journal/link-child'));
+
 // The public library, for anyone.
 const LibrarySearch = lazy(() => import('@/web/library/portal').then((m) => ({ default: m.LibrarySearch })));
 const LibraryResource = lazy(() =>
   import('@/web/library/portal').then((m) => ({ default: m.LibraryResource })),
 );
+// What this device saved for offline use.
+const OfflinePage = lazy(() =>
+  import('@/web/offline/offline-page').then((m) => ({ default: m.OfflinePage })),
+);
+
+// A school's pedagogical councils, and webinars for teachers.
+const CouncilsPage = lazy(() => import('@/web/councils/councils').then((m) => ({ default: m.CouncilsPage })));
+const CouncilPage = lazy(() => import('@/web/councils/councils').then((m) => ({ default: m.CouncilPage })));
+const WebinarsPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarsPage })));
+const WebinarPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarPage })));
+// Assignments and group work.
+const AssignmentsHome = lazy(() =>
+  import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentsHome })),
+);
+const ClassAssignments = lazy(() =>
+  import('@/web/classroom/assignments').then((m) => ({ default: m.ClassAssignments })),
+);
+const AssignmentPage = lazy(() =>
+  import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentPage })),
+);
+const MyAssignments = lazy(() =>
+  import('@/web/classroom/assignments').then((m) => ({ default: m.MyAssignments })),
+);
+
+// The director's timetable and a teacher's lessons.
+const TimetablePage = lazy(() =>
+  import('@/web/classroom/timetable').then((m) => ({ default: m.TimetablePage })),
+);
+const TeachingPage = lazy(() =>
+  import('@/web/classroom/teaching').then((m) => ({ default: m.TeachingPage })),
+);
+const LessonPage = lazy(() => import('@/web/classroom/teaching').then((m) => ({ default: m.LessonPage })));
+
+// Monitoring of distance learning.
+const DistancePage = lazy(() =>
+  import('@/web/monitoring/distance').then((m) => ({ default: m.DistancePage })),
+);
+
+const TextbookPortal = lazy(() =>
+  import('@/web/library/textbooks').then((m) => ({ default: m.TextbookPortal })),
+);
 
 function PublicPage({ name, id }: { name: PublicPageName; id: number | null }) {
   switch (name) {
+    case 'textbooks':
+      return <TextbookPortal />;
     case 'librarySearch':
       return <LibrarySearch />;
     case 'libraryResource':
       return <LibraryResource id={id!} />;
+    case 'offline':
+      return <OfflinePage />;
   }
 }
 
@@ -82,6 +145,48 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <AllocationPlans />;
     case 'allocationPlan':
       return <AllocationPlan id={id!} />;
+    case 'timetable':
+      return <TimetablePage me={me} />;
+    case 'teaching':
+      return <TeachingPage />;
+    case 'teachingLesson':
+      return <LessonPage id={id!} />;
+    case 'distance':
+      return <DistancePage me={me} />;
+    case 'distanceArea':
+      return <DistancePage me={me} area={id!} />;
+    case 'distanceSchool':
+      return <DistancePage me={me} school={id!} />;
+    case 'councils':
+      return <CouncilsPage me={me} />;
+    case 'council':
+      return <CouncilPage id={id!} me={me} />;
+    case 'webinars':
+      return <WebinarsPage me={me} />;
+    case 'webinar':
+      return <WebinarPage id={id!} />;
+    case 'assignments':
+      return <AssignmentsHome me={me} />;
+    case 'assignmentsClass':
+      return <ClassAssignments id={id!} me={me} />;
+    case 'assignment':
+      return <AssignmentPage id={id!} me={me} />;
+    case 'myAssignments':
+      return <MyAssignments me={me} />;
+    case 'journal':
+      return <JournalHome me={me} />;
+    case 'journalClass':
+      return <ClassJournal id={id!} me={me} />;
+    case 'journalCodes':
+      return <JournalLinkCodes id={id!} />;
+    case 'journalStudent':
+      return <JournalStudent id={id!} />;
+    case 'libraryEditorNew':
+      return <LibraryEditorNew />;
+    case 'libraryEditorReview':
+      return <LibraryEditorReview me={me} />;
+    case 'libraryEditorResource':
+      return <LibraryEditorResource id={id!} me={me} />;
   }
 }
 
@@ -151,6 +256,12 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
       </Suspense>
     );
   if (me === null) return <LoginPage />;
+  if (path === LINK_CHILD_PATH)
+    return (
+      <Suspense fallback={<Loading />}>
+        <LinkChild />
+      </Suspense>
+    );
   const home = homePath(me);
   if (home === null) return <NoRoles />;
   if (target) return <Loading />;
@@ -197,6 +308,7 @@ export function App() {
           {me.data ? (
             <div className="header-row account">
               <span>{t('nav.signedInAs', { name: me.data.user.displayName })}</span>
+              <NotificationsBell />
               <button
                 type="button"
                 className="link-button"

@@ -46,12 +46,57 @@ export const PAGES = [
   { name: 'allocationSchool', path: '/school/allocation', roles: ['director'], nav: 'nav.allocationSchool' },
   { name: 'allocation', path: '/allocation', roles: ['bureau', 'admin'], nav: 'nav.allocation' },
   { name: 'allocationPlan', path: '/allocation/:id', roles: ['bureau', 'admin'] },
+  { name: 'libraryEditorNew', path: '/library/new', roles: ['editor'] },
+  { name: 'libraryEditorReview', path: '/library/review', roles: ['editor'] },
+  { name: 'libraryEditorResource', path: '/library/resources/:id', roles: ['editor'] },
+  { name: 'journal', path: '/journal', roles: ['director', 'teacher'] },
+  { name: 'journalClass', path: '/journal/:id', roles: ['director', 'teacher'] },
+  { name: 'journalCodes', path: '/journal/:id/codes', roles: ['director', 'teacher'] },
+  {
+    name: 'journalStudent',
+    path: '/journal/student/:id',
+    roles: ['student', 'parent', 'director', 'teacher'],
+  },
+  { name: 'councils', path: '/school/councils', roles: ['director', 'teacher'], nav: 'nav.councils' },
+  { name: 'council', path: '/school/councils/:id', roles: ['director', 'teacher'] },
+  {
+    name: 'webinars',
+    path: '/webinars',
+    roles: ['admin', 'bureau', 'regional', 'director', 'teacher'],
+    nav: 'nav.webinars',
+  },
+  { name: 'webinar', path: '/webinars/:id', roles: ['admin', 'bureau', 'regional'] },
+  // Assignments and group work (src/web/classroom).
+  { name: 'assignments', path: '/assignments', roles: ['director', 'teacher'], nav: 'nav.assignments' },
+  { name: 'assignmentsClass', path: '/assignments/class/:id', roles: ['director', 'teacher'] },
+  { name: 'assignment', path: '/assignments/:id', roles: ['director', 'teacher', 'student'] },
+  { name: 'myAssignments', path: '/my/assignments', roles: ['student', 'parent'], nav: 'nav.myAssignments' },
+  { name: 'timetable', path: '/school/timetable', roles: ['director'], nav: 'nav.timetable' },
+  { name: 'teaching', path: '/teaching', roles: ['teacher'], nav: 'nav.teaching' },
+  { name: 'teachingLesson', path: '/teaching/lessons/:id', roles: ['teacher'] },
+  {
+    name: 'distance',
+    path: '/monitoring/distance',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'nav.distance',
+  },
+  { name: 'distanceArea', path: '/monitoring/distance/area/:id', roles: ['admin', 'bureau', 'regional'] },
+  {
+    name: 'distanceSchool',
+    path: '/monitoring/distance/school/:id',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+  },
 ] as const satisfies readonly { name: string; path: string; roles: readonly Role[]; nav?: string }[];
+
+/** Where any signed-in person, with or without a role, types a school's code to link their child. */
+export const LINK_CHILD_PATH = '/journal/link';
 
 /** Pages anyone may open, signed in or not: the public library. */
 export const PUBLIC_PAGES = [
   { name: 'librarySearch', path: '/resources' },
   { name: 'libraryResource', path: '/resources/:id' },
+  { name: 'textbooks', path: '/textbooks' },
+  { name: 'offline', path: '/offline' },
 ] as const;
 
 /** One of the public pages. */

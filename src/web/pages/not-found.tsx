@@ -17,5 +17,11 @@ export function NotFound({ home }: { home: string }) {
 /** A signed-in person who holds no role yet: nothing to show but who to ask. */
 export function NoRoles() {
   const { t } = useTranslation();
-  return <Page title={t('noRoles.title')} intro={t('noRoles.text')} />;
+  return (
+    <Page title={t('noRoles.title')} intro={t('noRoles.text')}>
+      <p className="cta">
+        <Link to="/journal/link">{t('journal.haveCode')}</Link>
+      </p>
+    </Page>
+  );
 }

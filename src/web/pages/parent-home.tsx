@@ -1,9 +1,16 @@
+import { lazy, Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type ParentSummary } from '@/web/api';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { ClassCard } from '@/web/components/class-card';
+import { Link } from '@/web/router';
+
+// Each child's marks, attendance, homework and comments, loaded with the journal's code when the home opens.
+const StudentJournal = lazy(() =>
+  import('@/web/journal/overview').then((m) => ({ default: m.StudentJournal })),
+);
 
 /** A parent's home: each linked child and their class. */
 export function ParentHome() {
@@ -24,8 +31,14 @@ export function ParentHome() {
           {child.classes.map((c) => (
             <ClassCard key={c.id} item={c} />
           ))}
+          <Suspense fallback={<Loading />}>
+            <StudentJournal studentId={child.id} headingLevel={3} />
+          </Suspense>
         </section>
       ))}
+      <p>
+        <Link to="/journal/link">{t('journal.haveCode')}</Link>
+      </p>
     </Page>
   );
 }

@@ -5,6 +5,7 @@ import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { Link } from '@/web/router';
 
 /** A teacher's home: the schools they teach in and the classes they lead this year. */
 export function TeacherHome() {
@@ -17,6 +18,9 @@ export function TeacherHome() {
   const data = summary.data;
   return (
     <Page title={t('teacher.title')} intro={t('teacher.intro')}>
+      <p className="cta">
+        <Link to="/journal">{t('journal.open')}</Link>
+      </p>
       {summary.isPending ? <Loading /> : null}
       {summary.isError ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {data
@@ -37,6 +41,9 @@ export function TeacherHome() {
                         {t(`class.shiftN${c.shift}`, { defaultValue: String(c.shift) })}
                       </span>
                       <span className="meta">{t(`instruction.${c.language}`)}</span>
+                      <span className="meta">
+                        <Link to={`/journal/${c.id}/codes`}>{t('journal.linkCodes')}</Link>
+                      </span>
                     </li>
                   ))}
                 </ul>
