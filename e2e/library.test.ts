@@ -226,6 +226,16 @@ describe('the digital library in the browser', () => {
       await author.getByText('Emal olundu: 144p, 240p, 360p.', { exact: true }).waitFor({ timeout: 240_000 });
       expect(await author.locator('ul.lib-files').innerText()).toContain('versiya 1');
       await checkPage(author, 'library-editor-resource-az-360');
+      // Its captions, a WebVTT file, go with it.
+      await author.getByLabel('Fayl nədir').selectOption('caption');
+      await uploadFile(author, {
+        name: 'subtitrlər.vtt',
+        mimeType: 'text/vtt',
+        buffer: Buffer.from('WEBVTT\n\n00:00.000 --> 00:02.000\nSalam, məktəb!\n'),
+      });
+      await expect
+        .poll(() => author.locator('form.upload .saved').innerText(), { timeout: 30_000 })
+        .toBe('Yükləndi: subtitrlər.vtt.');
       await author.getByRole('button', { name: 'Yoxlamaya göndər' }).click();
       await author.getByText('Başqa redaktorun yoxlaması gözlənilir', { exact: false }).waitFor();
       expect(await author.locator('.badge').first().innerText()).toBe('Yoxlamada');
@@ -323,6 +333,10 @@ describe('the digital library in the browser', () => {
       });
       expect(duration).toBeGreaterThan(2);
       expect(await player.getAttribute('src')).toMatch(/^\/api\/library\/files\/\d+$/);
+      // Its captions are offered by the player, in the resource's language.
+      const track = player.locator('track[kind="captions"]');
+      expect(await track.getAttribute('label')).toBe('Subtitrlər (Azərbaycan dili)');
+      expect(await track.getAttribute('srclang')).toBe('az');
       await checkPage(page, 'library-resource-az-360');
 
       // The choice is kept on this device for the next video; sound only plays an audio element.

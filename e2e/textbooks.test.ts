@@ -120,4 +120,25 @@ describe('the e-textbook portal', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('lists collections and opens the TV-lesson season as a playlist in air order', async () => {
+    const { page, context } = await openPage(browser, server.url, PHONE);
+    try {
+      await page.goto(`${server.url}/resources`);
+      await page.getByRole('link', { name: 'Kolleksiyalar və siyahılar' }).click();
+      await expect.poll(() => heading(page), HEADING).toBe('Kolleksiyalar və siyahılar');
+      await page.getByRole('link', { name: 'Dərs vaxtı — 2020-ci ilin yaz mövsümü' }).click();
+      await expect.poll(() => heading(page), HEADING).toBe('Dərs vaxtı — 2020-ci ilin yaz mövsümü');
+      const items = page.locator('ol.list > li');
+      await items.first().waitFor();
+      expect(await items.count()).toBeGreaterThan(1);
+      expect(await items.first().innerText()).toContain('Dərs vaxtı.');
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await items.first().getByRole('link').click();
+      await page.waitForURL('**/resources/*');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -458,6 +458,7 @@ const POLICY: Record<string, Rule> = {
       payload: { resourceIds: [w.library.publishedId] },
     }),
   },
+  'GET /api/library/collections': { who: 'anyone' },
   'GET /api/library/collections/:id': {
     who: 'anyone',
     call: (w) => ({ params: { id: w.library.collectionId } }),

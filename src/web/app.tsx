@@ -106,6 +106,12 @@ const DistancePage = lazy(() =>
   import('@/web/monitoring/distance').then((m) => ({ default: m.DistancePage })),
 );
 
+const CollectionsPage = lazy(() =>
+  import('@/web/library/collections').then((m) => ({ default: m.CollectionsPage })),
+);
+const CollectionPage = lazy(() =>
+  import('@/web/library/collections').then((m) => ({ default: m.CollectionPage })),
+);
 const TextbookPortal = lazy(() =>
   import('@/web/library/textbooks').then((m) => ({ default: m.TextbookPortal })),
 );
@@ -114,6 +120,10 @@ function PublicPage({ name, id }: { name: PublicPageName; id: number | null }) {
   switch (name) {
     case 'textbooks':
       return <TextbookPortal />;
+    case 'collections':
+      return <CollectionsPage />;
+    case 'collection':
+      return <CollectionPage id={id!} />;
     case 'librarySearch':
       return <LibrarySearch />;
     case 'libraryResource':

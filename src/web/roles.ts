@@ -96,6 +96,8 @@ export const PUBLIC_PAGES = [
   { name: 'librarySearch', path: '/resources' },
   { name: 'libraryResource', path: '/resources/:id' },
   { name: 'textbooks', path: '/textbooks' },
+  { name: 'collections', path: '/collections' },
+  { name: 'collection', path: '/collections/:id' },
   { name: 'offline', path: '/offline' },
 ] as const;
 

@@ -21,6 +21,7 @@ import { resourcePage } from '@/modules/library/library.lrmi';
 import {
   CollectionBody,
   CollectionItemsBody,
+  CollectionList,
   CollectionView,
   FileParams,
   HistoryEntry,
@@ -700,6 +701,19 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
         request.body.resourceIds,
         request.locale,
       ),
+  );
+
+  r.get(
+    '/library/collections',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The collections and playlists that hold published resources',
+        response: { 200: CollectionList },
+      },
+    },
+    async () => service.listCollections(db),
   );
 
   r.get(

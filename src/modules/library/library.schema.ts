@@ -300,6 +300,19 @@ export const CollectionView = Type.Object({
   resources: Type.Array(ResourceView),
 });
 
+/** The collections anyone may browse. */
+export const CollectionList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      kind: StringEnum(COLLECTION_KINDS),
+      title: Type.String(),
+      description: Type.String(),
+      resources: Type.Integer({ description: 'Published resources in it' }),
+    }),
+  ),
+});
+
 /** A grade-and-subject shelf: what a device may save for a class's subject at once. */
 export const ShelfParams = Type.Object(
   { grade: Grade, subject: SubjectCode },

@@ -844,6 +844,11 @@ export async function setCollectionItems(
 }
 
 /** A collection with its resources: published ones for everyone, all for editors. */
+/** The collections and playlists anyone may browse: those holding published resources. */
+export async function listCollections(db: Db) {
+  return { items: await store.listCollections(db) };
+}
+
 export async function getCollection(db: Db, env: LibraryEnv, id: number, actor: Actor | null, all = false) {
   const collection = await store.findCollection(db, id);
   if (!collection) throw notFound('collection');

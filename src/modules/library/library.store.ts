@@ -255,6 +255,24 @@ export async function findCollection(db: Db, id: number, lock = false): Promise<
   return row;
 }
 
+/** Every collection with its number of published resources; those without any are left out. */
+export async function listCollections(db: Db) {
+  return rows<{
+    id: number;
+    kind: CollectionRow['kind'];
+    title: string;
+    description: string;
+    resources: number;
+  }>(
+    db,
+    sql`select c.id, c.kind, c.title, c.description, count(r.id)::int as resources
+        from ${collections} c
+        join ${collectionItems} i on i.collection_id = c.id
+        join ${resources} r on r.id = i.resource_id and r.state = 'published'
+        group by c.id order by c.title, c.id`,
+  );
+}
+
 /** Replaces a collection's items, in the order given. */
 export async function setCollectionItems(db: Db, collectionId: number, resourceIds: number[]): Promise<void> {
   await db.delete(collectionItems).where(eq(collectionItems.collectionId, collectionId));

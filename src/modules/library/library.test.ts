@@ -603,6 +603,17 @@ describe('the digital library', () => {
     expect(set.json<{ resources: { id: number }[] }>().resources.map((x) => x.id)).toEqual([b.id, a.id]);
     const open = await app.inject({ url: `/api/library/collections/${id}` });
     expect(open.json<{ resources: { id: number }[] }>().resources.map((x) => x.id)).toEqual([a.id]);
+    // Anyone may list the collections, each counting its published resources only; an empty one is not listed.
+    await author.inject({
+      method: 'POST',
+      url: '/api/library/collections',
+      payload: { kind: 'collection', title: 'Boş' },
+    });
+    const listed = await app.inject({ url: '/api/library/collections' });
+    expect(listed.statusCode).toBe(200);
+    const items = listed.json<{ items: { id: number; title: string; resources: number }[] }>().items;
+    expect(items.find((c) => c.id === id)).toMatchObject({ title: 'Kurs', resources: 1 });
+    expect(items.map((c) => c.title)).not.toContain('Boş');
     const missing = await author.inject({
       method: 'PUT',
       url: `/api/library/collections/${id}/items`,

@@ -120,7 +120,8 @@ export function LibrarySearch() {
   return (
     <Page title={t('portal.title')} intro={t('portal.intro')}>
       <p>
-        <Link to="/textbooks">{t('textbooks.link')}</Link>
+        <Link to="/textbooks">{t('textbooks.link')}</Link> ·{' '}
+        <Link to="/collections">{t('collections.link')}</Link>
       </p>
       <form role="search" className="form search" onSubmit={submit}>
         <div className="field">
@@ -394,6 +395,7 @@ function Player({ resource }: { resource: Resource }) {
   const audio = resource.files.find((file) => file.role === 'audio');
   const main = resource.files.find((file) => file.role === 'main');
   const poster = resource.files.find((file) => file.role === 'thumbnail');
+  const captions = resource.files.filter((file) => file.role === 'caption');
   const choices = [
     ...renditions.map((file) => ({ key: file.variant!, label: file.variant!, file })),
     ...(audio ? [{ key: 'audio', label: t('portal.audioOnly'), file: audio }] : []),
@@ -448,7 +450,18 @@ function Player({ resource }: { resource: Resource }) {
           src={source.url}
           data-quality={choice?.key ?? 'original'}
           {...counting}
-        />
+        >
+          {captions.map((file, i) => (
+            <track
+              key={file.id}
+              kind="captions"
+              src={file.url}
+              srcLang={resource.language}
+              label={t('portal.captions', { language: t(`instruction.${resource.language}`) })}
+              default={i === 0}
+            />
+          ))}
+        </video>
       )}
       <SaveOffline resource={resource} media={source} />
     </section>
