@@ -341,6 +341,8 @@ describe('the digital library in the browser', () => {
 
       // The choice is kept on this device for the next video; sound only plays an audio element.
       await page.reload();
+      // Playing it counted a view, shown with the resource.
+      await expect.poll(() => page.locator('dl.record').innerText(), HEADING).toMatch(/Açılıb\s+1 dəfə/);
       expect(await page.locator('.player video').getAttribute('data-quality')).toBe('240p');
       await page.getByLabel(/^Keyfiyyət/).selectOption({ label: options[3]! });
       expect(await page.locator('.player audio').getAttribute('data-quality')).toBe('audio');

@@ -27,7 +27,7 @@ describe('saving for offline use', () => {
   let browser: Browser;
   let videoId: number;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ demoLibrary: true });
     const db = server.running.database.db;
     const env = { storage: new LocalStorage(server.config.storageDir), media: server.config.media };
     const author = await createUserWithRole(db, 'editor');

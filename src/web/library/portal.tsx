@@ -295,6 +295,12 @@ export function LibraryResource({ id }: { id: number }) {
               <dt>{t('portal.licence')}</dt>
               <dd>{t(`portal.licenceName.${r.licence}`)}</dd>
             </div>
+            <div>
+              <dt>{t('portal.opened')}</dt>
+              <dd>
+                {t('portal.openedValue', { views: f.number(r.views), completions: f.number(r.completions) })}
+              </dd>
+            </div>
             {r.publishedAt ? (
               <div>
                 <dt>{t('portal.published')}</dt>
