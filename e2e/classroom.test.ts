@@ -6,11 +6,10 @@ import {
   HEADING,
   heading,
   launchBrowser,
-  openPage,
+  onPhoneAs,
   PHONE,
   scrollWidth,
   seriousAxeViolations,
-  signIn,
 } from './support/browser';
 
 /** Today's weekday at school (1 Monday … 7 Sunday). */
@@ -32,15 +31,8 @@ describe('the timetable and its lessons', () => {
     await server?.stop();
   });
 
-  const as = async (username: string, work: (page: Page) => Promise<void>) => {
-    const { context, page } = await openPage(browser, server.url, PHONE);
-    try {
-      await signIn(page, username, DEMO_PASSWORD);
-      await work(page);
-    } finally {
-      await context.close();
-    }
-  };
+  const as = (username: string, work: (page: Page) => Promise<void>) =>
+    onPhoneAs(browser, server.url, username, DEMO_PASSWORD, work);
   const checkPage = async (page: Page) => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);

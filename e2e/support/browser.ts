@@ -43,6 +43,23 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.waitForURL((url) => url.pathname !== '/login' && url.pathname !== '/');
 }
 
+/** Signs `username` in on a fresh phone-sized page, does `work` there, and closes the page's browser profile. */
+export async function onPhoneAs(
+  browser: Browser,
+  baseURL: string,
+  username: string,
+  password: string,
+  work: (page: Page) => Promise<void>,
+): Promise<void> {
+  const { context, page } = await openPage(browser, baseURL, PHONE);
+  try {
+    await signIn(page, username, password);
+    await work(page);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Picks an interface language in the header's switcher and waits until the page says it switched. */
 export async function switchLanguage(page: Page, code: 'az' | 'ru' | 'en'): Promise<void> {
   await page.locator('header select').selectOption(code);

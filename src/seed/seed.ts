@@ -324,9 +324,11 @@ async function writePlan(
   // Each populated school's bells for the shifts its classes study in, so a director's timetable starts from
   // real periods: six per shift, 45 minutes with 10-minute breaks (the third shift 40 and 5, to end by 22:30).
   const bellRows: (typeof bellPeriods.$inferInsert)[] = [];
-  for (const [i, row] of classRows.entries()) {
-    if (classRows.findIndex((r) => r.institutionId === row.institutionId && r.shift === row.shift) !== i)
-      continue;
+  const belled = new Set<string>();
+  for (const row of classRows) {
+    const key = `${row.institutionId}/${row.shift}`;
+    if (belled.has(key)) continue;
+    belled.add(key);
     const { first, length, pause } = SHIFT_BELLS[row.shift! - 1]!;
     for (let period = 1; period <= 6; period++) {
       const startMinute = first + (period - 1) * (length + pause);

@@ -1321,9 +1321,9 @@ export async function teachingLessons(
   const to = range.to ?? addDays(from, 6);
   checkRange(from, to, MAX_LIST_DAYS, locale);
   const rows = await store.lessonsOfTeacher(db, actor.userId, from, to);
-  const names = new Map<number, string>();
-  for (const id of new Set(rows.map((l) => l.classId)))
-    names.set(id, className((await store.findClass(db, id))!));
+  const names = new Map(
+    (await store.findClasses(db, [...new Set(rows.map((l) => l.classId))])).map((c) => [c.id, className(c)]),
+  );
   const views = await lessonViews(db, rows, locale);
   return { from, to, items: views.map((v) => ({ ...v, className: names.get(v.classId)! })) };
 }

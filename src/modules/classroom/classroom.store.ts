@@ -87,6 +87,12 @@ export async function findClass(db: Db, id: number): Promise<ClassRow | undefine
   return row;
 }
 
+/** Classes by id, in one query. */
+export async function findClasses(db: Db, ids: number[]): Promise<ClassRow[]> {
+  if (ids.length === 0) return [];
+  return db.select(classColumns).from(classes).where(inArray(classes.id, ids));
+}
+
 /** A school's classes in a year (or only `onlyIds` of them), with their number of students. */
 export async function listClasses(
   db: Db,
