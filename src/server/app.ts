@@ -117,6 +117,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         db: database.db,
         storage: new LocalStorage(config.storageDir),
         storageDir: config.storageDir,
+        mediaCacheMb: config.mediaCacheMb,
         media: config.media,
         runJobs: config.runJobs,
       });
@@ -128,7 +129,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         storage: new LocalStorage(config.storageDir),
       });
       await api.register(notificationsRoutes, { db: database.db });
-      await api.register(contestsRoutes, { db: database.db });
+      await api.register(contestsRoutes, { db: database.db, runJobs: config.runJobs });
       await api.register(councilsRoutes, { db: database.db });
       await api.register(webinarsRoutes, { db: database.db });
       await api.register(distanceRoutes, { db: database.db });

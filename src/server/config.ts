@@ -19,6 +19,8 @@ export interface Config {
   webRoot: string;
   /** Where uploaded and processed files are kept (the local storage; `STORAGE_DIR`, default DATA_DIR/files). */
   storageDir: string;
+  /** Memory for published media blocks served from memory (`MEDIA_CACHE_MB`, default 256; 0 keeps none). */
+  mediaCacheMb: number;
   /** The media programs; when ffmpeg cannot be run, media processing is unavailable and originals are served. */
   media: { ffmpeg: string; ffprobe: string };
   /** Whether this process runs background jobs (`RUN_JOBS`; off in tests, which run them explicitly). */
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     webRoot: path.resolve(env.WEB_ROOT ?? 'dist/web'),
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'files')),
+    mediaCacheMb: int(env.MEDIA_CACHE_MB, 256, 'MEDIA_CACHE_MB'),
     media: { ffmpeg: env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: env.FFPROBE_PATH ?? 'ffprobe' },
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
   };

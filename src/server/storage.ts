@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { mkdir, rename, rm, stat, copyFile, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, copyFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 /**
  * Where files live: behind this interface so that app nodes stay stateless. The default keeps them in a local
- * directory; production puts an S3-compatible object store behind the same five calls. Keys are relative
+ * directory; production puts an S3-compatible object store behind the same calls. Keys are relative
  * paths of lower-case letters, digits, `.`, `_`, `-` and `/`.
  */
 export interface Storage {
@@ -15,6 +15,8 @@ export interface Storage {
   size(key: string): Promise<number | null>;
   /** Reads an object, whole or a byte range (`end` inclusive, as HTTP ranges are). */
   read(key: string, range?: { start: number; end: number }): Readable;
+  /** Up to `length` bytes from `start`, in one buffer (shorter only at the end of the object). */
+  readBytes(key: string, start: number, length: number): Promise<Buffer>;
   /**
    * A local path to an object, for programs that need one (ffmpeg). Local storage gives the file itself; an
    * object store would download it to a temporary file, removed by `release`.
@@ -68,6 +70,17 @@ export class LocalStorage implements Storage {
 
   read(key: string, range?: { start: number; end: number }): Readable {
     return fs.createReadStream(this.full(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async readBytes(key: string, start: number, length: number): Promise<Buffer> {
+    const file = await open(this.full(key), 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await file.read(buffer, 0, length, start);
+      return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
   }
 
   async localPath(key: string): Promise<{ path: string; release(): Promise<void> }> {

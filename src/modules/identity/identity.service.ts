@@ -125,27 +125,32 @@ export class SessionService {
     const cached = this.cache.get(id);
     if (cached && cached.expiresAt > now && now - cached.loadedAt < SessionService.CACHE_MS)
       return cached.actor;
-    const session = await store.findLiveSession(this.db, id, new Date(now));
+    const session = await store.findSessionActor(this.db, id, new Date(now));
     if (!session) {
       this.cache.delete(id);
       return null;
     }
-    const user = await store.findUserById(this.db, session.userId);
-    if (!user || user.status !== 'active') return null;
+    const { user } = session;
+    if (user.status !== 'active') return null;
     // Slide the idle expiry, at most once a minute, and never past the absolute limit.
     let expiresAt = session.expiresAt.getTime();
-    if (now - session.lastSeenAt.getTime() > 60_000) {
-      expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt.getTime() + SESSION_MAX_MS);
-      await store.touchSession(this.db, id, new Date(now), new Date(expiresAt));
-      await store.markActive(this.db, session.userId, new Date(now).toISOString().slice(0, 10));
-    }
+    const slide = now - session.lastSeenAt.getTime() > 60_000;
+    if (slide) expiresAt = Math.min(now + SESSION_IDLE_MS, session.createdAt.getTime() + SESSION_MAX_MS);
+    // …and note the day the person was active, once a day.
+    const today = new Date(now).toISOString().slice(0, 10);
+    await store.recordUse(this.db, {
+      sessionId: id,
+      userId: session.userId,
+      slide: slide ? { now: new Date(now), expiresAt: new Date(expiresAt) } : undefined,
+      day: user.lastActiveOn === today ? undefined : today,
+    });
     const actor: Actor = {
-      userId: user.id,
+      userId: session.userId,
       username: user.username,
       displayName: user.displayName,
       locale: user.locale,
-      grants: await store.grantsOfUser(this.db, user.id),
-      childIds: await store.childrenOf(this.db, user.id),
+      grants: session.grants,
+      childIds: session.childIds,
       sessionId: id,
       csrfToken: session.csrfToken,
     };

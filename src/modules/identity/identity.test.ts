@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login } from '@test/harness';
-import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
-import { MAX_ACCOUNT_FAILURES } from '@/modules/identity/identity.service';
+import { eq } from 'drizzle-orm';
+import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
+import { MAX_ACCOUNT_FAILURES, SessionService } from '@/modules/identity/identity.service';
+import { roleGrants, users } from '@/modules/identity/identity.tables';
 
 describe('identity', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -33,6 +35,46 @@ describe('identity', () => {
     });
     expect((await s.inject({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
     expect((await s.inject({ method: 'GET', url: '/api/me' })).statusCode).toBe(401);
+  });
+
+  it('gives another node the whole person from a session: grants, children, the day marked active', async () => {
+    const db = t.database.db;
+    const school = await createInstitution(db, ids.district);
+    const parent = await createUserWithRole(db, 'teacher', { institutionId: school.id });
+    await db
+      .insert(roleGrants)
+      .values({ userId: parent.id, role: 'parent', areaId: null, institutionId: null });
+    const children = [
+      await createUserWithRole(db, 'student', { institutionId: school.id }),
+      await createUserWithRole(db, 'student', { institutionId: school.id }),
+    ];
+    for (const child of children) await linkParent(db, parent.id, child.id);
+    const day = new Date('2031-03-04T23:50:00Z');
+    const { token } = await new SessionService(db, () => day).login(parent.username, parent.password, {
+      ip: null,
+      userAgent: null,
+    });
+    await db.update(users).set({ lastActiveOn: '2031-03-01' }).where(eq(users.id, parent.id));
+
+    const later = new Date('2031-03-05T00:20:00Z');
+    const actor = await new SessionService(db, () => later).resolve(token);
+    expect(actor).toMatchObject({
+      userId: parent.id,
+      username: parent.username,
+      grants: [
+        { role: 'teacher', institutionId: school.id, areaId: null },
+        { role: 'parent', institutionId: null, areaId: null },
+      ],
+      childIds: children.map((c) => c.id).sort((a, b) => a - b),
+    });
+    const [row] = await db.select().from(users).where(eq(users.id, parent.id));
+    expect(row!.lastActiveOn).toBe('2031-03-05');
+
+    await db.update(users).set({ status: 'disabled' }).where(eq(users.id, parent.id));
+    expect(await new SessionService(db, () => later).resolve(token)).toBeNull();
+    const tooLate = new Date('2032-03-05T09:00:00Z');
+    await db.update(users).set({ status: 'active' }).where(eq(users.id, parent.id));
+    expect(await new SessionService(db, () => tooLate).resolve(token)).toBeNull();
   });
 
   it('sets an httpOnly SameSite cookie, Secure only behind TLS', async () => {

@@ -18,6 +18,7 @@ import { UPLOAD_ROLES } from '@/modules/library/library.tables';
 import { IMPORT_MAX_BYTES, tooLarge } from '@/modules/infrastructure/registry-import.files';
 import { LIBRARY_IMPORT_MAX_ROWS, importResources, importTemplate } from '@/modules/library/library.import';
 import { resourcePage } from '@/modules/library/library.lrmi';
+import { MediaCache } from '@/server/media-cache';
 import {
   CollectionBody,
   CollectionItemsBody,
@@ -54,6 +55,8 @@ export interface LibraryOptions extends service.LibraryEnv {
   runJobs: boolean;
   /** The local directory tus keeps unfinished uploads in (under the storage directory). */
   storageDir: string;
+  /** Memory for published media blocks (see MediaCache). */
+  mediaCacheMb: number;
 }
 
 const EDITORS = { roles: service.EDITORS };
@@ -299,6 +302,8 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
 
   // ---- files
 
+  const mediaCache = new MediaCache(opts.storage, opts.mediaCacheMb * 1024 * 1024);
+  /** A stored file, whole or a range; published files (which never change) come through the media cache. */
   const sendStored = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -306,7 +311,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     contentType: string,
     published: boolean,
   ) => {
-    const size = await opts.storage.size(key);
+    const size = published ? await mediaCache.size(key) : await opts.storage.size(key);
     if (size === null) throw new AppError(404, 'not_found', { what: 'file' });
     let range: { start: number; end: number } | null;
     try {
@@ -323,10 +328,11 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
         .status(206)
         .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
         .header('content-length', range.end - range.start + 1);
-      return reply.send(opts.storage.read(key, range));
+    } else {
+      void reply.header('content-length', size);
     }
-    void reply.header('content-length', size);
-    return reply.send(opts.storage.read(key));
+    const body = range ?? undefined;
+    return reply.send(published ? mediaCache.read(key, size, body) : opts.storage.read(key, body));
   };
 
   /**
