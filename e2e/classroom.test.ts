@@ -45,10 +45,10 @@ describe('the timetable and its lessons', () => {
     await as('director', async (page) => {
       await page.getByRole('navigation').getByRole('link', { name: 'Dərs cədvəli' }).click();
       await expect.poll(() => heading(page), HEADING).toBe('Dərs cədvəli');
-      const classes = await page.getByLabel('Sinif').locator('option').allInnerTexts();
+      const classes = await page.getByLabel('Sinif', { exact: true }).locator('option').allInnerTexts();
       expect(classes.length).toBeGreaterThan(1);
       const addPeriod = async (className: string) => {
-        await page.getByLabel('Sinif').selectOption({ label: className });
+        await page.getByLabel('Sinif', { exact: true }).selectOption({ label: className });
         await page
           .getByRole('heading', { name: new RegExp(`${className}`) })
           .first()

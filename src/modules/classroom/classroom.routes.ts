@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireActor, type Role } from '@/server/access';
 import { AppError } from '@/server/errors';
@@ -13,6 +13,7 @@ import {
   tooLarge,
 } from '@/modules/infrastructure/registry-import.files';
 import * as service from '@/modules/classroom/classroom.service';
+import * as oneroster from '@/modules/classroom/oneroster.service';
 import {
   BellBody,
   BellSchedule,
@@ -35,6 +36,7 @@ import {
   LessonList,
   LessonParams,
   MyDayQuery,
+  OneRosterImportReport,
   PatchClassBody,
   RangeQuery,
   ShiftParams,
@@ -57,6 +59,31 @@ const MANAGERS: Role[] = ['admin', 'director'];
 const LESSON_WRITERS: Role[] = ['admin', 'director', 'teacher'];
 
 /** The virtual school's core: classes and enrolments, bell schedules and timetables, lessons. */
+/** An import's raw body: a file of at most IMPORT_MAX_BYTES, refused before it is read when it says it is larger. */
+const UPLOAD = {
+  bodyLimit: IMPORT_MAX_BYTES,
+  preParsing: async (request: FastifyRequest) => {
+    if (Number(request.headers['content-length'] ?? 0) > IMPORT_MAX_BYTES) throw tooLarge();
+  },
+};
+
+/** The uploaded file's bytes (an empty body is an empty file; a parsed JSON body is the wrong kind). */
+function uploaded(request: FastifyRequest): Buffer {
+  const body = request.body ?? Buffer.alloc(0);
+  if (!Buffer.isBuffer(body)) {
+    throw new AppError(415, 'unsupported_media_type', { type: request.headers['content-type'] ?? '' });
+  }
+  return body;
+}
+
+/** A file to save, never kept by caches on the way. */
+function download(reply: FastifyReply, file: { filename: string; body: string | Buffer }, type: string) {
+  reply.header('content-type', type);
+  reply.header('content-disposition', `attachment; filename="${file.filename}"`);
+  reply.header('cache-control', 'no-store');
+  return file.body;
+}
+
 export default async function classroomRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
@@ -80,7 +107,15 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
 
   // The enrolment file travels as the raw body, its kind told by its bytes (as the registry's import).
   app.addContentTypeParser(
-    [CSV_TYPE, 'text/plain', 'application/vnd.ms-excel', XLSX_TYPE, 'application/octet-stream'],
+    [
+      CSV_TYPE,
+      'text/plain',
+      'application/vnd.ms-excel',
+      XLSX_TYPE,
+      'application/octet-stream',
+      'application/zip',
+      'application/x-zip-compressed',
+    ],
     { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
     (_request, body, done) => done(null, body),
   );
@@ -255,10 +290,7 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
     '/institutions/:id/enrolments/import',
     {
       config: { access: { roles: MANAGERS, scope: school } },
-      bodyLimit: IMPORT_MAX_BYTES,
-      preParsing: async (request) => {
-        if (Number(request.headers['content-length'] ?? 0) > IMPORT_MAX_BYTES) throw tooLarge();
-      },
+      ...UPLOAD,
       schema: {
         tags,
         summary:
@@ -269,10 +301,7 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
       },
     },
     async (request) => {
-      const body = request.body ?? Buffer.alloc(0);
-      if (!Buffer.isBuffer(body)) {
-        throw new AppError(415, 'unsupported_media_type', { type: request.headers['content-type'] ?? '' });
-      }
+      const body = uploaded(request);
       return service.importEnrolments(
         db,
         requireActor(request),
@@ -305,10 +334,59 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
         request.query.yearId,
         request.locale,
       );
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="${file.filename}"`);
-      reply.header('cache-control', 'no-store');
-      return file.body;
+      return download(reply, file, 'text/csv; charset=utf-8');
+    },
+  );
+
+  r.get(
+    '/institutions/:id/oneroster',
+    {
+      config: { access: { roles: MANAGERS, scope: school } },
+      schema: {
+        tags,
+        summary:
+          "The school's classes of a year as a OneRoster 1.2 CSV zip (orgs, academic session, courses, classes, users, roles, enrollments)",
+        params: InstitutionParams,
+        querystring: YearQuery,
+      },
+    },
+    async (request, reply) => {
+      const file = await oneroster.exportOneRoster(
+        db,
+        requireActor(request),
+        request.params.id,
+        request.query.yearId,
+        request.locale,
+      );
+      return download(reply, file, 'application/zip');
+    },
+  );
+
+  r.post(
+    '/institutions/:id/oneroster',
+    {
+      config: { access: { roles: MANAGERS, scope: school } },
+      ...UPLOAD,
+      schema: {
+        tags,
+        summary:
+          'Import a OneRoster 1.2 CSV zip (raw body): creates missing classes, enrols students, sets teachers; all or nothing, 422 with every problem',
+        params: InstitutionParams,
+        querystring: ImportQuery,
+        response: { 200: OneRosterImportReport },
+      },
+    },
+    async (request) => {
+      const body = uploaded(request);
+      return oneroster.importOneRoster(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.id,
+        body,
+        { yearId: request.query.yearId, dryRun: request.query.dryRun },
+        request.locale,
+      );
     },
   );
 

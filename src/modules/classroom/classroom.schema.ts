@@ -145,6 +145,19 @@ export const EnrolmentImportReport = Type.Object({
   problems: Type.Array(ImportProblem, { description: 'Every problem, by line' }),
 });
 
+/**
+ * What a OneRoster import did, or would do (dry run). A zip with problems is refused with 422
+ * `oneroster.invalid` instead, its details naming each problem's file, line and column.
+ */
+export const OneRosterImportReport = Type.Object({
+  dryRun: Type.Boolean({ description: 'Only checked, nothing written' }),
+  classesCreated: Type.Integer({ description: 'Classes created in the year' }),
+  enrolled: Type.Integer({ description: 'Students newly enrolled' }),
+  moved: Type.Integer({ description: 'Students moved from another class of the year' }),
+  unchanged: Type.Integer({ description: 'Students already in their class' }),
+  teachersSet: Type.Integer({ description: 'Homeroom and subject teachers set or changed' }),
+});
+
 /** Import options. */
 export const ImportQuery = Type.Object(
   {

@@ -166,7 +166,8 @@ const weekdayName = (locale: Locale, weekday: number) =>
     new Date(Date.UTC(2024, 0, weekday)), // 1 January 2024 was a Monday.
   );
 
-const className = (c: { grade: number; letter: string }) => `${c.grade}${c.letter}`;
+/** A class's name, 7A. */
+export const className = (c: { grade: number; letter: string }) => `${c.grade}${c.letter}`;
 
 const problem = (
   locale: Locale,
@@ -241,7 +242,8 @@ export async function institutionOfLesson(db: Db, lessonId: number): Promise<num
 // ---------------------------------------------------------------------------------------------------------
 // Classes
 
-async function resolveYear(db: Db, yearId: number | undefined, locale: Locale, field = 'yearId') {
+/** The academic year asked for, or the current one. */
+export async function resolveYear(db: Db, yearId: number | undefined, locale: Locale, field = 'yearId') {
   if (yearId !== undefined) {
     const year = await institutionsStore.findAcademicYear(db, yearId);
     if (!year) throw invalid([problem(locale, field, 'unknown_year')]);
@@ -252,7 +254,8 @@ async function resolveYear(db: Db, yearId: number | undefined, locale: Locale, f
   return current;
 }
 
-async function schoolOf(db: Db, institutionId: number) {
+/** The school, or 404. */
+export async function schoolOf(db: Db, institutionId: number) {
   const school = await institutionsStore.findInstitution(db, institutionId);
   if (!school) throw notFound('institution');
   return school;
@@ -510,8 +513,10 @@ export async function removeSubjectTeacher(
 /** Columns of the enrolment file: the student's username and the class name (7A). */
 export const ENROLMENT_COLUMNS = ['username', 'class'] as const;
 
-const CLASS_NAME = /^(\d{1,2})\s*-?\s*(\p{L}{1,3})$/u;
-const letterKey = (letter: string) => letter.toLocaleUpperCase('az');
+/** A class name as people write it: grade and letter, 7A, 7 a, 7-A. */
+export const CLASS_NAME = /^(\d{1,2})\s*-?\s*(\p{L}{1,3})$/u;
+/** A class letter compared without case (Azerbaijani İ/ı). */
+export const letterKey = (letter: string) => letter.toLocaleUpperCase('az');
 
 /**
  * Enrols the students of a CSV or XLSX file (columns `username`, `class`): every row is checked first and

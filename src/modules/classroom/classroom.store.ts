@@ -266,6 +266,23 @@ export async function subjectTeachersOf(
     .orderBy(asc(subjectTeachers.subjectCode));
 }
 
+/** The subject teachers of several classes (the OneRoster export). */
+export async function subjectTeachersOfClasses(
+  db: Db,
+  classIds: number[],
+): Promise<{ classId: number; subjectCode: string; teacherId: number }[]> {
+  if (classIds.length === 0) return [];
+  return db
+    .select({
+      classId: subjectTeachers.classId,
+      subjectCode: subjectTeachers.subjectCode,
+      teacherId: subjectTeachers.teacherId,
+    })
+    .from(subjectTeachers)
+    .where(inArray(subjectTeachers.classId, classIds))
+    .orderBy(asc(subjectTeachers.classId), asc(subjectTeachers.subjectCode));
+}
+
 /** Sets who teaches a subject to a class. */
 export async function putSubjectTeacher(
   db: Db,

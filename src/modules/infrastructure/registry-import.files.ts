@@ -133,7 +133,8 @@ export function parseCsv(text: string, delimiter: string): { line: number; field
   return records;
 }
 
-function readCsv(bytes: Buffer): ReadFile {
+/** Reads a CSV file (comma or semicolon, UTF-8); a file with only its header has no rows. */
+export function readCsv(bytes: Buffer): ReadFile {
   const text = decodeUtf8(bytes);
   if (text.trim() === '') throw new AppError(422, 'import_empty');
   const firstLine = text.slice(0, text.search(/\r|\n|$/));

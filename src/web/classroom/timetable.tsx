@@ -15,6 +15,7 @@ import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useCountryPack, useCurrentYear } from '@/web/registry/shared';
+import { Rosters } from '@/web/classroom/rosters';
 
 type WeekRecord = Static<typeof Week>;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6] as const;
@@ -66,6 +67,7 @@ export function TimetablePage({ me }: { me: Me }) {
             <p>{t('timetable.noClasses')}</p>
           )}
           <Generate schoolId={schoolId} yearId={year.id} />
+          <Rosters schoolId={schoolId} yearId={year.id} />
         </>
       ) : null}
     </Page>
