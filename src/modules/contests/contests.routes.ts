@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireActor, type Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import { JobWorker } from '@/server/jobs';
 import { changeContext } from '@/modules/identity/identity.routes';
 import { institutionScope } from '@/modules/institutions/institutions.service';
 import * as service from '@/modules/contests/contests.service';
@@ -15,6 +16,7 @@ import {
   ContestBodySchema,
   ContestList,
   ContestParams,
+  Deleted,
   Leaderboard,
   Question,
   QuestionBodySchema,
@@ -34,10 +36,24 @@ const ORGANISERS: Role[] = ['admin', 'bureau', 'editor', 'regional', 'director',
 const VIEWERS: Role[] = [...ORGANISERS, 'student'];
 
 /** Knowledge contests: question banks, contests with start windows per shift, attempts, leaderboards. */
-export default async function contestsRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+export default async function contestsRoutes(
+  app: FastifyInstance,
+  opts: { db: Db; runJobs?: boolean },
+): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
   const tags = ['contests'];
+
+  if (opts.runJobs) {
+    // The "about to start" reminders, each an hour before its contest's first window.
+    const worker = new JobWorker(
+      db,
+      { [service.REMINDER_QUEUE]: service.reminderJob(db) },
+      { onError: (job, error) => app.log.warn({ err: error, jobId: job.id }, 'contest reminder failed') },
+    );
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => worker.stop());
+  }
 
   // Question banks ----------------------------------------------------------------------------------------
   r.get(
@@ -93,6 +109,28 @@ export default async function contestsRoutes(app: FastifyInstance, opts: { db: D
       ),
   );
 
+  r.delete(
+    '/contests/questions/:questionId',
+    {
+      config: { access: { roles: AUTHORS } },
+      schema: {
+        tags,
+        summary: 'Delete a question of a bank that no contest uses (409 when one does)',
+        params: QuestionParams,
+        response: { 200: Deleted },
+      },
+    },
+    async (request) => {
+      await service.deleteQuestion(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.questionId,
+      );
+      return { deleted: true };
+    },
+  );
+
   // Contests ------------------------------------------------------------------------------------------------
   r.get(
     '/contests',
@@ -134,6 +172,51 @@ export default async function contestsRoutes(app: FastifyInstance, opts: { db: D
       },
     },
     async (request) => service.getContest(db, requireActor(request), request.params.contestId, new Date()),
+  );
+
+  r.put(
+    '/contests/:contestId',
+    {
+      config: { access: { roles: ORGANISERS } },
+      schema: {
+        tags,
+        summary: 'Rewrite a draft contest wholly (409 once published)',
+        params: ContestParams,
+        body: ContestBodySchema,
+        response: { 200: Contest },
+      },
+    },
+    async (request) =>
+      service.updateContest(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.contestId,
+        request.body,
+        request.locale,
+      ),
+  );
+
+  r.delete(
+    '/contests/:contestId',
+    {
+      config: { access: { roles: ORGANISERS } },
+      schema: {
+        tags,
+        summary: 'Delete a draft contest (409 once published)',
+        params: ContestParams,
+        response: { 200: Deleted },
+      },
+    },
+    async (request) => {
+      await service.deleteContest(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.contestId,
+      );
+      return { deleted: true };
+    },
   );
 
   r.post(

@@ -168,6 +168,8 @@ export const Contest = Type.Object({
   shuffle: Type.Boolean(),
   state: StringEnum(CONTEST_STATES),
   questionCount: Type.Optional(Type.Integer()),
+  /** For whoever manages it: its questions (bank ids), in their order. */
+  questionIds: Type.Optional(Type.Array(Type.Integer())),
   /** For a student: their shift's window in UTC and their attempts. */
   myWindow: Type.Optional(
     Type.Union([
@@ -181,6 +183,8 @@ export const Contest = Type.Object({
   myAttempts: Type.Optional(Type.Array(AttemptSummary)),
   canManage: Type.Boolean(),
 });
+/** The answer to a deletion. */
+export const Deleted = Type.Object({ deleted: Type.Boolean() });
 export const ContestList = Type.Object({ items: Type.Array(Contest) });
 
 /** A question as a student sees it in an attempt: shuffled, without its key. */

@@ -7,7 +7,8 @@ import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as classroomStore from '@/modules/classroom/classroom.store';
 import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
-import { notify } from '@/modules/notifications/notifications.service';
+import { notify, type NotificationPayloads } from '@/modules/notifications/notifications.service';
+import { enqueue, type JobHandler } from '@/server/jobs';
 import * as store from '@/modules/contests/contests.store';
 import {
   buildQuestion,
@@ -144,6 +145,28 @@ defineMessages({
     'contests.rule.question_subject': 'вопрос {id} относится к другому предмету или классу',
     'contests.rule.shift_twice': 'у смены {shift} два окна',
     'contests.rule.ends_before_start': 'должно заканчиваться позже начала',
+  },
+});
+
+/** Refusals of changes to published contests and used questions (the organisers' side). */
+defineMessages({
+  en: {
+    'contests.published_locked':
+      'A published contest can no longer be changed or deleted: students may already have started it.',
+    'contests.question_in_use':
+      'This question is used by {n} contest(s); remove it from them first. Contests keep their own copy.',
+  },
+  az: {
+    'contests.published_locked':
+      'Dərc olunmuş müsabiqəni artıq dəyişmək və ya silmək olmaz: şagirdlər ona başlamış ola bilərlər.',
+    'contests.question_in_use':
+      'Bu sual {n} müsabiqədə istifadə olunur; əvvəlcə onu oradan çıxarın. Müsabiqələr öz nüsxəsini saxlayır.',
+  },
+  ru: {
+    'contests.published_locked':
+      'Опубликованный конкурс больше нельзя изменить или удалить: ученики уже могли его начать.',
+    'contests.question_in_use':
+      'Этот вопрос используется в конкурсах ({n}); сначала уберите его оттуда. Конкурсы хранят свою копию.',
   },
 });
 
@@ -485,6 +508,19 @@ export async function updateQuestion(
   });
 }
 
+/** Deletes a bank's question, by whoever writes that bank, unless a contest (even a draft) holds a copy. */
+export async function deleteQuestion(db: Db, actor: Actor, ctx: ChangeContext, id: number) {
+  await db.transaction(async (tx) => {
+    const before = await store.findQuestion(tx, id);
+    if (!before) throw notFound('question');
+    if (!writesBank(actor, before.institutionId)) throw forbidden();
+    const n = await store.contestsUsingQuestion(tx, id);
+    if (n > 0) throw new AppError(409, 'contests.question_in_use', { n });
+    await store.deleteQuestion(tx, id);
+    await audit(tx, ctx, { action: 'delete', entity: 'contests_question', entityId: id, before });
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Contests
 
@@ -583,74 +619,68 @@ async function mayCreate(db: Db, actor: Actor, input: ContestInput, schoolId: nu
   }
 }
 
-export async function createContest(
-  db: Db,
-  actor: Actor,
-  ctx: ChangeContext,
-  input: ContestInput,
-  locale: Locale,
-) {
-  return db.transaction(async (tx) => {
-    const problems: FieldProblem[] = [...(await checkSubject(tx, input.subjectCode, locale))];
-    let schoolId: number | null = null;
-    let classId: number | null = null;
-    let areaId: number | null = null;
-    if (input.scope === 'class') {
-      if (input.classId === undefined) problems.push(problem(locale, 'classId', 'required_for_scope'));
+/** A contest's body checked against the curriculum, its scope, its windows and the banks of its questions. */
+async function checkContest(tx: Db, input: ContestInput, locale: Locale) {
+  const problems: FieldProblem[] = [...(await checkSubject(tx, input.subjectCode, locale))];
+  let schoolId: number | null = null;
+  let classId: number | null = null;
+  let areaId: number | null = null;
+  if (input.scope === 'class') {
+    if (input.classId === undefined) problems.push(problem(locale, 'classId', 'required_for_scope'));
+    else {
+      const cls = await classroomStore.findClass(tx, input.classId);
+      if (!cls) problems.push(problem(locale, 'classId', 'unknown_class'));
+      else if (cls.grade !== input.grade)
+        problems.push(problem(locale, 'classId', 'class_grade', { grade: input.grade }));
       else {
-        const cls = await classroomStore.findClass(tx, input.classId);
-        if (!cls) problems.push(problem(locale, 'classId', 'unknown_class'));
-        else if (cls.grade !== input.grade)
-          problems.push(problem(locale, 'classId', 'class_grade', { grade: input.grade }));
-        else {
-          classId = cls.id;
-          schoolId = cls.institutionId;
-        }
+        classId = cls.id;
+        schoolId = cls.institutionId;
       }
-    } else if (input.scope === 'school') {
-      if (input.institutionId === undefined)
-        problems.push(problem(locale, 'institutionId', 'required_for_scope'));
-      else if (!(await institutionsStore.findInstitution(tx, input.institutionId)))
-        problems.push(problem(locale, 'institutionId', 'unknown_school'));
-      else schoolId = input.institutionId;
-    } else if (input.scope === 'district' || input.scope === 'region') {
-      const kind = input.scope === 'district' ? 'district' : 'economic_region';
-      const area =
-        input.areaId === undefined ? undefined : await institutionsStore.findArea(tx, input.areaId);
-      if (input.areaId === undefined) problems.push(problem(locale, 'areaId', 'required_for_scope'));
-      // A city counts as a district (Baku's districts are under the city).
-      else if (!area || (area.kind !== kind && !(kind === 'district' && area.kind === 'city')))
-        problems.push(problem(locale, 'areaId', 'unknown_area', { kind: input.scope }));
-      else areaId = area.id;
     }
-    const shifts = new Set<number>();
-    input.windows.forEach((w, i) => {
-      if (shifts.has(w.shift))
-        problems.push(problem(locale, `windows/${i}/shift`, 'shift_twice', { shift: w.shift }));
-      shifts.add(w.shift);
-      if (w.endsAt <= w.startsAt) problems.push(problem(locale, `windows/${i}/endsAt`, 'ends_before_start'));
-    });
-    const ids = [...new Set(input.questionIds)];
-    if (ids.length !== input.questionIds.length) problems.push(problem(locale, 'questionIds', 'duplicate'));
-    const found = new Map((await store.questionsByIds(tx, ids)).map((q) => [q.id, q]));
-    for (const id of ids) {
-      const q = found.get(id);
-      if (!q) problems.push(problem(locale, 'questionIds', 'unknown_question', { id }));
-      else if (q.institutionId !== null && q.institutionId !== schoolId)
-        problems.push(problem(locale, 'questionIds', 'question_bank', { id }));
-      else if (q.subjectCode !== input.subjectCode || q.grade !== input.grade)
-        problems.push(problem(locale, 'questionIds', 'question_subject', { id }));
-    }
-    refuseIf(problems);
-    if (!(await mayCreate(tx, actor, input, schoolId))) throw forbidden();
-    const windows: StartWindow[] = input.windows.map((w) => ({
-      shift: w.shift,
-      startsAt: w.startsAt,
-      endsAt: w.endsAt,
-    }));
-    const starts = windows.map((w) => schoolTimeToUtc(input.date, w.startsAt).getTime());
-    const ends = windows.map((w) => schoolTimeToUtc(input.date, w.endsAt).getTime());
-    const contest = await store.insertContest(tx, {
+  } else if (input.scope === 'school') {
+    if (input.institutionId === undefined)
+      problems.push(problem(locale, 'institutionId', 'required_for_scope'));
+    else if (!(await institutionsStore.findInstitution(tx, input.institutionId)))
+      problems.push(problem(locale, 'institutionId', 'unknown_school'));
+    else schoolId = input.institutionId;
+  } else if (input.scope === 'district' || input.scope === 'region') {
+    const kind = input.scope === 'district' ? 'district' : 'economic_region';
+    const area = input.areaId === undefined ? undefined : await institutionsStore.findArea(tx, input.areaId);
+    if (input.areaId === undefined) problems.push(problem(locale, 'areaId', 'required_for_scope'));
+    // A city counts as a district (Baku's districts are under the city).
+    else if (!area || (area.kind !== kind && !(kind === 'district' && area.kind === 'city')))
+      problems.push(problem(locale, 'areaId', 'unknown_area', { kind: input.scope }));
+    else areaId = area.id;
+  }
+  const shifts = new Set<number>();
+  input.windows.forEach((w, i) => {
+    if (shifts.has(w.shift))
+      problems.push(problem(locale, `windows/${i}/shift`, 'shift_twice', { shift: w.shift }));
+    shifts.add(w.shift);
+    if (w.endsAt <= w.startsAt) problems.push(problem(locale, `windows/${i}/endsAt`, 'ends_before_start'));
+  });
+  const ids = [...new Set(input.questionIds)];
+  if (ids.length !== input.questionIds.length) problems.push(problem(locale, 'questionIds', 'duplicate'));
+  const found = new Map((await store.questionsByIds(tx, ids)).map((q) => [q.id, q]));
+  for (const id of ids) {
+    const q = found.get(id);
+    if (!q) problems.push(problem(locale, 'questionIds', 'unknown_question', { id }));
+    else if (q.institutionId !== null && q.institutionId !== schoolId)
+      problems.push(problem(locale, 'questionIds', 'question_bank', { id }));
+    else if (q.subjectCode !== input.subjectCode || q.grade !== input.grade)
+      problems.push(problem(locale, 'questionIds', 'question_subject', { id }));
+  }
+  refuseIf(problems);
+  const windows: StartWindow[] = input.windows.map((w) => ({
+    shift: w.shift,
+    startsAt: w.startsAt,
+    endsAt: w.endsAt,
+  }));
+  const starts = windows.map((w) => schoolTimeToUtc(input.date, w.startsAt).getTime());
+  const ends = windows.map((w) => schoolTimeToUtc(input.date, w.endsAt).getTime());
+  return {
+    schoolId,
+    values: {
       title: input.title,
       subjectCode: input.subjectCode,
       grade: input.grade,
@@ -665,14 +695,13 @@ export async function createContest(
       timeLimitMinutes: input.timeLimitMinutes,
       maxAttempts: input.maxAttempts ?? 1,
       shuffle: input.shuffle ?? true,
-      createdBy: actor.userId,
-    });
-    await store.insertContestQuestions(
-      tx,
+    },
+    /** The contest's copies of its questions, in the order given. */
+    copies: (contestId: number) =>
       input.questionIds.map((id, position) => {
         const q = found.get(id)!;
         return {
-          contestId: contest.id,
+          contestId,
           position,
           questionId: id,
           kind: q.kind,
@@ -683,14 +712,76 @@ export async function createContest(
           points: q.points,
         };
       }),
-    );
+  };
+}
+
+export async function createContest(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  input: ContestInput,
+  locale: Locale,
+) {
+  return db.transaction(async (tx) => {
+    const checked = await checkContest(tx, input, locale);
+    if (!(await mayCreate(tx, actor, input, checked.schoolId))) throw forbidden();
+    const contest = await store.insertContest(tx, { ...checked.values, createdBy: actor.userId });
+    await store.insertContestQuestions(tx, checked.copies(contest.id));
     await audit(tx, ctx, {
       action: 'create',
       entity: 'contests_contest',
       entityId: contest.id,
       after: { ...contest, questionIds: input.questionIds },
     });
-    return contestView(contest, actor, { questionCount: ids.length });
+    return contestView(contest, actor, { questionCount: input.questionIds.length });
+  });
+}
+
+/**
+ * Rewrites a draft wholly (as creating it would): its manager only, and only to a scope they could make it
+ * for. A published contest is refused with 409: students may already have started it.
+ */
+export async function updateContest(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  contestId: number,
+  input: ContestInput,
+  locale: Locale,
+) {
+  return db.transaction(async (tx) => {
+    const before = await store.findContest(tx, contestId);
+    if (!before) throw notFound('contest');
+    if (!canManage(actor, before)) throw forbidden();
+    if (before.state !== 'draft') throw new AppError(409, 'contests.published_locked');
+    const checked = await checkContest(tx, input, locale);
+    if (!(await mayCreate(tx, actor, input, checked.schoolId))) throw forbidden();
+    const row = await store.updateDraft(tx, contestId, checked.values);
+    if (!row) throw new AppError(409, 'contests.published_locked');
+    await store.deleteContestQuestions(tx, contestId);
+    await store.insertContestQuestions(tx, checked.copies(contestId));
+    forgetContest(db, contestId);
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'contests_contest',
+      entityId: contestId,
+      before,
+      after: { ...row, questionIds: input.questionIds },
+    });
+    return contestView(row, actor, { questionCount: input.questionIds.length });
+  });
+}
+
+/** Deletes a draft: its manager only; a published contest is refused with 409. */
+export async function deleteContest(db: Db, actor: Actor, ctx: ChangeContext, contestId: number) {
+  await db.transaction(async (tx) => {
+    const before = await store.findContest(tx, contestId);
+    if (!before) throw notFound('contest');
+    if (!canManage(actor, before)) throw forbidden();
+    if (before.state !== 'draft' || !(await store.deleteDraft(tx, contestId)))
+      throw new AppError(409, 'contests.published_locked');
+    forgetContest(db, contestId);
+    await audit(tx, ctx, { action: 'delete', entity: 'contests_contest', entityId: contestId, before });
   });
 }
 
@@ -699,6 +790,7 @@ function contestView(
   actor: Actor,
   extra: {
     questionCount?: number;
+    questionIds?: number[];
     myWindow?: { opensAt: Date; closesAt: Date } | null;
     myAttempts?: store.AttemptRow[];
   } = {},
@@ -722,6 +814,7 @@ function contestView(
     state: c.state,
     canManage: canManage(actor, c),
     ...(extra.questionCount === undefined ? {} : { questionCount: extra.questionCount }),
+    ...(extra.questionIds === undefined ? {} : { questionIds: extra.questionIds }),
     ...(extra.myWindow === undefined
       ? {}
       : {
@@ -746,9 +839,9 @@ const attemptSummary = (a: store.AttemptRow) => ({
 
 /**
  * Publishes a draft: students in its scope see it from now on. The students of a class or school contest are
- * notified in the same transaction (`contest_starting`, with the first window's start). For district, region
- * and national contests the notice is NOT sent yet: fanning out to up to a million students belongs in a job
- * (`enqueue` with `runAt` shortly before the window), which is left to do.
+ * notified in the same transaction (`contest_starting`, with the first window's start). Every contest's
+ * students are reminded by a job an hour before its first window (see `remindStudents`): for a district,
+ * region or the nation — up to a million students — that is their only notice.
  */
 export async function publishContest(db: Db, actor: Actor, ctx: ChangeContext, contestId: number) {
   return db.transaction(async (tx) => {
@@ -759,6 +852,7 @@ export async function publishContest(db: Db, actor: Actor, ctx: ChangeContext, c
     const row = await store.publishContest(tx, contestId);
     forgetContest(db, contestId);
     await notifyStudents(tx, row);
+    await scheduleReminder(tx, row, new Date());
     await audit(tx, ctx, { action: 'publish', entity: 'contests_contest', entityId: contestId });
     return contestView(row, actor);
   });
@@ -785,13 +879,92 @@ async function notifyStudents(tx: Db, contest: store.ContestRow): Promise<void> 
   });
 }
 
+/** The queue of the contests' "about to start" reminders. */
+export const REMINDER_QUEUE = 'contests.reminder';
+/** How long before a contest's first window opens its students are reminded. */
+export const REMINDER_LEAD_MS = 60 * 60_000;
+/** Students reminded per statement (and per transaction). */
+const REMINDER_BATCH = 5_000;
+
+/**
+ * Enqueues the reminder of a contest just published, an hour before its first window (now, when that is
+ * sooner). A class or school was told at publishing: within that hour that notice does for the reminder.
+ */
+async function scheduleReminder(tx: Db, contest: store.ContestRow, now: Date): Promise<void> {
+  const runAt = new Date(contest.opensAt.getTime() - REMINDER_LEAD_MS);
+  const toldAtPublishing = contest.scope === 'class' || contest.scope === 'school';
+  if (runAt <= now && toldAtPublishing) return;
+  await enqueue(
+    tx,
+    REMINDER_QUEUE,
+    { contestId: contest.id },
+    { runAt: runAt > now ? runAt : now, maxAttempts: 5 },
+  );
+}
+
+/**
+ * Reminds the students of a contest's grade in its scope that it is about to start (`contest_starting`), in
+ * batches of one statement each, every batch in its own transaction with the progress it made: a retried job
+ * carries on after the last student reminded, and one run to the end is never repeated. Nothing is sent for a
+ * contest deleted, unpublished or over meanwhile. Returns how many students were reminded.
+ */
+export async function remindStudents(
+  db: Db,
+  contestId: number,
+  now = new Date(),
+  batch = REMINDER_BATCH,
+): Promise<number> {
+  const yearId = (await institutionsStore.listAcademicYears(db)).find((y) => y.isCurrent)?.id ?? 0;
+  let total = 0;
+  for (;;) {
+    const more = await db.transaction(async (tx) => {
+      const contest = await store.lockContest(tx, contestId);
+      if (!contest || contest.state !== 'published' || contest.remindedAt !== null) return false;
+      if (contest.closesAt <= now) return false;
+      const params: NotificationPayloads['contest_starting'] = {
+        contestId,
+        title: contest.title,
+        opensAt: contest.opensAt.toISOString(),
+      };
+      const after = contest.remindedThrough ?? 0;
+      const sent = await store.remindBatch(tx, contest, yearId, after, batch, 'contest_starting', params);
+      await store.saveReminderProgress(tx, contestId, sent.last);
+      total += sent.count;
+      return sent.last !== null;
+    });
+    if (!more) return total;
+  }
+}
+
+/** The reminder job's handler. */
+export function reminderJob(db: Db): JobHandler {
+  return {
+    run: async (job) => {
+      const { contestId } = job.payload as { contestId: number };
+      await remindStudents(db, contestId);
+    },
+  };
+}
+
 /** The contests the caller sees: a student's published ones in their scope; staff's by their grants. */
 export async function listContests(db: Db, actor: Actor) {
   if (isStudent(actor) && !has(actor, ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'])) {
     const place = await studentPlace(db, actor.userId);
     if (!place) return { items: [] };
     const list = await store.listContests(db, { forStudent: place }, 100);
-    return { items: list.map((c) => contestView(c, actor, { myWindow: windowOf(c, place.shift) })) };
+    const mine = await store.attemptsOfStudent(
+      db,
+      actor.userId,
+      list.map((c) => c.id),
+    );
+    return {
+      items: list.map((c) =>
+        contestView(c, actor, {
+          myWindow: windowOf(c, place.shift),
+          myAttempts: mine.filter((a) => a.contestId === c.id),
+        }),
+      ),
+    };
   }
   const list = await store.listContests(
     db,
@@ -843,7 +1016,10 @@ export async function getContest(db: Db, actor: Actor, contestId: number, now: D
     }
   }
   if (await staffSees(db, actor, contest))
-    return contestView(contest, actor, { questionCount: questions.length });
+    return contestView(contest, actor, {
+      questionCount: questions.length,
+      ...(canManage(actor, contest) ? { questionIds: questions.map((q) => q.questionId) } : {}),
+    });
   throw forbidden();
 }
 

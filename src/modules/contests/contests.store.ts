@@ -8,6 +8,9 @@ import {
   questions,
   type QuestionMark,
 } from '@/modules/contests/contests.tables';
+import { classes, enrolments } from '@/modules/classroom/classroom.tables';
+import { areas, institutions } from '@/modules/institutions/institutions.tables';
+import { notifications } from '@/modules/notifications/notifications.tables';
 
 /** The contests module's SQL: the question banks, contests, attempts and their answers, leaderboards. */
 
@@ -110,6 +113,46 @@ export async function publishContest(db: Db, id: number): Promise<ContestRow> {
   return row!;
 }
 
+/** Rewrites a draft (its version rises, so cached questions are dropped); undefined when it is no draft. */
+export async function updateDraft(
+  db: Db,
+  id: number,
+  values: Partial<typeof contests.$inferInsert>,
+): Promise<ContestRow | undefined> {
+  const [row] = await db
+    .update(contests)
+    .set({ ...values, version: sql`${contests.version} + 1` })
+    .where(and(eq(contests.id, id), eq(contests.state, 'draft')))
+    .returning();
+  return row;
+}
+
+/** Deletes a draft and its questions; false when it is no draft (published meanwhile, or gone). */
+export async function deleteDraft(db: Db, id: number): Promise<boolean> {
+  const done = await db
+    .delete(contests)
+    .where(and(eq(contests.id, id), eq(contests.state, 'draft')))
+    .returning({ id: contests.id });
+  return done.length > 0;
+}
+
+export async function deleteContestQuestions(db: Db, contestId: number): Promise<void> {
+  await db.delete(contestQuestions).where(eq(contestQuestions.contestId, contestId));
+}
+
+/** How many contests (drafts or published) hold a copy of a bank question. */
+export async function contestsUsingQuestion(db: Db, questionId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(contestQuestions)
+    .where(eq(contestQuestions.questionId, questionId));
+  return row!.n;
+}
+
+export async function deleteQuestion(db: Db, id: number): Promise<void> {
+  await db.delete(questions).where(eq(questions.id, id));
+}
+
 /** A contest's questions in their order. */
 export async function questionsOfContest(db: Db, contestId: number): Promise<ContestQuestionRow[]> {
   return db
@@ -167,6 +210,20 @@ export async function attemptsOf(db: Db, contestId: number, studentId: number): 
     .from(attempts)
     .where(and(eq(attempts.contestId, contestId), eq(attempts.studentId, studentId)))
     .orderBy(asc(attempts.attemptNo));
+}
+
+/** A student's attempts at several contests (a list page's "my result"), in attempt order. */
+export async function attemptsOfStudent(
+  db: Db,
+  studentId: number,
+  contestIds: number[],
+): Promise<AttemptRow[]> {
+  if (contestIds.length === 0) return [];
+  return db
+    .select()
+    .from(attempts)
+    .where(and(eq(attempts.studentId, studentId), sql`${attempts.contestId} = any(${intArray(contestIds)})`))
+    .orderBy(asc(attempts.contestId), asc(attempts.attemptNo));
 }
 
 /**
@@ -497,4 +554,60 @@ export async function participants(
           and (started_at at time zone ${range.timeZone})::date between ${range.from}::date and ${range.to}::date
         group by 1`,
   );
+}
+
+// The "about to start" reminder ------------------------------------------------------------------------------
+
+/** A contest's row, locked until the transaction ends: one reminder batch at a time, whatever the workers. */
+export async function lockContest(db: Db, id: number): Promise<ContestRow | undefined> {
+  const [row] = await db.select().from(contests).where(eq(contests.id, id)).for('update');
+  return row;
+}
+
+/**
+ * Notifies, in one statement, the next `limit` students (by id, after `after`) of a contest's grade in its
+ * scope — its class; its school, a district, a region or the nation in the academic year — and returns the last
+ * student id and how many were notified (none: every student has been).
+ */
+export async function remindBatch(
+  db: Db,
+  contest: ContestRow,
+  academicYearId: number,
+  after: number,
+  limit: number,
+  kind: string,
+  params: Record<string, unknown>,
+): Promise<{ last: number | null; count: number }> {
+  const where: SQL[] = [sql`e.student_id > ${after}`, sql`c.grade = ${contest.grade}`];
+  if (contest.scope === 'class') where.push(sql`c.id = ${contest.classId}`);
+  else where.push(sql`c.academic_year_id = ${academicYearId}`);
+  if (contest.scope === 'school') where.push(sql`c.institution_id = ${contest.institutionId}`);
+  const inArea = contest.scope === 'district' || contest.scope === 'region';
+  if (inArea) where.push(sql`${contest.areaId}::int = any(a.path)`);
+  const [row] = await rows<{ last: number | null; count: number }>(
+    db,
+    sql`with batch as (
+          select distinct e.student_id
+          from ${enrolments} e
+          join ${classes} c on c.id = e.class_id
+          ${inArea ? sql`join ${institutions} i on i.id = c.institution_id join ${areas} a on a.id = i.area_id` : sql``}
+          where ${sql.join(where, sql` and `)}
+          order by e.student_id
+          limit ${limit}
+        ), sent as (
+          insert into ${notifications} (user_id, kind, params)
+          select student_id, ${kind}, ${JSON.stringify(params)}::jsonb from batch
+          returning 1
+        )
+        select (select max(student_id) from batch) as last, (select count(*) from sent)::int as count`,
+  );
+  return { last: row?.last ?? null, count: row?.count ?? 0 };
+}
+
+/** Keeps the reminder's progress: the last student reminded, or (`last` null) that every student was. */
+export async function saveReminderProgress(db: Db, id: number, last: number | null): Promise<void> {
+  await db
+    .update(contests)
+    .set(last === null ? { remindedAt: new Date() } : { remindedThrough: last })
+    .where(eq(contests.id, id));
 }

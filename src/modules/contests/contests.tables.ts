@@ -128,6 +128,12 @@ export const contests = pgTable(
     shuffle: boolean('shuffle').notNull().default(true),
     state: text('state', { enum: CONTEST_STATES }).notNull().default('draft'),
     version: integer('version').notNull().default(1),
+    /**
+     * The "about to start" reminder's progress (a job, shortly before the first window): the last student id
+     * reminded so far, and when every student was. A retried job carries on where it stopped.
+     */
+    remindedThrough: integer('reminded_through'),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
     createdBy: integer('created_by')
       .notNull()
       .references(() => users.id),

@@ -432,6 +432,14 @@ describe('knowledge contests', () => {
     const again = await post(student, `/api/contests/${classContest}/attempts`);
     expect(again.statusCode).toBe(409);
     expect(errorOf(again).code).toBe('contests.no_attempts_left');
+    // The student's list gives each contest their own attempts, with the score: their result at a glance.
+    const listed = (await get(student, '/api/contests')).json<{
+      items: { id: number; myAttempts?: { id: number; state: string; score: number | null }[] }[];
+    }>().items;
+    expect(listed.find((c) => c.id === classContest)!.myAttempts).toEqual([
+      expect.objectContaining({ id: attemptId, state: 'submitted', score: 6 }),
+    ]);
+    expect(listed.find((c) => c.id === schoolContest)!.myAttempts).toEqual([]);
     // After the contest closes, the review gives each question's points and correct answer.
     const actor = actorOf(w.students[0]!.id, 'student', w.schoolId);
     const after = await service.getAttempt(
