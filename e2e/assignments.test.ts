@@ -1,5 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { LocalStorage } from '@/server/storage';
+import * as library from '@/modules/library/library.service';
+import { createUserWithRole } from '@test/factories';
+import { apiLogin } from './support/api';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
@@ -8,49 +16,10 @@ import {
   launchBrowser,
   openPage,
   PHONE,
-  screenshot,
-  scrollWidth,
-  seriousAxeViolations,
   signIn,
   switchLanguage,
+  expectGoodPage,
 } from './support/browser';
-
-/** Fits a phone and passes axe: checked on every page the test visits. */
-async function expectGoodPage(page: Page, name: string): Promise<void> {
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
-
-async function apiLogin(base: string, username: string) {
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const me = (await login.json()) as {
-    user: { id: number };
-    roles: { role: string; institutionId: number | null }[];
-    csrfToken: string;
-  };
-  return {
-    me,
-    call: async <T>(method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${base}/api${path}`, {
-        method,
-        headers: {
-          cookie,
-          'x-csrf-token': me.csrfToken,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: (await response.json().catch(() => null)) as T };
-    },
-  };
-}
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
@@ -159,5 +128,319 @@ describe('assignments: a teacher sets one, a student hands in text and a file, t
     await expect.poll(() => item.innerText(), HEADING).toContain('Mark: 5');
     expect(await item.innerText()).toContain('Marked');
     await expectGoodPage(s, 'assignments-mine-en-360');
+  });
+});
+
+/** Today at school (Asia/Baku) as YYYY-MM-DD, and a day `n` days later. */
+const schoolDay = (n = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Baku' }).format(new Date(Date.now() + n * 86_400_000));
+
+describe('group work: a lesson with a library video, groups formed by hand, one piece of work for the group', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let dir: string;
+  let classId: number;
+  let className: string;
+  let lessonDate: string;
+  let assignmentId: number;
+  /** The demo student and a classmate of theirs, put in the same group by the teacher. */
+  const murad = { username: 'student', name: 'Murad Rzayev' };
+  let mate: { username: string; name: string };
+  let teacher: { context: BrowserContext; page: Page };
+  const title = `Kəsrlər qrupda ${Date.now().toString(36)}`;
+  const videoTitle = 'Kəsrlərin toplanması: video dərs';
+
+  beforeAll(async () => {
+    server = await startServer();
+    const db = server.running.database.db;
+    const director = await apiLogin(server.url, 'director');
+    const teacherApi = await apiLogin(server.url, 'teacher');
+    const schoolId = director.me.roles.find((g) => g.role === 'director')!.institutionId!;
+    const classes = await director.call<{
+      items: { id: number; name: string; academicYearId: number; homeroomTeacherId: number | null }[];
+    }>('GET', `/institutions/${schoolId}/classes`);
+    const cls = classes.body.items.find((c) => c.homeroomTeacherId === teacherApi.me.user.id)!;
+    classId = cls.id;
+    className = cls.name;
+    expect(
+      (
+        await director.call('PUT', `/classes/${classId}/subjects/mathematics`, {
+          teacherId: teacherApi.me.user.id,
+        })
+      ).status,
+    ).toBe(200);
+    const detail = await director.call<{ enrolled: { username: string; displayName: string }[] }>(
+      'GET',
+      `/classes/${classId}`,
+    );
+    const other = detail.body.enrolled.find((p) => p.username !== murad.username)!;
+    mate = { username: other.username, name: other.displayName };
+
+    // A mathematics period on every weekday, and this week's lessons made of it.
+    for (let weekday = 1; weekday <= 6; weekday++) {
+      const entry = await director.call('POST', `/classes/${classId}/timetable`, {
+        weekday,
+        period: 3,
+        subjectCode: 'mathematics',
+        teacherId: teacherApi.me.user.id,
+        room: null,
+      });
+      expect(entry.status, JSON.stringify(entry.body)).toBeLessThan(300);
+    }
+    const generated = await director.call('POST', `/institutions/${schoolId}/lessons/generate`, {
+      academicYearId: cls.academicYearId,
+      from: schoolDay(),
+      to: schoolDay(7),
+    });
+    expect(generated.status).toBe(200);
+    const lessons = await teacherApi.call<{ items: { id: number; date: string; subjectCode: string }[] }>(
+      'GET',
+      `/classes/${classId}/lessons?from=${schoolDay()}&to=${schoolDay(7)}`,
+    );
+    const lesson = lessons.body.items.find((l) => l.subjectCode === 'mathematics')!;
+    expect(lesson).toBeDefined();
+    lessonDate = lesson.date;
+
+    // One small video lesson in the library, written by one editor and published by another.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-e2e-group-work-'));
+    const video = path.join(dir, 'kesrler.mp4');
+    execFileSync(server.config.media.ffmpeg, [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x90:rate=5:duration=1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      video,
+    ]);
+    // No media processing here: the original is served, as on a server without ffmpeg.
+    const env = {
+      storage: new LocalStorage(server.config.storageDir),
+      media: { ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' },
+    };
+    const author = await createUserWithRole(db, 'editor');
+    const reviewer = await createUserWithRole(db, 'editor');
+    const resource = await library.createResource(
+      db,
+      env,
+      { actorId: author.id, ip: null },
+      {
+        type: 'video_lesson',
+        title: videoTitle,
+        language: 'az',
+        level: 'general',
+        grades: [7],
+        subject: 'mathematics',
+        authors: [],
+        publisher: null,
+        licence: 'cc_by',
+        accessibility: [],
+      },
+      'az',
+    );
+    await library.registerUpload(
+      db,
+      env,
+      { actorId: author.id, ip: null },
+      { resourceId: resource.id, role: 'main', path: video, originalName: 'kesrler.mp4' },
+    );
+    await library.submitResource(db, env, { actorId: author.id, ip: null }, resource.id);
+    await library.reviewResource(db, env, { actorId: reviewer.id, ip: null }, resource.id, 'publish');
+
+    browser = await launchBrowser();
+    teacher = await openPage(browser, server.url, PHONE);
+    await signIn(teacher.page, 'teacher', DEMO_PASSWORD);
+    await switchLanguage(teacher.page, 'en');
+  }, 300_000);
+  afterAll(async () => {
+    await teacher?.context.close();
+    await browser?.close();
+    await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Signs a student in on a fresh phone, in English, and opens the assignment's page. */
+  const asStudent = async (username: string, work: (page: Page) => Promise<void>) => {
+    const { context, page } = await openPage(browser, server.url, PHONE);
+    try {
+      await signIn(page, username, DEMO_PASSWORD);
+      await switchLanguage(page, 'en');
+      await page.goto(`/assignments/${assignmentId}`);
+      await expect.poll(() => heading(page), HEADING).toBe(title);
+      await work(page);
+    } finally {
+      await context.close();
+    }
+  };
+
+  it('the teacher puts a library video in the lesson and sets group work linked to it', async () => {
+    const { page } = teacher;
+    await page.getByRole('navigation').getByRole('link', { name: 'My lessons' }).click();
+    await expect.poll(() => heading(page), HEADING).toBe('My lessons');
+    // On a Sunday the lesson is next week's.
+    const day = page.locator(`section time[datetime="${lessonDate}"]`);
+    await day.or(page.getByText('No lessons this week.')).first().waitFor();
+    if ((await day.count()) === 0) await page.getByRole('button', { name: 'Next week' }).click();
+    const lessonLink = page
+      .locator('section', { has: page.locator(`time[datetime="${lessonDate}"]`) })
+      .getByRole('link', { name: /Mathematics/ })
+      .first();
+    await lessonLink.click();
+    await expect.poll(() => heading(page), HEADING).toMatch(/^Mathematics · /);
+    await page.getByLabel('Topic').fill('Adding fractions');
+    await page.getByLabel('Find in the library').fill('kəsrlər');
+    await page.getByLabel('Video lessons only').check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page
+      .getByRole('list', { name: 'Library results' })
+      .getByRole('button', { name: `Attach ${videoTitle}` })
+      .click();
+    await page.getByRole('button', { name: 'Save the lesson' }).click();
+    await page.getByText('The lesson was saved.').waitFor();
+    await expectGoodPage(page, 'group-work-lesson-en-360');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Assignments' }).click();
+    await page.getByRole('link', { name: className, exact: true }).click();
+    await expect.poll(() => heading(page), HEADING).toBe(`Assignments of class ${className}`);
+    await page.getByText('Set a new assignment').click();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Due').fill('2030-01-15T10:00');
+    await page.getByLabel('Instructions').fill('Watch the video, then solve 1–5 together.');
+    const lessonSelect = page.getByLabel('Lesson');
+    await expect
+      .poll(() => lessonSelect.locator('option', { hasText: 'Adding fractions' }).count(), HEADING)
+      .toBe(1);
+    const option = lessonSelect.locator('option', { hasText: 'Adding fractions' });
+    await lessonSelect.selectOption(await option.getAttribute('value'));
+    await page.getByRole('radio', { name: 'Group work' }).check();
+    await page.getByRole('radio', { name: 'Form them by hand on the assignment’s page' }).check();
+    await expectGoodPage(page, 'group-work-new-en-360');
+    await page.getByRole('button', { name: 'Set the assignment' }).click();
+    const link = page.getByRole('link', { name: title });
+    await link.waitFor();
+    assignmentId = Number((await link.getAttribute('href'))!.split('/').pop());
+    expect(assignmentId).toBeGreaterThan(0);
+  });
+
+  it('the teacher forms the groups by hand, with a select per student', async () => {
+    const { page } = teacher;
+    await page.getByRole('link', { name: title }).click();
+    await expect.poll(() => heading(page), HEADING).toBe(title);
+    await page.getByRole('region', { name: 'Lesson' }).getByRole('link', { name: videoTitle }).waitFor();
+    await page.getByText('No groups yet.').waitFor();
+    // Nobody is in a group yet: the form is open, each student with their own select.
+    await page.getByLabel(murad.name, { exact: true }).selectOption({ label: 'New group' });
+    await page.getByLabel(mate.name, { exact: true }).selectOption({ label: 'Group 1' });
+    await expectGoodPage(page, 'group-work-form-groups-en-360');
+    await page.getByRole('button', { name: 'Save the groups' }).click();
+    await page.getByText('The groups were saved.').waitFor();
+    const groups = page.getByRole('region', { name: 'Groups' });
+    const first = groups.locator('li', { hasText: 'Group 1' });
+    await expect.poll(() => first.innerText(), HEADING).toContain(murad.name);
+    expect(await first.innerText()).toContain(mate.name);
+    expect(await groups.getByText(/In no group/).count()).toBe(1);
+  });
+
+  it('both members hand in: the second version is the group’s, and each sees the group’s work', async () => {
+    await asStudent(murad.username, async (page) => {
+      // The lesson's video is there to work from.
+      await page.getByRole('region', { name: 'Lesson' }).getByRole('link', { name: videoTitle }).waitFor();
+      await page.getByLabel('Your answer').fill('1/2 + 1/3 = 5/6');
+      await page
+        .getByLabel('Files')
+        .setInputFiles({ name: 'draft.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByText('Version 1').waitFor();
+      await expectGoodPage(page, 'group-work-student-1-en-360');
+    });
+    await asStudent(mate.username, async (page) => {
+      // The group's first version, handed in by the classmate, is already here.
+      await page.getByText('Version 1').waitFor();
+      await page.getByRole('link', { name: 'draft.pdf' }).waitFor();
+      await page.getByRole('heading', { name: 'Hand in a new version' }).waitFor();
+      await page.getByLabel('Your answer').fill('1/2 + 1/3 = 5/6, checked: 3/6 + 2/6');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByText('Version 2').waitFor();
+      expect(await page.locator('.work-version').first().innerText()).toContain(mate.name);
+      await expectGoodPage(page, 'group-work-student-2-en-360');
+    });
+    await asStudent(murad.username, async (page) => {
+      await page.getByText('Version 2').waitFor();
+      expect(await page.locator('.work-version').first().innerText()).toContain(mate.name);
+    });
+  });
+
+  it('the teacher sees who has not handed in and marks the group’s work; both members see the mark', async () => {
+    const { page } = teacher;
+    await page.goto(`/assignments/${assignmentId}`);
+    await expect.poll(() => heading(page), HEADING).toBe(title);
+    const missing = page.locator('.not-submitted');
+    await expect.poll(() => missing.innerText(), HEADING).toMatch(/^Not handed in yet: /);
+    expect(await missing.innerText()).not.toContain(murad.name);
+    expect(await missing.innerText()).not.toContain(mate.name);
+    const row = page
+      .getByRole('region', { name: 'Who has handed in' })
+      .locator('li', { hasText: murad.name });
+    expect(await row.innerText()).toContain('Group 1');
+    await row.getByRole('button', { name: 'Open the work' }).click();
+    await row.getByText('Version 2').waitFor();
+    await row.getByLabel('Mark').selectOption('5');
+    await row.getByLabel('Feedback', { exact: true }).fill('Good teamwork');
+    await row.getByRole('button', { name: 'Save the feedback' }).click();
+    await row.getByText('Saved.').waitFor();
+    await expectGoodPage(page, 'group-work-teacher-en-360');
+    for (const student of [murad, mate]) {
+      await asStudent(student.username, async (s) => {
+        await s.getByText('Mark: 5').waitFor();
+        await s.getByText('Feedback: Good teamwork').waitFor();
+        await s.getByRole('button', { name: /Notifications/ }).click();
+        await s.getByRole('link', { name: new RegExp(`${title}.*has been marked: 5`) }).waitFor();
+        await expectGoodPage(s, `group-work-marked-${student.username}-en-360`);
+      });
+    }
+  });
+
+  it('the teacher moves the due date; the students see the new one and are told', async () => {
+    const { page } = teacher;
+    await page.getByText('Edit the assignment').click();
+    // Work is in: the kind of work can no longer change, and the assignment cannot be deleted.
+    await page.getByText('Work has been handed in: the kind of work can no longer change.').waitFor();
+    await page.getByText(/the assignment cannot be deleted/).waitFor();
+    await page.getByLabel('Due', { exact: true }).fill('2030-02-20T12:00');
+    await expectGoodPage(page, 'group-work-edit-en-360');
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    await expect
+      .poll(() => page.locator('p.meta time').first().getAttribute('datetime'), HEADING)
+      .toMatch(/^2030-02-20T/);
+    for (const student of [murad, mate]) {
+      await asStudent(student.username, async (s) => {
+        expect(await s.locator('p.meta time').first().getAttribute('datetime')).toMatch(/^2030-02-20T/);
+        await s.getByRole('button', { name: /Notifications/ }).click();
+        await s.getByRole('link', { name: new RegExp(`${title}.*is now due`) }).waitFor();
+      });
+    }
+  });
+
+  it('the teacher deletes an assignment set by mistake, after confirming', async () => {
+    const { page } = teacher;
+    await page.goto(`/assignments/class/${classId}`);
+    await expect.poll(() => heading(page), HEADING).toBe(`Assignments of class ${className}`);
+    await page.getByText('Set a new assignment').click();
+    await page.getByLabel('Title').fill('Set by mistake');
+    await page.getByLabel('Due').fill('2030-03-01T10:00');
+    await page.getByRole('button', { name: 'Set the assignment' }).click();
+    await page.getByRole('link', { name: 'Set by mistake' }).click();
+    await expect.poll(() => heading(page), HEADING).toBe('Set by mistake');
+    await page.getByRole('button', { name: 'Delete the assignment' }).click();
+    await page.getByText('Delete “Set by mistake”? This cannot be undone.').waitFor();
+    await expectGoodPage(page, 'group-work-delete-en-360');
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(() => heading(page), HEADING).toBe(`Assignments of class ${className}`);
+    await page.getByRole('link', { name: title }).waitFor();
+    expect(await page.getByRole('link', { name: 'Set by mistake' }).count()).toBe(0);
   });
 });

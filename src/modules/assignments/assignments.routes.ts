@@ -16,9 +16,11 @@ import {
   ClassAssignmentsQuery,
   ClassParams,
   CreateAssignmentBody,
+  Deleted,
   FeedbackBody,
   FileParams,
   GroupsBody,
+  PatchAssignmentBody,
   StatusList,
   StudentAssignments,
   StudentParams,
@@ -140,6 +142,51 @@ export default async function assignmentsRoutes(
     },
     async (request) =>
       service.getAssignment(db, requireActor(request), request.params.assignmentId, request.locale),
+  );
+
+  r.patch(
+    '/assignments/:assignmentId',
+    {
+      config: { access: { roles: TEACHERS, scope: schoolOfAssignment } },
+      schema: {
+        tags,
+        summary:
+          'Change an assignment (not its groups); switching individual/group is refused (409) once work is in',
+        params: AssignmentParams,
+        body: PatchAssignmentBody,
+        response: { 200: AssignmentDetail },
+      },
+    },
+    async (request) =>
+      service.updateAssignment(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.assignmentId,
+        request.body,
+        request.locale,
+      ),
+  );
+
+  r.delete(
+    '/assignments/:assignmentId',
+    {
+      config: { access: { roles: TEACHERS, scope: schoolOfAssignment } },
+      schema: {
+        tags,
+        summary: 'Delete an assignment set by mistake: refused (409) once work has been handed in',
+        params: AssignmentParams,
+        response: { 200: Deleted },
+      },
+    },
+    async (request) =>
+      service.deleteAssignment(
+        db,
+        storage,
+        requireActor(request),
+        changeContext(request),
+        request.params.assignmentId,
+      ),
   );
 
   r.put(

@@ -31,6 +31,8 @@ export const AssignmentParams = Type.Object({ assignmentId: Id('Assignment id') 
 export const SubmissionParams = Type.Object({ submissionId: Id('Submission (version) id') });
 export const FileParams = Type.Object({ fileId: Id('File id') });
 export const StudentParams = Type.Object({ studentId: Id('Student (user) id') });
+/** The answer of a deletion. */
+export const Deleted = Type.Object({ ok: Type.Boolean() });
 
 export const ClassAssignmentsQuery = Type.Object(
   { subjectCode: Type.Optional(SubjectCode) },
@@ -87,6 +89,29 @@ export const CreateAssignmentBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateAssignmentInput = Static<typeof CreateAssignmentBody>;
+
+/** Changes to an assignment: any of what setting it takes, except its groups (see `GroupsBody`). */
+export const PatchAssignmentBody = Type.Object(
+  {
+    subjectCode: Type.Optional(SubjectCode),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    instructions: Type.Optional(Nullable(Type.String({ maxLength: MAX_TEXT }))),
+    kind: Type.Optional(
+      StringEnum(ASSIGNMENT_KINDS, {
+        description: 'individual or group work; refused (409) once work has been handed in',
+      }),
+    ),
+    dueAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Due time (ISO 8601 with offset); the class is notified when it changes',
+      }),
+    ),
+    lessonId: Type.Optional(Nullable(Id('A lesson occurrence of the class in this subject, or null'))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchAssignmentInput = Static<typeof PatchAssignmentBody>;
 
 /** An assignment's groups, formed or drawn. */
 export const GroupsBody = Type.Object(

@@ -14,12 +14,13 @@ import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as classroomStore from '@/modules/classroom/classroom.store';
 import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
 import { KINDS, sniff, type FileKind } from '@/modules/library/library.files';
-import { notify } from '@/modules/notifications/notifications.service';
+import { notify, withdraw } from '@/modules/notifications/notifications.service';
 import * as store from '@/modules/assignments/assignments.store';
 import type {
   CreateAssignmentInput,
   FeedbackInput,
   GroupsInputBody,
+  PatchAssignmentInput,
   Status,
   SubmitInput,
 } from '@/modules/assignments/assignments.schema';
@@ -37,6 +38,9 @@ import type {
 
 defineMessages({
   en: {
+    'assignments.kind_has_work':
+      'An assignment with handed-in work cannot switch between individual and group work.',
+    'assignments.delete_has_work': 'This assignment cannot be deleted: work has already been handed in.',
     'assignments.invalid': 'Some fields are not valid; nothing was saved.',
     'assignments.groups_have_work': 'The groups cannot be changed: a group has already handed in work.',
     'assignments.not_in_group': 'You are not in a group of this assignment; ask your teacher.',
@@ -56,6 +60,9 @@ defineMessages({
     'assignments.rule.not_on_scale': 'is not a mark of the grading scale ({values})',
   },
   az: {
+    'assignments.kind_has_work':
+      'İş təqdim edilmiş tapşırığı fərdi işdən qrup işinə (və ya əksinə) dəyişmək olmaz.',
+    'assignments.delete_has_work': 'Bu tapşırığı silmək olmaz: artıq iş təqdim edilib.',
     'assignments.invalid': 'Bəzi sahələr düzgün deyil; heç nə saxlanılmadı.',
     'assignments.groups_have_work': 'Qrupları dəyişmək olmaz: qruplardan biri artıq iş təqdim edib.',
     'assignments.not_in_group': 'Siz bu tapşırığın heç bir qrupunda deyilsiniz; müəlliminizə müraciət edin.',
@@ -75,6 +82,9 @@ defineMessages({
     'assignments.rule.not_on_scale': 'qiymətləndirmə şkalasının qiyməti deyil ({values})',
   },
   ru: {
+    'assignments.kind_has_work':
+      'Задание, по которому уже сданы работы, нельзя переключить между индивидуальным и групповым.',
+    'assignments.delete_has_work': 'Это задание нельзя удалить: работы по нему уже сданы.',
     'assignments.invalid': 'Некоторые поля заполнены неверно; ничего не сохранено.',
     'assignments.groups_have_work': 'Группы нельзя изменить: одна из групп уже сдала работу.',
     'assignments.not_in_group': 'Вы не состоите ни в одной группе этого задания; обратитесь к учителю.',
@@ -318,6 +328,30 @@ function resolveGroups(
 // ---------------------------------------------------------------------------------------------------------
 // Assignments
 
+/** What is wrong with an assignment's subject (the caller must teach it to the class) and lesson link. */
+async function subjectProblems(
+  db: Db,
+  actor: Actor,
+  classId: number,
+  subjectCode: string,
+  lessonId: number | null,
+  locale: Locale,
+): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  if ((await institutionsStore.subjectsByCode(db, [subjectCode])).length === 0) {
+    problems.push(problem(locale, 'subjectCode', 'unknown_subject'));
+  } else if (!(await classroomStore.teachesSubject(db, actor.userId, classId, subjectCode))) {
+    problems.push(problem(locale, 'subjectCode', 'not_your_subject'));
+  }
+  if (lessonId) {
+    const lesson = await classroomStore.findLesson(db, lessonId);
+    if (!lesson || lesson.classId !== classId || lesson.subjectCode !== subjectCode) {
+      problems.push(problem(locale, 'lessonId', 'not_lesson_of_class'));
+    }
+  }
+  return problems;
+}
+
 /** A teacher of the class's subject sets an assignment; the class's students are notified. */
 export async function createAssignment(
   db: Db,
@@ -335,19 +369,7 @@ export async function createAssignment(
   ) {
     throw forbidden();
   }
-  const problems: FieldProblem[] = [];
-  if ((await institutionsStore.subjectsByCode(db, [input.subjectCode])).length === 0) {
-    problems.push(problem(locale, 'subjectCode', 'unknown_subject'));
-  } else if (!(await classroomStore.teachesSubject(db, actor.userId, classId, input.subjectCode))) {
-    problems.push(problem(locale, 'subjectCode', 'not_your_subject'));
-  }
-  if (input.lessonId) {
-    const lesson = await classroomStore.findLesson(db, input.lessonId);
-    if (!lesson || lesson.classId !== classId || lesson.subjectCode !== input.subjectCode) {
-      problems.push(problem(locale, 'lessonId', 'not_lesson_of_class'));
-    }
-  }
-  refuseIf(problems);
+  refuseIf(await subjectProblems(db, actor, classId, input.subjectCode, input.lessonId ?? null, locale));
   const enrolled = await classroomStore.studentIdsOf(db, classId);
   const groups = resolveGroups(input, input.kind, enrolled, locale);
   const id = await db.transaction(async (tx) => {
@@ -378,6 +400,81 @@ export async function createAssignment(
     return a.id;
   });
   return { ...(await getAssignment(db, actor, id, locale)), drawSeed: groups?.seed ?? null };
+}
+
+/**
+ * Its teacher changes an assignment: what setting it took, except its groups. Switching between individual
+ * and group work is refused once work has been handed in (the versions belong to students or to groups);
+ * switching to individual work drops the groups. A new due time tells the class and re-judges which versions
+ * came late.
+ */
+export async function updateAssignment(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  id: number,
+  input: PatchAssignmentInput,
+  locale: Locale,
+) {
+  await db.transaction(async (tx) => {
+    const { a } = await assignmentFor(tx, actor, id, 'teach');
+    await store.lockAssignment(tx, a.id);
+    const subjectCode = input.subjectCode ?? a.subjectCode;
+    const lessonId = input.lessonId === undefined ? a.lessonId : input.lessonId;
+    if (subjectCode !== a.subjectCode || lessonId !== a.lessonId) {
+      const problems = await subjectProblems(tx, actor, a.classId, subjectCode, lessonId, locale);
+      // An unchanged subject stays the assignment's even if the caller set it and no longer teaches it.
+      refuseIf(subjectCode === a.subjectCode ? problems.filter((p) => p.field === 'lessonId') : problems);
+    }
+    const kind = input.kind ?? a.kind;
+    const hasWork = await store.hasSubmissions(tx, a.id);
+    if (kind !== a.kind && hasWork) throw conflict('assignments.kind_has_work');
+    const dueAt = input.dueAt === undefined ? a.dueAt : new Date(input.dueAt);
+    const after = await store.updateAssignment(tx, a.id, {
+      subjectCode,
+      lessonId,
+      kind,
+      title: input.title === undefined ? a.title : input.title.trim(),
+      instructions: input.instructions === undefined ? a.instructions : input.instructions?.trim() || null,
+      dueAt,
+    });
+    if (kind === 'individual' && a.kind === 'group') await store.replaceGroups(tx, a.id, a.institutionId, []);
+    if (dueAt.getTime() !== a.dueAt.getTime()) {
+      if (hasWork) await store.judgeLateness(tx, a.id);
+      await notify(tx, await classroomStore.studentIdsOf(tx, a.classId), 'assignment_changed', {
+        assignmentId: a.id,
+        title: after.title,
+        dueAt: dueAt.toISOString(),
+      });
+    }
+    await audit(tx, ctx, { action: 'update', entity: 'assignment', entityId: a.id, before: a, after });
+  });
+  return getAssignment(db, actor, id, locale);
+}
+
+/**
+ * Its teacher deletes an assignment set by mistake, with its groups and the files uploaded for it — only while
+ * nothing has been handed in: students' work and marks are never deleted with it.
+ */
+export async function deleteAssignment(
+  db: Db,
+  storage: Storage,
+  actor: Actor,
+  ctx: ChangeContext,
+  id: number,
+) {
+  const a = await db.transaction(async (tx) => {
+    const { a } = await assignmentFor(tx, actor, id, 'teach');
+    await store.lockAssignment(tx, a.id);
+    if (await store.hasSubmissions(tx, a.id)) throw conflict('assignments.delete_has_work');
+    await store.deleteAssignment(tx, a.id);
+    await withdraw(tx, await classroomStore.studentIdsOf(tx, a.classId), 'assignmentId', a.id);
+    await audit(tx, ctx, { action: 'delete', entity: 'assignment', entityId: a.id, before: a });
+    return a;
+  });
+  // After the commit: files of a deletion that rolled back must stay.
+  await storage.deletePrefix(`assignments/${a.institutionId}/${a.id}`);
+  return { ok: true };
 }
 
 /** A class's assignments: for its teachers and director with the counts, for a student with their status. */

@@ -37,6 +37,29 @@ export async function findAssignment(db: Db, id: number): Promise<AssignmentRow 
   return row;
 }
 
+/** Changes an assignment's own fields; answers the row as it is now. */
+export async function updateAssignment(
+  db: Db,
+  id: number,
+  values: Pick<AssignmentRow, 'subjectCode' | 'lessonId' | 'kind' | 'title' | 'instructions' | 'dueAt'>,
+): Promise<AssignmentRow> {
+  const [row] = await db.update(assignments).set(values).where(eq(assignments.id, id)).returning();
+  return row!;
+}
+
+/** Deletes an assignment; its groups and uploaded files' rows go with it (foreign keys cascade). */
+export async function deleteAssignment(db: Db, id: number): Promise<void> {
+  await db.delete(assignments).where(eq(assignments.id, id));
+}
+
+/** Judges again, against the assignment's due time as it is now, which of its versions came late. */
+export async function judgeLateness(db: Db, assignmentId: number): Promise<void> {
+  await db.execute(
+    sql`update ${submissions} s set late = s.submitted_at > a.due_at
+        from ${assignments} a where a.id = s.assignment_id and s.assignment_id = ${assignmentId}`,
+  );
+}
+
 /** Holds an assignment's row until the transaction ends: submissions to it are numbered one at a time. */
 export async function lockAssignment(db: Db, id: number): Promise<void> {
   await db.execute(sql`select id from ${assignments} where id = ${id} for update`);

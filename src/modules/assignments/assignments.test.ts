@@ -7,6 +7,7 @@ import * as classroom from '@/modules/classroom/classroom.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import { drawGroups, submittedOnTime } from '@/modules/assignments/assignments.service';
 import { notify } from '@/modules/notifications/notifications.service';
+import { lessons } from '@/modules/classroom/classroom.tables';
 
 /**
  * Assignments and group work through the API: setting (individual, groups formed or drawn), handing in text
@@ -395,6 +396,29 @@ describe('assignments', () => {
     }
   });
 
+  it('shows a student reading an assignment their own work only, never a classmate’s', async () => {
+    const a = await created({});
+    const fileId = (await upload(s[0]!, a.id, PDF)).json<{ id: number }>().id;
+    expect((await submit(s[0]!, a.id, { text: 'Sirr-0', fileIds: [fileId] })).statusCode).toBe(200);
+    // Before handing anything in, the classmate sees their own status only: no names, no work of others.
+    const before = await s[1]!.inject({ url: `/api/assignments/${a.id}` });
+    expect(before.statusCode).toBe(200);
+    expect(before.json<Detail>()).toMatchObject({ groups: [], ungrouped: [], myStatus: 'not_submitted' });
+    expect(before.body).not.toContain('Sirr-0');
+    expect(before.body).not.toContain('iş.pdf');
+    expect(before.body).not.toContain(w.students[0]!.username);
+    expect((await submit(s[1]!, a.id, { text: 'Sirr-1', fileIds: [] })).statusCode).toBe(200);
+    const after = await s[1]!.inject({ url: `/api/assignments/${a.id}` });
+    expect(after.json<Detail>().myStatus).toBe('submitted');
+    expect(after.body).not.toContain('Sirr-0');
+    // The classmate's work and file stay closed to them; the class's teacher reads both.
+    const work = `/api/assignments/${a.id}/work/${w.students[0]!.id}`;
+    expect((await s[1]!.inject({ url: work })).statusCode).toBe(403);
+    expect((await s[1]!.inject({ url: `/api/assignment-files/${fileId}` })).statusCode).toBe(403);
+    expect((await teacher.inject({ url: work })).body).toContain('Sirr-0');
+    expect((await teacher.inject({ url: `/api/assignment-files/${fileId}` })).statusCode).toBe(200);
+  });
+
   it('counts a group’s submission for every member, and shares it only within the group', async () => {
     const [x, y, z] = w.students.map((st) => st.id) as [number, number, number];
     const a = await created({ kind: 'group', groups: [{ studentIds: [x, y] }, { studentIds: [z] }] });
@@ -628,5 +652,118 @@ describe('assignments', () => {
     expect(await submittedOnTime(db, { classIds: [c] }, 'class', wide)).toEqual([
       { id: c, assignments: 2, expected: 4, onTime: 1, late: 1, missing: 2 },
     ]);
+  });
+
+  it('lets its teacher change an assignment, tells the class a new due time, and judges lateness again', async () => {
+    const db = t.database.db;
+    const [x, y] = w.students.map((st) => st.id) as [number, number];
+    const patch = (as: Session, id: number, payload: Record<string, unknown>) =>
+      as.inject({ method: 'PATCH', url: `/api/assignments/${id}`, payload });
+    const a = await created({ title: 'Köhnə', dueAt: past() });
+    expect((await submit(s[0]!, a.id, { text: 'Gec qaldım', fileIds: [] })).json()).toMatchObject({
+      late: true,
+    });
+    const [lesson] = await db
+      .insert(lessons)
+      .values({
+        institutionId: w.schoolId,
+        academicYearId: w.yearId,
+        classId: a7,
+        date: classroom.schoolToday(),
+        period: 7,
+        subjectCode: 'mathematics',
+        teacherId: w.teachers[0]!.id,
+        startMinute: 14 * 60,
+        endMinute: 14 * 60 + 45,
+      })
+      .returning();
+    const due = future();
+    const res = await patch(teacher, a.id, {
+      title: ' Yeni ad ',
+      instructions: 'Səh. 12',
+      dueAt: due,
+      lessonId: lesson!.id,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      title: 'Yeni ad',
+      instructions: 'Səh. 12',
+      dueAt: due,
+      lessonId: lesson!.id,
+      kind: 'individual',
+    });
+    // Handed in before the new due time: no longer late.
+    expect(statusOf(await statuses(a.id), x).status).toBe('submitted');
+    const note = (await notifications(s[1]!)).items.find(
+      (n) => n.kind === 'assignment_changed' && n.params.assignmentId === a.id,
+    )!;
+    expect(note.text).toContain('Yeni ad');
+    expect((await notifications(s[3]!)).items.some((n) => n.params.assignmentId === a.id)).toBe(false);
+    // Only the due time tells the class: a new title alone does not.
+    await patch(teacher, a.id, { title: 'Ən yeni ad' });
+    expect(
+      (await notifications(s[1]!)).items.filter(
+        (n) => n.kind === 'assignment_changed' && n.params.assignmentId === a.id,
+      ),
+    ).toHaveLength(1);
+    // The lesson link goes with null; a lesson of another subject or class is refused by field.
+    expect((await patch(teacher, a.id, { lessonId: null })).json()).toMatchObject({ lessonId: null });
+    const wrongLesson = await patch(teacher, a.id, { lessonId: 2_000_000 });
+    expect(wrongLesson.statusCode).toBe(422);
+    expect(errorOf(wrongLesson).details[0]).toMatchObject({
+      field: 'lessonId',
+      reason: 'not_lesson_of_class',
+    });
+    const wrongSubject = await patch(teacher, a.id, { subjectCode: 'physics' });
+    expect(errorOf(wrongSubject).details[0]).toMatchObject({
+      field: 'subjectCode',
+      reason: 'not_your_subject',
+    });
+    expect((await patch(teacher, a.id, {})).statusCode).toBe(400);
+    expect((await patch(teacher, a.id, { dueAt: 'soon' })).statusCode).toBe(400);
+    // Individual work with a version handed in cannot become group work.
+    const switched = await patch(teacher, a.id, { kind: 'group' });
+    expect(switched.statusCode).toBe(409);
+    expect(errorOf(switched).code).toBe('assignments.kind_has_work');
+    // Without work it can, both ways; back to individual work drops the groups.
+    const g = await created({ kind: 'group', groups: [{ studentIds: [x, y] }] });
+    const individual = await patch(teacher, g.id, { kind: 'individual' });
+    expect(individual.json()).toMatchObject({ kind: 'individual', groups: [] });
+    expect((await patch(teacher, g.id, { kind: 'group' })).json<Detail>().ungrouped).toHaveLength(3);
+    // Same access as setting: the subject's teacher only.
+    for (const who of [homeroom, strangerTeacher, otherTeacher, director, otherDirector, s[0]!, parent]) {
+      expect((await patch(who, a.id, { title: 'X' })).statusCode).toBe(403);
+    }
+    for (const who of [regional, bureau, admin]) {
+      expect((await patch(who, a.id, { title: 'X' })).statusCode).toBe(403);
+    }
+  });
+
+  it('deletes an assignment only while nothing has been handed in', async () => {
+    const [x] = w.students.map((st) => st.id) as [number];
+    const remove = (as: Session, id: number) =>
+      as.inject({ method: 'DELETE', url: `/api/assignments/${id}` });
+    const a = await created({ kind: 'group', groups: [{ studentIds: [x] }] });
+    // A file uploaded but not handed in goes with it.
+    const fileId = (await upload(s[0]!, a.id, PDF)).json<{ id: number }>().id;
+    for (const who of [homeroom, strangerTeacher, otherTeacher, director, s[0]!, parent, admin]) {
+      expect((await remove(who, a.id)).statusCode).toBe(403);
+    }
+    const about = async (as: Session) =>
+      (await notifications(as)).items.filter((n) => n.params.assignmentId === a.id).length;
+    expect(await about(s[0]!)).toBe(1);
+    const res = await remove(teacher, a.id);
+    expect(res.statusCode, res.body).toBe(200);
+    // Its notices are taken back: they would lead to a page that is gone.
+    expect(await about(s[0]!)).toBe(0);
+    expect((await teacher.inject({ url: `/api/assignments/${a.id}` })).statusCode).toBe(404);
+    expect((await teacher.inject({ url: `/api/assignment-files/${fileId}` })).statusCode).toBe(404);
+    expect((await remove(teacher, a.id)).statusCode).toBe(404);
+    const kept = await created({});
+    await submit(s[1]!, kept.id, { text: 'Hazır', fileIds: [] });
+    const refused = await remove(teacher, kept.id);
+    expect(refused.statusCode).toBe(409);
+    expect(errorOf(refused).code).toBe('assignments.delete_has_work');
+    expect((await teacher.inject({ url: `/api/assignments/${kept.id}` })).statusCode).toBe(200);
   });
 });

@@ -21,7 +21,8 @@ export const NotificationList = Type.Object({
     Type.Object({
       id: Type.Integer(),
       kind: Type.String({
-        description: 'assignment_new, assignment_marked, assignment_returned, contest_starting',
+        description:
+          'assignment_new, assignment_marked, assignment_returned, assignment_changed, contest_starting',
       }),
       params: Type.Record(Type.String(), Type.Unknown(), { description: 'What the text is made of' }),
       text: Type.String({ description: 'The notification in the caller’s language' }),

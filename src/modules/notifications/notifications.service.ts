@@ -18,6 +18,8 @@ export interface NotificationPayloads {
   assignment_marked: { assignmentId: number; title: string; mark: number };
   /** The teacher asks for another version of the reader's work. */
   assignment_returned: { assignmentId: number; title: string };
+  /** The teacher moved the due time of an assignment of the reader's class. */
+  assignment_changed: { assignmentId: number; title: string; dueAt: string };
   /** A contest the reader takes part in is about to start. */
   contest_starting: { contestId: number; title: string; opensAt: string };
 }
@@ -26,6 +28,7 @@ export const NOTIFICATION_KINDS = [
   'assignment_new',
   'assignment_marked',
   'assignment_returned',
+  'assignment_changed',
   'contest_starting',
 ] as const satisfies readonly NotificationKind[];
 
@@ -34,6 +37,7 @@ defineMessages({
     'notification.assignment_new': 'New assignment in {subject}: “{title}”, due {dueAt}.',
     'notification.assignment_marked': 'Your work “{title}” has been marked: {mark}.',
     'notification.assignment_returned': 'The teacher asks you to hand in “{title}” again.',
+    'notification.assignment_changed': 'The assignment “{title}” is now due {dueAt}.',
     'notification.contest_starting': 'The contest “{title}” starts {opensAt}.',
     'notifications.nothing_to_mark': 'Give the notifications to mark read, or all.',
   },
@@ -41,6 +45,7 @@ defineMessages({
     'notification.assignment_new': '{subject} fənnindən yeni tapşırıq: “{title}”, son tarix {dueAt}.',
     'notification.assignment_marked': '“{title}” işiniz qiymətləndirildi: {mark}.',
     'notification.assignment_returned': 'Müəllim “{title}” işini yenidən təqdim etməyinizi xahiş edir.',
+    'notification.assignment_changed': '“{title}” tapşırığının yeni son tarixi: {dueAt}.',
     'notification.contest_starting': '“{title}” müsabiqəsi {opensAt} başlayır.',
     'notifications.nothing_to_mark': 'Oxunmuş kimi qeyd ediləcək bildirişləri və ya hamısını göstərin.',
   },
@@ -48,6 +53,7 @@ defineMessages({
     'notification.assignment_new': 'Новое задание по предмету «{subject}»: «{title}», срок {dueAt}.',
     'notification.assignment_marked': 'Ваша работа «{title}» оценена: {mark}.',
     'notification.assignment_returned': 'Учитель просит сдать «{title}» ещё раз.',
+    'notification.assignment_changed': 'Новый срок задания «{title}»: {dueAt}.',
     'notification.contest_starting': 'Олимпиада «{title}» начинается {opensAt}.',
     'notifications.nothing_to_mark': 'Укажите, какие уведомления отметить прочитанными, или все.',
   },
@@ -67,6 +73,11 @@ export async function notify<K extends NotificationKind>(
   payload: NotificationPayloads[K],
 ): Promise<void> {
   await store.insertForUsers(tx, [...new Set(userIds)], kind, payload);
+}
+
+/** Takes back what `notify` said about a thing that is gone: its notifications would lead nowhere. */
+export async function withdraw(tx: Db, userIds: number[], key: 'assignmentId' | 'contestId', id: number) {
+  await store.deleteAbout(tx, userIds, key, id);
 }
 
 const formatTime = (locale: Locale, iso: unknown) => {

@@ -27,6 +27,15 @@ export async function insertForUsers(
   );
 }
 
+/** Removes, from these people, the notifications whose `params[key]` is `id` (about something now gone). */
+export async function deleteAbout(db: Db, userIds: number[], key: string, id: number): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.execute(
+    sql`delete from ${notifications}
+        where user_id = any(${intArray(userIds)}) and params ->> ${key} = ${String(id)}`,
+  );
+}
+
 /** A person's notifications, newest first, optionally before an id (paging). */
 export async function listOf(
   db: Db,

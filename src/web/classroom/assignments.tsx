@@ -11,11 +11,11 @@ import type {
   Version,
   Work,
 } from '@/modules/assignments/assignments.schema';
-import type { ClassDetail, ClassList } from '@/modules/classroom/classroom.schema';
+import type { ClassDetail, ClassList, Lesson, LessonList } from '@/modules/classroom/classroom.schema';
 import { api, ApiError, changeHeaders, type CountryPackRecord, type Me } from '@/web/api';
 import { localName } from '@/web/i18n';
 import { useFormat } from '@/web/format';
-import { Link } from '@/web/router';
+import { Link, navigate } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import './classroom.css';
@@ -33,6 +33,24 @@ const staffSchools = (me: Me) => [
       .map((g) => g.institutionId!),
   ),
 ];
+
+type LessonRecord = Static<typeof Lesson>;
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const addDays = (day: string, n: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000));
+/** An ISO time as a `datetime-local` input shows it: the browser's local time, to the minute. */
+const localInput = (iso: string) => {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+};
+
+/** The class's answer of who has handed in; shared by the status list and the edit form. */
+const useStatuses = (assignmentId: number) =>
+  useQuery({
+    queryKey: ['assignment', assignmentId, 'statuses'],
+    queryFn: ({ signal }) => api<Statuses>(`/assignments/${assignmentId}/statuses`, { signal }),
+  });
 
 function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
@@ -138,14 +156,22 @@ function NewAssignment({ classId, subjects }: { classId: number; subjects: strin
     return found ? localName(found, i18n.language) : code;
   };
   const client = useQueryClient();
-  const ids = { subject: useId(), title: useId(), due: useId(), text: useId(), size: useId() };
+  const ids = {
+    subject: useId(),
+    title: useId(),
+    due: useId(),
+    text: useId(),
+    size: useId(),
+  };
   const empty = {
     subjectCode: subjects[0]!,
     title: '',
     dueAt: '',
     instructions: '',
-    kind: 'individual',
+    kind: 'individual' as AssignmentForm['kind'],
+    groupsBy: 'draw',
     size: 3,
+    lessonId: '',
   };
   const [form, setForm] = useState(empty);
   const create = useMutation({
@@ -158,7 +184,8 @@ function NewAssignment({ classId, subjects }: { classId: number; subjects: strin
           instructions: form.instructions || null,
           kind: form.kind,
           dueAt: new Date(form.dueAt).toISOString(),
-          ...(form.kind === 'group' ? { draw: { size: form.size } } : {}),
+          lessonId: form.lessonId === '' ? null : Number(form.lessonId),
+          ...(form.kind === 'group' && form.groupsBy === 'draw' ? { draw: { size: form.size } } : {}),
         },
       }),
     onSuccess: async () => {
@@ -179,7 +206,7 @@ function NewAssignment({ classId, subjects }: { classId: number; subjects: strin
           <select
             id={ids.subject}
             value={form.subjectCode}
-            onChange={(e) => setForm({ ...form, subjectCode: e.target.value })}
+            onChange={(e) => setForm({ ...form, subjectCode: e.target.value, lessonId: '' })}
           >
             {subjects.map((s) => (
               <option key={s} value={s}>
@@ -188,51 +215,30 @@ function NewAssignment({ classId, subjects }: { classId: number; subjects: strin
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.title}>{t('assignments.titleField')}</label>
-          <input
-            id={ids.title}
-            required
-            maxLength={200}
-            value={form.title}
-            onChange={(e) => setForm({ ...form, title: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.due}>{t('assignments.due')}</label>
-          <input
-            id={ids.due}
-            type="datetime-local"
-            required
-            value={form.dueAt}
-            onChange={(e) => setForm({ ...form, dueAt: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.text}>{t('assignments.instructions')}</label>
-          <textarea
-            id={ids.text}
-            rows={4}
-            value={form.instructions}
-            onChange={(e) => setForm({ ...form, instructions: e.target.value })}
-          />
-        </div>
-        <fieldset className="field">
-          <legend>{t('assignments.kindLabel')}</legend>
-          {(['individual', 'group'] as const).map((k) => (
-            <label key={k} className="check">
-              <input
-                type="radio"
-                name="kind"
-                value={k}
-                checked={form.kind === k}
-                onChange={() => setForm({ ...form, kind: k })}
-              />{' '}
-              {t(`assignments.kind.${k}`)}
-            </label>
-          ))}
-        </fieldset>
+        <AssignmentFields
+          form={form}
+          onChange={(patch) => setForm({ ...form, ...patch })}
+          classId={classId}
+          subjectCode={form.subjectCode}
+        />
         {form.kind === 'group' ? (
+          <fieldset className="field">
+            <legend>{t('assignments.groupsBy')}</legend>
+            {(['draw', 'hand'] as const).map((k) => (
+              <label key={k} className="check">
+                <input
+                  type="radio"
+                  name="groupsBy"
+                  value={k}
+                  checked={form.groupsBy === k}
+                  onChange={() => setForm({ ...form, groupsBy: k })}
+                />{' '}
+                {t(k === 'draw' ? 'assignments.groupsByDraw' : 'assignments.groupsByHand')}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        {form.kind === 'group' && form.groupsBy === 'draw' ? (
           <div className="field">
             <label htmlFor={ids.size}>{t('assignments.groupSize')}</label>
             <input
@@ -251,6 +257,155 @@ function NewAssignment({ classId, subjects }: { classId: number; subjects: strin
         </button>
       </form>
     </details>
+  );
+}
+
+/** What setting and changing an assignment share: title, due time, instructions, lesson, individual or group. */
+interface AssignmentForm {
+  title: string;
+  dueAt: string;
+  instructions: string;
+  kind: 'individual' | 'group';
+  lessonId: string;
+}
+
+function AssignmentFields({
+  form,
+  onChange,
+  classId,
+  subjectCode,
+  dueHint,
+  kindLocked,
+}: {
+  form: AssignmentForm;
+  onChange: (patch: Partial<AssignmentForm>) => void;
+  classId: number;
+  subjectCode: string;
+  /** Said under the due time (e.g. that the class is told of a change). */
+  dueHint?: string;
+  /** Why the kind can no longer change, when it cannot. */
+  kindLocked?: string;
+}) {
+  const { t } = useTranslation();
+  const ids = { title: useId(), due: useId(), text: useId(), lesson: useId(), hint: useId() };
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={ids.title}>{t('assignments.titleField')}</label>
+        <input
+          id={ids.title}
+          required
+          maxLength={200}
+          value={form.title}
+          onChange={(e) => onChange({ title: e.target.value })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.due}>{t('assignments.due')}</label>
+        <input
+          id={ids.due}
+          type="datetime-local"
+          required
+          aria-describedby={dueHint ? ids.hint : undefined}
+          value={form.dueAt}
+          onChange={(e) => onChange({ dueAt: e.target.value })}
+        />
+        {dueHint ? (
+          <p className="meta" id={ids.hint}>
+            {dueHint}
+          </p>
+        ) : null}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.text}>{t('assignments.instructions')}</label>
+        <textarea
+          id={ids.text}
+          rows={4}
+          value={form.instructions}
+          onChange={(e) => onChange({ instructions: e.target.value })}
+        />
+      </div>
+      <LessonSelect
+        id={ids.lesson}
+        classId={classId}
+        subjectCode={subjectCode}
+        value={form.lessonId}
+        onChange={(lessonId) => onChange({ lessonId })}
+      />
+      <KindChoice value={form.kind} onChange={(kind) => onChange({ kind })} locked={kindLocked} />
+    </>
+  );
+}
+
+/** Individual or group work, as radio buttons; `locked` says why it can no longer change. */
+function KindChoice({
+  value,
+  onChange,
+  locked,
+}: {
+  value: string;
+  onChange: (kind: 'individual' | 'group') => void;
+  locked?: string;
+}) {
+  const { t } = useTranslation();
+  const name = useId();
+  return (
+    <fieldset className="field" disabled={locked !== undefined}>
+      <legend>{t('assignments.kindLabel')}</legend>
+      {(['individual', 'group'] as const).map((k) => (
+        <label key={k} className="check">
+          <input type="radio" name={name} value={k} checked={value === k} onChange={() => onChange(k)} />{' '}
+          {t(`assignments.kind.${k}`)}
+        </label>
+      ))}
+      {locked ? <p className="meta">{locked}</p> : null}
+    </fieldset>
+  );
+}
+
+/** A lesson of the class in the subject, from two weeks back to six weeks ahead, to link the assignment to. */
+function LessonSelect({
+  id,
+  classId,
+  subjectCode,
+  value,
+  onChange,
+}: {
+  id: string;
+  classId: number;
+  subjectCode: string;
+  value: string;
+  onChange: (lessonId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const today = isoDay(new Date());
+  const from = addDays(today, -14);
+  const to = addDays(today, 45);
+  const lessons = useQuery({
+    queryKey: ['lessons', 'class', classId, from, to],
+    queryFn: ({ signal }) =>
+      api<Static<typeof LessonList>>(`/classes/${classId}/lessons?from=${from}&to=${to}`, { signal }),
+  });
+  const mine =
+    lessons.data?.items.filter((l) => l.subjectCode === subjectCode && l.state !== 'cancelled') ?? [];
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('assignments.lesson')}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('assignments.noLesson')}</option>
+        {value !== '' && !mine.some((l) => String(l.id) === value) ? (
+          <option value={value}>{t('assignments.lesson')}</option>
+        ) : null}
+        {mine.map((l) => (
+          <option key={l.id} value={l.id}>
+            {f.date(l.date)}, {l.startsAt}
+            {l.topic ? ` · ${l.topic}` : ''}
+          </option>
+        ))}
+      </select>
+      {lessons.isError ? <ErrorBox error={lessons.error} /> : null}
+    </div>
   );
 }
 
@@ -277,9 +432,232 @@ export function AssignmentPage({ id, me }: { id: number; me: Me }) {
         <time dateTime={a.dueAt}>{f.dateTime(a.dueAt)}</time> · {a.teacher.displayName}
       </p>
       {a.instructions ? <p className="pre">{a.instructions}</p> : null}
+      {a.lessonId !== null ? <LinkedLesson lessonId={a.lessonId} /> : null}
+      {a.canEdit ? <EditAssignment a={a} /> : null}
       {a.kind === 'group' ? <Groups a={a} /> : null}
       {studies ? <StudentWork a={a} studentId={me.user.id} /> : <StatusTable a={a} />}
+      {a.canEdit ? <DeleteAssignment a={a} /> : null}
     </Page>
+  );
+}
+
+/** The lesson an assignment belongs to, with its materials (a library video, links) to work from. */
+function LinkedLesson({ lessonId }: { lessonId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const lesson = useQuery({
+    queryKey: ['lesson', lessonId],
+    queryFn: ({ signal }) => api<LessonRecord>(`/lessons/${lessonId}`, { signal }),
+  });
+  if (lesson.isPending) return <Loading />;
+  if (lesson.isError) return <ErrorBox error={lesson.error} />;
+  const l = lesson.data;
+  return (
+    <section aria-labelledby="assignment-lesson" className="card">
+      <h2 id="assignment-lesson">{t('assignments.lesson')}</h2>
+      <p>
+        <time dateTime={l.date}>{f.date(l.date)}</time>, {l.startsAt}
+        {l.topic ? ` · ${l.topic}` : ''}
+      </p>
+      {l.materials.length > 0 ? (
+        <>
+          <h3>{t('assignments.lessonMaterials')}</h3>
+          <ul className="list">
+            {l.materials.map((m, i) => (
+              <li key={`${m.kind}-${m.resourceId ?? m.url}-${i}`}>
+                {m.kind === 'resource' ? (
+                  <Link to={`/resources/${m.resourceId}`} className="what">
+                    {m.title ?? t('teaching.resource')}
+                  </Link>
+                ) : (
+                  <a href={m.url ?? '#'} className="what" rel="noopener noreferrer" target="_blank">
+                    {m.title ?? m.url}
+                  </a>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** The teacher changes the assignment: title, due time, instructions, lesson, and the kind until work is in. */
+function EditAssignment({ a }: { a: Detail }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const statuses = useStatuses(a.id);
+  const hasWork = statuses.data?.items.some((i) => i.submissionId !== null) ?? false;
+  const [form, setForm] = useState({
+    title: a.title,
+    dueAt: localInput(a.dueAt),
+    instructions: a.instructions ?? '',
+    kind: a.kind,
+    lessonId: a.lessonId === null ? '' : String(a.lessonId),
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      api<Detail>(`/assignments/${a.id}`, {
+        method: 'PATCH',
+        body: {
+          title: form.title,
+          dueAt: new Date(form.dueAt).toISOString(),
+          instructions: form.instructions || null,
+          lessonId: form.lessonId === '' ? null : Number(form.lessonId),
+          ...(form.kind !== a.kind ? { kind: form.kind } : {}),
+        },
+      }),
+    onSuccess: async (data) => {
+      client.setQueryData(['assignment', a.id], data);
+      await client.invalidateQueries({ queryKey: ['assignments'] });
+    },
+  });
+  return (
+    <details className="card">
+      <summary>{t('assignments.edit')}</summary>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <AssignmentFields
+          form={form}
+          onChange={(patch) => setForm({ ...form, ...patch })}
+          classId={a.classId}
+          subjectCode={a.subjectCode}
+          dueHint={t('assignments.dueChangeHint')}
+          kindLocked={hasWork ? t('assignments.kindLocked') : undefined}
+        />
+        {save.isError ? <ErrorBox error={save.error} /> : null}
+        {save.isSuccess ? <p role="status">{t('assignments.changesSaved')}</p> : null}
+        <button type="submit" disabled={save.isPending}>
+          {t('assignments.saveChanges')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** The teacher deletes an assignment set by mistake, after confirming; not once work has been handed in. */
+function DeleteAssignment({ a }: { a: Detail }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const statuses = useStatuses(a.id);
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api<{ ok: boolean }>(`/assignments/${a.id}`, { method: 'DELETE' }),
+    onSuccess: async () => {
+      client.removeQueries({ queryKey: ['assignment', a.id] });
+      await client.invalidateQueries({ queryKey: ['assignments'] });
+      navigate(`/assignments/class/${a.classId}`);
+    },
+  });
+  if (!statuses.data) return null;
+  if (statuses.data.items.some((i) => i.submissionId !== null)) {
+    return <p className="meta">{t('assignments.deleteLocked')}</p>;
+  }
+  return (
+    <section aria-label={t('assignments.delete')}>
+      {confirming ? (
+        <>
+          <p>{t('assignments.deleteConfirm', { title: a.title })}</p>
+          <p className="actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate()}
+            >
+              {t('assignments.deleteYes')}
+            </button>{' '}
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+          </p>
+        </>
+      ) : (
+        <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+          {t('assignments.delete')}
+        </button>
+      )}
+      {remove.isError ? <ErrorBox error={remove.error} /> : null}
+    </section>
+  );
+}
+
+/**
+ * The teacher puts each student in a group by hand: a select per student (no dragging), "New group" starting
+ * another one. Empty groups are dropped and the rest numbered in order when saved.
+ */
+function FormGroups({ a }: { a: Detail }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const students = [...a.groups.flatMap((g) => g.members), ...a.ungrouped].sort((x, y) =>
+    x.displayName.localeCompare(y.displayName, i18n.language),
+  );
+  const placement = (d: Detail): Record<number, number> =>
+    Object.fromEntries([
+      ...d.groups.flatMap((g) => g.members.map((m): [number, number] => [m.id, g.number])),
+      ...d.ungrouped.map((m): [number, number] => [m.id, 0]),
+    ]);
+  const [chosen, setChosen] = useState(() => placement(a));
+  // Open at first while nobody is in a group; saving keeps it as the teacher left it.
+  const [initiallyOpen] = useState(a.groups.length === 0);
+  const idPrefix = useId();
+  const highest = Math.max(0, ...Object.values(chosen));
+  const save = useMutation({
+    mutationFn: () => {
+      const numbers = [...new Set(Object.values(chosen).filter((n) => n > 0))].sort((x, y) => x - y);
+      const groups = numbers.map((n) => ({
+        studentIds: students.filter((s) => chosen[s.id] === n).map((s) => s.id),
+      }));
+      return api<Detail>(`/assignments/${a.id}/groups`, { method: 'PUT', body: { groups } });
+    },
+    onSuccess: async (data) => {
+      client.setQueryData(['assignment', a.id], data);
+      setChosen(placement(data));
+      await client.invalidateQueries({ queryKey: ['assignment', a.id, 'statuses'] });
+    },
+  });
+  return (
+    <details className="card" open={initiallyOpen}>
+      <summary>{t('assignments.formGroups')}</summary>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <p className="meta">{t('assignments.formGroupsHint')}</p>
+        {students.map((s) => (
+          <div className="field" key={s.id}>
+            <label htmlFor={`${idPrefix}-${s.id}`}>{s.displayName}</label>
+            <select
+              id={`${idPrefix}-${s.id}`}
+              value={chosen[s.id] ?? 0}
+              onChange={(e) => setChosen({ ...chosen, [s.id]: Number(e.target.value) })}
+            >
+              <option value={0}>{t('assignments.noGroup')}</option>
+              {Array.from({ length: highest }, (_, i) => (
+                <option key={i + 1} value={i + 1}>
+                  {t('assignments.groupN', { n: i + 1 })}
+                </option>
+              ))}
+              <option value={highest + 1}>{t('assignments.newGroup')}</option>
+            </select>
+          </div>
+        ))}
+        {save.isError ? <ErrorBox error={save.error} /> : null}
+        {save.isSuccess ? <p role="status">{t('assignments.groupsSaved')}</p> : null}
+        <button type="submit" disabled={save.isPending}>
+          {t('assignments.saveGroups')}
+        </button>
+      </form>
+    </details>
   );
 }
 
@@ -288,9 +666,14 @@ function Groups({ a }: { a: Detail }) {
   const client = useQueryClient();
   const sizeId = useId();
   const [size, setSize] = useState(3);
+  const [draws, setDraws] = useState(0);
   const redraw = useMutation({
     mutationFn: () => api<Detail>(`/assignments/${a.id}/groups`, { method: 'PUT', body: { draw: { size } } }),
-    onSuccess: (data) => client.setQueryData(['assignment', a.id], data),
+    onSuccess: (data) => {
+      client.setQueryData(['assignment', a.id], data);
+      // The hand-made choices start again from the new draw.
+      setDraws(draws + 1);
+    },
   });
   return (
     <section aria-labelledby="assignment-groups" className="card">
@@ -309,6 +692,7 @@ function Groups({ a }: { a: Detail }) {
           {t('assignments.ungrouped')}: {a.ungrouped.map((m) => m.displayName).join(', ')}
         </p>
       ) : null}
+      {a.canEdit ? <FormGroups key={draws} a={a} /> : null}
       {a.canEdit ? (
         <form
           className="form"
@@ -342,13 +726,11 @@ function StatusTable({ a }: { a: Detail }) {
   const { t } = useTranslation();
   const f = useFormat();
   const [open, setOpen] = useState<number | null>(null);
-  const list = useQuery({
-    queryKey: ['assignment', a.id, 'statuses'],
-    queryFn: ({ signal }) => api<Statuses>(`/assignments/${a.id}/statuses`, { signal }),
-  });
+  const list = useStatuses(a.id);
   if (list.isPending) return <Loading />;
   if (list.isError) return <ErrorBox error={list.error} onRetry={() => void list.refetch()} />;
   const { counts } = list.data;
+  const missing = list.data.items.filter((i) => i.status === 'not_submitted');
   return (
     <section aria-labelledby="assignment-statuses">
       <h2 id="assignment-statuses">{t('assignments.statuses')}</h2>
@@ -358,6 +740,13 @@ function StatusTable({ a }: { a: Detail }) {
             <StatusBadge status={s} /> {f.number(counts[s])}{' '}
           </span>
         ))}
+      </p>
+      <p className="not-submitted">
+        {missing.length === 0
+          ? t('assignments.everyoneSubmitted')
+          : t('assignments.notSubmittedList', {
+              names: missing.map((i) => i.student.displayName).join(', '),
+            })}
       </p>
       <ul className="list">
         {list.data.items.map((row) => (
