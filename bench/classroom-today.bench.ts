@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '@/server/app';
 import { rows, type Database } from '@/server/db/database';
@@ -8,6 +11,9 @@ import * as classroom from '@/modules/classroom/classroom.service';
 import { addDays, schoolToday, weekdayOf } from '@/modules/classroom/classroom.service';
 import { actorOf } from '@test/classroom-world';
 import { login, testConfig, type Session } from '@test/harness';
+import { createUserWithRole } from '@test/factories';
+import { LocalStorage } from '@/server/storage';
+import * as library from '@/modules/library/library.service';
 import { percentile, withDatabase } from './support';
 
 /**
@@ -28,6 +34,52 @@ const GOAL_MS = 50;
 
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   throw new Error(`BENCH_RUNS must be a whole number of requests, not ${process.env.BENCH_RUNS}`);
+}
+
+/** `n` published library resources (a small PDF each), written and reviewed by two editors. */
+async function publishedResources(database: Database, n: number): Promise<number[]> {
+  const db = database.db;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-today-'));
+  const env = { storage: new LocalStorage(path.join(dir, 'files')), media: testConfig().media };
+  const author = { actorId: (await createUserWithRole(db, 'editor')).id, ip: null };
+  const reviewer = { actorId: (await createUserWithRole(db, 'editor')).id, ip: null };
+  const ids: number[] = [];
+  try {
+    for (let i = 1; i <= n; i++) {
+      const r = await library.createResource(
+        db,
+        env,
+        author,
+        {
+          type: 'e_textbook',
+          title: `Dərs materialı ${i}`,
+          language: 'az',
+          level: 'general',
+          grades: [],
+          subject: null,
+          authors: [],
+          publisher: null,
+          licence: 'cc_by',
+          accessibility: [],
+        },
+        'az',
+      );
+      const file = path.join(dir, `${i}.pdf`);
+      fs.writeFileSync(file, '%PDF-1.4\n%%EOF\n');
+      await library.registerUpload(db, env, author, {
+        resourceId: r.id,
+        role: 'main',
+        path: file,
+        originalName: null,
+      });
+      await library.submitResource(db, env, author, r.id);
+      await library.reviewResource(db, env, reviewer, r.id, 'publish');
+      ids.push(r.id);
+    }
+    return ids;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const hhmm = (m: number) =>
@@ -139,7 +191,9 @@ async function measure(database: Database): Promise<string[]> {
         from classroom_enrolment e join identity_user u on u.id = e.student_id
         order by md5(u.username) limit ${STUDENTS}`,
   );
-  // The measured day's lessons of the sampled classes are filled in, as their teachers would.
+  // The measured day's lessons of the sampled classes are filled in, as their teachers would, each with a
+  // published library resource of its period.
+  const resources = await publishedResources(database, 6);
   const ctx = { actorId: null, ip: null };
   for (const s of sampled) {
     const director = actorOf(s.directorId, 'director', s.institutionId);
@@ -156,7 +210,7 @@ async function measure(database: Database): Promise<string[]> {
           homework: 'Dərslik, səh. 42, tapşırıq 1–5',
           meetingUrl: 'https://meet.example.az/dars',
           materials: [
-            { kind: 'resource', resourceId: 1000 + l.period, url: null, title: 'Video dərs' },
+            { kind: 'resource', resourceId: resources[l.period - 1]!, url: null, title: 'Video dərs' },
             { kind: 'url', resourceId: null, url: 'https://example.az/material', title: 'Əlavə material' },
           ],
         },
