@@ -17,19 +17,10 @@ import {
   launchBrowser,
   openPage,
   PHONE,
-  screenshot,
-  scrollWidth,
-  seriousAxeViolations,
   signIn,
   switchLanguage,
+  expectGoodPage,
 } from './support/browser';
-
-/** Fits a phone and passes axe: checked on every page the test visits. */
-async function expectGoodPage(page: Page, name: string): Promise<void> {
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
 
 /** The district's learners per computer in the largest shift, as the bureau's ICT dashboard shows it (English). */
 async function dashboardRatio(page: Page, areaId: number): Promise<number> {

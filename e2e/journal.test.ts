@@ -9,19 +9,10 @@ import {
   launchBrowser,
   openPage,
   PHONE,
-  screenshot,
-  scrollWidth,
-  seriousAxeViolations,
   signIn,
   switchLanguage,
+  expectGoodPage,
 } from './support/browser';
-
-/** Fits a phone and passes axe: checked on every page the test visits. */
-async function expectGoodPage(page: Page, name: string): Promise<void> {
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
 
 /** Someone signed in to the API directly: a second session beside the browser's, as another device would be. */
 interface ApiSession {

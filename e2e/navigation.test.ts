@@ -88,6 +88,7 @@ describe('navigation and changes', () => {
         'Tapşırıqlar',
         'Dərs cədvəli',
         'Distant təhsil',
+        'Müsabiqələrin təşkili',
         'Siniflərim',
         'Dərslərim',
       ]);

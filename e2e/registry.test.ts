@@ -9,11 +9,9 @@ import {
   launchBrowser,
   openPage,
   PHONE,
-  screenshot,
-  scrollWidth,
-  seriousAxeViolations,
   signIn,
   switchLanguage,
+  expectGoodPage,
 } from './support/browser';
 
 interface Named {
@@ -26,13 +24,6 @@ interface Named {
 /** Calls the API with the page's session, for what the test must know but a person would just see. */
 function apiGet<T>(page: Page, path: string): Promise<T> {
   return page.evaluate(async (p) => (await fetch(`/api${p}`)).json() as Promise<T>, path);
-}
-
-/** Fits a phone and passes axe: checked on every page the test visits. */
-async function expectGoodPage(page: Page, name: string): Promise<void> {
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
 }
 
 describe('the school ICT registry, from a school to the national dashboard', () => {

@@ -2,7 +2,7 @@ import type { Db } from '@/server/db/database';
 import { gradingScales } from '@/modules/institutions/institutions.tables';
 import { actorOf } from '@test/classroom-world';
 import * as assignments from '@/modules/assignments/assignments.service';
-import { setSubjectTeacher } from '@/modules/classroom/classroom.service';
+import { enrolStudent, setSubjectTeacher } from '@/modules/classroom/classroom.service';
 import type { Storage } from '@/server/storage';
 
 /** Assignments fixtures, built through the module's own service as the class's teacher and students would. */
@@ -47,6 +47,13 @@ export interface AssignmentsWorld {
   submissionId: number;
   /** A file the walk's student uploaded and handed in. */
   fileId: number;
+  /** An assignment of 7A with nothing handed in, for its teacher to delete. */
+  deletableAssignmentId: number;
+  /** A classmate of the walk's student in 7A, and the file they handed in for an individual assignment. */
+  classmateId: number;
+  classmateFileId: number;
+  /** A version a student of the other school handed in for the other school's assignment. */
+  otherSubmissionId: number;
 }
 
 /** A small PDF's first bytes: enough for the file check, which reads only those. */
@@ -66,6 +73,9 @@ export async function assignmentsWorld(
     teacherId: number;
     studentId: number;
     otherTeacherId: number;
+    /** A student of the other school's class, and a student of the school not yet in a class. */
+    otherStudentId: number;
+    classmateId: number;
   },
   storage: Storage,
 ): Promise<AssignmentsWorld> {
@@ -117,12 +127,46 @@ export async function assignmentsWorld(
     { subjectCode: 'mathematics', title: 'Qruplar', instructions: null, kind: 'group', dueAt: due },
     'en',
   );
+  const otherStudent = actorOf(ids.otherStudentId, 'student', ids.otherSchoolId);
+  const otherFile = await assignments.uploadFile(db, storage, otherStudent, ctx, other.id, 'b.pdf', PDF);
+  const otherVersion = await assignments.submit(
+    db,
+    otherStudent,
+    ctx,
+    other.id,
+    { text: 'Other', fileIds: [otherFile.id] },
+    'en',
+  );
+  await enrolStudent(db, admin, ctx, ids.classId, ids.classmateId, 'en');
+  const classmate = actorOf(ids.classmateId, 'student', ids.schoolId);
+  const own = await assignments.createAssignment(
+    db,
+    teacher,
+    ctx,
+    ids.classId,
+    { subjectCode: 'mathematics', title: 'Fərdi', instructions: null, kind: 'individual', dueAt: due },
+    'en',
+  );
+  const classmateFile = await assignments.uploadFile(db, storage, classmate, ctx, own.id, 'c.pdf', PDF);
+  await assignments.submit(db, classmate, ctx, own.id, { text: 'Mənim', fileIds: [classmateFile.id] }, 'en');
+  const deletable = await assignments.createAssignment(
+    db,
+    teacher,
+    ctx,
+    ids.classId,
+    { subjectCode: 'mathematics', title: 'Səhv', instructions: null, kind: 'individual', dueAt: due },
+    'en',
+  );
   return {
     assignmentId: a.id,
     groupsAssignmentId: open.id,
+    deletableAssignmentId: deletable.id,
     studentId: ids.studentId,
     otherAssignmentId: other.id,
     submissionId: version.id,
     fileId: file.id,
+    classmateId: ids.classmateId,
+    classmateFileId: classmateFile.id,
+    otherSubmissionId: otherVersion.id,
   };
 }

@@ -90,6 +90,26 @@ export interface ClassroomWorld {
   spareTeacherId: number;
   /** The walk's teacher: homeroom and mathematics teacher of 7A. */
   teacherId: number;
+  /** The other school's side, for calls outside the walk's school (see `OtherClassroom`). */
+  other: OtherClassroom;
+}
+
+/** The other school's classroom, the targets of the walk's calls outside the school (national staff only). */
+export interface OtherClassroom {
+  /** A teacher and three students of the other school: one in its 7A who stays, one to enrol, one to take out. */
+  teacherId: number;
+  studentId: number;
+  enrolStudentId: number;
+  unenrolStudentId: number;
+  /** A class the walk copies a week into (its physics taught by a second teacher) and replaces the week of. */
+  spareClassId: number;
+  /** Weekly periods of the other school's 7A: one to change, one to delete. */
+  entryId: number;
+  deletableEntryId: number;
+  /** A lesson of the other school's 7A (of a period the walk leaves alone). */
+  lessonId: number;
+  /** Subject teachers of its 7A: one to remove. */
+  removableSubject: string;
 }
 
 /**
@@ -183,6 +203,7 @@ export async function classroomWorld(
   const lesson = lessons.items.find((l) => l.teacherId === ids.teacherId);
   if (!lesson)
     throw new Error('the classroom world has no lesson of the teacher: is today inside the academic year?');
+  const other = await otherClassroom(db, admin, { ...ids, otherClassId, make });
   return {
     classId,
     spareClassId,
@@ -196,6 +217,71 @@ export async function classroomWorld(
     lessonId: lesson.id,
     spareTeacherId: ids.spareTeacherId,
     teacherId: ids.teacherId,
+    other,
+  };
+}
+
+/** The other school's side of the walk, set up by a national administrator. */
+async function otherClassroom(
+  db: Db,
+  admin: Actor,
+  ids: {
+    otherSchoolId: number;
+    yearId: number;
+    otherClassId: number;
+    make: (institutionId: number, grade: number, letter: string, homeroom: number | null) => Promise<number>;
+  },
+): Promise<OtherClassroom> {
+  const ctx = { actorId: null, ip: null };
+  const at = { institutionId: ids.otherSchoolId };
+  const teacherId = (await createUserWithRole(db, 'teacher', at)).id;
+  const enrolStudentId = (await createUserWithRole(db, 'student', at)).id;
+  const unenrolStudentId = (await createUserWithRole(db, 'student', at)).id;
+  const studentId = (await createUserWithRole(db, 'student', at)).id;
+  const classId = ids.otherClassId;
+  await classroom.setBellSchedule(db, admin, ctx, ids.otherSchoolId, 1, bells(ids.yearId), 'en');
+  for (const s of [unenrolStudentId, studentId])
+    await classroom.enrolStudent(db, admin, ctx, classId, s, 'en');
+  for (const code of ['physics', 'chemistry']) {
+    await classroom.setSubjectTeacher(db, admin, ctx, classId, code, teacherId, 'en');
+  }
+  const entry = (weekday: number, period: number) => ({
+    weekday,
+    period,
+    subjectCode: 'physics',
+    teacherId,
+    room: null,
+  });
+  for (let weekday = 1; weekday <= 7; weekday++) {
+    await classroom.addEntry(db, admin, ctx, classId, entry(weekday, 1), 'en');
+  }
+  const changed = await classroom.addEntry(db, admin, ctx, classId, entry(1, 7), 'en');
+  const deletable = await classroom.addEntry(db, admin, ctx, classId, entry(2, 7), 'en');
+  const today = schoolToday();
+  await classroom.generateLessons(
+    db,
+    admin,
+    ctx,
+    ids.otherSchoolId,
+    { academicYearId: ids.yearId, from: today, to: addDays(today, 14) },
+    'en',
+  );
+  const lessons = await classroom.classLessons(db, admin, classId, today, addDays(today, 14), 'en');
+  const lesson = lessons.items.find((l) => l.period === 1);
+  if (!lesson) throw new Error('the other school has no lesson: is today inside the academic year?');
+  const spareClassId = await ids.make(ids.otherSchoolId, 7, 'B', null);
+  const spareTeacherId = (await createUserWithRole(db, 'teacher', at)).id;
+  await classroom.setSubjectTeacher(db, admin, ctx, spareClassId, 'physics', spareTeacherId, 'en');
+  return {
+    teacherId,
+    studentId,
+    enrolStudentId,
+    unenrolStudentId,
+    spareClassId,
+    entryId: changed.id,
+    deletableEntryId: deletable.id,
+    lessonId: lesson.id,
+    removableSubject: 'chemistry',
   };
 }
 

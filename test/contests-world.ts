@@ -20,6 +20,18 @@ export interface ContestsWorld {
   submitAttemptId: number;
   /** Per organising role: a draft it made. */
   draftIds: Partial<Record<Role, number>>;
+  /** Per organising role: another draft it made, to rewrite, and one to delete. */
+  editIds: Partial<Record<Role, number>>;
+  deleteIds: Partial<Record<Role, number>>;
+  /** Per author role: an unused question of a bank it writes, to delete. */
+  spareQuestionIds: Partial<Record<Role, number>>;
+  /** Drafts for the other school's 7A, and questions of its bank, that the walk's outside deletions use up. */
+  otherDraftIds: number[];
+  otherQuestionIds: number[];
+  /** The other school's side: a question of its bank, its 7A's published contest and a draft of its 7A. */
+  other: { questionId: number; contestId: number; draftId: number };
+  /** Another student's (of the other school's 7A) open attempt at the national contest. */
+  otherAttemptId: number;
 }
 
 const hhmm = (m: number) =>
@@ -63,6 +75,9 @@ export async function contestsWorld(
     schoolId: number;
     areaId: number;
     classId: number;
+    otherSchoolId: number;
+    otherClassId: number;
+    otherStudentId: number;
   },
 ): Promise<ContestsWorld> {
   const ctx = { actorId: null, ip: null };
@@ -112,6 +127,14 @@ export async function contestsWorld(
   const student = as('student');
   const attempt = await contests.startAttempt(db, student, contestId, new Date(), 'en');
   const submitAttempt = await contests.startAttempt(db, student, submitContestId, new Date(), 'en');
+  const otherStudent = actorOf(w.otherStudentId, { ...grants.student, institutionId: w.otherSchoolId });
+  const otherAttempt = await contests.startAttempt(db, otherStudent, contestId, new Date(), 'en');
+  const admin = as('admin');
+  const ofOtherClass = body({ scope: 'class', classId: w.otherClassId });
+  const otherContest = await contests.createContest(db, admin, ctx, ofOtherClass, 'en');
+  await contests.publishContest(db, admin, ctx, otherContest.id);
+  const otherDraft = await contests.createContest(db, admin, ctx, ofOtherClass, 'en');
+  const otherQuestion = await contests.createQuestion(db, admin, ctx, question(w.otherSchoolId), 'en');
   const draftIds: Partial<Record<Role, number>> = {};
   for (const role of ['admin', 'bureau', 'editor'] as const) {
     draftIds[role] = (await contests.createContest(db, as(role), ctx, body({}), 'en')).id;
@@ -130,12 +153,70 @@ export async function contestsWorld(
       )
     ).id;
   }
+  /** A draft each organising role made, as the walk's POST line makes it. */
+  const draftsOf = async () => {
+    const made: Partial<Record<Role, number>> = {};
+    for (const role of ['admin', 'bureau', 'editor'] as const) {
+      made[role] = (await contests.createContest(db, as(role), ctx, body({}), 'en')).id;
+    }
+    made.regional = (
+      await contests.createContest(
+        db,
+        as('regional'),
+        ctx,
+        body({ scope: 'district', areaId: w.areaId }),
+        'en',
+      )
+    ).id;
+    for (const role of ['director', 'teacher'] as const) {
+      made[role] = (
+        await contests.createContest(db, as(role), ctx, body({ scope: 'class', classId: w.classId }), 'en')
+      ).id;
+    }
+    return made;
+  };
+  const editIds = await draftsOf();
+  const deleteIds = await draftsOf();
+  const spareQuestionIds: Partial<Record<Role, number>> = {};
+  for (const role of ['admin', 'bureau', 'editor'] as const) {
+    spareQuestionIds[role] = (await contests.createQuestion(db, as(role), ctx, question(null), 'en')).id;
+  }
+  for (const role of ['director', 'teacher'] as const) {
+    spareQuestionIds[role] = (
+      await contests.createQuestion(db, as(role), ctx, question(w.schoolId), 'en')
+    ).id;
+  }
+  const otherDraftIds: number[] = [];
+  const otherQuestionIds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    otherDraftIds.push(
+      (
+        await contests.createContest(
+          db,
+          as('admin'),
+          ctx,
+          body({ scope: 'class', classId: w.otherClassId }),
+          'en',
+        )
+      ).id,
+    );
+    otherQuestionIds.push(
+      (await contests.createQuestion(db, as('admin'), ctx, question(w.otherSchoolId), 'en')).id,
+    );
+  }
   return {
+    editIds,
+    deleteIds,
+    spareQuestionIds,
+    otherDraftIds,
+    otherQuestionIds,
     nationalQuestionId: national.id,
     schoolQuestionId: school.id,
     contestId,
     attemptId: attempt.id,
     submitAttemptId: submitAttempt.id,
     draftIds,
+    other: { questionId: otherQuestion.id, contestId: otherContest.id, draftId: otherDraft.id },
+    otherAttemptId: otherAttempt.id,
   };
 }

@@ -13,6 +13,7 @@ import { createDevice, createProject } from '@/modules/infrastructure/infrastruc
 import { allocationPlanBody, createAllocationWorld, type AllocationWorld } from '@test/allocation-world';
 import { libraryWorld, type LibraryWorld } from '@test/library-world';
 import { bells, classroomWorld, type ClassroomWorld } from '@test/classroom-world';
+import { buildRosterZip } from '@/modules/classroom/oneroster';
 import { journalWorld, type JournalWorld } from '@test/journal-world';
 import { contestsWorld, type ContestsWorld } from '@test/contests-world';
 import { assignmentsWorld, PDF, type AssignmentsWorld } from '@test/assignments-world';
@@ -53,10 +54,19 @@ interface World {
   journal?: JournalWorld;
   /** Set once the classroom is built (see test/contests-world.ts). */
   contests?: ContestsWorld;
-  /** A council at the school with a decision owned by the teacher, and a council at the other school. */
-  councils: { meetingId: number; otherMeetingId: number; decisionId: number; teacherId: number };
+  /** A council at the school with a decision owned by the teacher, and a council at the other school with one. */
+  councils: {
+    meetingId: number;
+    otherMeetingId: number;
+    decisionId: number;
+    otherDecisionId: number;
+    teacherId: number;
+  };
   /** A webinar of the school's district that started ten minutes ago (registration still open). */
   webinarId: number;
+  /** The other school's district, outside the walk's regional officer's area, and a webinar of it. */
+  otherAreaId: number;
+  otherWebinarId: number;
 }
 
 interface Call {
@@ -73,8 +83,12 @@ interface Rule {
   call?: (world: World, caller: Role | null) => Call;
   /** Sign each role in afresh before calling: the route ends sessions. */
   signInFirst?: true;
-  /** The same route on a target outside the callers' scopes, and who may still call it there. */
-  outside?: { who: Who; call: (world: World) => Call };
+  /**
+   * The same route on a target outside the callers' scopes, and who may still call it there; the others are
+   * refused with 403 — those the route itself admits with `refusal` where the target's very existence is
+   * kept from them.
+   */
+  outside?: { who: Who; call: (world: World, caller: Role | null) => Call; refusal?: 404 };
 }
 
 let unique = 0;
@@ -90,7 +104,30 @@ const classLetter = () => {
 /** Weekly periods the walk adds to 7A, each in a slot of its own. */
 let slotCounter = 0;
 
+/** A contest each organising role may make: its area's, its class's, or the nation's. */
+const contestWalkBody = (w: World, caller: Role | null) => ({
+  title: 'Walk',
+  subjectCode: 'mathematics',
+  grade: 7,
+  ...(caller === 'regional'
+    ? { scope: 'district', areaId: w.areaId }
+    : caller === 'director' || caller === 'teacher'
+      ? { scope: 'class', classId: w.classroom.classId }
+      : { scope: 'nation' }),
+  date: '2026-12-10',
+  windows: [{ shift: 1, startsAt: '10:00', endsAt: '10:30' }],
+  timeLimitMinutes: 30,
+  questionIds: [w.contests!.nationalQuestionId],
+});
+/**
+ * The next of a few outside targets that a deletion uses up: the anonymous caller gets the first, the admin
+ * (who may delete it) the second, and every later caller the last, which nobody else may delete.
+ */
+const nextTarget = (pool: number[]) => (pool.length > 1 ? pool.shift()! : pool[0]!);
+
 const NATIONAL = ['admin', 'bureau'] as const;
+/** The national staff who see every contest. */
+const NATIONAL_STAFF = ['admin', 'bureau', 'editor'] as const;
 /** A school's registry is read by national staff, its region and its own staff (not students or parents). */
 const READERS = ['admin', 'bureau', 'regional', 'director', 'teacher'] as const;
 
@@ -512,6 +549,20 @@ const POLICY: Record<string, Rule> = {
         homeroomTeacherId: null,
       },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { id: w.otherSchoolId },
+        payload: {
+          academicYearId: w.yearId,
+          grade: 9,
+          letter: classLetter(),
+          language: 'ru',
+          shift: 1,
+          homeroomTeacherId: null,
+        },
+      }),
+    },
   },
   'GET /api/classes/:classId': {
     who: ['admin', 'director', 'teacher', 'student'],
@@ -529,6 +580,12 @@ const POLICY: Record<string, Rule> = {
   'PUT /api/classes/:classId/students/:studentId': {
     who: ['admin', 'director'],
     call: (w) => ({ params: { classId: w.classroom.spareClassId, studentId: w.classroom.enrolStudentId } }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, studentId: w.classroom.other.enrolStudentId },
+      }),
+    },
   },
   'DELETE /api/classes/:classId/students/:studentId': {
     who: ['admin', 'director'],
@@ -538,6 +595,12 @@ const POLICY: Record<string, Rule> = {
         studentId: w.classroom.unenrolStudentIds[caller === 'admin' ? 'admin' : 'director'],
       },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, studentId: w.classroom.other.unenrolStudentId },
+      }),
+    },
   },
   'PUT /api/classes/:classId/subjects/:subjectCode': {
     who: ['admin', 'director'],
@@ -545,6 +608,13 @@ const POLICY: Record<string, Rule> = {
       params: { classId: w.classroom.spareClassId, subjectCode: 'biology' },
       payload: { teacherId: w.classroom.spareTeacherId },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, subjectCode: 'biology' },
+        payload: { teacherId: w.classroom.other.teacherId },
+      }),
+    },
   },
   'DELETE /api/classes/:classId/subjects/:subjectCode': {
     who: ['admin', 'director'],
@@ -554,6 +624,12 @@ const POLICY: Record<string, Rule> = {
         subjectCode: w.classroom.removableSubjects[caller === 'admin' ? 'admin' : 'director'],
       },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, subjectCode: w.classroom.other.removableSubject },
+      }),
+    },
   },
   // A file with a problem answers its report (nothing written).
   'POST /api/institutions/:id/enrolments/import': {
@@ -563,15 +639,48 @@ const POLICY: Record<string, Rule> = {
       payload: 'username,class\r\nnobody,7A\r\n',
       headers: { 'content-type': 'text/csv' },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { id: w.otherSchoolId },
+        payload: 'username,class\r\nnobody,7A\r\n',
+        headers: { 'content-type': 'text/csv' },
+      }),
+    },
   },
   'GET /api/institutions/:id/enrolments/export': {
     who: ['admin', 'director'],
     call: (w) => ({ params: { id: w.schoolId } }),
     outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
   },
+  'GET /api/institutions/:id/oneroster': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  // A dry run of a valid OneRoster zip naming the school's 7A (a zip with a problem answers 422).
+  'POST /api/institutions/:id/oneroster': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { id: w.schoolId },
+      query: { dryRun: 'true' },
+      payload: onerosterZip(),
+      headers: { 'content-type': 'application/zip' },
+    }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { id: w.otherSchoolId },
+        query: { dryRun: 'true' },
+        payload: onerosterZip(),
+        headers: { 'content-type': 'application/zip' },
+      }),
+    },
+  },
   'GET /api/institutions/:id/bell-schedules': {
     who: ['admin', 'director', 'teacher', 'student'],
     call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
   },
   'PUT /api/institutions/:id/bell-schedules/:shift': {
     who: ['admin', 'director'],
@@ -584,6 +693,7 @@ const POLICY: Record<string, Rule> = {
   'GET /api/classes/:classId/timetable': {
     who: ['admin', 'director', 'teacher', 'student'],
     call: (w) => ({ params: { classId: w.classroom.classId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { classId: w.classroom.otherClassId } }) },
   },
   'POST /api/classes/:classId/timetable': {
     who: ['admin', 'director'],
@@ -600,6 +710,19 @@ const POLICY: Record<string, Rule> = {
         },
       };
     },
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId },
+        payload: {
+          weekday: 3,
+          period: 7,
+          subjectCode: 'physics',
+          teacherId: w.classroom.other.teacherId,
+          room: null,
+        },
+      }),
+    },
   },
   'POST /api/classes/:classId/timetable/copy': {
     who: ['admin', 'director'],
@@ -607,6 +730,13 @@ const POLICY: Record<string, Rule> = {
       params: { classId: w.classroom.spareClassId },
       payload: { fromClassId: w.classroom.classId, keepTeachers: false },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.other.spareClassId },
+        payload: { fromClassId: w.classroom.otherClassId, keepTeachers: false },
+      }),
+    },
   },
   'PUT /api/classes/:classId/timetable': {
     who: ['admin', 'director'],
@@ -624,6 +754,10 @@ const POLICY: Record<string, Rule> = {
         ],
       },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({ params: { classId: w.classroom.other.spareClassId }, payload: { entries: [] } }),
+    },
   },
   'PUT /api/timetable/:entryId': {
     who: ['admin', 'director'],
@@ -637,12 +771,34 @@ const POLICY: Record<string, Rule> = {
         room: '12',
       },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { entryId: w.classroom.other.entryId },
+        payload: {
+          weekday: 1,
+          period: 6,
+          subjectCode: 'physics',
+          teacherId: w.classroom.other.teacherId,
+          room: '12',
+        },
+      }),
+    },
   },
   'DELETE /api/timetable/:entryId': {
     who: ['admin', 'director'],
     call: (w, caller) => ({
       params: { entryId: w.classroom.deletableEntryIds[caller === 'admin' ? 'admin' : 'director'] },
     }),
+    // The administrator deletes one; the others, refused, aim at one that stays.
+    outside: {
+      who: ['admin'],
+      call: (w, caller) => ({
+        params: {
+          entryId: caller === 'admin' ? w.classroom.other.deletableEntryId : w.classroom.other.entryId,
+        },
+      }),
+    },
   },
   'POST /api/institutions/:id/lessons/generate': {
     who: ['admin', 'director'],
@@ -650,6 +806,13 @@ const POLICY: Record<string, Rule> = {
       params: { id: w.schoolId },
       payload: { academicYearId: w.yearId, from: '2026-12-01', to: '2026-12-07' },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { id: w.otherSchoolId },
+        payload: { academicYearId: w.yearId, from: '2026-12-01', to: '2026-12-07' },
+      }),
+    },
   },
   'GET /api/classes/:classId/lessons': {
     who: ['admin', 'director', 'teacher', 'student'],
@@ -662,6 +825,7 @@ const POLICY: Record<string, Rule> = {
   'GET /api/lessons/:lessonId': {
     who: ['admin', 'director', 'teacher', 'student'],
     call: (w) => ({ params: { lessonId: w.classroom.lessonId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { lessonId: w.classroom.other.lessonId } }) },
   },
   'PUT /api/lessons/:lessonId': {
     who: ['admin', 'director', 'teacher'],
@@ -669,6 +833,13 @@ const POLICY: Record<string, Rule> = {
       params: { lessonId: w.classroom.lessonId },
       payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { lessonId: w.classroom.other.lessonId },
+        payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
+      }),
+    },
   },
   'GET /api/me/teaching': { who: ['teacher'] },
   'GET /api/institutions/:id/teachers': {
@@ -680,7 +851,10 @@ const POLICY: Record<string, Rule> = {
   'GET /api/me/lessons/week': { who: ['student'] },
   // Knowledge contests: banks are written by their authors; contests seen by their scope; attempts are the
   // student's own; a school's results by name only within the school.
-  'GET /api/contests/questions': { who: ['admin', 'bureau', 'editor', 'director', 'teacher'] },
+  'GET /api/contests/questions': {
+    who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+    outside: { who: ['admin'], call: (w) => ({ query: { institutionId: w.otherSchoolId } }) },
+  },
   'POST /api/contests/questions': {
     who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
     call: (w, caller) => ({
@@ -694,6 +868,21 @@ const POLICY: Record<string, Rule> = {
         truth: true,
       },
     }),
+    // Another school's bank.
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        payload: {
+          institutionId: w.otherSchoolId,
+          subjectCode: 'mathematics',
+          grade: 7,
+          language: 'az',
+          prompt: 'Doğrudurmu?',
+          kind: 'true_false',
+          truth: true,
+        },
+      }),
+    },
   },
   'PUT /api/contests/questions/:questionId': {
     who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
@@ -713,38 +902,89 @@ const POLICY: Record<string, Rule> = {
         value: 2,
       },
     }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { questionId: w.contests!.other.questionId },
+        payload: {
+          subjectCode: 'mathematics',
+          grade: 7,
+          language: 'az',
+          prompt: '1 + 1?',
+          kind: 'numeric',
+          value: 2,
+        },
+      }),
+    },
+  },
+  'DELETE /api/contests/questions/:questionId': {
+    who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+    call: (w, caller) => ({ params: { questionId: w.contests!.spareQuestionIds[caller ?? 'admin'] ?? 1 } }),
+    // Another school's bank: only the admin writes it (each caller gets a question of its own to try).
+    outside: {
+      who: ['admin'],
+      call: (w) => ({ params: { questionId: nextTarget(w.contests!.otherQuestionIds) } }),
+    },
   },
   'GET /api/contests': { who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student'] },
   'POST /api/contests': {
     who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
-    call: (w, caller) => ({
-      payload: {
-        title: 'Walk',
-        subjectCode: 'mathematics',
-        grade: 7,
-        ...(caller === 'regional'
-          ? { scope: 'district', areaId: w.areaId }
-          : caller === 'director' || caller === 'teacher'
-            ? { scope: 'class', classId: w.classroom.classId }
-            : { scope: 'nation' }),
-        date: '2026-12-10',
-        windows: [{ shift: 1, startsAt: '10:00', endsAt: '10:30' }],
-        timeLimitMinutes: 30,
-        questionIds: [w.contests!.nationalQuestionId],
-      },
-    }),
+    call: (w, caller) => ({ payload: contestWalkBody(w, caller) }),
+    // A contest of the other school's district: beyond the walk's regional officer and school.
+    outside: {
+      who: NATIONAL_STAFF,
+      call: (w) => ({
+        payload: {
+          title: 'Walk',
+          subjectCode: 'mathematics',
+          grade: 7,
+          scope: 'district',
+          areaId: w.otherAreaId,
+          date: '2026-12-10',
+          windows: [{ shift: 1, startsAt: '10:00', endsAt: '10:30' }],
+          timeLimitMinutes: 30,
+          questionIds: [w.contests!.nationalQuestionId],
+        },
+      }),
+    },
   },
   'GET /api/contests/:contestId': {
     who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student'],
     call: (w) => ({ params: { contestId: w.contests!.contestId } }),
+    outside: { who: NATIONAL_STAFF, call: (w) => ({ params: { contestId: w.contests!.other.contestId } }) },
+  },
+  'PUT /api/contests/:contestId': {
+    who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+    call: (w, caller) => ({
+      params: { contestId: w.contests!.editIds[caller ?? 'admin'] ?? 1 },
+      payload: contestWalkBody(w, caller),
+    }),
+    // A draft for a class of the other school: its school's staff and the admin manage it, not ours.
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { contestId: w.contests!.otherDraftIds.at(-1)! },
+        payload: { ...contestWalkBody(w, 'admin'), scope: 'class', classId: w.classroom.otherClassId },
+      }),
+    },
+  },
+  'DELETE /api/contests/:contestId': {
+    who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+    call: (w, caller) => ({ params: { contestId: w.contests!.deleteIds[caller ?? 'admin'] ?? 1 } }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({ params: { contestId: nextTarget(w.contests!.otherDraftIds) } }),
+    },
   },
   'POST /api/contests/:contestId/publish': {
     who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
     call: (w, caller) => ({ params: { contestId: w.contests!.draftIds[caller ?? 'admin'] ?? 1 } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { contestId: w.contests!.other.draftId } }) },
   },
   'GET /api/contests/:contestId/leaderboard': {
     who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student'],
     call: (w) => ({ params: { contestId: w.contests!.contestId } }),
+    outside: { who: NATIONAL_STAFF, call: (w) => ({ params: { contestId: w.contests!.other.contestId } }) },
   },
   'GET /api/contests/:contestId/schools/:institutionId/results': {
     who: ['director', 'teacher'],
@@ -757,10 +997,13 @@ const POLICY: Record<string, Rule> = {
   'POST /api/contests/:contestId/attempts': {
     who: ['student'],
     call: (w) => ({ params: { contestId: w.contests!.contestId } }),
+    outside: { who: [], call: (w) => ({ params: { contestId: w.contests!.other.contestId } }) },
   },
   'GET /api/contest-attempts/:attemptId': {
     who: ['student'],
     call: (w) => ({ params: { attemptId: w.contests!.attemptId } }),
+    // Another student's attempt is answered as missing (its existence is nobody else's business).
+    outside: { who: [], refusal: 404, call: (w) => ({ params: { attemptId: w.contests!.otherAttemptId } }) },
   },
   'PUT /api/contest-attempts/:attemptId/answers/:questionId': {
     who: ['student'],
@@ -768,10 +1011,19 @@ const POLICY: Record<string, Rule> = {
       params: { attemptId: w.contests!.attemptId, questionId: w.contests!.nationalQuestionId },
       payload: { version: 1, answer: { choice: 0 } },
     }),
+    outside: {
+      who: [],
+      refusal: 404,
+      call: (w) => ({
+        params: { attemptId: w.contests!.otherAttemptId, questionId: w.contests!.nationalQuestionId },
+        payload: { version: 1, answer: { choice: 0 } },
+      }),
+    },
   },
   'POST /api/contest-attempts/:attemptId/submit': {
     who: ['student'],
     call: (w) => ({ params: { attemptId: w.contests!.submitAttemptId } }),
+    outside: { who: [], refusal: 404, call: (w) => ({ params: { attemptId: w.contests!.otherAttemptId } }) },
   },
   // Pedagogical councils: the school's own staff only; the director keeps them, a decision's owner reports.
   'GET /api/institutions/:id/councils': {
@@ -790,6 +1042,7 @@ const POLICY: Record<string, Rule> = {
   'GET /api/institutions/:id/council-decisions': {
     who: ['director', 'teacher'],
     call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: [], call: (w) => ({ params: { id: w.otherSchoolId } }) },
   },
   'GET /api/councils/:meetingId': {
     who: ['director', 'teacher'],
@@ -807,6 +1060,13 @@ const POLICY: Record<string, Rule> = {
         attendance: [{ userId: w.councils.teacherId, present: true }],
       },
     }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { meetingId: w.councils.otherMeetingId },
+        payload: { heldOn: '2026-12-10', title: 'Şura', minutes: 'Protokol', attendance: [] },
+      }),
+    },
   },
   'POST /api/councils/:meetingId/decisions': {
     who: ['director'],
@@ -814,10 +1074,21 @@ const POLICY: Record<string, Rule> = {
       params: { meetingId: w.councils.meetingId },
       payload: { text: 'Qərar', ownerId: w.councils.teacherId, dueOn: '2027-01-20' },
     }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { meetingId: w.councils.otherMeetingId },
+        payload: { text: 'Qərar', ownerId: w.councils.teacherId, dueOn: '2027-01-20' },
+      }),
+    },
   },
   'PATCH /api/council-decisions/:decisionId': {
     who: ['director', 'teacher'],
     call: (w) => ({ params: { decisionId: w.councils.decisionId }, payload: { status: 'done' } }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { decisionId: w.councils.otherDecisionId }, payload: { status: 'done' } }),
+    },
   },
   // Webinars: organised by national staff and regional offices, joined by schools' staff.
   'GET /api/webinars': { who: ['admin', 'bureau', 'regional', 'director', 'teacher'] },
@@ -829,6 +1100,8 @@ const POLICY: Record<string, Rule> = {
   'GET /api/webinars/:webinarId': {
     who: ['admin', 'bureau', 'regional', 'director', 'teacher'],
     call: (w) => ({ params: { webinarId: w.webinarId } }),
+    // Another district's webinar is hidden from the district's people.
+    outside: { who: NATIONAL, refusal: 404, call: (w) => ({ params: { webinarId: w.otherWebinarId } }) },
   },
   'PUT /api/webinars/:webinarId': {
     who: ['admin', 'bureau', 'regional'],
@@ -836,22 +1109,38 @@ const POLICY: Record<string, Rule> = {
       params: { webinarId: w.webinarId },
       payload: { ...webinar(), areaId: w.areaId, startsAt: WEBINAR_START },
     }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({
+        params: { webinarId: w.otherWebinarId },
+        payload: { ...webinar(), areaId: w.otherAreaId, startsAt: WEBINAR_START },
+      }),
+    },
   },
   'PUT /api/webinars/:webinarId/registration': {
     who: ['director', 'teacher'],
     call: (w) => ({ params: { webinarId: w.webinarId } }),
+    outside: { who: [], refusal: 404, call: (w) => ({ params: { webinarId: w.otherWebinarId } }) },
   },
   'DELETE /api/webinars/:webinarId/registration': {
     who: ['director', 'teacher'],
     call: (w) => ({ params: { webinarId: w.webinarId } }),
+    outside: { who: [], refusal: 404, call: (w) => ({ params: { webinarId: w.otherWebinarId } }) },
   },
   'GET /api/webinars/:webinarId/registrations': {
     who: ['admin', 'bureau', 'regional'],
     call: (w) => ({ params: { webinarId: w.webinarId } }),
+    // A webinar the regional officer cannot see is answered as missing.
+    outside: { who: NATIONAL, refusal: 404, call: (w) => ({ params: { webinarId: w.otherWebinarId } }) },
   },
   'PUT /api/webinars/:webinarId/attendance': {
     who: ['admin', 'bureau', 'regional'],
     call: (w) => ({ params: { webinarId: w.webinarId }, payload: { attended: [] } }),
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({ params: { webinarId: w.otherWebinarId }, payload: { attended: [] } }),
+    },
   },
   // Assignments: the class's teachers and students (the service narrows to the subject's teacher, a
   // student's own work); parents read their child's statuses; nobody above the school, nobody elsewhere.
@@ -889,6 +1178,22 @@ const POLICY: Record<string, Rule> = {
   'GET /api/assignments/:assignmentId': {
     who: ['director', 'teacher', 'student'],
     call: (w) => ({ params: { assignmentId: w.assignments!.assignmentId } }),
+    outside: { who: [], call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId } }) },
+  },
+  'PATCH /api/assignments/:assignmentId': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { assignmentId: w.assignments!.assignmentId },
+      payload: { title: 'Kəsrlər (2)', dueAt: '2030-01-10T10:00:00Z' },
+    }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId }, payload: { title: 'X' } }),
+    },
+  },
+  'DELETE /api/assignments/:assignmentId': {
+    who: ['teacher'],
+    call: (w) => ({ params: { assignmentId: w.assignments!.deletableAssignmentId } }),
     outside: { who: [], call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId } }) },
   },
   'PUT /api/assignments/:assignmentId/groups': {
@@ -955,14 +1260,28 @@ const POLICY: Record<string, Rule> = {
       params: { submissionId: w.assignments!.submissionId },
       payload: { mark: 5, feedback: 'Əla', resubmit: false },
     }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { submissionId: w.assignments!.otherSubmissionId },
+        payload: { mark: 5, feedback: 'Əla', resubmit: false },
+      }),
+    },
   },
   'GET /api/assignment-files/:fileId': {
     who: ['director', 'teacher', 'student'],
     call: (w) => ({ params: { fileId: w.assignments!.fileId } }),
+    // A classmate's file: the class's staff read it, the walk's student does not.
+    outside: {
+      who: ['director', 'teacher'],
+      call: (w) => ({ params: { fileId: w.assignments!.classmateFileId } }),
+    },
   },
   'GET /api/students/:studentId/assignments': {
     who: ['student', 'parent'],
     call: (w) => ({ params: { studentId: w.assignments!.studentId } }),
+    // A classmate: not the student themselves, nor the parent's child.
+    outside: { who: [], call: (w) => ({ params: { studentId: w.assignments!.classmateId } }) },
   },
   'GET /api/notifications': { who: 'signed-in' },
   'POST /api/notifications/read': { who: 'signed-in', call: () => ({ payload: { all: true } }) },
@@ -988,6 +1307,12 @@ const POLICY: Record<string, Rule> = {
   'GET /api/journal/cells/history': {
     who: ['director', 'teacher'],
     call: (w) => journalQuery(w, 'history'),
+    outside: {
+      who: [],
+      call: (w) => ({
+        query: { studentId: w.journal!.otherStudentId, key: `l${w.classroom.other.lessonId}` },
+      }),
+    },
   },
   'POST /api/journal/classes/:classId/subjects/:subjectCode/entries': {
     who: ['teacher'],
@@ -1024,6 +1349,13 @@ const POLICY: Record<string, Rule> = {
       params: { classId: w.classroom.classId, subjectCode: 'mathematics' },
       payload: { term: 'half_1', date: w.journal!.today, title: 'KSQ' },
     }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId, subjectCode: 'mathematics' },
+        payload: { term: 'half_1', date: w.journal!.today, title: 'KSQ' },
+      }),
+    },
   },
   'PUT /api/journal/results': {
     who: ['teacher'],
@@ -1037,6 +1369,19 @@ const POLICY: Record<string, Rule> = {
         reason: 'Olimpiada',
       },
     }),
+    outside: {
+      who: [],
+      call: (w) => ({
+        payload: {
+          classId: w.classroom.otherClassId,
+          subjectCode: 'mathematics',
+          term: 'half_1',
+          studentId: w.classroom.other.studentId,
+          value: 5,
+          reason: 'Olimpiada',
+        },
+      }),
+    },
   },
   'POST /api/journal/terms/close': {
     who: ['director'],
@@ -1059,14 +1404,23 @@ const POLICY: Record<string, Rule> = {
   'GET /api/journal/reports/class-attendance': {
     who: ['director', 'teacher'],
     call: (w) => journalQuery(w, 'class-attendance'),
+    outside: { who: [], call: (w) => ({ query: { classId: w.classroom.otherClassId, term: 'half_1' } }) },
   },
   'GET /api/journal/reports/report-card': {
     who: ['student', 'parent', 'director', 'teacher'],
     call: (w) => journalQuery(w, 'report-card'),
+    outside: {
+      who: [],
+      call: (w) => ({ query: { studentId: w.classroom.other.studentId, term: 'half_1' } }),
+    },
   },
   'GET /api/journal/reports/school-summary': {
     who: ['director', 'regional', 'bureau'],
     call: (w) => journalQuery(w, 'school-summary'),
+    outside: {
+      who: ['bureau'],
+      call: (w) => ({ query: { institutionId: w.otherSchoolId, term: 'half_1' } }),
+    },
   },
   // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
   'POST /api/journal/link': {
@@ -1111,6 +1465,14 @@ function journalQuery(
   return { query: queries[which] };
 }
 
+/** A OneRoster zip of one homeroom class, 7A, and nobody in it. */
+function onerosterZip(): Buffer {
+  const classes = [
+    { sourcedId: 'c1', title: '7A', grades: '07', classType: 'homeroom', schoolSourcedId: 's1' },
+  ];
+  return Buffer.from(buildRosterZip({ classes, users: [], enrollments: [] }, 'Walk'));
+}
+
 const admits = (who: Who, caller: Role | null) =>
   who === 'anyone' || (caller !== null && (who === 'signed-in' || who.includes(caller)));
 
@@ -1129,7 +1491,12 @@ async function walk(
   const problems: string[] = [];
   const send = (caller: Role | null, options: InjectOptions): Promise<LightMyRequestResponse> =>
     caller === null ? app.inject(options) : sessions[caller].inject(options);
-  const check = async (key: string, who: Who, call: (caller: Role | null) => Call) => {
+  const check = async (
+    key: string,
+    who: Who,
+    call: (caller: Role | null) => Call,
+    refusal?: { status: number; to: Who },
+  ) => {
     const [method, route] = key.split(' ') as [InjectOptions['method'], string];
     for (const caller of [null, ...ROLES]) {
       const { params, query, payload, headers } = call(caller);
@@ -1141,7 +1508,13 @@ async function walk(
         headers,
       });
       const allowed = admits(who, caller);
-      const expected = allowed ? 'success' : caller === null ? 401 : 403;
+      const expected = allowed
+        ? 'success'
+        : caller === null
+          ? 401
+          : refusal && admits(refusal.to, caller)
+            ? refusal.status
+            : 403;
       const ok = allowed ? res.statusCode < 400 : res.statusCode === expected;
       if (!ok) {
         problems.push(`${key} as ${caller ?? 'anonymous'}: ${res.statusCode}, expected ${expected}`);
@@ -1154,7 +1527,11 @@ async function walk(
       for (const role of ROLES) sessions[role] = await login(app, world.usernames[role], 'password-1');
     }
     await check(key, rule.who, (caller) => rule.call?.(world, caller) ?? {});
-    if (rule.outside) await check(`${key} (outside)`, rule.outside.who, () => rule.outside!.call(world));
+    if (rule.outside) {
+      const { who, call, refusal } = rule.outside;
+      const to = refusal === undefined ? undefined : { status: refusal, to: rule.who };
+      await check(`${key} (outside)`, who, (caller) => call(world, caller), to);
+    }
   }
   return problems;
 }
@@ -1220,12 +1597,33 @@ describe('every route against every role', () => {
       ownerId: ids.teacher,
       dueOn: '2027-01-15',
     });
+    const otherMeeting = await createMeeting(db, directorActor, system, otherSchool.id, council);
+    const otherDirector = await createUserWithRole(db, 'director', { institutionId: otherSchool.id });
+    const otherTeacher = await createUserWithRole(db, 'teacher', { institutionId: otherSchool.id });
+    const otherDirectorActor = {
+      ...directorActor,
+      userId: otherDirector.id,
+      grants: [{ role: 'director' as const, areaId: null, institutionId: otherSchool.id }],
+    };
+    const otherWithDecision = await addDecision(db, otherDirectorActor, system, 'en', otherMeeting.id, {
+      text: 'Açıq dərslər',
+      ownerId: otherTeacher.id,
+      dueOn: '2027-01-15',
+    });
     const councils = {
       meetingId: meeting.id,
-      otherMeetingId: (await createMeeting(db, directorActor, system, otherSchool.id, council)).id,
+      otherMeetingId: otherMeeting.id,
       decisionId: withDecision.decisions[0]!.id,
+      otherDecisionId: otherWithDecision.decisions[0]!.id,
       teacherId: ids.teacher,
     };
+    const walkWebinar = async (areaId: number) =>
+      (
+        await db
+          .insert(webinars)
+          .values({ ...webinar(), areaId, startsAt: new Date(WEBINAR_START), createdBy: ids.bureau })
+          .returning()
+      )[0]!.id;
     world = {
       areaId: areas.district,
       schoolId: school.id,
@@ -1253,6 +1651,8 @@ describe('every route against every role', () => {
           })
           .returning()
       )[0]!.id,
+      otherAreaId: areas.otherDistrict,
+      otherWebinarId: await walkWebinar(areas.otherDistrict),
       councils,
       classroom: await classroomWorld(db, {
         schoolId: school.id,
@@ -1279,6 +1679,8 @@ describe('every route against every role', () => {
         teacherId: ids.teacher,
         studentId: ids.student,
         otherTeacherId: (await createUserWithRole(db, 'teacher', { institutionId: otherSchool.id })).id,
+        otherStudentId: world.classroom.other.studentId,
+        classmateId: (await createUserWithRole(db, 'student', { institutionId: school.id })).id,
       },
       new LocalStorage(config.storageDir),
     );
@@ -1287,6 +1689,9 @@ describe('every route against every role', () => {
       schoolId: school.id,
       areaId: areas.district,
       classId: world.classroom.classId,
+      otherSchoolId: otherSchool.id,
+      otherClassId: world.classroom.otherClassId,
+      otherStudentId: world.classroom.other.studentId,
     });
     world.journal = await journalWorld(db, {
       schoolId: school.id,

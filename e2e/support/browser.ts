@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium, with the switches that keep it quiet and deterministic in a container. */
 export function launchBrowser(): Promise<Browser> {
@@ -123,4 +124,11 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 /** Saves a screenshot under /tmp for a person to look at; the tests do not compare pixels. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/maktab-${name}.png`, fullPage: true });
+}
+
+/** Fits a phone and passes axe: what every page a test visits is checked for (and a screenshot kept). */
+export async function expectGoodPage(page: Page, name: string): Promise<void> {
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
 }

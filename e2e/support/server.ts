@@ -15,7 +15,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-const WEB_ROOT = path.resolve('dist/web');
+/** The built web app: `dist/web`, or WEB_ROOT when a build was made elsewhere (`vite build --outDir`). */
+const WEB_ROOT = path.resolve(process.env.WEB_ROOT ?? 'dist/web');
 
 /**
  * Starts the platform the way `maktab serve` does — migrations, the demo seed, the built web app — on port 0.
@@ -25,7 +26,7 @@ const WEB_ROOT = path.resolve('dist/web');
  */
 export async function startServer(options: { demoLibrary?: boolean } = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
-    throw new Error('dist/web/index.html is missing: run `npm run build` (npm run test:e2e does) first');
+    throw new Error(`${WEB_ROOT}/index.html is missing: run \`npm run build\` (npm run test:e2e does) first`);
   }
   const cleanups: (() => Promise<void>)[] = [];
   const env: NodeJS.ProcessEnv = {

@@ -116,6 +116,33 @@ const TextbookPortal = lazy(() =>
   import('@/web/library/textbooks').then((m) => ({ default: m.TextbookPortal })),
 );
 
+// Knowledge contests, the student's side, and leaderboards.
+const ContestsPage = lazy(() => import('@/web/contests/list').then((m) => ({ default: m.ContestsPage })));
+const ContestPage = lazy(() => import('@/web/contests/list').then((m) => ({ default: m.ContestPage })));
+const ContestAttemptPage = lazy(() =>
+  import('@/web/contests/take').then((m) => ({ default: m.AttemptPage })),
+);
+const ContestLeaderboard = lazy(() =>
+  import('@/web/contests/leaderboard').then((m) => ({ default: m.LeaderboardPage })),
+);
+
+// Knowledge contests, the organisers' side: the question bank, contest authoring, results.
+const ContestAdminPage = lazy(() =>
+  import('@/web/contests/authoring').then((m) => ({ default: m.ContestAdminPage })),
+);
+const ContestNewPage = lazy(() =>
+  import('@/web/contests/authoring').then((m) => ({ default: m.ContestNewPage })),
+);
+const ContestManagePage = lazy(() =>
+  import('@/web/contests/authoring').then((m) => ({ default: m.ContestManagePage })),
+);
+const ContestResultsPage = lazy(() =>
+  import('@/web/contests/authoring').then((m) => ({ default: m.ContestResultsPage })),
+);
+const QuestionBankPage = lazy(() =>
+  import('@/web/contests/question-editor').then((m) => ({ default: m.QuestionBankPage })),
+);
+
 function PublicPage({ name, id }: { name: PublicPageName; id: number | null }) {
   switch (name) {
     case 'textbooks':
@@ -191,6 +218,24 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <JournalLinkCodes id={id!} />;
     case 'journalStudent':
       return <JournalStudent id={id!} />;
+    case 'contests':
+      return <ContestsPage />;
+    case 'contest':
+      return <ContestPage id={id!} />;
+    case 'contestAttempt':
+      return <ContestAttemptPage id={id!} />;
+    case 'contestLeaderboard':
+      return <ContestLeaderboard id={id!} />;
+    case 'contestAdmin':
+      return <ContestAdminPage me={me} />;
+    case 'contestNew':
+      return <ContestNewPage me={me} />;
+    case 'contestManage':
+      return <ContestManagePage id={id!} me={me} />;
+    case 'contestResults':
+      return <ContestResultsPage id={id!} me={me} />;
+    case 'questionBank':
+      return <QuestionBankPage me={me} />;
     case 'libraryEditorNew':
       return <LibraryEditorNew />;
     case 'libraryEditorReview':

@@ -86,6 +86,38 @@ export const PAGES = [
     path: '/monitoring/distance/school/:id',
     roles: ['admin', 'bureau', 'regional', 'director'],
   },
+  // Knowledge contests, the student's side (src/web/contests); the leaderboard for staff too, as the API allows.
+  { name: 'contests', path: '/my/contests', roles: ['student'], nav: 'nav.contests' },
+  { name: 'contest', path: '/my/contests/:id', roles: ['student'] },
+  { name: 'contestAttempt', path: '/my/contest-attempts/:id', roles: ['student'] },
+  {
+    name: 'contestLeaderboard',
+    path: '/contests/:id/leaderboard',
+    roles: ['student', 'admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+  },
+  // Knowledge contests, the organisers' side (src/web/contests/authoring.tsx, question-editor.tsx).
+  {
+    name: 'contestAdmin',
+    path: '/contests/manage',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+    nav: 'nav.contestAdmin',
+  },
+  {
+    name: 'contestNew',
+    path: '/contests/manage/new',
+    roles: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+  },
+  {
+    name: 'contestManage',
+    path: '/contests/manage/:id',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
+  },
+  { name: 'contestResults', path: '/contests/manage/:id/results', roles: ['director', 'teacher'] },
+  {
+    name: 'questionBank',
+    path: '/contests/bank',
+    roles: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+  },
 ] as const satisfies readonly { name: string; path: string; roles: readonly Role[]; nav?: string }[];
 
 /** Where any signed-in person, with or without a role, types a school's code to link their child. */
