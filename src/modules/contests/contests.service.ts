@@ -904,7 +904,7 @@ async function scheduleReminder(tx: Db, contest: store.ContestRow, now: Date): P
 
 /**
  * Reminds the students of a contest's grade in its scope that it is about to start (`contest_starting`), in
- * batches of one statement each, every batch in its own transaction with the progress it made: a retried job
+ * batches (one query for the students, one insert of their notices), every batch in its own transaction with the progress it made: a retried job
  * carries on after the last student reminded, and one run to the end is never repeated. Nothing is sent for a
  * contest deleted, unpublished or over meanwhile. Returns how many students were reminded.
  */
@@ -927,10 +927,12 @@ export async function remindStudents(
         opensAt: contest.opensAt.toISOString(),
       };
       const after = contest.remindedThrough ?? 0;
-      const sent = await store.remindBatch(tx, contest, yearId, after, batch, 'contest_starting', params);
-      await store.saveReminderProgress(tx, contestId, sent.last);
-      total += sent.count;
-      return sent.last !== null;
+      const students = await store.studentsToRemind(tx, contest, yearId, after, batch);
+      await notify(tx, students, 'contest_starting', params);
+      const last = students.at(-1) ?? null;
+      await store.saveReminderProgress(tx, contestId, last);
+      total += students.length;
+      return last !== null;
     });
     if (!more) return total;
   }

@@ -10,7 +10,6 @@ import {
 } from '@/modules/contests/contests.tables';
 import { classes, enrolments } from '@/modules/classroom/classroom.tables';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
-import { notifications } from '@/modules/notifications/notifications.tables';
 
 /** The contests module's SQL: the question banks, contests, attempts and their answers, leaderboards. */
 
@@ -565,43 +564,33 @@ export async function lockContest(db: Db, id: number): Promise<ContestRow | unde
 }
 
 /**
- * Notifies, in one statement, the next `limit` students (by id, after `after`) of a contest's grade in its
- * scope — its class; its school, a district, a region or the nation in the academic year — and returns the last
- * student id and how many were notified (none: every student has been).
+ * The next `limit` students (by id, after `after`) of the contest's grade in its scope this year: its class,
+ * its school, its district or region (by the area path of their school), or the nation.
  */
-export async function remindBatch(
+export async function studentsToRemind(
   db: Db,
   contest: ContestRow,
   academicYearId: number,
   after: number,
   limit: number,
-  kind: string,
-  params: Record<string, unknown>,
-): Promise<{ last: number | null; count: number }> {
+): Promise<number[]> {
   const where: SQL[] = [sql`e.student_id > ${after}`, sql`c.grade = ${contest.grade}`];
   if (contest.scope === 'class') where.push(sql`c.id = ${contest.classId}`);
   else where.push(sql`c.academic_year_id = ${academicYearId}`);
   if (contest.scope === 'school') where.push(sql`c.institution_id = ${contest.institutionId}`);
   const inArea = contest.scope === 'district' || contest.scope === 'region';
   if (inArea) where.push(sql`${contest.areaId}::int = any(a.path)`);
-  const [row] = await rows<{ last: number | null; count: number }>(
+  const found = await rows<{ student_id: number }>(
     db,
-    sql`with batch as (
-          select distinct e.student_id
-          from ${enrolments} e
-          join ${classes} c on c.id = e.class_id
-          ${inArea ? sql`join ${institutions} i on i.id = c.institution_id join ${areas} a on a.id = i.area_id` : sql``}
-          where ${sql.join(where, sql` and `)}
-          order by e.student_id
-          limit ${limit}
-        ), sent as (
-          insert into ${notifications} (user_id, kind, params)
-          select student_id, ${kind}, ${JSON.stringify(params)}::jsonb from batch
-          returning 1
-        )
-        select (select max(student_id) from batch) as last, (select count(*) from sent)::int as count`,
+    sql`select distinct e.student_id
+        from ${enrolments} e
+        join ${classes} c on c.id = e.class_id
+        ${inArea ? sql`join ${institutions} i on i.id = c.institution_id join ${areas} a on a.id = i.area_id` : sql``}
+        where ${sql.join(where, sql` and `)}
+        order by e.student_id
+        limit ${limit}`,
   );
-  return { last: row?.last ?? null, count: row?.count ?? 0 };
+  return found.map((r) => r.student_id);
 }
 
 /** Keeps the reminder's progress: the last student reminded, or (`last` null) that every student was. */
