@@ -222,11 +222,12 @@ async function baseViews(db: Db, list: store.AssignmentRow[], locale: Locale) {
     db,
     list.map((a) => a.teacherId),
   );
-  const classNames = new Map<number, string>();
-  for (const classId of new Set(list.map((a) => a.classId))) {
-    const cls = await classroomStore.findClass(db, classId);
-    if (cls) classNames.set(classId, className(cls));
-  }
+  const classNames = new Map(
+    (await classroomStore.findClasses(db, [...new Set(list.map((a) => a.classId))])).map((c) => [
+      c.id,
+      className(c),
+    ]),
+  );
   return list.map((a) => ({
     id: a.id,
     institutionId: a.institutionId,

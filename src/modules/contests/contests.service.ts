@@ -1273,6 +1273,7 @@ function ranks(scores: number[]): number[] {
     });
 }
 
+/** The first 200 of a board's rows with their names: classes as `7A`, schools and areas in `locale`. */
 async function named(
   db: Db,
   list: store.Aggregate[],
@@ -1280,22 +1281,20 @@ async function named(
   locale: Locale,
   areas?: Map<number, institutionsStore.AreaRow>,
 ) {
-  const out = [];
-  for (const a of list.slice(0, 200)) {
-    let name = String(a.id);
-    if (kind === 'class') {
-      const cls = await classroomStore.findClass(db, a.id);
-      if (cls) name = `${cls.grade}${cls.letter}`;
-    } else if (kind === 'school') {
-      const school = await institutionsStore.findInstitution(db, a.id);
-      if (school) name = localName(school, locale);
-    } else {
-      const area = areas?.get(a.id);
-      if (area) name = localName(area, locale);
+  const shown = list.slice(0, 200);
+  const ids = shown.map((a) => a.id);
+  const names = new Map<number, string>();
+  if (kind === 'class') {
+    for (const c of await classroomStore.findClasses(db, ids)) names.set(c.id, `${c.grade}${c.letter}`);
+  } else if (kind === 'school') {
+    for (const i of await institutionsStore.findInstitutions(db, ids)) names.set(i.id, localName(i, locale));
+  } else {
+    for (const id of ids) {
+      const area = areas?.get(id);
+      if (area) names.set(id, localName(area, locale));
     }
-    out.push({ ...a, name });
   }
-  return out;
+  return shown.map((a) => ({ ...a, name: names.get(a.id) ?? String(a.id) }));
 }
 
 /**
@@ -1415,17 +1414,18 @@ export async function results(db: Db, actor: Actor, contestId: number, instituti
       n.displayName,
     ]),
   );
-  const classNames = new Map<number, string>();
-  for (const id of new Set(list.map((a) => a.classId))) {
-    const cls = await classroomStore.findClass(db, id);
-    classNames.set(id, cls ? `${cls.grade}${cls.letter}` : String(id));
-  }
+  const classNames = new Map(
+    (await classroomStore.findClasses(db, [...new Set(list.map((a) => a.classId))])).map((c) => [
+      c.id,
+      `${c.grade}${c.letter}`,
+    ]),
+  );
   return {
     items: list.map((a) => ({
       studentId: a.studentId,
       displayName: names.get(a.studentId) ?? '',
       classId: a.classId,
-      className: classNames.get(a.classId)!,
+      className: classNames.get(a.classId) ?? String(a.classId),
       attemptNo: a.attemptNo,
       state: a.state,
       score: a.score,

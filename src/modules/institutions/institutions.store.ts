@@ -28,6 +28,12 @@ export async function findInstitution(db: Db, id: number): Promise<InstitutionRo
   return row;
 }
 
+/** Institutions by id, in one query. */
+export async function findInstitutions(db: Db, ids: number[]): Promise<InstitutionRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(institutions).where(inArray(institutions.id, ids));
+}
+
 /** An institution's id, its area, and the area path from the country down (for scope checks). */
 export async function institutionPlace(
   db: Db,
