@@ -32,6 +32,7 @@ import councilsRoutes from '@/modules/councils/councils.routes';
 import webinarsRoutes from '@/modules/webinars/webinars.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
+import { startClockAt } from '@/server/clock';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,6 +43,7 @@ declare module 'fastify' {
 
 /** Builds the whole application on an open, migrated database. The caller listens and closes. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
+  if (config.clock) startClockAt(config.clock);
   const app = Fastify({
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseClock } from '@/server/clock';
 
 /** Which database the platform runs on: PGlite in a directory, or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -25,6 +26,8 @@ export interface Config {
   media: { ffmpeg: string; ffprobe: string };
   /** Whether this process runs background jobs (`RUN_JOBS`; off in tests, which run them explicitly). */
   runJobs: boolean;
+  /** Where the server's clock starts (`MAKTAB_CLOCK`, an ISO time; see `clock.ts`); absent, the real clock. */
+  clock?: Date;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -53,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaCacheMb: int(env.MEDIA_CACHE_MB, 256, 'MEDIA_CACHE_MB'),
     media: { ffmpeg: env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: env.FFPROBE_PATH ?? 'ffprobe' },
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
+    ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),
   };
 }

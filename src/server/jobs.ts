@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
+import * as clock from '@/server/clock';
 
 /**
  * A small job queue in PostgreSQL (table `maktab_job`, migration `jobs`): no extra server, and it works the
@@ -51,7 +52,7 @@ export async function enqueue(
     db,
     sql`insert into maktab_job (queue, payload, max_attempts, run_at)
         values (${queue}, ${JSON.stringify(payload)}::jsonb, ${options.maxAttempts ?? 3},
-                ${(options.runAt ?? new Date()).toISOString()}::timestamptz)
+                ${(options.runAt ?? clock.now()).toISOString()}::timestamptz)
         returning id`,
   );
   return row!.id;
@@ -124,7 +125,7 @@ export class JobWorker {
               queues.map((q) => sql`${q}`),
               sql`, `,
             )})
-              and ((state = 'queued' and run_at <= now()) or (state = 'running' and locked_until < now()))
+              and ((state = 'queued' and run_at <= ${clock.now().toISOString()}::timestamptz) or (state = 'running' and locked_until < now()))
             order by run_at, id
             limit 1
             for update skip locked)
@@ -161,7 +162,7 @@ export class JobWorker {
         const delay = (this.options.backoffMs ?? defaultBackoff)(job.attempt);
         await this.db.execute(
           sql`update maktab_job set state = 'queued', locked_until = null, last_error = ${message},
-              run_at = now() + make_interval(secs => ${delay / 1000}::float8), updated_at = now()
+              run_at = ${clock.now().toISOString()}::timestamptz + make_interval(secs => ${delay / 1000}::float8), updated_at = now()
               where id = ${job.id}`,
         );
       }

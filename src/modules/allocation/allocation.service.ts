@@ -25,6 +25,7 @@ import {
   type ApplicationInput,
   type PlanInput,
 } from '@/modules/allocation/allocation.schema';
+import * as clock from '@/server/clock';
 
 defineMessages({
   en: {
@@ -141,7 +142,7 @@ defineMessages({
 });
 
 /** Today's date in UTC, YYYY-MM-DD: windows are whole days. */
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => clock.now().toISOString().slice(0, 10);
 
 const problem = (
   locale: Locale,
@@ -538,7 +539,7 @@ async function suggestedGates(db: Db, a: store.ApplicationRow, facts: SchoolFact
     (p) => p.state === 'approved' && p.id !== a.planId,
   );
   const programmes = new Set(previous.map((p) => p.name));
-  const yearAgo = new Date(Date.now() - 366 * 86_400_000).toISOString().slice(0, 10);
+  const yearAgo = new Date(clock.nowMs() - 366 * 86_400_000).toISOString().slice(0, 10);
   const unaudited = (await listDevices(db, a.institutionId)).filter(
     (d) =>
       d.status !== 'disposed' &&

@@ -24,6 +24,7 @@ import type {
   Status,
   SubmitInput,
 } from '@/modules/assignments/assignments.schema';
+import * as clock from '@/server/clock';
 
 /**
  * Assignments and group work. A teacher of a class's subject sets an assignment (individual, or group work with
@@ -716,7 +717,7 @@ export async function submit(
       if (!ok) problems.push(problem(locale, `fileIds.${i}`, 'not_your_file'));
     }
     refuseIf(problems);
-    const now = new Date();
+    const now = clock.now();
     const row = await store.insertSubmission(
       tx,
       {

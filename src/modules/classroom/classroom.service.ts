@@ -17,6 +17,7 @@ import type {
   LessonInput,
   PatchClassInput,
 } from '@/modules/classroom/classroom.schema';
+import { now as clockNow } from '@/server/clock';
 
 /**
  * The classroom's rules: who may see and change a class, what a timetable may hold (no clashes, measured
@@ -148,7 +149,7 @@ export const MAX_GENERATE_DAYS = 400;
 export const MAX_LIST_DAYS = 62;
 
 /** Today's date at school, YYYY-MM-DD. */
-export function schoolToday(now: Date = new Date()): string {
+export function schoolToday(now: Date = clockNow()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: SCHOOL_TIME_ZONE }).format(now);
 }
 

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
+import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { addDays, schoolToday, weekdayOf } from '@/modules/classroom/classroom.service';
+
+// What these tests see depends on the day: they run at a fixed time (CI runs them again on awkward days).
+startTestClock();
 
 /** A teacher's own lessons across classes, and the school's teachers for the director's forms. */
 describe("a teacher's lessons and a school's teachers", () => {

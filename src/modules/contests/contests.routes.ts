@@ -27,6 +27,7 @@ import {
   ResultsParams,
   SavedAnswer,
 } from '@/modules/contests/contests.schema';
+import * as clock from '@/server/clock';
 
 /** Who writes question banks: a school's teachers and director (its bank), editors and the bureau (national). */
 const AUTHORS: Role[] = ['admin', 'bureau', 'editor', 'director', 'teacher'];
@@ -171,7 +172,7 @@ export default async function contestsRoutes(
         response: { 200: Contest },
       },
     },
-    async (request) => service.getContest(db, requireActor(request), request.params.contestId, new Date()),
+    async (request) => service.getContest(db, requireActor(request), request.params.contestId, clock.now()),
   );
 
   r.put(
@@ -247,7 +248,7 @@ export default async function contestsRoutes(
       },
     },
     async (request) =>
-      service.leaderboard(db, requireActor(request), request.params.contestId, new Date(), request.locale),
+      service.leaderboard(db, requireActor(request), request.params.contestId, clock.now(), request.locale),
   );
 
   r.get(
@@ -273,7 +274,7 @@ export default async function contestsRoutes(
         requireActor(request),
         request.params.contestId,
         request.params.institutionId,
-        new Date(),
+        clock.now(),
       ),
   );
 
@@ -290,7 +291,7 @@ export default async function contestsRoutes(
       },
     },
     async (request) =>
-      service.startAttempt(db, requireActor(request), request.params.contestId, new Date(), request.locale),
+      service.startAttempt(db, requireActor(request), request.params.contestId, clock.now(), request.locale),
   );
 
   r.get(
@@ -304,7 +305,7 @@ export default async function contestsRoutes(
         response: { 200: Attempt },
       },
     },
-    async (request) => service.getAttempt(db, requireActor(request), request.params.attemptId, new Date()),
+    async (request) => service.getAttempt(db, requireActor(request), request.params.attemptId, clock.now()),
   );
 
   r.put(
@@ -326,7 +327,7 @@ export default async function contestsRoutes(
         request.params.attemptId,
         request.params.questionId,
         request.body,
-        new Date(),
+        clock.now(),
         request.locale,
       ),
   );
@@ -342,6 +343,7 @@ export default async function contestsRoutes(
         response: { 200: Attempt },
       },
     },
-    async (request) => service.submitAttempt(db, requireActor(request), request.params.attemptId, new Date()),
+    async (request) =>
+      service.submitAttempt(db, requireActor(request), request.params.attemptId, clock.now()),
   );
 }

@@ -26,6 +26,7 @@ import {
 } from '@/modules/contests/contests.marking';
 import type { QuestionMark, StartWindow } from '@/modules/contests/contests.tables';
 import type { ContestInput, QuestionInputBody, QuestionUpdateBody } from '@/modules/contests/contests.schema';
+import * as clock from '@/server/clock';
 
 /**
  * Knowledge contests: who writes to which question bank, who may make a contest of which scope, the start
@@ -852,7 +853,7 @@ export async function publishContest(db: Db, actor: Actor, ctx: ChangeContext, c
     const row = await store.publishContest(tx, contestId);
     forgetContest(db, contestId);
     await notifyStudents(tx, row);
-    await scheduleReminder(tx, row, new Date());
+    await scheduleReminder(tx, row, clock.now());
     await audit(tx, ctx, { action: 'publish', entity: 'contests_contest', entityId: contestId });
     return contestView(row, actor);
   });
@@ -911,7 +912,7 @@ async function scheduleReminder(tx: Db, contest: store.ContestRow, now: Date): P
 export async function remindStudents(
   db: Db,
   contestId: number,
-  now = new Date(),
+  now = clock.now(),
   batch = REMINDER_BATCH,
 ): Promise<number> {
   const yearId = (await institutionsStore.listAcademicYears(db)).find((y) => y.isCurrent)?.id ?? 0;

@@ -5,6 +5,7 @@ import type { Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
 import { hashPassword, verifyPassword } from '@/modules/identity/passwords';
 import * as store from '@/modules/identity/identity.store';
+import * as clock from '@/server/clock';
 
 /** Who made a change and from where, for the audit log. */
 export interface ChangeContext {
@@ -73,7 +74,7 @@ export class SessionService {
 
   constructor(
     private readonly db: Db,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = clock.now,
   ) {}
 
   /** Signs a person in: checks the throttle, then the password. Returns the new session's token. */

@@ -7,6 +7,7 @@ import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/infrastructure/infrastructure.store';
 import type { DEVICE_EVENTS, devices } from '@/modules/infrastructure/infrastructure.tables';
 import type { SchoolYearInput } from '@/modules/infrastructure/infrastructure.schema';
+import * as clock from '@/server/clock';
 
 defineMessages({
   en: {
@@ -502,7 +503,7 @@ export async function updateDevice(
     const { event, note, ...changes } = input;
     if (event === 'disposed') changes.status = 'disposed';
     if (event === 'audited' && changes.lastAuditOn === undefined) {
-      changes.lastAuditOn = new Date().toISOString().slice(0, 10);
+      changes.lastAuditOn = clock.now().toISOString().slice(0, 10);
     }
     const after = await store.updateDevice(tx, deviceId, changes);
     await store.insertDeviceEvent(tx, {

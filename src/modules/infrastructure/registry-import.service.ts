@@ -18,6 +18,7 @@ import {
   type Dataset,
   type ImportProblem,
 } from '@/modules/infrastructure/registry-import.columns';
+import * as clock from '@/server/clock';
 
 /**
  * The registry's bulk import: a CSV or XLSX file of one data set is read, every row checked (types, ranges,
@@ -681,7 +682,7 @@ async function planMeasurements(db: Db, actor: Actor, locale: Locale, rows: Pars
   const problems = rows.flatMap((r) => r.problems);
   const codes = rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []);
   const schools = new Map((await store.institutionsByCode(db, codes)).map((i) => [i.code, i]));
-  const soon = Date.now() + 5 * 60 * 1000;
+  const soon = clock.nowMs() + 5 * 60 * 1000;
   interface Item {
     line: number;
     institutionId: number;

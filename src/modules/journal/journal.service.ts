@@ -13,6 +13,7 @@ import * as classroomStore from '@/modules/classroom/classroom.store';
 import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
 import * as store from '@/modules/journal/journal.store';
 import type { EntriesInput } from '@/modules/journal/journal.schema';
+import * as clock from '@/server/clock';
 
 /**
  * The class journal's rules (docs/journal.md): who reads and writes which journal, whole-class saves with
@@ -698,7 +699,7 @@ export async function saveEntries(
         version: version + 1,
       });
     }
-    const at = new Date();
+    const at = clock.now();
     const place = {
       institutionId: cls.institutionId,
       academicYearId: cls.academicYearId,
@@ -872,7 +873,7 @@ export async function overrideResult(
     if (blank(input.reason)) problems.push(problem(locale, 'reason', 'reason_required'));
     if (problems.length > 0) throw invalid(problems);
     const before = await store.overridesOf(tx, cls.id, input.subjectCode, [input.term], input.studentId);
-    const setAt = new Date();
+    const setAt = clock.now();
     const values = {
       classId: cls.id,
       subjectCode: input.subjectCode,
@@ -961,7 +962,7 @@ export async function issueLinkCode(db: Db, actor: Actor, ctx: ChangeContext, st
     '',
   );
   const code = `${raw.slice(0, 5)}-${raw.slice(5)}`;
-  const expiresAt = new Date(Date.now() + LINK_CODE_DAYS * 86_400_000);
+  const expiresAt = new Date(clock.nowMs() + LINK_CODE_DAYS * 86_400_000);
   await db.transaction(async (tx) => {
     await store.insertLinkCode(tx, {
       codeHash: sha256(raw),
@@ -993,7 +994,7 @@ export async function redeemLinkCode(
   forgetSessions: (userId: number) => void,
 ) {
   const key = `journal-link:${actor.userId}`;
-  const now = new Date();
+  const now = clock.now();
   const [count] = await identityStore.throttleCounts(db, [key]);
   if (count) {
     const windowEnds = count.windowStartedAt.getTime() + LINK_WINDOW_MS;

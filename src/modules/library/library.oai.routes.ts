@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '@/server/db/database';
 import { oaiResponse, type OaiArguments } from '@/modules/library/library.oai';
 import { siteUrl } from '@/modules/library/library.routes';
+import * as clock from '@/server/clock';
 
 /** The largest form an OAI-PMH POST may send: its arguments are a few short strings. */
 const FORM_LIMIT = 64 * 1024;
@@ -26,7 +27,7 @@ export default async function oaiRoutes(
       opts.db,
       {
         baseUrl,
-        now: new Date(),
+        now: clock.now(),
         repositoryName: 'Maktab — digital library',
         adminEmail: opts.adminEmail ?? `library@${new URL(baseUrl).hostname}`,
       },

@@ -23,6 +23,7 @@ import {
 } from '@/modules/library/library.media';
 import type { UPLOAD_ROLES } from '@/modules/library/library.tables';
 import type { PatchResourceBody, ResourceBody, ResourceView } from '@/modules/library/library.schema';
+import * as clock from '@/server/clock';
 
 defineMessages({
   en: {
@@ -451,7 +452,7 @@ export function reviewResource(
   decision: 'publish' | 'reject',
   note?: string,
 ): Promise<ResourceView> {
-  const now = new Date();
+  const now = clock.now();
   return transition(db, env, ctx, id, {
     action: decision,
     from: ['in_review'],

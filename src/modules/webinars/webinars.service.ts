@@ -5,6 +5,7 @@ import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/webinars/webinars.store';
+import * as clock from '@/server/clock';
 
 /**
  * Webinars for teachers, national (the ministry's bureau) or regional (a regional office, for its schools):
@@ -120,7 +121,7 @@ export async function listWebinars(
   locale: Locale,
   query: { from?: string; to?: string },
 ) {
-  const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(Date.now() - 7 * 86_400_000);
+  const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(clock.nowMs() - 7 * 86_400_000);
   const to = query.to ? new Date(`${query.to}T00:00:00Z`) : new Date(from.getTime() + 120 * 86_400_000);
   const list = await store.listWebinars(db, await visibilityOf(db, actor), actor.userId, { from, to });
   return { items: list.map((w) => present(actor, locale, w)) };
@@ -166,7 +167,8 @@ async function checkInput(db: Db, actor: Actor, locale: Locale, input: WebinarIn
   } else if (!isNational(actor)) {
     problems.push(problem(locale, 'areaId', 'national_only'));
   }
-  if (isNew && Date.parse(input.startsAt) < Date.now()) problems.push(problem(locale, 'startsAt', 'in_past'));
+  if (isNew && Date.parse(input.startsAt) < clock.nowMs())
+    problems.push(problem(locale, 'startsAt', 'in_past'));
   refuseIf(problems);
 }
 
@@ -233,7 +235,7 @@ export async function register(db: Db, actor: Actor, ctx: ChangeContext, locale:
   await db.transaction(async (tx) => {
     const locked = (await store.lockWebinar(tx, id))!;
     if (locked.cancelled) throw new AppError(409, 'webinars.cancelled');
-    if (Date.now() > endsAt(w)) throw new AppError(409, 'webinars.ended');
+    if (clock.nowMs() > endsAt(w)) throw new AppError(409, 'webinars.ended');
     if (locked.capacity !== null && (await store.countRegistrations(tx, id)) >= locked.capacity && !w.mine)
       throw new AppError(409, 'webinars.full');
     if (await store.insertRegistration(tx, { webinarId: id, userId: actor.userId, institutionId }))
@@ -289,7 +291,7 @@ export async function recordAttendance(
 ) {
   const w = await visibleWebinar(db, actor, id);
   if (!manages(actor, w)) throw forbidden();
-  if (Date.now() < w.startsAt.getTime()) throw new AppError(409, 'webinars.not_started');
+  if (clock.nowMs() < w.startsAt.getTime()) throw new AppError(409, 'webinars.not_started');
   await db.transaction(async (tx) => {
     const registered = new Set((await store.registrationsOf(tx, id)).map((r) => r.userId));
     refuseIf(
