@@ -1,4 +1,5 @@
 import type { Db } from '@/server/db/database';
+import * as clock from '@/server/clock';
 import { gradingScales } from '@/modules/institutions/institutions.tables';
 import { actorOf } from '@test/classroom-world';
 import * as assignments from '@/modules/assignments/assignments.service';
@@ -83,7 +84,7 @@ export async function assignmentsWorld(
   const ctx = { actorId: null, ip: null };
   const teacher = actorOf(ids.teacherId, 'teacher', ids.schoolId);
   const student = actorOf(ids.studentId, 'student', ids.schoolId);
-  const due = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const due = new Date(clock.nowMs() + 7 * 86_400_000).toISOString();
   const a = await assignments.createAssignment(
     db,
     teacher,

@@ -1,6 +1,7 @@
 import type { Actor, Grant, Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { schoolToday } from '@/modules/classroom/classroom.service';
+import * as clock from '@/server/clock';
 import * as contests from '@/modules/contests/contests.service';
 
 /**
@@ -38,7 +39,7 @@ const hhmm = (m: number) =>
   `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /** The start windows of a contest open now: from 10 minutes ago to 30 minutes ahead, school time. */
-export function windowsOpenNow(now = new Date()) {
+export function windowsOpenNow(now = clock.now()) {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Asia/Baku',
     hourCycle: 'h23',
@@ -125,10 +126,10 @@ export async function contestsWorld(
   const contestId = await published();
   const submitContestId = await published();
   const student = as('student');
-  const attempt = await contests.startAttempt(db, student, contestId, new Date(), 'en');
-  const submitAttempt = await contests.startAttempt(db, student, submitContestId, new Date(), 'en');
+  const attempt = await contests.startAttempt(db, student, contestId, clock.now(), 'en');
+  const submitAttempt = await contests.startAttempt(db, student, submitContestId, clock.now(), 'en');
   const otherStudent = actorOf(w.otherStudentId, { ...grants.student, institutionId: w.otherSchoolId });
-  const otherAttempt = await contests.startAttempt(db, otherStudent, contestId, new Date(), 'en');
+  const otherAttempt = await contests.startAttempt(db, otherStudent, contestId, clock.now(), 'en');
   const admin = as('admin');
   const ofOtherClass = body({ scope: 'class', classId: w.otherClassId });
   const otherContest = await contests.createContest(db, admin, ctx, ofOtherClass, 'en');

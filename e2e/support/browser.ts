@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { clockStart, now } from '@/server/clock';
 
 /** Debian's Chromium, with the switches that keep it quiet and deterministic in a container. */
 export function launchBrowser(): Promise<Browser> {
@@ -24,13 +25,18 @@ export const PHONE = { width: 360, height: 740 };
 /** A desktop screen. */
 export const DESKTOP = { width: 1280, height: 800 };
 
-/** A fresh browser profile (no cookies, no stored language) on a page of the app. */
+/**
+ * A fresh browser profile (no cookies, no stored language) on a page of the app. When the test's server runs
+ * on a clock started at a fixed time (`startServer({ clock })`; the server runs in this process), the page
+ * gets the same time, running on from there, so that the web app and the server agree on today.
+ */
 export async function openPage(
   browser: Browser,
   baseURL: string,
   viewport: { width: number; height: number } = DESKTOP,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB' });
+  if (clockStart()) await context.clock.install({ time: now() });
   const page = await context.newPage();
   return { context, page };
 }

@@ -22,9 +22,12 @@ const WEB_ROOT = path.resolve(process.env.WEB_ROOT ?? 'dist/web');
  * Starts the platform the way `maktab serve` does — migrations, the demo seed, the built web app — on port 0.
  * The demo library (hundreds of resources, media made with ffmpeg) is left out unless a test asks for it.
  * The database is a temporary PGlite directory, or, when DATABASE_URL is set, a new database on that
- * PostgreSQL server; either is removed by `stop()`.
+ * PostgreSQL server; either is removed by `stop()`. `clock` starts the server's clock at that instant
+ * (`MAKTAB_CLOCK`); the pages `openPage` opens afterwards run on the same clock.
  */
-export async function startServer(options: { demoLibrary?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { demoLibrary?: boolean; clock?: string | Date } = {},
+): Promise<TestServer> {
   if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
     throw new Error(`${WEB_ROOT}/index.html is missing: run \`npm run build\` (npm run test:e2e does) first`);
   }
@@ -36,6 +39,9 @@ export async function startServer(options: { demoLibrary?: boolean } = {}): Prom
     WEB_ROOT,
     LOG_LEVEL: 'silent',
   };
+  if (options.clock !== undefined) {
+    env.MAKTAB_CLOCK = options.clock instanceof Date ? options.clock.toISOString() : options.clock;
+  }
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
     const name = `maktab_e2e_${randomBytes(6).toString('hex')}`;
