@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
+import { publishVideoLesson } from './support/library';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
   HEADING,
@@ -28,7 +29,12 @@ describe('the timetable and its lessons', () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
-    server = await startServer({ demoLibrary: true, clock: NOW });
+    server = await startServer({ clock: NOW });
+    await publishVideoLesson(server, {
+      title: 'Riyaziyyat, kəsrlərin toplanması: video dərs',
+      subject: 'mathematics',
+      grades: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {

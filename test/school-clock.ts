@@ -26,15 +26,6 @@ export function startTestClock(fallback: string = SCHOOL_WEDNESDAY): Date {
   return start;
 }
 
-/** The dates CI runs the date-sensitive test files at, besides their default. */
-export const AWKWARD_DAYS = {
-  sunday: '2026-12-06T10:00:00+04:00',
-  /** National Flag Day, a Monday. */
-  holiday: '2026-11-09T10:00:00+04:00',
-  /** The first half-year's last day, a Tuesday; the winter break follows. */
-  lastDayOfTerm: '2026-12-29T10:00:00+04:00',
-} as const;
-
 interface CalendarEntry {
   kind: string;
   startsOn: string;
