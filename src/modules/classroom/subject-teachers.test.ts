@@ -87,20 +87,20 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
   afterAll(async () => t?.close());
 
   it("sets a class's subject teachers together, clears one, and refuses bad rows naming each field", async () => {
-    const [first, second, third] = w.teachers as [ClassroomSchool['teachers'][number], ...typeof w.teachers];
+    const [first, second, third] = [w.teachers[0]!, w.teachers[1]!, w.teachers[2]!];
     let res = await director.inject({
       method: 'PUT',
       url: `/api/classes/${a6}/subjects`,
       payload: {
         items: [
           { subjectCode: 'mathematics', teacherId: first.id },
-          { subjectCode: 'physics', teacherId: second!.id },
-          { subjectCode: 'biology', teacherId: third!.id },
+          { subjectCode: 'physics', teacherId: second.id },
+          { subjectCode: 'biology', teacherId: third.id },
         ],
       },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(await subjectsOf(a6)).toEqual({ mathematics: first.id, physics: second!.id, biology: third!.id });
+    expect(await subjectsOf(a6)).toEqual({ mathematics: first.id, physics: second.id, biology: third.id });
 
     res = await director.inject({
       method: 'PUT',
@@ -151,7 +151,9 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     expect(res.json<{ classIds: number[] }>().classIds.sort((a, b) => a - b)).toEqual(fifth);
     for (const id of [fifth[0]!, fifth[19]!]) expect(await subjectsOf(id)).toEqual({ mathematics: leyla });
 
-    res = await director.inject({ url: `/api/institutions/${w.schoolId}/subject-teachers?yearId=${w.yearId}` });
+    res = await director.inject({
+      url: `/api/institutions/${w.schoolId}/subject-teachers?yearId=${w.yearId}`,
+    });
     expect(res.statusCode, res.body).toBe(200);
     const list = res.json<{
       items: { classId: number; subjectCode: string; teacherId: number }[];
@@ -208,7 +210,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
   });
 
   it('makes a period’s teacher the subject’s teacher only when asked to, in the same request', async () => {
-    const [first, second] = w.teachers as [{ id: number }, { id: number }];
+    const [first, second] = [w.teachers[0]!, w.teachers[1]!];
     let res = await director.inject({
       method: 'POST',
       url: `/api/classes/${fifth[0]}/timetable`,
@@ -342,9 +344,9 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     expect(codes.filter((c) => c === 409)).toHaveLength(19);
     const week = await director.inject({ url: `/api/classes/${fifth[5]}/timetable` });
     expect(
-      week.json<{ entries: { weekday: number; period: number }[] }>().entries.filter(
-        (e) => e.weekday === 4 && e.period === 8,
-      ),
+      week
+        .json<{ entries: { weekday: number; period: number }[] }>()
+        .entries.filter((e) => e.weekday === 4 && e.period === 8),
     ).toHaveLength(1);
   });
 });
