@@ -74,6 +74,10 @@ describe('the timetable and its lessons', () => {
         await page.getByLabel('Fənn').selectOption('mathematics');
         await page.getByLabel('Müəllim').selectOption({ label: 'Leyla Həsənova' });
         await page.getByRole('button', { name: 'Əlavə et', exact: true }).click();
+        // Not yet the class's mathematics teacher: the page asks once before placing the period.
+        const onlyThis = page.getByRole('button', { name: 'Yalnız bu dərsi əlavə et' });
+        await page.getByText('Dərs əlavə edildi.').or(page.getByRole('alert')).or(onlyThis).first().waitFor();
+        if (await onlyThis.isVisible()) await onlyThis.click();
       };
       await addPeriod(classes[0]!);
       await page.getByText('Dərs əlavə edildi.').waitFor();
@@ -86,9 +90,6 @@ describe('the timetable and its lessons', () => {
       expect(await refusal.innerText()).toMatch(/Leyla Həsənova|müəllim/i);
       expect(await page.getByRole('button', { name: /1-ci dərsi sil/ }).count()).toBe(0);
       await checkPage(page);
-
-      await page.getByRole('button', { name: 'Dərsləri yenilə' }).click();
-      await page.getByText(/Yaradılan dərslər: [1-9]/).waitFor();
     });
   });
 

@@ -616,6 +616,49 @@ const POLICY: Record<string, Rule> = {
       }),
     },
   },
+  'PUT /api/classes/:classId/subjects': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { classId: w.classroom.spareClassId },
+      payload: { items: [{ subjectCode: 'biology', teacherId: w.classroom.spareTeacherId }] },
+    }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { classId: w.classroom.otherClassId },
+        payload: { items: [{ subjectCode: 'biology', teacherId: w.classroom.other.teacherId }] },
+      }),
+    },
+  },
+  'GET /api/institutions/:id/subject-teachers': {
+    who: ['admin', 'director'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'PUT /api/institutions/:id/subject-teachers': {
+    who: ['admin', 'director'],
+    call: (w) => ({
+      params: { id: w.schoolId },
+      payload: {
+        academicYearId: w.yearId,
+        grade: 8,
+        subjectCode: 'biology',
+        teacherId: w.classroom.spareTeacherId,
+      },
+    }),
+    outside: {
+      who: ['admin'],
+      call: (w) => ({
+        params: { id: w.otherSchoolId },
+        payload: {
+          academicYearId: w.yearId,
+          grade: 7,
+          subjectCode: 'biology',
+          teacherId: w.classroom.other.teacherId,
+        },
+      }),
+    },
+  },
   'DELETE /api/classes/:classId/subjects/:subjectCode': {
     who: ['admin', 'director'],
     call: (w, caller) => ({

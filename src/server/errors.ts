@@ -41,6 +41,8 @@ defineMessages({
     internal: 'Something went wrong on our side. The error was logged.',
     too_many_requests: 'Too many attempts. Try again in {minutes} min.',
     csrf: 'The page is out of date. Reload it and try again.',
+    concurrent_change:
+      'Someone else changed the same thing at the same moment. Reload the page and try again.',
     'reason.required': 'is required',
     'reason.type': 'must be {type}',
     'reason.minLength': 'must be at least {limit} characters long',
@@ -68,6 +70,7 @@ defineMessages({
     internal: 'Bizim tərəfdə xəta baş verdi. Xəta qeydə alındı.',
     too_many_requests: 'Həddindən çox cəhd. {minutes} dəq. sonra yenidən yoxlayın.',
     csrf: 'Səhifə köhnəlib. Onu yeniləyin və yenidən cəhd edin.',
+    concurrent_change: 'Eyni anda başqası da eyni şeyi dəyişdi. Səhifəni yeniləyin və yenidən cəhd edin.',
     'reason.required': 'mütləqdir',
     'reason.type': '{type} olmalıdır',
     'reason.minLength': 'ən azı {limit} simvol olmalıdır',
@@ -95,6 +98,7 @@ defineMessages({
     internal: 'На нашей стороне произошла ошибка. Она записана в журнал.',
     too_many_requests: 'Слишком много попыток. Повторите через {minutes} мин.',
     csrf: 'Страница устарела. Обновите её и повторите.',
+    concurrent_change: 'Кто-то другой изменил то же самое в тот же момент. Обновите страницу и повторите.',
     'reason.required': 'обязательно',
     'reason.type': 'должно быть типа {type}',
     'reason.minLength': 'должно быть не короче {limit} символов',
@@ -149,6 +153,22 @@ export function sendError(
   return reply.status(status).send({ error: { code, message: translate(locale, code, params), details } });
 }
 
+/**
+ * The database's refusals that mean "two writers met": a unique key taken (23505), a serialisation failure
+ * (40001), a deadlock (40P01). Checks in the services come first; this is what stays when two requests pass
+ * them at the same moment. The code is the driver's own (node-postgres, PGlite) or its cause's (Drizzle wraps).
+ */
+const CONCURRENT_CODES = new Set(['23505', '40001', '40P01']);
+/** Whether an error (or its cause) is one of those refusals. */
+export function isConcurrentConflict(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONCURRENT_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Installs the error and not-found handlers so that every failure leaves in the one error shape. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
@@ -164,6 +184,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (error.validation) {
       const details = fieldProblems(error.validation, error.validationContext, request.locale);
       return sendError(reply, 400, 'validation_failed', {}, details);
+    }
+    if (isConcurrentConflict(error)) {
+      request.log.warn({ err: error }, 'concurrent change refused');
+      return sendError(reply, 409, 'concurrent_change');
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

@@ -100,6 +100,9 @@ const TeachingPage = lazy(() =>
   import('@/web/classroom/teaching').then((m) => ({ default: m.TeachingPage })),
 );
 const LessonPage = lazy(() => import('@/web/classroom/teaching').then((m) => ({ default: m.LessonPage })));
+const ClassSubjectsPage = lazy(() =>
+  import('@/web/classroom/class-subjects').then((m) => ({ default: m.ClassSubjectsPage })),
+);
 
 // Monitoring of distance learning.
 const DistancePage = lazy(() =>
@@ -184,6 +187,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <AllocationPlan id={id!} />;
     case 'timetable':
       return <TimetablePage me={me} />;
+    case 'schoolClass':
+      return <ClassSubjectsPage id={id!} me={me} />;
     case 'teaching':
       return <TeachingPage />;
     case 'teachingLesson':

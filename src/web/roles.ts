@@ -72,6 +72,7 @@ export const PAGES = [
   { name: 'assignment', path: '/assignments/:id', roles: ['director', 'teacher', 'student'] },
   { name: 'myAssignments', path: '/my/assignments', roles: ['student', 'parent'], nav: 'nav.myAssignments' },
   { name: 'timetable', path: '/school/timetable', roles: ['director'], nav: 'nav.timetable' },
+  { name: 'schoolClass', path: '/school/classes/:id', roles: ['director'] },
   { name: 'teaching', path: '/teaching', roles: ['teacher'], nav: 'nav.teaching' },
   { name: 'teachingLesson', path: '/teaching/lessons/:id', roles: ['teacher'] },
   {

@@ -14,6 +14,7 @@ import {
 } from '@/modules/infrastructure/registry-import.files';
 import * as service from '@/modules/classroom/classroom.service';
 import * as oneroster from '@/modules/classroom/oneroster.service';
+import * as subjectTeachers from '@/modules/classroom/subject-teachers.service';
 import {
   BellBody,
   BellSchedule,
@@ -21,6 +22,7 @@ import {
   ClassDetail,
   ClassList,
   ClassParams,
+  ClassSubjectsBody,
   CopyWeekBody,
   CreateClassBody,
   Entry,
@@ -29,6 +31,8 @@ import {
   EnrolmentImportReport,
   GenerateBody,
   GenerateResult,
+  GradeSubjectBody,
+  GradeSubjectResult,
   ImportQuery,
   InstitutionParams,
   Lesson,
@@ -39,6 +43,7 @@ import {
   OneRosterImportReport,
   PatchClassBody,
   RangeQuery,
+  SchoolSubjectTeachers,
   ShiftParams,
   StudentParams,
   SubjectParams,
@@ -261,6 +266,74 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
         request.params.classId,
         request.params.subjectCode,
         request.body.teacherId,
+        request.locale,
+      ),
+  );
+
+  r.put(
+    '/classes/:classId/subjects',
+    {
+      config: { access: { roles: MANAGERS, scope: schoolOfClass } },
+      schema: {
+        tags,
+        summary: "Set (or, with a null teacher, clear) several subjects' teachers of the class at once",
+        params: ClassParams,
+        body: ClassSubjectsBody,
+        response: { 200: ClassDetail },
+      },
+    },
+    async (request) =>
+      subjectTeachers.setClassSubjects(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.classId,
+        request.body,
+        request.locale,
+      ),
+  );
+
+  r.get(
+    '/institutions/:id/subject-teachers',
+    {
+      config: { access: { roles: MANAGERS, scope: school } },
+      schema: {
+        tags,
+        summary: "A school's subject teachers in a year, and who is known to teach each subject there",
+        params: InstitutionParams,
+        querystring: YearQuery,
+        response: { 200: SchoolSubjectTeachers },
+      },
+    },
+    async (request) =>
+      subjectTeachers.schoolSubjectTeachers(
+        db,
+        requireActor(request),
+        request.params.id,
+        request.query.yearId,
+        request.locale,
+      ),
+  );
+
+  r.put(
+    '/institutions/:id/subject-teachers',
+    {
+      config: { access: { roles: MANAGERS, scope: school } },
+      schema: {
+        tags,
+        summary: "Set (or clear) one subject's teacher in every class of a grade",
+        params: InstitutionParams,
+        body: GradeSubjectBody,
+        response: { 200: GradeSubjectResult },
+      },
+    },
+    async (request) =>
+      subjectTeachers.setGradeSubject(
+        db,
+        requireActor(request),
+        changeContext(request),
+        request.params.id,
+        request.body,
         request.locale,
       ),
   );

@@ -211,6 +211,12 @@ export const EntryBody = Type.Object(
     }),
     teacherId: Id('Teacher (a teacher of the school)'),
     room: Text(40, 'Room, or null'),
+    subjectTeacher: Type.Optional(
+      Type.Boolean({
+        description:
+          'Also make the teacher the subject’s teacher of the class (in the same transaction); default false',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -359,3 +365,57 @@ export const TeachingList = Type.Object({
 
 /** A school's teachers. */
 export const TeacherList = Type.Object({ items: Type.Array(Person) });
+
+/** A class's subject teachers to set at once; a null teacher clears the subject. */
+export const ClassSubjectsBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          subjectCode: Type.String({ minLength: 1, maxLength: 60, description: 'Subject code' }),
+          teacherId: Type.Union([Id('A teacher of the school'), Type.Null()], {
+            description: 'The subject’s teacher, or null to clear it',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 60 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ClassSubjectsInput = Static<typeof ClassSubjectsBody>;
+
+/** One subject's teacher for every class of a grade at a school. */
+export const GradeSubjectBody = Type.Object(
+  {
+    academicYearId: Id('Academic year'),
+    grade: Type.Integer({ minimum: 1, maximum: 12, description: 'Grade whose classes all get the teacher' }),
+    subjectCode: Type.String({ minLength: 1, maxLength: 60, description: 'Subject code' }),
+    teacherId: Type.Union([Id('A teacher of the school'), Type.Null()], {
+      description: 'The teacher, or null to clear the subject in every class of the grade',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type GradeSubjectInput = Static<typeof GradeSubjectBody>;
+
+/** A school's subject teachers in a year, and who is known to teach each subject there. */
+export const SchoolSubjectTeachers = Type.Object({
+  academicYearId: Type.Integer(),
+  items: Type.Array(
+    Type.Object({ classId: Type.Integer(), subjectCode: Type.String(), teacherId: Type.Integer() }),
+    { description: 'Every class × subject with its teacher' },
+  ),
+  known: Type.Array(Type.Object({ subjectCode: Type.String(), teacherIds: Type.Array(Type.Integer()) }), {
+    description: 'Per subject, the teachers who teach it in some class (subject teacher or timetable)',
+  }),
+});
+
+/** What a grade-wide change did. */
+export const GradeSubjectResult = Type.Object({
+  grade: Type.Integer(),
+  subjectCode: Type.String(),
+  teacherId: Type.Union([Type.Integer(), Type.Null()]),
+  classIds: Type.Array(Type.Integer(), { description: 'The classes of the grade it applied to' }),
+});

@@ -170,7 +170,7 @@ const weekdayName = (locale: Locale, weekday: number) =>
 /** A class's name, 7A. */
 export const className = (c: { grade: number; letter: string }) => `${c.grade}${c.letter}`;
 
-const problem = (
+export const problem = (
   locale: Locale,
   field: string,
   rule: string,
@@ -181,8 +181,8 @@ const problem = (
   message: `${field}: ${translate(locale, `classroom.rule.${rule}`, params)}`,
 });
 
-const invalid = (problems: FieldProblem[]) => new AppError(422, 'classroom.invalid', {}, problems);
-const refuseIf = (problems: FieldProblem[]) => {
+export const invalid = (problems: FieldProblem[]) => new AppError(422, 'classroom.invalid', {}, problems);
+export const refuseIf = (problems: FieldProblem[]) => {
   if (problems.length > 0) throw invalid(problems);
 };
 
@@ -211,7 +211,8 @@ export async function relationTo(db: Db, actor: Actor, cls: store.ClassRow): Pro
   return null;
 }
 
-async function classFor(db: Db, actor: Actor, classId: number, need: 'read' | 'manage') {
+/** A class the caller may read (or manage), with their relation to it; 404 or 403 otherwise. */
+export async function classFor(db: Db, actor: Actor, classId: number, need: 'read' | 'manage') {
   const cls = await store.findClass(db, classId);
   if (!cls) throw notFound('class');
   const relation = await relationTo(db, actor, cls);
@@ -262,7 +263,8 @@ export async function schoolOf(db: Db, institutionId: number) {
   return school;
 }
 
-async function teachersAt(db: Db, institutionId: number, ids: number[]): Promise<Set<number>> {
+/** Which of the given users are teachers of the school. */
+export async function teachersAt(db: Db, institutionId: number, ids: number[]): Promise<Set<number>> {
   const found = await identityStore.roleHoldersAt(db, 'teacher', institutionId, { ids: [...new Set(ids)] });
   return new Set(found.map((t) => t.id));
 }
@@ -300,7 +302,8 @@ export async function getClass(db: Db, actor: Actor, classId: number) {
   return classDetail(db, cls);
 }
 
-async function classDetail(db: Db, cls: store.ClassRow) {
+/** A class with its students, homeroom teacher and subject teachers. */
+export async function classDetail(db: Db, cls: store.ClassRow) {
   // One after the other: inside a transaction there is one connection, and node-postgres refuses overlapping queries on it.
   const studentIds = await store.studentIdsOf(db, cls.id);
   const subjects = await store.subjectTeachersOf(db, cls.id);
@@ -396,7 +399,14 @@ export async function updateClass(
     }
     const after = await store.updateClass(tx, classId, input);
     if (after.shift !== before.shift) {
+      await store.lockTimetable(tx, after.academicYearId, after.institutionId, []);
       const week = await store.timetableOf(tx, classId);
+      await store.lockTimetable(
+        tx,
+        after.academicYearId,
+        after.institutionId,
+        week.map((e) => e.teacherId),
+      );
       await checkSlots(
         tx,
         after,
@@ -452,7 +462,8 @@ export async function unenrolStudent(
   });
 }
 
-async function checkSubject(db: Db, code: string, grade: number, field: string, locale: Locale) {
+/** Problems of a subject code for a class of `grade`: unknown to the curriculum, or not taught in the grade. */
+export async function checkSubject(db: Db, code: string, grade: number, field: string, locale: Locale) {
   const [subject] = await institutionsStore.subjectsByCode(db, [code]);
   if (!subject) return [problem(locale, field, 'unknown_subject')];
   if (!subject.grades.includes(grade)) return [problem(locale, field, 'subject_not_in_grade', { grade })];
@@ -708,11 +719,18 @@ export async function setBellSchedule(
   refuseIf(problems);
   return db.transaction(async (tx) => {
     const year = await resolveYear(tx, input.academicYearId, locale, 'academicYearId');
+    await store.lockTimetable(tx, year.id, institutionId, []);
     const before = await store.bellSchedules(tx, institutionId, year.id);
     await store.replaceBellSchedule(tx, institutionId, year.id, shift, periods);
     const classIds = await store.classIdsInShift(tx, institutionId, year.id, shift);
     const slots = await store.slotsNear(tx, year.id, institutionId, []);
     const inShift = slots.filter((s) => s.institutionId === institutionId && s.shift === shift);
+    await store.lockTimetable(
+      tx,
+      year.id,
+      institutionId,
+      inShift.map((s) => s.teacherId),
+    );
     const unbelled = inShift.filter((s) => s.startMinute === null);
     refuseIf(
       unbelled.map((s) =>
@@ -796,9 +814,49 @@ async function checkEntries(
 }
 
 const normalEntry = (e: EntryInput): store.EntryValues => ({
-  ...e,
+  weekday: e.weekday,
+  period: e.period,
+  subjectCode: e.subjectCode,
+  teacherId: e.teacherId,
   room: e.room === null || e.room.trim() === '' ? null : e.room.trim(),
 });
+
+/**
+ * Makes the teachers of the given periods their subjects' teachers of the class (the director placed a period
+ * with a teacher who was not yet the subject's teacher, and agreed to make them so), in the same transaction.
+ */
+async function adoptSubjectTeachers(
+  tx: Db,
+  ctx: ChangeContext,
+  cls: store.ClassRow,
+  periods: store.EntryValues[],
+) {
+  const bySubject = new Map(periods.map((p) => [p.subjectCode, p.teacherId]));
+  if (bySubject.size === 0) return;
+  const current = new Map(
+    (await store.subjectTeachersOf(tx, cls.id)).map((s) => [s.subjectCode, s.teacherId]),
+  );
+  const changes = [...bySubject].filter(([code, teacherId]) => current.get(code) !== teacherId);
+  if (changes.length === 0) return;
+  await store.putSubjectTeachers(
+    tx,
+    changes.map(([subjectCode, teacherId]) => ({
+      classId: cls.id,
+      subjectCode,
+      teacherId,
+      institutionId: cls.institutionId,
+    })),
+  );
+  for (const [subjectCode, teacherId] of changes) {
+    await audit(tx, ctx, {
+      action: 'set_subject_teacher',
+      entity: 'class',
+      entityId: cls.id,
+      before: current.has(subjectCode) ? { subjectCode, teacherId: current.get(subjectCode) } : undefined,
+      after: { subjectCode, teacherId },
+    });
+  }
+}
 
 /**
  * After weekly periods were written (inside the transaction), refuses the change when any written period
@@ -932,10 +990,12 @@ export async function addEntry(
 ) {
   return db.transaction(async (tx) => {
     const { cls } = await classFor(tx, actor, classId, 'manage');
+    await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, [input.teacherId]);
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: null, values }], [], locale, () => 'period');
     const [id] = await store.insertEntries(tx, cls, [values]);
+    if (input.subjectTeacher) await adoptSubjectTeachers(tx, ctx, cls, [values]);
     await regenerateFuture(tx, cls.institutionId, cls.academicYearId, [classId], today);
     const entry = (await store.findEntry(tx, id!))!;
     await audit(tx, ctx, { action: 'create', entity: 'timetable_entry', entityId: id!, after: entry });
@@ -957,10 +1017,12 @@ export async function updateEntry(
     const before = await store.findEntry(tx, entryId);
     if (!before) throw notFound('timetable_entry');
     const { cls } = await classFor(tx, actor, before.classId, 'manage');
+    await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, [input.teacherId]);
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: entryId, values }], [entryId], locale, () => 'period');
     await store.updateEntry(tx, entryId, values);
+    if (input.subjectTeacher) await adoptSubjectTeachers(tx, ctx, cls, [values]);
     await regenerateFuture(tx, cls.institutionId, cls.academicYearId, [cls.id], today);
     const after = (await store.findEntry(tx, entryId))!;
     await audit(tx, ctx, { action: 'update', entity: 'timetable_entry', entityId: entryId, before, after });
@@ -980,6 +1042,8 @@ export async function deleteEntry(
     const before = await store.findEntry(tx, entryId);
     if (!before) throw notFound('timetable_entry');
     const { cls } = await classFor(tx, actor, before.classId, 'manage');
+    // The school's lock: the class's lessons are regenerated by one writer at a time.
+    await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, []);
     await store.deleteEntries(tx, [entryId]);
     await regenerateFuture(tx, cls.institutionId, cls.academicYearId, [cls.id], today);
     await audit(tx, ctx, { action: 'delete', entity: 'timetable_entry', entityId: entryId, before });
@@ -1012,6 +1076,12 @@ async function writeWeek(
   locale: Locale,
   today: string,
 ) {
+  await store.lockTimetable(
+    tx,
+    cls.academicYearId,
+    cls.institutionId,
+    entries.map((e) => e.teacherId),
+  );
   refuseIf(await checkEntries(tx, cls, entries, prefix, locale));
   const before = await store.timetableOf(tx, cls.id);
   const values = entries.map(normalEntry);
@@ -1028,6 +1098,12 @@ async function writeWeek(
     before.map((e) => e.id),
   );
   await store.insertEntries(tx, cls, values);
+  await adoptSubjectTeachers(
+    tx,
+    ctx,
+    cls,
+    values.filter((_, i) => entries[i]!.subjectTeacher === true),
+  );
   await regenerateFuture(tx, cls.institutionId, cls.academicYearId, [cls.id], today);
   const after = await store.timetableOf(tx, cls.id);
   await audit(tx, ctx, {
@@ -1092,10 +1168,26 @@ async function schoolDays(db: Db, academicYearId: number, from: string, to: stri
   return days;
 }
 
+/** How far ahead a timetable change makes lessons when the school's calendar has no term around today. */
+export const DEFAULT_HORIZON_DAYS = 27;
+
 /**
- * After a timetable or bell change: brings the given classes' occurrences from `today` up to the last date
- * already generated at the school in line (so a timetable change shows in lessons already planned ahead,
- * and a class the school had not generated for yet catches up with the rest).
+ * The last date a timetable change makes lessons up to: the end of the term holding `today` (or of the next
+ * term, between terms), else four weeks ahead; never before the last date already generated for the school.
+ */
+async function horizonOf(tx: Db, academicYearId: number, classIds: number[], today: string) {
+  const terms = await institutionsStore.termsOf(tx, academicYearId);
+  const term =
+    terms.find((t) => t.startsOn <= today && today <= t.endsOn) ?? terms.find((t) => t.startsOn > today);
+  const own = term ? term.endsOn : addDays(today, DEFAULT_HORIZON_DAYS);
+  const last = await store.lastLessonDate(tx, classIds, today);
+  return last !== null && last > own ? last : own;
+}
+
+/**
+ * After a timetable or bell change, inside its transaction: brings the given classes' occurrences from `today`
+ * to the horizon (`horizonOf`) in line with the timetable — new periods get their lessons at once, removed
+ * ones lose their empty future lessons (filled-in or marked ones stay, cancelled).
  */
 async function regenerateFuture(
   tx: Db,
@@ -1104,9 +1196,9 @@ async function regenerateFuture(
   classIds: number[],
   today: string,
 ) {
+  if (classIds.length === 0) return;
   const all = await store.classIdsInYear(tx, institutionId, academicYearId);
-  const last = await store.lastLessonDate(tx, all, today);
-  if (last === null || classIds.length === 0) return;
+  const last = await horizonOf(tx, academicYearId, all, today);
   const days = await schoolDays(tx, academicYearId, today, last);
   await store.generateLessons(tx, classIds, days, { from: today, to: last, today });
 }
@@ -1134,6 +1226,7 @@ export async function generateLessons(
   refuseIf(problems);
   return db.transaction(async (tx) => {
     const year = await resolveYear(tx, input.academicYearId, locale, 'academicYearId');
+    await store.lockTimetable(tx, year.id, institutionId, []);
     const classIds = await store.classIdsInYear(tx, institutionId, year.id);
     const days = await schoolDays(tx, year.id, input.from, input.to);
     const counts = await store.generateLessons(tx, classIds, days, { from: input.from, to: input.to, today });

@@ -803,3 +803,99 @@ export async function enrolmentsOfClasses(
  * on-time feed): the classroom's table stays named in the classroom's store only.
  */
 export const enrolmentRelation = () => sql`select class_id, student_id from ${enrolments}`;
+
+// ---------------------------------------------------------------------------------------------------------
+// Subject teachers of a school, and the timetable's write lock
+
+/** Every subject teacher of a school's classes in a year. */
+export async function subjectTeachersOfSchool(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<{ classId: number; subjectCode: string; teacherId: number }[]> {
+  return db
+    .select({
+      classId: subjectTeachers.classId,
+      subjectCode: subjectTeachers.subjectCode,
+      teacherId: subjectTeachers.teacherId,
+    })
+    .from(subjectTeachers)
+    .innerJoin(classes, eq(classes.id, subjectTeachers.classId))
+    .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)))
+    .orderBy(asc(subjectTeachers.classId), asc(subjectTeachers.subjectCode));
+}
+
+/**
+ * Who is known to teach which subject at a school in a year: a subject teacher of one of its classes, or in
+ * one of their timetables with that subject.
+ */
+export async function knownSubjectTeachers(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<{ subjectCode: string; teacherId: number }[]> {
+  return rows<{ subjectCode: string; teacherId: number }>(
+    db,
+    sql`select s.subject_code as "subjectCode", s.teacher_id as "teacherId"
+          from ${subjectTeachers} s join ${classes} c on c.id = s.class_id
+          where c.institution_id = ${institutionId} and c.academic_year_id = ${academicYearId}
+        union
+        select e.subject_code, e.teacher_id from ${timetableEntries} e
+          where e.institution_id = ${institutionId} and e.academic_year_id = ${academicYearId}
+        order by 1, 2`,
+  );
+}
+
+/** Sets the subject teachers of several classes at once (in class order, so concurrent writes queue rather than deadlock). */
+export async function putSubjectTeachers(
+  db: Db,
+  values: { classId: number; subjectCode: string; teacherId: number; institutionId: number }[],
+): Promise<void> {
+  if (values.length === 0) return;
+  const sorted = [...values].sort(
+    (a, b) => a.classId - b.classId || a.subjectCode.localeCompare(b.subjectCode),
+  );
+  await db
+    .insert(subjectTeachers)
+    .values(sorted)
+    .onConflictDoUpdate({
+      target: [subjectTeachers.classId, subjectTeachers.subjectCode],
+      set: { teacherId: sql`excluded.teacher_id` },
+    });
+}
+
+/** Removes a subject's teacher from several classes; the classes that had one. */
+export async function deleteSubjectTeachers(
+  db: Db,
+  classIds: number[],
+  subjectCode: string,
+): Promise<number[]> {
+  if (classIds.length === 0) return [];
+  const gone = await db
+    .delete(subjectTeachers)
+    .where(and(inArray(subjectTeachers.classId, classIds), eq(subjectTeachers.subjectCode, subjectCode)))
+    .returning({ classId: subjectTeachers.classId });
+  return gone.map((r) => r.classId);
+}
+
+/**
+ * Takes the timetable's write locks for the rest of the transaction: the school's (its classes and rooms) and
+ * each teacher's (a teacher clashes across schools), always in that order and teachers by id, so two writers
+ * never wait on each other in a circle. Clashes are judged on the clock across shifts and schools, which no
+ * unique index can express; under these locks the check and the write happen as one step.
+ */
+export async function lockTimetable(
+  db: Db,
+  academicYearId: number,
+  institutionId: number,
+  teacherIds: number[],
+): Promise<void> {
+  const keys = [
+    `timetable/${academicYearId}/school/${institutionId}`,
+    ...[...new Set(teacherIds)]
+      .sort((a, b) => a - b)
+      .map((id) => `timetable/${academicYearId}/teacher/${id}`),
+  ];
+  // One statement per key, so the order they are taken in is the order above.
+  for (const key of keys) await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}

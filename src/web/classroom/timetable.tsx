@@ -4,18 +4,20 @@ import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type {
   BellSchedules,
+  ClassDetail,
   ClassList,
-  GenerateResult,
+  SchoolSubjectTeachers,
   TeacherList,
   Week,
 } from '@/modules/classroom/classroom.schema';
 import { api, type Me } from '@/web/api';
-import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { Link } from '@/web/router';
 import { useCountryPack, useCurrentYear } from '@/web/registry/shared';
 import { Rosters } from '@/web/classroom/rosters';
+import { knownFor, TeacherOptions, useSubjectTeachers, useTeachers } from '@/web/classroom/class-subjects';
 
 type WeekRecord = Static<typeof Week>;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6] as const;
@@ -23,7 +25,6 @@ const weekdayName = (locale: string, weekday: number) =>
   new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
     new Date(Date.UTC(2024, 0, weekday)), // 1 January 2024 was a Monday.
   );
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The director's timetable: a class's week in its shift's bells, periods added one by one, clashes refused. */
 export function TimetablePage({ me }: { me: Me }) {
@@ -57,6 +58,16 @@ export function TimetablePage({ me }: { me: Me }) {
             </select>
           </div>
           {current !== null ? (
+            <p className="cta">
+              <Link to={`/school/classes/${current}`}>
+                {t('subjectTeachers.open', {
+                  name: classes.data.items.find((c) => c.id === current)?.name ?? '',
+                })}
+              </Link>
+            </p>
+          ) : null}
+          <p className="note">{t('subjectTeachers.lessonsFollow')}</p>
+          {current !== null ? (
             <ClassWeek
               key={current}
               schoolId={schoolId}
@@ -66,7 +77,6 @@ export function TimetablePage({ me }: { me: Me }) {
           ) : (
             <p>{t('timetable.noClasses')}</p>
           )}
-          <Generate schoolId={schoolId} yearId={year.id} />
           <Rosters schoolId={schoolId} yearId={year.id} />
         </>
       ) : null}
@@ -90,18 +100,20 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
         signal,
       }),
   });
-  const teachers = useQuery({
-    queryKey: ['teachers', schoolId],
-    queryFn: ({ signal }) =>
-      api<Static<typeof TeacherList>>(`/institutions/${schoolId}/teachers`, { signal }),
+  const teachers = useTeachers(schoolId);
+  const detail = useQuery({
+    queryKey: ['class', cls.id],
+    queryFn: ({ signal }) => api<Static<typeof ClassDetail>>(`/classes/${cls.id}`, { signal }),
   });
+  const known = useSubjectTeachers(schoolId, yearId);
   const pack = useCountryPack();
   const remove = useMutation({
     mutationFn: (entryId: number) => api<unknown>(`/timetable/${entryId}`, { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['timetable', cls.id] }),
   });
-  if (week.isPending || bells.isPending || teachers.isPending || pack.isPending) return <Loading />;
-  for (const q of [week, bells, teachers, pack])
+  const queries = [week, bells, teachers, detail, known, pack];
+  if (queries.some((q) => q.isPending)) return <Loading />;
+  for (const q of queries)
     if (q.isError) return <ErrorBox error={q.error} onRetry={() => void q.refetch()} />;
   const periods = bells.data!.shifts.find((s) => s.shift === cls.shift)?.periods ?? [];
   const subjects = pack.data!.subjects.filter((s) => s.grades.includes(cls.grade));
@@ -154,6 +166,9 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
       </section>
       <AddPeriod
         classId={cls.id}
+        className={cls.name}
+        own={new Map(detail.data!.subjectTeachers.map((s) => [s.subjectCode, s.teacher.id]))}
+        known={known.data!}
         periods={periods.map((p) => ({ period: p.period, label: `${p.period} (${p.startsAt}–${p.endsAt})` }))}
         subjects={subjects.map((s) => ({ code: s.code, name: localName(s, i18n.language) }))}
         teachers={teachers.data!.items}
@@ -164,32 +179,58 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
 
 function AddPeriod(props: {
   classId: number;
+  className: string;
+  /** Each subject's teacher of the class. */
+  own: Map<string, number>;
+  known: Static<typeof SchoolSubjectTeachers>;
   periods: { period: number; label: string }[];
   subjects: { code: string; name: string }[];
-  teachers: { id: number; displayName: string }[];
+  teachers: Static<typeof TeacherList>['items'];
 }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const ids = { day: useId(), period: useId(), subject: useId(), teacher: useId(), room: useId() };
+  // A subject's first choice: its teacher in this class, else one who teaches it at the school, else anyone.
+  const teacherFor = (subjectCode: string, fallback: number) =>
+    props.own.get(subjectCode) ??
+    props.teachers.find((p) => knownFor(props.known, subjectCode).includes(p.id))?.id ??
+    fallback;
+  const firstSubject = props.subjects[0]?.code ?? '';
   const [form, setForm] = useState({
     weekday: 1,
     period: props.periods[0]?.period ?? 1,
-    subjectCode: props.subjects[0]?.code ?? '',
-    teacherId: props.teachers[0]?.id ?? 0,
+    subjectCode: firstSubject,
+    teacherId: teacherFor(firstSubject, props.teachers[0]?.id ?? 0),
     room: '',
   });
+  // Set when the chosen teacher is not the subject's teacher of the class: the page asks before placing.
+  const [asking, setAsking] = useState(false);
   const add = useMutation({
-    mutationFn: () =>
+    mutationFn: (subjectTeacher: boolean) =>
       api<unknown>(`/classes/${props.classId}/timetable`, {
         method: 'POST',
-        body: { ...form, room: form.room.trim() === '' ? null : form.room.trim() },
+        body: { ...form, room: form.room.trim() === '' ? null : form.room.trim(), subjectTeacher },
       }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['timetable', props.classId] }),
+    onSuccess: (_data, subjectTeacher) => {
+      void client.invalidateQueries({ queryKey: ['timetable', props.classId] });
+      if (subjectTeacher) {
+        void client.invalidateQueries({ queryKey: ['class', props.classId] });
+        void client.invalidateQueries({ queryKey: ['subject-teachers'] });
+      }
+    },
+    onSettled: () => setAsking(false),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    add.mutate();
+    if (props.own.get(form.subjectCode) === form.teacherId) add.mutate(false);
+    else {
+      add.reset();
+      setAsking(true);
+    }
   };
+  const teacherName = props.teachers.find((p) => p.id === form.teacherId)?.displayName ?? '';
+  const subjectName = props.subjects.find((s) => s.code === form.subjectCode)?.name ?? '';
+  const ownName = props.teachers.find((p) => p.id === props.own.get(form.subjectCode))?.displayName;
   return (
     <form className="form card" onSubmit={submit} aria-labelledby="timetable-add">
       <h2 id="timetable-add">{t('timetable.add')}</h2>
@@ -226,7 +267,14 @@ function AddPeriod(props: {
         <select
           id={ids.subject}
           value={form.subjectCode}
-          onChange={(e) => setForm({ ...form, subjectCode: e.target.value })}
+          onChange={(e) => {
+            setAsking(false);
+            setForm({
+              ...form,
+              subjectCode: e.target.value,
+              teacherId: teacherFor(e.target.value, form.teacherId),
+            });
+          }}
         >
           {props.subjects.map((s) => (
             <option key={s.code} value={s.code}>
@@ -240,13 +288,16 @@ function AddPeriod(props: {
         <select
           id={ids.teacher}
           value={form.teacherId}
-          onChange={(e) => setForm({ ...form, teacherId: Number(e.target.value) })}
+          onChange={(e) => {
+            setAsking(false);
+            setForm({ ...form, teacherId: Number(e.target.value) });
+          }}
         >
-          {props.teachers.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.displayName}
-            </option>
-          ))}
+          <TeacherOptions
+            teachers={props.teachers}
+            own={props.own.get(form.subjectCode)}
+            known={knownFor(props.known, form.subjectCode)}
+          />
         </select>
       </div>
       <div className="field">
@@ -260,44 +311,44 @@ function AddPeriod(props: {
       </div>
       {add.isError ? <ErrorBox error={add.error} /> : null}
       {add.isSuccess ? <p role="status">{t('timetable.added')}</p> : null}
-      <button type="submit" disabled={add.isPending}>
-        {t('timetable.addButton')}
-      </button>
+      {asking ? (
+        <div className="card" role="group" aria-labelledby="timetable-ask">
+          <p id="timetable-ask">
+            {ownName
+              ? t('subjectTeachers.askReplace', {
+                  teacher: teacherName,
+                  subject: subjectName,
+                  name: props.className,
+                  own: ownName,
+                })
+              : t('subjectTeachers.ask', {
+                  teacher: teacherName,
+                  subject: subjectName,
+                  name: props.className,
+                })}
+          </p>
+          <div className="row-buttons">
+            <button type="button" disabled={add.isPending} onClick={() => add.mutate(true)}>
+              {t('subjectTeachers.askYes')}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={add.isPending}
+              onClick={() => add.mutate(false)}
+            >
+              {t('subjectTeachers.askOnly')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setAsking(false)}>
+              {t('subjectTeachers.askCancel')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="submit" disabled={add.isPending}>
+          {t('timetable.addButton')}
+        </button>
+      )}
     </form>
-  );
-}
-
-/** Turns the timetable into lesson occurrences for the next four weeks (holidays skipped). */
-function Generate({ schoolId, yearId }: { schoolId: number; yearId: number }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const run = useMutation({
-    mutationFn: () => {
-      const from = new Date();
-      const to = new Date(from.getTime() + 27 * 86_400_000);
-      return api<Static<typeof GenerateResult>>(`/institutions/${schoolId}/lessons/generate`, {
-        method: 'POST',
-        body: { academicYearId: yearId, from: isoDay(from), to: isoDay(to) },
-      });
-    },
-  });
-  return (
-    <section className="card" aria-labelledby="timetable-generate">
-      <h2 id="timetable-generate">{t('timetable.lessons')}</h2>
-      <p>{t('timetable.lessonsIntro')}</p>
-      <button type="button" disabled={run.isPending} onClick={() => run.mutate()}>
-        {t('timetable.generate')}
-      </button>
-      {run.isError ? <ErrorBox error={run.error} /> : null}
-      {run.data ? (
-        <p role="status">
-          {t('timetable.generated', {
-            created: f.number(run.data.created),
-            updated: f.number(run.data.updated),
-            deleted: f.number(run.data.deleted + run.data.cancelled),
-          })}
-        </p>
-      ) : null}
-    </section>
   );
 }

@@ -1,0 +1,169 @@
+import type { Actor } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { forbidden, type FieldProblem } from '@/server/errors';
+import { defineMessages, type Locale } from '@/server/i18n';
+import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import * as store from '@/modules/classroom/classroom.store';
+import {
+  checkSubject,
+  classDetail,
+  classFor,
+  managesSchool,
+  problem,
+  refuseIf,
+  resolveYear,
+  schoolOf,
+  teachersAt,
+} from '@/modules/classroom/classroom.service';
+import type { ClassSubjectsInput, GradeSubjectInput } from '@/modules/classroom/classroom.schema';
+
+/**
+ * Who teaches what: a class's subject teachers set together, one subject's teacher for a whole grade, and
+ * the school's list of who is known to teach each subject (to offer them first). Each change is one
+ * transaction with its audit entry.
+ */
+
+defineMessages({
+  en: { 'classroom.rule.no_classes_in_grade': 'the school has no class of grade {grade} in this year' },
+  az: { 'classroom.rule.no_classes_in_grade': 'məktəbin bu tədris ilində {grade}-ci sinfi yoxdur' },
+  ru: { 'classroom.rule.no_classes_in_grade': 'у школы нет {grade}-х классов в этом учебном году' },
+});
+
+/** A school's subject teachers in a year, and per subject the teachers known to teach it there. */
+export async function schoolSubjectTeachers(
+  db: Db,
+  actor: Actor,
+  institutionId: number,
+  yearId: number | undefined,
+  locale: Locale,
+) {
+  if (!managesSchool(actor, institutionId)) throw forbidden();
+  await schoolOf(db, institutionId);
+  const year = await resolveYear(db, yearId, locale);
+  const items = await store.subjectTeachersOfSchool(db, institutionId, year.id);
+  const known = new Map<string, number[]>();
+  for (const k of await store.knownSubjectTeachers(db, institutionId, year.id)) {
+    known.set(k.subjectCode, [...(known.get(k.subjectCode) ?? []), k.teacherId]);
+  }
+  return {
+    academicYearId: year.id,
+    items,
+    known: [...known].map(([subjectCode, teacherIds]) => ({ subjectCode, teacherIds })),
+  };
+}
+
+/** Sets (or, with a null teacher, clears) several subjects' teachers of one class at once: all or nothing. */
+export async function setClassSubjects(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  classId: number,
+  input: ClassSubjectsInput,
+  locale: Locale,
+) {
+  return db.transaction(async (tx) => {
+    const { cls } = await classFor(tx, actor, classId, 'manage');
+    const problems: FieldProblem[] = [];
+    const teachers = await teachersAt(
+      tx,
+      cls.institutionId,
+      input.items.flatMap((i) => (i.teacherId === null ? [] : [i.teacherId])),
+    );
+    const seen = new Set<string>();
+    for (const [i, item] of input.items.entries()) {
+      if (seen.has(item.subjectCode)) problems.push(problem(locale, `items.${i}.subjectCode`, 'duplicate'));
+      else
+        problems.push(
+          ...(await checkSubject(tx, item.subjectCode, cls.grade, `items.${i}.subjectCode`, locale)),
+        );
+      seen.add(item.subjectCode);
+      if (item.teacherId !== null && !teachers.has(item.teacherId)) {
+        problems.push(problem(locale, `items.${i}.teacherId`, 'not_teacher'));
+      }
+    }
+    refuseIf(problems);
+    const before = await store.subjectTeachersOf(tx, classId);
+    await store.putSubjectTeachers(
+      tx,
+      input.items.flatMap((i) =>
+        i.teacherId === null
+          ? []
+          : [
+              {
+                classId,
+                subjectCode: i.subjectCode,
+                teacherId: i.teacherId,
+                institutionId: cls.institutionId,
+              },
+            ],
+      ),
+    );
+    for (const item of input.items.filter((i) => i.teacherId === null)) {
+      await store.deleteSubjectTeachers(tx, [classId], item.subjectCode);
+    }
+    await audit(tx, ctx, {
+      action: 'set_subject_teachers',
+      entity: 'class',
+      entityId: classId,
+      before,
+      after: await store.subjectTeachersOf(tx, classId),
+    });
+    return classDetail(tx, cls);
+  });
+}
+
+/**
+ * One subject's teacher in every class of a grade at a school ("she teaches mathematics in all 5th-grade
+ * classes"), or, with a null teacher, nobody: all classes or none.
+ */
+export async function setGradeSubject(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  institutionId: number,
+  input: GradeSubjectInput,
+  locale: Locale,
+) {
+  if (!managesSchool(actor, institutionId)) throw forbidden();
+  await schoolOf(db, institutionId);
+  return db.transaction(async (tx) => {
+    const year = await resolveYear(tx, input.academicYearId, locale, 'academicYearId');
+    const problems = await checkSubject(tx, input.subjectCode, input.grade, 'subjectCode', locale);
+    if (
+      input.teacherId !== null &&
+      !(await teachersAt(tx, institutionId, [input.teacherId])).has(input.teacherId)
+    ) {
+      problems.push(problem(locale, 'teacherId', 'not_teacher'));
+    }
+    const classIds = (await store.listClasses(tx, institutionId, year.id))
+      .filter((c) => c.grade === input.grade)
+      .map((c) => c.id);
+    if (classIds.length === 0)
+      problems.push(problem(locale, 'grade', 'no_classes_in_grade', { grade: input.grade }));
+    refuseIf(problems);
+    const before = (await store.subjectTeachersOfSchool(tx, institutionId, year.id)).filter(
+      (s) => s.subjectCode === input.subjectCode && classIds.includes(s.classId),
+    );
+    if (input.teacherId === null) await store.deleteSubjectTeachers(tx, classIds, input.subjectCode);
+    else {
+      const teacherId = input.teacherId;
+      await store.putSubjectTeachers(
+        tx,
+        classIds.map((classId) => ({ classId, subjectCode: input.subjectCode, teacherId, institutionId })),
+      );
+    }
+    await audit(tx, ctx, {
+      action: 'set_grade_subject_teacher',
+      entity: 'institution',
+      entityId: institutionId,
+      before,
+      after: {
+        academicYearId: year.id,
+        grade: input.grade,
+        subjectCode: input.subjectCode,
+        teacherId: input.teacherId,
+      },
+    });
+    return { grade: input.grade, subjectCode: input.subjectCode, teacherId: input.teacherId, classIds };
+  });
+}
