@@ -198,7 +198,8 @@ export async function readRosterZip(bytes: Uint8Array): Promise<RosterFiles> {
     throw new AppError(413, 'import_too_large', { limit: `${ONEROSTER_MAX_BYTES / 1024 / 1024} MB` });
   }
   if (!isZip(bytes)) throw new AppError(422, 'oneroster.not_zip');
-  return runInWorker<RosterFiles>(import.meta.url, 'readRosterZipHere', [bytes]);
+  const copy = new Uint8Array(bytes); // handed over to the worker thread, not cloned (see readUpload)
+  return runInWorker<RosterFiles>(import.meta.url, 'readRosterZipHere', [copy], [copy.buffer]);
 }
 
 /** The worker's side of `readRosterZip`. */
