@@ -5,7 +5,7 @@ import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
-import { readCsv, type FileRow, type ReadFile } from '@/modules/infrastructure/registry-import.files';
+import { type FileRow, type ReadFile } from '@/modules/infrastructure/registry-import.files';
 import * as store from '@/modules/classroom/classroom.store';
 import {
   CLASS_NAME,
@@ -31,8 +31,6 @@ defineMessages({
     'oneroster.not_zip':
       'The file is not a zip archive; upload the OneRoster zip (manifest.csv, classes.csv, …).',
     'oneroster.bad_zip': 'The zip archive is damaged and cannot be read.',
-    'oneroster.too_big':
-      'The zip unpacks to more than {limit} or holds more than {entries} files; it is refused.',
     'oneroster.invalid': 'The OneRoster files have {n} problem(s); nothing was imported.',
     'oneroster.course_title': 'Grade {grade}',
     'oneroster.at': '{file}, line {line}, {column}: {reason}',
@@ -60,8 +58,6 @@ defineMessages({
     'oneroster.not_zip':
       'Fayl zip arxivi deyil; OneRoster zip faylını yükləyin (manifest.csv, classes.csv, …).',
     'oneroster.bad_zip': 'Zip arxivi zədələnib və oxuna bilmir.',
-    'oneroster.too_big':
-      'Zip açılanda {limit}-dan çox olur və ya {entries}-dan çox fayl saxlayır; qəbul edilmir.',
     'oneroster.invalid': 'OneRoster fayllarında {n} problem var; heç nə idxal edilmədi.',
     'oneroster.course_title': '{grade}-ci sinif',
     'oneroster.at': '{file}, {line}-ci sətir, {column}: {reason}',
@@ -89,8 +85,6 @@ defineMessages({
     'oneroster.not_zip':
       'Файл не является zip-архивом; загрузите zip OneRoster (manifest.csv, classes.csv, …).',
     'oneroster.bad_zip': 'Zip-архив повреждён и не читается.',
-    'oneroster.too_big':
-      'Zip-архив распаковывается больше чем в {limit} или содержит больше {entries} файлов; он отклонён.',
     'oneroster.invalid': 'В файлах OneRoster проблем: {n}; ничего не импортировано.',
     'oneroster.course_title': '{grade} класс',
     'oneroster.at': '{file}, строка {line}, {column}: {reason}',
@@ -381,7 +375,7 @@ export async function importOneRoster(
   if (!managesSchool(actor, institutionId)) throw forbidden();
   await schoolOf(db, institutionId);
   const year = await resolveYear(db, options.yearId, locale);
-  const zip = readRosterZip(bytes);
+  const zip = await readRosterZip(bytes);
 
   const problems: RosterProblem[] = [];
   const report = (
@@ -414,16 +408,13 @@ export async function importOneRoster(
       if (required) report(name, 0, '', 'missing_file', { file: name });
       return null;
     }
-    let file: ReadFile;
-    try {
-      file = readCsv(found);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      report(name, Number(error.params.line ?? 1), '', 'unreadable', {
-        reason: translate(locale, error.code, error.params),
+    if ('error' in found) {
+      report(name, Number(found.error.params.line ?? 1), '', 'unreadable', {
+        reason: translate(locale, found.error.code, found.error.params),
       });
       return null;
     }
+    const file = found.file;
     const header = new Set(file.header.map((h) => h.toLowerCase()));
     const missing = needed.filter((c) => !header.has(c.toLowerCase()));
     for (const column of missing) report(name, 1, column, 'missing_column', { column });

@@ -1,11 +1,14 @@
-import { Unzip, UnzipInflate, zipSync, strToU8 } from 'fflate';
+import { zipSync, strToU8 } from 'fflate';
+import { readCsv, type ReadFile } from '@/modules/infrastructure/registry-import.files';
+import { bufferSource, isZip, unpack, type ArchiveLimits } from '@/server/archive';
 import { AppError } from '@/server/errors';
 import { csvText } from '@/server/csv';
+import { runInWorker } from '@/server/worker-pool';
 
 /**
  * The OneRoster 1.2 CSV binding as far as the classroom uses it: the column headers of each file in the
- * spec's order, building the zip of a bulk export, and reading an uploaded zip safely (a size limit on what
- * it unpacks to, counted while unpacking, so that a zip bomb is refused before it fills the memory). Nothing
+ * spec's order, building the zip of a bulk export, and reading an uploaded zip safely (bounded unpacking,
+ * src/server/archive.ts, in a worker thread, so that a zip bomb is refused before it fills the memory). Nothing
  * here knows the database; oneroster.service.ts maps our classes and people onto these files.
  */
 
@@ -172,64 +175,50 @@ export function buildRosterZip(files: Partial<Record<RosterFile, RosterRow[]>>, 
   return zipSync(entries, { level: 6 });
 }
 
-/** A zip's CSV files by name (the name without any folder, as some tools zip the folder too), unread. */
-export type RosterFiles = Map<string, Buffer>;
+/** A zip's CSV files by name (the name without any folder, as some tools zip the folder too), each read, or why not. */
+export type RosterFiles = Map<
+  string,
+  { file: ReadFile } | { error: { code: string; params: Record<string, unknown> } }
+>;
 
-const isZip = (bytes: Uint8Array) =>
-  bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+/** What an uploaded zip may hold and unpack to (see src/server/archive.ts). */
+export const ONEROSTER_LIMITS: ArchiveLimits = {
+  maxEntries: ONEROSTER_MAX_ENTRIES,
+  maxEntryBytes: ONEROSTER_MAX_UNPACKED,
+  maxTotalBytes: ONEROSTER_MAX_UNPACKED,
+  maxRatio: 100,
+};
 
 /**
- * Unpacks an uploaded OneRoster zip: only its `.csv` files (the service reads each, naming it). The zip
- * is unpacked in small steps and the bytes it really produces are counted, whatever its headers claim: over
- * ONEROSTER_MAX_UNPACKED, or more than ONEROSTER_MAX_ENTRIES entries, it is refused (413).
+ * Unpacks and reads an uploaded OneRoster zip in a worker thread: only its `.csv` files, within
+ * ONEROSTER_LIMITS (refused with 413 while unpacking, never unpacked whole first), each parsed as CSV.
  */
-export function readRosterZip(bytes: Uint8Array): RosterFiles {
+export async function readRosterZip(bytes: Uint8Array): Promise<RosterFiles> {
   if (bytes.length > ONEROSTER_MAX_BYTES) {
     throw new AppError(413, 'import_too_large', { limit: `${ONEROSTER_MAX_BYTES / 1024 / 1024} MB` });
   }
   if (!isZip(bytes)) throw new AppError(422, 'oneroster.not_zip');
-  const tooBig = () =>
-    new AppError(413, 'oneroster.too_big', {
-      limit: `${ONEROSTER_MAX_UNPACKED / 1024 / 1024} MB`,
-      entries: ONEROSTER_MAX_ENTRIES,
-    });
-  const chunks = new Map<string, Uint8Array[]>();
-  let entries = 0;
-  let unpacked = 0;
-  let failure: unknown = null;
-  let over = false;
-  const unzip = new Unzip((file) => {
-    entries += 1;
-    if (entries > ONEROSTER_MAX_ENTRIES) over = true;
-    if (over) return;
-    const name = file.name.split('/').pop() ?? '';
-    if (!name.toLowerCase().endsWith('.csv') || file.name.startsWith('__MACOSX/')) return;
-    const parts: Uint8Array[] = [];
-    chunks.set(name, parts);
-    file.ondata = (error, data) => {
-      if (error) failure = error;
-      unpacked += data.length;
-      if (unpacked > ONEROSTER_MAX_UNPACKED) over = true;
-      if (!over) parts.push(data);
-    };
-    file.start();
+  const copy = new Uint8Array(bytes); // handed over to the worker thread, not cloned (see readUpload)
+  return runInWorker<RosterFiles>(import.meta.url, 'readRosterZipHere', [copy], [copy.buffer]);
+}
+
+/** The worker's side of `readRosterZip`. */
+export async function readRosterZipHere(bytes: Uint8Array): Promise<RosterFiles> {
+  const wanted = (name: string) => name.toLowerCase().endsWith('.csv') && !name.startsWith('__MACOSX/');
+  const unpacked = await unpack(bufferSource(bytes), ONEROSTER_LIMITS, wanted).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'archive.corrupt')
+      throw new AppError(422, 'oneroster.bad_zip');
+    throw error;
   });
-  unzip.register(UnzipInflate);
-  // Small steps: one step of deflate cannot unpack to much more than a thousand times its size.
-  const STEP = 16 * 1024;
-  try {
-    for (let at = 0; at < bytes.length; at += STEP) {
-      unzip.push(bytes.subarray(at, at + STEP), at + STEP >= bytes.length);
-      if (failure || over) break;
-    }
-  } catch {
-    throw new AppError(422, 'oneroster.bad_zip');
-  }
-  if (over) throw tooBig();
-  if (failure) throw new AppError(422, 'oneroster.bad_zip');
   const files: RosterFiles = new Map();
-  for (const [name, parts] of chunks) {
-    files.set(name, Buffer.concat(parts));
+  for (const [path, data] of unpacked) {
+    const name = path.split('/').pop() ?? '';
+    try {
+      files.set(name, { file: readCsv(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      files.set(name, { error: { code: error.code, params: error.params } });
+    }
   }
   return files;
 }

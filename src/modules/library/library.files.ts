@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
+import { openArchive, withFileSource, type ArchiveLimits } from '@/server/archive';
+import { AppError } from '@/server/errors';
 
 /**
  * What an uploaded file is, told by its first bytes (never by its name or the type the client claims), and
@@ -100,80 +101,38 @@ export async function identify(path: string): Promise<FileKind | null> {
   return kind;
 }
 
-/** One entry of a ZIP's central directory. */
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
+/**
+ * What the EPUB check may unpack (see src/server/archive.ts): it reads only `mimetype` and
+ * `META-INF/container.xml`, each at most 1 MB, from a book of up to 500 MB on disk.
+ */
+export const EPUB_CHECK_LIMITS: ArchiveLimits = {
+  maxEntries: 20_000,
+  maxEntryBytes: 1024 * 1024,
+  maxTotalBytes: 2 * 1024 * 1024,
+  maxRatio: 100,
+};
 
-/** Whether a file is an EPUB a reader can open (see `identify`). No ZIP64: EPUBs of the library's sizes do not need it. */
+/**
+ * Whether a file is an EPUB a reader can open (see `identify`). Read through the bounded unpacking of
+ * src/server/archive.ts: an archive it refuses (damaged, too many entries, a bomb) is no EPUB.
+ */
 export async function isEpub(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  const readAt = async (position: number, length: number) => {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, position);
-    return buffer.subarray(0, bytesRead);
-  };
   try {
-    const size = (await handle.stat()).size;
-    // The end-of-central-directory record is in the last 22 bytes, after a comment of up to 65,535.
-    const tailLength = Math.min(size, 22 + 0xffff);
-    const tail = await readAt(size - tailLength, tailLength);
-    let eocd = -1;
-    for (let i = tail.length - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) return false;
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0 || count === 0xffff || cdOffset + cdSize > size) return false;
-    const cd = await readAt(cdOffset, cdSize);
-    const entries: ZipEntry[] = [];
-    let p = 0;
-    for (let n = 0; n < count; n++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) return false;
-      const nameLength = cd.readUInt16LE(p + 28);
-      entries.push({
-        method: cd.readUInt16LE(p + 10),
-        compressedSize: cd.readUInt32LE(p + 20),
-        size: cd.readUInt32LE(p + 24),
-        localOffset: cd.readUInt32LE(p + 42),
-        name: cd.subarray(p + 46, p + 46 + nameLength).toString('utf8'),
-      });
-      p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-    }
-    const read = async (e: ZipEntry): Promise<Buffer | null> => {
-      if (e.localOffset + 30 > size || e.size > 4 * 1024 * 1024) return null;
-      const header = await readAt(e.localOffset, 30);
-      if (header.readUInt32LE(0) !== 0x04034b50) return null;
-      const start = e.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-      const data = await readAt(start, e.compressedSize);
-      if (data.length !== e.compressedSize) return null;
-      if (e.method === 0) return data;
-      if (e.method !== 8) return null;
-      try {
-        return inflateRawSync(data, { maxOutputLength: 4 * 1024 * 1024 });
-      } catch {
-        return null;
-      }
-    };
-    // The first entry, at the very start of the file, is `mimetype`, stored, holding exactly the EPUB type.
-    const first = entries[0];
-    if (!first || first.name !== 'mimetype' || first.localOffset !== 0 || first.method !== 0) return false;
-    if ((await read(first))?.toString('latin1') !== 'application/epub+zip') return false;
-    const container = entries.find((e) => e.name === 'META-INF/container.xml');
-    const xml = container ? (await read(container))?.toString('utf8') : undefined;
-    const rootfile = xml ? /<rootfile\b[^>]*\bfull-path\s*=\s*["']([^"']+)["']/.exec(xml)?.[1] : undefined;
-    return rootfile !== undefined && entries.some((e) => e.name === decodeXml(rootfile));
-  } finally {
-    await handle.close();
+    return await withFileSource(path, async (source) => {
+      const archive = await openArchive(source, EPUB_CHECK_LIMITS);
+      // The first entry, at the very start of the file, is `mimetype`, stored, holding exactly the EPUB type.
+      const first = archive.entries[0];
+      if (!first || first.name !== 'mimetype' || first.localOffset !== 0 || first.method !== 0) return false;
+      if (Buffer.from(await archive.read(first)).toString('latin1') !== 'application/epub+zip') return false;
+      const container = archive.entries.find((e) => e.name === 'META-INF/container.xml');
+      if (!container) return false;
+      const xml = Buffer.from(await archive.read(container)).toString('utf8');
+      const rootfile = /<rootfile\b[^>]*\bfull-path\s*=\s*["']([^"']+)["']/.exec(xml)?.[1];
+      return rootfile !== undefined && archive.entries.some((e) => e.name === decodeXml(rootfile));
+    });
+  } catch (error) {
+    if (error instanceof AppError) return false;
+    throw error;
   }
 }
 
