@@ -157,7 +157,7 @@ export function registerUser(program: Command): void {
     .option('--institution <code>', 'the institution of a director, teacher or student')
     .option(
       '--password <password>',
-      `the password (at least ${MIN_PASSWORD} characters); generated when left out`,
+      `the password (at least ${MIN_PASSWORD_LENGTH} characters); generated when left out`,
     )
     .addOption(
       new Option('--locale <locale>', 'the account language').choices(['az', 'ru', 'en']).default('az'),
@@ -177,7 +177,7 @@ export function registerUser(program: Command): void {
     .requiredOption('--username <username>', 'the account')
     .option(
       '--password <password>',
-      `the new password (at least ${MIN_PASSWORD} characters); generated when left out`,
+      `the new password (at least ${MIN_PASSWORD_LENGTH} characters); generated when left out`,
     )
     .action((opts: { username: string; password?: string }) =>
       reportErrors(() =>
