@@ -7,6 +7,7 @@ import {
   homePath,
   LINK_CHILD_PATH,
   navEntries,
+  PASSWORD_PATH,
   pageAt,
   publicPageAt,
   roleAt,
@@ -62,6 +63,13 @@ const ClassJournal = lazy(() => import('@/web/journal/class-journal'));
 const JournalLinkCodes = lazy(() => import('@/web/journal/link-codes'));
 const JournalStudent = lazy(() => import('@/web/journal/overview'));
 const LinkChild = lazy(() => import('@/web/journal/link-child'));
+// Changing one's own password, for anyone signed in.
+const PasswordPage = lazy(() =>
+  import('@/web/pages/password-page').then((m) => ({ default: m.PasswordPage })),
+);
+// The national administrator's user management.
+const UsersPage = lazy(() => import('@/web/admin/users').then((m) => ({ default: m.UsersPage })));
+const UserPage = lazy(() => import('@/web/admin/users').then((m) => ({ default: m.UserPage })));
 
 // The public library, for anyone.
 const LibrarySearch = lazy(() => import('@/web/library/portal').then((m) => ({ default: m.LibrarySearch })));
@@ -241,6 +249,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <ContestResultsPage id={id!} me={me} />;
     case 'questionBank':
       return <QuestionBankPage me={me} />;
+    case 'adminUsers':
+      return <UsersPage />;
+    case 'adminUser':
+      return <UserPage id={id!} />;
     case 'libraryEditorNew':
       return <LibraryEditorNew />;
     case 'libraryEditorReview':
@@ -316,6 +328,12 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
       </Suspense>
     );
   if (me === null) return <LoginPage />;
+  if (path === PASSWORD_PATH)
+    return (
+      <Suspense fallback={<Loading />}>
+        <PasswordPage />
+      </Suspense>
+    );
   if (path === LINK_CHILD_PATH)
     return (
       <Suspense fallback={<Loading />}>
@@ -369,6 +387,9 @@ export function App() {
             <div className="header-row account">
               <span>{t('nav.signedInAs', { name: me.data.user.displayName })}</span>
               <NotificationsBell />
+              <Link to={PASSWORD_PATH} className="link-button">
+                {t('users.ownLink')}
+              </Link>
               <button
                 type="button"
                 className="link-button"

@@ -46,6 +46,9 @@ export const PAGES = [
   { name: 'allocationSchool', path: '/school/allocation', roles: ['director'], nav: 'nav.allocationSchool' },
   { name: 'allocation', path: '/allocation', roles: ['bureau', 'admin'], nav: 'nav.allocation' },
   { name: 'allocationPlan', path: '/allocation/:id', roles: ['bureau', 'admin'] },
+  // The national administrator's user management (src/web/admin), opened from the administrator's home.
+  { name: 'adminUsers', path: '/admin/users', roles: ['admin'] },
+  { name: 'adminUser', path: '/admin/users/:id', roles: ['admin'] },
   { name: 'libraryEditorNew', path: '/library/new', roles: ['editor'] },
   { name: 'libraryEditorReview', path: '/library/review', roles: ['editor'] },
   { name: 'libraryEditorResource', path: '/library/resources/:id', roles: ['editor'] },
@@ -123,6 +126,9 @@ export const PAGES = [
 
 /** Where any signed-in person, with or without a role, types a school's code to link their child. */
 export const LINK_CHILD_PATH = '/journal/link';
+
+/** Where any signed-in person, with or without a role, changes their own password. */
+export const PASSWORD_PATH = '/account/password';
 
 /** Pages anyone may open, signed in or not: the public library. */
 export const PUBLIC_PAGES = [

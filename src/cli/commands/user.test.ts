@@ -64,7 +64,7 @@ describe('maktab user', () => {
     await expect(attempt({ role: 'regional', area: 'NOPE' })).rejects.toThrow('no area has the code "NOPE"');
     await expect(attempt({ role: 'admin', area: districtCode })).rejects.toThrow(/whole nation/);
     await expect(attempt({ role: 'king' })).rejects.toThrow(/unknown role "king"/);
-    await expect(attempt({ institution: school.code, password: 'short' })).rejects.toThrow(/at least 8/);
+    await expect(attempt({ institution: school.code, password: 'short' })).rejects.toThrow(/at least 10/);
     await expect(attempt({ username: 'no spaces', institution: school.code })).rejects.toBeInstanceOf(
       CommandError,
     );

@@ -6,6 +6,8 @@ import { ROLE_SCOPE, ROLES, type Grant, type Role } from '@/server/access';
 import { AppError } from '@/server/errors';
 import { createUser, resetPassword, type PublicUser } from '@/modules/identity/identity.service';
 import { findUserByUsername } from '@/modules/identity/identity.store';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '@/modules/identity/passwords';
+import { translate } from '@/server/i18n';
 import { findInstitutionByCode } from '@/modules/institutions/institutions.store';
 import { areaIdByCode } from '@/modules/institutions/country-pack';
 
@@ -19,16 +21,19 @@ export class CommandError extends Error {
 
 /** The same rules as the API's account form, so an account made in the shell could have been made there. */
 const USERNAME = /^[a-zA-Z0-9._-]{2,100}$/;
-const MIN_PASSWORD = 8;
 
 /** A random password for an account made without one: 16 characters from 96 random bits. */
 export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
-function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD)
-    throw new CommandError(`the password must have at least ${MIN_PASSWORD} characters`);
+/** The server's password rules (`passwords.ts`), refused as a message for the shell. */
+function checkPassword(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem !== null)
+    throw new CommandError(
+      `the password is not accepted: ${translate('en', `password.${problem}`, { min: MIN_PASSWORD_LENGTH })}`,
+    );
 }
 
 /** What `maktab user create` takes. */
@@ -87,7 +92,7 @@ export async function createUserFromShell(
   }
   const generated = args.password === undefined;
   const password = args.password ?? generatePassword();
-  checkPassword(password);
+  checkPassword(password, args.username);
   try {
     const user = await createUser(
       database.db,
@@ -120,7 +125,7 @@ export async function resetPasswordFromShell(
   if (!user) throw new CommandError(`no account has the username "${args.username}"`);
   const generated = args.password === undefined;
   const password = args.password ?? generatePassword();
-  checkPassword(password);
+  checkPassword(password, user.username);
   await resetPassword(database.db, null, { actorId: null, ip: null }, user.id, password);
   return { password, generated };
 }
@@ -152,7 +157,7 @@ export function registerUser(program: Command): void {
     .option('--institution <code>', 'the institution of a director, teacher or student')
     .option(
       '--password <password>',
-      `the password (at least ${MIN_PASSWORD} characters); generated when left out`,
+      `the password (at least ${MIN_PASSWORD_LENGTH} characters); generated when left out`,
     )
     .addOption(
       new Option('--locale <locale>', 'the account language').choices(['az', 'ru', 'en']).default('az'),
@@ -172,7 +177,7 @@ export function registerUser(program: Command): void {
     .requiredOption('--username <username>', 'the account')
     .option(
       '--password <password>',
-      `the new password (at least ${MIN_PASSWORD} characters); generated when left out`,
+      `the new password (at least ${MIN_PASSWORD_LENGTH} characters); generated when left out`,
     )
     .action((opts: { username: string; password?: string }) =>
       reportErrors(() =>

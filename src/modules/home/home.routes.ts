@@ -16,6 +16,8 @@ import {
   studentSummary,
   teacherSummary,
 } from '@/modules/home/home.service';
+// The audit log's names for what each module changed.
+import '@/modules/home/audit-labels';
 
 /**
  * Summaries for the web app's role homes, one route per role so that each declares exactly who may call it.

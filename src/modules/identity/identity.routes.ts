@@ -8,23 +8,36 @@ import type { Db } from '@/server/db/database';
 import {
   AuditEntry,
   AuditQuery,
+  ChangeOwnPasswordBody,
+  ChangeOwnPasswordResult,
+  CreatedUser,
   CreateUserBody,
+  GrantParams,
+  GrantSchema,
   IdParams,
   LoginBody,
   MeResponse,
   Ok,
   PatchMeBody,
   ResetPasswordBody,
+  StatusBody,
+  TemporaryPassword,
   UserListQuery,
-  UserSchema,
+  UserPage,
+  UserView,
 } from '@/modules/identity/identity.schema';
+import { SessionService, setLocale, type ChangeContext } from '@/modules/identity/identity.service';
 import {
-  createUser,
-  resetPassword,
-  SessionService,
-  setLocale,
-  type ChangeContext,
-} from '@/modules/identity/identity.service';
+  changeOwnPassword,
+  createAccount,
+  findUsers,
+  getUser,
+  grantRole,
+  resetAccountPassword,
+  revokeRole,
+  setStatus,
+} from '@/modules/identity/users.service';
+import { labelEntries } from '@/modules/identity/audit.labels';
 import * as store from '@/modules/identity/identity.store';
 
 export const SESSION_COOKIE = 'maktab_sid';
@@ -56,7 +69,7 @@ declare module 'fastify' {
 
 /** Who is changing something and from where, for the audit log. */
 export function changeContext(request: FastifyRequest): ChangeContext {
-  return { actorId: request.actor?.userId ?? null, ip: request.ip };
+  return { actorId: request.actor?.userId ?? null, ip: request.ip, locale: request.locale };
 }
 
 function isHttps(request: FastifyRequest, secureCookies: boolean): boolean {
@@ -196,18 +209,47 @@ export default async function identityRoutes(
     },
   );
 
+  r.post(
+    '/me/password',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['identity'],
+        summary: 'Change own password; ends every other session of the caller',
+        body: ChangeOwnPasswordBody,
+        response: { 200: ChangeOwnPasswordResult },
+      },
+    },
+    async (request) =>
+      changeOwnPassword(db, app.sessions, changeContext(request), requireActor(request), request.body),
+  );
+
   r.get(
     '/users',
     {
       config: { access: admin },
       schema: {
         tags: ['identity'],
-        summary: 'Find accounts',
+        summary: 'Find people by name or username, role, area or institution, status',
         querystring: UserListQuery,
-        response: { 200: Type.Array(UserSchema) },
+        response: { 200: UserPage },
       },
     },
-    async (request) => store.searchUsers(db, request.query),
+    async (request) => findUsers(db, request.locale, request.query),
+  );
+
+  r.get(
+    '/users/:id',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['identity'],
+        summary: 'One person with their roles',
+        params: IdParams,
+        response: { 200: UserView },
+      },
+    },
+    async (request) => getUser(db, request.locale, request.params.id),
   );
 
   r.post(
@@ -216,15 +258,61 @@ export default async function identityRoutes(
       config: { access: admin },
       schema: {
         tags: ['identity'],
-        summary: 'Create an account',
+        summary: 'Create an account; without a password, a temporary one is made and returned once',
         body: CreateUserBody,
-        response: { 201: UserSchema },
+        response: { 201: CreatedUser },
       },
     },
     async (request, reply) => {
-      const user = await createUser(db, changeContext(request), request.body);
-      return reply.status(201).send(user);
+      const created = await createAccount(db, changeContext(request), request.body);
+      return reply.status(201).send(created);
     },
+  );
+
+  r.post(
+    '/users/:id/grants',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['identity'],
+        summary: 'Give a person a role in a scope',
+        params: IdParams,
+        body: GrantSchema,
+        response: { 200: UserView },
+      },
+    },
+    async (request) => grantRole(db, app.sessions, changeContext(request), request.params.id, request.body),
+  );
+
+  r.delete(
+    '/users/:id/grants/:grantId',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['identity'],
+        summary: 'Take a role back',
+        params: GrantParams,
+        response: { 200: UserView },
+      },
+    },
+    async (request) =>
+      revokeRole(db, app.sessions, changeContext(request), request.params.id, request.params.grantId),
+  );
+
+  r.post(
+    '/users/:id/status',
+    {
+      config: { access: admin },
+      schema: {
+        tags: ['identity'],
+        summary: 'Deactivate (ending every session) or reactivate an account',
+        params: IdParams,
+        body: StatusBody,
+        response: { 200: UserView },
+      },
+    },
+    async (request) =>
+      setStatus(db, app.sessions, changeContext(request), request.params.id, request.body.status),
   );
 
   r.post(
@@ -233,16 +321,21 @@ export default async function identityRoutes(
       config: { access: admin },
       schema: {
         tags: ['identity'],
-        summary: "Reset a user's password; signs them out everywhere",
+        summary:
+          "Reset a user's password (the one given, or a temporary one returned once); signs them out everywhere",
         params: IdParams,
         body: ResetPasswordBody,
-        response: { 200: Ok },
+        response: { 200: TemporaryPassword },
       },
     },
-    async (request) => {
-      await resetPassword(db, app.sessions, changeContext(request), request.params.id, request.body.password);
-      return { ok: true };
-    },
+    async (request) =>
+      resetAccountPassword(
+        db,
+        app.sessions,
+        changeContext(request),
+        request.params.id,
+        request.body.password,
+      ),
   );
 
   r.get(
@@ -258,7 +351,8 @@ export default async function identityRoutes(
     },
     async (request) => {
       const entries = await store.listAudit(db, request.query);
-      return entries.map((e) => ({ ...e, at: e.at.toISOString() }));
+      const labels = await labelEntries(db, request.locale, entries);
+      return entries.map((e) => ({ ...e, at: e.at.toISOString(), label: labels.get(e.id) ?? [] }));
     },
   );
 }

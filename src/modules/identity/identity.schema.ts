@@ -58,12 +58,14 @@ export const CreateUserBody = Type.Object(
       pattern: '^[a-zA-Z0-9._-]+$',
       description: 'Unique account name',
     }),
-    password: Nullable(
-      Type.String({
-        minLength: 8,
-        maxLength: 1000,
-        description: 'Initial password; null leaves the account unable to sign in until a reset',
-      }),
+    password: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: 1000,
+          description:
+            'Initial password (at least 10 characters, not a common one, not the username); left out, a temporary one is made and returned once; null leaves the account unable to sign in until a reset',
+        }),
+      ),
     ),
     displayName: Type.String({ minLength: 1, maxLength: 200, description: 'Full name as shown' }),
     locale: Type.Optional(Locale),
@@ -73,9 +75,73 @@ export const CreateUserBody = Type.Object(
 );
 
 export const ResetPasswordBody = Type.Object(
-  { password: Type.String({ minLength: 8, maxLength: 1000, description: 'The new password' }) },
+  {
+    password: Type.Optional(
+      Type.String({
+        maxLength: 1000,
+        description: 'The new password; left out, a temporary one is made and returned once',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
+
+export const ChangeOwnPasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1000, description: 'The password in use now' }),
+    newPassword: Type.String({ maxLength: 1000, description: 'The new password' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ChangeOwnPasswordResult = Type.Object({
+  endedSessions: Type.Integer({ description: 'How many other sessions were ended' }),
+});
+
+export const TemporaryPassword = Type.Object({
+  temporaryPassword: Nullable(
+    Type.String({ description: 'The password made for the person, shown once; null when one was given' }),
+  ),
+});
+
+export const GrantView = Type.Object({
+  id: Type.Integer(),
+  role: RoleName,
+  areaId: Nullable(Type.Integer()),
+  institutionId: Nullable(Type.Integer()),
+  scopeName: Nullable(
+    Type.String({ description: "The area's or institution's name, in the caller's language" }),
+  ),
+});
+
+export const UserView = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  locale: Locale,
+  status: StringEnum(['active', 'disabled']),
+  lastActiveOn: Nullable(Type.String({ format: 'date' })),
+  grants: Type.Array(GrantView),
+});
+
+export const UserPage = Type.Object({ total: Type.Integer(), items: Type.Array(UserView) });
+
+export const CreatedUser = Type.Object({
+  user: UserView,
+  temporaryPassword: Nullable(Type.String({ description: 'Made when no password was given; shown once' })),
+});
+
+export const StatusBody = Type.Object(
+  {
+    status: StringEnum(['active', 'disabled'], { description: 'disabled ends every session of the person' }),
+  },
+  { additionalProperties: false },
+);
+
+export const GrantParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The user' }),
+  grantId: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The grant' }),
+});
 
 export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Id' }),
@@ -84,6 +150,22 @@ export const IdParams = Type.Object({
 export const UserListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the username or name' })),
+    role: Type.Optional(RoleName),
+    areaId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2_147_483_647,
+        description: "Only people of this area's schools or officers",
+      }),
+    ),
+    institutionId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2_147_483_647,
+        description: 'Only people with a role at this institution',
+      }),
+    ),
+    status: Type.Optional(StringEnum(['active', 'disabled'])),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
   },
@@ -116,6 +198,11 @@ export const AuditEntry = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   ip: Type.Union([Type.String(), Type.Null()]),
+  actorName: Nullable(Type.String({ description: 'Who made the change, by name; null for the system' })),
+  label: Type.Array(Type.String(), {
+    description:
+      'The human name of what was changed, in parts the web app joins (a class, a subject code, a term code, a title, a name); empty when none is known',
+  }),
 });
 
 export const Ok = Type.Object({ ok: Type.Boolean() });

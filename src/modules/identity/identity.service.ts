@@ -3,7 +3,8 @@ import type { Actor, Grant, Role } from '@/server/access';
 import { ROLE_SCOPE } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
-import { hashPassword, verifyPassword } from '@/modules/identity/passwords';
+import type { Locale } from '@/server/i18n';
+import { assertPasswordRules, hashPassword, verifyPassword } from '@/modules/identity/passwords';
 import * as store from '@/modules/identity/identity.store';
 import * as clock from '@/server/clock';
 
@@ -11,6 +12,8 @@ import * as clock from '@/server/clock';
 export interface ChangeContext {
   actorId: number | null;
   ip: string | null;
+  /** The language refusals are written in; English when none (the shell). */
+  locale?: Locale;
 }
 
 /** Records one change in the audit log, in the caller's transaction so that both land or neither does. */
@@ -204,6 +207,7 @@ export async function createUser(
   },
 ): Promise<PublicUser> {
   for (const g of input.grants) checkGrantShape(g);
+  if (input.password !== null) assertPasswordRules(ctx.locale ?? 'en', input.password, input.username);
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
   return db.transaction(async (tx) => {
     if (await store.findUserByUsername(tx, input.username.toLowerCase())) {
@@ -234,6 +238,9 @@ export async function resetPassword(
   userId: number,
   password: string,
 ): Promise<void> {
+  const found = await store.findUserById(db, userId);
+  if (!found) throw new AppError(404, 'not_found');
+  assertPasswordRules(ctx.locale ?? 'en', password, found.username);
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
     const user = await store.updateUser(tx, userId, { passwordHash });

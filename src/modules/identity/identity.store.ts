@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import type { Grant, Role } from '@/server/access';
 import {
   auditLog,
@@ -222,6 +222,7 @@ export async function listAudit(
       at: auditLog.at,
       actorId: auditLog.actorId,
       actorUsername: users.username,
+      actorName: users.displayName,
       action: auditLog.action,
       entity: auditLog.entity,
       entityId: auditLog.entityId,
@@ -236,23 +237,126 @@ export async function listAudit(
     .limit(filter.limit);
 }
 
-export async function searchUsers(db: Db, filter: { q?: string; limit: number; offset: number }) {
-  const where = filter.q
-    ? sql`${users.username} ilike ${'%' + filter.q + '%'} or ${users.displayName} ilike ${'%' + filter.q + '%'}`
-    : undefined;
+/**
+ * Accounts matching a filter, by name: part of the username or full name, a role, a scope (grants held in one
+ * of `institutionIds` or `areaIds`), a status. Returns a page and the total.
+ */
+export async function searchUsers(
+  db: Db,
+  filter: {
+    q?: string;
+    role?: Role;
+    institutionIds?: number[];
+    areaIds?: number[];
+    status?: 'active' | 'disabled';
+    limit: number;
+    offset: number;
+  },
+) {
+  const conditions: SQL[] = [];
+  if (filter.q) {
+    const like = '%' + filter.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    conditions.push(sql`(${users.username} ilike ${like} or ${users.displayName} ilike ${like})`);
+  }
+  if (filter.status) conditions.push(eq(users.status, filter.status));
+  if (filter.role || filter.institutionIds || filter.areaIds) {
+    const inScope: SQL[] = [];
+    if (filter.institutionIds)
+      inScope.push(
+        filter.institutionIds.length
+          ? sql`g.institution_id = any(${intArray(filter.institutionIds)})`
+          : sql`false`,
+      );
+    if (filter.areaIds)
+      inScope.push(filter.areaIds.length ? sql`g.area_id = any(${intArray(filter.areaIds)})` : sql`false`);
+    conditions.push(
+      sql`exists (select 1 from identity_role_grant g where g.user_id = ${users.id}
+                  ${filter.role ? sql`and g.role = ${filter.role}` : sql``}
+                  ${inScope.length ? sql`and (${sql.join(inScope, sql` or `)})` : sql``})`,
+    );
+  }
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [items, [count]] = await Promise.all([
+    db
+      .select({
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        locale: users.locale,
+        status: users.status,
+        lastActiveOn: users.lastActiveOn,
+      })
+      .from(users)
+      .where(where)
+      .orderBy(users.displayName, users.id)
+      .limit(filter.limit)
+      .offset(filter.offset),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(where),
+  ]);
+  return { items, total: count?.n ?? 0 };
+}
+
+/** The grants of several people, with their ids, in one query. */
+export async function grantsOfUsers(db: Db, userIds: number[]) {
+  if (userIds.length === 0) return [];
   return db
     .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      locale: users.locale,
-      status: users.status,
+      id: roleGrants.id,
+      userId: roleGrants.userId,
+      role: roleGrants.role,
+      areaId: roleGrants.areaId,
+      institutionId: roleGrants.institutionId,
     })
+    .from(roleGrants)
+    .where(inArray(roleGrants.userId, userIds))
+    .orderBy(roleGrants.id);
+}
+
+/** Takes the row lock of a user, so that changes to one person's roles and status queue up. */
+export async function lockUser(db: Db, id: number): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for('update');
+  return row;
+}
+
+/** Deletes one grant of a user; what it was, or undefined when there was none. */
+export async function deleteGrant(db: Db, userId: number, grantId: number) {
+  const [row] = await db
+    .delete(roleGrants)
+    .where(and(eq(roleGrants.id, grantId), eq(roleGrants.userId, userId)))
+    .returning({ role: roleGrants.role, areaId: roleGrants.areaId, institutionId: roleGrants.institutionId });
+  return row;
+}
+
+/** How many people hold a role (to keep the last national administrator from being removed). */
+export async function countActiveHolders(db: Db, role: Role): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${users.id})::int` })
     .from(users)
-    .where(where)
-    .orderBy(users.username)
-    .limit(filter.limit)
-    .offset(filter.offset);
+    .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
+    .where(and(eq(roleGrants.role, role), eq(users.status, 'active')));
+  return row?.n ?? 0;
+}
+
+/** Deletes every session of a user but one, and returns the ids deleted. */
+export async function deleteOtherSessions(db: Db, userId: number, keep: string): Promise<string[]> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keep}`))
+    .returning({ id: sessions.id });
+  return rows.map((r) => r.id);
+}
+
+/** Display names of people, by id, for the audit log. */
+export async function displayNames(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const found = await db
+    .select({ id: users.id, name: users.displayName })
+    .from(users)
+    .where(inArray(users.id, ids));
+  return new Map(found.map((r) => [r.id, r.name]));
 }
 
 /** How many accounts exist . */

@@ -219,7 +219,7 @@ describe('identity', () => {
       },
     });
     expect(created.statusCode).toBe(201);
-    const { id } = created.json<{ id: number }>();
+    const { id } = created.json<{ user: { id: number } }>().user;
     const teacher = await login(t.app, 'new.teacher', 'first-password');
     const dup = await s.inject({
       method: 'POST',

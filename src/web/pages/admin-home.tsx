@@ -5,6 +5,7 @@ import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
 import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { AuditList } from '@/web/components/audit-list';
 
 /** The national administrator's home: what the platform holds, the latest changes, and the API documentation. */
 export function AdminHome() {
@@ -19,6 +20,9 @@ export function AdminHome() {
   return (
     <Page title={t('admin.title')} intro={t('admin.intro')}>
       <p className="cta">
+        <Link to="/admin/users" className="button">
+          {t('users.open')}
+        </Link>{' '}
         <Link to="/dashboard">{t('dashboard.open')}</Link>
       </p>
       <section aria-labelledby="admin-counts">
@@ -48,24 +52,7 @@ export function AdminHome() {
         {audit.isPending ? <Loading /> : null}
         {audit.isError ? <ErrorBox error={audit.error} onRetry={() => void audit.refetch()} /> : null}
         {audit.data?.length === 0 ? <p>{t('admin.noEntries')}</p> : null}
-        {audit.data && audit.data.length > 0 ? (
-          <ol className="list audit">
-            {audit.data.map((entry) => (
-              <li key={entry.id}>
-                <span className="what">
-                  {t(`audit.action.${entry.action}`, { defaultValue: entry.action })}
-                  {': '}
-                  {t(`audit.entity.${entry.entity}`, { defaultValue: entry.entity })} #{entry.entityId}
-                </span>
-                <span className="meta">
-                  <time dateTime={entry.at}>{f.dateTime(entry.at)}</time>
-                  {' · '}
-                  {entry.actorUsername ?? t('admin.system')}
-                </span>
-              </li>
-            ))}
-          </ol>
-        ) : null}
+        {audit.data && audit.data.length > 0 ? <AuditList entries={audit.data} /> : null}
       </section>
 
       <section aria-labelledby="admin-api">
