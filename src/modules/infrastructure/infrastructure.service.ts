@@ -150,7 +150,9 @@ export async function setBenchmarkMbps(db: Db, ctx: ChangeContext, value: number
  */
 function fieldLabel(locale: Locale, field: string): string {
   const [head, index] = field.split('.');
-  return translate(locale, `registry.field.${head}`, { n: index === undefined ? '' : Number(index) + 1 }).trim();
+  return translate(locale, `registry.field.${head}`, {
+    n: index === undefined ? '' : Number(index) + 1,
+  }).trim();
 }
 
 const problem = (

@@ -209,7 +209,8 @@ describe('the school ICT registry', () => {
       payload: { ...empty, electricity: null, teachers: 25, teachersIctTrained: 30 },
     });
     expect(trained.statusCode).toBe(422);
-    const details = trained.json<{ error: { details: { field: string; message: string }[] } }>().error.details;
+    const details = trained.json<{ error: { details: { field: string; message: string }[] } }>().error
+      .details;
     expect(details.map((d) => d.field)).toEqual([
       'teachersIctTrained',
       'classrooms',
@@ -217,7 +218,9 @@ describe('the school ICT registry', () => {
       'electricity',
       'students',
     ]);
-    expect(details[0]!.message).toBe('İKT üzrə hazırlıqlı müəllimlər: müəllimlərin sayından (25) çox ola bilməz');
+    expect(details[0]!.message).toBe(
+      'İKT üzrə hazırlıqlı müəllimlər: müəllimlərin sayından (25) çox ola bilməz',
+    );
     // Nothing was saved: the record is as it was.
     expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().teachers).toBe(44);
   });
