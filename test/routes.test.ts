@@ -684,10 +684,10 @@ const POLICY: Record<string, Rule> = {
   },
   'PUT /api/institutions/:id/bell-schedules/:shift': {
     who: ['admin', 'director'],
-    call: (w) => ({ params: { id: w.schoolId, shift: 1 }, payload: bells(w.yearId) }),
+    call: (w) => ({ params: { id: w.schoolId, shift: 1 }, payload: bells(w.yearId, 0) }),
     outside: {
       who: ['admin'],
-      call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 }, payload: bells(w.yearId) }),
+      call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 }, payload: bells(w.yearId, 0) }),
     },
   },
   'GET /api/classes/:classId/timetable': {
