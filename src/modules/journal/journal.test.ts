@@ -23,7 +23,7 @@ import { termResult, yearResult } from '@/modules/journal/journal.service';
 type App = Awaited<ReturnType<typeof createTestApp>>;
 interface Page {
   students: { id: number; displayName: string }[];
-  columns: { key: string; kind: string; date: string; lessonId: number | null }[];
+  columns: { key: string; kind: string; date: string; lessonId: number | null; started: boolean }[];
   cells: {
     studentId: number;
     key: string;
@@ -703,7 +703,7 @@ describe('class journal', () => {
   });
 
   it('takes no attendance or mark for a lesson that has not started, and says which lesson', async () => {
-    const p = (await page(otherClassTeacher, b7)).json<Page & { columns: { started: boolean }[] }>();
+    const p = (await page(otherClassTeacher, b7)).json<Page>();
     const ahead = p.columns.find((c) => c.kind === 'lesson' && c.date > today)!;
     const held = p.columns.find((c) => c.kind === 'lesson' && c.date < today)!;
     expect(ahead.started).toBe(false);
