@@ -133,7 +133,8 @@ export async function classroomWorld(
   const director = actorOf(ids.directorId, 'director', ids.schoolId);
   const admin = actorOf(ids.directorId, 'admin', null);
   const ctx = { actorId: null, ip: null };
-  await classroom.setBellSchedule(db, director, ctx, ids.schoolId, 1, bells(ids.yearId), 'en');
+  // The first period at midnight: today's lessons have begun whenever the walk runs, so the journal takes them.
+  await classroom.setBellSchedule(db, director, ctx, ids.schoolId, 1, bells(ids.yearId, 0), 'en');
   const make = async (
     institutionId: number,
     grade: number,
@@ -239,7 +240,7 @@ async function otherClassroom(
   const unenrolStudentId = (await createUserWithRole(db, 'student', at)).id;
   const studentId = (await createUserWithRole(db, 'student', at)).id;
   const classId = ids.otherClassId;
-  await classroom.setBellSchedule(db, admin, ctx, ids.otherSchoolId, 1, bells(ids.yearId), 'en');
+  await classroom.setBellSchedule(db, admin, ctx, ids.otherSchoolId, 1, bells(ids.yearId, 0), 'en');
   for (const s of [unenrolStudentId, studentId])
     await classroom.enrolStudent(db, admin, ctx, classId, s, 'en');
   for (const code of ['physics', 'chemistry']) {

@@ -8,7 +8,7 @@ import { buildApp } from '@/server/app';
 import type { Database } from '@/server/db/database';
 import { createTestDatabase, login, testConfig, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
-import { academicYears } from '@/modules/institutions/institutions.tables';
+import { academicYears, levels } from '@/modules/institutions/institutions.tables';
 import { createDevice, createProject } from '@/modules/infrastructure/infrastructure.service';
 import { allocationPlanBody, createAllocationWorld, type AllocationWorld } from '@test/allocation-world';
 import { libraryWorld, type LibraryWorld } from '@test/library-world';
@@ -154,7 +154,7 @@ const record = () => ({
   electricity: true,
   electricitySource: 'grid',
   electricityHours: 24,
-  students: [],
+  students: [{ level: 'primary', sex: 'female', shift: 1, students: 30 }],
   links: [],
   deviceCounts: [],
   participations: [],
@@ -727,10 +727,10 @@ const POLICY: Record<string, Rule> = {
   },
   'PUT /api/institutions/:id/bell-schedules/:shift': {
     who: ['admin', 'director'],
-    call: (w) => ({ params: { id: w.schoolId, shift: 1 }, payload: bells(w.yearId) }),
+    call: (w) => ({ params: { id: w.schoolId, shift: 1 }, payload: bells(w.yearId, 0) }),
     outside: {
       who: ['admin'],
-      call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 }, payload: bells(w.yearId) }),
+      call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 }, payload: bells(w.yearId, 0) }),
     },
   },
   'GET /api/classes/:classId/timetable': {
@@ -1622,6 +1622,11 @@ describe('every route against every role', () => {
       .insert(academicYears)
       .values({ code: '2026-2027', startsOn: '2026-09-15', endsOn: '2027-06-15', isCurrent: true })
       .returning();
+    // The registry's record names students by an education level of the country.
+    await db
+      .insert(levels)
+      .values({ code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary' })
+      .onConflictDoNothing();
     const system = { actorId: null, ip: null };
     const directorActor = {
       userId: ids.director,

@@ -69,6 +69,18 @@ export async function childrenOf(db: Db, parentId: number): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+/** The guardians (parents) of these students, one row per link. */
+export async function guardiansOf(
+  db: Db,
+  studentIds: number[],
+): Promise<{ parentId: number; studentId: number }[]> {
+  if (studentIds.length === 0) return [];
+  return db
+    .select({ parentId: guardians.parentId, studentId: guardians.studentId })
+    .from(guardians)
+    .where(inArray(guardians.studentId, studentIds));
+}
+
 /** Links a parent to a child (nothing when they are linked already); whether a new link was made. */
 export async function insertGuardian(db: Db, parentId: number, studentId: number): Promise<boolean> {
   const made = await db

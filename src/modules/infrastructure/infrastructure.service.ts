@@ -8,6 +8,7 @@ import * as store from '@/modules/infrastructure/infrastructure.store';
 import type { DEVICE_EVENTS, devices } from '@/modules/infrastructure/infrastructure.tables';
 import type { SchoolYearInput } from '@/modules/infrastructure/infrastructure.schema';
 import * as clock from '@/server/clock';
+import { recordProblems, type RecordFacts } from '@/modules/infrastructure/registry.rules';
 
 defineMessages({
   en: {
@@ -29,6 +30,19 @@ defineMessages({
       'the students by level, sex and shift add up to {sum}, the institution has {total}',
     'warn.lab_without_computers': 'a computer lab but no teaching computers',
     'warn.electricity_no_hours': 'electricity, but 0 hours a day',
+    'rule.required': 'must be filled in',
+    'rule.hours_exceed_day': 'a day has at most {hours} hours',
+    'registry.field.teachers': 'Teachers',
+    'registry.field.teachersIctTrained': 'Teachers trained in ICT',
+    'registry.field.classrooms': 'Classrooms',
+    'registry.field.hasComputerLab': 'Computer lab',
+    'registry.field.electricity': 'Electricity',
+    'registry.field.electricitySource': 'Main source of electricity',
+    'registry.field.electricityHours': 'Hours of electricity a day',
+    'registry.field.students': 'Students by level, sex and shift',
+    'registry.field.links': 'Internet link {n}',
+    'registry.field.deviceCounts': 'Devices, row {n}',
+    'registry.field.participations': 'Digital projects',
   },
   az: {
     registry_invalid: 'Qeyddə səhvlər var; heç nə saxlanılmadı.',
@@ -48,6 +62,19 @@ defineMessages({
     'warn.students_differ': 'səviyyə, cins və növbə üzrə şagirdlərin cəmi {sum}, müəssisədə isə {total}',
     'warn.lab_without_computers': 'kompüter sinfi var, amma tədris kompüteri yoxdur',
     'warn.electricity_no_hours': 'elektrik var, amma gündə 0 saat',
+    'rule.required': 'doldurulmalıdır',
+    'rule.hours_exceed_day': 'sutkada ən çoxu {hours} saat var',
+    'registry.field.teachers': 'Müəllimlər',
+    'registry.field.teachersIctTrained': 'İKT üzrə hazırlıqlı müəllimlər',
+    'registry.field.classrooms': 'Sinif otaqları',
+    'registry.field.hasComputerLab': 'Kompüter sinfi',
+    'registry.field.electricity': 'Elektrik',
+    'registry.field.electricitySource': 'Əsas elektrik mənbəyi',
+    'registry.field.electricityHours': 'Gündə elektrik saatları',
+    'registry.field.students': 'Səviyyə, cins və növbə üzrə şagirdlər',
+    'registry.field.links': 'İnternet xətti {n}',
+    'registry.field.deviceCounts': 'Cihazlar, sətir {n}',
+    'registry.field.participations': 'Rəqəmsal layihələr',
   },
   ru: {
     registry_invalid: 'В записи есть ошибки; ничего не сохранено.',
@@ -67,6 +94,19 @@ defineMessages({
     'warn.students_differ': 'сумма учеников по уровням, полу и сменам — {sum}, у учреждения — {total}',
     'warn.lab_without_computers': 'есть компьютерный класс, но нет учебных компьютеров',
     'warn.electricity_no_hours': 'электричество есть, но 0 часов в день',
+    'rule.required': 'нужно заполнить',
+    'rule.hours_exceed_day': 'в сутках не больше {hours} часов',
+    'registry.field.teachers': 'Учителя',
+    'registry.field.teachersIctTrained': 'Учителя, обученные ИКТ',
+    'registry.field.classrooms': 'Классные комнаты',
+    'registry.field.hasComputerLab': 'Компьютерный класс',
+    'registry.field.electricity': 'Электричество',
+    'registry.field.electricitySource': 'Основной источник электричества',
+    'registry.field.electricityHours': 'Часов электричества в день',
+    'registry.field.students': 'Ученики по уровням, полу и сменам',
+    'registry.field.links': 'Интернет-подключение {n}',
+    'registry.field.deviceCounts': 'Устройства, строка {n}',
+    'registry.field.participations': 'Цифровые проекты',
   },
 });
 
@@ -105,6 +145,17 @@ export async function setBenchmarkMbps(db: Db, ctx: ChangeContext, value: number
   });
 }
 
+/**
+ * A field of the record named in the reader's language: `teachers` → "Teachers", `deviceCounts.2.working` →
+ * "Devices, row 3", `students.4.level` → "Students by level, sex and shift". Never the field's code.
+ */
+function fieldLabel(locale: Locale, field: string): string {
+  const [head, index] = field.split('.');
+  return translate(locale, `registry.field.${head}`, {
+    n: index === undefined ? '' : Number(index) + 1,
+  }).trim();
+}
+
 const problem = (
   locale: Locale,
   field: string,
@@ -113,72 +164,34 @@ const problem = (
 ): FieldProblem => ({
   field,
   reason: rule,
-  message: `${field}: ${translate(locale, `rule.${rule}`, params)}`,
+  message: `${fieldLabel(locale, field)}: ${translate(locale, `rule.${rule}`, params)}`,
 });
 
 const warning = (locale: Locale, field: string, code: string, params: Record<string, unknown> = {}) => ({
   field,
   code,
-  message: `${field}: ${translate(locale, `warn.${code}`, params)}`,
+  message: `${fieldLabel(locale, field)}: ${translate(locale, `warn.${code}`, params)}`,
 });
 
-/** The rules a record must keep to be saved; each broken one names its field. */
+/**
+ * The rules a record must keep to be saved and sent for review (`registry.rules.ts`, the form's too), checked
+ * against the country's levels, the school's shifts and the active projects; each broken one names its field.
+ */
 async function checkRecord(
   db: Db,
   institution: institutionsStore.InstitutionRow,
   input: SchoolYearInput,
   locale: Locale,
 ): Promise<FieldProblem[]> {
-  const problems: FieldProblem[] = [];
-  if (
-    input.teachers !== null &&
-    input.teachersIctTrained !== null &&
-    input.teachersIctTrained > input.teachers
-  ) {
-    problems.push(
-      problem(locale, 'teachersIctTrained', 'trained_exceeds_teachers', { teachers: input.teachers }),
-    );
-  }
-  if (input.electricity === false) {
-    if (input.electricitySource !== null)
-      problems.push(problem(locale, 'electricitySource', 'no_electricity_details'));
-    if (input.electricityHours) problems.push(problem(locale, 'electricityHours', 'no_electricity_details'));
-  }
-  const levels = (await institutionsStore.countryPack(db)).levels.map((l) => l.code);
-  const seen = new Set<string>();
-  input.students.forEach((s, i) => {
-    const key = `${s.level}/${s.sex}/${s.shift}`;
-    if (seen.has(key)) problems.push(problem(locale, `students.${i}`, 'duplicate'));
-    seen.add(key);
-    if (!levels.includes(s.level)) {
-      problems.push(problem(locale, `students.${i}.level`, 'unknown_level', { levels: levels.join(', ') }));
-    }
-    if (s.shift > institution.shifts) {
-      problems.push(problem(locale, `students.${i}.shift`, 'shift_exceeds', { shifts: institution.shifts }));
-    }
-  });
-  const kinds = new Set<string>();
-  input.deviceCounts.forEach((d, i) => {
-    if (kinds.has(`${d.kind}/${d.purpose}`)) problems.push(problem(locale, `deviceCounts.${i}`, 'duplicate'));
-    kinds.add(`${d.kind}/${d.purpose}`);
-    if (d.working > d.total) {
-      problems.push(
-        problem(locale, `deviceCounts.${i}.working`, 'working_exceeds_total', { total: d.total }),
-      );
-    }
-  });
-  const active = await store.activeProjectIds(
-    db,
-    input.participations.map((p) => p.projectId),
-  );
-  const taken = new Set<number>();
-  input.participations.forEach((p, i) => {
-    if (taken.has(p.projectId)) problems.push(problem(locale, `participations.${i}`, 'duplicate'));
-    taken.add(p.projectId);
-    if (!active.includes(p.projectId))
-      problems.push(problem(locale, `participations.${i}.projectId`, 'unknown_project'));
-  });
-  return problems;
+  const facts: RecordFacts = {
+    levels: (await institutionsStore.countryPack(db)).levels.map((l) => l.code),
+    shifts: institution.shifts,
+    activeProjectIds: await store.activeProjectIds(
+      db,
+      input.participations.map((p) => p.projectId),
+    ),
+  };
+  return recordProblems(input, facts).map((x) => problem(locale, x.field, x.rule, x.params));
 }
 
 type RecordValues = Omit<SchoolYearInput, 'participations'> & {

@@ -160,20 +160,80 @@ describe('the school ICT registry', () => {
         'teachersIctTrained',
       ].sort(),
     );
-    expect(error.details.find((d) => d.field === 'teachersIctTrained')!.message).toContain('(10)');
+    // Each message names its field in words, never by its code.
+    expect(error.details.find((d) => d.field === 'teachersIctTrained')!.message).toBe(
+      'Учителя, обученные ИКТ: не может быть больше числа учителей (10)',
+    );
+    expect(error.details.find((d) => d.field === 'deviceCounts.0.working')!.message).toMatch(
+      /^Устройства, строка 1: /,
+    );
     expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().teachers).toBe(44);
     await director.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'az' } });
   });
 
-  it('warns of what is missing or does not add up, without refusing it', async () => {
+  it('refuses to send an empty record for review, naming every field it lacks in the caller’s language', async () => {
+    const empty = {
+      teachers: null,
+      teachersIctTrained: null,
+      classrooms: null,
+      hasComputerLab: null,
+      electricity: true,
+      electricitySource: null,
+      electricityHours: null,
+      students: [],
+      links: [],
+      deviceCounts: [],
+      participations: [],
+    };
+    const res = await director.inject({ method: 'PUT', url: url(thisYear), payload: empty });
+    expect(res.statusCode).toBe(422);
+    const { error } = res.json<{
+      error: { code: string; details: { field: string; reason: string; message: string }[] };
+    }>();
+    expect(error.code).toBe('registry_invalid');
+    // In the form's order, so the first is the first wrong field the director meets.
+    expect(error.details.map((d) => d.field)).toEqual([
+      'teachers',
+      'teachersIctTrained',
+      'classrooms',
+      'hasComputerLab',
+      'electricitySource',
+      'electricityHours',
+      'students',
+    ]);
+    expect(new Set(error.details.map((d) => d.reason))).toEqual(new Set(['required']));
+    expect(error.details[0]!.message).toBe('Müəllimlər: doldurulmalıdır');
+    const trained = await director.inject({
+      method: 'PUT',
+      url: url(thisYear),
+      payload: { ...empty, electricity: null, teachers: 25, teachersIctTrained: 30 },
+    });
+    expect(trained.statusCode).toBe(422);
+    const details = trained.json<{ error: { details: { field: string; message: string }[] } }>().error
+      .details;
+    expect(details.map((d) => d.field)).toEqual([
+      'teachersIctTrained',
+      'classrooms',
+      'hasComputerLab',
+      'electricity',
+      'students',
+    ]);
+    expect(details[0]!.message).toBe(
+      'İKT üzrə hazırlıqlı müəllimlər: müəllimlərin sayından (25) çox ola bilməz',
+    );
+    // Nothing was saved: the record is as it was.
+    expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().teachers).toBe(44);
+  });
+
+  it('warns of what does not add up, without refusing it', async () => {
     const res = await director.inject({
       method: 'PUT',
       url: url(thisYear),
-      payload: record({ classrooms: null, deviceCounts: [] }),
+      payload: record({ deviceCounts: [] }),
     });
     const codes = res.json<RecordBody>().warnings.map((w) => `${w.field}:${w.code}`);
     // 100 + 110 + 90 = 300 students, as the institution has: no warning for the sum.
-    expect(codes.sort()).toEqual(['classrooms:missing', 'hasComputerLab:lab_without_computers']);
+    expect(codes.sort()).toEqual(['hasComputerLab:lab_without_computers']);
   });
 
   it('goes to the region for review: verified, or sent back with a note; a later change needs verifying again', async () => {

@@ -157,6 +157,10 @@ export const Column = Type.Object({
   date: Type.String({ description: 'Date (YYYY-MM-DD)' }),
   period: Nullable(Type.Integer({ description: 'Period number (lessons)' })),
   title: Nullable(Type.String({ description: 'Topic of the lesson, or the assessment’s title' })),
+  started: Type.Boolean({
+    description:
+      'Whether it takes attendance and marks yet: a lesson from its start (school time), an assessment from its day',
+  }),
 });
 
 /** A filled cell (cells never filled are not listed). */

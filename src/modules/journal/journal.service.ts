@@ -10,7 +10,8 @@ import { audit, linkGuardian, type ChangeContext } from '@/modules/identity/iden
 import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as classroomStore from '@/modules/classroom/classroom.store';
-import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
+import { addDays, SCHOOL_TIME_ZONE, schoolToday } from '@/modules/classroom/classroom.service';
+import { notifyEach } from '@/modules/notifications/notifications.service';
 import * as store from '@/modules/journal/journal.store';
 import type { EntriesInput } from '@/modules/journal/journal.schema';
 import * as clock from '@/server/clock';
@@ -41,6 +42,9 @@ defineMessages({
     'journal.rule.empty_entry': 'gives neither attendance nor a mark',
     'journal.rule.outside_term': 'is outside the term',
     'journal.rule.own_child': 'cannot be linked to yourself',
+    'journal.not_started':
+      'The lesson of {date}, period {period}, has not started yet: attendance and marks are taken from {time}.',
+    'journal.assessment_not_yet': 'The assessment “{title}” is on {date}: marks are given from that day.',
     'journal.label.student': 'Student',
     'journal.label.subject': 'Subject',
     'journal.label.marks': 'Marks',
@@ -76,6 +80,10 @@ defineMessages({
     'journal.rule.empty_entry': 'nə davamiyyət, nə də qiymət verilib',
     'journal.rule.outside_term': 'dövrdən kənardadır',
     'journal.rule.own_child': 'özünüzə bağlana bilməz',
+    'journal.not_started':
+      '{date}, {period} nömrəli dərs hələ başlamayıb: davamiyyət və qiymətlər dərs başlayandan (saat {time}) sonra qeyd olunur.',
+    'journal.assessment_not_yet':
+      '“{title}” qiymətləndirməsi {date} tarixindədir: qiymətlər həmin gündən qoyulur.',
     'journal.label.student': 'Şagird',
     'journal.label.subject': 'Fənn',
     'journal.label.marks': 'Qiymətlər',
@@ -111,6 +119,8 @@ defineMessages({
     'journal.rule.empty_entry': 'не указаны ни посещаемость, ни оценка',
     'journal.rule.outside_term': 'вне периода',
     'journal.rule.own_child': 'нельзя привязать к самому себе',
+    'journal.not_started': '{period}-й урок {date} ещё не начался: посещаемость и оценки ставятся с {time}.',
+    'journal.assessment_not_yet': 'Работа «{title}» назначена на {date}: оценки ставятся с этого дня.',
     'journal.label.student': 'Ученик',
     'journal.label.subject': 'Предмет',
     'journal.label.marks': 'Оценки',
@@ -347,7 +357,34 @@ interface ColumnView {
   title: string | null;
   subjectCode: string;
   homework: string | null;
+  /** Whether it takes attendance and marks yet (`hasBegun`). */
+  started: boolean;
 }
+
+/** Now at school (Asia/Baku): the date and the minute of the day. */
+export function schoolClock(now: Date = new Date()): { today: string; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: SCHOOL_TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { today: schoolToday(now), minute: part('hour') * 60 + part('minute') };
+}
+
+/**
+ * Whether a column takes attendance and marks yet: a lesson from its start (school time), an assessment from
+ * its day. A column ahead is shown (a teacher prepares next week's topics) but written only once it begins.
+ */
+export const hasBegun = (
+  clock: { today: string; minute: number },
+  date: string,
+  startMinute: number | null,
+): boolean => date < clock.today || (date === clock.today && (startMinute ?? 0) <= clock.minute);
+
+const clockTime = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 /** The last date whose lessons are columns: the term's end, or a week from today if sooner. */
 const lastColumnDate = (term: TermRow) => {
@@ -371,6 +408,7 @@ async function columnsOf(
     ? await store.assessmentsOf(db, classId, subjectCode, term.code)
     : await store.assessmentsOfClass(db, classId, term.code);
   const columns: (ColumnView & { order: number })[] = [];
+  const clock = schoolClock();
   for (const l of lessons) {
     columns.push({
       key: `l${l.id}`,
@@ -382,6 +420,7 @@ async function columnsOf(
       title: l.topic,
       subjectCode: l.subjectCode,
       homework: l.homework,
+      started: hasBegun(clock, l.date, l.startMinute),
       order: l.startMinute,
     });
   }
@@ -396,6 +435,7 @@ async function columnsOf(
       title: a.title,
       subjectCode: a.subjectCode,
       homework: null,
+      started: hasBegun(clock, a.date, null),
       order: 10_000 + a.id,
     });
   }
@@ -479,6 +519,7 @@ export async function journalPage(
       date: c.date,
       period: c.period,
       title: c.title,
+      started: c.started,
     })),
     cells: cellRows.map((c) => ({
       studentId: c.studentId,
@@ -556,6 +597,66 @@ async function lessonsNamed(db: Db, classId: number, ids: number[], term: TermRo
 }
 
 /**
+ * Tells the students' guardians, in the save's transaction, of each absence (a code that does not count as
+ * present) and each new or changed mark the save wrote: once per change — a cell saved again unchanged is not
+ * written, so it tells nothing; a corrected mark or a changed absence code tells again.
+ */
+async function noticeParents(
+  tx: Db,
+  subjectCode: string,
+  before: Map<string, store.CellRow>,
+  written: store.CellWrite[],
+  absenceCodes: Set<string>,
+) {
+  const absences: store.CellWrite[] = [];
+  const marks: store.CellWrite[] = [];
+  for (const w of written) {
+    const was = before.get(`${w.studentId}:${w.columnKey}`);
+    if (
+      w.lessonId !== null &&
+      w.attendanceCode !== null &&
+      absenceCodes.has(w.attendanceCode) &&
+      w.attendanceCode !== (was?.attendanceCode ?? null)
+    )
+      absences.push(w);
+    if (w.mark !== null && w.mark !== (was?.mark ?? null)) marks.push(w);
+  }
+  if (absences.length === 0 && marks.length === 0) return;
+  const studentIds = [...new Set([...absences, ...marks].map((w) => w.studentId))];
+  const links = await identityStore.guardiansOf(tx, studentIds);
+  if (links.length === 0) return;
+  const names = await namesById(tx, studentIds);
+  const parentsOf = (studentId: number) =>
+    links.filter((l) => l.studentId === studentId).map((l) => l.parentId);
+  const about = (w: store.CellWrite) => ({
+    studentId: w.studentId,
+    student: names.get(w.studentId) ?? '',
+    subjectCode,
+    heldOn: w.date,
+  });
+  await notifyEach(
+    tx,
+    'journal_absence',
+    absences.flatMap((w) =>
+      parentsOf(w.studentId).map((userId) => ({
+        userId,
+        payload: { ...about(w), lessonId: w.lessonId!, code: w.attendanceCode! },
+      })),
+    ),
+  );
+  await notifyEach(
+    tx,
+    'journal_mark',
+    marks.flatMap((w) =>
+      parentsOf(w.studentId).map((userId) => ({
+        userId,
+        payload: { ...about(w), columnKey: w.columnKey, mark: w.mark! },
+      })),
+    ),
+  );
+}
+
+/**
  * Saves a whole class's cells in one transaction. A cell whose version moved since the client read it (someone
  * else wrote it) is not written and comes back in `conflicts` with what it holds now; the rest are written,
  * each with its history event. After the term is closed, a save needs a correction reason.
@@ -596,7 +697,15 @@ export async function saveEntries(
   const last = lastColumnDate(term);
   const columnDates = new Map<
     string,
-    { date: string; lessonId: number | null; assessmentId: number | null }
+    {
+      date: string;
+      lessonId: number | null;
+      assessmentId: number | null;
+      /** The lesson's start (minute of the day) and period; null for an assessment. */
+      startMinute: number | null;
+      period: number | null;
+      title: string | null;
+    }
   >();
   for (const l of await lessonsNamed(db, classId, lessonIds, term)) {
     if (
@@ -606,12 +715,26 @@ export async function saveEntries(
       l.date >= term.startsOn &&
       l.date <= last
     )
-      columnDates.set(`l${l.id}`, { date: l.date, lessonId: l.id, assessmentId: null });
+      columnDates.set(`l${l.id}`, {
+        date: l.date,
+        lessonId: l.id,
+        assessmentId: null,
+        startMinute: l.startMinute,
+        period: l.period,
+        title: null,
+      });
   }
   for (const id of assessmentIds) {
     const a = await store.findAssessment(db, id);
     if (a && a.classId === classId && a.subjectCode === subjectCode && a.termCode === term.code)
-      columnDates.set(`a${a.id}`, { date: a.date, lessonId: null, assessmentId: a.id });
+      columnDates.set(`a${a.id}`, {
+        date: a.date,
+        lessonId: null,
+        assessmentId: a.id,
+        startMinute: null,
+        period: null,
+        title: a.title,
+      });
   }
 
   const problems: FieldProblem[] = [];
@@ -634,6 +757,38 @@ export async function saveEntries(
       problems.push(problem(locale, `${at}.mark.value`, 'mark_not_on_scale'));
   });
   if (problems.length > 0) throw invalid(problems);
+  // No attendance or mark for a lesson that has not begun (nor a mark before an assessment's day); clearing
+  // one is allowed. Refused whole, naming the lesson.
+  const clock = schoolClock();
+  const early: FieldProblem[] = [];
+  parsed.forEach((e, i) => {
+    const column = columnDates.get(e.key)!;
+    if (!(e.attendance || e.mark) || hasBegun(clock, column.date, column.startMinute)) return;
+    const date = new Date(`${column.date}T12:00:00Z`);
+    const message =
+      column.lessonId !== null
+        ? translate(locale, 'journal.not_started', {
+            date,
+            period: column.period,
+            time: clockTime(column.startMinute!),
+          })
+        : translate(locale, 'journal.assessment_not_yet', { date, title: column.title ?? '' });
+    early.push({ field: `entries.${i}.key`, reason: 'not_started', message });
+  });
+  if (early.length > 0) {
+    const first = columnDates.get(parsed[Number(early[0]!.field.split('.')[1])]!.key)!;
+    throw new AppError(
+      422,
+      first.lessonId !== null ? 'journal.not_started' : 'journal.assessment_not_yet',
+      {
+        date: new Date(`${first.date}T12:00:00Z`),
+        period: first.period,
+        time: first.startMinute === null ? '' : clockTime(first.startMinute),
+        title: first.title ?? '',
+      },
+      early,
+    );
+  }
   return db.transaction(async (tx) => {
     const closure = await store.findClosure(tx, cls.institutionId, cls.academicYearId, term.code);
     if (closure && correctionReason === null) throw new AppError(409, 'term_closed');
@@ -720,6 +875,13 @@ export async function saveEntries(
     await classroomStore.markRecorded(tx, [
       ...new Set(done.flatMap((w) => (w.lessonId === null ? [] : [w.lessonId]))),
     ]);
+    await noticeParents(
+      tx,
+      subjectCode,
+      existing,
+      done,
+      new Set(codeRows.filter((c) => !c.countsAsPresent).map((c) => c.code)),
+    );
     if (done.length > 0) {
       await audit(tx, ctx, {
         action: correctionReason !== null && closure ? 'correct' : 'save',

@@ -5,7 +5,7 @@ import { createTestApp, login, type Session } from '@test/harness';
 import { startTestClock } from '@test/school-clock';
 import { actorOf, bells, classroomSchool, errorOf, type ClassroomSchool } from '@test/classroom-world';
 import { journalReference } from '@test/journal-world';
-import { createUserWithRole } from '@test/factories';
+import { createUserWithRole, linkParent } from '@test/factories';
 import * as classroom from '@/modules/classroom/classroom.service';
 import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
 import { findInstitution } from '@/modules/institutions/institutions.store';
@@ -24,7 +24,7 @@ import { termResult, yearResult } from '@/modules/journal/journal.service';
 type App = Awaited<ReturnType<typeof createTestApp>>;
 interface Page {
   students: { id: number; displayName: string }[];
-  columns: { key: string; kind: string; date: string; lessonId: number | null }[];
+  columns: { key: string; kind: string; date: string; lessonId: number | null; started: boolean }[];
   cells: {
     studentId: number;
     key: string;
@@ -99,7 +99,8 @@ describe('class journal', () => {
     await journalReference(db, { id: w.yearId, startsOn: w.yearStartsOn, endsOn: w.yearEndsOn });
     const dir = actorOf(w.director.id, 'director', w.schoolId);
     const ctx = { actorId: w.director.id, ip: null };
-    await classroom.setBellSchedule(db, dir, ctx, w.schoolId, 1, bells(w.yearId), 'en');
+    // The first period at midnight: today's mathematics lesson (period 1) has begun whenever the test runs.
+    await classroom.setBellSchedule(db, dir, ctx, w.schoolId, 1, bells(w.yearId, 0), 'en');
     const make = async (letter: string, homeroomTeacherId: number | null) =>
       (
         await classroom.createClass(
@@ -703,6 +704,75 @@ describe('class journal', () => {
     });
     expect(history.statusCode, history.body).toBe(200);
     expect(history.json<unknown[]>()).toHaveLength(1);
+  });
+
+  it('takes no attendance or mark for a lesson that has not started, and says which lesson', async () => {
+    const p = (await page(otherClassTeacher, b7)).json<Page>();
+    const ahead = p.columns.find((c) => c.kind === 'lesson' && c.date > today)!;
+    const held = p.columns.find((c) => c.kind === 'lesson' && c.date < today)!;
+    expect(ahead.started).toBe(false);
+    expect(held.started).toBe(true);
+    const s3 = w.students[3]!.id;
+    for (const entry of [{ attendance: { code: 'absent' } }, { mark: { value: 4 } }]) {
+      const res = await save(
+        otherClassTeacher,
+        { term, entries: [{ studentId: s3, key: ahead.key, ...entry, baseVersion: 0 }] },
+        b7,
+      );
+      expect(res.statusCode, res.body).toBe(422);
+      const error = errorOf(res);
+      expect(error.code).toBe('journal.not_started');
+      // The lesson is named by its day and period, in the teacher's language (Azerbaijani), with its start.
+      expect(error.message).toMatch(/^.+ \d{4}, 3 nömrəli dərs hələ başlamayıb: .+\(saat 01:50\).+$/);
+      expect(error.details.map((d) => [d.field, d.reason])).toEqual([['entries.0.key', 'not_started']]);
+    }
+    expect(cellOf((await page(otherClassTeacher, b7)).json<Page>(), s3, ahead.key)).toBeUndefined();
+  });
+
+  it('tells a parent once of each absence and each new or changed mark, never of a save that changes nothing', async () => {
+    const db = t.database.db;
+    const s3 = w.students[3]!.id;
+    const parent = await createUserWithRole(db, 'parent');
+    const otherParent = await createUserWithRole(db, 'parent');
+    await linkParent(db, parent.id, s3);
+    await linkParent(db, otherParent.id, w.students[0]!.id);
+    const parentSession = await login(t.app, parent.username, 'password-1');
+    const otherSession = await login(t.app, otherParent.username, 'password-1');
+    const notices = async (s: Session) =>
+      (await s.inject({ url: '/api/notifications?limit=100' })).json<{
+        items: { kind: string; text: string; params: Record<string, unknown> }[];
+      }>().items;
+    const p = (await page(otherClassTeacher, b7)).json<Page>();
+    const [one, two] = p.columns.filter((c) => c.kind === 'lesson' && c.date < today).map((c) => c.key);
+    const version = async (key: string) =>
+      cellOf((await page(otherClassTeacher, b7)).json<Page>(), s3, key)?.version ?? 0;
+    const put = async (key: string, entry: object) => {
+      const res = await save(
+        otherClassTeacher,
+        { term, entries: [{ studentId: s3, key, ...entry, baseVersion: await version(key) }] },
+        b7,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await put(one!, { attendance: { code: 'absent' } });
+    await put(two!, { attendance: { code: 'present' }, mark: { value: 4 } });
+    let mine = await notices(parentSession);
+    expect(mine.map((n) => n.kind).sort()).toEqual(['journal_absence', 'journal_mark']);
+    const absence = mine.find((n) => n.kind === 'journal_absence')!;
+    expect(absence.params).toMatchObject({ studentId: s3, subjectCode: 'mathematics' });
+    // In the parent's language (Azerbaijani by default), the subject by its name, never its code.
+    expect(absence.text).toContain(p.students.find((x) => x.id === s3)!.displayName);
+    expect(absence.text).not.toContain('mathematics');
+    // Saving the same again, or only a comment, tells nothing.
+    await put(one!, { attendance: { code: 'absent' } });
+    await put(two!, { mark: { value: 4, comment: 'Yaxşı' } });
+    expect(await notices(parentSession)).toHaveLength(2);
+    // A corrected mark tells again; so does a mark taken away and given again.
+    await put(two!, { mark: { value: 5 } });
+    mine = await notices(parentSession);
+    expect(mine.filter((n) => n.kind === 'journal_mark').map((n) => n.params.mark)).toEqual([5, 4]);
+    // Another child's parent hears nothing of it.
+    expect(await notices(otherSession)).toEqual([]);
   });
 
   it('closes a term: changes then need a correction reason, and every cell keeps its history', async () => {

@@ -22,6 +22,24 @@ export interface NotificationPayloads {
   assignment_changed: { assignmentId: number; title: string; dueAt: string };
   /** A contest the reader takes part in is about to start. */
   contest_starting: { contestId: number; title: string; opensAt: string };
+  /** The reader's child was marked absent (a code that does not count as present) in a lesson. */
+  journal_absence: {
+    studentId: number;
+    student: string;
+    subjectCode: string;
+    heldOn: string;
+    lessonId: number;
+    code: string;
+  };
+  /** The reader's child got a new or changed mark. */
+  journal_mark: {
+    studentId: number;
+    student: string;
+    subjectCode: string;
+    heldOn: string;
+    columnKey: string;
+    mark: number;
+  };
 }
 export type NotificationKind = keyof NotificationPayloads;
 export const NOTIFICATION_KINDS = [
@@ -30,6 +48,8 @@ export const NOTIFICATION_KINDS = [
   'assignment_returned',
   'assignment_changed',
   'contest_starting',
+  'journal_absence',
+  'journal_mark',
 ] as const satisfies readonly NotificationKind[];
 
 defineMessages({
@@ -39,6 +59,8 @@ defineMessages({
     'notification.assignment_returned': 'The teacher asks you to hand in “{title}” again.',
     'notification.assignment_changed': 'The assignment “{title}” is now due {dueAt}.',
     'notification.contest_starting': 'The contest “{title}” starts {opensAt}.',
+    'notification.journal_absence': '{student} was absent from {subject} on {heldOn}.',
+    'notification.journal_mark': '{student} got a {mark} in {subject} ({heldOn}).',
     'notifications.nothing_to_mark': 'Give the notifications to mark read, or all.',
   },
   az: {
@@ -47,6 +69,8 @@ defineMessages({
     'notification.assignment_returned': 'Müəllim “{title}” işini yenidən təqdim etməyinizi xahiş edir.',
     'notification.assignment_changed': '“{title}” tapşırığının yeni son tarixi: {dueAt}.',
     'notification.contest_starting': '“{title}” müsabiqəsi {opensAt} başlayır.',
+    'notification.journal_absence': '{student} {heldOn} tarixində {subject} dərsində olmayıb.',
+    'notification.journal_mark': '{student} {subject} fənnindən {mark} aldı ({heldOn}).',
     'notifications.nothing_to_mark': 'Oxunmuş kimi qeyd ediləcək bildirişləri və ya hamısını göstərin.',
   },
   ru: {
@@ -55,6 +79,8 @@ defineMessages({
     'notification.assignment_returned': 'Учитель просит сдать «{title}» ещё раз.',
     'notification.assignment_changed': 'Новый срок задания «{title}»: {dueAt}.',
     'notification.contest_starting': 'Олимпиада «{title}» начинается {opensAt}.',
+    'notification.journal_absence': '{student} отсутствовал(а) на уроке «{subject}» {heldOn}.',
+    'notification.journal_mark': '{student} получил(а) {mark} по предмету «{subject}» ({heldOn}).',
     'notifications.nothing_to_mark': 'Укажите, какие уведомления отметить прочитанными, или все.',
   },
 });
@@ -75,10 +101,33 @@ export async function notify<K extends NotificationKind>(
   await store.insertForUsers(tx, [...new Set(userIds)], kind, payload);
 }
 
+/**
+ * Notifies each person of their own notice (a kind and its parameters each), in one statement of the caller's
+ * transaction: the journal's notices to parents, one per child and change.
+ */
+export async function notifyEach<K extends NotificationKind>(
+  tx: Db,
+  kind: K,
+  notices: { userId: number; payload: NotificationPayloads[K] }[],
+): Promise<void> {
+  await store.insertEach(
+    tx,
+    kind,
+    notices.map((n) => ({ userId: n.userId, params: n.payload })),
+  );
+}
+
 /** Takes back what `notify` said about a thing that is gone: its notifications would lead nowhere. */
 export async function withdraw(tx: Db, userIds: number[], key: 'assignmentId' | 'contestId', id: number) {
   await store.deleteAbout(tx, userIds, key, id);
 }
+
+/** A calendar day (`YYYY-MM-DD`) in words: 8 Dec 2026. */
+const formatDay = (locale: Locale, day: unknown) => {
+  const time = typeof day === 'string' ? Date.parse(`${day}T12:00:00Z`) : NaN;
+  if (!Number.isFinite(time)) return String(day);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(time));
+};
 
 const formatTime = (locale: Locale, iso: unknown) => {
   const time = typeof iso === 'string' ? Date.parse(iso) : NaN;
@@ -90,7 +139,10 @@ const formatTime = (locale: Locale, iso: unknown) => {
   }).format(new Date(time));
 };
 
-/** The text of a notification in `locale`: subject codes become names, times are shown in school time. */
+/**
+ * The text of a notification in `locale`: subject codes become names, times (`…At`) are shown in school time,
+ * days (`…On`) in words.
+ */
 function render(
   row: store.NotificationRow,
   locale: Locale,
@@ -99,6 +151,7 @@ function render(
   const params: Record<string, unknown> = { ...row.params };
   for (const [key, value] of Object.entries(row.params)) {
     if (key.endsWith('At')) params[key] = formatTime(locale, value);
+    if (key.endsWith('On')) params[key] = formatDay(locale, value);
   }
   if (typeof row.params.subjectCode === 'string') {
     params.subject = subjectNames.get(row.params.subjectCode)?.[locale] ?? row.params.subjectCode;

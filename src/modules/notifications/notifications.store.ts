@@ -27,6 +27,20 @@ export async function insertForUsers(
   );
 }
 
+/** One notification per row, each to its person with its own parameters, in one statement. */
+export async function insertEach(
+  db: Db,
+  kind: string,
+  rows: { userId: number; params: Record<string, unknown> }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const list = JSON.stringify(rows.map((r) => ({ u: r.userId, p: r.params })));
+  await db.execute(
+    sql`insert into ${notifications} (user_id, kind, params)
+        select (x ->> 'u')::int, ${kind}, x -> 'p' from jsonb_array_elements(${list}::jsonb) as x`,
+  );
+}
+
 /** Removes, from these people, the notifications whose `params[key]` is `id` (about something now gone). */
 export async function deleteAbout(db: Db, userIds: number[], key: string, id: number): Promise<void> {
   if (userIds.length === 0) return;

@@ -73,3 +73,49 @@ export function Field({
     </div>
   );
 }
+
+/** A problem of a form as its summary lists it: the field's element id, its label, and what is wrong. */
+export interface FormProblem {
+  id: string;
+  label: string;
+  message: string;
+}
+
+/**
+ * Moves the reader to a field: focuses it and scrolls it to the middle of the screen (clear of a sticky
+ * header), so on a phone the field and the message beside it are in view.
+ */
+export function focusField(id: string) {
+  const element = document.getElementById(id);
+  if (!element) return;
+  element.focus({ preventScroll: true });
+  element.scrollIntoView({ block: 'center' });
+}
+
+/**
+ * A form's problems at its top, each a link to its field (which the message beside the field repeats): what a
+ * long form shows after a refused submit, so nobody has to hunt for the wrong field 2,000 px away.
+ */
+export function FormSummary({ title, problems }: { title: string; problems: FormProblem[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <div className="error form-summary" role="alert">
+      <p>{title}</p>
+      <ul>
+        {problems.map((p) => (
+          <li key={`${p.id}:${p.message}`}>
+            <a
+              href={`#${p.id}`}
+              onClick={(e) => {
+                e.preventDefault();
+                focusField(p.id);
+              }}
+            >
+              {p.label}: {p.message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -133,9 +133,9 @@ function JournalBody({ view, group, me }: { view: JournalView; group: GroupKey; 
   const [reason, setReason] = useState('');
   const [everSaved, setEverSaved] = useState(false);
   const [column, setColumn] = useState<string>(() => {
-    const day = today();
-    const past = view.columns.filter((c) => c.kind === 'lesson' && c.date <= day);
-    return (past.at(-1) ?? view.columns[0])?.key ?? '';
+    // The latest lesson that has begun: the one a teacher takes attendance for.
+    const begun = view.columns.filter((c) => c.kind === 'lesson' && c.started);
+    return (begun.at(-1) ?? view.columns[0])?.key ?? '';
   });
 
   const serverCells = useMemo(
@@ -285,12 +285,13 @@ function JournalBody({ view, group, me }: { view: JournalView; group: GroupKey; 
                   ))}
                 </select>
               </div>
-              {view.canEdit && current.kind === 'lesson' && presentCode ? (
+              {view.canEdit && current.kind === 'lesson' && current.started && presentCode ? (
                 <button type="button" className="secondary" onClick={allPresent}>
                   {t('journal.allPresent')}
                 </button>
               ) : null}
             </div>
+            {current.started ? null : <NotBegun column={current} />}
             <ul className="students">
               {view.students.map((s) => (
                 <StudentRow
@@ -406,6 +407,19 @@ function SyncState({
   );
 }
 
+/** Why a column takes nothing yet: its lesson has not begun, or its assessment's day has not come. */
+function NotBegun({ column }: { column: Column }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <p className="note" role="note">
+      {column.kind === 'lesson'
+        ? t('forms.journal.notStarted')
+        : t('forms.journal.assessmentNotYet', { date: f.date(column.date) })}
+    </p>
+  );
+}
+
 /** One student's row in the one-lesson view: attendance codes as big tap targets, a mark and its comment. */
 function StudentRow({
   view,
@@ -424,7 +438,7 @@ function StudentRow({
   const base = useId();
   const code = shown.attendance?.code ?? '';
   const needsReason = view.attendanceCodes.find((c) => c.code === code)?.needsReason ?? false;
-  const disabled = !view.canEdit;
+  const disabled = !view.canEdit || !column.started;
   return (
     <li data-student={student.id}>
       <fieldset disabled={disabled}>
@@ -643,7 +657,8 @@ function CellEditor({
       <h3 id={`${base}-title`} ref={heading} tabIndex={-1}>
         {student.displayName} — {label}
       </h3>
-      <fieldset disabled={!view.canEdit}>
+      {column.started ? null : <NotBegun column={column} />}
+      <fieldset disabled={!view.canEdit || !column.started}>
         <legend className="visually-hidden">{t('journal.editCell')}</legend>
         {column.kind === 'lesson' ? (
           <div className="field">

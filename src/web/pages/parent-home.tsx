@@ -6,6 +6,7 @@ import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { ClassCard } from '@/web/components/class-card';
 import { Link } from '@/web/router';
+import { ParentNotices } from '@/web/journal/notices';
 
 // Each child's marks, attendance, homework and comments, loaded with the journal's code when the home opens.
 const StudentJournal = lazy(() =>
@@ -24,6 +25,7 @@ export function ParentHome() {
       {summary.isPending ? <Loading /> : null}
       {summary.isError ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {summary.data?.children.length === 0 ? <p>{t('parent.empty')}</p> : null}
+      {summary.data && summary.data.children.length > 0 ? <ParentNotices /> : null}
       {summary.data?.children.map((child) => (
         <section key={child.id} className="card" aria-labelledby={`child-${child.id}`}>
           <h2 id={`child-${child.id}`}>{child.displayName}</h2>

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
@@ -11,6 +11,8 @@ import {
 } from '@/web/api';
 import { localName } from '@/web/i18n';
 import { ErrorBox } from '@/web/components/status';
+import { Field, FormSummary, focusField, type FormProblem } from '@/web/components/field';
+import { recordProblems } from '@/modules/infrastructure/registry.rules';
 import { DeviceCountTable, recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
 
 // The server's vocabularies (infrastructure.tables.ts), repeated here as values: the web bundle imports only
@@ -167,23 +169,48 @@ function bodyOf(draft: Draft, t: (key: string) => string) {
       evidence: evidence.trim() === '' ? null : evidence.trim(),
     })),
   };
-  if (body.electricityHours !== null && body.electricityHours > 24)
-    problems.electricityHours = t('registry.hoursRange');
   return { body, problems, studentCells };
 }
 
-/** Puts the server's field paths on the draft's fields: `students.3.level` → the cell that was 4th sent. */
+/**
+ * The draft's field of a path in the request body: `students.3.level` → the cell that was sent 4th,
+ * `participations.1` → the project it named, `links.0.downloadMbps` as it is.
+ */
+function formField(path: string, studentCells: string[], participations: number[]): string {
+  const parts = path.split('.');
+  if (parts[0] === 'students' && parts[1] !== undefined)
+    return `students.${studentCells[Number(parts[1])] ?? ''}`;
+  if (parts[0] === 'participations' && parts[1] !== undefined)
+    return `participations.${participations[Number(parts[1])] ?? ''}`;
+  if ((parts[0] === 'links' || parts[0] === 'deviceCounts') && parts.length > 2)
+    return parts.slice(0, 3).join('.');
+  return path;
+}
+
+/** The form's sections in their order, to list problems (and find the first) as the director meets them. */
+const FIELD_ORDER = [
+  'teachers',
+  'teachersIctTrained',
+  'classrooms',
+  'hasComputerLab',
+  'electricity',
+  'electricitySource',
+  'electricityHours',
+  'students',
+  'links',
+  'deviceCounts',
+  'participations',
+];
+const rank = (field: string) => {
+  const [head, index] = field.split('.');
+  return FIELD_ORDER.indexOf(head!) * 1000 + (Number(index) || 0);
+};
+
+/** Puts the server's field paths on the draft's fields. */
 function serverProblems(error: ApiError, studentCells: string[], participations: number[]): Problems {
   const out: Problems = {};
   for (const d of error.details) {
-    const parts = d.field.split('.');
-    let field = d.field;
-    if (parts[0] === 'students' && parts[1] !== undefined)
-      field = `students.${studentCells[Number(parts[1])] ?? ''}`;
-    else if (parts[0] === 'participations' && parts[1] !== undefined)
-      field = `participations.${participations[Number(parts[1])] ?? ''}`;
-    else if ((parts[0] === 'links' || parts[0] === 'deviceCounts') && parts.length > 2)
-      field = parts.slice(0, 3).join('.');
+    const field = formField(d.field, studentCells, participations);
     out[field] = out[field] ? `${out[field]} ${d.message}` : d.message;
   }
   return out;
@@ -191,6 +218,8 @@ function serverProblems(error: ApiError, studentCells: string[], participations:
 
 /** The id of a field's error message, for aria-describedby. */
 const errorId = (base: string, field: string) => `${base}-err-${field.replace(/[^\w-]/g, '_')}`;
+/** The id of a student count's cell. */
+const cellId = (base: string, key: string) => `${base}-students-${key.replace(/[^\w-]/g, '_')}`;
 
 /**
  * A school's record for the year as one form, phone first: staff and rooms, electricity, students by level,
@@ -212,7 +241,12 @@ export function RecordForm({
   const pack = useCountryPack();
   const projects = useProjects();
   const [draft, setDraft] = useState<Draft>(() => draftOf(record));
-  const [problems, setProblems] = useState<Problems>({});
+  /** What the server refused at the last save; a change to the draft clears it (the rules below take over). */
+  const [refused, setRefused] = useState<Problems>({});
+  /** Once a save was tried, fields not filled in are problems too (before, only the rules being broken are). */
+  const [tried, setTried] = useState(false);
+  /** Raised at each refused save: the first wrong field is then focused. */
+  const [focusAsked, setFocusAsked] = useState(0);
   const [sent, setSent] = useState<{ studentCells: string[]; participations: number[] }>({
     studentCells: [],
     participations: [],
@@ -227,24 +261,50 @@ export function RecordForm({
       client.setQueryData(recordKey(saved.institutionId, saved.academicYearId), saved);
       void client.invalidateQueries({ queryKey: ['registry', 'schools'] });
       setDraft(draftOf(saved));
-      setProblems({});
+      setRefused({});
+      setTried(false);
       onSaved(saved);
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 422)
-        setProblems(serverProblems(error, sent.studentCells, sent.participations));
+      if (error instanceof ApiError && error.status === 422) {
+        setRefused(serverProblems(error, sent.studentCells, sent.participations));
+        setFocusAsked((n) => n + 1);
+      }
     },
   });
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setRefused({});
+  };
+
+  // The record's rules (the server's own, `registry.rules.ts`) on the draft as it is typed: a number that is
+  // not one, then each broken rule; fields not filled in only once a save was tried.
+  const built = bodyOf(draft, t);
+  const projectIds = built.body.participations.map((p) => p.projectId);
+  const ruled: Problems = {};
+  const levels = pack.data?.levels.map((l) => l.code);
+  for (const x of recordProblems(
+    built.body,
+    { ...(levels ? { levels } : {}), shifts: school.shifts },
+    { complete: tried },
+  )) {
+    const field = formField(x.field, built.studentCells, projectIds);
+    if (!(field in built.problems) && !(field in ruled)) ruled[field] = t(`forms.rule.${x.rule}`, x.params);
+  }
+  const problems: Problems = { ...refused, ...ruled, ...built.problems };
+  const ordered = Object.keys(problems).sort((a, b) => rank(a) - rank(b));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, problems: found, studentCells } = bodyOf(draft, t);
-    setProblems(found);
-    if (Object.keys(found).length > 0) return;
-    setSent({ studentCells, participations: body.participations.map((p) => p.projectId) });
-    save.mutate(body);
+    setTried(true);
+    const all = recordProblems(built.body, { ...(levels ? { levels } : {}), shifts: school.shifts });
+    if (Object.keys(built.problems).length > 0 || all.length > 0) {
+      setFocusAsked((n) => n + 1);
+      return;
+    }
+    setSent({ studentCells: built.studentCells, participations: projectIds });
+    save.mutate(built.body);
   };
 
   /** The error under a field, and the props that tie the field to it. */
@@ -252,6 +312,7 @@ export function RecordForm({
     problems[field]
       ? { 'aria-invalid': true as const, 'aria-describedby': errorId(base, field) }
       : ({} as Record<string, never>);
+  const errorsOf = (field: string) => (problems[field] ? [problems[field]] : undefined);
   const fieldError = (field: string) =>
     problems[field] ? (
       <p className="field-error" id={errorId(base, field)}>
@@ -263,37 +324,35 @@ export function RecordForm({
     field: 'teachers' | 'teachersIctTrained' | 'classrooms' | 'electricityHours',
     decimal = false,
   ) => (
-    <div className="field">
-      <label htmlFor={`${base}-${field}`}>{t(`registry.${field}`)}</label>
-      <input
-        id={`${base}-${field}`}
-        name={field}
-        inputMode={decimal ? 'decimal' : 'numeric'}
-        autoComplete="off"
-        value={draft[field]}
-        onChange={(e) => set(field, e.target.value)}
-        {...described(field)}
-      />
-      {fieldError(field)}
-    </div>
+    <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)}>
+      {(a11y) => (
+        <input
+          {...a11y}
+          name={field}
+          inputMode={decimal ? 'decimal' : 'numeric'}
+          autoComplete="off"
+          value={draft[field]}
+          onChange={(e) => set(field, e.target.value)}
+        />
+      )}
+    </Field>
   );
 
   const yesNoField = (field: 'hasComputerLab' | 'electricity') => (
-    <div className="field">
-      <label htmlFor={`${base}-${field}`}>{t(`registry.${field}`)}</label>
-      <select
-        id={`${base}-${field}`}
-        name={field}
-        value={draft[field]}
-        onChange={(e) => set(field, e.target.value as YesNo)}
-        {...described(field)}
-      >
-        <option value="">{t('registry.notSaid')}</option>
-        <option value="yes">{t('registry.yes')}</option>
-        <option value="no">{t('registry.no')}</option>
-      </select>
-      {fieldError(field)}
-    </div>
+    <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)}>
+      {(a11y) => (
+        <select
+          {...a11y}
+          name={field}
+          value={draft[field]}
+          onChange={(e) => set(field, e.target.value as YesNo)}
+        >
+          <option value="">{t('registry.notSaid')}</option>
+          <option value="yes">{t('registry.yes')}</option>
+          <option value="no">{t('registry.no')}</option>
+        </select>
+      )}
+    </Field>
   );
 
   // Levels: the school's own, in the country pack's order, plus any the record has that the school no longer lists.
@@ -316,6 +375,43 @@ export function RecordForm({
     ]),
   ].sort();
   const studentProblems = Object.entries(problems).filter(([k]) => k.startsWith('students'));
+  const firstCell = levelCodes.length > 0 ? `${levelCodes[0]}/${SEXES[0]}/${shifts[0]}` : null;
+
+  /** The element a problem's field is: what the summary links to and what a refused save focuses. */
+  const targetOf = (field: string): string => {
+    const [head, index, part] = field.split('.');
+    if (head === 'students')
+      return field === 'students'
+        ? firstCell
+          ? cellId(base, firstCell)
+          : `${base}-section-students`
+        : cellId(base, field.slice('students.'.length));
+    if (head === 'links') return `${base}-link-${index}-${part ?? 'type'}`;
+    if (head === 'deviceCounts') return `${base}-count-${index}-${part ?? 'kind'}`;
+    if (head === 'participations') return `${base}-evidence-${index}`;
+    return `${base}-${field}`;
+  };
+  /** A problem's field in words, for the summary. */
+  const labelOf = (field: string): string => {
+    const [head, index, part] = field.split('.');
+    const n = Number(index) + 1;
+    if (head === 'students') return t('registry.studentsTitle');
+    if (head === 'links') return `${t('registry.linkN', { n })}${part ? `, ${t(`registry.${part}`)}` : ''}`;
+    if (head === 'deviceCounts')
+      return `${t('registry.countN', { n })}${part ? `, ${t(`registry.${part}`)}` : ''}`;
+    if (head === 'participations') return t('registry.projectsTitle');
+    return t(`registry.${head}`);
+  };
+  const summary: FormProblem[] = ordered.map((field) => ({
+    id: targetOf(field),
+    label: labelOf(field),
+    message: problems[field]!,
+  }));
+  // A refused save: the first wrong field is focused and brought into view, its message beside it.
+  useEffect(() => {
+    if (focusAsked > 0 && ordered[0] !== undefined) focusField(targetOf(ordered[0]));
+    // Only when a save was refused, never as the user types.
+  }, [focusAsked]);
 
   const setLink = (i: number, change: Partial<LinkDraft>) =>
     set(
@@ -419,6 +515,7 @@ export function RecordForm({
 
   return (
     <form className="form registry-form" onSubmit={submit} noValidate>
+      {tried ? <FormSummary title={t('forms.summary')} problems={summary} /> : null}
       {section(
         'staff',
         t('registry.staffRooms'),
@@ -439,23 +536,26 @@ export function RecordForm({
         <>
           {yesNoField('electricity')}
           <div className="pair">
-            <div className="field">
-              <label htmlFor={`${base}-electricitySource`}>{t('registry.electricitySource')}</label>
-              <select
-                id={`${base}-electricitySource`}
-                value={draft.electricitySource}
-                onChange={(e) => set('electricitySource', e.target.value as Draft['electricitySource'])}
-                {...described('electricitySource')}
-              >
-                <option value="">{t('registry.notSaid')}</option>
-                {SOURCES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`registry.source.${s}`)}
-                  </option>
-                ))}
-              </select>
-              {fieldError('electricitySource')}
-            </div>
+            <Field
+              id={`${base}-electricitySource`}
+              label={t('registry.electricitySource')}
+              errors={errorsOf('electricitySource')}
+            >
+              {(a11y) => (
+                <select
+                  {...a11y}
+                  value={draft.electricitySource}
+                  onChange={(e) => set('electricitySource', e.target.value as Draft['electricitySource'])}
+                >
+                  <option value="">{t('registry.notSaid')}</option>
+                  {SOURCES.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`registry.source.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
             {numberField('electricityHours', true)}
           </div>
         </>,
@@ -489,6 +589,7 @@ export function RecordForm({
                           return (
                             <td key={sex}>
                               <input
+                                id={cellId(base, key)}
                                 inputMode="numeric"
                                 autoComplete="off"
                                 aria-label={t('registry.cell', {
@@ -500,7 +601,11 @@ export function RecordForm({
                                 onChange={(e) =>
                                   set('students', { ...draft.students, [key]: e.target.value })
                                 }
-                                {...described(`students.${key}`)}
+                                {...described(
+                                  problems[`students.${key}`] || key !== firstCell
+                                    ? `students.${key}`
+                                    : 'students',
+                                )}
                               />
                             </td>
                           );
@@ -665,12 +770,10 @@ export function RecordForm({
           verified={record.participations.filter((p) => p.verified).map((p) => p.projectId)}
         />,
       )}
-      {save.isError ? <ErrorBox error={save.error} /> : null}
-      {Object.keys(problems).length > 0 && !save.isError ? (
-        <div className="error" role="alert">
-          <p>{t('registry.fixFields')}</p>
-        </div>
+      {save.isError && !(save.error instanceof ApiError && save.error.status === 422) ? (
+        <ErrorBox error={save.error} />
       ) : null}
+      {tried && ordered.length > 0 ? <p className="field-error">{t('registry.fixFields')}</p> : null}
       <button type="submit" disabled={save.isPending}>
         {save.isPending ? t('common.saving') : t('registry.saveSubmit')}
       </button>
