@@ -680,6 +680,23 @@ export async function lessonsOfStudent(
     .orderBy(asc(lessons.date), asc(lessons.startMinute));
 }
 
+/** The occurrences of several schools between two dates, in order: a director's day at a glance. */
+export async function lessonsOfSchools(
+  db: Db,
+  institutionIds: number[],
+  from: string,
+  to: string,
+): Promise<LessonRow[]> {
+  if (institutionIds.length === 0) return [];
+  return db
+    .select(lessonColumns)
+    .from(lessons)
+    .where(
+      and(inArray(lessons.institutionId, institutionIds), gte(lessons.date, from), lte(lessons.date, to)),
+    )
+    .orderBy(asc(lessons.date), asc(lessons.startMinute), asc(lessons.classId));
+}
+
 /** A teacher's occurrences between two dates, in order (the lesson table's teacher index). */
 export async function lessonsOfTeacher(
   db: Db,
