@@ -100,6 +100,8 @@ const TeachingPage = lazy(() =>
   import('@/web/classroom/teaching').then((m) => ({ default: m.TeachingPage })),
 );
 const LessonPage = lazy(() => import('@/web/classroom/teaching').then((m) => ({ default: m.LessonPage })));
+// A lesson as its class sees it, opened from the student's day.
+const StudentLesson = lazy(() => import('@/web/pages/student-lesson'));
 
 // Monitoring of distance learning.
 const DistancePage = lazy(() =>
@@ -210,6 +212,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <AssignmentPage id={id!} me={me} />;
     case 'myAssignments':
       return <MyAssignments me={me} />;
+    case 'myLesson':
+      return <StudentLesson id={id!} />;
     case 'journal':
       return <JournalHome me={me} />;
     case 'journalClass':
