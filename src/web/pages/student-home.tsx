@@ -69,7 +69,11 @@ export function StudentHome() {
             </p>
           </Block>
           <Block id="day-week" title={t('day.thisWeek')}>
-            {later.length === 0 ? <p className="empty">{t('day.noLessonsWeek')}</p> : null}
+            {later.length === 0 ? (
+              <p className="empty">
+                {t(day.lessons.length === 0 ? 'day.noLessonsWeek' : 'day.noOtherLessons')}
+              </p>
+            ) : null}
             {later.map((date) => (
               <section key={date} aria-labelledby={`day-week-${date}`}>
                 <h3 id={`day-week-${date}`}>{dayLabel(date)}</h3>
