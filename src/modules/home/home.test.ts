@@ -3,6 +3,7 @@ import { createTestApp, login, type Session } from '@test/harness';
 import { actorOf, bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { journalReference } from '@test/journal-world';
 import { ensureGradingScale } from '@test/assignments-world';
+import { createAllocationWorld } from '@test/allocation-world';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
 import type { Db } from '@/server/db/database';
 import { academicYears } from '@/modules/institutions/institutions.tables';
@@ -467,5 +468,38 @@ describe("each role's day", () => {
       expect(national.body).not.toContain(u.username);
     expect((await r.inject({ url: '/api/home/bureau' })).statusCode).toBe(403);
     expect((await b.inject({ url: '/api/home/regional' })).statusCode).toBe(403);
+  });
+  it("shows the director their school's application and the area the distribution's progress, in counts", async () => {
+    const db = t.database.db;
+    const plans = await createAllocationWorld(db, w.yearId, w.schoolId);
+    const d = (await (await as(w.director)).inject({ url: '/api/home/director' })).json<DirectorDay>();
+    expect(d.schools[0]!.allocation).toEqual(
+      expect.objectContaining({ planId: plans.approvedPlanId, state: 'approved', application: 'eligible' }),
+    );
+    const other = (
+      await (await as(w.otherDirector)).inject({ url: '/api/home/director' })
+    ).json<DirectorDay>();
+    expect(other.schools[0]!.allocation).toEqual(
+      expect.objectContaining({ planId: plans.approvedPlanId, application: null }),
+    );
+
+    const school = await findInstitution(db, w.schoolId);
+    const here = await createUserWithRole(db, 'regional', { areaId: school!.areaId });
+    const mine = (
+      await (await login(t.app, here.username, here.password)).inject({ url: '/api/home/regional' })
+    ).json<AreaDay>();
+    expect(mine.distribution).toEqual(
+      expect.objectContaining({ planId: plans.approvedPlanId, schools: 1, received: 0 }),
+    );
+    expect(mine.distribution!.applications.eligible).toBe(1);
+    expect(mine.distribution!.awarded).toBeGreaterThanOrEqual(1);
+    // An officer of the other district counts none of it.
+    const elsewhere = await findInstitution(db, w.otherSchoolId);
+    const there = await createUserWithRole(db, 'regional', { areaId: elsewhere!.areaId });
+    const theirs = (
+      await (await login(t.app, there.username, there.password)).inject({ url: '/api/home/regional' })
+    ).json<AreaDay>();
+    expect(theirs.distribution).toEqual(expect.objectContaining({ schools: 0, awarded: 0 }));
+    expect(theirs.distribution!.applications.eligible).toBe(0);
   });
 });
