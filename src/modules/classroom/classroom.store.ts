@@ -680,7 +680,10 @@ export async function lessonsOfStudent(
     .orderBy(asc(lessons.date), asc(lessons.startMinute));
 }
 
-/** The occurrences of several schools between two dates, in order: a director's day at a glance. */
+/**
+ * The occurrences of several schools between two dates, in order: a director's day at a glance. Read from the
+ * schools' classes to their lessons, so that each class's slot index serves the dates.
+ */
 export async function lessonsOfSchools(
   db: Db,
   institutionIds: number[],
@@ -690,9 +693,10 @@ export async function lessonsOfSchools(
   if (institutionIds.length === 0) return [];
   return db
     .select(lessonColumns)
-    .from(lessons)
+    .from(classes)
+    .innerJoin(lessons, eq(lessons.classId, classes.id))
     .where(
-      and(inArray(lessons.institutionId, institutionIds), gte(lessons.date, from), lte(lessons.date, to)),
+      and(inArray(classes.institutionId, institutionIds), gte(lessons.date, from), lte(lessons.date, to)),
     )
     .orderBy(asc(lessons.date), asc(lessons.startMinute), asc(lessons.classId));
 }
