@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type ParentSummary } from '@/web/api';
@@ -9,6 +10,12 @@ import { Link } from '@/web/router';
 import { HomeworkList, LessonItem, MarkList, useDayLabel } from '@/web/pages/day-parts';
 
 type Child = ParentSummary['children'][number];
+
+// Each child's term in the journal (marks, attendance, homework, comments by subject), loaded with the journal's
+// code when the home opens, below the child's day.
+const StudentJournal = lazy(() =>
+  import('@/web/journal/overview').then((m) => ({ default: m.StudentJournal })),
+);
 
 /** A parent's home: each linked child's day — today's lessons, the week's attendance and marks, homework due. */
 export function ParentHome() {
@@ -91,12 +98,12 @@ function ChildDay({ child }: { child: Child }) {
           </p>
         ) : null}
       </section>
-      <p className="cta">
-        <Link to={`/journal/student/${child.id}`}>{t('day.childJournal')}</Link>
-      </p>
       {child.classes.map((c) => (
         <ClassCard key={c.id} item={c} />
       ))}
+      <Suspense fallback={<Loading />}>
+        <StudentJournal studentId={child.id} headingLevel={3} />
+      </Suspense>
     </section>
   );
 }
