@@ -25,9 +25,6 @@ export function DirectorHome({ me }: { me: Me }) {
       <p className="cta">
         <Link to="/school/ict">{t('schoolIct.open')}</Link>
       </p>
-      <p className="cta">
-        <Link to="/journal">{t('journal.open')}</Link>
-      </p>
       <DirectorToday />
       {schoolIds.map((id) => (
         <School key={id} id={id} />

@@ -23,9 +23,6 @@ export function TeacherHome() {
   const data = summary.data;
   return (
     <Page title={t('teacher.title')} intro={t('teacher.intro')}>
-      <p className="cta">
-        <Link to="/journal">{t('journal.open')}</Link>
-      </p>
       {summary.isPending ? <Loading /> : null}
       {summary.isError ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {data ? (
