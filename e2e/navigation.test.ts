@@ -83,6 +83,7 @@ describe('navigation and changes', () => {
         'Məktəbim',
         'Məktəbimin İKT-si',
         'Kompüter paylanması',
+        'Sinif jurnalı',
         'Pedaqoji şuralar',
         'Vebinarlar',
         'Tapşırıqlar',

@@ -1335,6 +1335,8 @@ const POLICY: Record<string, Rule> = {
   'GET /api/home/teacher': { who: ['teacher'] },
   'GET /api/home/student': { who: ['student'] },
   'GET /api/home/parent': { who: ['parent'] },
+  'GET /api/home/regional': { who: ['regional'] },
+  'GET /api/home/director': { who: ['director'] },
   // The class journal: the subject teacher writes; the homeroom teacher and director read; students and parents
   // their own; above a school, only the school summary's aggregates.
   'GET /api/journal/classes/:classId/subjects/:subjectCode': {

@@ -139,6 +139,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Məktəbim',
         'Məktəbimin İKT-si',
         'Kompüter paylanması',
+        'Sinif jurnalı',
         'Pedaqoji şuralar',
         'Vebinarlar',
         'Tapşırıqlar',
@@ -150,6 +151,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Моя школа',
         'ИКТ моей школы',
         'Распределение компьютеров',
+        'Классный журнал',
         'Педагогические советы',
         'Вебинары',
         'Задания',
@@ -161,6 +163,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'My school',
         "My school's ICT",
         'Computer distribution',
+        'Class journal',
         'Pedagogical councils',
         'Webinars',
         'Assignments',
@@ -183,6 +186,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     nav: {
       az: [
         'Siniflərim',
+        'Sinif jurnalı',
         'Pedaqoji şuralar',
         'Vebinarlar',
         'Tapşırıqlar',
@@ -191,6 +195,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ],
       ru: [
         'Мои классы',
+        'Классный журнал',
         'Педагогические советы',
         'Вебинары',
         'Задания',
@@ -199,6 +204,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ],
       en: [
         'My classes',
+        'Class journal',
         'Pedagogical councils',
         'Webinars',
         'Assignments',

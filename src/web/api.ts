@@ -41,7 +41,9 @@ export type CountryPackRecord = Static<typeof CountryPack>;
 export type { Role, Locale };
 export type {
   AdminSummary,
+  AreaDay,
   BureauSummary,
+  DirectorDay,
   ParentSummary,
   StudentSummary,
   TeacherSummary,

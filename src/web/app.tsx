@@ -111,6 +111,8 @@ const LessonPage = lazy(() => import('@/web/classroom/teaching').then((m) => ({ 
 const ClassSubjectsPage = lazy(() =>
   import('@/web/classroom/class-subjects').then((m) => ({ default: m.ClassSubjectsPage })),
 );
+// A lesson as its class sees it, opened from the student's day.
+const StudentLesson = lazy(() => import('@/web/pages/student-lesson'));
 
 // Monitoring of distance learning.
 const DistancePage = lazy(() =>
@@ -223,6 +225,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <AssignmentPage id={id!} me={me} />;
     case 'myAssignments':
       return <MyAssignments me={me} />;
+    case 'myLesson':
+      return <StudentLesson id={id!} />;
     case 'journal':
       return <JournalHome me={me} />;
     case 'journalClass':

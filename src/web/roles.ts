@@ -52,7 +52,7 @@ export const PAGES = [
   { name: 'libraryEditorNew', path: '/library/new', roles: ['editor'] },
   { name: 'libraryEditorReview', path: '/library/review', roles: ['editor'] },
   { name: 'libraryEditorResource', path: '/library/resources/:id', roles: ['editor'] },
-  { name: 'journal', path: '/journal', roles: ['director', 'teacher'] },
+  { name: 'journal', path: '/journal', roles: ['director', 'teacher'], nav: 'day.journalNav' },
   { name: 'journalClass', path: '/journal/:id', roles: ['director', 'teacher'] },
   { name: 'journalCodes', path: '/journal/:id/codes', roles: ['director', 'teacher'] },
   {
@@ -74,6 +74,8 @@ export const PAGES = [
   { name: 'assignmentsClass', path: '/assignments/class/:id', roles: ['director', 'teacher'] },
   { name: 'assignment', path: '/assignments/:id', roles: ['director', 'teacher', 'student'] },
   { name: 'myAssignments', path: '/my/assignments', roles: ['student', 'parent'], nav: 'nav.myAssignments' },
+  // A lesson as its class sees it, opened from the student's day (src/web/pages/student-lesson.tsx).
+  { name: 'myLesson', path: '/my/lessons/:id', roles: ['student'] },
   { name: 'timetable', path: '/school/timetable', roles: ['director'], nav: 'nav.timetable' },
   { name: 'schoolClass', path: '/school/classes/:id', roles: ['director'] },
   { name: 'teaching', path: '/teaching', roles: ['teacher'], nav: 'nav.teaching' },

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
+import { areas, institutions } from '@/modules/institutions/institutions.tables';
 import {
   applications,
   awards,
@@ -299,4 +300,34 @@ export async function deliveredTotals(db: Db, planId: number, institutionId?: nu
           ${institutionId === undefined ? sql`` : sql`and b.institution_id = ${institutionId}`}
         group by 1, 2 order by 1, 2`,
   );
+}
+
+/**
+ * A plan's progress in some areas' schools (all when null): applications by state, units awarded and received.
+ * Counts only.
+ */
+export async function progressOf(db: Db, planId: number, areaIds: number[] | null) {
+  const inAreas = (column: SQL) =>
+    areaIds === null
+      ? sql``
+      : sql`and ${column} in (select i.id from ${institutions} i join ${areas} ar on ar.id = i.area_id
+                               where ar.path && ${`{${areaIds.join(',')}}`}::int[])`;
+  const states = await rows<{ state: ApplicationRow['state']; n: number }>(
+    db,
+    sql`select a.state, count(*)::int as n from ${applications} a
+        where a.plan_id = ${planId} ${inAreas(sql`a.institution_id`)} group by 1`,
+  );
+  const [units] = await rows<{ schools: number; awarded: number; received: number }>(
+    db,
+    sql`select count(distinct w.institution_id)::int as schools, coalesce(sum(w.units), 0)::int as awarded,
+               (select coalesce(sum(i.received), 0)::int from ${batchItems} i join ${batches} b on b.id = i.batch_id
+                 where b.plan_id = ${planId} and b.state = 'confirmed' ${inAreas(sql`b.institution_id`)}) as received
+        from ${awards} w where w.plan_id = ${planId} ${inAreas(sql`w.institution_id`)}`,
+  );
+  return {
+    states,
+    schools: units?.schools ?? 0,
+    awarded: units?.awarded ?? 0,
+    received: units?.received ?? 0,
+  };
 }

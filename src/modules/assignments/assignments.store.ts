@@ -351,3 +351,29 @@ export async function submittedOnTime(
         from c group by id order by id`,
   );
 }
+
+/**
+ * A teacher's assignments with work waiting for a mark: per assignment, the owners (students or groups) whose
+ * latest version has no mark and no request for another version. One query, soonest due first.
+ */
+export async function awaitingMark(
+  db: Db,
+  teacherId: number,
+  limit: number,
+): Promise<
+  { id: number; classId: number; subjectCode: string; title: string; dueAt: string; waiting: number }[]
+> {
+  return rows(
+    db,
+    sql`select a.id, a.class_id as "classId", a.subject_code as "subjectCode", a.title,
+               to_char(a.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "dueAt", count(*)::int as waiting
+        from ${assignments} a
+        join (select distinct on (s.assignment_id, s.student_id, s.group_id)
+                     s.assignment_id, s.mark, s.resubmission_requested
+                from ${submissions} s
+                join ${assignments} x on x.id = s.assignment_id and x.teacher_id = ${teacherId}
+               order by s.assignment_id, s.student_id, s.group_id, s.version desc) w on w.assignment_id = a.id
+        where a.teacher_id = ${teacherId} and w.mark is null and not w.resubmission_requested
+        group by a.id order by a.due_at, a.id limit ${limit}`,
+  );
+}

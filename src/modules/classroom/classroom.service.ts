@@ -1440,12 +1440,34 @@ export async function myLessons(
   date: string | undefined,
   locale: Locale,
 ) {
+  return studentLessons(db, actor.userId, span, date, locale);
+}
+
+/**
+ * A student's lessons of a day or of its week, with their content: for the student themself, and for the home
+ * pages of those the routes let see the student (their parents). The caller checks access.
+ */
+export async function studentLessons(
+  db: Db,
+  studentId: number,
+  span: 'day' | 'week',
+  date: string | undefined,
+  locale: Locale,
+) {
   const day = date ?? schoolToday();
   const from = span === 'day' ? day : addDays(day, 1 - weekdayOf(day));
   const to = span === 'day' ? day : addDays(from, 6);
   return {
     from,
     to,
-    items: await lessonViews(db, await store.lessonsOfStudent(db, actor.userId, from, to), locale),
+    items: await lessonViews(db, await store.lessonsOfStudent(db, studentId, from, to), locale),
   };
+}
+
+/**
+ * Lesson occurrences as the API shows them (subject and teacher names, materials), for the home pages that
+ * read lesson rows through the store.
+ */
+export async function describeLessons(db: Db, list: store.LessonRow[], locale: Locale) {
+  return lessonViews(db, list, locale);
 }

@@ -680,6 +680,27 @@ export async function lessonsOfStudent(
     .orderBy(asc(lessons.date), asc(lessons.startMinute));
 }
 
+/**
+ * The occurrences of several schools between two dates, in order: a director's day at a glance. Read from the
+ * schools' classes to their lessons, so that each class's slot index serves the dates.
+ */
+export async function lessonsOfSchools(
+  db: Db,
+  institutionIds: number[],
+  from: string,
+  to: string,
+): Promise<LessonRow[]> {
+  if (institutionIds.length === 0) return [];
+  return db
+    .select(lessonColumns)
+    .from(classes)
+    .innerJoin(lessons, eq(lessons.classId, classes.id))
+    .where(
+      and(inArray(classes.institutionId, institutionIds), gte(lessons.date, from), lte(lessons.date, to)),
+    )
+    .orderBy(asc(lessons.date), asc(lessons.startMinute), asc(lessons.classId));
+}
+
 /** A teacher's occurrences between two dates, in order (the lesson table's teacher index). */
 export async function lessonsOfTeacher(
   db: Db,

@@ -1,4 +1,7 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TInteger, type TSchema } from 'typebox';
+import { Lesson, TeachingList } from '@/modules/classroom/classroom.schema';
+import { RECORD_STATES } from '@/modules/infrastructure/infrastructure.tables';
+import { APPLICATION_STATES, PLAN_STATES } from '@/modules/allocation/allocation.tables';
 import { LOCALES } from '@/server/i18n';
 import { StringEnum } from '@/server/schema';
 
@@ -11,6 +14,232 @@ const Names = {
   /** Name in English. */
   nameEn: Type.String({ description: 'Name in English' }),
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Each role's day
+
+const Day = (description: string) => Type.String({ description: `${description} (YYYY-MM-DD)` });
+const Time = (description: string) => Type.String({ description: `${description} (ISO 8601)` });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Homework a student has still to hand in. */
+const HomeworkDue = Type.Object({
+  id: Type.Integer({ description: 'Assignment id' }),
+  title: Type.String({ description: 'Title' }),
+  subject: Type.String({ description: 'Subject, in the caller’s language' }),
+  dueAt: Time('Due'),
+});
+
+/** A mark as a home lists it. */
+const MarkItem = Type.Object({
+  date: Day('Date'),
+  subject: Type.String({ description: 'Subject, in the caller’s language' }),
+  mark: Type.Integer({ description: 'Mark' }),
+});
+
+/** A student's day and week. */
+export const StudentDay = Type.Object({
+  today: Day('Today at school'),
+  from: Day('This week’s Monday'),
+  to: Day('This week’s Sunday'),
+  lessons: Type.Array(Lesson, { description: 'This week’s lessons, by date and time' }),
+  homework: Type.Array(HomeworkDue, { description: 'Homework not handed in, due from today on' }),
+  contests: Type.Array(
+    Type.Object({
+      id: Type.Integer({ description: 'Contest id' }),
+      title: Type.String({ description: 'Title' }),
+      opensAt: Time('Opens (the student’s shift)'),
+      closesAt: Time('Closes (the student’s shift)'),
+    }),
+    { description: 'Contests open now or opening within a week' },
+  ),
+  marks: Type.Array(MarkItem, { description: 'Latest marks, newest first' }),
+  notices: Type.Object({
+    unread: Type.Integer({ description: 'Unread notices' }),
+    items: Type.Array(
+      Type.Object({
+        id: Type.Integer({ description: 'Notice id' }),
+        text: Type.String({ description: 'Text, in the caller’s language' }),
+        createdAt: Time('Sent'),
+        read: Type.Boolean({ description: 'Read' }),
+      }),
+      { description: 'Latest notices' },
+    ),
+  }),
+});
+export type StudentDay = Static<typeof StudentDay>;
+
+/** A teacher's day. */
+export const TeacherDay = Type.Object({
+  today: Day('Today at school'),
+  lessons: TeachingList.properties.items,
+  attendanceMissing: Type.Array(
+    Type.Object({
+      lessonId: Type.Integer({ description: 'Lesson occurrence' }),
+      classId: Type.Integer({ description: 'Class' }),
+      className: Type.String({ description: 'Class, e.g. 7A' }),
+      subjectCode: Type.String({ description: 'Subject code (for the journal’s address)' }),
+      subject: Type.String({ description: 'Subject, in the caller’s language' }),
+      startsAt: Type.String({ description: 'Start (HH:MM)' }),
+    }),
+    { description: 'Today’s lessons that have started without attendance taken' },
+  ),
+  toMark: Type.Array(
+    Type.Object({
+      id: Type.Integer({ description: 'Assignment id' }),
+      title: Type.String({ description: 'Title' }),
+      className: Type.String({ description: 'Class, e.g. 7A' }),
+      subject: Type.String({ description: 'Subject, in the caller’s language' }),
+      dueAt: Time('Due'),
+      waiting: Type.Integer({ description: 'Hand-ins waiting for a mark' }),
+    }),
+    { description: 'Assignments with work waiting for a mark, soonest due first' },
+  ),
+  week: Type.Array(
+    Type.Object({
+      date: Day('Date'),
+      lessons: Type.Integer({ description: 'Lessons to teach' }),
+      filled: Type.Integer({ description: 'Of them, with a topic' }),
+    }),
+    { description: 'This week, Monday to Sunday' },
+  ),
+});
+export type TeacherDay = Static<typeof TeacherDay>;
+
+/** One child's day, for their parent. */
+export const ParentChildDay = Type.Object({
+  today: Day('Today at school'),
+  from: Day('This week’s Monday'),
+  to: Day('This week’s Sunday'),
+  lessons: Type.Array(Lesson, { description: 'Today’s lessons' }),
+  attendance: Type.Object({
+    recorded: Type.Integer({ description: 'Lessons with attendance recorded this week' }),
+    present: Type.Integer({ description: 'Of them, present' }),
+    missed: Type.Array(
+      Type.Object({
+        date: Day('Date'),
+        subject: Type.String({ description: 'Subject, in the caller’s language' }),
+        code: Type.String({ description: 'What was recorded (absent, excused…), in the caller’s language' }),
+      }),
+      { description: 'Lessons missed this week, newest first' },
+    ),
+  }),
+  marks: Type.Array(MarkItem, { description: 'This week’s marks, newest first' }),
+  homework: Type.Array(HomeworkDue, { description: 'Homework not handed in, due from today on' }),
+});
+export type ParentChildDay = Static<typeof ParentChildDay>;
+
+/** A director's day, per school. */
+export const DirectorDay = Type.Object({
+  today: Day('Today at school'),
+  schools: Type.Array(
+    Type.Object({
+      id: Type.Integer({ description: 'Institution id' }),
+      ...Names,
+      attendance: Type.Object({
+        lessons: Type.Integer({ description: 'Lessons today' }),
+        started: Type.Integer({ description: 'Lessons that have started' }),
+        taken: Type.Integer({ description: 'Of them, with attendance taken' }),
+        classes: Type.Array(
+          Type.Object({
+            classId: Type.Integer({ description: 'Class' }),
+            className: Type.String({ description: 'Class, e.g. 7A' }),
+            started: Type.Integer({ description: 'Lessons started' }),
+            taken: Type.Integer({ description: 'With attendance taken' }),
+          }),
+          { description: 'Classes with lessons started today' },
+        ),
+      }),
+      notFilled: Type.Object({
+        count: Type.Integer({ description: 'Lessons held this week with no topic' }),
+        items: Type.Array(
+          Type.Object({
+            lessonId: Type.Integer({ description: 'Lesson occurrence' }),
+            classId: Type.Integer({ description: 'Class' }),
+            className: Type.String({ description: 'Class, e.g. 7A' }),
+            date: Day('Date'),
+            startsAt: Type.String({ description: 'Start (HH:MM)' }),
+            subjectCode: Type.String({ description: 'Subject code (for the journal’s address)' }),
+            subject: Type.String({ description: 'Subject, in the caller’s language' }),
+            teacher: Type.String({ description: 'Teacher' }),
+          }),
+          { description: 'The first of them' },
+        ),
+      }),
+      ict: Nullable(
+        Type.Object({
+          year: Type.String({ description: 'Academic year' }),
+          state: Nullable(StringEnum(RECORD_STATES, { description: 'Review state; null: not started' })),
+          dueOn: Day('Due'),
+        }),
+      ),
+      allocation: Nullable(
+        Type.Object({
+          planId: Type.Integer({ description: 'Plan id' }),
+          name: Type.String({ description: 'Plan' }),
+          state: StringEnum(PLAN_STATES, { description: 'Plan state' }),
+          applicationsCloseOn: Day('Applications close'),
+          application: Nullable(
+            StringEnum(APPLICATION_STATES, { description: 'The school’s application; null: none' }),
+          ),
+        }),
+      ),
+      decisions: Type.Array(
+        Type.Object({
+          id: Type.Integer({ description: 'Decision id' }),
+          meetingId: Type.Integer({ description: 'Council meeting' }),
+          text: Type.String({ description: 'Decision' }),
+          dueOn: Day('Due'),
+          overdue: Type.Boolean({ description: 'Past its due date' }),
+        }),
+        { description: 'Open council decisions due within two weeks or overdue' },
+      ),
+    }),
+  ),
+});
+export type DirectorDay = Static<typeof DirectorDay>;
+
+/** A school as the homes above schools name it: id, code and names, never a person. */
+const SchoolName = Type.Object({
+  id: Type.Integer({ description: 'Institution id' }),
+  code: Type.String({ description: 'Institution code' }),
+  ...Names,
+});
+
+/** What waits in a regional officer's areas or, for the bureau, the country. */
+export const AreaDay = Type.Object({
+  year: Nullable(Type.String({ description: 'Current academic year' })),
+  review: Type.Object({
+    total: Type.Integer({ description: 'ICT records submitted and awaiting review' }),
+    items: Type.Array(SchoolName, { description: 'The first of them, by code' }),
+  }),
+  badConnectivity: Type.Object({
+    total: Type.Integer({ description: 'Schools whose measured connection is bad' }),
+    items: Type.Array(
+      Type.Object({
+        ...SchoolName.properties,
+        measuredMbps: Nullable(Type.Number({ description: 'Measured download (Mbit/s)' })),
+      }),
+      { description: 'The first of them, by code' },
+    ),
+  }),
+  distribution: Nullable(
+    Type.Object({
+      planId: Type.Integer({ description: 'The latest published plan' }),
+      name: Type.String({ description: 'Plan' }),
+      state: StringEnum(PLAN_STATES, { description: 'Plan state' }),
+      applications: Type.Object(
+        Object.fromEntries(
+          APPLICATION_STATES.map((s) => [s, Type.Integer({ description: `Applications ${s}` })]),
+        ) as Record<(typeof APPLICATION_STATES)[number], TInteger>,
+      ),
+      schools: Type.Integer({ description: 'Schools awarded computers' }),
+      awarded: Type.Integer({ description: 'Units awarded' }),
+      received: Type.Integer({ description: 'Units received (confirmed deliveries)' }),
+    }),
+  ),
+});
+export type AreaDay = Static<typeof AreaDay>;
 
 /** What the national administrator's home counts. */
 export const AdminSummary = Type.Object({
@@ -39,6 +268,7 @@ export const BureauSummary = Type.Object({
     }),
     { description: 'Economic regions, in area order' },
   ),
+  day: AreaDay,
 });
 export type BureauSummary = Static<typeof BureauSummary>;
 
@@ -79,6 +309,7 @@ export const TeacherSummary = Type.Object({
     }),
     { description: 'Classes the person is homeroom teacher of, in the current academic year' },
   ),
+  day: TeacherDay,
 });
 export type TeacherSummary = Static<typeof TeacherSummary>;
 
@@ -92,6 +323,7 @@ const ClassWithTeacher = Type.Object({
 /** The class (classes, rarely) a student is enrolled in. */
 export const StudentSummary = Type.Object({
   classes: Type.Array(ClassWithTeacher, { description: 'Classes the student is enrolled in this year' }),
+  day: StudentDay,
 });
 export type StudentSummary = Static<typeof StudentSummary>;
 
@@ -105,6 +337,8 @@ export const ParentSummary = Type.Object({
       displayName: Type.String({ description: 'Name' }),
       /** The child's classes this year. */
       classes: Type.Array(ClassWithTeacher, { description: 'Classes this year' }),
+      /** The child's day and week. */
+      day: ParentChildDay,
     }),
     { description: 'Children linked to the parent' },
   ),

@@ -4,6 +4,8 @@ import type { Db } from '@/server/db/database';
 import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as classroomStore from '@/modules/classroom/classroom.store';
+import type { Locale } from '@/server/i18n';
+import { areaDay, childrenDays, studentDay, teacherDay } from '@/modules/home/day.service';
 import type {
   AdminSummary,
   BureauSummary,
@@ -15,7 +17,7 @@ import type {
 /**
  * The summaries behind each role's home page. Each reads only what its role may see: national staff get
  * counts, school people get their own classes, parents their own children. Nothing here names a child to
- * anyone above the school.
+ * anyone above the school. Each role's day (today, this week, what waits) is in `day.service.ts`.
  */
 
 const countOnly = { limit: 1, offset: 0 };
@@ -30,8 +32,8 @@ export async function adminSummary(db: Db): Promise<AdminSummary> {
   return { institutions: institutions.total, users, areas: areas.length };
 }
 
-/** Institutions per economic region, for the ICT bureau's national overview. */
-export async function bureauSummary(db: Db): Promise<BureauSummary> {
+/** Institutions per economic region, and what waits in the country, for the ICT bureau's national overview. */
+export async function bureauSummary(db: Db, actor: Actor): Promise<BureauSummary> {
   const areas = await institutionsStore.listAreas(db);
   const regions = areas.filter((a) => a.kind === 'economic_region');
   const [counts, total] = await Promise.all([
@@ -51,6 +53,7 @@ export async function bureauSummary(db: Db): Promise<BureauSummary> {
       nameEn: r.nameEn,
       institutions: counts.get(r.id) ?? 0,
     })),
+    day: await areaDay(db, actor),
   };
 }
 
@@ -117,7 +120,7 @@ const classView = <T extends classroomStore.ClassRow & { academicYear: string; i
 });
 
 /** The schools a teacher teaches in and the classes they lead this year. */
-export async function teacherSummary(db: Db, actor: Actor): Promise<TeacherSummary> {
+export async function teacherSummary(db: Db, actor: Actor, locale: Locale): Promise<TeacherSummary> {
   const institutionIds = grantsOf(actor, ['teacher'])
     .map((g) => g.institutionId)
     .filter((id) => id !== null);
@@ -128,32 +131,39 @@ export async function teacherSummary(db: Db, actor: Actor): Promise<TeacherSumma
   return {
     schools: [...schools.values()],
     classes: described.map((c) => ({ ...classView(c), students: c.students })),
+    day: await teacherDay(db, actor, locale),
   };
 }
 
 /** The class a student is enrolled in this year. */
-export async function studentSummary(db: Db, actor: Actor): Promise<StudentSummary> {
+export async function studentSummary(db: Db, actor: Actor, locale: Locale): Promise<StudentSummary> {
   const years = await academicYears(db);
   const rows = await classroomStore.classesOfStudents(db, [actor.userId], years.current);
   const described = await describeClasses(db, rows, years.codes);
-  return { classes: described.map((c) => ({ ...classView(c), homeroomTeacher: c.homeroomTeacher })) };
+  return {
+    classes: described.map((c) => ({ ...classView(c), homeroomTeacher: c.homeroomTeacher })),
+    day: await studentDay(db, actor, locale),
+  };
 }
 
 /** A parent's linked children, each with their class this year. */
-export async function parentSummary(db: Db, actor: Actor): Promise<ParentSummary> {
+export async function parentSummary(db: Db, actor: Actor, locale: Locale): Promise<ParentSummary> {
   const years = await academicYears(db);
   const rows = await classroomStore.classesOfStudents(db, actor.childIds, years.current);
   const described = await describeClasses(db, rows, years.codes);
+  const days = await childrenDays(db, actor, locale);
   const children: ParentSummary['children'] = [];
   for (const id of actor.childIds) {
     const user = await identityStore.findUserById(db, id);
-    if (!user) continue;
+    const day = days.get(id);
+    if (!user || !day) continue;
     children.push({
       id,
       displayName: user.displayName,
       classes: described
         .filter((c) => c.studentId === id)
         .map((c) => ({ ...classView(c), homeroomTeacher: c.homeroomTeacher })),
+      day,
     });
   }
   return { children };

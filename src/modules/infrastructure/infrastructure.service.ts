@@ -635,3 +635,16 @@ export async function changeProject(
     return after;
   });
 }
+
+/**
+ * Days after the academic year starts by which a school's ICT record for the year is due (submitted for
+ * review), as the directors' home shows it. A fixed rule until a country setting carries the date.
+ */
+export const RECORD_DUE_DAYS = 30;
+
+/** The date a year's ICT record is due, from the year's first day (YYYY-MM-DD). */
+export function recordDueOn(yearStartsOn: string): string {
+  return new Date(Date.parse(`${yearStartsOn}T00:00:00Z`) + RECORD_DUE_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+}

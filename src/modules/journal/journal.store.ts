@@ -570,3 +570,60 @@ export async function aggregatesBetween(
         group by 1`,
   );
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Home pages
+
+/** Of the given lesson occurrences, those whose attendance is taken (any student's cell has a code). */
+export async function lessonsWithAttendance(db: Db, lessonIds: number[]): Promise<Set<number>> {
+  if (lessonIds.length === 0) return new Set();
+  const found = await rows<{ id: number }>(
+    db,
+    sql`select distinct c.lesson_id as id from ${cells} c
+        where c.lesson_id = any(${intArray(lessonIds)}) and c.attendance_code is not null`,
+  );
+  return new Set(found.map((r) => r.id));
+}
+
+/** A student's day in the journal: attendance or a mark recorded on a date. */
+export interface DayCellRow {
+  studentId: number;
+  date: string;
+  subjectCode: string;
+  attendanceCode: string | null;
+  countsAsPresent: boolean | null;
+  mark: number | null;
+}
+
+/** The students' cells with an attendance code or a mark between two dates, newest first. */
+export async function studentCellsBetween(
+  db: Db,
+  studentIds: number[],
+  from: string,
+  to: string,
+): Promise<DayCellRow[]> {
+  if (studentIds.length === 0) return [];
+  return rows<DayCellRow>(
+    db,
+    sql`select c.student_id as "studentId", to_char(c.date, 'YYYY-MM-DD') as date, c.subject_code as "subjectCode",
+               c.attendance_code as "attendanceCode", a.counts_as_present as "countsAsPresent", c.mark
+        from ${cells} c left join ${attendanceCodes} a on a.code = c.attendance_code
+        where c.student_id = any(${intArray(studentIds)}) and c.date between ${from}::date and ${to}::date
+          and (c.attendance_code is not null or c.mark is not null)
+        order by c.date desc, c.updated_at desc`,
+  );
+}
+
+/** A student's latest marks (at most `limit`), newest first. */
+export async function latestMarks(
+  db: Db,
+  studentId: number,
+  limit: number,
+): Promise<{ date: string; subjectCode: string; mark: number }[]> {
+  return rows(
+    db,
+    sql`select to_char(c.date, 'YYYY-MM-DD') as date, c.subject_code as "subjectCode", c.mark
+        from ${cells} c where c.student_id = ${studentId} and c.mark is not null
+        order by c.date desc, c.updated_at desc limit ${limit}`,
+  );
+}

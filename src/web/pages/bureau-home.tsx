@@ -6,8 +6,12 @@ import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { AreaDayBlocks } from '@/web/pages/area-day';
 
-/** The ICT bureau's national overview: institutions per economic region. Counts only, never people. */
+/**
+ * The ICT bureau's national overview: what waits in the country (records awaiting review, badly connected
+ * schools, the distribution), then institutions per economic region. Counts and school names only, never people.
+ */
 export function BureauHome() {
   const { t, i18n } = useTranslation();
   const f = useFormat();
@@ -27,6 +31,12 @@ export function BureauHome() {
       {summary.isError ? <ErrorBox error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {data ? (
         <>
+          <AreaDayBlocks
+            day={data.day}
+            schoolPath={(id) => `/dashboard/school/${id}`}
+            distributionPath={(id) => `/allocation/${id}`}
+          />
+          <h2>{t('bureau.byRegion')}</h2>
           <dl className="stats">
             <div>
               <dt>{t('bureau.total')}</dt>
@@ -37,7 +47,6 @@ export function BureauHome() {
               <dd>{f.number(data.regions.length)}</dd>
             </div>
           </dl>
-          <h2>{t('bureau.byRegion')}</h2>
           {data.regions.length === 0 ? (
             <p>{t('bureau.noRegions')}</p>
           ) : (

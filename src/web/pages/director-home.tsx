@@ -8,8 +8,9 @@ import { Page } from '@/web/components/page';
 import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useAreas } from '@/web/pages/regional-home';
+import { DirectorToday } from '@/web/pages/director-day';
 
-/** A director's home: each school they direct, its record, and the details a director may change. */
+/** A director's home: the school's day, then each school they direct, its record, and the details a director may change. */
 export function DirectorHome({ me }: { me: Me }) {
   const { t } = useTranslation();
   const schoolIds = [
@@ -24,9 +25,7 @@ export function DirectorHome({ me }: { me: Me }) {
       <p className="cta">
         <Link to="/school/ict">{t('schoolIct.open')}</Link>
       </p>
-      <p className="cta">
-        <Link to="/journal">{t('journal.open')}</Link>
-      </p>
+      <DirectorToday />
       {schoolIds.map((id) => (
         <School key={id} id={id} />
       ))}

@@ -1,12 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type AreaRecord, type Me } from '@/web/api';
+import { api, type AreaDay, type AreaRecord, type Me } from '@/web/api';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { Link } from '@/web/router';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { InstitutionList } from '@/web/components/institution-list';
+import { AreaDayBlocks } from '@/web/pages/area-day';
 
 /** The areas, fetched once per visit: the tree changes a few times a year. */
 export function useAreas() {
@@ -17,10 +18,17 @@ export function useAreas() {
   });
 }
 
-/** A regional officer's home: the schools of each area they cover, searchable by name or code. */
+/**
+ * A regional officer's home: what waits in their areas (records to review, badly connected schools, the
+ * distribution), then the schools of each area they cover, searchable by name or code.
+ */
 export function RegionalHome({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const areas = useAreas();
+  const day = useQuery({
+    queryKey: ['home', 'regional'],
+    queryFn: () => api<AreaDay>('/home/regional'),
+  });
   const searchId = useId();
   const [draft, setDraft] = useState('');
   const [query, setQuery] = useState('');
@@ -38,6 +46,11 @@ export function RegionalHome({ me }: { me: Me }) {
       <p className="cta">
         <Link to="/area/review">{t('review.open')}</Link>
       </p>
+      {day.isPending ? <Loading /> : null}
+      {day.isError ? <ErrorBox error={day.error} onRetry={() => void day.refetch()} /> : null}
+      {day.data ? (
+        <AreaDayBlocks day={day.data} schoolPath={(id) => `/area/review/${id}`} reviewPath="/area/review" />
+      ) : null}
       <form className="search" role="search" onSubmit={search}>
         <label htmlFor={searchId}>{t('regional.search')}</label>
         <div className="row">
