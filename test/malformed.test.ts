@@ -16,13 +16,35 @@ type App = Awaited<ReturnType<typeof createTestApp>>;
 const propertiesOf = (schema: unknown): string[] =>
   Object.keys((schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
 
+/** Strings PostgreSQL cannot store: NUL, and surrogates without their pair. */
+const unstorable = fc.constantFrom('a\u0000b', '\u0000', '\uD800', 'x\uDC00y', 'ok \uD83D', '\uDE00 start');
+
 /** A value of any JSON type, with the awkward ones made likely. */
 const jsonish = fc.oneof(
   fc.jsonValue(),
   fc.constantFrom(null, '', ' ', 0, -1, 1e308, -2147483649, 2 ** 53, true, [], {}, 'null', '0x10', '1e9'),
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.string({ maxLength: 5000 }),
+  unstorable,
+  unstorable.map((s) => ({ [s]: 1 })),
+  unstorable.map((s) => [s]),
 );
+
+/** encodeURIComponent, except that a lone surrogate (which it refuses) is sent as its raw UTF-8-like bytes. */
+const encode = (s: string) =>
+  s
+    .split(/([\uD800-\uDFFF])/)
+    .map((part) => {
+      try {
+        return encodeURIComponent(part);
+      } catch {
+        return '%ED%A0%80';
+      }
+    })
+    .join('');
+
+/** Segments sent as written (already percent-encoded). */
+const RAW_SEGMENTS = new Set(['%00', 'a%00b', '%ED%A0%80', '%2e%2e']);
 
 /** A path segment that is not what any route expects. */
 const segment = fc
@@ -40,12 +62,14 @@ const segment = fc
       '-Infinity',
       '1e400',
       '%00',
+      'a%00b',
+      '%ED%A0%80',
       '..',
       '%2e%2e',
       'null',
     ),
   )
-  .map((s) => (s.startsWith('%') ? s : encodeURIComponent(s)) || 'x');
+  .map((s) => (RAW_SEGMENTS.has(s) ? s : encode(s)) || 'x');
 
 /** A body: a JSON value, an object with the route's own fields set to wrong values, or text that is not JSON. */
 const body = (route: RouteEntry) => {
@@ -78,10 +102,7 @@ const query = (route: RouteEntry) => {
     )
     .map((q) =>
       Object.entries(q)
-        .map(
-          ([k, v]) =>
-            `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`,
-        )
+        .map(([k, v]) => `${encode(k)}=${encode(typeof v === 'string' ? v : JSON.stringify(v))}`)
         .join('&'),
     );
 };
@@ -143,5 +164,42 @@ describe('malformed requests', () => {
     );
     // Spread over the routes: nearly every one was reached.
     expect(seen.size).toBeGreaterThan(routes.length * 0.8);
+  });
+
+  it('refuses NUL and broken characters at the edge, naming the field, signed in or not', async () => {
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'a\u0000b', password: 'x' },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(login.statusCode).toBe(400);
+    expect(login.json()).toMatchObject({
+      error: { code: 'validation_failed', details: [{ field: 'username', reason: 'characters' }] },
+    });
+    const surrogate = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: '{"username":"ok","password":"\\ud800"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(surrogate.statusCode).toBe(400);
+    expect(surrogate.json()).toMatchObject({
+      error: { details: [{ field: 'password', reason: 'characters' }] },
+    });
+    const search = await admin.inject({ method: 'GET', url: '/api/library/search?q=a%00b' });
+    expect(search.statusCode).toBe(400);
+    expect(search.json()).toMatchObject({ error: { details: [{ field: 'q', reason: 'characters' }] } });
+    // An import cell: refused by the dry run already, with its line and column.
+    const csv = 'school_id_govt,school_name\r\nQ-1,Bir\u0000iki\r\n';
+    const dry = await admin.inject({
+      method: 'POST',
+      url: '/api/registry/import/schools?dryRun=true',
+      payload: csv,
+      headers: { 'content-type': 'text/csv', 'accept-language': 'en' },
+    });
+    expect(dry.statusCode, dry.body).toBe(422);
+    expect(dry.json()).toMatchObject({ error: { code: 'import_bad_character' } });
+    expect(dry.json<{ error: { message: string } }>().error.message).toContain('school_name');
   });
 });

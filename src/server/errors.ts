@@ -56,6 +56,7 @@ defineMessages({
     'reason.minItems': 'must have at least {limit} items',
     'reason.maxItems': 'must have at most {limit} items',
     'reason.invalid': 'is not valid',
+    'reason.characters': 'contains a character that cannot be stored (a NUL or a broken character)',
   },
   az: {
     not_found: 'Tapılmadı.',
@@ -84,6 +85,7 @@ defineMessages({
     'reason.minItems': 'ən azı {limit} element olmalıdır',
     'reason.maxItems': 'ən çoxu {limit} element olmalıdır',
     'reason.invalid': 'düzgün deyil',
+    'reason.characters': 'saxlanıla bilməyən simvol var (NUL və ya zədələnmiş simvol)',
   },
   ru: {
     not_found: 'Не найдено.',
@@ -112,6 +114,7 @@ defineMessages({
     'reason.minItems': 'должно содержать не меньше {limit} элементов',
     'reason.maxItems': 'должно содержать не больше {limit} элементов',
     'reason.invalid': 'некорректно',
+    'reason.characters': 'содержит символ, который нельзя сохранить (NUL или повреждённый символ)',
   },
 });
 
@@ -229,9 +232,32 @@ function nonFiniteNumbers(value: unknown, path: string, issues: AjvIssue[], dept
 }
 
 /**
+ * Characters PostgreSQL cannot store in text: NUL, and a UTF-16 surrogate without its pair (not a
+ * character at all). Both would fail deep in a query as a 500; they are refused at the edge instead.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
+export const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Where a request holds a string (or a key) PostgreSQL cannot store, as validation issues. */
+function unstorableStrings(value: unknown, path: string, issues: AjvIssue[], depth = 0): void {
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) issues.push({ instancePath: path, keyword: 'characters', params: {} });
+  } else if (isPlainData(value) && depth < 32) {
+    for (const [key, item] of Object.entries(value)) {
+      if (UNSTORABLE.test(key)) {
+        // The field is named with its bad characters shown as U+FFFD, so that the answer itself is storable.
+        const shown = key.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD');
+        issues.push({ instancePath: `${path}/${shown}`, keyword: 'characters', params: {} });
+      } else unstorableStrings(item, `${path}/${key}`, issues, depth + 1);
+    }
+  }
+}
+
+/**
  * Refuses numbers that are not finite. Ajv's type coercion turns "Infinity" or "1e400" into a number and then
  * skips the bounds checks for it; JSON.parse makes Infinity of 1e400 too. This runs after validation and
- * before any scope check or handler, so no such number reaches a query.
+ * before any scope check or handler, so no such number reaches a query; nor does a string PostgreSQL cannot
+ * store (`UNSTORABLE`), which is refused the same way, naming its field.
  */
 export function installNumberGuard(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
@@ -239,6 +265,7 @@ export function installNumberGuard(app: FastifyInstance): void {
     for (const [context, value] of Object.entries(parts)) {
       const issues: AjvIssue[] = [];
       nonFiniteNumbers(value, '', issues);
+      unstorableStrings(value, '', issues);
       if (issues.length) {
         throw new AppError(400, 'validation_failed', {}, fieldProblems(issues, context, request.locale));
       }

@@ -361,6 +361,8 @@ defineMessages({
       'The file has {problems} problem(s); nothing was imported. Correct them and upload it again.',
     import_empty: 'The file is empty.',
     import_no_rows: 'The file has a header but no rows.',
+    import_bad_character:
+      'Line {line}, column {column}: the cell holds a character that cannot be stored (a NUL or a broken character); remove it and upload the file again.',
     import_not_utf8:
       'The file is not in UTF-8 (line {line}). Save it as "CSV UTF-8 (comma delimited)" and upload it again.',
     import_wrong_delimiter:
@@ -430,6 +432,8 @@ defineMessages({
       'Faylda {problems} problem var; heç nə idxal edilmədi. Onları düzəldin və faylı yenidən yükləyin.',
     import_empty: 'Fayl boşdur.',
     import_no_rows: 'Faylda başlıq var, amma sətir yoxdur.',
+    import_bad_character:
+      '{line}-ci sətir, {column} sütunu: xanada saxlanıla bilməyən simvol var (NUL və ya zədələnmiş simvol); onu silin və faylı yenidən yükləyin.',
     import_not_utf8:
       'Fayl UTF-8 kodlaşmasında deyil ({line}-ci sətir). Onu "CSV UTF-8 (vergüllə ayrılmış)" kimi saxlayın və yenidən yükləyin.',
     import_wrong_delimiter:
@@ -499,6 +503,8 @@ defineMessages({
       'В файле проблем: {problems}; ничего не импортировано. Исправьте их и загрузите файл снова.',
     import_empty: 'Файл пуст.',
     import_no_rows: 'В файле есть заголовок, но нет строк.',
+    import_bad_character:
+      'Строка {line}, столбец {column}: в ячейке символ, который нельзя сохранить (NUL или повреждённый символ); удалите его и загрузите файл снова.',
     import_not_utf8:
       'Файл не в кодировке UTF-8 (строка {line}). Сохраните его как «CSV UTF-8 (разделитель — запятая)» и загрузите снова.',
     import_wrong_delimiter:

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import { bufferSource, isZip, unpack, type ArchiveLimits } from '@/server/archive';
-import { AppError } from '@/server/errors';
+import { AppError, UNSTORABLE } from '@/server/errors';
 import { csvText, readCsvCell } from '@/server/csv';
 import { runInWorker } from '@/server/worker-pool';
 
@@ -183,11 +183,26 @@ export function readCsv(bytes: Buffer): ReadFile {
   const [head, ...body] = records;
   if (!head) throw new AppError(422, 'import_empty');
   const header = head.fields.map((f) => f.trim());
-  return {
+  return storable({
     format: 'csv',
     header,
     rows: body.map((r) => ({ line: r.line, cells: cellsOf(header, r.fields.map(readCsvCell)) })),
-  };
+  });
+}
+
+/**
+ * Refuses a file with a cell PostgreSQL cannot store (a NUL, a broken character), naming its line and
+ * column: the dry run says so, instead of the import failing when it writes.
+ */
+function storable(file: ReadFile): ReadFile {
+  const bad = file.header.findIndex((name) => UNSTORABLE.test(name));
+  if (bad >= 0) throw new AppError(422, 'import_bad_character', { line: 1, column: `#${bad + 1}` });
+  for (const row of file.rows) {
+    for (const [column, value] of row.cells) {
+      if (UNSTORABLE.test(value)) throw new AppError(422, 'import_bad_character', { line: row.line, column });
+    }
+  }
+  return file;
 }
 
 function cellsOf(header: string[], values: string[]): Map<string, string> {
@@ -260,7 +275,7 @@ async function readXlsx(bytes: Buffer, sheetName: string): Promise<ReadFile> {
       values.push(cellText(row.getCell(c).value));
     if (values.some((v) => v !== '')) rows.push({ line: number, cells: cellsOf(header, values) });
   });
-  return { format: 'xlsx', header, rows };
+  return storable({ format: 'xlsx', header, rows });
 }
 
 /** Writes CSV as UTF-8 with a byte-order mark (so Excel reads Azerbaijani letters) and CRLF line ends. */
