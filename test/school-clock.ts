@@ -4,7 +4,7 @@ import { parseClock, startClockAt } from '@/server/clock';
 
 /**
  * The date a date-sensitive test file runs at. Such a file fixes its own default (a school Wednesday in term)
- * and starts the server's clock there (`startServer({ clock })` for browser tests, `startClockAt` for API
+ * and starts the server's clock there (`startServer({ clock })` for browser tests, `startTestClock` for API
  * tests); `TEST_CLOCK` replaces that default, so that CI runs the same files again on a Sunday, on a holiday
  * of the country pack and on the last day of a term. Such a test never reads the real date: it computes
  * the days it needs from this instant with the helpers below.
