@@ -19,10 +19,6 @@ import { Rosters } from '@/web/classroom/rosters';
 
 type WeekRecord = Static<typeof Week>;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6] as const;
-const weekdayName = (locale: string, weekday: number) =>
-  new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(2024, 0, weekday)), // 1 January 2024 was a Monday.
-  );
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The director's timetable: a class's week in its shift's bells, periods added one by one, clashes refused. */
@@ -78,6 +74,7 @@ type ClassItem = Static<typeof ClassList>['items'][number];
 
 function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number; cls: ClassItem }) {
   const { t, i18n } = useTranslation();
+  const f = useFormat();
   const client = useQueryClient();
   const week = useQuery({
     queryKey: ['timetable', cls.id],
@@ -121,7 +118,7 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
           const entries = week.data!.entries.filter((e) => e.weekday === day);
           return (
             <section key={day} className="card" aria-labelledby={`timetable-day-${day}`}>
-              <h3 id={`timetable-day-${day}`}>{weekdayName(i18n.language, day)}</h3>
+              <h3 id={`timetable-day-${day}`}>{f.weekday(day)}</h3>
               {entries.length === 0 ? <p className="meta">{t('timetable.free')}</p> : null}
               <ol className="list">
                 {entries.map((e) => (
@@ -130,14 +127,15 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
                       {e.period}. {subjectName(e.subjectCode)}
                     </span>
                     <span className="meta">
-                      {e.startsAt ?? ''}–{e.endsAt ?? ''} · {teacherName(e.teacherId)}
+                      {e.startsAt ? f.time(e.startsAt) : ''}–{e.endsAt ? f.time(e.endsAt) : ''} ·{' '}
+                      {teacherName(e.teacherId)}
                       {e.room ? ` · ${e.room}` : ''}
                     </span>
                     <button
                       type="button"
                       className="secondary"
                       aria-label={t('timetable.removeEntry', {
-                        day: weekdayName(i18n.language, day),
+                        day: f.weekday(day),
                         period: e.period,
                       })}
                       onClick={() => remove.mutate(e.id)}
@@ -154,7 +152,10 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
       </section>
       <AddPeriod
         classId={cls.id}
-        periods={periods.map((p) => ({ period: p.period, label: `${p.period} (${p.startsAt}–${p.endsAt})` }))}
+        periods={periods.map((p) => ({
+          period: p.period,
+          label: `${p.period} (${f.time(p.startsAt)}–${f.time(p.endsAt)})`,
+        }))}
         subjects={subjects.map((s) => ({ code: s.code, name: localName(s, i18n.language) }))}
         teachers={teachers.data!.items}
       />
@@ -168,7 +169,8 @@ function AddPeriod(props: {
   subjects: { code: string; name: string }[];
   teachers: { id: number; displayName: string }[];
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const f = useFormat();
   const client = useQueryClient();
   const ids = { day: useId(), period: useId(), subject: useId(), teacher: useId(), room: useId() };
   const [form, setForm] = useState({
@@ -202,7 +204,7 @@ function AddPeriod(props: {
         >
           {WEEKDAYS.map((d) => (
             <option key={d} value={d}>
-              {weekdayName(i18n.language, d)}
+              {f.weekday(d)}
             </option>
           ))}
         </select>
