@@ -69,7 +69,7 @@ describe('assignments: a teacher sets one, a student hands in text and a file, t
 
   it('the teacher sets an assignment for the class from a phone', async () => {
     const { page } = teacher;
-    await page.getByRole('link', { name: 'Assignments' }).click();
+    await goTo(page, 'Assignments');
     await expect.poll(() => heading(page), HEADING).toBe('Assignments');
     await page.getByRole('link', { name: className, exact: true }).click();
     await expect.poll(() => heading(page), HEADING).toBe(`Assignments of class ${className}`);
