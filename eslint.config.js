@@ -23,5 +23,30 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
+  {
+    // Every date, weekday, time and number a person reads goes through src/web/format.ts (useFormat), which
+    // knows the country's names where the browser's Intl does not (Chromium has no Azerbaijani).
+    files: ['src/web/**/*.{ts,tsx}'],
+    ignores: ['src/web/format.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['toLocaleDateString', 'toLocaleTimeString', 'toLocaleString'].map((property) => ({
+          property,
+          message: 'Format dates, times and numbers with useFormat() from @/web/format.',
+        })),
+        {
+          object: 'Intl',
+          property: 'DateTimeFormat',
+          message: 'Format dates with useFormat() from @/web/format.',
+        },
+        {
+          object: 'Intl',
+          property: 'NumberFormat',
+          message: 'Format numbers with useFormat() from @/web/format.',
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -12,6 +12,8 @@ import { apply } from '@/modules/allocation/allocation.service';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  expectGoodPage,
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -19,7 +21,6 @@ import {
   PHONE,
   signIn,
   switchLanguage,
-  expectGoodPage,
 } from './support/browser';
 
 /** The district's learners per computer in the largest shift, as the bureau's ICT dashboard shows it (English). */
@@ -95,7 +96,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       await signIn(b, 'bureau', DEMO_PASSWORD);
       await switchLanguage(b, 'en');
       const dashboardBefore = await dashboardRatio(b, districtId);
-      await b.getByRole('navigation').getByRole('link', { name: 'Computer distribution' }).click();
+      await goTo(b, 'Computer distribution');
       await b.waitForURL('**/allocation');
       await expect.poll(() => heading(b), HEADING).toBe('Computer distribution');
       await expectGoodPage(b, 'allocation-plans-en-360');
@@ -133,7 +134,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       // The director reads the rules and the school's state, and applies.
       const d = director.page;
       await signIn(d, 'director', DEMO_PASSWORD);
-      await d.getByRole('navigation').getByRole('link', { name: 'Kompüter paylanması' }).click();
+      await goTo(d, 'Kompüter paylanması');
       await d.waitForURL('**/school/allocation');
       await expect.poll(() => heading(d), HEADING).toBe('Kompüterlərin paylanması');
       const ratioBefore = azNumber(await d.locator('dd[data-field="ratio"]').innerText());
@@ -238,7 +239,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       // The district's learners per computer on the bureau's ICT dashboard improves.
       expect(await dashboardRatio(b, districtId)).toBeLessThan(dashboardBefore);
       // The devices are in the school's registry inventory, the plan their funding programme.
-      await d.getByRole('navigation').getByRole('link', { name: 'Məktəbimin İKT-si' }).click();
+      await goTo(d, 'Məktəbimin İKT-si');
       await d.waitForURL('**/school/ict');
       await d.getByText(`AP${planId}-B`, { exact: false }).first().waitFor();
       expect(await d.getByText(new RegExp(`^AP${planId}-B\\d+-desktop-`)).count()).toBe(units);

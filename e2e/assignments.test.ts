@@ -13,6 +13,8 @@ import { apiLogin } from './support/api';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  expectGoodPage,
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -20,7 +22,6 @@ import {
   PHONE,
   signIn,
   switchLanguage,
-  expectGoodPage,
 } from './support/browser';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
@@ -70,7 +71,7 @@ describe('assignments: a teacher sets one, a student hands in text and a file, t
 
   it('the teacher sets an assignment for the class from a phone', async () => {
     const { page } = teacher;
-    await page.getByRole('link', { name: 'Assignments' }).click();
+    await goTo(page, 'Assignments');
     await expect.poll(() => heading(page), HEADING).toBe('Assignments');
     await page.getByRole('link', { name: className, exact: true }).click();
     await expect.poll(() => heading(page), HEADING).toBe(`Assignments of class ${className}`);
@@ -282,7 +283,7 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
 
   it('the teacher puts a library video in the lesson and sets group work linked to it', async () => {
     const { page } = teacher;
-    await page.getByRole('navigation').getByRole('link', { name: 'My lessons' }).click();
+    await goTo(page, 'My lessons');
     await expect.poll(() => heading(page), HEADING).toBe('My lessons');
     // On a Sunday the first lesson is next week's.
     for (let week = 0; week < weeksAfter(schoolDay(), lessonDate); week++) {
@@ -306,7 +307,7 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
     await page.getByText('The lesson was saved.').waitFor();
     await expectGoodPage(page, 'group-work-lesson-en-360');
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Assignments' }).click();
+    await goTo(page, 'Assignments');
     await page.getByRole('link', { name: className, exact: true }).click();
     await expect.poll(() => heading(page), HEADING).toBe(`Assignments of class ${className}`);
     await page.getByText('Set a new assignment').click();

@@ -4,6 +4,7 @@ import { startServer, type TestServer } from './support/server';
 import { publishVideoLesson } from './support/library';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -57,7 +58,7 @@ describe('the timetable and its lessons', () => {
 
   it('refuses a period that puts a teacher in two classes at once, and makes lessons of the week', async () => {
     await as('director', async (page) => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Dərs cədvəli' }).click();
+      await goTo(page, 'Dərs cədvəli');
       await expect.poll(() => heading(page), HEADING).toBe('Dərs cədvəli');
       const classOptions = page.getByLabel('Sinif', { exact: true }).locator('option');
       // The school's classes arrive after the page's heading.
@@ -95,7 +96,7 @@ describe('the timetable and its lessons', () => {
 
   it('lets the teacher fill in that lesson: topic, homework and a link', async () => {
     await as('teacher', async (page) => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Dərslərim' }).click();
+      await goTo(page, 'Dərslərim');
       await expect.poll(() => heading(page), HEADING).toBe('Dərslərim');
       await toLessonWeek(page);
       await page
@@ -127,7 +128,7 @@ describe('the timetable and its lessons', () => {
 
   it('shows distance learning as counts: the bureau drills from the country down to a school’s classes', async () => {
     await as('bureau', async (page) => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Distant təhsil' }).click();
+      await goTo(page, 'Distant təhsil');
       await expect.poll(() => heading(page), HEADING).toBe('Distant təhsil');
       const table = page.getByRole('region', { name: 'Vahidlər üzrə distant təhsil' });
       await table.locator('tbody tr').first().waitFor();

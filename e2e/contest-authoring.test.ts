@@ -4,6 +4,8 @@ import { apiLogin } from './support/api';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  expectGoodPage,
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -11,7 +13,6 @@ import {
   PHONE,
   signIn,
   switchLanguage,
-  expectGoodPage,
 } from './support/browser';
 
 interface ContestItem {
@@ -69,7 +70,7 @@ describe('contest authoring: a teacher on a phone writes questions, makes a clas
 
   it('adds questions of three kinds to the school bank, the first after a field error', async () => {
     const { page } = teacher;
-    await page.getByRole('navigation').getByRole('link', { name: 'Organise contests' }).click();
+    await goTo(page, 'Organise contests');
     await expect.poll(() => heading(page), HEADING).toBe('Organise contests');
     await expectGoodPage(page, 'contest-admin-list-en-360');
     await page.getByRole('link', { name: 'Question bank' }).click();

@@ -8,6 +8,8 @@ import { apiLogin } from './support/api';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  expectGoodPage,
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -16,7 +18,6 @@ import {
   PHONE,
   signIn,
   switchLanguage,
-  expectGoodPage,
 } from './support/browser';
 
 interface AttemptBody {
@@ -118,7 +119,7 @@ describe('contests: a student takes a class contest on a phone, through a lost c
 
   it('lists the open contest and starts it: every kind of question, a timer from the server', async () => {
     const { page } = student;
-    await page.getByRole('navigation').getByRole('link', { name: 'Müsabiqələr' }).click();
+    await goTo(page, 'Müsabiqələr');
     await expect.poll(() => heading(page), HEADING).toBe('Müsabiqələr');
     const open = page.locator('section', { has: page.getByRole('heading', { name: 'İndi açıqdır' }) });
     await open.getByRole('link', { name: title }).waitFor();
@@ -297,7 +298,7 @@ describe('contests: a student takes a class contest on a phone, through a lost c
     await page.getByRole('heading', { name: 'Ваш результат' }).waitFor();
     expect(await page.locator('.result .big').innerText()).toBe('6 из 7 баллов');
     await expectGoodPage(page, 'contests-result-ru-360');
-    await page.getByRole('navigation').getByRole('link', { name: 'Конкурсы' }).click();
+    await goTo(page, 'Конкурсы');
     await expect.poll(() => heading(page), HEADING).toBe('Конкурсы');
     const past = page.locator('section', { has: page.getByRole('heading', { name: 'Завершённые' }) });
     const item = past.locator('li', { has: page.getByRole('link', { name: title }) });

@@ -5,6 +5,7 @@ import { findUserByUsername, grantsOfUser } from '@/modules/identity/identity.st
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -81,20 +82,20 @@ describe('navigation and changes', () => {
       expect(new URL(page.url()).pathname).toBe('/school');
       expect(await navigationLabels(page)).toEqual([
         'Məktəbim',
-        'Məktəbimin İKT-si',
-        'Kompüter paylanması',
-        'Sinif jurnalı',
         'Pedaqoji şuralar',
+        'Siniflərim',
         'Vebinarlar',
         'Tapşırıqlar',
         'Dərs cədvəli',
-        'Distant təhsil',
         'Müsabiqələrin təşkili',
-        'Siniflərim',
         'Dərslərim',
+        'Məktəbimin İKT-si',
+        'Kompüter paylanması',
+        'Tədris resursları',
+        'Distant təhsil',
       ]);
       expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Məktəbim');
-      await page.getByRole('navigation').getByRole('link', { name: 'Siniflərim' }).click();
+      await goTo(page, 'Siniflərim');
       await page.waitForURL('**/classes');
       await expect.poll(() => heading(page), HEADING).toBe('Siniflərim');
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');

@@ -4,6 +4,8 @@ import { findUserByUsername, grantsOfUser } from '@/modules/identity/identity.st
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  expectGoodPage,
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -11,7 +13,6 @@ import {
   PHONE,
   signIn,
   switchLanguage,
-  expectGoodPage,
 } from './support/browser';
 
 interface Named {
@@ -49,7 +50,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
     try {
       const page = director.page;
       await signIn(page, 'director', DEMO_PASSWORD);
-      await page.getByRole('navigation').getByRole('link', { name: 'Məktəbimin İKT-si' }).click();
+      await goTo(page, 'Məktəbimin İKT-si');
       await page.waitForURL('**/school/ict');
       await expect.poll(() => heading(page), HEADING).toBe('Məktəbimin İKT-si');
       schoolName = (await page.locator('main section.card h2').first().innerText()).trim();
@@ -136,7 +137,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
     try {
       const page = bureau.page;
       await signIn(page, 'bureau', DEMO_PASSWORD);
-      await page.getByRole('navigation').getByRole('link', { name: 'İKT paneli' }).click();
+      await goTo(page, 'İKT paneli');
       await page.waitForURL('**/dashboard');
       await expect.poll(() => heading(page), HEADING).toBe('İKT paneli');
       await page.getByText(/^1 məktəbdən|məktəbdən 1-nin bu ilki qeydi təsdiqlənib\.$/).waitFor();

@@ -10,6 +10,7 @@ import {
   heading,
   launchBrowser,
   navigationLabels,
+  openMenu,
   openPage,
   PHONE,
   screenshot,
@@ -87,6 +88,7 @@ describe('each demo account’s home', () => {
         // The choice is stored on the account: it survives a reload, and the sign-in page keeps it after sign-out.
         await page.reload();
         await expectHome(page, account, 'en');
+        await openMenu(page);
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.waitForURL('**/login');
         await expect.poll(() => heading(page), HEADING).toBe(SIGN_IN_TITLE.en);

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -34,7 +35,7 @@ describe('the staff room: councils and webinars', () => {
 
   it('the director keeps a council; the teacher it names reports the decision done', async () => {
     await as('director', async (page) => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Pedaqoji şuralar' }).click();
+      await goTo(page, 'Pedaqoji şuralar');
       await expect.poll(() => heading(page), HEADING).toBe('Pedaqoji şuralar');
       await page.getByText('Şura təyin et').click();
       await page.getByLabel('Mövzu').fill('I yarımilin yekunları');
@@ -75,7 +76,7 @@ describe('the staff room: councils and webinars', () => {
     const tomorrow = new Date(Date.now() + 86_400_000);
     const local = `${tomorrow.toISOString().slice(0, 10)}T15:00`;
     await as('region', async (page) => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Vebinarlar' }).click();
+      await goTo(page, 'Vebinarlar');
       await expect.poll(() => heading(page), HEADING).toBe('Vebinarlar');
       await page.getByText('Vebinar təyin et').click();
       await page.getByLabel('Mövzu').fill('Rəqəmsal qiymətləndirmə');

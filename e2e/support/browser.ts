@@ -86,10 +86,25 @@ export async function heading(page: Page): Promise<string> {
   return (await h1.innerText()).trim();
 }
 
-/** The labels of the main navigation's entries. */
+/** The labels of the main navigation's entries, in order, whether the phone's menu is open or not. */
 export async function navigationLabels(page: Page): Promise<string[]> {
-  const links = page.locator('nav a');
-  return (await links.allInnerTexts()).map((s) => s.trim());
+  const links = page.locator('#site-menu nav a');
+  return (await links.allTextContents()).map((s) => s.trim());
+}
+
+/** Opens the menu if it is behind the header's menu button (a phone) and closed; on a wide screen it is always there. */
+export async function openMenu(page: Page): Promise<void> {
+  await page.locator('#site-menu').waitFor({ state: 'attached' });
+  const button = page.locator('button[aria-controls="site-menu"]');
+  if ((await button.isVisible()) && (await button.getAttribute('aria-expanded')) !== 'true')
+    await button.click();
+  await page.locator('#site-menu').getByRole('navigation').waitFor();
+}
+
+/** Goes to a page through the main navigation, as a person would: opening the menu first on a phone. */
+export async function goTo(page: Page, name: string): Promise<void> {
+  await openMenu(page);
+  await page.locator('#site-menu').getByRole('navigation').getByRole('link', { name, exact: true }).click();
 }
 
 /** How wide the page really is: wider than the window means sideways scrolling on a phone. */

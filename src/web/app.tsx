@@ -1,13 +1,15 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me, Role } from '@/web/api';
 import { Link, navigate, usePath } from '@/web/router';
 import {
+  activeEntry,
   heldRoles,
   homePath,
   LINK_CHILD_PATH,
   navEntries,
   PASSWORD_PATH,
+  navGroups,
   pageAt,
   publicPageAt,
   roleAt,
@@ -287,28 +289,88 @@ function RoleHome({ role, me }: { role: Role; me: Me }) {
   }
 }
 
-/** The main navigation: one entry per role held (it is the role switcher too), and the API docs for admins. */
-function Navigation({ me, path }: { me: Me; path: string }) {
+/**
+ * The main navigation, grouped by what the entries are for (school, teaching, ICT, library, reports), with one
+ * home per role held (so it is the role switcher too), and the account. On a phone it is a panel the header's
+ * menu button opens below the header; on a wide screen a sidebar that is always there.
+ */
+function Menu({ me, path, open, onClose }: { me: Me; path: string; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const roles = heldRoles(me);
+  const logout = useLogout();
+  const groups = navGroups(me);
+  const active = activeEntry(navEntries(me), path);
   return (
-    <nav aria-label={t('nav.label')}>
-      <ul>
-        {navEntries(me).map((e) => (
-          <li key={e.key}>
-            <Link to={e.path} aria-current={path === e.path ? 'page' : undefined}>
-              {t(e.label)}
-            </Link>
-          </li>
+    <div id="site-menu" className={open ? 'menu open' : 'menu'}>
+      <nav aria-label={t('nav.label')}>
+        {groups.map(({ group, entries }) => (
+          <div key={group} className="menu-group">
+            <p id={`menu-${group}`} className="menu-group-label">
+              {t(`menu.${group}`)}
+            </p>
+            <ul aria-labelledby={`menu-${group}`}>
+              {entries.map((e) => {
+                const current = active?.key === e.key ? (active.exact ? 'page' : 'true') : undefined;
+                return (
+                  <li key={e.key}>
+                    {e.path.startsWith('/api/') ? (
+                      <a href={e.path}>{t(e.label)}</a>
+                    ) : (
+                      <Link to={e.path} aria-current={current} onClick={onClose}>
+                        {t(e.label)}
+                      </Link>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
         ))}
-        {roles.includes('admin') ? (
-          <li>
-            <a href="/api/docs">{t('nav.apiDocs')}</a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
+      </nav>
+      <div className="menu-account">
+        <span>{t('nav.signedInAs', { name: me.user.displayName })}</span>
+        <Link to={PASSWORD_PATH} className="link-button" onClick={onClose}>
+          {t('users.ownLink')}
+        </Link>
+        <button
+          type="button"
+          className="link-button"
+          disabled={logout.isPending}
+          onClick={() => logout.mutate()}
+        >
+          {t('nav.signOut')}
+        </button>
+      </div>
+    </div>
   );
+}
+
+/** The menu button's icon: three bars. */
+function MenuIcon() {
+  return (
+    <svg aria-hidden="true" focusable="false" width="24" height="24" viewBox="0 0 24 24">
+      <path d="M3 6h18M3 12h18M3 18h18" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+/** Whether the menu is open, closed again on every navigation and by Escape (focus back on its button). */
+function useMenu(path: string) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => setOpen(false), [path]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      const menu = document.getElementById('site-menu');
+      if (menu?.contains(document.activeElement) || document.activeElement === document.body)
+        button.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+  return { open, setOpen, button };
 }
 
 /** Where a path must send the person instead: signed out → sign-in; `/` and sign-in when signed in → their home. */
@@ -359,12 +421,15 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
   return <NotFound home={home} />;
 }
 
-/** The shell every page sits in: skip link, header with language and account, navigation, main, footer. */
+/**
+ * The shell every page sits in: skip link; a header of one row (the name, the notifications, the language, and
+ * on a phone the menu button); the menu; main; footer.
+ */
 export function App() {
   const { t } = useTranslation();
   const path = usePath();
   const me = useMe();
-  const logout = useLogout();
+  const menu = useMenu(path);
 
   return (
     <>
@@ -372,46 +437,51 @@ export function App() {
         {t('app.skip')}
       </a>
       <header className="site-header">
-        <div className="wrap">
-          <div className="header-row">
-            <Link to="/" className="brand">
-              {t('app.name')}
-            </Link>
-            <Link to="/resources" className="portal-link">
-              {t('portal.title')}
-            </Link>
-            {me.data === null && path !== '/login' ? (
-              <Link to="/login" className="portal-link">
-                {t('portal.signIn')}
+        <div className={me.data ? 'wrap header-row' : 'wrap header-row signed-out'}>
+          <Link to="/" className="brand">
+            {t('app.name')}
+          </Link>
+          {me.data ? null : (
+            <>
+              <Link to="/resources" className="portal-link">
+                {t('portal.title')}
               </Link>
-            ) : null}
+              {path !== '/login' ? (
+                <Link to="/login" className="portal-link">
+                  {t('portal.signIn')}
+                </Link>
+              ) : null}
+            </>
+          )}
+          <div className="header-tools">
+            {me.data ? <NotificationsBell /> : null}
             <LanguageSwitcher />
-          </div>
-          {me.data ? (
-            <div className="header-row account">
-              <span>{t('nav.signedInAs', { name: me.data.user.displayName })}</span>
-              <NotificationsBell />
-              <Link to={PASSWORD_PATH} className="link-button">
-                {t('users.ownLink')}
-              </Link>
+            {me.data ? (
               <button
+                ref={menu.button}
                 type="button"
-                className="link-button"
-                disabled={logout.isPending}
-                onClick={() => logout.mutate()}
+                className="menu-button"
+                aria-expanded={menu.open}
+                aria-controls="site-menu"
+                onClick={() => menu.setOpen(!menu.open)}
               >
-                {t('nav.signOut')}
+                <MenuIcon />
+                <span className="visually-hidden">{t('menu.button')}</span>
               </button>
-            </div>
-          ) : null}
-          {me.data ? <Navigation me={me.data} path={path} /> : null}
+            ) : null}
+          </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
-        {me.isPending ? <Loading /> : null}
-        {me.isError ? <ErrorBox error={me.error} onRetry={() => void me.refetch()} /> : null}
-        {me.isSuccess ? <Routes me={me.data} path={path} /> : null}
-      </main>
+      <div className={me.data ? 'layout with-menu' : 'layout'}>
+        {me.data ? (
+          <Menu me={me.data} path={path} open={menu.open} onClose={() => menu.setOpen(false)} />
+        ) : null}
+        <main id="main" tabIndex={-1}>
+          {me.isPending ? <Loading /> : null}
+          {me.isError ? <ErrorBox error={me.error} onRetry={() => void me.refetch()} /> : null}
+          {me.isSuccess ? <Routes me={me.data} path={path} /> : null}
+        </main>
+      </div>
       <footer className="site-footer">
         <p>{t('app.footer')}</p>
       </footer>

@@ -1,18 +1,26 @@
 import type { Me, Role } from '@/web/api';
 
 /**
+ * What a navigation entry is for. The menu lists its entries under these headings, in this order, and shows a
+ * person only the groups they have entries in.
+ */
+export const NAV_GROUPS = ['school', 'teaching', 'ict', 'library', 'reports'] as const;
+/** One of the menu's groups. */
+export type NavGroup = (typeof NAV_GROUPS)[number];
+
+/**
  * Each role's home page. A person lands on the home of the first role they hold (in this order, national
  * roles first); the navigation lists one entry per role held, so it doubles as the role switcher.
  */
-export const ROLE_HOMES: readonly { role: Role; path: string }[] = [
-  { role: 'admin', path: '/admin' },
-  { role: 'bureau', path: '/overview' },
-  { role: 'editor', path: '/library' },
-  { role: 'regional', path: '/area' },
-  { role: 'director', path: '/school' },
-  { role: 'teacher', path: '/classes' },
-  { role: 'student', path: '/class' },
-  { role: 'parent', path: '/children' },
+export const ROLE_HOMES: readonly { role: Role; path: string; group: NavGroup }[] = [
+  { role: 'admin', path: '/admin', group: 'reports' },
+  { role: 'bureau', path: '/overview', group: 'reports' },
+  { role: 'editor', path: '/library', group: 'library' },
+  { role: 'regional', path: '/area', group: 'school' },
+  { role: 'director', path: '/school', group: 'school' },
+  { role: 'teacher', path: '/classes', group: 'school' },
+  { role: 'student', path: '/class', group: 'school' },
+  { role: 'parent', path: '/children', group: 'school' },
 ];
 
 /** The roles a person holds, each once, in home order. */
@@ -33,18 +41,30 @@ export function roleAt(path: string): Role | null {
 
 /**
  * The pages beyond the homes, each with the roles that may open it. `:id` stands for a number. Those with a
- * `nav` label are listed in the navigation, right after the home of the first role that may use them.
+ * `nav` label are listed in the navigation, in their `group`, after the home of the first role that may use them.
  */
 export const PAGES = [
-  { name: 'schoolIct', path: '/school/ict', roles: ['director'], nav: 'nav.schoolIct' },
-  { name: 'review', path: '/area/review', roles: ['regional'], nav: 'nav.review' },
+  { name: 'schoolIct', path: '/school/ict', roles: ['director'], nav: 'nav.schoolIct', group: 'ict' },
+  { name: 'review', path: '/area/review', roles: ['regional'], nav: 'nav.review', group: 'ict' },
   { name: 'reviewSchool', path: '/area/review/:id', roles: ['regional'] },
-  { name: 'dashboard', path: '/dashboard', roles: ['bureau', 'admin'], nav: 'nav.dashboard' },
+  { name: 'dashboard', path: '/dashboard', roles: ['bureau', 'admin'], nav: 'nav.dashboard', group: 'ict' },
   { name: 'dashboardArea', path: '/dashboard/area/:id', roles: ['bureau', 'admin'] },
   { name: 'schoolProfile', path: '/dashboard/school/:id', roles: ['bureau', 'admin'] },
   { name: 'schoolEdit', path: '/dashboard/school/:id/edit', roles: ['bureau', 'admin'] },
-  { name: 'allocationSchool', path: '/school/allocation', roles: ['director'], nav: 'nav.allocationSchool' },
-  { name: 'allocation', path: '/allocation', roles: ['bureau', 'admin'], nav: 'nav.allocation' },
+  {
+    name: 'allocationSchool',
+    path: '/school/allocation',
+    roles: ['director'],
+    nav: 'nav.allocationSchool',
+    group: 'ict',
+  },
+  {
+    name: 'allocation',
+    path: '/allocation',
+    roles: ['bureau', 'admin'],
+    nav: 'nav.allocation',
+    group: 'ict',
+  },
   { name: 'allocationPlan', path: '/allocation/:id', roles: ['bureau', 'admin'] },
   // The national administrator's user management (src/web/admin), opened from the administrator's home.
   { name: 'adminUsers', path: '/admin/users', roles: ['admin'] },
@@ -60,31 +80,57 @@ export const PAGES = [
     path: '/journal/student/:id',
     roles: ['student', 'parent', 'director', 'teacher'],
   },
-  { name: 'councils', path: '/school/councils', roles: ['director', 'teacher'], nav: 'nav.councils' },
+  {
+    name: 'councils',
+    path: '/school/councils',
+    roles: ['director', 'teacher'],
+    nav: 'nav.councils',
+    group: 'school',
+  },
   { name: 'council', path: '/school/councils/:id', roles: ['director', 'teacher'] },
   {
     name: 'webinars',
     path: '/webinars',
     roles: ['admin', 'bureau', 'regional', 'director', 'teacher'],
     nav: 'nav.webinars',
+    group: 'teaching',
   },
   { name: 'webinar', path: '/webinars/:id', roles: ['admin', 'bureau', 'regional'] },
   // Assignments and group work (src/web/classroom).
-  { name: 'assignments', path: '/assignments', roles: ['director', 'teacher'], nav: 'nav.assignments' },
+  {
+    name: 'assignments',
+    path: '/assignments',
+    roles: ['director', 'teacher'],
+    nav: 'nav.assignments',
+    group: 'teaching',
+  },
   { name: 'assignmentsClass', path: '/assignments/class/:id', roles: ['director', 'teacher'] },
   { name: 'assignment', path: '/assignments/:id', roles: ['director', 'teacher', 'student'] },
-  { name: 'myAssignments', path: '/my/assignments', roles: ['student', 'parent'], nav: 'nav.myAssignments' },
+  {
+    name: 'myAssignments',
+    path: '/my/assignments',
+    roles: ['student', 'parent'],
+    nav: 'nav.myAssignments',
+    group: 'teaching',
+  },
+  {
+    name: 'timetable',
+    path: '/school/timetable',
+    roles: ['director'],
+    nav: 'nav.timetable',
+    group: 'teaching',
+  },
+  { name: 'teaching', path: '/teaching', roles: ['teacher'], nav: 'nav.teaching', group: 'teaching' },
   // A lesson as its class sees it, opened from the student's day (src/web/pages/student-lesson.tsx).
   { name: 'myLesson', path: '/my/lessons/:id', roles: ['student'] },
-  { name: 'timetable', path: '/school/timetable', roles: ['director'], nav: 'nav.timetable' },
   { name: 'schoolClass', path: '/school/classes/:id', roles: ['director'] },
-  { name: 'teaching', path: '/teaching', roles: ['teacher'], nav: 'nav.teaching' },
   { name: 'teachingLesson', path: '/teaching/lessons/:id', roles: ['teacher'] },
   {
     name: 'distance',
     path: '/monitoring/distance',
     roles: ['admin', 'bureau', 'regional', 'director'],
     nav: 'nav.distance',
+    group: 'reports',
   },
   { name: 'distanceArea', path: '/monitoring/distance/area/:id', roles: ['admin', 'bureau', 'regional'] },
   {
@@ -93,7 +139,7 @@ export const PAGES = [
     roles: ['admin', 'bureau', 'regional', 'director'],
   },
   // Knowledge contests, the student's side (src/web/contests); the leaderboard for staff too, as the API allows.
-  { name: 'contests', path: '/my/contests', roles: ['student'], nav: 'nav.contests' },
+  { name: 'contests', path: '/my/contests', roles: ['student'], nav: 'nav.contests', group: 'teaching' },
   { name: 'contest', path: '/my/contests/:id', roles: ['student'] },
   { name: 'contestAttempt', path: '/my/contest-attempts/:id', roles: ['student'] },
   {
@@ -107,6 +153,7 @@ export const PAGES = [
     path: '/contests/manage',
     roles: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
     nav: 'nav.contestAdmin',
+    group: 'teaching',
   },
   {
     name: 'contestNew',
@@ -124,7 +171,9 @@ export const PAGES = [
     path: '/contests/bank',
     roles: ['admin', 'bureau', 'editor', 'director', 'teacher'],
   },
-] as const satisfies readonly { name: string; path: string; roles: readonly Role[]; nav?: string }[];
+] as const satisfies readonly ({ name: string; path: string; roles: readonly Role[] } & (
+  { nav: string; group: NavGroup } | { nav?: never; group?: never }
+))[];
 
 /** Where any signed-in person, with or without a role, types a school's code to link their child. */
 export const LINK_CHILD_PATH = '/journal/link';
@@ -167,20 +216,56 @@ export function pageAt(path: string): { name: PageName; roles: readonly Role[]; 
   return null;
 }
 
-/** The navigation: each role's home, each followed by the pages it opens that are not listed yet. */
-export function navEntries(me: Me): { key: string; path: string; label: string }[] {
-  const entries: { key: string; path: string; label: string }[] = [];
-  for (const role of heldRoles(me)) {
+/** One entry of the navigation; `path` under `/api/` leaves the app (the API's documentation). */
+export interface NavEntry {
+  key: string;
+  path: string;
+  label: string;
+  group: NavGroup;
+}
+
+/**
+ * The navigation, in group order: each role's home and the pages it opens (each once), the public library for
+ * everyone, and the API's documentation for administrators.
+ */
+export function navEntries(me: Me): NavEntry[] {
+  const entries: NavEntry[] = [];
+  const roles = heldRoles(me);
+  for (const role of roles) {
     const home = ROLE_HOMES.find((h) => h.role === role)!;
-    entries.push({ key: role, path: home.path, label: `nav.${role}` });
+    entries.push({ key: role, path: home.path, label: `nav.${role}`, group: home.group });
     for (const page of PAGES) {
       if (
         'nav' in page &&
         (page.roles as readonly Role[]).includes(role) &&
         !entries.some((e) => e.key === page.name)
       )
-        entries.push({ key: page.name, path: page.path, label: page.nav });
+        entries.push({ key: page.name, path: page.path, label: page.nav, group: page.group });
     }
   }
-  return entries;
+  entries.push({ key: 'resources', path: '/resources', label: 'portal.title', group: 'library' });
+  if (roles.includes('admin'))
+    entries.push({ key: 'apiDocs', path: '/api/docs', label: 'nav.apiDocs', group: 'ict' });
+  return NAV_GROUPS.flatMap((group) => entries.filter((e) => e.group === group));
+}
+
+/** The navigation's groups that have entries for this person, each with its entries. */
+export function navGroups(me: Me): { group: NavGroup; entries: NavEntry[] }[] {
+  const entries = navEntries(me);
+  return NAV_GROUPS.map((group) => ({ group, entries: entries.filter((e) => e.group === group) })).filter(
+    (g) => g.entries.length > 0,
+  );
+}
+
+/**
+ * The entry that stands for the page at `path`: the one at that very path, else the one the page is under
+ * (a council under the councils), so the menu shows where the person is.
+ */
+export function activeEntry(entries: NavEntry[], path: string): { key: string; exact: boolean } | null {
+  const exact = entries.find((e) => e.path === path);
+  if (exact) return { key: exact.key, exact: true };
+  const under = entries
+    .filter((e) => path.startsWith(`${e.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  return under ? { key: under.key, exact: false } : null;
 }

@@ -43,7 +43,16 @@ export function NotificationsBell() {
         aria-controls="notifications-panel"
         onClick={() => setOpen(!open)}
       >
-        {t('notifications.bell')}
+        <svg aria-hidden="true" focusable="false" width="22" height="22" viewBox="0 0 24 24">
+          <path
+            d="M6 17V11a6 6 0 0 1 12 0v6l2 2H4zM10 21h4"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinejoin="round"
+          />
+        </svg>
+        <span className="bell-label">{t('notifications.bell')}</span>
         {unread > 0 ? (
           <span className="badge bell-count" aria-label={t('notifications.unread', { n: f.number(unread) })}>
             {f.number(unread)}

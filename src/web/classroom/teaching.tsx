@@ -48,7 +48,7 @@ export function TeachingPage() {
       {days.map((day) => (
         <section key={day} aria-labelledby={`teaching-${day}`}>
           <h2 id={`teaching-${day}`}>
-            <time dateTime={day}>{f.date(day)}</time>
+            <time dateTime={day}>{f.date(day, { weekday: true })}</time>
           </h2>
           <ul className="list">
             {week
@@ -56,7 +56,7 @@ export function TeachingPage() {
               .map((l) => (
                 <li key={l.id}>
                   <Link to={`/teaching/lessons/${l.id}`} className="what">
-                    {l.startsAt} · {l.className} · {l.subject}
+                    {f.time(l.startsAt)} · {l.className} · {l.subject}
                   </Link>
                   <span className="meta">
                     {l.topic ?? t('teaching.noTopic')}
@@ -94,6 +94,7 @@ export function LessonPage({ id }: { id: number }) {
 
 function LessonForm({ lesson }: { lesson: LessonRecord }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const client = useQueryClient();
   const ids = { topic: useId(), homework: useId(), meeting: useId(), url: useId(), urlTitle: useId() };
   const [form, setForm] = useState({
@@ -134,7 +135,7 @@ function LessonForm({ lesson }: { lesson: LessonRecord }) {
   return (
     <form className="form" onSubmit={submit}>
       <p className="meta">
-        {lesson.startsAt}–{lesson.endsAt}
+        {f.time(lesson.startsAt)}–{f.time(lesson.endsAt)}
         {lesson.room ? ` · ${lesson.room}` : ''}
       </p>
       <div className="field">

@@ -21,10 +21,6 @@ import { knownFor, TeacherOptions, useSubjectTeachers, useTeachers } from '@/web
 
 type WeekRecord = Static<typeof Week>;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6] as const;
-const weekdayName = (locale: string, weekday: number) =>
-  new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(2024, 0, weekday)), // 1 January 2024 was a Monday.
-  );
 
 /** The director's timetable: a class's week in its shift's bells, periods added one by one, clashes refused. */
 export function TimetablePage({ me }: { me: Me }) {
@@ -88,6 +84,7 @@ type ClassItem = Static<typeof ClassList>['items'][number];
 
 function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number; cls: ClassItem }) {
   const { t, i18n } = useTranslation();
+  const f = useFormat();
   const client = useQueryClient();
   const week = useQuery({
     queryKey: ['timetable', cls.id],
@@ -133,7 +130,7 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
           const entries = week.data!.entries.filter((e) => e.weekday === day);
           return (
             <section key={day} className="card" aria-labelledby={`timetable-day-${day}`}>
-              <h3 id={`timetable-day-${day}`}>{weekdayName(i18n.language, day)}</h3>
+              <h3 id={`timetable-day-${day}`}>{f.weekday(day)}</h3>
               {entries.length === 0 ? <p className="meta">{t('timetable.free')}</p> : null}
               <ol className="list">
                 {entries.map((e) => (
@@ -142,14 +139,15 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
                       {e.period}. {subjectName(e.subjectCode)}
                     </span>
                     <span className="meta">
-                      {e.startsAt ?? ''}–{e.endsAt ?? ''} · {teacherName(e.teacherId)}
+                      {e.startsAt ? f.time(e.startsAt) : ''}–{e.endsAt ? f.time(e.endsAt) : ''} ·{' '}
+                      {teacherName(e.teacherId)}
                       {e.room ? ` · ${e.room}` : ''}
                     </span>
                     <button
                       type="button"
                       className="secondary"
                       aria-label={t('timetable.removeEntry', {
-                        day: weekdayName(i18n.language, day),
+                        day: f.weekday(day),
                         period: e.period,
                       })}
                       onClick={() => remove.mutate(e.id)}
@@ -169,7 +167,10 @@ function ClassWeek({ schoolId, yearId, cls }: { schoolId: number; yearId: number
         className={cls.name}
         own={new Map(detail.data!.subjectTeachers.map((s) => [s.subjectCode, s.teacher.id]))}
         known={known.data!}
-        periods={periods.map((p) => ({ period: p.period, label: `${p.period} (${p.startsAt}–${p.endsAt})` }))}
+        periods={periods.map((p) => ({
+          period: p.period,
+          label: `${p.period} (${f.time(p.startsAt)}–${f.time(p.endsAt)})`,
+        }))}
         subjects={subjects.map((s) => ({ code: s.code, name: localName(s, i18n.language) }))}
         teachers={teachers.data!.items}
       />
@@ -187,7 +188,8 @@ function AddPeriod(props: {
   subjects: { code: string; name: string }[];
   teachers: Static<typeof TeacherList>['items'];
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const f = useFormat();
   const client = useQueryClient();
   const ids = { day: useId(), period: useId(), subject: useId(), teacher: useId(), room: useId() };
   // A subject's first choice: its teacher in this class, else one who teaches it at the school, else anyone.
@@ -243,7 +245,7 @@ function AddPeriod(props: {
         >
           {WEEKDAYS.map((d) => (
             <option key={d} value={d}>
-              {weekdayName(i18n.language, d)}
+              {f.weekday(d)}
             </option>
           ))}
         </select>

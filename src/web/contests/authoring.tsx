@@ -5,7 +5,7 @@ import type { Static } from 'typebox';
 import type { Contest, ContestList, QuestionList, Results } from '@/modules/contests/contests.schema';
 import type { ClassList } from '@/modules/classroom/classroom.schema';
 import { api, ApiError, type AreaRecord, type Me } from '@/web/api';
-import { useFormat } from '@/web/format';
+import { useFormat, type Format } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Link, navigate } from '@/web/router';
 import { Page } from '@/web/components/page';
@@ -33,9 +33,11 @@ function scopesOf(me: Me): Scope[] {
 }
 
 /** "Shift 1: 10:00–10:30; shift 2: …" */
-function windowsText(c: ContestRecord, t: (k: string, o?: Record<string, unknown>) => string) {
+function windowsText(c: ContestRecord, t: (k: string, o?: Record<string, unknown>) => string, f: Format) {
   return c.windows
-    .map((w) => t('contestAdmin.windowLine', { shift: w.shift, start: w.startsAt, end: w.endsAt }))
+    .map((w) =>
+      t('contestAdmin.windowLine', { shift: w.shift, start: f.time(w.startsAt), end: f.time(w.endsAt) }),
+    )
     .join('; ');
 }
 
@@ -114,7 +116,7 @@ export function ContestAdminPage({ me }: { me: Me }) {
                       <ScopeText c={c} me={me} />
                     </span>
                     <span className="meta">
-                      <time dateTime={c.date}>{f.date(c.date)}</time> · {windowsText(c, t)}
+                      <time dateTime={c.date}>{f.date(c.date)}</time> · {windowsText(c, t, f)}
                     </span>
                   </li>
                 ))}
@@ -528,7 +530,7 @@ export function ContestManagePage({ id, me }: { id: number; me: Me }) {
                 <time dateTime={c.date}>{f.date(c.date)}</time>
               </dd>
               <dt>{t('contestAdmin.windows')}</dt>
-              <dd>{windowsText(c, t)}</dd>
+              <dd>{windowsText(c, t, f)}</dd>
               <dt>{t('contestAdmin.form.timeLimit')}</dt>
               <dd>{t('contestAdmin.minutes', { n: f.number(c.timeLimitMinutes) })}</dd>
               <dt>{t('contestAdmin.form.maxAttempts')}</dt>
