@@ -1,7 +1,7 @@
 import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, notFound, type FieldProblem } from '@/server/errors';
-import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { defineMessages, hasMessage, translate, type Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/infrastructure/infrastructure.store';
@@ -28,6 +28,21 @@ defineMessages({
       'the students by level, sex and shift add up to {sum}, the institution has {total}',
     'warn.lab_without_computers': 'a computer lab but no teaching computers',
     'warn.electricity_no_hours': 'electricity, but 0 hours a day',
+    'field.teachers': 'Teachers',
+    'field.teachersIctTrained': 'Teachers trained in ICT',
+    'field.classrooms': 'Classrooms',
+    'field.hasComputerLab': 'Computer lab',
+    'field.electricity': 'Electricity',
+    'field.electricitySource': 'Main source of electricity',
+    'field.electricityHours': 'Hours of electricity a day',
+    'field.students': 'Students',
+    'field.deviceCounts': 'Devices',
+    'field.participations': 'Digital projects',
+    'field.level': 'level',
+    'field.shift': 'shift',
+    'field.working': 'working',
+    'field.projectId': 'project',
+    'field.row': 'row {n}',
   },
   az: {
     registry_invalid: 'Qeyddə səhvlər var; heç nə saxlanılmadı.',
@@ -47,6 +62,21 @@ defineMessages({
     'warn.students_differ': 'səviyyə, cins və növbə üzrə şagirdlərin cəmi {sum}, müəssisədə isə {total}',
     'warn.lab_without_computers': 'kompüter sinfi var, amma tədris kompüteri yoxdur',
     'warn.electricity_no_hours': 'elektrik var, amma gündə 0 saat',
+    'field.teachers': 'Müəllimlər',
+    'field.teachersIctTrained': 'İKT üzrə hazırlıq keçmiş müəllimlər',
+    'field.classrooms': 'Sinif otaqları',
+    'field.hasComputerLab': 'Kompüter sinfi',
+    'field.electricity': 'Elektrik',
+    'field.electricitySource': 'Elektrikin əsas mənbəyi',
+    'field.electricityHours': 'Gündə elektrik saatları',
+    'field.students': 'Şagirdlər',
+    'field.deviceCounts': 'Cihazlar',
+    'field.participations': 'Rəqəmsal layihələr',
+    'field.level': 'səviyyə',
+    'field.shift': 'növbə',
+    'field.working': 'işləyən',
+    'field.projectId': 'layihə',
+    'field.row': 'sətir {n}',
   },
   ru: {
     registry_invalid: 'В записи есть ошибки; ничего не сохранено.',
@@ -66,6 +96,21 @@ defineMessages({
     'warn.students_differ': 'сумма учеников по уровням, полу и сменам — {sum}, у учреждения — {total}',
     'warn.lab_without_computers': 'есть компьютерный класс, но нет учебных компьютеров',
     'warn.electricity_no_hours': 'электричество есть, но 0 часов в день',
+    'field.teachers': 'Учителя',
+    'field.teachersIctTrained': 'Учителя, обученные ИКТ',
+    'field.classrooms': 'Классные комнаты',
+    'field.hasComputerLab': 'Компьютерный класс',
+    'field.electricity': 'Электричество',
+    'field.electricitySource': 'Основной источник электричества',
+    'field.electricityHours': 'Часы электричества в день',
+    'field.students': 'Ученики',
+    'field.deviceCounts': 'Устройства',
+    'field.participations': 'Цифровые проекты',
+    'field.level': 'уровень',
+    'field.shift': 'смена',
+    'field.working': 'рабочих',
+    'field.projectId': 'проект',
+    'field.row': 'строка {n}',
   },
 });
 
@@ -112,14 +157,31 @@ const problem = (
 ): FieldProblem => ({
   field,
   reason: rule,
-  message: `${field}: ${translate(locale, `rule.${rule}`, params)}`,
+  message: `${fieldName(locale, field)}: ${translate(locale, `rule.${rule}`, params)}`,
 });
 
 const warning = (locale: Locale, field: string, code: string, params: Record<string, unknown> = {}) => ({
   field,
   code,
-  message: `${field}: ${translate(locale, `warn.${code}`, params)}`,
+  message: `${fieldName(locale, field)}: ${translate(locale, `warn.${code}`, params)}`,
 });
+
+/**
+ * A record's field path as a person reads it: `students.2.level` → "Students, row 3, level". A path the
+ * messages do not know keeps its last word, never the code.
+ */
+export function fieldName(locale: Locale, path: string): string {
+  return path
+    .split('.')
+    .map((part) =>
+      /^[0-9]+$/.test(part)
+        ? translate(locale, 'field.row', { n: Number(part) + 1 })
+        : hasMessage(`field.${part}`)
+          ? translate(locale, `field.${part}`)
+          : part,
+    )
+    .join(', ');
+}
 
 /** The rules a record must keep to be saved; each broken one names its field. */
 async function checkRecord(
