@@ -55,7 +55,11 @@ describe('the administrator manages users on a phone', () => {
       // A role in a school's scope for the demo teacher: the director's role at her own school.
       await page.getByRole('searchbox', { name: 'Ad və ya istifadəçi adı' }).fill('Leyla Həsənova');
       await page.getByRole('search').getByRole('button', { name: 'Axtarış' }).click();
-      await page.getByRole('link', { name: 'Leyla Həsənova' }).click();
+      // Several people share the name: the demo teacher is the one whose username is `teacher`.
+      await page
+        .locator('ul.users li', { has: page.locator('.meta', { hasText: /^teacher$/ }) })
+        .getByRole('link', { name: 'Leyla Həsənova' })
+        .click();
       await expect.poll(() => heading(page), HEADING).toBe('Leyla Həsənova');
       const school = (await page.locator('ul.list li .meta').first().innerText()).trim();
       expect(school.length).toBeGreaterThan(3);
