@@ -134,7 +134,7 @@ function GrantFields({
               onChange({ role: e.target.value as Role | '', areaId: null, institutionId: null })
             }
           >
-            <option value="">{allowNone ? t('users.noRole') : t('users.anyRole')}</option>
+            <option value="">{allowNone ? t('users.noRole') : t('users.chooseRole')}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`users.roleName.${r}`)}
