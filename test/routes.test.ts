@@ -20,6 +20,8 @@ import { assignmentsWorld, PDF, type AssignmentsWorld } from '@test/assignments-
 import { LocalStorage } from '@/server/storage';
 import { createMeeting, addDecision } from '@/modules/councils/councils.service';
 import { webinars } from '@/modules/webinars/webinars.tables';
+import { grantsOfUsers } from '@/modules/identity/identity.store';
+import { resetPassword } from '@/modules/identity/identity.service';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -37,6 +39,11 @@ interface World {
   schoolId: number;
   otherSchoolId: number;
   spareUserId: number;
+  /** A teacher of the school whose roles the walk gives and takes, and the id of their teacher grant. */
+  granteeId: number;
+  granteeGrantId: number;
+  /** Sets every role's password back to the walk's own, after a route that changed it. */
+  restorePasswords: () => Promise<void>;
   usernames: Record<Role, string>;
   yearId: number;
   /** A device at the school, one at the other school, and one the national staff move back and forth. */
@@ -83,6 +90,8 @@ interface Rule {
   call?: (world: World, caller: Role | null) => Call;
   /** Sign each role in afresh before calling: the route ends sessions. */
   signInFirst?: true;
+  /** The route changes the caller's password: set it back (and sign everyone in again) afterwards. */
+  changesPasswords?: true;
   /**
    * The same route on a target outside the callers' scopes, and who may still call it there; the others are
    * refused with 403 — those the route itself admits with `refusal` where the target's very existence is
@@ -175,7 +184,28 @@ const POLICY: Record<string, Rule> = {
   },
   'GET /api/me': { who: 'signed-in' },
   'PATCH /api/me': { who: 'signed-in', call: () => ({ payload: { locale: 'az' } }) },
+  'POST /api/me/password': {
+    who: 'signed-in',
+    changesPasswords: true,
+    call: () => ({ payload: { currentPassword: 'password-1', newPassword: 'walk-password-2' } }),
+  },
   'GET /api/users': { who: ['admin'] },
+  'GET /api/users/:id': { who: ['admin'], call: (w) => ({ params: { id: w.granteeId } }) },
+  'POST /api/users/:id/grants': {
+    who: ['admin'],
+    call: (w) => ({
+      params: { id: w.granteeId },
+      payload: { role: 'editor', areaId: null, institutionId: null },
+    }),
+  },
+  'DELETE /api/users/:id/grants/:grantId': {
+    who: ['admin'],
+    call: (w) => ({ params: { id: w.granteeId, grantId: w.granteeGrantId } }),
+  },
+  'POST /api/users/:id/status': {
+    who: ['admin'],
+    call: (w) => ({ params: { id: w.granteeId }, payload: { status: 'active' } }),
+  },
   'POST /api/users': {
     who: ['admin'],
     call: () => ({
@@ -1572,6 +1602,10 @@ async function walk(
       for (const role of ROLES) sessions[role] = await login(app, world.usernames[role], 'password-1');
     }
     await check(key, rule.who, (caller) => rule.call?.(world, caller) ?? {});
+    if (rule.changesPasswords) {
+      await world.restorePasswords();
+      for (const role of ROLES) sessions[role] = await login(app, world.usernames[role], 'password-1');
+    }
     if (rule.outside) {
       const { who, call, refusal } = rule.outside;
       const to = refusal === undefined ? undefined : { status: refusal, to: rule.who };
@@ -1620,6 +1654,8 @@ describe('every route against every role', () => {
     }
     await linkParent(db, ids.parent, ids.student);
     const spare = await createUserWithRole(db, 'teacher', { institutionId: school.id });
+    const grantee = await createUserWithRole(db, 'teacher', { institutionId: school.id });
+    const [granteeGrant] = await grantsOfUsers(db, [grantee.id]);
     const [year] = await db
       .insert(academicYears)
       .values({ code: '2026-2027', startsOn: '2026-09-15', endsOn: '2027-06-15', isCurrent: true })
@@ -1679,6 +1715,12 @@ describe('every route against every role', () => {
       schoolId: school.id,
       otherSchoolId: otherSchool.id,
       spareUserId: spare.id,
+      granteeId: grantee.id,
+      granteeGrantId: granteeGrant!.id,
+      restorePasswords: async () => {
+        for (const role of ROLES)
+          await resetPassword(db, null, { actorId: null, ip: null }, ids[role], 'password-1');
+      },
       usernames,
       yearId: year!.id,
       deviceId: (await createDevice(db, system, school.id, device('RT-1'))).id,

@@ -45,7 +45,7 @@ registerAuditLabeller('user', async (db, _locale, ids) => {
   return new Map(ids.flatMap((id) => (names.has(idPart(id)!) ? [[id, [names.get(idPart(id)!)!]]] : [])));
 });
 
-/** The label of each entry of a page, by entry id; a labeller that fails leaves its entries to the fallback. */
+/** The label of each entry of a page, by entry id: its labeller's answer, else what the entry itself keeps. */
 export async function labelEntries(
   db: Db,
   locale: Locale,

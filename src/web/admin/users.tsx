@@ -134,7 +134,7 @@ function GrantFields({
               onChange({ role: e.target.value as Role | '', areaId: null, institutionId: null })
             }
           >
-            <option value="">{allowNone ? t('users.noRole') : t('users.anyRole')}</option>
+            <option value="">{allowNone ? t('users.noRole') : t('users.chooseRole')}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`users.roleName.${r}`)}
@@ -265,8 +265,10 @@ function CreateUser() {
     create.mutate();
   };
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{t('users.createTitle')}</h2>
+    <details className="card create-user">
+      <summary>
+        <h2>{t('users.createTitle')}</h2>
+      </summary>
       <form className="form" onSubmit={submit} noValidate>
         <div data-field="username">
           <Field
@@ -319,27 +321,18 @@ function CreateUser() {
             </select>
           )}
         </Field>
-        <fieldset>
-          <legend>{t('users.passwordMode')}</legend>
-          <label className="choice">
-            <input
-              type="radio"
-              name={`${id}-pw`}
-              checked={!form.typed}
-              onChange={() => setForm({ ...form, typed: false })}
-            />{' '}
-            {t('users.passwordGenerate')}
-          </label>
-          <label className="choice">
-            <input
-              type="radio"
-              name={`${id}-pw`}
-              checked={form.typed}
-              onChange={() => setForm({ ...form, typed: true })}
-            />{' '}
-            {t('users.passwordType')}
-          </label>
-        </fieldset>
+        <Field id={`${id}-mode`} label={t('users.passwordMode')}>
+          {(a11y) => (
+            <select
+              {...a11y}
+              value={form.typed ? 'typed' : 'temporary'}
+              onChange={(e) => setForm({ ...form, typed: e.target.value === 'typed' })}
+            >
+              <option value="temporary">{t('users.passwordGenerate')}</option>
+              <option value="typed">{t('users.passwordType')}</option>
+            </select>
+          )}
+        </Field>
         {form.typed ? (
           <div data-field="password">
             <Field
@@ -386,7 +379,7 @@ function CreateUser() {
           ) : null}
         </div>
       ) : null}
-    </section>
+    </details>
   );
 }
 
@@ -413,6 +406,7 @@ export function UsersPage() {
   };
   return (
     <Page title={t('users.title')} intro={t('users.intro')}>
+      <CreateUser key={i18n.language} />
       <form className="card form" role="search" onSubmit={search} aria-label={t('users.search')}>
         <Field id={`${id}-q`} label={t('users.query')}>
           {(a11y) => (
@@ -503,7 +497,6 @@ export function UsersPage() {
           ) : null}
         </section>
       ) : null}
-      <CreateUser key={i18n.language} />
     </Page>
   );
 }

@@ -6,6 +6,8 @@ import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { directedSchools } from '@/web/pages/school-ict';
+import { useProjects } from '@/web/registry/shared';
+import { localName } from '@/web/i18n';
 import {
   Badge,
   CRITERIA,
@@ -92,8 +94,15 @@ function SchoolPlan({ planId, id }: { planId: number; id: number }) {
 function Facts({ view }: { view: SchoolViewRecord }) {
   const { t } = useTranslation();
   const f = useFormat();
+  const { i18n } = useTranslation();
   const n = useNumber();
   const x = view.facts;
+  // Projects come as codes (`e-journal`); people read the registry's names for them.
+  const projects = useProjects();
+  const projectName = (code: string) => {
+    const p = projects.data?.find((r) => r.code === code);
+    return p ? localName(p, i18n.language) : code;
+  };
   return (
     <section className="card" aria-labelledby="alloc-facts">
       <h2 id="alloc-facts">{t('allocation.factsTitle')}</h2>
@@ -128,7 +137,7 @@ function Facts({ view }: { view: SchoolViewRecord }) {
         </div>
         <div>
           <dt>{t('allocation.projects')}</dt>
-          <dd>{x.verifiedProjects.length ? x.verifiedProjects.join(', ') : '—'}</dd>
+          <dd>{x.verifiedProjects.length ? x.verifiedProjects.map(projectName).join(', ') : '—'}</dd>
         </div>
       </dl>
     </section>
