@@ -72,7 +72,13 @@ export const PAGES = [
   { name: 'libraryEditorNew', path: '/library/new', roles: ['editor'] },
   { name: 'libraryEditorReview', path: '/library/review', roles: ['editor'] },
   { name: 'libraryEditorResource', path: '/library/resources/:id', roles: ['editor'] },
-  { name: 'journal', path: '/journal', roles: ['director', 'teacher'], nav: 'day.journalNav' },
+  {
+    name: 'journal',
+    path: '/journal',
+    roles: ['director', 'teacher'],
+    nav: 'day.journalNav',
+    group: 'teaching',
+  },
   { name: 'journalClass', path: '/journal/:id', roles: ['director', 'teacher'] },
   { name: 'journalCodes', path: '/journal/:id/codes', roles: ['director', 'teacher'] },
   {

@@ -1,3 +1,4 @@
+import * as clock from '@/server/clock';
 import type { Actor } from '@/server/access';
 import { grantsOf } from '@/server/access';
 import type { Db } from '@/server/db/database';
@@ -77,7 +78,7 @@ export async function studentDay(
   db: Db,
   actor: Actor,
   locale: Locale,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<StudentDay> {
   const today = classroom.schoolToday(now);
   const week = await classroom.studentLessons(db, actor.userId, 'week', today, locale);
@@ -123,7 +124,7 @@ export async function teacherDay(
   db: Db,
   actor: Actor,
   locale: Locale,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<TeacherDay> {
   const today = classroom.schoolToday(now);
   const week = await classroom.teachingLessons(db, actor, {}, locale);
@@ -190,7 +191,7 @@ export async function childrenDays(
   db: Db,
   actor: Actor,
   locale: Locale,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<Map<number, ParentChildDay>> {
   const today = classroom.schoolToday(now);
   const from = classroom.addDays(today, 1 - classroom.weekdayOf(today));
@@ -251,7 +252,7 @@ export async function directorDay(
   db: Db,
   actor: Actor,
   locale: Locale,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<DirectorDay> {
   const today = classroom.schoolToday(now);
   const monday = classroom.addDays(today, 1 - classroom.weekdayOf(today));

@@ -362,7 +362,7 @@ interface ColumnView {
 }
 
 /** Now at school (Asia/Baku): the date and the minute of the day. */
-export function schoolClock(now: Date = new Date()): { today: string; minute: number } {
+export function schoolClock(now: Date = clock.now()): { today: string; minute: number } {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: SCHOOL_TIME_ZONE,
     hour: '2-digit',
@@ -408,7 +408,7 @@ async function columnsOf(
     ? await store.assessmentsOf(db, classId, subjectCode, term.code)
     : await store.assessmentsOfClass(db, classId, term.code);
   const columns: (ColumnView & { order: number })[] = [];
-  const clock = schoolClock();
+  const atSchool = schoolClock();
   for (const l of lessons) {
     columns.push({
       key: `l${l.id}`,
@@ -420,7 +420,7 @@ async function columnsOf(
       title: l.topic,
       subjectCode: l.subjectCode,
       homework: l.homework,
-      started: hasBegun(clock, l.date, l.startMinute),
+      started: hasBegun(atSchool, l.date, l.startMinute),
       order: l.startMinute,
     });
   }
@@ -435,7 +435,7 @@ async function columnsOf(
       title: a.title,
       subjectCode: a.subjectCode,
       homework: null,
-      started: hasBegun(clock, a.date, null),
+      started: hasBegun(atSchool, a.date, null),
       order: 10_000 + a.id,
     });
   }
@@ -759,11 +759,11 @@ export async function saveEntries(
   if (problems.length > 0) throw invalid(problems);
   // No attendance or mark for a lesson that has not begun (nor a mark before an assessment's day); clearing
   // one is allowed. Refused whole, naming the lesson.
-  const clock = schoolClock();
+  const atSchool = schoolClock();
   const early: FieldProblem[] = [];
   parsed.forEach((e, i) => {
     const column = columnDates.get(e.key)!;
-    if (!(e.attendance || e.mark) || hasBegun(clock, column.date, column.startMinute)) return;
+    if (!(e.attendance || e.mark) || hasBegun(atSchool, column.date, column.startMinute)) return;
     const date = new Date(`${column.date}T12:00:00Z`);
     const message =
       column.lessonId !== null

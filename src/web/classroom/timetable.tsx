@@ -16,6 +16,7 @@ import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { Link } from '@/web/router';
 import { useCountryPack, useCurrentYear } from '@/web/registry/shared';
+import { useFormat } from '@/web/format';
 import { Rosters } from '@/web/classroom/rosters';
 import { knownFor, TeacherOptions, useSubjectTeachers, useTeachers } from '@/web/classroom/class-subjects';
 
