@@ -84,6 +84,7 @@ describe('navigation and changes', () => {
         'Məktəbim',
         'Pedaqoji şuralar',
         'Siniflərim',
+        'Sinif jurnalı',
         'Vebinarlar',
         'Tapşırıqlar',
         'Dərs cədvəli',

@@ -252,15 +252,21 @@ export function navEntries(me: Me): NavEntry[] {
   entries.push({ key: 'resources', path: '/resources', label: 'portal.title', group: 'library' });
   if (roles.includes('admin'))
     entries.push({ key: 'apiDocs', path: '/api/docs', label: 'nav.apiDocs', group: 'ict' });
-  return NAV_GROUPS.flatMap((group) => entries.filter((e) => e.group === group));
+  return groupOrder(roles).flatMap((group) => entries.filter((e) => e.group === group));
+}
+
+/** The menu's groups in order, the group of the person's own home first (an administrator starts at reports). */
+function groupOrder(roles: Role[]): NavGroup[] {
+  const first = ROLE_HOMES.find((h) => h.role === roles[0])?.group;
+  return first ? [first, ...NAV_GROUPS.filter((g) => g !== first)] : [...NAV_GROUPS];
 }
 
 /** The navigation's groups that have entries for this person, each with its entries. */
 export function navGroups(me: Me): { group: NavGroup; entries: NavEntry[] }[] {
   const entries = navEntries(me);
-  return NAV_GROUPS.map((group) => ({ group, entries: entries.filter((e) => e.group === group) })).filter(
-    (g) => g.entries.length > 0,
-  );
+  return groupOrder(heldRoles(me))
+    .map((group) => ({ group, entries: entries.filter((e) => e.group === group) }))
+    .filter((g) => g.entries.length > 0);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, notFound, type FieldProblem } from '@/server/errors';
-import { defineMessages, hasMessage, translate, type Locale } from '@/server/i18n';
+import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/infrastructure/infrastructure.store';
