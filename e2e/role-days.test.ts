@@ -3,17 +3,21 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import { apiLogin } from './support/api';
+import { schoolDayOf, testClock } from '@test/school-clock';
 import {
   expectGoodPage,
   HEADING,
   heading,
   launchBrowser,
   onPhoneAs,
+  openMenu,
   switchLanguage,
 } from './support/browser';
 
-/** Today at school (YYYY-MM-DD) and its weekday (1 Monday … 7 Sunday). */
-const todayAtSchool = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Baku' }).format(new Date());
+/** The school Wednesday the server and the browser run at, and that day at school (YYYY-MM-DD). */
+const NOW = testClock();
+const todayAtSchool = () => schoolDayOf(NOW);
+/** A day's weekday (1 Monday … 7 Sunday). */
 const weekdayOf = (day: string) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -31,7 +35,7 @@ describe("each role's day on its home", () => {
   let lessonId: number;
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ clock: NOW });
     browser = await launchBrowser();
     const director = await apiLogin(server.url, 'director');
     const teacher = await apiLogin(server.url, 'teacher');
@@ -138,7 +142,9 @@ describe("each role's day on its home", () => {
       expect(await link.getAttribute('href')).toBe(`/teaching/lessons/${lessonId}`);
       await page.getByRole('heading', { name: 'Qiymətləndiriləcək işlər' }).waitFor();
       await page.getByRole('heading', { name: 'Davamiyyət qeyd olunmayıb' }).waitFor();
+      await openMenu(page);
       await page.getByRole('navigation').getByRole('link', { name: 'Sinif jurnalı' }).waitFor();
+      await page.keyboard.press('Escape');
       await expectGoodPage(page, 'day-teacher-az-360');
       await link.click();
       await page.waitForURL(`**/teaching/lessons/${lessonId}`);

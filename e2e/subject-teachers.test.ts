@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -39,7 +40,7 @@ describe('subject teachers', () => {
 
   it('sets a subject teacher and a grade’s teacher on the class page, then places periods with them', async () => {
     await onPhoneAs(browser, server.url, 'director', DEMO_PASSWORD, async (page) => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Dərs cədvəli' }).click();
+      await goTo(page, 'Dərs cədvəli');
       await expect.poll(() => heading(page), HEADING).toBe('Dərs cədvəli');
       const classSelect = page.getByLabel('Sinif', { exact: true });
       await expect.poll(() => classSelect.locator('option').count(), HEADING).toBeGreaterThan(0);

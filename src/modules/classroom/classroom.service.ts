@@ -989,8 +989,7 @@ export async function addEntry(
   today = schoolToday(),
 ) {
   return db.transaction(async (tx) => {
-    const { cls } = await classFor(tx, actor, classId, 'manage');
-    await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, [input.teacherId]);
+    const cls = await lockedClass(tx, (await classFor(tx, actor, classId, 'manage')).cls, [input.teacherId]);
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: null, values }], [], locale, () => 'period');
@@ -1016,8 +1015,9 @@ export async function updateEntry(
   return db.transaction(async (tx) => {
     const before = await store.findEntry(tx, entryId);
     if (!before) throw notFound('timetable_entry');
-    const { cls } = await classFor(tx, actor, before.classId, 'manage');
-    await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, [input.teacherId]);
+    const cls = await lockedClass(tx, (await classFor(tx, actor, before.classId, 'manage')).cls, [
+      input.teacherId,
+    ]);
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: entryId, values }], [entryId], locale, () => 'period');
@@ -1067,19 +1067,27 @@ export async function replaceWeek(
   });
 }
 
+/**
+ * Takes the timetable's locks for a class and its teachers, then reads the class again: a shift changed by a
+ * writer that held the locks before us is the one the clash check must see.
+ */
+async function lockedClass(tx: Db, cls: store.ClassRow, teacherIds: number[]): Promise<store.ClassRow> {
+  await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, teacherIds);
+  return (await store.findClass(tx, cls.id)) ?? cls;
+}
+
 async function writeWeek(
   tx: Db,
   ctx: ChangeContext,
-  cls: store.ClassRow,
+  unlocked: store.ClassRow,
   entries: EntryInput[],
   prefix: string,
   locale: Locale,
   today: string,
 ) {
-  await store.lockTimetable(
+  const cls = await lockedClass(
     tx,
-    cls.academicYearId,
-    cls.institutionId,
+    unlocked,
     entries.map((e) => e.teacherId),
   );
   refuseIf(await checkEntries(tx, cls, entries, prefix, locale));

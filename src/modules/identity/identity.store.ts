@@ -328,6 +328,14 @@ export async function grantsOfUsers(db: Db, userIds: number[]) {
 }
 
 /** Takes the row lock of a user, so that changes to one person's roles and status queue up. */
+/**
+ * Queues the transactions that may take away an administrator (a role taken back, an account deactivated), so
+ * that two of them at once cannot each count the other administrator and leave none. Taken before `lockUser`.
+ */
+export async function lockAdministrators(db: Db): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('identity/administrators', 0))`);
+}
+
 export async function lockUser(db: Db, id: number): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).for('update');
   return row;

@@ -239,6 +239,7 @@ export async function revokeRole(
 ): Promise<UserView> {
   const locale = ctx.locale ?? 'en';
   await db.transaction(async (tx) => {
+    await store.lockAdministrators(tx);
     if (!(await store.lockUser(tx, userId))) throw notFound('user');
     const removed = await store.deleteGrant(tx, userId, grantId);
     if (!removed) throw new AppError(404, 'grant_not_found');
@@ -263,6 +264,7 @@ export async function setStatus(
   const locale = ctx.locale ?? 'en';
   if (status === 'disabled' && userId === ctx.actorId) throw new AppError(422, 'own_status');
   await db.transaction(async (tx) => {
+    await store.lockAdministrators(tx);
     const before = await store.lockUser(tx, userId);
     if (!before) throw notFound('user');
     if (before.status === status) return;
