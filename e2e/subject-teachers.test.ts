@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
+import { gradeOrdinal } from '@/web/format';
 import {
   goTo,
   HEADING,
@@ -58,10 +59,12 @@ describe('subject teachers', () => {
       await checkPage(page);
 
       // Every class of the grade at once.
-      const gradeForm = page.getByRole('form', { name: `Bütün ${grade}-ci siniflər üçün` });
+      const gradeForm = page.getByRole('form', { name: `Bütün ${gradeOrdinal('az', grade)} siniflər üçün` });
       await gradeForm.getByLabel('Fənn', { exact: true }).selectOption('informatics');
       await gradeForm.getByLabel('Müəllim', { exact: true }).selectOption({ label: 'Leyla Həsənova' });
-      await gradeForm.getByRole('button', { name: `Bütün ${grade}-ci siniflərə təyin et` }).click();
+      await gradeForm
+        .getByRole('button', { name: `Bütün ${gradeOrdinal('az', grade)} siniflərə təyin et` })
+        .click();
       await gradeForm.getByText(/sinifdə təyin edildi\.$/).waitFor();
       await expect
         .poll(() =>

@@ -10,6 +10,7 @@ import type {
   TeacherList,
 } from '@/modules/classroom/classroom.schema';
 import { api, type Me } from '@/web/api';
+import { gradeOrdinal } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
@@ -233,7 +234,7 @@ function GradeForm(props: {
   known: Static<typeof SchoolSubjectTeachers>;
   subjects: Subject[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const ids = { subject: useId(), teacher: useId(), heading: useId() };
   const [subjectCode, setSubject] = useState(props.subjects[0]?.code ?? '');
@@ -255,8 +256,10 @@ function GradeForm(props: {
   };
   return (
     <form className="form card" onSubmit={submit} aria-labelledby={ids.heading}>
-      <h2 id={ids.heading}>{t('subjectTeachers.gradeTitle', { grade: props.grade })}</h2>
-      <p>{t('subjectTeachers.gradeIntro', { grade: props.grade })}</p>
+      <h2 id={ids.heading}>
+        {t('subjectTeachers.gradeTitle', { grade: gradeOrdinal(i18n.language, props.grade) })}
+      </h2>
+      <p>{t('subjectTeachers.gradeIntro', { grade: gradeOrdinal(i18n.language, props.grade) })}</p>
       <div className="field">
         <label htmlFor={ids.subject}>{t('subjectTeachers.subject')}</label>
         <select
@@ -297,7 +300,7 @@ function GradeForm(props: {
         </p>
       ) : null}
       <button type="submit" disabled={run.isPending || subjectCode === ''}>
-        {t('subjectTeachers.gradeSave', { grade: props.grade })}
+        {t('subjectTeachers.gradeSave', { grade: gradeOrdinal(i18n.language, props.grade) })}
       </button>
     </form>
   );

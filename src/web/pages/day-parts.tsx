@@ -16,9 +16,8 @@ export const weekdayOf = (day: string): number => ((new Date(`${day}T00:00:00Z`)
 
 /** A day's heading: its weekday and date, in the interface language. */
 export function useDayLabel() {
-  const { t } = useTranslation();
   const f = useFormat();
-  return (day: string) => `${t(`day.weekday.${weekdayOf(day)}`)}, ${f.date(day)}`;
+  return (day: string) => `${f.weekday(weekdayOf(day))}, ${f.date(day)}`;
 }
 
 /** A titled block of a home, with the count of its items when it has one. */
@@ -56,7 +55,8 @@ export function LessonItem({
   withTeacher?: boolean;
 }) {
   const { t } = useTranslation();
-  const what = `${lesson.startsAt}–${lesson.endsAt} · ${lesson.subject}`;
+  const f = useFormat();
+  const what = `${f.time(lesson.startsAt)}–${f.time(lesson.endsAt)} · ${lesson.subject}`;
   return (
     <li className={lesson.state === 'cancelled' ? 'day-lesson cancelled' : 'day-lesson'}>
       {to ? (

@@ -79,7 +79,7 @@ function SchoolDay({ school, today, named }: { school: School; today: string; na
                 <Link to={`/journal/${l.classId}?subject=${encodeURIComponent(l.subjectCode)}`}>
                   {t('day.notFilledLine', {
                     date: f.date(l.date),
-                    time: l.startsAt,
+                    time: f.time(l.startsAt),
                     class: l.className,
                     subject: l.subject,
                     teacher: l.teacher,

@@ -1,3 +1,4 @@
+import { useFormat } from '@/web/format';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { StudentSummary } from '@/web/api';
@@ -12,6 +13,7 @@ type LessonRecord = StudentSummary['day']['lessons'][number];
 /** One lesson as its class sees it: time, teacher, topic, the online lesson's link, homework and materials. */
 export default function StudentLesson({ id }: { id: number }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const dayLabel = useDayLabel();
   const lesson = useQuery({
     queryKey: ['lesson', id],
@@ -32,7 +34,7 @@ export default function StudentLesson({ id }: { id: number }) {
             <div>
               <dt>{t('day.time')}</dt>
               <dd>
-                {l.startsAt}–{l.endsAt}
+                {f.time(l.startsAt)}–{f.time(l.endsAt)}
               </dd>
             </div>
             <div>

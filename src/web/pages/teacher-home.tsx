@@ -62,7 +62,11 @@ export function TeacherHome() {
                       to={`/journal/${l.classId}?subject=${encodeURIComponent(l.subjectCode)}`}
                       className="what"
                     >
-                      {t('day.takeAttendance', { time: l.startsAt, class: l.className, subject: l.subject })}
+                      {t('day.takeAttendance', {
+                        time: f.time(l.startsAt),
+                        class: l.className,
+                        subject: l.subject,
+                      })}
                     </Link>
                   </li>
                 ))}
