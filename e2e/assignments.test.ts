@@ -94,7 +94,10 @@ describe('assignments: a teacher sets one, a student hands in text and a file, t
     await expect.poll(() => bell.innerText(), HEADING).toMatch(/\d/);
     await bell.click();
     // The bell's own list: the student's day names the same assignment among its homework.
-    await page.locator('#notifications-panel').getByRole('link', { name: new RegExp(title) }).click();
+    await page
+      .locator('#notifications-panel')
+      .getByRole('link', { name: new RegExp(title) })
+      .click();
     await expect.poll(() => heading(page), HEADING).toBe(title);
     await page.getByLabel('Your answer').fill('1/2 + 1/3 = 5/6');
     await page
