@@ -4,6 +4,7 @@ import type { JournalView, LinkCode } from '@/web/journal/types';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
+  goTo,
   HEADING,
   heading,
   launchBrowser,
@@ -155,7 +156,7 @@ describe('the class journal: offline marking, conflicts, parents, closing a term
   it('a teacher marks the whole class offline on a phone, and the marks arrive when the connection returns', async () => {
     const { page, context } = teacher;
     await expectGoodPage(page, 'journal-teacher-home-en-360');
-    await page.getByRole('link', { name: 'Class journal' }).click();
+    await goTo(page, 'Class journal');
     await expect.poll(() => heading(page), HEADING).toBe('Class journal');
     await page.locator(`li[data-class="${classId}"]`).getByRole('link', { name: 'Mathematics' }).click();
     await expect.poll(() => heading(page), HEADING).toBe(`${className} — Mathematics`);
@@ -269,7 +270,7 @@ describe('the class journal: offline marking, conflicts, parents, closing a term
       await signIn(d.page, 'director', DEMO_PASSWORD);
       await switchLanguage(d.page, 'en');
       await expectGoodPage(d.page, 'journal-director-home-en-360');
-      await d.page.getByRole('link', { name: 'Class journal' }).click();
+      await goTo(d.page, 'Class journal');
       await expect.poll(() => heading(d.page), HEADING).toBe('Class journal');
       await expectGoodPage(d.page, 'journal-director-journal-en-360');
       await d.page.getByRole('link', { name: `${className}: codes for parents` }).click();
