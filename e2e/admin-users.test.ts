@@ -3,10 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import {
   expectGoodPage,
+  goTo,
   HEADING,
   heading,
   launchBrowser,
   onPhoneAs,
+  openMenu,
   switchLanguage,
 } from './support/browser';
 import { DEMO_PASSWORD } from './support/demo-accounts';
@@ -77,7 +79,7 @@ describe('the administrator manages users on a phone', () => {
       // The change log, on the person's page and on the home, reads as words.
       await expect.poll(async () => (await changeLog(page)).join('\n')).toContain('Rol verildi');
       for (const line of await changeLog(page)) expect(line).not.toMatch(CODE);
-      await page.getByRole('link', { name: 'İdarəetmə', exact: true }).click();
+      await goTo(page, 'İdarəetmə');
       await expect.poll(() => heading(page), HEADING).toBe('Milli idarəetmə');
       await expect.poll(async () => (await changeLog(page)).join('\n')).toContain('Nigar Əliyeva');
       const lines = await changeLog(page);
@@ -92,7 +94,9 @@ describe('the administrator manages users on a phone', () => {
     expect(temporary).not.toBe('');
     await onPhoneAs(browser, server.url, 'nigar.aliyeva', temporary, async (page) => {
       await expect.poll(() => heading(page), HEADING).toBe('Kitabxana');
-      await page.getByRole('link', { name: 'Parolu dəyiş' }).click();
+      // In the menu, under the name of the person signed in.
+      await openMenu(page);
+      await page.locator('#site-menu').getByRole('link', { name: 'Parolu dəyiş' }).click();
       await expect.poll(() => heading(page), HEADING).toBe('Parolun dəyişdirilməsi');
       await page.getByLabel('Hazırkı parol').fill(temporary);
       await page.getByLabel('Yeni parol', { exact: true }).fill('1234567890');
