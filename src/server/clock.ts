@@ -22,6 +22,15 @@ export function nowMs(): number {
   return Date.now() + offsetMs;
 }
 
+/**
+ * How far the clock is from the real one, in milliseconds. SQL that compares with the database's `now()` adds
+ * it (`now() + offset`) rather than sending `now()` from here: a time sent as ISO text loses the database's
+ * microseconds, so a row stamped `now()` a moment ago could read as later than a clock time sent after it.
+ */
+export function clockOffsetMs(): number {
+  return offsetMs;
+}
+
 /** Starts the clock at `instant`, running on from there; `null` goes back to the real clock. */
 export function startClockAt(instant: Date | null): void {
   fixedStart = instant;

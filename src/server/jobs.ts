@@ -125,7 +125,7 @@ export class JobWorker {
               queues.map((q) => sql`${q}`),
               sql`, `,
             )})
-              and ((state = 'queued' and run_at <= ${clock.now().toISOString()}::timestamptz) or (state = 'running' and locked_until < now()))
+              and ((state = 'queued' and run_at <= now() + make_interval(secs => ${clock.clockOffsetMs() / 1000}::float8)) or (state = 'running' and locked_until < now()))
             order by run_at, id
             limit 1
             for update skip locked)
@@ -162,7 +162,7 @@ export class JobWorker {
         const delay = (this.options.backoffMs ?? defaultBackoff)(job.attempt);
         await this.db.execute(
           sql`update maktab_job set state = 'queued', locked_until = null, last_error = ${message},
-              run_at = ${clock.now().toISOString()}::timestamptz + make_interval(secs => ${delay / 1000}::float8), updated_at = now()
+              run_at = now() + make_interval(secs => ${(clock.clockOffsetMs() + delay) / 1000}::float8), updated_at = now()
               where id = ${job.id}`,
         );
       }
