@@ -309,9 +309,9 @@ describe('the class journal: offline marking, conflicts, parents, closing a term
       await p.page.getByText(`${child.displayName} is now linked to your account.`).waitFor();
       await p.page.getByRole('link', { name: 'Go to my children' }).click();
       await expect.poll(() => heading(p.page), HEADING).toBe('My children');
-      expect(await p.page.locator('section.card h2[id^="child-"]').allInnerTexts()).toEqual([
-        child.displayName,
-      ]);
+      await expect
+        .poll(() => p.page.locator('section.card h2[id^="child-"]').allInnerTexts(), HEADING)
+        .toEqual([child.displayName]);
       // The journal's notices: none yet, since the child's marks were given before the parent was linked.
       await p.page.getByText('No notices yet: absences and new marks will appear here.').waitFor();
       const overview = p.page.locator(`.student-journal[data-student="${child.id}"]`);

@@ -551,7 +551,8 @@ function DeleteAssignment({ a }: { a: Detail }) {
     mutationFn: () => api<{ ok: boolean }>(`/assignments/${a.id}`, { method: 'DELETE' }),
     onSuccess: async () => {
       client.removeQueries({ queryKey: ['assignment', a.id] });
-      await client.invalidateQueries({ queryKey: ['assignments'] });
+      // Dropped, not just marked stale: the class's list must not show the deleted assignment while it reloads.
+      client.removeQueries({ queryKey: ['assignments'] });
       navigate(`/assignments/class/${a.classId}`);
     },
   });
