@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { JournalView, LinkCode } from '@/web/journal/types';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
+import { schoolDayOf, testClock } from '@test/school-clock';
 import {
   goTo,
   HEADING,
@@ -48,7 +49,9 @@ async function apiSession(base: string, username: string, password = DEMO_PASSWO
   };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** The journal runs on a school Wednesday at 10:00, after the day's first lesson has begun, whatever the real time. */
+const CLOCK = testClock();
+const today = () => schoolDayOf(CLOCK);
 const SUBJECT = 'mathematics';
 
 describe('the class journal: offline marking, conflicts, parents, closing a term', () => {
@@ -84,7 +87,7 @@ describe('the class journal: offline marking, conflicts, parents, closing a term
   };
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ clock: CLOCK });
     director = await apiSession(server.url, 'director');
     teacherApi = await apiSession(server.url, 'teacher');
     schoolId = director.me.roles.find((g) => g.role === 'director')!.institutionId!;
