@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '@/server/config';
 import { openDatabase, type Database } from '@/server/db/database';
 import { migrate } from '@/server/db/migrate';
 import { seedIfEmpty } from '@/seed/seed';
+import { startClockAt } from '@/server/clock';
 import { LocalStorage } from '@/server/storage';
 
 /** A running server: its address and how to stop it. */
@@ -29,6 +30,8 @@ export async function serve(
   const database = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
   try {
+    // Started before the seed too (the app starts it again): the demo's school life is placed around its week.
+    if (config.clock) startClockAt(config.clock);
     await migrate(database);
     await seedIfEmpty(database, {
       production: config.production,
