@@ -95,9 +95,17 @@ function textOf(lang: Lang, key: string): string {
 const EMPTY_ALLOWED: { path: RegExp; key: string; why: string }[] = [
   // The library's own empty states are for a library without demo media, which browser tests leave out.
   { path: /^\/library/, key: 'libraryEditor.empty', why: 'the demo library is not loaded in browser tests' },
-  { path: /^\/collections/, key: 'collections.empty', why: 'the demo library is not loaded in browser tests' },
+  {
+    path: /^\/collections/,
+    key: 'collections.empty',
+    why: 'the demo library is not loaded in browser tests',
+  },
   { path: /^\/textbooks/, key: 'textbooks.empty', why: 'the demo library is not loaded in browser tests' },
-  { path: /^\/resources/, key: 'libraryEditor.empty', why: 'the demo library is not loaded in browser tests' },
+  {
+    path: /^\/resources/,
+    key: 'libraryEditor.empty',
+    why: 'the demo library is not loaded in browser tests',
+  },
   // An upcoming contest has no results yet: the list of results is only for finished ones.
   { path: /^\/contests\/manage\/\d+$/, key: 'contestAdmin.noResults', why: 'an upcoming contest has none' },
 ];
@@ -112,7 +120,10 @@ const ALLOWED: { pattern: RegExp; why: string }[] = [
   { pattern: /\b[\w-]+\.(pdf|epub|mp4|webm|mp3|png|jpe?g|csv|xlsx|json|zip|html)\b/gi, why: 'file names' },
   { pattern: /\b[a-z]+\.[a-z]+\b/g, why: 'usernames such as aynur.parent' },
   { pattern: /\bOneRoster\b|\bYouTube\b|\bWi-?Fi\b|\bPowerPoint\b|\bGeoGebra\b/g, why: 'product names' },
-  { pattern: /\bxDSL\b|\biPad\b|\biPhone\b|\beTwinning\b|\bMathJax\b|\bOpenAPI\b|\bJavaScript\b/g, why: 'product names' },
+  {
+    pattern: /\bxDSL\b|\biPad\b|\biPhone\b|\beTwinning\b|\bMathJax\b|\bOpenAPI\b|\bJavaScript\b/g,
+    why: 'product names',
+  },
 ];
 
 /** The patterns of code where words belong, each with a name to report it by. */
@@ -203,7 +214,7 @@ async function settle(page: Page, inflight: () => number): Promise<void> {
         quiet = busy ? 0 : quiet + 1;
         return quiet >= 3;
       },
-      { timeout: 20_000, intervals: [100] },
+      { timeout: 20_000, interval: 100 },
     )
     .toBe(true);
 }
@@ -279,7 +290,9 @@ async function walkMenu(walk: Walk, lang: Lang, who: string, only?: number): Pro
     if (down) {
       walk.seen.add(down.split('?')[0]!);
       await page.locator(`main a[href="${down}"]`).first().click();
-      await page.waitForURL((url) => url.pathname + url.search === down || url.pathname === down.split('?')[0]);
+      await page.waitForURL(
+        (url) => url.pathname + url.search === down || url.pathname === down.split('?')[0],
+      );
       await check(walk, lang, who);
       pages++;
     }
@@ -329,7 +342,13 @@ describe('every page of every demo account, on a phone', () => {
       };
       page.on('requestfinished', done);
       page.on('requestfailed', done);
-      const walk: Walk = { page, inflight: () => inflight, codes: new Set(), empties: new Set(), seen: new Set() };
+      const walk: Walk = {
+        page,
+        inflight: () => inflight,
+        codes: new Set(),
+        empties: new Set(),
+        seen: new Set(),
+      };
       try {
         await signIn(page, account.username, DEMO_PASSWORD);
         await check(walk, 'az', account.username);
@@ -359,7 +378,13 @@ describe('every page of every demo account, on a phone', () => {
       };
       page.on('requestfinished', done);
       page.on('requestfailed', done);
-      const walk: Walk = { page, inflight: () => inflight, codes: new Set(), empties: new Set(), seen: new Set() };
+      const walk: Walk = {
+        page,
+        inflight: () => inflight,
+        codes: new Set(),
+        empties: new Set(),
+        seen: new Set(),
+      };
       try {
         await signIn(page, username, DEMO_PASSWORD);
         await switchLanguage(page, lang);
