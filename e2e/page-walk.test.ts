@@ -111,6 +111,26 @@ const EMPTY_ALLOWED: { path: RegExp; key: string; why: string }[] = [
 ];
 
 /**
+ * Pages whose emptiness shows as zeros or blank days rather than a message: each with what the living demo must
+ * show there.
+ */
+const DATA_CHECKS: { path: RegExp; what: string; has: (page: Page) => Promise<boolean> }[] = [
+  {
+    path: /^\/school\/timetable$/,
+    what: 'a period in the week of the class shown',
+    has: async (page) => (await page.locator('section.card ol.list li').count()) > 0,
+  },
+  {
+    path: /^\/monitoring\/distance/,
+    what: 'a share of lessons delivered, work on time, contests or attendance in the total row',
+    has: async (page) => {
+      const shares = (await page.locator('tfoot td').allInnerTexts()).slice(1, 5);
+      return shares.some((s) => s.trim() !== '—' && !/^0\s?%$|^%\s?0$/.test(s.trim()));
+    },
+  },
+];
+
+/**
  * What is allowed to look like code, and why: things people type or read as they are. Each is removed from the
  * text before the patterns run.
  */
@@ -242,6 +262,9 @@ async function check(walk: Walk, lang: Lang, who: string): Promise<void> {
     ({ key, words }) =>
       text.includes(words) && !EMPTY_ALLOWED.some((a) => a.key === key && a.path.test(path)),
   );
+  for (const c of DATA_CHECKS) {
+    if (c.path.test(path) && !(await c.has(page))) walk.empties.add(`${where}: missing ${c.what}`);
+  }
   // One message, once: not again as a shorter one it begins with ("No lessons today." in "No lessons today. …").
   for (const { key, words } of shown) {
     if (shown.some((o) => o.words !== words && o.words.includes(words))) continue;
