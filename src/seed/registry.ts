@@ -586,7 +586,9 @@ export async function seedRegistry(
           institution_id: id,
           academic_year_id: year.id,
           project_id: projectId,
-          evidence: yr.chance(0.4) ? `${p.code}/${year.code}/${inst.row.code}` : null,
+          evidence: yr.chance(0.4)
+            ? `https://sertifikat.edu.az/${p.code}/${year.code}/${inst.row.code}`
+            : null,
           verified: state === 'verified',
         });
       }

@@ -5,8 +5,9 @@ import { tablePdf } from '@/server/pdf';
 import { ALLOCATION_KINDS } from '@/modules/allocation/allocation.core';
 
 /**
- * The approved list as files: CSV and XLSX with stable column names (data for other systems), and a PDF
- * for people, in the reader's language.
+ * The approved list as files for people: CSV, XLSX and PDF, headed in the reader's language (the schools'
+ * names in all three languages, the codes of the schools as they are). No system reads these back; the
+ * ranking's data for other systems is the API's JSON (docs/operations.md, "Exports").
  */
 
 /** One row of the approved list. */
@@ -19,7 +20,19 @@ export interface ListRow {
   awarded: Record<string, number>;
 }
 
-const HEADER = ['rank', 'school_code', 'name_az', 'name_ru', 'name_en', 'score', ...ALLOCATION_KINDS];
+/** The header row in the reader's language. */
+function header(locale: Locale): string[] {
+  const say = (code: string) => translate(locale, `allocation.pdf.${code}`);
+  return [
+    say('rank'),
+    say('code'),
+    say('nameAz'),
+    say('nameRu'),
+    say('nameEn'),
+    say('score'),
+    ...ALLOCATION_KINDS.map((k) => say(`kind.${k}`)),
+  ];
+}
 
 const cells = (r: ListRow, i: number) => [
   i + 1,
@@ -31,17 +44,17 @@ const cells = (r: ListRow, i: number) => [
   ...ALLOCATION_KINDS.map((k) => r.awarded[k] ?? 0),
 ];
 
-/** The list as CSV. */
-export function listCsv(rows: readonly ListRow[]): Buffer {
-  return Buffer.from(csvText(HEADER, rows.map(cells)), 'utf8');
+/** The list as CSV, headed in the reader's language. */
+export function listCsv(rows: readonly ListRow[], locale: Locale): Buffer {
+  return Buffer.from(csvText(header(locale), rows.map(cells)), 'utf8');
 }
 
-/** The list as an Excel workbook, one sheet. */
-export async function listXlsx(title: string, rows: readonly ListRow[]): Promise<Buffer> {
+/** The list as an Excel workbook, one sheet named and headed in the reader's language. */
+export async function listXlsx(title: string, rows: readonly ListRow[], locale: Locale): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('allocation');
+  const sheet = book.addWorksheet(translate(locale, 'allocation.pdf.sheet').slice(0, 31));
   sheet.addRow([title]);
-  sheet.addRow(HEADER);
+  sheet.addRow(header(locale));
   for (const [i, r] of rows.entries()) sheet.addRow(cells(r, i));
   sheet.getRow(2).font = { bold: true };
   return Buffer.from(await book.xlsx.writeBuffer());
@@ -52,6 +65,10 @@ defineMessages({
     'allocation.pdf.rank': 'No.',
     'allocation.pdf.code': 'Code',
     'allocation.pdf.school': 'School',
+    'allocation.pdf.nameAz': 'Name (Azerbaijani)',
+    'allocation.pdf.nameRu': 'Name (Russian)',
+    'allocation.pdf.nameEn': 'Name (English)',
+    'allocation.pdf.sheet': 'Distribution',
     'allocation.pdf.score': 'Score',
     'allocation.pdf.kind.desktop': 'Desktops',
     'allocation.pdf.kind.laptop': 'Laptops',
@@ -66,6 +83,10 @@ defineMessages({
     'allocation.pdf.rank': '№',
     'allocation.pdf.code': 'Kod',
     'allocation.pdf.school': 'Məktəb',
+    'allocation.pdf.nameAz': 'Adı (azərbaycanca)',
+    'allocation.pdf.nameRu': 'Adı (rusca)',
+    'allocation.pdf.nameEn': 'Adı (ingiliscə)',
+    'allocation.pdf.sheet': 'Paylanma',
     'allocation.pdf.score': 'Bal',
     'allocation.pdf.kind.desktop': 'Stolüstü',
     'allocation.pdf.kind.laptop': 'Noutbuk',
@@ -80,6 +101,10 @@ defineMessages({
     'allocation.pdf.rank': '№',
     'allocation.pdf.code': 'Код',
     'allocation.pdf.school': 'Школа',
+    'allocation.pdf.nameAz': 'Название (на азербайджанском)',
+    'allocation.pdf.nameRu': 'Название (на русском)',
+    'allocation.pdf.nameEn': 'Название (на английском)',
+    'allocation.pdf.sheet': 'Распределение',
     'allocation.pdf.score': 'Балл',
     'allocation.pdf.kind.desktop': 'Настольные',
     'allocation.pdf.kind.laptop': 'Ноутбуки',

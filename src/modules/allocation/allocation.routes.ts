@@ -338,9 +338,14 @@ export default async function allocationRoutes(app: FastifyInstance, opts: { db:
         case 'json':
           return list;
         case 'csv':
-          return download(reply, 'text/csv; charset=utf-8', `${name}.csv`, listCsv(list.items));
+          return download(
+            reply,
+            'text/csv; charset=utf-8',
+            `${name}.csv`,
+            listCsv(list.items, request.locale),
+          );
         case 'xlsx':
-          return download(reply, XLSX, `${name}.xlsx`, await listXlsx(title, list.items));
+          return download(reply, XLSX, `${name}.xlsx`, await listXlsx(title, list.items, request.locale));
         case 'pdf':
           return download(
             reply,

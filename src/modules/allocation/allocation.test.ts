@@ -466,13 +466,43 @@ describe('the yearly computer distribution', () => {
     expect(list.json<{ items: { code: string; awarded: Record<string, number> }[] }>().items).toMatchObject([
       { awarded: { desktop: 10, projector: 2 } },
     ]);
+    // People open the list: its header is in the reader's language, never the columns' codes.
     const csv = await t.app.inject({ url: `/api/allocation/plans/${planId}/list?format=csv` });
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\r\n')[1]).toMatch(/^1,T\d+,.*,10,0,0,2,0$/);
-    const xlsx = await t.app.inject({ url: `/api/allocation/plans/${planId}/list?format=xlsx` });
+    const [head, first] = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(head).toBe(
+      '№,Kod,Adı (azərbaycanca),Adı (rusca),Adı (ingiliscə),Bal,Stolüstü,Noutbuk,Planşet,Proyektor,Lövhə',
+    );
+    expect(first).toMatch(/^1,T\d+,.*,10,0,0,2,0$/);
+    const csvRu = await t.app.inject({
+      url: `/api/allocation/plans/${planId}/list?format=csv`,
+      headers: { 'accept-language': 'ru' },
+    });
+    expect(csvRu.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      '№,Код,Название (на азербайджанском),Название (на русском),Название (на английском),Балл,Настольные,Ноутбуки,Планшеты,Проекторы,Доски',
+    );
+    const xlsx = await t.app.inject({
+      url: `/api/allocation/plans/${planId}/list?format=xlsx`,
+      headers: { 'accept-language': 'en' },
+    });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    expect(book.getWorksheet('allocation')!.getRow(3).getCell(7).value).toBe(10);
+    const sheet = book.getWorksheet('Distribution')!;
+    expect(sheet.getRow(2).values).toEqual([
+      undefined,
+      'No.',
+      'Code',
+      'Name (Azerbaijani)',
+      'Name (Russian)',
+      'Name (English)',
+      'Score',
+      'Desktops',
+      'Laptops',
+      'Tablets',
+      'Projectors',
+      'Boards',
+    ]);
+    expect(sheet.getRow(3).getCell(7).value).toBe(10);
     const pdf = await t.app.inject({ url: `/api/allocation/plans/${planId}/list?format=pdf` });
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     // Names are written in a font that has Azerbaijani and Cyrillic letters, embedded in the file.

@@ -47,17 +47,20 @@ defineMessages({
   en: {
     bad_credentials: 'Wrong username or password.',
     username_taken: 'The username {username} is taken.',
-    grant_scope_mismatch: 'The role {role} is held in another kind of scope.',
+    grant_scope_mismatch:
+      'This role is given in another kind of scope: a school role in a school, a regional officer’s in an area, a national role in none.',
   },
   az: {
     bad_credentials: 'İstifadəçi adı və ya parol səhvdir.',
     username_taken: '{username} istifadəçi adı artıq tutulub.',
-    grant_scope_mismatch: '{role} rolu başqa növ əhatə dairəsində verilir.',
+    grant_scope_mismatch:
+      'Bu rol başqa növ əhatə dairəsində verilir: məktəb rolu məktəbdə, regional əməkdaşınkı ərazidə, milli rol isə əhatəsiz.',
   },
   ru: {
     bad_credentials: 'Неверное имя пользователя или пароль.',
     username_taken: 'Имя пользователя {username} занято.',
-    grant_scope_mismatch: 'Роль {role} выдаётся в другой области действия.',
+    grant_scope_mismatch:
+      'Эта роль выдаётся в другой области действия: школьная — в школе, регионального сотрудника — на территории, национальная — без области.',
   },
 });
 

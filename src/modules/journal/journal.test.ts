@@ -642,7 +642,21 @@ describe('class journal', () => {
     const fromRegion = await regional.inject({ url });
     expect(fromRegion.statusCode).toBe(200);
     expect(fromRegion.body).not.toContain(w.students[0]!.username);
-    expect((await bureau.inject({ url: `${url}&format=csv` })).statusCode).toBe(200);
+    // A file people open: headed in the reader's language, never in the columns' codes.
+    const csvAz = await bureau.inject({ url: `${url}&format=csv` });
+    expect(csvAz.statusCode).toBe(200);
+    expect(csvAz.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'Sinif,Şagirdlər,Davamiyyət %,Orta qiymət,Qiymətlər',
+    );
+    // In the reader's chosen language: the account's setting.
+    const chosen = await bureau.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'en' } });
+    expect(chosen.statusCode).toBe(200);
+    const csvEn = await bureau.inject({ url: `${url}&format=csv` });
+    await bureau.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'az' } });
+    expect(csvEn.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'Class,Students,Attendance rate %,Average mark,Marks',
+    );
+    expect(csvEn.body).toContain('All classes');
     expect((await otherDirector.inject({ url })).statusCode).toBe(403);
     expect((await subjectTeacher.inject({ url })).statusCode).toBe(403);
     const outside = await regional.inject({

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '@/web/api';
+import type { TFunction } from 'i18next';
+import { ApiError, type FieldProblem } from '@/web/api';
 
 /** Shown while something loads; announced politely, once. */
 export function Loading() {
@@ -21,10 +22,27 @@ export function useErrorText(): (error: unknown) => string {
   };
 }
 
+/**
+ * A field problem as a person reads it. The server writes `field: reason` with the field's path
+ * (`entries.3.mark.value`); the path is replaced by the field's name in the reader's language where the web
+ * app knows it (`fields.*`, by the path's last named part), and left out otherwise: never shown as code.
+ */
+export function problemText(t: TFunction, exists: (key: string) => boolean, d: FieldProblem): string {
+  const prefix = `${d.field}: `;
+  if (!d.message.startsWith(prefix)) return d.message;
+  const reason = d.message.slice(prefix.length);
+  const name = d.field
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part))
+    .at(-1);
+  return name && exists(`fields.${name}`) ? `${t(`fields.${name}`)}: ${reason}` : reason;
+}
+
 /** A failure, with the fields the server named and, when it makes sense, a way to try again. */
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const text = useErrorText();
+  const exists = (key: string) => i18n.exists(key);
   const details = error instanceof ApiError ? error.details : [];
   return (
     <div className="error" role="alert">
@@ -32,7 +50,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
       {details.length > 0 ? (
         <ul>
           {details.map((d) => (
-            <li key={`${d.field}:${d.reason}`}>{d.message}</li>
+            <li key={`${d.field}:${d.reason}`}>{problemText(t, exists, d)}</li>
           ))}
         </ul>
       ) : null}

@@ -340,7 +340,7 @@ function History({ id, me, version }: { id: number; me: Me; version: string }) {
           {history.data.map((e, i) => (
             <li key={i}>
               <time dateTime={e.at}>{f.dateTime(e.at)}</time> —{' '}
-              {t(`libraryEditor.history.${e.action}`, { defaultValue: e.action })}
+              {t(`libraryEditor.history.${e.action}`, { defaultValue: t('audit.action.other') })}
               {' · '}
               {e.actorId === me.user.id
                 ? t('libraryEditor.history.you')

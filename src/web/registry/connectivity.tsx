@@ -183,14 +183,21 @@ export function ConnectivityCard({ institutionId, canTest }: { institutionId: nu
               </ScrollBox>
               <CsvLink
                 name={`connectivity-${institutionId}`}
-                header={['week', 'measurements', 'download_mbps', 'upload_mbps', 'latency_ms', 'status']}
+                header={[
+                  t('connectivity.week'),
+                  t('connectivity.measurements'),
+                  t('connectivity.download'),
+                  t('connectivity.upload'),
+                  t('connectivity.latency'),
+                  t('connectivity.statusLabel'),
+                ]}
                 rows={conn.data.weeks.map((w) => [
                   w.week,
                   w.measurements,
                   w.downloadMbps,
                   w.uploadMbps,
                   w.latencyMs,
-                  w.status,
+                  t(`connectivity.status.${w.status}`),
                 ])}
               />
             </>
