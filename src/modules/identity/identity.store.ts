@@ -4,6 +4,7 @@ import type { Grant, Role } from '@/server/access';
 import {
   auditLog,
   guardians,
+  loginKnown,
   loginThrottle,
   roleGrants,
   sessions,
@@ -212,6 +213,87 @@ export async function recordFailure(db: Db, keys: string[], now: Date, windowMs:
 
 export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+}
+
+export type ThrottleRow = typeof loginThrottle.$inferSelect;
+
+/**
+ * The counters of `keys`, created when missing and locked (`for update`) until the caller's transaction ends,
+ * so that parallel attempts on one key queue up and each sees the others' counts. Locked in key order, so two
+ * attempts sharing keys cannot deadlock.
+ */
+export async function lockThrottleRows(db: Db, keys: string[], now: Date): Promise<ThrottleRow[]> {
+  const sorted = [...new Set(keys)].sort();
+  if (sorted.length === 0) return [];
+  await db
+    .insert(loginThrottle)
+    .values(sorted.map((key) => ({ key, failures: 0, windowStartedAt: now })))
+    .onConflictDoNothing();
+  return db
+    .select()
+    .from(loginThrottle)
+    .where(inArray(loginThrottle.key, sorted))
+    .orderBy(loginThrottle.key)
+    .for('update');
+}
+
+export async function saveThrottleRow(db: Db, row: ThrottleRow): Promise<void> {
+  await db
+    .update(loginThrottle)
+    .set({ failures: row.failures, windowStartedAt: row.windowStartedAt, blockedUntil: row.blockedUntil })
+    .where(eq(loginThrottle.key, row.key));
+}
+
+/**
+ * Gives back one counted attempt on each key (a sign-in that succeeded): one fewer, and no wait left when the
+ * count falls below the key's free attempts.
+ */
+export async function refundAttempt(db: Db, keys: { key: string; free: number }[]): Promise<void> {
+  for (const { key, free } of keys) {
+    await db.execute(
+      sql`update ${loginThrottle}
+          set failures = greatest(failures - 1, 0),
+              blocked_until = case when failures - 1 < ${free} then null else blocked_until end
+          where key = ${key}`,
+    );
+  }
+}
+
+export async function deleteThrottleKeys(db: Db, keys: string[]): Promise<void> {
+  if (keys.length > 0) await db.delete(loginThrottle).where(inArray(loginThrottle.key, keys));
+}
+
+/** Which of `sources` a person has signed in from since `since`. */
+export async function knownSources(
+  db: Db,
+  username: string,
+  sources: string[],
+  since: Date,
+): Promise<Set<string>> {
+  if (sources.length === 0) return new Set();
+  const found = await db
+    .select({ source: loginKnown.source })
+    .from(loginKnown)
+    .where(
+      and(
+        eq(loginKnown.username, username),
+        inArray(loginKnown.source, sources),
+        sql`${loginKnown.lastAt} >= ${since.toISOString()}::timestamptz`,
+      ),
+    );
+  return new Set(found.map((r) => r.source));
+}
+
+/** Notes that a person signed in from these sources now. */
+export async function rememberSources(db: Db, username: string, sources: string[], now: Date): Promise<void> {
+  if (sources.length === 0) return;
+  await db
+    .insert(loginKnown)
+    .values(sources.map((source) => ({ username, source, lastAt: now })))
+    .onConflictDoUpdate({
+      target: [loginKnown.username, loginKnown.source],
+      set: { lastAt: sql`excluded.last_at` },
+    });
 }
 
 export async function insertAudit(db: Db, entry: typeof auditLog.$inferInsert): Promise<void> {
