@@ -40,7 +40,7 @@ export const SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;
  * Sign-in throttling (OWASP's "progressive delay", not a lockout). Every attempt is counted, before its
  * password is checked, on a few keys; past a key's free attempts each further attempt on it must wait, and
  * the wait doubles (FIRST_WAIT_MS, then twice that, … up to MAX_WAIT_MS). A key is forgotten after
- * THROTTLE_QUIET_MS without attempts or waits. The keys of an attempt depend on where it comes from:
+ * THROTTLE_QUIET_MS without attempts or waits (its `window_started_at` holds its last counted attempt). The keys of an attempt depend on where it comes from:
  *
  * - from a device the person has signed in on (its device cookie): only that device's own key, so strangers'
  *   guesses never slow the owner down there;
@@ -66,40 +66,18 @@ export interface ThrottleRule {
 }
 
 /**
- * Counts one attempt on every rule's key, atomically: the keys' rows are locked for the count, so N attempts
+ * Counts one attempt on every rule's key, atomically (one statement on the keys' locked rows), so N attempts
  * at once are counted N times and each is checked against the limit before any password is. Refuses with
  * 429 (Retry-After) while any key is waiting; then nothing is counted.
  */
 export async function takeAttempt(db: Db, rules: ThrottleRule[], now: Date): Promise<void> {
-  const free = new Map(rules.map((r) => [r.key, r.free]));
-  const refusal = await db.transaction(async (tx) => {
-    const rows = await store.lockThrottleRows(
-      tx,
-      rules.map((r) => r.key),
-      now,
-    );
-    const t = now.getTime();
-    for (const row of rows) {
-      const last = Math.max(row.windowStartedAt.getTime(), row.blockedUntil?.getTime() ?? 0);
-      if (t - last > THROTTLE_QUIET_MS) {
-        row.failures = 0;
-        row.windowStartedAt = now;
-        row.blockedUntil = null;
-      }
-    }
-    const waitUntil = Math.max(0, ...rows.map((r) => r.blockedUntil?.getTime() ?? 0));
-    if (waitUntil > t) return waitUntil - t;
-    for (const row of rows) {
-      row.failures += 1;
-      const over = row.failures - (free.get(row.key) ?? 0);
-      if (over >= 0)
-        row.blockedUntil = new Date(t + Math.min(FIRST_WAIT_MS * 2 ** Math.min(over, 20), MAX_WAIT_MS));
-      await store.saveThrottleRow(tx, row);
-    }
-    return 0;
+  const wait = await store.countAttempt(db, rules, now, {
+    quietMs: THROTTLE_QUIET_MS,
+    firstWaitMs: FIRST_WAIT_MS,
+    maxWaitMs: MAX_WAIT_MS,
   });
-  if (refusal > 0) {
-    const retryAfter = Math.ceil(refusal / 1000);
+  if (wait > 0) {
+    const retryAfter = Math.ceil(wait / 1000);
     throw new AppError(429, 'too_many_requests', { minutes: Math.ceil(retryAfter / 60), retryAfter });
   }
 }

@@ -215,33 +215,62 @@ export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
 }
 
-export type ThrottleRow = typeof loginThrottle.$inferSelect;
-
 /**
- * The counters of `keys`, created when missing and locked (`for update`) until the caller's transaction ends,
- * so that parallel attempts on one key queue up and each sees the others' counts. Locked in key order, so two
- * attempts sharing keys cannot deadlock.
+ * Counts one attempt on every key, all or none, in one statement: the keys' rows are locked (`for update`,
+ * in key order) for that statement only, so parallel attempts queue on them briefly and each sees the
+ * others' counts — without a transaction holding a connection while it waits. A key is forgotten after
+ * `quietMs` since its last counted attempt or the end of its last wait. When any key is waiting, nothing is
+ * counted and the answer is how many milliseconds are left; else 0, and each key whose count reaches its free
+ * attempts waits `firstWaitMs`, doubled for each attempt beyond, at most `maxWaitMs`.
  */
-export async function lockThrottleRows(db: Db, keys: string[], now: Date): Promise<ThrottleRow[]> {
-  const sorted = [...new Set(keys)].sort();
-  if (sorted.length === 0) return [];
+export async function countAttempt(
+  db: Db,
+  rules: { key: string; free: number }[],
+  now: Date,
+  policy: { quietMs: number; firstWaitMs: number; maxWaitMs: number },
+): Promise<number> {
+  if (rules.length === 0) return 0;
   await db
     .insert(loginThrottle)
-    .values(sorted.map((key) => ({ key, failures: 0, windowStartedAt: now })))
+    .values(rules.map((r) => ({ key: r.key, failures: 0, windowStartedAt: now })))
     .onConflictDoNothing();
-  return db
-    .select()
-    .from(loginThrottle)
-    .where(inArray(loginThrottle.key, sorted))
-    .orderBy(loginThrottle.key)
-    .for('update');
-}
-
-export async function saveThrottleRow(db: Db, row: ThrottleRow): Promise<void> {
-  await db
-    .update(loginThrottle)
-    .set({ failures: row.failures, windowStartedAt: row.windowStartedAt, blockedUntil: row.blockedUntil })
-    .where(eq(loginThrottle.key, row.key));
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const input = sql.join(
+    rules.map((r) => sql`(${r.key}::text, ${r.free}::int)`),
+    sql`, `,
+  );
+  const answer = await rows<{ waiting: boolean; blocked_until: string | Date | null }>(
+    db,
+    sql`with locked as (
+          select l.key, l.failures, l.window_started_at, l.blocked_until, i.free
+          from identity_login_throttle l join (values ${input}) as i(key, free) on i.key = l.key
+          order by l.key
+          for update of l
+        ), judged as (
+          select key, free, blocked_until,
+                 bool_or(coalesce(blocked_until > ${at}, false)) over () as waiting,
+                 case when ${at} - greatest(window_started_at, coalesce(blocked_until, window_started_at))
+                           > ${policy.quietMs} * interval '1 millisecond'
+                      then 1 else failures + 1 end as counted
+          from locked
+        )
+        update identity_login_throttle t set
+          failures = case when j.waiting then t.failures else j.counted end,
+          window_started_at = case when j.waiting then t.window_started_at else ${at} end,
+          blocked_until = case
+            when j.waiting then t.blocked_until
+            when j.counted >= j.free then ${at} + least(
+              ${policy.firstWaitMs}::float8 * power(2, least(j.counted - j.free, 20)), ${policy.maxWaitMs}::float8
+            ) * interval '1 millisecond'
+            else null end
+        from judged j
+        where t.key = j.key
+        returning j.waiting, j.blocked_until`,
+  );
+  const waits = answer
+    .filter((r) => r.waiting && r.blocked_until !== null)
+    .map((r) => new Date(r.blocked_until!).getTime() - now.getTime());
+  return Math.max(0, ...waits);
 }
 
 /**
