@@ -161,15 +161,13 @@ export class SessionService {
     const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
     if (!user || !ok) throw new AppError(401, 'bad_credentials');
     // The person's own counters start again; the address's gives this attempt back.
-    await store.deleteThrottleKeys(
-      this.db,
-      rules.filter((r) => !r.key.startsWith('address:')).map((r) => r.key),
-    );
-    await store.refundAttempt(
-      this.db,
-      rules.filter((r) => r.key.startsWith('address:')),
-    );
-    await store.rememberSources(this.db, name, [address, device], now);
+    await store.settleSignIn(this.db, {
+      clear: rules.filter((r) => !r.key.startsWith('address:')).map((r) => r.key),
+      refund: rules.filter((r) => r.key.startsWith('address:')),
+      username: name,
+      sources: [address, device],
+      now,
+    });
     const token = randomBytes(32).toString('base64url');
     const id = sha256(token);
     await store.insertSession(this.db, {

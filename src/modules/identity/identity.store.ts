@@ -273,23 +273,60 @@ export async function countAttempt(
   return Math.max(0, ...waits);
 }
 
-/**
- * Gives back one counted attempt on each key (a sign-in that succeeded): one fewer, and no wait left when the
- * count falls below the key's free attempts.
- */
-export async function refundAttempt(db: Db, keys: { key: string; free: number }[]): Promise<void> {
-  for (const { key, free } of keys) {
-    await db.execute(
-      sql`update ${loginThrottle}
-          set failures = greatest(failures - 1, 0),
-              blocked_until = case when failures - 1 < ${free} then null else blocked_until end
-          where key = ${key}`,
-    );
-  }
-}
-
 export async function deleteThrottleKeys(db: Db, keys: string[]): Promise<void> {
   if (keys.length > 0) await db.delete(loginThrottle).where(inArray(loginThrottle.key, keys));
+}
+
+/**
+ * After a successful sign-in, in one statement: deletes the person's own counters (`clear`), gives the attempt
+ * back on the shared ones (`refund`: one fewer, no wait left below the free attempts) and notes the sources
+ * the person signed in from.
+ */
+export async function settleSignIn(
+  db: Db,
+  input: {
+    clear: string[];
+    refund: { key: string; free: number }[];
+    username: string;
+    sources: string[];
+    now: Date;
+  },
+): Promise<void> {
+  const list = (keys: string[]) =>
+    keys.length
+      ? sql.join(
+          keys.map((k) => sql`${k}::text`),
+          sql`, `,
+        )
+      : sql`null::text`;
+  const refunds = input.refund.length
+    ? sql.join(
+        input.refund.map((r) => sql`(${r.key}::text, ${r.free}::int)`),
+        sql`, `,
+      )
+    : sql`(null::text, 0)`;
+  const known = input.sources.length
+    ? sql.join(
+        input.sources.map(
+          (s) => sql`(${input.username}::text, ${s}::text, ${input.now.toISOString()}::timestamptz)`,
+        ),
+        sql`, `,
+      )
+    : sql`(null::text, null::text, null::timestamptz)`;
+  await db.execute(
+    sql`with cleared as (
+          delete from identity_login_throttle where key in (${list(input.clear)})
+        ), refunded as (
+          update identity_login_throttle t
+          set failures = greatest(t.failures - 1, 0),
+              blocked_until = case when t.failures - 1 < r.free then null else t.blocked_until end
+          from (values ${refunds}) as r(key, free)
+          where t.key = r.key
+        )
+        insert into identity_login_known (username, source, last_at)
+        select * from (values ${known}) as k(username, source, last_at) where username is not null
+        on conflict (username, source) do update set last_at = excluded.last_at`,
+  );
 }
 
 /** Which of `sources` a person has signed in from since `since`. */
@@ -311,18 +348,6 @@ export async function knownSources(
       ),
     );
   return new Set(found.map((r) => r.source));
-}
-
-/** Notes that a person signed in from these sources now. */
-export async function rememberSources(db: Db, username: string, sources: string[], now: Date): Promise<void> {
-  if (sources.length === 0) return;
-  await db
-    .insert(loginKnown)
-    .values(sources.map((source) => ({ username, source, lastAt: now })))
-    .onConflictDoUpdate({
-      target: [loginKnown.username, loginKnown.source],
-      set: { lastAt: sql`excluded.last_at` },
-    });
 }
 
 export async function insertAudit(db: Db, entry: typeof auditLog.$inferInsert): Promise<void> {
