@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseClock } from '@/server/clock';
 
@@ -13,8 +14,11 @@ export interface Config {
   production: boolean;
   /** Set the Secure flag on cookies even when the request does not look like HTTPS. */
   secureCookies: boolean;
-  /** Trust X-Forwarded-* headers from a reverse proxy (needed for client addresses and HTTPS detection). */
-  trustProxy: boolean;
+  /**
+   * Which peers' X-Forwarded-* headers are believed (client addresses and HTTPS detection): `true` every
+   * peer's, `false` none, or a list of addresses and CIDR ranges (Fastify's `trustProxy`).
+   */
+  trustProxy: boolean | string[];
   logLevel: string;
   /** Where the built web app lives; served at `/`. */
   webRoot: string;
@@ -37,6 +41,33 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+/**
+ * Reads `TRUST_PROXY`: `true`, `false` (or empty), or a comma-separated list of the reverse proxies' addresses
+ * and CIDR ranges, e.g. `127.0.0.1,10.0.0.0/8,::1` — only those peers' forwarded addresses are believed.
+ */
+export function trustProxy(value: string | undefined): boolean | string[] {
+  const text = (value ?? '').trim();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits && rest.length === 0);
+    if (family === 0 || !prefixOk) {
+      throw new Error(
+        `TRUST_PROXY must be true, false or a list of addresses and CIDR ranges such as 10.0.0.0/8, got "${entry}"`,
+      );
+    }
+  }
+  return list;
+}
+
 /** Reads the configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
@@ -49,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { driver: 'pglite', dataDir },
     production: env.NODE_ENV === 'production',
     secureCookies: env.COOKIE_SECURE === 'true',
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     webRoot: path.resolve(env.WEB_ROOT ?? 'dist/web'),
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'files')),

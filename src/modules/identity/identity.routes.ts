@@ -41,6 +41,11 @@ import { labelEntries } from '@/modules/identity/audit.labels';
 import * as store from '@/modules/identity/identity.store';
 
 export const SESSION_COOKIE = 'maktab_sid';
+/**
+ * A random token the browser keeps for a year and sends only to sign-in: a device a person signed in on is
+ * known by it, so that strangers' wrong guesses at the username do not slow that person down there.
+ */
+export const DEVICE_COOKIE = 'maktab_device';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 defineMessages({
@@ -133,12 +138,14 @@ export default async function identityRoutes(
       schema: { tags: ['identity'], summary: 'Sign in', body: LoginBody, response: { 200: MeResponse } },
     },
     async (request, reply) => {
-      const { token, actor } = await app.sessions.login(
+      const sent = request.cookies[DEVICE_COOKIE] ?? null;
+      const { token, actor, deviceToken } = await app.sessions.login(
         request.body.username.trim().toLowerCase(),
         request.body.password,
         {
           ip: request.ip,
           userAgent: request.headers['user-agent'] ?? null,
+          deviceToken: sent,
         },
       );
       void reply.setCookie(SESSION_COOKIE, token, {
@@ -148,6 +155,15 @@ export default async function identityRoutes(
         secure: isHttps(request, opts.secureCookies),
         maxAge: 30 * 24 * 60 * 60,
       });
+      if (deviceToken !== sent) {
+        void reply.setCookie(DEVICE_COOKIE, deviceToken, {
+          path: '/api/auth/login',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: isHttps(request, opts.secureCookies),
+          maxAge: 365 * 24 * 60 * 60,
+        });
+      }
       return meOf(actor);
     },
   );

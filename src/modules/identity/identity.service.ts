@@ -36,10 +36,51 @@ export async function audit(
 /** How long a session lives without use, and at the most. */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 export const SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;
-/** Sign-in throttling: failures allowed per account and per address within the window. */
-export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_ACCOUNT_FAILURES = 5;
-export const MAX_ADDRESS_FAILURES = 50;
+/**
+ * Sign-in throttling (OWASP's "progressive delay", not a lockout). Every attempt is counted, before its
+ * password is checked, on a few keys; past a key's free attempts each further attempt on it must wait, and
+ * the wait doubles (FIRST_WAIT_MS, then twice that, … up to MAX_WAIT_MS). A key is forgotten after
+ * THROTTLE_QUIET_MS without attempts or waits (its `window_started_at` holds its last counted attempt). The keys of an attempt depend on where it comes from:
+ *
+ * - from a device the person has signed in on (its device cookie): only that device's own key, so strangers'
+ *   guesses never slow the owner down there;
+ * - from an address the person has signed in from recently: the username-and-address key;
+ * - from elsewhere: the username-and-address key, the username's key (guesses from many addresses) and the
+ *   address's key (one address guessing many usernames), whose limit is high enough for a whole school
+ *   behind one NAT — and people who signed in from that address before are not counted on it.
+ */
+export const THROTTLE_QUIET_MS = 15 * 60 * 1000;
+export const FIRST_WAIT_MS = 30 * 1000;
+export const MAX_WAIT_MS = 15 * 60 * 1000;
+/** Free attempts per key before the waits start. */
+export const LOGIN_FREE = { pair: 5, account: 10, device: 10, address: 300 } as const;
+/** Free guesses of one's current password (changing it) before the waits start. */
+export const PASSWORD_CHANGE_FREE = 5;
+/** How long a successful sign-in makes its address and device "known" for that person. */
+export const KNOWN_SOURCE_MS = 60 * 24 * 60 * 60 * 1000;
+
+/** One counter an attempt is counted on, and how many attempts it allows before waits. */
+export interface ThrottleRule {
+  key: string;
+  free: number;
+}
+
+/**
+ * Counts one attempt on every rule's key, atomically (one statement on the keys' locked rows), so N attempts
+ * at once are counted N times and each is checked against the limit before any password is. Refuses with
+ * 429 (Retry-After) while any key is waiting; then nothing is counted.
+ */
+export async function takeAttempt(db: Db, rules: ThrottleRule[], now: Date): Promise<void> {
+  const wait = await store.countAttempt(db, rules, now, {
+    quietMs: THROTTLE_QUIET_MS,
+    firstWaitMs: FIRST_WAIT_MS,
+    maxWaitMs: MAX_WAIT_MS,
+  });
+  if (wait > 0) {
+    const retryAfter = Math.ceil(wait / 1000);
+    throw new AppError(429, 'too_many_requests', { minutes: Math.ceil(retryAfter / 60), retryAfter });
+  }
+}
 
 const sha256 = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
@@ -80,31 +121,53 @@ export class SessionService {
     private readonly now: () => Date = clock.now,
   ) {}
 
-  /** Signs a person in: checks the throttle, then the password. Returns the new session's token. */
+  /**
+   * Signs a person in: counts the attempt (refusing it while the throttle says wait), then checks the password.
+   * Returns the new session's token and the device token for the device cookie (`deviceToken` when it came
+   * with one of the right shape, else a new one).
+   */
   async login(
     username: string,
     password: string,
-    meta: { ip: string | null; userAgent: string | null },
-  ): Promise<{ token: string; actor: Actor }> {
+    meta: { ip: string | null; userAgent: string | null; deviceToken?: string | null },
+  ): Promise<{ token: string; actor: Actor; deviceToken: string }> {
     const now = this.now();
-    const accountKey = `account:${username.toLowerCase()}`;
-    const addressKey = `address:${meta.ip ?? 'unknown'}`;
-    const counts = await store.throttleCounts(this.db, [accountKey, addressKey]);
-    for (const c of counts) {
-      const limit = c.key === accountKey ? MAX_ACCOUNT_FAILURES : MAX_ADDRESS_FAILURES;
-      const windowEnds = c.windowStartedAt.getTime() + THROTTLE_WINDOW_MS;
-      if (c.failures >= limit && windowEnds > now.getTime()) {
-        const retryAfter = Math.ceil((windowEnds - now.getTime()) / 1000);
-        throw new AppError(429, 'too_many_requests', { minutes: Math.ceil(retryAfter / 60), retryAfter });
-      }
-    }
-    const user = await store.findUserByUsername(this.db, username);
+    const name = username.toLowerCase();
+    const ip = meta.ip ?? 'unknown';
+    const deviceToken =
+      meta.deviceToken && /^[A-Za-z0-9_-]{43}$/.test(meta.deviceToken)
+        ? meta.deviceToken
+        : randomBytes(32).toString('base64url');
+    const device = `device:${sha256(deviceToken)}`;
+    const address = `address:${ip}`;
+    const known = await store.knownSources(
+      this.db,
+      name,
+      meta.deviceToken === deviceToken ? [device, address] : [address],
+      new Date(now.getTime() - KNOWN_SOURCE_MS),
+    );
+    const pair: ThrottleRule = { key: `pair:${name}|${ip}`, free: LOGIN_FREE.pair };
+    const rules: ThrottleRule[] = known.has(device)
+      ? [{ key: `device:${name}|${device.slice('device:'.length)}`, free: LOGIN_FREE.device }]
+      : known.has(address)
+        ? [pair]
+        : [
+            pair,
+            { key: `account:${name}`, free: LOGIN_FREE.account },
+            { key: `address:${ip}`, free: LOGIN_FREE.address },
+          ];
+    await takeAttempt(this.db, rules, now);
+    const user = await store.findUserByUsername(this.db, name);
     const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
-    if (!user || !ok) {
-      await store.recordFailure(this.db, [accountKey, addressKey], now, THROTTLE_WINDOW_MS);
-      throw new AppError(401, 'bad_credentials');
-    }
-    await store.clearThrottle(this.db, accountKey);
+    if (!user || !ok) throw new AppError(401, 'bad_credentials');
+    // The person's own counters start again; the address's gives this attempt back.
+    await store.settleSignIn(this.db, {
+      clear: rules.filter((r) => !r.key.startsWith('address:')).map((r) => r.key),
+      refund: rules.filter((r) => r.key.startsWith('address:')),
+      username: name,
+      sources: [address, device],
+      now,
+    });
     const token = randomBytes(32).toString('base64url');
     const id = sha256(token);
     await store.insertSession(this.db, {
@@ -119,7 +182,7 @@ export class SessionService {
     });
     await store.markActive(this.db, user.id, now.toISOString().slice(0, 10));
     const actor = await this.resolve(token);
-    return { token, actor: actor! };
+    return { token, actor: actor!, deviceToken };
   }
 
   /** The person behind a session token, or null when the session does not exist or has expired. */

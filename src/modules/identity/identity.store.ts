@@ -4,6 +4,7 @@ import type { Grant, Role } from '@/server/access';
 import {
   auditLog,
   guardians,
+  loginKnown,
   loginThrottle,
   roleGrants,
   sessions,
@@ -212,6 +213,141 @@ export async function recordFailure(db: Db, keys: string[], now: Date, windowMs:
 
 export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+}
+
+/**
+ * Counts one attempt on every key, all or none, in one statement: the keys' rows are locked (`for update`,
+ * in key order) for that statement only, so parallel attempts queue on them briefly and each sees the
+ * others' counts — without a transaction holding a connection while it waits. A key is forgotten after
+ * `quietMs` since its last counted attempt or the end of its last wait. When any key is waiting, nothing is
+ * counted and the answer is how many milliseconds are left; else 0, and each key whose count reaches its free
+ * attempts waits `firstWaitMs`, doubled for each attempt beyond, at most `maxWaitMs`.
+ */
+export async function countAttempt(
+  db: Db,
+  rules: { key: string; free: number }[],
+  now: Date,
+  policy: { quietMs: number; firstWaitMs: number; maxWaitMs: number },
+): Promise<number> {
+  if (rules.length === 0) return 0;
+  await db
+    .insert(loginThrottle)
+    .values(rules.map((r) => ({ key: r.key, failures: 0, windowStartedAt: now })))
+    .onConflictDoNothing();
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const input = sql.join(
+    rules.map((r) => sql`(${r.key}::text, ${r.free}::int)`),
+    sql`, `,
+  );
+  const answer = await rows<{ waiting: boolean; blocked_until: string | Date | null }>(
+    db,
+    sql`with locked as (
+          select l.key, l.failures, l.window_started_at, l.blocked_until, i.free
+          from identity_login_throttle l join (values ${input}) as i(key, free) on i.key = l.key
+          order by l.key
+          for update of l
+        ), judged as (
+          select key, free, blocked_until,
+                 bool_or(coalesce(blocked_until > ${at}, false)) over () as waiting,
+                 case when ${at} - greatest(window_started_at, coalesce(blocked_until, window_started_at))
+                           > ${policy.quietMs} * interval '1 millisecond'
+                      then 1 else failures + 1 end as counted
+          from locked
+        )
+        update identity_login_throttle t set
+          failures = case when j.waiting then t.failures else j.counted end,
+          window_started_at = case when j.waiting then t.window_started_at else ${at} end,
+          blocked_until = case
+            when j.waiting then t.blocked_until
+            when j.counted >= j.free then ${at} + least(
+              ${policy.firstWaitMs}::float8 * power(2, least(j.counted - j.free, 20)), ${policy.maxWaitMs}::float8
+            ) * interval '1 millisecond'
+            else null end
+        from judged j
+        where t.key = j.key
+        returning j.waiting, j.blocked_until`,
+  );
+  const waits = answer
+    .filter((r) => r.waiting && r.blocked_until !== null)
+    .map((r) => new Date(r.blocked_until!).getTime() - now.getTime());
+  return Math.max(0, ...waits);
+}
+
+export async function deleteThrottleKeys(db: Db, keys: string[]): Promise<void> {
+  if (keys.length > 0) await db.delete(loginThrottle).where(inArray(loginThrottle.key, keys));
+}
+
+/**
+ * After a successful sign-in, in one statement: deletes the person's own counters (`clear`), gives the attempt
+ * back on the shared ones (`refund`: one fewer, no wait left below the free attempts) and notes the sources
+ * the person signed in from.
+ */
+export async function settleSignIn(
+  db: Db,
+  input: {
+    clear: string[];
+    refund: { key: string; free: number }[];
+    username: string;
+    sources: string[];
+    now: Date;
+  },
+): Promise<void> {
+  const list = (keys: string[]) =>
+    keys.length
+      ? sql.join(
+          keys.map((k) => sql`${k}::text`),
+          sql`, `,
+        )
+      : sql`null::text`;
+  const refunds = input.refund.length
+    ? sql.join(
+        input.refund.map((r) => sql`(${r.key}::text, ${r.free}::int)`),
+        sql`, `,
+      )
+    : sql`(null::text, 0)`;
+  const known = input.sources.length
+    ? sql.join(
+        input.sources.map(
+          (s) => sql`(${input.username}::text, ${s}::text, ${input.now.toISOString()}::timestamptz)`,
+        ),
+        sql`, `,
+      )
+    : sql`(null::text, null::text, null::timestamptz)`;
+  await db.execute(
+    sql`with cleared as (
+          delete from identity_login_throttle where key in (${list(input.clear)})
+        ), refunded as (
+          update identity_login_throttle t
+          set failures = greatest(t.failures - 1, 0),
+              blocked_until = case when t.failures - 1 < r.free then null else t.blocked_until end
+          from (values ${refunds}) as r(key, free)
+          where t.key = r.key
+        )
+        insert into identity_login_known (username, source, last_at)
+        select * from (values ${known}) as k(username, source, last_at) where username is not null
+        on conflict (username, source) do update set last_at = excluded.last_at`,
+  );
+}
+
+/** Which of `sources` a person has signed in from since `since`. */
+export async function knownSources(
+  db: Db,
+  username: string,
+  sources: string[],
+  since: Date,
+): Promise<Set<string>> {
+  if (sources.length === 0) return new Set();
+  const found = await db
+    .select({ source: loginKnown.source })
+    .from(loginKnown)
+    .where(
+      and(
+        eq(loginKnown.username, username),
+        inArray(loginKnown.source, sources),
+        sql`${loginKnown.lastAt} >= ${since.toISOString()}::timestamptz`,
+      ),
+    );
+  return new Set(found.map((r) => r.source));
 }
 
 export async function insertAudit(db: Db, entry: typeof auditLog.$inferInsert): Promise<void> {

@@ -95,12 +95,36 @@ export const sessions = pgTable(
   (t) => [index('identity_session_user_idx').on(t.userId)],
 );
 
-/** Failed sign-ins counted per account and per address, for rate limiting across app nodes. */
+/**
+ * Attempts counted per key (a username, a username from an address, an address, …), for rate limiting across
+ * app nodes. A sign-in counts before its password is checked, so parallel attempts are all counted; past a
+ * key's free attempts, each further one must wait until `blocked_until` (a delay that doubles).
+ */
 export const loginThrottle = pgTable('identity_login_throttle', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull(),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
 });
+
+/**
+ * Where a person has signed in successfully, recently: an address, or a device (the SHA-256 of the random
+ * token in its device cookie). Failures from a known place count apart from strangers' failures, so someone
+ * who knows a username cannot slow its owner down on the owner's own device.
+ */
+export const loginKnown = pgTable(
+  'identity_login_known',
+  {
+    username: text('username').notNull(),
+    /** `address:<ip>` or `device:<sha256 of the cookie token>`. */
+    source: text('source').notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.username, t.source] }),
+    index('identity_login_known_last_idx').on(t.lastAt),
+  ],
+);
 
 /** Every change: who, when, what, before and after. Append-only. */
 export const auditLog = pgTable(

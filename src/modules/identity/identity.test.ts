@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login } from '@test/harness';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
-import { MAX_ACCOUNT_FAILURES, SessionService } from '@/modules/identity/identity.service';
-import { roleGrants, users } from '@/modules/identity/identity.tables';
+import { LOGIN_FREE, PASSWORD_CHANGE_FREE, SessionService } from '@/modules/identity/identity.service';
+import { auditLog, loginThrottle, roleGrants, sessions, users } from '@/modules/identity/identity.tables';
+import { DEVICE_COOKIE } from '@/modules/identity/identity.routes';
+import { trustProxy } from '@/server/config';
 
 describe('identity', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -140,33 +142,211 @@ describe('identity', () => {
     );
   });
 
-  it('locks an account after repeated failures, then lets it in after the window', async () => {
+  const statuses = (responses: { statusCode: number }[]) => responses.map((r) => r.statusCode);
+  const count = (list: number[], status: number) => list.filter((s) => s === status).length;
+  const deviceCookie = (res: { headers: Record<string, unknown> }) => {
+    const all = [res.headers['set-cookie']].flat().map(String);
+    return all.find((c) => c.startsWith(`${DEVICE_COOKIE}=`))?.split(';')[0];
+  };
+  const throttleRow = async (key: string) => {
+    const found = await t.database.db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
+    return found[0];
+  };
+
+  it('counts parallel wrong guesses before checking any: only the free attempts are checked', async () => {
+    const user = await createUserWithRole(t.database.db, 'editor');
+    const burst = statuses(
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => attempt(user.username, `wrong-${i}`, '10.4.0.1')),
+      ),
+    );
+    expect(count(burst, 401)).toBe(LOGIN_FREE.pair);
+    expect(count(burst, 429)).toBe(30 - LOGIN_FREE.pair);
+    const right = await attempt(user.username, user.password, '10.4.0.1');
+    expect(right.statusCode).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    expect(right.json<{ error: { code: string } }>().error.code).toBe('too_many_requests');
+    // The wait passes: the right password is let in, and the counter starts again.
+    await t.database.db
+      .update(loginThrottle)
+      .set({ blockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(loginThrottle.key, `pair:${user.username}|10.4.0.1`));
+    expect((await attempt(user.username, user.password, '10.4.0.1')).statusCode).toBe(200);
+    expect(await throttleRow(`pair:${user.username}|10.4.0.1`)).toBeUndefined();
+  });
+
+  it('refuses the right password that comes, in the same burst, after the free attempts', async () => {
+    const user = await createUserWithRole(t.database.db, 'editor');
+    const wrong = Array.from({ length: 14 }, (_, i) => attempt(user.username, `wrong-${i}`, '10.4.0.2'));
+    // The right one is sent while the wrong ones are still being checked, once the limit is counted.
+    await expect
+      .poll(async () => (await throttleRow(`pair:${user.username}|10.4.0.2`))?.failures ?? 0)
+      .toBeGreaterThanOrEqual(LOGIN_FREE.pair);
+    const right = attempt(user.username, user.password, '10.4.0.2');
+    const all = statuses(await Promise.all([...wrong, right]));
+    expect(all.at(-1)).toBe(429);
+    expect(count(all, 401)).toBe(LOGIN_FREE.pair);
+  });
+
+  it('slows a stranger who knows the username, not its owner on the owner’s device or address', async () => {
     const user = await createUserWithRole(t.database.db, 'teacher', {
       institutionId: (await createInstitution(t.database.db, ids.district)).id,
     });
-    for (let i = 0; i < MAX_ACCOUNT_FAILURES; i++) {
-      expect((await attempt(user.username, 'wrong', `10.1.0.${i}`)).statusCode).toBe(401);
+    const first = await attempt(user.username, user.password, '10.6.0.1');
+    expect(first.statusCode).toBe(200);
+    const device = deviceCookie(first);
+    expect(device).toBeDefined();
+    // Guesses from many addresses: the username's own limit applies after LOGIN_FREE.account of them.
+    const guesses: number[] = [];
+    for (let i = 0; i < LOGIN_FREE.account + 3; i++) {
+      guesses.push((await attempt(user.username, 'wrong', `10.5.${i}.1`)).statusCode);
     }
-    // Even the right password is refused while locked, from any address.
-    const locked = await attempt(user.username, user.password, '10.2.0.1');
-    expect(locked.statusCode).toBe(429);
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-    expect(locked.json<{ error: { code: string } }>().error.code).toBe('too_many_requests');
-    // Age the window as if 15 minutes had passed.
-    await t.database.db.execute(
-      `update identity_login_throttle set window_started_at = now() - interval '16 minutes' where key = 'account:${user.username}'`,
-    );
-    expect((await attempt(user.username, user.password, '10.2.0.1')).statusCode).toBe(200);
+    expect(guesses.slice(0, LOGIN_FREE.account).every((s) => s === 401)).toBe(true);
+    expect(guesses.slice(LOGIN_FREE.account).every((s) => s === 429)).toBe(true);
+    // A stranger's address, even with the right password, waits…
+    expect((await attempt(user.username, user.password, '10.5.99.1')).statusCode).toBe(429);
+    // …the owner's device does not, from any address…
+    const fromDevice = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.6.7.8',
+      headers: { cookie: device! },
+      payload: { username: user.username, password: user.password },
+    });
+    expect(fromDevice.statusCode).toBe(200);
+    // …nor the address the owner signed in from.
+    expect((await attempt(user.username, user.password, '10.6.0.1')).statusCode).toBe(200);
   });
 
-  it('limits failures per address across accounts', async () => {
-    const ip = '10.9.9.9';
-    let last = 0;
-    for (let i = 0; i < 60 && last !== 429; i++) last = (await attempt(`ghost-${i}`, 'x', ip)).statusCode;
-    expect(last).toBe(429);
+  it('lets a school behind one address sign in while wrong guesses come from it', async () => {
+    const nat = '10.9.9.9';
+    const regular = await createUserWithRole(t.database.db, 'editor');
+    expect((await attempt(regular.username, regular.password, nat)).statusCode).toBe(200);
+    // 60 wrong passwords from the school's one address, for 60 accounts (the old limit was 50)…
+    for (let i = 0; i < 60; i += 10) {
+      const wrong = await Promise.all(
+        Array.from({ length: 10 }, (_, j) => attempt(`pupil-${i + j}`, 'wrong', nat)),
+      );
+      expect(statuses(wrong).every((s) => s === 401)).toBe(true);
+    }
+    // …and the others still sign in, whether they signed in from there before or not.
+    const newcomer = await createUserWithRole(t.database.db, 'editor');
+    expect((await attempt(newcomer.username, newcomer.password, nat)).statusCode).toBe(200);
+    expect((await attempt(regular.username, regular.password, nat)).statusCode).toBe(200);
+    // Past the address's own (high) limit, only usernames new to the address wait.
+    await t.database.db
+      .update(loginThrottle)
+      .set({ failures: LOGIN_FREE.address, blockedUntil: new Date(Date.now() + 60_000) })
+      .where(eq(loginThrottle.key, `address:${nat}`));
+    const stranger = await createUserWithRole(t.database.db, 'editor');
+    expect((await attempt(stranger.username, stranger.password, nat)).statusCode).toBe(429);
+    expect((await attempt(regular.username, regular.password, nat)).statusCode).toBe(200);
+    expect((await attempt(newcomer.username, newcomer.password, nat)).statusCode).toBe(200);
+  });
+
+  it('limits guesses of the current password when changing it', async () => {
     const user = await createUserWithRole(t.database.db, 'editor');
-    expect((await attempt(user.username, user.password, ip)).statusCode).toBe(429);
-    expect((await attempt(user.username, user.password, '10.9.9.10')).statusCode).toBe(200);
+    const s = await login(t.app, user.username, user.password);
+    const change = (currentPassword: string) =>
+      s.inject({
+        method: 'POST',
+        url: '/api/me/password',
+        payload: { currentPassword, newPassword: 'a-brand-new-secret' },
+      });
+    const burst = statuses(await Promise.all(Array.from({ length: 12 }, (_, i) => change(`guess-${i}`))));
+    expect(count(burst, 422)).toBe(PASSWORD_CHANGE_FREE);
+    expect(count(burst, 429)).toBe(12 - PASSWORD_CHANGE_FREE);
+    const right = await change(user.password);
+    expect(right.statusCode).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    // In the person's own language (az, their setting), in words.
+    expect(right.json<{ error: { message: string } }>().error.message).toMatch(
+      /^Həddindən çox cəhd\. \d+ dəq\. sonra yenidən yoxlayın\.$/,
+    );
+  });
+
+  it('believes X-Forwarded-For only from a configured proxy', async () => {
+    const sessionIp = async (db: typeof t.database.db, userId: number) => {
+      const found = await db.select({ ip: sessions.ip }).from(sessions).where(eq(sessions.userId, userId));
+      return found.map((r) => r.ip);
+    };
+    // No trusted proxy: rotating a forged header neither escapes the count nor lands in the records.
+    const user = await createUserWithRole(t.database.db, 'editor');
+    const forged = [];
+    for (let i = 0; i < LOGIN_FREE.pair + 2; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.7.0.1',
+        headers: { 'x-forwarded-for': `203.0.113.${i}` },
+        payload: { username: user.username, password: 'wrong' },
+      });
+      forged.push(res.statusCode);
+    }
+    expect(count(forged, 401)).toBe(LOGIN_FREE.pair);
+    expect(count(forged, 429)).toBe(2);
+    const other = await createUserWithRole(t.database.db, 'editor');
+    const signedIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.7.0.2',
+      headers: { 'x-forwarded-for': '203.0.113.77' },
+      payload: { username: other.username, password: other.password },
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(await sessionIp(t.database.db, other.id)).toEqual(['10.7.0.2']);
+
+    // A configured proxy's header is believed, and only that proxy's.
+    const behind = await createTestApp({ trustProxy: trustProxy('127.0.0.1, 10.0.0.0/8') });
+    try {
+      const u = await createUserWithRole(behind.database.db, 'editor');
+      const viaProxy = await behind.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.0.0.2',
+        headers: { 'x-forwarded-for': '198.51.100.7' },
+        payload: { username: u.username, password: u.password },
+      });
+      expect(viaProxy.statusCode).toBe(200);
+      const direct = await behind.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '192.0.2.5',
+        headers: { 'x-forwarded-for': '198.51.100.8' },
+        payload: { username: u.username, password: u.password },
+      });
+      expect(direct.statusCode).toBe(200);
+      expect((await sessionIp(behind.database.db, u.id)).sort()).toEqual(['192.0.2.5', '198.51.100.7']);
+      // The audit log has the address the proxy gave.
+      const cookie = String([viaProxy.headers['set-cookie']].flat()[0]).split(';')[0]!;
+      const csrf = viaProxy.json<{ csrfToken: string }>().csrfToken;
+      const patched = await behind.app.inject({
+        method: 'PATCH',
+        url: '/api/me',
+        remoteAddress: '10.0.0.2',
+        headers: { cookie, 'x-csrf-token': csrf, 'x-forwarded-for': '198.51.100.9' },
+        payload: { locale: 'en' },
+      });
+      expect(patched.statusCode).toBe(200);
+      const [entry] = await behind.database.db
+        .select({ ip: auditLog.ip })
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.entity, 'user'),
+            eq(auditLog.entityId, String(u.id)),
+            eq(auditLog.action, 'update'),
+          ),
+        );
+      expect(entry?.ip).toBe('198.51.100.9');
+    } finally {
+      await behind.close();
+    }
+    expect(trustProxy('true')).toBe(true);
+    expect(trustProxy('false')).toBe(false);
+    expect(trustProxy(undefined)).toBe(false);
+    expect(() => trustProxy('10.0.0.0/99')).toThrow(/TRUST_PROXY/);
+    expect(() => trustProxy('proxy.local')).toThrow(/TRUST_PROXY/);
   });
 
   it('requires the CSRF token on changes made with a session', async () => {

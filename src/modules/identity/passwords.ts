@@ -7,9 +7,15 @@ import { COMMON_PASSWORDS } from '@/modules/identity/common-passwords';
 // Algorithm.Argon2id of @node-rs/argon2 (a const enum, which isolated modules cannot read).
 const ARGON2ID = 2;
 
-/** Hashes a password with argon2id at OWASP's recommended cost (19 MiB, 2 passes). */
+/**
+ * The argon2id cost of new hashes: OWASP's minimum recommendation (m = 19 MiB, t = 2, p = 1). A stored hash
+ * carries its own parameters, so raising these applies to passwords set afterwards.
+ */
+export const ARGON2_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/** Hashes a password with argon2id at ARGON2_PARAMS. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  return hash(password, { algorithm: ARGON2ID, ...ARGON2_PARAMS });
 }
 
 let dummy: Promise<string> | undefined;

@@ -13,12 +13,15 @@ import {
   audit,
   checkGrantShape,
   createUser,
+  PASSWORD_CHANGE_FREE,
   resetPassword,
+  takeAttempt,
   type ChangeContext,
   type PublicUser,
   type SessionService,
 } from '@/modules/identity/identity.service';
 import * as store from '@/modules/identity/identity.store';
+import * as clock from '@/server/clock';
 
 /**
  * The national administrator's user management — find people, create accounts, give and take roles in a
@@ -312,8 +315,12 @@ export async function changeOwnPassword(
   const locale = ctx.locale ?? 'en';
   const user = await store.findUserById(db, actor.userId);
   if (!user) throw notFound('user');
+  // Guesses of the current password (a session left open on a shared computer) are limited as sign-ins are.
+  const guesses = { key: `password:${actor.userId}`, free: PASSWORD_CHANGE_FREE };
+  await takeAttempt(db, [guesses], clock.now());
   if (!(await verifyPassword(user.passwordHash, input.currentPassword)))
     throw fieldError(locale, 422, 'current_password_wrong', 'currentPassword');
+  await store.deleteThrottleKeys(db, [guesses.key]);
   assertPasswordRules(locale, input.newPassword, user.username, 'newPassword');
   if (input.newPassword === input.currentPassword)
     throw fieldError(locale, 422, 'password_unchanged', 'newPassword');

@@ -29,7 +29,8 @@ defineMessages({
   en: {
     library_not_editable: 'This resource is {state}: only drafts and unpublished resources can be changed.',
     library_bad_transition: 'This resource is {state}: it cannot be {action}.',
-    library_own_review: 'Another editor must review this resource: you wrote or submitted it.',
+    library_own_review:
+      'Another editor must review this resource: you changed this version of it (wrote it, edited it or uploaded a file) or submitted it.',
     library_no_main_file: 'Upload the main file before submitting the resource.',
     library_processing_pending: 'The main file is still being processed. Submit it when processing is done.',
     library_processing_failed: 'The main file could not be processed: {error}. Upload a new version.',
@@ -47,7 +48,8 @@ defineMessages({
     library_not_editable:
       'Bu resurs {state} vəziyyətindədir: yalnız qaralamalar və dərcdən çıxarılmış resurslar dəyişdirilə bilər.',
     library_bad_transition: 'Bu resurs {state} vəziyyətindədir: {action} mümkün deyil.',
-    library_own_review: 'Bu resursu başqa redaktor yoxlamalıdır: onu siz yazmısınız və ya təqdim etmisiniz.',
+    library_own_review:
+      'Bu resursu başqa redaktor yoxlamalıdır: onun bu versiyasını siz dəyişmisiniz (yazmısınız, redaktə etmisiniz və ya fayl yükləmisiniz) və ya təqdim etmisiniz.',
     library_no_main_file: 'Resursu təqdim etməzdən əvvəl əsas faylı yükləyin.',
     library_processing_pending: 'Əsas fayl hələ emal olunur. Emal bitəndə təqdim edin.',
     library_processing_failed: 'Əsas faylı emal etmək mümkün olmadı: {error}. Yeni versiya yükləyin.',
@@ -65,7 +67,8 @@ defineMessages({
     library_not_editable:
       'Ресурс в состоянии {state}: изменять можно только черновики и снятые с публикации.',
     library_bad_transition: 'Ресурс в состоянии {state}: действие «{action}» невозможно.',
-    library_own_review: 'Этот ресурс должен проверить другой редактор: вы его автор или отправили его.',
+    library_own_review:
+      'Этот ресурс должен проверить другой редактор: вы изменяли эту его версию (написали, редактировали или загрузили файл) или отправили его на проверку.',
     library_no_main_file: 'Загрузите основной файл, прежде чем отправлять ресурс.',
     library_processing_pending:
       'Основной файл ещё обрабатывается. Отправьте ресурс, когда обработка закончится.',
@@ -302,6 +305,7 @@ export async function createResource(
       state: 'draft',
       createdBy: ctx.actorId,
       updatedBy: ctx.actorId,
+      changedBy: [ctx.actorId],
     });
     await store.setResourceTopics(tx, created.id, body.topicIds ?? []);
     await store.insertEvent(tx, {
@@ -369,6 +373,7 @@ export async function updateResource(
       accessibility: patch.accessibility ?? before.accessibility,
     };
     await checkResource(tx, merged, locale);
+    await store.noteChange(tx, id, ctx.actorId);
     const after = await store.updateResource(tx, id, { ...columnsOf(merged), updatedBy: ctx.actorId });
     if (patch.topicIds) await store.setResourceTopics(tx, id, patch.topicIds);
     await audit(tx, ctx, { action: 'update', entity: 'library_resource', entityId: id, before, after });
@@ -443,7 +448,11 @@ export function submitResource(
   });
 }
 
-/** A second editor — not the author, not who submitted it — publishes it or sends it back to draft. */
+/**
+ * A second editor publishes it or sends it back to draft: one who changed nothing in this version — not its
+ * author, not an editor who changed its description or files since it was last published — and did not
+ * submit it.
+ */
 export function reviewResource(
   db: Db,
   env: LibraryEnv,
@@ -461,10 +470,10 @@ export function reviewResource(
     set: {
       reviewedBy: ctx.actorId,
       reviewedAt: now,
-      ...(decision === 'publish' ? { publishedAt: now } : {}),
+      ...(decision === 'publish' ? { publishedAt: now, changedBy: [] } : {}),
     },
     check: async (_tx, row) => {
-      if (row.createdBy === ctx.actorId || row.submittedBy === ctx.actorId) {
+      if (row.changedBy.includes(ctx.actorId) || row.submittedBy === ctx.actorId) {
         throw new AppError(403, 'library_own_review');
       }
     },
@@ -630,6 +639,7 @@ export async function registerUpload(
   const available = mediaAvailable(env.media);
   return db.transaction(async (tx) => {
     await resourceIn(tx, upload.resourceId, ['draft', 'unpublished'], notEditable);
+    await store.noteChange(tx, upload.resourceId, ctx.actorId);
     const version = await store.nextFileVersion(tx, upload.resourceId, upload.role);
     const base = `library/${upload.resourceId}/${upload.role}/v${version}`;
     const key = `${base}/original.${extensionOf(kind)}`;

@@ -80,6 +80,16 @@ export async function insertResource(db: Db, values: typeof resources.$inferInse
   return row!;
 }
 
+/** Notes that an editor changed a resource's content (once per editor until it is published). */
+export async function noteChange(db: Db, id: number, actorId: number): Promise<void> {
+  await db.execute(
+    sql`update ${resources}
+        set changed_by = case when ${actorId}::int = any(changed_by) then changed_by
+                              else array_append(changed_by, ${actorId}::int) end
+        where id = ${id}`,
+  );
+}
+
 /** Updates a resource and returns it as it is now. */
 export async function updateResource(
   db: Db,
@@ -654,6 +664,9 @@ export async function insertDrafts(db: Db, items: ImportedResource[], actorId: n
     { column: resources.createdBy, type: 'int', values: v.map(() => actorId) },
     { column: resources.updatedBy, type: 'int', values: v.map(() => actorId) },
   ]);
+  await db.execute(
+    sql`update ${resources} set changed_by = array[${actorId}::int] where id = any(${intArray(ids)})`,
+  );
   const pairs = items.flatMap((item, i) => item.topicIds.map((topicId) => [ids[i]!, topicId] as const));
   if (pairs.length > 0) {
     await bulkInsert(db, resourceTopics, [

@@ -131,6 +131,14 @@ export const resources = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: integer('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The editors who changed it (created it, edited its description, uploaded a file) since it was last
+     * published, emptied on publication: none of them may review the version they changed.
+     */
+    changedBy: integer('changed_by')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** Who sent it for review; they may not review it themselves. */
     submittedBy: integer('submitted_by').references(() => users.id),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),

@@ -219,6 +219,62 @@ describe('the digital library', () => {
     expect(audit.map((a) => a.action)).toEqual(['create', 'submit', 'publish', 'unpublish']);
   });
 
+  it('keeps the reviewer to an editor who changed nothing in the version published', async () => {
+    const c = await createUserWithRole(database.db, 'editor');
+    const third = await login(app, c.username, c.password);
+    const step = (who: Session, id: number, what: string, payload: Record<string, unknown> = {}) =>
+      who.inject({ method: 'POST', url: `/api/library/resources/${id}/${what}`, payload });
+    // B (here `reviewer`) creates; A (`author`) edits the title and description and uploads the main file.
+    const created = await reviewer.inject({
+      method: 'POST',
+      url: '/api/library/resources',
+      payload: resource({ title: 'Onluq kəsrlər' }),
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const id = created.json<ResourceView>().id;
+    const edited = await author.inject({
+      method: 'PATCH',
+      url: `/api/library/resources/${id}`,
+      payload: { title: 'Onluq kəsrlər və faizlər', description: 'Dəyişdirilmiş təsvir' },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((await upload(id, PDF)).statusCode).toBe(204);
+    // B submits; A, who changed this version, may not publish it — nor B, who wrote and submitted it.
+    expect((await step(reviewer, id, 'submit')).statusCode).toBe(200);
+    const byEditor = await author.inject({
+      method: 'POST',
+      url: `/api/library/resources/${id}/review`,
+      payload: { decision: 'publish' },
+    });
+    expect(byEditor.statusCode).toBe(403);
+    // In the editor's own language (az, their setting).
+    expect(byEditor.json<{ error: { code: string; message: string } }>().error).toEqual({
+      code: 'library_own_review',
+      message:
+        'Bu resursu başqa redaktor yoxlamalıdır: onun bu versiyasını siz dəyişmisiniz (yazmısınız, redaktə etmisiniz və ya fayl yükləmisiniz) və ya təqdim etmisiniz.',
+    });
+    expect((await step(reviewer, id, 'review', { decision: 'publish' })).statusCode).toBe(403);
+    // An editor who changed nothing publishes it.
+    const published = await step(third, id, 'review', { decision: 'publish' });
+    expect(published.statusCode, published.body).toBe(200);
+    expect(published.json<ResourceView>().state).toBe('published');
+
+    // The next version: C changes it, A submits; B, its author, changed nothing in this one and may publish it.
+    expect((await step(third, id, 'unpublish')).statusCode).toBe(200);
+    expect(
+      (
+        await third.inject({
+          method: 'PATCH',
+          url: `/api/library/resources/${id}`,
+          payload: { description: 'Yeni versiya' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await step(author, id, 'submit')).statusCode).toBe(200);
+    expect((await step(third, id, 'review', { decision: 'publish' })).statusCode).toBe(403);
+    expect((await step(reviewer, id, 'review', { decision: 'publish' })).statusCode).toBe(200);
+  });
+
   it('validates a resource: TV lessons need a channel and air date; grades and topics fit the subject', async () => {
     const tv = await author.inject({
       method: 'POST',
