@@ -83,18 +83,6 @@ export async function yearDeviceCounts(db: Db, institutionId: number, yearId: nu
     .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose));
 }
 
-export async function upsertSchoolYear(
-  db: Db,
-  values: typeof schoolYears.$inferInsert,
-): Promise<SchoolYearRow> {
-  const [row] = await db
-    .insert(schoolYears)
-    .values(values)
-    .onConflictDoUpdate({ target: [schoolYears.institutionId, schoolYears.academicYearId], set: values })
-    .returning();
-  return row!;
-}
-
 /**
  * Writes a school's record for a year if it is still at `version` (0: not saved yet), bumping it; undefined
  * when someone else saved or reviewed it meanwhile. Two saves of the same version meet on the row (its lock,
