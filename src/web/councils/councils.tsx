@@ -253,13 +253,19 @@ function MeetingForm({ meeting }: { meeting: MeetingRecord }) {
   /** Someone else's saved version met by a save, and the values that save sent. */
   const [stale, setStale] = useState<{ current: MeetingRecord; mine: MeetingValues } | null>(null);
   const save = useMutation({
-    mutationFn: (v: { values: MeetingValues; version: number }) =>
+    mutationFn: ({
+      values: { present: here, ...details },
+      version: from,
+    }: {
+      values: MeetingValues;
+      version: number;
+    }) =>
       api<MeetingRecord>(`/councils/${meeting.id}`, {
         method: 'PUT',
         body: {
-          ...v.values,
-          version: v.version,
-          attendance: meeting.staff.map((s) => ({ userId: s.id, present: v.values.present.includes(s.id) })),
+          ...details,
+          version: from,
+          attendance: meeting.staff.map((s) => ({ userId: s.id, present: here.includes(s.id) })),
         },
       }),
     onSuccess: (saved) => {
