@@ -206,6 +206,7 @@ async function measure(database: Database): Promise<string[]> {
         ctx,
         l.id,
         {
+          version: l.version,
           topic: `${l.subject}: mövzu ${l.period}`,
           homework: 'Dərslik, səh. 42, tapşırıq 1–5',
           meetingUrl: 'https://meet.example.az/dars',

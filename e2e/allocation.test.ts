@@ -63,6 +63,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
       schoolId,
       year.id,
       {
+        version: draft.version,
         teachers: 30,
         teachersIctTrained: 12,
         classrooms: 20,

@@ -71,6 +71,7 @@ describe("each role's day on its home", () => {
     );
     lessonId = teaching.body.items.find((l) => l.date === today)!.id;
     const filled = await teacher.call('PUT', `/lessons/${lessonId}`, {
+      version: (await teacher.get<{ version: number }>(`/lessons/${lessonId}`)).body.version,
       topic: TOPIC,
       homework: 'Səh. 24, 1–4',
       meetingUrl: 'https://meet.example.org/demo',

@@ -103,3 +103,17 @@ export async function login(app: FastifyInstance, username: string, password: st
       }),
   };
 }
+
+/**
+ * A whole-record save as the web app makes it: reads the record at the same address for its `version`, then
+ * sends `PUT` with that version and the payload (a `version` in the payload wins).
+ */
+export async function saveAsRead(
+  session: Session,
+  options: { url: string; payload: object; headers?: Record<string, string> },
+): Promise<LightMyRequestResponse> {
+  const read = await session.inject({ url: options.url, headers: options.headers });
+  // One who may not read it still sends a version, to meet the refusal of the write itself.
+  const version = read.statusCode === 200 ? read.json<{ version: number }>().version : 0;
+  return session.inject({ ...options, method: 'PUT', payload: { version, ...options.payload } });
+}

@@ -76,6 +76,12 @@ interface World {
   otherWebinarId: number;
 }
 
+/**
+ * In a whole-record save's payload, the version the caller reads from the same address just before (0 when
+ * they may not read it): every allowed caller saves the record as it is (see `src/server/versions.ts`).
+ */
+const READ_VERSION = -1;
+
 interface Call {
   params?: Record<string, string | number>;
   /** A query string, for routes that take their target there. */
@@ -156,6 +162,7 @@ const device = (assetTag: string) => ({
 });
 const project = (code: string) => ({ code, nameAz: code, nameRu: code, nameEn: code, active: true });
 const record = () => ({
+  version: READ_VERSION,
   teachers: 40,
   teachersIctTrained: 20,
   classrooms: 20,
@@ -904,13 +911,13 @@ const POLICY: Record<string, Rule> = {
     who: ['admin', 'director', 'teacher'],
     call: (w) => ({
       params: { lessonId: w.classroom.lessonId },
-      payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
+      payload: { version: READ_VERSION, topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
     }),
     outside: {
       who: ['admin'],
       call: (w) => ({
         params: { lessonId: w.classroom.other.lessonId },
-        payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
+        payload: { version: READ_VERSION, topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
       }),
     },
   },
@@ -1127,6 +1134,7 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({
       params: { meetingId: w.councils.meetingId },
       payload: {
+        version: READ_VERSION,
         heldOn: '2026-12-10',
         title: 'Şura',
         minutes: 'Protokol',
@@ -1137,7 +1145,13 @@ const POLICY: Record<string, Rule> = {
       who: [],
       call: (w) => ({
         params: { meetingId: w.councils.otherMeetingId },
-        payload: { heldOn: '2026-12-10', title: 'Şura', minutes: 'Protokol', attendance: [] },
+        payload: {
+          version: READ_VERSION,
+          heldOn: '2026-12-10',
+          title: 'Şura',
+          minutes: 'Protokol',
+          attendance: [],
+        },
       }),
     },
   },
@@ -1574,7 +1588,17 @@ async function walk(
   ) => {
     const [method, route] = key.split(' ') as [InjectOptions['method'], string];
     for (const caller of [null, ...ROLES]) {
-      const { params, query, payload, headers } = call(caller);
+      const { params, query, headers, ...rest } = call(caller);
+      let payload = rest.payload;
+      if (
+        payload &&
+        typeof payload === 'object' &&
+        (payload as { version?: unknown }).version === READ_VERSION
+      ) {
+        const read = await send(caller, { method: 'GET', url: urlOf(route, params), headers });
+        const version = read.statusCode === 200 ? read.json<{ version: number }>().version : 0;
+        payload = { ...payload, version };
+      }
       const res = await send(caller, {
         method,
         url: urlOf(route, params),

@@ -66,6 +66,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: FieldProblem[] = [],
+    /** For 409 `stale_version`: both versions of the record, what was sent and what is saved now. */
+    readonly versions?: { yours: unknown; current: unknown },
   ) {
     super(message);
     this.name = 'ApiError';
@@ -133,7 +135,12 @@ export async function api<T>(
   if (isErrorBody(body)) {
     const details = Array.isArray(body.error.details) ? (body.error.details as FieldProblem[]) : [];
     if (response.status === 401 && path !== '/auth/login' && path !== '/me') onUnauthenticated();
-    throw new ApiError(response.status, body.error.code, body.error.message, details);
+    const d = body.error.details;
+    const versions =
+      body.error.code === 'stale_version' && typeof d === 'object' && d !== null && 'current' in d
+        ? (d as { yours: unknown; current: unknown })
+        : undefined;
+    throw new ApiError(response.status, body.error.code, body.error.message, details, versions);
   }
   throw new ApiError(response.status, 'unknown', '');
 }

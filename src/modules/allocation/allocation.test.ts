@@ -73,6 +73,7 @@ const rules = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const record = (overrides: Partial<SchoolYearInput> = {}): SchoolYearInput => ({
+  version: 0,
   teachers: 30,
   teachersIctTrained: 10,
   classrooms: 12,

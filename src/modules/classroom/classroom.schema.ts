@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 import { LANGUAGES, MATERIAL_KINDS, OCCURRENCE_STATES } from '@/modules/classroom/classroom.tables';
 
 /** Request and response schemas of the classroom module: classes, timetables, lessons. */
@@ -302,6 +303,7 @@ export const Material = Type.Object(
 /** What the teacher fills in. */
 export const LessonBody = Type.Object(
   {
+    version: VersionField,
     topic: Text(500, 'Topic of the lesson'),
     homework: Text(5000, 'Homework'),
     meetingUrl: Text(2000, 'Link to a live meeting (http or https)'),
@@ -329,6 +331,7 @@ export const Lesson = Type.Object({
   homework: Nullable(Type.String({ description: 'Homework' })),
   meetingUrl: Nullable(Type.String({ description: 'Live meeting link' })),
   materials: Type.Array(Material, { description: 'Materials' }),
+  version: VersionOut,
 });
 
 /** Occurrences of a range. */

@@ -2,6 +2,7 @@ import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, forbidden, notFound, type FieldProblem } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { staleVersion } from '@/server/versions';
 import { csvText } from '@/server/csv';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as identityStore from '@/modules/identity/identity.store';
@@ -1305,6 +1306,7 @@ async function lessonViews(db: Db, list: store.LessonRow[], locale: Locale) {
       url: m.url,
       title: m.title,
     })),
+    version: l.version,
   }));
 }
 
@@ -1404,7 +1406,13 @@ export async function saveLesson(
   return db.transaction(async (tx) => {
     const before = await lessonFor(tx, actor, lessonId, 'write');
     const content = { topic: blankToNull(input.topic), homework: blankToNull(input.homework), meetingUrl };
-    await store.saveLessonContent(tx, before, content, materials);
+    const saved =
+      before.version === input.version &&
+      (await store.saveLessonContent(tx, before, input.version, content, materials));
+    if (!saved) {
+      const current = (await store.findLesson(tx, lessonId))!;
+      throw staleVersion(input, (await lessonViews(tx, [current], locale))[0]!);
+    }
     await audit(tx, ctx, {
       action: 'update',
       entity: 'lesson',

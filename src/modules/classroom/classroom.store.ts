@@ -576,6 +576,7 @@ export interface LessonRow {
   homework: string | null;
   meetingUrl: string | null;
   hasContent: boolean;
+  version: number;
 }
 
 const lessonColumns = {
@@ -595,6 +596,7 @@ const lessonColumns = {
   homework: lessons.homework,
   meetingUrl: lessons.meetingUrl,
   hasContent: lessons.hasContent,
+  version: lessons.version,
 };
 
 /** One occurrence, or undefined. */
@@ -748,22 +750,28 @@ export async function markRecorded(db: Db, lessonIds: number[]): Promise<void> {
   );
 }
 
-/** Replaces a lesson's content and materials. */
+/**
+ * Replaces a lesson's content and materials if the lesson is still at `version`, bumping it; false (nothing
+ * written) when someone else saved it meanwhile (the row lock makes a concurrent save wait, then miss it).
+ */
 export async function saveLessonContent(
   db: Db,
   lesson: Pick<LessonRow, 'id' | 'institutionId'>,
+  version: number,
   content: { topic: string | null; homework: string | null; meetingUrl: string | null },
   materials: Omit<MaterialRow, 'lessonId'>[],
-): Promise<void> {
+): Promise<boolean> {
   const hasContent =
     content.topic !== null ||
     content.homework !== null ||
     content.meetingUrl !== null ||
     materials.length > 0;
-  await db
+  const saved = await db
     .update(lessons)
-    .set({ ...content, hasContent, contentUpdatedAt: new Date() })
-    .where(eq(lessons.id, lesson.id));
+    .set({ ...content, hasContent, contentUpdatedAt: new Date(), version: sql`${lessons.version} + 1` })
+    .where(and(eq(lessons.id, lesson.id), eq(lessons.version, version)))
+    .returning({ id: lessons.id });
+  if (saved.length === 0) return false;
   await db.delete(lessonMaterials).where(eq(lessonMaterials.lessonId, lesson.id));
   if (materials.length > 0) {
     await db.insert(lessonMaterials).values(
@@ -775,6 +783,7 @@ export async function saveLessonContent(
       })),
     );
   }
+  return true;
 }
 
 /** The classes of a school's year. */

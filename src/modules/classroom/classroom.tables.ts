@@ -186,6 +186,8 @@ export const lessons = pgTable(
     /** Whether another module holds records of it (the journal's attendance and marks): never deleted either. */
     recorded: boolean('recorded').notNull().default(false),
     contentUpdatedAt: timestamp('content_updated_at', { withTimezone: true }),
+    /** Bumped by every save of the content: a save must name the version it read. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     unique('classroom_lesson_slot').on(t.classId, t.date, t.period),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool, errorOf } from '@test/classroom-world';
 import { calendarEntries } from '@/modules/institutions/institutions.tables';
@@ -232,7 +232,7 @@ describe('lessons', () => {
       ],
     };
     const put = (s: Session, payload: object = body) =>
-      s.inject({ method: 'PUT', url: `/api/lessons/${lesson.id}`, payload });
+      saveAsRead(s, { url: `/api/lessons/${lesson.id}`, payload });
     expect((await put(teachers[1]!)).statusCode).toBe(403);
     expect((await put(teachers[2]!)).statusCode).toBe(403);
     const bad = await put(teachers[0]!, {
@@ -283,8 +283,7 @@ describe('lessons', () => {
 
     // The new teacher fills in tomorrow's lesson; then the period leaves the timetable.
     const tomorrow = after.find((l) => l.date === addDays(today, 1))!;
-    const filled = await teachers[2]!.inject({
-      method: 'PUT',
+    const filled = await saveAsRead(teachers[2]!, {
       url: `/api/lessons/${tomorrow.id}`,
       payload: { topic: 'Nizami', homework: null, meetingUrl: null, materials: [] },
     });
@@ -325,8 +324,7 @@ describe('lessons', () => {
   it('takes only published library resources as materials, titled by the library unless named', async () => {
     const lesson = (await lessonsOf(a7, director, today, today))[0]!;
     const put = (materials: object[]) =>
-      teachers[0]!.inject({
-        method: 'PUT',
+      saveAsRead(teachers[0]!, {
         url: `/api/lessons/${lesson.id}`,
         payload: { topic: null, homework: null, meetingUrl: null, materials },
       });

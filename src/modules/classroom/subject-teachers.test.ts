@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { bells, classroomSchool, type ClassroomSchool, errorOf } from '@test/classroom-world';
 import { calendarEntries } from '@/modules/institutions/institutions.tables';
 import { addDays, schoolToday, weekdayOf } from '@/modules/classroom/classroom.service';
@@ -289,8 +289,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
 
     // The teacher fills in the second one; then the period goes: the empty lessons go, the filled one stays.
     const filled = after[1]!;
-    const saved = await director.inject({
-      method: 'PUT',
+    const saved = await saveAsRead(director, {
       url: `/api/lessons/${filled.id}`,
       payload: { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
     });

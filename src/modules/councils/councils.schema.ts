@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { StringEnum } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 import { DECISION_STATES } from '@/modules/councils/councils.tables';
 
 /** Request and response schemas of pedagogical councils. */
@@ -30,6 +31,7 @@ export const MeetingBody = Type.Object(
 
 export const MeetingChangeBody = Type.Object(
   {
+    version: VersionField,
     heldOn: Day('Date of the meeting'),
     title: Title,
     agenda: Type.Optional(LongText('Agenda')),
@@ -115,4 +117,6 @@ export const Meeting = Type.Object({
   decisions: Type.Array(Decision),
   staff: Type.Array(Type.Object({ id: Type.Integer(), displayName: Type.String() })),
   canManage: Type.Boolean({ description: 'Whether the caller keeps this council (its director)' }),
+  version: VersionOut,
+  updatedAt: Type.String({ format: 'date-time' }),
 });

@@ -2,6 +2,7 @@ import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, forbidden, notFound, type FieldProblem } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { staleVersion } from '@/server/versions';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as identityStore from '@/modules/identity/identity.store';
 import { schoolToday } from '@/modules/classroom/classroom.service';
@@ -103,6 +104,8 @@ export async function getMeeting(db: Db, actor: Actor, meetingId: number) {
     decisions,
     staff: staff.map((s) => ({ id: s.id, displayName: s.displayName })),
     canManage: directs(actor, meeting.institutionId),
+    version: meeting.version,
+    updatedAt: meeting.updatedAt.toISOString(),
   };
 }
 
@@ -134,6 +137,8 @@ export async function createMeeting(
 }
 
 export interface MeetingChange extends MeetingInput {
+  /** The version the change was made from (see `staleVersion`). */
+  version: number;
   minutes?: string;
   attendance?: { userId: number; present: boolean }[];
 }
@@ -166,12 +171,16 @@ export async function updateMeeting(
       });
       refuseIf(problems);
     }
-    const after = await store.updateMeeting(tx, meetingId, {
-      heldOn: input.heldOn,
-      title: input.title.trim(),
-      agenda: input.agenda ?? before.agenda,
-      minutes: input.minutes ?? before.minutes,
-    });
+    const after =
+      before.version === input.version
+        ? await store.updateMeeting(tx, meetingId, input.version, {
+            heldOn: input.heldOn,
+            title: input.title.trim(),
+            agenda: input.agenda ?? before.agenda,
+            minutes: input.minutes ?? before.minutes,
+          })
+        : undefined;
+    if (!after) throw staleVersion(input, await getMeeting(tx, actor, meetingId));
     const attendanceBefore = list ? await store.attendanceOf(tx, meetingId) : undefined;
     if (list) await store.replaceAttendance(tx, meetingId, list);
     await audit(tx, ctx, {

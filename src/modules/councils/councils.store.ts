@@ -54,17 +54,22 @@ export async function insertMeeting(db: Db, values: typeof meetings.$inferInsert
   return row!;
 }
 
+/**
+ * Saves a meeting's details if it is still at `version`, bumping it; undefined when someone else saved it
+ * meanwhile (the row lock makes a concurrent save wait, then miss the version).
+ */
 export async function updateMeeting(
   db: Db,
   id: number,
+  version: number,
   values: Pick<MeetingRow, 'heldOn' | 'title' | 'agenda' | 'minutes'>,
-): Promise<MeetingRow> {
+): Promise<MeetingRow | undefined> {
   const [row] = await db
     .update(meetings)
-    .set({ ...values, updatedAt: new Date() })
-    .where(eq(meetings.id, id))
+    .set({ ...values, updatedAt: new Date(), version: sql`${meetings.version} + 1` })
+    .where(and(eq(meetings.id, id), eq(meetings.version, version)))
     .returning();
-  return row!;
+  return row;
 }
 
 export async function attendanceOf(db: Db, meetingId: number) {

@@ -28,6 +28,8 @@ export const meetings = pgTable(
       .notNull()
       .references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Bumped by every save of the meeting: a save must name the version it read. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [index('councils_meeting_institution_idx').on(t.institutionId, t.heldOn)],
 );

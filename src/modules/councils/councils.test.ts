@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 
 type Err = { error: { code: string; message: string; details: { field: string; reason: string }[] } };
@@ -53,8 +53,7 @@ describe('pedagogical councils', () => {
     expect(meeting.staff.map((s) => s.id)).toEqual(expect.arrayContaining([teacherId, colleagueId]));
     expect(meeting.staff.map((s) => s.id)).not.toContain(outsiderId);
 
-    const saved = await director.inject({
-      method: 'PUT',
+    const saved = await saveAsRead(director, {
       url: `/api/councils/${meeting.id}`,
       payload: {
         heldOn: '2026-12-15',
@@ -122,8 +121,7 @@ describe('pedagogical councils', () => {
 
   it('refuses people who are not on the staff, naming the field, in the caller’s language', async () => {
     const meeting = (await create(director, { heldOn: '2026-12-20', title: 'Şura' })).json<{ id: number }>();
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: `/api/councils/${meeting.id}`,
       headers: { 'accept-language': 'az' },
       payload: {
@@ -170,7 +168,7 @@ describe('pedagogical councils', () => {
         await otherDirector.inject({
           method: 'PUT',
           url: `/api/councils/${meeting.id}`,
-          payload: { heldOn: '2026-12-22', title: 'X' },
+          payload: { version: 1, heldOn: '2026-12-22', title: 'X' },
         })
       ).statusCode,
     ).toBe(403);

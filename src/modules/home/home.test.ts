@@ -262,7 +262,13 @@ describe("each role's day", () => {
       mathTeacher,
       ctx,
       mathToday,
-      { topic: 'Kəsrlər', homework: 'Səh. 12', meetingUrl: 'https://meet.example.org/7a', materials: [] },
+      {
+        version: 1,
+        topic: 'Kəsrlər',
+        homework: 'Səh. 12',
+        meetingUrl: 'https://meet.example.org/7a',
+        materials: [],
+      },
       'en',
     );
     const due = new Date(nowMs() + 3 * 86_400_000).toISOString();

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 import {
   DEVICE_CONDITIONS,
   DEVICE_EVENTS,
@@ -70,6 +71,7 @@ export const Participation = Type.Object(
 /** What a school reports for a year; saving it replaces the year's record. */
 export const SchoolYearBody = Type.Object(
   {
+    version: VersionField,
     teachers: Nullable(Count('Teachers')),
     teachersIctTrained: Nullable(Count('Teachers trained in ICT')),
     classrooms: Nullable(Count('Classrooms')),
@@ -102,7 +104,9 @@ export const SchoolYearRecord = Type.Object({
   updatedAt: Nullable(Type.String({ format: 'date-time' })),
   /** Whether the school keeps an item inventory (its device counts then come from the items). */
   hasInventory: Type.Boolean(),
-  ...Type.Omit(SchoolYearBody, ['participations']).properties,
+  ...Type.Omit(SchoolYearBody, ['participations', 'version']).properties,
+  /** 0 while nothing is saved for this year; a save sends it back (see `staleVersion`). */
+  version: VersionOut,
   /** Of the totals in `deviceCounts`, those counted without an item record: what the form edits. */
   countedDevices: Type.Array(DeviceCount),
   participations: Type.Array(

@@ -2,6 +2,7 @@ import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, notFound, type FieldProblem } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { staleVersion } from '@/server/versions';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/infrastructure/infrastructure.store';
@@ -194,7 +195,7 @@ async function checkRecord(
   return recordProblems(input, facts).map((x) => problem(locale, x.field, x.rule, x.params));
 }
 
-type RecordValues = Omit<SchoolYearInput, 'participations'> & {
+type RecordValues = Omit<SchoolYearInput, 'participations' | 'version'> & {
   participations: { projectId: number; evidence: string | null; verified: boolean }[];
   countedDevices: SchoolYearInput['deviceCounts'];
 };
@@ -311,6 +312,7 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
     reviewNote: row?.reviewNote ?? null,
     verifiedAt: row?.verifiedAt?.toISOString() ?? null,
     updatedAt: row?.updatedAt.toISOString() ?? null,
+    version: row?.version ?? 0,
     hasInventory: inventory,
     ...record,
     warnings: row ? recordWarnings(institution, record, locale) : [],
@@ -335,8 +337,9 @@ export async function saveSchoolYear(
     const problems = await checkRecord(tx, institution, input, locale);
     if (problems.length) throw new AppError(422, 'registry_invalid', {}, problems);
     const before = await getSchoolYear(tx, institutionId, yearId, locale);
-    const { students, links, deviceCounts, participations, ...fields } = input;
-    await store.upsertSchoolYear(tx, {
+    if (before.version !== input.version) throw staleVersion(input, before);
+    const { version, students, links, deviceCounts, participations, ...fields } = input;
+    const written = await store.saveSchoolYearAt(tx, version, {
       institutionId,
       academicYearId: yearId,
       ...fields,
@@ -347,6 +350,7 @@ export async function saveSchoolYear(
       updatedBy: ctx.actorId,
       updatedAt: new Date(),
     });
+    if (!written) throw staleVersion(input, await getSchoolYear(tx, institutionId, yearId, locale));
     // The counts in the record are the devices the school counts, not item records: all of its devices
     // without items; with items, what is added to them.
     const inventory = await store.hasInventory(tx, institutionId);

@@ -83,16 +83,26 @@ export async function yearDeviceCounts(db: Db, institutionId: number, yearId: nu
     .orderBy(asc(deviceCounts.kind), asc(deviceCounts.purpose));
 }
 
-export async function upsertSchoolYear(
+/**
+ * Writes a school's record for a year if it is still at `version` (0: not saved yet), bumping it; undefined
+ * when someone else saved or reviewed it meanwhile. Two saves of the same version meet on the row (its lock,
+ * or its primary key for a first save): the one that waited matches nothing.
+ */
+export async function saveSchoolYearAt(
   db: Db,
-  values: typeof schoolYears.$inferInsert,
-): Promise<SchoolYearRow> {
-  const [row] = await db
-    .insert(schoolYears)
-    .values(values)
-    .onConflictDoUpdate({ target: [schoolYears.institutionId, schoolYears.academicYearId], set: values })
-    .returning();
-  return row!;
+  version: number,
+  values: Omit<typeof schoolYears.$inferInsert, 'version'>,
+): Promise<SchoolYearRow | undefined> {
+  const { institutionId, academicYearId, ...rest } = values;
+  const [row] =
+    version === 0
+      ? await db.insert(schoolYears).values(values).onConflictDoNothing().returning()
+      : await db
+          .update(schoolYears)
+          .set({ ...rest, version: sql`${schoolYears.version} + 1` })
+          .where(and(yearOf(schoolYears, institutionId, academicYearId), eq(schoolYears.version, version)))
+          .returning();
+  return row;
 }
 
 /** Replaces the rows of a school year in the year-keyed part tables. */
@@ -152,7 +162,7 @@ export async function setReview(
 ): Promise<SchoolYearRow | undefined> {
   const [row] = await db
     .update(schoolYears)
-    .set(values)
+    .set({ ...values, version: sql`${schoolYears.version} + 1` })
     .where(yearOf(schoolYears, institutionId, yearId))
     .returning();
   return row;

@@ -83,6 +83,8 @@ export const schoolYears = pgTable(
     reviewNote: text('review_note'),
     updatedBy: integer('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Bumped by every write of the record (save, review, import): a save must name the version it read. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     primaryKey({ columns: [t.institutionId, t.academicYearId] }),

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { academicYears, levels } from '@/modules/institutions/institutions.tables';
 import { auditLog } from '@/modules/identity/identity.tables';
@@ -111,14 +111,14 @@ describe('the school ICT registry', () => {
   afterAll(async () => t?.close());
 
   it('keeps each year: a new year starts from last year, and saving it leaves last year as it was', async () => {
-    const saved = await director.inject({ method: 'PUT', url: url(lastYear), payload: record() });
+    const saved = await saveAsRead(director, { url: url(lastYear), payload: record() });
     expect(saved.statusCode).toBe(200);
     expect(saved.json<RecordBody>()).toMatchObject({ saved: true, state: 'submitted', teachers: 40 });
 
     const fresh = (await director.inject({ url: url(thisYear) })).json<RecordBody>();
     expect(fresh).toMatchObject({ saved: false, state: 'draft', teachers: 40 });
 
-    await director.inject({ method: 'PUT', url: url(thisYear), payload: record({ teachers: 44 }) });
+    await saveAsRead(director, { url: url(thisYear), payload: record({ teachers: 44 }) });
     expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().teachers).toBe(44);
     expect((await director.inject({ url: url(lastYear) })).json<RecordBody>().teachers).toBe(40);
   });
@@ -126,8 +126,7 @@ describe('the school ICT registry', () => {
   it('refuses a record that breaks a rule, naming each field in the caller’s language, and saves nothing', async () => {
     // The director's own setting chooses the language of the answer.
     await director.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'ru' } });
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: url(thisYear),
       payload: record({
         teachers: 10,
@@ -185,7 +184,7 @@ describe('the school ICT registry', () => {
       deviceCounts: [],
       participations: [],
     };
-    const res = await director.inject({ method: 'PUT', url: url(thisYear), payload: empty });
+    const res = await saveAsRead(director, { url: url(thisYear), payload: empty });
     expect(res.statusCode).toBe(422);
     const { error } = res.json<{
       error: { code: string; details: { field: string; reason: string; message: string }[] };
@@ -203,8 +202,7 @@ describe('the school ICT registry', () => {
     ]);
     expect(new Set(error.details.map((d) => d.reason))).toEqual(new Set(['required']));
     expect(error.details[0]!.message).toBe('Müəllimlər: doldurulmalıdır');
-    const trained = await director.inject({
-      method: 'PUT',
+    const trained = await saveAsRead(director, {
       url: url(thisYear),
       payload: { ...empty, electricity: null, teachers: 25, teachersIctTrained: 30 },
     });
@@ -226,8 +224,7 @@ describe('the school ICT registry', () => {
   });
 
   it('warns of what does not add up, without refusing it', async () => {
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: url(thisYear),
       payload: record({ deviceCounts: [] }),
     });
@@ -237,7 +234,7 @@ describe('the school ICT registry', () => {
   });
 
   it('goes to the region for review: verified, or sent back with a note; a later change needs verifying again', async () => {
-    await director.inject({ method: 'PUT', url: url(thisYear), payload: record() });
+    await saveAsRead(director, { url: url(thisYear), payload: record() });
     const back = await regional.inject({
       method: 'POST',
       url: `${url(thisYear)}/review`,
@@ -254,14 +251,14 @@ describe('the school ICT registry', () => {
     });
     expect(again.statusCode).toBe(409);
 
-    await director.inject({ method: 'PUT', url: url(thisYear), payload: record() });
+    await saveAsRead(director, { url: url(thisYear), payload: record() });
     const verified = await regional.inject({
       method: 'POST',
       url: `${url(thisYear)}/review`,
       payload: { decision: 'verify' },
     });
     expect(verified.json<RecordBody>().state).toBe('verified');
-    await director.inject({ method: 'PUT', url: url(thisYear), payload: record({ classrooms: 19 }) });
+    await saveAsRead(director, { url: url(thisYear), payload: record({ classrooms: 19 }) });
     expect((await director.inject({ url: url(thisYear) })).json<RecordBody>().state).toBe('submitted');
 
     const entries = await t.database.db
@@ -304,8 +301,7 @@ describe('the school ICT registry', () => {
       payload: { code: 'steam', nameAz: 'STEAM', nameRu: 'STEAM', nameEn: 'STEAM', active: true },
     });
     const projectId = project.json<{ id: number }>().id;
-    await director.inject({
-      method: 'PUT',
+    await saveAsRead(director, {
       url: url(thisYear),
       payload: record({ participations: [{ projectId, evidence: 'https://steam.edu.az/schools/1' }] }),
     });
@@ -432,8 +428,7 @@ describe('the school ICT registry', () => {
       countingId = (await createInstitution(db, areas.district, { studentCount: 300, shifts: 2 })).id;
       const d = await createUserWithRole(db, 'director', { institutionId: countingId });
       counting = await login(t.app, d.username, d.password);
-      const saved = await counting.inject({
-        method: 'PUT',
+      const saved = await saveAsRead(counting, {
         url: url(thisYear, countingId),
         payload: record({ deviceCounts: [desktops(40)] }),
       });
@@ -485,8 +480,7 @@ describe('the school ICT registry', () => {
       });
       let year = (await counting.inject({ url: url(thisYear, countingId) })).json<RecordBody>();
       expect(year.deviceCounts).toEqual([desktops(41, 40), laptops(9)]);
-      const saved = await counting.inject({
-        method: 'PUT',
+      const saved = await saveAsRead(counting, {
         url: url(thisYear, countingId),
         payload: record({
           deviceCounts: [desktops(35, 30), { kind: 'projector', purpose: 'teaching', total: 2, working: 2 }],
@@ -505,8 +499,7 @@ describe('the school ICT registry', () => {
         { kind: 'projector', purpose: 'teaching', total: 2, working: 2 },
       ]);
       // The rules hold for the counted rows.
-      const bad = await counting.inject({
-        method: 'PUT',
+      const bad = await saveAsRead(counting, {
         url: url(thisYear, countingId),
         payload: record({ deviceCounts: [desktops(3, 4)] }),
       });
@@ -519,8 +512,7 @@ describe('the school ICT registry', () => {
     it('keeps the counts saved before items were counted apart (migration device_counted) at a first item', async () => {
       const db = t.database.db;
       const school = (await createInstitution(db, countingArea, { studentCount: 300, shifts: 2 })).id;
-      await bureau.inject({
-        method: 'PUT',
+      await saveAsRead(bureau, {
         url: url(thisYear, school),
         payload: record({ deviceCounts: [desktops(40, 38)] }),
       });

@@ -146,7 +146,7 @@ export async function upsertSchoolYears(db: Db, values: (typeof schoolYears.$inf
   ];
   await bulkInsertRows(db, schoolYears, values, {
     onConflict: sql.raw(
-      ` on conflict (institution_id, academic_year_id) do update set ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      ` on conflict (institution_id, academic_year_id) do update set ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}, version = infrastructure_school_year.version + 1`,
     ),
   });
 }

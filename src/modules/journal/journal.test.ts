@@ -147,7 +147,7 @@ describe('class journal', () => {
       actorOf(w.teachers[0]!.id, 'teacher', w.schoolId),
       ctx,
       todays.id,
-      { topic: 'Kəsrlər', homework: 'Səh. 12, 1–5', meetingUrl: null, materials: [] },
+      { version: 1, topic: 'Kəsrlər', homework: 'Səh. 12, 1–5', meetingUrl: null, materials: [] },
       'en',
     );
 

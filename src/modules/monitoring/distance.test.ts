@@ -104,7 +104,7 @@ describe('monitoring of distance learning', () => {
     await call(
       'PUT',
       `/api/lessons/${lessons.at(-1)!.id}`,
-      { topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
+      { version: 1, topic: 'Kəsrlər', homework: null, meetingUrl: null, materials: [] },
       teacher,
     );
     const students = [await as(w.students[0]!), await as(w.students[1]!)];

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { academicYears, areas, levels } from '@/modules/institutions/institutions.tables';
 import {
@@ -444,8 +444,7 @@ describe('monitoring indicators', () => {
 
   it('shows a change to a school’s record at once', async () => {
     // B saves its record again, now without electricity: (a) falls from 2/3 to 1/3 on the next request.
-    const res = await bureau.inject({
-      method: 'PUT',
+    const res = await saveAsRead(bureau, {
       url: `/api/institutions/${ids.b}/registry/${ids.year}`,
       payload: {
         teachers: 10,

@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { Lesson, TeachingList } from '@/modules/classroom/classroom.schema';
 import type { SearchResponse } from '@/modules/library/library.schema';
-import { api } from '@/web/api';
+import { api, ApiError } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 
 type LessonRecord = Static<typeof Lesson>;
 type Material = LessonRecord['materials'][number];
@@ -92,6 +93,10 @@ export function LessonPage({ id }: { id: number }) {
   );
 }
 
+/** What a teacher fills in of a lesson, compared when a save meets someone else's change. */
+const LESSON_FIELDS = ['topic', 'homework', 'meetingUrl', 'materials'] as const;
+type LessonContent = Pick<LessonRecord, (typeof LESSON_FIELDS)[number]>;
+
 function LessonForm({ lesson }: { lesson: LessonRecord }) {
   const { t } = useTranslation();
   const f = useFormat();
@@ -104,26 +109,57 @@ function LessonForm({ lesson }: { lesson: LessonRecord }) {
   });
   const [materials, setMaterials] = useState<Material[]>(lesson.materials);
   const [link, setLink] = useState({ url: '', title: '' });
+  /** The version the form's values were read at: a save sends it, so that it never overwrites unseen changes. */
+  const [version, setVersion] = useState(lesson.version);
+  /** Someone else's saved version met by a save, and the content that save sent. */
+  const [stale, setStale] = useState<{ current: LessonRecord; mine: LessonContent } | null>(null);
   const save = useMutation({
-    mutationFn: () =>
+    mutationFn: (v: { content: LessonContent; version: number }) =>
       api<LessonRecord>(`/lessons/${lesson.id}`, {
         method: 'PUT',
-        body: {
-          topic: form.topic || null,
-          homework: form.homework || null,
-          meetingUrl: form.meetingUrl || null,
-          materials,
-        },
+        body: { ...v.content, version: v.version },
       }),
     onSuccess: (saved) => {
       client.setQueryData(['lesson', lesson.id], saved);
       void client.invalidateQueries({ queryKey: ['teaching'] });
+      setVersion(saved.version);
+      setStale(null);
+    },
+    onError: (error, v) => {
+      const current = staleCurrent<LessonRecord>(error);
+      if (current) setStale({ current, mine: v.content });
     },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    setStale(null);
+    save.mutate({
+      content: {
+        topic: form.topic || null,
+        homework: form.homework || null,
+        meetingUrl: form.meetingUrl || null,
+        materials,
+      },
+      version,
+    });
   };
+  /** Theirs replaces the form's content. */
+  const reload = (current: LessonRecord) => {
+    client.setQueryData(['lesson', lesson.id], current);
+    setForm({
+      topic: current.topic ?? '',
+      homework: current.homework ?? '',
+      meetingUrl: current.meetingUrl ?? '',
+    });
+    setMaterials(current.materials);
+    setVersion(current.version);
+    setStale(null);
+    save.reset();
+  };
+  const showValue = (field: (typeof LESSON_FIELDS)[number], value: unknown): string =>
+    field === 'materials'
+      ? (value as Material[]).map((m) => m.title ?? m.url ?? `#${m.resourceId}`).join('\n')
+      : ((value as string | null) ?? '');
   const addLink = () => {
     if (!link.url.trim()) return;
     setMaterials([
@@ -216,7 +252,23 @@ function LessonForm({ lesson }: { lesson: LessonRecord }) {
           {t('teaching.addLink')}
         </button>
       </fieldset>
-      {save.isError ? <ErrorBox error={save.error} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            LESSON_FIELDS,
+            stale.current,
+            stale.mine,
+            (field) => t(`teaching.${field}`),
+            showValue,
+          )}
+          updatedAt={null}
+          busy={save.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => save.mutate({ content: stale.mine, version: stale.current.version })}
+        />
+      ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
+        <ErrorBox error={save.error} />
+      ) : null}
       {save.isSuccess ? <p role="status">{t('teaching.saved')}</p> : null}
       <button type="submit" disabled={save.isPending}>
         {t('teaching.save')}

@@ -3,11 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { Decision, Meeting, MeetingList } from '@/modules/councils/councils.schema';
-import { api, type Me } from '@/web/api';
+import { api, ApiError, type Me } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 
 type MeetingRecord = Static<typeof Meeting>;
 type DecisionRecord = Static<typeof Decision>;
@@ -222,6 +223,17 @@ function MeetingView({ meeting }: { meeting: MeetingRecord }) {
   );
 }
 
+/** The fields of a meeting the form saves, compared when a save meets someone else's change. */
+const MEETING_FIELDS = ['heldOn', 'title', 'agenda', 'minutes', 'present'] as const;
+/** The form's values: the meeting's details and who was present. */
+interface MeetingValues {
+  heldOn: string;
+  title: string;
+  agenda: string;
+  minutes: string;
+  present: number[];
+}
+
 function MeetingForm({ meeting }: { meeting: MeetingRecord }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -236,21 +248,64 @@ function MeetingForm({ meeting }: { meeting: MeetingRecord }) {
   const [present, setPresent] = useState<Set<number>>(
     new Set(meeting.attendance.filter((a) => a.present).map((a) => a.userId)),
   );
+  /** The version the form's values were read at: a save sends it, so that it never overwrites unseen changes. */
+  const [version, setVersion] = useState(meeting.version);
+  /** Someone else's saved version met by a save, and the values that save sent. */
+  const [stale, setStale] = useState<{ current: MeetingRecord; mine: MeetingValues } | null>(null);
   const save = useMutation({
-    mutationFn: () =>
+    mutationFn: ({
+      values: { present: here, ...details },
+      version: from,
+    }: {
+      values: MeetingValues;
+      version: number;
+    }) =>
       api<MeetingRecord>(`/councils/${meeting.id}`, {
         method: 'PUT',
         body: {
-          ...form,
-          attendance: meeting.staff.map((s) => ({ userId: s.id, present: present.has(s.id) })),
+          ...details,
+          version: from,
+          attendance: meeting.staff.map((s) => ({ userId: s.id, present: here.includes(s.id) })),
         },
       }),
-    onSuccess: (saved) => client.setQueryData(['council', meeting.id], saved),
+    onSuccess: (saved) => {
+      client.setQueryData(['council', meeting.id], saved);
+      setVersion(saved.version);
+      setStale(null);
+    },
+    onError: (error, v) => {
+      const current = staleCurrent<MeetingRecord>(error);
+      if (current) setStale({ current, mine: v.values });
+    },
   });
+  const values = (): MeetingValues => ({ ...form, present: [...present] });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    setStale(null);
+    save.mutate({ values: values(), version });
   };
+  /** Theirs replaces the form's values. */
+  const reload = (current: MeetingRecord) => {
+    client.setQueryData(['council', meeting.id], current);
+    setForm({
+      heldOn: current.heldOn,
+      title: current.title,
+      agenda: current.agenda,
+      minutes: current.minutes,
+    });
+    setPresent(new Set(current.attendance.filter((a) => a.present).map((a) => a.userId)));
+    setVersion(current.version);
+    setStale(null);
+    save.reset();
+  };
+  const f = useFormat();
+  const staffName = (id: number) => meeting.staff.find((s) => s.id === id)?.displayName ?? `#${id}`;
+  const showValue = (field: (typeof MEETING_FIELDS)[number], value: unknown): string =>
+    field === 'present'
+      ? (value as number[]).map(staffName).sort().join(', ')
+      : field === 'heldOn'
+        ? f.date(String(value))
+        : String(value);
   const toggle = (userId: number) => {
     const next = new Set(present);
     if (next.has(userId)) next.delete(userId);
@@ -308,7 +363,31 @@ function MeetingForm({ meeting }: { meeting: MeetingRecord }) {
           </label>
         ))}
       </fieldset>
-      {save.isError ? <ErrorBox error={save.error} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            MEETING_FIELDS,
+            {
+              ...stale.current,
+              present: stale.current.attendance.filter((a) => a.present).map((a) => a.userId),
+            },
+            stale.mine,
+            (field) =>
+              t(
+                field === 'present'
+                  ? 'councils.attendance'
+                  : `councils.${field === 'title' ? 'meetingTitle' : field}`,
+              ),
+            showValue,
+          )}
+          updatedAt={stale.current.updatedAt}
+          busy={save.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => save.mutate({ values: stale.mine, version: stale.current.version })}
+        />
+      ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
+        <ErrorBox error={save.error} />
+      ) : null}
       {save.isSuccess ? <p role="status">{t('councils.saved')}</p> : null}
       <button type="submit" disabled={save.isPending}>
         {t('councils.save')}

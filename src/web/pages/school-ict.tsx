@@ -121,8 +121,8 @@ function SchoolIct({
         </div>
         <Warnings record={r} />
         <RecordForm
-          // A new record from the server (saved, reviewed) starts the form afresh.
-          key={r.updatedAt ?? 'new'}
+          // A new version from the server (saved, reviewed, someone else's) starts the form afresh.
+          key={r.version}
           record={r}
           school={school.data}
           onSaved={() => setSaved(true)}

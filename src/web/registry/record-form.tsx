@@ -12,6 +12,7 @@ import {
 import { localName } from '@/web/i18n';
 import { ErrorBox } from '@/web/components/status';
 import { Field, FormSummary, focusField, type FormProblem } from '@/web/components/field';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { recordProblems } from '@/modules/infrastructure/registry.rules';
 import { DeviceCountTable, recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
 
@@ -93,7 +94,7 @@ function draftOf(record: RegistryRecord): Draft {
       downloadMbps: text(l.downloadMbps),
       uploadMbps: text(l.uploadMbps),
     })),
-    deviceCounts: (record.hasInventory ? record.countedDevices : record.deviceCounts).map((d) => ({
+    deviceCounts: countedOf(record).map((d) => ({
       ...d,
       total: String(d.total),
       working: String(d.working),
@@ -102,6 +103,43 @@ function draftOf(record: RegistryRecord): Draft {
   };
 }
 
+/** The record's values as the form sends them; the version it was read at goes with them. */
+type RecordBody = Omit<RegistryInput, 'version'>;
+
+/** The fields of a record compared when a save meets someone else's change, in the form's order. */
+const COMPARED = [
+  'teachers',
+  'teachersIctTrained',
+  'classrooms',
+  'hasComputerLab',
+  'electricity',
+  'electricitySource',
+  'electricityHours',
+  'students',
+  'links',
+  'deviceCounts',
+  'participations',
+] as const;
+
+/** Each compared field's label. */
+const LABELS: Record<(typeof COMPARED)[number], string> = {
+  teachers: 'registry.teachers',
+  teachersIctTrained: 'registry.teachersIctTrained',
+  classrooms: 'registry.classrooms',
+  hasComputerLab: 'registry.hasComputerLab',
+  electricity: 'registry.electricity',
+  electricitySource: 'registry.electricitySource',
+  electricityHours: 'registry.electricityHours',
+  students: 'registry.studentsTitle',
+  links: 'registry.linksTitle',
+  deviceCounts: 'registry.devicesTitle',
+  participations: 'registry.projectsTitle',
+};
+
+/** The device counts the form edits: with item records, only the counted part. */
+const countedOf = (record: RegistryRecord) =>
+  record.hasInventory ? record.countedDevices : record.deviceCounts;
+
 /** Field path → message: the page's own checks and the server's 422 details, shown beside the field. */
 type Problems = Record<string, string>;
 
@@ -109,7 +147,14 @@ type Problems = Record<string, string>;
  * Turns the draft into the request body. Numbers are typed as text (a phone's numeric keypad, and a comma
  * accepted as the decimal mark); what is not a number is reported against its field instead of sent.
  */
-function bodyOf(draft: Draft, t: (key: string) => string) {
+function bodyOf(
+  draft: Draft,
+  t: (key: string) => string,
+): {
+  body: RecordBody;
+  problems: Problems;
+  studentCells: string[];
+} {
   const problems: Problems = {};
   const count = (value: string, field: string): number | null => {
     const v = value.trim();
@@ -141,7 +186,7 @@ function bodyOf(draft: Draft, t: (key: string) => string) {
     studentCells.push(key);
     students.push({ level, sex, shift: Number(shift), students: n });
   }
-  const body: RegistryInput = {
+  const body: RecordBody = {
     teachers: count(draft.teachers, 'teachers'),
     teachersIctTrained: count(draft.teachersIctTrained, 'teachersIctTrained'),
     classrooms: count(draft.classrooms, 'classrooms'),
@@ -251,11 +296,13 @@ export function RecordForm({
     studentCells: [],
     participations: [],
   });
+  /** The saved version someone else wrote after this form was read, when a save met it; and what was sent. */
+  const [stale, setStale] = useState<{ current: RegistryRecord; mine: RecordBody } | null>(null);
   const save = useMutation({
-    mutationFn: (body: RegistryInput) =>
+    mutationFn: ({ body, version }: { body: RecordBody; version: number }) =>
       api<RegistryRecord>(`/institutions/${record.institutionId}/registry/${record.academicYearId}`, {
         method: 'PUT',
-        body,
+        body: { ...body, version },
       }),
     onSuccess: (saved) => {
       client.setQueryData(recordKey(saved.institutionId, saved.academicYearId), saved);
@@ -265,7 +312,9 @@ export function RecordForm({
       setTried(false);
       onSaved(saved);
     },
-    onError: (error) => {
+    onError: (error, sentNow) => {
+      const current = staleCurrent<RegistryRecord>(error);
+      if (current) setStale({ current, mine: sentNow.body });
       if (error instanceof ApiError && error.status === 422) {
         setRefused(serverProblems(error, sent.studentCells, sent.participations));
         setFocusAsked((n) => n + 1);
@@ -304,7 +353,8 @@ export function RecordForm({
       return;
     }
     setSent({ studentCells: built.studentCells, participations: projectIds });
-    save.mutate(built.body);
+    setStale(null);
+    save.mutate({ body: built.body, version: record.version });
   };
 
   /** The error under a field, and the props that tie the field to it. */
@@ -412,6 +462,48 @@ export function RecordForm({
     if (focusAsked > 0 && ordered[0] !== undefined) focusField(targetOf(ordered[0]));
     // Only when a save was refused, never as the user types.
   }, [focusAsked]);
+
+  /** A value of a record's field in words, to compare two versions of it. */
+  const showValue = (field: (typeof COMPARED)[number], value: unknown): string => {
+    if (value === null || value === undefined) return t('registry.notSaid');
+    if (typeof value === 'boolean') return t(value ? 'registry.yes' : 'registry.no');
+    if (typeof value === 'string' || typeof value === 'number') {
+      return field === 'electricitySource' ? t(`registry.source.${value}`) : String(value);
+    }
+    if (field === 'students')
+      return (value as RecordBody['students'])
+        .map(
+          (c) =>
+            `${t('registry.cell', { level: levelName(c.level), sex: t(`registry.sex.${c.sex}`), shift: c.shift })}: ${c.students}`,
+        )
+        .sort()
+        .join('\n');
+    if (field === 'links')
+      return (value as RecordBody['links'])
+        .map(
+          (l) =>
+            `${t(`registry.linkType.${l.type}`)}, ${t(`registry.purpose.${l.purpose}`)}${l.provider ? `, ${l.provider}` : ''}: ${l.downloadMbps ?? '—'} / ${l.uploadMbps ?? '—'} ${t('registry.mbps')}`,
+        )
+        .join('\n');
+    if (field === 'deviceCounts')
+      return (value as RecordBody['deviceCounts'])
+        .map(
+          (d) =>
+            `${t(`registry.deviceKind.${d.kind}`)}, ${t(`registry.purpose.${d.purpose}`)}: ${d.total} (${t('registry.working')}: ${d.working})`,
+        )
+        .sort()
+        .join('\n');
+    if (field === 'participations')
+      return (value as RecordBody['participations'])
+        .map((p) => {
+          const project = projects.data?.find((x) => x.id === p.projectId);
+          const name = project ? localName(project, i18n.language) : `#${p.projectId}`;
+          return p.evidence ? `${name}: ${p.evidence}` : name;
+        })
+        .sort()
+        .join('\n');
+    return '';
+  };
 
   const setLink = (i: number, change: Partial<LinkDraft>) =>
     set(
@@ -770,7 +862,28 @@ export function RecordForm({
           verified={record.participations.filter((p) => p.verified).map((p) => p.projectId)}
         />,
       )}
-      {save.isError && !(save.error instanceof ApiError && save.error.status === 422) ? (
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            COMPARED,
+            { ...stale.current, deviceCounts: countedOf(stale.current) },
+            stale.mine,
+            (field) => t(LABELS[field]),
+            showValue,
+          )}
+          updatedAt={stale.current.updatedAt}
+          busy={save.isPending}
+          // Theirs replaces the form (a new record from the server starts it afresh).
+          onReload={() =>
+            client.setQueryData(recordKey(record.institutionId, record.academicYearId), stale.current)
+          }
+          onOverwrite={() => {
+            const { mine, current } = stale;
+            setStale(null);
+            save.mutate({ body: mine, version: current.version });
+          }}
+        />
+      ) : save.isError && !(save.error instanceof ApiError && (save.error.status === 422 || stale)) ? (
         <ErrorBox error={save.error} />
       ) : null}
       {tried && ordered.length > 0 ? <p className="field-error">{t('registry.fixFields')}</p> : null}

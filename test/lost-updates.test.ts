@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, login, type Session } from '@test/harness';
+import { startTestClock } from '@test/school-clock';
+import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
+import { levels } from '@/modules/institutions/institutions.tables';
+import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
+
+/**
+ * Lost updates: every whole-record `PUT` carries the version it was made from. Two people read the same
+ * version and both save: the second is refused with 409 `stale_version` and both versions (what they sent,
+ * what is saved), and nothing of the first is lost; of many saves sent at once from one version, exactly one
+ * is written. On PGlite and, with DATABASE_URL, on PostgreSQL (where the saves really run side by side).
+ */
+
+type App = Awaited<ReturnType<typeof createTestApp>>;
+interface Stale {
+  error: {
+    code: string;
+    message: string;
+    details: {
+      yours: Record<string, unknown> & { version: number };
+      current: Record<string, unknown> & { version: number };
+    };
+  };
+}
+
+startTestClock();
+
+describe('saving over someone else’s change', () => {
+  let t: App;
+  let w: ClassroomSchool;
+  let director: Session;
+  /** The same director on another device. */
+  let directorElsewhere: Session;
+  let teacher: Session;
+  let lessonId: number;
+  let meetingId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    w = await classroomSchool(db);
+    await db
+      .insert(levels)
+      .values({ code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary' })
+      .onConflictDoNothing();
+    const as = (u: { username: string }) => login(t.app, u.username, 'password-1');
+    director = await as(w.director);
+    directorElsewhere = await as(w.director);
+    teacher = await as(w.teachers[0]!);
+    const ok = async (res: Promise<{ statusCode: number; body: string; json<T>(): T }>) => {
+      const r = await res;
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json<{ id: number }>();
+    };
+    await ok(
+      director.inject({
+        method: 'PUT',
+        url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
+        payload: bells(w.yearId),
+      }),
+    );
+    const cls = await ok(
+      director.inject({
+        method: 'POST',
+        url: `/api/institutions/${w.schoolId}/classes`,
+        payload: {
+          academicYearId: w.yearId,
+          grade: 7,
+          letter: 'A',
+          language: 'az',
+          shift: 1,
+          homeroomTeacherId: null,
+        },
+      }),
+    );
+    await ok(
+      director.inject({
+        method: 'PUT',
+        url: `/api/classes/${cls.id}/timetable`,
+        payload: {
+          entries: Array.from({ length: 7 }, (_, i) => ({
+            weekday: i + 1,
+            period: 1,
+            subjectCode: 'mathematics',
+            teacherId: w.teachers[0]!.id,
+            room: null,
+          })),
+        },
+      }),
+    );
+    const today = schoolToday();
+    const list = await director.inject({
+      url: `/api/classes/${cls.id}/lessons?from=${today}&to=${addDays(today, 6)}`,
+    });
+    lessonId = list.json<{ items: { id: number }[] }>().items[0]!.id;
+    meetingId = (
+      await ok(
+        director.inject({
+          method: 'POST',
+          url: `/api/institutions/${w.schoolId}/councils`,
+          payload: { heldOn: today, title: 'Şura' },
+        }),
+      )
+    ).id;
+  });
+  afterAll(async () => t?.close());
+
+  const record = (teachers: number) => ({
+    teachers,
+    teachersIctTrained: 5,
+    classrooms: 12,
+    hasComputerLab: false,
+    electricity: true,
+    electricitySource: 'grid',
+    electricityHours: 24,
+    students: [{ level: 'primary', sex: 'female', shift: 1, students: 100 }],
+    links: [],
+    deviceCounts: [],
+    participations: [],
+  });
+
+  /** The three records, each with how to read it, two different changes of it, and how to see a change kept. */
+  const routes = () => [
+    {
+      name: 'a school’s ICT record',
+      url: `/api/institutions/${w.schoolId}/registry/${w.yearId}`,
+      first: director,
+      second: directorElsewhere,
+      change: (n: number) => record(20 + n),
+      kept: (body: Record<string, unknown>) => body.teachers,
+    },
+    {
+      name: 'a council',
+      url: `/api/councils/${meetingId}`,
+      first: director,
+      second: directorElsewhere,
+      change: (n: number) => ({ heldOn: schoolToday(), title: `Şura ${n}`, minutes: `Protokol ${n}` }),
+      kept: (body: Record<string, unknown>) => body.title,
+    },
+    {
+      name: 'a lesson',
+      url: `/api/lessons/${lessonId}`,
+      first: teacher,
+      second: director,
+      change: (n: number) => ({ topic: `Mövzu ${n}`, homework: null, meetingUrl: null, materials: [] }),
+      kept: (body: Record<string, unknown>) => body.topic,
+    },
+  ];
+
+  for (const index of [0, 1, 2]) {
+    it(`refuses the second of two saves from the same read, with both versions (${['registry', 'council', 'lesson'][index]})`, async () => {
+      const r = routes()[index]!;
+      const readA = await r.first.inject({ url: r.url });
+      const readB = await r.second.inject({ url: r.url });
+      expect(readA.statusCode, readA.body).toBe(200);
+      const version = readA.json<{ version: number }>().version;
+      expect(readB.json<{ version: number }>().version).toBe(version);
+
+      const first = await r.first.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { version, ...r.change(1) },
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json<{ version: number }>().version).toBe(version + 1);
+
+      const second = await r.second.inject({
+        method: 'PUT',
+        url: r.url,
+        headers: { 'accept-language': 'az' },
+        payload: { version, ...r.change(2) },
+      });
+      expect(second.statusCode, second.body).toBe(409);
+      const { error } = second.json<Stale>();
+      expect(error.code).toBe('stale_version');
+      expect(error.message).toContain('başqası dəyişib');
+      // Both versions: what the second sent, and what the first saved.
+      expect(error.details.yours).toMatchObject({ version, ...r.change(2) });
+      expect(error.details.current.version).toBe(version + 1);
+      expect(r.kept(error.details.current)).toBe(r.kept({ ...first.json(), ...r.change(1) }));
+      // Nothing lost: the first save stands.
+      const now = (await r.first.inject({ url: r.url })).json<
+        Record<string, unknown> & { version: number }
+      >();
+      expect(now.version).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.kept(r.change(1)));
+
+      // Saving over it consciously: from the current version, the second's values are written.
+      const over = await r.second.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { version: error.details.current.version, ...r.change(2) },
+      });
+      expect(over.statusCode, over.body).toBe(200);
+      expect(r.kept(over.json())).toBe(r.kept(r.change(2)));
+    });
+
+    it(`writes exactly one of many saves sent at once from the same version (${['registry', 'council', 'lesson'][index]})`, async () => {
+      const r = routes()[index]!;
+      const { version } = (await r.first.inject({ url: r.url })).json<{ version: number }>();
+      const N = 8;
+      const answers = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          (i % 2 ? r.second : r.first).inject({
+            method: 'PUT',
+            url: r.url,
+            payload: { version, ...r.change(100 + i) },
+          }),
+        ),
+      );
+      const codes = answers.map((a) => a.statusCode);
+      expect(
+        codes.filter((c) => c === 200),
+        codes.join(','),
+      ).toHaveLength(1);
+      expect(
+        codes.filter((c) => c === 409),
+        codes.join(','),
+      ).toHaveLength(N - 1);
+      const winner = answers.findIndex((a) => a.statusCode === 200);
+      const now = (await r.first.inject({ url: r.url })).json<
+        Record<string, unknown> & { version: number }
+      >();
+      expect(now.version).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.kept(r.change(100 + winner)));
+    });
+  }
+
+  it('starts a record not saved yet from version 0, and refuses a second first save', async () => {
+    const url = `/api/institutions/${w.otherSchoolId}/registry/${w.yearId}`;
+    const other = await login(t.app, w.otherDirector.username, 'password-1');
+    const read = (await other.inject({ url })).json<{ version: number; saved: boolean }>();
+    expect(read).toMatchObject({ version: 0, saved: false });
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        other.inject({ method: 'PUT', url, payload: { version: 0, ...record(30 + n) } }),
+      ),
+    );
+    const codes = answers.map((a) => a.statusCode).sort();
+    expect(codes).toEqual([200, 409, 409, 409]);
+  });
+
+  it('needs the version: a save without it is refused, naming the field', async () => {
+    const res = await director.inject({
+      method: 'PUT',
+      url: `/api/councils/${meetingId}`,
+      payload: { heldOn: schoolToday(), title: 'Şura' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe('version');
+  });
+
+  it('counts a review as a change: a save from before it is refused', async () => {
+    const url = `/api/institutions/${w.schoolId}/registry/${w.yearId}`;
+    const { version } = (await director.inject({ url })).json<{ version: number }>();
+    const db = t.database.db;
+    const { createUserWithRole } = await import('@test/factories');
+    const bureauUser = await createUserWithRole(db, 'bureau');
+    const bureau = await login(t.app, bureauUser.username, bureauUser.password);
+    const review = await bureau.inject({
+      method: 'POST',
+      url: `${url}/review`,
+      payload: { decision: 'return', note: 'Müəllim sayını yoxlayın' },
+    });
+    expect(review.statusCode, review.body).toBe(200);
+    const stale = await director.inject({ method: 'PUT', url, payload: { version, ...record(50) } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<Stale>().error.details.current).toMatchObject({
+      version: version + 1,
+      reviewNote: 'Müəllim sayını yoxlayın',
+    });
+  });
+});
