@@ -131,6 +131,8 @@ export async function killAll(): Promise<void> {
 /** A signed-in HTTP client of a running server. */
 export interface HttpSession {
   request(method: string, path: string, body?: unknown): Promise<Response>;
+  /** The session cookie and CSRF token, for a request `request` cannot make (a raw file body). */
+  headers: Record<string, string>;
 }
 
 /** Signs in over HTTP as a browser would: the session cookie, and the CSRF token on every change. */
@@ -144,6 +146,7 @@ export async function signIn(url: string, username: string, password: string): P
   const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return {
+    headers: { cookie, 'x-csrf-token': csrfToken },
     request: (method, path, body) =>
       fetch(`${url}${path}`, {
         method,

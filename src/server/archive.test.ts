@@ -241,6 +241,54 @@ describe('bounded unpacking of archives', () => {
     expect(await refusal(lzma)).toMatchObject({ status: 422, code: 'archive.unsupported' });
   });
 
+  it('refuses a central directory larger than its entries need, before reading a byte of it', async () => {
+    // A 300 MB "archive" whose end record claims a 200 MB directory: only its tail may ever be read.
+    const size = 300 * 1024 * 1024;
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(3, 8);
+    end.writeUInt16LE(3, 10);
+    end.writeUInt32LE(200 * 1024 * 1024, 12);
+    end.writeUInt32LE(50 * 1024 * 1024, 16);
+    const reads: number[] = [];
+    const source = {
+      size,
+      read: async (position: number, length: number) => {
+        reads.push(length);
+        const out = new Uint8Array(Math.min(length, size - position));
+        const from = size - 22 - position;
+        if (from >= 0 && from < out.length) out.set(end.subarray(0, out.length - from), from);
+        return out;
+      },
+    };
+    const error = await openArchive(source, { ...LIMITS, maxEntries: 20_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({
+      status: 413,
+      code: 'archive.directory_too_large',
+      params: { limit: '9.8 MB' },
+    });
+    expect(Math.max(...reads)).toBeLessThanOrEqual(22 + 0xffff);
+    expect(hasMessage('archive.directory_too_large')).toBe(true);
+
+    // A real archive whose names are too long for its own limit; and one whose directory claims less than
+    // its entries' records need.
+    const files = [{ name: `${'a'.repeat(300)}.csv`, data: 'a' }];
+    expect(await refusal(zip(files), { ...LIMITS, maxDirectoryBytes: 200 })).toMatchObject({
+      status: 413,
+      code: 'archive.directory_too_large',
+    });
+    expect(await refusal(zip(files), { ...LIMITS, maxDirectoryBytes: 400 })).toBeNull();
+    const short = Buffer.from(
+      zip([
+        { name: 'a.csv', data: 'a' },
+        { name: 'b.csv', data: 'b' },
+      ]),
+    );
+    short.writeUInt32LE(60, short.length - 22 + 12);
+    expect(await refusal(short)).toMatchObject({ status: 422, code: 'archive.corrupt' });
+  });
+
   it('lists entries without unpacking them', async () => {
     const archive = await openArchive(
       bufferSource(

@@ -24,7 +24,16 @@ export interface ArchiveLimits {
   maxTotalBytes: number;
   /** The most an entry may unpack to per packed byte, once past RATIO_FLOOR. */
   maxRatio: number;
+  /** The most bytes the central directory may claim; by default DIRECTORY_BYTES_PER_ENTRY per allowed entry. */
+  maxDirectoryBytes?: number;
 }
+
+/**
+ * What one entry of a central directory may take on average: 46 bytes of record, a name, and any extra
+ * field and comment. Real archives use about 100; the cap keeps a claimed directory of hundreds of MB from
+ * being read into memory at all (an EPUB's is read on the main thread).
+ */
+export const DIRECTORY_BYTES_PER_ENTRY = 512;
 
 /** Below this many unpacked bytes an entry's ratio is not judged: small repetitive XML packs tightly. */
 export const RATIO_FLOOR = 1024 * 1024;
@@ -101,7 +110,11 @@ export async function openArchive(source: ArchiveSource, limits: ArchiveLimits):
     throw new AppError(422, 'archive.unsupported', { entry: '' });
   if (count > limits.maxEntries)
     throw new AppError(413, 'archive.too_many_entries', { max: limits.maxEntries });
-  if (cdOffset + cdSize > size - tailLength + eocd) throw corrupt();
+  // Checked before a byte of it is read: the directory is read whole, into memory.
+  const maxDirectory = limits.maxDirectoryBytes ?? limits.maxEntries * DIRECTORY_BYTES_PER_ENTRY;
+  if (cdSize > maxDirectory)
+    throw new AppError(413, 'archive.directory_too_large', { limit: MB(maxDirectory) });
+  if (cdSize < count * 46 || cdOffset + cdSize > size - tailLength + eocd) throw corrupt();
   const cd = Buffer.from(await source.read(cdOffset, cdSize));
   const entries: ArchiveEntry[] = [];
   const names = new Set<string>();
@@ -258,6 +271,8 @@ defineMessages({
     'archive.ratio':
       'The file\'s part "{entry}" unpacks to more than {ratio} times its packed size, as no real file does; the file is refused.',
     'archive.too_complex': 'The file needs more memory to read than allowed; split it into smaller files.',
+    'archive.directory_too_large':
+      "The file's table of contents is larger than {limit}, as no real file's is; the file is refused.",
   },
   az: {
     'archive.corrupt': 'Fayl zədələnib və ya tam ZIP arxivi deyil.',
@@ -271,6 +286,8 @@ defineMessages({
       'Faylın "{entry}" hissəsi açılanda sıxılmış ölçüsündən {ratio} dəfədən çox böyüyür, heç bir real fayl belə olmur; fayl qəbul edilmir.',
     'archive.too_complex':
       'Faylı oxumaq üçün icazə veriləndən çox yaddaş lazımdır; onu kiçik fayllara bölün.',
+    'archive.directory_too_large':
+      'Faylın mündəricatı {limit}-dan böyükdür, heç bir real faylda belə olmur; fayl qəbul edilmir.',
   },
   ru: {
     'archive.corrupt': 'Файл повреждён или не является полным ZIP-архивом.',
@@ -283,5 +300,7 @@ defineMessages({
       'Часть файла «{entry}» распаковывается более чем в {ratio} раз больше сжатого размера, чего не бывает с настоящими файлами; файл отклонён.',
     'archive.too_complex':
       'Для чтения файла нужно больше памяти, чем разрешено; разделите его на файлы поменьше.',
+    'archive.directory_too_large':
+      'Оглавление файла больше {limit}, чего не бывает с настоящими файлами; файл отклонён.',
   },
 });

@@ -179,7 +179,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
   );
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      if (error.status === 429 && typeof error.params.retryAfter === 'number') {
+      if ((error.status === 429 || error.status === 503) && typeof error.params.retryAfter === 'number') {
         void reply.header('retry-after', String(error.params.retryAfter));
       }
       return sendError(reply, error.status, error.code, error.params, error.details);

@@ -25,6 +25,9 @@ describe('local storage', () => {
     expect(await storage.size('library/1/main/v1/original.pdf')).toBe(10);
     expect(await text(storage.read('library/1/main/v1/original.pdf'))).toBe('0123456789');
     expect(await text(storage.read('library/1/main/v1/original.pdf', { start: 2, end: 4 }))).toBe('234');
+    fs.mkdirSync(path.join(root, 'files', 'library', '1', '.staging'));
+    expect(await storage.list('library/1')).toEqual(['library/1/main/v1/original.pdf']);
+    expect(await storage.list('library/2')).toEqual([]);
     await storage.deletePrefix('library/1/main');
     expect(await storage.size('library/1/main/v1/original.pdf')).toBeNull();
   });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { mkdir, open, rename, rm, stat, copyFile, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, copyFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -24,6 +24,8 @@ export interface Storage {
   localPath(key: string): Promise<{ path: string; release(): Promise<void> }>;
   /** Removes an object, or every object under a folder-like prefix (`files/12` removes `files/12/…`). */
   deletePrefix(prefix: string): Promise<void>;
+  /** The keys of every object under a folder-like prefix (`files/12` lists `files/12/…`), sorted. */
+  list(prefix: string): Promise<string[]>;
 }
 
 const KEY = /^[a-z0-9][a-z0-9._/-]*$/;
@@ -90,5 +92,27 @@ export class LocalStorage implements Storage {
   async deletePrefix(prefix: string): Promise<void> {
     const target = this.full(prefix.replace(/\/+$/, ''));
     await rm(target, { recursive: true, force: true });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const base = prefix.replace(/\/+$/, '');
+    const found: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      let entries: fs.Dirent[];
+      try {
+        entries = await readdir(this.full(rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        // Names that are not keys (a restore's staging folder, a stray dot-file) are no objects.
+        const key = `${rel}/${entry.name}`;
+        if (!KEY.test(entry.name)) continue;
+        if (entry.isDirectory()) await walk(key);
+        else if (entry.isFile()) found.push(key);
+      }
+    };
+    await walk(checkKey(base));
+    return found.sort();
   }
 }

@@ -3,6 +3,8 @@ import { withDatabase } from '@/cli/database';
 import { CommandError, reportErrors } from '@/cli/commands/user';
 import { BackupError, backupDatabase, readBackupHeader, restoreDatabase } from '@/server/db/backup';
 import { DataDirBusyError } from '@/server/db/pglite-lock';
+import { loadConfig } from '@/server/config';
+import { LocalStorage } from '@/server/storage';
 
 /** Refusals an operator acts on (a damaged file, a running server) print as a message, not a stack trace. */
 async function asCommandErrors(work: () => Promise<void>): Promise<void> {
@@ -21,7 +23,9 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 export function registerBackup(program: Command): void {
   program
     .command('backup')
-    .description("write a logical dump of the database (gzip'd JSON lines) that restores on either driver")
+    .description(
+      "write a logical dump of the database and its stored files (gzip'd JSON lines) that restores on either driver",
+    )
     .argument('<file>', 'the file to write, e.g. maktab-2026-09-01.jsonl.gz')
     .action((file: string) =>
       reportErrors(() =>
@@ -31,10 +35,18 @@ export function registerBackup(program: Command): void {
             async (database) => {
               const summary = await backupDatabase(database, file, {
                 log: (m) => console.error(`  ${m}`),
+                storage: new LocalStorage(loadConfig().storageDir),
               });
               console.log(
-                `backed up ${summary.rows} rows of ${summary.tables} tables to ${summary.file} (${megabytes(summary.bytes)})`,
+                `backed up ${summary.rows} rows of ${summary.tables} tables and ${summary.files} stored files ` +
+                  `(${megabytes(summary.fileBytes)}) to ${summary.file} (${megabytes(summary.bytes)})`,
               );
+              if (summary.missingFiles.length > 0) {
+                console.error(
+                  `warning: ${summary.missingFiles.length} file(s) the rows reference were not in storage ` +
+                    `(deleted after the backup began, or lost before), e.g. ${summary.missingFiles.slice(0, 3).join(', ')}`,
+                );
+              }
             },
             { migrate: false },
           ),
@@ -44,7 +56,7 @@ export function registerBackup(program: Command): void {
   program
     .command('restore')
     .description(
-      'replace the data of the database with a backup, in one transaction (stop the app nodes first)',
+      'replace the data of the database and its stored files with a backup, in one transaction (stop the app nodes first)',
     )
     .argument('<file>', 'a file written by `maktab backup`')
     .option('--force', 'replace a database that already holds data')
@@ -60,8 +72,11 @@ export function registerBackup(program: Command): void {
             const summary = await restoreDatabase(database, file, {
               force: opts.force ?? false,
               log: (m) => console.error(`  ${m}`),
+              storage: new LocalStorage(loadConfig().storageDir),
             });
-            console.log(`restored ${summary.rows} rows of ${summary.tables} tables from ${file}`);
+            console.log(
+              `restored ${summary.rows} rows of ${summary.tables} tables and ${summary.files} stored files from ${file}`,
+            );
           });
         }),
       ),

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Database, type Db } from '@/server/db/database';
 import { VERSION } from '@/server/version';
+import { checkKey, LocalStorage, type Storage } from '@/server/storage';
 
 /**
  * `maktab backup` and `maktab restore`: a logical dump, the same for both drivers, so a school server's
@@ -17,9 +20,12 @@ import { VERSION } from '@/server/version';
  *   ["table", {name, columns}]      then one line per row: the row as PostgreSQL's own `to_jsonb`
  *   ["end-table", {name, rows}]
  *   ["sequences", [{table, column, lastValue, isCalled}]]
- *   ["end", {tables, rows}]
+ *   ["file", {key, size}]           then its bytes, one line per chunk: a JSON string of base64 (format 2)
+ *   ["end-file", {key, size, sha256}]
+ *   ["end", {tables, rows, files, fileBytes, missingFiles}]
  *
- * A line that starts with `{` is a row. Rows are never parsed in JavaScript, on either side: PostgreSQL
+ * A line that starts with `{` is a row, one that starts with `"` a chunk of a file. Format 1 (before stored
+ * files were included) has no file records and still restores. Rows are never parsed in JavaScript, on either side: PostgreSQL
  * writes them (`to_jsonb`) and reads them (`jsonb_populate_recordset`), so every column type — numeric,
  * bigint, timestamps to the microsecond, arrays, jsonb — comes back exactly as it was.
  */
@@ -27,8 +33,10 @@ import { VERSION } from '@/server/version';
 /** What the first line of a backup names itself. */
 export const BACKUP_FORMAT = 'maktab-backup';
 
-/** The layout version this code writes and reads; a later layout gets a new number. */
-export const BACKUP_FORMAT_VERSION = 1;
+/** The layout version this code writes; a later layout gets a new number. */
+export const BACKUP_FORMAT_VERSION = 2;
+/** The layouts this code reads: 1 held the database only, 2 adds the stored files. */
+const READABLE_VERSIONS = [1, 2];
 
 /** The first record of a backup: what it holds and the schema state it was taken at. */
 export interface BackupHeader {
@@ -59,6 +67,11 @@ export interface BackupSummary {
   file: string;
   tables: number;
   rows: number;
+  /** Stored files included, and their bytes. */
+  files: number;
+  fileBytes: number;
+  /** Keys the rows reference that storage did not hold (deleted after the snapshot began, or lost before). */
+  missingFiles: string[];
   /** The size of the file, compressed. */
   bytes: number;
 }
@@ -68,6 +81,8 @@ export interface RestoreSummary {
   header: BackupHeader;
   tables: number;
   rows: number;
+  files: number;
+  fileBytes: number;
 }
 
 /** Options of a backup. */
@@ -76,6 +91,8 @@ export interface BackupOptions {
   pageSize?: number;
   /** Progress, one line per table, for an operator watching a long dump. */
   log?: (message: string) => void;
+  /** Where the stored files are read from; needed as soon as a row references one. */
+  storage?: Storage;
 }
 
 /** Options of a restore. */
@@ -85,13 +102,44 @@ export interface RestoreOptions {
   /** Rows per INSERT; small in tests to go through many batches. */
   batchRows?: number;
   log?: (message: string) => void;
+  /** Where the backup's stored files go; needed when the backup holds any. */
+  storage?: Storage;
+  /**
+   * A folder the files are unpacked into until the database is restored; by default a hidden folder inside
+   * a local storage's directory (so that moving them in is a rename), else the system's temporary folder.
+   */
+  stagingDir?: string;
+  /** Bounds on what a backup may unpack, against a damaged or hostile file. */
+  limits?: Partial<RestoreLimits>;
 }
+
+/** What a restore unpacks at most. */
+export interface RestoreLimits {
+  files: number;
+  /** Bytes of one file. */
+  fileBytes: number;
+  /** Bytes of all files. */
+  totalBytes: number;
+  /** Characters of one line of the dump (a row, a record or a chunk). */
+  lineChars: number;
+}
+
+export const DEFAULT_RESTORE_LIMITS: RestoreLimits = {
+  files: 2_000_000,
+  fileBytes: 16 * 1024 ** 3,
+  totalBytes: 4 * 1024 ** 4,
+  lineChars: 256 * 1024 * 1024,
+};
 
 const DEFAULT_PAGE_SIZE = 2000;
 const DEFAULT_BATCH_ROWS = 1000;
 // Rows can be large (audit entries hold whole records); a batch is also cut by its size in characters.
 const BATCH_CHARS = 8 * 1024 * 1024;
 const MIGRATION_TABLE = 'maktab_migration';
+/** The column name by which a table points at a stored file. */
+const STORAGE_KEY_COLUMN = 'storage_key';
+/** Bytes of a file per line of the dump (a multiple of 3, so that only the last chunk has base64 padding). */
+const FILE_CHUNK_BYTES = 192 * 1024;
 
 /** An application table as the catalog describes it. */
 interface TableInfo {
@@ -245,9 +293,45 @@ async function canonicalOutput(tx: Db): Promise<void> {
 const record = (kind: string, body: unknown): string => `${JSON.stringify([kind, body])}\n`;
 
 /**
- * Writes a backup of every application table to `file`. The tables are read in one repeatable-read
- * transaction, so the dump is one consistent snapshot even while app nodes keep writing, and page by page
- * through a cursor, so memory stays flat whatever the size. The file appears under its name only when
+ * The stored files the rows reference: every `storage_key` column of an application table (library files,
+ * hand-ins, and any table a later migration adds with such a column), plus, for a processed video's HLS
+ * playlist, the folder it sits in (its segments have no rows of their own). Read in the dump's snapshot, so
+ * the files listed are exactly those the dumped rows point at.
+ */
+async function referencedFiles(tx: Db, tables: TableInfo[]): Promise<{ key: string; folder: boolean }[]> {
+  const found = new Map<string, boolean>();
+  for (const info of tables) {
+    if (!info.columns.includes(STORAGE_KEY_COLUMN)) continue;
+    const folder =
+      info.name === 'library_file' && info.columns.includes('role') ? sql`role = 'hls'` : sql`false`;
+    const keys = await rows<{ key: string; folder: boolean }>(
+      tx,
+      sql`select distinct ${sql.identifier(STORAGE_KEY_COLUMN)} as key, ${folder} as folder
+            from ${table(info.name)} where ${sql.identifier(STORAGE_KEY_COLUMN)} is not null`,
+    );
+    for (const k of keys) found.set(k.key, (found.get(k.key) ?? false) || k.folder);
+  }
+  return [...found].map(([key, folder]) => ({ key, folder }));
+}
+
+/** Writes to the head of a pipeline, waiting when it asks to, and failing as soon as the pipeline fails. */
+function writerOf(stream: Gzip, done: Promise<void>): (chunk: string) => Promise<void> {
+  let failure: Error | null = null;
+  done.catch((error: unknown) => (failure = error instanceof Error ? error : new Error('write failed')));
+  return async (chunk) => {
+    if (failure !== null) throw failure;
+    if (stream.destroyed) throw new Error('the backup stream closed');
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
+  };
+}
+
+/**
+ * Writes a backup of every application table, and of every stored file the rows reference, to `file`. The
+ * tables are read in one repeatable-read transaction, so the dump is one consistent snapshot even while app
+ * nodes keep writing, and page by page through a cursor, so memory stays flat whatever the size. The list
+ * of files comes from that same snapshot; the files are read after it, since a stored file never changes
+ * (a new upload gets a new key) and is written before the row that points at it commits. A file deleted
+ * after the snapshot began is named in the backup as missing. The file appears under its name only when
  * complete: an interrupted backup leaves no file that looks whole.
  */
 export async function backupDatabase(
@@ -261,8 +345,14 @@ export async function backupDatabase(
   const partial = `${target}.partial-${process.pid}`;
   let total = 0;
   let tableCount = 0;
+  let fileCount = 0;
+  let fileBytes = 0;
+  const missing: string[] = [];
+  const gzip = createGzip();
+  const written = pipeline(gzip, fs.createWriteStream(partial));
+  const write = writerOf(gzip, written);
   try {
-    await database.db.transaction(async (tx) => {
+    const references = await database.db.transaction(async (tx) => {
       await tx.execute(sql`set transaction isolation level repeatable read, read only`);
       await canonicalOutput(tx);
       const migrations = await appliedMigrations(tx);
@@ -277,48 +367,99 @@ export async function backupDatabase(
         migrations,
         tables: tables.map((t) => t.name),
       };
-      async function* lines(): AsyncGenerator<string> {
-        yield record('header', header);
-        for (const info of tables) {
-          yield record('table', { name: info.name, columns: info.columns });
-          const json = info.generated.length
-            ? sql`to_jsonb(t) - array[${sql.join(
-                info.generated.map((g) => sql`${g}`),
-                sql`, `,
-              )}]::text[]`
-            : sql`to_jsonb(t)`;
-          const order = info.primaryKey.length ? sql` order by ${columnList(info.primaryKey)}` : sql``;
-          await tx.execute(
-            sql`declare maktab_backup no scroll cursor for select (${json})::text as j from ${table(info.name)} t${order}`,
+      await write(record('header', header));
+      for (const info of tables) {
+        await write(record('table', { name: info.name, columns: info.columns }));
+        const json = info.generated.length
+          ? sql`to_jsonb(t) - array[${sql.join(
+              info.generated.map((g) => sql`${g}`),
+              sql`, `,
+            )}]::text[]`
+          : sql`to_jsonb(t)`;
+        const order = info.primaryKey.length ? sql` order by ${columnList(info.primaryKey)}` : sql``;
+        await tx.execute(
+          sql`declare maktab_backup no scroll cursor for select (${json})::text as j from ${table(info.name)} t${order}`,
+        );
+        let count = 0;
+        for (;;) {
+          const page = await rows<{ j: string }>(
+            tx,
+            sql`fetch forward ${sql.raw(String(pageSize))} from maktab_backup`,
           );
-          let count = 0;
-          for (;;) {
-            const page = await rows<{ j: string }>(
-              tx,
-              sql`fetch forward ${sql.raw(String(pageSize))} from maktab_backup`,
-            );
-            if (page.length === 0) break;
-            count += page.length;
-            yield `${page.map((r) => r.j).join('\n')}\n`;
-          }
-          await tx.execute(sql`close maktab_backup`);
-          total += count;
-          log(`${info.name}: ${count} rows`);
-          yield record('end-table', { name: info.name, rows: count });
+          if (page.length === 0) break;
+          count += page.length;
+          await write(`${page.map((r) => r.j).join('\n')}\n`);
         }
-        yield record('sequences', await sequenceStates(tx, tables));
-        yield record('end', { tables: tables.length, rows: total });
+        await tx.execute(sql`close maktab_backup`);
+        total += count;
+        log(`${info.name}: ${count} rows`);
+        await write(record('end-table', { name: info.name, rows: count }));
       }
-      await pipeline(Readable.from(lines()), createGzip(), fs.createWriteStream(partial));
+      await write(record('sequences', await sequenceStates(tx, tables)));
+      return referencedFiles(tx, tables);
     });
+    // The files, after the snapshot's transaction: it does not hold the embedded database's one connection
+    // while gigabytes of video are copied.
+    const keys = new Set<string>();
+    if (references.length > 0 && !options.storage) {
+      throw new BackupError('the rows reference stored files, and no storage was given to read them from');
+    }
+    for (const ref of references.sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      if (ref.folder) {
+        for (const key of await options.storage!.list(path.posix.dirname(ref.key))) keys.add(key);
+      }
+      keys.add(ref.key);
+    }
+    for (const key of [...keys].sort()) {
+      const size = await options.storage!.size(key);
+      if (size === null) {
+        missing.push(key);
+        continue;
+      }
+      await write(record('file', { key, size }));
+      const hash = createHash('sha256');
+      let read = 0;
+      let pending: Buffer = Buffer.alloc(0);
+      for await (const chunk of options.storage!.read(key) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        read += chunk.length;
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        while (pending.length >= FILE_CHUNK_BYTES) {
+          await write(`"${pending.subarray(0, FILE_CHUNK_BYTES).toString('base64')}"\n`);
+          pending = pending.subarray(FILE_CHUNK_BYTES);
+        }
+      }
+      if (pending.length > 0) await write(`"${pending.toString('base64')}"\n`);
+      if (read !== size) throw new BackupError(`the stored file ${key} changed while it was read`);
+      await write(record('end-file', { key, size, sha256: hash.digest('hex') }));
+      fileCount++;
+      fileBytes += size;
+    }
+    if (keys.size > 0) log(`files: ${fileCount} (${fileBytes} bytes)`);
+    if (missing.length > 0) log(`files the rows reference but storage does not hold: ${missing.length}`);
+    await write(
+      record('end', { tables: tableCount, rows: total, files: fileCount, fileBytes, missingFiles: missing }),
+    );
+    gzip.end();
+    await written;
     fs.renameSync(partial, target);
   } catch (error) {
+    gzip.destroy();
+    await written.catch(() => {});
     fs.rmSync(partial, { force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(path.dirname(target)))
       throw new BackupError(`cannot write ${file}: its folder does not exist`);
     throw error;
   }
-  return { file: target, tables: tableCount, rows: total, bytes: fs.statSync(target).size };
+  return {
+    file: target,
+    tables: tableCount,
+    rows: total,
+    files: fileCount,
+    fileBytes,
+    missingFiles: missing,
+    bytes: fs.statSync(target).size,
+  };
 }
 
 async function sequenceStates(db: Db, tables: TableInfo[]): Promise<SequenceState[]> {
@@ -348,7 +489,10 @@ const damaged = (file: string, why: string) =>
   new BackupError(`${file} is damaged or incomplete (${why}); nothing was restored`);
 
 /** Reads a backup's lines, gunzipping as it goes, turning I/O and zlib failures into clear refusals. */
-async function* backupLines(file: string): AsyncGenerator<string> {
+async function* backupLines(
+  file: string,
+  maxLine = DEFAULT_RESTORE_LIMITS.lineChars,
+): AsyncGenerator<string> {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -376,7 +520,11 @@ async function* backupLines(file: string): AsyncGenerator<string> {
     for await (const chunk of gunzip as AsyncIterable<string>) {
       const parts = (rest + chunk).split('\n');
       rest = parts.pop()!;
-      yield* parts;
+      if (rest.length > maxLine) throw damaged(file, `a line is longer than ${maxLine} characters`);
+      for (const part of parts) {
+        if (part.length > maxLine) throw damaged(file, `a line is longer than ${maxLine} characters`);
+        yield part;
+      }
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -419,10 +567,10 @@ function parseHeader(file: string, line: string | undefined): BackupHeader {
     throw notBackup;
   }
   if (kind !== 'header' || !isObject(body) || body.format !== BACKUP_FORMAT) throw notBackup;
-  if (body.formatVersion !== BACKUP_FORMAT_VERSION) {
+  if (typeof body.formatVersion !== 'number' || !READABLE_VERSIONS.includes(body.formatVersion)) {
     throw new BackupError(
       `${file} is in backup format ${String(body.formatVersion)}, written by Maktab ${String(body.platformVersion)}; ` +
-        `this Maktab (${VERSION}) reads format ${BACKUP_FORMAT_VERSION}`,
+        `this Maktab (${VERSION}) reads formats ${READABLE_VERSIONS.join(' and ')}`,
     );
   }
   const { platformVersion, driver, createdAt, migrations, tables } = body;
@@ -437,7 +585,7 @@ function parseHeader(file: string, line: string | undefined): BackupHeader {
   }
   return {
     format: BACKUP_FORMAT,
-    formatVersion: BACKUP_FORMAT_VERSION,
+    formatVersion: body.formatVersion,
     platformVersion,
     driver,
     createdAt,
@@ -495,10 +643,13 @@ function sameTables(file: string, header: BackupHeader, tables: TableInfo[]): vo
 }
 
 /**
- * Replaces the data of every application table with a backup's, in one transaction: the database is
- * either wholly restored or, whatever goes wrong (a damaged file, a crash, a refused row), left as it was.
- * The database must be at the backup's migration state; a database that holds data is replaced only with
- * `force`. Sequences end where the backup left them, and never below the ids in use.
+ * Replaces the data of every application table with a backup's, in one transaction, and puts its stored
+ * files back: the database is either wholly restored or, whatever goes wrong (a damaged file, a crash, a
+ * refused row, a file whose bytes do not match its record), left as it was. The files are unpacked into a
+ * staging folder while the transaction runs, each checked against its size and SHA-256, and moved into
+ * storage only once the transaction has committed; a failed restore leaves storage untouched. The database
+ * must be at the backup's migration state; a database that holds data is replaced only with `force`.
+ * Sequences end where the backup left them, and never below the ids in use.
  */
 export async function restoreDatabase(
   database: Database,
@@ -507,10 +658,152 @@ export async function restoreDatabase(
 ): Promise<RestoreSummary> {
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const log = options.log ?? (() => {});
+  const limits = { ...DEFAULT_RESTORE_LIMITS, ...options.limits };
   // Checked before the transaction: a file that is not a backup is refused without locking anything.
   await readBackupHeader(file);
+  const staging = new Staging(file, options, limits);
+  let summary: RestoreSummary;
+  try {
+    summary = await loadBackup(database, file, options, batchRows, limits, log, staging);
+  } catch (error) {
+    await staging.discard();
+    throw error;
+  }
+  // The database is restored: now, and only now, the files move in.
+  await staging.moveIn(log);
+  return summary;
+}
+
+/** The files of a restore, unpacked and checked, waiting for the database to commit. */
+class Staging {
+  private dir: string | null = null;
+  private readonly staged = new Map<string, string>();
+  private bytes = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: RestoreOptions,
+    private readonly limits: RestoreLimits,
+  ) {}
+
+  get count(): number {
+    return this.staged.size;
+  }
+
+  get totalBytes(): number {
+    return this.bytes;
+  }
+
+  private async folder(): Promise<string> {
+    if (this.dir) return this.dir;
+    const parent =
+      this.options.stagingDir ??
+      (this.options.storage instanceof LocalStorage ? this.options.storage.root : os.tmpdir());
+    await fs.promises.mkdir(parent, { recursive: true });
+    // A dot-name is never a storage key, so the folder cannot meet an object, and listings skip it.
+    this.dir = await fs.promises.mkdtemp(path.join(parent, '.maktab-restore-'));
+    return this.dir;
+  }
+
+  /** Unpacks one file record, up to its end record, checking it against the bounds and its record. */
+  async add(body: unknown, nextLine: () => Promise<string | undefined>, lineNo: () => number): Promise<void> {
+    const file = this.file;
+    const at = lineNo();
+    if (!this.options.storage) {
+      throw new BackupError(`${file} holds stored files, and no storage was given to restore them into`);
+    }
+    if (!isObject(body) || typeof body.key !== 'string' || !Number.isSafeInteger(body.size))
+      throw damaged(file, `line ${at}: a file record without its key or size`);
+    const key = body.key;
+    const size = body.size as number;
+    try {
+      checkKey(key);
+    } catch {
+      throw damaged(file, `line ${at}: the file name ${JSON.stringify(key.slice(0, 200))} is not allowed`);
+    }
+    if (this.staged.has(key)) throw damaged(file, `line ${at}: the file ${key} comes twice`);
+    if (this.staged.size + 1 > this.limits.files)
+      throw damaged(file, `it holds more than ${this.limits.files} files`);
+    if (size < 0 || size > this.limits.fileBytes)
+      throw damaged(
+        file,
+        `line ${at}: the file ${key} claims ${size} bytes (at most ${this.limits.fileBytes})`,
+      );
+    if (this.bytes + size > this.limits.totalBytes)
+      throw damaged(file, `its files hold more than ${this.limits.totalBytes} bytes`);
+    const target = path.join(await this.folder(), String(this.staged.size));
+    const out = await fs.promises.open(target, 'wx');
+    const hash = createHash('sha256');
+    let written = 0;
+    try {
+      for (let line = await nextLine(); line !== undefined; line = await nextLine()) {
+        if (line.startsWith('"')) {
+          if (!BASE64_LINE.test(line))
+            throw damaged(file, `line ${lineNo()}: a chunk of ${key} is not base64`);
+          const bytes = Buffer.from(line.slice(1, -1), 'base64');
+          written += bytes.length;
+          if (written > size)
+            throw damaged(file, `the file ${key} holds more bytes than its record (${size})`);
+          hash.update(bytes);
+          await out.write(bytes);
+          continue;
+        }
+        const [kind, end] = parseRecord(file, line, lineNo());
+        if (kind !== 'end-file' || !isObject(end) || end.key !== key)
+          throw damaged(file, `line ${lineNo()}: the bytes of ${key} are cut short`);
+        const sha256 = hash.digest('hex');
+        if (written !== size || end.size !== size || end.sha256 !== sha256) {
+          throw damaged(
+            file,
+            `the file ${key} does not match its record (${written} bytes, SHA-256 ${sha256}; ` +
+              `the record says ${String(end.size)} bytes, ${String(end.sha256)})`,
+          );
+        }
+        this.staged.set(key, target);
+        this.bytes += size;
+        return;
+      }
+      throw damaged(file, `it ends inside the bytes of ${key}`);
+    } finally {
+      await out.close();
+    }
+  }
+
+  /** Moves every staged file in under its key, then removes the staging folder. */
+  async moveIn(log: (message: string) => void): Promise<void> {
+    if (!this.dir) return;
+    const storage = this.options.storage!;
+    try {
+      for (const [key, staged] of this.staged) await storage.putFile(key, staged);
+    } catch (error) {
+      throw new BackupError(
+        `the database was restored, but moving its files into storage failed (${(error as Error).message}); ` +
+          `the files not yet moved are in ${this.dir}: free the space, then run the restore again with --force`,
+      );
+    }
+    log(`files: ${this.staged.size} (${this.bytes} bytes)`);
+    await this.discard();
+  }
+
+  async discard(): Promise<void> {
+    if (this.dir) await fs.promises.rm(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
+
+const BASE64_LINE = /^"[A-Za-z0-9+/]*={0,2}"$/;
+
+async function loadBackup(
+  database: Database,
+  file: string,
+  options: RestoreOptions,
+  batchRows: number,
+  limits: RestoreLimits,
+  log: (message: string) => void,
+  staging: Staging,
+): Promise<RestoreSummary> {
   return database.db.transaction(async (tx) => {
-    const lines = backupLines(file);
+    const lines = backupLines(file, limits.lineChars);
     let lineNo = 0;
     const nextLine = async (): Promise<string | undefined> => {
       const next = await lines.next();
@@ -582,9 +875,22 @@ export async function restoreDatabase(
               throw damaged(file, `line ${lineNo}: a sequence without its position`);
             return { table: s.table, column: s.column, lastValue: s.lastValue, isCalled: s.isCalled };
           });
+        } else if (kind === 'file' && header.formatVersion >= 2) {
+          await staging.add(body, nextLine, () => lineNo);
         } else if (kind === 'end') {
           if (!isObject(body) || body.tables !== seenTables.length || body.rows !== total)
             throw damaged(file, `the end record does not match the rows read (${total})`);
+          if (
+            header.formatVersion >= 2 &&
+            (body.files !== staging.count || body.fileBytes !== staging.totalBytes)
+          )
+            throw damaged(file, `the end record does not match the files read (${staging.count})`);
+          if (isStringArray(body.missingFiles) && body.missingFiles.length > 0) {
+            log(
+              `the backup names ${body.missingFiles.length} file(s) its rows reference that storage did not ` +
+                `hold when it was taken, e.g. ${body.missingFiles[0]}`,
+            );
+          }
           ended = true;
         } else {
           throw damaged(file, `line ${lineNo}: unexpected record "${kind}"`);
@@ -594,7 +900,13 @@ export async function restoreDatabase(
       if (seenTables.join(',') !== header.tables.join(','))
         throw damaged(file, 'its tables are not the ones its header lists');
       await resetSequences(tx, tables, sequences ?? []);
-      return { header, tables: seenTables.length, rows: total };
+      return {
+        header,
+        tables: seenTables.length,
+        rows: total,
+        files: staging.count,
+        fileBytes: staging.totalBytes,
+      };
     } finally {
       await lines.return(undefined);
     }
