@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 import {
   ACCESSIBILITY_FEATURES,
   COLLECTION_KINDS,
@@ -51,9 +51,7 @@ export const ResourceBody = Type.Object(
     channel: Type.Optional(
       Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'TV channel' })),
     ),
-    airDate: Type.Optional(
-      Nullable(Type.String({ format: 'date', description: 'Day a TV lesson was aired' })),
-    ),
+    airDate: Type.Optional(Nullable(DateString({ description: 'Day a TV lesson was aired' }))),
     durationSeconds: Type.Optional(
       Nullable(
         Type.Integer({
