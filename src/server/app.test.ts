@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@/server/app';
-import { createTestApp, testConfig } from '@test/harness';
+import { createTestApp, login, testConfig } from '@test/harness';
+import { createUserWithRole } from '@test/factories';
 
 describe('the platform', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -179,6 +180,79 @@ describe('the platform', () => {
     } finally {
       clearInterval(dribble);
       socket.destroy();
+      await app.close();
+    }
+  });
+
+  it('keeps what arrived of a tus chunk cut off by the timeout, so the upload resumes from there', async () => {
+    const app = await buildApp(
+      testConfig({ timeouts: { requestMs: 1000, keepAliveMs: 1000, connectionMs: 60_000 } }),
+      t.database,
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      const editor = await createUserWithRole(t.database.db, 'editor');
+      const session = await login(app, editor.username, editor.password);
+      const made = await session.inject({
+        method: 'POST',
+        url: '/api/library/resources',
+        payload: {
+          type: 'e_textbook',
+          title: 'Kitab',
+          description: '',
+          language: 'az',
+          level: 'general',
+          grades: [],
+          subject: null,
+          authors: [],
+          publisher: null,
+          licence: 'cc_by',
+          accessibility: [],
+        },
+      });
+      expect(made.statusCode, made.body).toBe(200);
+      const b64 = (text: string) => Buffer.from(text).toString('base64');
+      const start = await session.inject({
+        method: 'POST',
+        url: '/api/library/uploads',
+        headers: {
+          'tus-resumable': '1.0.0',
+          'upload-length': '100000',
+          'upload-metadata': `resourceId ${b64(String(made.json<{ id: number }>().id))},role ${b64('main')},filename ${b64('kitab.pdf')}`,
+        },
+      });
+      expect(start.statusCode, start.body).toBe(201);
+      const location = String(start.headers.location);
+      // A PATCH of the whole file on a link far too slow for it: 4,000 bytes at once, then a byte every 50 ms.
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(
+        `PATCH ${new URL(location, 'http://x').pathname} HTTP/1.1\r\nHost: localhost\r\n` +
+          `Cookie: ${session.cookie}\r\nX-CSRF-Token: ${session.csrfToken}\r\nTus-Resumable: 1.0.0\r\n` +
+          'Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: 100000\r\n\r\n',
+      );
+      socket.write(Buffer.alloc(4000, 0x25));
+      const dribble = setInterval(() => socket.writable && socket.write('a'), 50);
+      try {
+        await closed;
+      } finally {
+        clearInterval(dribble);
+        socket.destroy();
+      }
+      // The bytes that arrived were kept: the client's HEAD resumes after them.
+      await expect
+        .poll(async () => {
+          const head = await session.inject({
+            method: 'HEAD',
+            url: location,
+            headers: { 'tus-resumable': '1.0.0' },
+          });
+          return Number(head.headers['upload-offset']);
+        })
+        .toBeGreaterThanOrEqual(4000);
+    } finally {
       await app.close();
     }
   });
