@@ -33,6 +33,7 @@ import webinarsRoutes from '@/modules/webinars/webinars.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
+import { installSecurityHeaders } from '@/server/security-headers';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,6 +42,12 @@ declare module 'fastify' {
   }
 }
 
+/** Node's own checks of incomplete requests, sized to the request timeout (Node's defaults suit 300 s). */
+const checkedWithin = (requestMs: number) => ({
+  headersTimeout: Math.min(60_000, requestMs),
+  connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestMs / 4))),
+});
+
 /** Builds the whole application on an open, migrated database. The caller listens and closes. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
   if (config.clock) startClockAt(config.clock);
@@ -48,6 +55,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // A request must arrive whole within requestTimeout (a body dribbled byte by byte is cut with a 408);
+    // Node checks every connectionsCheckingInterval, so that is kept well under it. Sizes: docs/operations.md.
+    requestTimeout: config.timeouts.requestMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    http: config.timeouts.requestMs > 0 ? checkedWithin(config.timeouts.requestMs) : {},
     // A URL Fastify cannot decode (e.g. a lone %) still gets the one error shape.
     frameworkErrors: (_error, request, reply) => {
       request.locale = localeFromHeader(request.headers['accept-language']) ?? 'az';
@@ -58,6 +71,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'az');
   installErrorHandlers(app);
+  await installSecurityHeaders(app);
   await app.register(cookie);
   installSessionHooks(app, database.db);
   installNumberGuard(app);

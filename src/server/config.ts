@@ -30,6 +30,13 @@ export interface Config {
   media: { ffmpeg: string; ffprobe: string };
   /** Whether this process runs background jobs (`RUN_JOBS`; off in tests, which run them explicitly). */
   runJobs: boolean;
+  /**
+   * How long a client has to send a whole request, headers and body (`REQUEST_TIMEOUT_S`, default 120 s);
+   * how long an idle kept-alive connection stays open (`KEEP_ALIVE_TIMEOUT_S`, default 30 s); how long a
+   * connection may send and receive nothing at all (`CONNECTION_TIMEOUT_S`, default 300 s). See
+   * docs/operations.md, "Timeouts".
+   */
+  timeouts: { requestMs: number; keepAliveMs: number; connectionMs: number };
   /** Where the server's clock starts (`MAKTAB_CLOCK`, an ISO time; see `clock.ts`); absent, the real clock. */
   clock?: Date;
 }
@@ -86,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'files')),
     mediaCacheMb: int(env.MEDIA_CACHE_MB, 256, 'MEDIA_CACHE_MB'),
     media: { ffmpeg: env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: env.FFPROBE_PATH ?? 'ffprobe' },
+    timeouts: {
+      requestMs: int(env.REQUEST_TIMEOUT_S, 120, 'REQUEST_TIMEOUT_S') * 1000,
+      keepAliveMs: int(env.KEEP_ALIVE_TIMEOUT_S, 30, 'KEEP_ALIVE_TIMEOUT_S') * 1000,
+      connectionMs: int(env.CONNECTION_TIMEOUT_S, 300, 'CONNECTION_TIMEOUT_S') * 1000,
+    },
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
     ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),
   };

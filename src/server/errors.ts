@@ -1,6 +1,7 @@
 import { Stream } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 
 /** One invalid field of a request: where it is, and why it was refused. */
 export interface FieldProblem {
@@ -57,6 +58,7 @@ defineMessages({
     'reason.maxItems': 'must have at most {limit} items',
     'reason.invalid': 'is not valid',
     'reason.characters': 'contains a character that cannot be stored (a NUL or a broken character)',
+    'reason.dateRange': 'must be a date in the years {from}–{to}',
   },
   az: {
     not_found: 'Tapılmadı.',
@@ -86,6 +88,7 @@ defineMessages({
     'reason.maxItems': 'ən çoxu {limit} element olmalıdır',
     'reason.invalid': 'düzgün deyil',
     'reason.characters': 'saxlanıla bilməyən simvol var (NUL və ya zədələnmiş simvol)',
+    'reason.dateRange': '{from} və {to} illəri arasında tarix olmalıdır',
   },
   ru: {
     not_found: 'Не найдено.',
@@ -115,8 +118,12 @@ defineMessages({
     'reason.maxItems': 'должно содержать не больше {limit} элементов',
     'reason.invalid': 'некорректно',
     'reason.characters': 'содержит символ, который нельзя сохранить (NUL или повреждённый символ)',
+    'reason.dateRange': 'должно быть датой в пределах {from}–{to} гг.',
   },
 });
+
+/** The keywords that bound a date (ajv-formats'). */
+const DATE_BOUNDS = new Set(['formatMinimum', 'formatMaximum']);
 
 interface AjvIssue {
   instancePath?: string;
@@ -134,10 +141,14 @@ function fieldProblems(issues: AjvIssue[], context: string | undefined, locale: 
       segments.push(issue.params.additionalProperty);
     }
     const field = segments.join('.') || (context ?? 'body');
-    const known = `reason.${issue.keyword}`;
-    const reason = translate('en', known) === known ? 'invalid' : issue.keyword;
+    // A date's bounds (`DateString`, `DateTimeString`) are told as the years allowed.
+    const keyword = DATE_BOUNDS.has(issue.keyword) ? 'dateRange' : issue.keyword;
+    const known = `reason.${keyword}`;
+    const reason = translate('en', known) === known ? 'invalid' : keyword;
     const params = {
       ...issue.params,
+      from: String(MIN_YEAR),
+      to: String(MAX_YEAR),
       values: Array.isArray(issue.params.allowedValues) ? issue.params.allowedValues.join(', ') : '',
     };
     return { field, reason, message: `${field}: ${translate(locale, `reason.${reason}`, params)}` };

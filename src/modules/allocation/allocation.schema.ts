@@ -1,11 +1,11 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 import { ALLOCATION_KINDS, CRITERIA } from '@/modules/allocation/allocation.core';
 import { APPLICATION_STATES, BATCH_STATES, PLAN_STATES } from '@/modules/allocation/allocation.tables';
 
 const Id = (description = 'Id') => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
 const Units = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 const Names = { nameAz: Type.String(), nameRu: Type.String(), nameEn: Type.String() };
 
 /** A device kind the plan distributes. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateTimeString, Nullable, StringEnum } from '@/server/schema';
 import { ASSIGNMENT_KINDS } from '@/modules/assignments/assignments.tables';
 
 /** Request and response schemas of assignments, groups, submissions and feedback. */
@@ -81,7 +81,7 @@ export const CreateAssignmentBody = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 200 }),
     instructions: Nullable(Type.String({ maxLength: MAX_TEXT })),
     kind: StringEnum(ASSIGNMENT_KINDS, { description: 'individual or group work' }),
-    dueAt: Type.String({ format: 'date-time', description: 'Due time (ISO 8601 with offset)' }),
+    dueAt: DateTimeString({ description: 'Due time (ISO 8601 with offset)' }),
     lessonId: Type.Optional(Nullable(Id('A lesson occurrence of the class in this subject'))),
     groups: Type.Optional(GroupsInput),
     draw: Type.Optional(DrawInput),
@@ -102,8 +102,7 @@ export const PatchAssignmentBody = Type.Object(
       }),
     ),
     dueAt: Type.Optional(
-      Type.String({
-        format: 'date-time',
+      DateTimeString({
         description: 'Due time (ISO 8601 with offset); the class is notified when it changes',
       }),
     ),

@@ -1,12 +1,12 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 import { VersionField, VersionOut } from '@/server/versions';
 import { LANGUAGES, MATERIAL_KINDS, OCCURRENCE_STATES } from '@/modules/classroom/classroom.tables';
 
 /** Request and response schemas of the classroom module: classes, timetables, lessons. */
 
 const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 const Time = (description: string) =>
   Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: `${description} (HH:MM)` });
 const Text = (max: number, description: string) => Nullable(Type.String({ maxLength: max, description }));

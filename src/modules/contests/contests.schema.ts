@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 import {
   ATTEMPT_STATES,
   CONTEST_SCOPES,
@@ -128,7 +128,7 @@ export const ContestBodySchema = Type.Object(
     classId: Type.Optional(Id('scope class: the class')),
     institutionId: Type.Optional(Id('scope school: the school')),
     areaId: Type.Optional(Id('scope district or region: the area')),
-    date: Type.String({ format: 'date', description: 'The day of the contest (school time)' }),
+    date: DateString({ description: 'The day of the contest (school time)' }),
     windows: Type.Array(Window, { minItems: 1, maxItems: 3, description: 'Start window of each shift' }),
     timeLimitMinutes: Type.Integer({ minimum: 1, maximum: 600 }),
     maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1 })),

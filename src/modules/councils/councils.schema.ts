@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
-import { StringEnum } from '@/server/schema';
+import { DateString, StringEnum } from '@/server/schema';
 import { VersionField, VersionOut } from '@/server/versions';
 import { DECISION_STATES } from '@/modules/councils/councils.tables';
 
 /** Request and response schemas of pedagogical councils. */
 
 const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 const Title = Type.String({
   minLength: 1,
   maxLength: 200,

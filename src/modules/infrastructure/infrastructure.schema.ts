@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 import { VersionField, VersionOut } from '@/server/versions';
 import {
   DEVICE_CONDITIONS,
@@ -17,7 +17,7 @@ import {
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description });
 const Mbps = (description: string) => Type.Number({ minimum: 0, maximum: 100_000, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 
 export const Purpose = StringEnum(LINK_PURPOSES, { description: 'Teaching or administration' });
 export const DeviceKind = StringEnum(DEVICE_KINDS, { description: 'Kind of device' });

@@ -1,4 +1,5 @@
 import { defineMessages, translate, type Locale } from '@/server/i18n';
+import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 import {
   DEVICE_CONDITIONS,
   DEVICE_KINDS,
@@ -382,7 +383,7 @@ defineMessages({
     'import.pattern': 'has characters that are not allowed',
     'import.not_yes_no': 'must be yes or no',
     'import.not_one_of': 'must be one of: {values}',
-    'import.not_date': 'must be a date, YYYY-MM-DD',
+    'import.not_date': 'must be a date, YYYY-MM-DD, in the years 1900–2200',
     'import.not_datetime': 'must be a date and time, e.g. 2026-10-01T09:30:00Z',
     'import.unknown_column': 'is not a column of this data set ({dataset})',
     'import.missing_column': 'the column is missing',
@@ -453,7 +454,7 @@ defineMessages({
     'import.pattern': 'icazə verilməyən simvollar var',
     'import.not_yes_no': 'yes və ya no olmalıdır',
     'import.not_one_of': 'bunlardan biri olmalıdır: {values}',
-    'import.not_date': 'tarix olmalıdır, İİİİ-AA-GG',
+    'import.not_date': 'tarix olmalıdır, İİİİ-AA-GG, 1900 və 2200 illəri arasında',
     'import.not_datetime': 'tarix və vaxt olmalıdır, məs. 2026-10-01T09:30:00Z',
     'import.unknown_column': 'bu məlumat dəstinin ({dataset}) sütunu deyil',
     'import.missing_column': 'sütun yoxdur',
@@ -524,7 +525,7 @@ defineMessages({
     'import.pattern': 'содержит недопустимые символы',
     'import.not_yes_no': 'должно быть yes или no',
     'import.not_one_of': 'должно быть одним из: {values}',
-    'import.not_date': 'должно быть датой, ГГГГ-ММ-ДД',
+    'import.not_date': 'должно быть датой, ГГГГ-ММ-ДД, в пределах 1900–2200 гг.',
     'import.not_datetime': 'должно быть датой и временем, напр. 2026-10-01T09:30:00Z',
     'import.unknown_column': 'не является столбцом этого набора данных ({dataset})',
     'import.missing_column': 'столбца нет',
@@ -612,7 +613,7 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\
 
 function isRealDate(text: string): boolean {
   const m = DATE.exec(text);
-  if (!m) return false;
+  if (!m || Number(m[1]) < MIN_YEAR || Number(m[1]) > MAX_YEAR) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 
 /**
  * Request and response schemas of the class journal (issue 6): the journal page of a class, subject and term,
@@ -8,7 +8,7 @@ import { Nullable, StringEnum } from '@/server/schema';
  */
 
 const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 const Code = (description: string) =>
   Type.String({ minLength: 1, maxLength: 60, pattern: '^[a-z0-9_]+$', description });
 const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 500, description });

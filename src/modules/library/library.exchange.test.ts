@@ -185,6 +185,71 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     expect((await app.inject({ url: `/api/library/resources/${draft.id}/jsonld` })).statusCode).toBe(404);
   });
 
+  it("shows anyone a published resource without the editors' account ids; editors see them", async () => {
+    /** Every key of a JSON answer, however deep. */
+    const keysOf = (value: unknown, into = new Set<string>()): Set<string> => {
+      if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          into.add(k);
+          keysOf(v, into);
+        }
+      }
+      return into;
+    };
+    const accountKeys = ['createdBy', 'submittedBy', 'reviewedBy'];
+    const made = await reviewer.inject({
+      method: 'POST',
+      url: '/api/library/collections',
+      payload: { kind: 'collection', title: 'Riyaziyyat rəfi' },
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const collectionId = made.json<{ id: number }>().id;
+    const items = await reviewer.inject({
+      method: 'PUT',
+      url: `/api/library/collections/${collectionId}/items`,
+      payload: { resourceIds: [published.id] },
+    });
+    expect(items.statusCode, items.body).toBe(200);
+    const parent = await createUserWithRole(database.db, 'parent');
+    const signedIn = await login(app, parent.username, parent.password);
+    const publicUrls = [
+      `/api/library/resources/${published.id}`,
+      '/api/library/search?q=K%C9%99srl%C9%99r',
+      `/api/library/collections/${collectionId}`,
+      '/api/library/shelves/5/mathematics',
+      `/api/library/resources/${published.id}/jsonld`,
+    ];
+    for (const url of publicUrls) {
+      for (const caller of [{ inject: (o: { url: string }) => app.inject(o) }, signedIn]) {
+        const res = await caller.inject({ url });
+        expect(res.statusCode, `${url} → ${res.body}`).toBe(200);
+        expect(res.body, url).toContain(String(published.id));
+        const keys = keysOf(res.json());
+        expect(
+          accountKeys.filter((k) => keys.has(k)),
+          url,
+        ).toEqual([]);
+      }
+    }
+    // The page for crawlers carries no more than the JSON-LD.
+    const page = await app.inject({ url: `/library/resources/${published.id}` });
+    expect(page.statusCode).toBe(200);
+    for (const key of accountKeys) expect(page.body).not.toContain(key);
+    // Editors keep them: the two-editor rule is read from them.
+    const asEditor = await reviewer.inject({ url: `/api/library/resources/${published.id}` });
+    expect(asEditor.json()).toMatchObject({
+      createdBy: authorId,
+      submittedBy: authorId,
+      reviewedBy: reviewerId,
+    });
+    const list = await reviewer.inject({ url: '/api/library/resources?state=published&limit=100' });
+    expect(list.json<{ items: ResourceView[] }>().items.find((r) => r.id === published.id)).toMatchObject({
+      createdBy: authorId,
+      reviewedBy: reviewerId,
+    });
+  });
+
   it('counts views and completions without keeping who, once per client in a while', async () => {
     const event = (id: number, kind: string, remoteAddress = '10.0.0.1') =>
       app.inject({

@@ -3,6 +3,7 @@ import { listSubjects } from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/library/library.store';
 import { LEARNING_RESOURCE_TYPES, LICENCE_URLS, resourceUrl } from '@/modules/library/library.lrmi';
 import { RESOURCE_TYPES } from '@/modules/library/library.tables';
+import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 
 /**
  * OAI-PMH 2.0 (https://www.openarchives.org/OAI/openarchivesprotocol.html): harvesters — national and
@@ -116,11 +117,15 @@ function resourceIdOf(baseUrl: string, identifier: string): number | null {
   return id <= 2_147_483_647 ? id : null;
 }
 
-/** A `from` or `until` argument: a day or a second (UTC); null when it is neither. */
+/**
+ * A `from` or `until` argument: a day or a second (UTC) in the years every date of the platform is kept in
+ * (`MIN_YEAR`–`MAX_YEAR`, as `DateString` has them); null when it is not.
+ */
 function parseDate(value: string): { at: Date; day: boolean } | null {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const second = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(value);
-  if (!day && !second) return null;
+  const year = Number((day ?? second)?.[1]);
+  if (!(year >= MIN_YEAR && year <= MAX_YEAR)) return null;
   const at = new Date(day ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(at.getTime())) return null;
   // Reject dates that roll over (2026-02-30).
@@ -181,14 +186,15 @@ function decodeToken(token: string): ListQuery {
   return q;
 }
 
+/** The forms and years `from` and `until` are taken in, as the error says them. */
+const DATE_FORMS = `YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, in the years ${MIN_YEAR}–${MAX_YEAR}`;
+
 /** The change-date window of a list (until exclusive, at its granularity), checked. */
 function windowOf(q: { from?: string; until?: string }): { from?: Date; until?: Date } {
   const from = q.from !== undefined ? parseDate(q.from) : undefined;
   const until = q.until !== undefined ? parseDate(q.until) : undefined;
-  if (from === null)
-    throw new OaiError('badArgument', 'from is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).', false);
-  if (until === null)
-    throw new OaiError('badArgument', 'until is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).', false);
+  if (from === null) throw new OaiError('badArgument', `from is not a date (${DATE_FORMS}).`, false);
+  if (until === null) throw new OaiError('badArgument', `until is not a date (${DATE_FORMS}).`, false);
   if (from && until && from.day !== until.day) {
     throw new OaiError('badArgument', 'from and until must have the same granularity.', false);
   }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 import {
   ACCESSIBILITY_FEATURES,
   COLLECTION_KINDS,
@@ -51,9 +51,7 @@ export const ResourceBody = Type.Object(
     channel: Type.Optional(
       Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'TV channel' })),
     ),
-    airDate: Type.Optional(
-      Nullable(Type.String({ format: 'date', description: 'Day a TV lesson was aired' })),
-    ),
+    airDate: Type.Optional(Nullable(DateString({ description: 'Day a TV lesson was aired' }))),
     durationSeconds: Type.Optional(
       Nullable(
         Type.Integer({
@@ -132,8 +130,11 @@ export const FileView = Type.Object({
   url: Type.String({ description: 'Where to fetch it (HTTP Range supported)' }),
 });
 
-/** A resource as the API shows it. */
-export const ResourceView = Type.Object({
+/**
+ * A resource as anyone may see it: no account ids (who created, submitted or reviewed it is the editors'
+ * business, see `ResourceView`).
+ */
+export const PublicResourceView = Type.Object({
   id: Type.Integer(),
   type: StringEnum(RESOURCE_TYPES),
   state: StringEnum(RESOURCE_STATES),
@@ -152,11 +153,8 @@ export const ResourceView = Type.Object({
   pages: Nullable(Type.Integer()),
   licence: StringEnum(LICENCES),
   accessibility: Type.Array(StringEnum(ACCESSIBILITY_FEATURES)),
-  createdBy: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-  submittedBy: Nullable(Type.Integer()),
-  reviewedBy: Nullable(Type.Integer()),
   publishedAt: Nullable(Type.String()),
   /** The current version of each uploaded role, and the files made from them. */
   files: Type.Array(FileView),
@@ -172,10 +170,30 @@ export const ResourceView = Type.Object({
     description: 'How many times it was finished (90 % of a video, the last page of a book)',
   }),
 });
+export type PublicResourceView = Static<typeof PublicResourceView>;
+
+/** The accounts behind a resource, shown to editors only (the two-editor rule is read from them). */
+const editorFields = {
+  createdBy: Type.Integer({ description: 'Account that created it (editors only)' }),
+  submittedBy: Nullable(Type.Integer({ description: 'Account that submitted it for review (editors only)' })),
+  reviewedBy: Nullable(Type.Integer({ description: 'Account that reviewed it (editors only)' })),
+};
+
+/** A resource as the API shows it: to editors with the accounts behind it, to anyone else without. */
+export const ResourceView = Type.Object({
+  ...PublicResourceView.properties,
+  createdBy: Type.Optional(editorFields.createdBy),
+  submittedBy: Type.Optional(editorFields.submittedBy),
+  reviewedBy: Type.Optional(editorFields.reviewedBy),
+});
 export type ResourceView = Static<typeof ResourceView>;
 
+/** A resource as editors' own routes show it: always with the accounts behind it. */
+export const EditorResourceView = Type.Object({ ...PublicResourceView.properties, ...editorFields });
+export type EditorResourceView = Static<typeof EditorResourceView>;
+
 /** A page of resources for editors. */
-export const ResourceList = Type.Object({ items: Type.Array(ResourceView) });
+export const ResourceList = Type.Object({ items: Type.Array(EditorResourceView) });
 
 /** The editors' list filter. */
 export const ResourceListQuery = Type.Object(
@@ -241,7 +259,7 @@ export const SearchResponse = Type.Object({
   }),
   items: Type.Array(
     Type.Object({
-      resource: ResourceView,
+      resource: PublicResourceView,
       score: Type.Number(),
       /** The title cut into pieces, the pieces that match the query marked (safe to render: no HTML). */
       highlight: Type.Array(Segment),
@@ -329,7 +347,7 @@ export const ShelfQuery = Type.Object(
 export const ShelfView = Type.Object({
   grade: Type.Integer(),
   subject: Type.String(),
-  resources: Type.Array(ResourceView),
+  resources: Type.Array(PublicResourceView),
   /** True when the shelf holds more than `limit` resources (the rest are not listed). */
   more: Type.Boolean(),
 });

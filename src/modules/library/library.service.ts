@@ -22,7 +22,13 @@ import {
   type MediaTools,
 } from '@/modules/library/library.media';
 import type { UPLOAD_ROLES } from '@/modules/library/library.tables';
-import type { PatchResourceBody, ResourceBody, ResourceView } from '@/modules/library/library.schema';
+import type {
+  EditorResourceView,
+  PatchResourceBody,
+  PublicResourceView,
+  ResourceBody,
+  ResourceView,
+} from '@/modules/library/library.schema';
 import * as clock from '@/server/clock';
 
 defineMessages({
@@ -155,12 +161,26 @@ export const listTopics = (db: Db, subject?: string) => store.listTopics(db, sub
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The API's view of resources: their topics, current files and processing state. */
+/** A resource as anyone may see it: without the accounts of the editors who created, submitted, reviewed it. */
+export function publicView({
+  createdBy: _created,
+  submittedBy: _submitted,
+  reviewedBy: _reviewed,
+  ...rest
+}: ResourceView): PublicResourceView {
+  return rest;
+}
+
+/** A resource as `actor` may see it: editors with the accounts behind it, anyone else without. */
+const viewFor = (actor: Actor | null, view: ResourceView): ResourceView =>
+  isEditor(actor) ? view : publicView(view);
+
+/** The API's view of resources: their topics, current files and processing state (editors' shape). */
 export async function resourceViews(
   db: Db,
   env: LibraryEnv,
   resources: store.ResourceRow[],
-): Promise<ResourceView[]> {
+): Promise<EditorResourceView[]> {
   const ids = resources.map((r) => r.id);
   const [topicMap, allFiles, counts] = await Promise.all([
     store.topicsOf(db, ids),
@@ -238,7 +258,7 @@ export async function resourceViews(
   });
 }
 
-async function viewOf(db: Db, env: LibraryEnv, row: store.ResourceRow): Promise<ResourceView> {
+async function viewOf(db: Db, env: LibraryEnv, row: store.ResourceRow): Promise<EditorResourceView> {
   return (await resourceViews(db, env, [row]))[0]!;
 }
 
@@ -502,7 +522,7 @@ export async function getResource(
 ): Promise<ResourceView> {
   const row = await store.findResource(db, id);
   if (!row || (row.state !== 'published' && !isEditor(actor))) throw notFound('resource');
-  return viewOf(db, env, row);
+  return viewFor(actor, await viewOf(db, env, row));
 }
 
 /** Editors' list of resources. */
@@ -510,7 +530,7 @@ export async function listResources(
   db: Db,
   env: LibraryEnv,
   filter: { state?: store.ResourceState; limit: number; offset: number },
-): Promise<ResourceView[]> {
+): Promise<EditorResourceView[]> {
   return resourceViews(db, env, await store.listResources(db, filter));
 }
 
@@ -582,7 +602,7 @@ export async function searchResources(db: Db, env: LibraryEnv, filter: store.Sea
       result.hits.map((h) => h.id),
     ),
   );
-  const viewById = new Map(views.map((v) => [v.id, v]));
+  const viewById = new Map(views.map((v) => [v.id, publicView(v)]));
   const facets: Record<string, { value: string; count: number }[]> = {};
   for (const f of result.facets) (facets[f.facet] ??= []).push({ value: f.value, count: f.count });
   for (const list of Object.values(facets))
@@ -863,13 +883,15 @@ export async function listCollections(db: Db) {
 export async function getCollection(db: Db, env: LibraryEnv, id: number, actor: Actor | null, all = false) {
   const collection = await store.findCollection(db, id);
   if (!collection) throw notFound('collection');
-  const resources = await store.collectionResources(db, id, all || isEditor(actor));
+  const editor = all || isEditor(actor);
+  const resources = await store.collectionResources(db, id, editor);
+  const views = await resourceViews(db, env, resources);
   return {
     id: collection.id,
     kind: collection.kind,
     title: collection.title,
     description: collection.description,
-    resources: await resourceViews(db, env, resources),
+    resources: editor ? views : views.map(publicView),
   };
 }
 
@@ -963,7 +985,7 @@ export async function publicLearningResource(
 ): Promise<{ view: ResourceView; jsonLd: Record<string, unknown> } | null> {
   const row = await store.findResource(db, id);
   if (!row || row.state !== 'published') return null;
-  const view = await viewOf(db, env, row);
+  const view = publicView(await viewOf(db, env, row));
   const subject = row.subjectCode ? ((await subjectsByCode(db, [row.subjectCode]))[0] ?? null) : null;
   return { view, jsonLd: learningResource(view, { baseUrl, subject }) };
 }
@@ -976,7 +998,7 @@ export async function shelf(db: Db, env: LibraryEnv, grade: number, subject: str
   return {
     grade,
     subject,
-    resources: await resourceViews(db, env, found.slice(0, limit)),
+    resources: (await resourceViews(db, env, found.slice(0, limit))).map(publicView),
     more: found.length > limit,
   };
 }

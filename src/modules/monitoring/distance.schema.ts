@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
-import { Nullable, StringEnum } from '@/server/schema';
+import { DateString, Nullable, StringEnum } from '@/server/schema';
 
 /** Request and response schemas of distance-learning monitoring. */
 
 const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 
 export const DistanceQuery = Type.Object(
   {

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
-import { Nullable } from '@/server/schema';
+import { DateString, DateTimeString, Nullable } from '@/server/schema';
 
 /** Request and response schemas of webinars. */
 
 const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, description });
-const Day = (description: string) => Type.String({ format: 'date', description });
+const Day = (description: string) => DateString({ description });
 
 export const WebinarParams = Type.Object({ webinarId: Id('Webinar id') });
 export const ListQuery = Type.Object({
@@ -21,7 +21,7 @@ export const WebinarBody = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     areaId: Nullable(Id('Area whose schools it is for; null for a national webinar')),
-    startsAt: Type.String({ format: 'date-time', description: 'Start, with its time zone' }),
+    startsAt: DateTimeString({ description: 'Start, with its time zone' }),
     durationMinutes: Type.Integer({ minimum: 5, maximum: 600 }),
     url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500, description: 'Meeting link' }),
     capacity: Nullable(

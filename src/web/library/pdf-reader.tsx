@@ -43,6 +43,8 @@ export default function PdfReader({
       disableAutoFetch: true,
       disableStream: true,
       rangeChunkSize: 65536,
+      // The site's Content-Security-Policy allows no eval: pdf.js is told so, rather than trying it.
+      isEvalSupported: false,
     });
     task.promise.then(setDoc, () => setFailed(true));
     return () => void task.destroy();
