@@ -122,6 +122,21 @@ export async function withdraw(tx: Db, userIds: number[], key: 'assignmentId' | 
   await store.deleteAbout(tx, userIds, key, id);
 }
 
+/**
+ * Takes back journal notices that are no longer true (an absence corrected, a mark removed or replaced), in the
+ * caller's transaction: each match names the child and the cell (`{ studentId, lessonId }` for an absence,
+ * `{ studentId, columnKey }` for a mark). They are deleted rather than flagged: a notice states what the
+ * journal says now, and the journal's own history (its append-only events) keeps what it said before.
+ */
+export async function withdrawJournal(
+  tx: Db,
+  userIds: number[],
+  kind: 'journal_absence' | 'journal_mark',
+  matches: Partial<NotificationPayloads[typeof kind]>[],
+): Promise<void> {
+  await store.deleteMatching(tx, [...new Set(userIds)], kind, matches);
+}
+
 /** A calendar day (`YYYY-MM-DD`) in words: 8 Dec 2026. */
 const formatDay = (locale: Locale, day: unknown) => {
   const time = typeof day === 'string' ? Date.parse(`${day}T12:00:00Z`) : NaN;

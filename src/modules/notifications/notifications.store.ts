@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { intArray, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { notifications } from '@/modules/notifications/notifications.tables';
 
 /** The notifications module's SQL. */
@@ -48,6 +48,27 @@ export async function deleteAbout(db: Db, userIds: number[], key: string, id: nu
     sql`delete from ${notifications}
         where user_id = any(${intArray(userIds)}) and params ->> ${key} = ${String(id)}`,
   );
+}
+
+/**
+ * Removes, from these people, the notifications of `kind` whose parameters contain one of `matches` (each a
+ * few parameters with their JSON values, as `params @> match`), in one statement.
+ */
+export async function deleteMatching(
+  db: Db,
+  userIds: number[],
+  kind: string,
+  matches: Record<string, unknown>[],
+): Promise<number> {
+  if (userIds.length === 0 || matches.length === 0) return 0;
+  const found = await rows<{ id: number }>(
+    db,
+    sql`delete from ${notifications}
+        where user_id = any(${intArray(userIds)}) and kind = ${kind}
+          and exists (select 1 from jsonb_array_elements(${JSON.stringify(matches)}::jsonb) m where params @> m)
+        returning id`,
+  );
+  return found.length;
 }
 
 /** A person's notifications, newest first, optionally before an id (paging). */
