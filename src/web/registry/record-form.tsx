@@ -223,8 +223,9 @@ const cellId = (base: string, key: string) => `${base}-students-${key.replace(/[
 
 /**
  * A school's record for the year as one form, phone first: staff and rooms, electricity, students by level,
- * sex and shift, internet links, devices, projects. Saving replaces the year's record and submits it for
- * review; the server's refusals come back against their fields.
+ * sex and shift, internet links, devices, projects. "Save and submit" replaces the year's record and sends it
+ * for review (refused while a rule is broken or a required field empty); "save as draft" keeps it unsent for the
+ * director to come back to. The server's refusals come back against their fields.
  */
 export function RecordForm({
   record,
@@ -233,7 +234,8 @@ export function RecordForm({
 }: {
   record: RegistryRecord;
   school: InstitutionRecord;
-  onSaved: (record: RegistryRecord) => void;
+  /** After a save: `draft` when it was kept as a draft, not sent for review. */
+  onSaved: (record: RegistryRecord, draft: boolean) => void;
 }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
@@ -252,18 +254,19 @@ export function RecordForm({
     participations: [],
   });
   const save = useMutation({
-    mutationFn: (body: RegistryInput) =>
-      api<RegistryRecord>(`/institutions/${record.institutionId}/registry/${record.academicYearId}`, {
-        method: 'PUT',
-        body,
-      }),
-    onSuccess: (saved) => {
+    // A draft is kept, not sent (`…/draft`); otherwise the record is saved and sent for review.
+    mutationFn: ({ body, draft: asDraft }: { body: RegistryInput; draft: boolean }) =>
+      api<RegistryRecord>(
+        `/institutions/${record.institutionId}/registry/${record.academicYearId}${asDraft ? '/draft' : ''}`,
+        { method: 'PUT', body },
+      ),
+    onSuccess: (saved, { draft: asDraft }) => {
       client.setQueryData(recordKey(saved.institutionId, saved.academicYearId), saved);
       void client.invalidateQueries({ queryKey: ['registry', 'schools'] });
       setDraft(draftOf(saved));
       setRefused({});
       setTried(false);
-      onSaved(saved);
+      onSaved(saved, asDraft);
     },
     onError: (error) => {
       if (error instanceof ApiError && error.status === 422) {
@@ -304,7 +307,22 @@ export function RecordForm({
       return;
     }
     setSent({ studentCells: built.studentCells, participations: projectIds });
-    save.mutate(built.body);
+    save.mutate({ body: built.body, draft: false });
+  };
+
+  /** Keeps the record as a draft: fields may stay empty, but the rules between filled-in fields hold. */
+  const saveDraft = () => {
+    const broken = recordProblems(
+      built.body,
+      { ...(levels ? { levels } : {}), shifts: school.shifts },
+      { complete: false },
+    );
+    if (Object.keys(built.problems).length > 0 || broken.length > 0) {
+      setFocusAsked((n) => n + 1);
+      return;
+    }
+    setSent({ studentCells: built.studentCells, participations: projectIds });
+    save.mutate({ body: built.body, draft: true });
   };
 
   /** The error under a field, and the props that tie the field to it. */
@@ -774,9 +792,14 @@ export function RecordForm({
         <ErrorBox error={save.error} />
       ) : null}
       {tried && ordered.length > 0 ? <p className="field-error">{t('registry.fixFields')}</p> : null}
-      <button type="submit" disabled={save.isPending}>
-        {save.isPending ? t('common.saving') : t('registry.saveSubmit')}
-      </button>
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? t('common.saving') : t('registry.saveSubmit')}
+        </button>
+        <button type="button" className="secondary" disabled={save.isPending} onClick={saveDraft}>
+          {t('registry.saveDraft')}
+        </button>
+      </div>
     </form>
   );
 }
