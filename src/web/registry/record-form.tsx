@@ -293,7 +293,12 @@ export function RecordForm({
     { complete: tried },
   )) {
     const field = formField(x.field, built.studentCells, projectIds);
-    if (!(field in built.problems) && !(field in ruled)) ruled[field] = t(`forms.rule.${x.rule}`, x.params);
+    if (!(field in built.problems) && !(field in ruled))
+      ruled[field] = t(`forms.rule.${x.rule}`, {
+        ...x.params,
+        // A count picks the language's plural form (Russian: 1 смену, 2 смены, 5 смен).
+        ...(typeof x.params.shifts === 'number' ? { count: x.params.shifts } : {}),
+      });
   }
   const problems: Problems = { ...refused, ...ruled, ...built.problems };
   const ordered = Object.keys(problems).sort((a, b) => rank(a) - rank(b));
