@@ -137,6 +137,29 @@ describe('forms that help: the ICT record form on a phone', () => {
       );
       expect(await messageOf(page, page.getByLabel('Classrooms'))).toBe('Fill this in.');
       await expectGoodPage(page, 'forms-ict-refused-en-360');
+
+      // Kept as a draft instead: empty fields are allowed, a broken rule is not; nothing is sent.
+      await page.getByRole('button', { name: 'Save as draft' }).click();
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+        .toBe('teachersIctTrained');
+      expect(await page.locator('[role="status"].saved').first().innerText()).toBe('');
+      await page.getByLabel('Of whom trained in ICT').fill('20');
+      await page.getByRole('button', { name: 'Save as draft' }).click();
+      await expect
+        .poll(() => page.locator('[role="status"].saved').first().innerText())
+        .toBe('Draft saved; it has not been sent for review yet.');
+      // The director comes back to it: the draft is there, with its empty fields, and still cannot be sent.
+      await page.reload();
+      await expect.poll(() => heading(page), HEADING).toBe("My school's ICT");
+      await expect.poll(() => page.getByLabel('Teachers', { exact: true }).inputValue()).toBe('25');
+      expect(await page.getByLabel('Classrooms').inputValue()).toBe('');
+      await page.getByRole('button', { name: 'Save and submit' }).click();
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+        .toBe('classrooms');
+      expect(await page.locator('[role="status"].saved').first().innerText()).toBe('');
+      await expectGoodPage(page, 'forms-ict-draft-en-360');
     } finally {
       await context.close();
     }

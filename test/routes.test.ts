@@ -270,6 +270,22 @@ const POLICY: Record<string, Rule> = {
       call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId }, payload: record() }),
     },
   },
+  'PUT /api/institutions/:id/registry/:yearId/draft': {
+    who: ['admin', 'bureau', 'director'],
+    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId }, payload: record() }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId }, payload: record() }),
+    },
+  },
+  'POST /api/institutions/:id/registry/:yearId/submit': {
+    who: ['admin', 'bureau', 'director'],
+    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId } }),
+    },
+  },
   'POST /api/institutions/:id/registry/:yearId/review': {
     who: ['admin', 'bureau', 'regional'],
     call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId }, payload: { decision: 'verify' } }),

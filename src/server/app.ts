@@ -149,7 +149,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(councilsRoutes, { db: database.db });
       await api.register(webinarsRoutes, { db: database.db });
       await api.register(distanceRoutes, { db: database.db });
-      await api.register(journalRoutes, { db: database.db });
+      await api.register(journalRoutes, { db: database.db, runJobs: config.runJobs });
     },
     { prefix: '/api' },
   );

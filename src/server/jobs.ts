@@ -58,6 +58,29 @@ export async function enqueue(
   return row!.id;
 }
 
+/**
+ * Adds a job unless one of the same queue and payload exists already, whatever its state (queued, running,
+ * done or failed): for work that must happen once, such as a day's scheduled run. Several app nodes may ask at
+ * once; a transaction-scoped advisory lock on the queue makes them take turns. Returns the new job's id, or
+ * null when there was one.
+ */
+export async function enqueueOnce(
+  db: Db,
+  queue: string,
+  payload: Record<string, unknown>,
+  options: { maxAttempts?: number; runAt?: Date } = {},
+): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`maktab_job:${queue}`}))`);
+    const [found] = await rows<{ id: number }>(
+      tx,
+      sql`select id from maktab_job where queue = ${queue} and payload = ${JSON.stringify(payload)}::jsonb limit 1`,
+    );
+    if (found) return null;
+    return enqueue(tx, queue, payload, options);
+  });
+}
+
 /** The state of a job, for tests and operators. */
 export interface JobState {
   id: number;

@@ -204,8 +204,10 @@ export async function childrenDays(
     cells.map((c) => c.subjectCode),
     locale,
   );
+  const summaries = await notifications.latestDaySummaries(db, actor.userId, actor.childIds, locale);
   const days = new Map<number, ParentChildDay>();
   for (const id of actor.childIds) {
+    const summary = summaries.get(id);
     const lessons = await classroom.studentLessons(db, id, 'day', today, locale);
     const mine = cells.filter((c) => c.studentId === id);
     const attendance = mine.filter((c) => c.attendanceCode !== null);
@@ -229,6 +231,7 @@ export async function childrenDays(
         .filter((c) => c.mark !== null)
         .map((c) => ({ date: c.date, subject: subjects.get(c.subjectCode) ?? c.subjectCode, mark: c.mark! })),
       homework: await homeworkDue(db, id, today, locale),
+      summary: summary ? { day: summary.dayOn, text: summary.text } : null,
     });
   }
   return days;

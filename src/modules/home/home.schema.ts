@@ -126,6 +126,13 @@ export const ParentChildDay = Type.Object({
   }),
   marks: Type.Array(MarkItem, { description: 'This week’s marks, newest first' }),
   homework: Type.Array(HomeworkDue, { description: 'Homework not handed in, due from today on' }),
+  /** The latest evening summary of the child's day in the journal; null before the first. */
+  summary: Nullable(
+    Type.Object({
+      day: Day('The day it sums up'),
+      text: Type.String({ description: 'The day’s absences and marks in words, in the caller’s language' }),
+    }),
+  ),
 });
 export type ParentChildDay = Static<typeof ParentChildDay>;
 

@@ -96,6 +96,52 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
       ),
   );
 
+  r.put(
+    '/institutions/:id/registry/:yearId/draft',
+    {
+      config: { access: { roles: EDITORS, scope: schoolOfParam } },
+      schema: {
+        tags,
+        summary:
+          "Save a school's ICT record for a year as a draft: kept, not sent for review; fields may be empty, rules between filled ones hold",
+        params: SchoolYearParams,
+        body: SchoolYearBody,
+        response: { 200: SchoolYearRecord },
+      },
+    },
+    async (request) =>
+      service.saveSchoolYear(
+        db,
+        changeContext(request),
+        request.params.id,
+        request.params.yearId,
+        request.body,
+        request.locale,
+        'draft',
+      ),
+  );
+
+  r.post(
+    '/institutions/:id/registry/:yearId/submit',
+    {
+      config: { access: { roles: EDITORS, scope: schoolOfParam } },
+      schema: {
+        tags,
+        summary: "Send a school's saved draft for review; refused when it breaks a rule of the record",
+        params: SchoolYearParams,
+        response: { 200: SchoolYearRecord },
+      },
+    },
+    async (request) =>
+      service.submitSchoolYear(
+        db,
+        changeContext(request),
+        request.params.id,
+        request.params.yearId,
+        request.locale,
+      ),
+  );
+
   r.post(
     '/institutions/:id/registry/:yearId/review',
     {

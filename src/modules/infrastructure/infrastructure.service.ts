@@ -15,6 +15,7 @@ defineMessages({
   en: {
     registry_invalid: 'The record has mistakes; nothing was saved.',
     not_submitted: 'Only a record the school has saved can be reviewed.',
+    registry_not_saved: 'Save the record as a draft first; then send it for review.',
     asset_tag_taken: 'The asset tag {tag} is already used.',
     same_institution: 'The device is already at that institution.',
     device_disposed: 'A disposed device cannot be changed.',
@@ -48,6 +49,7 @@ defineMessages({
   az: {
     registry_invalid: 'Qeyddə səhvlər var; heç nə saxlanılmadı.',
     not_submitted: 'Yalnız məktəbin saxladığı qeyd yoxlanıla bilər.',
+    registry_not_saved: 'Əvvəlcə qeydi qaralama kimi saxlayın, sonra yoxlamaya göndərin.',
     asset_tag_taken: '{tag} inventar nömrəsi artıq istifadə olunur.',
     same_institution: 'Cihaz artıq həmin müəssisədədir.',
     device_disposed: 'Silinmiş cihaz dəyişdirilə bilməz.',
@@ -80,6 +82,7 @@ defineMessages({
   ru: {
     registry_invalid: 'В записи есть ошибки; ничего не сохранено.',
     not_submitted: 'Проверить можно только запись, сохранённую школой.',
+    registry_not_saved: 'Сначала сохраните запись как черновик, затем отправьте её на проверку.',
     asset_tag_taken: 'Инвентарный номер {tag} уже используется.',
     same_institution: 'Устройство уже находится в этом учреждении.',
     device_disposed: 'Списанное устройство нельзя изменить.',
@@ -183,6 +186,7 @@ async function checkRecord(
   institution: institutionsStore.InstitutionRow,
   input: SchoolYearInput,
   locale: Locale,
+  complete = true,
 ): Promise<FieldProblem[]> {
   const facts: RecordFacts = {
     levels: (await institutionsStore.countryPack(db)).levels.map((l) => l.code),
@@ -192,7 +196,7 @@ async function checkRecord(
       input.participations.map((p) => p.projectId),
     ),
   };
-  return recordProblems(input, facts).map((x) => problem(locale, x.field, x.rule, x.params));
+  return recordProblems(input, facts, { complete }).map((x) => problem(locale, x.field, x.rule, x.params));
 }
 
 type RecordValues = Omit<SchoolYearInput, 'participations' | 'version'> & {
@@ -321,7 +325,11 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
 
 /**
  * Saves a school's record for a year, replacing what was there, in one transaction with its audit entry.
- * Saving makes it `submitted` for the region to review; a verified record saved again needs verifying again.
+ * Saving (`mode: 'submit'`, the default) makes it `submitted` for the region to review, refused for a record
+ * that breaks any rule; a verified record saved again needs verifying again. Saving as a draft (`mode:
+ * 'draft'`) keeps it for the school to come back to, not sent: it may leave fields empty but never breaks a
+ * rule between fields it fills in; it takes the record out of review (a verified one needs sending and
+ * verifying again) and keeps the reviewer's note of a record sent back.
  */
 export async function saveSchoolYear(
   db: Db,
@@ -330,11 +338,12 @@ export async function saveSchoolYear(
   yearId: number,
   input: SchoolYearInput,
   locale: Locale,
+  mode: 'submit' | 'draft' = 'submit',
 ) {
   await db.transaction(async (tx) => {
     const institution = await requireInstitution(tx, institutionId);
     await requireYear(tx, yearId);
-    const problems = await checkRecord(tx, institution, input, locale);
+    const problems = await checkRecord(tx, institution, input, locale, mode === 'submit');
     if (problems.length) throw new AppError(422, 'registry_invalid', {}, problems);
     const before = await getSchoolYear(tx, institutionId, yearId, locale);
     if (before.version !== input.version) throw staleVersion(input, before);
@@ -343,10 +352,10 @@ export async function saveSchoolYear(
       institutionId,
       academicYearId: yearId,
       ...fields,
-      state: 'submitted',
+      state: mode === 'submit' ? 'submitted' : 'draft',
       verifiedBy: null,
       verifiedAt: null,
-      reviewNote: null,
+      reviewNote: mode === 'submit' ? null : before.reviewNote,
       updatedBy: ctx.actorId,
       updatedAt: new Date(),
     });
@@ -370,11 +379,64 @@ export async function saveSchoolYear(
     if (inventory) await syncInventoryCounts(tx, institutionId, yearId, deviceCounts);
     const after = await getSchoolYear(tx, institutionId, yearId, locale);
     await audit(tx, ctx, {
-      action: 'update',
+      action: mode === 'submit' ? 'update' : 'save',
       entity: 'registry_school_year',
       entityId: `${institutionId}/${yearId}`,
       before: before.saved ? strip(before) : null,
       after: strip(after),
+    });
+  });
+  return getSchoolYear(db, institutionId, yearId, locale);
+}
+
+/**
+ * Sends a draft the school saved for review, as it is: refused with `422 registry_invalid` (every broken rule
+ * in `details`, as saving does) when it breaks a rule or leaves a required field empty, with `409` when nothing
+ * was saved for the year. A record already sent or verified is left as it is.
+ */
+export async function submitSchoolYear(
+  db: Db,
+  ctx: ChangeContext,
+  institutionId: number,
+  yearId: number,
+  locale: Locale,
+) {
+  await db.transaction(async (tx) => {
+    const institution = await requireInstitution(tx, institutionId);
+    await requireYear(tx, yearId);
+    const row = await store.findSchoolYear(tx, institutionId, yearId);
+    if (!row) throw new AppError(409, 'registry_not_saved');
+    // Already sent (or verified): nothing to do, so a send repeated after a lost answer does no harm.
+    if (row.state !== 'draft') return;
+    const record = await getSchoolYear(tx, institutionId, yearId, locale);
+    const values: SchoolYearInput = {
+      version: record.version,
+      teachers: record.teachers,
+      teachersIctTrained: record.teachersIctTrained,
+      classrooms: record.classrooms,
+      hasComputerLab: record.hasComputerLab,
+      electricity: record.electricity,
+      electricitySource: record.electricitySource,
+      electricityHours: record.electricityHours,
+      students: record.students,
+      links: record.links,
+      deviceCounts: record.deviceCounts,
+      participations: record.participations.map(({ projectId, evidence }) => ({ projectId, evidence })),
+    };
+    const problems = await checkRecord(tx, institution, values, locale, true);
+    if (problems.length) throw new AppError(422, 'registry_invalid', {}, problems);
+    await store.setReview(tx, institutionId, yearId, {
+      state: 'submitted',
+      verifiedBy: null,
+      verifiedAt: null,
+      reviewNote: null,
+    });
+    await audit(tx, ctx, {
+      action: 'submit',
+      entity: 'registry_school_year',
+      entityId: `${institutionId}/${yearId}`,
+      before: { state: row.state },
+      after: { state: 'submitted' },
     });
   });
   return getSchoolYear(db, institutionId, yearId, locale);

@@ -273,6 +273,113 @@ describe('the school ICT registry', () => {
     expect((last.after as { classrooms: number }).classrooms).toBe(19);
   });
 
+  it('keeps a draft unsent, and sends it for review only when it keeps every rule', async () => {
+    const [year] = await t.database.db
+      .insert(academicYears)
+      .values({ code: '2027-2028', startsOn: '2027-09-15', endsOn: '2028-06-15', isCurrent: false })
+      .returning();
+    const at = url(year!.id);
+    type Refusal = { error: { code: string; details: { field: string; reason: string }[] } };
+    const empty = record({
+      teachers: null,
+      teachersIctTrained: null,
+      classrooms: null,
+      hasComputerLab: null,
+      electricity: null,
+      electricitySource: null,
+      electricityHours: null,
+      students: [],
+      links: [],
+      deviceCounts: [],
+      participations: [],
+    });
+    // Nothing saved yet: nothing to send.
+    const nothing = await director.inject({ method: 'POST', url: `${at}/submit` });
+    expect(nothing.statusCode).toBe(409);
+    expect(nothing.json<Refusal>().error.code).toBe('registry_not_saved');
+    // A draft may leave fields empty; it is kept, not sent.
+    const draft = await director.inject({ method: 'PUT', url: `${at}/draft`, payload: empty });
+    expect(draft.statusCode, draft.body).toBe(200);
+    expect(draft.json<RecordBody>()).toMatchObject({ saved: true, state: 'draft', teachers: null });
+    // …but never breaks a rule between the fields it fills in.
+    const wrong = await director.inject({
+      method: 'PUT',
+      url: `${at}/draft`,
+      payload: { ...empty, teachers: 25, teachersIctTrained: 30 },
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json<Refusal>().error.details.map((d) => [d.field, d.reason])).toEqual([
+      ['teachersIctTrained', 'trained_exceeds_teachers'],
+    ]);
+    // The region cannot review a draft.
+    const early = await regional.inject({
+      method: 'POST',
+      url: `${at}/review`,
+      payload: { decision: 'verify' },
+    });
+    expect(early.statusCode).toBe(409);
+    // Sending the empty draft is refused, every field it lacks named; it stays a draft.
+    const refused = await director.inject({ method: 'POST', url: `${at}/submit` });
+    expect(refused.statusCode).toBe(422);
+    const error = refused.json<Refusal>().error;
+    expect(error.code).toBe('registry_invalid');
+    expect(error.details.map((d) => d.field)).toEqual([
+      'teachers',
+      'teachersIctTrained',
+      'classrooms',
+      'hasComputerLab',
+      'electricity',
+      'students',
+    ]);
+    expect((await director.inject({ url: at })).json<RecordBody>().state).toBe('draft');
+    // Filled in, saved as a draft again, then sent.
+    await director.inject({ method: 'PUT', url: `${at}/draft`, payload: record() });
+    expect((await director.inject({ url: at })).json<RecordBody>().state).toBe('draft');
+    const sent = await director.inject({ method: 'POST', url: `${at}/submit` });
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json<RecordBody>()).toMatchObject({ state: 'submitted', teachers: 40 });
+    // Sending again changes nothing.
+    const twice = await director.inject({ method: 'POST', url: `${at}/submit` });
+    expect(twice.json<RecordBody>().state).toBe('submitted');
+    // Sent back with a note: the note stays on the draft the director keeps working on, until it is sent.
+    await regional.inject({
+      method: 'POST',
+      url: `${at}/review`,
+      payload: { decision: 'return', note: 'Sinif otaqlarını yoxlayın' },
+    });
+    const kept = await director.inject({
+      method: 'PUT',
+      url: `${at}/draft`,
+      payload: record({ classrooms: 20 }),
+    });
+    expect(kept.json<RecordBody>()).toMatchObject({
+      state: 'draft',
+      reviewNote: 'Sinif otaqlarını yoxlayın',
+    });
+    const resent = await director.inject({ method: 'POST', url: `${at}/submit` });
+    expect(resent.json<RecordBody>()).toMatchObject({ state: 'submitted', reviewNote: null, classrooms: 20 });
+    // A verified record changed as a draft is out of review until sent and verified again.
+    await regional.inject({ method: 'POST', url: `${at}/review`, payload: { decision: 'verify' } });
+    const changed = await director.inject({ method: 'PUT', url: `${at}/draft`, payload: record() });
+    expect(changed.json<RecordBody>()).toMatchObject({ state: 'draft', verifiedAt: null });
+    const entries = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(
+        sql`${auditLog.entity} = 'registry_school_year' and ${auditLog.entityId} = ${`${schoolId}/${year!.id}`}`,
+      );
+    expect(entries.map((e) => e.action)).toEqual([
+      'save',
+      'save',
+      'submit',
+      'return',
+      'save',
+      'submit',
+      'verify',
+      'save',
+    ]);
+  });
+
   it('lists the region’s schools with the state of their record, and only the region’s', async () => {
     const list = await regional.inject({ url: `/api/registry/years/${thisYear}/schools` });
     expect(list.statusCode).toBe(200);

@@ -5,6 +5,8 @@ import type { Db } from '@/server/db/database';
 import { changeContext } from '@/modules/identity/identity.routes';
 import { institutionScope } from '@/modules/institutions/institutions.service';
 import * as service from '@/modules/journal/journal.service';
+import * as summary from '@/modules/journal/journal.summary';
+import { JobWorker } from '@/server/jobs';
 import {
   AssessmentBody,
   AssessmentCreated,
@@ -43,10 +45,29 @@ const STUDENT_READERS: Role[] = ['student', 'parent', 'director', 'teacher'];
 const SUMMARY_READERS: Role[] = ['director', 'regional', 'bureau'];
 
 /** The class journal (issue 6): marking, terms, parents' links, a student's overview, reports. */
-export default async function journalRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+export default async function journalRoutes(
+  app: FastifyInstance,
+  opts: { db: Db; runJobs?: boolean },
+): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
   const tags = ['journal'];
+
+  if (opts.runJobs) {
+    // The parents' evening summary: today's run is added at start, each run adds the next day's.
+    const worker = new JobWorker(
+      db,
+      { [summary.SUMMARY_QUEUE]: summary.summaryJob(db) },
+      { onError: (job, error) => app.log.warn({ err: error, jobId: job.id }, 'journal summary failed') },
+    );
+    app.addHook('onReady', async () => {
+      await summary
+        .scheduleDaySummary(db)
+        .catch((error: unknown) => app.log.warn({ err: error }, 'journal summary not scheduled'));
+      worker.start();
+    });
+    app.addHook('onClose', async () => worker.stop());
+  }
 
   const schoolOfClassParam = async (request: { params: unknown }) =>
     institutionScope(db, await service.classInstitution(db, (request.params as { classId: number }).classId));

@@ -11,7 +11,7 @@ import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as classroomStore from '@/modules/classroom/classroom.store';
 import { addDays, SCHOOL_TIME_ZONE, schoolToday } from '@/modules/classroom/classroom.service';
-import { notifyEach } from '@/modules/notifications/notifications.service';
+import { notifyEach, withdrawJournal } from '@/modules/notifications/notifications.service';
 import * as store from '@/modules/journal/journal.store';
 import type { EntriesInput } from '@/modules/journal/journal.schema';
 import * as clock from '@/server/clock';
@@ -599,7 +599,10 @@ async function lessonsNamed(db: Db, classId: number, ids: number[], term: TermRo
 /**
  * Tells the students' guardians, in the save's transaction, of each absence (a code that does not count as
  * present) and each new or changed mark the save wrote: once per change — a cell saved again unchanged is not
- * written, so it tells nothing; a corrected mark or a changed absence code tells again.
+ * written, so it tells nothing; a corrected mark or a changed absence code tells again. A notice that the save
+ * made untrue is withdrawn (deleted, see `withdrawJournal`): the absence of a cell corrected to a present code
+ * or cleared, the mark of a cell whose mark was removed or changed (the new mark is told instead), so a parent
+ * never reads an absence or a mark the journal no longer holds.
  */
 async function noticeParents(
   tx: Db,
@@ -610,16 +613,30 @@ async function noticeParents(
 ) {
   const absences: store.CellWrite[] = [];
   const marks: store.CellWrite[] = [];
+  const absencesGone: { studentId: number; lessonId: number }[] = [];
+  const marksGone: { studentId: number; columnKey: string }[] = [];
   for (const w of written) {
     const was = before.get(`${w.studentId}:${w.columnKey}`);
+    const wasCode = was?.attendanceCode ?? null;
+    const wasMark = was?.mark ?? null;
     if (
       w.lessonId !== null &&
       w.attendanceCode !== null &&
       absenceCodes.has(w.attendanceCode) &&
-      w.attendanceCode !== (was?.attendanceCode ?? null)
+      w.attendanceCode !== wasCode
     )
       absences.push(w);
-    if (w.mark !== null && w.mark !== (was?.mark ?? null)) marks.push(w);
+    if (w.lessonId !== null && wasCode !== null && absenceCodes.has(wasCode) && w.attendanceCode !== wasCode)
+      absencesGone.push({ studentId: w.studentId, lessonId: w.lessonId });
+    if (w.mark !== null && w.mark !== wasMark) marks.push(w);
+    if (wasMark !== null && w.mark !== wasMark)
+      marksGone.push({ studentId: w.studentId, columnKey: w.columnKey });
+  }
+  if (absencesGone.length > 0 || marksGone.length > 0) {
+    const gone = [...new Set([...absencesGone, ...marksGone].map((g) => g.studentId))];
+    const parents = (await identityStore.guardiansOf(tx, gone)).map((l) => l.parentId);
+    await withdrawJournal(tx, parents, 'journal_absence', absencesGone);
+    await withdrawJournal(tx, parents, 'journal_mark', marksGone);
   }
   if (absences.length === 0 && marks.length === 0) return;
   const studentIds = [...new Set([...absences, ...marks].map((w) => w.studentId))];

@@ -781,12 +781,85 @@ describe('class journal', () => {
     await put(one!, { attendance: { code: 'absent' } });
     await put(two!, { mark: { value: 4, comment: 'Yaxşı' } });
     expect(await notices(parentSession)).toHaveLength(2);
-    // A corrected mark tells again; so does a mark taken away and given again.
+    // A corrected mark tells again, and the notice of the mark it replaced is withdrawn.
     await put(two!, { mark: { value: 5 } });
     mine = await notices(parentSession);
-    expect(mine.filter((n) => n.kind === 'journal_mark').map((n) => n.params.mark)).toEqual([5, 4]);
+    expect(mine.filter((n) => n.kind === 'journal_mark').map((n) => n.params.mark)).toEqual([5]);
     // Another child's parent hears nothing of it.
     expect(await notices(otherSession)).toEqual([]);
+  });
+
+  it('withdraws the notice of an absence corrected or cleared, and of a mark removed', async () => {
+    const db = t.database.db;
+    // Two more children in 7B (its teacher's class), each with a parent.
+    const [s4, s5] = await Promise.all(
+      [0, 1].map(async () => (await createUserWithRole(db, 'student', { institutionId: w.schoolId })).id),
+    );
+    for (const s of [s4!, s5!])
+      await classroom.enrolStudent(
+        db,
+        actorOf(w.director.id, 'director', w.schoolId),
+        { actorId: w.director.id, ip: null },
+        b7,
+        s,
+        'en',
+      );
+    const parent = await createUserWithRole(db, 'parent');
+    const otherParent = await createUserWithRole(db, 'parent');
+    await linkParent(db, parent.id, s4!);
+    await linkParent(db, otherParent.id, s5!);
+    const parentSession = await login(t.app, parent.username, 'password-1');
+    const otherSession = await login(t.app, otherParent.username, 'password-1');
+    const notices = async (s: Session) => {
+      const res = await s.inject({ url: '/api/notifications?limit=100' });
+      return res.json<{ unread: number; items: { kind: string; params: Record<string, unknown> }[] }>();
+    };
+    const p = (await page(otherClassTeacher, b7)).json<Page>();
+    const [one, two, three] = p.columns
+      .filter((c) => c.kind === 'lesson' && c.date < today)
+      .map((c) => c.key);
+    const version = async (studentId: number, key: string) =>
+      cellOf((await page(otherClassTeacher, b7)).json<Page>(), studentId, key)?.version ?? 0;
+    const put = async (studentId: number, key: string, entry: object) => {
+      const res = await save(
+        otherClassTeacher,
+        { term, entries: [{ studentId, key, ...entry, baseVersion: await version(studentId, key) }] },
+        b7,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    const kinds = async (s: Session) =>
+      (await notices(s)).items
+        .map((n) => `${n.kind}:${String(n.params.lessonId ?? n.params.columnKey)}`)
+        .sort();
+    const id = (key: string) => key.slice(1);
+    // Both children absent from the first lesson, given a mark in the second; the first child absent from the third.
+    for (const s of [s4!, s5!]) {
+      await put(s, one!, { attendance: { code: 'absent' } });
+      await put(s, two!, { attendance: { code: 'present' }, mark: { value: 3 } });
+    }
+    await put(s4!, three!, { attendance: { code: 'absent' } });
+    expect(await kinds(parentSession)).toEqual(
+      [`journal_absence:${id(one!)}`, `journal_absence:${id(three!)}`, `journal_mark:${two!}`].sort(),
+    );
+    expect((await notices(parentSession)).unread).toBe(3);
+    // Absent corrected to present: that absence's notice is gone, unread count with it.
+    await put(s4!, one!, { attendance: { code: 'present' } });
+    expect(await kinds(parentSession)).toEqual(
+      [`journal_absence:${id(three!)}`, `journal_mark:${two!}`].sort(),
+    );
+    expect((await notices(parentSession)).unread).toBe(2);
+    // The cell cleared: its absence's notice is gone too.
+    await put(s4!, three!, { attendance: null });
+    // The mark removed (attendance kept): its notice is gone.
+    await put(s4!, two!, { mark: null });
+    expect(await kinds(parentSession)).toEqual([]);
+    expect((await notices(parentSession)).unread).toBe(0);
+    // The other child's parent keeps every notice about their own child.
+    expect(await kinds(otherSession)).toEqual([`journal_absence:${id(one!)}`, `journal_mark:${two!}`].sort());
+    // Absent again after the correction tells again.
+    await put(s4!, one!, { attendance: { code: 'absent' } });
+    expect(await kinds(parentSession)).toEqual([`journal_absence:${id(one!)}`]);
   });
 
   it('closes a term: changes then need a correction reason, and every cell keeps its history', async () => {

@@ -1,4 +1,5 @@
 import type { Db } from '@/server/db/database';
+import * as clock from '@/server/clock';
 import { AppError } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
@@ -40,6 +41,17 @@ export interface NotificationPayloads {
     columnKey: string;
     mark: number;
   };
+  /**
+   * The evening summary of a child's day in the journal: the absences (a subject code each) and marks the
+   * reader was told of that day and that still stand. One per reader, child and day.
+   */
+  journal_day: {
+    studentId: number;
+    student: string;
+    dayOn: string;
+    absences: string[];
+    marks: { subjectCode: string; mark: number }[];
+  };
 }
 export type NotificationKind = keyof NotificationPayloads;
 export const NOTIFICATION_KINDS = [
@@ -50,6 +62,7 @@ export const NOTIFICATION_KINDS = [
   'contest_starting',
   'journal_absence',
   'journal_mark',
+  'journal_day',
 ] as const satisfies readonly NotificationKind[];
 
 defineMessages({
@@ -61,6 +74,9 @@ defineMessages({
     'notification.contest_starting': 'The contest “{title}” starts {opensAt}.',
     'notification.journal_absence': '{student} was absent from {subject} on {heldOn}.',
     'notification.journal_mark': '{student} got a {mark} in {subject} ({heldOn}).',
+    'notification.journal_day': '{student}, {dayOn}: {summary}.',
+    'notification.journal_day.absences': 'absences {count} ({subjects})',
+    'notification.journal_day.marks': 'marks {count} ({marks})',
     'notifications.nothing_to_mark': 'Give the notifications to mark read, or all.',
   },
   az: {
@@ -71,6 +87,9 @@ defineMessages({
     'notification.contest_starting': '“{title}” müsabiqəsi {opensAt} başlayır.',
     'notification.journal_absence': '{student} {heldOn} tarixində {subject} dərsində olmayıb.',
     'notification.journal_mark': '{student} {subject} fənnindən {mark} aldı ({heldOn}).',
+    'notification.journal_day': '{student}, {dayOn}: {summary}.',
+    'notification.journal_day.absences': 'buraxılan dərslər {count} ({subjects})',
+    'notification.journal_day.marks': 'qiymətlər {count} ({marks})',
     'notifications.nothing_to_mark': 'Oxunmuş kimi qeyd ediləcək bildirişləri və ya hamısını göstərin.',
   },
   ru: {
@@ -81,6 +100,9 @@ defineMessages({
     'notification.contest_starting': 'Олимпиада «{title}» начинается {opensAt}.',
     'notification.journal_absence': '{student} отсутствовал(а) на уроке «{subject}» {heldOn}.',
     'notification.journal_mark': '{student} получил(а) {mark} по предмету «{subject}» ({heldOn}).',
+    'notification.journal_day': '{student}, {dayOn}: {summary}.',
+    'notification.journal_day.absences': 'пропуски {count} ({subjects})',
+    'notification.journal_day.marks': 'оценки {count} ({marks})',
     'notifications.nothing_to_mark': 'Укажите, какие уведомления отметить прочитанными, или все.',
   },
 });
@@ -122,6 +144,21 @@ export async function withdraw(tx: Db, userIds: number[], key: 'assignmentId' | 
   await store.deleteAbout(tx, userIds, key, id);
 }
 
+/**
+ * Takes back journal notices that are no longer true (an absence corrected, a mark removed or replaced), in the
+ * caller's transaction: each match names the child and the cell (`{ studentId, lessonId }` for an absence,
+ * `{ studentId, columnKey }` for a mark). They are deleted rather than flagged: a notice states what the
+ * journal says now, and the journal's own history (its append-only events) keeps what it said before.
+ */
+export async function withdrawJournal(
+  tx: Db,
+  userIds: number[],
+  kind: 'journal_absence' | 'journal_mark',
+  matches: Partial<NotificationPayloads[typeof kind]>[],
+): Promise<void> {
+  await store.deleteMatching(tx, [...new Set(userIds)], kind, matches);
+}
+
 /** A calendar day (`YYYY-MM-DD`) in words: 8 Dec 2026. */
 const formatDay = (locale: Locale, day: unknown) => {
   const time = typeof day === 'string' ? Date.parse(`${day}T12:00:00Z`) : NaN;
@@ -139,15 +176,75 @@ const formatTime = (locale: Locale, iso: unknown) => {
   }).format(new Date(time));
 };
 
+type SubjectNames = Map<string, Record<Locale, string>>;
+
+/**
+ * A day summary's words: the absences by subject (with how many when more than one), the marks with their
+ * subjects, joined as the language joins lists.
+ */
+function daySummary(
+  params: Partial<NotificationPayloads['journal_day']>,
+  locale: Locale,
+  subjectNames: SubjectNames,
+): string {
+  const name = (code: string) => subjectNames.get(code)?.[locale] ?? code;
+  const list = (items: string[]) => new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+  const absences = Array.isArray(params.absences) ? params.absences : [];
+  const marks = Array.isArray(params.marks) ? params.marks : [];
+  const perSubject = new Map<string, number>();
+  for (const code of absences) perSubject.set(code, (perSubject.get(code) ?? 0) + 1);
+  const parts: string[] = [];
+  if (absences.length > 0)
+    parts.push(
+      translate(locale, 'notification.journal_day.absences', {
+        count: absences.length,
+        subjects: list(
+          [...perSubject].map(([code, n]) =>
+            n > 1 ? `${name(code)} ×${new Intl.NumberFormat(locale).format(n)}` : name(code),
+          ),
+        ),
+      }),
+    );
+  if (marks.length > 0)
+    parts.push(
+      translate(locale, 'notification.journal_day.marks', {
+        count: marks.length,
+        marks: list(
+          marks.map((m) => `${name(m.subjectCode)} ${new Intl.NumberFormat(locale).format(m.mark)}`),
+        ),
+      }),
+    );
+  return parts.join('; ');
+}
+
+/** The subject codes a notification's text names. */
+function subjectCodesOf(params: Record<string, unknown>): string[] {
+  const codes: string[] = [];
+  if (typeof params.subjectCode === 'string') codes.push(params.subjectCode);
+  if (Array.isArray(params.absences))
+    codes.push(...params.absences.filter((c): c is string => typeof c === 'string'));
+  if (Array.isArray(params.marks))
+    for (const m of params.marks as { subjectCode?: unknown }[])
+      if (typeof m?.subjectCode === 'string') codes.push(m.subjectCode);
+  return codes;
+}
+
+/** Subject names in every language, for the notifications given (one query). */
+async function subjectNamesOf(db: Db, found: store.NotificationRow[]): Promise<SubjectNames> {
+  const codes = [...new Set(found.flatMap((r) => subjectCodesOf(r.params)))];
+  return new Map(
+    (await institutionsStore.subjectsByCode(db, codes)).map((s) => [
+      s.code,
+      { az: s.nameAz, ru: s.nameRu, en: s.nameEn },
+    ]),
+  );
+}
+
 /**
  * The text of a notification in `locale`: subject codes become names, times (`…At`) are shown in school time,
  * days (`…On`) in words.
  */
-function render(
-  row: store.NotificationRow,
-  locale: Locale,
-  subjectNames: Map<string, Record<Locale, string>>,
-): string {
+function render(row: store.NotificationRow, locale: Locale, subjectNames: SubjectNames): string {
   const params: Record<string, unknown> = { ...row.params };
   for (const [key, value] of Object.entries(row.params)) {
     if (key.endsWith('At')) params[key] = formatTime(locale, value);
@@ -156,7 +253,41 @@ function render(
   if (typeof row.params.subjectCode === 'string') {
     params.subject = subjectNames.get(row.params.subjectCode)?.[locale] ?? row.params.subjectCode;
   }
+  if (row.kind === 'journal_day') params.summary = daySummary(row.params, locale, subjectNames);
   return translate(locale, `notification.${row.kind}`, params);
+}
+
+/**
+ * The journal notices (absences and marks) every parent was sent in `[from, to)` by the server's clock and
+ * that still stand (a withdrawn notice is deleted), for the evening summary.
+ */
+export async function journalNoticesBetween(db: Db, from: Date, to: Date) {
+  // Notices are stamped with the database's time; the server's clock may be set apart from it.
+  const offset = clock.clockOffsetMs();
+  return store.journalNoticesBetween(db, new Date(from.getTime() - offset), new Date(to.getTime() - offset));
+}
+
+/** Writes the day summaries (one per reader, child and day; a rerun adds none). Returns how many changed. */
+export async function notifyDaySummaries(
+  tx: Db,
+  summaries: { userId: number; payload: NotificationPayloads['journal_day'] }[],
+): Promise<number> {
+  return store.upsertJournalDays(
+    tx,
+    summaries.map((s) => ({ userId: s.userId, params: s.payload })),
+  );
+}
+
+/** A parent's latest day summary of each of their children, in the parent's language. */
+export async function latestDaySummaries(db: Db, userId: number, studentIds: number[], locale: Locale) {
+  const found = await store.latestAboutChildren(db, userId, 'journal_day', studentIds);
+  const names = await subjectNamesOf(db, found);
+  return new Map(
+    found.map((r) => [
+      Number(r.params.studentId),
+      { id: r.id, dayOn: String(r.params.dayOn), text: render(r, locale, names), read: r.readAt !== null },
+    ]),
+  );
 }
 
 /** The caller's notifications, newest first, with their unread count, in the caller's language. */
@@ -168,15 +299,7 @@ export async function listMine(
 ) {
   const limit = query.limit ?? 20;
   const found = await store.listOf(db, userId, limit, query.before);
-  const codes = [
-    ...new Set(found.map((r) => r.params.subjectCode).filter((c): c is string => typeof c === 'string')),
-  ];
-  const subjectNames = new Map(
-    (await institutionsStore.subjectsByCode(db, codes)).map((s) => [
-      s.code,
-      { az: s.nameAz, ru: s.nameRu, en: s.nameEn },
-    ]),
-  );
+  const subjectNames = await subjectNamesOf(db, found);
   return {
     unread: await store.unreadCount(db, userId),
     items: found.map((r) => ({

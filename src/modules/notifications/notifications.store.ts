@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { intArray, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { notifications } from '@/modules/notifications/notifications.tables';
 
 /** The notifications module's SQL. */
@@ -47,6 +47,86 @@ export async function deleteAbout(db: Db, userIds: number[], key: string, id: nu
   await db.execute(
     sql`delete from ${notifications}
         where user_id = any(${intArray(userIds)}) and params ->> ${key} = ${String(id)}`,
+  );
+}
+
+/**
+ * Removes, from these people, the notifications of `kind` whose parameters contain one of `matches` (each a
+ * few parameters with their JSON values, as `params @> match`), in one statement.
+ */
+export async function deleteMatching(
+  db: Db,
+  userIds: number[],
+  kind: string,
+  matches: Record<string, unknown>[],
+): Promise<number> {
+  if (userIds.length === 0 || matches.length === 0) return 0;
+  const found = await rows<{ id: number }>(
+    db,
+    sql`delete from ${notifications}
+        where user_id = any(${intArray(userIds)}) and kind = ${kind}
+          and exists (select 1 from jsonb_array_elements(${JSON.stringify(matches)}::jsonb) m where params @> m)
+        returning id`,
+  );
+  return found.length;
+}
+
+/** A journal notice (absence or mark) as the evening summary reads it. */
+export interface JournalNoticeRow {
+  userId: number;
+  kind: 'journal_absence' | 'journal_mark';
+  params: Record<string, unknown>;
+}
+
+/** Every parent's journal notices written in `[from, to)` (database time), oldest first. */
+export async function journalNoticesBetween(db: Db, from: Date, to: Date): Promise<JournalNoticeRow[]> {
+  return rows<JournalNoticeRow>(
+    db,
+    sql`select user_id as "userId", kind, params from ${notifications}
+        where kind in ('journal_absence', 'journal_mark')
+          and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
+        order by id`,
+  );
+}
+
+/**
+ * Writes each parent's day summaries (one per child and day, `params.studentId` and `params.dayOn`) in one
+ * statement: a summary already there is replaced when its content changed (and is unread again), else left
+ * alone, so running the day again adds nothing. Returns how many were written.
+ */
+export async function upsertJournalDays(
+  db: Db,
+  list: { userId: number; params: Record<string, unknown> }[],
+): Promise<number> {
+  if (list.length === 0) return 0;
+  const json = JSON.stringify(list.map((r) => ({ u: r.userId, p: r.params })));
+  const written = await rows<{ id: number }>(
+    db,
+    sql`insert into ${notifications} (user_id, kind, params)
+        select (x ->> 'u')::int, 'journal_day', x -> 'p' from jsonb_array_elements(${json}::jsonb) as x
+        on conflict (user_id, (params ->> 'studentId'), (params ->> 'dayOn')) where kind = 'journal_day'
+        do update set params = excluded.params, read_at = null
+          where ${notifications}.params is distinct from excluded.params
+        returning id`,
+  );
+  return written.length;
+}
+
+/** A person's latest notification of a kind about each of the given children (`params.studentId`). */
+export async function latestAboutChildren(
+  db: Db,
+  userId: number,
+  kind: string,
+  studentIds: number[],
+): Promise<NotificationRow[]> {
+  if (studentIds.length === 0) return [];
+  return rows<NotificationRow>(
+    db,
+    sql`select distinct on (params ->> 'studentId') id, kind, params, created_at as "createdAt", read_at as "readAt"
+        from ${notifications}
+        where user_id = ${userId} and kind = ${kind}
+          and (params ->> 'studentId')::int = any(${intArray(studentIds)})
+        order by params ->> 'studentId', id desc`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
@@ -520,6 +520,8 @@ export function UserPage({ id }: { id: number }) {
   const [draft, setDraft] = useState<GrantDraft>({ role: '', areaId: null, institutionId: null });
   const [local, setLocal] = useState<Map<string, string[]>>(new Map());
   const [typed, setTyped] = useState('');
+  /** The role being taken back or the deactivation, while its confirmation is asked. */
+  const [asking, setAsking] = useState<{ grantId: number } | 'deactivate' | null>(null);
   const grant = useMutation({
     mutationFn: () => api<User>(`/users/${id}/grants`, { method: 'POST', body: draft }),
     onSuccess: async (fresh) => {
@@ -580,17 +582,27 @@ export function UserPage({ id }: { id: number }) {
               <li key={g.id}>
                 <span className="what">{role}</span>
                 <span className="meta">{scope}</span>
-                <div className="row-buttons">
-                  <button
-                    type="button"
-                    className="secondary small"
-                    disabled={revoke.isPending}
-                    aria-label={t('users.revokeLabel', { role, scope })}
-                    onClick={() => revoke.mutate(g.id)}
-                  >
-                    {t('users.revoke')}
-                  </button>
-                </div>
+                {asking !== null && asking !== 'deactivate' && asking.grantId === g.id ? (
+                  <Confirm
+                    question={t('users.revokeConfirm', { role, scope, name: u.displayName })}
+                    action={t('users.revokeLabel', { role, scope })}
+                    busy={revoke.isPending}
+                    onConfirm={() => revoke.mutate(g.id, { onSettled: () => setAsking(null) })}
+                    onCancel={() => setAsking(null)}
+                  />
+                ) : (
+                  <div className="row-buttons">
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={revoke.isPending}
+                      aria-label={t('users.revokeLabel', { role, scope })}
+                      onClick={() => setAsking({ grantId: g.id })}
+                    >
+                      {t('users.revoke')}
+                    </button>
+                  </div>
+                )}
               </li>
             );
           })}
@@ -665,14 +677,24 @@ export function UserPage({ id }: { id: number }) {
         {u.status === 'active' ? (
           <>
             <p className="hint">{t('users.deactivateHint')}</p>
-            <button
-              type="button"
-              className="secondary"
-              disabled={status.isPending}
-              onClick={() => status.mutate('disabled')}
-            >
-              {t('users.deactivate')}
-            </button>
+            {asking === 'deactivate' ? (
+              <Confirm
+                question={t('users.deactivateConfirm', { name: u.displayName })}
+                action={t('users.deactivate')}
+                busy={status.isPending}
+                onConfirm={() => status.mutate('disabled', { onSettled: () => setAsking(null) })}
+                onCancel={() => setAsking(null)}
+              />
+            ) : (
+              <button
+                type="button"
+                className="secondary"
+                disabled={status.isPending}
+                onClick={() => setAsking('deactivate')}
+              >
+                {t('users.deactivate')}
+              </button>
+            )}
           </>
         ) : (
           <button type="button" disabled={status.isPending} onClick={() => status.mutate('active')}>
@@ -689,5 +711,41 @@ export function UserPage({ id }: { id: number }) {
         {log.data ? <AuditList entries={log.data} /> : null}
       </section>
     </Page>
+  );
+}
+
+/**
+ * An inline question before a change that locks someone out or takes a right away: the question, the change
+ * as its button (which takes the focus, so a keyboard or screen-reader user lands on it), and Cancel.
+ */
+function Confirm({
+  question,
+  action,
+  onConfirm,
+  onCancel,
+  busy,
+}: {
+  question: string;
+  action: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy: boolean;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <div className="confirm-inline" role="group" aria-labelledby={id}>
+      <p id={id}>{question}</p>
+      <div className="row-buttons">
+        <button ref={yes} type="button" disabled={busy} onClick={onConfirm}>
+          {action}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -295,8 +295,11 @@ function GradeForm(props: {
       {run.data ? (
         <p role="status">
           {run.data.teacherId === null
-            ? t('subjectTeachers.gradeCleared', { n: run.data.classIds.length })
-            : t('subjectTeachers.gradeSet', { n: run.data.classIds.length })}
+            ? t('subjectTeachers.gradeCleared', {
+                n: run.data.classIds.length,
+                count: run.data.classIds.length,
+              })
+            : t('subjectTeachers.gradeSet', { n: run.data.classIds.length, count: run.data.classIds.length })}
         </p>
       ) : null}
       <button type="submit" disabled={run.isPending || subjectCode === ''}>

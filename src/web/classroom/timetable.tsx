@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
@@ -208,6 +208,12 @@ function AddPeriod(props: {
   });
   // Set when the chosen teacher is not the subject's teacher of the class: the page asks before placing.
   const [asking, setAsking] = useState(false);
+  // The question takes the focus when it appears (its group is labelled by it, so it is read out): the
+  // answer is the next thing to do, and the form above it no longer acts until it is given.
+  const askYes = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) askYes.current?.focus();
+  }, [asking]);
   const add = useMutation({
     mutationFn: (subjectTeacher: boolean) =>
       api<unknown>(`/classes/${props.classId}/timetable`, {
@@ -331,7 +337,7 @@ function AddPeriod(props: {
                 })}
           </p>
           <div className="row-buttons">
-            <button type="button" disabled={add.isPending} onClick={() => add.mutate(true)}>
+            <button ref={askYes} type="button" disabled={add.isPending} onClick={() => add.mutate(true)}>
               {t('subjectTeachers.askYes')}
             </button>
             <button

@@ -7,8 +7,8 @@ import { useFormat } from '@/web/format';
 
 type Notifications = Static<typeof NotificationList>;
 
-/** The kinds of notice the journal sends a parent. */
-const JOURNAL_KINDS = new Set(['journal_absence', 'journal_mark']);
+/** The kinds of notice the journal sends a parent: an absence, a mark, the evening summary of a day. */
+const JOURNAL_KINDS = new Set(['journal_absence', 'journal_mark', 'journal_day']);
 
 /**
  * A parent's latest notices from the journal — absences and new marks of their children — on their home: the

@@ -51,6 +51,12 @@ function ChildDay({ child }: { child: Child }) {
     <section className="card" aria-labelledby={id('name')}>
       <h2 id={id('name')}>{child.displayName}</h2>
       {child.classes.length === 0 ? <p>{t('parent.noClass')}</p> : null}
+      {day.summary ? (
+        <section aria-labelledby={id('summary')}>
+          <h3 id={id('summary')}>{t('day.daySummary', { date: dayLabel(day.summary.day) })}</h3>
+          <p className="day-summary">{day.summary.text}</p>
+        </section>
+      ) : null}
       <section aria-labelledby={id('today')}>
         <h3 id={id('today')}>
           {t('day.childToday')}: {dayLabel(day.today)}

@@ -80,7 +80,7 @@ function SchoolIct({
   const f = useFormat();
   const school = useInstitution(id);
   const record = useRegistryRecord(id, yearId);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<'submitted' | 'draft' | null>(null);
   if (school.isPending || record.isPending) return <Loading />;
   if (school.isError) return <ErrorBox error={school.error} onRetry={() => void school.refetch()} />;
   if (record.isError) return <ErrorBox error={record.error} onRetry={() => void record.refetch()} />;
@@ -117,7 +117,11 @@ function SchoolIct({
           </div>
         ) : null}
         <div role="status" className="saved">
-          {saved ? t('registry.savedSubmitted') : ''}
+          {saved === 'submitted'
+            ? t('registry.savedSubmitted')
+            : saved === 'draft'
+              ? t('registry.savedDraft')
+              : ''}
         </div>
         <Warnings record={r} />
         <RecordForm
@@ -125,7 +129,7 @@ function SchoolIct({
           key={r.version}
           record={r}
           school={school.data}
-          onSaved={() => setSaved(true)}
+          onSaved={(_, draft) => setSaved(draft ? 'draft' : 'submitted')}
         />
       </section>
       <DeviceList institutionId={id} canEdit />

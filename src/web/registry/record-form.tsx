@@ -268,8 +268,9 @@ const cellId = (base: string, key: string) => `${base}-students-${key.replace(/[
 
 /**
  * A school's record for the year as one form, phone first: staff and rooms, electricity, students by level,
- * sex and shift, internet links, devices, projects. Saving replaces the year's record and submits it for
- * review; the server's refusals come back against their fields.
+ * sex and shift, internet links, devices, projects. "Save and submit" replaces the year's record and sends it
+ * for review (refused while a rule is broken or a required field empty); "save as draft" keeps it unsent for the
+ * director to come back to. The server's refusals come back against their fields.
  */
 export function RecordForm({
   record,
@@ -278,7 +279,8 @@ export function RecordForm({
 }: {
   record: RegistryRecord;
   school: InstitutionRecord;
-  onSaved: (record: RegistryRecord) => void;
+  /** After a save: `draft` when it was kept as a draft, not sent for review. */
+  onSaved: (record: RegistryRecord, draft: boolean) => void;
 }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
@@ -297,24 +299,27 @@ export function RecordForm({
     participations: [],
   });
   /** The saved version someone else wrote after this form was read, when a save met it; and what was sent. */
-  const [stale, setStale] = useState<{ current: RegistryRecord; mine: RecordBody } | null>(null);
+  const [stale, setStale] = useState<{ current: RegistryRecord; mine: RecordBody; draft: boolean } | null>(
+    null,
+  );
   const save = useMutation({
-    mutationFn: ({ body, version }: { body: RecordBody; version: number }) =>
-      api<RegistryRecord>(`/institutions/${record.institutionId}/registry/${record.academicYearId}`, {
-        method: 'PUT',
-        body: { ...body, version },
-      }),
-    onSuccess: (saved) => {
+    // A draft is kept, not sent (`…/draft`); otherwise the record is saved and sent for review.
+    mutationFn: ({ body, version, draft: asDraft }: { body: RecordBody; version: number; draft: boolean }) =>
+      api<RegistryRecord>(
+        `/institutions/${record.institutionId}/registry/${record.academicYearId}${asDraft ? '/draft' : ''}`,
+        { method: 'PUT', body: { ...body, version } },
+      ),
+    onSuccess: (saved, { draft: asDraft }) => {
       client.setQueryData(recordKey(saved.institutionId, saved.academicYearId), saved);
       void client.invalidateQueries({ queryKey: ['registry', 'schools'] });
       setDraft(draftOf(saved));
       setRefused({});
       setTried(false);
-      onSaved(saved);
+      onSaved(saved, asDraft);
     },
     onError: (error, sentNow) => {
       const current = staleCurrent<RegistryRecord>(error);
-      if (current) setStale({ current, mine: sentNow.body });
+      if (current) setStale({ current, mine: sentNow.body, draft: sentNow.draft });
       if (error instanceof ApiError && error.status === 422) {
         setRefused(serverProblems(error, sent.studentCells, sent.participations));
         setFocusAsked((n) => n + 1);
@@ -339,7 +344,12 @@ export function RecordForm({
     { complete: tried },
   )) {
     const field = formField(x.field, built.studentCells, projectIds);
-    if (!(field in built.problems) && !(field in ruled)) ruled[field] = t(`forms.rule.${x.rule}`, x.params);
+    if (!(field in built.problems) && !(field in ruled))
+      ruled[field] = t(`forms.rule.${x.rule}`, {
+        ...x.params,
+        // A count picks the language's plural form (Russian: 1 смену, 2 смены, 5 смен).
+        ...(typeof x.params.shifts === 'number' ? { count: x.params.shifts } : {}),
+      });
   }
   const problems: Problems = { ...refused, ...ruled, ...built.problems };
   const ordered = Object.keys(problems).sort((a, b) => rank(a) - rank(b));
@@ -354,7 +364,23 @@ export function RecordForm({
     }
     setSent({ studentCells: built.studentCells, participations: projectIds });
     setStale(null);
-    save.mutate({ body: built.body, version: record.version });
+    save.mutate({ body: built.body, version: record.version, draft: false });
+  };
+
+  /** Keeps the record as a draft: fields may stay empty, but the rules between filled-in fields hold. */
+  const saveDraft = () => {
+    const broken = recordProblems(
+      built.body,
+      { ...(levels ? { levels } : {}), shifts: school.shifts },
+      { complete: false },
+    );
+    if (Object.keys(built.problems).length > 0 || broken.length > 0) {
+      setFocusAsked((n) => n + 1);
+      return;
+    }
+    setSent({ studentCells: built.studentCells, participations: projectIds });
+    setStale(null);
+    save.mutate({ body: built.body, version: record.version, draft: true });
   };
 
   /** The error under a field, and the props that tie the field to it. */
@@ -878,18 +904,23 @@ export function RecordForm({
             client.setQueryData(recordKey(record.institutionId, record.academicYearId), stale.current)
           }
           onOverwrite={() => {
-            const { mine, current } = stale;
+            const { mine, current, draft: asDraft } = stale;
             setStale(null);
-            save.mutate({ body: mine, version: current.version });
+            save.mutate({ body: mine, version: current.version, draft: asDraft });
           }}
         />
       ) : save.isError && !(save.error instanceof ApiError && (save.error.status === 422 || stale)) ? (
         <ErrorBox error={save.error} />
       ) : null}
       {tried && ordered.length > 0 ? <p className="field-error">{t('registry.fixFields')}</p> : null}
-      <button type="submit" disabled={save.isPending}>
-        {save.isPending ? t('common.saving') : t('registry.saveSubmit')}
-      </button>
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? t('common.saving') : t('registry.saveSubmit')}
+        </button>
+        <button type="button" className="secondary" disabled={save.isPending} onClick={saveDraft}>
+          {t('registry.saveDraft')}
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "notifications_journal_day_idx" ON "notifications_notification" USING btree ("user_id",("params" ->> 'studentId'),("params" ->> 'dayOn')) WHERE "notifications_notification"."kind" = 'journal_day';--> statement-breakpoint
+CREATE INDEX "notifications_journal_notice_time_idx" ON "notifications_notification" USING btree ("created_at") WHERE "notifications_notification"."kind" in ('journal_absence', 'journal_mark');

@@ -1,0 +1,264 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, login, type Session } from '@test/harness';
+import { startTestClock } from '@test/school-clock';
+import { actorOf, bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
+import { journalReference } from '@test/journal-world';
+import { createUserWithRole, linkParent } from '@test/factories';
+import { rows } from '@/server/db/database';
+import { startClockAt } from '@/server/clock';
+import { JobWorker } from '@/server/jobs';
+import * as classroom from '@/modules/classroom/classroom.service';
+import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
+import { subjectsByCode } from '@/modules/institutions/institutions.store';
+import {
+  SUMMARY_QUEUE,
+  scheduleDaySummary,
+  schoolInstant,
+  sendDaySummaries,
+  summaryDueAt,
+  summaryJob,
+} from '@/modules/journal/journal.summary';
+import type { ParentSummary } from '@/modules/home/home.schema';
+
+/**
+ * The parents' evening summary of the journal: run by the job queue at 20:00 school time, one notification per
+ * parent and child listing the day's standing absences and marks in the parent's language, never twice for a
+ * day, shown in the notifications and on the parent's home.
+ */
+
+// The school's Wednesday at 10:00; the evening is reached by moving the clock on.
+startTestClock();
+
+interface Notices {
+  unread: number;
+  items: { id: number; kind: string; text: string; params: Record<string, unknown>; read: boolean }[];
+}
+
+describe('journal day summary', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let w: ClassroomSchool;
+  let teacher: Session;
+  let parent: Session; // of students 0 and 1
+  let otherParent: Session; // of student 0 too, reads Russian
+  let quietParent: Session; // of student 2: no news
+  let classId: number;
+  let held: { math: string[]; physics: string[] };
+  let worker: JobWorker;
+  const today = schoolToday();
+  const term = 'half_1';
+
+  const notices = async (s: Session) =>
+    (await s.inject({ url: '/api/notifications?limit=100' })).json<Notices>();
+  const summaries = async (s: Session) => (await notices(s)).items.filter((n) => n.kind === 'journal_day');
+  /** Sets a person's language (theirs wins over the browser's). */
+  const speak = async (s: Session, locale: 'az' | 'ru' | 'en') => {
+    const res = await s.inject({ method: 'PATCH', url: '/api/me', payload: { locale } });
+    expect(res.statusCode, res.body).toBe(200);
+    return s;
+  };
+  const version = async (studentId: number, key: string, subject: string) => {
+    const res = await teacher.inject({
+      url: `/api/journal/classes/${classId}/subjects/${subject}?term=${term}`,
+    });
+    const page = res.json<{ cells: { studentId: number; key: string; version: number }[] }>();
+    return page.cells.find((c) => c.studentId === studentId && c.key === key)?.version ?? 0;
+  };
+  const put = async (studentId: number, subject: string, key: string, entry: object) => {
+    const res = await teacher.inject({
+      method: 'POST',
+      url: `/api/journal/classes/${classId}/subjects/${subject}/entries`,
+      payload: {
+        term,
+        entries: [{ studentId, key, ...entry, baseVersion: await version(studentId, key, subject) }],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  const jobsOf = (day: string) =>
+    rows<{ state: string; runAt: Date }>(
+      t.database.db,
+      sql`select state, run_at as "runAt" from maktab_job where queue = ${SUMMARY_QUEUE} and payload ->> 'day' = ${day}`,
+    );
+
+  let people: { username: string }[];
+  /** Signs everyone in again: moving the clock to the evening outlasts a session's idle time. */
+  const signIn = async () => {
+    const [a, b, c, d] = await Promise.all(people.map((u) => login(t.app, u.username, 'password-1')));
+    [teacher, parent, otherParent, quietParent] = [a!, b!, c!, d!];
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    w = await classroomSchool(db);
+    await journalReference(db, { id: w.yearId, startsOn: w.yearStartsOn, endsOn: w.yearEndsOn });
+    const dir = actorOf(w.director.id, 'director', w.schoolId);
+    const ctx = { actorId: w.director.id, ip: null };
+    await classroom.setBellSchedule(db, dir, ctx, w.schoolId, 1, bells(w.yearId, 0), 'en');
+    classId = (
+      await classroom.createClass(
+        db,
+        dir,
+        ctx,
+        w.schoolId,
+        {
+          academicYearId: w.yearId,
+          grade: 7,
+          letter: 'A',
+          language: 'az',
+          shift: 1,
+          homeroomTeacherId: null,
+        },
+        'en',
+      )
+    ).id;
+    for (const s of w.students.slice(0, 3)) await classroom.enrolStudent(db, dir, ctx, classId, s.id, 'en');
+    for (const subject of ['mathematics', 'physics'])
+      await classroom.setSubjectTeacher(db, dir, ctx, classId, subject, w.teachers[0]!.id, 'en');
+    for (const [subjectCode, period] of [
+      ['mathematics', 1],
+      ['physics', 2],
+    ] as const)
+      for (let weekday = 1; weekday <= 7; weekday++)
+        await classroom.addEntry(
+          db,
+          dir,
+          ctx,
+          classId,
+          { weekday, period, subjectCode, teacherId: w.teachers[0]!.id, room: null },
+          'en',
+        );
+    await classroom.generateLessons(
+      db,
+      dir,
+      ctx,
+      w.schoolId,
+      { academicYearId: w.yearId, from: addDays(today, -7), to: addDays(today, 7) },
+      'en',
+    );
+    const lessons = (
+      await classroom.classLessons(db, dir, classId, addDays(today, -7), today, 'en')
+    ).items.filter((l) => l.date < today);
+    const keys = (subject: string) => lessons.filter((l) => l.subjectCode === subject).map((l) => `l${l.id}`);
+    held = { math: keys('mathematics'), physics: keys('physics') };
+    const [p1, p2, p3] = await Promise.all([0, 1, 2].map(() => createUserWithRole(db, 'parent')));
+    await linkParent(db, p1!.id, w.students[0]!.id);
+    await linkParent(db, p1!.id, w.students[1]!.id);
+    await linkParent(db, p2!.id, w.students[0]!.id);
+    await linkParent(db, p3!.id, w.students[2]!.id);
+    people = [w.teachers[0]!, p1!, p2!, p3!];
+    await signIn();
+    worker = new JobWorker(db, { [SUMMARY_QUEUE]: summaryJob(db) });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is due at 20:00 in Baku each day', () => {
+    expect(summaryDueAt('2026-12-09').toISOString()).toBe('2026-12-09T16:00:00.000Z');
+    expect(schoolInstant('2026-12-09').toISOString()).toBe('2026-12-08T20:00:00.000Z');
+  });
+
+  it('sends nothing before the evening, then one summary per parent and child of the standing day', async () => {
+    const [s0, s1] = [w.students[0]!.id, w.students[1]!.id];
+    // The day's journal: student 0 absent from mathematics twice and from physics (corrected: present), a 4 in
+    // physics; student 1 a 5 in mathematics, then a mark given and taken away.
+    await put(s0, 'mathematics', held.math[0]!, { attendance: { code: 'absent' } });
+    await put(s0, 'mathematics', held.math[1]!, { attendance: { code: 'absent' } });
+    await put(s0, 'physics', held.physics[0]!, { attendance: { code: 'absent' } });
+    await put(s0, 'physics', held.physics[0]!, { attendance: { code: 'present' } });
+    await put(s0, 'physics', held.physics[1]!, { mark: { value: 4 } });
+    await put(s1, 'mathematics', held.math[0]!, { mark: { value: 5 } });
+    await put(s1, 'mathematics', held.math[1]!, { mark: { value: 3 } });
+    await put(s1, 'mathematics', held.math[1]!, { mark: null });
+
+    await scheduleDaySummary(t.database.db);
+    const [job] = await jobsOf(today);
+    expect(job).toMatchObject({ state: 'queued' });
+    expect(new Date(job!.runAt).toISOString()).toBe(summaryDueAt(today).toISOString());
+    // At 10:00 it is not due.
+    expect(await worker.drain()).toBe(0);
+    expect(await summaries(parent)).toEqual([]);
+
+    // 20:05 at school: the day's job runs, and adds tomorrow's.
+    startClockAt(new Date(summaryDueAt(today).getTime() + 5 * 60_000));
+    await signIn();
+    expect(await worker.drain()).toBe(1);
+    expect(await jobsOf(today)).toMatchObject([{ state: 'done' }]);
+    const next = await jobsOf(addDays(today, 1));
+    expect(next).toMatchObject([{ state: 'queued' }]);
+    expect(new Date(next[0]!.runAt).toISOString()).toBe(summaryDueAt(addDays(today, 1)).toISOString());
+
+    const names = new Map(
+      (await subjectsByCode(t.database.db, ['mathematics', 'physics'])).map((s) => [s.code, s]),
+    );
+    const [math, physics] = [names.get('mathematics')!, names.get('physics')!];
+    const mine = await summaries(parent);
+    expect(mine).toHaveLength(2);
+    const of = (list: Notices['items'], studentId: number) =>
+      list.find((n) => n.params.studentId === studentId)!;
+    expect(of(mine, s0).params).toEqual({
+      studentId: s0,
+      student: w.students[0]!.username,
+      dayOn: today,
+      absences: ['mathematics', 'mathematics'],
+      marks: [{ subjectCode: 'physics', mark: 4 }],
+    });
+    expect(of(mine, s1).params).toMatchObject({
+      absences: [],
+      marks: [{ subjectCode: 'mathematics', mark: 5 }],
+    });
+    // In words, in the parent's language, subjects by their names: never a code.
+    const az = of(mine, s0).text;
+    expect(az).toContain(w.students[0]!.username);
+    expect(az).toContain(`buraxılan dərslər 2 (${math.nameAz} ×2)`);
+    expect(az).toContain(`qiymətlər 1 (${physics.nameAz} 4)`);
+    expect(az).not.toMatch(/mathematics|physics|journal_/);
+    expect(of(mine, s1).text).not.toContain('buraxılan');
+    const ru = of(await summaries(await speak(otherParent, 'ru')), s0).text;
+    expect(ru).toContain(`пропуски 2 (${math.nameRu} ×2)`);
+    expect(ru).toContain(`оценки 1 (${physics.nameRu} 4)`);
+    expect(of(await summaries(await speak(otherParent, 'en')), s0).text).toContain(
+      `absences 2 (${math.nameEn} ×2)`,
+    );
+    // The second parent of the same child gets their own; a parent with no news that day gets none.
+    expect(await summaries(otherParent)).toHaveLength(1);
+    expect(await summaries(quietParent)).toEqual([]);
+  });
+
+  it('makes no duplicate when the day runs again, and brings a changed day up to date', async () => {
+    const unread = (await notices(parent)).unread;
+    const before = await summaries(parent);
+    expect(await sendDaySummaries(t.database.db, today)).toBe(0);
+    await scheduleDaySummary(t.database.db, today);
+    expect(await jobsOf(today)).toHaveLength(1);
+    expect(await worker.drain()).toBe(0);
+    expect(await summaries(parent)).toEqual(before);
+    expect((await notices(parent)).unread).toBe(unread);
+
+    // The parent reads it; a late mark the same evening, and the day is run again: the same notification, new words.
+    const s1 = w.students[1]!.id;
+    const first = before.find((n) => n.params.studentId === s1)!;
+    await parent.inject({ method: 'POST', url: '/api/notifications/read', payload: { ids: [first.id] } });
+    await put(s1, 'physics', held.physics[0]!, { mark: { value: 5 } });
+    expect(await sendDaySummaries(t.database.db, today)).toBe(1);
+    const after = await summaries(parent);
+    expect(after.map((n) => n.id).sort()).toEqual(before.map((n) => n.id).sort());
+    const updated = after.find((n) => n.id === first.id)!;
+    expect(updated.params.marks).toHaveLength(2);
+    expect(updated.read).toBe(false);
+  });
+
+  it("shows each child's latest summary on the parent's home, in words", async () => {
+    const res = await (await speak(parent, 'en')).inject({ url: '/api/home/parent' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<ParentSummary>();
+    const child = body.children.find((c) => c.id === w.students[0]!.id)!;
+    expect(child.day.summary).toMatchObject({ day: today });
+    expect(child.day.summary!.text).toMatch(/absences 2 .+marks 1/);
+    const quiet = await quietParent.inject({ url: '/api/home/parent' });
+    expect(quiet.json<ParentSummary>().children[0]!.day.summary).toBeNull();
+  });
+});
