@@ -110,10 +110,11 @@ export async function login(app: FastifyInstance, username: string, password: st
  */
 export async function saveAsRead(
   session: Session,
-  options: { url: string; payload: object; headers?: Record<string, string> },
+  options: { url: string; payload: object; headers?: Record<string, string>; readUrl?: string },
 ): Promise<LightMyRequestResponse> {
-  const read = await session.inject({ url: options.url, headers: options.headers });
+  const { readUrl, ...write } = options;
+  const read = await session.inject({ url: readUrl ?? options.url, headers: options.headers });
   // One who may not read it still sends a version, to meet the refusal of the write itself.
   const version = read.statusCode === 200 ? read.json<{ version: number }>().version : 0;
-  return session.inject({ ...options, method: 'PUT', payload: { version, ...options.payload } });
+  return session.inject({ ...write, method: 'PUT', payload: { version, ...options.payload } });
 }

@@ -1611,7 +1611,9 @@ async function walk(
         typeof payload === 'object' &&
         (payload as { version?: unknown }).version === READ_VERSION
       ) {
-        const read = await send(caller, { method: 'GET', url: urlOf(route, params), headers });
+        // A draft is read where it is saved for good.
+        const readAt = urlOf(route, params).replace(/\/draft$/, '');
+        const read = await send(caller, { method: 'GET', url: readAt, headers });
         const version = read.statusCode === 200 ? read.json<{ version: number }>().version : 0;
         payload = { ...payload, version };
       }

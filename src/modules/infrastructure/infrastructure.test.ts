@@ -298,13 +298,13 @@ describe('the school ICT registry', () => {
     expect(nothing.statusCode).toBe(409);
     expect(nothing.json<Refusal>().error.code).toBe('registry_not_saved');
     // A draft may leave fields empty; it is kept, not sent.
-    const draft = await director.inject({ method: 'PUT', url: `${at}/draft`, payload: empty });
+    const draft = await saveAsRead(director, { url: `${at}/draft`, readUrl: at, payload: empty });
     expect(draft.statusCode, draft.body).toBe(200);
     expect(draft.json<RecordBody>()).toMatchObject({ saved: true, state: 'draft', teachers: null });
     // …but never breaks a rule between the fields it fills in.
-    const wrong = await director.inject({
-      method: 'PUT',
+    const wrong = await saveAsRead(director, {
       url: `${at}/draft`,
+      readUrl: at,
       payload: { ...empty, teachers: 25, teachersIctTrained: 30 },
     });
     expect(wrong.statusCode).toBe(422);
@@ -333,7 +333,7 @@ describe('the school ICT registry', () => {
     ]);
     expect((await director.inject({ url: at })).json<RecordBody>().state).toBe('draft');
     // Filled in, saved as a draft again, then sent.
-    await director.inject({ method: 'PUT', url: `${at}/draft`, payload: record() });
+    await saveAsRead(director, { url: `${at}/draft`, readUrl: at, payload: record() });
     expect((await director.inject({ url: at })).json<RecordBody>().state).toBe('draft');
     const sent = await director.inject({ method: 'POST', url: `${at}/submit` });
     expect(sent.statusCode, sent.body).toBe(200);
@@ -347,9 +347,9 @@ describe('the school ICT registry', () => {
       url: `${at}/review`,
       payload: { decision: 'return', note: 'Sinif otaqlarını yoxlayın' },
     });
-    const kept = await director.inject({
-      method: 'PUT',
+    const kept = await saveAsRead(director, {
       url: `${at}/draft`,
+      readUrl: at,
       payload: record({ classrooms: 20 }),
     });
     expect(kept.json<RecordBody>()).toMatchObject({
@@ -360,7 +360,7 @@ describe('the school ICT registry', () => {
     expect(resent.json<RecordBody>()).toMatchObject({ state: 'submitted', reviewNote: null, classrooms: 20 });
     // A verified record changed as a draft is out of review until sent and verified again.
     await regional.inject({ method: 'POST', url: `${at}/review`, payload: { decision: 'verify' } });
-    const changed = await director.inject({ method: 'PUT', url: `${at}/draft`, payload: record() });
+    const changed = await saveAsRead(director, { url: `${at}/draft`, readUrl: at, payload: record() });
     expect(changed.json<RecordBody>()).toMatchObject({ state: 'draft', verifiedAt: null });
     const entries = await t.database.db
       .select()
