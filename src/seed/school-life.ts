@@ -22,7 +22,7 @@ import { seedSchoolWork, type SchoolWorkSummary } from '@/seed/school-work';
 export interface SchoolLifeContext {
   seed: number;
   academicYearId: number;
-  /** The school's date today (Asia/Baku) and the instant it is. */
+  /** The school's date today (Asia/Baku) and the instant it begins: the demo's "now". */
   today: string;
   now: Date;
   /** The demo accounts' school and class, and the area of the `region` account. */

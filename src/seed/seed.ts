@@ -381,7 +381,10 @@ async function writeSchoolLife(
   loaded: LoadedPack,
   seedNumber: number,
 ): Promise<SchoolLifeSummary> {
-  const at = now();
+  // The demo is made as of the start of the school's day, so that the same seed on the same date gives the
+  // same rows whatever the hour.
+  const today = schoolToday(now());
+  const at = new Date(`${today}T00:00:00+04:00`);
   const named = await rows<{ id: number; username: string }>(
     tx,
     sql`select id, username from identity_user
@@ -396,7 +399,7 @@ async function writeSchoolLife(
   return seedSchoolLife(tx, {
     seed: seedNumber,
     academicYearId: loaded.currentAcademicYearId!,
-    today: schoolToday(at),
+    today,
     now: at,
     demoSchoolId: place!.institutionId,
     demoClassId: place!.classId,
