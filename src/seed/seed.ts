@@ -130,7 +130,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       `${counts.teachers} teachers, ${counts.parents} parents in ${Math.round(performance.now() - started)} ms`,
   );
   // argon2id costs tens of milliseconds and 19 MiB per hash on purpose; tens of thousands of generated
-  // accounts would take minutes. They share one hash of "demo" made once per run; the eight named demo
+  // accounts would take minutes. They share one hash of "demo" made once per run; the named demo
   // accounts, the ones people actually sign in with, each get their own.
   const [sharedHash, ...namedHashes] = await Promise.all([
     hashPassword(DEMO_PASSWORD),
