@@ -7,6 +7,7 @@ import { schoolTimeToUtc } from '@/modules/contests/contests.service';
 import { attendance, decisions, meetings } from '@/modules/councils/councils.tables';
 import { registrations, webinars } from '@/modules/webinars/webinars.tables';
 import { addDays, weekdayOf } from '@/modules/classroom/classroom.service';
+import * as allocation from '@/modules/allocation/allocation.service';
 import type { Random } from '@/seed/random';
 import type { Assigned, SchoolLifeContext, SeedClass } from '@/seed/school-life';
 
@@ -79,13 +80,14 @@ export async function seedSchoolWork(
   );
   const decisionCount = await seedCouncil(tx, ctx, input.random.fork('council'), teachers);
   const webinarCount = await seedWebinars(tx, ctx, input.random.fork('webinars'), teachers);
+  const applications = await seedDistribution(tx, ctx);
   await seedActivity(tx, ctx);
   return {
     ...work,
     ...contest,
     webinars: webinarCount,
     decisions: decisionCount,
-    applications: 0,
+    applications,
   };
 }
 
@@ -485,4 +487,83 @@ async function seedActivity(tx: Db, ctx: SchoolLifeContext) {
         where g.user_id = u.id and g.role in ('student', 'teacher', 'director', 'parent')
           and not (u.id = any(${named}::int[]))`,
   );
+}
+
+/**
+ * A published distribution plan of computers, its application window open, with applications from the demo
+ * area's schools in every state: submitted (the demo school), registered, eligible, ineligible, appealed. Made
+ * through the allocation service, which keeps its rules (registration numbers, examination gates, snapshots
+ * of the registry), as the ministry and the schools would.
+ */
+async function seedDistribution(tx: Db, ctx: SchoolLifeContext): Promise<number> {
+  const admin = ctx.accounts.get('admin')!;
+  const bureau = ctx.accounts.get('bureau') ?? admin;
+  const as = (actorId: number) => ({ actorId, ip: null });
+  const plan = await allocation.createPlan(
+    tx,
+    as(admin),
+    {
+      academicYearId: ctx.academicYearId,
+      name: 'Məktəblərin kompüterlə təchizatı 2026–2027',
+      rules: {
+        units: { desktop: 400, laptop: 200, tablet: 0, projector: 40, interactive_board: 10 },
+        unitPrices: { desktop: 900, laptop: 1100, projector: 700, interactive_board: 2500 },
+        budget: 700_000,
+        norm: 10,
+        lotSize: 2,
+        regionalMinimums: [],
+        weights: { ratioGap: 40, shifts: 20, connection: 15, projects: 15, equity: 10 },
+        recentYears: 3,
+      },
+      applicationsOpenOn: addDays(ctx.today, -20),
+      applicationsCloseOn: addDays(ctx.today, 10),
+      appealsCloseOn: addDays(ctx.today, 30),
+    },
+    'az',
+  );
+  await allocation.publishPlan(tx, as(admin), plan.id);
+  const schools = await rows<{ id: number; director: number }>(
+    tx,
+    sql`select i.id, g.user_id as director from institutions_institution i
+        join identity_role_grant g on g.institution_id = i.id and g.role = 'director'
+        where i.area_id = ${ctx.demoAreaId} or i.id = ${ctx.demoSchoolId}
+        order by i.id = ${ctx.demoSchoolId} desc, i.id limit 5`,
+  );
+  const states = ['submitted', 'registered', 'eligible', 'ineligible', 'appealed'] as const;
+  const all = { complete: true, electricity: true, secureRoom: true, audited: true };
+  for (const [i, school] of schools.entries()) {
+    const state = states[i]!;
+    const application = await allocation.apply(
+      tx,
+      as(school.director),
+      plan.id,
+      school.id,
+      {
+        requested: { desktop: 10 + 2 * i, laptop: 4, projector: i % 2 === 0 ? 2 : 0 },
+        justification: 'Kompüter sinfində cihazlar köhnədir; şagirdlərin sayı normadan çoxdur.',
+      },
+      'az',
+    );
+    if (state === 'submitted') continue;
+    await allocation.registerApplication(tx, as(bureau), application.id, 'az');
+    if (state === 'registered') continue;
+    await allocation.examineApplication(
+      tx,
+      as(bureau),
+      application.id,
+      state === 'eligible'
+        ? { gates: all }
+        : { gates: { ...all, secureRoom: false }, note: 'Kompüter otağı mühafizə olunmur.' },
+      'az',
+    );
+    if (state === 'appealed')
+      await allocation.appeal(
+        tx,
+        as(school.director),
+        application.id,
+        'Otağa siqnalizasiya quraşdırılıb, akt əlavə olunur.',
+        'az',
+      );
+  }
+  return schools.length;
 }
