@@ -91,7 +91,7 @@ const TEACHER_LOAD = 24;
 const TOPICS: Record<string, string[]> = {
   mathematics: [
     'Natural ədədlər və onlar üzərində əməllər',
-    'Adi kəsrlərin toplanması',
+    'Adi kəsrlərlə əməllər',
     'Onluq kəsrlər',
     'Tənliklərin həlli',
     'Faiz anlayışı',
@@ -314,12 +314,14 @@ async function planTeaching(tx: Db, ctx: SchoolLifeContext, random: Random) {
     // A teacher's subjects at this school, so that one teacher keeps one or two subjects across classes.
     const subjectsOf = new Map(teachers.map((t) => [t, new Set<string>()]));
     const busy = new Set<string>();
+    // The `teacher` demo account teaches only their own class, so that their day stays easy to follow.
+    const own = ctx.accounts.get('teacher');
     const pick = (subject: string, hours: number): number => {
-      const fits = (t: number) => load.get(t)! + hours <= TEACHER_LOAD;
+      const fits = (t: number) => t !== own && load.get(t)! + hours <= TEACHER_LOAD;
       const same = teachers.filter((t) => subjectsOf.get(t)!.has(subject) && fits(t));
       if (same.length > 0) return same[0]!;
       const free = teachers.filter((t) => subjectsOf.get(t)!.size < 2 && fits(t));
-      const pool = free.length > 0 ? free : teachers;
+      const pool = free.length > 0 ? free : teachers.filter((t) => t !== own);
       return pool.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
     };
     for (const c of schoolClasses) {

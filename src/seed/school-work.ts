@@ -131,7 +131,7 @@ async function seedAssignments(
   for (const row of rowsOut) {
     const id = idOf.get(`${row.classId}/${row.subjectCode}/${row.title}`)!;
     const p = ASSIGNMENT_PLAN.find((x) => x.title === row.title)!;
-    const due = (row.dueAt).getTime();
+    const due = row.dueAt.getTime();
     for (const student of input.studentsOf.get(row.classId) ?? []) {
       const r = random.fork(`${id}/${student}`);
       // The demo student: the oldest work handed in and marked, the next handed in late, the coming one not yet.
@@ -329,7 +329,7 @@ async function seedContests(
     {
       column: attempts.areaPath,
       type: 'int[]',
-      values: tries.map((t) => (t.areaPath).map(String)),
+      values: tries.map((t) => t.areaPath.map(String)),
     },
     { column: attempts.attemptNo, type: 'int', values: tries.map((t) => t.attemptNo) },
     { column: attempts.state, type: 'text', values: tries.map((t) => t.state!) },
