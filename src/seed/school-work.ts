@@ -478,13 +478,19 @@ async function seedActivity(tx: Db, ctx: SchoolLifeContext) {
   const r = sql`(abs(hashtext(concat_ws(':', ${String(ctx.seed)}::text, 'active', u.id::text))::bigint) % 1000)`;
   await tx.execute(
     sql`update identity_user u set last_active_on = case
-          when g.role = 'student' and ${r} < 750 then ${ctx.today}::date - (${r} % 7)::int
-          when g.role = 'student' and ${r} < 900 then ${ctx.today}::date - (8 + ${r} % 23)::int
-          when g.role in ('teacher', 'director') and ${r} < 920 then ${ctx.today}::date - (${r} % 3)::int
-          when g.role = 'parent' and ${r} < 500 then ${ctx.today}::date - (${r} % 14)::int
+          when g.kind = 'student' and ${r} < 750 then ${ctx.today}::date - (${r} % 7)::int
+          when g.kind = 'student' and ${r} < 900 then ${ctx.today}::date - (8 + ${r} % 23)::int
+          when g.kind = 'staff' and ${r} < 920 then ${ctx.today}::date - (${r} % 3)::int
+          when g.kind = 'parent' and ${r} < 500 then ${ctx.today}::date - (${r} % 14)::int
         end
-        from identity_role_grant g
-        where g.user_id = u.id and g.role in ('student', 'teacher', 'director', 'parent')
+        from (
+          -- One kind per person, staff first: a teacher may also be a parent.
+          select user_id, (array_agg(case when role = 'student' then 'student' when role = 'parent' then 'parent'
+              else 'staff' end order by case when role in ('teacher', 'director') then 0 when role = 'student' then 1
+              else 2 end))[1] as kind
+          from identity_role_grant where role in ('student', 'teacher', 'director', 'parent') group by user_id
+        ) g
+        where g.user_id = u.id
           and not (u.id = any(${named}::int[]))`,
   );
 }
