@@ -74,6 +74,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     scope: 'nation',
     description: 'content editor',
   },
+  {
+    username: 'editor2',
+    displayName: 'Tural Məmmədov',
+    role: 'editor',
+    scope: 'nation',
+    description: 'second content editor, to review and publish what the first one wrote',
+  },
 ];
 
 /** The demo account with this username. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
+import { DEMO_ACCOUNTS } from '@/seed/demo-accounts';
 
 /**
  * A fingerprint of the data a seed writes, to check that a seed is deterministic. Rows are named by their
@@ -58,6 +59,30 @@ const TABLES: Record<string, SQL> = {
       (select array_agg(i.resource_id order by i.position) from library_collection_item i
          where i.collection_id = c.id) as items
     from library_collection c order by c.title`,
+  // The demo's school life (school-life.ts), by natural keys.
+  timetable: sql`select i.code as institution, c.grade, c.letter, e.weekday, e.period, e.subject_code, u.username
+    from classroom_timetable_entry e join classroom_class c on c.id = e.class_id
+    join institutions_institution i on i.id = e.institution_id join identity_user u on u.id = e.teacher_id`,
+  subjectTeachers: sql`select c.id as class, s.subject_code, u.username from classroom_subject_teacher s
+    join classroom_class c on c.id = s.class_id join identity_user u on u.id = s.teacher_id`,
+  lessons: sql`select l.class_id, l.date, l.period, l.subject_code, l.teacher_id, l.start_minute, l.state, l.topic,
+      l.homework, l.meeting_url, l.has_content, l.recorded,
+      (select array_agg(m.resource_id order by m.position) from classroom_lesson_material m where m.lesson_id = l.id) as materials
+    from classroom_lesson l`,
+  cells: sql`select c.student_id, l.class_id, l.date, l.period, c.attendance_code, c.mark, c.term_code
+    from journal_cell c join classroom_lesson l on l.id = c.lesson_id`,
+  assignments: sql`select a.class_id, a.subject_code, a.title, a.due_at at time zone 'UTC' as due_at,
+      s.student_id, s.late, s.mark, s.feedback, s.submitted_at at time zone 'UTC' as submitted_at
+    from assignments_assignment a left join assignments_submission s on s.assignment_id = a.id`,
+  contests: sql`select c.title, c.date, c.state, t.student_id, t.score, t.marks::text
+    from contests_contest c left join contests_attempt t on t.contest_id = c.id`,
+  councils: sql`select m.title, m.held_on, d.text, d.owner_id, d.due_on, d.status
+    from councils_meeting m join councils_decision d on d.meeting_id = m.id`,
+  webinars: sql`select w.title, w.starts_at at time zone 'UTC' as starts_at, r.user_id, r.attended
+    from webinars_webinar w left join webinars_registration r on r.webinar_id = w.id`,
+  // The named demo accounts become active when someone signs in with them: left out.
+  activity: sql`select username, last_active_on from identity_user where last_active_on is not null
+    and username <> all(${`{${DEMO_ACCOUNTS.map((a) => a.username).join(',')}}`}::text[])`,
 };
 
 /** The fingerprint of every table a seed fills, one hash per table. */

@@ -73,7 +73,7 @@ export interface LibrarySummary {
   /** Distinct generated media files (videos and sounds) the resources share. */
   media: number;
   /** Whether ffmpeg made the media and processed it, or the WAV fallback was served as it is. */
-  processing: 'done' | 'unavailable' | 'incomplete';
+  processing: 'done' | 'unavailable' | 'incomplete' | 'queued';
   /** Media jobs run after the seed's transaction. */
   jobs: number;
   /** Milliseconds of the library's own work: making its files, writing its rows, processing its media. */
@@ -882,7 +882,7 @@ export interface PreparedLibrary {
   /** Inserts the resources, files, history and collections, queues their media jobs, and stores the files. */
   write(tx: Db): Promise<string>;
   /** Runs the media jobs (when ffmpeg is here) and tells what was made. */
-  process(db: Db): Promise<LibrarySummary>;
+  process(db: Db, options?: { run: boolean }): Promise<LibrarySummary>;
   /** Removes the temporary files. */
   cleanup(): Promise<void>;
 }
@@ -1097,11 +1097,11 @@ export async function prepareLibrary(
       }`;
     },
 
-    async process(db) {
+    async process(db, { run } = { run: true }) {
       const processing = performance.now();
       let failed = 0;
       let ran = 0;
-      if (available && jobs > 0) {
+      if (available && jobs > 0 && run) {
         const worker = new JobWorker(
           db,
           { [MEDIA_QUEUE]: mediaJob(db, { storage: options.storage, media: options.media }) },
@@ -1117,8 +1117,14 @@ export async function prepareLibrary(
         collections: plan.collections.length,
         pdfs: pdfs.size,
         media: media.size,
-        processing: !available ? 'unavailable' : failed > 0 || ran < jobs ? 'incomplete' : 'done',
-        jobs: ran,
+        processing: !available
+          ? 'unavailable'
+          : !run && jobs > 0
+            ? 'queued'
+            : failed > 0 || ran < jobs
+              ? 'incomplete'
+              : 'done',
+        jobs: run ? ran : jobs,
         ms: Math.round(ms + performance.now() - processing),
       };
     },
@@ -1133,6 +1139,7 @@ export function describeLibrary(s: LibrarySummary): string {
     done: `${s.jobs} media jobs run`,
     unavailable: 'ffmpeg not found: videos and sounds are WAV tones served as they are, without renditions',
     incomplete: `media processing did not finish (${s.jobs} jobs run): the server's worker retries the rest`,
+    queued: `${s.jobs} media jobs left to the server's worker`,
   }[s.processing];
   return `library: ${s.resources} resources (${Object.entries(s.byType)
     .map(([type, n]) => `${n} ${type}`)

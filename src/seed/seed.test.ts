@@ -135,7 +135,7 @@ describe('the demo seed', () => {
       sql`select count(distinct password_hash) filter (where username not like '%.%')::int as named,
         count(distinct password_hash) filter (where username like '%.%')::int as generated from identity_user`,
     );
-    expect(hashes).toEqual({ named: 8, generated: 1 });
+    expect(hashes).toEqual({ named: DEMO_ACCOUNTS.length, generated: 1 });
   });
 
   it('lists the demo accounts with their scopes for `maktab demo-accounts`', async () => {

@@ -17,6 +17,9 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '@/seed/demo-accounts';
 import { bulkInsert } from '@/server/db/bulk';
 import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
 import { describeRegistry, seedRegistry } from '@/seed/registry';
+import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
+import { schoolToday } from '@/modules/classroom/classroom.service';
+import { now } from '@/server/clock';
 import {
   describeLibrary,
   prepareLibrary,
@@ -61,6 +64,11 @@ export interface SeedOptions {
    * has no library; the national seed never has one.
    */
   library?: LibrarySeedOptions;
+  /**
+   * Whether the demo library's media jobs (ffmpeg renditions) run before the seed returns (the default), or
+   * are left queued for the server's job worker, so that a first start answers at once.
+   */
+  processLibraryMedia?: boolean;
 }
 
 /** What a seed run made and how long it took. */
@@ -78,6 +86,8 @@ export interface SeedSummary {
   aggregateTeachers: number;
   /** The demo library, when it was seeded. */
   library?: LibrarySummary;
+  /** The demo's school life (timetables, lessons, journal, work), when it was seeded. */
+  schoolLife?: SchoolLifeSummary;
   /** Milliseconds, planning and writing. */
   ms: number;
 }
@@ -120,7 +130,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       `${counts.teachers} teachers, ${counts.parents} parents in ${Math.round(performance.now() - started)} ms`,
   );
   // argon2id costs tens of milliseconds and 19 MiB per hash on purpose; tens of thousands of generated
-  // accounts would take minutes. They share one hash of "demo" made once per run; the eight named demo
+  // accounts would take minutes. They share one hash of "demo" made once per run; the named demo
   // accounts, the ones people actually sign in with, each get their own.
   const [sharedHash, ...namedHashes] = await Promise.all([
     hashPassword(DEMO_PASSWORD),
@@ -143,6 +153,11 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       const users = await writePlan(tx, plan, loaded, (username) => hashes.get(username) ?? sharedHash);
       log(describeRegistry(await seedRegistry(tx, plan, pack, loaded)));
       if (library) log(await library.write(tx));
+      const schoolLife =
+        options.scale === 'demo' && plan.anchor
+          ? await writeSchoolLife(tx, plan, loaded, options.seed)
+          : null;
+      if (schoolLife) log(describeSchoolLife(schoolLife));
       await audit(
         tx,
         { actorId: null, ip: null },
@@ -153,11 +168,13 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
           after: { scale: options.scale, seed: options.seed, pack: pack.manifest.countryCode, ...counts },
         },
       );
-      return { areas: loaded.counts.areas, users };
+      return { areas: loaded.counts.areas, users, schoolLife };
     })
     .finally(() => library?.cleanup());
   // Its media jobs run once the resources are committed, as the server's worker would run them.
-  const librarySummary = library ? await library.process(database.db) : undefined;
+  const librarySummary = library
+    ? await library.process(database.db, { run: options.processLibraryMedia ?? true })
+    : undefined;
   if (librarySummary) log(describeLibrary(librarySummary));
   return {
     scale: options.scale,
@@ -172,6 +189,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
     aggregateStudents: counts.aggregateStudents,
     aggregateTeachers: counts.aggregateTeachers,
     ...(librarySummary ? { library: librarySummary } : {}),
+    ...(written.schoolLife ? { schoolLife: written.schoolLife } : {}),
     ms: Math.round(performance.now() - started),
   };
 }
@@ -353,6 +371,43 @@ async function writePlan(
   return people.length;
 }
 
+/**
+ * The demo's school life (src/seed/school-life.ts) as of the platform clock's date: the demo accounts'
+ * school, class and area, and the named accounts' ids, looked up by their natural keys.
+ */
+async function writeSchoolLife(
+  tx: Db,
+  plan: SeedPlan,
+  loaded: LoadedPack,
+  seedNumber: number,
+): Promise<SchoolLifeSummary> {
+  // The demo is made as of the start of the school's day, so that the same seed on the same date gives the
+  // same rows whatever the hour.
+  const today = schoolToday(now());
+  const at = new Date(`${today}T00:00:00+04:00`);
+  const named = await rows<{ id: number; username: string }>(
+    tx,
+    sql`select id, username from identity_user
+        where username = any(${`{${DEMO_ACCOUNTS.map((a) => a.username).join(',')}}`}::text[])`,
+  );
+  const accounts = new Map(named.map((r) => [r.username, r.id]));
+  const [place] = await rows<{ institutionId: number; classId: number }>(
+    tx,
+    sql`select e.institution_id as "institutionId", e.class_id as "classId" from classroom_enrolment e
+        where e.student_id = ${accounts.get('student')!}`,
+  );
+  return seedSchoolLife(tx, {
+    seed: seedNumber,
+    academicYearId: loaded.currentAcademicYearId!,
+    today,
+    now: at,
+    demoSchoolId: place!.institutionId,
+    demoClassId: place!.classId,
+    demoAreaId: loaded.areaIds.get(plan.regionArea)!,
+    accounts,
+  });
+}
+
 /** Bells of the first, second and third shift: start (minutes after midnight), lesson and break lengths. */
 const SHIFT_BELLS = [
   { first: 8 * 60, length: 45, pause: 10 },
@@ -388,7 +443,8 @@ export function describeSeed(s: SeedSummary): string {
     `seeded ${s.scale} (seed ${s.seed}) in ${(s.ms / 1000).toFixed(1)} s: ${n(s.areas)} areas, ${n(s.institutions)} institutions ` +
     `(${n(s.aggregateStudents)} students and ${n(s.aggregateTeachers)} teachers in their counts), ${n(s.classes)} classes, ` +
     `${n(s.users)} accounts (${n(s.students)} students, ${n(s.teachers)} teachers, ${n(s.parents)} parents)` +
-    (s.library ? `; ${describeLibrary(s.library)}` : '')
+    (s.library ? `; ${describeLibrary(s.library)}` : '') +
+    (s.schoolLife ? `; ${describeSchoolLife(s.schoolLife)}` : '')
   );
 }
 
@@ -425,6 +481,8 @@ export async function seedIfEmpty(
       production: false,
       packDir: options.packDir,
       library: options.library,
+      // The server's job worker makes the library's renditions after the start, so it answers at once.
+      processLibraryMedia: false,
     });
   } catch (error) {
     // Another app node got there first and seeded while this one was planning: nothing left to do.

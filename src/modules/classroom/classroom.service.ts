@@ -1164,7 +1164,12 @@ export async function copyWeek(
 // Lesson occurrences
 
 /** The school days from `from` to `to`: inside the academic year, holidays of the school calendar left out. */
-async function schoolDays(db: Db, academicYearId: number, from: string, to: string): Promise<string[]> {
+export async function schoolDays(
+  db: Db,
+  academicYearId: number,
+  from: string,
+  to: string,
+): Promise<string[]> {
   const year = await institutionsStore.findAcademicYear(db, academicYearId);
   if (!year) return [];
   const holidays = await institutionsStore.holidaysOf(db, academicYearId);
