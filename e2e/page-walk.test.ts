@@ -166,6 +166,7 @@ const CODE_PATTERNS: { name: string; pattern: RegExp }[] = [
 
 /** Kebab-case words that are words, in the three languages (checked by hand; the pattern is for codes). */
 const KEBAB_WORDS = new Set([
+  'qeyri-kafi', // Azerbaijani: "unsatisfactory", a grade's name
   'e-mail',
   'e-poçt',
   'on-line',
@@ -290,16 +291,21 @@ async function follow(page: Page, path: string): Promise<void> {
 
 /**
  * The first link of the page's main part that opens one item of a list (a path with a number in it), not yet
- * visited: one level down.
+ * visited: one level down. A row with figures in it comes first (a list of schools also holds those the demo
+ * has no people in, whose pages rightly show nothing).
  */
 async function firstItemLink(page: Page, seen: Set<string>): Promise<string | null> {
-  const hrefs = await page
-    .locator('main a[href^="/"]')
-    .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  return (
-    hrefs.find((h) => /\/\d+(\/|$|\?)/.test(h) && !h.startsWith('/api/') && !seen.has(h.split('?')[0]!)) ??
-    null
+  const links = await page.locator('main a[href^="/"]').evaluateAll((found) =>
+    found.map((a) => {
+      const row = a.closest('tr, li');
+      const rest = row ? (row.textContent ?? '').replace(a.textContent ?? '', '') : '';
+      return { href: a.getAttribute('href') ?? '', figures: /[1-9]/.test(rest) };
+    }),
   );
+  const items = links.filter(
+    ({ href }) => /\/\d+(\/|$|\?)/.test(href) && !href.startsWith('/api/') && !seen.has(href.split('?')[0]!),
+  );
+  return (items.find((l) => l.figures) ?? items[0])?.href ?? null;
 }
 
 /** Walks one account's menu in a language: each entry, then the first list item it links to. */

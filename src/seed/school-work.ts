@@ -82,6 +82,7 @@ export async function seedSchoolWork(
   const webinarCount = await seedWebinars(tx, ctx, input.random.fork('webinars'), teachers);
   const applications = await seedDistribution(tx, ctx);
   await seedActivity(tx, ctx);
+  await seedNotices(tx, ctx);
   return {
     ...work,
     ...contest,
@@ -572,4 +573,50 @@ async function seedDistribution(tx: Db, ctx: SchoolLifeContext): Promise<number>
       );
   }
   return schools.length;
+}
+
+/**
+ * What the demo school's people were told in the last fortnight, as the services tell them: its students of
+ * their new and marked assignments; its parents of their children's absences and marks in the journal. Written
+ * in SQL from the rows seeded above; dated when the thing happened, never after the seed's "now".
+ */
+async function seedNotices(tx: Db, ctx: SchoolLifeContext) {
+  const since = addDays(ctx.today, -14);
+  const now = sql`${ctx.now.toISOString()}::timestamptz`;
+  const at = (day: string) => sql`least((${sql.raw(day)} + time '15:00') at time zone 'Asia/Baku', ${now})`;
+  await tx.execute(sql`
+    insert into notifications_notification (user_id, kind, params, created_at)
+    select e.student_id, 'assignment_new',
+      jsonb_build_object('assignmentId', a.id, 'title', a.title, 'subjectCode', a.subject_code,
+        'dueAt', to_char(a.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+      least(a.created_at, ${now})
+    from assignments_assignment a
+    join classroom_enrolment e on e.class_id = a.class_id
+    where a.institution_id = ${ctx.demoSchoolId} and a.created_at >= ${since}::date
+    union all
+    select s.student_id, 'assignment_marked',
+      jsonb_build_object('assignmentId', a.id, 'title', a.title, 'mark', s.mark),
+      s.marked_at
+    from assignments_submission s
+    join assignments_assignment a on a.id = s.assignment_id
+    where s.institution_id = ${ctx.demoSchoolId} and s.mark is not null and s.student_id is not null
+    union all
+    select g.parent_id, 'journal_absence',
+      jsonb_build_object('studentId', c.student_id, 'student', u.display_name, 'subjectCode', c.subject_code,
+        'heldOn', c.date::text, 'lessonId', c.lesson_id, 'code', c.attendance_code),
+      ${at('c.date')}
+    from journal_cell c
+    join journal_attendance_code k on k.code = c.attendance_code and not k.counts_as_present
+    join identity_guardian g on g.student_id = c.student_id
+    join identity_user u on u.id = c.student_id
+    where c.institution_id = ${ctx.demoSchoolId} and c.lesson_id is not null and c.date >= ${since}::date
+    union all
+    select g.parent_id, 'journal_mark',
+      jsonb_build_object('studentId', c.student_id, 'student', u.display_name, 'subjectCode', c.subject_code,
+        'heldOn', c.date::text, 'columnKey', c.column_key, 'mark', c.mark),
+      ${at('c.date')}
+    from journal_cell c
+    join identity_guardian g on g.student_id = c.student_id
+    join identity_user u on u.id = c.student_id
+    where c.institution_id = ${ctx.demoSchoolId} and c.mark is not null and c.date >= ${since}::date`);
 }
