@@ -211,7 +211,7 @@ describe("each role's day on its home", () => {
         .locator('section')
         .filter({ has: page.getByRole('heading', { name: /^Bu gün məktəbdə: / }) });
       await today.first().waitFor();
-      await today.first().getByText(`Bu günün dərsləri: ${lessonsToday}`).waitFor();
+      await today.first().getByText(`Bu günün dərsləri: ${lessonsToday}`, { exact: true }).waitFor();
       await page.getByRole('heading', { name: /^İKT qeydi, / }).waitFor();
       await page
         .getByText(/^Təqdim etmə tarixi: |^Vaxtı keçib: /)

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,6 +49,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * source (the seed, the modules' tables and the services the seed calls). Tests and the web app do not.
  */
 const SOURCES = ['migrations', 'country-packs', 'src'];
+/** Single files that decide it too: the dependencies the seed runs on, and how this cache seeds. */
+const SOURCE_FILES = ['package-lock.json', 'test/demo-cache.ts'];
 const skipped = (rel: string) => rel.startsWith(`src${path.sep}web${path.sep}`) || /\.test\.tsx?$/.test(rel);
 
 let sourceHash: string | undefined;
@@ -70,9 +73,20 @@ export function hashSources(root: string = ROOT): string {
     }
   };
   for (const dir of SOURCES) if (fs.existsSync(path.join(root, dir))) walk(dir);
+  for (const file of SOURCE_FILES) {
+    if (!fs.existsSync(path.join(root, file))) continue;
+    hash.update(`${file}\0`);
+    hash.update(fs.readFileSync(path.join(root, file)));
+    hash.update('\0');
+  }
   const digest = hash.digest('hex');
   if (root === ROOT) sourceHash = digest;
   return digest;
+}
+
+/** Whether the media program runs here. */
+function hasFfmpeg(): boolean {
+  return spawnSync(loadConfig({}).media.ffmpeg, ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** The PGlite version: its data directory's format is its own. */
@@ -99,6 +113,8 @@ export function demoKey(
     `library=${options.demoLibrary}`,
     `date=${schoolToday(options.clock ?? now())}`,
     `driver=${options.driver === 'pglite' ? `pglite@${pgliteVersion()}` : 'postgres'}`,
+    // Without ffmpeg the library's media is left unprocessed: another demo.
+    `ffmpeg=${options.demoLibrary ? hasFfmpeg() : 'unused'}`,
     `sources=${sources}`,
   ];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
@@ -177,6 +193,8 @@ async function seedDemo(database: Database, filesDir: string, options: DemoOptio
   await seedIfEmpty(database, {
     production: false,
     log: () => {},
+    // The copies' servers must not all make the library's renditions again, racing the tests' own jobs.
+    processLibraryMedia: true,
     library: options.demoLibrary
       ? { storage: new LocalStorage(filesDir), media: loadConfig({}).media }
       : undefined,

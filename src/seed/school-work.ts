@@ -600,6 +600,7 @@ async function seedNotices(tx: Db, ctx: SchoolLifeContext) {
     from assignments_submission s
     join assignments_assignment a on a.id = s.assignment_id
     where s.institution_id = ${ctx.demoSchoolId} and s.mark is not null and s.student_id is not null
+      and s.marked_at >= ${since}::date
     union all
     select g.parent_id, 'journal_absence',
       jsonb_build_object('studentId', c.student_id, 'student', u.display_name, 'subjectCode', c.subject_code,

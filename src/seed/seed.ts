@@ -460,6 +460,11 @@ export async function seedIfEmpty(
     log: (message: string) => void;
     packDir?: string;
     library?: LibrarySeedOptions;
+    /**
+     * Make the library's renditions now, before returning: a demo prepared once and copied (the tests' cache)
+     * must hold them. A starting server leaves them to its job worker (the default), so it answers at once.
+     */
+    processLibraryMedia?: boolean;
   },
 ): Promise<void> {
   const existing = await existingData(database.db);
@@ -482,7 +487,7 @@ export async function seedIfEmpty(
       packDir: options.packDir,
       library: options.library,
       // The server's job worker makes the library's renditions after the start, so it answers at once.
-      processLibraryMedia: false,
+      processLibraryMedia: options.processLibraryMedia ?? false,
     });
   } catch (error) {
     // Another app node got there first and seeded while this one was planning: nothing left to do.

@@ -9,6 +9,7 @@ import {
   subjectTeachers,
   timetableEntries,
 } from '@/modules/classroom/classroom.tables';
+import { now } from '@/server/clock';
 
 /** The classroom module's SQL: classes, enrolments, subject teachers, bell schedules, timetables, lessons. */
 
@@ -768,7 +769,7 @@ export async function saveLessonContent(
     materials.length > 0;
   const saved = await db
     .update(lessons)
-    .set({ ...content, hasContent, contentUpdatedAt: new Date(), version: sql`${lessons.version} + 1` })
+    .set({ ...content, hasContent, contentUpdatedAt: now(), version: sql`${lessons.version} + 1` })
     .where(and(eq(lessons.id, lesson.id), eq(lessons.version, version)))
     .returning({ id: lessons.id });
   if (saved.length === 0) return false;

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/server/db/database';
 import { users } from '@/modules/identity/identity.tables';
 import { attendance, decisions, meetings, type DecisionState } from '@/modules/councils/councils.tables';
+import { now } from '@/server/clock';
 
 /** The SQL of pedagogical councils: meetings, who attended, decisions. */
 
@@ -66,7 +67,7 @@ export async function updateMeeting(
 ): Promise<MeetingRow | undefined> {
   const [row] = await db
     .update(meetings)
-    .set({ ...values, updatedAt: new Date(), version: sql`${meetings.version} + 1` })
+    .set({ ...values, updatedAt: now(), version: sql`${meetings.version} + 1` })
     .where(and(eq(meetings.id, id), eq(meetings.version, version)))
     .returning();
   return row;
@@ -148,7 +149,7 @@ export async function updateDecision(
 ): Promise<DecisionRow> {
   const [row] = await db
     .update(decisions)
-    .set({ ...values, updatedAt: new Date() })
+    .set({ ...values, updatedAt: now() })
     .where(eq(decisions.id, id))
     .returning();
   return row!;

@@ -357,7 +357,7 @@ export async function saveSchoolYear(
       verifiedAt: null,
       reviewNote: mode === 'submit' ? null : before.reviewNote,
       updatedBy: ctx.actorId,
-      updatedAt: new Date(),
+      updatedAt: clock.now(),
     });
     if (!written) throw staleVersion(input, await getSchoolYear(tx, institutionId, yearId, locale));
     // The counts in the record are the devices the school counts, not item records: all of its devices
@@ -404,7 +404,7 @@ export async function submitSchoolYear(
   await db.transaction(async (tx) => {
     const institution = await requireInstitution(tx, institutionId);
     await requireYear(tx, yearId);
-    const row = await store.findSchoolYear(tx, institutionId, yearId);
+    const row = await store.lockSchoolYear(tx, institutionId, yearId);
     if (!row) throw new AppError(409, 'registry_not_saved');
     // Already sent (or verified): nothing to do, so a send repeated after a lost answer does no harm.
     if (row.state !== 'draft') return;
@@ -456,14 +456,14 @@ export async function reviewSchoolYear(
   locale: Locale,
 ) {
   await db.transaction(async (tx) => {
-    const before = await store.findSchoolYear(tx, institutionId, yearId);
+    const before = await store.lockSchoolYear(tx, institutionId, yearId);
     if (!before || before.state === 'draft') throw new AppError(409, 'not_submitted');
     const after =
       decision === 'verify'
         ? await store.setReview(tx, institutionId, yearId, {
             state: 'verified',
             verifiedBy: ctx.actorId,
-            verifiedAt: new Date(),
+            verifiedAt: clock.now(),
             reviewNote: null,
           })
         : await store.setReview(tx, institutionId, yearId, {

@@ -36,6 +36,19 @@ export async function findSchoolYear(db: Db, institutionId: number, yearId: numb
   return row;
 }
 
+/**
+ * The record's row, locked until the transaction ends: a submission or a review then acts on the record as it
+ * is, not on one a concurrent save has since replaced.
+ */
+export async function lockSchoolYear(db: Db, institutionId: number, yearId: number) {
+  const [row] = await db
+    .select()
+    .from(schoolYears)
+    .where(yearOf(schoolYears, institutionId, yearId))
+    .for('update');
+  return row;
+}
+
 /** The most recent year before `yearId` (by start date) for which the school saved a record. */
 export async function previousSavedYear(
   db: Db,

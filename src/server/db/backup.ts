@@ -416,11 +416,26 @@ export async function backupDatabase(
         missing.push(key);
         continue;
       }
+      // The first bytes are read before the file's record is written: a file deleted since the snapshot (a
+      // replaced hand-in) is then one more missing file, not a broken backup.
+      const chunks = (options.storage!.read(key) as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      let first: IteratorResult<Buffer>;
+      try {
+        first = await chunks.next();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        missing.push(key);
+        continue;
+      }
       await write(record('file', { key, size }));
       const hash = createHash('sha256');
       let read = 0;
       let pending: Buffer = Buffer.alloc(0);
-      for await (const chunk of options.storage!.read(key) as AsyncIterable<Buffer>) {
+      const rest = { [Symbol.asyncIterator]: () => chunks };
+      for await (const chunk of (async function* () {
+        if (!first.done) yield first.value;
+        yield* rest;
+      })()) {
         hash.update(chunk);
         read += chunk.length;
         pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;

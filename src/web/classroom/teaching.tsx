@@ -158,7 +158,7 @@ function LessonForm({ lesson }: { lesson: LessonRecord }) {
   };
   const showValue = (field: (typeof LESSON_FIELDS)[number], value: unknown): string =>
     field === 'materials'
-      ? (value as Material[]).map((m) => m.title ?? m.url ?? `#${m.resourceId}`).join('\n')
+      ? (value as Material[]).map((m) => m.title ?? m.url ?? t('teaching.resource')).join('\n')
       : ((value as string | null) ?? '');
   const addLink = () => {
     if (!link.url.trim()) return;
@@ -264,7 +264,12 @@ function LessonForm({ lesson }: { lesson: LessonRecord }) {
           updatedAt={null}
           busy={save.isPending}
           onReload={() => reload(stale.current)}
-          onOverwrite={() => save.mutate({ content: stale.mine, version: stale.current.version })}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            save.mutate({ content: mine, version: current.version });
+          }}
         />
       ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
         <ErrorBox error={save.error} />

@@ -299,7 +299,7 @@ function MeetingForm({ meeting }: { meeting: MeetingRecord }) {
     save.reset();
   };
   const f = useFormat();
-  const staffName = (id: number) => meeting.staff.find((s) => s.id === id)?.displayName ?? `#${id}`;
+  const staffName = (id: number) => meeting.staff.find((s) => s.id === id)?.displayName ?? t('stale.unknown');
   const showValue = (field: (typeof MEETING_FIELDS)[number], value: unknown): string =>
     field === 'present'
       ? (value as number[]).map(staffName).sort().join(', ')
@@ -383,7 +383,12 @@ function MeetingForm({ meeting }: { meeting: MeetingRecord }) {
           updatedAt={stale.current.updatedAt}
           busy={save.isPending}
           onReload={() => reload(stale.current)}
-          onOverwrite={() => save.mutate({ values: stale.mine, version: stale.current.version })}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            save.mutate({ values: mine, version: current.version });
+          }}
         />
       ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
         <ErrorBox error={save.error} />

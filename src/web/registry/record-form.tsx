@@ -523,7 +523,7 @@ export function RecordForm({
       return (value as RecordBody['participations'])
         .map((p) => {
           const project = projects.data?.find((x) => x.id === p.projectId);
-          const name = project ? localName(project, i18n.language) : `#${p.projectId}`;
+          const name = project ? localName(project, i18n.language) : t('stale.unknown');
           return p.evidence ? `${name}: ${p.evidence}` : name;
         })
         .sort()
