@@ -54,12 +54,11 @@ export async function scheduleDaySummary(db: Db, day: string = schoolToday(clock
 
 /**
  * Writes the summaries of `day` (YYYY-MM-DD at school) for every parent who was told of an absence or a mark
- * since the previous evening's summary (20:00 to 20:00, school time), one per child, in one transaction. Returns how many were written or brought up to date (0 on a
+ * that day, one per child, in one transaction. Returns how many were written or brought up to date (0 on a
  * rerun with nothing new).
  */
 export async function sendDaySummaries(db: Db, day: string): Promise<number> {
-  // Since the last evening's summary, up to this one: a mark written after 20:00 goes in the next evening's.
-  const notices = await journalNoticesBetween(db, summaryDueAt(addDays(day, -1)), summaryDueAt(day));
+  const notices = await journalNoticesBetween(db, schoolInstant(day), schoolInstant(addDays(day, 1)));
   const byReaderAndChild = new Map<string, NotificationPayloads['journal_day'] & { userId: number }>();
   for (const n of notices) {
     const studentId = Number(n.params.studentId);
