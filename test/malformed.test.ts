@@ -181,7 +181,7 @@ describe('malformed requests', () => {
         const path = r.route.url.replace(/:\w+|\*/g, () => r.segments[i++] ?? 'x');
         const url = r.query ? `${path}?${r.query}` : path;
         const options: InjectOptions = {
-          method: r.route.method,
+          method: r.route.method as InjectOptions['method'],
           url,
           ...(r.route.method === 'GET'
             ? {}
