@@ -23,6 +23,7 @@ import {
   Project,
   ProjectBody,
   ReviewBody,
+  SubmitBody,
   SchoolYearBody,
   SchoolYearParams,
   SchoolStateList,
@@ -127,8 +128,10 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
       config: { access: { roles: EDITORS, scope: schoolOfParam } },
       schema: {
         tags,
-        summary: "Send a school's saved draft for review; refused when it breaks a rule of the record",
+        summary:
+          "Send a school's saved draft for review, as read at `version`; refused when it breaks a rule of the record, or with 409 `stale_version` when it changed since",
         params: SchoolYearParams,
+        body: SubmitBody,
         response: { 200: SchoolYearRecord },
       },
     },
@@ -138,6 +141,7 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
         changeContext(request),
         request.params.id,
         request.params.yearId,
+        request.body.version,
         request.locale,
       ),
   );

@@ -120,6 +120,9 @@ export const SchoolYearRecord = Type.Object({
   warnings: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
 });
 
+/** Sending a saved draft: the version it was read at, refused with 409 `stale_version` when it changed since. */
+export const SubmitBody = Type.Object({ version: VersionField }, { additionalProperties: false });
+
 export const ReviewBody = Type.Object(
   {
     decision: StringEnum(['verify', 'return'], { description: 'Verify the record, or send it back' }),

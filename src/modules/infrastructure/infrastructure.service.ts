@@ -390,15 +390,19 @@ export async function saveSchoolYear(
 }
 
 /**
- * Sends a draft the school saved for review, as it is: refused with `422 registry_invalid` (every broken rule
- * in `details`, as saving does) when it breaks a rule or leaves a required field empty, with `409` when nothing
- * was saved for the year. A record already sent or verified is left as it is.
+ * Sends a draft the school saved for review, as it is, when it is still the `version` the sender read: refused
+ * with `409 stale_version` (the record as it is now in `details.current`) when anyone wrote it since — saved,
+ * sent, reviewed — so nobody sends a record they have not seen; with `422 registry_invalid` (every broken rule
+ * in `details`, as saving does) when it breaks a rule or leaves a required field empty; with `409
+ * registry_not_saved` when nothing was saved for the year. A record already sent or verified, at the version
+ * read, is left as it is.
  */
 export async function submitSchoolYear(
   db: Db,
   ctx: ChangeContext,
   institutionId: number,
   yearId: number,
+  version: number,
   locale: Locale,
 ) {
   await db.transaction(async (tx) => {
@@ -406,9 +410,10 @@ export async function submitSchoolYear(
     await requireYear(tx, yearId);
     const row = await store.lockSchoolYear(tx, institutionId, yearId);
     if (!row) throw new AppError(409, 'registry_not_saved');
-    // Already sent (or verified): nothing to do, so a send repeated after a lost answer does no harm.
-    if (row.state !== 'draft') return;
     const record = await getSchoolYear(tx, institutionId, yearId, locale);
+    if (record.version !== version) throw staleVersion({ version }, record);
+    // Already sent (or verified): nothing to do.
+    if (row.state !== 'draft') return;
     const values: SchoolYearInput = {
       version: record.version,
       teachers: record.teachers,

@@ -12,6 +12,7 @@ type App = Awaited<ReturnType<typeof createTestApp>>;
 
 interface RecordBody {
   state: string;
+  version: number;
   saved: boolean;
   teachers: number | null;
   reviewNote: string | null;
@@ -280,6 +281,11 @@ describe('the school ICT registry', () => {
       .returning();
     const at = url(year!.id);
     type Refusal = { error: { code: string; details: { field: string; reason: string }[] } };
+    // Sends the draft at the version it read.
+    const submitAsRead = async () => {
+      const { version } = (await director.inject({ url: at })).json<RecordBody>();
+      return director.inject({ method: 'POST', url: `${at}/submit`, payload: { version } });
+    };
     const empty = record({
       teachers: null,
       teachersIctTrained: null,
@@ -294,7 +300,7 @@ describe('the school ICT registry', () => {
       participations: [],
     });
     // Nothing saved yet: nothing to send.
-    const nothing = await director.inject({ method: 'POST', url: `${at}/submit` });
+    const nothing = await submitAsRead();
     expect(nothing.statusCode).toBe(409);
     expect(nothing.json<Refusal>().error.code).toBe('registry_not_saved');
     // A draft may leave fields empty; it is kept, not sent.
@@ -319,7 +325,7 @@ describe('the school ICT registry', () => {
     });
     expect(early.statusCode).toBe(409);
     // Sending the empty draft is refused, every field it lacks named; it stays a draft.
-    const refused = await director.inject({ method: 'POST', url: `${at}/submit` });
+    const refused = await submitAsRead();
     expect(refused.statusCode).toBe(422);
     const error = refused.json<Refusal>().error;
     expect(error.code).toBe('registry_invalid');
@@ -335,12 +341,20 @@ describe('the school ICT registry', () => {
     // Filled in, saved as a draft again, then sent.
     await saveAsRead(director, { url: `${at}/draft`, readUrl: at, payload: record() });
     expect((await director.inject({ url: at })).json<RecordBody>().state).toBe('draft');
-    const sent = await director.inject({ method: 'POST', url: `${at}/submit` });
+    const sent = await submitAsRead();
     expect(sent.statusCode, sent.body).toBe(200);
     expect(sent.json<RecordBody>()).toMatchObject({ state: 'submitted', teachers: 40 });
-    // Sending again changes nothing.
-    const twice = await director.inject({ method: 'POST', url: `${at}/submit` });
-    expect(twice.json<RecordBody>().state).toBe('submitted');
+    // Sending again, at the version sent, changes nothing.
+    const twice = await director.inject({
+      method: 'POST',
+      url: `${at}/submit`,
+      payload: { version: sent.json<RecordBody>().version },
+    });
+    expect(twice.statusCode, twice.body).toBe(200);
+    expect(twice.json<RecordBody>()).toMatchObject({
+      state: 'submitted',
+      version: sent.json<RecordBody>().version,
+    });
     // Sent back with a note: the note stays on the draft the director keeps working on, until it is sent.
     await regional.inject({
       method: 'POST',
@@ -356,7 +370,7 @@ describe('the school ICT registry', () => {
       state: 'draft',
       reviewNote: 'Sinif otaqlarını yoxlayın',
     });
-    const resent = await director.inject({ method: 'POST', url: `${at}/submit` });
+    const resent = await submitAsRead();
     expect(resent.json<RecordBody>()).toMatchObject({ state: 'submitted', reviewNote: null, classrooms: 20 });
     // A verified record changed as a draft is out of review until sent and verified again.
     await regional.inject({ method: 'POST', url: `${at}/review`, payload: { decision: 'verify' } });
@@ -378,6 +392,50 @@ describe('the school ICT registry', () => {
       'verify',
       'save',
     ]);
+  });
+
+  it('sends a draft only as it was read: a draft changed since is refused with the record as it is now', async () => {
+    const [year] = await t.database.db
+      .insert(academicYears)
+      .values({ code: '2028-2029', startsOn: '2028-09-15', endsOn: '2029-06-15', isCurrent: false })
+      .returning();
+    const at = url(year!.id);
+    const submit = (version: unknown) =>
+      director.inject({ method: 'POST', url: `${at}/submit`, payload: { version } });
+    await saveAsRead(director, { url: `${at}/draft`, readUrl: at, payload: record() });
+    const read = (await director.inject({ url: at })).json<RecordBody>();
+    // Someone else changes the draft after it was read (another tab, another editor of the school)…
+    const theirs = await saveAsRead(director, {
+      url: `${at}/draft`,
+      readUrl: at,
+      payload: record({ classrooms: 20 }),
+    });
+    expect(theirs.statusCode, theirs.body).toBe(200);
+    // …so sending what was read is refused, with the record as it is now; nothing is sent.
+    const stale = await submit(read.version);
+    expect(stale.statusCode, stale.body).toBe(409);
+    const error = stale.json<{
+      error: {
+        code: string;
+        details: { yours: { version: number }; current: RecordBody & { classrooms: number } };
+      };
+    }>().error;
+    expect(error.code).toBe('stale_version');
+    expect(error.details.yours.version).toBe(read.version);
+    expect(error.details.current).toMatchObject({
+      version: read.version + 1,
+      classrooms: 20,
+      state: 'draft',
+    });
+    expect((await director.inject({ url: at })).json<RecordBody>().state).toBe('draft');
+    // At the current version it is sent; the old version stays refused, the record stays sent.
+    const sent = await submit(error.details.current.version);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json<RecordBody>()).toMatchObject({ state: 'submitted', classrooms: 20 });
+    expect((await submit(read.version)).statusCode).toBe(409);
+    // No version, or not a version: a validation refusal, never a crash.
+    for (const body of [undefined, 'x', -1]) expect((await submit(body)).statusCode).toBe(400);
+    expect((await director.inject({ method: 'POST', url: `${at}/submit` })).statusCode).toBe(400);
   });
 
   it('lists the region’s schools with the state of their record, and only the region’s', async () => {
