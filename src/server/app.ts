@@ -123,7 +123,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       r.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
-      await api.register(identityRoutes, { db: database.db, secureCookies: config.secureCookies });
+      await api.register(identityRoutes, {
+        db: database.db,
+        secureCookies: config.secureCookies,
+        runJobs: config.runJobs,
+      });
       await api.register(institutionsRoutes, { db: database.db });
       await api.register(homeRoutes, { db: database.db });
       await api.register(infrastructureRoutes, { db: database.db });

@@ -26,7 +26,15 @@ import {
   UserPage,
   UserView,
 } from '@/modules/identity/identity.schema';
-import { SessionService, setLocale, type ChangeContext } from '@/modules/identity/identity.service';
+import {
+  CLEANUP_QUEUE,
+  cleanupJob,
+  scheduleCleanup,
+  SessionService,
+  setLocale,
+  type ChangeContext,
+} from '@/modules/identity/identity.service';
+import { JobWorker } from '@/server/jobs';
 import {
   changeOwnPassword,
   createAccount,
@@ -125,11 +133,27 @@ export function installSessionHooks(app: FastifyInstance, db: Db): void {
 /** Sign-in, sign-out, the caller's own account; user administration and the audit log for national administrators. */
 export default async function identityRoutes(
   app: FastifyInstance,
-  opts: { db: Db; secureCookies: boolean },
+  opts: { db: Db; secureCookies: boolean; runJobs?: boolean },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
   const admin = { roles: ['admin'] } as const;
+
+  if (opts.runJobs) {
+    // The daily housekeeping of sign-in records: today's run is added at start, each run adds the next day's.
+    const worker = new JobWorker(
+      db,
+      { [CLEANUP_QUEUE]: cleanupJob(db) },
+      { onError: (job, error) => app.log.warn({ err: error, jobId: job.id }, 'sign-in cleanup failed') },
+    );
+    app.addHook('onReady', async () => {
+      await scheduleCleanup(db).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'sign-in cleanup not scheduled'),
+      );
+      worker.start();
+    });
+    app.addHook('onClose', async () => worker.stop());
+  }
 
   r.post(
     '/auth/login',

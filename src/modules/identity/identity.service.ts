@@ -7,6 +7,7 @@ import type { Locale } from '@/server/i18n';
 import { assertPasswordRules, hashPassword, verifyPassword } from '@/modules/identity/passwords';
 import * as store from '@/modules/identity/identity.store';
 import * as clock from '@/server/clock';
+import { enqueueOnce, type JobHandler } from '@/server/jobs';
 
 /** Who made a change and from where, for the audit log. */
 export interface ChangeContext {
@@ -39,30 +40,50 @@ export const SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;
 /**
  * Sign-in throttling (OWASP's "progressive delay", not a lockout). Every attempt is counted, before its
  * password is checked, on a few keys; past a key's free attempts each further attempt on it must wait, and
- * the wait doubles (FIRST_WAIT_MS, then twice that, … up to MAX_WAIT_MS). A key is forgotten after
- * THROTTLE_QUIET_MS without attempts or waits (its `window_started_at` holds its last counted attempt). The keys of an attempt depend on where it comes from:
+ * the wait doubles (FIRST_WAIT_MS, then twice that, … up to MAX_WAIT_MS). A person's keys are forgotten after
+ * THROTTLE_QUIET_MS without attempts or waits (their `window_started_at` holds the last counted attempt). An
+ * address's keys count in fixed windows of ADDRESS_WINDOW_MS instead (`window_started_at` is the window's
+ * start): however busy the address, its count starts again when its window ends, and so does any wait on it.
+ * The keys of an attempt depend on where it comes from:
  *
  * - from a device the person has signed in on (its device cookie): only that device's own key, so strangers'
  *   guesses never slow the owner down there;
- * - from an address the person has signed in from recently: the username-and-address key;
+ * - from an address the person has signed in from recently: the username-and-address key and the address's
+ *   key for known people (`address-known:`), LOGIN_FREE.knownAddress a window — so an address cannot guess
+ *   without end at the many accounts that signed in there, while strangers' guesses from it never slow them;
  * - from elsewhere: the username-and-address key, the username's key (guesses from many addresses) and the
- *   address's key (one address guessing many usernames), whose limit is high enough for a whole school
- *   behind one NAT — and people who signed in from that address before are not counted on it.
+ *   address's key for strangers (`address:`, one address guessing many usernames).
+ *
+ * Both address limits are high enough for a whole school behind one NAT, and a successful sign-in gives its
+ * attempt back on them: what fills them is wrong passwords. 300 from people new to the address in a quarter
+ * of an hour, 600 from people who signed in there before (a school of 2,000 where a third mistype at the
+ * morning rush stays below it); past them, the waits last until the window ends at the most.
  */
 export const THROTTLE_QUIET_MS = 15 * 60 * 1000;
+export const ADDRESS_WINDOW_MS = 15 * 60 * 1000;
 export const FIRST_WAIT_MS = 30 * 1000;
 export const MAX_WAIT_MS = 15 * 60 * 1000;
-/** Free attempts per key before the waits start. */
-export const LOGIN_FREE = { pair: 5, account: 10, device: 10, address: 300 } as const;
+/** Free attempts per key before the waits start (an address's: in each ADDRESS_WINDOW_MS). */
+export const LOGIN_FREE = { pair: 5, account: 10, device: 10, address: 300, knownAddress: 600 } as const;
 /** Free guesses of one's current password (changing it) before the waits start. */
 export const PASSWORD_CHANGE_FREE = 5;
 /** How long a successful sign-in makes its address and device "known" for that person. */
 export const KNOWN_SOURCE_MS = 60 * 24 * 60 * 60 * 1000;
+/**
+ * Housekeeping (CLEANUP_QUEUE, daily): a counter is deleted a day after its last attempt and its last wait —
+ * every window and wait is shorter, so it would start again from nothing anyway — and a place a person signed
+ * in from is forgotten KNOWN_SOURCE_MS after the last sign-in there, when it stops counting as known: the
+ * addresses people sign in from are kept no longer than they serve.
+ */
+export const THROTTLE_RETENTION_MS = 24 * 60 * 60 * 1000;
+export const KNOWN_RETENTION_MS = KNOWN_SOURCE_MS;
 
 /** One counter an attempt is counted on, and how many attempts it allows before waits. */
 export interface ThrottleRule {
   key: string;
   free: number;
+  /** Counts in fixed windows of this length (an address's keys); else forgotten after THROTTLE_QUIET_MS. */
+  windowMs?: number;
 }
 
 /**
@@ -80,6 +101,42 @@ export async function takeAttempt(db: Db, rules: ThrottleRule[], now: Date): Pro
     const retryAfter = Math.ceil(wait / 1000);
     throw new AppError(429, 'too_many_requests', { minutes: Math.ceil(retryAfter / 60), retryAfter });
   }
+}
+
+/** The queue of the daily housekeeping of sign-in records (counters, known places). */
+export const CLEANUP_QUEUE = 'identity.cleanup';
+/** When a day's housekeeping runs: 23:00 UTC, 03:00 at the schools, when hardly anyone signs in. */
+export const cleanupDueAt = (day: string): Date => new Date(`${day}T23:00:00Z`);
+
+/**
+ * Deletes what sign-in throttling no longer needs: counters idle for THROTTLE_RETENTION_MS and places people
+ * last signed in from more than KNOWN_RETENTION_MS ago. Returns how many of each went.
+ */
+export async function cleanUpSignIns(db: Db, now: Date): Promise<{ counters: number; known: number }> {
+  return {
+    counters: await store.deleteThrottleBefore(db, new Date(now.getTime() - THROTTLE_RETENTION_MS)),
+    known: await store.deleteKnownBefore(db, new Date(now.getTime() - KNOWN_RETENTION_MS)),
+  };
+}
+
+/** Adds the housekeeping job of `day` (YYYY-MM-DD, UTC) unless it exists, in any state. */
+export async function scheduleCleanup(
+  db: Db,
+  day: string = clock.now().toISOString().slice(0, 10),
+): Promise<void> {
+  await enqueueOnce(db, CLEANUP_QUEUE, { day }, { runAt: cleanupDueAt(day), maxAttempts: 3 });
+}
+
+/** The housekeeping job: adds the next day's run first (a failed run does not stop the next), then cleans. */
+export function cleanupJob(db: Db): JobHandler {
+  return {
+    run: async (job) => {
+      const { day } = job.payload as { day: string };
+      const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      await scheduleCleanup(db, next);
+      await cleanUpSignIns(db, clock.now());
+    },
+  };
 }
 
 const sha256 = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -150,20 +207,21 @@ export class SessionService {
     const rules: ThrottleRule[] = known.has(device)
       ? [{ key: `device:${name}|${device.slice('device:'.length)}`, free: LOGIN_FREE.device }]
       : known.has(address)
-        ? [pair]
+        ? [pair, { key: `address-known:${ip}`, free: LOGIN_FREE.knownAddress, windowMs: ADDRESS_WINDOW_MS }]
         : [
             pair,
             { key: `account:${name}`, free: LOGIN_FREE.account },
-            { key: `address:${ip}`, free: LOGIN_FREE.address },
+            { key: `address:${ip}`, free: LOGIN_FREE.address, windowMs: ADDRESS_WINDOW_MS },
           ];
     await takeAttempt(this.db, rules, now);
     const user = await store.findUserByUsername(this.db, name);
     const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
     if (!user || !ok) throw new AppError(401, 'bad_credentials');
-    // The person's own counters start again; the address's gives this attempt back.
+    // The person's own counters start again; the address's (shared with others) gives this attempt back.
+    const shared = (r: ThrottleRule) => r.windowMs !== undefined;
     await store.settleSignIn(this.db, {
-      clear: rules.filter((r) => !r.key.startsWith('address:')).map((r) => r.key),
-      refund: rules.filter((r) => r.key.startsWith('address:')),
+      clear: rules.filter((r) => !shared(r)).map((r) => r.key),
+      refund: rules.filter(shared),
       username: name,
       sources: [address, device],
       now,

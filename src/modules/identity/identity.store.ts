@@ -189,43 +189,56 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
   return rows.length;
 }
 
-/** Reads the failure counters of the given keys. */
-export async function throttleCounts(db: Db, keys: string[]) {
-  return db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys));
+/**
+ * Counts one attempt on `key` in fixed windows of `windowMs` (a new window opens at the first attempt after the
+ * last one ended), in one statement — `insert … on conflict do update … returning` locks the key's row, so of
+ * parallel attempts each sees the others' counts. Returns the count in the current window, this attempt
+ * included, and when the window started.
+ */
+export async function countInWindow(
+  db: Db,
+  key: string,
+  now: Date,
+  windowMs: number,
+): Promise<{ count: number; windowStartedAt: Date }> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const ended = sql`${loginThrottle.windowStartedAt} <= ${at} - ${windowMs} * interval '1 millisecond'`;
+  const [row] = await db
+    .insert(loginThrottle)
+    .values({ key, failures: 1, windowStartedAt: now })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: {
+        failures: sql`case when ${ended} then 1 else ${loginThrottle.failures} + 1 end`,
+        windowStartedAt: sql`case when ${ended} then ${at} else ${loginThrottle.windowStartedAt} end`,
+      },
+    })
+    .returning({ count: loginThrottle.failures, windowStartedAt: loginThrottle.windowStartedAt });
+  return row!;
 }
 
-/** Counts one failure against each key, opening a new window where the old one has passed. */
-export async function recordFailure(db: Db, keys: string[], now: Date, windowMs: number): Promise<void> {
-  const windowStart = new Date(now.getTime() - windowMs).toISOString();
-  for (const key of keys) {
-    await db
-      .insert(loginThrottle)
-      .values({ key, failures: 1, windowStartedAt: now })
-      .onConflictDoUpdate({
-        target: loginThrottle.key,
-        set: {
-          failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-          windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now.toISOString()}::timestamptz else ${loginThrottle.windowStartedAt} end`,
-        },
-      });
-  }
-}
-
-export async function clearThrottle(db: Db, key: string): Promise<void> {
-  await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+/** Gives one counted attempt back on `key` (it turned out right). */
+export async function refundAttempt(db: Db, key: string): Promise<void> {
+  await db
+    .update(loginThrottle)
+    .set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` })
+    .where(eq(loginThrottle.key, key));
 }
 
 /**
  * Counts one attempt on every key, all or none, in one statement: the keys' rows are locked (`for update`,
  * in key order) for that statement only, so parallel attempts queue on them briefly and each sees the
- * others' counts — without a transaction holding a connection while it waits. A key is forgotten after
- * `quietMs` since its last counted attempt or the end of its last wait. When any key is waiting, nothing is
- * counted and the answer is how many milliseconds are left; else 0, and each key whose count reaches its free
- * attempts waits `firstWaitMs`, doubled for each attempt beyond, at most `maxWaitMs`.
+ * others' counts — without a transaction holding a connection while it waits. A key without `windowMs` is
+ * forgotten after `quietMs` since its last counted attempt or the end of its last wait; a key with `windowMs`
+ * counts in fixed windows of that length (`window_started_at` is then its window's start): the first attempt
+ * after its window ended opens a new one, from 1, however busy the key has been, and its waits end with its
+ * window at the latest. When any key is waiting, nothing is counted and the answer is how many milliseconds
+ * are left; else 0, and each key whose count reaches its free attempts waits `firstWaitMs`, doubled for each
+ * attempt beyond, at most `maxWaitMs`.
  */
 export async function countAttempt(
   db: Db,
-  rules: { key: string; free: number }[],
+  rules: { key: string; free: number; windowMs?: number }[],
   now: Date,
   policy: { quietMs: number; firstWaitMs: number; maxWaitMs: number },
 ): Promise<number> {
@@ -236,32 +249,42 @@ export async function countAttempt(
     .onConflictDoNothing();
   const at = sql`${now.toISOString()}::timestamptz`;
   const input = sql.join(
-    rules.map((r) => sql`(${r.key}::text, ${r.free}::int)`),
+    rules.map((r) => sql`(${r.key}::text, ${r.free}::int, ${r.windowMs ?? null}::float8)`),
     sql`, `,
   );
+  const ms = sql`interval '1 millisecond'`;
   const answer = await rows<{ waiting: boolean; blocked_until: string | Date | null }>(
     db,
     sql`with locked as (
-          select l.key, l.failures, l.window_started_at, l.blocked_until, i.free
-          from identity_login_throttle l join (values ${input}) as i(key, free) on i.key = l.key
+          select l.key, l.failures, l.window_started_at, l.blocked_until, i.free, i.window_ms
+          from identity_login_throttle l join (values ${input}) as i(key, free, window_ms) on i.key = l.key
           order by l.key
           for update of l
-        ), judged as (
-          select key, free, blocked_until,
-                 bool_or(coalesce(blocked_until > ${at}, false)) over () as waiting,
-                 case when ${at} - greatest(window_started_at, coalesce(blocked_until, window_started_at))
-                           > ${policy.quietMs} * interval '1 millisecond'
-                      then 1 else failures + 1 end as counted
+        ), aged as (
+          select *, case
+                      when window_ms is null then ${at} - greatest(window_started_at,
+                        coalesce(blocked_until, window_started_at)) > ${policy.quietMs} * ${ms}
+                      else ${at} - window_started_at >= window_ms * ${ms}
+                    end as restart
           from locked
+        ), judged as (
+          select key, free, window_ms, blocked_until,
+                 bool_or(not restart and coalesce(blocked_until > ${at}, false)) over () as waiting,
+                 case when restart then 1 else failures + 1 end as counted,
+                 case when window_ms is null or restart then ${at} else window_started_at end as started
+          from aged
         )
         update identity_login_throttle t set
           failures = case when j.waiting then t.failures else j.counted end,
-          window_started_at = case when j.waiting then t.window_started_at else ${at} end,
+          window_started_at = case when j.waiting then t.window_started_at else j.started end,
           blocked_until = case
             when j.waiting then t.blocked_until
-            when j.counted >= j.free then ${at} + least(
-              ${policy.firstWaitMs}::float8 * power(2, least(j.counted - j.free, 20)), ${policy.maxWaitMs}::float8
-            ) * interval '1 millisecond'
+            when j.counted >= j.free then least(
+              ${at} + least(
+                ${policy.firstWaitMs}::float8 * power(2, least(j.counted - j.free, 20)), ${policy.maxWaitMs}::float8
+              ) * ${ms},
+              case when j.window_ms is not null then j.started + j.window_ms * ${ms} end
+            )
             else null end
         from judged j
         where t.key = j.key
@@ -275,6 +298,27 @@ export async function countAttempt(
 
 export async function deleteThrottleKeys(db: Db, keys: string[]): Promise<void> {
   if (keys.length > 0) await db.delete(loginThrottle).where(inArray(loginThrottle.key, keys));
+}
+
+/** Deletes the counters whose last counted attempt and last wait both ended before `before`; returns how many. */
+export async function deleteThrottleBefore(db: Db, before: Date): Promise<number> {
+  const at = sql`${before.toISOString()}::timestamptz`;
+  const gone = await db
+    .delete(loginThrottle)
+    .where(
+      sql`${loginThrottle.windowStartedAt} < ${at} and coalesce(${loginThrottle.blockedUntil} < ${at}, true)`,
+    )
+    .returning({ key: loginThrottle.key });
+  return gone.length;
+}
+
+/** Forgets the places people last signed in from before `before`; returns how many. */
+export async function deleteKnownBefore(db: Db, before: Date): Promise<number> {
+  const gone = await db
+    .delete(loginKnown)
+    .where(lt(loginKnown.lastAt, before))
+    .returning({ source: loginKnown.source });
+  return gone.length;
 }
 
 /**

@@ -1,9 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login } from '@test/harness';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
-import { LOGIN_FREE, PASSWORD_CHANGE_FREE, SessionService } from '@/modules/identity/identity.service';
-import { auditLog, loginThrottle, roleGrants, sessions, users } from '@/modules/identity/identity.tables';
+import {
+  ADDRESS_WINDOW_MS,
+  CLEANUP_QUEUE,
+  cleanupJob,
+  KNOWN_RETENTION_MS,
+  LOGIN_FREE,
+  PASSWORD_CHANGE_FREE,
+  scheduleCleanup,
+  SessionService,
+  THROTTLE_RETENTION_MS,
+} from '@/modules/identity/identity.service';
+import {
+  auditLog,
+  loginKnown,
+  loginThrottle,
+  roleGrants,
+  sessions,
+  users,
+} from '@/modules/identity/identity.tables';
+import { AppError } from '@/server/errors';
+import { rows } from '@/server/db/database';
+import { JobWorker } from '@/server/jobs';
 import { DEVICE_COOKIE } from '@/modules/identity/identity.routes';
 import { trustProxy } from '@/server/config';
 
@@ -242,6 +262,104 @@ describe('identity', () => {
     expect((await attempt(stranger.username, stranger.password, nat)).statusCode).toBe(429);
     expect((await attempt(regular.username, regular.password, nat)).statusCode).toBe(200);
     expect((await attempt(newcomer.username, newcomer.password, nat)).statusCode).toBe(200);
+  });
+
+  it('limits guesses from a known address across the many accounts that signed in there', async () => {
+    const db = t.database.db;
+    const nat = '10.12.0.1';
+    // Thirty people have signed in from the school's address: it is known for each of them…
+    const names = Array.from({ length: 30 }, (_, i) => `known-pupil-${i}`);
+    await db
+      .insert(loginKnown)
+      .values(names.map((username) => ({ username, source: `address:${nat}`, lastAt: new Date() })));
+    // …and the address has had nearly its known people's share of wrong passwords in this window.
+    await db.insert(loginThrottle).values({
+      key: `address-known:${nat}`,
+      failures: LOGIN_FREE.knownAddress - 5,
+      windowStartedAt: new Date(),
+    });
+    // A guess at each of their accounts at once: only the 5 left are checked.
+    const burst = statuses(await Promise.all(names.map((name) => attempt(name, 'wrong', nat))));
+    expect(count(burst, 401)).toBe(5);
+    expect(count(burst, 429)).toBe(25);
+    // Someone new to the address is not slowed by it (strangers count apart).
+    const newcomer = await createUserWithRole(db, 'editor');
+    expect((await attempt(newcomer.username, newcomer.password, nat)).statusCode).toBe(200);
+  });
+
+  it('starts an address’s count again when its window ends, however busy it stays', async () => {
+    const db = t.database.db;
+    const ip = '10.13.0.1';
+    const start = new Date('2031-05-05T08:00:00Z');
+    let at = start;
+    const later = (ms: number) => new Date(start.getTime() + ms);
+    const service = new SessionService(db, () => at);
+    const signIn = (username: string, password: string) =>
+      service.login(username, password, { ip, userAgent: null }).then(
+        () => 200,
+        (error: unknown) => (error instanceof AppError ? error.status : 500),
+      );
+    // People new to the address keep getting their password wrong from it…
+    expect(await signIn('drain-0', 'wrong')).toBe(401);
+    await db
+      .update(loginThrottle)
+      .set({ failures: LOGIN_FREE.address - 1 })
+      .where(eq(loginThrottle.key, `address:${ip}`));
+    // …past its free attempts, each after the wait the last one asked for: the address keeps busy.
+    for (const [i, minute] of [1, 2, 4, 7, 12].entries()) {
+      at = later(minute * 60_000);
+      expect(await signIn(`drain-${i + 1}`, 'wrong')).toBe(401);
+    }
+    const busy = await throttleRow(`address:${ip}`);
+    expect(busy!.failures).toBe(LOGIN_FREE.address + 4);
+    expect(busy!.blockedUntil!.getTime()).toBeLessThanOrEqual(later(ADDRESS_WINDOW_MS).getTime());
+    // The window ends: the count starts again, and someone new to the address signs in.
+    at = later(ADDRESS_WINDOW_MS + 1000);
+    const user = await createUserWithRole(db, 'editor');
+    expect(await signIn(user.username, user.password)).toBe(200);
+    const fresh = await throttleRow(`address:${ip}`);
+    expect(fresh).toMatchObject({ failures: 0, blockedUntil: null });
+    expect(fresh!.windowStartedAt.getTime()).toBe(at.getTime());
+  });
+
+  it('deletes idle counters and old known places daily, keeping what is in use', async () => {
+    const db = t.database.db;
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const idle = ago(THROTTLE_RETENTION_MS + 60_000);
+    await db.insert(loginThrottle).values([
+      { key: 'cleanup:idle', failures: 3, windowStartedAt: idle },
+      { key: 'cleanup:waited', failures: 9, windowStartedAt: idle, blockedUntil: idle },
+      {
+        key: 'cleanup:waiting',
+        failures: 40,
+        windowStartedAt: idle,
+        blockedUntil: new Date(now.getTime() + 60_000),
+      },
+      { key: 'cleanup:recent', failures: 2, windowStartedAt: ago(60 * 60_000) },
+    ]);
+    await db.insert(loginKnown).values([
+      { username: 'cleanup-user', source: 'address:10.14.0.1', lastAt: ago(KNOWN_RETENTION_MS + 60_000) },
+      { username: 'cleanup-user', source: 'address:10.14.0.2', lastAt: ago(KNOWN_RETENTION_MS - 86_400_000) },
+    ]);
+    // Yesterday's run is due (the server was down at its time): the worker runs it, and it adds the next day's.
+    await scheduleCleanup(db, ago(86_400_000).toISOString().slice(0, 10));
+    const worker = new JobWorker(db, { [CLEANUP_QUEUE]: cleanupJob(db) });
+    expect(await worker.drain()).toBeGreaterThanOrEqual(1);
+    const kept = await db.select().from(loginThrottle).where(like(loginThrottle.key, 'cleanup:%'));
+    expect(kept.map((r) => r.key).sort()).toEqual(['cleanup:recent', 'cleanup:waiting']);
+    const known = await db.select().from(loginKnown).where(eq(loginKnown.username, 'cleanup-user'));
+    expect(known.map((r) => r.source)).toEqual(['address:10.14.0.2']);
+    const jobs = await rows<{ state: string; run_at: string | Date }>(
+      db,
+      sql`select state, run_at from maktab_job where queue = ${CLEANUP_QUEUE} order by run_at`,
+    );
+    expect(jobs.at(-1)!.state).toBe('queued');
+    expect(new Date(jobs.at(-1)!.run_at).getTime()).toBeGreaterThan(now.getTime());
+    expect(jobs.slice(0, -1).every((j) => j.state === 'done')).toBe(true);
+    // Sign-ins still work with the tables cleaned.
+    const user = await createUserWithRole(db, 'editor');
+    expect((await attempt(user.username, user.password, '10.14.0.1')).statusCode).toBe(200);
   });
 
   it('limits guesses of the current password when changing it', async () => {
