@@ -1162,7 +1162,8 @@ export async function issueLinkCode(db: Db, actor: Actor, ctx: ChangeContext, st
 
 /**
  * A signed-in person redeems a link code: they become the student's parent (the parent role is granted when
- * they lack it). Wrong codes are counted per person and refused for a while after LINK_MAX_FAILURES.
+ * they lack it). Tries are counted per person before the code is checked (a right one is given back), in
+ * fixed windows of LINK_WINDOW_MS; past LINK_MAX_FAILURES in a window, tries are refused until it ends.
  * `forgetSessions` drops the person's cached sessions so the new child is visible on the next request.
  */
 export async function redeemLinkCode(
@@ -1174,16 +1175,12 @@ export async function redeemLinkCode(
 ) {
   const key = `journal-link:${actor.userId}`;
   const now = clock.now();
-  const [count] = await identityStore.throttleCounts(db, [key]);
-  if (count) {
-    const windowEnds = count.windowStartedAt.getTime() + LINK_WINDOW_MS;
-    if (count.failures >= LINK_MAX_FAILURES && windowEnds > now.getTime()) {
-      const retryAfter = Math.ceil((windowEnds - now.getTime()) / 1000);
-      throw new AppError(429, 'journal.too_many_attempts', {
-        minutes: Math.ceil(retryAfter / 60),
-        retryAfter,
-      });
-    }
+  // Counted before the code is looked at, in one statement: of parallel tries, only LINK_MAX_FAILURES are checked.
+  const counted = await identityStore.countInWindow(db, key, now, LINK_WINDOW_MS);
+  if (counted.count > LINK_MAX_FAILURES) {
+    const windowEnds = counted.windowStartedAt.getTime() + LINK_WINDOW_MS;
+    const retryAfter = Math.max(1, Math.ceil((windowEnds - now.getTime()) / 1000));
+    throw new AppError(429, 'journal.too_many_attempts', { minutes: Math.ceil(retryAfter / 60), retryAfter });
   }
   const hash = sha256(normaliseCode(code));
   const linked = await db.transaction(async (tx) => {
@@ -1198,10 +1195,9 @@ export async function redeemLinkCode(
     });
     return found;
   });
-  if (!linked) {
-    await identityStore.recordFailure(db, [key], now, LINK_WINDOW_MS);
-    throw new AppError(400, 'journal.link_code_invalid');
-  }
+  if (!linked) throw new AppError(400, 'journal.link_code_invalid');
+  // A right code is not a wrong guess: its try is given back.
+  await identityStore.refundAttempt(db, key);
   forgetSessions(actor.userId);
   const [student] = await identityStore.namesOf(db, [linked.studentId]);
   return { student: { id: linked.studentId, displayName: student?.displayName ?? '' } };

@@ -11,7 +11,7 @@ import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
 import { findInstitution } from '@/modules/institutions/institutions.store';
 import { listAudit } from '@/modules/identity/identity.store';
 import { schoolAggregates } from '@/modules/journal/journal.store';
-import { termResult, yearResult } from '@/modules/journal/journal.service';
+import { LINK_MAX_FAILURES, termResult, yearResult } from '@/modules/journal/journal.service';
 
 /**
  * The class journal through the API on a real database: the journal page, whole-class saves with per-cell
@@ -596,6 +596,21 @@ describe('class journal', () => {
       payload: { code: 'WRONG-X' },
     });
     expect(blocked.statusCode).toBe(429);
+    // Guesses sent at once are all counted before any is checked: 30 at once, only the limit is checked.
+    const racer = await login(
+      t.app,
+      (await createUserWithRole(t.database.db, 'parent')).username,
+      'password-1',
+    );
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        racer.inject({ method: 'POST', url: '/api/journal/link', payload: { code: `RACE${i}-WRONG` } }),
+      ),
+    );
+    const statuses = burst.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(LINK_MAX_FAILURES);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - LINK_MAX_FAILURES);
+    expect(Number(burst.find((r) => r.statusCode === 429)!.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('gives the class attendance report as JSON, CSV and XLSX to the homeroom teacher and director', async () => {
