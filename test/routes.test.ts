@@ -280,10 +280,13 @@ const POLICY: Record<string, Rule> = {
   },
   'POST /api/institutions/:id/registry/:yearId/submit': {
     who: ['admin', 'bureau', 'director'],
-    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId } }),
+    call: (w) => ({ params: { id: w.schoolId, yearId: w.yearId }, payload: { version: READ_VERSION } }),
     outside: {
       who: NATIONAL,
-      call: (w) => ({ params: { id: w.otherSchoolId, yearId: w.yearId } }),
+      call: (w) => ({
+        params: { id: w.otherSchoolId, yearId: w.yearId },
+        payload: { version: READ_VERSION },
+      }),
     },
   },
   'POST /api/institutions/:id/registry/:yearId/review': {
@@ -1611,8 +1614,8 @@ async function walk(
         typeof payload === 'object' &&
         (payload as { version?: unknown }).version === READ_VERSION
       ) {
-        // A draft is read where it is saved for good.
-        const readAt = urlOf(route, params).replace(/\/draft$/, '');
+        // A draft is read where it is saved for good, and sent from there.
+        const readAt = urlOf(route, params).replace(/\/(draft|submit)$/, '');
         const read = await send(caller, { method: 'GET', url: readAt, headers });
         const version = read.statusCode === 200 ? read.json<{ version: number }>().version : 0;
         payload = { ...payload, version };
