@@ -98,7 +98,9 @@ export const sessions = pgTable(
 /**
  * Attempts counted per key (a username, a username from an address, an address, …), for rate limiting across
  * app nodes. A sign-in counts before its password is checked, so parallel attempts are all counted; past a
- * key's free attempts, each further one must wait until `blocked_until` (a delay that doubles).
+ * key's free attempts, each further one must wait until `blocked_until` (a delay that doubles). A person's key
+ * keeps its last counted attempt in `window_started_at`; an address's key (and a parent's link-code tries) the
+ * start of its fixed window. Rows idle for a day are deleted by the daily `identity.cleanup` job.
  */
 export const loginThrottle = pgTable('identity_login_throttle', {
   key: text('key').primaryKey(),
@@ -110,7 +112,8 @@ export const loginThrottle = pgTable('identity_login_throttle', {
 /**
  * Where a person has signed in successfully, recently: an address, or a device (the SHA-256 of the random
  * token in its device cookie). Failures from a known place count apart from strangers' failures, so someone
- * who knows a username cannot slow its owner down on the owner's own device.
+ * who knows a username cannot slow its owner down on the owner's own device. A place is forgotten (the daily
+ * `identity.cleanup` job) once its last sign-in is older than `KNOWN_SOURCE_MS`.
  */
 export const loginKnown = pgTable(
   'identity_login_known',
