@@ -150,18 +150,11 @@ export function useSchoolMap(areaId: number | null) {
 export const SCHOOL_PAGE = 50;
 
 /** The schools of an area with their status and record state, fifty at a time, sorted and searched. */
-export function useMonitoredSchools(
-  areaId: number | null,
-  sort: SchoolSort,
-  q: string,
-  enabled: boolean,
-  locale: string,
-) {
+export function useMonitoredSchools(areaId: number | null, sort: SchoolSort, q: string, locale: string) {
   return useInfiniteQuery({
     // A sort by name follows the interface language.
     queryKey: ['monitoring', 'schools', areaId, sort, q, sort.endsWith('name') ? locale : null],
     initialPageParam: 0,
-    enabled,
     queryFn: ({ pageParam, signal }) =>
       api<{ total: number; items: MonitoredSchool[] }>(
         MONITORING.schools(areaId, { limit: SCHOOL_PAGE, offset: pageParam, sort, q }),

@@ -319,7 +319,7 @@ function SchoolList({ areaId }: { areaId: number | null }) {
   const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<SchoolSort>('code');
-  const list = useMonitoredSchools(areaId, sort, q, true, i18n.language);
+  const list = useMonitoredSchools(areaId, sort, q, i18n.language);
   const search = (event: FormEvent) => {
     event.preventDefault();
     setQ(draft.trim());
