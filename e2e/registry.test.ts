@@ -144,6 +144,29 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await page.locator('figure.map svg path.land').waitFor();
       await expectGoodPage(page, 'registry-dashboard-az-360');
 
+      // The map draws from the compact answer; a tap on the school's dot fetches and shows that school.
+      const dot = page.locator(`figure.map circle[data-id="${schoolId}"]`);
+      await page.locator('figure.map svg').scrollIntoViewIfNeeded();
+      const box = (await dot.boundingBox())!;
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      const picked = page.locator(`.picked[data-school="${schoolId}"]`);
+      await picked.getByRole('link', { name: schoolName, exact: true }).waitFor();
+      await page.locator(`figure.map circle[data-selected="${schoolId}"]`).waitFor();
+      expect(await picked.locator('[data-state]').first().innerText()).toBe('təsdiqlənib');
+      await expectGoodPage(page, 'registry-dashboard-map-az-360');
+      for (const [code, hint, state] of [
+        ['ru', 'Нажмите на точку, чтобы увидеть школу.', 'подтверждена'],
+        ['en', 'Tap a dot to see its school.', 'verified'],
+      ] as const) {
+        await switchLanguage(page, code);
+        await page.getByText(hint, { exact: true }).waitFor();
+        await picked.locator('[data-state]').filter({ hasText: state }).waitFor();
+        await expectGoodPage(page, `registry-dashboard-map-${code}-360`);
+      }
+      await switchLanguage(page, 'az');
+      await picked.getByRole('button', { name: 'Bağla' }).click();
+      await picked.waitFor({ state: 'detached' });
+
       const areas = await apiGet<(Named & { path: number[]; kind: string })[]>(page, '/areas');
       const school = await apiGet<{ areaId: number }>(page, `/institutions/${schoolId}`);
       const district = areas.find((a) => a.id === school.areaId)!;
@@ -155,8 +178,19 @@ describe('the school ICT registry, from a school to the national dashboard', () 
         await page.waitForURL(`**/dashboard/area/${area.id}`);
         await expect.poll(() => heading(page), HEADING).toBe(area.nameAz);
       }
+      // The district's schools come a page at a time; a search finds the school by its name.
+      const list = page.locator('section[aria-labelledby="dash-schools"]');
+      await list.getByText(/^Göstərilir: /).waitFor();
+      await list.getByLabel('Ad və ya kod üzrə axtarış').fill(schoolName);
+      await list.getByRole('button', { name: 'Axtar' }).click();
+      await expect
+        .poll(async () =>
+          (await list.locator('li a.what').allInnerTexts()).every((n) => n.includes(schoolName)),
+        )
+        .toBe(true);
+      await list.getByRole('link', { name: schoolName, exact: true }).waitFor();
       await expectGoodPage(page, 'registry-dashboard-district-360');
-      await page.getByRole('link', { name: schoolName, exact: true }).click();
+      await list.getByRole('link', { name: schoolName, exact: true }).click();
       await page.waitForURL(`**/dashboard/school/${schoolId}`);
       await expect.poll(() => heading(page), HEADING).toBe(schoolName);
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');

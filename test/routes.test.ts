@@ -384,6 +384,12 @@ const POLICY: Record<string, Rule> = {
   'GET /api/monitoring/indicators': { who: ['admin', 'bureau', 'regional'] },
   'GET /api/monitoring/trends': { who: ['admin', 'bureau', 'regional'] },
   'GET /api/monitoring/schools': { who: ['admin', 'bureau', 'regional'] },
+  'GET /api/monitoring/schools/:id': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { id: w.schoolId } }),
+    outside: { who: ['admin', 'bureau'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
+  },
+  'GET /api/monitoring/map': { who: ['admin', 'bureau', 'regional'] },
   'GET /api/open/schools': { who: 'anyone' },
   'GET /api/open/indicators': { who: 'anyone' },
   'GET /api/country-pack': { who: 'anyone' },

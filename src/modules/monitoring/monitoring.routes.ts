@@ -3,15 +3,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import { requireActor, type Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
-import { areaScope } from '@/modules/institutions/institutions.service';
+import { areaScope, institutionScope } from '@/modules/institutions/institutions.service';
 import * as service from '@/modules/monitoring/monitoring.service';
 import {
   IndicatorQuery,
   IndicatorTable,
+  MapQuery,
   OpenIndicatorQuery,
   OpenSchoolList,
   OpenSchoolQuery,
+  SchoolDetail,
+  SchoolDetailQuery,
   SchoolList,
+  SchoolMap,
+  SchoolParams,
   SchoolQuery,
   TrendQuery,
   Trends,
@@ -109,13 +114,50 @@ export default async function monitoringRoutes(app: FastifyInstance, opts: { db:
     async (request, reply) => {
       const { format, limit, ...q } = request.query;
       const csv = wantsCsv(request, format);
-      const list = await service.schools(db, requireActor(request), {
-        ...q,
-        limit: limit ?? (csv ? null : 100),
-      });
+      const list = await service.schools(
+        db,
+        requireActor(request),
+        { ...q, limit: limit ?? (csv ? null : 100) },
+        request.locale,
+      );
       if (!csv) return list;
       return sendCsv(reply, `schools-${list.year.code}`, schoolsCsv(list, request.locale));
     },
+  );
+
+  r.get(
+    '/monitoring/schools/:id',
+    {
+      config: {
+        access: {
+          roles: MONITORS,
+          scope: (request) => institutionScope(db, (request.params as { id: number }).id),
+        },
+      },
+      schema: {
+        tags,
+        summary: 'One school as the school list shows it, e.g. for a dot clicked on the map',
+        params: SchoolParams,
+        querystring: SchoolDetailQuery,
+        response: { 200: SchoolDetail },
+      },
+    },
+    async (request) => service.school(db, requireActor(request), request.params.id, request.query),
+  );
+
+  r.get(
+    '/monitoring/map',
+    {
+      config: { access: { roles: MONITORS, scope: areaOfQuery } },
+      schema: {
+        tags,
+        summary:
+          'The schools of a selection as the map draws them: ids, coordinates and status numbers in parallel arrays, a few bytes a school',
+        querystring: MapQuery,
+        response: { 200: SchoolMap },
+      },
+    },
+    async (request) => service.schoolMap(db, requireActor(request), request.query),
   );
 
   r.get(

@@ -1,7 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, StringEnum } from '@/server/schema';
 import { RECORD_STATES } from '@/modules/infrastructure/infrastructure.tables';
-import { CONNECTIVITY_STATUSES, DIMENSIONS, INSTITUTION_KINDS } from '@/modules/monitoring/monitoring.store';
+import {
+  CONNECTIVITY_STATUSES,
+  DIMENSIONS,
+  INSTITUTION_KINDS,
+  SCHOOL_SORTS,
+} from '@/modules/monitoring/monitoring.store';
 
 /** Request and response schemas of the monitoring module: indicators, trends, schools and open data. */
 
@@ -70,8 +75,42 @@ export const SchoolQuery = Type.Object(
       }),
     ),
     offset: Offset,
+    sort: Type.Optional(
+      StringEnum(SCHOOL_SORTS, {
+        description:
+          "Order by code (the default), name in the caller's language, status (worst first) or completeness; a leading - reverses",
+      }),
+    ),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Only schools whose code or name (in any language) contains this',
+      }),
+    ),
     format: Type.Optional(Format),
   },
+  { additionalProperties: false },
+);
+
+/** The map's question: the same selection as the school list, without paging. */
+export const MapQuery = Type.Object(
+  {
+    year: Type.Optional(YearCode),
+    areaId: Type.Optional(AreaId),
+    status: Type.Optional(Status),
+    kind: Type.Optional(Kind),
+    locality: Type.Optional(Locality),
+  },
+  { additionalProperties: false },
+);
+
+export const SchoolParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The institution' }),
+});
+
+export const SchoolDetailQuery = Type.Object(
+  { year: Type.Optional(YearCode) },
   { additionalProperties: false },
 );
 
@@ -208,6 +247,31 @@ export const SchoolList = Type.Object({
   items: Type.Array(MonitoredSchool),
 });
 export type SchoolList = Static<typeof SchoolList>;
+
+export const SchoolDetail = Type.Object({
+  year: Year,
+  benchmarkMbps: Type.Number(),
+  school: MonitoredSchool,
+});
+export type SchoolDetail = Static<typeof SchoolDetail>;
+
+/**
+ * The schools of a selection as the map draws them, in parallel arrays (one entry per placed school, by id):
+ * a few bytes a school instead of a whole record. `status[k]` indexes `statuses`.
+ */
+export const SchoolMap = Type.Object({
+  year: Type.String({ description: 'Academic year code' }),
+  benchmarkMbps: Type.Number(),
+  /** The status codes, in the order the numbers in `status` refer to. */
+  statuses: Type.Array(StringEnum(CONNECTIVITY_STATUSES)),
+  /** Schools in the selection, placed or not. */
+  total: Type.Integer(),
+  id: Type.Array(Type.Integer()),
+  lat: Type.Array(Type.Number()),
+  lon: Type.Array(Type.Number()),
+  status: Type.Array(Type.Integer({ minimum: 0, maximum: CONNECTIVITY_STATUSES.length - 1 })),
+});
+export type SchoolMap = Static<typeof SchoolMap>;
 
 /** A school in the open data: where it is and what it has; nothing about any person. */
 export const OpenSchool = Type.Object({

@@ -9,7 +9,9 @@ import * as store from '@/modules/monitoring/monitoring.store';
 import type {
   IndicatorTable,
   OpenSchoolList,
+  SchoolDetail,
   SchoolList,
+  SchoolMap,
   Trends,
 } from '@/modules/monitoring/monitoring.schema';
 
@@ -591,6 +593,8 @@ interface Computed {
 const tables = new RevisionCache<Computed>(['registry'], 1000);
 // A school list can hold every school of the country: fewer of them are kept.
 const schoolLists = new RevisionCache<SchoolList>(['registry'], 50);
+// The map of a selection: a few bytes a school, one per area and filter asked.
+const schoolMaps = new RevisionCache<SchoolMap>(['registry'], 100);
 
 /** The calendar day in UTC: freshness and end-of-life are counted to it, so answers are kept for one day at most. */
 const today = () => new Date().toISOString().slice(0, 10);
@@ -659,6 +663,22 @@ export async function trends(
   };
 }
 
+type SchoolItem = SchoolList['items'][number];
+
+const monitoredSchool = ({
+  filled,
+  ageDays,
+  reporting: _,
+  connected: __,
+  ...s
+}: store.SchoolRow): SchoolItem => ({
+  ...s,
+  completeness: round(filled / store.COMPLETENESS_FIELDS, 4),
+  freshnessDays: ageDays,
+});
+
+const NAME_COLUMNS = { az: 'name_az', ru: 'name_ru', en: 'name_en' } as const;
+
 /** The schools of a selection with their connectivity status, coordinates and the completeness of their record. */
 export async function schools(
   db: Db,
@@ -671,9 +691,16 @@ export async function schools(
     locality?: 'urban' | 'rural';
     limit: number | null;
     offset: number;
+    sort?: store.SchoolSort;
+    q?: string;
   },
+  locale: Locale = 'az',
 ): Promise<SchoolList> {
   const areaIds = areasFor(asker, q.areaId);
+  const search = q.q?.trim() || undefined;
+  const sort = q.sort ?? 'code';
+  // Only a sort by name depends on the caller's language.
+  const nameColumn = NAME_COLUMNS[locale];
   const key = JSON.stringify([
     q.year ?? null,
     areaIds,
@@ -682,6 +709,9 @@ export async function schools(
     q.locality,
     q.limit,
     q.offset,
+    sort,
+    search,
+    sort.endsWith('name') ? nameColumn : null,
     today(),
   ]);
   return schoolLists.get(db, key, async () => {
@@ -697,18 +727,91 @@ export async function schools(
         benchmarkMbps: benchmark,
         badBelowMbps: BAD_BELOW_MBPS,
       },
-      { status: q.status, limit: q.limit, offset: q.offset },
+      { status: q.status, q: search, sort, nameColumn, limit: q.limit, offset: q.offset },
     );
     return {
       year,
       benchmarkMbps: benchmark,
       total: page.total,
-      items: page.items.map(({ filled, ageDays, reporting: _, connected: __, ...s }) => ({
-        ...s,
-        completeness: round(filled / store.COMPLETENESS_FIELDS, 4),
-        freshnessDays: ageDays,
-      })),
+      items: page.items.map(monitoredSchool),
     };
+  });
+}
+
+/**
+ * One school as the school list shows it, for a dot clicked on the map. The route has checked the caller may
+ * see the school; a school that is not active is not monitored (404).
+ */
+export async function school(
+  db: Db,
+  asker: Asker,
+  institutionId: number,
+  q: { year?: string },
+): Promise<SchoolDetail> {
+  const year = await yearOf(db, q.year);
+  const benchmark = await benchmarkMbps(db);
+  const page = await store.schoolPage(
+    db,
+    {
+      yearId: year.id,
+      areaIds: areasFor(asker, undefined),
+      benchmarkMbps: benchmark,
+      badBelowMbps: BAD_BELOW_MBPS,
+    },
+    { institutionId, limit: 1, offset: 0 },
+  );
+  const [row] = page.items;
+  if (!row) throw notFound('institution');
+  return { year, benchmarkMbps: benchmark, school: monitoredSchool(row) };
+}
+
+/** The schools of a selection as the map draws them: id, place and status in parallel arrays. */
+export async function schoolMap(
+  db: Db,
+  asker: Asker,
+  q: {
+    year?: string;
+    areaId?: number;
+    status?: store.ConnectivityStatus;
+    kind?: store.InstitutionKind;
+    locality?: 'urban' | 'rural';
+  },
+): Promise<SchoolMap> {
+  const areaIds = areasFor(asker, q.areaId);
+  const key = JSON.stringify([q.year ?? null, areaIds, q.status, q.kind, q.locality, today()]);
+  return schoolMaps.get(db, key, async () => {
+    const year = await yearOf(db, q.year);
+    const benchmark = await benchmarkMbps(db);
+    const points = await store.schoolPoints(
+      db,
+      {
+        yearId: year.id,
+        areaIds,
+        kind: q.kind,
+        locality: q.locality,
+        benchmarkMbps: benchmark,
+        badBelowMbps: BAD_BELOW_MBPS,
+      },
+      { status: q.status },
+    );
+    const map: SchoolMap = {
+      year: year.code,
+      benchmarkMbps: benchmark,
+      statuses: [...store.CONNECTIVITY_STATUSES],
+      total: points.length,
+      id: [],
+      lat: [],
+      lon: [],
+      status: [],
+    };
+    for (const p of points) {
+      if (p.latitude === null || p.longitude === null) continue;
+      map.id.push(p.id);
+      map.lat.push(p.latitude);
+      map.lon.push(p.longitude);
+      map.status.push(store.CONNECTIVITY_STATUSES.indexOf(p.status));
+    }
+    return map;
   });
 }
 

@@ -395,16 +395,72 @@ export interface SchoolRow {
   updatedAt: string | null;
 }
 
-/** The schools of a selection with their status, ordered by code, a page at a time. */
+/** How a page of schools is ordered: by code, name, status (worst first) or completeness; `-` reverses. */
+export const SCHOOL_SORTS = [
+  'code',
+  '-code',
+  'name',
+  '-name',
+  'status',
+  '-status',
+  'completeness',
+  '-completeness',
+] as const;
+export type SchoolSort = (typeof SCHOOL_SORTS)[number];
+
+/** What narrows a list of schools beyond the selection: status, one school, a search on code and names. */
+export interface SchoolFilter {
+  status?: ConnectivityStatus;
+  institutionId?: number;
+  /** Part of the code or of a name (in any language); case is ignored for Latin letters. */
+  q?: string;
+}
+
+function schoolWhere(f: SchoolFilter): SQL {
+  const parts: SQL[] = [];
+  if (f.status) parts.push(sql`school.status = ${f.status}`);
+  if (f.institutionId !== undefined) parts.push(sql`school.id = ${f.institutionId}`);
+  if (f.q) {
+    const q = f.q.toLowerCase();
+    parts.push(
+      sql`(strpos(lower(i.code), ${q}) > 0 or strpos(lower(i.name_az), ${q}) > 0
+        or strpos(lower(i.name_ru), ${q}) > 0 or strpos(lower(i.name_en), ${q}) > 0)`,
+    );
+  }
+  return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
+}
+
+function schoolOrder(sort: SchoolSort, nameColumn: 'name_az' | 'name_ru' | 'name_en'): SQL {
+  const desc = sort.startsWith('-');
+  const dir = desc ? sql`desc` : sql`asc`;
+  switch (sort.replace('-', '') as 'code' | 'name' | 'status' | 'completeness') {
+    case 'code':
+      return sql`i.code ${dir}`;
+    case 'name':
+      return sql`${sql.identifier('i')}.${sql.identifier(nameColumn)} ${dir}, i.code`;
+    case 'status':
+      return sql`case school.status when 'bad' then 0 when 'moderate' then 1 when 'good' then 2 else 3 end ${dir}, i.code`;
+    case 'completeness':
+      return sql`school.filled ${dir}, i.code`;
+  }
+}
+
+/** The schools of a selection with their status, ordered as asked (by code when not), a page at a time. */
 export async function schoolPage(
   db: Db,
   s: Selection,
-  f: { status?: ConnectivityStatus; limit: number | null; offset: number },
+  f: SchoolFilter & {
+    limit: number | null;
+    offset: number;
+    sort?: SchoolSort;
+    nameColumn?: 'name_az' | 'name_ru' | 'name_en';
+  },
 ): Promise<{ total: number; items: SchoolRow[] }> {
-  const where = f.status ? sql`where school.status = ${f.status}` : sql``;
+  const where = schoolWhere(f);
   const [count] = await reporting<{ n: number }>(
     db,
-    sql`with ${schoolRows(s, null)} select count(*)::int as n from school ${where}`,
+    sql`with ${schoolRows(s, null)} select count(*)::int as n
+      from school join ${institutions} i on i.id = school.id ${where}`,
   );
   const items = await reporting<SchoolRow>(
     db,
@@ -426,10 +482,38 @@ export async function schoolPage(
         left join ${areas} d on d.id = school.district_id
         left join ${areas} r on r.id = school.region_id
       ${where}
-      order by i.code
+      order by ${schoolOrder(f.sort ?? 'code', f.nameColumn ?? 'name_az')}
       ${f.limit === null ? sql`` : sql`limit ${f.limit}`} offset ${f.offset}`,
   );
   return { total: count?.n ?? 0, items };
+}
+
+/** A school as a dot on the map: where it is (null when not placed) and its status. */
+export interface SchoolPoint {
+  id: number;
+  latitude: number | null;
+  longitude: number | null;
+  status: ConnectivityStatus;
+}
+
+/**
+ * Every school of a selection with only what the map draws, ordered by id. Coordinates are rounded to four
+ * decimals (about 10 m), far finer than a dot on any screen.
+ */
+export async function schoolPoints(
+  db: Db,
+  s: Selection,
+  f: { status?: ConnectivityStatus },
+): Promise<SchoolPoint[]> {
+  return reporting<SchoolPoint>(
+    db,
+    sql`with ${schoolRows(s, null)}
+      select school.id, round(i.latitude::numeric, 4)::float8 as latitude,
+        round(i.longitude::numeric, 4)::float8 as longitude, school.status
+      from school join ${institutions} i on i.id = school.id
+      ${schoolWhere({ status: f.status })}
+      order by school.id`,
+  );
 }
 
 // Labels and lookups

@@ -17,11 +17,17 @@ import {
 import type {
   IndicatorTable,
   OpenSchoolList,
+  SchoolDetail,
   SchoolList,
+  SchoolMap,
   Trends,
 } from '@/modules/monitoring/monitoring.schema';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
+interface ErrorBody {
+  error: { code: string; details?: { field: string; reason: string }[] };
+}
+const list4Code = (list: SchoolList, id: number) => list.items.find((s) => s.institutionId === id)!.code;
 
 /**
  * Indicators on a small hand-built country, every expected figure worked out by hand below.
@@ -53,7 +59,7 @@ describe('monitoring indicators', () => {
   let bureau: Session;
   let regional: Session;
   let director: Session;
-  const ids = { region: 0, d1: 0, d2: 0, a: 0, b: 0, c: 0, d: 0, year: 0, lastYear: 0, project: 0 };
+  const ids = { region: 0, d1: 0, d2: 0, a: 0, b: 0, c: 0, d: 0, e: 0, year: 0, lastYear: 0, project: 0 };
   const codes = { d1: '', d2: '' };
 
   const get = async <T>(session: Session | null, url: string) => {
@@ -116,7 +122,7 @@ describe('monitoring indicators', () => {
     });
     const d = await createInstitution(db, ids.d2, { latitude: 40.5, longitude: 47.1 });
     const e = await createInstitution(db, ids.d1, { status: 'closed' });
-    Object.assign(ids, { a: a.id, b: b.id, c: c.id, d: d.id });
+    Object.assign(ids, { a: a.id, b: b.id, c: c.id, d: d.id, e: e.id });
     const y = ids.year;
 
     const record = (institutionId: number, values: Partial<typeof schoolYears.$inferInsert>) => ({
@@ -532,6 +538,129 @@ describe('monitoring indicators', () => {
     const page = await get<SchoolList>(bureau, '/api/monitoring/schools?limit=2&offset=2');
     expect([page.total, page.items.length]).toEqual([4, 2]);
     expect(page.items.map((s) => s.code)).toEqual(all.items.slice(2).map((s) => s.code));
+  });
+
+  it('draws the map from parallel arrays: placed schools only, status numbers, the same scope as the list', async () => {
+    const map = await get<SchoolMap>(bureau, '/api/monitoring/map');
+    expect(map.statuses).toEqual(['good', 'moderate', 'bad', 'unknown']);
+    expect(map.total).toBe(4);
+    // Only D has coordinates; it is bad.
+    expect(map).toMatchObject({ id: [ids.d], lat: [40.5], lon: [47.1], status: [2] });
+    expect(Object.keys(map).sort()).toEqual(
+      ['benchmarkMbps', 'id', 'lat', 'lon', 'status', 'statuses', 'total', 'year'].sort(),
+    );
+    // The same selection as the school list, filter for filter.
+    for (const filter of ['', `areaId=${ids.d2}`, 'status=bad', 'locality=rural', 'kind=university']) {
+      const list = await get<SchoolList>(bureau, `/api/monitoring/schools?limit=5000&${filter}`);
+      const drawn = await get<SchoolMap>(bureau, `/api/monitoring/map?${filter}`);
+      expect(drawn.total, filter).toBe(list.total);
+      const placed = list.items.filter((s) => s.latitude !== null && s.longitude !== null);
+      expect(drawn.id, filter).toEqual(placed.map((s) => s.institutionId).sort((x, y) => x - y));
+      expect(
+        drawn.id.map((id, k) => [id, drawn.statuses[drawn.status[k]!]]),
+        filter,
+      ).toEqual(
+        placed.sort((x, y) => x.institutionId - y.institutionId).map((s) => [s.institutionId, s.status]),
+      );
+    }
+    // A regional officer: their area (D1, A and B, neither placed) and nothing else.
+    const own = await get<SchoolMap>(regional, '/api/monitoring/map');
+    expect([own.total, own.id]).toEqual([2, []]);
+    expect(
+      (await regional.inject({ method: 'GET', url: `/api/monitoring/map?areaId=${ids.d2}` })).statusCode,
+    ).toBe(403);
+    expect((await director.inject({ method: 'GET', url: '/api/monitoring/map' })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/monitoring/map' })).statusCode).toBe(401);
+    const bad = await bureau.inject({ method: 'GET', url: '/api/monitoring/map?status=awful' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<ErrorBody>().error.details!.map((d) => d.field)).toEqual(['status']);
+  });
+
+  it('gives one school for a dot clicked on the map, to those who may see it', async () => {
+    const list = await get<SchoolList>(bureau, '/api/monitoring/schools');
+    const one = await get<SchoolDetail>(bureau, `/api/monitoring/schools/${ids.a}`);
+    expect(one.school).toEqual(list.items.find((s) => s.institutionId === ids.a));
+    expect(one.year.code).toBe('2026-2027');
+    expect((await get<SchoolDetail>(regional, `/api/monitoring/schools/${ids.b}`)).school.status).toBe(
+      'moderate',
+    );
+    // C is in D2, outside the regional officer's area; a director is no monitor.
+    expect(
+      (await regional.inject({ method: 'GET', url: `/api/monitoring/schools/${ids.c}` })).statusCode,
+    ).toBe(403);
+    expect(
+      (await director.inject({ method: 'GET', url: `/api/monitoring/schools/${ids.a}` })).statusCode,
+    ).toBe(403);
+    expect((await bureau.inject({ method: 'GET', url: '/api/monitoring/schools/999999' })).statusCode).toBe(
+      404,
+    );
+    const closed = await bureau.inject({ method: 'GET', url: `/api/monitoring/schools/${ids.e}` });
+    expect(closed.statusCode).toBe(404);
+    const wrong = await bureau.inject({ method: 'GET', url: '/api/monitoring/schools/abc' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json<ErrorBody>().error.details!.map((d) => d.field)).toEqual(['id']);
+  });
+
+  it('pages the school list: every school exactly once, sorted and searched as asked, bad paging refused by field', async () => {
+    for (const sort of [
+      'code',
+      '-code',
+      'name',
+      '-name',
+      'status',
+      '-status',
+      'completeness',
+      '-completeness',
+    ]) {
+      const seen: number[] = [];
+      for (let offset = 0; offset < 6; offset += 3) {
+        const page = await get<SchoolList>(
+          bureau,
+          `/api/monitoring/schools?limit=3&offset=${offset}&sort=${sort}`,
+        );
+        expect(page.total).toBe(4);
+        seen.push(...page.items.map((s) => s.institutionId));
+      }
+      expect(
+        seen.slice().sort((x, y) => x - y),
+        sort,
+      ).toEqual([ids.a, ids.b, ids.c, ids.d].sort((x, y) => x - y));
+    }
+    const byStatus = await get<SchoolList>(bureau, '/api/monitoring/schools?sort=status');
+    expect(byStatus.items.map((s) => s.status)).toEqual(['bad', 'moderate', 'good', 'unknown']);
+    const byCompleteness = await get<SchoolList>(bureau, '/api/monitoring/schools?sort=-completeness');
+    const shares = byCompleteness.items.map((s) => s.completeness);
+    expect(shares).toEqual(shares.slice().sort((x, y) => y - x));
+    expect(shares.at(-1)).toBe(0);
+    // A search on code or name, in any language; Latin letters in any case.
+    const exact = await get<SchoolList>(bureau, `/api/monitoring/schools?q=${encodeURIComponent('Şəki 5')}`);
+    expect(exact.items.map((s) => s.institutionId)).toEqual([ids.a]);
+    const code = list4Code(byStatus, ids.c);
+    const byCode = await get<SchoolList>(
+      bureau,
+      `/api/monitoring/schools?q=${encodeURIComponent(code.toLowerCase())}`,
+    );
+    expect(byCode.items.map((s) => s.institutionId)).toContain(ids.c);
+    // The regional officer pages through their own schools only.
+    const theirs = await get<SchoolList>(regional, '/api/monitoring/schools?limit=1&offset=1&sort=-code');
+    expect([theirs.total, theirs.items.length]).toEqual([2, 1]);
+    expect([ids.a, ids.b]).toContain(theirs.items[0]!.institutionId);
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=5001', 'limit'],
+      ['limit=ten', 'limit'],
+      ['offset=-1', 'offset'],
+      ['offset=1.5', 'offset'],
+      ['sort=size', 'sort'],
+      ['q=', 'q'],
+    ] as const) {
+      const res = await bureau.inject({ method: 'GET', url: `/api/monitoring/schools?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(
+        res.json<ErrorBody>().error.details!.map((d) => d.field),
+        query,
+      ).toEqual([field]);
+    }
   });
 
   it('publishes open data without any personal field, filtered by area code, kind, locality and status', async () => {

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/web/api';
 
@@ -80,13 +80,44 @@ export interface MonitoredSchool {
   updatedAt: string | null;
 }
 
+/** The school list's orders: by code, name, status (worst first) or completeness; `-` reverses. */
+export type SchoolSort = 'code' | 'name' | 'status' | '-completeness' | 'completeness';
+
+/** The compact map of a selection: parallel arrays, one entry per placed school; `status` indexes `statuses`. */
+export interface SchoolMapData {
+  statuses: ConnectivityStatus[];
+  total: number;
+  id: number[];
+  lat: number[];
+  lon: number[];
+  status: number[];
+}
+
+const area = (areaId: number | null) => (areaId ? `areaId=${areaId}` : '');
+const query = (...parts: string[]) => {
+  const q = parts.filter(Boolean).join('&');
+  return q ? `?${q}` : '';
+};
+
 /** The monitoring addresses the dashboard calls (and links to with `format=csv`). */
 export const MONITORING = {
   indicators: (by: Dimension, areaId: number | null) =>
     `/monitoring/indicators?by=${by}${areaId ? `&areaId=${areaId}` : ''}`,
-  trends: (areaId: number | null) => `/monitoring/trends${areaId ? `?areaId=${areaId}` : ''}`,
-  // The country has about 4,500 schools: one page holds them all, for the map.
-  schools: (areaId: number | null) => `/monitoring/schools?limit=5000${areaId ? `&areaId=${areaId}` : ''}`,
+  trends: (areaId: number | null) => `/monitoring/trends${query(area(areaId))}`,
+  /** What the map draws: a few bytes a school. */
+  map: (areaId: number | null) => `/monitoring/map${query(area(areaId))}`,
+  /** A page of the school list. */
+  schools: (areaId: number | null, page: { limit: number; offset: number; sort: SchoolSort; q: string }) =>
+    `/monitoring/schools${query(
+      area(areaId),
+      `limit=${page.limit}`,
+      `offset=${page.offset}`,
+      page.sort === 'code' ? '' : `sort=${page.sort}`,
+      page.q ? `q=${encodeURIComponent(page.q)}` : '',
+    )}`,
+  /** Every school of the selection (the CSV link; without a limit the CSV holds them all). */
+  schoolsCsv: (areaId: number | null) => `/monitoring/schools${query(area(areaId))}`,
+  school: (id: number) => `/monitoring/schools/${id}`,
 };
 
 /** The current year's indicators below `areaId` (the nation when null), broken down by `by`. */
@@ -107,11 +138,40 @@ export function useTrends(areaId: number | null) {
   });
 }
 
-/** The schools of an area (all when null) with their connectivity status and record state. */
-export function useMonitoredSchools(areaId: number | null) {
+/** The schools of an area (all when null) as the map draws them. */
+export function useSchoolMap(areaId: number | null) {
   return useQuery({
-    queryKey: ['monitoring', 'schools', areaId],
-    queryFn: ({ signal }) =>
-      api<{ total: number; items: MonitoredSchool[] }>(MONITORING.schools(areaId), { signal }),
+    queryKey: ['monitoring', 'map', areaId],
+    queryFn: ({ signal }) => api<SchoolMapData>(MONITORING.map(areaId), { signal }),
+  });
+}
+
+/** Schools a page at a time, as the list shows more. */
+export const SCHOOL_PAGE = 50;
+
+/** The schools of an area with their status and record state, fifty at a time, sorted and searched. */
+export function useMonitoredSchools(areaId: number | null, sort: SchoolSort, q: string, locale: string) {
+  return useInfiniteQuery({
+    // A sort by name follows the interface language.
+    queryKey: ['monitoring', 'schools', areaId, sort, q, sort.endsWith('name') ? locale : null],
+    initialPageParam: 0,
+    queryFn: ({ pageParam, signal }) =>
+      api<{ total: number; items: MonitoredSchool[] }>(
+        MONITORING.schools(areaId, { limit: SCHOOL_PAGE, offset: pageParam, sort, q }),
+        { signal },
+      ),
+    getNextPageParam: (last, pages) => {
+      const loaded = pages.reduce((n, p) => n + p.items.length, 0);
+      return loaded < last.total && last.items.length > 0 ? loaded : undefined;
+    },
+  });
+}
+
+/** One school, fetched when its dot on the map is chosen. */
+export function useMonitoredSchool(id: number | null) {
+  return useQuery({
+    queryKey: ['monitoring', 'school', id],
+    enabled: id !== null,
+    queryFn: ({ signal }) => api<{ school: MonitoredSchool }>(MONITORING.school(id!), { signal }),
   });
 }

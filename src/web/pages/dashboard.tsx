@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AreaRecord } from '@/web/api';
 import { useFormat } from '@/web/format';
@@ -15,12 +15,16 @@ import { SchoolMap, type MapPoint } from '@/web/maps/school-map';
 import {
   MONITORING,
   useIndicators,
+  useMonitoredSchool,
   useMonitoredSchools,
+  useSchoolMap,
   useTrends,
   type Definition,
   type Dimension,
   type Figure,
   type IndicatorTable,
+  type MonitoredSchool,
+  type SchoolSort,
 } from '@/web/dashboard/monitoring';
 
 /** The national dashboard: headline indicators, trends, the map, and the regions with drill-down. */
@@ -125,7 +129,11 @@ function AreaDashboard({ id }: { id: number | null }) {
         </>
       ) : null}
       <Trends areaId={id} />
-      <MapAndSchools areaId={id} listSchools={areas.data !== undefined && children.length === 0} />
+      <MapAndSchools
+        key={id ?? 'country'}
+        areaId={id}
+        listSchools={areas.data !== undefined && children.length === 0}
+      />
       {children.length > 0 && table.data ? (
         <Breakdown areaId={id} byArea={byArea} areaTable={table.data} />
       ) : null}
@@ -216,62 +224,156 @@ function Trends({ areaId }: { areaId: number | null }) {
   );
 }
 
-/** The map of the area's schools by connectivity, and at the bottom of the tree, the list of its schools. */
+/**
+ * The map of the area's schools by connectivity, and at the bottom of the tree, the list of its schools. The
+ * map fetches only what it draws (ids, places, status numbers); a dot tapped fetches its school, and the list
+ * comes fifty schools at a time.
+ */
 function MapAndSchools({ areaId, listSchools }: { areaId: number | null; listSchools: boolean }) {
-  const { t, i18n } = useTranslation();
-  const f = useFormat();
-  const schools = useMonitoredSchools(areaId);
-  const items = schools.data?.items ?? [];
-  const points: MapPoint[] = items.flatMap((s) =>
-    s.latitude === null || s.longitude === null
-      ? []
-      : [
-          {
-            id: s.institutionId,
-            latitude: s.latitude,
-            longitude: s.longitude,
-            status: s.status,
-            name: localName(s, i18n.language),
-          },
-        ],
-  );
+  const { t } = useTranslation();
+  const map = useSchoolMap(areaId);
+  const [picked, setPicked] = useState<number | null>(null);
+  const points = useMemo<MapPoint[]>(() => {
+    const data = map.data;
+    if (!data) return [];
+    return data.id.map((id, k) => ({
+      id,
+      latitude: data.lat[k]!,
+      longitude: data.lon[k]!,
+      status: data.statuses[data.status[k]!] ?? 'unknown',
+    }));
+  }, [map.data]);
   return (
     <>
       <section aria-labelledby="dash-map">
         <h2 id="dash-map">{t('dashboard.map')}</h2>
-        {schools.isPending ? <Loading /> : null}
-        {schools.isError ? <ErrorBox error={schools.error} onRetry={() => void schools.refetch()} /> : null}
-        {schools.data ? (
+        {map.isPending ? <Loading /> : null}
+        {map.isError ? <ErrorBox error={map.error} onRetry={() => void map.refetch()} /> : null}
+        {map.data ? (
           <>
-            <SchoolMap points={points} title={t('dashboard.map')} />
-            <ApiCsvLink path={MONITORING.schools(areaId)} />
+            <SchoolMap points={points} title={t('dashboard.map')} selected={picked} onPick={setPicked} />
+            {points.length > 0 ? <p className="note">{t('dashboard.mapHint')}</p> : null}
+            <div aria-live="polite">
+              {picked !== null ? <PickedSchool id={picked} onClose={() => setPicked(null)} /> : null}
+            </div>
+            <ApiCsvLink path={MONITORING.schoolsCsv(areaId)} />
           </>
         ) : null}
       </section>
-      {listSchools && schools.data ? (
-        <section aria-labelledby="dash-schools">
-          <h2 id="dash-schools">{t('dashboard.schools')}</h2>
+      {listSchools ? <SchoolList areaId={areaId} /> : null}
+    </>
+  );
+}
+
+/** A school's line: its name (to its profile), code, record state, connectivity and completeness. */
+function SchoolLine({ school: s }: { school: MonitoredSchool }) {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  return (
+    <>
+      <Link to={`/dashboard/school/${s.institutionId}`} className="what">
+        {localName(s, i18n.language)}
+      </Link>
+      <span className="meta">
+        {t('regional.code')}: {s.code} · <StateBadge state={s.state ?? 'none'} /> ·{' '}
+        <span className={`conn conn-${s.status}`} data-status={s.status}>
+          {t(`connectivity.status.${s.status}`)}
+        </span>
+        {' · '}
+        {t('dashboard.completeness', { share: f.percent(s.completeness) })}
+      </span>
+    </>
+  );
+}
+
+/** The school of a dot tapped on the map, fetched on its own. */
+function PickedSchool({ id, onClose }: { id: number; onClose: () => void }) {
+  const { t } = useTranslation();
+  const school = useMonitoredSchool(id);
+  return (
+    <div className="picked" data-school={id}>
+      {school.isPending ? <Loading /> : null}
+      {school.isError ? <ErrorBox error={school.error} onRetry={() => void school.refetch()} /> : null}
+      {school.data ? (
+        <ul className="list schools">
+          <li>
+            <SchoolLine school={school.data.school} />
+          </li>
+        </ul>
+      ) : null}
+      <button type="button" className="secondary" onClick={onClose}>
+        {t('dashboard.closeSchool')}
+      </button>
+    </div>
+  );
+}
+
+const SORTS: SchoolSort[] = ['code', 'name', 'status', 'completeness', '-completeness'];
+
+/** The schools of an area, fifty at a time, searchable by name or code and sorted as chosen. */
+function SchoolList({ areaId }: { areaId: number | null }) {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  const searchId = useId();
+  const sortId = useId();
+  const [draft, setDraft] = useState('');
+  const [q, setQ] = useState('');
+  const [sort, setSort] = useState<SchoolSort>('code');
+  const list = useMonitoredSchools(areaId, sort, q, i18n.language);
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    setQ(draft.trim());
+  };
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = list.data?.pages[0]?.total ?? 0;
+  return (
+    <section aria-labelledby="dash-schools">
+      <h2 id="dash-schools">{t('dashboard.schools')}</h2>
+      <form className="search" role="search" onSubmit={search}>
+        <label htmlFor={searchId}>{t('regional.search')}</label>
+        <div className="row">
+          <input id={searchId} type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
+          <button type="submit">{t('regional.searchButton')}</button>
+        </div>
+      </form>
+      <p className="field">
+        <label htmlFor={sortId}>{t('dashboard.sort.label')}</label>
+        <select id={sortId} value={sort} onChange={(e) => setSort(e.target.value as SchoolSort)}>
+          {SORTS.map((s) => (
+            <option key={s} value={s}>
+              {t(`dashboard.sort.${s}`)}
+            </option>
+          ))}
+        </select>
+      </p>
+      {list.isPending ? <Loading /> : null}
+      {list.isError ? <ErrorBox error={list.error} onRetry={() => void list.refetch()} /> : null}
+      {list.data ? (
+        <>
+          <p aria-live="polite">
+            {t('regional.shown', { shown: f.number(items.length), total: f.number(total) })}
+          </p>
           {items.length === 0 ? <p>{t('regional.empty')}</p> : null}
           <ul className="list schools">
             {items.map((s) => (
               <li key={s.institutionId}>
-                <Link to={`/dashboard/school/${s.institutionId}`} className="what">
-                  {localName(s, i18n.language)}
-                </Link>
-                <span className="meta">
-                  {t('regional.code')}: {s.code} · <StateBadge state={s.state ?? 'none'} /> ·{' '}
-                  <span className={`conn conn-${s.status}`} data-status={s.status}>
-                    {t(`connectivity.status.${s.status}`)}
-                  </span>
-                  {' · '}
-                  {t('dashboard.completeness', { share: f.percent(s.completeness) })}
-                </span>
+                <SchoolLine school={s} />
               </li>
             ))}
           </ul>
-        </section>
+          {list.hasNextPage ? (
+            <button
+              type="button"
+              className="secondary"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
+              {list.isFetchingNextPage ? t('common.loading') : t('regional.showMore')}
+            </button>
+          ) : null}
+        </>
       ) : null}
-    </>
+    </section>
   );
 }
 
