@@ -138,6 +138,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         storage: new LocalStorage(config.storageDir),
         storageDir: config.storageDir,
         mediaCacheMb: config.mediaCacheMb,
+        corsOrigins: config.corsOrigins,
         media: config.media,
         runJobs: config.runJobs,
       });
@@ -158,7 +159,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     { prefix: '/api' },
   );
   // The library's OAI-PMH endpoint, outside /api: harvesters are given one base URL.
-  await app.register(oaiRoutes, { db: database.db });
+  await app.register(oaiRoutes, { db: database.db, corsOrigins: config.corsOrigins });
 
   if (fs.existsSync(path.join(config.webRoot, 'index.html'))) {
     await app.register(async (web) => {

@@ -26,6 +26,12 @@ export interface Config {
   storageDir: string;
   /** Memory for published media blocks served from memory (`MEDIA_CACHE_MB`, default 256; 0 keeps none). */
   mediaCacheMb: number;
+  /**
+   * Which other sites' pages may read published media and OAI-PMH from a browser (`CORS_ORIGINS`): `*` any
+   * (the default: they are open content), a list of origins such as `https://a.az,https://b.az`, or none
+   * (`none` or empty). Never with credentials, never for files that are not public.
+   */
+  corsOrigins: '*' | string[];
   /** The media programs; when ffmpeg cannot be run, media processing is unavailable and originals are served. */
   media: { ffmpeg: string; ffprobe: string };
   /** Whether this process runs background jobs (`RUN_JOBS`; off in tests, which run them explicitly). */
@@ -75,6 +81,29 @@ export function trustProxy(value: string | undefined): boolean | string[] {
   return list;
 }
 
+/** Reads `CORS_ORIGINS` (see `Config.corsOrigins`): `*` when unset. */
+export function corsOrigins(value: string | undefined): '*' | string[] {
+  if (value === undefined) return '*';
+  const text = value.trim();
+  if (text === '*') return '*';
+  if (text === '' || text === 'none') return [];
+  return text.split(',').map((entry) => {
+    const origin = entry.trim().replace(/\/+$/, '');
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(
+        `CORS_ORIGINS must be *, none or a list of origins such as https://example.az, got "${entry}"`,
+      );
+    }
+    return origin;
+  });
+}
+
 /** Reads the configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
@@ -92,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webRoot: path.resolve(env.WEB_ROOT ?? 'dist/web'),
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'files')),
     mediaCacheMb: int(env.MEDIA_CACHE_MB, 256, 'MEDIA_CACHE_MB'),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
     media: { ffmpeg: env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: env.FFPROBE_PATH ?? 'ffprobe' },
     timeouts: {
       requestMs: int(env.REQUEST_TIMEOUT_S, 120, 'REQUEST_TIMEOUT_S') * 1000,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '@/server/db/database';
 import { oaiResponse, type OaiArguments } from '@/modules/library/library.oai';
 import { siteUrl } from '@/modules/library/library.routes';
+import { allowCrossOrigin, preflight, type CorsOrigins } from '@/modules/library/library.http';
 import * as clock from '@/server/clock';
 
 /** The largest form an OAI-PMH POST may send: its arguments are a few short strings. */
@@ -14,7 +15,7 @@ const FORM_LIMIT = 64 * 1024;
  */
 export default async function oaiRoutes(
   app: FastifyInstance,
-  opts: { db: Db; adminEmail?: string },
+  opts: { db: Db; adminEmail?: string; corsOrigins?: CorsOrigins },
 ): Promise<void> {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -34,6 +35,14 @@ export default async function oaiRoutes(
       args,
     );
   };
+  // Harvesters and catalogue pages on other sites may read it from a browser (open content, no credentials).
+  const origins = opts.corsOrigins ?? '*';
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url === '/oai') allowCrossOrigin(request, reply, origins);
+  });
+  app.options('/oai', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
+    preflight(request, reply, origins, 'GET, POST'),
+  );
   const schema = { tags: ['library'], summary: 'OAI-PMH 2.0 (oai_dc): harvest the published resources' };
   app.get('/oai', { config: { access: 'public' }, schema }, async (request, reply) => {
     const args = [...new URL(request.url, 'http://oai.invalid').searchParams] as OaiArguments;

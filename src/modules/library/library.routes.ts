@@ -20,6 +20,17 @@ import { LIBRARY_IMPORT_MAX_ROWS, importResources, importTemplate } from '@/modu
 import { resourcePage } from '@/modules/library/library.lrmi';
 import { MediaCache } from '@/server/media-cache';
 import {
+  allowCrossOrigin,
+  fileValidators,
+  hlsValidators,
+  notModified,
+  preflight,
+  rangeAllowed,
+  setValidators,
+  type CorsOrigins,
+  type Validators,
+} from '@/modules/library/library.http';
+import {
   CollectionBody,
   CollectionItemsBody,
   CollectionList,
@@ -57,6 +68,8 @@ export interface LibraryOptions extends service.LibraryEnv {
   storageDir: string;
   /** Memory for published media blocks (see MediaCache). */
   mediaCacheMb: number;
+  /** Which other sites' pages may read published media (see Config.corsOrigins); every one when absent. */
+  corsOrigins?: CorsOrigins;
 }
 
 const EDITORS = { roles: service.EDITORS };
@@ -302,27 +315,43 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
 
   // ---- files
 
+  const corsOrigins = opts.corsOrigins ?? '*';
   const mediaCache = new MediaCache(opts.storage, opts.mediaCacheMb * 1024 * 1024);
-  /** A stored file, whole or a range; published files (which never change) come through the media cache. */
+  /**
+   * A stored file, whole or a range, with its validators: 304 when the client's copy is current, the whole
+   * file when If-Range names another version. Published files (which never change) come through the media
+   * cache, may be kept by shared caches and read by other sites' pages (CORS); the others are private.
+   */
   const sendStored = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    key: string,
-    contentType: string,
-    published: boolean,
+    stored: {
+      key: string;
+      contentType: string;
+      published: boolean;
+      validators: (size: number) => Validators;
+    },
   ) => {
+    const { key, contentType, published } = stored;
     const size = published ? await mediaCache.size(key) : await opts.storage.size(key);
     if (size === null) throw new AppError(404, 'not_found', { what: 'file' });
-    let range: { start: number; end: number } | null;
-    try {
-      range = parseRange(request.headers.range, size);
-    } catch (error) {
-      void reply.header('content-range', `bytes */${size}`);
-      throw error;
-    }
-    void reply.header('accept-ranges', 'bytes').header('content-type', contentType);
+    const validators = stored.validators(size);
+    setValidators(reply, validators);
+    void reply.header('accept-ranges', 'bytes');
     // Published files never change (a new upload is a new file): caches and school proxies may keep them.
     void reply.header('cache-control', published ? 'public, max-age=86400' : 'private, no-store');
+    if (published) allowCrossOrigin(request, reply, corsOrigins);
+    if (notModified(request, validators)) return reply.status(304).send();
+    let range: { start: number; end: number } | null = null;
+    if (rangeAllowed(request, validators)) {
+      try {
+        range = parseRange(request.headers.range, size);
+      } catch (error) {
+        void reply.header('content-range', `bytes */${size}`);
+        throw error;
+      }
+    }
+    void reply.header('content-type', contentType);
     if (range) {
       void reply
         .status(206)
@@ -361,11 +390,21 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     '/library/files/:fileId',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'A file of a published resource (HTTP Range supported)', params: FileParams },
+      schema: {
+        tags,
+        summary:
+          'A file of a published resource (HTTP Range, If-Range, ETag and Last-Modified revalidation; CORS when public)',
+        params: FileParams,
+      },
     },
     async (request, reply) => {
       const { file, published } = await fileFor(request.params.fileId, request.actor);
-      return sendStored(request, reply, file.storageKey, file.contentType, published);
+      return sendStored(request, reply, {
+        key: file.storageKey,
+        contentType: file.contentType,
+        published,
+        validators: () => fileValidators(file),
+      });
     },
   );
 
@@ -377,11 +416,28 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     },
     async (request, reply) => {
       const { file, published } = await fileFor(request.params.fileId, request.actor);
-      const key = service.hlsKey(file, request.params.name);
-      const type = request.params.name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t';
-      return sendStored(request, reply, key, type, published);
+      const { name } = request.params;
+      const key = service.hlsKey(file, name);
+      return sendStored(request, reply, {
+        key,
+        contentType: name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
+        published,
+        // The master playlist is the row itself; the others live and die with it.
+        validators: (size) =>
+          name === path.posix.basename(file.storageKey)
+            ? fileValidators(file)
+            : hlsValidators(file, name, size),
+      });
     },
   );
+
+  // A player on another site asks before sending Range: the answer is the same for every file (whether a
+  // file is public is known only to the GET, which adds CORS headers only to published ones).
+  for (const url of ['/library/files/:fileId', '/library/files/:fileId/hls/:name']) {
+    app.options(url, { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
+      preflight(request, reply, corsOrigins, 'GET, HEAD'),
+    );
+  }
 
   // ---- search
 

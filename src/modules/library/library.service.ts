@@ -742,6 +742,7 @@ export function mediaJob(db: Db, env: LibraryEnv): JobHandler {
               storageKey: d.storageKey,
               contentType: d.contentType,
               sizeBytes: d.sizeBytes,
+              sha256: d.sha256,
               durationSeconds: d.durationSeconds,
               height: d.height,
             })),
@@ -771,6 +772,9 @@ export function mediaJob(db: Db, env: LibraryEnv): JobHandler {
         // Everything ffmpeg wrote goes to storage, HLS segments included (they have no rows of their own).
         await env.storage.deletePrefix(`${base}/derived`);
         const sizes = new Map<string, number>();
+        // The files with rows get their checksum too: it is their entity tag when served.
+        const hashes = new Map<string, string>();
+        for (const o of outputs) hashes.set(o.file, await sha256File(path.join(work, o.file)));
         for (const rel of await listFiles(work)) {
           sizes.set(rel, (await stat(path.join(work, rel))).size);
           await env.storage.putFile(`${base}/derived/${rel}`, path.join(work, rel));
@@ -788,6 +792,7 @@ export function mediaJob(db: Db, env: LibraryEnv): JobHandler {
               storageKey: `${base}/derived/${o.file}`,
               contentType: o.contentType,
               sizeBytes: sizes.get(o.file) ?? 0,
+              sha256: hashes.get(o.file) ?? null,
               durationSeconds: o.role === 'thumbnail' ? null : duration,
               height: o.height,
             });
