@@ -62,6 +62,19 @@ export default defineConfig({
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
         warn(warning);
       },
+      output: {
+        // Every page is its own chunk (React.lazy in app.tsx), each language too (i18n/index.ts), pdf.js and the
+        // EPUB reader only with a book. The libraries every page needs form one vendor chunk, which stays cached
+        // from one release to the next while the app's own chunks change.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'vendor',
+              test: /[\\/]node_modules[\\/](react|react-dom|scheduler|@tanstack|i18next|react-i18next)[\\/]/,
+            },
+          ],
+        },
+      },
     },
   },
 });
