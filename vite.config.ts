@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 
 /**
  * The offline service worker: `src/web/sw.ts` is built as its own entry to `/sw.js` (a service worker's scope is
@@ -26,15 +26,47 @@ function serviceWorker(): Plugin {
             `sw.js must not share modules with the app (it imports ${sw.imports.join(', ')})`,
           );
         }
-        const assets = Object.keys(bundle)
+        const all = Object.keys(bundle)
           .filter((name) => name.startsWith('assets/') && !name.endsWith('.map'))
-          .sort()
-          .map((name) => `/${name}`);
-        const version = createHash('sha256').update(assets.join('\n')).digest('hex').slice(0, 12);
-        sw.code = `self.__MAKTAB_SHELL__=${JSON.stringify({ assets, version })};\n${sw.code}`;
+          .sort();
+        const readers = readerOnly(bundle);
+        const assets = all.filter((name) => !readers.has(name)).map((name) => `/${name}`);
+        const onUse = all.filter((name) => readers.has(name)).map((name) => `/${name}`);
+        const version = createHash('sha256').update(all.join('\n')).digest('hex').slice(0, 12);
+        sw.code = `self.__MAKTAB_SHELL__=${JSON.stringify({ assets, onUse, version })};\n${sw.code}`;
       },
     },
   };
+}
+
+/** The book readers' modules: pdf.js with its worker, and the EPUB reader. */
+const READER = /[\\/]src[\\/]web[\\/]library[\\/](pdf-reader|epub-reader)\.tsx$/;
+
+/**
+ * The files of the build only a book reader needs: the reader chunks, the chunks nothing else imports, and the
+ * files they import (pdf.js's worker). The service worker keeps these when they are first used, not at install:
+ * 1.6 MB of pdf.js is not fetched for someone who saved a video.
+ */
+function readerOnly(bundle: Rolldown.OutputBundle): Set<string> {
+  const chunks = Object.values(bundle).filter((file) => file.type === 'chunk');
+  const shell = new Set<string>();
+  const visit = (name: string) => {
+    const chunk = bundle[name];
+    if (shell.has(name) || !chunk || chunk.type !== 'chunk') return;
+    if (chunk.facadeModuleId && READER.test(chunk.facadeModuleId)) return;
+    shell.add(name);
+    for (const next of [...chunk.imports, ...chunk.dynamicImports]) visit(next);
+  };
+  for (const chunk of chunks) if (chunk.isEntry && chunk.fileName !== 'sw.js') visit(chunk.fileName);
+  const readers = new Set<string>();
+  for (const chunk of chunks) {
+    if (shell.has(chunk.fileName) || chunk.fileName === 'sw.js') continue;
+    readers.add(chunk.fileName);
+    for (const asset of chunk.viteMetadata?.importedAssets ?? []) readers.add(asset);
+  }
+  // pdf.js's worker is a file it points at (a `?url` import), whichever way the build records that.
+  for (const name of Object.keys(bundle)) if (/^assets\/pdf\.worker/.test(name)) readers.add(name);
+  return readers;
 }
 
 /**
@@ -61,6 +93,19 @@ export default defineConfig({
         // TanStack Query marks its hooks "use client" for React Server Components; a client-only bundle ignores it.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
         warn(warning);
+      },
+      output: {
+        // Every page is its own chunk (React.lazy in app.tsx), each language too (i18n/index.ts), pdf.js and the
+        // EPUB reader only with a book. The libraries every page needs form one vendor chunk, which stays cached
+        // from one release to the next while the app's own chunks change.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'vendor',
+              test: /[\\/]node_modules[\\/](react|react-dom|scheduler|@tanstack|i18next|react-i18next)[\\/]/,
+            },
+          ],
+        },
       },
     },
   },

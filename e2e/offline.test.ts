@@ -218,6 +218,13 @@ describe('saving for offline use', () => {
       await page.goto(`${server.url}/offline`);
       await expect.poll(() => page.locator('.offline-list li').count(), HEADING).toBe(n);
       expect(await page.locator('.offline-list li').filter({ hasText: TITLE }).count()).toBe(1);
+      // A saved textbook opens in the reader with no network: the worker kept pdf.js when the book was saved.
+      await page.getByRole('link', { name: 'Riyaziyyat. 4-cü sinif. Dərslik' }).first().click();
+      await expect.poll(() => heading(page), HEADING).toBe('Riyaziyyat. 4-cü sinif. Dərslik');
+      await page.waitForFunction(() => {
+        const c = document.querySelector<HTMLCanvasElement>('.reader canvas');
+        return c !== null && c.width > 100 && c.getAttribute('data-page') === '1';
+      });
     } finally {
       await context.close();
     }

@@ -21,15 +21,22 @@ import { LanguageSwitcher } from '@/web/components/language-switcher';
 import { NotificationsBell } from '@/web/classroom/notifications-bell';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { LoginPage } from '@/web/pages/login-page';
-import { AdminHome } from '@/web/pages/admin-home';
-import { BureauHome } from '@/web/pages/bureau-home';
-import { RegionalHome } from '@/web/pages/regional-home';
-import { DirectorHome } from '@/web/pages/director-home';
-import { TeacherHome } from '@/web/pages/teacher-home';
-import { StudentHome } from '@/web/pages/student-home';
-import { ParentHome } from '@/web/pages/parent-home';
-import { LibraryHome } from '@/web/pages/library-home';
 import { NoRoles, NotFound } from '@/web/pages/not-found';
+
+// Every page is loaded when first opened: the first load is the shell (header, menu, sign-in) and one page.
+// The role homes.
+const AdminHome = lazy(() => import('@/web/pages/admin-home').then((m) => ({ default: m.AdminHome })));
+const BureauHome = lazy(() => import('@/web/pages/bureau-home').then((m) => ({ default: m.BureauHome })));
+const RegionalHome = lazy(() =>
+  import('@/web/pages/regional-home').then((m) => ({ default: m.RegionalHome })),
+);
+const DirectorHome = lazy(() =>
+  import('@/web/pages/director-home').then((m) => ({ default: m.DirectorHome })),
+);
+const TeacherHome = lazy(() => import('@/web/pages/teacher-home').then((m) => ({ default: m.TeacherHome })));
+const StudentHome = lazy(() => import('@/web/pages/student-home').then((m) => ({ default: m.StudentHome })));
+const ParentHome = lazy(() => import('@/web/pages/parent-home').then((m) => ({ default: m.ParentHome })));
+const LibraryHome = lazy(() => import('@/web/pages/library-home').then((m) => ({ default: m.LibraryHome })));
 
 // The registry and the dashboards are loaded when first opened, so sign-in and the homes stay small.
 const SchoolIctPage = lazy(() => import('@/web/pages/school-ict'));
@@ -410,7 +417,12 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
   if (home === null) return <NoRoles />;
   if (target) return <Loading />;
   const role = roleAt(path);
-  if (role && heldRoles(me).includes(role)) return <RoleHome role={role} me={me} />;
+  if (role && heldRoles(me).includes(role))
+    return (
+      <Suspense fallback={<Loading />}>
+        <RoleHome role={role} me={me} />
+      </Suspense>
+    );
   const page = pageAt(path);
   if (page && page.roles.some((r) => heldRoles(me).includes(r)))
     return (

@@ -5,6 +5,8 @@ import { answerFromSaved } from '@/web/offline/range';
  * library resource for offline use, and it does three things, nothing more:
  *
  * - keeps the app shell (index.html and the built assets of this build) so the app opens with no network;
+ *   the book readers (pdf.js and its worker, the EPUB reader: most of the build's bytes) only while a book
+ *   is saved, since only a saved book needs them offline (the page asks for them when it saves one);
  * - answers the library files a person saved from the offline cache, Range requests included (a 206 slice of
  *   the saved copy), so a saved video plays and seeks, and a saved book opens, offline;
  * - answers a saved resource's description from that cache when the network fails, and `/api/me` with
@@ -16,11 +18,14 @@ import { answerFromSaved } from '@/web/offline/range';
  */
 
 /** The build's shell, written in front of this file by the build. */
-const shell = (globalThis as { __MAKTAB_SHELL__?: { assets: string[]; version: string } })
+const shell = (globalThis as { __MAKTAB_SHELL__?: { assets: string[]; onUse: string[]; version: string } })
   .__MAKTAB_SHELL__ ?? {
   assets: [],
+  onUse: [],
   version: 'dev',
 };
+/** The types of the saved files a book reader opens. */
+const BOOK_TYPES = ['application/pdf', 'application/epub+zip'];
 const SHELL_CACHE = `maktab-shell-${shell.version}`;
 /** Where saved resources live; the page writes it (`src/web/offline/store.ts`), with the same name. */
 const OFFLINE_CACHE = 'maktab-offline-v1';
@@ -32,8 +37,13 @@ interface FetchEvent extends ExtendableEvent {
   readonly request: Request;
   respondWith(response: Response | Promise<Response>): void;
 }
+interface ExtendableMessageEvent extends ExtendableEvent {
+  readonly data: unknown;
+  readonly ports: readonly MessagePort[];
+}
 interface WorkerScope {
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: ExtendableMessageEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
   skipWaiting(): Promise<void>;
   readonly clients: { claim(): Promise<void> };
@@ -45,14 +55,16 @@ worker.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
+      // The readers only if a saved book needs them.
+      const readers = (await bookSaved()) ? shell.onUse : [];
       // Built assets are named by their content: those an earlier build already kept are copied, not fetched.
-      for (const url of shell.assets) {
+      for (const url of [...shell.assets, ...readers]) {
         if (await cache.match(url)) continue;
         const kept = await caches.match(url);
         if (kept) await cache.put(url, kept);
       }
       const missing = [];
-      for (const url of ['/', ...shell.assets]) if (!(await cache.match(url))) missing.push(url);
+      for (const url of ['/', ...shell.assets, ...readers]) if (!(await cache.match(url))) missing.push(url);
       await cache.addAll(missing);
       await worker.skipWaiting();
     })(),
@@ -72,6 +84,18 @@ worker.addEventListener('activate', (event) => {
 
 const SAVED_FILE = /^\/api\/library\/files\/\d+$/;
 const RESOURCE = /^\/api\/library\/resources\/\d+$/;
+
+// The page saved a book: keep the readers, and answer on the port it sent once they are kept (or not).
+worker.addEventListener('message', (event) => {
+  if ((event.data as { type?: unknown } | null)?.type !== 'keep-readers') return;
+  const port = event.ports[0];
+  event.waitUntil(
+    keepReaders().then(
+      () => port?.postMessage({ kept: true }),
+      () => port?.postMessage({ kept: false }),
+    ),
+  );
+});
 
 worker.addEventListener('fetch', (event) => {
   const request = event.request;
@@ -107,6 +131,25 @@ async function page(request: Request): Promise<Response> {
 async function asset(request: Request): Promise<Response> {
   const kept = await caches.match(request, { cacheName: SHELL_CACHE });
   return kept ?? fetch(request);
+}
+
+/** Whether a PDF or EPUB book is among the saved files. */
+async function bookSaved(): Promise<boolean> {
+  const cache = await caches.open(OFFLINE_CACHE);
+  for (const key of await cache.keys()) {
+    if (!SAVED_FILE.test(new URL(key.url).pathname)) continue;
+    const type = (await cache.match(key))?.headers.get('content-type') ?? '';
+    if (BOOK_TYPES.some((t) => type.startsWith(t))) return true;
+  }
+  return false;
+}
+
+/** Keeps this build's book readers in the shell cache (those already there are not fetched again). */
+async function keepReaders(): Promise<void> {
+  const cache = await caches.open(SHELL_CACHE);
+  const missing = [];
+  for (const url of shell.onUse) if (!(await cache.match(url))) missing.push(url);
+  await cache.addAll(missing);
 }
 
 /** A library file: the saved copy when there is one (a slice of it for a Range request), else the network. */

@@ -1,8 +1,5 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import az from '@/web/i18n/az.json';
-import ru from '@/web/i18n/ru.json';
-import en from '@/web/i18n/en.json';
 import { setApiLanguage, type Locale } from '@/web/api';
 
 /**
@@ -18,8 +15,22 @@ export const LANGUAGES: readonly { code: Locale; name: string }[] = [
 /** Where a signed-out visitor's choice of language is kept on this device. */
 export const LANGUAGE_STORAGE_KEY = 'maktab.language';
 
-/** The resources of every language, for the check that all three have the same keys. */
-export const RESOURCES = { az, ru, en } as const;
+/**
+ * Each language's strings, fetched when it is first needed: a visitor downloads only the language they read
+ * (each file is a separate chunk of the build; the check that all three have the same keys imports them itself).
+ */
+const LOADERS: Record<Locale, () => Promise<{ default: object }>> = {
+  az: () => import('@/web/i18n/az.json'),
+  ru: () => import('@/web/i18n/ru.json'),
+  en: () => import('@/web/i18n/en.json'),
+};
+
+/** Fetches a language's strings into i18next, once. */
+async function loadLanguage(locale: Locale): Promise<void> {
+  if (i18next.hasResourceBundle(locale, 'translation')) return;
+  const { default: strings } = await LOADERS[locale]();
+  i18next.addResourceBundle(locale, 'translation', strings);
+}
 
 /** Whether a value is one of the interface languages. */
 export function isLocale(value: unknown): value is Locale {
@@ -36,8 +47,12 @@ function storedLanguage(): Locale | null {
   }
 }
 
-/** Switches the interface language: the strings, `<html lang>`, the API's Accept-Language, and this device's memory. */
+/**
+ * Switches the interface language: its strings (fetched first, so the page never shows raw keys), `<html lang>`,
+ * the API's Accept-Language, and this device's memory.
+ */
 export async function applyLanguage(locale: Locale): Promise<void> {
+  await loadLanguage(locale);
   setApiLanguage(locale);
   document.documentElement.lang = locale;
   try {
@@ -48,13 +63,17 @@ export async function applyLanguage(locale: Locale): Promise<void> {
   await i18next.changeLanguage(locale);
 }
 
-/** Starts i18next with the language this device chose last, else Azerbaijani. All three are bundled: together they are a few kilobytes. */
+/**
+ * Starts i18next with the language this device chose last, else Azerbaijani, once that language's strings are
+ * here (the app renders after this, so no raw keys flash). The other languages are fetched when chosen.
+ */
 export async function initI18n(): Promise<void> {
   const initial = storedLanguage() ?? 'az';
   setApiLanguage(initial);
   document.documentElement.lang = initial;
+  const { default: strings } = await LOADERS[initial]();
   await i18next.use(initReactI18next).init({
-    resources: { az: { translation: az }, ru: { translation: ru }, en: { translation: en } },
+    resources: { [initial]: { translation: strings } },
     lng: initial,
     fallbackLng: false,
     // React escapes what it renders; escaping here too would show entities.

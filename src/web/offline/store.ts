@@ -61,6 +61,24 @@ export async function ensureWorker(): Promise<void> {
   });
 }
 
+/** The types of file a book reader opens: saving one keeps the reader too. */
+const BOOK_TYPES = ['application/pdf', 'application/epub+zip'];
+
+/**
+ * Asks the service worker to keep the book readers (pdf.js, the EPUB reader), which it does not keep for the
+ * app shell, so that a saved book opens offline; waits until they are kept.
+ */
+async function keepReaders(): Promise<void> {
+  const worker = navigator.serviceWorker.controller;
+  if (!worker) throw new Error('no service worker');
+  const channel = new MessageChannel();
+  const answer = new Promise<{ kept: boolean }>((resolve) => {
+    channel.port1.onmessage = (event: MessageEvent<{ kept: boolean }>) => resolve(event.data);
+  });
+  worker.postMessage({ type: 'keep-readers' }, [channel.port2]);
+  if (!(await answer).kept) throw new Error('the book reader could not be kept');
+}
+
 /** The files to save for a resource: the rendition the viewer chose (or given), else the main file; and its poster. */
 export function filesToSave(resource: Resource, media?: FileInfo): FileInfo[] {
   const main = resource.files.find((f) => f.role === 'main');
@@ -138,6 +156,7 @@ export async function saveResource(
     }
     await stored;
   }
+  if (files.some((f) => BOOK_TYPES.includes(f.contentType))) await keepReaders();
   await cache.put(`/api/library/resources/${resource.id}`, description);
   const record: SavedResource = {
     id: resource.id,
