@@ -18,6 +18,9 @@ export const LANGUAGES: readonly { code: Locale; name: string }[] = [
 /** Where a signed-out visitor's choice of language is kept on this device. */
 export const LANGUAGE_STORAGE_KEY = 'maktab.language';
 
+/** The cookie that tells the server this device's language (see src/server/public-pages.ts). */
+export const LANGUAGE_COOKIE = 'maktab_lang';
+
 /** The resources of every language, for the check that all three have the same keys. */
 export const RESOURCES = { az, ru, en } as const;
 
@@ -42,6 +45,8 @@ export async function applyLanguage(locale: Locale): Promise<void> {
   document.documentElement.lang = locale;
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, locale);
+    // The server reads it too, for the pages it writes itself (a resource's page, "not found").
+    document.cookie = `${LANGUAGE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax`;
   } catch {
     // See storedLanguage: not remembering is acceptable, failing is not.
   }
