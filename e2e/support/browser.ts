@@ -43,7 +43,7 @@ export async function openPage(
 
 /** Signs in through the sign-in form, as a person would, and waits for the home page's heading. */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
-  if (!page.url().endsWith('/login')) await page.goto('/');
+  if (!page.url().endsWith('/login')) await page.goto('/login');
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('form button[type="submit"]').click();
