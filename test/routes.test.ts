@@ -1548,6 +1548,10 @@ const POLICY: Record<string, Rule> = {
   'GET /*': { who: 'anyone', call: () => ({ params: { '*': 'school' } }) },
   // A published resource's page: the app shell with its description for crawlers.
   'GET /resources/:id': { who: 'anyone', call: (w) => ({ params: { id: w.library.publishedId } }) },
+  // The public face for search engines.
+  'GET /robots.txt': { who: 'anyone' },
+  'GET /sitemap.xml': { who: 'anyone' },
+  'GET /sitemaps/:file': { who: 'anyone', call: () => ({ params: { file: 'pages.xml' } }) },
   // Last, since they end the sessions the walk signs in with.
   'POST /api/auth/logout': { who: 'signed-in', signInFirst: true },
   'POST /api/auth/logout-all': { who: 'signed-in', signInFirst: true },

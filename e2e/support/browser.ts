@@ -43,7 +43,7 @@ export async function openPage(
 
 /** Signs in through the sign-in form, as a person would, and waits for the home page's heading. */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
-  if (!page.url().endsWith('/login')) await page.goto('/');
+  if (!page.url().endsWith('/login')) await page.goto('/login');
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('form button[type="submit"]').click();
@@ -79,8 +79,13 @@ export async function switchLanguage(page: Page, code: 'az' | 'ru' | 'en'): Prom
  */
 export const HEADING = { timeout: 15_000 };
 
-/** The text of the page's one `<h1>`, once it is there. */
+/**
+ * The text of the page's one `<h1>`, once the app has started and it is there. (A page the server writes — a
+ * resource's, "not found" — shows a heading of its own before the app's script has run; the app replaces it.
+ * The skip link is the app's alone.)
+ */
 export async function heading(page: Page): Promise<string> {
+  await page.locator('a.skip-link').waitFor({ state: 'attached' });
   const h1 = page.locator('h1');
   await h1.waitFor();
   return (await h1.innerText()).trim();

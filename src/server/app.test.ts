@@ -86,9 +86,11 @@ describe('the platform', () => {
     fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Maktab</title>');
     const app = await buildApp(testConfig({ webRoot }), t.database);
     try {
-      const page = await app.inject({ method: 'GET', url: '/teacher/classes' });
-      expect(page.statusCode).toBe(200);
-      expect(page.body).toContain('<title>Maktab</title>');
+      for (const url of ['/classes', '/school/councils/12', '/login', '/resources?q=x']) {
+        const page = await app.inject({ method: 'GET', url });
+        expect(page.statusCode, url).toBe(200);
+        expect(page.body).toBe('<!doctype html><title>Maktab</title>');
+      }
       expect((await app.inject({ method: 'GET', url: '/api/unknown' })).statusCode).toBe(404);
     } finally {
       await app.close();

@@ -19,7 +19,7 @@ import homeRoutes from '@/modules/home/home.routes';
 import infrastructureRoutes from '@/modules/infrastructure/infrastructure.routes';
 import registryImportRoutes from '@/modules/infrastructure/registry-import.routes';
 import monitoringRoutes from '@/modules/monitoring/monitoring.routes';
-import libraryRoutes, { resourcePageRoute } from '@/modules/library/library.routes';
+import libraryRoutes from '@/modules/library/library.routes';
 import oaiRoutes from '@/modules/library/library.oai.routes';
 import { LocalStorage } from '@/server/storage';
 import allocationRoutes from '@/modules/allocation/allocation.routes';
@@ -34,6 +34,7 @@ import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
 import { installSecurityHeaders } from '@/server/security-headers';
+import { publicPages } from '@/server/public-pages';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -167,16 +168,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         route.config = { ...route.config, access: 'public' };
       });
       await web.register(fastifyStatic, { root: config.webRoot, wildcard: false, maxAge: '1h' });
-      // A published resource's page carries its description for crawlers (title, JSON-LD).
-      resourcePageRoute(web, {
+      // robots.txt, the sitemap, a resource's page, and the app's shell or 404 for any other path.
+      publicPages(web, {
         db: database.db,
         env: { storage: new LocalStorage(config.storageDir), media: config.media },
-        indexPath: path.join(config.webRoot, 'index.html'),
-      });
-      // Client-side routes: any other GET outside /api gets the app shell.
-      web.get('/*', (request, reply) => {
-        if (request.url.startsWith('/api/')) return reply.callNotFound();
-        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+        webRoot: config.webRoot,
+        publicUrl: config.publicUrl,
       });
     });
   }

@@ -43,6 +43,11 @@ export interface Config {
    * docs/operations.md, "Timeouts".
    */
   timeouts: { requestMs: number; keepAliveMs: number; connectionMs: number };
+  /**
+   * The site's public address (`PUBLIC_URL`, e.g. `https://maktab.edu.az`), for robots.txt, the sitemap and
+   * the resource pages' links; absent, each request's own address is used.
+   */
+  publicUrl?: string;
   /** Where the server's clock starts (`MAKTAB_CLOCK`, an ISO time; see `clock.ts`); absent, the real clock. */
   clock?: Date;
 }
@@ -104,6 +109,25 @@ export function corsOrigins(value: string | undefined): '*' | string[] {
   });
 }
 
+/** Reads `PUBLIC_URL`: an http(s) address with no path, query or fragment; given back without a trailing slash. */
+export function publicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new Error(`PUBLIC_URL must be an address such as https://maktab.edu.az, got "${value}"`);
+  }
+  if (
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username
+  )
+    throw new Error(`PUBLIC_URL must be an address such as https://maktab.edu.az, got "${value}"`);
+  return url.origin;
+}
+
 /** Reads the configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
@@ -129,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionMs: int(env.CONNECTION_TIMEOUT_S, 300, 'CONNECTION_TIMEOUT_S') * 1000,
     },
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
+    ...(env.PUBLIC_URL ? { publicUrl: publicUrl(env.PUBLIC_URL) } : {}),
     ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),
   };
 }

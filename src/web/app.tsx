@@ -6,7 +6,9 @@ import {
   activeEntry,
   heldRoles,
   homePath,
+  isAppPath,
   LINK_CHILD_PATH,
+  LOGIN_PATH,
   navEntries,
   PASSWORD_PATH,
   navGroups,
@@ -85,6 +87,7 @@ const LibrarySearch = lazy(() => import('@/web/library/portal').then((m) => ({ d
 const LibraryResource = lazy(() =>
   import('@/web/library/portal').then((m) => ({ default: m.LibraryResource })),
 );
+const PortalHome = lazy(() => import('@/web/library/portal-home').then((m) => ({ default: m.PortalHome })));
 // What this device saved for offline use.
 const OfflinePage = lazy(() =>
   import('@/web/offline/offline-page').then((m) => ({ default: m.OfflinePage })),
@@ -380,11 +383,14 @@ function useMenu(path: string) {
   return { open, setOpen, button };
 }
 
-/** Where a path must send the person instead: signed out → sign-in; `/` and sign-in when signed in → their home. */
+/**
+ * Where a path must send the person instead: signed out, a page that needs an account → sign-in (`/` is the
+ * library's home, an unknown path says so); `/` and sign-in when signed in → their home.
+ */
 function redirectFor(me: Me | null, path: string): string | null {
   if (publicPageAt(path)) return null;
-  if (me === null) return path === '/login' ? null : '/login';
-  return path === '/' || path === '/login' ? homePath(me) : null;
+  if (me === null) return path === '/' || path === LOGIN_PATH || !isAppPath(path) ? null : LOGIN_PATH;
+  return path === '/' || path === LOGIN_PATH ? homePath(me) : null;
 }
 
 /** Decides what the current path shows. */
@@ -400,7 +406,13 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
         <PublicPage key={path} name={open.name} id={open.id} />
       </Suspense>
     );
-  if (me === null) return <LoginPage />;
+  if (me === null && path === '/')
+    return (
+      <Suspense fallback={<Loading />}>
+        <PortalHome />
+      </Suspense>
+    );
+  if (me === null) return isAppPath(path) ? <LoginPage /> : <NotFound home="/" />;
   if (path === PASSWORD_PATH)
     return (
       <Suspense fallback={<Loading />}>

@@ -222,6 +222,25 @@ export function pageAt(path: string): { name: PageName; roles: readonly Role[]; 
   return null;
 }
 
+/** Where the sign-in form lives. `/` is the public library's home for a visitor, a role's home once signed in. */
+export const LOGIN_PATH = '/login';
+
+/**
+ * Whether the web app has a page at a path (whoever may see it). The server answers every other path outside
+ * `/api/` with 404, so this is the one list of the app's addresses, shared by the router and the server.
+ */
+export function isAppPath(path: string): boolean {
+  return (
+    path === '/' ||
+    path === LOGIN_PATH ||
+    path === PASSWORD_PATH ||
+    path === LINK_CHILD_PATH ||
+    roleAt(path) !== null ||
+    pageAt(path) !== null ||
+    publicPageAt(path) !== null
+  );
+}
+
 /** One entry of the navigation; `path` under `/api/` leaves the app (the API's documentation). */
 export interface NavEntry {
   key: string;

@@ -176,11 +176,15 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     expect(api.headers['content-type']).toContain('application/ld+json');
     expect(api.json()).toEqual(ld);
 
-    // Not published, unknown or not a number: the plain shell (and no JSON-LD through the API).
+    // Not published, unknown or not a number: not found, with nothing of the resource (and no JSON-LD
+    // through the API).
     for (const id of [draft.id, withdrawn.id, 999_999, 'abc', '0']) {
       const plain = await app.inject({ url: `/resources/${id}` });
-      expect(plain.statusCode).toBe(200);
-      expect(plain.body).toBe(shell);
+      expect(plain.statusCode).toBe(404);
+      expect(plain.headers['content-type']).toContain('text/html');
+      expect(plain.body).not.toContain('ld+json');
+      expect(plain.body).not.toContain('Qaralama');
+      expect(plain.body).not.toContain('Köhnə dərslik');
     }
     expect((await app.inject({ url: `/api/library/resources/${draft.id}/jsonld` })).statusCode).toBe(404);
   });

@@ -186,10 +186,34 @@ function summary(text: string, max = 300): string {
 }
 
 /**
+ * The app shell with the page's language on `<html>` and, when given, HTML (already escaped) inside the root
+ * element: what a reader sees before the script runs, replaced by the app when it starts.
+ */
+export function withBody(indexHtml: string, page: { lang?: string; body?: string }): string {
+  let html = indexHtml;
+  if (page.lang && /^[a-z]{2}$/.test(page.lang)) {
+    const lang = page.lang;
+    html = /<html\b[^>]*\blang="[^"]*"/.test(html)
+      ? html.replace(/(<html\b[^>]*\blang=")[^"]*"/, (_, start: string) => `${start}${lang}"`)
+      : html.replace(/<html\b/, () => `<html lang="${lang}"`);
+  }
+  if (page.body !== undefined) {
+    const body = page.body;
+    html = html.replace(/<div id="root">\s*<\/div>/, () => `<div id="root">${body}</div>`);
+  }
+  return html;
+}
+
+/**
  * The app shell for a resource's page: its `<title>`, meta description, canonical link and the JSON-LD put
  * into `index.html`'s head. Everything else of the page stays as built.
  */
-export function resourcePage(indexHtml: string, r: ResourceView, jsonLd: Record<string, unknown>): string {
+export function resourcePage(
+  indexHtml: string,
+  r: ResourceView,
+  jsonLd: Record<string, unknown>,
+  page: { lang?: string; body?: string } = {},
+): string {
   const title = escapeHtml(`${r.title} — Maktab`);
   const description = escapeHtml(summary(r.description || r.title));
   const url = typeof jsonLd.url === 'string' ? escapeHtml(jsonLd.url) : null;
@@ -204,5 +228,6 @@ export function resourcePage(indexHtml: string, r: ResourceView, jsonLd: Record<
     ? html.replace(meta, () => described)
     : html.replace('</head>', () => `${described}</head>`);
   // Replacement functions throughout, so that `$` in a title is not read as a pattern.
-  return html.replace('</head>', () => `${head}</head>`);
+  html = html.replace('</head>', () => `${head}</head>`);
+  return withBody(html, page);
 }

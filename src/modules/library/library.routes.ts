@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,7 +16,6 @@ import { MAX_UPLOAD_BYTES, KINDS, ROLE_KINDS } from '@/modules/library/library.f
 import { UPLOAD_ROLES } from '@/modules/library/library.tables';
 import { IMPORT_MAX_BYTES, tooLarge } from '@/modules/infrastructure/registry-import.files';
 import { LIBRARY_IMPORT_MAX_ROWS, importResources, importTemplate } from '@/modules/library/library.import';
-import { resourcePage } from '@/modules/library/library.lrmi';
 import { MediaCache } from '@/server/media-cache';
 import {
   allowCrossOrigin,
@@ -807,27 +805,4 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     async (request) =>
       service.shelf(db, env, request.params.grade, request.params.subject, request.query.limit ?? 200),
   );
-}
-
-/**
- * The page of a published resource (`/resources/:id`): the web app's shell with the resource's title, meta
- * description and schema.org LearningResource in its head, for crawlers that do not run JavaScript. Any other
- * id (unknown, not published, not a number) gets the plain shell, as every other page does.
- */
-export function resourcePageRoute(
-  web: FastifyInstance,
-  opts: { db: Db; env: service.LibraryEnv; indexPath: string },
-): void {
-  web.get('/resources/:id', async (request, reply) => {
-    const raw = (request.params as { id?: string }).id ?? '';
-    const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : 0;
-    void reply.header('cache-control', 'no-cache');
-    const found =
-      id > 0 && id <= 2_147_483_647
-        ? await service.publicLearningResource(opts.db, opts.env, id, siteUrl(request))
-        : null;
-    if (!found) return reply.sendFile('index.html');
-    const html = await readFile(opts.indexPath, 'utf8');
-    return reply.type('text/html; charset=utf-8').send(resourcePage(html, found.view, found.jsonLd));
-  });
 }

@@ -11,7 +11,7 @@ import { enqueue, type JobHandler } from '@/server/jobs';
 import type { Storage } from '@/server/storage';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import { countryPack, subjectsByCode } from '@/modules/institutions/institutions.store';
-import { learningResource } from '@/modules/library/library.lrmi';
+import { learningResource, type SubjectNames } from '@/modules/library/library.lrmi';
 import * as store from '@/modules/library/library.store';
 import { KINDS, ROLE_KINDS, identify, sha256File } from '@/modules/library/library.files';
 import {
@@ -987,12 +987,12 @@ export async function publicLearningResource(
   env: LibraryEnv,
   id: number,
   baseUrl: string,
-): Promise<{ view: ResourceView; jsonLd: Record<string, unknown> } | null> {
+): Promise<{ view: ResourceView; jsonLd: Record<string, unknown>; subject: SubjectNames | null } | null> {
   const row = await store.findResource(db, id);
   if (!row || row.state !== 'published') return null;
   const view = publicView(await viewOf(db, env, row));
   const subject = row.subjectCode ? ((await subjectsByCode(db, [row.subjectCode]))[0] ?? null) : null;
-  return { view, jsonLd: learningResource(view, { baseUrl, subject }) };
+  return { view, jsonLd: learningResource(view, { baseUrl, subject }), subject };
 }
 
 // ---- shelves for offline use
@@ -1006,4 +1006,74 @@ export async function shelf(db: Db, env: LibraryEnv, grade: number, subject: str
     resources: (await resourceViews(db, env, found.slice(0, limit))).map(publicView),
     more: found.length > limit,
   };
+}
+
+// ---- sitemaps
+
+/** The most URLs one sitemap file may list (sitemaps.org); more go into several files under an index. */
+export const SITEMAP_MAX_URLS = 50_000;
+
+/** One page a sitemap lists: its path on this site and, when known, when it last changed. */
+export interface SitemapUrl {
+  path: string;
+  lastmod?: Date;
+}
+
+/** The library's sitemap: every URL in one file, or (too many for one) the names of the files that hold them. */
+export type LibrarySitemap =
+  { kind: 'urlset'; urls: SitemapUrl[] } | { kind: 'index'; parts: { name: string; lastmod?: Date }[] };
+
+/** The library's own pages: the search, the e-textbooks, the collections and each collection with a published resource. */
+async function sitemapPages(db: Db): Promise<SitemapUrl[]> {
+  const listed = await store.listCollections(db);
+  return [
+    { path: '/resources' },
+    { path: '/textbooks' },
+    { path: '/collections' },
+    ...listed.map((c) => ({ path: `/collections/${c.id}` })),
+  ];
+}
+
+const resourceUrls = (found: { id: number; updatedAt: Date }[]): SitemapUrl[] =>
+  found.map((r) => ({ path: `/resources/${r.id}`, lastmod: new Date(r.updatedAt) }));
+
+/**
+ * The public pages of the library for search engines: the library's pages and every published resource's page
+ * (the e-textbooks among them). Up to `max` URLs (`extra` of them the caller's own) come as one list; beyond
+ * that as an index of parts: `pages`, then `resources-N`, each holding the published resources among ids
+ * (N−1)·max+1 … N·max, so a part never holds more than `max` and its address stays the same as the library grows.
+ */
+export async function sitemap(db: Db, extra = 0, max = SITEMAP_MAX_URLS): Promise<LibrarySitemap> {
+  const pages = await sitemapPages(db);
+  const blocks = await store.sitemapBlocks(db, max);
+  const total = blocks.reduce((sum, b) => sum + b.count, 0);
+  if (extra + pages.length + total <= max) {
+    return {
+      kind: 'urlset',
+      urls: [...pages, ...resourceUrls(await store.sitemapResources(db, 1, 2 ** 31 - 1))],
+    };
+  }
+  return {
+    kind: 'index',
+    parts: [
+      { name: 'pages' },
+      ...blocks.map((b) => ({ name: `resources-${b.block}`, lastmod: new Date(b.lastmod * 1000) })),
+    ],
+  };
+}
+
+/** One part of the sitemap's index (see `sitemap`); null for a name it does not have. */
+export async function sitemapPart(
+  db: Db,
+  name: string,
+  max = SITEMAP_MAX_URLS,
+): Promise<SitemapUrl[] | null> {
+  if (name === 'pages') return sitemapPages(db);
+  const block = /^resources-([1-9][0-9]{0,5})$/.exec(name);
+  if (!block) return null;
+  const n = Number(block[1]);
+  const from = (n - 1) * max + 1;
+  if (from > 2 ** 31 - 1) return null;
+  const found = await store.sitemapResources(db, from, Math.min(n * max, 2 ** 31 - 1));
+  return found.length > 0 ? resourceUrls(found) : null;
 }

@@ -707,3 +707,32 @@ export function shelf(db: Db, grade: number, subject: string, limit: number): Pr
     )
     .limit(limit);
 }
+
+// ---- sitemaps
+
+/** How many published resources each block of `size` ids holds (block 1 = ids 1..size), and its last change. */
+export function sitemapBlocks(
+  db: Db,
+  size: number,
+): Promise<{ block: number; count: number; lastmod: number }[]> {
+  return rows(
+    db,
+    sql`select ((r.id - 1) / ${size})::int + 1 as block, count(*)::int as count,
+          extract(epoch from max(r.updated_at))::float8 as lastmod
+        from library_resource r where r.state = 'published'
+        group by 1 order by 1`,
+  );
+}
+
+/** The published resources with ids in [fromId, toId], by id, with when each last changed. */
+export function sitemapResources(
+  db: Db,
+  fromId: number,
+  toId: number,
+): Promise<{ id: number; updatedAt: Date }[]> {
+  return db
+    .select({ id: resources.id, updatedAt: resources.updatedAt })
+    .from(resources)
+    .where(and(eq(resources.state, 'published'), sql`${resources.id} between ${fromId} and ${toId}`))
+    .orderBy(asc(resources.id));
+}

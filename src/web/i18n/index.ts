@@ -32,6 +32,9 @@ async function loadLanguage(locale: Locale): Promise<void> {
   i18next.addResourceBundle(locale, 'translation', strings);
 }
 
+/** The cookie that tells the server this device's language (see src/server/public-pages.ts). */
+export const LANGUAGE_COOKIE = 'maktab_lang';
+
 /** Whether a value is one of the interface languages. */
 export function isLocale(value: unknown): value is Locale {
   return LANGUAGES.some((l) => l.code === value);
@@ -57,6 +60,8 @@ export async function applyLanguage(locale: Locale): Promise<void> {
   document.documentElement.lang = locale;
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, locale);
+    // The server reads it too, for the pages it writes itself (a resource's page, "not found").
+    document.cookie = `${LANGUAGE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax`;
   } catch {
     // See storedLanguage: not remembering is acceptable, failing is not.
   }
