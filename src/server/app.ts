@@ -34,6 +34,7 @@ import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
 import { installSecurityHeaders } from '@/server/security-headers';
+import { installDelivery, staticOptions } from '@/server/delivery';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorateRequest('locale', 'az');
   installErrorHandlers(app);
   await installSecurityHeaders(app);
+  await installDelivery(app);
   await app.register(cookie);
   installSessionHooks(app, database.db);
   installNumberGuard(app);
@@ -161,7 +163,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       web.addHook('onRoute', (route) => {
         route.config = { ...route.config, access: 'public' };
       });
-      await web.register(fastifyStatic, { root: config.webRoot, wildcard: false, maxAge: '1h' });
+      await web.register(fastifyStatic, staticOptions(config.webRoot));
       // A published resource's page carries its description for crawlers (title, JSON-LD).
       resourcePageRoute(web, {
         db: database.db,

@@ -8,6 +8,7 @@ import { Server as TusServer } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { requireActor } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import { publicCache } from '@/server/http-cache';
 import { AppError, sendError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { JobWorker } from '@/server/jobs';
@@ -388,7 +389,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/search',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'Search published resources: any script, typos tolerated, with filters and facet counts',
@@ -416,7 +417,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/suggest',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'Title suggestions while typing',
@@ -430,7 +431,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/topics',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'Curriculum topics (from the country pack)',
@@ -712,7 +713,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/collections',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'The collections and playlists that hold published resources',
@@ -739,7 +740,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/shelves/:grade/:subject',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'The published resources of a grade and subject, with file sizes (to save for offline use)',
