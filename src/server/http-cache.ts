@@ -16,7 +16,7 @@ export interface HttpCache {
   maxAge: number;
   /** Seconds it may still use it while it asks again in the background. */
   staleWhileRevalidate: number;
-  /** Request headers the answer depends on besides the address (Accept-Encoding is added by compression). */
+  /** Request headers the answer depends on besides the address and Accept-Encoding (always added). */
   vary: readonly string[];
 }
 
@@ -94,7 +94,8 @@ export function installHttpCache(app: FastifyInstance): void {
           ? 'private, no-cache'
           : `public, max-age=${cache.maxAge}, stale-while-revalidate=${cache.staleWhileRevalidate}`,
       );
-      addVary(reply, cache.vary);
+      // Compression may or may not apply (size, the caller's Accept-Encoding): a shared cache must tell them apart.
+      addVary(reply, ['accept-encoding', ...cache.vary]);
       return validate(request, reply, payload);
     }
     const type = String(reply.getHeader('content-type') ?? '');
