@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { defineConfig, type Plugin, type Rolldown } from 'vite';
+import { projectInputs, removeStamp, writeStamp } from './bin/build-stamp.js';
 
 /**
  * The offline service worker: `src/web/sw.ts` is built as its own entry to `/sw.js` (a service worker's scope is
@@ -70,6 +75,51 @@ function readerOnly(bundle: Rolldown.OutputBundle): Set<string> {
 }
 
 /**
+ * Delivery on slow links: every built text file above 1 KB is also written compressed beside it, `x.js.br`
+ * (brotli, best quality up to 1 MB) and `x.js.gz` (gzip -9), for the server to send as is (@fastify/static
+ * `preCompressed`); a compressed copy no smaller than the file is not kept. Then the build's stamp is written
+ * (bin/build-stamp.js), by which `npm start` knows the build is up to date; it is removed when a build starts.
+ */
+function precompressAndStamp(): Plugin {
+  const project = fileURLToPath(new URL('.', import.meta.url));
+  const brotli = promisify(zlib.brotliCompress);
+  const gzip = promisify(zlib.gzip);
+  const compressible = /\.(?:js|mjs|css|html|svg|json|txt|xml|webmanifest)$/;
+  return {
+    name: 'maktab-precompress-and-stamp',
+    apply: 'build',
+    buildStart() {
+      removeStamp(project);
+    },
+    async writeBundle(options, bundle) {
+      const dir = options.dir ?? '';
+      const work = Object.values(bundle).flatMap((file) => {
+        const content = file.type === 'chunk' ? file.code : file.source;
+        const bytes = Buffer.from(content);
+        if (!compressible.test(file.fileName) || bytes.length <= 1024) return [];
+        const out = path.join(dir, file.fileName);
+        const keep = (suffix: string) => async (packed: Buffer) => {
+          if (packed.length < bytes.length) await writeFile(out + suffix, packed);
+        };
+        return [
+          brotli(bytes, {
+            params: {
+              // Above 1 MB (pdf.js's worker) the best quality costs seconds of every build for a few per cent.
+              [zlib.constants.BROTLI_PARAM_QUALITY]:
+                bytes.length > 1024 * 1024 ? 9 : zlib.constants.BROTLI_MAX_QUALITY,
+              [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+            },
+          }).then(keep('.br')),
+          gzip(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }).then(keep('.gz')),
+        ];
+      });
+      await Promise.all(work);
+      writeStamp(project, projectInputs(project, this.getModuleIds()));
+    },
+  };
+}
+
+/**
  * Builds the web app from `src/web` into `dist/web`, which the Fastify server serves with an SPA fallback.
  * No React plugin: Vite 8 transforms TSX with Oxc, told here to use React's automatic JSX runtime. Fast
  * refresh is not needed because development runs `vite build --watch` behind the real server.
@@ -79,7 +129,7 @@ export default defineConfig({
   publicDir: false,
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
-  plugins: [serviceWorker()],
+  plugins: [serviceWorker(), precompressAndStamp()],
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,

@@ -35,6 +35,7 @@ import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
 import { installSecurityHeaders } from '@/server/security-headers';
 import { publicPages } from '@/server/public-pages';
+import { installDelivery, staticOptions } from '@/server/delivery';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorateRequest('locale', 'az');
   installErrorHandlers(app);
   await installSecurityHeaders(app);
+  await installDelivery(app);
   await app.register(cookie);
   installSessionHooks(app, database.db);
   installNumberGuard(app);
@@ -167,7 +169,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       web.addHook('onRoute', (route) => {
         route.config = { ...route.config, access: 'public' };
       });
-      await web.register(fastifyStatic, { root: config.webRoot, wildcard: false, maxAge: '1h' });
+      await web.register(fastifyStatic, staticOptions(config.webRoot));
       // robots.txt, the sitemap, a resource's page, and the app's shell or 404 for any other path.
       publicPages(web, {
         db: database.db,

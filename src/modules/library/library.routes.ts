@@ -7,6 +7,7 @@ import { Server as TusServer } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { requireActor } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import { publicCache } from '@/server/http-cache';
 import { AppError, sendError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { JobWorker } from '@/server/jobs';
@@ -442,7 +443,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/search',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'Search published resources: any script, typos tolerated, with filters and facet counts',
@@ -470,7 +471,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/suggest',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'Title suggestions while typing',
@@ -484,7 +485,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/topics',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'Curriculum topics (from the country pack)',
@@ -766,7 +767,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/collections',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'The collections and playlists that hold published resources',
@@ -793,7 +794,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.get(
     '/library/shelves/:grade/:subject',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags,
         summary: 'The published resources of a grade and subject, with file sizes (to save for offline use)',

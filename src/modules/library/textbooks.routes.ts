@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '@/server/db/database';
+import { publicCache } from '@/server/http-cache';
 import { textbookGrid } from '@/modules/library/textbooks.service';
 import { TextbookGrid, TextbookQuery } from '@/modules/library/textbooks.schema';
 
@@ -10,7 +11,7 @@ export default async function textbookRoutes(app: FastifyInstance, opts: { db: D
   r.get(
     '/library/textbooks',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: publicCache() },
       schema: {
         tags: ['library'],
         summary: "Published e-textbooks and teacher's guides as a grade × subject grid",

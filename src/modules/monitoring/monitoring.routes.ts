@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import { requireActor, type Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import { publicCache } from '@/server/http-cache';
 import { areaScope, institutionScope } from '@/modules/institutions/institutions.service';
 import * as service from '@/modules/monitoring/monitoring.service';
 import {
@@ -33,8 +34,8 @@ import {
 /** Who reads the monitoring: national staff for the country, regional officers for their areas. */
 const MONITORS: Role[] = ['admin', 'bureau', 'regional'];
 
-/** Open data may be kept by a browser or a cache for a few minutes; the dashboards read live figures. */
-const OPEN_CACHE = 'public, max-age=300';
+/** Open data may be kept by a browser or a cache for a few minutes (JSON or CSV as Accept asks); the dashboards read live figures. */
+const OPEN_CACHE = publicCache({ vary: ['accept'] });
 
 /** A JSON answer that can also be had as CSV (`?format=csv` or `Accept: text/csv`), for the OpenAPI description. */
 const jsonOrCsv = <T extends TSchema>(schema: T, description: string) => ({
@@ -163,7 +164,7 @@ export default async function monitoringRoutes(app: FastifyInstance, opts: { db:
   r.get(
     '/open/schools',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: OPEN_CACHE },
       schema: {
         tags: ['open data'],
         summary:
@@ -175,7 +176,6 @@ export default async function monitoringRoutes(app: FastifyInstance, opts: { db:
     async (request, reply) => {
       const { format, ...q } = request.query;
       const list = await service.openSchools(db, q);
-      void reply.header('cache-control', OPEN_CACHE);
       if (!wantsCsv(request, format)) return list;
       return sendCsv(reply, `schools-${list.year}`, openSchoolsCsv(list));
     },
@@ -184,7 +184,7 @@ export default async function monitoringRoutes(app: FastifyInstance, opts: { db:
   r.get(
     '/open/indicators',
     {
-      config: { access: 'public' },
+      config: { access: 'public', httpCache: { ...OPEN_CACHE, vary: ['accept', 'accept-language'] } },
       schema: {
         tags: ['open data'],
         summary:
@@ -196,7 +196,6 @@ export default async function monitoringRoutes(app: FastifyInstance, opts: { db:
     async (request, reply) => {
       const { format, ...q } = request.query;
       const table = await service.openIndicators(db, q, request.locale);
-      void reply.header('cache-control', OPEN_CACHE);
       if (!wantsCsv(request, format)) return table;
       return sendCsv(
         reply,

@@ -764,7 +764,7 @@ describe('monitoring indicators', () => {
     expect(rows).toHaveLength(5);
     expect(schools.body).toContain('Şəki 5 nömrəli məktəb');
     const open = await t.app.inject({ method: 'GET', url: '/api/open/schools?format=csv' });
-    expect(open.headers['cache-control']).toBe('public, max-age=300');
+    expect(open.headers['cache-control']).toBe('public, max-age=300, stale-while-revalidate=60');
     expect(open.body.split('\r\n')[0]).toBe(
       '\uFEFFschool_id_govt,school_name_az,school_name_ru,school_name_en,school_type,area_code,district_code,region_code,latitude,longitude,school_area_type,connectivity_status,connectivity,electricity_availability,computer_availability',
     );
