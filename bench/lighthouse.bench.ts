@@ -363,28 +363,35 @@ async function measure(
   bytesOnly: boolean,
   reportDir: string,
 ): Promise<PageRun> {
-  const chrome = await chromeLauncher.launch({
-    chromePath: CHROME,
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
-    logLevel: 'silent',
-  });
-  let lhr: Result;
-  try {
-    const flags: Flags = {
-      port: chrome.port,
-      output: 'json',
-      logLevel: 'error',
-      ...(bytesOnly
-        ? { onlyAudits: ['network-requests'], throttlingMethod: 'provided' as const }
-        : { onlyCategories: ['performance', 'accessibility'] }),
-    };
-    const result = await lighthouse(`${base}${pagePath}`, flags, CONFIG);
-    if (!result) throw new Error(`Lighthouse returned nothing for ${pagePath}`);
-    lhr = result.lhr;
-  } finally {
-    chrome.kill();
+  let lhr: Result | undefined;
+  // On a busy machine Lighthouse now and then loses the trace (NO_NAVSTART, NO_FCP): such a run is tried again.
+  for (let attempt = 1; !lhr; attempt++) {
+    const chrome = await chromeLauncher.launch({
+      chromePath: CHROME,
+      chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+      logLevel: 'silent',
+    });
+    let result: Result;
+    try {
+      const flags: Flags = {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        ...(bytesOnly
+          ? { onlyAudits: ['network-requests'], throttlingMethod: 'provided' as const }
+          : { onlyCategories: ['performance', 'accessibility'] }),
+      };
+      const answer = await lighthouse(`${base}${pagePath}`, flags, CONFIG);
+      if (!answer) throw new Error(`Lighthouse returned nothing for ${pagePath}`);
+      result = answer.lhr;
+    } finally {
+      chrome.kill();
+    }
+    if (!result.runtimeError) lhr = result;
+    else if (attempt >= 3) {
+      throw new Error(`${pagePath}: ${result.runtimeError.code} ${result.runtimeError.message}`);
+    }
   }
-  if (lhr.runtimeError) throw new Error(`${pagePath}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   const reportFile = path.join(reportDir, `${page}-${run}.json`);
   fs.writeFileSync(reportFile, JSON.stringify(lhr));
 
