@@ -6,14 +6,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * `npm run bench`: runs every `bench/*.bench.ts` (or those named on the command line, e.g.
  * `npm run bench -- me`) in turn. Each exports `run(report)`, which measures against a baseline taken in
  * the same run and reports one line per result; lines are printed as they come. A missed goal is printed
- * (MISSED) but is not a failure; a crash is (nonzero exit).
+ * (MISSED) but is not a failure; a crash is (nonzero exit). Arguments from the first that starts with `-` on
+ * are options, handed to each bench run (`npm run bench -- lighthouse --runs 2`).
  */
 interface Bench {
-  run(report: (line: string) => void): Promise<void>;
+  run(report: (line: string) => void, options: readonly string[]): Promise<void>;
 }
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(3);
+const args = process.argv.slice(3);
+const firstOption = args.findIndex((arg) => arg.startsWith('-'));
+const only = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
 const available = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -27,5 +31,5 @@ if (unknown.length > 0) {
 
 for (const name of only.length > 0 ? only : available) {
   const bench = (await import(pathToFileURL(path.join(dir, `${name}.bench.ts`)).href)) as Bench;
-  await bench.run((line) => console.log(line));
+  await bench.run((line) => console.log(line), options);
 }
