@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, useSyncExternalStore } from 'react';
+import { useEffect, useId, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ShelfBook, TextbookGrid } from '@/modules/library/textbooks.schema';
@@ -102,8 +102,7 @@ export function TextbookPortal() {
       {cells.length > 0 && narrow ? (
         <div className="shelf-grades">
           {grades.map((grade) => (
-            <details key={grade} className="shelf-grade">
-              <summary>{gradeName(grade)}</summary>
+            <GradeShelf key={grade} title={gradeName(grade)}>
               <ul className="list">
                 {subjects
                   .filter((s) => cellAt(grade, s))
@@ -114,7 +113,7 @@ export function TextbookPortal() {
                     </li>
                   ))}
               </ul>
-            </details>
+            </GradeShelf>
           ))}
         </div>
       ) : null}
@@ -155,6 +154,20 @@ export function TextbookPortal() {
         </div>
       ) : null}
     </Page>
+  );
+}
+
+/**
+ * One grade's shelf on a phone, folded: its books are rendered only once it is opened, so a phone does not lay
+ * out a thousand hidden links before the page can answer a tap.
+ */
+function GradeShelf({ title, children }: { title: string; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="shelf-grade" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{title}</summary>
+      {open ? children : null}
+    </details>
   );
 }
 
