@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import PDFDocument from 'pdfkit';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
 import { bulkInsert } from '@/server/db/bulk';
@@ -814,11 +813,13 @@ async function wavTone(name: MediaName, dir: string): Promise<string> {
 }
 
 /** Writes a PDF of a few pages of real text; the fonts are read once per seed. */
-function writePdf(
+async function writePdf(
   spec: PdfSpec,
   fonts: { regular: ParsedFont; bold: ParsedFont },
   at: Date,
 ): Promise<Buffer> {
+  // Loaded only when the demo library is seeded, not on every start.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A5',
     margin: 42,

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 
 /**
  * PDF documents for people to print or keep: A4, DejaVu Sans (shipped by the `dejavu-fonts-ttf` package,
@@ -34,7 +33,9 @@ const FONT_SIZE = 8;
 const ROW_GAP = 3;
 
 /** Renders a table as a PDF. */
-export function tablePdf(table: PdfTable): Promise<Buffer> {
+export async function tablePdf(table: PdfTable): Promise<Buffer> {
+  // Loaded on first use: it costs every start a tenth of a second.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { csvText } from '@/server/csv';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { tablePdf } from '@/server/pdf';
@@ -51,6 +50,7 @@ export function listCsv(rows: readonly ListRow[], locale: Locale): Buffer {
 
 /** The list as an Excel workbook, one sheet named and headed in the reader's language. */
 export async function listXlsx(title: string, rows: readonly ListRow[], locale: Locale): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use: it costs the start a quarter of a second
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(translate(locale, 'allocation.pdf.sheet').slice(0, 31));
   sheet.addRow([title]);

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import { bufferSource, isZip, unpack, type ArchiveLimits } from '@/server/archive';
 import { AppError, UNSTORABLE } from '@/server/errors';
@@ -254,6 +254,7 @@ async function readXlsx(bytes: Buffer, sheetName: string): Promise<ReadFile> {
     },
   );
   if (!parts.has('xl/workbook.xml')) throw new AppError(422, 'import_unreadable_xlsx');
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use: it costs the start a quarter of a second
   const workbook = new ExcelJS.Workbook();
   try {
     const stored = zipSync(Object.fromEntries(parts), { level: 0 });
@@ -296,6 +297,7 @@ export async function writeXlsx(
   rows: string[][],
   codes: CodeList[],
 ): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use: it costs the start a quarter of a second
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(columns.map((c) => c.name)).font = { bold: true };
