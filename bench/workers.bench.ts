@@ -15,7 +15,8 @@ import { killAll, signIn, startServer, stopWith, type ServerProcess } from '@tes
  * alternately (one, all, one, all) so that noise falls on both; the means are compared. Goal: at least 1.7 times
  * the throughput on a machine of two cores or more. The load generator runs in a worker thread of this process
  * and takes a share of the same cores, so the ratio understates what a separate load balancer would see. The
- * load average is reported with the figures: on a busy machine the ratio says little.
+ * load average is reported with the figures: on a busy machine the ratio says little (with the kernel's
+ * autogroup scheduling, all of this run's processes share one session's slice of the cores, however many).
  *
  * PostgreSQL only (DATABASE_URL): the embedded database runs in one process. BENCH_DURATION sets the seconds
  * of each measured run (default 10).
@@ -98,6 +99,7 @@ export async function run(report: (line: string) => void): Promise<void> {
     const all = await studentServer(target.toString(), storageDir, undefined);
     const workers = /Starting (\d+) worker processes/.exec(all.server.stdout())?.[1] ?? '1';
     const loadBefore = load();
+    const busy = os.loadavg()[0]! > os.availableParallelism();
     await throughput(`${one.server.url}${ROUTE}`, one.cookie, WARMUP);
     await throughput(`${all.server.url}${ROUTE}`, all.cookie, WARMUP);
     const ones: number[] = [];
@@ -111,7 +113,8 @@ export async function run(report: (line: string) => void): Promise<void> {
       `workers postgres: GET ${ROUTE} WORKERS=1 ${count.format(mean(ones))} req/s, ` +
         `default (${workers} workers, ${os.availableParallelism()} cores) ${count.format(mean(alls))} req/s, ` +
         `ratio ${ratio.toFixed(2)} (goal >= ${GOAL})${ratio >= GOAL ? '' : ' MISSED'}; ` +
-        `load average ${loadBefore} before, ${load()} after`,
+        `load average ${loadBefore} before, ${load()} after` +
+        (busy ? ' (busy machine: the figures measure its other work as much as this)' : ''),
     );
     await stopWith(one.server, 'SIGTERM');
     await stopWith(all.server, 'SIGTERM');
