@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseClock } from '@/server/clock';
 
@@ -34,6 +35,11 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** The media programs; when ffmpeg cannot be run, media processing is unavailable and originals are served. */
   media: { ffmpeg: string; ffprobe: string };
+  /**
+   * How many worker processes `maktab serve` runs on PostgreSQL (`WORKERS`, default one per core; see
+   * `cluster.ts`); `set` says whether WORKERS was given. The embedded database runs in one process whatever it says.
+   */
+  workers: { count: number; set: boolean };
   /** Whether this process runs background jobs (`RUN_JOBS`; off in tests, which run them explicitly). */
   runJobs: boolean;
   /**
@@ -128,6 +134,22 @@ export function publicUrl(value: string): string {
   return url.origin;
 }
 
+/** Reads `WORKERS`: a whole number from 1; unset or empty, one per core. */
+function workers(value: string | undefined): { count: number; set: boolean } {
+  if (value === undefined || value === '') return { count: availableParallelism(), set: false };
+  const count = int(value, 1, 'WORKERS');
+  if (count < 1) throw new Error(`WORKERS must be 1 or more, got "${value}"`);
+  return { count, set: true };
+}
+
+/**
+ * The connections each of `workers` processes opens when the app node's budget is `total`
+ * (`DATABASE_POOL_SIZE`): the budget shared out, but never fewer than 2 each.
+ */
+export function workerPoolSize(total: number, workers: number): number {
+  return Math.max(2, Math.ceil(total / workers));
+}
+
 /** Reads the configuration from environment variables (see README, "Configuration"). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
@@ -152,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveMs: int(env.KEEP_ALIVE_TIMEOUT_S, 30, 'KEEP_ALIVE_TIMEOUT_S') * 1000,
       connectionMs: int(env.CONNECTION_TIMEOUT_S, 300, 'CONNECTION_TIMEOUT_S') * 1000,
     },
+    workers: workers(env.WORKERS),
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
     ...(env.PUBLIC_URL ? { publicUrl: publicUrl(env.PUBLIC_URL) } : {}),
     ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),

@@ -15,9 +15,27 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Migrates the database and loads the demo country into an empty one (only the country pack in production). */
+export async function prepareDatabase(
+  database: Database,
+  config: Config,
+  options: { demoLibrary?: boolean } = {},
+): Promise<void> {
+  await migrate(database);
+  await seedIfEmpty(database, {
+    production: config.production,
+    log: (m) => console.log(m),
+    library:
+      (options.demoLibrary ?? true)
+        ? { storage: new LocalStorage(config.storageDir), media: config.media }
+        : undefined,
+  });
+}
+
 /**
- * Starts the platform: opens and migrates the database, loads the demo country into an empty one (or only
+ * Starts the platform in this process: opens and migrates the database, loads the demo country into an empty one (or only
  * the country pack in production), and listens. SIGINT and SIGTERM close it cleanly, database included.
+ * `maktab serve` on PostgreSQL runs several of these, one per core (`serveCluster` in `cluster.ts`).
  */
 export async function serve(
   config: Config = loadConfig(),
@@ -25,6 +43,10 @@ export async function serve(
     handleSignals?: boolean;
     /** Seed the demo library's few hundred resources with their media (the default); browser tests mostly skip it. */
     demoLibrary?: boolean;
+    /** Migrate and seed first (the default); a cluster's workers leave it to their primary (`cluster.ts`). */
+    prepare?: boolean;
+    /** Names this process in an `x-maktab-worker` header on every answer, when it is one of several workers. */
+    worker?: string;
   } = {},
 ): Promise<RunningServer> {
   const database = await openDatabase(config.database);
@@ -32,16 +54,14 @@ export async function serve(
   try {
     // Started before the seed too (the app starts it again): the demo's school life is placed around its week.
     if (config.clock) startClockAt(config.clock);
-    await migrate(database);
-    await seedIfEmpty(database, {
-      production: config.production,
-      log: (m) => console.log(m),
-      library:
-        (options.demoLibrary ?? true)
-          ? { storage: new LocalStorage(config.storageDir), media: config.media }
-          : undefined,
-    });
+    if (options.prepare ?? true) await prepareDatabase(database, config, options);
     app = await buildApp(config, database);
+    const worker = options.worker;
+    if (worker !== undefined) {
+      app.addHook('onRequest', async (_request, reply) => {
+        reply.header('x-maktab-worker', worker);
+      });
+    }
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close();

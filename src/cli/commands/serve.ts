@@ -1,18 +1,12 @@
 import type { Command } from 'commander';
-import { loadConfig } from '@/server/config';
-import { serve } from '@/server/serve';
-import { VERSION } from '@/server/version';
+import { serveCluster } from '@/server/cluster';
 
-/** `maktab serve`: the web app and the API. */
+/** `maktab serve`: the web app and the API, on every core when the database is PostgreSQL (`cluster.ts`). */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the web app and the API (PORT, DATA_DIR, DATABASE_URL)')
+    .description('run the web app and the API (PORT, DATA_DIR, DATABASE_URL, WORKERS)')
     .action(async () => {
-      const config = loadConfig();
-      const server = await serve(config);
-      console.log(
-        `Maktab ${VERSION} is listening on http://localhost:${config.port} (${server.database.driver})`,
-      );
+      await serveCluster();
     });
 }
