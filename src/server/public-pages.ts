@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '@/server/db/database';
-import { isLocale, localeFromHeader, type Locale } from '@/server/i18n';
+import { isLocale, type Locale } from '@/server/i18n';
 import * as library from '@/modules/library/library.service';
 import { escapeHtml, resourcePage, withBody, type SubjectNames } from '@/modules/library/library.lrmi';
 import type { ResourceView } from '@/modules/library/library.schema';
@@ -27,13 +27,16 @@ import {
 /** The cookie the web app keeps this device's language in (LANGUAGE_COOKIE in src/web/i18n). */
 export const LANGUAGE_COOKIE = 'maktab_lang';
 
-/** The language of a page the server writes: the account's, else this device's choice, else Accept-Language, else az. */
+/**
+ * The language of a page the server writes: the account's, else this device's choice, else az — the rule the
+ * web app starts by, so the page and the app that replaces it speak the same language (the browser's
+ * Accept-Language is not guessed from; the switcher is on every page).
+ */
 export function pageLocale(request: FastifyRequest): Locale {
   const own = request.actor?.locale;
   if (isLocale(own)) return own;
   const chosen = request.cookies?.[LANGUAGE_COOKIE];
-  if (isLocale(chosen)) return chosen;
-  return localeFromHeader(request.headers['accept-language']) ?? 'az';
+  return isLocale(chosen) ? chosen : 'az';
 }
 
 type Strings = Record<string, unknown>;
@@ -218,7 +221,7 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .code(404)
       .header('cache-control', 'no-cache')
       .header('content-language', locale)
-      .header('vary', 'Accept-Language, Cookie')
+      .header('vary', 'Cookie')
       .type('text/html; charset=utf-8')
       .send(html);
   };
@@ -271,7 +274,7 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
     return reply
       .header('cache-control', 'no-cache')
       .header('content-language', locale)
-      .header('vary', 'Accept-Language, Cookie')
+      .header('vary', 'Cookie')
       .type('text/html; charset=utf-8')
       .send(html);
   });
