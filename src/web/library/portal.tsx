@@ -258,6 +258,8 @@ export function LibraryResource({ id }: { id: number }) {
       {resource.isError ? <ErrorBox error={resource.error} onRetry={() => void resource.refetch()} /> : null}
       {r ? (
         <>
+          {/* A book is opened first thing, so its button is where a phone's screen starts. */}
+          <Book resource={r} />
           <dl className="record">
             <div>
               <dt>{t('portal.facet.type')}</dt>
@@ -313,7 +315,6 @@ export function LibraryResource({ id }: { id: number }) {
           {r.description ? <p>{r.description}</p> : null}
           {!r.processing.available ? <p className="note">{t('portal.processingUnavailable')}</p> : null}
           <Player resource={r} />
-          <Book resource={r} />
           <SaveOffline resource={r} />
           <section aria-labelledby="portal-files">
             <h2 id="portal-files">{t('portal.files')}</h2>
