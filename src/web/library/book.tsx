@@ -79,16 +79,18 @@ export function Book({ resource }: { resource: Resource }) {
         <p className="meta" id={factsId}>
           {facts}
         </p>
-        <button
-          type="button"
-          aria-describedby={factsId}
-          onClick={() => {
-            keepReadInUrl();
-            setOpen({ focus: true });
-          }}
-        >
-          {t('portal.book.open')}
-        </button>
+        <p>
+          <button
+            type="button"
+            aria-describedby={factsId}
+            onClick={() => {
+              keepReadInUrl();
+              setOpen({ focus: true });
+            }}
+          >
+            {t('portal.book.open')}
+          </button>
+        </p>
       </section>
     );
   }

@@ -259,7 +259,7 @@ export function LibraryResource({ id }: { id: number }) {
       {r ? (
         <>
           {/* A book is opened first thing, so its button is where a phone's screen starts. */}
-          <Book resource={r} />
+          <Book key={r.id} resource={r} />
           <dl className="record">
             <div>
               <dt>{t('portal.facet.type')}</dt>
