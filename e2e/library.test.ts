@@ -361,6 +361,7 @@ describe('the digital library in the browser', () => {
       await page.getByRole('link', { name: /riyaziyyatı: 5-ci sinif/ }).click();
       await page.waitForURL(`**/resources/${bookId}`);
       await expect.poll(() => heading(page), HEADING).toBe(BOOK_TITLE);
+      await page.getByRole('button', { name: 'Kitabı aç' }).click();
       await page.waitForFunction(() => {
         const c = document.querySelector<HTMLCanvasElement>('.reader canvas');
         return c !== null && c.width > 100;
@@ -386,6 +387,7 @@ describe('the digital library in the browser', () => {
       });
       await page.goto(`${server.url}/resources/${bigBookId}`);
       await expect.poll(() => heading(page), HEADING).toBe('Riyaziyyat 5: dərslik');
+      await page.getByRole('button', { name: 'Kitabı aç' }).click();
       const canvas = page.locator('.reader canvas');
       await page.getByText(/^\/ \d+$/).waitFor();
       await page.waitForFunction(() => {

@@ -72,18 +72,53 @@ describe('the e-textbook portal', () => {
       expect(await seriousAxeViolations(page)).toEqual([]);
       await screenshot(page, 'textbooks-az-360');
 
+      // pdf.js is fetched only when the book is opened.
+      const scripts: string[] = [];
+      page.on('request', (request) => {
+        const at = new URL(request.url());
+        if (/^\/assets\/.*\.m?js$/.test(at.pathname)) scripts.push(at.pathname);
+      });
+      const pdfjs = () => scripts.filter((s) => /^\/assets\/(pdf-reader|pdf\.worker)/.test(s));
       await textbook.getByRole('link', { name: BOOK }).click();
       await page.waitForURL(/\/resources\/\d+$/);
       await expect.poll(() => heading(page), HEADING).toBe(BOOK);
-      // The reader draws the book's first page.
+      // The page says what the book is and what it weighs, and offers to open it.
+      const open = page.getByRole('button', { name: 'Kitabı aç' });
+      await open.waitFor();
+      expect(await page.locator('.book-open .meta').innerText()).toMatch(
+        /^PDF kitab, səhifə: \d+, [\d,.]+ (KB|MB): səhifə-səhifə oxunur/,
+      );
+      expect(await open.getAttribute('aria-describedby')).toBe(
+        await page.locator('.book-open .meta').getAttribute('id'),
+      );
+      await page.waitForLoadState('networkidle');
+      expect(pdfjs()).toEqual([]);
+      expect(await page.locator('.reader canvas').count()).toBe(0);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, 'textbooks-book-az-360');
+
+      // Opened: the reader draws the book's first page, focus is on the reader, the address remembers it.
+      await open.click();
       await page.waitForFunction(() => {
         const c = document.querySelector<HTMLCanvasElement>('.reader canvas');
         return c !== null && c.width > 100 && c.getAttribute('data-page') === '1';
       });
       await page.getByText(/^\/ \d+$/).waitFor();
+      expect(pdfjs().length).toBeGreaterThan(0);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('reader-title');
+      expect(new URL(page.url()).searchParams.get('read')).toBe('1');
       expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await screenshot(page, 'textbooks-reader-az-360');
+
+      // A reload (or the link, shared) opens the book directly.
+      await page.reload();
+      await page.waitForFunction(() => {
+        const c = document.querySelector<HTMLCanvasElement>('.reader canvas');
+        return c !== null && c.width > 100 && c.getAttribute('data-page') === '1';
+      });
+      expect(await page.getByRole('button', { name: 'Kitabı aç' }).count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -53,15 +53,19 @@ export default function EpubReader({
   sizeBytes,
   title,
   sizeText,
+  focus = false,
 }: {
   fileId: number;
   url: string;
   sizeBytes: number;
   title: string;
   sizeText: string;
+  /** Moves focus to the reader's heading once it is shown (it was opened with a button). */
+  focus?: boolean;
 }) {
   const { t } = useTranslation();
   const frame = useRef<HTMLIFrameElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   /** How far down the chapter the reader is now (0–1), kept when the text size changes. */
   const at = useRef(0);
   const [zip, setZip] = useState<RangeZip | null>(null);
@@ -75,6 +79,10 @@ export default function EpubReader({
     return SIZES.includes(s) ? s : 100;
   });
   const [chapter, setChapter] = useState<{ html: string; title: string; index: number } | null>(null);
+
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, []);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -188,7 +196,9 @@ export default function EpubReader({
   };
   return (
     <section aria-labelledby="epub-title" className="reader epub-reader">
-      <h2 id="epub-title">{t('epub.title')}</h2>
+      <h2 id="epub-title" ref={heading} tabIndex={-1}>
+        {t('epub.title')}
+      </h2>
       <p className="meta">{t('epub.size', { size: sizeText })}</p>
       {book && book.toc.length > 0 ? (
         <details className="epub-toc">

@@ -17,9 +17,12 @@ export default function PdfReader({
   url,
   title,
   onPage,
+  focus = false,
 }: {
   url: string;
   title: string;
+  /** Moves focus to the reader's heading once it is shown (it was opened with a button). */
+  focus?: boolean;
   /** Told each page shown, and how many there are. */
   onPage?: (page: number, pages: number) => void;
 }) {
@@ -27,6 +30,7 @@ export default function PdfReader({
   const f = useFormat();
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const pageInput = useId();
   const searchInput = useId();
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
@@ -36,6 +40,10 @@ export default function PdfReader({
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<number[] | null>(null);
   const [searching, setSearching] = useState(false);
+
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, []);
 
   useEffect(() => {
     const task = pdfjs.getDocument({
@@ -101,7 +109,9 @@ export default function PdfReader({
   if (failed) return <p role="alert">{t('portal.reader.failed')}</p>;
   return (
     <section aria-labelledby="reader-title" className="reader">
-      <h2 id="reader-title">{t('portal.reader.title')}</h2>
+      <h2 id="reader-title" ref={heading} tabIndex={-1}>
+        {t('portal.reader.title')}
+      </h2>
       <div className="reader-bar">
         <button type="button" onClick={() => go(page - 1)} disabled={!doc || page <= 1}>
           {t('portal.reader.previous')}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
@@ -10,7 +10,7 @@ import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { useCountryPack } from '@/web/registry/shared';
-import { EpubBook } from '@/web/library/epub-book';
+import { Book, useBeacon } from '@/web/library/book';
 import { OfflineLink, SaveOffline, SaveShelf } from '@/web/offline/save-offline';
 
 /**
@@ -258,6 +258,8 @@ export function LibraryResource({ id }: { id: number }) {
       {resource.isError ? <ErrorBox error={resource.error} onRetry={() => void resource.refetch()} /> : null}
       {r ? (
         <>
+          {/* A book is opened first thing, so its button is where a phone's screen starts. */}
+          <Book key={r.id} resource={r} />
           <dl className="record">
             <div>
               <dt>{t('portal.facet.type')}</dt>
@@ -313,8 +315,6 @@ export function LibraryResource({ id }: { id: number }) {
           {r.description ? <p>{r.description}</p> : null}
           {!r.processing.available ? <p className="note">{t('portal.processingUnavailable')}</p> : null}
           <Player resource={r} />
-          <Reader resource={r} />
-          <EpubBook resource={r} />
           <SaveOffline resource={r} />
           <section aria-labelledby="portal-files">
             <h2 id="portal-files">{t('portal.files')}</h2>
@@ -334,41 +334,6 @@ export function LibraryResource({ id }: { id: number }) {
         </>
       ) : null}
     </Page>
-  );
-}
-
-// pdf.js is large: it is fetched only when a book is opened.
-const PdfReader = lazy(() => import('@/web/library/pdf-reader'));
-
-/** A PDF resource's reader. */
-function Reader({ resource }: { resource: Resource }) {
-  const beacon = useBeacon(resource.id);
-  const main = resource.files.find((file) => file.role === 'main' && file.contentType === 'application/pdf');
-  if (!main) return null;
-  return (
-    <Suspense fallback={<Loading />}>
-      <PdfReader
-        url={main.url}
-        title={resource.title}
-        onPage={(page, pages) => {
-          beacon('view');
-          if (page >= pages) beacon('complete');
-        }}
-      />
-    </Suspense>
-  );
-}
-
-/** Counts a view or completion of a resource once per page visit; nothing about the reader is sent. */
-function useBeacon(resourceId: number): (kind: 'view' | 'complete') => void {
-  const sent = useRef(new Set<string>());
-  return useCallback(
-    (kind) => {
-      if (sent.current.has(kind)) return;
-      sent.current.add(kind);
-      void api(`/library/resources/${resourceId}/events`, { method: 'POST', body: { kind } }).catch(() => {});
-    },
-    [resourceId],
   );
 }
 
