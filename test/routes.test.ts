@@ -523,6 +523,15 @@ const POLICY: Record<string, Rule> = {
     who: 'anyone',
     call: (w) => ({ params: { fileId: w.library.hlsFileId, name: 'master.m3u8' } }),
   },
+  // CORS preflight for published media (a player on another site asking to send Range).
+  'OPTIONS /api/library/files/:fileId': {
+    who: 'anyone',
+    call: (w) => ({ params: { fileId: w.library.fileId } }),
+  },
+  'OPTIONS /api/library/files/:fileId/hls/:name': {
+    who: 'anyone',
+    call: (w) => ({ params: { fileId: w.library.hlsFileId, name: 'master.m3u8' } }),
+  },
   'POST /api/library/uploads': {
     who: ['editor'],
     call: (w) => ({ headers: w.library.uploadHeaders }),
@@ -580,6 +589,7 @@ const POLICY: Record<string, Rule> = {
     }),
   },
   'GET /oai': { who: 'anyone' },
+  'OPTIONS /oai': { who: 'anyone' },
   'POST /oai': {
     who: 'anyone',
     call: () => ({
