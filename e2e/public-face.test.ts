@@ -63,13 +63,15 @@ describe("the platform's public face in the browser", () => {
   it("shows a resource's page before the script arrives, and the app's page once it has", async () => {
     const { context, page } = await openPage(browser, server.url, PHONE);
     try {
-      // A slow phone: the app's script has not come yet.
+      // A visitor who chose English on this device before (the app's cookie), on a slow phone: the app's
+      // script has not come yet.
+      await context.addCookies([{ name: 'maktab_lang', value: 'en', url: server.url }]);
       await page.route('**/assets/*.js', (route) => route.abort());
       const res = await page.goto(`/resources/${lessonId}`);
       expect(res?.status()).toBe(200);
       expect(await page.locator('h1').innerText()).toBe(TITLE);
       expect(await page.title()).toBe(`${TITLE} — Maktab`);
-      // The browser asked in English (en-GB), so the labels are English.
+      // Their choice, so the labels are English.
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
       expect(await page.locator('dl').innerText()).toContain('Mathematics');
       expect(await page.locator('header').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
@@ -82,6 +84,9 @@ describe("the platform's public face in the browser", () => {
       await page.reload();
       await page.locator('video, audio').first().waitFor({ state: 'attached', timeout: 15_000 });
       expect(await heading(page)).toBe(TITLE);
+      // The app starts in the same language the page was written in.
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      expect(await page.locator('header').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
       expect(await seriousAxeViolations(page)).toEqual([]);
     } finally {
       await context.close();
@@ -94,9 +99,10 @@ describe("the platform's public face in the browser", () => {
       await page.route('**/assets/*.js', (route) => route.abort());
       const res = await page.goto('/no-such-page');
       expect(res?.status()).toBe(404);
-      expect(await page.locator('h1').innerText()).toBe('Page not found');
+      // No language chosen on this device: Azerbaijani, as the app starts (the browser's en-GB is not guessed from).
+      expect(await page.locator('h1').innerText()).toBe('Səhifə tapılmadı');
       expect(await page.locator('a.skip-link').count()).toBe(0);
-      expect(await page.title()).toBe('Page not found — Maktab');
+      expect(await page.title()).toBe('Səhifə tapılmadı — Maktab');
       await expectGoodPage(page, 'not-found-before-js-360');
 
       await page.unroute('**/assets/*.js');

@@ -68,12 +68,19 @@ export async function applyLanguage(locale: Locale): Promise<void> {
   await i18next.changeLanguage(locale);
 }
 
+/** The language the server was told this device chose (the cookie applyLanguage sets), if any. */
+function cookieLanguage(): Locale | null {
+  const value = new RegExp(`(?:^|;\\s*)${LANGUAGE_COOKIE}=([^;]*)`).exec(document.cookie)?.[1];
+  return isLocale(value) ? value : null;
+}
+
 /**
- * Starts i18next with the language this device chose last, else Azerbaijani, once that language's strings are
+ * Starts i18next with the language this device chose last (kept in storage, and in the cookie the server reads
+ * for the pages it writes, so the app starts in the language of the page it replaces), else Azerbaijani, once that language's strings are
  * here (the app renders after this, so no raw keys flash). The other languages are fetched when chosen.
  */
 export async function initI18n(): Promise<void> {
-  const initial = storedLanguage() ?? 'az';
+  const initial = storedLanguage() ?? cookieLanguage() ?? 'az';
   setApiLanguage(initial);
   document.documentElement.lang = initial;
   const { default: strings } = await LOADERS[initial]();
