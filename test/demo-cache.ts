@@ -55,33 +55,38 @@ const skipped = (rel: string) => rel.startsWith(`src${path.sep}web${path.sep}`) 
 
 let sourceHash: string | undefined;
 
-/** A hash of the files in `SOURCES` under `root`, names and contents; computed once per process. */
+/** A hash of the files in `SOURCES` and `SOURCE_FILES` under `root`, names and contents; once per process. */
 export function hashSources(root: string = ROOT): string {
   if (root === ROOT && sourceHash) return sourceHash;
-  const hash = createHash('sha256');
-  const walk = (rel: string) => {
-    const entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const child = path.join(rel, entry.name);
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && !skipped(child)) {
-        hash.update(`${child}\0`);
-        hash.update(fs.readFileSync(path.join(root, child)));
-        hash.update('\0');
-      }
-    }
-  };
-  for (const dir of SOURCES) if (fs.existsSync(path.join(root, dir))) walk(dir);
-  for (const file of SOURCE_FILES) {
-    if (!fs.existsSync(path.join(root, file))) continue;
-    hash.update(`${file}\0`);
-    hash.update(fs.readFileSync(path.join(root, file)));
-    hash.update('\0');
-  }
-  const digest = hash.digest('hex');
+  const digest = hashFiles(root, [...SOURCES, ...SOURCE_FILES]);
   if (root === ROOT) sourceHash = digest;
   return digest;
+}
+
+/** A hash of the named folders (their files, tests and the web app's left out) and files under `root`. */
+export function hashFiles(root: string, entries: string[]): string {
+  const hash = createHash('sha256');
+  const add = (rel: string) => {
+    hash.update(`${rel}\0`);
+    hash.update(fs.readFileSync(path.join(root, rel)));
+    hash.update('\0');
+  };
+  const walk = (rel: string) => {
+    const children = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+    children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of children) {
+      const child = path.join(rel, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && !skipped(child)) add(child);
+    }
+  };
+  for (const entry of entries) {
+    const full = path.join(root, entry);
+    if (!fs.existsSync(full)) continue;
+    if (fs.statSync(full).isDirectory()) walk(entry);
+    else add(entry);
+  }
+  return hash.digest('hex');
 }
 
 /** Whether the media program runs here. */
@@ -90,7 +95,7 @@ function hasFfmpeg(): boolean {
 }
 
 /** The PGlite version: its data directory's format is its own. */
-function pgliteVersion(): string {
+export function pgliteVersion(): string {
   try {
     const manifest = path.join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
     return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
@@ -363,17 +368,21 @@ export async function copyPostgresDemo(
   fs.cpSync(filesDir, storageDir, { recursive: true });
 }
 
-async function dropTemplate(admin: pg.Client, template: string): Promise<void> {
+export async function dropTemplate(admin: pg.Client, template: string): Promise<void> {
   await admin.query(`alter database ${template} with is_template false`);
   await admin.query(`drop database if exists ${template} with (force)`);
 }
 
-/** Drops the templates unused for a day (the comment holds when one was last copied). */
-async function dropStaleTemplates(admin: pg.Client, keep: string): Promise<void> {
+/**
+ * Drops the templates named like `keep` (up to its key) unused for a day; the comment holds when one was last
+ * copied.
+ */
+export async function dropStaleTemplates(admin: pg.Client, keep: string): Promise<void> {
+  const prefix = keep.slice(0, keep.lastIndexOf('_') + 1).replaceAll('_', '\\_');
   const { rows } = await admin.query<{ name: string; used: string | null }>(
     `select datname as name, shobj_description(oid, 'pg_database') as used from pg_database
-      where datname like 'maktab\\_demo\\_tpl\\_%' and datname <> $1`,
-    [keep],
+      where datname like $2 and datname <> $1`,
+    [keep, `${prefix}%`],
   );
   for (const { name, used } of rows) {
     const usedAt = used ? Date.parse(used) : NaN;

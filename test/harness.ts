@@ -8,25 +8,25 @@ import { buildApp } from '@/server/app';
 import { loadConfig, type Config } from '@/server/config';
 import { openPglite, openPostgres, type Database } from '@/server/db/database';
 import { migrate } from '@/server/db/migrate';
+import { createMigratedPostgres, migratedPgliteImage } from '@test/migrated-cache';
 
 /**
  * Test support. Every test file gets its own empty, migrated database: an in-memory PGlite, or — when
  * DATABASE_URL is set, as in CI's second run — a new database on that PostgreSQL server, dropped afterwards.
+ * Both start as copies of one migrated database (`migrated-cache.ts`).
  */
 
 /** Opens a fresh migrated database for one test file. Close it in afterAll. */
 export async function createTestDatabase(): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const database = await openPglite('memory://');
+    const database = await openPglite('memory://', { loadDataDir: await migratedPgliteImage() });
+    // Nothing to do unless the image is behind the migrations: it is keyed by them.
     await migrate(database);
     return database;
   }
   const name = `maktab_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await createMigratedPostgres(url, name);
   const target = new URL(url);
   target.pathname = `/${name}`;
   const database = await openPostgres(target.toString(), 5);

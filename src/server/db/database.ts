@@ -19,6 +19,8 @@ export interface Database {
   db: Db;
   /** Runs `fn` holding one connection to itself, for session-level work: advisory locks, bulk loads. */
   withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** PGlite only: its data directory as a tar, which `openPglite('memory://', { loadDataDir })` starts from. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -30,11 +32,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 const PGLITE_EXTENSIONS = { pg_trgm, unaccent };
 
 /** Opens the embedded database in a directory, or `memory://` for a throw-away one (tests). */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
   let release = (): void => {};
   let client: PGlite;
   if (dataDir === 'memory://') {
-    client = new PGlite({ extensions: PGLITE_EXTENSIONS });
+    // `loadDataDir`: an in-memory database started from a dump (`dumpDataDir`) instead of an empty cluster.
+    client = new PGlite({ extensions: PGLITE_EXTENSIONS, loadDataDir: options.loadDataDir });
   } else {
     const pgDir = path.join(dataDir, 'pg');
     release = acquireDataDirLock(dataDir, pgDir);
@@ -53,6 +56,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     driver: 'pglite',
     db,
     withConnection: (fn) => fn(db),
+    dumpDataDir: () => client.dumpDataDir('none'),
     async close() {
       if (closed) return;
       closed = true;
