@@ -6,39 +6,50 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pg from 'pg';
 import { buildApp } from '@/server/app';
 import { loadConfig, type Config } from '@/server/config';
-import { openPglite, openPostgres, type Database } from '@/server/db/database';
+import { openPostgres, type Database } from '@/server/db/database';
 import { migrate } from '@/server/db/migrate';
-import { createMigratedPostgres, migratedPgliteImage } from '@test/migrated-cache';
+import { migratedImage, pgliteCopy, postgresCopy, type DatabaseImage } from '@test/database-images';
 
 /**
  * Test support. Every test file gets its own empty, migrated database: an in-memory PGlite, or — when
  * DATABASE_URL is set, as in CI's second run — a new database on that PostgreSQL server, dropped afterwards.
- * Both start as copies of one migrated database (`migrated-cache.ts`).
+ * Both start as copies of one migrated database (`database-images.ts`).
  */
 
 /** Opens a fresh migrated database for one test file. Close it in afterAll. */
 export async function createTestDatabase(): Promise<Database> {
+  const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+  const { database } = await createTestDatabaseFrom(migratedImage(driver));
+  // Nothing to do unless the copy is behind the migrations (its image is keyed by them).
+  await migrate(database);
+  return database;
+}
+
+/**
+ * Opens a fresh database for one test file as a copy of `image` (`database-images.ts`), with what making the
+ * image returned. Close it in afterAll.
+ */
+export async function createTestDatabaseFrom<T>(
+  image: DatabaseImage<T>,
+): Promise<{ database: Database; value: T }> {
   const url = process.env.DATABASE_URL;
-  if (!url) {
-    const database = await openPglite('memory://', { loadDataDir: await migratedPgliteImage() });
-    // Nothing to do unless the image is behind the migrations: it is keyed by them.
-    await migrate(database);
-    return database;
-  }
+  if (!url) return pgliteCopy(image);
   const name = `maktab_test_${randomBytes(6).toString('hex')}`;
-  await createMigratedPostgres(url, name);
+  const value = await postgresCopy(image, url, name);
   const target = new URL(url);
   target.pathname = `/${name}`;
   const database = await openPostgres(target.toString(), 5);
-  await migrate(database);
   return {
-    ...database,
-    async close() {
-      await database.close();
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+    value,
+    database: {
+      ...database,
+      async close() {
+        await database.close();
+        const dropper = new pg.Client({ connectionString: url });
+        await dropper.connect();
+        await dropper.query(`drop database if exists ${name} with (force)`);
+        await dropper.end();
+      },
     },
   };
 }

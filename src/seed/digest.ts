@@ -59,6 +59,33 @@ const TABLES: Record<string, SQL> = {
       (select array_agg(i.resource_id order by i.position) from library_collection_item i
          where i.collection_id = c.id) as items
     from library_collection c order by c.title`,
+  // The ICT registry (registry.ts), by natural keys (codes, asset tags), not ids.
+  registryProjects: sql`select code, name_az, name_ru, name_en, active from infrastructure_project`,
+  registryRecords: sql`select i.code, y.code as year, s.teachers, s.teachers_ict_trained, s.classrooms, s.has_computer_lab,
+      s.electricity, s.electricity_source, s.electricity_hours, s.state, s.verified_at at time zone 'UTC' as verified_at,
+      s.review_note, s.updated_at at time zone 'UTC' as updated_at
+    from infrastructure_school_year s join institutions_institution i on i.id = s.institution_id
+    join institutions_academic_year y on y.id = s.academic_year_id`,
+  registryStudents: sql`select i.code, y.code as year, s.level, s.sex, s.shift, s.students
+    from infrastructure_student_count s join institutions_institution i on i.id = s.institution_id
+    join institutions_academic_year y on y.id = s.academic_year_id`,
+  registryLinks: sql`select i.code, y.code as year, l.purpose, l.type, l.education_network, l.provider, l.download_mbps, l.upload_mbps
+    from infrastructure_internet_link l join institutions_institution i on i.id = l.institution_id
+    join institutions_academic_year y on y.id = l.academic_year_id`,
+  registryDevices: sql`select i.code, y.code as year, d.kind, d.purpose, d.total, d.working, d.source, d.untracked, d.untracked_working
+    from infrastructure_device_count d join institutions_institution i on i.id = d.institution_id
+    join institutions_academic_year y on y.id = d.academic_year_id`,
+  registryParticipations: sql`select i.code, y.code as year, p.code as project, x.evidence, x.verified
+    from infrastructure_participation x join institutions_institution i on i.id = x.institution_id
+    join institutions_academic_year y on y.id = x.academic_year_id join infrastructure_project p on p.id = x.project_id`,
+  registryMeasurements: sql`select i.code, m.measured_at at time zone 'UTC' as at, m.download_mbps, m.upload_mbps, m.latency_ms, m.source
+    from infrastructure_measurement m join institutions_institution i on i.id = m.institution_id`,
+  registryItems: sql`select d.asset_tag, i.code, d.serial, d.kind, d.model, d.status, d.condition, d.purpose, d.funding_programme,
+      d.acquired_on, d.end_of_life_on, d.last_audit_on, d.next_audit_on
+    from infrastructure_device d join institutions_institution i on i.id = d.institution_id`,
+  registryEvents: sql`select d.asset_tag, e.kind, e.at at time zone 'UTC' as at, i.code, f.code as from_code, e.note
+    from infrastructure_device_event e join infrastructure_device d on d.id = e.device_id
+    join institutions_institution i on i.id = e.institution_id left join institutions_institution f on f.id = e.from_institution_id`,
   // The demo's school life (school-life.ts), by natural keys.
   timetable: sql`select i.code as institution, c.grade, c.letter, e.weekday, e.period, e.subject_code, u.username
     from classroom_timetable_entry e join classroom_class c on c.id = e.class_id

@@ -237,16 +237,14 @@ describe('the demo seed with its library', () => {
     }
   });
 
-  it('makes the same metadata from the same seed, with or without ffmpeg, and other metadata from another', async () => {
-    const [again, other] = await Promise.all([seeded(NO_FFMPEG), seeded(NO_FFMPEG, 2)]);
-    const [a, b, c, d] = await Promise.all(
-      [withMedia, without, again, other].map((s) => digestTables(s.database.db)),
-    );
+  it('makes the same metadata from the same seed, with or without ffmpeg', async () => {
+    // Another seed plans another library: the plan's test above.
+    const again = await seeded(NO_FFMPEG);
+    const [a, b, c] = await Promise.all([withMedia, without, again].map((s) => digestTables(s.database.db)));
     for (const table of METADATA) {
       expect(b![table], table).toBe(a![table]);
       expect(c![table], table).toBe(a![table]);
     }
     expect(c!.libraryFiles).toBe(b!.libraryFiles);
-    expect(d!.libraryResources).not.toBe(a!.libraryResources);
   }, 300_000);
 });
