@@ -103,17 +103,22 @@ export async function takeAttempt(db: Db, rules: ThrottleRule[], now: Date): Pro
   }
 }
 
-/** The queue of the daily housekeeping of sign-in records (counters, known places). */
+/** The queue of the daily housekeeping of sign-in records (expired sessions, counters, known places). */
 export const CLEANUP_QUEUE = 'identity.cleanup';
 /** When a day's housekeeping runs: 23:00 UTC, 03:00 at the schools, when hardly anyone signs in. */
 export const cleanupDueAt = (day: string): Date => new Date(`${day}T23:00:00Z`);
 
 /**
- * Deletes what sign-in throttling no longer needs: counters idle for THROTTLE_RETENTION_MS and places people
- * last signed in from more than KNOWN_RETENTION_MS ago. Returns how many of each went.
+ * Deletes what sign-in no longer needs: sessions past their expiry (refused already, kept only as rows),
+ * counters idle for THROTTLE_RETENTION_MS and places people last signed in from more than KNOWN_RETENTION_MS
+ * ago. Returns how many of each went.
  */
-export async function cleanUpSignIns(db: Db, now: Date): Promise<{ counters: number; known: number }> {
+export async function cleanUpSignIns(
+  db: Db,
+  now: Date,
+): Promise<{ sessions: number; counters: number; known: number }> {
   return {
+    sessions: await store.deleteExpiredSessions(db, now),
     counters: await store.deleteThrottleBefore(db, new Date(now.getTime() - THROTTLE_RETENTION_MS)),
     known: await store.deleteKnownBefore(db, new Date(now.getTime() - KNOWN_RETENTION_MS)),
   };

@@ -322,10 +322,20 @@ describe('identity', () => {
     expect(fresh!.windowStartedAt.getTime()).toBe(at.getTime());
   });
 
-  it('deletes idle counters and old known places daily, keeping what is in use', async () => {
+  it('deletes expired sessions, idle counters and old known places daily, keeping what is in use', async () => {
     const db = t.database.db;
     const now = new Date();
     const ago = (ms: number) => new Date(now.getTime() - ms);
+    const holder = await createUserWithRole(db, 'editor');
+    await db.insert(sessions).values([
+      { id: 'cleanup-expired', userId: holder.id, csrfToken: 'x', expiresAt: ago(60_000) },
+      {
+        id: 'cleanup-current',
+        userId: holder.id,
+        csrfToken: 'y',
+        expiresAt: new Date(now.getTime() + 3_600_000),
+      },
+    ]);
     const idle = ago(THROTTLE_RETENTION_MS + 60_000);
     await db.insert(loginThrottle).values([
       { key: 'cleanup:idle', failures: 3, windowStartedAt: idle },
@@ -350,6 +360,8 @@ describe('identity', () => {
     expect(kept.map((r) => r.key).sort()).toEqual(['cleanup:recent', 'cleanup:waiting']);
     const known = await db.select().from(loginKnown).where(eq(loginKnown.username, 'cleanup-user'));
     expect(known.map((r) => r.source)).toEqual(['address:10.14.0.2']);
+    const left = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, holder.id));
+    expect(left.map((r) => r.id)).toEqual(['cleanup-current']);
     const jobs = await rows<{ state: string; run_at: string | Date }>(
       db,
       sql`select state, run_at from maktab_job where queue = ${CLEANUP_QUEUE} order by run_at`,
