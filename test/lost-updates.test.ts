@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { levels } from '@/modules/institutions/institutions.tables';
@@ -54,8 +54,7 @@ describe('saving over someone else’s change', () => {
       return r.json<{ id: number }>();
     };
     await ok(
-      director.inject({
-        method: 'PUT',
+      saveAsRead(director, {
         url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
         payload: bells(w.yearId),
       }),
@@ -75,8 +74,7 @@ describe('saving over someone else’s change', () => {
       }),
     );
     await ok(
-      director.inject({
-        method: 'PUT',
+      saveAsRead(director, {
         url: `/api/classes/${cls.id}/timetable`,
         payload: {
           entries: Array.from({ length: 7 }, (_, i) => ({
