@@ -420,7 +420,9 @@ export async function bumpClassVersion(
         ? { timetableVersion: sql`${classes.timetableVersion} + 1` }
         : { subjectsVersion: sql`${classes.subjectsVersion} + 1` },
     )
-    .where(version === undefined ? eq(classes.id, classId) : and(eq(classes.id, classId), eq(column, version)))
+    .where(
+      version === undefined ? eq(classes.id, classId) : and(eq(classes.id, classId), eq(column, version)),
+    )
     .returning({ version: column });
   return row?.version;
 }
