@@ -32,6 +32,10 @@ describe('subject teachers', () => {
   let browser: Browser;
   /** The class the timetable opens on: the school's first. */
   let first: string;
+  let firstId: number;
+  let schoolId: number;
+  /** The director on another device: another writer of the class's subject teachers. */
+  let elsewhere: Awaited<ReturnType<typeof apiLogin>>;
   beforeAll(async () => {
     server = await startServer();
     // The demo gives every class a teacher of every subject and a full week. The class the page opens on loses
@@ -40,13 +44,15 @@ describe('subject teachers', () => {
     const director = await apiLogin(server.url, 'director');
     const teacher = await apiLogin(server.url, 'teacher');
     const leyla = teacher.me.user.id;
-    const schoolId = director.me.roles.find((g) => g.role === 'director')!.institutionId!;
+    elsewhere = director;
+    schoolId = director.me.roles.find((g) => g.role === 'director')!.institutionId!;
     const classes = await director.call<{
       items: { id: number; name: string; homeroomTeacherId: number | null }[];
     }>('GET', `/institutions/${schoolId}/classes`);
     expect(classes.status).toBe(200);
     const cls = classes.body.items[0]!;
     first = cls.name;
+    firstId = cls.id;
     const unset = await director.call('DELETE', `/classes/${cls.id}/subjects/azerbaijani_language`);
     expect(unset.status, JSON.stringify(unset.body)).toBe(200);
     const weekOf = async (classId: number) => {
@@ -170,6 +176,33 @@ describe('subject teachers', () => {
       expect(await selected(page, 'Computer science')).toBe('Leyla Həsənova');
       await page.getByRole('button', { name: 'Save the subject teachers' }).waitFor();
       await checkPage(page);
+
+      // Someone else gives mathematics to another teacher after the page was read: the page's save of a third
+      // one is refused, shows theirs beside mine, and saves mine over theirs only when asked.
+      const teachers = await elsewhere.get<{ items: { id: number; displayName: string }[] }>(
+        `/institutions/${schoolId}/teachers`,
+      );
+      const [theirs, mine] = teachers.body.items.filter((p) => p.displayName !== 'Leyla Həsənova');
+      const read = await elsewhere.get<{ version: number }>(`/classes/${firstId}/subjects`);
+      const other = await elsewhere.call('PUT', `/classes/${firstId}/subjects`, {
+        version: read.body.version,
+        items: [{ subjectCode: 'mathematics', teacherId: theirs!.id }],
+      });
+      expect(other.status, JSON.stringify(other.body)).toBe(200);
+      await page.getByLabel('Mathematics', { exact: true }).selectOption({ label: mine!.displayName });
+      await page.getByRole('button', { name: 'Save the subject teachers' }).click();
+      const conflict = page.getByTestId('stale-version');
+      await conflict.getByRole('heading', { name: 'Someone else changed this' }).waitFor();
+      const difference = conflict.locator('[data-difference="mathematics"]');
+      expect(await difference.locator('[data-version="theirs"]').innerText()).toBe(theirs!.displayName);
+      expect(await difference.locator('[data-version="mine"]').innerText()).toBe(mine!.displayName);
+      await checkPage(page);
+      await conflict.getByRole('button', { name: 'Save mine over theirs' }).click();
+      await page.getByText('The subject teachers were saved.').waitFor();
+      const now = await elsewhere.get<{ items: { subjectCode: string; teacherId: number }[] }>(
+        `/classes/${firstId}/subjects`,
+      );
+      expect(now.body.items.find((i) => i.subjectCode === 'mathematics')?.teacherId).toBe(mine!.id);
     });
   });
 });

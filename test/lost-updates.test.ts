@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { levels } from '@/modules/institutions/institutions.tables';
@@ -35,6 +35,8 @@ describe('saving over someone else’s change', () => {
   let teacher: Session;
   let lessonId: number;
   let meetingId: number;
+  /** A class of its own for the week and subject teachers saved here (the lesson above stays as it is). */
+  let weekClassId: number;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -54,8 +56,7 @@ describe('saving over someone else’s change', () => {
       return r.json<{ id: number }>();
     };
     await ok(
-      director.inject({
-        method: 'PUT',
+      saveAsRead(director, {
         url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
         payload: bells(w.yearId),
       }),
@@ -75,8 +76,7 @@ describe('saving over someone else’s change', () => {
       }),
     );
     await ok(
-      director.inject({
-        method: 'PUT',
+      saveAsRead(director, {
         url: `/api/classes/${cls.id}/timetable`,
         payload: {
           entries: Array.from({ length: 7 }, (_, i) => ({
@@ -89,6 +89,22 @@ describe('saving over someone else’s change', () => {
         },
       }),
     );
+    weekClassId = (
+      await ok(
+        director.inject({
+          method: 'POST',
+          url: `/api/institutions/${w.schoolId}/classes`,
+          payload: {
+            academicYearId: w.yearId,
+            grade: 7,
+            letter: 'B',
+            language: 'az',
+            shift: 1,
+            homeroomTeacherId: null,
+          },
+        }),
+      )
+    ).id;
     const today = schoolToday();
     const list = await director.inject({
       url: `/api/classes/${cls.id}/lessons?from=${today}&to=${addDays(today, 6)}`,
@@ -105,6 +121,189 @@ describe('saving over someone else’s change', () => {
     ).id;
   });
   afterAll(async () => t?.close());
+
+  /**
+   * The classroom's whole-record saves whose record is many rows (a week's periods, a shift's bells, a class's
+   * subject teachers): one version on their parent. Each with how to read it, two different changes of it, the
+   * version a save answers with, and how to see a change kept.
+   */
+  const classroomRecords = () => [
+    {
+      name: 'a class’s week',
+      url: `/api/classes/${weekClassId}/timetable`,
+      change: (n: number) => ({
+        entries: [
+          {
+            weekday: 1 + (n % 5),
+            period: 1 + (n % 8),
+            subjectCode: 'mathematics',
+            teacherId: w.teachers[1]!.id,
+            room: `R${n}`,
+          },
+        ],
+      }),
+      savedVersion: (body: Record<string, unknown>) => body.version,
+      kept: (body: Record<string, unknown>) => (body.entries as { room: string }[])[0]!.room,
+    },
+    {
+      name: 'a shift’s bell schedule',
+      url: `/api/institutions/${w.schoolId}/bell-schedules/2`,
+      change: (n: number) => bells(w.yearId, 13 * 60 + n),
+      savedVersion: (body: Record<string, unknown>) => body.version,
+      kept: (body: Record<string, unknown>) => (body.periods as { startsAt: string }[])[0]!.startsAt,
+    },
+    {
+      name: 'a class’s subject teachers',
+      url: `/api/classes/${weekClassId}/subjects`,
+      change: (n: number) => ({
+        items: [
+          { subjectCode: 'mathematics', teacherId: w.teachers[n % 2]!.id },
+          { subjectCode: 'literature', teacherId: n % 3 === 0 ? null : w.teachers[2]!.id },
+        ],
+      }),
+      // The save answers with the class, which carries the subject teachers' version as `subjectsVersion`.
+      savedVersion: (body: Record<string, unknown>) => body.version ?? body.subjectsVersion,
+      kept: (body: Record<string, unknown>) => {
+        const items =
+          (body.items as { subjectCode: string; teacherId: number | null }[] | undefined) ??
+          (body.subjectTeachers as { subjectCode: string; teacher: { id: number } }[]).map((s) => ({
+            subjectCode: s.subjectCode,
+            teacherId: s.teacher.id,
+          }));
+        return items.find((i) => i.subjectCode === 'mathematics')?.teacherId;
+      },
+    },
+  ];
+
+  for (const index of [0, 1, 2]) {
+    const label = ['week', 'bells', 'subjects'][index];
+    it(`refuses the second of two saves from the same read, with both versions (${label})`, async () => {
+      const r = classroomRecords()[index]!;
+      const readA = await director.inject({ url: r.url });
+      const readB = await directorElsewhere.inject({ url: r.url });
+      expect(readA.statusCode, readA.body).toBe(200);
+      const version = readA.json<{ version: number }>().version;
+      expect(readB.json<{ version: number }>().version).toBe(version);
+
+      const first = await director.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { version, ...r.change(1) },
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(r.savedVersion(first.json())).toBe(version + 1);
+
+      const second = await directorElsewhere.inject({
+        method: 'PUT',
+        url: r.url,
+        headers: { 'accept-language': 'az' },
+        payload: { version, ...r.change(2) },
+      });
+      expect(second.statusCode, second.body).toBe(409);
+      const { error } = second.json<Stale>();
+      expect(error.code).toBe('stale_version');
+      expect(error.message).toContain('başqası dəyişib');
+      expect(error.details.yours).toMatchObject({ version, ...r.change(2) });
+      expect(error.details.current.version).toBe(version + 1);
+      expect(r.kept(error.details.current)).toBe(r.kept(r.change(1)));
+      // Nothing lost: the first save stands.
+      const now = (await director.inject({ url: r.url })).json<
+        Record<string, unknown> & { version: number }
+      >();
+      expect(now.version).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.kept(r.change(1)));
+
+      // Saving over it knowingly, from the current version.
+      const over = await directorElsewhere.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { version: error.details.current.version, ...r.change(2) },
+      });
+      expect(over.statusCode, over.body).toBe(200);
+      expect(r.kept(over.json())).toBe(r.kept(r.change(2)));
+    });
+
+    it(`writes exactly one of many saves sent at once from the same version (${label})`, async () => {
+      const r = classroomRecords()[index]!;
+      const { version } = (await director.inject({ url: r.url })).json<{ version: number }>();
+      const N = 6;
+      const answers = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          (i % 2 ? directorElsewhere : director).inject({
+            method: 'PUT',
+            url: r.url,
+            payload: { version, ...r.change(100 + i) },
+          }),
+        ),
+      );
+      const codes = answers.map((a) => a.statusCode);
+      expect(
+        codes.filter((c) => c === 200),
+        codes.join(','),
+      ).toHaveLength(1);
+      expect(
+        codes.filter((c) => c === 409),
+        codes.join(','),
+      ).toHaveLength(N - 1);
+      const winner = answers.findIndex((a) => a.statusCode === 200);
+      const now = (await director.inject({ url: r.url })).json<
+        Record<string, unknown> & { version: number }
+      >();
+      expect(now.version).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.kept(r.change(100 + winner)));
+    });
+  }
+
+  it('counts a single period added or a subject teacher set as a change of the whole record', async () => {
+    const week = `/api/classes/${weekClassId}/timetable`;
+    const { version } = (await director.inject({ url: week })).json<{ version: number }>();
+    const added = await director.inject({
+      method: 'POST',
+      url: week,
+      payload: {
+        weekday: 5,
+        period: 8,
+        subjectCode: 'mathematics',
+        teacherId: w.teachers[1]!.id,
+        room: null,
+      },
+    });
+    expect(added.statusCode, added.body).toBe(200);
+    const stale = await director.inject({ method: 'PUT', url: week, payload: { version, entries: [] } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<Stale>().error.details.current.version).toBe(version + 1);
+
+    const subjects = `/api/classes/${weekClassId}/subjects`;
+    const read = (await director.inject({ url: subjects })).json<{ version: number }>();
+    const one = await director.inject({
+      method: 'PUT',
+      url: `${subjects}/physics`,
+      payload: { teacherId: w.teachers[0]!.id },
+    });
+    expect(one.statusCode, one.body).toBe(200);
+    const refused = await director.inject({
+      method: 'PUT',
+      url: subjects,
+      payload: { version: read.version, items: [{ subjectCode: 'physics', teacherId: null }] },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<Stale>().error.details.current).toMatchObject({
+      version: read.version + 1,
+      items: expect.arrayContaining([{ subjectCode: 'physics', teacherId: w.teachers[0]!.id }]) as unknown,
+    });
+  });
+
+  it('needs the version of a week, a shift’s bells and a class’s subjects, naming the field', async () => {
+    for (const [url, payload] of [
+      [`/api/classes/${weekClassId}/timetable`, { entries: [] }],
+      [`/api/institutions/${w.schoolId}/bell-schedules/2`, bells(w.yearId)],
+      [`/api/classes/${weekClassId}/subjects`, { items: [{ subjectCode: 'physics', teacherId: null }] }],
+    ] as const) {
+      const res = await director.inject({ method: 'PUT', url, payload });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe('version');
+    }
+  });
 
   const record = (teachers: number) => ({
     teachers,

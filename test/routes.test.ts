@@ -688,17 +688,28 @@ const POLICY: Record<string, Rule> = {
       }),
     },
   },
+  'GET /api/classes/:classId/subjects': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { classId: w.classroom.classId } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { classId: w.classroom.otherClassId } }) },
+  },
   'PUT /api/classes/:classId/subjects': {
     who: ['admin', 'director'],
     call: (w) => ({
       params: { classId: w.classroom.spareClassId },
-      payload: { items: [{ subjectCode: 'biology', teacherId: w.classroom.spareTeacherId }] },
+      payload: {
+        version: READ_VERSION,
+        items: [{ subjectCode: 'biology', teacherId: w.classroom.spareTeacherId }],
+      },
     }),
     outside: {
       who: ['admin'],
       call: (w) => ({
         params: { classId: w.classroom.otherClassId },
-        payload: { items: [{ subjectCode: 'biology', teacherId: w.classroom.other.teacherId }] },
+        payload: {
+          version: READ_VERSION,
+          items: [{ subjectCode: 'biology', teacherId: w.classroom.other.teacherId }],
+        },
       }),
     },
   },
@@ -797,12 +808,23 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({ params: { id: w.schoolId } }),
     outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId } }) },
   },
+  'GET /api/institutions/:id/bell-schedules/:shift': {
+    who: ['admin', 'director', 'teacher', 'student'],
+    call: (w) => ({ params: { id: w.schoolId, shift: 1 } }),
+    outside: { who: ['admin'], call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 } }) },
+  },
   'PUT /api/institutions/:id/bell-schedules/:shift': {
     who: ['admin', 'director'],
-    call: (w) => ({ params: { id: w.schoolId, shift: 1 }, payload: bells(w.yearId, 0) }),
+    call: (w) => ({
+      params: { id: w.schoolId, shift: 1 },
+      payload: { version: READ_VERSION, ...bells(w.yearId, 0) },
+    }),
     outside: {
       who: ['admin'],
-      call: (w) => ({ params: { id: w.otherSchoolId, shift: 1 }, payload: bells(w.yearId, 0) }),
+      call: (w) => ({
+        params: { id: w.otherSchoolId, shift: 1 },
+        payload: { version: READ_VERSION, ...bells(w.yearId, 0) },
+      }),
     },
   },
   'GET /api/classes/:classId/timetable': {
@@ -858,6 +880,7 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({
       params: { classId: w.classroom.weekClassId },
       payload: {
+        version: READ_VERSION,
         entries: [
           {
             weekday: 1,
@@ -871,7 +894,10 @@ const POLICY: Record<string, Rule> = {
     }),
     outside: {
       who: ['admin'],
-      call: (w) => ({ params: { classId: w.classroom.other.spareClassId }, payload: { entries: [] } }),
+      call: (w) => ({
+        params: { classId: w.classroom.other.spareClassId },
+        payload: { version: READ_VERSION, entries: [] },
+      }),
     },
   },
   'PUT /api/timetable/:entryId': {

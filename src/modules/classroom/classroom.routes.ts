@@ -22,6 +22,7 @@ import {
   ClassDetail,
   ClassList,
   ClassParams,
+  ClassSubjects,
   ClassSubjectsBody,
   CopyWeekBody,
   CreateClassBody,
@@ -270,6 +271,20 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
       ),
   );
 
+  r.get(
+    '/classes/:classId/subjects',
+    {
+      config: { access: { roles: READERS, scope: schoolOfClass } },
+      schema: {
+        tags,
+        summary: "A class's subject teachers, with the version a save of them must send",
+        params: ClassParams,
+        response: { 200: ClassSubjects },
+      },
+    },
+    async (request) => subjectTeachers.getClassSubjects(db, requireActor(request), request.params.classId),
+  );
+
   r.put(
     '/classes/:classId/subjects',
     {
@@ -479,6 +494,28 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
     async (request) => service.getBellSchedules(db, request.params.id, request.query.yearId, request.locale),
   );
 
+  r.get(
+    '/institutions/:id/bell-schedules/:shift',
+    {
+      config: { access: { roles: READERS, scope: school } },
+      schema: {
+        tags,
+        summary: "One shift's bell schedule in a year, with the version a save of it must send",
+        params: ShiftParams,
+        querystring: YearQuery,
+        response: { 200: BellSchedule },
+      },
+    },
+    async (request) =>
+      service.getBellSchedule(
+        db,
+        request.params.id,
+        request.params.shift,
+        request.query.yearId,
+        request.locale,
+      ),
+  );
+
   r.put(
     '/institutions/:id/bell-schedules/:shift',
     {
@@ -530,7 +567,7 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
         requireActor(request),
         changeContext(request),
         request.params.classId,
-        request.body.entries,
+        request.body,
         request.locale,
       ),
   );

@@ -113,6 +113,10 @@ export const ClassDetail = Type.Object({
     }),
     { description: 'Who teaches each subject' },
   ),
+  subjectsVersion: Type.Integer({
+    description:
+      'The version of the subject teachers, bumped by every change of them; send it back as `version` when saving them',
+  }),
 });
 
 /** A school's classes. */
@@ -181,6 +185,7 @@ export const BellPeriod = Type.Object(
 /** One shift's bell schedule. */
 export const BellSchedule = Type.Object({
   shift: Type.Integer({ description: 'Shift' }),
+  version: VersionOut,
   periods: Type.Array(BellPeriod, { description: 'Periods in order' }),
 });
 
@@ -193,6 +198,7 @@ export const BellSchedules = Type.Object({
 /** A shift's new bell schedule. */
 export const BellBody = Type.Object(
   {
+    version: VersionField,
     academicYearId: Id('Academic year'),
     periods: Type.Array(BellPeriod, { maxItems: 12, description: 'The periods, replacing the old ones' }),
   },
@@ -225,7 +231,10 @@ export type EntryInput = Static<typeof EntryBody>;
 
 /** A class's whole week, replacing what it had. */
 export const WeekBody = Type.Object(
-  { entries: Type.Array(EntryBody, { maxItems: 84, description: 'Every weekly period of the class' }) },
+  {
+    version: VersionField,
+    entries: Type.Array(EntryBody, { maxItems: 84, description: 'Every weekly period of the class' }),
+  },
   { additionalProperties: false },
 );
 
@@ -258,6 +267,7 @@ export const Entry = Type.Object({
 export const Week = Type.Object({
   classId: Type.Integer({ description: 'Class' }),
   shift: Type.Integer({ description: 'Shift' }),
+  version: VersionOut,
   entries: Type.Array(Entry, { description: 'By weekday and period' }),
 });
 
@@ -372,6 +382,7 @@ export const TeacherList = Type.Object({ items: Type.Array(Person) });
 /** A class's subject teachers to set at once; a null teacher clears the subject. */
 export const ClassSubjectsBody = Type.Object(
   {
+    version: VersionField,
     items: Type.Array(
       Type.Object(
         {
@@ -388,6 +399,19 @@ export const ClassSubjectsBody = Type.Object(
   { additionalProperties: false },
 );
 export type ClassSubjectsInput = Static<typeof ClassSubjectsBody>;
+
+/** A class's subject teachers, as a record that `PUT /classes/{classId}/subjects` saves. */
+export const ClassSubjects = Type.Object({
+  classId: Type.Integer({ description: 'Class' }),
+  version: VersionOut,
+  items: Type.Array(
+    Type.Object({
+      subjectCode: Type.String({ description: 'Subject code' }),
+      teacherId: Type.Integer({ description: 'The subject’s teacher' }),
+    }),
+    { description: 'Who teaches each subject, by subject code' },
+  ),
+});
 
 /** One subject's teacher for every class of a grade at a school. */
 export const GradeSubjectBody = Type.Object(

@@ -325,6 +325,7 @@ export async function classDetail(db: Db, cls: store.ClassRow) {
     homeroomTeacher: cls.homeroomTeacherId ? (people.get(cls.homeroomTeacherId) ?? null) : null,
     enrolled,
     subjectTeachers: subjects.map((s) => ({ subjectCode: s.subjectCode, teacher: people.get(s.teacherId)! })),
+    subjectsVersion: (await store.classVersions(db, cls.id)).subjectsVersion,
   };
 }
 
@@ -488,6 +489,7 @@ export async function setSubjectTeacher(
       problems.push(problem(locale, 'teacherId', 'not_teacher'));
     }
     refuseIf(problems);
+    await store.bumpClassVersion(tx, classId, 'subjects');
     await store.putSubjectTeacher(tx, { classId, subjectCode, teacherId, institutionId: cls.institutionId });
     await audit(tx, ctx, {
       action: 'set_subject_teacher',
@@ -509,6 +511,7 @@ export async function removeSubjectTeacher(
 ) {
   return db.transaction(async (tx) => {
     const { cls } = await classFor(tx, actor, classId, 'manage');
+    await store.bumpClassVersion(tx, classId, 'subjects');
     if (!(await store.deleteSubjectTeacher(tx, classId, subjectCode))) throw notFound('subject_teacher');
     await audit(tx, ctx, {
       action: 'remove_subject_teacher',
@@ -675,11 +678,28 @@ export async function getBellSchedules(
   await schoolOf(db, institutionId);
   const year = await resolveYear(db, yearId, locale);
   const all = await store.bellSchedules(db, institutionId, year.id);
-  const shifts = [...new Set(all.map((p) => p.shift))];
+  const versions = await store.bellVersions(db, institutionId, year.id);
+  const shifts = [...new Set([...all.map((p) => p.shift), ...versions.keys()])].sort((a, b) => a - b);
   return {
     academicYearId: year.id,
-    shifts: shifts.map((shift) => ({ shift, periods: bellView(all.filter((p) => p.shift === shift)) })),
+    shifts: shifts.map((shift) => ({
+      shift,
+      version: versions.get(shift) ?? 0,
+      periods: bellView(all.filter((p) => p.shift === shift)),
+    })),
   };
+}
+
+/** One shift's bell schedule in a year: version 0 and no periods when it was never saved. */
+export async function getBellSchedule(
+  db: Db,
+  institutionId: number,
+  shift: number,
+  yearId: number | undefined,
+  locale: Locale,
+) {
+  const all = await getBellSchedules(db, institutionId, yearId, locale);
+  return all.shifts.find((s) => s.shift === shift) ?? { shift, version: 0, periods: [] };
 }
 
 /**
@@ -692,7 +712,8 @@ export async function setBellSchedule(
   ctx: ChangeContext,
   institutionId: number,
   shift: number,
-  input: BellInput,
+  /** Without a version (the seed, a test's setup): saved whatever the version, and bumped. */
+  input: Omit<BellInput, 'version'> & { version?: number },
   locale: Locale,
   today = schoolToday(),
 ) {
@@ -721,6 +742,18 @@ export async function setBellSchedule(
   return db.transaction(async (tx) => {
     const year = await resolveYear(tx, input.academicYearId, locale, 'academicYearId');
     await store.lockTimetable(tx, year.id, institutionId, []);
+    const saved = (await store.bellVersions(tx, institutionId, year.id)).get(shift) ?? 0;
+    const version = await store.bumpBellScheduleVersion(
+      tx,
+      institutionId,
+      year.id,
+      shift,
+      input.version ?? saved,
+    );
+    if (version === undefined) {
+      const current = await getBellSchedule(tx, institutionId, shift, year.id, locale);
+      throw staleVersion({ ...input, version: input.version ?? saved }, current);
+    }
     const before = await store.bellSchedules(tx, institutionId, year.id);
     await store.replaceBellSchedule(tx, institutionId, year.id, shift, periods);
     const classIds = await store.classIdsInShift(tx, institutionId, year.id, shift);
@@ -755,6 +788,7 @@ export async function setBellSchedule(
     });
     return {
       shift,
+      version,
       periods: bellView(periods.map((p) => ({ ...p, shift })).sort((a, b) => a.period - b.period)),
     };
   });
@@ -775,7 +809,13 @@ const entryView = (e: store.SlotRow) => ({
 /** A class's week, for those who may see the class. */
 export async function getWeek(db: Db, actor: Actor, classId: number) {
   const { cls } = await classFor(db, actor, classId, 'read');
-  return { classId, shift: cls.shift, entries: (await store.timetableOf(db, classId)).map(entryView) };
+  const { timetableVersion } = await store.classVersions(db, classId);
+  return {
+    classId,
+    shift: cls.shift,
+    version: timetableVersion,
+    entries: (await store.timetableOf(db, classId)).map(entryView),
+  };
 }
 
 /** Checks the fields of weekly periods to be written for a class: subject, teacher, no slot twice. */
@@ -839,6 +879,7 @@ async function adoptSubjectTeachers(
   );
   const changes = [...bySubject].filter(([code, teacherId]) => current.get(code) !== teacherId);
   if (changes.length === 0) return;
+  await store.bumpClassVersion(tx, cls.id, 'subjects');
   await store.putSubjectTeachers(
     tx,
     changes.map(([subjectCode, teacherId]) => ({
@@ -991,6 +1032,7 @@ export async function addEntry(
 ) {
   return db.transaction(async (tx) => {
     const cls = await lockedClass(tx, (await classFor(tx, actor, classId, 'manage')).cls, [input.teacherId]);
+    await store.bumpClassVersion(tx, cls.id, 'timetable');
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: null, values }], [], locale, () => 'period');
@@ -1019,6 +1061,7 @@ export async function updateEntry(
     const cls = await lockedClass(tx, (await classFor(tx, actor, before.classId, 'manage')).cls, [
       input.teacherId,
     ]);
+    await store.bumpClassVersion(tx, cls.id, 'timetable');
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: entryId, values }], [entryId], locale, () => 'period');
@@ -1045,6 +1088,7 @@ export async function deleteEntry(
     const { cls } = await classFor(tx, actor, before.classId, 'manage');
     // The school's lock: the class's lessons are regenerated by one writer at a time.
     await store.lockTimetable(tx, cls.academicYearId, cls.institutionId, []);
+    await store.bumpClassVersion(tx, cls.id, 'timetable');
     await store.deleteEntries(tx, [entryId]);
     await regenerateFuture(tx, cls.institutionId, cls.academicYearId, [cls.id], today);
     await audit(tx, ctx, { action: 'delete', entity: 'timetable_entry', entityId: entryId, before });
@@ -1058,13 +1102,16 @@ export async function replaceWeek(
   actor: Actor,
   ctx: ChangeContext,
   classId: number,
-  entries: EntryInput[],
+  /** The week with the version it was made from; a bare week (the seed, a test's setup) is saved whatever the version. */
+  input: { version: number; entries: EntryInput[] } | EntryInput[],
   locale: Locale,
   today = schoolToday(),
 ) {
   return db.transaction(async (tx) => {
     const { cls } = await classFor(tx, actor, classId, 'manage');
-    return writeWeek(tx, ctx, cls, entries, 'entries.', locale, today);
+    return Array.isArray(input)
+      ? writeWeek(tx, ctx, cls, input, 'entries.', locale, today)
+      : writeWeek(tx, ctx, cls, input.entries, 'entries.', locale, today, input);
   });
 }
 
@@ -1085,12 +1132,25 @@ async function writeWeek(
   prefix: string,
   locale: Locale,
   today: string,
+  /** The save made from a version of the week (a whole-week `PUT`); none: a copy, which bumps it anyway. */
+  from?: { version: number; entries: EntryInput[] },
 ) {
   const cls = await lockedClass(
     tx,
     unlocked,
     entries.map((e) => e.teacherId),
   );
+  // Under the timetable's locks, then the class row: the order every writer of the week takes them in.
+  const version = await store.bumpClassVersion(tx, cls.id, 'timetable', from?.version);
+  if (version === undefined) {
+    const current = {
+      classId: cls.id,
+      shift: cls.shift,
+      version: (await store.classVersions(tx, cls.id)).timetableVersion,
+      entries: (await store.timetableOf(tx, cls.id)).map(entryView),
+    };
+    throw staleVersion(from!, current);
+  }
   refuseIf(await checkEntries(tx, cls, entries, prefix, locale));
   const before = await store.timetableOf(tx, cls.id);
   const values = entries.map(normalEntry);
@@ -1122,7 +1182,7 @@ async function writeWeek(
     before: before.map(entryView),
     after: after.map(entryView),
   });
-  return { classId: cls.id, shift: cls.shift, entries: after.map(entryView) };
+  return { classId: cls.id, shift: cls.shift, version, entries: after.map(entryView) };
 }
 
 /**

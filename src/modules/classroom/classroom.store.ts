@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
 import {
   bellPeriods,
+  bellSchedules as bellScheduleVersions,
   classes,
   enrolments,
   lessonMaterials,
@@ -334,6 +335,101 @@ export async function bellSchedules(
     .from(bellPeriods)
     .where(and(eq(bellPeriods.institutionId, institutionId), eq(bellPeriods.academicYearId, academicYearId)))
     .orderBy(asc(bellPeriods.shift), asc(bellPeriods.period));
+}
+
+/** The version of each shift's bell schedule that has been saved (a shift not listed is at version 0). */
+export async function bellVersions(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<Map<number, number>> {
+  const list = await db
+    .select({ shift: bellScheduleVersions.shift, version: bellScheduleVersions.version })
+    .from(bellScheduleVersions)
+    .where(
+      and(
+        eq(bellScheduleVersions.institutionId, institutionId),
+        eq(bellScheduleVersions.academicYearId, academicYearId),
+      ),
+    );
+  return new Map(list.map((r) => [r.shift, r.version]));
+}
+
+/**
+ * Bumps a shift's bell schedule version if it is still at `version` (0: never saved); the new version, or
+ * undefined when someone else saved it meanwhile (the row lock, or the key of a first save, makes a concurrent
+ * save wait, then miss the version).
+ */
+export async function bumpBellScheduleVersion(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+  shift: number,
+  version: number,
+): Promise<number | undefined> {
+  const [row] =
+    version === 0
+      ? await db
+          .insert(bellScheduleVersions)
+          .values({ institutionId, academicYearId, shift, version: 1 })
+          .onConflictDoNothing()
+          .returning({ version: bellScheduleVersions.version })
+      : await db
+          .update(bellScheduleVersions)
+          .set({ version: sql`${bellScheduleVersions.version} + 1` })
+          .where(
+            and(
+              eq(bellScheduleVersions.institutionId, institutionId),
+              eq(bellScheduleVersions.academicYearId, academicYearId),
+              eq(bellScheduleVersions.shift, shift),
+              eq(bellScheduleVersions.version, version),
+            ),
+          )
+          .returning({ version: bellScheduleVersions.version });
+  return row?.version;
+}
+
+/** The versions of a class's week and of its subject teachers. */
+export async function classVersions(
+  db: Db,
+  classId: number,
+): Promise<{ timetableVersion: number; subjectsVersion: number }> {
+  const [row] = await db
+    .select({ timetableVersion: classes.timetableVersion, subjectsVersion: classes.subjectsVersion })
+    .from(classes)
+    .where(eq(classes.id, classId));
+  return row ?? { timetableVersion: 0, subjectsVersion: 0 };
+}
+
+/**
+ * Bumps the version of a class's week, or of its subject teachers — only if it is still at `version` when one
+ * is given. The new version, or undefined when someone else changed it meanwhile (the row lock makes a
+ * concurrent save wait, then miss the version). Several classes are bumped in id order, so writers queue.
+ */
+export async function bumpClassVersion(
+  db: Db,
+  classId: number,
+  which: 'timetable' | 'subjects',
+  version?: number,
+): Promise<number | undefined> {
+  const column = which === 'timetable' ? classes.timetableVersion : classes.subjectsVersion;
+  const [row] = await db
+    .update(classes)
+    .set(
+      which === 'timetable'
+        ? { timetableVersion: sql`${classes.timetableVersion} + 1` }
+        : { subjectsVersion: sql`${classes.subjectsVersion} + 1` },
+    )
+    .where(
+      version === undefined ? eq(classes.id, classId) : and(eq(classes.id, classId), eq(column, version)),
+    )
+    .returning({ version: column });
+  return row?.version;
+}
+
+/** Bumps the subject teachers' version of several classes, in id order. */
+export async function bumpSubjectsVersions(db: Db, classIds: number[]): Promise<void> {
+  for (const id of [...new Set(classIds)].sort((a, b) => a - b)) await bumpClassVersion(db, id, 'subjects');
 }
 
 /** Replaces one shift's bell schedule. */

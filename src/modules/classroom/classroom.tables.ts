@@ -36,6 +36,10 @@ export const classes = pgTable(
     language: text('language', { enum: LANGUAGES }).notNull().default('az'),
     shift: smallint('shift').notNull().default(1),
     homeroomTeacherId: integer('homeroom_teacher_id').references(() => users.id),
+    /** Bumped by every change of the class's week: a save of the whole week must name the version it read. */
+    timetableVersion: integer('timetable_version').notNull().default(0),
+    /** Bumped by every change of the class's subject teachers: a save of them must name the version it read. */
+    subjectsVersion: integer('subjects_version').notNull().default(0),
   },
   (t) => [unique('classroom_class_name').on(t.institutionId, t.academicYearId, t.grade, t.letter)],
 );
@@ -106,6 +110,25 @@ export const bellPeriods = pgTable(
       sql`${t.startMinute} >= 0 and ${t.startMinute} < ${t.endMinute} and ${t.endMinute} <= 1440`,
     ),
   ],
+);
+
+/**
+ * The version of a shift's bell schedule at a school in a year (its periods are many rows): bumped by every
+ * save of the schedule, which must name the version it read. No row: version 0, a schedule never saved.
+ */
+export const bellSchedules = pgTable(
+  'classroom_bell_schedule',
+  {
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    academicYearId: integer('academic_year_id')
+      .notNull()
+      .references(() => academicYears.id),
+    shift: smallint('shift').notNull(),
+    version: integer('version').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.institutionId, t.academicYearId, t.shift] })],
 );
 
 /** A weekly period of a class's timetable: on a weekday (1 Monday … 7 Sunday), in a period of its shift. */

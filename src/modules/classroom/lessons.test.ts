@@ -135,8 +135,7 @@ describe('lessons', () => {
       [1, 8 * 60],
       [2, 13 * 60],
     ] as const) {
-      await director.inject({
-        method: 'PUT',
+      await saveAsRead(director, {
         url: `/api/institutions/${w.schoolId}/bell-schedules/${shift}`,
         payload: bells(w.yearId, first),
       });
@@ -167,8 +166,7 @@ describe('lessons', () => {
     }
     const week = (teacherId: number, subjectCode: string, period: number) =>
       Array.from({ length: 7 }, (_, i) => ({ weekday: i + 1, period, subjectCode, teacherId, room: null }));
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: `/api/classes/${a7}/timetable`,
       payload: {
         entries: [...week(w.teachers[0]!.id, 'mathematics', 1), ...week(w.teachers[1]!.id, 'literature', 2)],
@@ -178,8 +176,7 @@ describe('lessons', () => {
     literatureEntry = res
       .json<{ entries: { id: number; weekday: number; period: number }[] }>()
       .entries.find((e) => e.period === 2 && e.weekday === weekdayOf(addDays(today, 1)))!.id;
-    await director.inject({
-      method: 'PUT',
+    await saveAsRead(director, {
       url: `/api/classes/${b7}/timetable`,
       payload: { entries: week(w.teachers[0]!.id, 'mathematics', 1) },
     });

@@ -1,6 +1,7 @@
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { forbidden, type FieldProblem } from '@/server/errors';
+import { staleVersion } from '@/server/versions';
 import { defineMessages, type Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as store from '@/modules/classroom/classroom.store';
@@ -52,6 +53,20 @@ export async function schoolSubjectTeachers(
   };
 }
 
+/** A class's subject teachers as one record, with its version, for those who may see the class. */
+export async function getClassSubjects(db: Db, actor: Actor, classId: number) {
+  await classFor(db, actor, classId, 'read');
+  return classSubjects(db, classId);
+}
+
+async function classSubjects(db: Db, classId: number) {
+  return {
+    classId,
+    version: (await store.classVersions(db, classId)).subjectsVersion,
+    items: await store.subjectTeachersOf(db, classId),
+  };
+}
+
 /** Sets (or, with a null teacher, clears) several subjects' teachers of one class at once: all or nothing. */
 export async function setClassSubjects(
   db: Db,
@@ -63,6 +78,11 @@ export async function setClassSubjects(
 ) {
   return db.transaction(async (tx) => {
     const { cls } = await classFor(tx, actor, classId, 'manage');
+    // First the class row (the order every writer of its subject teachers takes): of two saves from the same
+    // read one waits here, then misses the version.
+    if ((await store.bumpClassVersion(tx, classId, 'subjects', input.version)) === undefined) {
+      throw staleVersion(input, await classSubjects(tx, classId));
+    }
     const problems: FieldProblem[] = [];
     const teachers = await teachersAt(
       tx,
@@ -141,6 +161,7 @@ export async function setGradeSubject(
     if (classIds.length === 0)
       problems.push(problem(locale, 'grade', 'no_classes_in_grade', { grade: input.grade }));
     refuseIf(problems);
+    await store.bumpSubjectsVersions(tx, classIds);
     const before = (await store.subjectTeachersOfSchool(tx, institutionId, year.id)).filter(
       (s) => s.subjectCode === input.subjectCode && classIds.includes(s.classId),
     );

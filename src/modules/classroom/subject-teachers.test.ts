@@ -74,8 +74,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     director = await login(t.app, w.director.username, 'password-1');
     otherDirector = await login(t.app, w.otherDirector.username, 'password-1');
     teacher = await login(t.app, w.teachers[0]!.username, 'password-1');
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
       payload: bells(w.yearId),
     });
@@ -88,8 +87,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
 
   it("sets a class's subject teachers together, clears one, and refuses bad rows naming each field", async () => {
     const [first, second, third] = [w.teachers[0]!, w.teachers[1]!, w.teachers[2]!];
-    let res = await director.inject({
-      method: 'PUT',
+    let res = await saveAsRead(director, {
       url: `/api/classes/${a6}/subjects`,
       payload: {
         items: [
@@ -102,8 +100,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(await subjectsOf(a6)).toEqual({ mathematics: first.id, physics: second.id, biology: third.id });
 
-    res = await director.inject({
-      method: 'PUT',
+    res = await saveAsRead(director, {
       url: `/api/classes/${a6}/subjects`,
       payload: {
         items: [
@@ -116,8 +113,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     expect(await subjectsOf(a6)).toEqual({ mathematics: first.id, physics: first.id });
 
     // Chemistry is not taught in grade 6; the other school's teacher is not this school's; a subject twice.
-    res = await director.inject({
-      method: 'PUT',
+    res = await saveAsRead(director, {
       url: `/api/classes/${a6}/subjects`,
       payload: {
         items: [
@@ -197,7 +193,7 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
       {
         method: 'PUT' as const,
         url: `/api/classes/${a6}/subjects`,
-        payload: { items: [{ subjectCode: 'mathematics', teacherId: null }] },
+        payload: { version: 0, items: [{ subjectCode: 'mathematics', teacherId: null }] },
       },
     ];
     for (const call of calls) {

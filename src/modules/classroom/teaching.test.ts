@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { addDays, schoolToday, weekdayOf } from '@/modules/classroom/classroom.service';
@@ -25,8 +25,7 @@ describe("a teacher's lessons and a school's teachers", () => {
     teacher = await as(w.teachers[0]!);
     colleague = await as(w.teachers[1]!);
     otherDirector = await as(w.otherDirector);
-    await director.inject({
-      method: 'PUT',
+    await saveAsRead(director, {
       url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
       payload: bells(w.yearId),
     });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { actorOf, bells, classroomSchool, type ClassroomSchool, errorOf } from '@test/classroom-world';
 import { insertGrant } from '@/modules/identity/identity.store';
 import { createAreas, createInstitution } from '@test/factories';
@@ -67,8 +67,7 @@ describe('timetable', () => {
       [1, 8 * 60],
       [2, 13 * 60],
     ] as const) {
-      const res = await director.inject({
-        method: 'PUT',
+      const res = await saveAsRead(director, {
         url: `/api/institutions/${w.schoolId}/bell-schedules/${shift}`,
         payload: bells(w.yearId, first),
       });
@@ -86,8 +85,7 @@ describe('timetable', () => {
       institutionId: w.otherSchoolId,
     });
     const otherDirector = await login(t.app, w.otherDirector.username, 'password-1');
-    await otherDirector.inject({
-      method: 'PUT',
+    await saveAsRead(otherDirector, {
       url: `/api/institutions/${w.otherSchoolId}/bell-schedules/1`,
       payload: bells(w.yearId, 8 * 60 + 30),
     });
@@ -102,8 +100,7 @@ describe('timetable', () => {
   afterAll(async () => t?.close());
 
   it('refuses a bell schedule whose periods overlap or end before they start, naming the field', async () => {
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
       payload: {
         academicYearId: w.yearId,
@@ -119,8 +116,7 @@ describe('timetable', () => {
       ['periods.1.startsAt', 'periods_overlap'],
       ['periods.2.endsAt', 'ends_before_start'],
     ]);
-    const third = await director.inject({
-      method: 'PUT',
+    const third = await saveAsRead(director, {
       url: `/api/institutions/${w.schoolId}/bell-schedules/3`,
       payload: bells(w.yearId),
     });
@@ -188,8 +184,7 @@ describe('timetable', () => {
 
   it('refuses a bell change that would make a teacher clash, and keeps the old bells', async () => {
     // Moving the second shift 40 minutes earlier puts its period 2 (13:15) over the first shift's period 6.
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: `/api/institutions/${w.schoolId}/bell-schedules/2`,
       payload: bells(w.yearId, 12 * 60 + 20),
     });
@@ -204,7 +199,7 @@ describe('timetable', () => {
   it('replaces a whole week or nothing, and copies a week onto a parallel class', async () => {
     const before = (await director.inject({ url: `/api/classes/${c7}/timetable` })).json<WeekBody>();
     const week = (entries: unknown[]) =>
-      director.inject({ method: 'PUT', url: `/api/classes/${c7}/timetable`, payload: { entries } });
+      saveAsRead(director, { url: `/api/classes/${c7}/timetable`, payload: { entries } });
     const entry = (weekday: number, period: number, teacherId: number) => ({
       weekday,
       period,

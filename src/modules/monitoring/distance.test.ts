@@ -63,7 +63,7 @@ describe('monitoring of distance learning', () => {
       expect(res.statusCode, res.body).toBe(200);
       return res.json<{ id: number }>();
     };
-    await call('PUT', `/api/institutions/${w.schoolId}/bell-schedules/1`, bells(w.yearId));
+    await call('PUT', `/api/institutions/${w.schoolId}/bell-schedules/1`, { version: 0, ...bells(w.yearId) });
     classId = (
       await call('POST', `/api/institutions/${w.schoolId}/classes`, {
         academicYearId: w.yearId,
@@ -81,6 +81,7 @@ describe('monitoring of distance learning', () => {
       ).toBe(200);
     await call('PUT', `/api/classes/${classId}/subjects/mathematics`, { teacherId: w.teachers[0]!.id });
     await call('PUT', `/api/classes/${classId}/timetable`, {
+      version: 0,
       entries: [1, 2, 3, 4, 5].map((weekday) => ({
         weekday,
         period: 1,

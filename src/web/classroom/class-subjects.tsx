@@ -5,15 +5,17 @@ import type { Static } from 'typebox';
 import type {
   ClassDetail,
   ClassList,
+  ClassSubjects,
   GradeSubjectResult,
   SchoolSubjectTeachers,
   TeacherList,
 } from '@/modules/classroom/classroom.schema';
-import { api, type Me } from '@/web/api';
+import { ApiError, api, type Me } from '@/web/api';
 import { gradeOrdinal } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { StaleVersion, staleCurrent, type VersionDifference } from '@/web/components/stale-version';
 import { Link, navigate } from '@/web/router';
 import { useCountryPack, useCurrentYear } from '@/web/registry/shared';
 
@@ -183,20 +185,58 @@ function ClassForm({
   const serverKey = cls.subjectTeachers.map((s) => `${s.subjectCode}:${s.teacher.id}`).join(',');
   useEffect(() => setDraft(fromServer()), [serverKey]);
   const changed = subjects.filter((s) => (current.get(s.code) ?? null) !== draft[s.code]);
+  /** Someone else's saved subject teachers met by a save, and the form's values that save sent. */
+  const [stale, setStale] = useState<{
+    current: Static<typeof ClassSubjects>;
+    mine: Record<string, number | null>;
+  } | null>(null);
   const save = useMutation({
-    mutationFn: () =>
+    // The save sends the version the form was read at, so that it never overwrites unseen changes.
+    mutationFn: (v: { version: number; mine: Record<string, number | null>; codes: string[] }) =>
       api<Static<typeof ClassDetail>>(`/classes/${cls.id}/subjects`, {
         method: 'PUT',
-        body: { items: changed.map((s) => ({ subjectCode: s.code, teacherId: draft[s.code] ?? null })) },
+        body: {
+          version: v.version,
+          items: v.codes.map((code) => ({ subjectCode: code, teacherId: v.mine[code] ?? null })),
+        },
       }),
     onSuccess: (data) => {
+      setStale(null);
       client.setQueryData(['class', cls.id], data);
       void client.invalidateQueries({ queryKey: ['subject-teachers'] });
+    },
+    onError: (error, v) => {
+      const theirs = staleCurrent<Static<typeof ClassSubjects>>(error);
+      if (theirs) setStale({ current: theirs, mine: v.mine });
     },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (changed.length > 0) save.mutate();
+    setStale(null);
+    if (changed.length > 0)
+      save.mutate({ version: cls.subjectsVersion, mine: draft, codes: changed.map((s) => s.code) });
+  };
+  const theirsOf = (saved: Static<typeof ClassSubjects>) =>
+    new Map(saved.items.map((i) => [i.subjectCode, i.teacherId]));
+  const teacherName = (id: number | null) =>
+    id === null
+      ? t('subjectTeachers.nobody')
+      : (teachers.find((p) => p.id === id)?.displayName ?? t('stale.unknown'));
+  const differences = (saved: Static<typeof ClassSubjects>, mine: Record<string, number | null>) => {
+    const theirs = theirsOf(saved);
+    return subjects.flatMap((s): VersionDifference[] => {
+      const a = theirs.get(s.code) ?? null;
+      const b = mine[s.code] ?? null;
+      return a === b ? [] : [{ field: s.code, label: s.name, theirs: teacherName(a), mine: teacherName(b) }];
+    });
+  };
+  /** Theirs replaces the form's values. */
+  const reload = (saved: Static<typeof ClassSubjects>) => {
+    const theirs = theirsOf(saved);
+    setDraft(Object.fromEntries(subjects.map((s) => [s.code, theirs.get(s.code) ?? null])));
+    setStale(null);
+    save.reset();
+    void client.invalidateQueries({ queryKey: ['class', cls.id] });
   };
   return (
     <form className="form card" onSubmit={submit} aria-labelledby={`${base}-h`}>
@@ -217,7 +257,29 @@ function ClassForm({
           </select>
         </div>
       ))}
-      {save.isError ? <ErrorBox error={save.error} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differences(stale.current, stale.mine)}
+          updatedAt={null}
+          busy={save.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => {
+            const { mine, current: saved } = stale;
+            const theirs = theirsOf(saved);
+            const codes = subjects
+              .filter((s) => (theirs.get(s.code) ?? null) !== (mine[s.code] ?? null))
+              .map((s) => s.code);
+            // Theirs already is what the form holds: nothing to write over it.
+            if (codes.length === 0) reload(saved);
+            else {
+              setStale(null);
+              save.mutate({ version: saved.version, mine, codes });
+            }
+          }}
+        />
+      ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
+        <ErrorBox error={save.error} />
+      ) : null}
       {save.isSuccess && changed.length === 0 ? <p role="status">{t('subjectTeachers.saved')}</p> : null}
       <button type="submit" disabled={save.isPending || changed.length === 0}>
         {t('subjectTeachers.save')}
