@@ -10,8 +10,8 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
-    // Vitest's default leaves a core to itself (one worker on two cores); the unit files spend most of their time
-    // in the database, so two run at once even on two cores. The browser files run one at a time (below).
+    // Vitest's default leaves a core to itself (one worker on two cores). Two files run at once even on two
+    // cores: unit files spend their time in the database, browser files mostly wait on the browser and server.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       {
@@ -33,7 +33,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
           env: { NODE_ENV: 'test' },
         },
       },
