@@ -8,7 +8,10 @@ import { crc32, deflateSync } from 'node:zlib';
 /** A minimal valid PDF (a catalog, no pages), padded with a comment to `size` bytes when given. */
 export function pdfBytes(size = 0): Buffer {
   const head = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
-  const objects = ['1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n', '2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n'];
+  const objects = [
+    '1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n',
+    '2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n',
+  ];
   const tailFor = (padding: string) => {
     let offset = head.length + padding.length;
     const entries = objects.map((o) => {
@@ -21,7 +24,7 @@ export function pdfBytes(size = 0): Buffer {
   };
   // The padding comes first (a comment line), so the offsets are counted after it.
   let padding = '';
-  for (let missing = size - head.length - tailFor('').length; missing > 2; ) {
+  for (let missing = size - head.length - tailFor('').length; missing > 2;) {
     padding = `%${' '.repeat(missing - 2)}\n`;
     missing -= head.length + padding.length + tailFor(padding).length - size;
     if (head.length + padding.length + tailFor(padding).length === size) break;

@@ -16,7 +16,9 @@ const hasFfmpeg = (() => {
   }
 })();
 
-const HTML = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n');
+const HTML = Buffer.from(
+  '<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n',
+);
 
 /** A ZIP with one stored entry: what is appended to a JPEG to make it an archive too. */
 const ZIP = (() => {
@@ -164,15 +166,18 @@ describe('telling a file’s kind by its structure', () => {
     expect(await kindOf(Buffer.concat([vtt, Buffer.from([0])]))).toBeNull();
   });
 
-  it.skipIf(!hasFfmpeg)('walks the boxes of an MP4: a cut one or one with more after it is refused', async () => {
-    const file = path.join(dir, 'x.mp4');
-    execFileSync('ffmpeg', [
-      ...['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x48:d=1', '-pix_fmt', 'yuv420p'],
-      file,
-    ]);
-    const mp4 = fs.readFileSync(file);
-    expect(await identify(file)).toBe('mp4');
-    expect(await kindOf(mp4.subarray(0, mp4.length - 10))).toBeNull();
-    expect(await kindOf(Buffer.concat([mp4, HTML]))).toBeNull();
-  });
+  it.skipIf(!hasFfmpeg)(
+    'walks the boxes of an MP4: a cut one or one with more after it is refused',
+    async () => {
+      const file = path.join(dir, 'x.mp4');
+      execFileSync('ffmpeg', [
+        ...['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=s=64x48:d=1', '-pix_fmt', 'yuv420p'],
+        file,
+      ]);
+      const mp4 = fs.readFileSync(file);
+      expect(await identify(file)).toBe('mp4');
+      expect(await kindOf(mp4.subarray(0, mp4.length - 10))).toBeNull();
+      expect(await kindOf(Buffer.concat([mp4, HTML]))).toBeNull();
+    },
+  );
 });

@@ -146,7 +146,8 @@ class Reader {
   /** The bytes [position, position + length), fewer at the end of the file. */
   async bytes(position: number, length: number): Promise<Buffer> {
     const offset = position - this.start;
-    if (offset >= 0 && offset + length <= this.window.length) return this.window.subarray(offset, offset + length);
+    if (offset >= 0 && offset + length <= this.window.length)
+      return this.window.subarray(offset, offset + length);
     if (length > WINDOW) return Buffer.from(await this.source.read(position, length));
     this.window = Buffer.from(await this.source.read(position, WINDOW));
     this.start = position;
@@ -160,7 +161,7 @@ class Reader {
   }
   /** Feeds the bytes [position, end) to `each`, at most `WINDOW` at a time. */
   async each(position: number, end: number, each: (chunk: Buffer, at: number) => boolean | void) {
-    for (let at = position; at < end; ) {
+    for (let at = position; at < end;) {
       const chunk = await this.bytes(at, Math.min(WINDOW, end - at));
       if (chunk.length === 0) return false;
       if (each(chunk, at) === false) return false;
@@ -202,9 +203,16 @@ async function isPng(r: Reader): Promise<boolean> {
       const ihdr = (await r.exactly(position + 8, 13))!;
       const width = ihdr.readUInt32BE(0);
       const height = ihdr.readUInt32BE(4);
-      const [depth, colour, compression, filter, interlace] = [ihdr[8]!, ihdr[9]!, ihdr[10], ihdr[11], ihdr[12]!];
+      const [depth, colour, compression, filter, interlace] = [
+        ihdr[8]!,
+        ihdr[9]!,
+        ihdr[10],
+        ihdr[11],
+        ihdr[12]!,
+      ];
       if (width < 1 || height < 1 || width > 65535 || height > 65535) return false;
-      if (!PNG_DEPTHS[colour]?.includes(depth) || compression !== 0 || filter !== 0 || interlace > 1) return false;
+      if (!PNG_DEPTHS[colour]?.includes(depth) || compression !== 0 || filter !== 0 || interlace > 1)
+        return false;
     } else if (type === 'IHDR') return false;
     let crc = crc32(header.subarray(4, 8));
     await r.each(position + 8, position + 8 + length, (chunk) => {
@@ -283,7 +291,7 @@ async function isJpeg(r: Reader): Promise<boolean> {
 
 /** Where the entropy-coded data starting at `position` ends: the position of the next real marker. */
 async function entropyEnd(r: Reader, position: number): Promise<number | null> {
-  for (let at = position; at < r.size; ) {
+  for (let at = position; at < r.size;) {
     const chunk = await r.bytes(at, Math.min(WINDOW, r.size - at));
     let i = chunk.indexOf(0xff);
     while (i !== -1) {
@@ -341,14 +349,15 @@ async function isWav(r: Reader): Promise<boolean> {
   if (Math.abs(end - r.size) > 1) return false;
   const limit = Math.min(end, r.size);
   let format = false;
-  for (let position = 12; position + 8 <= limit; ) {
+  for (let position = 12; position + 8 <= limit;) {
     const chunk = (await r.exactly(position, 8))!;
     const id = chunk.toString('latin1', 0, 4);
     const length = chunk.readUInt32LE(4);
     if (position + 8 + length > limit) return false;
     if (id === 'fmt ') {
       const fmt = await r.exactly(position + 8, 16);
-      if (format || length < 16 || !fmt || fmt.readUInt16LE(2) === 0 || fmt.readUInt32LE(4) === 0) return false;
+      if (format || length < 16 || !fmt || fmt.readUInt16LE(2) === 0 || fmt.readUInt32LE(4) === 0)
+        return false;
       format = true;
     }
     if (id === 'data') return format;
