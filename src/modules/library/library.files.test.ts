@@ -113,7 +113,7 @@ describe('telling a file’s kind by its structure', () => {
     expect(await kindOf(Buffer.concat([png, HTML]))).toBeNull();
     // A PNG whose data was changed: its CRC no longer holds.
     const changed = Buffer.from(png);
-    changed[changed.length - 20] ^= 0xff;
+    changed[changed.length - 20] = changed[changed.length - 20]! ^ 0xff;
     expect(await kindOf(changed)).toBeNull();
     // A PNG cut before IEND.
     expect(await kindOf(png.subarray(0, png.length - 12))).toBeNull();
