@@ -8,6 +8,7 @@ import { LocalStorage } from '@/server/storage';
 import * as library from '@/modules/library/library.service';
 import { createUserWithRole } from '@test/factories';
 import { schoolDayOf, testClock, weeksAfter } from '@test/school-clock';
+import { pdfBytes } from '@test/files';
 import { addDays } from '@/modules/classroom/classroom.service';
 import { apiLogin } from './support/api';
 import { startServer, type TestServer } from './support/server';
@@ -24,7 +25,7 @@ import {
   switchLanguage,
 } from './support/browser';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+const PDF = pdfBytes();
 
 describe('assignments: a teacher sets one, a student hands in text and a file, the teacher marks it', () => {
   let server: TestServer;

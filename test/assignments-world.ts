@@ -5,6 +5,7 @@ import { actorOf } from '@test/classroom-world';
 import * as assignments from '@/modules/assignments/assignments.service';
 import { enrolStudent, setSubjectTeacher } from '@/modules/classroom/classroom.service';
 import type { Storage } from '@/server/storage';
+import { pdfBytes } from '@test/files';
 
 /** Assignments fixtures, built through the module's own service as the class's teacher and students would. */
 
@@ -57,8 +58,8 @@ export interface AssignmentsWorld {
   otherSubmissionId: number;
 }
 
-/** A small PDF's first bytes: enough for the file check, which reads only those. */
-export const PDF = Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+/** A small whole PDF: the file check reads its structure. */
+export const PDF = pdfBytes();
 
 /**
  * Builds the walk's assignments: 7A's teacher sets a group assignment (the student alone in group 1), the

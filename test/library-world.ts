@@ -11,6 +11,7 @@ import { createUserWithRole } from '@test/factories';
 import { login } from '@test/harness';
 import * as library from '@/modules/library/library.service';
 import type { ResourceBody } from '@/modules/library/library.schema';
+import { pdfBytes } from '@test/files';
 
 /** The library's part of the route walk's world: resources in each workflow state, files, uploads. */
 export interface LibraryWorld {
@@ -61,7 +62,7 @@ export async function libraryWorld(
   const withFile = async (title: string) => {
     const r = await library.createResource(db, env, ctx, body(title), 'en');
     const file = path.join(dir, `${r.id}.pdf`);
-    fs.writeFileSync(file, '%PDF-1.4\n%%EOF\n');
+    fs.writeFileSync(file, pdfBytes());
     const row = await library.registerUpload(db, env, ctx, {
       resourceId: r.id,
       role: 'main',

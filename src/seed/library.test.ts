@@ -10,6 +10,7 @@ import { buildApp } from '@/server/app';
 import { rows, type Database } from '@/server/db/database';
 import { LocalStorage } from '@/server/storage';
 import { readCountryPack } from '@/modules/institutions/country-pack';
+import { identify, KINDS } from '@/modules/library/library.files';
 import type { ResourceView } from '@/modules/library/library.schema';
 import type { TextbookGrid } from '@/modules/library/textbooks.schema';
 import { digestTables } from '@/seed/digest';
@@ -145,6 +146,18 @@ describe('the demo seed with its library', () => {
       expect(fs.statSync(path.join(withMedia.storageDir, f.storage_key)).size, f.storage_key).toBe(
         f.size_bytes,
       );
+    }
+    // And each holds the structure of its kind, as an upload is checked: the PDFs, the videos made with
+    // ffmpeg, the WAV tones made without it.
+    for (const seeded of [withMedia, without]) {
+      const originals = await rows<{ storage_key: string; content_type: string }>(
+        seeded.database.db,
+        sql`select distinct storage_key, content_type from library_file where source_file_id is null`,
+      );
+      for (const f of originals) {
+        const kind = await identify(path.join(seeded.storageDir, f.storage_key));
+        expect(kind && KINDS[kind].contentType, f.storage_key).toBe(f.content_type);
+      }
     }
   });
 

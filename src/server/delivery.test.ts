@@ -12,6 +12,7 @@ import { createTestDatabase, login, testConfig, type Session } from '@test/harne
 import { createUserWithRole } from '@test/factories';
 import { loadCountryPackFrom } from '@/modules/institutions/country-pack';
 import type { ResourceView } from '@/modules/library/library.schema';
+import { pdfBytes } from '@test/files';
 
 /** The body as sent, decoded from its Content-Encoding. */
 function decoded(res: LightMyRequestResponse): Buffer {
@@ -22,7 +23,7 @@ function decoded(res: LightMyRequestResponse): Buffer {
   return res.rawPayload;
 }
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'.padEnd(8000, ' '));
+const PDF = pdfBytes(8000);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('delivery: compression, caching, revalidation', () => {

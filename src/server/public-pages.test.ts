@@ -15,6 +15,7 @@ import * as library from '@/modules/library/library.service';
 import type { ResourceBody, ResourceView } from '@/modules/library/library.schema';
 import { privatePrefixes, robotsTxt, sitemapIndex, urlset } from '@/server/public-pages';
 import { isAppPath, PUBLIC_PAGES } from '@/web/roles';
+import { pdfBytes } from '@test/files';
 
 /**
  * A sitemap checked as sitemaps.org's schema (0.9) would: parsed strictly by an XML parser (namespaces too; it
@@ -124,7 +125,7 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
       'en',
     );
     const file = path.join(files, `${r.id}.pdf`);
-    fs.writeFileSync(file, '%PDF-1.4\n%%EOF\n'.padEnd(2000, ' '));
+    fs.writeFileSync(file, pdfBytes(2000));
     await library.registerUpload(database.db, env, ctx, {
       resourceId: r.id,
       role: 'main',

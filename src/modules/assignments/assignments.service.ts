@@ -13,7 +13,7 @@ import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as classroomStore from '@/modules/classroom/classroom.store';
 import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
-import { KINDS, sniff, type FileKind } from '@/modules/library/library.files';
+import { KINDS, identifyBuffer, type FileKind } from '@/modules/library/library.files';
 import { notify, withdraw } from '@/modules/notifications/notifications.service';
 import * as store from '@/modules/assignments/assignments.store';
 import type {
@@ -629,7 +629,7 @@ async function ownerFor(db: Db, a: store.AssignmentRow, studentId: number): Prom
 }
 
 /**
- * A student uploads a file for an assignment: its kind is told by its first bytes (PDF, JPEG or PNG), its size
+ * A student uploads a file for an assignment: its kind is told by its structure (PDF, JPEG or PNG), its size
  * is limited, and it is kept in storage until the student hands it in with a version.
  */
 export async function uploadFile(
@@ -649,7 +649,7 @@ export async function uploadFile(
       limit: `${SUBMISSION_FILE_MAX_BYTES / 1024 / 1024} MB`,
     });
   }
-  const kind = sniff(body.subarray(0, 64));
+  const kind = await identifyBuffer(body);
   if (kind === null || !SUBMISSION_KINDS.includes(kind)) throw new AppError(415, 'assignments.file_kind');
   const key = `assignments/${a.institutionId}/${a.id}/${randomBytes(12).toString('hex')}`;
   const temp = path.join(os.tmpdir(), `maktab-assignment-${randomBytes(8).toString('hex')}`);

@@ -3,6 +3,7 @@ import { createTestApp, login, type Session } from '@test/harness';
 import { createUserWithRole, linkParent } from '@test/factories';
 import { actorOf, classroomSchool, errorOf, type ClassroomSchool } from '@test/classroom-world';
 import { ensureGradingScale, PDF } from '@test/assignments-world';
+import { pngBytes } from '@test/files';
 import * as classroom from '@/modules/classroom/classroom.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import { drawGroups, submittedOnTime } from '@/modules/assignments/assignments.service';
@@ -267,13 +268,23 @@ describe('assignments', () => {
     const text = await upload(s[0]!, a.id, Buffer.from('not really a pdf, just text'), 'x.pdf');
     expect(text.statusCode).toBe(415);
     expect(errorOf(text).code).toBe('assignments.file_kind');
-    const png = await upload(
-      s[0]!,
-      a.id,
-      Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(100)]),
-      'a.png',
-    );
+    const png = await upload(s[0]!, a.id, pngBytes(), 'a.png');
     expect(png.json()).toMatchObject({ contentType: 'image/png' });
+    // Told by its structure, not its first bytes: a PNG header followed by an HTML page, a whole PNG with
+    // a page after it, and a PDF header with an HTML body are refused as what they are not, with a 415.
+    const html = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
+    for (const polyglot of [
+      Buffer.concat([pngBytes().subarray(0, 8), html]),
+      Buffer.concat([pngBytes(), html]),
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), html, PDF.subarray(9)]),
+    ]) {
+      const refused = await upload(s[0]!, a.id, polyglot, 'a.png');
+      expect(refused.statusCode, refused.body).toBe(415);
+      expect(errorOf(refused)).toMatchObject({
+        code: 'assignments.file_kind',
+        message: 'Bu fayl növü qəbul edilmir; PDF, JPEG və ya PNG faylı yükləyin.',
+      });
+    }
     const big = await upload(s[0]!, a.id, Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024)]));
     expect(big.statusCode).toBe(413);
     expect((await upload(s[0]!, a.id, Buffer.alloc(0))).statusCode).toBeGreaterThanOrEqual(400);

@@ -12,6 +12,7 @@ import { createUserWithRole } from '@test/factories';
 import { LocalStorage } from '@/server/storage';
 import * as library from '@/modules/library/library.service';
 import type { Db } from '@/server/db/database';
+import { pdfBytes } from '@test/files';
 
 /**
  * Lesson occurrences and lessons: the timetable becomes one occurrence per period and date (holidays
@@ -62,7 +63,7 @@ async function libraryResource(db: Db, title: string, draft = false): Promise<nu
     'en',
   );
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-lesson-')), 'book.pdf');
-  fs.writeFileSync(file, '%PDF-1.4\n%%EOF\n'.padEnd(1000, ' '));
+  fs.writeFileSync(file, pdfBytes(1000));
   await library.registerUpload(db, env, author, {
     resourceId: r.id,
     role: 'main',

@@ -6,6 +6,7 @@ import { createUserWithRole } from '@test/factories';
 import { epubFiles, makeEpub, zip } from '@test/epub';
 import { loadCountryPackFrom } from '@/modules/institutions/country-pack';
 import type { ResourceView } from '@/modules/library/library.schema';
+import { pdfBytes } from '@test/files';
 
 /**
  * E-books and what a device saves for offline use: EPUB uploads are told by their content (a whole, openable
@@ -13,7 +14,7 @@ import type { ResourceView } from '@/modules/library/library.schema';
  */
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'.padEnd(3000, ' '));
+const PDF = pdfBytes(3000);
 
 const BOOK = {
   title: 'Ana dili: oxu kitabı',

@@ -15,10 +15,11 @@ import { createUserWithRole } from '@test/factories';
 import { loadCountryPackFrom } from '@/modules/institutions/country-pack';
 import { MEDIA_QUEUE, mediaJob } from '@/modules/library/library.service';
 import type { ResourceView } from '@/modules/library/library.schema';
+import { pdfBytes } from '@test/files';
 
 /** Library files over HTTP: validators, conditional and ranged requests, CORS for open content, HLS figures. */
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'.padEnd(5000, ' '));
+const PDF = pdfBytes(5000);
 const OTHER_SITE = 'https://player.example.org';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

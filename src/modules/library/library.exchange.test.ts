@@ -14,6 +14,7 @@ import * as library from '@/modules/library/library.service';
 import { IMPORT_COLUMNS } from '@/modules/library/library.import';
 import { OAI_PAGE } from '@/modules/library/library.oai';
 import type { ResourceBody, ResourceView } from '@/modules/library/library.schema';
+import { pdfBytes } from '@test/files';
 
 /** Parses XML strictly (namespaces too); throws on anything not well-formed. */
 function parseXml(xml: string) {
@@ -78,7 +79,7 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     const ctx = { actorId: authorId, ip: null };
     const r = await library.createResource(database.db, env, ctx, body(over), 'en');
     const file = path.join(files, `${r.id}.pdf`);
-    fs.writeFileSync(file, '%PDF-1.4\n%%EOF\n'.padEnd(2000, ' '));
+    fs.writeFileSync(file, pdfBytes(2000));
     await library.registerUpload(database.db, env, ctx, {
       resourceId: r.id,
       role: 'main',

@@ -15,6 +15,7 @@ import { MEDIA_QUEUE, mediaJob } from '@/modules/library/library.service';
 import { fold } from '@/modules/library/library.store';
 import type { ResourceView } from '@/modules/library/library.schema';
 import type { FastifyInstance } from 'fastify';
+import { pdfBytes } from '@test/files';
 
 const hasFfmpeg = (() => {
   try {
@@ -25,7 +26,7 @@ const hasFfmpeg = (() => {
   }
 })();
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'.padEnd(3000, ' '));
+const PDF = pdfBytes(3000);
 
 const resource = (over: Record<string, unknown> = {}) => ({
   type: 'e_textbook',
@@ -390,6 +391,18 @@ describe('the digital library', () => {
     expect(fake.statusCode).toBe(415);
     expect(fake.json<{ error: { code: string } }>().error.code).toBe('library_file_type');
     expect((await get(r.id)).files).toEqual([]);
+    // Told by its structure, not its first bytes: a PDF header with an HTML page for a body (a PDF and a
+    // web page at once), and a PDF cut short, are refused as not PDFs, saying what the role takes.
+    const html = Buffer.from('<!DOCTYPE html><html><script>alert(1)</script></html>\n');
+    for (const notPdf of [Buffer.concat([PDF.subarray(0, 9), html, PDF.subarray(9)]), PDF.subarray(0, 200)]) {
+      const refused = await upload(r.id, notPdf);
+      expect(refused.statusCode, refused.body).toBe(415);
+      expect(refused.json<{ error: { code: string; message: string } }>().error).toEqual({
+        code: 'library_file_type',
+        message: 'Bu fayl növü burada (main) qəbul edilmir: mp4, webm, mkv, mp3, m4a, ogg, wav, pdf, epub.',
+      });
+    }
+    expect((await get(r.id)).files).toEqual([]);
     // Too large for its role, refused before a byte is sent.
     const big = await startUpload(author, r.id, 11 * 1024 * 1024, 'caption');
     expect(big.statusCode).toBe(413);
@@ -569,9 +582,18 @@ describe('the digital library', () => {
       expect(ts.rawPayload[0]).toBe(0x47); // MPEG-TS sync byte
       await publish(r.id);
 
-      // Truncated: the container's index is gone. The job fails for good and says why.
+      // Truncated: its boxes no longer reach the end of the file, so it is refused at upload.
       const broken = await create({ type: 'video_lesson', title: 'Kəsik video' });
-      expect((await upload(broken.id, bytes.subarray(0, Math.floor(bytes.length / 2)))).statusCode).toBe(204);
+      const cut = await upload(broken.id, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      expect(cut.statusCode, cut.body).toBe(415);
+      expect(cut.json<{ error: { code: string } }>().error.code).toBe('library_file_type');
+      // A Matroska file is left to ffprobe: one that starts right but is garbage after that passes the
+      // upload, and its job fails for good and says why.
+      const garbage = Buffer.concat([
+        Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+        Buffer.from(bytes.subarray(4, 20_000)).reverse(),
+      ]);
+      expect((await upload(broken.id, garbage)).statusCode).toBe(204);
       expect(await worker.drain()).toBe(1);
       const failed = await get(broken.id);
       expect(failed.processing.state).toBe('failed');

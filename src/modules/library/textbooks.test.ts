@@ -12,10 +12,10 @@ import { loadCountryPackFrom } from '@/modules/institutions/country-pack';
 import * as library from '@/modules/library/library.service';
 import type { ResourceBody } from '@/modules/library/library.schema';
 import type { TextbookGrid } from '@/modules/library/textbooks.schema';
+import { pdfBytes } from '@test/files';
 
 /** A small PDF of a given size, so each book's size can be told apart. */
-const pdf = (bytes: number) =>
-  Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'.padEnd(bytes, ' '));
+const pdf = (bytes: number) => pdfBytes(bytes);
 
 describe('the e-textbook portal API', () => {
   let database: Database;
