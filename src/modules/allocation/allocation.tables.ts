@@ -46,6 +46,8 @@ export const plans = pgTable(
     state: text('state', { enum: PLAN_STATES }).notNull().default('draft'),
     /** The number of the latest published version; 0 while never published. */
     version: integer('version').notNull().default(0),
+    /** Bumped by every save of the plan's draft; a save must send the one it read (`src/server/versions.ts`). */
+    editVersion: integer('edit_version').notNull().default(0),
     rules: jsonb('rules').$type<PlanRules>().notNull(),
     applicationsOpenOn: date('applications_open_on').notNull(),
     applicationsCloseOn: date('applications_close_on').notNull(),
@@ -94,6 +96,8 @@ export const applications = pgTable(
       .notNull()
       .references(() => institutions.id),
     state: text('state', { enum: APPLICATION_STATES }).notNull().default('submitted'),
+    /** Bumped by every save of the application; a save must send the one it read. */
+    version: integer('version').notNull().default(0),
     requested: jsonb('requested').$type<RequestedUnits>().notNull(),
     justification: text('justification').notNull(),
     /** The school's registry state when it applied, as the director saw it. */

@@ -30,6 +30,8 @@ export const assignments = pgTable(
     classId: integer('class_id')
       .notNull()
       .references(() => classes.id, { onDelete: 'cascade' }),
+    /** Bumped by every save of the assignment's groups; a save of them must send the one it read. */
+    groupsVersion: integer('groups_version').notNull().default(0),
     subjectCode: text('subject_code')
       .notNull()
       .references(() => subjects.code),

@@ -78,6 +78,8 @@ export const questions = pgTable(
       .references(() => subjects.code),
     grade: smallint('grade').notNull(),
     kind: text('kind', { enum: QUESTION_KINDS }).notNull(),
+    /** Bumped by every save of the question; a save must send the one it read. */
+    version: integer('version').notNull().default(0),
     language: text('language', { enum: QUESTION_LANGUAGES }).notNull(),
     prompt: text('prompt').notNull(),
     body: jsonb('body').$type<QuestionBody>().notNull(),

@@ -230,6 +230,8 @@ export const projects = pgTable('infrastructure_project', {
   nameRu: text('name_ru').notNull(),
   nameEn: text('name_en').notNull(),
   active: boolean('active').notNull().default(true),
+  /** Bumped by every save of the project; a save must send the one it read. */
+  version: integer('version').notNull().default(0),
 });
 
 /** A school's participation in a project in a year, with its evidence and whether it has been verified. */
@@ -251,4 +253,6 @@ export const participations = pgTable(
 export const settings = pgTable('infrastructure_setting', {
   key: text('key').primaryKey(),
   value: doublePrecision('value').notNull(),
+  /** Bumped by every save of the settings (all keys together); a save must send the one it read. */
+  version: integer('version').notNull().default(0),
 });

@@ -250,6 +250,8 @@ export const collections = pgTable(
       .notNull()
       .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Bumped by every save of the collection's items; a save of them must send the one it read. */
+    itemsVersion: integer('items_version').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [check('library_collection_kind_check', inList('kind', COLLECTION_KINDS))],

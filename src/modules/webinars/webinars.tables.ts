@@ -28,6 +28,8 @@ export const webinars = pgTable(
     /** Where it takes place; shown to those registered and to its organisers. */
     url: text('url').notNull(),
     capacity: integer('capacity'),
+    /** Bumped by every save of the webinar; a save must send the one it read. */
+    version: integer('version').notNull().default(0),
     cancelled: boolean('cancelled').notNull().default(false),
     createdBy: integer('created_by')
       .notNull()
