@@ -678,7 +678,7 @@ export async function connectivity(db: Db, institutionId: number) {
 export async function createProject(
   db: Db,
   ctx: ChangeContext,
-  input: Omit<store.ProjectRow, 'id'>,
+  input: Omit<store.ProjectRow, 'id' | 'version'>,
 ): Promise<store.ProjectRow> {
   return db.transaction(async (tx) => {
     if (await store.findProjectByCode(tx, input.code)) {
@@ -694,7 +694,7 @@ export async function changeProject(
   db: Db,
   ctx: ChangeContext,
   id: number,
-  input: Omit<store.ProjectRow, 'id'>,
+  input: Omit<store.ProjectRow, 'id' | 'version'>,
 ): Promise<store.ProjectRow> {
   return db.transaction(async (tx) => {
     const before = await store.findProject(tx, id);
