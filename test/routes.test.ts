@@ -532,6 +532,8 @@ const POLICY: Record<string, Rule> = {
     who: 'anyone',
     call: (w) => ({ params: { fileId: w.library.hlsFileId, name: 'master.m3u8' } }),
   },
+  // tus: what the upload endpoint speaks (version, extensions, largest size).
+  'OPTIONS /api/library/uploads': { who: 'anyone' },
   'POST /api/library/uploads': {
     who: ['editor'],
     call: (w) => ({ headers: w.library.uploadHeaders }),

@@ -13,6 +13,7 @@ import { installAccessGuard } from '@/server/access';
 import { installErrorHandlers, installNumberGuard, sendError } from '@/server/errors';
 import { localeFromHeader, type Locale } from '@/server/i18n';
 import { VERSION } from '@/server/version';
+import { swaggerOptions } from '@/server/openapi';
 import identityRoutes, { installSessionHooks } from '@/modules/identity/identity.routes';
 import institutionsRoutes from '@/modules/institutions/institutions.routes';
 import homeRoutes from '@/modules/home/home.routes';
@@ -80,17 +81,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   installNumberGuard(app);
   installAccessGuard(app);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Maktab API',
-        version: VERSION,
-        description: 'The education-technology platform of a ministry of education.',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'maktab_sid' } } },
-    },
-  });
+  await app.register(swagger, swaggerOptions());
   // The documentation is public; its own routes are declared so here, since the plugin cannot declare them itself.
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => {

@@ -211,6 +211,8 @@ export interface PublicPagesOptions {
  */
 export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): void {
   const access = { access: 'public' as const };
+  /** A public page's options: anyone may ask; the API's document lists it under `web`. */
+  const page = (summary: string) => ({ config: access, schema: { tags: ['web'], summary } });
   const indexPath = path.join(opts.webRoot, 'index.html');
   const max = opts.sitemapMaxUrls ?? library.SITEMAP_MAX_URLS;
 
@@ -226,14 +228,14 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .send(html);
   };
 
-  web.get('/robots.txt', { config: access }, async (request, reply) =>
+  web.get('/robots.txt', page('Rules for crawlers'), async (request, reply) =>
     reply
       .header('cache-control', 'public, max-age=3600')
       .type('text/plain; charset=utf-8')
       .send(robotsTxt(baseUrl(request, opts.publicUrl))),
   );
 
-  web.get('/sitemap.xml', { config: access }, async (request, reply) => {
+  web.get('/sitemap.xml', page('The sitemap'), async (request, reply) => {
     const base = baseUrl(request, opts.publicUrl);
     const map = await library.sitemap(opts.db, HOME.length, max);
     const body = map.kind === 'urlset' ? urlset(base, [...HOME, ...map.urls]) : sitemapIndex(base, map.parts);
@@ -243,7 +245,7 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .send(body);
   });
 
-  web.get('/sitemaps/:file', { config: access }, async (request, reply) => {
+  web.get('/sitemaps/:file', page('A part of the sitemap'), async (request, reply) => {
     const file = (request.params as { file?: string }).file ?? '';
     const name = /^([a-z0-9-]{1,40})\.xml$/.exec(file)?.[1];
     const urls = name ? await library.sitemapPart(opts.db, name, max) : null;
@@ -257,7 +259,7 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
 
   // A published resource's page: its description for crawlers (title, JSON-LD) and its content for a reader
   // whose script has not arrived yet. Anything else at this address is not found.
-  web.get('/resources/:id', { config: access }, async (request, reply) => {
+  web.get('/resources/:id', page('A resource’s page'), async (request, reply) => {
     const raw = (request.params as { id?: string }).id ?? '';
     const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : 0;
     const found =
@@ -280,7 +282,8 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
   });
 
   // Any other GET outside /api: the app's shell where the app has a page, else not found.
-  web.get('/*', { config: access }, (request, reply) => {
+  // Hidden from the API's document: a catch-all is no operation a client could call by name.
+  web.get('/*', { config: access, schema: { hide: true } }, (request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
     if (pathname === '/api' || pathname.startsWith('/api/')) return reply.callNotFound();
     if (isAppPath(pathname)) return reply.header('cache-control', 'no-cache').sendFile('index.html');

@@ -239,7 +239,10 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
       body,
       duplex: 'half',
     } as RequestInit);
-    uploadCallers.set(webRequest, { ctx: editorContext(request), locale: request.locale });
+    // OPTIONS (what the server speaks) is anyone's to ask; every other tus request is an editor's.
+    if (request.method !== 'OPTIONS') {
+      uploadCallers.set(webRequest, { ctx: editorContext(request), locale: request.locale });
+    }
     const response = await tus.handleWeb(webRequest);
     if (response.status >= 400) {
       const text = await response.text();
@@ -275,6 +278,15 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     { additionalProperties: false },
   );
   const uploadDoc = (summary: string) => ({ tags, summary, hide: false });
+  // tus core: OPTIONS on the endpoint answers 204 with Tus-Version, Tus-Extension and Tus-Max-Size.
+  r.options(
+    '/library/uploads',
+    {
+      config: { access: 'public' },
+      schema: uploadDoc('What the upload endpoint speaks (tus: version, extensions, largest size)'),
+    },
+    tusHandle,
+  );
   r.post(
     '/library/uploads',
     {
@@ -290,7 +302,8 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
   r.head(
     '/library/uploads/:uploadId',
     {
-      config: { access: EDITORS },
+      // A HEAD of its own (not a GET's twin): it belongs in the API's document.
+      config: { access: EDITORS, swagger: { exposeHeadRoute: true } },
       schema: { ...uploadDoc('How much of an upload has arrived (tus)'), params: UploadParams },
     },
     tusHandle,
