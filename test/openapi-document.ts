@@ -42,7 +42,7 @@ export async function servedDocument() {
   return {
     app: t.app,
     document: res.json<OpenApiDocument>(),
-    async close() {
+    close: async () => {
       await t.close();
       fs.rmSync(webRoot, { recursive: true, force: true });
     },

@@ -558,9 +558,35 @@ function completeOperation(op: Operation): void {
   }
 }
 
+/**
+ * ajv-formats' bounds of a date (`formatMinimum`, `formatMaximum`: see `DateString` in schema.ts) are no
+ * keywords of OpenAPI 3.0: they are kept as extensions of the same name, `x-formatMinimum`, `x-formatMaximum`.
+ */
+function withOpenApiKeywords(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 64) return;
+  if (Array.isArray(value)) {
+    for (const item of value) withOpenApiKeywords(item, depth + 1);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const keyword of [
+    'formatMinimum',
+    'formatMaximum',
+    'formatExclusiveMinimum',
+    'formatExclusiveMaximum',
+  ]) {
+    if (keyword in record && typeof record[keyword] !== 'object') {
+      record[`x-${keyword}`] = record[keyword];
+      delete record[keyword];
+    }
+  }
+  for (const item of Object.values(record)) withOpenApiKeywords(item, depth + 1);
+}
+
 /** The whole document's finishing: components, tags, servers; every operation completed. */
 function transformDocument({ openapiObject }: { openapiObject: Record<string, unknown> }) {
   const paths = (openapiObject.paths ?? {}) as Record<string, Record<string, Operation>>;
+  withOpenApiKeywords(paths);
   const used = new Set<string>();
   for (const item of Object.values(paths)) {
     for (const op of Object.values(item)) {
@@ -609,7 +635,7 @@ export function swaggerOptions(): SwaggerOptions {
         },
       },
     },
-    transform: transformRoute as never,
+    transform: transformRoute,
     transformObject: transformDocument as never,
   };
 }
