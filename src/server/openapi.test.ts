@@ -114,6 +114,18 @@ describe('the OpenAPI document', () => {
     expect(typeof body.error.message).toBe('string');
   });
 
+  it('names the shared types as components, and refers to them', () => {
+    const text = JSON.stringify(document);
+    for (const name of ['PersonSummary', 'Grant', 'User', 'AcademicYear', 'CurriculumTopic']) {
+      expect(document.components.schemas, name).toHaveProperty(name);
+      expect(text.split(`"#/components/schemas/${name}"`).length - 1, name).toBeGreaterThanOrEqual(1);
+    }
+    // A person's grants are the Grant type, inside the User type.
+    expect(document.components.schemas.User).toMatchObject({
+      properties: { grants: { type: 'array', items: { $ref: '#/components/schemas/Grant' } } },
+    });
+  });
+
   it('tells raw file bodies and file answers in their real media types', () => {
     const routes = new Set(app.routeTable.map((route) => `${route.method} ${route.url}`));
     routes.add('HEAD /api/library/uploads/:uploadId');

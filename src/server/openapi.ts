@@ -583,6 +583,50 @@ function withOpenApiKeywords(value: unknown, depth = 0): void {
   for (const item of Object.values(record)) withOpenApiKeywords(item, depth + 1);
 }
 
+/**
+ * The shared types, named: an object schema with exactly these properties, in this order, is one of them.
+ * The first one met becomes the component; every other of the same shape (up to its own description and
+ * nullability) refers to it. One of another shape under the same properties stays where it is.
+ */
+const SHARED_TYPES: Record<string, string> = {
+  'id,username,displayName': 'PersonSummary',
+  'id,role,areaId,institutionId,scopeName': 'Grant',
+  'id,username,displayName,locale,status,lastActiveOn,grants': 'User',
+  'id,code,startsOn,endsOn,isCurrent': 'AcademicYear',
+  'id,code,parentId,subjectCode,grades,nameAz,nameRu,nameEn': 'CurriculumTopic',
+  'available,state,error': 'MediaProcessing',
+  'field,code,message': 'RecordProblem',
+};
+
+/** What makes two schemas the same type: all but their own description and nullability. */
+function shapeOf(schema: Record<string, unknown>): string {
+  const { description: _description, nullable: _nullable, ...shape } = schema;
+  return JSON.stringify(shape);
+}
+
+/** Replaces the shared types' occurrences (innermost first) by references to components, which it fills. */
+function nameSharedTypes(value: unknown, components: Record<string, unknown>, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => nameSharedTypes(item, components, depth + 1));
+  const record: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) record[key] = nameSharedTypes(item, components, depth + 1);
+  const properties = record.properties;
+  if (record.type !== 'object' || !properties || typeof properties !== 'object') return record;
+  const name = SHARED_TYPES[Object.keys(properties).join(',')];
+  if (!name) return record;
+  const { description, nullable, ...shape } = record;
+  components[name] ??= shape;
+  if (shapeOf(components[name] as Record<string, unknown>) !== shapeOf(record)) return record;
+  const ref = { $ref: `#/components/schemas/${name}` };
+  if (description === undefined && nullable === undefined) return ref;
+  // OpenAPI 3.0 ignores a reference's siblings: its own words and nullability wrap it.
+  return {
+    allOf: [ref],
+    ...(description === undefined ? {} : { description }),
+    ...(nullable ? { nullable } : {}),
+  };
+}
+
 /** The whole document's finishing: components, tags, servers; every operation completed. */
 function transformDocument({ openapiObject }: { openapiObject: Record<string, unknown> }) {
   const paths = (openapiObject.paths ?? {}) as Record<string, Record<string, Operation>>;
@@ -595,13 +639,16 @@ function transformDocument({ openapiObject }: { openapiObject: Record<string, un
     }
   }
   const components = (openapiObject.components ?? {}) as Record<string, Record<string, unknown>>;
+  const shared: Record<string, unknown> = {};
+  const named = nameSharedTypes(paths, shared);
   return {
     ...openapiObject,
+    paths: named,
     servers: [{ url: '/', description: 'This server' }],
     tags: [...used].map((name) => ({ name, description: TAGS[name] ?? name })),
     components: {
       ...components,
-      schemas: { ...components.schemas, Error: ERROR_SCHEMA, FieldProblem: FIELD_PROBLEM_SCHEMA },
+      schemas: { ...components.schemas, ...shared, Error: ERROR_SCHEMA, FieldProblem: FIELD_PROBLEM_SCHEMA },
     },
   };
 }
@@ -614,6 +661,7 @@ export function swaggerOptions(): SwaggerOptions {
       info: {
         title: 'Maktab API',
         version: VERSION,
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
         description:
           'The education-technology platform of a ministry of education. Sign in with `POST /api/auth/login`: the answer sets the `session` cookie and gives the CSRF token that every change must carry in `x-csrf-token`. Every refusal comes in one shape, `Error`, in the caller’s language (their setting, else `Accept-Language`: az, ru or en).',
       },
