@@ -800,8 +800,27 @@ async function planMeasurements(db: Db, actor: Actor, locale: Locale, rows: Pars
     updated: updates.length,
     unchanged: items.length - creates.length - updates.length,
     async apply(tx, ctx) {
-      for (const c of creates) await service.recordMeasurement(tx, ctx, c.institutionId, c, 'import');
-      for (const u of updates) await store.updateMeasurement(tx, u.id, u);
+      await store.insertMeasurements(
+        tx,
+        creates.map((c) => ({
+          institutionId: c.institutionId,
+          measuredAt: c.measuredAt,
+          downloadMbps: c.downloadMbps,
+          uploadMbps: c.uploadMbps,
+          latencyMs: c.latencyMs,
+          source: 'import' as const,
+          recordedBy: ctx.actorId,
+        })),
+      );
+      await store.updateMeasurements(
+        tx,
+        updates.map((u) => ({
+          id: u.id,
+          downloadMbps: u.downloadMbps,
+          uploadMbps: u.uploadMbps,
+          latencyMs: u.latencyMs,
+        })),
+      );
       return {
         updated: updates.map((u) => ({
           institutionId: u.institutionId,

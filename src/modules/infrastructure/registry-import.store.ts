@@ -268,12 +268,20 @@ export async function measurementsAt(db: Db, keys: { institutionId: number; meas
   );
 }
 
-export async function updateMeasurement(
+/** Inserts measurements, one statement for all of them. */
+export async function insertMeasurements(
   db: Db,
-  id: number,
-  values: { downloadMbps: number; uploadMbps: number | null; latencyMs: number | null },
+  values: (typeof measurements.$inferInsert)[],
 ): Promise<void> {
-  await db.update(measurements).set(values).where(eq(measurements.id, id));
+  await bulkInsertRows(db, measurements, values);
+}
+
+/** Rewrites the speeds of measurements by id, one statement for all of them. */
+export async function updateMeasurements(
+  db: Db,
+  values: { id: number; downloadMbps: number; uploadMbps: number | null; latencyMs: number | null }[],
+): Promise<void> {
+  await bulkUpdateRows(db, measurements, 'id', values);
 }
 
 // Export
