@@ -483,6 +483,14 @@ describe('bulk import and export of the registry', () => {
     expect((await upload(bureau, out.rawPayload, '', 'measurements')).json<Report>()).toMatchObject({
       unchanged: 2,
     });
+    const remeasured = measured.replace('12.3,4.5,40', '13.5,,35');
+    expect((await upload(bureau, remeasured, '', 'measurements')).json<Report>()).toMatchObject({
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+    });
+    const again = await bureau.inject({ url: '/api/registry/export/measurements?format=csv' });
+    expect(again.body).toContain('Q-1,2026-03-01T09:30:00.000Z,13.5,,35,import');
   });
 
   it('keeps each caller to their scope, and reports rows outside it', async () => {
