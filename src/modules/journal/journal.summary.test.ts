@@ -18,6 +18,7 @@ import {
   sendDaySummaries,
   summaryDueAt,
   summaryJob,
+  summaryRunsAt,
   summaryWindow,
 } from '@/modules/journal/journal.summary';
 import type { ParentSummary } from '@/modules/home/home.schema';
@@ -180,6 +181,8 @@ describe('journal day summary', () => {
 
   it('is due at 20:00 in Baku each day, and covers what was written since 20:00 the day before', () => {
     expect(summaryDueAt('2026-12-09').toISOString()).toBe('2026-12-09T16:00:00.000Z');
+    // Its job a minute later, once saves stamped before 20:00 have committed.
+    expect(summaryRunsAt('2026-12-09').toISOString()).toBe('2026-12-09T16:01:00.000Z');
     expect(schoolInstant('2026-12-09').toISOString()).toBe('2026-12-08T20:00:00.000Z');
     expect(summaryWindow('2026-12-09')).toEqual({
       from: new Date('2026-12-08T16:00:00.000Z'),
@@ -206,7 +209,7 @@ describe('journal day summary', () => {
     await scheduleDaySummary(t.database.db);
     const [job] = await jobsOf(today);
     expect(job).toMatchObject({ state: 'queued' });
-    expect(new Date(job!.runAt).toISOString()).toBe(summaryDueAt(today).toISOString());
+    expect(new Date(job!.runAt).toISOString()).toBe(summaryRunsAt(today).toISOString());
     // At 10:00 it is not due.
     expect(await worker.drain()).toBe(0);
     expect(await summaries(parent)).toEqual([]);
@@ -222,7 +225,7 @@ describe('journal day summary', () => {
     expect(await jobsOf(today)).toMatchObject([{ state: 'done' }]);
     const next = await jobsOf(addDays(today, 1));
     expect(next).toMatchObject([{ state: 'queued' }]);
-    expect(new Date(next[0]!.runAt).toISOString()).toBe(summaryDueAt(addDays(today, 1)).toISOString());
+    expect(new Date(next[0]!.runAt).toISOString()).toBe(summaryRunsAt(addDays(today, 1)).toISOString());
 
     const names = new Map(
       (await subjectsByCode(t.database.db, ['mathematics', 'physics'])).map((s) => [s.code, s]),

@@ -51,6 +51,12 @@ export function schoolInstant(day: string, time = '00:00'): Date {
 /** When a day's summary is due. */
 export const summaryDueAt = (day: string): Date => schoolInstant(day, SUMMARY_TIME);
 
+/**
+ * When a day's summary job runs: a minute after its window closes, so that a notice stamped just before 20:00
+ * by a save whose transaction commits a moment later is in it (a save's transaction lasts milliseconds).
+ */
+export const summaryRunsAt = (day: string): Date => new Date(summaryDueAt(day).getTime() + 60_000);
+
 /** What the evening summary of `day` covers: notices written from the previous evening's run up to its own. */
 export const summaryWindow = (day: string): { from: Date; to: Date } => ({
   from: summaryDueAt(addDays(day, -1)),
@@ -59,7 +65,7 @@ export const summaryWindow = (day: string): { from: Date; to: Date } => ({
 
 /** Adds the summary job of `day` unless it exists (in any state). */
 export async function scheduleDaySummary(db: Db, day: string = schoolToday(clock.now())): Promise<void> {
-  await enqueueOnce(db, SUMMARY_QUEUE, { day }, { runAt: summaryDueAt(day), maxAttempts: 5 });
+  await enqueueOnce(db, SUMMARY_QUEUE, { day }, { runAt: summaryRunsAt(day), maxAttempts: 5 });
 }
 
 /**
