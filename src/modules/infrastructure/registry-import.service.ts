@@ -1,5 +1,5 @@
 import { allows, grantsOf, type Actor, type Role, type ScopeTarget } from '@/server/access';
-import type { Db } from '@/server/db/database';
+import { letOthersIn, type Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
@@ -37,6 +37,8 @@ export const IMPORT_ROLES: Record<Dataset, Role[]> = {
 const NATIONAL: Role[] = ['admin', 'bureau'];
 /** At most this many problems travel in a report; `problemCount` says how many there were. */
 const MAX_REPORTED = 500;
+/** Rows checked between two pauses that let other requests in (see `letOthersIn`). */
+const STEP = 250;
 
 /** What an import did, or (dry run) would do. */
 export interface ImportReport {
@@ -67,6 +69,12 @@ interface Plan {
   year: string | null;
   /** Writes the plan; returns what the audit entry records of it. */
   apply(db: Db, ctx: ChangeContext): Promise<unknown>;
+  /**
+   * What the checks read, taken before them, and how to read it again under the import lock (locking the
+   * rows to be written): the plan may be written only while the two are equal. Without it, the plan is
+   * always made again inside the write transaction.
+   */
+  snapshot?: { taken: string; read(db: Db): Promise<string> };
 }
 
 type Bounds = NonNullable<PackManifest['bounds']>;
@@ -143,15 +151,30 @@ export async function importFile(
     const r = report({ problems: header, created: 0, updated: 0, unchanged: 0, year: null });
     return options.dryRun ? r : refuse(r);
   }
-  const rows: ParsedRow[] = file.rows.map((row) => ({ line: row.line, ...parseRow(dataset, row, locale) }));
+  const rows: ParsedRow[] = [];
+  for (const row of file.rows) {
+    rows.push({ line: row.line, ...parseRow(dataset, row, locale) });
+    if (rows.length % STEP === 0) await letOthersIn();
+  }
   const columns = new Set(file.header.map((h) => h.toLowerCase()));
+  const planners = { schools: planSchools, devices: planDevices, measurements: planMeasurements };
+  const planOn = (on: Db) => planners[dataset](on, actor, locale, rows, columns, options.year);
+  // Checked and planned outside the write transaction, with a few set-based reads: on the embedded
+  // database the transaction holds its one connection, and every other request waits while it does.
+  let plan = await planOn(db);
+  await letOthersIn();
+  let r = report(plan);
+  if (!r.valid) return options.dryRun ? r : refuse(r);
+  if (options.dryRun) return r;
   return db.transaction(async (tx) => {
     await store.lockImports(tx);
-    const planners = { schools: planSchools, devices: planDevices, measurements: planMeasurements };
-    const plan = await planners[dataset](tx, actor, locale, rows, columns, options.year);
-    const r = report(plan);
-    if (!r.valid) return options.dryRun ? r : refuse(r);
-    if (options.dryRun) return r;
+    // What the checks read may have changed since: then check again under the lock (the plan written is
+    // always one made from what the transaction sees).
+    if (!plan.snapshot || (await plan.snapshot.read(tx)) !== plan.snapshot.taken) {
+      plan = await planOn(tx);
+      r = report(plan);
+      if (!r.valid) return refuse(r);
+    }
     const changes = await plan.apply(tx, ctx);
     await audit(tx, ctx, {
       action: 'import',
@@ -255,13 +278,22 @@ async function planSchools(
   const problems = rows.flatMap((r) => r.problems);
   const national = allows(actor, NATIONAL);
   const year = await resolveYear(db, yearCode);
+  const scope: store.SchoolsScope = {
+    codes: rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []),
+    areaCodes: rows.flatMap((r) => str(r.values.get('area_code'))?.toUpperCase() ?? []),
+    yearId: year?.id ?? null,
+  };
+  // Taken first: whatever changes after it shows in the snapshot read under the lock.
+  const taken = await store.schoolsSnapshot(db, scope);
+  await letOthersIn();
   const areaList = await institutionsStore.listAreas(db);
   const areaByCode = new Map(areaList.map((a) => [a.code.toUpperCase(), a]));
   const areaById = new Map(areaList.map((a) => [a.id, a]));
   const levelCodes = (await institutionsStore.countryPack(db)).levels.map((l) => l.code);
   const bounds = await countryBounds();
-  const codes = rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []);
-  const existing = new Map((await store.institutionsByCode(db, codes)).map((i) => [i.code, i]));
+  await letOthersIn();
+  const existing = new Map((await store.institutionsByCode(db, scope.codes)).map((i) => [i.code, i]));
+  await letOthersIn();
   const hasYear = YEAR_COLUMNS.some((c) => columns.has(c));
   const basics =
     year && hasYear
@@ -271,11 +303,14 @@ async function planSchools(
           year.id,
         )
       : new Map<number, store.YearBasics>();
+  await letOthersIn();
 
   const firstLine = new Map<string, number>();
   const byName = new Map<string, { line: number; code: string; levels: string[] }[]>();
   const plans: SchoolPlan[] = [];
+  let checked = 0;
   for (const r of rows) {
+    if (++checked % STEP === 0) await letOthersIn();
     const v = r.values;
     const at = (column: string, reason: string, params: Record<string, unknown> = {}) =>
       problems.push(problemAt(locale, r.line, column, reason, params));
@@ -469,7 +504,9 @@ async function planSchools(
 
   // Likely duplicates of schools already in the registry, under another code.
   const areaIds = [...new Set(plans.map((p) => p.target.areaId))];
+  await letOthersIn();
   const known = await store.institutionNamesInAreas(db, areaIds);
+  await letOthersIn();
   const index = new Map<string, typeof known>();
   for (const k of known) {
     const key = `${foldName(k.nameAz)}|${k.areaId}`;
@@ -491,16 +528,26 @@ async function planSchools(
     created: creates.length,
     updated: updates.length,
     unchanged: plans.length - creates.length - updates.length,
+    snapshot: { taken, read: (on) => store.schoolsSnapshot(on, scope, true) },
     async apply(tx, ctx) {
       const ids = await store.insertInstitutions(
         tx,
         creates.map((p) => p.target),
       );
-      for (const p of updates) {
-        if (p.changed.length === 0) continue;
-        const changes = Object.fromEntries(p.changed.map((f) => [f, p.target[f]]));
-        await institutionsStore.updateInstitution(tx, p.before!.id, changes);
-      }
+      // Every master field of a changed school is written (those not changed with the value they had).
+      const touched = new Date();
+      await store.updateInstitutions(
+        tx,
+        updates
+          .filter((p) => p.changed.length > 0)
+          .map((p) => ({
+            id: p.before!.id,
+            ...Object.fromEntries(
+              (Object.keys(MASTER_COLUMNS) as MasterField[]).map((f) => [f, p.target[f]]),
+            ),
+            updatedAt: touched,
+          })),
+      );
       const idOf = (p: SchoolPlan) => p.before?.id ?? ids.get(p.code)!;
       const withRecord = plans.filter((p) => p.record);
       if (year && withRecord.length) {
@@ -753,8 +800,27 @@ async function planMeasurements(db: Db, actor: Actor, locale: Locale, rows: Pars
     updated: updates.length,
     unchanged: items.length - creates.length - updates.length,
     async apply(tx, ctx) {
-      for (const c of creates) await service.recordMeasurement(tx, ctx, c.institutionId, c, 'import');
-      for (const u of updates) await store.updateMeasurement(tx, u.id, u);
+      await store.insertMeasurements(
+        tx,
+        creates.map((c) => ({
+          institutionId: c.institutionId,
+          measuredAt: c.measuredAt,
+          downloadMbps: c.downloadMbps,
+          uploadMbps: c.uploadMbps,
+          latencyMs: c.latencyMs,
+          source: 'import' as const,
+          recordedBy: ctx.actorId,
+        })),
+      );
+      await store.updateMeasurements(
+        tx,
+        updates.map((u) => ({
+          id: u.id,
+          downloadMbps: u.downloadMbps,
+          uploadMbps: u.uploadMbps,
+          latencyMs: u.latencyMs,
+        })),
+      );
       return {
         updated: updates.map((u) => ({
           institutionId: u.institutionId,

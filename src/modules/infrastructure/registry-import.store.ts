@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { intArray, rows, type Db } from '@/server/db/database';
-import { bulkInsertRows } from '@/server/db/bulk';
-import { areas, institutions } from '@/modules/institutions/institutions.tables';
+import { intArray, letOthersIn, rows, type Db } from '@/server/db/database';
+import { bulkInsertRows, bulkUpdateRows } from '@/server/db/bulk';
+import { academicYears, areas, institutions, levels } from '@/modules/institutions/institutions.tables';
 import {
   deviceCounts,
   devices,
@@ -37,6 +37,66 @@ export async function institutionsByCode(db: Db, codes: string[]): Promise<Insti
     .innerJoin(areas, eq(areas.id, institutions.areaId))
     .where(sql`${institutions.code} = any(${textArray(codes)})`);
   return found.map((r) => ({ ...r.i, areaPath: r.areaPath }));
+}
+
+/** What the schools data set's checks read, by the file's school codes and area codes and the year. */
+export interface SchoolsScope {
+  codes: string[];
+  areaCodes: string[];
+  yearId: number | null;
+}
+
+/**
+ * Everything the checks of a schools file read, folded into one value: the schools it names and every
+ * school in their areas and in the areas it names (for likely duplicates), those schools' records, teaching
+ * links, student and device counts of the year, and the areas, levels and years. Read when the checks start
+ * and again under the import lock: equal values mean the checks still hold, so the plan made outside the
+ * write transaction may be written. With `lock`, the named schools and their year records are locked for
+ * update first, so that no one-by-one save can slip in between this read and the writes (PostgreSQL).
+ */
+export async function schoolsSnapshot(db: Db, scope: SchoolsScope, lock = false): Promise<string> {
+  const codes = textArray(scope.codes);
+  const year = sql`${scope.yearId}::int`;
+  if (lock) {
+    await db.execute(sql`select id from ${institutions} where code = any(${codes}) order by id for update`);
+    await db.execute(
+      sql`select y.institution_id from ${schoolYears} y join ${institutions} i on i.id = y.institution_id
+          where i.code = any(${codes}) and y.academic_year_id = ${year} order by y.institution_id for update of y`,
+    );
+  }
+  const [row] = await rows<{ snapshot: string }>(
+    db,
+    sql`with mine as (select id, area_id from ${institutions} where code = any(${codes})),
+         scope as (
+           select i.* from ${institutions} i
+           where i.code = any(${codes})
+             or i.area_id in (select area_id from mine)
+             or i.area_id in (select id from ${areas} where upper(code) = any(${textArray(scope.areaCodes)}))
+         )
+       select md5(concat_ws('#',
+         (select string_agg(s::text, '|' order by s.id) from scope s),
+         (select string_agg(y::text, '|' order by y.institution_id) from ${schoolYears} y
+            where y.academic_year_id = ${year} and y.institution_id in (select id from mine)),
+         (select string_agg(l::text, '|' order by l.id) from ${internetLinks} l
+            where l.academic_year_id = ${year} and l.institution_id in (select id from mine)),
+         (select string_agg(c::text, '|' order by c::text) from ${studentCounts} c
+            where c.academic_year_id = ${year} and c.institution_id in (select id from mine)),
+         (select string_agg(d::text, '|' order by d::text) from ${deviceCounts} d
+            where d.academic_year_id = ${year} and d.institution_id in (select id from mine)),
+         (select string_agg(a::text, '|' order by a.id) from ${areas} a),
+         (select string_agg(v::text, '|' order by v.code) from ${levels} v),
+         (select string_agg(t::text, '|' order by t.id) from ${academicYears} t)
+       )) as snapshot`,
+  );
+  return row!.snapshot;
+}
+
+/** Rewrites the given institutions' fields, one statement for all of them. */
+export async function updateInstitutions(
+  db: Db,
+  values: (Partial<NewInstitution> & { id: number })[],
+): Promise<void> {
+  await bulkUpdateRows(db, institutions, 'id', values);
 }
 
 /** Id, code, name, area and levels of every institution in the given areas, for likely-duplicate checks. */
@@ -83,11 +143,13 @@ export async function yearBasics(
   const out = new Map<number, YearBasics>();
   if (institutionIds.length === 0) return out;
   const ids = intArray(institutionIds);
-  // One after another: on a transaction's single connection, queries cannot overlap.
+  // One after another: on a transaction's single connection, queries cannot overlap; other requests may
+  // come in between (on PGlite, only if let in).
   const records = await db
     .select()
     .from(schoolYears)
     .where(and(eq(schoolYears.academicYearId, yearId), sql`${schoolYears.institutionId} = any(${ids})`));
+  await letOthersIn();
   const links = await rows<typeof internetLinks.$inferSelect>(
     db,
     sql`select distinct on (institution_id) id, institution_id as "institutionId", academic_year_id as "academicYearId",
@@ -97,6 +159,7 @@ export async function yearBasics(
           where academic_year_id = ${yearId} and purpose = 'teaching' and institution_id = any(${ids})
           order by institution_id, id`,
   );
+  await letOthersIn();
   const shifts = await rows<{ institutionId: number; shift: number; students: number }>(
     db,
     sql`select institution_id as "institutionId", shift::int as shift, sum(students)::int as students
@@ -104,6 +167,7 @@ export async function yearBasics(
           where academic_year_id = ${yearId} and institution_id = any(${ids})
           group by institution_id, shift`,
   );
+  await letOthersIn();
   const computers = await rows<{ institutionId: number; computers: number }>(
     db,
     sql`select institution_id as "institutionId",
@@ -204,12 +268,20 @@ export async function measurementsAt(db: Db, keys: { institutionId: number; meas
   );
 }
 
-export async function updateMeasurement(
+/** Inserts measurements, one statement for all of them. */
+export async function insertMeasurements(
   db: Db,
-  id: number,
-  values: { downloadMbps: number; uploadMbps: number | null; latencyMs: number | null },
+  values: (typeof measurements.$inferInsert)[],
 ): Promise<void> {
-  await db.update(measurements).set(values).where(eq(measurements.id, id));
+  await bulkInsertRows(db, measurements, values);
+}
+
+/** Rewrites the speeds of measurements by id, one statement for all of them. */
+export async function updateMeasurements(
+  db: Db,
+  values: { id: number; downloadMbps: number; uploadMbps: number | null; latencyMs: number | null }[],
+): Promise<void> {
+  await bulkUpdateRows(db, measurements, 'id', values);
 }
 
 // Export

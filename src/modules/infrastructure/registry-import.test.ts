@@ -413,6 +413,41 @@ describe('bulk import and export of the registry', () => {
     expect(book.worksheets.map((w) => w.name)).toEqual(['devices', 'коды', 'столбцы']);
   });
 
+  it('checks again under the lock when another import wrote in between: two at once, each row written once', async () => {
+    // Both are checked before either writes (the checks read outside the write transaction); the second
+    // to write sees that what its checks read has changed, checks again, and finds the schools there.
+    const records = Array.from({ length: 600 }, (_, i) => school(`R-${i + 1}`, { num_teachers: '12' }));
+    const before = await counts();
+    const [a, b] = await Promise.all([upload(bureau, csv(records)), upload(bureau, csv(records))]);
+    expect(a.statusCode, a.body).toBe(200);
+    expect(b.statusCode, b.body).toBe(200);
+    const reports = [a.json<Report>(), b.json<Report>()].sort((x, y) => y.created - x.created);
+    expect(reports).toMatchObject([
+      { created: 600, updated: 0, unchanged: 0 },
+      { created: 0, updated: 0, unchanged: 600 },
+    ]);
+    const after = await counts();
+    expect(after.institutions).toBe(before.institutions! + 600);
+    expect(after.years).toBe(before.years! + 600);
+
+    // And a change made between another import's checks and its writes is checked, not overwritten blindly.
+    const changed = records.map((r) => ({ ...r, num_teachers: '13' }));
+    const [c, d] = await Promise.all([
+      upload(bureau, csv(changed)),
+      upload(bureau, csv([school('R-1', { num_teachers: '14' })])),
+    ]);
+    expect(c.statusCode, c.body).toBe(200);
+    expect(d.statusCode, d.body).toBe(200);
+    const [r1] = await rows<{ teachers: number; version: number }>(
+      t.database.db,
+      sql`select y.teachers, y.version from infrastructure_school_year y
+          join institutions_institution i on i.id = y.institution_id where i.code = 'R-1'`,
+    );
+    // Whichever wrote last, its value is saved, and each write bumped the version.
+    expect([13, 14]).toContain(r1!.teachers);
+    expect(r1!.version).toBe(3);
+  });
+
   it('imports devices and measurements by their natural keys', async () => {
     const devices =
       'school_id_govt,asset_tag,kind,model,acquired_on\r\nQ-1,DEV-1,laptop,ThinkPad,2026-09-01\r\nQ-1,DEV-2,projector,,\r\n';
@@ -448,6 +483,14 @@ describe('bulk import and export of the registry', () => {
     expect((await upload(bureau, out.rawPayload, '', 'measurements')).json<Report>()).toMatchObject({
       unchanged: 2,
     });
+    const remeasured = measured.replace('12.3,4.5,40', '13.5,,35');
+    expect((await upload(bureau, remeasured, '', 'measurements')).json<Report>()).toMatchObject({
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+    });
+    const again = await bureau.inject({ url: '/api/registry/export/measurements?format=csv' });
+    expect(again.body).toContain('Q-1,2026-03-01T09:30:00.000Z,13.5,,35,import');
   });
 
   it('keeps each caller to their scope, and reports rows outside it', async () => {

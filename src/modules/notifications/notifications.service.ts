@@ -42,15 +42,17 @@ export interface NotificationPayloads {
     mark: number;
   };
   /**
-   * The evening summary of a child's day in the journal: the absences (a subject code each) and marks the
-   * reader was told of that day and that still stand. One per reader, child and day.
+   * The evening summary of a child in the journal: the absences (a subject code each) and marks the reader was
+   * told of since the previous evening's summary and that still stand, by the lesson day they are about. One
+   * per reader, child and evening (`dayOn`).
    */
   journal_day: {
     studentId: number;
     student: string;
+    /** The evening it was sent (school date). */
     dayOn: string;
-    absences: string[];
-    marks: { subjectCode: string; mark: number }[];
+    /** By lesson day, oldest first. */
+    days: { heldOn: string; absences: string[]; marks: { subjectCode: string; mark: number }[] }[];
   };
 }
 export type NotificationKind = keyof NotificationPayloads;
@@ -120,7 +122,7 @@ export async function notify<K extends NotificationKind>(
   kind: K,
   payload: NotificationPayloads[K],
 ): Promise<void> {
-  await store.insertForUsers(tx, [...new Set(userIds)], kind, payload);
+  await store.insertForUsers(tx, [...new Set(userIds)], kind, payload, clock.now());
 }
 
 /**
@@ -136,6 +138,7 @@ export async function notifyEach<K extends NotificationKind>(
     tx,
     kind,
     notices.map((n) => ({ userId: n.userId, params: n.payload })),
+    clock.now(),
   );
 }
 
@@ -178,15 +181,13 @@ const formatTime = (locale: Locale, iso: unknown) => {
 
 type SubjectNames = Map<string, Record<Locale, string>>;
 
+type LessonDay = Partial<NotificationPayloads['journal_day']['days'][number]>;
+
 /**
- * A day summary's words: the absences by subject (with how many when more than one), the marks with their
- * subjects, joined as the language joins lists.
+ * A lesson day's words in a summary: the absences by subject (with how many when more than one), the marks with
+ * their subjects, joined as the language joins lists.
  */
-function daySummary(
-  params: Partial<NotificationPayloads['journal_day']>,
-  locale: Locale,
-  subjectNames: SubjectNames,
-): string {
+function daySummary(params: LessonDay, locale: Locale, subjectNames: SubjectNames): string {
   const name = (code: string) => subjectNames.get(code)?.[locale] ?? code;
   const list = (items: string[]) => new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
   const absences = Array.isArray(params.absences) ? params.absences : [];
@@ -217,8 +218,18 @@ function daySummary(
   return parts.join('; ');
 }
 
+/**
+ * The lesson days of an evening summary. A summary written before summaries covered an evening-to-evening
+ * window holds one day's `absences` and `marks` at its top, about its `dayOn`.
+ */
+function lessonDaysOf(params: Record<string, unknown>): LessonDay[] {
+  if (Array.isArray(params.days)) return params.days as LessonDay[];
+  return [{ ...(params as LessonDay), heldOn: String(params.dayOn) }];
+}
+
 /** The subject codes a notification's text names. */
 function subjectCodesOf(params: Record<string, unknown>): string[] {
+  if (Array.isArray(params.days)) return lessonDaysOf(params).flatMap((d) => subjectCodesOf(d));
   const codes: string[] = [];
   if (typeof params.subjectCode === 'string') codes.push(params.subjectCode);
   if (Array.isArray(params.absences))
@@ -253,21 +264,30 @@ function render(row: store.NotificationRow, locale: Locale, subjectNames: Subjec
   if (typeof row.params.subjectCode === 'string') {
     params.subject = subjectNames.get(row.params.subjectCode)?.[locale] ?? row.params.subjectCode;
   }
-  if (row.kind === 'journal_day') params.summary = daySummary(row.params, locale, subjectNames);
+  if (row.kind === 'journal_day')
+    // A sentence per lesson day, each naming its day.
+    return lessonDaysOf(row.params)
+      .map((day) =>
+        translate(locale, 'notification.journal_day', {
+          student: params.student,
+          dayOn: formatDay(locale, day.heldOn),
+          summary: daySummary(day, locale, subjectNames),
+        }),
+      )
+      .join(' ');
   return translate(locale, `notification.${row.kind}`, params);
 }
 
 /**
- * The journal notices (absences and marks) every parent was sent in `[from, to)` by the server's clock and
- * that still stand (a withdrawn notice is deleted), for the evening summary.
+ * The journal notices (absences and marks) every parent was sent in `[from, to)` by the server's clock (each
+ * notification is stamped with it when written) and that still stand (a withdrawn notice is deleted), for the
+ * evening summary.
  */
 export async function journalNoticesBetween(db: Db, from: Date, to: Date) {
-  // Notices are stamped with the database's time; the server's clock may be set apart from it.
-  const offset = clock.clockOffsetMs();
-  return store.journalNoticesBetween(db, new Date(from.getTime() - offset), new Date(to.getTime() - offset));
+  return store.journalNoticesBetween(db, from, to);
 }
 
-/** Writes the day summaries (one per reader, child and day; a rerun adds none). Returns how many changed. */
+/** Writes the evening summaries (one per reader, child and evening; a rerun adds none). Returns how many changed. */
 export async function notifyDaySummaries(
   tx: Db,
   summaries: { userId: number; payload: NotificationPayloads['journal_day'] }[],

@@ -13,31 +13,38 @@ export interface NotificationRow {
   readAt: Date | null;
 }
 
-/** One notification of the same kind and parameters for each of `userIds`, in one statement. */
+/**
+ * One notification of the same kind and parameters for each of `userIds`, in one statement, stamped `at` (the
+ * server's clock, which the evening summary's windows are measured by).
+ */
 export async function insertForUsers(
   db: Db,
   userIds: number[],
   kind: string,
   params: Record<string, unknown>,
+  at: Date,
 ): Promise<void> {
   if (userIds.length === 0) return;
   await db.execute(
-    sql`insert into ${notifications} (user_id, kind, params)
-        select u, ${kind}, ${JSON.stringify(params)}::jsonb from unnest(${intArray(userIds)}) as u`,
+    sql`insert into ${notifications} (user_id, kind, params, created_at)
+        select u, ${kind}, ${JSON.stringify(params)}::jsonb, ${at.toISOString()}::timestamptz
+        from unnest(${intArray(userIds)}) as u`,
   );
 }
 
-/** One notification per row, each to its person with its own parameters, in one statement. */
+/** One notification per row, each to its person with its own parameters, in one statement, stamped `at`. */
 export async function insertEach(
   db: Db,
   kind: string,
   rows: { userId: number; params: Record<string, unknown> }[],
+  at: Date,
 ): Promise<void> {
   if (rows.length === 0) return;
   const list = JSON.stringify(rows.map((r) => ({ u: r.userId, p: r.params })));
   await db.execute(
-    sql`insert into ${notifications} (user_id, kind, params)
-        select (x ->> 'u')::int, ${kind}, x -> 'p' from jsonb_array_elements(${list}::jsonb) as x`,
+    sql`insert into ${notifications} (user_id, kind, params, created_at)
+        select (x ->> 'u')::int, ${kind}, x -> 'p', ${at.toISOString()}::timestamptz
+        from jsonb_array_elements(${list}::jsonb) as x`,
   );
 }
 
@@ -78,7 +85,7 @@ export interface JournalNoticeRow {
   params: Record<string, unknown>;
 }
 
-/** Every parent's journal notices written in `[from, to)` (database time), oldest first. */
+/** Every parent's journal notices stamped in `[from, to)`, oldest first. */
 export async function journalNoticesBetween(db: Db, from: Date, to: Date): Promise<JournalNoticeRow[]> {
   return rows<JournalNoticeRow>(
     db,

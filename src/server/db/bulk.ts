@@ -124,3 +124,53 @@ export async function bulkInsertRows<R extends Record<string, unknown> = Record<
   });
   return bulkInsert<R>(db, table, columns, options);
 }
+
+/**
+ * Updates many rows in one statement per chunk: `UPDATE … SET c = u.c … FROM unnest(…) AS u(…) WHERE key =
+ * u.key`. Rows are given as the table's insert objects; every row gives the same columns, `key` among them
+ * (it names the row and is not written).
+ */
+export async function bulkUpdateRows(
+  db: Db,
+  table: PgTable,
+  key: string,
+  values: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (values.length === 0) return;
+  const all = getTableColumns(table);
+  const given = Object.keys(all).filter((k) => values.some((v) => v[k] !== undefined));
+  if (!given.includes(key)) throw new Error(`bulk update: the rows do not give ${key}`);
+  const names = [key, ...given.filter((k) => k !== key)];
+  const serials: Record<string, string> = { serial: 'int', bigserial: 'bigint', smallserial: 'smallint' };
+  const types = names.map((k) => {
+    const type = all[k]!.getSQLType();
+    return serials[type] ?? type;
+  });
+  const cell = (i: number) => sql.raw(types[i]!.endsWith('[]') ? `u.c${i}::${types[i]}` : `u.c${i}`);
+  const set = sql.join(
+    names.slice(1).map((k, i) => sql`${sql.identifier(all[k]!.name)} = ${cell(i + 1)}`),
+    sql`, `,
+  );
+  const tableName = getTableName(table);
+  for (let start = 0; start < values.length; start += CHUNK) {
+    const chunk = values.slice(start, start + CHUNK);
+    const arrays = sql.join(
+      names.map((k, i) => {
+        if (chunk.some((v) => v[k] === undefined))
+          throw new Error(`bulk update: some rows give ${k}, some leave it out`);
+        const type = types[i]!.endsWith('[]') ? 'text' : types[i]!;
+        const column = chunk.map((v) => {
+          const value = v[k];
+          return value instanceof Date ? value.toISOString() : (value as BulkValue);
+        });
+        return sql`${arrayLiteral(column)}::${sql.raw(type)}[]`;
+      }),
+      sql`, `,
+    );
+    await db.execute(
+      sql`update ${sql.identifier(tableName)} set ${set}
+          from unnest(${arrays}) as u(${sql.raw(names.map((_, i) => `c${i}`).join(', '))})
+          where ${sql.identifier(tableName)}.${sql.identifier(all[key]!.name)} = u.c0`,
+    );
+  }
+}

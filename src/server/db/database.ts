@@ -108,4 +108,11 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 /** A list of integers as one `int[]` parameter, for `= any(…)`, `&&` and `unnest(…)`. */
 export const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
 
+/**
+ * Lets other requests in. PGlite runs each query to its end on this thread and resolves it without going
+ * back to the event loop, so a chain of queries (and the work between them) keeps every other request out
+ * until it ends; long work outside a transaction awaits this between its steps. Costless on PostgreSQL.
+ */
+export const letOthersIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export { sql };
