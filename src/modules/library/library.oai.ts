@@ -14,8 +14,10 @@ import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 
 /**
  * OAI-PMH 2.0 (https://www.openarchives.org/OAI/openarchivesprotocol.html): harvesters — national and
- * international OER catalogues — copy the library's descriptions as Dublin Core (`oai_dc`). Every resource
- * that was ever published is a record; one taken off the library since is a deleted record, kept for as long
+ * international OER catalogues — copy the library's descriptions as Dublin Core (`oai_dc`) or as IEEE LOM
+ * with the curriculum alignment (`oai_lom`). Identifiers (`oai:<repositoryId>:resource/<id>`) and addresses
+ * come from configuration, never from the request, so they are the same whatever Host a harvester used. Every
+ * resource that was ever published is a record; one taken off the library since is a deleted record, kept for as long
  * as the resource exists (`deletedRecord` is `persistent`: resources are never removed, only unpublished).
  * A record's datestamp is the resource's last change (seconds granularity). Sets: `type:<type>` and
  * `subject:<code>`, under the parent sets `type` and `subject`. Lists come 100 records a page; the resumption
@@ -160,10 +162,10 @@ interface ListQuery {
   afterId: number;
 }
 
-/** The opaque token of the next page: the list's arguments and the last id given, base64url JSON. */
+/** The opaque token of the next page: the list's format and arguments and the last id given, base64url JSON. */
 export function encodeToken(q: ListQuery): string {
   return Buffer.from(
-    JSON.stringify({ v: 1, p: q.prefix, f: q.from, u: q.until, s: q.set, a: q.afterId }),
+    JSON.stringify({ v: 2, p: q.prefix, f: q.from, u: q.until, s: q.set, a: q.afterId }),
   ).toString('base64url');
 }
 
@@ -181,7 +183,7 @@ function decodeToken(token: string): ListQuery {
   if (
     typeof parsed !== 'object' ||
     parsed === null ||
-    t.v !== 1 ||
+    t.v !== 2 ||
     typeof t.p !== 'string' ||
     !Object.hasOwn(FORMATS, t.p) ||
     !Number.isSafeInteger(t.a) ||
