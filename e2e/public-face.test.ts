@@ -76,7 +76,7 @@ describe("the platform's public face in the browser", () => {
       expect(await page.locator('dl').innerText()).toContain('Mathematics');
       expect(await page.locator('header').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
       const ld = await page.locator('script[type="application/ld+json"]').textContent();
-      expect(JSON.parse(ld!)).toMatchObject({ '@type': 'LearningResource', name: TITLE });
+      expect(JSON.parse(ld!)).toMatchObject({ '@type': ['VideoObject', 'LearningResource'], name: TITLE });
       await expectGoodPage(page, 'public-resource-before-js-360');
 
       // With the script, the app takes over the same place.

@@ -1590,6 +1590,7 @@ const POLICY: Record<string, Rule> = {
   'GET /robots.txt': { who: 'anyone' },
   'GET /sitemap.xml': { who: 'anyone' },
   'GET /sitemaps/:file': { who: 'anyone', call: () => ({ params: { file: 'pages.xml' } }) },
+  'GET /vocabularies/learning-resource-type': { who: 'anyone' },
   // Last, since they end the sessions the walk signs in with.
   'POST /api/auth/logout': { who: 'signed-in', signInFirst: true },
   'POST /api/auth/logout-all': { who: 'signed-in', signInFirst: true },

@@ -135,6 +135,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         corsOrigins: config.corsOrigins,
         media: config.media,
         runJobs: config.runJobs,
+        publicUrl: config.publicUrl,
       });
       await api.register(allocationRoutes, { db: database.db });
       await api.register(textbookRoutes, { db: database.db });
@@ -153,7 +154,13 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     { prefix: '/api' },
   );
   // The library's OAI-PMH endpoint, outside /api: harvesters are given one base URL.
-  await app.register(oaiRoutes, { db: database.db, corsOrigins: config.corsOrigins });
+  await app.register(oaiRoutes, {
+    db: database.db,
+    publicUrl: config.publicUrl,
+    repositoryId: config.oai.repositoryId,
+    adminEmail: config.oai.adminEmail,
+    corsOrigins: config.corsOrigins,
+  });
 
   if (fs.existsSync(path.join(config.webRoot, 'index.html'))) {
     await app.register(async (web) => {

@@ -50,10 +50,18 @@ export interface Config {
    */
   timeouts: { requestMs: number; keepAliveMs: number; connectionMs: number };
   /**
-   * The site's public address (`PUBLIC_URL`, e.g. `https://maktab.edu.az`), for robots.txt, the sitemap and
-   * the resource pages' links; absent, each request's own address is used.
+   * The site's public address (`PUBLIC_URL`, e.g. `https://maktab.edu.az`): every absolute address the server
+   * writes (robots.txt, the sitemap, a resource's page and JSON-LD, OAI-PMH) is made from it, never from the
+   * request's `Host`. Required in production; elsewhere `http://localhost:<PORT>`.
    */
-  publicUrl?: string;
+  publicUrl: string;
+  /**
+   * The OAI-PMH repository: its identifier, the namespace of every record identifier
+   * (`oai:<repositoryId>:resource/<id>`; `OAI_REPOSITORY_ID`, a domain name such as `maktab.edu.az`) and its
+   * administrator's address (`OAI_ADMIN_EMAIL`). Required in production; elsewhere the public address's host
+   * name (or `maktab.localhost` when that is not a domain name) and `library@` it.
+   */
+  oai: { repositoryId: string; adminEmail: string };
   /** Where the server's clock starts (`MAKTAB_CLOCK`, an ISO time; see `clock.ts`); absent, the real clock. */
   clock?: Date;
 }
@@ -134,6 +142,59 @@ export function publicUrl(value: string): string {
   return url.origin;
 }
 
+/** An OAI repository identifier: a domain name (oai-identifier.xsd's `repositoryIdentifierType`). */
+const REPOSITORY_ID = /^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/;
+
+/** Reads `OAI_REPOSITORY_ID`: a domain name such as maktab.edu.az. */
+export function oaiRepositoryId(value: string): string {
+  const text = value.trim();
+  if (!REPOSITORY_ID.test(text))
+    throw new Error(`OAI_REPOSITORY_ID must be a domain name such as maktab.edu.az, got "${value}"`);
+  return text;
+}
+
+/** Reads `OAI_ADMIN_EMAIL`: an e-mail address whose domain has a dot (OAI-PMH.xsd's `emailType`). */
+export function oaiAdminEmail(value: string): string {
+  const text = value.trim();
+  if (!/^[^\s@]+@([^\s@.]+\.)+[^\s@.]+$/.test(text))
+    throw new Error(
+      `OAI_ADMIN_EMAIL must be an e-mail address such as library@maktab.edu.az, got "${value}"`,
+    );
+  return text;
+}
+
+/**
+ * The public address and the OAI repository: from `PUBLIC_URL`, `OAI_REPOSITORY_ID` and `OAI_ADMIN_EMAIL`;
+ * in production all three must be given (a harvester keeps the identifiers for years, a search engine the
+ * addresses), elsewhere each has a default that depends on nothing but the configuration.
+ */
+export function publicAddress(
+  env: NodeJS.ProcessEnv,
+  port: number,
+): { publicUrl: string; oai: { repositoryId: string; adminEmail: string } } {
+  const given = (name: string) => (env[name] ?? '').trim() !== '';
+  if (env.NODE_ENV === 'production') {
+    const missing = ['PUBLIC_URL', 'OAI_REPOSITORY_ID', 'OAI_ADMIN_EMAIL'].filter((n) => !given(n));
+    if (missing.length > 0)
+      throw new Error(
+        `${missing.join(', ')} must be set in production: the site's public address (e.g. PUBLIC_URL=https://maktab.edu.az), ` +
+          "the OAI-PMH repository identifier (e.g. OAI_REPOSITORY_ID=maktab.edu.az) and its administrator's e-mail " +
+          '(e.g. OAI_ADMIN_EMAIL=library@maktab.edu.az). See docs/operations.md, "Public address".',
+      );
+  }
+  const url = given('PUBLIC_URL') ? publicUrl(env.PUBLIC_URL!) : `http://localhost:${port}`;
+  const host = new URL(url).hostname;
+  const repositoryId = given('OAI_REPOSITORY_ID')
+    ? oaiRepositoryId(env.OAI_REPOSITORY_ID!)
+    : REPOSITORY_ID.test(host)
+      ? host
+      : 'maktab.localhost';
+  const adminEmail = given('OAI_ADMIN_EMAIL')
+    ? oaiAdminEmail(env.OAI_ADMIN_EMAIL!)
+    : `library@${repositoryId}`;
+  return { publicUrl: url, oai: { repositoryId, adminEmail } };
+}
+
 /** Reads `WORKERS`: a whole number from 1; unset or empty, one per core. */
 function workers(value: string | undefined): { count: number; set: boolean } {
   if (value === undefined || value === '') return { count: availableParallelism(), set: false };
@@ -154,8 +215,9 @@ export function workerPoolSize(total: number, workers: number): number {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   const url = env.DATABASE_URL;
+  const port = int(env.PORT, 3000, 'PORT');
   return {
-    port: int(env.PORT, 3000, 'PORT'),
+    port,
     host: env.HOST ?? '0.0.0.0',
     database: url
       ? { driver: 'postgres', url, poolSize: int(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE') }
@@ -176,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workers: workers(env.WORKERS),
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
-    ...(env.PUBLIC_URL ? { publicUrl: publicUrl(env.PUBLIC_URL) } : {}),
+    ...publicAddress(env, port),
     ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),
   };
 }

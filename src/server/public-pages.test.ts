@@ -84,6 +84,9 @@ function robotsAllow(robots: string, pathname: string): boolean {
   return best.allow;
 }
 
+/** The configured public address: every absolute address of the public face is made from it. */
+const PUBLIC = 'https://maktab.example.az';
+
 const SHELL =
   '<!doctype html><html lang="az"><head><meta charset="utf-8" />' +
   '<meta name="description" content="Maktab — platforma" /><title>Maktab</title>' +
@@ -143,7 +146,7 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
     webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-web-'));
     fs.writeFileSync(path.join(webRoot, 'index.html'), SHELL);
     files = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-public-'));
-    const config = testConfig({ webRoot });
+    const config = testConfig({ webRoot, publicUrl: PUBLIC });
     env = { storage: new LocalStorage(config.storageDir), media: config.media };
     app = await buildApp(config, database);
     await app.ready();
@@ -276,10 +279,10 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
     expect(ld).toMatchObject({
       '@context': 'https://schema.org',
       '@type': 'LearningResource',
-      '@id': `http://localhost:80/resources/${published.id}`,
+      '@id': `https://maktab.example.az/resources/${published.id}`,
       name: published.title,
       description: published.description,
-      learningResourceType: 'worksheet',
+      learningResourceType: { '@type': 'DefinedTerm', termCode: 'worksheet', name: 'worksheet' },
       about: { identifier: 'mathematics' },
     });
 
@@ -301,12 +304,14 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
   });
 
   it('serves robots.txt pointing at the sitemap, open to the public pages and closed to the API', async () => {
-    const res = await app.inject({ url: '/robots.txt', headers: { host: 'maktab.example.az' } });
+    // The configured public address, whatever Host the request carried.
+    const res = await app.inject({ url: '/robots.txt', headers: { host: '127.0.0.1:3000' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const robots = res.body;
     expect(robots).toMatch(/^User-agent: \*$/m);
-    expect(robots).toMatch(/^Sitemap: http:\/\/maktab\.example\.az\/sitemap\.xml$/m);
+    expect(robots).toMatch(/^Sitemap: https:\/\/maktab\.example\.az\/sitemap\.xml$/m);
+    expect(robots).not.toContain('127.0.0.1');
     for (const p of [
       '/',
       '/resources',
@@ -337,13 +342,38 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
     expect(() => publicUrl('https://maktab.edu.az/x')).toThrow(/PUBLIC_URL/);
   });
 
+  it('serves the vocabulary of learningResourceType that the resources name their kinds from', async () => {
+    const res = await app.inject({
+      url: '/vocabularies/learning-resource-type',
+      headers: { host: 'x.invalid' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/ld+json');
+    const set = res.json<{
+      '@type': string;
+      '@id': string;
+      hasDefinedTerm: { '@id': string; termCode: string }[];
+    }>();
+    expect(set['@type']).toBe('DefinedTermSet');
+    expect(set['@id']).toBe(`${PUBLIC}/vocabularies/learning-resource-type`);
+    expect(set.hasDefinedTerm.map((t) => t.termCode)).toContain('video_lesson');
+    // Every resource's term is one of the set's.
+    const page = await app.inject({ url: `/resources/${published.id}` });
+    const ld = JSON.parse(
+      /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1]!,
+    ) as {
+      learningResourceType: { '@id': string };
+    };
+    expect(set.hasDefinedTerm.map((t) => t['@id'])).toContain(ld.learningResourceType['@id']);
+  });
+
   it('lists the published pages in sitemap.xml (schema 0.9), and not the unpublished ones', async () => {
-    const res = await app.inject({ url: '/sitemap.xml', headers: { host: 'maktab.example.az' } });
+    const res = await app.inject({ url: '/sitemap.xml', headers: { host: 'localhost' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/xml');
     const entries = checkSitemap(res.body, 'urlset');
     const locs = entries.map((e) => e.loc);
-    const at = (p: string) => `http://maktab.example.az${p}`;
+    const at = (p: string) => `${PUBLIC}${p}`;
     expect(locs).toEqual(
       expect.arrayContaining([
         at('/'),
@@ -361,10 +391,11 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
     for (const e of entries)
       expect((await app.inject({ url: new URL(e.loc).pathname })).statusCode, e.loc).toBe(200);
 
-    // A Host header with markup in it cannot break the XML.
+    // A Host header with markup in it changes nothing: the same sitemap, from the public address.
     const odd = await app.inject({ url: '/sitemap.xml', headers: { host: 'a"b<c>&d' } });
-    expect(odd.statusCode).toBeLessThan(500);
-    if (odd.statusCode === 200) expect(() => new SaxesParser().write(odd.body).close()).not.toThrow();
+    expect(odd.statusCode).toBe(200);
+    expect(() => new SaxesParser().write(odd.body).close()).not.toThrow();
+    expect(odd.body).toBe(res.body);
   });
 
   it('splits a sitemap too large for one file into an index of parts whose addresses stay put', async () => {
@@ -393,11 +424,11 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
     // Through HTTP, with the real size: the parts answer, an unknown part is not found.
     const pages = await app.inject({ url: '/sitemaps/pages.xml' });
     expect(pages.statusCode).toBe(200);
-    expect(checkSitemap(pages.body, 'urlset').map((e) => e.loc)).toContain('http://localhost:80/');
+    expect(checkSitemap(pages.body, 'urlset').map((e) => e.loc)).toContain('https://maktab.example.az/');
     const first = await app.inject({ url: '/sitemaps/resources-1.xml' });
     expect(first.statusCode).toBe(200);
     expect(checkSitemap(first.body, 'urlset').map((e) => e.loc)).toContain(
-      `http://localhost:80/resources/${published.id}`,
+      `https://maktab.example.az/resources/${published.id}`,
     );
     for (const url of ['/sitemaps/resources-2.xml', '/sitemaps/x.txt', '/sitemaps/%3Cb%3E.xml'])
       expect((await app.inject({ url })).statusCode, url).toBe(404);

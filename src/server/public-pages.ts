@@ -5,7 +5,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '@/server/db/database';
 import { isLocale, type Locale } from '@/server/i18n';
 import * as library from '@/modules/library/library.service';
-import { escapeHtml, resourcePage, withBody, type SubjectNames } from '@/modules/library/library.lrmi';
+import {
+  escapeHtml,
+  RESOURCE_TYPE_SET_PATH,
+  resourcePage,
+  resourceTypeSet,
+  withBody,
+  type SubjectNames,
+} from '@/modules/library/library.lrmi';
 import type { ResourceView } from '@/modules/library/library.schema';
 import {
   isAppPath,
@@ -59,11 +66,6 @@ export function webText(locale: Locale, key: string, params: Record<string, stri
     node = node && typeof node === 'object' ? (node as Strings)[part] : undefined;
   if (typeof node !== 'string') return key;
   return node.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => params[name] ?? whole);
-}
-
-/** The site's address: the configured public URL, else the one the request came to. */
-export function baseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
-  return publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
 /**
@@ -199,8 +201,8 @@ export interface PublicPagesOptions {
   env: library.LibraryEnv;
   /** The built web app's directory (its index.html is the shell). */
   webRoot: string;
-  /** The site's public address, when configured (PUBLIC_URL); else the request's. */
-  publicUrl?: string;
+  /** The site's public address (PUBLIC_URL): every absolute address is made from it, never from Host. */
+  publicUrl: string;
   /** The most URLs in one sitemap file (tests make it small to see the index). */
   sitemapMaxUrls?: number;
 }
@@ -228,15 +230,15 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .send(html);
   };
 
-  web.get('/robots.txt', page('Rules for crawlers'), async (request, reply) =>
+  web.get('/robots.txt', page('Rules for crawlers'), async (_request, reply) =>
     reply
       .header('cache-control', 'public, max-age=3600')
       .type('text/plain; charset=utf-8')
-      .send(robotsTxt(baseUrl(request, opts.publicUrl))),
+      .send(robotsTxt(opts.publicUrl)),
   );
 
-  web.get('/sitemap.xml', page('The sitemap'), async (request, reply) => {
-    const base = baseUrl(request, opts.publicUrl);
+  web.get('/sitemap.xml', page('The sitemap'), async (_request, reply) => {
+    const base = opts.publicUrl;
     const map = await library.sitemap(opts.db, HOME.length, max);
     const body = map.kind === 'urlset' ? urlset(base, [...HOME, ...map.urls]) : sitemapIndex(base, map.parts);
     return reply
@@ -244,6 +246,17 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .type('application/xml; charset=utf-8')
       .send(body);
   });
+
+  // The vocabulary the resources' learningResourceType terms belong to (schema.org DefinedTermSet).
+  web.get(
+    RESOURCE_TYPE_SET_PATH,
+    page('The vocabulary of learning resource types'),
+    async (_request, reply) =>
+      reply
+        .header('cache-control', 'public, max-age=3600')
+        .type('application/ld+json; charset=utf-8')
+        .send(JSON.stringify(resourceTypeSet(opts.publicUrl))),
+  );
 
   web.get('/sitemaps/:file', page('A part of the sitemap'), async (request, reply) => {
     const file = (request.params as { file?: string }).file ?? '';
@@ -254,7 +267,7 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
     return reply
       .header('cache-control', 'public, max-age=3600')
       .type('application/xml; charset=utf-8')
-      .send(urlset(baseUrl(request, opts.publicUrl), all));
+      .send(urlset(opts.publicUrl, all));
   });
 
   // A published resource's page: its description for crawlers (title, JSON-LD) and its content for a reader
@@ -264,7 +277,7 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
     const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : 0;
     const found =
       id > 0 && id <= 2_147_483_647
-        ? await library.publicLearningResource(opts.db, opts.env, id, baseUrl(request, opts.publicUrl))
+        ? await library.publicLearningResource(opts.db, opts.env, id, opts.publicUrl)
         : null;
     if (!found) return notFound(request, reply);
     const locale = pageLocale(request);

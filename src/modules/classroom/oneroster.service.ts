@@ -40,7 +40,7 @@ defineMessages({
     'oneroster.rule.required': 'is empty',
     'oneroster.rule.duplicate': '{value} is also on line {line}',
     'oneroster.rule.bad_class': '{value} is not a class name like 7A',
-    'oneroster.rule.bad_class_type': '{value} is not homeroom or scheduled',
+    'oneroster.rule.bad_class_type': '{value} is not homeroom, scheduled or an ext: value',
     'oneroster.rule.wrong_grade': '{value} does not match the grade of class {name} ({grade})',
     'oneroster.rule.unknown_subject': '{value} is not a subject of the curriculum',
     'oneroster.rule.subject_not_in_grade': '{value} is not taught in grade {grade}',
@@ -67,7 +67,7 @@ defineMessages({
     'oneroster.rule.required': 'boşdur',
     'oneroster.rule.duplicate': '{value} {line}-ci sətirdə də var',
     'oneroster.rule.bad_class': '{value} 7A kimi sinif adı deyil',
-    'oneroster.rule.bad_class_type': '{value} homeroom və ya scheduled deyil',
+    'oneroster.rule.bad_class_type': '{value} homeroom, scheduled və ya ext: dəyəri deyil',
     'oneroster.rule.wrong_grade': '{value} {name} sinfinin sinif səviyyəsinə ({grade}) uyğun deyil',
     'oneroster.rule.unknown_subject': '{value} tədris planının fənni deyil',
     'oneroster.rule.subject_not_in_grade': '{value} {grade}-ci sinifdə tədris olunmur',
@@ -94,7 +94,7 @@ defineMessages({
     'oneroster.rule.required': 'пусто',
     'oneroster.rule.duplicate': '{value} есть и в строке {line}',
     'oneroster.rule.bad_class': '{value} — не название класса вида 7A',
-    'oneroster.rule.bad_class_type': '{value} — не homeroom и не scheduled',
+    'oneroster.rule.bad_class_type': '{value} — не homeroom, не scheduled и не значение ext:',
     'oneroster.rule.wrong_grade': '{value} не совпадает с параллелью класса {name} ({grade})',
     'oneroster.rule.unknown_subject': '{value} — не предмет учебного плана',
     'oneroster.rule.subject_not_in_grade': '{value} не преподаётся в {grade} классе',
@@ -124,6 +124,8 @@ export const sid = {
   user: (id: number) => `maktab-user-${id}`,
 };
 const OUR_USER = /^maktab-user-([1-9]\d{0,9})$/;
+/** An extension value the CSV binding allows in its enumerations: `ext:` and letters, digits and `.-_/@`. */
+const EXT_VALUE = /^ext:[a-zA-Z0-9.\-_/@]+$/;
 /** The letters a class may have (as the class form takes them). */
 const LETTER = /^[A-Za-zÇçƏəĞğIıİiÖöŞşÜüА-Яа-яЁё]+$/;
 
@@ -262,6 +264,7 @@ export async function exportOneRoster(
         grades,
         orgSourcedId: schoolSid,
         subjects: subjectName,
+        subjectCodes: t.subjectCode,
       });
       const scheduledSid = sid.class(c.id, t.subjectCode);
       classRows.push({
@@ -274,6 +277,7 @@ export async function exportOneRoster(
         schoolSourcedId: schoolSid,
         termSourcedIds: yearSid,
         subjects: subjectName,
+        subjectCodes: t.subjectCode,
       });
       for (const s of students) enrol(scheduledSid, s, 'student', false);
       enrol(scheduledSid, t.teacherId, 'teacher', true);
@@ -467,11 +471,20 @@ export async function importOneRoster(
   const classes = new Map<string, ClassEntry>();
   const homerooms = new Map<string, number>();
   for (const [id, row] of classRows) {
-    const type = cell(row, 'classType');
-    if (type !== 'homeroom' && type !== 'scheduled') {
-      report('classes.csv', row.line, 'classType', 'bad_class_type', { value: type });
+    const writtenType = cell(row, 'classType');
+    // The binding lets a system add its own kinds as `ext:<name>`: such a class is read as a subject class
+    // when it names a subject we know, and otherwise left out (with its enrolments), as a kind we do not keep.
+    const extension = EXT_VALUE.test(writtenType);
+    if (writtenType !== 'homeroom' && writtenType !== 'scheduled' && !extension) {
+      report('classes.csv', row.line, 'classType', 'bad_class_type', { value: writtenType });
       continue;
     }
+    const namedSubject = () =>
+      subjectOf(courseCodes.get(cell(row, 'courseSourcedId')) ?? '') ??
+      subjectOf(cell(row, 'subjectCodes').split(',')[0] ?? '') ??
+      subjectOf(cell(row, 'subjects').split(',')[0] ?? '');
+    if (extension && !namedSubject()) continue;
+    const type = extension ? 'scheduled' : writtenType;
     const code = cell(row, 'classCode');
     const column = code !== '' && CLASS_NAME.test(code) ? 'classCode' : 'title';
     const written = column === 'classCode' ? code : cell(row, 'title');
@@ -508,7 +521,7 @@ export async function importOneRoster(
     if (type === 'scheduled') {
       const named = cell(row, 'subjects').split(',')[0]?.trim() ?? '';
       const value = courseCodes.get(cell(row, 'courseSourcedId')) || named;
-      const subject = subjectOf(courseCodes.get(cell(row, 'courseSourcedId')) ?? '') ?? subjectOf(named);
+      const subject = namedSubject();
       if (!subject) {
         report('classes.csv', row.line, 'subjects', 'unknown_subject', { value });
         continue;

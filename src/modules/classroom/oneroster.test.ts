@@ -162,6 +162,19 @@ describe('OneRoster 1.2 CSV', () => {
       [`maktab-class-${sevenA}-mathematics`, '7A Riyaziyyat', '07', 'scheduled'],
       [expect.stringMatching(/^maktab-class-\d+$/), '8B', '08', 'homeroom'],
     ]);
+    // Subject classes and their courses carry the subject's code beside its name; homerooms carry none.
+    expect(classes.map((c) => [c.get('subjects'), c.get('subjectcodes')])).toEqual([
+      ['', ''],
+      ['Riyaziyyat', 'mathematics'],
+      ['', ''],
+    ]);
+    const mathsCourse = files
+      .get('courses.csv')!
+      .rows.find((c) => c.get('sourcedid') === classes[1]!.get('coursesourcedid'))!;
+    expect([mathsCourse.get('subjects'), mathsCourse.get('subjectcodes')]).toEqual([
+      'Riyaziyyat',
+      'mathematics',
+    ]);
     const courseIds = new Set(files.get('courses.csv')!.rows.map((c) => c.get('sourcedid')));
     for (const c of classes) {
       expect(courseIds.has(c.get('coursesourcedid'))).toBe(true);
@@ -321,6 +334,35 @@ describe('OneRoster 1.2 CSV', () => {
         ['classes.csv', 3, 'subject_not_in_grade'],
         ['users.csv', 2, 'unknown_user'],
       ]);
+    });
+
+    it('takes the ext: class types the binding allows: a subject class by its subject code, another kind left out', async () => {
+      const files = good();
+      files['classes.csv'] = [
+        header('classes'),
+        `c1,,,9C,09,,,homeroom,,${S()},,,,`,
+        // A system's own kind of subject class, named by its subject code only.
+        `c2,,,9C Fizika,09,,9C,ext:subjectGroup,,${S()},,,physics,`,
+        // A kind we do not keep (a club): left out, and its enrolments with it.
+        `c3,,,9C Chess club,09,,9C,ext:club,,${S()},,,,`,
+      ].join('\r\n');
+      files['enrollments.csv'] += `\r\ne3,,,c3,${S()},u1,student,false,,`;
+      const res = await upload(director, zipOf(files), '?dryRun=true');
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ classesCreated: 1, enrolled: 1, teachersSet: 1 });
+      expect(await nineC()).toBeUndefined();
+
+      // What the binding does not allow is still refused: a word of our own, an ext: value with a space.
+      for (const bad of ['seminar', 'ext:chess club', 'ext:']) {
+        const wrong = good();
+        wrong['classes.csv'] = wrong['classes.csv'].replace(',scheduled,', `,${bad},`);
+        const refused = await upload(director, zipOf(wrong));
+        expect(refused.statusCode, bad).toBe(422);
+        expect(
+          (errorOf(refused).details as unknown as Problem[]).map((p) => [p.file, p.line, p.column, p.reason]),
+          bad,
+        ).toEqual([['classes.csv', 3, 'classType', 'bad_class_type']]);
+      }
     });
 
     it('writes a good file: the class, the student, the subject teacher', async () => {

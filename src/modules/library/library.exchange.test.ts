@@ -40,7 +40,7 @@ function parseXml(xml: string) {
   return { elements, all, one: (name: string) => all(name)[0] };
 }
 
-const BASE = 'http://localhost:80';
+const BASE = 'http://localhost:3000';
 
 describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
   let database: Database;
@@ -156,12 +156,12 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     expect(json).not.toMatch(/[<>]/);
     const ld = JSON.parse(json) as Record<string, unknown>;
     expect(ld).toMatchObject({
-      '@type': 'LearningResource',
+      '@type': ['Book', 'LearningResource'],
       url: `${BASE}/resources/${published.id}`,
       name: published.title,
       inLanguage: 'az',
-      educationalLevel: ['general education', 'grade 5'],
-      learningResourceType: 'textbook',
+      educationalLevel: [{ '@type': 'DefinedTerm', termCode: 'ISCED 2' }],
+      learningResourceType: { '@type': 'DefinedTerm', termCode: 'e_textbook', name: 'textbook' },
       teaches: ['Adi kəsrlər'],
       about: { identifier: 'mathematics', name: 'Riyaziyyat' },
       license: 'https://creativecommons.org/licenses/by-nc/4.0/',
@@ -295,10 +295,10 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     expect(identify.xml.one('request')?.attrs.verb).toBe('Identify');
 
     const formats = await oai('verb=ListMetadataFormats');
-    expect(formats.xml.all('metadataPrefix').map((e) => e.text)).toEqual(['oai_dc']);
-    expect(await oaiError(`verb=ListMetadataFormats&identifier=oai:localhost:resource/${draft.id}`)).toBe(
-      'idDoesNotExist',
-    );
+    expect(formats.xml.all('metadataPrefix').map((e) => e.text)).toEqual(['oai_dc', 'oai_lom']);
+    expect(
+      await oaiError(`verb=ListMetadataFormats&identifier=oai:maktab.localhost:resource/${draft.id}`),
+    ).toBe('idDoesNotExist');
 
     const sets = (await oai('verb=ListSets')).xml.all('setSpec').map((e) => e.text);
     expect(sets).toEqual(
@@ -312,16 +312,16 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
       .all('identifier')
       .filter((e) => e.path.endsWith('header/identifier'))
       .map((e) => e.text);
-    expect(ids).toContain(`oai:localhost:resource/${published.id}`);
-    expect(ids).toContain(`oai:localhost:resource/${withdrawn.id}`);
-    expect(ids).not.toContain(`oai:localhost:resource/${draft.id}`);
+    expect(ids).toContain(`oai:maktab.localhost:resource/${published.id}`);
+    expect(ids).toContain(`oai:maktab.localhost:resource/${withdrawn.id}`);
+    expect(ids).not.toContain(`oai:maktab.localhost:resource/${draft.id}`);
     const headers = xml.all('header');
     expect(headers.filter((h) => h.attrs.status === 'deleted')).toHaveLength(1);
     expect(xml.all('metadata')).toHaveLength(ids.length - 1);
     expect(xml.one('resumptionToken')).toBeUndefined();
 
     const one = await oai(
-      `verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:resource/${published.id}`,
+      `verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:maktab.localhost:resource/${published.id}`,
     );
     const dc = (name: string) => one.xml.all(name).map((e) => e.text);
     expect(one.xml.one('dc:title')).toMatchObject({ text: published.title, attrs: { 'xml:lang': 'az' } });
@@ -345,18 +345,18 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     expect(body).not.toContain('<b>');
 
     const gone = await oai(
-      `verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:resource/${withdrawn.id}`,
+      `verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:maktab.localhost:resource/${withdrawn.id}`,
     );
     expect(gone.xml.one('header')?.attrs.status).toBe('deleted');
     expect(gone.xml.one('metadata')).toBeUndefined();
 
     const bySet = await oai('verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:worksheet');
     expect(bySet.xml.all('identifier').map((e) => e.text)).toEqual([
-      `oai:localhost:resource/${withdrawn.id}`,
+      `oai:maktab.localhost:resource/${withdrawn.id}`,
     ]);
     const bySubject = await oai('verb=ListIdentifiers&metadataPrefix=oai_dc&set=subject:mathematics');
     expect(bySubject.xml.all('identifier').map((e) => e.text)).toEqual([
-      `oai:localhost:resource/${published.id}`,
+      `oai:maktab.localhost:resource/${published.id}`,
     ]);
 
     // POST with a form body answers the same.
@@ -371,7 +371,7 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
       parseXml(posted.body)
         .all('identifier')
         .map((e) => e.text),
-    ).toEqual([`oai:localhost:resource/${withdrawn.id}`]);
+    ).toEqual([`oai:maktab.localhost:resource/${withdrawn.id}`]);
   });
 
   it('answers every protocol error as OAI-PMH says, with status 200', async () => {
@@ -395,15 +395,17 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
       'badArgument',
     );
     expect(await oaiError('verb=ListRecords&metadataPrefix=oai_dc&resumptionToken=x')).toBe('badArgument');
-    expect(await oaiError('verb=GetRecord&identifier=oai:localhost:resource/1')).toBe('badArgument');
+    expect(await oaiError('verb=GetRecord&identifier=oai:maktab.localhost:resource/1')).toBe('badArgument');
     expect(await oaiError('verb=ListRecords&metadataPrefix=marc21')).toBe('cannotDisseminateFormat');
     expect(
       await oaiError(
-        `verb=GetRecord&metadataPrefix=marc21&identifier=oai:localhost:resource/${published.id}`,
+        `verb=GetRecord&metadataPrefix=marc21&identifier=oai:maktab.localhost:resource/${published.id}`,
       ),
     ).toBe('cannotDisseminateFormat');
     expect(
-      await oaiError(`verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:resource/${draft.id}`),
+      await oaiError(
+        `verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:maktab.localhost:resource/${draft.id}`,
+      ),
     ).toBe('idDoesNotExist');
     expect(
       await oaiError('verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:elsewhere.org:resource/1'),
@@ -480,7 +482,7 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     );
     const window = async (q: string) =>
       (await oai(`verb=ListIdentifiers&metadataPrefix=oai_dc&${q}`)).xml.all('identifier').map((e) => e.text);
-    const only = [`oai:localhost:resource/${published.id}`];
+    const only = [`oai:maktab.localhost:resource/${published.id}`];
     expect(await window('from=2020-05-05&until=2020-05-05')).toEqual(only);
     expect(await window('from=2020-05-05T10:00:00Z&until=2020-05-05T10:00:00Z')).toEqual(only);
     expect(

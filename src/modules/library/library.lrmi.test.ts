@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   contentSize,
   escapeHtml,
+  iscedLevels,
+  ISCED_SET,
   isoDuration,
   learningResource,
   resourcePage,
@@ -96,17 +98,44 @@ describe('LRMI description of a resource', () => {
     expect(contentSize(12)).toBe('12 B');
   });
 
+  it('maps grades and levels to ISCED 2011: primary 1–4, basic 5–9, complete secondary 10–11', () => {
+    expect(iscedLevels('general', [1, 4])).toEqual(['1']);
+    expect(iscedLevels('general', [4, 5, 9, 10, 11])).toEqual(['1', '2', '3']);
+    expect(iscedLevels('general', [])).toEqual([]);
+    expect(iscedLevels('vocational', [])).toEqual(['3']);
+    expect(iscedLevels('higher', [])).toEqual(['6']);
+  });
+
   it('describes a video lesson with its alignment, licence, media and accessibility', () => {
     const ld = learningResource(view(), { baseUrl: 'https://maktab.edu.az/', subject });
     expect(ld).toMatchObject({
       '@context': 'https://schema.org',
-      '@type': 'LearningResource',
+      '@type': ['VideoObject', 'LearningResource'],
+      '@id': 'https://maktab.edu.az/resources/7',
       url: 'https://maktab.edu.az/resources/7',
       name: view().title,
       description: view().description,
       inLanguage: 'az',
-      educationalLevel: ['general education', 'grade 5', 'grade 6'],
-      learningResourceType: 'video lesson',
+      // Grades 5 and 6 are basic education: ISCED 2.
+      educationalLevel: [
+        {
+          '@type': 'DefinedTerm',
+          termCode: 'ISCED 2',
+          name: 'Lower secondary education',
+          inDefinedTermSet: ISCED_SET,
+        },
+      ],
+      learningResourceType: {
+        '@type': 'DefinedTerm',
+        '@id': 'https://maktab.edu.az/vocabularies/learning-resource-type#video_lesson',
+        termCode: 'video_lesson',
+        name: 'video lesson',
+        inDefinedTermSet: 'https://maktab.edu.az/vocabularies/learning-resource-type',
+      },
+      // What search engines' video results ask for.
+      uploadDate: '2026-09-02T08:00:00.000Z',
+      contentUrl: 'https://maktab.edu.az/api/library/files/11',
+      duration: 'PT1H2M5S',
       teaches: ['Kəsrlər'],
       educationalAlignment: [
         {
@@ -114,6 +143,7 @@ describe('LRMI description of a resource', () => {
           alignmentType: 'teaches',
           targetName: 'Kəsrlər',
           targetDescription: 'math.numbers.fractions',
+          targetUrl: 'https://maktab.edu.az/resources?topic=3',
         },
       ],
       about: { '@type': 'Thing', identifier: 'mathematics', name: 'Riyaziyyat' },
@@ -128,6 +158,7 @@ describe('LRMI description of a resource', () => {
           contentUrl: 'https://maktab.edu.az/api/library/files/11',
           contentSize: '150.0 MB',
           encodingFormat: 'video/mp4',
+          height: { '@type': 'QuantitativeValue', value: 720, unitCode: 'E37' },
         },
       ],
       thumbnailUrl: 'https://maktab.edu.az/api/library/files/12',
@@ -150,7 +181,17 @@ describe('LRMI description of a resource', () => {
       }),
       { baseUrl: 'https://maktab.edu.az', subject },
     );
-    expect(ld).toMatchObject({ numberOfPages: 212, learningResourceType: 'textbook', teaches: ['Дроби'] });
+    expect(ld).toMatchObject({
+      '@type': ['Book', 'LearningResource'],
+      numberOfPages: 212,
+      learningResourceType: { termCode: 'e_textbook', name: 'textbook' },
+      teaches: ['Дроби'],
+    });
+    expect(ld).not.toHaveProperty('uploadDate');
+    // Pages belong to books only: a worksheet's are not said.
+    expect(
+      learningResource(view({ type: 'worksheet', pages: 3 }), { baseUrl: 'https://x.az', subject }),
+    ).not.toHaveProperty('numberOfPages');
     expect(ld).toMatchObject({ about: { name: 'Математика' } });
     expect(ld).not.toHaveProperty('license');
     expect(ld).not.toHaveProperty('timeRequired');

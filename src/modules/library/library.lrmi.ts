@@ -28,7 +28,7 @@ export const LICENCE_URLS: Record<ResourceView['licence'], string | null> = {
   all_rights_reserved: null,
 };
 
-/** LRMI's learningResourceType for each kind of resource. */
+/** LRMI's learningResourceType for each kind of resource, in English (Dublin Core's dc:type beside DCMI's). */
 export const LEARNING_RESOURCE_TYPES: Record<ResourceView['type'], string> = {
   video_lesson: 'video lesson',
   tv_lesson: 'TV lesson',
@@ -41,6 +41,37 @@ export const LEARNING_RESOURCE_TYPES: Record<ResourceView['type'], string> = {
   other: 'learning resource',
 };
 
+/**
+ * The vocabulary of learningResourceType: the platform's kinds of resource, each a `DefinedTerm` whose code is
+ * the kind's code and whose set is served at this path (see docs/vocabularies.md).
+ */
+export const RESOURCE_TYPE_SET_PATH = '/vocabularies/learning-resource-type';
+
+/**
+ * The vocabulary of educationalLevel: ISCED 2011 (UNESCO Institute for Statistics), with the grades of
+ * Azerbaijan's general education mapped to its levels (primary 1–4 → ISCED 1, basic 5–9 → ISCED 2, complete
+ * secondary 10–11 → ISCED 3), vocational education to ISCED 35/45 and higher education to ISCED 6.
+ */
+export const ISCED_SET =
+  'http://uis.unesco.org/en/topic/international-standard-classification-education-isced';
+
+const ISCED_LEVELS: Record<string, string> = {
+  '1': 'Primary education',
+  '2': 'Lower secondary education',
+  '3': 'Upper secondary education',
+  '4': 'Post-secondary non-tertiary education',
+  '6': "Bachelor's or equivalent level",
+};
+
+/** The ISCED 2011 levels a resource is for: from its grades in general education, else from its level. */
+export function iscedLevels(level: ResourceView['level'], grades: number[]): string[] {
+  if (level === 'higher') return ['6'];
+  if (level === 'vocational') return grades.some((g) => g >= 10) ? ['4'] : ['3'];
+  const out = new Set<string>();
+  for (const g of grades) out.add(g <= 4 ? '1' : g <= 9 ? '2' : '3');
+  return [...out].sort();
+}
+
 /** schema.org's accessibilityFeature values for ours. */
 const ACCESSIBILITY: Record<ResourceView['accessibility'][number], string> = {
   captions: 'captions',
@@ -49,11 +80,9 @@ const ACCESSIBILITY: Record<ResourceView['accessibility'][number], string> = {
   tagged_pdf: 'taggedPDF',
 };
 
-const LEVELS: Record<ResourceView['level'], string> = {
-  general: 'general education',
-  vocational: 'vocational education',
-  higher: 'higher education',
-};
+/** The kinds described as videos (schema.org VideoObject) and as books (Book). */
+const VIDEO_TYPES: ReadonlySet<string> = new Set(['video_lesson', 'tv_lesson']);
+const BOOK_TYPES: ReadonlySet<string> = new Set(['e_textbook', 'teacher_guide', 'extracurricular_reading']);
 
 /** The framework the curriculum topics belong to. */
 export const CURRICULUM_FRAMEWORK = 'Azerbaijan national curriculum';
@@ -81,7 +110,20 @@ const nameIn = (language: ResourceView['language'], n: { nameAz: string; nameRu:
 /** The resource's public address. */
 export const resourceUrl = (baseUrl: string, id: number) => `${baseUrl.replace(/\/$/, '')}/resources/${id}`;
 
-/** The schema.org `LearningResource` (JSON-LD) of a published resource. */
+/** A curriculum topic's public page: the library's resources that teach it. */
+export const topicUrl = (baseUrl: string, id: number) =>
+  `${baseUrl.replace(/\/$/, '')}/resources?topic=${id}`;
+
+/** A length in pixels, as schema.org's Distance-or-QuantitativeValue wants it (UN/CEFACT E37: pixel). */
+const pixels = (n: number) => ({ '@type': 'QuantitativeValue', value: n, unitCode: 'E37', unitText: 'px' });
+
+/**
+ * The schema.org description (JSON-LD, LRMI) of a published resource: a `LearningResource`, and also a
+ * `VideoObject` for video and TV lessons (upload date, thumbnail, content URL, ISO 8601 duration, as search
+ * engines' video results ask) or a `Book` for textbooks, guides and readings (its number of pages). The type
+ * and levels are `DefinedTerm`s of documented vocabularies; each alignment points at its topic's page. Every
+ * address is made from `baseUrl`, the configured public address.
+ */
 export function learningResource(
   r: ResourceView,
   options: { baseUrl: string; subject: SubjectNames | null },
@@ -97,22 +139,41 @@ export function learningResource(
     contentUrl: absolute(f.url),
     contentSize: contentSize(f.sizeBytes),
     encodingFormat: f.contentType,
-    ...(f.height !== null ? { height: f.height } : {}),
+    ...(f.height !== null ? { height: pixels(f.height) } : {}),
     ...(f.durationSeconds !== null ? { duration: isoDuration(f.durationSeconds) } : {}),
     ...(f.sha256 ? { sha256: f.sha256 } : {}),
   });
+  const video = VIDEO_TYPES.has(r.type);
+  const book = BOOK_TYPES.has(r.type);
+  const main = r.files.find((f) => f.role === 'main' && f.sourceFileId === null) ?? uploads[0];
+  const typeSet = absolute(RESOURCE_TYPE_SET_PATH);
   const licence = LICENCE_URLS[r.licence];
   const out: Record<string, unknown> = {
     '@context': 'https://schema.org',
-    '@type': 'LearningResource',
+    '@type': video
+      ? ['VideoObject', 'LearningResource']
+      : book
+        ? ['Book', 'LearningResource']
+        : 'LearningResource',
     '@id': url,
     url,
     identifier: String(r.id),
     name: r.title,
     ...(r.description ? { description: r.description } : {}),
     inLanguage: r.language,
-    educationalLevel: [LEVELS[r.level], ...r.grades.map((g) => `grade ${g}`)],
-    learningResourceType: LEARNING_RESOURCE_TYPES[r.type],
+    educationalLevel: iscedLevels(r.level, r.grades).map((code) => ({
+      '@type': 'DefinedTerm',
+      termCode: `ISCED ${code}`,
+      name: ISCED_LEVELS[code],
+      inDefinedTermSet: ISCED_SET,
+    })),
+    learningResourceType: {
+      '@type': 'DefinedTerm',
+      '@id': `${typeSet}#${r.type}`,
+      termCode: r.type,
+      name: LEARNING_RESOURCE_TYPES[r.type],
+      inDefinedTermSet: typeSet,
+    },
     ...(r.topics.length > 0
       ? {
           teaches: r.topics.map((t) => nameIn(r.language, t)),
@@ -122,6 +183,7 @@ export function learningResource(
             educationalFramework: CURRICULUM_FRAMEWORK,
             targetName: nameIn(r.language, t),
             targetDescription: t.code,
+            targetUrl: topicUrl(base, t.id),
           })),
         }
       : {}),
@@ -138,7 +200,14 @@ export function learningResource(
     ...(r.authors.length > 0 ? { author: r.authors.map((name) => ({ '@type': 'Person', name })) } : {}),
     ...(r.publisher ? { publisher: { '@type': 'Organization', name: r.publisher } } : {}),
     ...(r.durationSeconds !== null ? { timeRequired: isoDuration(r.durationSeconds) } : {}),
-    ...(r.pages !== null ? { numberOfPages: r.pages } : {}),
+    ...(video
+      ? {
+          uploadDate: r.publishedAt ?? r.createdAt,
+          ...(main ? { contentUrl: absolute(main.url), encodingFormat: main.contentType } : {}),
+          ...(r.durationSeconds !== null ? { duration: isoDuration(r.durationSeconds) } : {}),
+        }
+      : {}),
+    ...(book && r.pages !== null ? { numberOfPages: r.pages } : {}),
     ...(r.accessibility.length > 0
       ? { accessibilityFeature: r.accessibility.map((a) => ACCESSIBILITY[a]) }
       : {}),
@@ -154,6 +223,25 @@ export function learningResource(
     isAccessibleForFree: true,
   };
   return out;
+}
+
+/** The vocabulary of learningResourceType as a schema.org `DefinedTermSet` (JSON-LD), at `RESOURCE_TYPE_SET_PATH`. */
+export function resourceTypeSet(baseUrl: string): Record<string, unknown> {
+  const set = `${baseUrl.replace(/\/$/, '')}${RESOURCE_TYPE_SET_PATH}`;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'DefinedTermSet',
+    '@id': set,
+    url: set,
+    name: 'Maktab: kinds of learning resource',
+    hasDefinedTerm: Object.entries(LEARNING_RESOURCE_TYPES).map(([code, name]) => ({
+      '@type': 'DefinedTerm',
+      '@id': `${set}#${code}`,
+      termCode: code,
+      name,
+      inDefinedTermSet: set,
+    })),
+  };
 }
 
 /** JSON for inside `<script>`: `<`, `>`, `&` and the line separators escaped, so no text can end the element. */

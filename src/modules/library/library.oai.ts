@@ -1,14 +1,23 @@
 import type { Db } from '@/server/db/database';
 import { listSubjects } from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/library/library.store';
-import { LEARNING_RESOURCE_TYPES, LICENCE_URLS, resourceUrl } from '@/modules/library/library.lrmi';
+import {
+  CURRICULUM_FRAMEWORK,
+  isoDuration,
+  LEARNING_RESOURCE_TYPES,
+  LICENCE_URLS,
+  resourceUrl,
+  topicUrl,
+} from '@/modules/library/library.lrmi';
 import { RESOURCE_TYPES } from '@/modules/library/library.tables';
 import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 
 /**
  * OAI-PMH 2.0 (https://www.openarchives.org/OAI/openarchivesprotocol.html): harvesters — national and
- * international OER catalogues — copy the library's descriptions as Dublin Core (`oai_dc`). Every resource
- * that was ever published is a record; one taken off the library since is a deleted record, kept for as long
+ * international OER catalogues — copy the library's descriptions as Dublin Core (`oai_dc`) or as IEEE LOM
+ * with the curriculum alignment (`oai_lom`). Identifiers (`oai:<repositoryId>:resource/<id>`) and addresses
+ * come from configuration, never from the request, so they are the same whatever Host a harvester used. Every
+ * resource that was ever published is a record; one taken off the library since is a deleted record, kept for as long
  * as the resource exists (`deletedRecord` is `persistent`: resources are never removed, only unpublished).
  * A record's datestamp is the resource's last change (seconds granularity). Sets: `type:<type>` and
  * `subject:<code>`, under the parent sets `type` and `subject`. Lists come 100 records a page; the resumption
@@ -18,8 +27,20 @@ import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 
 /** Records per page of a list. */
 export const OAI_PAGE = 100;
-/** The one metadata format. */
+/** The metadata formats: Dublin Core (required by the protocol) and IEEE LOM with the curriculum alignment. */
 const DC_PREFIX = 'oai_dc';
+const LOM_PREFIX = 'oai_lom';
+const FORMATS = {
+  [DC_PREFIX]: {
+    schema: 'http://www.openarchives.org/OAI/2.0/oai_dc.xsd',
+    namespace: 'http://www.openarchives.org/OAI/2.0/oai_dc/',
+  },
+  [LOM_PREFIX]: {
+    schema: 'http://ltsc.ieee.org/xsd/lomv1.0/lom.xsd',
+    namespace: 'http://ltsc.ieee.org/xsd/LOM',
+  },
+} as const;
+type Prefix = keyof typeof FORMATS;
 
 const VERBS = [
   'Identify',
@@ -49,10 +70,12 @@ const ARGUMENTS: Record<Verb, { required: string[]; optional: string[]; exclusiv
   GetRecord: { required: ['identifier', 'metadataPrefix'], optional: [] },
 };
 
-/** What the repository needs to know about where it is answering. */
+/** What the repository needs to know about where it is answering: all from configuration, never the request. */
 export interface OaiContext {
-  /** The site's address, e.g. https://maktab.edu.az (identifiers and links are made from it). */
+  /** The site's public address, e.g. https://maktab.edu.az (links and the base URL are made from it). */
   baseUrl: string;
+  /** The repository identifier, e.g. maktab.edu.az: record identifiers are `oai:<it>:resource/<id>`. */
+  repositoryId: string;
   /** When the answer is made. */
   now: Date;
   /** The repository's name and administrator's address, for Identify. */
@@ -102,14 +125,11 @@ class OaiError extends Error {
   }
 }
 
-/** The repository's host, the namespace of its identifiers (oai:host:id). */
-const hostOf = (baseUrl: string) => new URL(baseUrl).hostname;
+/** A resource's OAI identifier: persistent, whatever address the repository was asked at. */
+export const oaiIdentifier = (repositoryId: string, id: number) => `oai:${repositoryId}:resource/${id}`;
 
-/** A resource's OAI identifier. */
-export const oaiIdentifier = (baseUrl: string, id: number) => `oai:${hostOf(baseUrl)}:resource/${id}`;
-
-function resourceIdOf(baseUrl: string, identifier: string): number | null {
-  const prefix = `oai:${hostOf(baseUrl)}:resource/`;
+function resourceIdOf(repositoryId: string, identifier: string): number | null {
+  const prefix = `oai:${repositoryId}:resource/`;
   if (!identifier.startsWith(prefix)) return null;
   const rest = identifier.slice(prefix.length);
   if (!/^[1-9]\d{0,9}$/.test(rest)) return null;
@@ -135,17 +155,18 @@ function parseDate(value: string): { at: Date; day: boolean } | null {
 
 /** What a list request asks for; also what a resumption token carries. */
 interface ListQuery {
+  prefix: Prefix;
   from?: string;
   until?: string;
   set?: string;
   afterId: number;
 }
 
-/** The opaque token of the next page: the list's arguments and the last id given, base64url JSON. */
+/** The opaque token of the next page: the list's format and arguments and the last id given, base64url JSON. */
 export function encodeToken(q: ListQuery): string {
-  return Buffer.from(JSON.stringify({ v: 1, f: q.from, u: q.until, s: q.set, a: q.afterId })).toString(
-    'base64url',
-  );
+  return Buffer.from(
+    JSON.stringify({ v: 2, p: q.prefix, f: q.from, u: q.until, s: q.set, a: q.afterId }),
+  ).toString('base64url');
 }
 
 function decodeToken(token: string): ListQuery {
@@ -157,12 +178,14 @@ function decodeToken(token: string): ListQuery {
   } catch {
     throw bad();
   }
-  const t = parsed as { v?: unknown; f?: unknown; u?: unknown; s?: unknown; a?: unknown };
+  const t = parsed as { v?: unknown; p?: unknown; f?: unknown; u?: unknown; s?: unknown; a?: unknown };
   const optionalString = (x: unknown) => x === undefined || typeof x === 'string';
   if (
     typeof parsed !== 'object' ||
     parsed === null ||
-    t.v !== 1 ||
+    t.v !== 2 ||
+    typeof t.p !== 'string' ||
+    !Object.hasOwn(FORMATS, t.p) ||
     !Number.isSafeInteger(t.a) ||
     (t.a as number) < 0 ||
     !optionalString(t.f) ||
@@ -172,6 +195,7 @@ function decodeToken(token: string): ListQuery {
     throw bad();
   }
   const q: ListQuery = {
+    prefix: t.p as Prefix,
     from: t.f,
     until: t.u,
     set: t.s,
@@ -249,7 +273,7 @@ function header(ctx: OaiContext, row: store.ResourceRow): string {
   const sets = [`type:${row.type}`, ...(row.subjectCode ? [`subject:${row.subjectCode}`] : [])];
   return (
     `<header${deleted ? ' status="deleted"' : ''}>` +
-    el('identifier', oaiIdentifier(ctx.baseUrl, row.id)) +
+    el('identifier', oaiIdentifier(ctx.repositoryId, row.id)) +
     el('datestamp', datestamp(row.updatedAt)) +
     sets.map((s) => el('setSpec', s)).join('') +
     `</header>`
@@ -288,13 +312,135 @@ function dublinCore(ctx: OaiContext, d: RecordData, subjects: Map<string, Subjec
   );
 }
 
-function recordXml(ctx: OaiContext, d: RecordData, subjects: Map<string, Subject>): string {
-  const deleted = d.row.state !== 'published';
+/** IEEE LOM's learningResourceType (5.2, LOMv1.0 vocabulary) for each kind of resource; none for `other`. */
+const LOM_RESOURCE_TYPE: Record<string, string | undefined> = {
+  video_lesson: 'lecture',
+  tv_lesson: 'lecture',
+  audio_lesson: 'lecture',
+  e_textbook: 'narrative text',
+  teacher_guide: 'narrative text',
+  extracurricular_reading: 'narrative text',
+  worksheet: 'exercise',
+  steam_project: 'experiment',
+};
+
+/** IEEE LOM's context (5.6) for each education level. */
+const LOM_CONTEXT: Record<string, string> = {
+  general: 'school',
+  vocational: 'training',
+  higher: 'higher education',
+};
+
+/** A LOM vocabulary element: the LOMv1.0 source and a value. */
+const vocab = (name: string, value: string) =>
+  `<${name}>${el('source', 'LOMv1.0')}${el('value', value)}</${name}>`;
+
+/** A LOM LangString: one `<string>` per language. */
+const langString = (name: string, strings: [string, string][]) =>
+  `<${name}>${strings.map(([lang, text]) => el('string', text, { language: lang })).join('')}</${name}>`;
+
+const namesOf = (n: { nameAz: string; nameRu: string; nameEn: string }): [string, string][] => [
+  ['az', n.nameAz],
+  ['ru', n.nameRu],
+  ['en', n.nameEn],
+];
+
+/** A vCard 3.0 naming one person or organisation, for a LOM contribution. */
+const vcard = (name: string) =>
+  `BEGIN:VCARD\nVERSION:3.0\nFN:${name.replace(/[\\,;]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ')}\nN:;;;;\nEND:VCARD`;
+
+/**
+ * IEEE LOM (1484.12.1, the LOMv1.0 XML binding): the description with the curriculum alignment — a
+ * classification by discipline (the subject) and one by educational objective (subject → topic, each topic's
+ * id its page in the library), in the three languages.
+ */
+function lom(ctx: OaiContext, d: RecordData, subjects: Map<string, Subject>): string {
+  const r = d.row;
+  const url = resourceUrl(ctx.baseUrl, r.id);
+  const subject = r.subjectCode ? subjects.get(r.subjectCode) : undefined;
+  const general =
+    `<general>` +
+    `<identifier>${el('catalog', 'URI')}${el('entry', url)}</identifier>` +
+    `<identifier>${el('catalog', 'oai')}${el('entry', oaiIdentifier(ctx.repositoryId, r.id))}</identifier>` +
+    langString('title', [[r.language, r.title]]) +
+    el('language', r.language) +
+    (r.description ? langString('description', [[r.language, r.description]]) : '') +
+    d.topics.map((t) => langString('keyword', namesOf(t))).join('') +
+    `</general>`;
+  const contributions = [
+    ...r.authors.map((a) => ['author', a] as const),
+    ...(r.publisher ? [['publisher', r.publisher] as const] : []),
+  ];
+  const lifeCycle =
+    contributions.length > 0
+      ? `<lifeCycle>${contributions
+          .map(
+            ([role, name]) => `<contribute>${vocab('role', role)}${el('entity', vcard(name))}</contribute>`,
+          )
+          .join('')}</lifeCycle>`
+      : '';
+  const technical =
+    `<technical>` +
+    (d.mainType ? el('format', d.mainType) : '') +
+    el('location', url) +
+    (r.durationSeconds !== null
+      ? `<duration>${el('duration', isoDuration(r.durationSeconds))}</duration>`
+      : '') +
+    `</technical>`;
+  const resourceType = LOM_RESOURCE_TYPE[r.type];
+  const educational =
+    `<educational>` +
+    (resourceType ? vocab('learningResourceType', resourceType) : '') +
+    vocab('intendedEndUserRole', r.type === 'teacher_guide' ? 'teacher' : 'learner') +
+    vocab('context', LOM_CONTEXT[r.level] ?? 'other') +
+    (r.grades.length > 0 ? langString('typicalAgeRange', [['en', `grade ${r.grades.join(', ')}`]]) : '') +
+    el('language', r.language) +
+    `</educational>`;
+  const licence = LICENCE_URLS[r.licence];
+  const rights =
+    `<rights>` +
+    vocab('cost', 'no') +
+    vocab('copyrightAndOtherRestrictions', 'yes') +
+    langString('description', [['en', licence ?? 'All rights reserved']]) +
+    `</rights>`;
+  const source = langString('source', [['en', CURRICULUM_FRAMEWORK]]);
+  const subjectTaxon = subject
+    ? `<taxon>${el('id', subject.code)}${langString('entry', namesOf(subject))}</taxon>`
+    : '';
+  const classifications =
+    (subject
+      ? `<classification>${vocab('purpose', 'discipline')}<taxonPath>${source}${subjectTaxon}</taxonPath></classification>`
+      : '') +
+    (d.topics.length > 0
+      ? `<classification>${vocab('purpose', 'educational objective')}` +
+        d.topics
+          .map(
+            (t) =>
+              `<taxonPath>${source}${subjectTaxon}` +
+              `<taxon>${el('id', topicUrl(ctx.baseUrl, t.id))}${langString('entry', namesOf(t))}</taxon>` +
+              `</taxonPath>`,
+          )
+          .join('') +
+        `</classification>`
+      : '');
   return (
-    `<record>${header(ctx, d.row)}` +
-    (deleted ? '' : `<metadata>${dublinCore(ctx, d, subjects)}</metadata>`) +
-    `</record>`
+    `<lom xmlns="http://ltsc.ieee.org/xsd/LOM" ` +
+    `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+    `xsi:schemaLocation="http://ltsc.ieee.org/xsd/LOM http://ltsc.ieee.org/xsd/lomv1.0/lom.xsd">` +
+    general +
+    lifeCycle +
+    technical +
+    educational +
+    rights +
+    classifications +
+    `</lom>`
   );
+}
+
+function recordXml(ctx: OaiContext, prefix: Prefix, d: RecordData, subjects: Map<string, Subject>): string {
+  const deleted = d.row.state !== 'published';
+  const metadata = prefix === LOM_PREFIX ? lom(ctx, d, subjects) : dublinCore(ctx, d, subjects);
+  return `<record>${header(ctx, d.row)}${deleted ? '' : `<metadata>${metadata}</metadata>`}</record>`;
 }
 
 async function recordData(db: Db, rows: store.ResourceRow[]): Promise<RecordData[]> {
@@ -364,14 +510,23 @@ export async function oaiResponse(db: Db, ctx: OaiContext, raw: OaiArguments): P
   }
 }
 
+/** A badArgument answer for a request that could not be read at all (no arguments echoed). */
+export function oaiFailure(ctx: OaiContext, message: string): string {
+  return envelope(ctx, new Map(), false, el('error', message, { code: 'badArgument' }));
+}
+
 async function answer(db: Db, ctx: OaiContext, verb: Verb, args: Map<string, string>): Promise<string> {
-  const checkPrefix = (prefix: string | undefined) => {
-    if (prefix !== undefined && prefix !== DC_PREFIX) {
-      throw new OaiError('cannotDisseminateFormat', `Only ${DC_PREFIX} is disseminated.`);
+  const checkPrefix = (prefix: string | undefined): Prefix => {
+    if (prefix === undefined || !Object.hasOwn(FORMATS, prefix)) {
+      throw new OaiError(
+        'cannotDisseminateFormat',
+        `The formats disseminated are ${Object.keys(FORMATS).join(' and ')}.`,
+      );
     }
+    return prefix as Prefix;
   };
   const resourceOf = async (identifier: string) => {
-    const id = resourceIdOf(ctx.baseUrl, identifier);
+    const id = resourceIdOf(ctx.repositoryId, identifier);
     const row = id === null ? undefined : await store.findResource(db, id);
     if (!row || row.publishedAt === null) {
       throw new OaiError('idDoesNotExist', `${identifier} is not an identifier of this repository.`);
@@ -394,22 +549,25 @@ async function answer(db: Db, ctx: OaiContext, verb: Verb, args: Map<string, str
         `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
         `xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd">` +
         el('scheme', 'oai') +
-        el('repositoryIdentifier', hostOf(ctx.baseUrl)) +
+        el('repositoryIdentifier', ctx.repositoryId) +
         el('delimiter', ':') +
-        el('sampleIdentifier', oaiIdentifier(ctx.baseUrl, 1)) +
+        el('sampleIdentifier', oaiIdentifier(ctx.repositoryId, 1)) +
         `</oai-identifier></description>`
       );
     }
     case 'ListMetadataFormats': {
       const identifier = args.get('identifier');
       if (identifier !== undefined) await resourceOf(identifier);
-      return (
-        `<metadataFormat>` +
-        el('metadataPrefix', DC_PREFIX) +
-        el('schema', 'http://www.openarchives.org/OAI/2.0/oai_dc.xsd') +
-        el('metadataNamespace', 'http://www.openarchives.org/OAI/2.0/oai_dc/') +
-        `</metadataFormat>`
-      );
+      return Object.entries(FORMATS)
+        .map(
+          ([prefix, f]) =>
+            `<metadataFormat>` +
+            el('metadataPrefix', prefix) +
+            el('schema', f.schema) +
+            el('metadataNamespace', f.namespace) +
+            `</metadataFormat>`,
+        )
+        .join('');
     }
     case 'ListSets': {
       // Every set fits one answer: no token is ever given, so any token is not ours.
@@ -427,11 +585,11 @@ async function answer(db: Db, ctx: OaiContext, verb: Verb, args: Map<string, str
       );
     }
     case 'GetRecord': {
-      checkPrefix(args.get('metadataPrefix'));
+      const prefix = checkPrefix(args.get('metadataPrefix'));
       const row = await resourceOf(args.get('identifier')!);
       const subjects = new Map((await listSubjects(db)).map((s) => [s.code, s]));
       const [data] = await recordData(db, [row]);
-      return recordXml(ctx, data!, subjects);
+      return recordXml(ctx, prefix, data!, subjects);
     }
     case 'ListIdentifiers':
     case 'ListRecords': {
@@ -439,8 +597,13 @@ async function answer(db: Db, ctx: OaiContext, verb: Verb, args: Map<string, str
       let query: ListQuery;
       if (token !== undefined) query = decodeToken(token);
       else {
-        checkPrefix(args.get('metadataPrefix'));
-        query = { from: args.get('from'), until: args.get('until'), set: args.get('set'), afterId: 0 };
+        query = {
+          prefix: checkPrefix(args.get('metadataPrefix')),
+          from: args.get('from'),
+          until: args.get('until'),
+          set: args.get('set'),
+          afterId: 0,
+        };
       }
       const window = windowOf(query);
       const subjects = new Map((await listSubjects(db)).map((s) => [s.code, s]));
@@ -466,7 +629,7 @@ async function answer(db: Db, ctx: OaiContext, verb: Verb, args: Map<string, str
       const items =
         verb === 'ListIdentifiers'
           ? page.map((row) => header(ctx, row)).join('')
-          : (await recordData(db, page)).map((d) => recordXml(ctx, d, subjects)).join('');
+          : (await recordData(db, page)).map((d) => recordXml(ctx, query.prefix, d, subjects)).join('');
       const next = more
         ? el('resumptionToken', encodeToken({ ...query, afterId: page.at(-1)!.id }))
         : token !== undefined

@@ -69,6 +69,8 @@ export interface LibraryOptions extends service.LibraryEnv {
   mediaCacheMb: number;
   /** Which other sites' pages may read published media (see Config.corsOrigins); every one when absent. */
   corsOrigins?: CorsOrigins;
+  /** The site's public address (PUBLIC_URL): absolute links are made from it, never from the request's Host. */
+  publicUrl: string;
 }
 
 const EDITORS = { roles: service.EDITORS };
@@ -78,9 +80,6 @@ function editorContext(request: FastifyRequest) {
   const actor = requireActor(request);
   return { ...changeContext(request), actorId: actor.userId };
 }
-
-/** The site's address as the caller reached it (behind a proxy: as the proxy says, with TRUST_PROXY). */
-export const siteUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 /** Parses `Range: bytes=…` against a size: one range, or null for the whole file. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
@@ -664,7 +663,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
       },
     },
     async (request, reply) => {
-      const found = await service.publicLearningResource(db, env, request.params.id, siteUrl(request));
+      const found = await service.publicLearningResource(db, env, request.params.id, opts.publicUrl);
       if (!found) throw new AppError(404, 'not_found', { what: 'resource' });
       void reply.header('content-type', 'application/ld+json; charset=utf-8');
       return JSON.stringify(found.jsonLd);

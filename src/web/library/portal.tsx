@@ -25,7 +25,9 @@ type FileInfo = Resource['files'][number];
 
 const FACETS = ['type', 'grade', 'subject', 'language', 'duration'] as const;
 type Facet = (typeof FACETS)[number];
-type Filters = Partial<Record<Facet, string>>;
+/** The filters the address may hold: the facets, and a curriculum topic (a topic's page, LRMI's targetUrl). */
+const URL_FILTERS = [...FACETS, 'topic'] as const;
+type Filters = Partial<Record<(typeof URL_FILTERS)[number], string>>;
 const PAGE = 20;
 
 /** Where this device keeps the video quality last chosen. */
@@ -34,7 +36,7 @@ const QUALITY_KEY = 'maktab.videoQuality';
 function readFromUrl(): { q: string; filters: Filters; offset: number } {
   const params = new URLSearchParams(window.location.search);
   const filters: Filters = {};
-  for (const f of FACETS) {
+  for (const f of URL_FILTERS) {
     const v = params.get(f);
     if (v) filters[f] = v;
   }
@@ -44,7 +46,7 @@ function readFromUrl(): { q: string; filters: Filters; offset: number } {
 function query(q: string, filters: Filters, offset: number): string {
   const params = new URLSearchParams();
   if (q.trim()) params.set('q', q.trim());
-  for (const f of FACETS) if (filters[f]) params.set(f, filters[f]);
+  for (const f of URL_FILTERS) if (filters[f]) params.set(f, filters[f]);
   if (offset) params.set('offset', String(offset));
   return params.toString();
 }
