@@ -509,6 +509,7 @@ export async function updateQuestion(
     const before = await store.findQuestion(tx, id);
     if (!before) throw notFound('question');
     if (!writesBank(actor, before.institutionId)) throw forbidden();
+    if (before.version !== input.version) throw staleVersion(input, questionView(before));
     const { body, key } = built(input, locale);
     refuseIf(await checkSubject(tx, input.subjectCode, locale));
     const row = await store.updateQuestion(tx, id, input.version, {
@@ -756,6 +757,12 @@ export async function createContest(
   });
 }
 
+/** The refusal of a rewrite from an old version, with the draft as its manager reads it now. */
+async function staleContest(db: Db, actor: Actor, input: ContestChange, now: store.ContestRow) {
+  const questionIds = (await contestQuestions(db, now.id, now.version)).map((q) => q.questionId);
+  return staleVersion(input, contestView(now, actor, { questionCount: questionIds.length, questionIds }));
+}
+
 /**
  * Rewrites a draft wholly (as creating it would): its manager only, and only to a scope they could make it
  * for, and only from the version it was read at (else 409 `stale_version`, with both versions). A published
@@ -774,6 +781,7 @@ export async function updateContest(
     if (!before) throw notFound('contest');
     if (!canManage(actor, before)) throw forbidden();
     if (before.state !== 'draft') throw new AppError(409, 'contests.published_locked');
+    if (before.version !== input.version) throw await staleContest(tx, actor, input, before);
     const checked = await checkContest(tx, input, locale);
     if (!(await mayCreate(tx, actor, input, checked.schoolId))) throw forbidden();
     const row = await store.updateDraft(tx, contestId, input.version, checked.values);
@@ -781,8 +789,7 @@ export async function updateContest(
       // Published, or saved by someone else, since it was read (a concurrent save waits on the row, then misses).
       const now = (await store.findContest(tx, contestId))!;
       if (now.state !== 'draft') throw new AppError(409, 'contests.published_locked');
-      const questionIds = (await contestQuestions(tx, contestId, now.version)).map((q) => q.questionId);
-      throw staleVersion(input, contestView(now, actor, { questionCount: questionIds.length, questionIds }));
+      throw await staleContest(tx, actor, input, now);
     }
     await store.deleteContestQuestions(tx, contestId);
     await store.insertContestQuestions(tx, checked.copies(contestId));

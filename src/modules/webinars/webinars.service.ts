@@ -219,6 +219,7 @@ export async function updateWebinar(
     const before = await store.findWebinar(tx, id, actor.userId);
     if (!before) throw notFound('webinar');
     if (!manages(actor, before)) throw forbidden();
+    if (before.version !== input.version) throw staleVersion(input, present(actor, locale, before));
     await checkInput(
       tx,
       actor,
@@ -226,10 +227,8 @@ export async function updateWebinar(
       input,
       before.startsAt.toISOString() !== new Date(input.startsAt).toISOString(),
     );
-    const after =
-      before.version === input.version
-        ? await store.updateWebinar(tx, id, input.version, values(input))
-        : undefined;
+    // Saved by someone else between the read above and this write: the row lock made this one wait, then miss.
+    const after = await store.updateWebinar(tx, id, input.version, values(input));
     if (!after)
       throw staleVersion(input, present(actor, locale, (await store.findWebinar(tx, id, actor.userId))!));
     await audit(tx, ctx, { action: 'update', entity: 'webinar', entityId: id, before, after });
