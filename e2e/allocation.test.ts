@@ -128,7 +128,7 @@ describe('the yearly computer distribution, from the plan to a delivered compute
         { actorId: null, ip: null },
         planId,
         otherSchool.id,
-        { requested: { desktop: 8 }, justification: 'Kompüter sinfi yoxdur' },
+        { version: 0, requested: { desktop: 8 }, justification: 'Kompüter sinfi yoxdur' },
         'az',
       );
 

@@ -2,11 +2,34 @@ import type { Db } from '@/server/db/database';
 import { updateInstitution } from '@/modules/institutions/institutions.service';
 import * as allocation from '@/modules/allocation/allocation.service';
 import type { PlanInput } from '@/modules/allocation/allocation.schema';
+import type { Session } from '@test/harness';
 
 /**
  * Distribution plans in each state a route needs, built through the distribution's own service: for the tests
  * that walk every route (a state change must succeed for each caller the policy admits).
  */
+
+/**
+ * Saves a plan as its page does: with the `editVersion` read just before (0 for one who may not read it, to
+ * meet the refusal of the write itself).
+ */
+export async function savePlanAsRead(session: Session, planId: number, payload: object) {
+  const url = `/api/allocation/plans/${planId}`;
+  const read = await session.inject({ url });
+  const editVersion = read.statusCode === 200 ? read.json<{ editVersion: number }>().editVersion : 0;
+  return session.inject({ method: 'PUT', url, payload: { editVersion, ...payload } });
+}
+
+/** Applies (or changes the application) as the school's page does: with the application's version read (0: none). */
+export async function applyAsRead(session: Session, planId: number, schoolId: number, payload: object) {
+  const page = `/api/allocation/plans/${planId}/schools/${schoolId}`;
+  const read = await session.inject({ url: page });
+  const version =
+    read.statusCode === 200
+      ? (read.json<{ application: { version: number } | null }>().application?.version ?? 0)
+      : 0;
+  return session.inject({ method: 'PUT', url: `${page}/application`, payload: { version, ...payload } });
+}
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -51,7 +74,11 @@ export async function createAllocationWorld(
     const plan = await allocation.createPlan(db, ctx, allocationPlanBody(yearId, name), 'en');
     return allocation.publishPlan(db, ctx, plan.id);
   };
-  const request = { requested: { projector: 10 }, justification: 'Sinif otaqlarında proyektor yoxdur' };
+  const request = {
+    version: 0,
+    requested: { projector: 10 },
+    justification: 'Sinif otaqlarında proyektor yoxdur',
+  };
 
   const open = await published('Open plan');
   const examining = await published('Plan in examination');

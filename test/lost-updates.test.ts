@@ -4,6 +4,8 @@ import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { levels } from '@/modules/institutions/institutions.tables';
 import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
+import { createUserWithRole } from '@test/factories';
+import { allocationPlanBody } from '@test/allocation-world';
 
 /**
  * Lost updates: every whole-record `PUT` carries the version it was made from. Two people read the same
@@ -469,5 +471,295 @@ describe('saving over someone else’s change', () => {
       version: version + 1,
       reviewNote: 'Müəllim sayını yoxlayın',
     });
+  });
+});
+
+/**
+ * The distribution's plans and applications, contests and their bank questions, and webinars: each saved
+ * whole from the version read (a plan's is its `editVersion`: its `version` numbers its published versions).
+ */
+describe('saving over someone else’s change: plans, applications, contests, questions, webinars', () => {
+  let t: App;
+  let w: ClassroomSchool;
+  let bureau: Session;
+  /** The same bureau officer on another device. */
+  let bureauElsewhere: Session;
+  let director: Session;
+  let directorElsewhere: Session;
+  let draftPlanId: number;
+  let openPlanId: number;
+  let questionId: number;
+  let contestId: number;
+  let webinarId: number;
+  const today = () => schoolToday();
+  const webinarStart = () => `${addDays(today(), 3)}T10:00:00.000Z`;
+  const planBody = (name: string) => ({
+    ...allocationPlanBody(w.yearId, name),
+    applicationsOpenOn: addDays(today(), -1),
+    applicationsCloseOn: addDays(today(), 5),
+    appealsCloseOn: addDays(today(), 10),
+  });
+  const question = (n: number) => ({
+    subjectCode: 'mathematics',
+    grade: 7,
+    language: 'az',
+    kind: 'numeric',
+    prompt: `${n} + 1?`,
+    value: n + 1,
+  });
+  const contest = (n: number) => ({
+    title: `Olimpiada ${n}`,
+    subjectCode: 'mathematics',
+    grade: 7,
+    scope: 'nation',
+    date: addDays(today(), 4),
+    windows: [{ shift: 1, startsAt: '10:00', endsAt: '10:30' }],
+    timeLimitMinutes: 30,
+    questionIds: [questionId],
+  });
+  const webinar = (n: number) => ({
+    title: `Vebinar ${n}`,
+    areaId: null,
+    startsAt: webinarStart(),
+    durationMinutes: 60,
+    url: 'https://meet.example.az/w',
+    capacity: 10 + n,
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    w = await classroomSchool(db);
+    const officer = await createUserWithRole(db, 'bureau');
+    bureau = await login(t.app, officer.username, officer.password);
+    bureauElsewhere = await login(t.app, officer.username, officer.password);
+    director = await login(t.app, w.director.username, 'password-1');
+    directorElsewhere = await login(t.app, w.director.username, 'password-1');
+    const ok = async (res: Promise<{ statusCode: number; body: string; json<T>(): T }>) => {
+      const r = await res;
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json<{ id: number }>().id;
+    };
+    const post = (url: string, payload: object) => bureau.inject({ method: 'POST', url, payload });
+    draftPlanId = await ok(post('/api/allocation/plans', planBody('Qaralama')));
+    openPlanId = await ok(post('/api/allocation/plans', planBody('Açıq plan')));
+    await ok(post(`/api/allocation/plans/${openPlanId}/publish`, {}));
+    questionId = await ok(post('/api/contests/questions', { institutionId: null, ...question(0) }));
+    contestId = await ok(post('/api/contests', contest(0)));
+    webinarId = await ok(post('/api/webinars', webinar(0)));
+  });
+  afterAll(async () => t?.close());
+
+  /**
+   * Each record: where it is read and saved, the field of its version, who saves it (two sessions reading the
+   * same version), two different changes of it, and how to see a change kept (in a save's answer, in the
+   * `current` of a refusal, and in a read).
+   */
+  const records = () => [
+    {
+      name: 'plan',
+      readUrl: `/api/allocation/plans/${draftPlanId}`,
+      url: `/api/allocation/plans/${draftPlanId}`,
+      key: 'editVersion',
+      versionOf: (read: Record<string, unknown>) => read.editVersion as number,
+      first: bureau,
+      second: bureauElsewhere,
+      change: (n: number) => planBody(`Plan ${n}`),
+      kept: (body: Record<string, unknown>) => body.name,
+    },
+    {
+      name: 'application',
+      readUrl: `/api/allocation/plans/${openPlanId}/schools/${w.schoolId}`,
+      url: `/api/allocation/plans/${openPlanId}/schools/${w.schoolId}/application`,
+      key: 'version',
+      versionOf: (read: Record<string, unknown>) =>
+        (read.application as { version: number } | null)?.version ?? 0,
+      first: director,
+      second: directorElsewhere,
+      change: (n: number) => ({ requested: { projector: n }, justification: `Proyektor ${n}` }),
+      kept: (body: Record<string, unknown>) =>
+        ((body.application ?? body) as { justification: string }).justification,
+    },
+    {
+      name: 'question',
+      readUrl: `/api/contests/questions/${questionId}`,
+      url: `/api/contests/questions/${questionId}`,
+      key: 'version',
+      versionOf: (read: Record<string, unknown>) => read.version as number,
+      first: bureau,
+      second: bureauElsewhere,
+      change: question,
+      kept: (body: Record<string, unknown>) => body.prompt,
+    },
+    {
+      name: 'contest',
+      readUrl: `/api/contests/${contestId}`,
+      url: `/api/contests/${contestId}`,
+      key: 'version',
+      versionOf: (read: Record<string, unknown>) => read.version as number,
+      first: bureau,
+      second: bureauElsewhere,
+      change: contest,
+      kept: (body: Record<string, unknown>) => body.title,
+    },
+    {
+      name: 'webinar',
+      readUrl: `/api/webinars/${webinarId}`,
+      url: `/api/webinars/${webinarId}`,
+      key: 'version',
+      versionOf: (read: Record<string, unknown>) => read.version as number,
+      first: bureau,
+      second: bureauElsewhere,
+      change: webinar,
+      kept: (body: Record<string, unknown>) => body.title,
+    },
+  ];
+  const names = ['plan', 'application', 'question', 'contest', 'webinar'];
+  type Body = Record<string, unknown>;
+
+  for (const [index, label] of names.entries()) {
+    it(`refuses the second of two saves from the same read, with both versions (${label})`, async () => {
+      const r = records()[index]!;
+      const readA = await r.first.inject({ url: r.readUrl });
+      const readB = await r.second.inject({ url: r.readUrl });
+      expect(readA.statusCode, readA.body).toBe(200);
+      const version = r.versionOf(readA.json<Body>());
+      expect(r.versionOf(readB.json<Body>())).toBe(version);
+
+      const first = await r.first.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { [r.key]: version, ...r.change(1) },
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json<Body>()[r.key]).toBe(version + 1);
+
+      const second = await r.second.inject({
+        method: 'PUT',
+        url: r.url,
+        headers: { 'accept-language': 'az' },
+        payload: { [r.key]: version, ...r.change(2) },
+      });
+      expect(second.statusCode, second.body).toBe(409);
+      const { error } = second.json<{
+        error: { code: string; message: string; details: { yours: Body; current: Body } };
+      }>();
+      expect(error.code).toBe('stale_version');
+      expect(error.message).toContain('başqası dəyişib');
+      // Both versions: what the second sent, and what the first saved.
+      expect(error.details.yours).toMatchObject({ [r.key]: version, ...r.change(2) });
+      expect(error.details.current[r.key]).toBe(version + 1);
+      expect(r.kept(error.details.current)).toBe(r.kept(r.change(1)));
+      // Nothing lost: the first save stands.
+      const now = (await r.first.inject({ url: r.readUrl })).json<Body>();
+      expect(r.versionOf(now)).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.kept(r.change(1)));
+
+      // Saving over it knowingly, from the current version.
+      const over = await r.second.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { [r.key]: error.details.current[r.key], ...r.change(2) },
+      });
+      expect(over.statusCode, over.body).toBe(200);
+      expect(r.kept(over.json<Body>())).toBe(r.kept(r.change(2)));
+    });
+
+    it(`writes exactly one of many saves sent at once from the same version (${label})`, async () => {
+      const r = records()[index]!;
+      const version = r.versionOf((await r.first.inject({ url: r.readUrl })).json<Body>());
+      const N = 6;
+      const answers = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          (i % 2 ? r.second : r.first).inject({
+            method: 'PUT',
+            url: r.url,
+            payload: { [r.key]: version, ...r.change(100 + i) },
+          }),
+        ),
+      );
+      const codes = answers.map((a) => a.statusCode);
+      expect(
+        codes.filter((c) => c === 200),
+        codes.join(','),
+      ).toHaveLength(1);
+      expect(
+        codes.filter((c) => c === 409),
+        codes.join(','),
+      ).toHaveLength(N - 1);
+      const winner = answers.findIndex((a) => a.statusCode === 200);
+      const now = (await r.first.inject({ url: r.readUrl })).json<Body>();
+      expect(r.versionOf(now)).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.kept(r.change(100 + winner)));
+    });
+  }
+
+  it('needs the version of each, naming the field', async () => {
+    for (const r of records()) {
+      const res = await r.first.inject({ method: 'PUT', url: r.url, payload: r.change(7) });
+      expect(res.statusCode, r.name).toBe(400);
+      expect(res.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe(r.key);
+    }
+  });
+
+  it('takes a school’s first application from version 0, once', async () => {
+    const other = await login(t.app, w.otherDirector.username, 'password-1');
+    const page = `/api/allocation/plans/${openPlanId}/schools/${w.otherSchoolId}`;
+    const read = (await other.inject({ url: page })).json<{ application: unknown }>();
+    expect(read.application).toBeNull();
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        other.inject({
+          method: 'PUT',
+          url: `${page}/application`,
+          payload: { version: 0, requested: { projector: n }, justification: `Birinci ${n}` },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409, 409]);
+    const saved = answers.find((a) => a.statusCode === 200)!.json<{ version: number }>();
+    expect(saved.version).toBe(1);
+    const refused = answers.find((a) => a.statusCode === 409)!;
+    expect(
+      refused.json<{ error: { details: { current: { version: number } } } }>().error.details.current,
+    ).toMatchObject({
+      version: 1,
+    });
+  });
+
+  it('counts publishing a plan as a change; a published contest stays locked', async () => {
+    const id = (
+      await bureau.inject({ method: 'POST', url: '/api/allocation/plans', payload: planBody('Nəşr') })
+    ).json<{ id: number }>().id;
+    const read = (await bureau.inject({ url: `/api/allocation/plans/${id}` })).json<{
+      editVersion: number;
+    }>();
+    await bureau.inject({ method: 'POST', url: `/api/allocation/plans/${id}/publish`, payload: {} });
+    const stale = await bureauElsewhere.inject({
+      method: 'PUT',
+      url: `/api/allocation/plans/${id}`,
+      payload: { editVersion: read.editVersion, ...planBody('Köhnə') },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(
+      stale.json<{ error: { code: string; details: { current: Record<string, unknown> } } }>().error,
+    ).toMatchObject({
+      code: 'stale_version',
+      details: { current: { state: 'published', version: 1, editVersion: read.editVersion + 1 } },
+    });
+
+    const draft = (await bureau.inject({ method: 'POST', url: '/api/contests', payload: contest(50) })).json<{
+      id: number;
+      version: number;
+    }>();
+    const published = await bureau.inject({ method: 'POST', url: `/api/contests/${draft.id}/publish` });
+    expect(published.statusCode, published.body).toBe(200);
+    const late = await bureauElsewhere.inject({
+      method: 'PUT',
+      url: `/api/contests/${draft.id}`,
+      payload: { version: draft.version, ...contest(51) },
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json<{ error: { code: string } }>().error.code).toBe('contests.published_locked');
   });
 });

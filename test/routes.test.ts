@@ -403,7 +403,10 @@ const POLICY: Record<string, Rule> = {
   },
   'PUT /api/allocation/plans/:planId': {
     who: NATIONAL,
-    call: (w) => ({ params: { planId: w.allocation.openPlanId }, payload: allocationPlanBody(w.yearId) }),
+    call: (w) => ({
+      params: { planId: w.allocation.openPlanId },
+      payload: { editVersion: READ_VERSION, ...allocationPlanBody(w.yearId) },
+    }),
   },
   'POST /api/allocation/plans/:planId/publish': {
     who: NATIONAL,
@@ -421,7 +424,7 @@ const POLICY: Record<string, Rule> = {
     who: ['director'],
     call: (w) => ({
       params: { planId: w.allocation.openPlanId, id: w.schoolId },
-      payload: { requested: { projector: 2 }, justification: 'Proyektor lazımdır' },
+      payload: { version: READ_VERSION, requested: { projector: 2 }, justification: 'Proyektor lazımdır' },
     }),
   },
   'GET /api/allocation/plans/:planId/applications': {
@@ -1027,6 +1030,19 @@ const POLICY: Record<string, Rule> = {
       }),
     },
   },
+  'GET /api/contests/questions/:questionId': {
+    who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
+    call: (w, caller) => ({
+      params: {
+        questionId:
+          caller === 'director' || caller === 'teacher'
+            ? w.contests!.schoolQuestionId
+            : w.contests!.nationalQuestionId,
+      },
+    }),
+    // Another school's bank: only the admin reads it.
+    outside: { who: ['admin'], call: (w) => ({ params: { questionId: w.contests!.other.questionId } }) },
+  },
   'PUT /api/contests/questions/:questionId': {
     who: ['admin', 'bureau', 'editor', 'director', 'teacher'],
     call: (w, caller) => ({
@@ -1037,6 +1053,7 @@ const POLICY: Record<string, Rule> = {
             : w.contests!.nationalQuestionId,
       },
       payload: {
+        version: READ_VERSION,
         subjectCode: 'mathematics',
         grade: 7,
         language: 'az',
@@ -1050,6 +1067,7 @@ const POLICY: Record<string, Rule> = {
       call: (w) => ({
         params: { questionId: w.contests!.other.questionId },
         payload: {
+          version: READ_VERSION,
           subjectCode: 'mathematics',
           grade: 7,
           language: 'az',
@@ -1100,14 +1118,19 @@ const POLICY: Record<string, Rule> = {
     who: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'],
     call: (w, caller) => ({
       params: { contestId: w.contests!.editIds[caller ?? 'admin'] ?? 1 },
-      payload: contestWalkBody(w, caller),
+      payload: { version: READ_VERSION, ...contestWalkBody(w, caller) },
     }),
     // A draft for a class of the other school: its school's staff and the admin manage it, not ours.
     outside: {
       who: ['admin'],
       call: (w) => ({
         params: { contestId: w.contests!.otherDraftIds.at(-1)! },
-        payload: { ...contestWalkBody(w, 'admin'), scope: 'class', classId: w.classroom.otherClassId },
+        payload: {
+          version: READ_VERSION,
+          ...contestWalkBody(w, 'admin'),
+          scope: 'class',
+          classId: w.classroom.otherClassId,
+        },
       }),
     },
   },
@@ -1257,13 +1280,13 @@ const POLICY: Record<string, Rule> = {
     who: ['admin', 'bureau', 'regional'],
     call: (w) => ({
       params: { webinarId: w.webinarId },
-      payload: { ...webinar(), areaId: w.areaId, startsAt: WEBINAR_START },
+      payload: { version: READ_VERSION, ...webinar(), areaId: w.areaId, startsAt: WEBINAR_START },
     }),
     outside: {
       who: NATIONAL,
       call: (w) => ({
         params: { webinarId: w.otherWebinarId },
-        payload: { ...webinar(), areaId: w.otherAreaId, startsAt: WEBINAR_START },
+        payload: { version: READ_VERSION, ...webinar(), areaId: w.otherAreaId, startsAt: WEBINAR_START },
       }),
     },
   },
@@ -1658,16 +1681,27 @@ async function walk(
     for (const caller of [null, ...ROLES]) {
       const { params, query, headers, ...rest } = call(caller);
       let payload = rest.payload;
-      if (
-        payload &&
-        typeof payload === 'object' &&
-        (payload as { version?: unknown }).version === READ_VERSION
-      ) {
-        // A draft is read where it is saved for good, and sent from there.
-        const readAt = urlOf(route, params).replace(/\/(draft|submit)$/, '');
+      const field =
+        payload && typeof payload === 'object'
+          ? (['version', 'editVersion'] as const).find(
+              (k) => (payload as Record<string, unknown>)[k] === READ_VERSION,
+            )
+          : undefined;
+      if (field) {
+        // A draft is read where it is saved for good, and sent from there; a school's application on the
+        // school's page of the plan. A plan's is its `editVersion` (its `version` is the published one).
+        const readAt = urlOf(route, params).replace(/\/(draft|submit|application)$/, '');
         const read = await send(caller, { method: 'GET', url: readAt, headers });
-        const version = read.statusCode === 200 ? read.json<{ version: number }>().version : 0;
-        payload = { ...payload, version };
+        const body =
+          read.statusCode === 200
+            ? read.json<{
+                version?: number;
+                editVersion?: number;
+                application?: { version: number } | null;
+              }>()
+            : {};
+        const version = /\/application$/.test(urlOf(route, params)) ? body.application?.version : body[field];
+        payload = { ...(payload as object), [field]: version ?? 0 };
       }
       const res = await send(caller, {
         method,

@@ -546,6 +546,7 @@ async function seedDistribution(tx: Db, ctx: SchoolLifeContext): Promise<number>
       plan.id,
       school.id,
       {
+        version: 0,
         requested: { desktop: 10 + 2 * i, laptop: 4, projector: i % 2 === 0 ? 2 : 0 },
         justification: 'Kompüter sinfində cihazlar köhnədir; şagirdlərin sayı normadan çoxdur.',
       },

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DateString, Nullable, StringEnum } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 import { ALLOCATION_KINDS, CRITERIA } from '@/modules/allocation/allocation.core';
 import { APPLICATION_STATES, BATCH_STATES, PLAN_STATES } from '@/modules/allocation/allocation.tables';
 
@@ -94,6 +95,22 @@ export const PlanBody = Type.Object(
 /** A plan as the service takes it. */
 export type PlanInput = Static<typeof PlanBody>;
 
+/** A plan's change: the whole plan, with the edit version it was read at. */
+export const PlanChangeBody = Type.Object(
+  {
+    editVersion: Type.Integer({
+      minimum: 0,
+      maximum: 2147483647,
+      description:
+        'The `editVersion` of the plan as read (not its published `version`); a save from an older one is refused with 409 `stale_version`',
+    }),
+    ...PlanBody.properties,
+  },
+  { additionalProperties: false },
+);
+/** A plan's change as the service takes it. */
+export type PlanChange = Static<typeof PlanChangeBody>;
+
 /** A plan in the path. */
 export const PlanParams = Type.Object({ planId: Id('Plan') });
 /** A plan and a school in the path. */
@@ -110,7 +127,13 @@ export const Plan = Type.Object({
   name: Type.String(),
   state: StringEnum(PLAN_STATES),
   /** The latest published version; 0 while a draft never published. */
-  version: Type.Integer(),
+  version: Type.Integer({
+    description: 'The number of the latest published version; 0 while never published',
+  }),
+  editVersion: Type.Integer({
+    description:
+      'Bumped by every change of the plan (a save, publishing, approval); send it back as `editVersion` when saving the plan',
+  }),
   rules: RulesSchema,
   applicationsOpenOn: Type.String(),
   applicationsCloseOn: Type.String(),
@@ -136,6 +159,14 @@ export const ApplicationBody = Type.Object(
 );
 /** An application as the service takes it. */
 export type ApplicationInput = Static<typeof ApplicationBody>;
+
+/** A director's application as saved: with the version it was read at (0 while the school has not applied). */
+export const ApplicationChangeBody = Type.Object(
+  { version: VersionField, ...ApplicationBody.properties },
+  { additionalProperties: false },
+);
+/** An application's save as the service takes it. */
+export type ApplicationChange = Static<typeof ApplicationChangeBody>;
 
 /** The examiner's checklist: each gate passed or not. */
 export const GATES = ['complete', 'electricity', 'secureRoom', 'audited'] as const;
@@ -196,6 +227,7 @@ export const Application = Type.Object({
   code: Type.String(),
   ...Names,
   state: StringEnum(APPLICATION_STATES),
+  version: VersionOut,
   requested: Type.Record(Type.String(), Type.Integer()),
   justification: Type.String(),
   snapshot: Type.Unknown(),

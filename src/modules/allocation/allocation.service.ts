@@ -22,10 +22,12 @@ import {
 import {
   GATE_REASONS,
   GATES,
-  type ApplicationInput,
+  type ApplicationChange,
+  type PlanChange,
   type PlanInput,
 } from '@/modules/allocation/allocation.schema';
 import * as clock from '@/server/clock';
+import { staleVersion } from '@/server/versions';
 
 defineMessages({
   en: {
@@ -179,6 +181,7 @@ export function planSummary(p: store.PlanRow) {
     name: p.name,
     state: p.state,
     version: p.version,
+    editVersion: p.editVersion,
     rules: p.rules,
     applicationsOpenOn: p.applicationsOpenOn,
     applicationsCloseOn: p.applicationsCloseOn,
@@ -274,20 +277,38 @@ export async function createPlan(db: Db, ctx: ChangeContext, input: PlanInput, l
 }
 
 /**
- * Changes a plan's rules. A draft just changes; a published plan is published again as its next version,
+ * The refusal of a plan's save made from an old edit version: 409 `stale_version` with both versions, as
+ * `staleVersion` (`src/server/versions.ts`) gives them, except that a plan's edit version is `editVersion`
+ * (its `version` is the number of its latest published version).
+ */
+const stalePlan = (yours: PlanChange, current: { editVersion: number }) =>
+  new AppError(409, 'stale_version', {}, { yours, current });
+
+/**
+ * Changes a plan's rules, if no one changed the plan since the caller read it (its `editVersion`). A draft just changes; a published plan is published again as its next version,
  * so schools always read the rules in force and the versions they replaced. An approved plan is locked.
  */
-export async function updatePlan(db: Db, ctx: ChangeContext, id: number, input: PlanInput, locale: Locale) {
+export async function updatePlan(
+  db: Db,
+  ctx: ChangeContext,
+  id: number,
+  { editVersion, ...input }: PlanChange,
+  locale: Locale,
+) {
   return db.transaction(async (tx) => {
     const before = await requirePlan(tx, id, { national: true }, true);
     if (before.state === 'approved') throw new AppError(409, 'plan_locked');
+    // Changed by someone else since the caller read it (published, saved): refused with both versions.
+    if (before.editVersion !== editVersion)
+      throw stalePlan({ editVersion, ...input }, await planView(tx, before));
     if (before.state === 'published' && input.academicYearId !== before.academicYearId) {
       throw new AppError(409, 'plan_year_fixed');
     }
     const problems = await checkPlan(tx, input, locale);
     if (problems.length) throw new AppError(422, 'plan_invalid', {}, problems);
     const version = before.state === 'published' ? before.version + 1 : before.version;
-    const after = await store.updatePlan(tx, id, { ...input, version });
+    const after = await store.savePlan(tx, id, editVersion, { ...input, version });
+    if (!after) throw stalePlan({ editVersion, ...input }, await getPlan(tx, { national: true }, id));
     if (before.state === 'published') {
       await store.insertPlanVersion(tx, {
         planId: id,
@@ -420,6 +441,7 @@ function applicationView(a: store.ApplicationRow, school: SchoolNames, locale: L
     institutionId: a.institutionId,
     ...school,
     state: a.state,
+    version: a.version,
     requested: a.requested as Record<string, number>,
     justification: a.justification,
     snapshot: a.snapshot,
@@ -460,11 +482,12 @@ export async function apply(
   ctx: ChangeContext,
   planId: number,
   institutionId: number,
-  input: ApplicationInput,
+  input: ApplicationChange,
   locale: Locale,
 ) {
   return db.transaction(async (tx) => {
-    // Locked: two first applications of one school at once must not both insert.
+    // Locked: two first applications of one school at once must not both insert (the second then finds the
+    // first at version 1 and is refused as stale).
     const plan = await requirePlan(tx, planId, { national: false }, true);
     if (plan.state === 'approved') throw new AppError(409, 'plan_locked');
     if (!windowOpen(plan)) {
@@ -490,6 +513,10 @@ export async function apply(
     const facts = await factsOfSchool(tx, plan.academicYearId, institutionId);
     const before = await store.findSchoolApplication(tx, planId, institutionId);
     if (before && before.state !== 'submitted') throw new AppError(409, 'application_locked');
+    // Saved by someone else since the caller read it (0: not applied yet): refused with both versions.
+    if ((before?.version ?? 0) !== input.version) {
+      throw staleVersion(input, before ? await showApplication(tx, before, locale) : { version: 0 });
+    }
     const values = {
       requested,
       justification: input.justification,
@@ -497,9 +524,14 @@ export async function apply(
       submittedBy: ctx.actorId,
       submittedAt: new Date(),
     };
-    const after = before
-      ? await store.updateApplication(tx, before.id, values)
-      : await store.insertApplication(tx, { planId, institutionId, ...values });
+    const saved = before
+      ? await store.saveApplication(tx, before.id, input.version, values)
+      : await store.insertApplication(tx, { planId, institutionId, ...values, version: 1 });
+    if (!saved) {
+      const now = (await store.findSchoolApplication(tx, planId, institutionId))!;
+      throw staleVersion(input, await showApplication(tx, now, locale));
+    }
+    const after = saved;
     await audit(tx, ctx, {
       action: before ? 'update' : 'create',
       entity: 'allocation_application',

@@ -40,10 +40,28 @@ export async function updatePlan(
 ): Promise<PlanRow> {
   const [row] = await db
     .update(plans)
-    .set({ ...values, updatedAt: new Date() })
+    .set({ ...values, updatedAt: new Date(), editVersion: sql`${plans.editVersion} + 1` })
     .where(eq(plans.id, id))
     .returning();
   return row!;
+}
+
+/**
+ * Saves a plan if it is still at edit version `editVersion`, bumping it; undefined when someone else changed
+ * it meanwhile (the row lock makes a concurrent save wait, then miss the version).
+ */
+export async function savePlan(
+  db: Db,
+  id: number,
+  editVersion: number,
+  values: Partial<typeof plans.$inferInsert>,
+): Promise<PlanRow | undefined> {
+  const [row] = await db
+    .update(plans)
+    .set({ ...values, updatedAt: new Date(), editVersion: sql`${plans.editVersion} + 1` })
+    .where(and(eq(plans.id, id), eq(plans.editVersion, editVersion)))
+    .returning();
+  return row;
 }
 
 /** A plan, locked for the rest of the transaction when `lock` (state changes must not race). */
@@ -113,8 +131,27 @@ export async function updateApplication(
   id: number,
   values: Partial<typeof applications.$inferInsert>,
 ): Promise<ApplicationRow> {
-  const [row] = await db.update(applications).set(values).where(eq(applications.id, id)).returning();
+  const [row] = await db
+    .update(applications)
+    .set({ ...values, version: sql`${applications.version} + 1` })
+    .where(eq(applications.id, id))
+    .returning();
   return row!;
+}
+
+/** Saves an application if it is still at `version`, bumping it; undefined when someone else saved it meanwhile. */
+export async function saveApplication(
+  db: Db,
+  id: number,
+  version: number,
+  values: Partial<typeof applications.$inferInsert>,
+): Promise<ApplicationRow | undefined> {
+  const [row] = await db
+    .update(applications)
+    .set({ ...values, version: sql`${applications.version} + 1` })
+    .where(and(eq(applications.id, id), eq(applications.version, version)))
+    .returning();
+  return row;
 }
 
 /** An application, locked for the rest of the transaction when `lock`. */

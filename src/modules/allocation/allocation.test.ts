@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
+import { applyAsRead, savePlanAsRead } from '@test/allocation-world';
 import { academicYears, levels } from '@/modules/institutions/institutions.tables';
 import { auditLog } from '@/modules/identity/identity.tables';
 import {
@@ -251,25 +252,20 @@ describe('the yearly computer distribution', () => {
     planId = plan.id;
     expect(plan).toMatchObject({ state: 'draft', version: 0, cost: 40 * 900 + 20 * 1100 + 4 * 700 });
     expect((await director.inject({ url: `/api/allocation/plans/${planId}` })).statusCode).toBe(404);
-    const early = await director.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${planId}/schools/${schoolId}/application`,
-      payload: { requested: { desktop: 10 }, justification: 'Köhnə kompüterlər' },
+    const early = await applyAsRead(director, planId, schoolId, {
+      requested: { desktop: 10 },
+      justification: 'Köhnə kompüterlər',
     });
     expect(early.statusCode).toBe(404);
 
     const published = await bureau.inject({ method: 'POST', url: `/api/allocation/plans/${planId}/publish` });
     expect(published.json<PlanBody>()).toMatchObject({ state: 'published', version: 1 });
-    const changed = await bureau.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${planId}`,
-      payload: planBody({ rules: rules({ norm: 12 }) }),
-    });
+    const changed = await savePlanAsRead(bureau, planId, planBody({ rules: rules({ norm: 12 }) }));
     expect(changed.json<PlanBody>()).toMatchObject({
       version: 2,
       versions: [{ version: 1 }, { version: 2 }],
     });
-    await bureau.inject({ method: 'PUT', url: `/api/allocation/plans/${planId}`, payload: planBody() });
+    await savePlanAsRead(bureau, planId, planBody());
     const read = await director.inject({ url: `/api/allocation/plans/${planId}` });
     expect(read.statusCode).toBe(200);
     expect(read.json<PlanBody>().version).toBe(3);
@@ -278,28 +274,24 @@ describe('the yearly computer distribution', () => {
   });
 
   it('takes a director’s application with the school’s registry state, until the ministry registers it', async () => {
-    const url = `/api/allocation/plans/${planId}/schools/${schoolId}/application`;
-    const empty = await director.inject({
-      method: 'PUT',
-      url,
-      payload: { requested: { desktop: 0 }, justification: 'x' },
+    const empty = await applyAsRead(director, planId, schoolId, {
+      requested: { desktop: 0 },
+      justification: 'x',
     });
     expect(empty.statusCode).toBe(422);
     expect(empty.json<ErrorBody>().error.details![0]).toMatchObject({
       field: 'requested',
       reason: 'nothing_requested',
     });
-    const notDistributed = await director.inject({
-      method: 'PUT',
-      url,
-      payload: { requested: { tablet: 5 }, justification: 'x' },
+    const notDistributed = await applyAsRead(director, planId, schoolId, {
+      requested: { tablet: 5 },
+      justification: 'x',
     });
     expect(notDistributed.json<ErrorBody>().error.details![0]!.field).toBe('requested.tablet');
 
-    const applied = await director.inject({
-      method: 'PUT',
-      url,
-      payload: { requested: { desktop: 30, projector: 2 }, justification: 'İki növbə, 5 kompüter' },
+    const applied = await applyAsRead(director, planId, schoolId, {
+      requested: { desktop: 30, projector: 2 },
+      justification: 'İki növbə, 5 kompüter',
     });
     expect(applied.statusCode).toBe(200);
     const a = applied.json<ApplicationBody>();
@@ -307,17 +299,15 @@ describe('the yearly computer distribution', () => {
     expect(a).toMatchObject({ state: 'submitted', registrationNumber: null });
     expect(a.snapshot).toMatchObject({ computers: 5, students: 250 });
     // Another school's director cannot apply for this school.
-    const foreign = await otherDirector.inject({
-      method: 'PUT',
-      url,
-      payload: { requested: { desktop: 1 }, justification: 'x' },
+    const foreign = await applyAsRead(otherDirector, planId, schoolId, {
+      requested: { desktop: 1 },
+      justification: 'x',
     });
     expect(foreign.statusCode).toBe(403);
 
-    const other = await otherDirector.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${planId}/schools/${otherSchoolId}/application`,
-      payload: { requested: { desktop: 20 }, justification: 'Kompüter yoxdur' },
+    const other = await applyAsRead(otherDirector, planId, otherSchoolId, {
+      requested: { desktop: 20 },
+      justification: 'Kompüter yoxdur',
     });
     otherApplicationId = other.json<ApplicationBody>().id;
 
@@ -334,10 +324,9 @@ describe('the yearly computer distribution', () => {
       url: `/api/allocation/applications/${applicationId}/register`,
     });
     expect(again.json<ApplicationBody>().registrationNumber).toBe(`P${planId}-00001`);
-    const late = await director.inject({
-      method: 'PUT',
-      url,
-      payload: { requested: { desktop: 40 }, justification: 'more' },
+    const late = await applyAsRead(director, planId, schoolId, {
+      requested: { desktop: 40 },
+      justification: 'more',
     });
     expect(late.statusCode).toBe(409);
     expect(late.json<ErrorBody>().error.code).toBe('application_locked');
@@ -457,11 +446,7 @@ describe('the yearly computer distribution', () => {
     const approved = await bureau.inject({ method: 'POST', url: `/api/allocation/plans/${planId}/approve` });
     expect(approved.json<PlanBody>().state).toBe('approved');
 
-    const locked = await bureau.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${planId}`,
-      payload: planBody(),
-    });
+    const locked = await savePlanAsRead(bureau, planId, planBody());
     expect(locked.statusCode).toBe(409);
     const list = await t.app.inject({ url: `/api/allocation/plans/${planId}/list` });
     expect(list.json<{ items: { code: string; awarded: Record<string, number> }[] }>().items).toMatchObject([
@@ -599,10 +584,9 @@ describe('the yearly computer distribution', () => {
     });
     const id = created.json<PlanBody>().id;
     await bureau.inject({ method: 'POST', url: `/api/allocation/plans/${id}/publish` });
-    const applied = await otherDirector.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${id}/schools/${otherSchoolId}/application`,
-      payload: { requested: { laptop: 4 }, justification: 'Noutbuk lazımdır' },
+    const applied = await applyAsRead(otherDirector, id, otherSchoolId, {
+      requested: { laptop: 4 },
+      justification: 'Noutbuk lazımdır',
     });
     const appId = applied.json<ApplicationBody>().id;
     await bureau.inject({ method: 'POST', url: `/api/allocation/applications/${appId}/register` });
@@ -612,21 +596,20 @@ describe('the yearly computer distribution', () => {
       payload: { gates: { complete: false, electricity: false, secureRoom: true, audited: true } },
     });
     // The ministry moves both windows into the past: the rules are published again as version 2.
-    const moved = await bureau.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${id}`,
-      payload: planBody({
+    const moved = await savePlanAsRead(
+      bureau,
+      id,
+      planBody({
         name: 'Windows',
         applicationsOpenOn: day(-10),
         applicationsCloseOn: day(-5),
         appealsCloseOn: day(-1),
       }),
-    });
+    );
     expect(moved.json<PlanBody>().version).toBe(2);
-    const late = await director.inject({
-      method: 'PUT',
-      url: `/api/allocation/plans/${id}/schools/${schoolId}/application`,
-      payload: { requested: { laptop: 2 }, justification: 'Gec' },
+    const late = await applyAsRead(director, id, schoolId, {
+      requested: { laptop: 2 },
+      justification: 'Gec',
     });
     expect(late.statusCode).toBe(409);
     expect(late.json<ErrorBody>().error.code).toBe('window_closed');

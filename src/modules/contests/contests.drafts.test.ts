@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { classroomSchool, type ClassroomSchool, actorOf, errorOf } from '@test/classroom-world';
 import * as classroom from '@/modules/classroom/classroom.service';
 import { auditLog } from '@/modules/identity/identity.tables';
@@ -34,12 +34,15 @@ describe('contest drafts and bank questions', () => {
   let sevenA: number;
   const ids: number[] = [];
 
+  /** A request; a rewrite (`PUT`) as the page makes it, with the version read just before. */
   const send = (s: Session, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
-    s.inject({
-      method,
-      url,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    method === 'PUT'
+      ? saveAsRead(s, { url, payload: payload as object })
+      : s.inject({
+          method,
+          url,
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
 
   const body = (over: Record<string, unknown> = {}) => ({
     title: 'Draft',
@@ -184,8 +187,7 @@ describe('contest drafts and bank questions', () => {
 
     const published = (await send(teacher, 'POST', '/api/contests', body())).json<ContestBody>().id;
     expect((await send(teacher, 'POST', `/api/contests/${published}/publish`)).statusCode).toBe(200);
-    const edit = await teacher.inject({
-      method: 'PUT',
+    const edit = await saveAsRead(teacher, {
       url: `/api/contests/${published}`,
       headers: { 'accept-language': 'az' },
       payload: body({ title: 'Late' }),

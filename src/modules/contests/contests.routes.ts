@@ -14,6 +14,7 @@ import {
   BankQuery,
   Contest,
   ContestBodySchema,
+  ContestChangeSchema,
   ContestList,
   ContestParams,
   Deleted,
@@ -85,6 +86,20 @@ export default async function contestsRoutes(
     },
     async (request) =>
       service.createQuestion(db, requireActor(request), changeContext(request), request.body, request.locale),
+  );
+
+  r.get(
+    '/contests/questions/:questionId',
+    {
+      config: { access: { roles: AUTHORS } },
+      schema: {
+        tags,
+        summary: 'A question of a bank the caller reads, with its key and version',
+        params: QuestionParams,
+        response: { 200: Question },
+      },
+    },
+    async (request) => service.getQuestion(db, requireActor(request), request.params.questionId),
   );
 
   r.put(
@@ -183,7 +198,7 @@ export default async function contestsRoutes(
         tags,
         summary: 'Rewrite a draft contest wholly (409 once published)',
         params: ContestParams,
-        body: ContestBodySchema,
+        body: ContestChangeSchema,
         response: { 200: Contest },
       },
     },

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DateString, Nullable, StringEnum } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 import {
   ATTEMPT_STATES,
   CONTEST_SCOPES,
@@ -67,6 +68,7 @@ export type QuestionInputBody = Static<typeof QuestionBodySchema>;
 /** A question rewritten: everything but its bank. */
 export const QuestionUpdateSchema = Type.Object(
   {
+    version: VersionField,
     subjectCode: SubjectCode,
     grade: Grade,
     kind: Kind,
@@ -106,6 +108,7 @@ export const Question = Type.Object({
   ...questionParts,
   authorId: Nullable(Type.Integer()),
   updatedAt: Type.String({ format: 'date-time' }),
+  version: VersionOut,
 });
 export const QuestionList = Type.Object({ items: Type.Array(Question), total: Type.Integer() });
 
@@ -139,6 +142,13 @@ export const ContestBodySchema = Type.Object(
 );
 export type ContestInput = Static<typeof ContestBodySchema>;
 
+/** A draft rewritten wholly: with the `version` of the contest as read. */
+export const ContestChangeSchema = Type.Object(
+  { version: VersionField, ...ContestBodySchema.properties },
+  { additionalProperties: false },
+);
+export type ContestChange = Static<typeof ContestChangeSchema>;
+
 const AttemptSummary = Type.Object({
   id: Type.Integer(),
   attemptNo: Type.Integer(),
@@ -167,6 +177,10 @@ export const Contest = Type.Object({
   maxAttempts: Type.Integer(),
   shuffle: Type.Boolean(),
   state: StringEnum(CONTEST_STATES),
+  version: Type.Integer({
+    description:
+      'Bumped by every change of the contest (a rewrite, publishing); send it back when rewriting the draft',
+  }),
   questionCount: Type.Optional(Type.Integer()),
   /** For whoever manages it: its questions (bank ids), in their order. */
   questionIds: Type.Optional(Type.Array(Type.Integer())),

@@ -25,8 +25,14 @@ import {
   type StoredAnswer,
 } from '@/modules/contests/contests.marking';
 import type { QuestionMark, StartWindow } from '@/modules/contests/contests.tables';
-import type { ContestInput, QuestionInputBody, QuestionUpdateBody } from '@/modules/contests/contests.schema';
+import type {
+  ContestChange,
+  ContestInput,
+  QuestionInputBody,
+  QuestionUpdateBody,
+} from '@/modules/contests/contests.schema';
 import * as clock from '@/server/clock';
+import { staleVersion } from '@/server/versions';
 
 /**
  * Knowledge contests: who writes to which question bank, who may make a contest of which scope, the start
@@ -398,6 +404,7 @@ const questionView = (q: store.QuestionRow) => ({
   ...(q.kind === 'matching' ? { pairs: q.key.pairs } : {}),
   authorId: q.authorId,
   updatedAt: q.updatedAt.toISOString(),
+  version: q.version,
 });
 
 /** Whether the caller writes to a bank: a school's (its teachers and director) or the national one. */
@@ -452,6 +459,16 @@ export async function listBank(
   return { items: list.items.map(questionView), total: list.total };
 }
 
+/** One question of a bank the caller reads (the national bank, or a school bank of theirs), for its editor. */
+export async function getQuestion(db: Db, actor: Actor, id: number) {
+  const q = await store.findQuestion(db, id);
+  if (!q) throw notFound('question');
+  const reads =
+    q.institutionId === null || isAdmin(actor) || holdsAt(actor, ['director', 'teacher'], q.institutionId);
+  if (!reads) throw forbidden();
+  return questionView(q);
+}
+
 export async function createQuestion(
   db: Db,
   actor: Actor,
@@ -492,9 +509,10 @@ export async function updateQuestion(
     const before = await store.findQuestion(tx, id);
     if (!before) throw notFound('question');
     if (!writesBank(actor, before.institutionId)) throw forbidden();
+    if (before.version !== input.version) throw staleVersion(input, questionView(before));
     const { body, key } = built(input, locale);
     refuseIf(await checkSubject(tx, input.subjectCode, locale));
-    const row = await store.updateQuestion(tx, id, {
+    const row = await store.updateQuestion(tx, id, input.version, {
       subjectCode: input.subjectCode,
       grade: input.grade,
       kind: input.kind,
@@ -504,6 +522,7 @@ export async function updateQuestion(
       body,
       key,
     });
+    if (!row) throw staleVersion(input, questionView((await store.findQuestion(tx, id))!));
     await audit(tx, ctx, { action: 'update', entity: 'contests_question', entityId: id, before, after: row });
     return questionView(row);
   });
@@ -738,16 +757,23 @@ export async function createContest(
   });
 }
 
+/** The refusal of a rewrite from an old version, with the draft as its manager reads it now. */
+async function staleContest(db: Db, actor: Actor, input: ContestChange, now: store.ContestRow) {
+  const questionIds = (await contestQuestions(db, now.id, now.version)).map((q) => q.questionId);
+  return staleVersion(input, contestView(now, actor, { questionCount: questionIds.length, questionIds }));
+}
+
 /**
  * Rewrites a draft wholly (as creating it would): its manager only, and only to a scope they could make it
- * for. A published contest is refused with 409: students may already have started it.
+ * for, and only from the version it was read at (else 409 `stale_version`, with both versions). A published
+ * contest is refused with 409: students may already have started it.
  */
 export async function updateContest(
   db: Db,
   actor: Actor,
   ctx: ChangeContext,
   contestId: number,
-  input: ContestInput,
+  input: ContestChange,
   locale: Locale,
 ) {
   return db.transaction(async (tx) => {
@@ -755,10 +781,16 @@ export async function updateContest(
     if (!before) throw notFound('contest');
     if (!canManage(actor, before)) throw forbidden();
     if (before.state !== 'draft') throw new AppError(409, 'contests.published_locked');
+    if (before.version !== input.version) throw await staleContest(tx, actor, input, before);
     const checked = await checkContest(tx, input, locale);
     if (!(await mayCreate(tx, actor, input, checked.schoolId))) throw forbidden();
-    const row = await store.updateDraft(tx, contestId, checked.values);
-    if (!row) throw new AppError(409, 'contests.published_locked');
+    const row = await store.updateDraft(tx, contestId, input.version, checked.values);
+    if (!row) {
+      // Published, or saved by someone else, since it was read (a concurrent save waits on the row, then misses).
+      const now = (await store.findContest(tx, contestId))!;
+      if (now.state !== 'draft') throw new AppError(409, 'contests.published_locked');
+      throw await staleContest(tx, actor, input, now);
+    }
     await store.deleteContestQuestions(tx, contestId);
     await store.insertContestQuestions(tx, checked.copies(contestId));
     forgetContest(db, contestId);
@@ -813,6 +845,7 @@ function contestView(
     maxAttempts: c.maxAttempts,
     shuffle: c.shuffle,
     state: c.state,
+    version: c.version,
     canManage: canManage(actor, c),
     ...(extra.questionCount === undefined ? {} : { questionCount: extra.questionCount }),
     ...(extra.questionIds === undefined ? {} : { questionIds: extra.questionIds }),

@@ -25,17 +25,22 @@ export async function insertQuestion(db: Db, values: typeof questions.$inferInse
   return row!;
 }
 
+/**
+ * Rewrites a question if it is still at `version`, bumping it; undefined when someone else saved it meanwhile
+ * (the row lock makes a concurrent save wait, then miss the version).
+ */
 export async function updateQuestion(
   db: Db,
   id: number,
+  version: number,
   values: Partial<typeof questions.$inferInsert>,
-): Promise<QuestionRow> {
+): Promise<QuestionRow | undefined> {
   const [row] = await db
     .update(questions)
-    .set({ ...values, updatedAt: new Date() })
-    .where(eq(questions.id, id))
+    .set({ ...values, updatedAt: new Date(), version: sql`${questions.version} + 1` })
+    .where(and(eq(questions.id, id), eq(questions.version, version)))
     .returning();
-  return row!;
+  return row;
 }
 
 export async function findQuestion(db: Db, id: number): Promise<QuestionRow | undefined> {
@@ -112,16 +117,20 @@ export async function publishContest(db: Db, id: number): Promise<ContestRow> {
   return row!;
 }
 
-/** Rewrites a draft (its version rises, so cached questions are dropped); undefined when it is no draft. */
+/**
+ * Rewrites a draft still at `version` (its version rises, so cached questions are dropped); undefined when it
+ * is no draft or someone else changed it meanwhile.
+ */
 export async function updateDraft(
   db: Db,
   id: number,
+  version: number,
   values: Partial<typeof contests.$inferInsert>,
 ): Promise<ContestRow | undefined> {
   const [row] = await db
     .update(contests)
     .set({ ...values, version: sql`${contests.version} + 1` })
-    .where(and(eq(contests.id, id), eq(contests.state, 'draft')))
+    .where(and(eq(contests.id, id), eq(contests.state, 'draft'), eq(contests.version, version)))
     .returning();
   return row;
 }

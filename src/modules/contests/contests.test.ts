@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { classroomSchool, type ClassroomSchool, errorOf, actorOf } from '@test/classroom-world';
 import { createUserWithRole } from '@test/factories';
 import * as classroom from '@/modules/classroom/classroom.service';
@@ -248,8 +248,7 @@ describe('knowledge contests', () => {
     const list = await get(teacher, '/api/contests/questions?subjectCode=mathematics&grade=7');
     expect(list.json<{ total: number }>().total).toBe(8);
     // A rewrite keeps the bank.
-    const put = await teacher.inject({
-      method: 'PUT',
+    const put = await saveAsRead(teacher, {
       url: `/api/contests/questions/${questionIds.true_false}`,
       payload: {
         subjectCode: 'mathematics',
@@ -260,8 +259,7 @@ describe('knowledge contests', () => {
       },
     });
     expect(put.statusCode, put.body).toBe(200);
-    const putOther = await otherTeacher.inject({
-      method: 'PUT',
+    const putOther = await saveAsRead(otherTeacher, {
       url: `/api/contests/questions/${questionIds.true_false}`,
       payload: { subjectCode: 'mathematics', grade: 7, language: 'az', ...QUESTIONS.true_false },
     });

@@ -12,6 +12,7 @@ import {
   TotalsQuery,
   Webinar,
   WebinarBody,
+  WebinarChangeBody,
   WebinarList,
   WebinarParams,
 } from '@/modules/webinars/webinars.schema';
@@ -86,7 +87,7 @@ export default async function webinarsRoutes(app: FastifyInstance, opts: { db: D
         tags,
         summary: 'Change or cancel a webinar (its organisers)',
         params: WebinarParams,
-        body: WebinarBody,
+        body: WebinarChangeBody,
         response: { 200: Webinar },
       },
     },

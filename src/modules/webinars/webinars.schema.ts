@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { DateString, DateTimeString, Nullable } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 
 /** Request and response schemas of webinars. */
 
@@ -16,19 +17,24 @@ export const TotalsQuery = Type.Object({
   areaId: Type.Optional(Id('Area (default: the nation, or a regional office’s own area)')),
 });
 
-export const WebinarBody = Type.Object(
-  {
-    title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-    description: Type.Optional(Type.String({ maxLength: 5000 })),
-    areaId: Nullable(Id('Area whose schools it is for; null for a national webinar')),
-    startsAt: DateTimeString({ description: 'Start, with its time zone' }),
-    durationMinutes: Type.Integer({ minimum: 5, maximum: 600 }),
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500, description: 'Meeting link' }),
-    capacity: Nullable(
-      Type.Integer({ minimum: 1, maximum: 100_000, description: 'Places; null for no limit' }),
-    ),
-    cancelled: Type.Optional(Type.Boolean()),
-  },
+const webinarFields = {
+  title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  areaId: Nullable(Id('Area whose schools it is for; null for a national webinar')),
+  startsAt: DateTimeString({ description: 'Start, with its time zone' }),
+  durationMinutes: Type.Integer({ minimum: 5, maximum: 600 }),
+  url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500, description: 'Meeting link' }),
+  capacity: Nullable(
+    Type.Integer({ minimum: 1, maximum: 100_000, description: 'Places; null for no limit' }),
+  ),
+  cancelled: Type.Optional(Type.Boolean()),
+};
+
+export const WebinarBody = Type.Object(webinarFields, { additionalProperties: false });
+
+/** A webinar's whole record as saved by its organisers: with the version it was read at. */
+export const WebinarChangeBody = Type.Object(
+  { version: VersionField, ...webinarFields },
   { additionalProperties: false },
 );
 
@@ -51,6 +57,7 @@ export const Webinar = Type.Object({
   attended: Type.Boolean({ description: 'Whether the caller attended' }),
   url: Nullable(Type.String({ description: 'The link, for those registered and the organisers' })),
   canManage: Type.Boolean(),
+  version: VersionOut,
 });
 export const WebinarList = Type.Object({ items: Type.Array(Webinar) });
 

@@ -6,6 +6,7 @@ import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import * as store from '@/modules/webinars/webinars.store';
 import * as clock from '@/server/clock';
+import { staleVersion } from '@/server/versions';
 
 /**
  * Webinars for teachers, national (the ministry's bureau) or regional (a regional office, for its schools):
@@ -112,6 +113,7 @@ function present(actor: Actor, locale: Locale, w: store.WebinarListRow) {
     // The link goes to those who registered and to the organisers.
     url: w.mine || organiser ? w.url : null,
     canManage: organiser,
+    version: w.version,
   };
 }
 
@@ -199,18 +201,25 @@ export async function createWebinar(
   return getWebinar(db, actor, locale, id);
 }
 
+export interface WebinarChange extends WebinarInput {
+  /** The version the change was made from (see `staleVersion`). */
+  version: number;
+}
+
+/** Saves a webinar's whole record, if no one saved it since the caller read it (else 409 `stale_version`). */
 export async function updateWebinar(
   db: Db,
   actor: Actor,
   ctx: ChangeContext,
   locale: Locale,
   id: number,
-  input: WebinarInput,
+  input: WebinarChange,
 ) {
   await db.transaction(async (tx) => {
     const before = await store.findWebinar(tx, id, actor.userId);
     if (!before) throw notFound('webinar');
     if (!manages(actor, before)) throw forbidden();
+    if (before.version !== input.version) throw staleVersion(input, present(actor, locale, before));
     await checkInput(
       tx,
       actor,
@@ -218,7 +227,10 @@ export async function updateWebinar(
       input,
       before.startsAt.toISOString() !== new Date(input.startsAt).toISOString(),
     );
-    const after = await store.updateWebinar(tx, id, values(input));
+    // Saved by someone else between the read above and this write: the row lock made this one wait, then miss.
+    const after = await store.updateWebinar(tx, id, input.version, values(input));
+    if (!after)
+      throw staleVersion(input, present(actor, locale, (await store.findWebinar(tx, id, actor.userId))!));
     await audit(tx, ctx, { action: 'update', entity: 'webinar', entityId: id, before, after });
   });
   return getWebinar(db, actor, locale, id);

@@ -38,12 +38,13 @@ export interface WebinarListRow {
   registered: number;
   mine: boolean;
   attended: boolean;
+  version: number;
 }
 
 const listColumns = (userId: number) => sql`
   w.id, w.title, w.description, w.area_id as "areaId", a.name_az as "areaNameAz", a.name_ru as "areaNameRu",
   a.name_en as "areaNameEn", a.path as "areaPath", w.starts_at as "startsAt",
-  w.duration_minutes as "durationMinutes", w.url, w.capacity, w.cancelled,
+  w.duration_minutes as "durationMinutes", w.url, w.capacity, w.cancelled, w.version,
   (select count(*)::int from ${registrations} r where r.webinar_id = w.id) as registered,
   exists (select 1 from ${registrations} r where r.webinar_id = w.id and r.user_id = ${userId}) as mine,
   coalesce((select r.attended from ${registrations} r where r.webinar_id = w.id and r.user_id = ${userId}), false)
@@ -90,13 +91,22 @@ export async function insertWebinar(db: Db, values: typeof webinars.$inferInsert
   return row!;
 }
 
+/**
+ * Saves a webinar if it is still at `version`, bumping it; undefined when someone else saved it meanwhile (the
+ * row lock makes a concurrent save wait, then miss the version).
+ */
 export async function updateWebinar(
   db: Db,
   id: number,
-  values: Omit<typeof webinars.$inferInsert, 'id' | 'createdBy' | 'createdAt'>,
-): Promise<WebinarRow> {
-  const [row] = await db.update(webinars).set(values).where(eq(webinars.id, id)).returning();
-  return row!;
+  version: number,
+  values: Omit<typeof webinars.$inferInsert, 'id' | 'createdBy' | 'createdAt' | 'version'>,
+): Promise<WebinarRow | undefined> {
+  const [row] = await db
+    .update(webinars)
+    .set({ ...values, version: sql`${webinars.version} + 1` })
+    .where(and(eq(webinars.id, id), eq(webinars.version, version)))
+    .returning();
+  return row;
 }
 
 export async function countRegistrations(db: Db, webinarId: number): Promise<number> {

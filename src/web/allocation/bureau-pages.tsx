@@ -1,13 +1,14 @@
 import { Fragment, useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '@/web/api';
+import { ApiError, api } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Link, navigate } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ScrollBox } from '@/web/components/scroll-box';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { useCurrentYear } from '@/web/registry/shared';
 import { useAreas } from '@/web/pages/regional-home';
 import {
@@ -22,6 +23,7 @@ import {
   type ApplicationDetailRecord,
   type ApplicationRecord,
   type DeliveriesRecord,
+  type PlanChange,
   type PlanInput,
   type PlanRecord,
   type RankingRecord,
@@ -523,42 +525,98 @@ function SimulationCard({ plan }: { plan: PlanRecord }) {
   });
   const client = useQueryClient();
   const [adopted, setAdopted] = useState(false);
-  // The variant becomes the plan's rules: a published plan is published again as its next version.
+  /** Someone else's saved plan met by adopting the variant, and the plan the variant would have made. */
+  const [stale, setStale] = useState<{ current: PlanRecord; mine: PlanChange } | null>(null);
+  /** The plan with the variant's weights and units as its rules, from the plan as read. */
+  const variantOf = (p: PlanRecord): PlanChange => ({
+    editVersion: p.editVersion,
+    academicYearId: p.academicYearId,
+    name: p.name,
+    rules: {
+      ...p.rules,
+      weights: {
+        ratioGap: Number(weights.ratioGap || 0),
+        shifts: Number(weights.shifts || 0),
+        connection: Number(weights.connection || 0),
+        projects: Number(weights.projects || 0),
+        equity: Number(weights.equity || 0),
+      },
+      units: {
+        desktop: Number(units.desktop || 0),
+        laptop: Number(units.laptop || 0),
+        tablet: Number(units.tablet || 0),
+        projector: Number(units.projector || 0),
+        interactive_board: Number(units.interactive_board || 0),
+      },
+    },
+    applicationsOpenOn: p.applicationsOpenOn,
+    applicationsCloseOn: p.applicationsCloseOn,
+    appealsCloseOn: p.appealsCloseOn,
+  });
+  // The variant becomes the plan's rules: a published plan is published again as its next version. It is
+  // saved from the plan's edit version as read: a change made meanwhile is shown, not overwritten.
   const adopt = useMutation({
-    mutationFn: () =>
-      api<PlanRecord>(`/allocation/plans/${plan.id}`, {
-        method: 'PUT',
-        body: {
-          academicYearId: plan.academicYearId,
-          name: plan.name,
-          rules: {
-            ...plan.rules,
-            weights: {
-              ratioGap: Number(weights.ratioGap || 0),
-              shifts: Number(weights.shifts || 0),
-              connection: Number(weights.connection || 0),
-              projects: Number(weights.projects || 0),
-              equity: Number(weights.equity || 0),
-            },
-            units: {
-              desktop: Number(units.desktop || 0),
-              laptop: Number(units.laptop || 0),
-              tablet: Number(units.tablet || 0),
-              projector: Number(units.projector || 0),
-              interactive_board: Number(units.interactive_board || 0),
-            },
-          },
-          applicationsOpenOn: plan.applicationsOpenOn,
-          applicationsCloseOn: plan.applicationsCloseOn,
-          appealsCloseOn: plan.appealsCloseOn,
-        } satisfies PlanInput,
-      }),
+    mutationFn: (body: PlanChange) =>
+      api<PlanRecord>(`/allocation/plans/${plan.id}`, { method: 'PUT', body }),
     onSuccess: (p) => {
       client.setQueryData(['allocation', 'plan', plan.id], p);
       void client.invalidateQueries({ queryKey: ['allocation'] });
       setAdopted(true);
+      setStale(null);
+    },
+    onError: (error, mine) => {
+      const current = staleCurrent<PlanRecord>(error);
+      if (current) setStale({ current, mine });
     },
   });
+  /** Theirs replaces the variant's figures, and the page shows their plan. */
+  const reload = (current: PlanRecord) => {
+    client.setQueryData(['allocation', 'plan', plan.id], current);
+    void client.invalidateQueries({ queryKey: ['allocation'] });
+    setWeights(Object.fromEntries(CRITERIA.map((c) => [c, String(current.rules.weights[c])])));
+    setUnits(Object.fromEntries(KINDS.map((k) => [k, String(current.rules.units[k])])));
+    setStale(null);
+    adopt.reset();
+  };
+  /** A plan as the fields compared: its name, windows, weights and units. */
+  const flat = (
+    p: Pick<PlanRecord, 'name' | 'applicationsOpenOn' | 'applicationsCloseOn' | 'appealsCloseOn' | 'rules'>,
+  ) =>
+    ({
+      name: p.name,
+      applicationsOpenOn: p.applicationsOpenOn,
+      applicationsCloseOn: p.applicationsCloseOn,
+      appealsCloseOn: p.appealsCloseOn,
+      ...Object.fromEntries(CRITERIA.map((c) => [`w.${c}`, p.rules.weights[c]])),
+      ...Object.fromEntries(KINDS.map((k) => [`u.${k}`, p.rules.units[k]])),
+    }) as Record<string, unknown>;
+  const planFields = [
+    'name',
+    'applicationsOpenOn',
+    'applicationsCloseOn',
+    'appealsCloseOn',
+    ...CRITERIA.map((c) => `w.${c}`),
+    ...KINDS.map((k) => `u.${k}`),
+  ];
+  const fieldLabel = (field: string) =>
+    field.startsWith('w.')
+      ? `${t('allocation.weights')}: ${t(`allocation.criterion.${field.slice(2)}`)}`
+      : field.startsWith('u.')
+        ? `${t('allocation.units')}: ${t(`allocation.kind.${field.slice(2)}`)}`
+        : t(
+            {
+              name: 'allocation.name',
+              applicationsOpenOn: 'allocation.opens',
+              applicationsCloseOn: 'allocation.closes',
+              appealsCloseOn: 'allocation.appealsClose',
+            }[field]!,
+          );
+  const showField = (field: string, value: unknown) =>
+    field.startsWith('w.') || field.startsWith('u.')
+      ? f.number(Number(value))
+      : field === 'name'
+        ? String(value)
+        : f.date(String(value));
   const s = simulate.data;
   const row = (label: string, pick: (o: SimulationRecord['current']) => string) =>
     s ? (
@@ -615,7 +673,28 @@ function SimulationCard({ plan }: { plan: PlanRecord }) {
         </button>
       </form>
       {simulate.isError ? <ErrorBox error={simulate.error} /> : null}
-      {adopt.isError ? <ErrorBox error={adopt.error} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            planFields,
+            flat(stale.current),
+            flat(stale.mine),
+            fieldLabel,
+            showField,
+          )}
+          updatedAt={null}
+          busy={adopt.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            adopt.mutate({ ...mine, editVersion: current.editVersion });
+          }}
+        />
+      ) : adopt.isError && !(adopt.error instanceof ApiError && adopt.error.code === 'stale_version') ? (
+        <ErrorBox error={adopt.error} />
+      ) : null}
       <div role="status" className="saved">
         {adopted ? t('allocation.done.adopt') : ''}
       </div>
@@ -659,10 +738,11 @@ function SimulationCard({ plan }: { plan: PlanRecord }) {
         <button
           type="button"
           className="secondary"
-          disabled={adopt.isPending}
+          disabled={adopt.isPending || stale !== null}
           onClick={() => {
             setAdopted(false);
-            adopt.mutate();
+            setStale(null);
+            adopt.mutate(variantOf(plan));
           }}
         >
           {t('allocation.adopt')}

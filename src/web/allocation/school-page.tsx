@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type Me } from '@/web/api';
+import { ApiError, api, type Me } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { directedSchools } from '@/web/pages/school-ict';
 import { useProjects } from '@/web/registry/shared';
 import { localName } from '@/web/i18n';
@@ -183,6 +184,12 @@ function ApplicationStatus({ application: a }: { application: ApplicationRecord 
   );
 }
 
+/** An application's values as the form sends them: units per kind (only the plan's kinds) and the reason. */
+interface ApplyValues {
+  requested: Record<string, number>;
+  justification: string;
+}
+
 function ApplyForm({ view }: { view: SchoolViewRecord }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -192,33 +199,81 @@ function ApplyForm({ view }: { view: SchoolViewRecord }) {
   );
   const [justification, setJustification] = useState(view.application?.justification ?? '');
   const [done, setDone] = useState(false);
+  /** The version of the application the form was read at (0: none yet); a save sends it. */
+  const [version, setVersion] = useState(view.application?.version ?? 0);
+  /** Someone else's saved application met by a save, and the values that save sent. */
+  const [stale, setStale] = useState<{ current: ApplicationRecord; mine: ApplyValues } | null>(null);
   const kinds = KINDS.filter((k) => view.plan.rules.units[k] > 0);
   const apply = useMutation({
-    mutationFn: () =>
+    mutationFn: ({ values, version: from }: { values: ApplyValues; version: number }) =>
       api<ApplicationRecord>(`/allocation/plans/${view.plan.id}/schools/${view.institutionId}/application`, {
         method: 'PUT',
-        body: {
-          requested: Object.fromEntries(kinds.map((k) => [k, Number(units[k] || 0)])),
-          justification: justification.trim(),
-        },
+        body: { version: from, ...values },
       }),
-    onSuccess: () => {
+    onSuccess: (saved) => {
       setDone(true);
+      setVersion(saved.version);
+      setStale(null);
       void client.invalidateQueries({ queryKey: schoolKey(view.plan.id, view.institutionId) });
     },
+    onError: (error, v) => {
+      const current = staleCurrent<ApplicationRecord>(error);
+      if (current) setStale({ current, mine: v.values });
+    },
+  });
+  const values = (): ApplyValues => ({
+    requested: Object.fromEntries(kinds.map((k) => [k, Number(units[k] || 0)])),
+    justification: justification.trim(),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setDone(false);
-    apply.mutate();
+    setStale(null);
+    apply.mutate({ values: values(), version });
   };
+  /** Theirs replaces the form's values. */
+  const reload = (current: ApplicationRecord) => {
+    setUnits(Object.fromEntries(KINDS.map((k) => [k, String(current.requested[k] ?? '')])));
+    setJustification(current.justification);
+    setVersion(current.version);
+    setStale(null);
+    apply.reset();
+    void client.invalidateQueries({ queryKey: schoolKey(view.plan.id, view.institutionId) });
+  };
+  /** An application as the fields compared: units of each of the plan's kinds, and the reason. */
+  const flat = (a: ApplyValues): Record<string, unknown> => ({
+    ...Object.fromEntries(kinds.map((k) => [k, a.requested[k] ?? 0])),
+    justification: a.justification,
+  });
+  const fields = [...kinds, 'justification'] as const;
   return (
     <section className="card" aria-labelledby="alloc-apply">
       <h2 id="alloc-apply">{t(view.application ? 'allocation.changeApplication' : 'allocation.apply')}</h2>
       <div role="status" className="saved">
         {done ? t('allocation.applied') : ''}
       </div>
-      {apply.isError ? <ErrorBox error={apply.error} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            fields,
+            flat(stale.current),
+            flat(stale.mine),
+            (field) => t(field === 'justification' ? 'allocation.justification' : `allocation.kind.${field}`),
+            (_field, value) => String(value),
+          )}
+          updatedAt={stale.current.submittedAt}
+          busy={apply.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            apply.mutate({ values: mine, version: current.version });
+          }}
+        />
+      ) : apply.isError && !(apply.error instanceof ApiError && apply.error.code === 'stale_version') ? (
+        <ErrorBox error={apply.error} />
+      ) : null}
       <form className="form" onSubmit={submit}>
         {kinds.map((k) => (
           <div className="field" key={k}>
@@ -246,7 +301,7 @@ function ApplyForm({ view }: { view: SchoolViewRecord }) {
             onChange={(e) => setJustification(e.target.value)}
           />
         </div>
-        <button type="submit" disabled={apply.isPending}>
+        <button type="submit" disabled={apply.isPending || stale !== null}>
           {t('allocation.send')}
         </button>
       </form>

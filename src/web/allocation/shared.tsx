@@ -11,6 +11,7 @@ import type {
   Deliveries,
   Plan,
   PlanBody,
+  PlanChangeBody,
   PlanList,
   Ranking,
   SchoolView,
@@ -26,6 +27,8 @@ export type PlanRecord = Static<typeof Plan>;
 export type PlanSummary = Static<typeof PlanList>['items'][number];
 /** What the bureau sends to create or change a plan. */
 export type PlanInput = Static<typeof PlanBody>;
+/** What the bureau sends to change a plan: the plan with the `editVersion` it was read at. */
+export type PlanChange = Static<typeof PlanChangeBody>;
 /** One application. */
 export type ApplicationRecord = Static<typeof Application>;
 /** An application with the registry's facts and suggested gates. */

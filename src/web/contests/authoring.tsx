@@ -2,7 +2,13 @@ import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
-import type { Contest, ContestList, QuestionList, Results } from '@/modules/contests/contests.schema';
+import type {
+  Contest,
+  ContestBodySchema,
+  ContestList,
+  QuestionList,
+  Results,
+} from '@/modules/contests/contests.schema';
 import type { ClassList } from '@/modules/classroom/classroom.schema';
 import { api, ApiError, type AreaRecord, type Me } from '@/web/api';
 import { useFormat, type Format } from '@/web/format';
@@ -12,10 +18,13 @@ import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { ScrollBox } from '@/web/components/scroll-box';
 import { Field, FormError, problemsOf } from '@/web/components/field';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { bankSchools, GRADES, useSubjects, writesNational } from '@/web/contests/question-editor';
 import './authoring.css';
 
 type ContestRecord = Static<typeof Contest>;
+/** A contest as the form sends it. */
+type ContestBody = Static<typeof ContestBodySchema>;
 type Scope = ContestRecord['scope'];
 const SHIFTS = [1, 2, 3] as const;
 
@@ -186,6 +195,32 @@ const FIELDS = [
   'questionIds',
 ] as const;
 
+/** The fields of a draft compared when a rewrite meets someone else's change, and their labels. */
+const COMPARED = [
+  'title',
+  'subjectCode',
+  'grade',
+  'scope',
+  'date',
+  'windows',
+  'timeLimitMinutes',
+  'maxAttempts',
+  'shuffle',
+  'questionIds',
+] as const;
+const COMPARED_LABELS: Record<(typeof COMPARED)[number], string> = {
+  title: 'contestAdmin.form.title',
+  subjectCode: 'contestAdmin.subject',
+  grade: 'contestAdmin.grade',
+  scope: 'contestAdmin.form.scope',
+  date: 'contestAdmin.form.date',
+  windows: 'contestAdmin.windows',
+  timeLimitMinutes: 'contestAdmin.form.timeLimit',
+  maxAttempts: 'contestAdmin.form.maxAttempts',
+  shuffle: 'contestAdmin.form.shuffle',
+  questionIds: 'contestAdmin.questionCount',
+};
+
 /** Makes a contest (a draft) or rewrites a draft: questions from the bank, scope, windows per shift, limits. */
 function ContestForm({ me, contest }: { me: Me; contest: ContestRecord | null }) {
   const { t, i18n } = useTranslation();
@@ -206,7 +241,7 @@ function ContestForm({ me, contest }: { me: Me; contest: ContestRecord | null })
     enabled: authors(me),
   });
   const windows = SHIFTS.filter((n) => s.windows[n]!.on).map((n) => ({ shift: n, ...s.windows[n]! }));
-  const body = () => ({
+  const body = (): ContestBody => ({
     title: s.title,
     subjectCode: s.subjectCode,
     grade: s.grade,
@@ -221,17 +256,60 @@ function ContestForm({ me, contest }: { me: Me; contest: ContestRecord | null })
     shuffle: s.shuffle,
     questionIds: s.questionIds,
   });
+  /** The version of the draft the form was read at: a rewrite sends it, never overwriting unseen changes. */
+  const [version, setVersion] = useState(contest?.version ?? 0);
+  /** Someone else's saved draft met by a rewrite, and what that rewrite sent. */
+  const [stale, setStale] = useState<{ current: ContestRecord; mine: ContestBody } | null>(null);
   const save = useMutation({
-    mutationFn: () =>
+    mutationFn: ({ values, version: from }: { values: ContestBody; version: number }) =>
       contest
-        ? api<ContestRecord>(`/contests/${contest.id}`, { method: 'PUT', body: body() })
-        : api<ContestRecord>('/contests', { method: 'POST', body: body() }),
+        ? api<ContestRecord>(`/contests/${contest.id}`, { method: 'PUT', body: { version: from, ...values } })
+        : api<ContestRecord>('/contests', { method: 'POST', body: values }),
     onSuccess: async (saved) => {
+      setVersion(saved.version);
+      setStale(null);
       await client.invalidateQueries({ queryKey: ['contests'] });
       await client.invalidateQueries({ queryKey: ['contest', saved.id] });
       if (!contest) navigate(`/contests/manage/${saved.id}`);
     },
+    onError: (error, v) => {
+      const current = staleCurrent<ContestRecord>(error);
+      if (current) setStale({ current, mine: v.values });
+    },
   });
+  /** Theirs replaces the form's values. */
+  const reload = (current: ContestRecord) => {
+    setS(formOf(current, me));
+    setVersion(current.version);
+    setStale(null);
+    save.reset();
+    void client.invalidateQueries({ queryKey: ['contest', current.id] });
+  };
+  const f = useFormat();
+  const prompts = new Map((bank.data?.items ?? []).map((q) => [q.id, q.prompt]));
+  const showValue = (field: (typeof COMPARED)[number], value: unknown): string => {
+    switch (field) {
+      case 'date':
+        return f.date(String(value));
+      case 'windows':
+        return windowsText({ windows: value } as ContestRecord, t, f);
+      case 'shuffle':
+        return value ? t('contestAdmin.yes') : t('contestAdmin.no');
+      case 'scope':
+        return t(`contestAdmin.scope.${String(value)}`);
+      case 'subjectCode':
+        return subjects.find((x) => x.code === value)?.name ?? String(value);
+      case 'questionIds':
+        return ((value as number[] | undefined) ?? []).map((q) => prompts.get(q) ?? `#${q}`).join('; ');
+      case 'timeLimitMinutes':
+        return t('contestAdmin.minutes', { n: f.number(Number(value)) });
+      case 'grade':
+      case 'maxAttempts':
+        return f.number(Number(value));
+      case 'title':
+        return String(value);
+    }
+  };
   const { byField, rest } = problemsOf(save.error, FIELDS);
   const err = (f: (typeof FIELDS)[number]) => byField.get(f);
   // A window's problems name its index among the windows sent.
@@ -244,7 +322,8 @@ function ContestForm({ me, contest }: { me: Me; contest: ContestRecord | null })
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    setStale(null);
+    save.mutate({ values: body(), version });
   };
   const areaKind = s.scope === 'district' ? ['district', 'city'] : ['economic_region'];
   const mine = regionalAreas(me);
@@ -468,9 +547,30 @@ function ContestForm({ me, contest }: { me: Me; contest: ContestRecord | null })
           </p>
         ) : null}
       </fieldset>
-      {save.isError ? <FormError error={save.error} rest={rest} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            COMPARED,
+            stale.current as unknown as Record<(typeof COMPARED)[number], unknown>,
+            stale.mine as unknown as Record<(typeof COMPARED)[number], unknown>,
+            (field) => t(COMPARED_LABELS[field]),
+            showValue,
+          )}
+          updatedAt={null}
+          busy={save.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            save.mutate({ values: mine, version: current.version });
+          }}
+        />
+      ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
+        <FormError error={save.error} rest={rest} />
+      ) : null}
       {save.isSuccess && contest ? <p role="status">{t('contestAdmin.form.saved')}</p> : null}
-      <button type="submit" disabled={save.isPending}>
+      <button type="submit" disabled={save.isPending || stale !== null}>
         {contest ? t('contestAdmin.form.saveDraft') : t('contestAdmin.form.create')}
       </button>
     </form>

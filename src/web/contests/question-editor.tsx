@@ -3,13 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { Question, QuestionList } from '@/modules/contests/contests.schema';
-import { api, type Me } from '@/web/api';
+import { ApiError, api, type Me } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { localName } from '@/web/i18n';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { Field, FormError, problemsOf } from '@/web/components/field';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { useCountryPack } from '@/web/journal/shared';
 import './authoring.css';
 
@@ -180,24 +181,58 @@ export function QuestionEditor({
   const [d, setD] = useState<Draft>(() => draftOf(question, defaults, me));
   const set = (patch: Partial<Draft>) => setD((old) => ({ ...old, ...patch }));
   const schools = bankSchools(me);
+  /** The version of the question the form was read at: a rewrite sends it, never overwriting unseen changes. */
+  const [version, setVersion] = useState(question?.version ?? 0);
+  /** Someone else's saved question met by a rewrite, and what that rewrite sent. */
+  const [stale, setStale] = useState<{ current: QuestionRecord; mine: Record<string, unknown> } | null>(null);
   const save = useMutation({
-    mutationFn: () =>
+    mutationFn: ({ values, version: from }: { values: Record<string, unknown>; version: number }) =>
       question
-        ? api<QuestionRecord>(`/contests/questions/${question.id}`, { method: 'PUT', body: bodyOf(d) })
+        ? api<QuestionRecord>(`/contests/questions/${question.id}`, {
+            method: 'PUT',
+            body: { version: from, ...values },
+          })
         : api<QuestionRecord>('/contests/questions', {
             method: 'POST',
-            body: { ...bodyOf(d), institutionId: d.bank === 'school' ? (schools[0] ?? null) : null },
+            body: { ...values, institutionId: d.bank === 'school' ? (schools[0] ?? null) : null },
           }),
     onSuccess: async (saved) => {
+      setVersion(saved.version);
+      setStale(null);
       await client.invalidateQueries({ queryKey: ['contest-bank'] });
       onDone(saved);
+    },
+    onError: (error, v) => {
+      const current = staleCurrent<QuestionRecord>(error);
+      if (current) setStale({ current, mine: v.values });
     },
   });
   const { byField, rest } = problemsOf(save.error, FIELDS);
   const err = (f: (typeof FIELDS)[number]) => byField.get(f);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    setStale(null);
+    save.mutate({ values: bodyOf(d), version });
+  };
+  /** Theirs replaces the form's values. */
+  const reload = (current: QuestionRecord) => {
+    setD(draftOf(current, defaults, me));
+    setVersion(current.version);
+    setStale(null);
+    save.reset();
+    void client.invalidateQueries({ queryKey: ['contest-bank'] });
+  };
+  const f = useFormat();
+  const showValue = (field: (typeof FIELDS)[number], value: unknown): string => {
+    if (value === undefined || value === null) return '';
+    if (field === 'subjectCode') return subjects.find((x) => x.code === value)?.name ?? (value as string);
+    if (field === 'kind') return t(`contestAdmin.kind.${value as string}`);
+    if (field === 'language') return t(`contestAdmin.language.${value as string}`);
+    if (field === 'truth') return t(value ? 'contestAdmin.bank.true' : 'contestAdmin.bank.false');
+    if (field === 'correct' || field === 'pairs')
+      return (value as number[]).map((n) => f.number(n + 1)).join(', ');
+    if (Array.isArray(value)) return (value as string[]).join('; ');
+    return typeof value === 'number' ? f.number(value) : (value as string);
   };
   const options = lines(d.options);
   const left = lines(d.left);
@@ -477,9 +512,35 @@ export function QuestionEditor({
         </Field>
       ) : null}
 
-      {save.isError ? <FormError error={save.error} rest={rest} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            FIELDS,
+            stale.current as Record<(typeof FIELDS)[number], unknown>,
+            { points: 1, ...stale.mine } as Record<(typeof FIELDS)[number], unknown>,
+            (field) =>
+              t(
+                field === 'subjectCode' || field === 'grade'
+                  ? `contestAdmin.${field === 'subjectCode' ? 'subject' : 'grade'}`
+                  : `contestAdmin.bank.${field}`,
+              ),
+            showValue,
+          )}
+          updatedAt={stale.current.updatedAt}
+          busy={save.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            save.mutate({ values: mine, version: current.version });
+          }}
+        />
+      ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
+        <FormError error={save.error} rest={rest} />
+      ) : null}
       <div className="row-buttons">
-        <button type="submit" disabled={save.isPending}>
+        <button type="submit" disabled={save.isPending || stale !== null}>
           {t('contestAdmin.save')}
         </button>
         <button type="button" className="secondary" onClick={() => onDone(null)}>
