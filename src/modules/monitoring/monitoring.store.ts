@@ -290,7 +290,8 @@ function aggregates(s: Selection, projectIds: readonly number[]): SQL {
       )
     : sql``;
   const b = s.benchmarkMbps;
-  const withLearners = sql`reporting and students is not null`;
+  // The learner–computer ratios count, as ED4bis does, schools at ISCED 1–3 only.
+  const withLearners = sql`reporting and students is not null and cardinality(isced) > 0`;
   const bothSpeeds = sql`reporting and contracted > 0 and measured is not null`;
   const teachersKnown = sql`reporting and teachers is not null and teachers_ict_trained is not null`;
   // Per ISCED level: the whole of ISCED 1–3 first, then each level (see Aggregate).
