@@ -15,6 +15,7 @@ interface RecordBody {
   version: number;
   saved: boolean;
   teachers: number | null;
+  pupilsInternet: boolean | null;
   reviewNote: string | null;
   hasInventory: boolean;
   deviceCounts: { kind: string; purpose: string; total: number; working: number }[];
