@@ -84,6 +84,10 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       if (counts.every((v) => v === '')) await cells.first().fill('300');
       await page.getByRole('button', { name: 'İnternet xətti əlavə et' }).click();
       await page.getByLabel('Provayder').fill('AzEduNet');
+      // SDG 4.a.1 (b) counts internet that pupils themselves use: the form asks, with help beside it.
+      const pupils = page.getByLabel('Şagirdlər internetdən təlim üçün istifadə edə bilir');
+      expect(await pupils.getAttribute('aria-describedby')).toBeTruthy();
+      await pupils.selectOption('yes');
       await page.getByRole('button', { name: 'Yadda saxla və göndər' }).click();
       await page
         .getByRole('status')
@@ -93,6 +97,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       expect(await state.getAttribute('data-state')).toBe('submitted');
       expect(await state.innerText()).toBe('göndərilib');
       expect(await page.getByLabel('Onlardan İKT üzrə hazırlıq keçən').inputValue()).toBe('17');
+      expect(await pupils.inputValue()).toBe('yes');
 
       // The speed test against the platform itself, its result saved and in the weekly history.
       await page.getByRole('button', { name: 'Bağlantımı yoxla' }).click();

@@ -62,7 +62,7 @@ const TABLES: Record<string, SQL> = {
   // The ICT registry (registry.ts), by natural keys (codes, asset tags), not ids.
   registryProjects: sql`select code, name_az, name_ru, name_en, active from infrastructure_project`,
   registryRecords: sql`select i.code, y.code as year, s.teachers, s.teachers_ict_trained, s.classrooms, s.has_computer_lab,
-      s.electricity, s.electricity_source, s.electricity_hours, s.state, s.verified_at at time zone 'UTC' as verified_at,
+      s.electricity, s.electricity_source, s.electricity_hours, s.pupils_internet, s.state, s.verified_at at time zone 'UTC' as verified_at,
       s.review_note, s.updated_at at time zone 'UTC' as updated_at
     from infrastructure_school_year s join institutions_institution i on i.id = s.institution_id
     join institutions_academic_year y on y.id = s.academic_year_id`,

@@ -61,6 +61,36 @@ describe('the registry seed', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('fills in what the UIS definitions need: ISCED levels, pupils’ internet access and shared devices', async () => {
+    const [uis] = await rows<{
+      unmapped: number;
+      pupilsYes: number;
+      pupilsWithoutTeachingLink: number;
+      shared: number;
+      fewHours: number;
+    }>(
+      demo.db,
+      sql`with rec as (select s.* from infrastructure_school_year s
+            join institutions_academic_year y on y.id = s.academic_year_id and y.is_current)
+        select
+          (select count(*)::int from institutions_institution i where i.kind = 'general_school'
+            and not exists (select 1 from institutions_level l where l.code = any(i.levels) and l.isced between 1 and 3))
+            as unmapped,
+          (select count(*)::int from rec where pupils_internet) as "pupilsYes",
+          (select count(*)::int from rec where pupils_internet and not exists (select 1 from infrastructure_internet_link k
+            where k.institution_id = rec.institution_id and k.academic_year_id = rec.academic_year_id
+              and k.purpose = 'teaching')) as "pupilsWithoutTeachingLink",
+          (select count(*)::int from infrastructure_device_count c join institutions_academic_year y
+            on y.id = c.academic_year_id and y.is_current where c.purpose = 'both') as shared,
+          (select count(*)::int from rec where electricity and electricity_hours < 24) as "fewHours"`,
+    );
+    // Every general school is at ISCED 1, 2 or 3; pupils go online only where there is a teaching link.
+    expect(uis).toMatchObject({ unmapped: 0, pupilsWithoutTeachingLink: 0 });
+    expect(uis!.pupilsYes).toBeGreaterThan(0);
+    expect(uis!.shared).toBeGreaterThan(0);
+    expect(uis!.fewHours).toBeGreaterThan(0);
+  });
+
   it('leaves the demo director’s school without a record, to fill in, but with device items and their history', async () => {
     const [anchor] = await rows<{ id: number; record: boolean; lastYear: boolean }>(
       demo.db,

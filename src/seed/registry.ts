@@ -6,6 +6,7 @@ import type {
   DEVICE_CONDITIONS,
   DEVICE_EVENTS,
   DEVICE_KINDS,
+  DEVICE_PURPOSES,
   DEVICE_STATUSES,
   ELECTRICITY_SOURCES,
   LINK_PURPOSES,
@@ -75,6 +76,7 @@ export interface RegistrySummary {
 type Tier = 'capital' | 'urban' | 'rural';
 type LinkType = (typeof LINK_TYPES)[number];
 type Purpose = (typeof LINK_PURPOSES)[number];
+type DevicePurpose = (typeof DEVICE_PURPOSES)[number];
 type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 interface YearInfo {
@@ -296,6 +298,7 @@ export async function seedRegistry(
     electricity: 'boolean',
     electricity_source: 'text',
     electricity_hours: 'real',
+    pupils_internet: 'boolean',
     state: 'text',
     verified_at: 'timestamptz',
     review_note: 'text',
@@ -493,7 +496,7 @@ export async function seedRegistry(
       const rooms =
         Math.max(1, Math.ceil(total / ((kindergarten ? 20 : 24) * Math.max(1, inst.row.shifts ?? 1)))) +
         yr.int(0, 3);
-      const counts: [DeviceKind, Purpose, number, number][] = [
+      const counts: [DeviceKind, DevicePurpose, number, number][] = [
         ['desktop', 'teaching', desktops, yr.float(0.82, 0.98)],
         ['laptop', 'teaching', laptops, yr.float(0.85, 0.99)],
         ['tablet', 'teaching', tablets, yr.float(0.88, 1)],
@@ -518,6 +521,8 @@ export async function seedRegistry(
           yr.float(0.9, 1),
         ],
         ['laptop', 'administration', power === 'none' ? 0 : yr.int(0, 2), 1],
+        // Small schools share a laptop or two between the office and the classroom.
+        ['laptop', 'both', general && tier === 'rural' && yr.chance(0.3) ? yr.int(1, 2) : 0, 1],
         ['server', 'administration', tier !== 'rural' && yr.chance(0.35) ? 1 : 0, 1],
       ];
       for (const [kind, purpose, n, working] of counts) {
@@ -562,6 +567,9 @@ export async function seedRegistry(
         electricity: power !== 'none',
         electricity_source: power === 'none' ? null : power,
         electricity_hours: power === 'none' || (sloppy && yr.chance(0.3)) ? null : hours,
+        // Pupils go online where the school has a teaching link, nearly always; never without a link.
+        pupils_internet:
+          sloppy && yr.chance(0.3) ? null : teaching ? yr.chance(tier === 'rural' ? 0.88 : 0.96) : false,
         state,
         verified_at: state === 'verified' ? iso(savedAt + yr.int(3, 40) * DAY) : null,
         review_note:

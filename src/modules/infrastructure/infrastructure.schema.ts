@@ -5,6 +5,7 @@ import {
   DEVICE_CONDITIONS,
   DEVICE_EVENTS,
   DEVICE_KINDS,
+  DEVICE_PURPOSES,
   DEVICE_STATUSES,
   ELECTRICITY_SOURCES,
   LINK_PURPOSES,
@@ -20,6 +21,9 @@ const Mbps = (description: string) => Type.Number({ minimum: 0, maximum: 100_000
 const Day = (description: string) => DateString({ description });
 
 export const Purpose = StringEnum(LINK_PURPOSES, { description: 'Teaching or administration' });
+export const DevicePurpose = StringEnum(DEVICE_PURPOSES, {
+  description: 'Teaching, administration, or both (a device shared between them)',
+});
 export const DeviceKind = StringEnum(DEVICE_KINDS, { description: 'Kind of device' });
 
 export const SchoolYearParams = Type.Object({
@@ -53,7 +57,7 @@ export const InternetLink = Type.Object(
 export const DeviceCount = Type.Object(
   {
     kind: DeviceKind,
-    purpose: Purpose,
+    purpose: DevicePurpose,
     total: Count('Devices of this kind'),
     working: Count('Of which working'),
   },
@@ -83,6 +87,12 @@ export const SchoolYearBody = Type.Object(
     electricityHours: Nullable(
       Type.Number({ minimum: 0, maximum: 24, description: 'Hours of electricity a day' }),
     ),
+    /** Left out: not answered (null). */
+    pupilsInternet: Type.Optional(
+      Nullable(
+        Type.Boolean({ description: 'Pupils themselves can use the internet at school for learning' }),
+      ),
+    ),
     students: Type.Array(StudentCount, { maxItems: 200 }),
     links: Type.Array(InternetLink, { maxItems: 20 }),
     /** The devices the school counts, not item records (with an item inventory: those not in it). */
@@ -104,7 +114,8 @@ export const SchoolYearRecord = Type.Object({
   updatedAt: Nullable(Type.String({ format: 'date-time' })),
   /** Whether the school keeps an item inventory (its device counts then come from the items). */
   hasInventory: Type.Boolean(),
-  ...Type.Omit(SchoolYearBody, ['participations', 'version']).properties,
+  ...Type.Omit(SchoolYearBody, ['participations', 'version', 'pupilsInternet']).properties,
+  pupilsInternet: Nullable(Type.Boolean()),
   /** 0 while nothing is saved for this year; a save sends it back (see `staleVersion`). */
   version: VersionOut,
   /** Of the totals in `deviceCounts`, those counted without an item record: what the form edits. */
@@ -137,7 +148,7 @@ const deviceFields = {
   model: Nullable(Type.String({ maxLength: 200, description: 'Model' })),
   status: StringEnum(DEVICE_STATUSES, { description: 'Status' }),
   condition: StringEnum(DEVICE_CONDITIONS, { description: 'Condition' }),
-  purpose: Purpose,
+  purpose: DevicePurpose,
   fundingProgramme: Nullable(Type.String({ maxLength: 200, description: 'Programme that paid for it' })),
   acquiredOn: Nullable(Day('Acquired on')),
   endOfLifeOn: Nullable(Day('End of life')),

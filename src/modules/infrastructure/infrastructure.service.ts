@@ -41,6 +41,7 @@ defineMessages({
     'registry.field.electricity': 'Electricity',
     'registry.field.electricitySource': 'Main source of electricity',
     'registry.field.electricityHours': 'Hours of electricity a day',
+    'registry.field.pupilsInternet': 'Pupils can use the internet for learning',
     'registry.field.students': 'Students by level, sex and shift',
     'registry.field.links': 'Internet link {n}',
     'registry.field.deviceCounts': 'Devices, row {n}',
@@ -74,6 +75,7 @@ defineMessages({
     'registry.field.electricity': 'Elektrik',
     'registry.field.electricitySource': 'Əsas elektrik mənbəyi',
     'registry.field.electricityHours': 'Gündə elektrik saatları',
+    'registry.field.pupilsInternet': 'Şagirdlər internetdən təlim üçün istifadə edə bilir',
     'registry.field.students': 'Səviyyə, cins və növbə üzrə şagirdlər',
     'registry.field.links': 'İnternet xətti {n}',
     'registry.field.deviceCounts': 'Cihazlar, sətir {n}',
@@ -107,6 +109,7 @@ defineMessages({
     'registry.field.electricity': 'Электричество',
     'registry.field.electricitySource': 'Основной источник электричества',
     'registry.field.electricityHours': 'Часов электричества в день',
+    'registry.field.pupilsInternet': 'Ученики могут пользоваться интернетом для учёбы',
     'registry.field.students': 'Ученики по уровням, полу и сменам',
     'registry.field.links': 'Интернет-подключение {n}',
     'registry.field.deviceCounts': 'Устройства, строка {n}',
@@ -199,7 +202,8 @@ async function checkRecord(
   return recordProblems(input, facts, { complete }).map((x) => problem(locale, x.field, x.rule, x.params));
 }
 
-type RecordValues = Omit<SchoolYearInput, 'participations' | 'version'> & {
+type RecordValues = Omit<SchoolYearInput, 'participations' | 'version' | 'pupilsInternet'> & {
+  pupilsInternet: boolean | null;
   participations: { projectId: number; evidence: string | null; verified: boolean }[];
   countedDevices: SchoolYearInput['deviceCounts'];
 };
@@ -222,10 +226,14 @@ function recordWarnings(institution: institutionsStore.InstitutionRow, record: R
     warnings.push(warning(locale, 'students', 'students_differ', { sum, total: institution.studentCount }));
   }
   const teachingComputers = record.deviceCounts
-    .filter((d) => d.purpose === 'teaching' && ['desktop', 'laptop', 'tablet'].includes(d.kind))
+    .filter((d) => d.purpose !== 'administration' && ['desktop', 'laptop', 'tablet'].includes(d.kind))
     .reduce((n, d) => n + d.total, 0);
   if (record.hasComputerLab && teachingComputers === 0) {
     warnings.push(warning(locale, 'hasComputerLab', 'lab_without_computers'));
+  }
+  // Whether pupils can use it is what makes internet count for SDG 4.a.1 (b): asked of a connected school.
+  if (record.links.length > 0 && record.pupilsInternet === null) {
+    warnings.push(warning(locale, 'pupilsInternet', 'missing'));
   }
   if (record.electricity && record.electricityHours === 0) {
     warnings.push(warning(locale, 'electricityHours', 'electricity_no_hours'));
@@ -272,6 +280,7 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
     electricity: source?.electricity ?? null,
     electricitySource: source?.electricitySource ?? null,
     electricityHours: source?.electricityHours ?? null,
+    pupilsInternet: source?.pupilsInternet ?? null,
     students: (parts?.students ?? []).map(({ level, sex, shift, students }) => ({
       level,
       sex,
@@ -423,6 +432,7 @@ export async function submitSchoolYear(
       electricity: record.electricity,
       electricitySource: record.electricitySource,
       electricityHours: record.electricityHours,
+      pupilsInternet: record.pupilsInternet,
       students: record.students,
       links: record.links,
       deviceCounts: record.deviceCounts,

@@ -26,6 +26,10 @@ import { users } from '@/modules/identity/identity.tables';
 
 export const ELECTRICITY_SOURCES = ['grid', 'generator', 'solar', 'other'] as const;
 export const LINK_PURPOSES = ['teaching', 'administration'] as const;
+/** What a device is for: `both` is one shared between teaching and administration (UIS counts it for teaching). */
+export const DEVICE_PURPOSES = ['teaching', 'administration', 'both'] as const;
+/** The device purposes that make a device available for pedagogical use (SDG 4.a.1 c, ED4bis). */
+export const TEACHING_DEVICE_PURPOSES = ['teaching', 'both'] as const;
 export const LINK_TYPES = [
   'fibre',
   'xdsl',
@@ -75,6 +79,11 @@ export const schoolYears = pgTable(
     electricity: boolean('electricity'),
     electricitySource: text('electricity_source', { enum: ELECTRICITY_SOURCES }),
     electricityHours: real('electricity_hours'),
+    /**
+     * Whether pupils themselves can use the school's internet for learning (UIS: internet "accessible by
+     * pupils", SDG 4.a.1 b); null when not answered.
+     */
+    pupilsInternet: boolean('pupils_internet'),
     /** draft (copied from last year, or sent back) → submitted (saved by the school) → verified (by the region). A change after verification submits it again. */
     state: text('state', { enum: RECORD_STATES }).notNull().default('draft'),
     verifiedBy: integer('verified_by').references(() => users.id),
@@ -158,7 +167,7 @@ export const devices = pgTable(
     model: text('model'),
     status: text('status', { enum: DEVICE_STATUSES }).notNull().default('in_use'),
     condition: text('condition', { enum: DEVICE_CONDITIONS }).notNull().default('working'),
-    purpose: text('purpose', { enum: LINK_PURPOSES }).notNull().default('teaching'),
+    purpose: text('purpose', { enum: DEVICE_PURPOSES }).notNull().default('teaching'),
     fundingProgramme: text('funding_programme'),
     acquiredOn: date('acquired_on'),
     endOfLifeOn: date('end_of_life_on'),
@@ -203,7 +212,7 @@ export const deviceCounts = pgTable(
   {
     ...yearKey,
     kind: text('kind', { enum: DEVICE_KINDS }).notNull(),
-    purpose: text('purpose', { enum: LINK_PURPOSES }).notNull(),
+    purpose: text('purpose', { enum: DEVICE_PURPOSES }).notNull(),
     total: integer('total').notNull(),
     working: integer('working').notNull(),
     source: text('source', { enum: ['inventory', 'reported'] }).notNull(),

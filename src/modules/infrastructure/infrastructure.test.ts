@@ -15,6 +15,7 @@ interface RecordBody {
   version: number;
   saved: boolean;
   teachers: number | null;
+  pupilsInternet: boolean | null;
   reviewNote: string | null;
   hasInventory: boolean;
   deviceCounts: { kind: string; purpose: string; total: number; working: number }[];
@@ -31,6 +32,7 @@ const record = (overrides: Record<string, unknown> = {}) => ({
   electricity: true,
   electricitySource: 'grid',
   electricityHours: 24,
+  pupilsInternet: true,
   students: [
     { level: 'primary', sex: 'female', shift: 1, students: 100 },
     { level: 'primary', sex: 'male', shift: 1, students: 110 },
@@ -90,8 +92,15 @@ describe('the school ICT registry', () => {
     farAreaId = far.region;
     farSchoolId = (await createInstitution(db, far.district)).id;
     await db.insert(levels).values([
-      { code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary' },
-      { code: 'basic', position: 2, nameAz: 'Ümumi orta', nameRu: 'Общее среднее', nameEn: 'Basic' },
+      { code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary', isced: 1 },
+      {
+        code: 'basic',
+        position: 2,
+        nameAz: 'Ümumi orta',
+        nameRu: 'Общее среднее',
+        nameEn: 'Basic',
+        isced: 2,
+      },
     ]);
     const years = await db
       .insert(academicYears)
@@ -232,6 +241,20 @@ describe('the school ICT registry', () => {
     const codes = res.json<RecordBody>().warnings.map((w) => `${w.field}:${w.code}`);
     // 100 + 110 + 90 = 300 students, as the institution has: no warning for the sum.
     expect(codes.sort()).toEqual(['hasComputerLab:lab_without_computers']);
+    // A school with internet that does not say whether pupils use it is asked to (SDG 4.a.1 b needs it);
+    // computers shared with the office are computers for teaching: the lab has them.
+    const unanswered = await saveAsRead(director, {
+      url: url(thisYear),
+      payload: record({
+        pupilsInternet: null,
+        deviceCounts: [{ kind: 'laptop', purpose: 'both', total: 3, working: 3 }],
+      }),
+    });
+    expect(unanswered.statusCode, unanswered.body).toBe(200);
+    const body = unanswered.json<RecordBody>();
+    expect(body.warnings.map((w) => `${w.field}:${w.code}`)).toEqual(['pupilsInternet:missing']);
+    expect(body.pupilsInternet).toBeNull();
+    expect(body.deviceCounts).toEqual([{ kind: 'laptop', purpose: 'both', total: 3, working: 3 }]);
   });
 
   it('goes to the region for review: verified, or sent back with a note; a later change needs verifying again', async () => {

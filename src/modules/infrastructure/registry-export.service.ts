@@ -6,9 +6,9 @@ import * as institutionsStore from '@/modules/institutions/institutions.store';
 import {
   DEVICE_CONDITIONS,
   DEVICE_KINDS,
+  DEVICE_PURPOSES,
   DEVICE_STATUSES,
   ELECTRICITY_SOURCES,
-  LINK_PURPOSES,
   LINK_TYPES,
 } from '@/modules/infrastructure/infrastructure.tables';
 import * as store from '@/modules/infrastructure/registry-import.store';
@@ -83,7 +83,7 @@ async function codeLists(db: Db, dataset: Dataset, locale: Locale): Promise<Code
     values(say('yesNo'), ['yes', 'no']);
   } else if (dataset === 'devices') {
     values('kind', DEVICE_KINDS);
-    values('purpose', LINK_PURPOSES);
+    values('purpose', DEVICE_PURPOSES);
     values('status', DEVICE_STATUSES);
     values('condition', DEVICE_CONDITIONS);
   }
@@ -196,6 +196,7 @@ export async function exportDataset(
           internet_provider: text(l?.provider),
           download_speed_contracted: text(l?.downloadMbps),
           upload_speed_contracted: text(l?.uploadMbps),
+          pupils_internet: yesNo(r?.pupilsInternet),
           computer_availability: computers === null ? '' : yesNo(computers > 0),
           num_computers: text(computers),
           num_students_shift1: shifts ? text(shifts.get(1) ?? 0) : '',

@@ -3,9 +3,9 @@ import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 import {
   DEVICE_CONDITIONS,
   DEVICE_KINDS,
+  DEVICE_PURPOSES,
   DEVICE_STATUSES,
   ELECTRICITY_SOURCES,
-  LINK_PURPOSES,
   LINK_TYPES,
 } from '@/modules/infrastructure/infrastructure.tables';
 import type { FileRow, OutColumn } from '@/modules/infrastructure/registry-import.files';
@@ -141,6 +141,7 @@ export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
     col('internet_provider', { type: 'text', maxLength: 200, about: 'Provider of the teaching link' }),
     col('download_speed_contracted', mbps('Contracted download speed, Mbit/s')),
     col('upload_speed_contracted', mbps('Contracted upload speed, Mbit/s')),
+    col('pupils_internet', yes('Pupils themselves can use the internet at school for learning (yes/no)')),
     col('computer_availability', {
       ...yes('Has computers for teaching (yes/no)'),
       role: 'checked',
@@ -168,8 +169,8 @@ export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
     col('kind', { type: 'enum', required: true, values: DEVICE_KINDS, about: 'Kind of device' }),
     col('purpose', {
       type: 'enum',
-      values: LINK_PURPOSES,
-      about: 'Teaching or administration (empty: teaching)',
+      values: DEVICE_PURPOSES,
+      about: 'Teaching, administration, or both when shared between them (empty: teaching)',
     }),
     col('status', { type: 'enum', values: DEVICE_STATUSES, about: 'Status (empty: in_use)' }),
     col('condition', { type: 'enum', values: DEVICE_CONDITIONS, about: 'Condition (empty: working)' }),
@@ -248,6 +249,7 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       internet_provider: 'Tədris xəttinin provayderi',
       download_speed_contracted: 'Müqavilə üzrə endirmə sürəti, Mbit/s',
       upload_speed_contracted: 'Müqavilə üzrə yükləmə sürəti, Mbit/s',
+      pupils_internet: 'Şagirdlərin özləri məktəbdə internetdən təlim üçün istifadə edə bilir (yes/no)',
       computer_availability: 'Tədris üçün kompüterlər var (yes/no)',
       num_computers: 'Tədris kompüterlərinin sayı',
       num_students_shift1: 'Birinci növbədə şagirdlərin sayı',
@@ -258,7 +260,8 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       school_id_govt: 'Məktəbin kodu',
       asset_tag: 'İnventar nömrəsi, ölkə üzrə təkrarlanmır',
       kind: 'Cihazın növü',
-      purpose: 'Təyinatı: tədris və ya inzibati (boşdursa: teaching)',
+      purpose:
+        'Təyinatı: tədris, inzibati və ya hər ikisi (both: ortaq istifadə olunur) (boşdursa: teaching)',
       status: 'Vəziyyəti (boşdursa: in_use)',
       condition: 'Texniki vəziyyəti (boşdursa: working)',
       serial: 'Seriya nömrəsi',
@@ -309,6 +312,7 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       internet_provider: 'Провайдер подключения для обучения',
       download_speed_contracted: 'Скорость загрузки по договору, Мбит/с',
       upload_speed_contracted: 'Скорость отдачи по договору, Мбит/с',
+      pupils_internet: 'Сами ученики могут пользоваться интернетом в школе для учёбы (yes/no)',
       computer_availability: 'Есть компьютеры для обучения (yes/no)',
       num_computers: 'Число компьютеров для обучения',
       num_students_shift1: 'Число учащихся в первую смену',
@@ -319,7 +323,7 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       school_id_govt: 'Код школы',
       asset_tag: 'Инвентарный номер, уникальный в пределах страны',
       kind: 'Вид устройства',
-      purpose: 'Назначение: учебное или административное (если пусто — teaching)',
+      purpose: 'Назначение: учебное, административное или both — общее для обоих (если пусто — teaching)',
       status: 'Статус (если пусто — in_use)',
       condition: 'Техническое состояние (если пусто — working)',
       serial: 'Серийный номер',

@@ -206,6 +206,7 @@ const RECORD_COLUMNS = {
   electricity_availability: 'electricity',
   electricity_type: 'electricitySource',
   electricity_hours: 'electricityHours',
+  pupils_internet: 'pupilsInternet',
 } as const;
 type RecordField = (typeof RECORD_COLUMNS)[keyof typeof RECORD_COLUMNS];
 type RecordValues = Record<RecordField, string | number | boolean | null>;

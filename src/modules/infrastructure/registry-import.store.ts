@@ -171,7 +171,7 @@ export async function yearBasics(
   const computers = await rows<{ institutionId: number; computers: number }>(
     db,
     sql`select institution_id as "institutionId",
-            (coalesce(sum(total) filter (where purpose = 'teaching' and kind in ('desktop', 'laptop', 'tablet')), 0))::int as computers
+            (coalesce(sum(total) filter (where purpose in ('teaching', 'both') and kind in ('desktop', 'laptop', 'tablet')), 0))::int as computers
           from ${deviceCounts}
           where academic_year_id = ${yearId} and institution_id = any(${ids})
           group by institution_id`,
@@ -201,6 +201,7 @@ export async function upsertSchoolYears(db: Db, values: (typeof schoolYears.$inf
     'electricity',
     'electricity_source',
     'electricity_hours',
+    'pupils_internet',
     'state',
     'verified_by',
     'verified_at',

@@ -493,6 +493,58 @@ describe('bulk import and export of the registry', () => {
     expect(again.body).toContain('Q-1,2026-03-01T09:30:00.000Z,13.5,,35,import');
   });
 
+  it('takes the optional columns the UIS definitions need: pupils’ internet and devices shared with administration', async () => {
+    const header = [...HEADER, 'pupils_internet'];
+    const res = await upload(
+      bureau,
+      csv([school('U-1', { pupils_internet: 'yes' }), school('U-2', { pupils_internet: '' })], header),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const saved = () =>
+      rows<{ code: string; pupils: boolean | null }>(
+        t.database.db,
+        sql`select i.code, s.pupils_internet as pupils from infrastructure_school_year s
+              join institutions_institution i on i.id = s.institution_id
+            where i.code in ('U-1', 'U-2') order by i.code`,
+      );
+    expect(await saved()).toEqual([
+      { code: 'U-1', pupils: true },
+      { code: 'U-2', pupils: null },
+    ]);
+    // A file without the column leaves the saved answer as it is; the export writes it and imports back.
+    expect((await upload(bureau, csv([school('U-1')]))).json<Report>()).toMatchObject({ unchanged: 1 });
+    expect(await saved()).toEqual([
+      { code: 'U-1', pupils: true },
+      { code: 'U-2', pupils: null },
+    ]);
+    const exported = await bureau.inject({ url: '/api/registry/export/schools?format=csv' });
+    expect(exported.body.split('\r\n')[0]).toContain(',pupils_internet,');
+    expect((await upload(bureau, exported.rawPayload)).json<Report>()).toMatchObject({
+      updated: 0,
+      created: 0,
+    });
+
+    const devices =
+      'school_id_govt,asset_tag,kind,purpose\r\nU-1,SHARED-1,desktop,both\r\nU-1,SHARED-2,laptop,\r\n';
+    expect((await upload(bureau, devices, '', 'devices')).json<Report>()).toMatchObject({ created: 2 });
+    const purposes = await rows<{ tag: string; purpose: string }>(
+      t.database.db,
+      sql`select asset_tag as tag, purpose from infrastructure_device where asset_tag like 'SHARED-%' order by 1`,
+    );
+    expect(purposes).toEqual([
+      { tag: 'SHARED-1', purpose: 'both' },
+      { tag: 'SHARED-2', purpose: 'teaching' },
+    ]);
+    const bad = await upload(
+      bureau,
+      'school_id_govt,asset_tag,kind,purpose\r\nU-1,SHARED-3,desktop,shared\r\n',
+      '',
+      'devices',
+    );
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json<ErrorBody>().error.details.map((p) => [p.line, p.column])).toEqual([[2, 'purpose']]);
+  });
+
   it('keeps each caller to their scope, and reports rows outside it', async () => {
     const db = t.database.db;
     const [own] = await rows<{ id: number }>(

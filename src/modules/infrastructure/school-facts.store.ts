@@ -79,7 +79,7 @@ export async function schoolFacts(
         coalesce(sum(total) filter (where kind in (${computerKinds})), 0)::int as computers,
         coalesce(sum(total) filter (where kind = 'projector'), 0)::int as projectors,
         coalesce(sum(total) filter (where kind = 'interactive_board'), 0)::int as boards
-      from ${deviceCounts} where academic_year_id = ${yearId} and purpose = 'teaching' group by 1
+      from ${deviceCounts} where academic_year_id = ${yearId} and purpose in ('teaching', 'both') group by 1
     ),
     ln as (
       select institution_id, array_agg(distinct type) as types, bool_or(education_network) as education_network

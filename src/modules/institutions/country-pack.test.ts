@@ -9,6 +9,7 @@ import {
   CountryPackError,
   DEFAULT_PACK_DIR,
   flattenAreas,
+  iscedOfGrade,
   loadCountryPack,
   readCountryPack,
   type CountryPack,
@@ -19,6 +20,7 @@ import {
   calendarEntries,
   grades,
   gradingScales,
+  levels,
   subjects,
 } from '@/modules/institutions/institutions.tables';
 
@@ -77,6 +79,9 @@ describe('the Azerbaijan country pack', () => {
       10: 'secondary',
       11: 'secondary',
     });
+    // ISCED 2011 for the UIS indicators: primary 1–4 → 1, basic 5–9 → 2, complete secondary 10–11 → 3.
+    expect([1, 4, 5, 9, 10, 11].map((g) => iscedOfGrade(pack, g))).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(pack.levels.find((l) => l.code === 'higher')!.isced).toBeNull();
     const subjectNames = pack.subjects.map((s) => s.name.az);
     expect(subjectNames).toEqual(
       expect.arrayContaining([
@@ -102,6 +107,16 @@ describe('the Azerbaijan country pack', () => {
     expect(loaded.counts).toMatchObject({ areas: 104, grades: 11 });
     const rows = await database.db.select().from(areas).orderBy(asc(areas.id));
     expect(rows).toHaveLength(104);
+    const levelRows = await database.db.select().from(levels).orderBy(asc(levels.position));
+    expect(levelRows.map((l) => [l.code, l.isced])).toEqual([
+      ['preschool', 0],
+      ['primary', 1],
+      ['basic', 2],
+      ['secondary', 3],
+      ['vocational', 3],
+      ['specialised_secondary', null],
+      ['higher', null],
+    ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const r of rows) {
       expect(r.path.at(-1)).toBe(r.id);
@@ -227,6 +242,13 @@ describe('a pack folder of another country', () => {
     });
     await expect(readCountryPack(outside)).rejects.toThrow(
       /calendar\.json \(2026-2027 > half_1\): it lies outside/,
+    );
+
+    const badIsced = await packWith('levels.json', (json) => {
+      (json.levels as { isced?: number }[])[1]!.isced = 1.5;
+    });
+    await expect(readCountryPack(badIsced)).rejects.toThrow(
+      /levels\.json \(primary\): isced must be an ISCED 2011 level, a whole number from 0 to 8, found 1\.5/,
     );
 
     const twoCurrent = await packWith('calendar.json', (json) => {

@@ -75,6 +75,11 @@ export interface PackLevel {
   code: string;
   name: LocalisedName;
   grades: number[];
+  /**
+   * Its ISCED 2011 level (0–8), which its grades share: UIS reports SDG 4.a.1 by ISCED 1 (primary), 2 (lower
+   * secondary) and 3 (upper secondary). Null when the pack gives none.
+   */
+  isced: number | null;
 }
 
 /** A subject with the grades it is taught in. */
@@ -366,7 +371,13 @@ function readLevels(raw: Json, file: string): PackLevel[] {
     const o = c.object(value, `levels[${i}]`, 'a level');
     const code = c.code(o.code, `levels[${i}]`);
     c.unique(codes, code, code);
-    const level = { code, name: c.name(o.name, code), grades: c.grades(o.grades ?? [], code) };
+    let isced: number | null = null;
+    if (o.isced !== undefined && o.isced !== null) {
+      isced = c.number(o.isced, code, 'isced');
+      if (!Number.isInteger(isced) || isced < 0 || isced > 8)
+        c.fail(code, `isced must be an ISCED 2011 level, a whole number from 0 to 8, found ${isced}`);
+    }
+    const level = { code, name: c.name(o.name, code), grades: c.grades(o.grades ?? [], code), isced };
     for (const g of level.grades) {
       const other = gradeOwner.get(g);
       if (other) c.fail(code, `grade ${g} is already in level "${other}"`);
@@ -551,6 +562,11 @@ export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<C
   };
 }
 
+/** The ISCED level of a grade: its level's (null for a grade in no level, or in a level without one). */
+export function iscedOfGrade(pack: Pick<CountryPack, 'levels'>, grade: number): number | null {
+  return pack.levels.find((l) => l.grades.includes(grade))?.isced ?? null;
+}
+
 /** Every area of a pack, parents before their children. */
 export function flattenAreas(root: PackArea): { area: PackArea; parent: PackArea | null }[] {
   const out: { area: PackArea; parent: PackArea | null }[] = [];
@@ -598,6 +614,7 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
           nameAz: l.name.az,
           nameRu: l.name.ru,
           nameEn: l.name.en,
+          isced: l.isced,
         })),
       )
       .onConflictDoUpdate({
@@ -607,6 +624,7 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
           nameAz: excluded('name_az'),
           nameRu: excluded('name_ru'),
           nameEn: excluded('name_en'),
+          isced: excluded('isced'),
         },
       });
   }

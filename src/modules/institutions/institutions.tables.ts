@@ -81,6 +81,11 @@ export const levels = pgTable('institutions_level', {
   nameAz: text('name_az').notNull(),
   nameRu: text('name_ru').notNull(),
   nameEn: text('name_en').notNull(),
+  /**
+   * The level's ISCED 2011 level (0–8) from the country pack, for the UIS indicators (SDG 4.a.1 reports ISCED
+   * 1, 2 and 3); null when the pack gives none (a level UIS does not report on).
+   */
+  isced: smallint('isced'),
 });
 
 /** Grades of the country pack, each in a level. */

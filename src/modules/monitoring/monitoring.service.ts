@@ -59,14 +59,25 @@ const prefixed = (prefix: string, names: Record<string, string>) =>
 
 defineMessages({
   en: {
-    'monitoring.indicator.electricity': 'Schools with electricity (SDG 4.a.1 a)',
-    'monitoring.indicator.internetTeaching': 'Schools with internet for teaching (SDG 4.a.1 b)',
-    'monitoring.indicator.computersTeaching': 'Schools with computers for teaching (SDG 4.a.1 c)',
-    'monitoring.indicator.learnersPerComputer': 'Learners per teaching computer',
+    'monitoring.indicator.electricity': 'Schools with regular electricity (SDG 4.a.1 a)',
+    'monitoring.indicator.electricityAt': 'Schools with regular electricity, {level} (SDG 4.a.1 a)',
+    'monitoring.indicator.internetTeaching': 'Schools with internet for pedagogical purposes (SDG 4.a.1 b)',
+    'monitoring.indicator.internetTeachingAt':
+      'Schools with internet for pedagogical purposes, {level} (SDG 4.a.1 b)',
+    'monitoring.indicator.computersTeaching': 'Schools with computers for pedagogical purposes (SDG 4.a.1 c)',
+    'monitoring.indicator.computersTeachingAt':
+      'Schools with computers for pedagogical purposes, {level} (SDG 4.a.1 c)',
+    'monitoring.indicator.noRecord': 'Schools with no record for the year, counted as without (SDG 4.a.1)',
+    'monitoring.indicator.noRecordAt':
+      'Schools with no record for the year, counted as without, {level} (SDG 4.a.1)',
+    'monitoring.isced.1': 'primary (ISCED 1)',
+    'monitoring.isced.2': 'lower secondary (ISCED 2)',
+    'monitoring.isced.3': 'upper secondary (ISCED 3)',
+    'monitoring.indicator.learnersPerComputer': 'Learners per computer for teaching (ED4bis)',
     'monitoring.indicator.learnersPerComputerShift':
       'Learners of the largest shift per working teaching computer',
     'monitoring.indicator.learnersPerConnectedComputer':
-      'Learners per computer, in schools with internet for teaching',
+      'Learners per teaching computer, in schools with internet for teaching (close to ED25)',
     'monitoring.indicator.connected': 'Schools connected to the internet',
     'monitoring.indicator.connectedBy': 'Schools connected by {type}',
     'monitoring.indicator.educationNetwork': 'Schools on the education network',
@@ -97,14 +108,25 @@ defineMessages({
     ...prefixed('monitoring.linkType.', LINK_TYPE_NAMES.en),
   },
   az: {
-    'monitoring.indicator.electricity': 'Elektrik olan məktəblər (DİM 4.a.1 a)',
-    'monitoring.indicator.internetTeaching': 'Tədris üçün interneti olan məktəblər (DİM 4.a.1 b)',
-    'monitoring.indicator.computersTeaching': 'Tədris üçün kompüteri olan məktəblər (DİM 4.a.1 c)',
-    'monitoring.indicator.learnersPerComputer': 'Bir tədris kompüterinə düşən şagird',
+    'monitoring.indicator.electricity': 'Müntəzəm elektriki olan məktəblər (DİM 4.a.1 a)',
+    'monitoring.indicator.electricityAt': 'Müntəzəm elektriki olan məktəblər, {level} (DİM 4.a.1 a)',
+    'monitoring.indicator.internetTeaching': 'Tədris məqsədləri üçün interneti olan məktəblər (DİM 4.a.1 b)',
+    'monitoring.indicator.internetTeachingAt':
+      'Tədris məqsədləri üçün interneti olan məktəblər, {level} (DİM 4.a.1 b)',
+    'monitoring.indicator.computersTeaching': 'Tədris məqsədləri üçün kompüteri olan məktəblər (DİM 4.a.1 c)',
+    'monitoring.indicator.computersTeachingAt':
+      'Tədris məqsədləri üçün kompüteri olan məktəblər, {level} (DİM 4.a.1 c)',
+    'monitoring.indicator.noRecord': 'Bu il üçün qeydi olmayan məktəblər, «yoxdur» sayılır (DİM 4.a.1)',
+    'monitoring.indicator.noRecordAt':
+      'Bu il üçün qeydi olmayan məktəblər, «yoxdur» sayılır, {level} (DİM 4.a.1)',
+    'monitoring.isced.1': 'ibtidai (ISCED 1)',
+    'monitoring.isced.2': 'ümumi orta (ISCED 2)',
+    'monitoring.isced.3': 'tam orta (ISCED 3)',
+    'monitoring.indicator.learnersPerComputer': 'Bir tədris kompüterinə düşən şagird (ED4bis)',
     'monitoring.indicator.learnersPerComputerShift':
       'Ən böyük növbənin bir işlək tədris kompüterinə düşən şagirdi',
     'monitoring.indicator.learnersPerConnectedComputer':
-      'Bir kompüterə düşən şagird (tədris üçün interneti olan məktəblərdə)',
+      'Tədris üçün interneti olan məktəblərdə bir tədris kompüterinə düşən şagird (ED25-ə yaxın)',
     'monitoring.indicator.connected': 'İnternetə qoşulmuş məktəblər',
     'monitoring.indicator.connectedBy': '{type} ilə qoşulmuş məktəblər',
     'monitoring.indicator.educationNetwork': 'Təhsil şəbəkəsinə qoşulmuş məktəblər',
@@ -134,14 +156,23 @@ defineMessages({
     ...prefixed('monitoring.linkType.', LINK_TYPE_NAMES.az),
   },
   ru: {
-    'monitoring.indicator.electricity': 'Школы с электричеством (ЦУР 4.a.1 a)',
-    'monitoring.indicator.internetTeaching': 'Школы с интернетом для обучения (ЦУР 4.a.1 b)',
-    'monitoring.indicator.computersTeaching': 'Школы с компьютерами для обучения (ЦУР 4.a.1 c)',
-    'monitoring.indicator.learnersPerComputer': 'Учащихся на один учебный компьютер',
+    'monitoring.indicator.electricity': 'Школы с регулярным электроснабжением (ЦУР 4.a.1 a)',
+    'monitoring.indicator.electricityAt': 'Школы с регулярным электроснабжением, {level} (ЦУР 4.a.1 a)',
+    'monitoring.indicator.internetTeaching': 'Школы с интернетом для учебных целей (ЦУР 4.a.1 b)',
+    'monitoring.indicator.internetTeachingAt': 'Школы с интернетом для учебных целей, {level} (ЦУР 4.a.1 b)',
+    'monitoring.indicator.computersTeaching': 'Школы с компьютерами для учебных целей (ЦУР 4.a.1 c)',
+    'monitoring.indicator.computersTeachingAt':
+      'Школы с компьютерами для учебных целей, {level} (ЦУР 4.a.1 c)',
+    'monitoring.indicator.noRecord': 'Школы без записи за год, считаются как «нет» (ЦУР 4.a.1)',
+    'monitoring.indicator.noRecordAt': 'Школы без записи за год, считаются как «нет», {level} (ЦУР 4.a.1)',
+    'monitoring.isced.1': 'начальное (МСКО 1)',
+    'monitoring.isced.2': 'первая ступень среднего (МСКО 2)',
+    'monitoring.isced.3': 'вторая ступень среднего (МСКО 3)',
+    'monitoring.indicator.learnersPerComputer': 'Учащихся на один учебный компьютер (ED4bis)',
     'monitoring.indicator.learnersPerComputerShift':
       'Учащихся самой большой смены на один исправный учебный компьютер',
     'monitoring.indicator.learnersPerConnectedComputer':
-      'Учащихся на компьютер в школах с интернетом для обучения',
+      'Учащихся на учебный компьютер в школах с интернетом для обучения (близко к ED25)',
     'monitoring.indicator.connected': 'Школы, подключённые к интернету',
     'monitoring.indicator.connectedBy': 'Школы, подключённые через {type}',
     'monitoring.indicator.educationNetwork': 'Школы в образовательной сети',
@@ -180,6 +211,7 @@ type Figure = { value: number | null; numerator: number | null; denominator: num
 const SOURCES = {
   sdg: 'UNESCO UIS, SDG 4.a.1 metadata',
   ed4bis: 'UNESCO UIS, ICT in education indicator ED4bis (learner-to-computer ratio)',
+  ed25: 'UNESCO UIS, ICT in education indicator ED25 (learners per computer connected to the Internet), approximated',
   ed38: 'UNESCO UIS, ICT in education indicator ED38 (ICT-qualified teachers)',
   giga: 'UNICEF/ITU Giga, school connectivity status',
   registry: 'Maktab registry',
@@ -216,32 +248,33 @@ const named =
   (locale: Locale) =>
     translate(locale, `monitoring.indicator.${code}`, params(locale));
 
+/**
+ * One SDG 4.a.1 part: over all of ISCED 1–3 (`id`), then at each ISCED level (`id.isced1` …), each a share of
+ * all the schools at that level. `count` gives the numerators in the order of `Aggregate.uisSchools`.
+ */
+function sdg4a1(id: string, count: (a: store.Aggregate) => number[]): Indicator[] {
+  return [0, ...store.UIS_LEVELS].map((h) => ({
+    id: h === 0 ? id : `${id}.isced${h}`,
+    kind: 'share',
+    source: 'sdg',
+    name:
+      h === 0
+        ? named(id)
+        : named(`${id}At`, (locale) => ({ level: translate(locale, `monitoring.isced.${h}`) })),
+    figure: (a) => share(count(a)[h] ?? 0, a.uisSchools[h] ?? 0),
+  }));
+}
+
 /** The indicators, in the order dashboards and CSV files list them; projects come from the registry's list. */
 function indicators(
   projects: { id: number; code: string; nameAz: string; nameRu: string; nameEn: string }[],
 ) {
   const list: Indicator[] = [
-    {
-      id: 'electricity',
-      kind: 'share',
-      source: 'sdg',
-      name: named('electricity'),
-      figure: (a) => share(a.electricity, a.electricityKnown),
-    },
-    {
-      id: 'internetTeaching',
-      kind: 'share',
-      source: 'sdg',
-      name: named('internetTeaching'),
-      figure: (a) => share(a.internetTeaching, a.reporting),
-    },
-    {
-      id: 'computersTeaching',
-      kind: 'share',
-      source: 'sdg',
-      name: named('computersTeaching'),
-      figure: (a) => share(a.computersTeaching, a.reporting),
-    },
+    // SDG 4.a.1 as UIS defines it: over every school at the level, with a record or not.
+    ...sdg4a1('electricity', (a) => a.uisElectricity),
+    ...sdg4a1('internetTeaching', (a) => a.uisInternet),
+    ...sdg4a1('computersTeaching', (a) => a.uisComputers),
+    ...sdg4a1('noRecord', (a) => a.uisNoRecord),
     {
       id: 'learnersPerComputer',
       kind: 'ratio',
@@ -252,14 +285,14 @@ function indicators(
     {
       id: 'learnersPerComputerShift',
       kind: 'ratio',
-      source: 'ed4bis',
+      source: 'registry',
       name: named('learnersPerComputerShift'),
       figure: (a) => ratio(a.largestShift, a.workingComputers),
     },
     {
       id: 'learnersPerConnectedComputer',
       kind: 'ratio',
-      source: 'ed4bis',
+      source: 'ed25',
       name: named('learnersPerConnectedComputer'),
       figure: (a) => ratio(a.connectedLearners, a.connectedComputers),
     },

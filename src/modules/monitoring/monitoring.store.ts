@@ -4,6 +4,7 @@ import { academicYears, areas, institutions, levels } from '@/modules/institutio
 import {
   COMPUTER_KINDS,
   LINK_TYPES,
+  TEACHING_DEVICE_PURPOSES,
   deviceCounts,
   deviceEvents,
   devices,
@@ -42,6 +43,15 @@ export type ConnectivityStatus = (typeof CONNECTIVITY_STATUSES)[number];
 /** The fields of a school's yearly record that completeness counts (see docs/indicators.md). */
 export const COMPLETENESS_FIELDS = 9;
 
+/** The ISCED levels SDG 4.a.1 is reported by: primary, lower secondary, upper secondary. */
+export const UIS_LEVELS = [1, 2, 3] as const;
+
+/**
+ * Electricity is "regularly and readily available" (SDG 4.a.1 a) when its hours a day cover the school day:
+ * at least this many hours for each shift the school runs (at most 24). See docs/indicators.md.
+ */
+export const REGULAR_ELECTRICITY_HOURS_PER_SHIFT = 6;
+
 /** Which schools, for which year, measured against which benchmark. */
 export interface Selection {
   yearId: number;
@@ -67,6 +77,7 @@ const textList = (values: readonly string[]) =>
  */
 function schoolRows(s: Selection, groupParents: number[] | null, materialized = false): SQL {
   const computerKinds = textList(COMPUTER_KINDS);
+  const teachingPurposes = textList(TEACHING_DEVICE_PURPOSES);
   const inAreas = s.areaIds ? sql`where a.path && ${intArray(s.areaIds)}` : sql``;
   const parents = groupParents
     ? intArray(groupParents)
@@ -90,7 +101,10 @@ function schoolRows(s: Selection, groupParents: number[] | null, materialized = 
       from ${areas} a ${inAreas}
     ),
     sc as (
-      select i.id, i.kind, i.ownership, i.locality, i.levels, ar.region_id, ar.district_id, ar.child_id
+      select i.id, i.kind, i.ownership, i.locality, i.levels, i.shifts, ar.region_id, ar.district_id, ar.child_id,
+        -- The ISCED levels 1–3 the school teaches: those of its levels, as the country pack maps them.
+        array(select distinct l.isced::int from ${levels} l
+          where l.code = any(i.levels) and l.isced between 1 and 3 order by 1) as isced
       from ${institutions} i join ar on ar.id = i.area_id
       where i.status = 'active'
         ${s.kind ? sql`and i.kind = ${s.kind}` : sql``}
@@ -109,8 +123,8 @@ function schoolRows(s: Selection, groupParents: number[] | null, materialized = 
     ),
     dc as (
       select institution_id,
-        coalesce(sum(total) filter (where purpose = 'teaching' and kind in (${computerKinds})), 0)::int as computers,
-        coalesce(sum(working) filter (where purpose = 'teaching' and kind in (${computerKinds})), 0)::int as working_computers,
+        coalesce(sum(total) filter (where purpose in (${teachingPurposes}) and kind in (${computerKinds})), 0)::int as computers,
+        coalesce(sum(working) filter (where purpose in (${teachingPurposes}) and kind in (${computerKinds})), 0)::int as working_computers,
         sum(total)::int as devices, sum(working)::int as devices_working
       from ${deviceCounts} where academic_year_id = ${s.yearId} group by 1
     ),
@@ -161,6 +175,9 @@ function schoolRows(s: Selection, groupParents: number[] | null, materialized = 
       select sc.*,
         rec.institution_id is not null as reporting,
         rec.electricity, rec.teachers, rec.teachers_ict_trained, rec.state, rec.updated_at,
+        coalesce(rec.electricity and rec.electricity_hours
+          >= least(24, ${REGULAR_ELECTRICITY_HOURS_PER_SHIFT} * sc.shifts), false) as electricity_regular,
+        coalesce(ln.teaching_link and rec.pupils_internet, false) as internet_pedagogical,
         floor(extract(epoch from now() - rec.updated_at) / 86400)::int as age_days,
         st.students, st.largest_shift,
         coalesce(dc.computers, 0) as computers,
@@ -218,10 +235,16 @@ export interface Aggregate {
   grp: string | null;
   schools: number;
   reporting: number;
-  electricity: number;
-  electricityKnown: number;
-  internetTeaching: number;
-  computersTeaching: number;
+  /**
+   * SDG 4.a.1, each as [any of ISCED 1–3, ISCED 1, ISCED 2, ISCED 3]: the schools at the level (the
+   * denominator, record or not), those of them with no record for the year, and those with (a) regular
+   * electricity, (b) internet for pedagogical purposes, (c) working computers for pedagogical purposes.
+   */
+  uisSchools: number[];
+  uisNoRecord: number[];
+  uisElectricity: number[];
+  uisInternet: number[];
+  uisComputers: number[];
   learners: number;
   computers: number;
   largestShift: number;
@@ -267,16 +290,25 @@ function aggregates(s: Selection, projectIds: readonly number[]): SQL {
       )
     : sql``;
   const b = s.benchmarkMbps;
-  const withLearners = sql`reporting and students is not null`;
+  // The learner–computer ratios count, as ED4bis does, schools at ISCED 1–3 only.
+  const withLearners = sql`reporting and students is not null and cardinality(isced) > 0`;
   const bothSpeeds = sql`reporting and contracted > 0 and measured is not null`;
   const teachersKnown = sql`reporting and teachers is not null and teachers_ict_trained is not null`;
+  // Per ISCED level: the whole of ISCED 1–3 first, then each level (see Aggregate).
+  const atLevels = [sql`cardinality(isced) > 0`, ...UIS_LEVELS.map((h) => sql`${h}::int = any(isced)`)];
+  const uis = (condition: SQL) =>
+    sql`array[${sql.join(
+      atLevels.map((level) => sql`count(*) filter (where ${level} and ${condition})`),
+      sql`, `,
+    )}]::int[]`;
   return sql`
     count(*)::int as "schools",
     count(*) filter (where reporting)::int as "reporting",
-    count(*) filter (where reporting and electricity)::int as "electricity",
-    count(*) filter (where reporting and electricity is not null)::int as "electricityKnown",
-    count(*) filter (where reporting and teaching_link)::int as "internetTeaching",
-    count(*) filter (where reporting and computers > 0)::int as "computersTeaching",
+    ${uis(sql`true`)} as "uisSchools",
+    ${uis(sql`not reporting`)} as "uisNoRecord",
+    ${uis(sql`electricity_regular`)} as "uisElectricity",
+    ${uis(sql`internet_pedagogical`)} as "uisInternet",
+    ${uis(sql`reporting and working_computers > 0`)} as "uisComputers",
     coalesce(sum(students) filter (where ${withLearners}), 0)::int as "learners",
     coalesce(sum(computers) filter (where ${withLearners}), 0)::int as "computers",
     coalesce(sum(largest_shift) filter (where ${withLearners}), 0)::int as "largestShift",

@@ -32,14 +32,15 @@ const list4Code = (list: SchoolList, id: number) => list.items.find((s) => s.ins
 /**
  * Indicators on a small hand-built country, every expected figure worked out by hand below.
  *
- * One region R with districts D1 and D2. The current year is 2026-2027; 2025-2026 before it.
+ * One region R with districts D1 and D2. The current year is 2026-2027; 2025-2026 before it. Levels primary,
+ * basic and secondary are ISCED 1, 2 and 3.
  *
  *   A  D1 urban  public   primary+basic+secondary, 2 shifts, record verified, saved 10 days ago
  *      teachers 40 (30 ICT-trained), classrooms 20, computer lab, electricity from the grid 24 h
  *      students: primary 100 f + 100 m in shift 1, basic 25 f + 25 m in shift 2 → 250; largest shift 200
  *      devices: teaching desktops 8 (6 working), teaching laptops 2 (2), teaching projectors 2 (1),
  *               administration desktop 1 (1) → 10 teaching computers, 8 working; 13 devices, 10 working
- *      links: teaching fibre on the education network, 100 Mbit/s; administration xDSL, 8 Mbit/s
+ *      links: teaching fibre on the education network, 100 Mbit/s; administration xDSL, 8 Mbit/s; pupils use it
  *      projects: e-journal
  *      measured: week of 5 Oct 10, 12; latest week (12 Oct) 30, 50, 10 → median 30 → good (benchmark 20)
  *      items: a laptop past its end of life, a laptop within it, a disposed desktop (left out), a
@@ -47,7 +48,7 @@ const list4Code = (list: SchoolList, id: number) => list.items.find((s) => s.ins
  *   B  D1 rural  public   primary, 1 shift, record submitted, saved 20 days ago
  *      teachers 10 (4), classrooms 5, no lab, electricity from a generator 8 h
  *      students: primary 30 f + 20 m → 50; devices: teaching tablets 5 (5 working)
- *      links: teaching cellular, not on the network, 10 Mbit/s; measured 5, 6 → median 5.5 → moderate
+ *      links: teaching cellular, not on the network, 10 Mbit/s, pupils use it; measured 5, 6 → median 5.5 → moderate
  *   C  D2 rural  private  primary+basic, record draft, saved 30 days ago, half filled in:
  *      teachers 20, ICT-trained, classrooms and lab not given, no electricity; students 60 + 40 → 100;
  *      no devices, no links, never measured → unknown
@@ -82,14 +83,29 @@ describe('monitoring indicators', () => {
     codes.d1 = named.find((a) => a.id === ids.d1)!.code;
     codes.d2 = named.find((a) => a.id === ids.d2)!.code;
     await db.insert(levels).values([
-      { code: 'primary', position: 1, nameAz: 'İbtidai təhsil', nameRu: 'Начальное', nameEn: 'Primary' },
-      { code: 'basic', position: 2, nameAz: 'Ümumi orta təhsil', nameRu: 'Общее среднее', nameEn: 'Basic' },
+      {
+        code: 'primary',
+        position: 1,
+        nameAz: 'İbtidai təhsil',
+        nameRu: 'Начальное',
+        nameEn: 'Primary',
+        isced: 1,
+      },
+      {
+        code: 'basic',
+        position: 2,
+        nameAz: 'Ümumi orta təhsil',
+        nameRu: 'Общее среднее',
+        nameEn: 'Basic',
+        isced: 2,
+      },
       {
         code: 'secondary',
         position: 3,
         nameAz: 'Tam orta təhsil',
         nameRu: 'Полное среднее',
         nameEn: 'Secondary',
+        isced: 3,
       },
     ]);
     const [year, lastYear] = await db
@@ -146,6 +162,7 @@ describe('monitoring indicators', () => {
         electricity: true,
         electricitySource: 'grid',
         electricityHours: 24,
+        pupilsInternet: true,
         state: 'verified',
       }),
       record(b.id, {
@@ -156,6 +173,7 @@ describe('monitoring indicators', () => {
         electricity: true,
         electricitySource: 'generator',
         electricityHours: 8,
+        pupilsInternet: true,
         state: 'submitted',
       }),
       record(c.id, { teachers: 20, electricity: false, state: 'draft' }),
@@ -319,12 +337,17 @@ describe('monitoring indicators', () => {
     const table = await get<IndicatorTable>(bureau, '/api/monitoring/indicators');
     expect(table.year.code).toBe('2026-2027');
     expect([table.total.schools, table.total.reporting]).toEqual([4, 3]);
-    // (a) electricity: A and B of A, B, C → 2/3.
-    expect(f.electricity).toEqual({ value: 0.6667, numerator: 2, denominator: 3 });
-    // (b) internet for teaching: A and B have a teaching link → 2/3.
-    expect(f.internetTeaching).toEqual({ value: 0.6667, numerator: 2, denominator: 3 });
-    // (c) computers for teaching: A (10) and B (5) → 2/3.
-    expect(f.computersTeaching).toEqual({ value: 0.6667, numerator: 2, denominator: 3 });
+    // SDG 4.a.1 divides by every school at ISCED 1–3, with a record or not: A, B, C and D.
+    // (a) regular electricity: A (24 h, 2 shifts) and B (8 h, 1 shift) → 2/4.
+    expect(f.electricity).toEqual({ value: 0.5, numerator: 2, denominator: 4 });
+    // (b) internet for pedagogical purposes: A and B have a teaching link pupils use → 2/4.
+    expect(f.internetTeaching).toEqual({ value: 0.5, numerator: 2, denominator: 4 });
+    // (c) computers for pedagogical purposes: A (8 working) and B (5) → 2/4.
+    expect(f.computersTeaching).toEqual({ value: 0.5, numerator: 2, denominator: 4 });
+    // D has no record: counted as without, and said so.
+    expect(f.noRecord).toEqual({ value: 0.25, numerator: 1, denominator: 4 });
+    // ISCED 3 (complete secondary): A and D; A has everything.
+    expect(f['electricity.isced3']).toEqual({ value: 0.5, numerator: 1, denominator: 2 });
     // Learners per computer: (250 + 50 + 100) / (10 + 5 + 0) = 400 / 15 = 26.67.
     expect(f.learnersPerComputer).toEqual({ value: 26.67, numerator: 400, denominator: 15 });
     // Largest shift per working computer: (200 + 50 + 100) / (8 + 5 + 0) = 350 / 13 = 26.92.
@@ -386,8 +409,9 @@ describe('monitoring indicators', () => {
     // D1 (A, B): both have electricity; (250 + 50) / (10 + 5) = 20 learners per computer.
     expect(d1.indicators.electricity).toEqual({ value: 1, numerator: 2, denominator: 2 });
     expect(d1.indicators.learnersPerComputer).toEqual({ value: 20, numerator: 300, denominator: 15 });
-    // D2 (C, D): C has no electricity and no computers: 100 learners, nothing to divide by.
-    expect(d2.indicators.electricity).toEqual({ value: 0, numerator: 0, denominator: 1 });
+    // D2 (C, D): C has no electricity (D, no record, counts as without) and no computers: 100 learners,
+    // nothing to divide by.
+    expect(d2.indicators.electricity).toEqual({ value: 0, numerator: 0, denominator: 2 });
     expect(d2.indicators.learnersPerComputer).toEqual({ value: null, numerator: 100, denominator: 0 });
     expect(d2.indicators['status.bad']).toEqual({ value: 0.5, numerator: 1, denominator: 2 });
     // The groups add back up to the total.
@@ -443,13 +467,15 @@ describe('monitoring indicators', () => {
     expect(byRegion.years.map((y) => y.groups.length)).toEqual([1, 1]);
     // A past year by its code.
     const past = await figures('/api/monitoring/indicators?year=2025-2026');
-    expect(past.electricity).toEqual({ value: 1, numerator: 1, denominator: 1 });
+    // Only D had a record, with electricity but no hours given: not known to be regular, so 0 of the 4.
+    expect(past.electricity).toEqual({ value: 0, numerator: 0, denominator: 4 });
+    expect(past.noRecord).toEqual({ value: 0.75, numerator: 3, denominator: 4 });
     const missing = await bureau.inject({ method: 'GET', url: '/api/monitoring/indicators?year=1999-2000' });
     expect(missing.statusCode).toBe(404);
   });
 
   it('shows a change to a school’s record at once', async () => {
-    // B saves its record again, now without electricity: (a) falls from 2/3 to 1/3 on the next request.
+    // B saves its record again, now without electricity: (a) falls from 2/4 to 1/4 on the next request.
     const res = await saveAsRead(bureau, {
       url: `/api/institutions/${ids.b}/registry/${ids.year}`,
       payload: {
@@ -480,7 +506,7 @@ describe('monitoring indicators', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const f = await figures('/api/monitoring/indicators');
-    expect(f.electricity).toEqual({ value: 0.3333, numerator: 1, denominator: 3 });
+    expect(f.electricity).toEqual({ value: 0.25, numerator: 1, denominator: 4 });
     // Saved just now: B's record is 0 days old, (10 + 0 + 30) / 3.
     expect(f.freshnessDays!.numerator).toBe(40);
   });
@@ -732,9 +758,9 @@ describe('monitoring indicators', () => {
     expect(lines[0]).toBe(
       'year,group_by,group_code,group_name,schools,reporting,indicator,indicator_name,kind,value,numerator,denominator',
     );
-    // The whole selection first (after B lost its electricity above: 1 of 3).
+    // The whole selection first (after B lost its electricity above: 1 of 4).
     expect(lines.find((l) => l.startsWith('2026-2027,total,') && l.includes(',electricity,'))).toMatch(
-      /^2026-2027,total,[^,]*,[^,]*,4,3,electricity,Elektrik olan məktəblər \(DİM 4\.a\.1 a\),share,0\.3333,1,3$/,
+      /^2026-2027,total,[^,]*,[^,]*,4,3,electricity,Müntəzəm elektriki olan məktəblər \(DİM 4\.a\.1 a\),share,0\.25,1,4$/,
     );
     expect(
       lines.some(
@@ -754,7 +780,9 @@ describe('monitoring indicators', () => {
       url: '/api/open/indicators',
       headers: { accept: 'text/csv', 'accept-language': 'ru' },
     });
-    expect(ru.body).toContain(',electricity,Школы с электричеством (ЦУР 4.a.1 a),share,0.3333,1,3');
+    expect(ru.body).toContain(
+      ',electricity,Школы с регулярным электроснабжением (ЦУР 4.a.1 a),share,0.25,1,4',
+    );
     const schools = await bureau.inject({ method: 'GET', url: '/api/monitoring/schools?format=csv' });
     const rows = schools.body
       .replace(/^\uFEFF/, '')

@@ -42,6 +42,8 @@ const HEADLINES = [
   'electricity',
   'internetTeaching',
   'computersTeaching',
+  // SDG 4.a.1 counts a school without a record as without: how many they are goes beside it.
+  'noRecord',
   'learnersPerComputer',
   'learnersPerComputerShift',
   'connected',

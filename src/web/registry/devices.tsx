@@ -4,12 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { api, type DeviceEventRecord, type DeviceRecord } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { ErrorBox, Loading } from '@/web/components/status';
-import { DEVICE_KINDS } from '@/web/registry/record-form';
+import { DEVICE_KINDS, DEVICE_PURPOSES } from '@/web/registry/record-form';
 
 const STATUSES = ['in_use', 'in_storage', 'under_repair', 'disposed'] as const;
 const CONDITIONS = ['working', 'needs_repair', 'broken'] as const;
 const EVENTS = ['assigned', 'repaired', 'audited', 'disposed'] as const;
-const PURPOSES = ['teaching', 'administration'] as const;
+const PURPOSES = DEVICE_PURPOSES;
 
 /**
  * A school's devices item by item: each with its status and condition, its history on demand, a way to

@@ -20,6 +20,8 @@ import { DeviceCountTable, recordKey, useCountryPack, useProjects } from '@/web/
 // the server's types. A value the server does not know is refused with a 422, so a drift cannot go unnoticed.
 const SOURCES = ['grid', 'generator', 'solar', 'other'] as const;
 const PURPOSES = ['teaching', 'administration'] as const;
+/** A device may also be shared between teaching and administration (UIS counts it for teaching). */
+export const DEVICE_PURPOSES = ['teaching', 'administration', 'both'] as const;
 const LINK_TYPES = [
   'fibre',
   'xdsl',
@@ -51,7 +53,7 @@ type LinkDraft = Omit<Link, 'provider' | 'downloadMbps' | 'uploadMbps'> & {
 };
 type CountDraft = {
   kind: (typeof DEVICE_KINDS)[number];
-  purpose: Link['purpose'];
+  purpose: (typeof DEVICE_PURPOSES)[number];
   total: string;
   working: string;
 };
@@ -64,6 +66,7 @@ interface Draft {
   electricity: YesNo;
   electricitySource: '' | (typeof SOURCES)[number];
   electricityHours: string;
+  pupilsInternet: YesNo;
   /** Students by `level/sex/shift`; an empty cell is not reported. */
   students: Record<string, string>;
   links: LinkDraft[];
@@ -85,6 +88,7 @@ function draftOf(record: RegistryRecord): Draft {
     electricity: yesNo(record.electricity),
     electricitySource: record.electricitySource ?? '',
     electricityHours: text(record.electricityHours),
+    pupilsInternet: yesNo(record.pupilsInternet),
     students: Object.fromEntries(
       record.students.map((s) => [`${s.level}/${s.sex}/${s.shift}`, String(s.students)]),
     ),
@@ -104,7 +108,7 @@ function draftOf(record: RegistryRecord): Draft {
 }
 
 /** The record's values as the form sends them; the version it was read at goes with them. */
-type RecordBody = Omit<RegistryInput, 'version'>;
+type RecordBody = Omit<RegistryInput, 'version' | 'pupilsInternet'> & { pupilsInternet: boolean | null };
 
 /** The fields of a record compared when a save meets someone else's change, in the form's order. */
 const COMPARED = [
@@ -117,6 +121,7 @@ const COMPARED = [
   'electricityHours',
   'students',
   'links',
+  'pupilsInternet',
   'deviceCounts',
   'participations',
 ] as const;
@@ -132,6 +137,7 @@ const LABELS: Record<(typeof COMPARED)[number], string> = {
   electricityHours: 'registry.electricityHours',
   students: 'registry.studentsTitle',
   links: 'registry.linksTitle',
+  pupilsInternet: 'registry.pupilsInternet',
   deviceCounts: 'registry.devicesTitle',
   participations: 'registry.projectsTitle',
 };
@@ -194,6 +200,7 @@ function bodyOf(
     electricity: bool(draft.electricity),
     electricitySource: draft.electricitySource === '' ? null : draft.electricitySource,
     electricityHours: decimal(draft.electricityHours, 'electricityHours'),
+    pupilsInternet: bool(draft.pupilsInternet),
     students,
     links: draft.links.map((l, i) => ({
       purpose: l.purpose,
@@ -243,6 +250,7 @@ const FIELD_ORDER = [
   'electricityHours',
   'students',
   'links',
+  'pupilsInternet',
   'deviceCounts',
   'participations',
 ];
@@ -399,8 +407,9 @@ export function RecordForm({
   const numberField = (
     field: 'teachers' | 'teachersIctTrained' | 'classrooms' | 'electricityHours',
     decimal = false,
+    hint?: string,
   ) => (
-    <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)}>
+    <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)} hint={hint}>
       {(a11y) => (
         <input
           {...a11y}
@@ -414,8 +423,8 @@ export function RecordForm({
     </Field>
   );
 
-  const yesNoField = (field: 'hasComputerLab' | 'electricity') => (
-    <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)}>
+  const yesNoField = (field: 'hasComputerLab' | 'electricity' | 'pupilsInternet', hint?: string) => (
+    <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)} hint={hint}>
       {(a11y) => (
         <select
           {...a11y}
@@ -570,9 +579,9 @@ export function RecordForm({
               <select
                 id={`${base}-count-${i}-purpose`}
                 value={d.purpose}
-                onChange={(e) => setCount(i, { purpose: e.target.value as Link['purpose'] })}
+                onChange={(e) => setCount(i, { purpose: e.target.value as CountDraft['purpose'] })}
               >
-                {PURPOSES.map((p) => (
+                {DEVICE_PURPOSES.map((p) => (
                   <option key={p} value={p}>
                     {t(`registry.purpose.${p}`)}
                   </option>
@@ -674,7 +683,7 @@ export function RecordForm({
                 </select>
               )}
             </Field>
-            {numberField('electricityHours', true)}
+            {numberField('electricityHours', true, t('registry.electricityHoursHelp'))}
           </div>
         </>,
       )}
@@ -847,6 +856,7 @@ export function RecordForm({
           >
             {t('registry.addLink')}
           </button>
+          {yesNoField('pupilsInternet', t('registry.pupilsInternetHelp'))}
         </>,
       )}
       {section(

@@ -215,6 +215,12 @@ export function RecordView({ record }: { record: RegistryRecord }) {
           </li>
         ))}
       </ul>
+      <dl className="record">
+        <div>
+          <dt>{t('registry.pupilsInternet')}</dt>
+          <dd>{yesNo(record.pupilsInternet)}</dd>
+        </div>
+      </dl>
       <h3>{t('registry.devicesTitle')}</h3>
       {record.deviceCounts.length === 0 ? (
         <p>{t('registry.noneReported')}</p>
