@@ -227,7 +227,7 @@ const BASE = 'https://maktab.edu.az';
 
 describe('LRMI against schema.org: expanded by the jsonld package with its context, checked against its vocabulary', () => {
   const expand = async (doc: Record<string, unknown>) =>
-    (await jsonld.expand(doc as jsonld.JsonLdDocument, {
+    (await jsonld.expand(doc, {
       documentLoader: documentLoader as never,
     })) as unknown as Expanded[];
 
