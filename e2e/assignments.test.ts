@@ -50,6 +50,7 @@ describe('assignments: a teacher sets one, a student hands in text and a file, t
     classId = cls.id;
     className = cls.name;
     const put = await director.call('PUT', `/classes/${classId}/subjects/mathematics`, {
+      version: (await director.get<{ version: number }>(`/classes/${classId}/subjects`)).body.version,
       teacherId: teacherApi.me.user.id,
     });
     expect(put.status).toBe(200);
@@ -174,6 +175,7 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
     expect(
       (
         await director.call('PUT', `/classes/${classId}/subjects/mathematics`, {
+          version: (await director.get<{ version: number }>(`/classes/${classId}/subjects`)).body.version,
           teacherId: teacherApi.me.user.id,
         })
       ).status,

@@ -427,9 +427,22 @@ export async function bumpClassVersion(
   return row?.version;
 }
 
-/** Bumps the subject teachers' version of several classes, in id order. */
-export async function bumpSubjectsVersions(db: Db, classIds: number[]): Promise<void> {
-  for (const id of [...new Set(classIds)].sort((a, b) => a - b)) await bumpClassVersion(db, id, 'subjects');
+/** Every class of a school's year with its subject teachers' version, by grade and letter. */
+export async function subjectsVersions(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<{ classId: number; grade: number; letter: string; version: number }[]> {
+  return db
+    .select({
+      classId: classes.id,
+      grade: classes.grade,
+      letter: classes.letter,
+      version: classes.subjectsVersion,
+    })
+    .from(classes)
+    .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)))
+    .orderBy(asc(classes.grade), asc(classes.letter), asc(classes.id));
 }
 
 /** Replaces one shift's bell schedule. */
