@@ -844,7 +844,14 @@ describe('saving over someone else’s change: registry, groups, collections, on
     ).toBe(200);
     const one = await gradeSave(elsewhere, again, w.teachers[2]!.id);
     expect(one.statusCode).toBe(409);
-    expect(one.json<{ error: { details: { classes: string[] } } }>().error.details.classes).toEqual(['9B']);
+    const refused = one.json<{
+      error: { details: { classes: string[]; current: { classes: { classId: number; version: number }[] } } };
+    }>().error.details;
+    expect(refused.classes).toEqual(['9B']);
+    // Its `current` is the grade as saved: 9A, not changed, at the version read.
+    expect(refused.current.classes.find((c) => c.classId === ninth[0])!.version).toBe(
+      again.find((c) => c.classId === ninth[0])!.version,
+    );
     const subjects = (id: number) =>
       director
         .inject({ url: `/api/classes/${id}/subjects` })

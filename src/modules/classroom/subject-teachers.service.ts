@@ -167,15 +167,13 @@ export async function setGradeSubject(
     if (classIds.length === 0)
       problems.push(problem(locale, 'grade', 'no_classes_in_grade', { grade: input.grade }));
     refuseIf(problems);
-    // Each class's row in id order (the order every writer of several classes takes), its version checked and
-    // bumped: of two saves from the same read, the second waits on the first class, then misses its version.
+    // The classes' rows locked in id order (the order every writer of several classes takes), their versions
+    // compared with those sent, and only then bumped: of two saves from the same read, the second waits on the
+    // first's locks, then finds the versions moved on. Nothing is bumped before the refusal, so its `current`
+    // is the grade as saved.
     const sent = new Map(input.classes.map((c) => [c.classId, c.version]));
-    const stale: number[] = [];
-    for (const id of [...classIds].sort((a, b) => a - b)) {
-      const version = sent.get(id);
-      if (version === undefined || (await store.bumpClassVersion(tx, id, 'subjects', version)) === undefined)
-        stale.push(id);
-    }
+    const held = await store.lockSubjectsVersions(tx, classIds);
+    const stale = classIds.filter((id) => sent.get(id) === undefined || sent.get(id) !== held.get(id));
     const gone = input.classes.filter((c) => !classIds.includes(c.classId));
     if (stale.length > 0 || gone.length > 0) {
       const current = await gradeRecord(tx, institutionId, year.id, input.grade, input.subjectCode);
@@ -189,6 +187,9 @@ export async function setGradeSubject(
           classes: current.classes.filter((c) => stale.includes(c.classId)).map((c) => c.name),
         },
       );
+    }
+    for (const id of [...classIds].sort((a, b) => a - b)) {
+      await store.bumpClassVersion(tx, id, 'subjects', held.get(id));
     }
     const before = (await store.subjectTeachersOfSchool(tx, institutionId, year.id)).filter(
       (s) => s.subjectCode === input.subjectCode && classIds.includes(s.classId),
