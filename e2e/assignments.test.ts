@@ -50,6 +50,7 @@ describe('assignments: a teacher sets one, a student hands in text and a file, t
     classId = cls.id;
     className = cls.name;
     const put = await director.call('PUT', `/classes/${classId}/subjects/mathematics`, {
+      version: (await director.get<{ version: number }>(`/classes/${classId}/subjects`)).body.version,
       teacherId: teacherApi.me.user.id,
     });
     expect(put.status).toBe(200);
@@ -156,6 +157,8 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
   const murad = { username: 'student', name: 'Murad Rzayev' };
   let mate: { username: string; name: string };
   let teacher: { context: BrowserContext; page: Page };
+  /** The same teacher on another device: another writer of the groups. */
+  let teacherElsewhere: Awaited<ReturnType<typeof apiLogin>>;
   const title = `Kəsrlər qrupda ${Date.now().toString(36)}`;
   const videoTitle = 'Kəsrlərin toplanması: video dərs';
 
@@ -164,6 +167,7 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
     const db = server.running.database.db;
     const director = await apiLogin(server.url, 'director');
     const teacherApi = await apiLogin(server.url, 'teacher');
+    teacherElsewhere = teacherApi;
     const schoolId = director.me.roles.find((g) => g.role === 'director')!.institutionId!;
     const classes = await director.call<{
       items: { id: number; name: string; academicYearId: number; homeroomTeacherId: number | null }[];
@@ -174,6 +178,7 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
     expect(
       (
         await director.call('PUT', `/classes/${classId}/subjects/mathematics`, {
+          version: (await director.get<{ version: number }>(`/classes/${classId}/subjects`)).body.version,
           teacherId: teacherApi.me.user.id,
         })
       ).status,
@@ -354,7 +359,28 @@ describe('group work: a lesson with a library video, groups formed by hand, one 
     await page.getByLabel(murad.name, { exact: true }).selectOption({ label: 'New group' });
     await page.getByLabel(mate.name, { exact: true }).selectOption({ label: 'Group 1' });
     await expectGoodPage(page, 'group-work-form-groups-en-360');
+    // Meanwhile the teacher saves other groups on another device: the page's save is refused, shows theirs
+    // beside mine, and saves mine over theirs only when asked.
+    const read = await teacherElsewhere.get<{
+      groupsVersion: number;
+      ungrouped: { id: number; displayName: string }[];
+    }>(`/assignments/${assignmentId}`);
+    const muradId = read.body.ungrouped.find((p) => p.displayName === murad.name)!.id;
+    const other = await teacherElsewhere.call('PUT', `/assignments/${assignmentId}/groups`, {
+      version: read.body.groupsVersion,
+      groups: [{ studentIds: [muradId] }],
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
     await page.getByRole('button', { name: 'Save the groups' }).click();
+    const conflict = page.getByTestId('stale-version');
+    await conflict.getByRole('heading', { name: 'Someone else changed this' }).waitFor();
+    const difference = conflict.locator('[data-difference]');
+    expect(await difference.count()).toBe(1);
+    expect(await difference.locator('strong').innerText()).toBe(mate.name);
+    expect(await difference.locator('[data-version="theirs"]').innerText()).toBe('No group');
+    expect(await difference.locator('[data-version="mine"]').innerText()).toBe('Group 1');
+    await expectGoodPage(page, 'group-work-groups-conflict-en-360');
+    await conflict.getByRole('button', { name: 'Save mine over theirs' }).click();
     await page.getByText('The groups were saved.').waitFor();
     const groups = page.getByRole('region', { name: 'Groups' });
     const first = groups.locator('li', { hasText: 'Group 1' });

@@ -60,6 +60,7 @@ describe("each role's day on its home", () => {
     let lesson = await mathsToday();
     if (!lesson) {
       const subject = await director.call('PUT', `/classes/${classId}/subjects/mathematics`, {
+        version: (await director.get<{ version: number }>(`/classes/${classId}/subjects`)).body.version,
         teacherId: teacher.me.user.id,
       });
       expect(subject.status, JSON.stringify(subject.body)).toBe(200);

@@ -19,7 +19,8 @@ import {
 /**
  * Who teaches what, on the demo school as `npm start` loads it: the director, on a phone, makes Leyla Həsənova
  * the class's mathematics teacher and a whole grade's computer-science teacher, then places periods — the
- * timetable offers her first for mathematics and asks before making her the teacher of another subject.
+ * timetable offers her first for mathematics and asks before making her the teacher of another subject. A
+ * save of the class's subject teachers and one of a whole grade's, made over someone else's change, show it.
  */
 type Slot = { startsAt: string | null; endsAt: string | null };
 type Week = {
@@ -203,6 +204,33 @@ describe('subject teachers', () => {
         `/classes/${firstId}/subjects`,
       );
       expect(now.body.items.find((i) => i.subjectCode === 'mathematics')?.teacherId).toBe(mine!.id);
+
+      // The same for a whole grade: someone else gives this class's computer science to another teacher after
+      // the page was read; the grade's save is refused naming the class, theirs beside mine, until asked.
+      const before = await elsewhere.get<{ version: number }>(`/classes/${firstId}/subjects`);
+      const single = await elsewhere.call('PUT', `/classes/${firstId}/subjects/informatics`, {
+        version: before.body.version,
+        teacherId: theirs!.id,
+      });
+      expect(single.status, JSON.stringify(single.body)).toBe(200);
+      const wholeGrade = page.getByRole('form', { name: `For every class of grade ${grade}` });
+      await wholeGrade.getByLabel('Subject', { exact: true }).selectOption('informatics');
+      await wholeGrade.getByLabel('Teacher', { exact: true }).selectOption({ label: mine!.displayName });
+      await wholeGrade.getByRole('button', { name: `Set in every class of grade ${grade}` }).click();
+      const gradeConflict = wholeGrade.getByTestId('stale-version');
+      await gradeConflict.getByRole('heading', { name: 'Someone else changed this' }).waitFor();
+      const changed = gradeConflict.locator(`[data-difference="${firstId}"]`);
+      expect(await changed.locator('strong').innerText()).toBe(name);
+      expect(await changed.locator('[data-version="theirs"]').innerText()).toBe(theirs!.displayName);
+      expect(await changed.locator('[data-version="mine"]').innerText()).toBe(mine!.displayName);
+      expect(await gradeConflict.locator('[data-difference]').count()).toBe(1);
+      await checkPage(page);
+      await gradeConflict.getByRole('button', { name: 'Save mine over theirs' }).click();
+      await wholeGrade.getByText(/^Set in \d+ class(es)?\.$/).waitFor();
+      const after = await elsewhere.get<{ items: { subjectCode: string; teacherId: number }[] }>(
+        `/classes/${firstId}/subjects`,
+      );
+      expect(after.body.items.find((i) => i.subjectCode === 'informatics')?.teacherId).toBe(mine!.id);
     });
   });
 });

@@ -4,6 +4,7 @@ import { startTestClock } from '@test/school-clock';
 import { bells, classroomSchool, type ClassroomSchool } from '@test/classroom-world';
 import { levels } from '@/modules/institutions/institutions.tables';
 import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
+import { ensureGradingScale } from '@test/assignments-world';
 import { createUserWithRole } from '@test/factories';
 import { allocationPlanBody } from '@test/allocation-world';
 
@@ -280,7 +281,7 @@ describe('saving over someone else’s change', () => {
     const one = await director.inject({
       method: 'PUT',
       url: `${subjects}/physics`,
-      payload: { teacherId: w.teachers[0]!.id },
+      payload: { version: read.version, teacherId: w.teachers[0]!.id },
     });
     expect(one.statusCode, one.body).toBe(200);
     const refused = await director.inject({
@@ -456,7 +457,6 @@ describe('saving over someone else’s change', () => {
     const url = `/api/institutions/${w.schoolId}/registry/${w.yearId}`;
     const { version } = (await director.inject({ url })).json<{ version: number }>();
     const db = t.database.db;
-    const { createUserWithRole } = await import('@test/factories');
     const bureauUser = await createUserWithRole(db, 'bureau');
     const bureau = await login(t.app, bureauUser.username, bureauUser.password);
     const review = await bureau.inject({
@@ -761,5 +761,458 @@ describe('saving over someone else’s change: plans, applications, contests, qu
     });
     expect(late.statusCode).toBe(409);
     expect(late.json<{ error: { code: string } }>().error.code).toBe('contests.published_locked');
+  });
+});
+
+/**
+ * The rest of the whole-record saves of the registry, assignments, library and classroom: a national
+ * project and the national settings, an assignment's groups, a collection's resources, one subject's teacher
+ * of a class and one weekly period (each part of a larger record, whose version they send), and one subject's
+ * teacher in every class of a grade (the versions of all the grade's classes). Their own app and database.
+ */
+describe('saving over someone else’s change: registry, groups, collections, one subject, one period', () => {
+  let t: App;
+  let w: ClassroomSchool;
+  const sessions: Record<'national' | 'director' | 'teacher' | 'editor', [Session, Session]> = {} as never;
+  let projectId: number;
+  let groupsAssignmentId: number;
+  let collectionId: number;
+  let resourceIds: [number, number];
+  let classId: number;
+  let entryId: number;
+  /** The grade 9 classes, for the grade-wide save. */
+  let ninth: number[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    w = await classroomSchool(db);
+    await ensureGradingScale(db);
+    const twice = async (username: string, password: string): Promise<[Session, Session]> => [
+      await login(t.app, username, password),
+      await login(t.app, username, password),
+    ];
+    const bureau = await createUserWithRole(db, 'bureau');
+    const editor = await createUserWithRole(db, 'editor');
+    sessions.national = await twice(bureau.username, bureau.password);
+    sessions.editor = await twice(editor.username, editor.password);
+    sessions.director = await twice(w.director.username, 'password-1');
+    sessions.teacher = await twice(w.teachers[0]!.username, 'password-1');
+    const [director] = sessions.director;
+    const ok = async (res: Promise<{ statusCode: number; body: string; json<T>(): T }>) => {
+      const r = await res;
+      expect(r.statusCode, r.body).toBeLessThan(300);
+      return r.json<{ id: number }>();
+    };
+    projectId = (
+      await ok(
+        sessions.national[0].inject({
+          method: 'POST',
+          url: '/api/registry/projects',
+          payload: { code: 'lu-steam', nameAz: 'STEAM', nameRu: 'STEAM', nameEn: 'STEAM', active: true },
+        }),
+      )
+    ).id;
+    const newClass = async (grade: number, letter: string) =>
+      (
+        await ok(
+          director.inject({
+            method: 'POST',
+            url: `/api/institutions/${w.schoolId}/classes`,
+            payload: {
+              academicYearId: w.yearId,
+              grade,
+              letter,
+              language: 'az',
+              shift: 1,
+              homeroomTeacherId: null,
+            },
+          }),
+        )
+      ).id;
+    classId = await newClass(8, 'A');
+    ninth = [await newClass(9, 'A'), await newClass(9, 'B')];
+    await ok(
+      saveAsRead(director, {
+        url: `/api/institutions/${w.schoolId}/bell-schedules/1`,
+        payload: bells(w.yearId),
+      }),
+    );
+    entryId = (
+      await ok(
+        director.inject({
+          method: 'POST',
+          url: `/api/classes/${classId}/timetable`,
+          payload: {
+            weekday: 2,
+            period: 3,
+            subjectCode: 'mathematics',
+            teacherId: w.teachers[0]!.id,
+            room: null,
+          },
+        }),
+      )
+    ).id;
+    for (const s of w.students.slice(0, 3))
+      await ok(director.inject({ method: 'PUT', url: `/api/classes/${classId}/students/${s.id}` }));
+    await ok(
+      saveAsRead(director, {
+        url: `/api/classes/${classId}/subjects`,
+        payload: { items: [{ subjectCode: 'mathematics', teacherId: w.teachers[0]!.id }] },
+      }),
+    );
+    groupsAssignmentId = (
+      await ok(
+        sessions.teacher[0].inject({
+          method: 'POST',
+          url: `/api/classes/${classId}/assignments`,
+          payload: {
+            subjectCode: 'mathematics',
+            title: 'Qrup işi',
+            instructions: null,
+            kind: 'group',
+            dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          },
+        }),
+      )
+    ).id;
+    const resource = async (title: string) =>
+      (
+        await ok(
+          sessions.editor[0].inject({
+            method: 'POST',
+            url: '/api/library/resources',
+            payload: {
+              type: 'e_textbook',
+              title,
+              description: '',
+              language: 'az',
+              level: 'general',
+              grades: [5],
+              subject: 'mathematics',
+              authors: ['Nəzakət Məmmədova'],
+              publisher: 'Təhsil Nazirliyi',
+              licence: 'cc_by',
+              accessibility: [],
+            },
+          }),
+        )
+      ).id;
+    resourceIds = [await resource('Birinci'), await resource('İkinci')];
+    collectionId = (
+      await ok(
+        sessions.editor[0].inject({
+          method: 'POST',
+          url: '/api/library/collections',
+          payload: { kind: 'playlist', title: 'Kurs' },
+        }),
+      )
+    ).id;
+  });
+  afterAll(async () => t?.close());
+
+  type Body = Record<string, unknown>;
+  /**
+   * Each save: who makes it, where it is read (and how its record is found in what is read), where it is
+   * written, two different changes of it, and how to see a change kept — in a change sent and in the record
+   * as read (which is also what a refusal's `current` holds).
+   */
+  const records = () => {
+    const students = w.students.slice(0, 3).map((s) => s.id);
+    return [
+      {
+        label: 'project',
+        who: sessions.national,
+        readUrl: '/api/registry/projects',
+        record: (list: unknown) => (list as Body[]).find((p) => p.id === projectId)!,
+        url: `/api/registry/projects/${projectId}`,
+        change: (n: number) => ({
+          code: 'lu-steam',
+          nameAz: `STEAM ${n}`,
+          nameRu: 'STEAM',
+          nameEn: 'STEAM',
+          active: true,
+        }),
+        sent: (c: Body) => c.nameAz,
+        kept: (r: Body) => r.nameAz,
+      },
+      {
+        label: 'settings',
+        who: sessions.national,
+        readUrl: '/api/registry/settings',
+        record: (b: unknown) => b as Body,
+        url: '/api/registry/settings',
+        change: (n: number) => ({ benchmarkMbps: 10 + n }),
+        sent: (c: Body) => c.benchmarkMbps,
+        kept: (r: Body) => r.benchmarkMbps,
+      },
+      {
+        label: 'groups',
+        who: sessions.teacher,
+        readUrl: `/api/assignments/${groupsAssignmentId}`,
+        record: (b: unknown) => ({ ...(b as Body), version: (b as Body).groupsVersion }),
+        url: `/api/assignments/${groupsAssignmentId}/groups`,
+        change: (n: number) => ({
+          groups:
+            n % 2
+              ? [{ studentIds: students.slice(0, 2) }, { studentIds: students.slice(2) }]
+              : [{ studentIds: students.slice(0, 1) }, { studentIds: students.slice(1) }],
+        }),
+        sent: (c: Body) => (c.groups as { studentIds: number[] }[])[0]!.studentIds.length,
+        kept: (r: Body) => (r.groups as { members: unknown[] }[])[0]!.members.length,
+      },
+      {
+        label: 'collection',
+        who: sessions.editor,
+        readUrl: `/api/library/collections/${collectionId}`,
+        record: (b: unknown) => b as Body,
+        url: `/api/library/collections/${collectionId}/items`,
+        change: (n: number) => ({ resourceIds: n % 2 ? resourceIds : [...resourceIds].reverse() }),
+        sent: (c: Body) => (c.resourceIds as number[])[0],
+        kept: (r: Body) => (r.resources as { id: number }[])[0]?.id,
+      },
+      {
+        label: 'one subject',
+        who: sessions.director,
+        readUrl: `/api/classes/${classId}/subjects`,
+        record: (b: unknown) => b as Body,
+        url: `/api/classes/${classId}/subjects/physics`,
+        change: (n: number) => ({ teacherId: w.teachers[n % 3]!.id }),
+        sent: (c: Body) => c.teacherId,
+        kept: (r: Body) =>
+          (r.items as { subjectCode: string; teacherId: number }[]).find((i) => i.subjectCode === 'physics')
+            ?.teacherId,
+      },
+      {
+        label: 'one period',
+        who: sessions.director,
+        readUrl: `/api/classes/${classId}/timetable`,
+        record: (b: unknown) => b as Body,
+        url: `/api/timetable/${entryId}`,
+        change: (n: number) => ({
+          weekday: 2,
+          period: 3,
+          subjectCode: 'mathematics',
+          teacherId: w.teachers[0]!.id,
+          room: `R${n}`,
+        }),
+        sent: (c: Body) => c.room,
+        kept: (r: Body) => (r.entries as { id: number; room: string }[]).find((e) => e.id === entryId)?.room,
+      },
+    ];
+  };
+  const read = async (r: ReturnType<typeof records>[number], who = r.who[0]) => {
+    const res = await who.inject({ url: r.readUrl });
+    expect(res.statusCode, res.body).toBe(200);
+    return r.record(res.json()) as Body & { version: number };
+  };
+
+  for (const index of [0, 1, 2, 3, 4, 5]) {
+    const label = ['project', 'settings', 'groups', 'collection', 'one subject', 'one period'][index];
+    it(`refuses the second of two saves from the same read, with both versions (${label})`, async () => {
+      const r = records()[index]!;
+      const [first, second] = r.who;
+      const { version } = await read(r, first);
+      expect((await read(r, second)).version).toBe(version);
+
+      const saved = await first.inject({ method: 'PUT', url: r.url, payload: { version, ...r.change(1) } });
+      expect(saved.statusCode, saved.body).toBe(200);
+      const stale = await second.inject({
+        method: 'PUT',
+        url: r.url,
+        headers: { 'accept-language': 'az' },
+        payload: { version, ...r.change(2) },
+      });
+      expect(stale.statusCode, stale.body).toBe(409);
+      const { error } = stale.json<Stale>();
+      expect(error.code).toBe('stale_version');
+      expect(error.message).toContain('başqası dəyişib');
+      expect(error.details.yours).toMatchObject({ version, ...r.change(2) });
+      expect(error.details.current.version).toBe(version + 1);
+      expect(r.kept(error.details.current)).toBe(r.sent(r.change(1)));
+      // Nothing lost: the first save stands, at the next version.
+      const now = await read(r);
+      expect(now.version).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.sent(r.change(1)));
+
+      // Saving over it knowingly, from the current version.
+      const over = await second.inject({
+        method: 'PUT',
+        url: r.url,
+        payload: { version: error.details.current.version, ...r.change(2) },
+      });
+      expect(over.statusCode, over.body).toBe(200);
+      expect(r.kept(await read(r))).toBe(r.sent(r.change(2)));
+    });
+
+    it(`writes exactly one of many saves sent at once from the same version (${label})`, async () => {
+      const r = records()[index]!;
+      const { version } = await read(r);
+      const N = 6;
+      const answers = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          r.who[i % 2]!.inject({ method: 'PUT', url: r.url, payload: { version, ...r.change(100 + i) } }),
+        ),
+      );
+      const codes = answers.map((a) => a.statusCode);
+      expect(
+        codes.filter((c) => c === 200),
+        codes.join(','),
+      ).toHaveLength(1);
+      expect(
+        codes.filter((c) => c === 409),
+        codes.join(','),
+      ).toHaveLength(N - 1);
+      const winner = answers.findIndex((a) => a.statusCode === 200);
+      const now = await read(r);
+      expect(now.version).toBe(version + 1);
+      expect(r.kept(now)).toBe(r.sent(r.change(100 + winner)));
+    });
+  }
+
+  /** The grade's classes as the director reads them, each at its subject teachers' version. */
+  const gradeRead = async (who: Session, grade: number) =>
+    (await who.inject({ url: `/api/institutions/${w.schoolId}/subject-teachers?yearId=${w.yearId}` }))
+      .json<{ classes: { classId: number; grade: number; version: number }[] }>()
+      .classes.filter((c) => c.grade === grade)
+      .map((c) => ({ classId: c.classId, version: c.version }));
+  const gradeSave = (who: Session, classes: { classId: number; version: number }[], teacher: number) =>
+    who.inject({
+      method: 'PUT',
+      url: `/api/institutions/${w.schoolId}/subject-teachers`,
+      headers: { 'accept-language': 'az' },
+      payload: {
+        classes,
+        academicYearId: w.yearId,
+        grade: 9,
+        subjectCode: 'mathematics',
+        teacherId: teacher,
+      },
+    });
+
+  it('refuses a grade-wide save made before another change of the grade’s classes, naming the classes', async () => {
+    const [director, elsewhere] = sessions.director;
+    const read = await gradeRead(director, 9);
+    expect(read.map((c) => c.classId).sort()).toEqual([...ninth].sort());
+    expect((await gradeSave(director, read, w.teachers[1]!.id)).statusCode).toBe(200);
+    // A second grade-wide save from the same read: both classes changed since.
+    const stale = await gradeSave(elsewhere, read, w.teachers[2]!.id);
+    expect(stale.statusCode, stale.body).toBe(409);
+    const { error } = stale.json<{
+      error: {
+        code: string;
+        message: string;
+        details: {
+          yours: { classes: unknown[]; teacherId: number };
+          current: {
+            classes: { classId: number; name: string; version: number; teacherId: number | null }[];
+          };
+          classes: string[];
+        };
+      };
+    }>();
+    expect(error.code).toBe('stale_version');
+    expect(error.message).toContain('başqası dəyişib');
+    expect(error.details.classes.sort()).toEqual(['9A', '9B']);
+    expect(error.details.yours).toMatchObject({ classes: read, teacherId: w.teachers[2]!.id });
+    expect(error.details.current.classes.map((c) => [c.name, c.version, c.teacherId])).toEqual([
+      ['9A', read.find((c) => c.classId === ninth[0])!.version + 1, w.teachers[1]!.id],
+      ['9B', read.find((c) => c.classId === ninth[1])!.version + 1, w.teachers[1]!.id],
+    ]);
+
+    // One class's subject teachers changed by another save: only that class is named, and nothing is written.
+    const again = await gradeRead(director, 9);
+    const b = await director.inject({ url: `/api/classes/${ninth[1]}/subjects` });
+    expect(
+      (
+        await director.inject({
+          method: 'PUT',
+          url: `/api/classes/${ninth[1]}/subjects/physics`,
+          payload: { version: b.json<{ version: number }>().version, teacherId: w.teachers[0]!.id },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const one = await gradeSave(elsewhere, again, w.teachers[2]!.id);
+    expect(one.statusCode).toBe(409);
+    const refused = one.json<{
+      error: { details: { classes: string[]; current: { classes: { classId: number; version: number }[] } } };
+    }>().error.details;
+    expect(refused.classes).toEqual(['9B']);
+    // Its `current` is the grade as saved: 9A, not changed, at the version read.
+    expect(refused.current.classes.find((c) => c.classId === ninth[0])!.version).toBe(
+      again.find((c) => c.classId === ninth[0])!.version,
+    );
+    const subjects = (id: number) =>
+      director
+        .inject({ url: `/api/classes/${id}/subjects` })
+        .then((r) => r.json<{ items: { subjectCode: string; teacherId: number }[] }>().items);
+    expect((await subjects(ninth[0]!)).find((i) => i.subjectCode === 'mathematics')?.teacherId).toBe(
+      w.teachers[1]!.id,
+    );
+
+    // A class of the grade left out of the save (one added since the read) refuses it too.
+    const partial = await gradeSave(elsewhere, (await gradeRead(director, 9)).slice(0, 1), w.teachers[2]!.id);
+    expect(partial.statusCode).toBe(409);
+
+    // Saved from the current versions, it is written in every class.
+    const over = await gradeSave(elsewhere, await gradeRead(elsewhere, 9), w.teachers[2]!.id);
+    expect(over.statusCode, over.body).toBe(200);
+    for (const id of ninth)
+      expect((await subjects(id)).find((i) => i.subjectCode === 'mathematics')?.teacherId).toBe(
+        w.teachers[2]!.id,
+      );
+  });
+
+  it('writes exactly one of many grade-wide saves sent at once from the same read', async () => {
+    const [director, elsewhere] = sessions.director;
+    const read = await gradeRead(director, 9);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        gradeSave(i % 2 ? elsewhere : director, read, w.teachers[i % 3]!.id),
+      ),
+    );
+    const codes = answers.map((a) => a.statusCode);
+    expect(
+      codes.filter((c) => c === 200),
+      codes.join(','),
+    ).toHaveLength(1);
+    expect(
+      codes.filter((c) => c === 409),
+      codes.join(','),
+    ).toHaveLength(5);
+    const after = await gradeRead(director, 9);
+    for (const c of after) expect(c.version).toBe(read.find((r) => r.classId === c.classId)!.version + 1);
+  });
+
+  it('needs the version of each of these saves, naming the field', async () => {
+    const [national] = sessions.national;
+    const [director] = sessions.director;
+    for (const [who, url, payload] of [
+      [
+        national,
+        `/api/registry/projects/${projectId}`,
+        { code: 'x', nameAz: 'x', nameRu: 'x', nameEn: 'x', active: true },
+      ],
+      [national, '/api/registry/settings', { benchmarkMbps: 20 }],
+      [sessions.teacher[0], `/api/assignments/${groupsAssignmentId}/groups`, { groups: [] }],
+      [sessions.editor[0], `/api/library/collections/${collectionId}/items`, { resourceIds: [] }],
+      [director, `/api/classes/${classId}/subjects/physics`, { teacherId: w.teachers[0]!.id }],
+      [
+        director,
+        `/api/timetable/${entryId}`,
+        { weekday: 2, period: 3, subjectCode: 'mathematics', teacherId: w.teachers[0]!.id, room: null },
+      ],
+    ] as const) {
+      const res = await who.inject({ method: 'PUT', url, payload });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe('version');
+    }
+    const grade = await director.inject({
+      method: 'PUT',
+      url: `/api/institutions/${w.schoolId}/subject-teachers`,
+      payload: { academicYearId: w.yearId, grade: 9, subjectCode: 'mathematics', teacherId: null },
+    });
+    expect(grade.statusCode).toBe(400);
+    expect(grade.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe('classes');
   });
 });

@@ -82,12 +82,30 @@ interface World {
  */
 const READ_VERSION = -1;
 
+/** The `version` of a record read (0 when it could not be read). */
+const versionOf = (body: unknown) => ({ version: (body as { version?: number } | null)?.version ?? 0 });
+
+/** The classes of a grade as read at `GET …/subject-teachers`, each with its version (none when unread). */
+const gradeClassesOf = (grade: number) => (body: unknown) => ({
+  classes: (
+    (body as { classes: { classId: number; grade: number; version: number }[] } | null)?.classes ?? []
+  )
+    .filter((c) => c.grade === grade)
+    .map((c) => ({ classId: c.classId, version: c.version })),
+});
+
 interface Call {
   params?: Record<string, string | number>;
   /** A query string, for routes that take their target there. */
   query?: Record<string, string | number>;
   payload?: unknown;
   headers?: Record<string, string>;
+  /**
+   * A save whose record is read elsewhere (a period in its class's week, a project in the list): the caller
+   * reads `url` just before, and `fields` turns what it read (null when it may not read it) into the payload's
+   * version fields.
+   */
+  read?: { url: string; fields: (body: unknown) => object };
 }
 
 interface Rule {
@@ -359,10 +377,24 @@ const POLICY: Record<string, Rule> = {
   'POST /api/registry/projects': { who: NATIONAL, call: () => ({ payload: project(`p-${next()}`) }) },
   'PUT /api/registry/projects/:id': {
     who: NATIONAL,
-    call: (w) => ({ params: { id: w.projectId }, payload: project('rt-project') }),
+    call: (w) => ({
+      params: { id: w.projectId },
+      payload: project('rt-project'),
+      read: {
+        url: '/api/registry/projects',
+        fields: (list) => ({
+          version:
+            (list as { id: number; version: number }[] | null)?.find((p) => p.id === w.projectId)?.version ??
+            0,
+        }),
+      },
+    }),
   },
   'GET /api/registry/settings': { who: 'signed-in' },
-  'PUT /api/registry/settings': { who: NATIONAL, call: () => ({ payload: { benchmarkMbps: 20 } }) },
+  'PUT /api/registry/settings': {
+    who: NATIONAL,
+    call: () => ({ payload: { version: READ_VERSION, benchmarkMbps: 20 } }),
+  },
   'GET /api/registry/templates/:dataset': {
     who: ['admin', 'bureau', 'regional', 'director'],
     call: () => ({ params: { dataset: 'schools' } }),
@@ -569,6 +601,7 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({
       params: { id: w.library.collectionId },
       payload: { resourceIds: [w.library.publishedId] },
+      read: { url: `/api/library/collections/${w.library.collectionId}`, fields: versionOf },
     }),
   },
   'GET /api/library/collections': { who: 'anyone' },
@@ -684,12 +717,14 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({
       params: { classId: w.classroom.spareClassId, subjectCode: 'biology' },
       payload: { teacherId: w.classroom.spareTeacherId },
+      read: { url: `/api/classes/${w.classroom.spareClassId}/subjects`, fields: versionOf },
     }),
     outside: {
       who: ['admin'],
       call: (w) => ({
         params: { classId: w.classroom.otherClassId, subjectCode: 'biology' },
         payload: { teacherId: w.classroom.other.teacherId },
+        read: { url: `/api/classes/${w.classroom.otherClassId}/subjects`, fields: versionOf },
       }),
     },
   },
@@ -733,6 +768,10 @@ const POLICY: Record<string, Rule> = {
         subjectCode: 'biology',
         teacherId: w.classroom.spareTeacherId,
       },
+      read: {
+        url: `/api/institutions/${w.schoolId}/subject-teachers?yearId=${w.yearId}`,
+        fields: gradeClassesOf(8),
+      },
     }),
     outside: {
       who: ['admin'],
@@ -743,6 +782,10 @@ const POLICY: Record<string, Rule> = {
           grade: 7,
           subjectCode: 'biology',
           teacherId: w.classroom.other.teacherId,
+        },
+        read: {
+          url: `/api/institutions/${w.otherSchoolId}/subject-teachers?yearId=${w.yearId}`,
+          fields: gradeClassesOf(7),
         },
       }),
     },
@@ -916,6 +959,7 @@ const POLICY: Record<string, Rule> = {
         teacherId: w.classroom.teacherId,
         room: '12',
       },
+      read: { url: `/api/classes/${w.classroom.classId}/timetable`, fields: versionOf },
     }),
     outside: {
       who: ['admin'],
@@ -928,6 +972,7 @@ const POLICY: Record<string, Rule> = {
           teacherId: w.classroom.other.teacherId,
           room: '12',
         },
+        read: { url: `/api/classes/${w.classroom.otherClassId}/timetable`, fields: versionOf },
       }),
     },
   },
@@ -1374,10 +1419,17 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({
       params: { assignmentId: w.assignments!.groupsAssignmentId },
       payload: { draw: { size: 2 } },
+      read: {
+        url: `/api/assignments/${w.assignments!.groupsAssignmentId}`,
+        fields: (a) => ({ version: (a as { groupsVersion?: number } | null)?.groupsVersion ?? 0 }),
+      },
     }),
     outside: {
       who: [],
-      call: (w) => ({ params: { assignmentId: w.assignments!.otherAssignmentId }, payload: { groups: [] } }),
+      call: (w) => ({
+        params: { assignmentId: w.assignments!.otherAssignmentId },
+        payload: { version: 0, groups: [] },
+      }),
     },
   },
   'GET /api/assignments/:assignmentId/statuses': {
@@ -1679,7 +1731,7 @@ async function walk(
   ) => {
     const [method, route] = key.split(' ') as [InjectOptions['method'], string];
     for (const caller of [null, ...ROLES]) {
-      const { params, query, headers, ...rest } = call(caller);
+      const { params, query, headers, read: readFirst, ...rest } = call(caller);
       let payload = rest.payload;
       const field =
         payload && typeof payload === 'object'
@@ -1687,7 +1739,13 @@ async function walk(
               (k) => (payload as Record<string, unknown>)[k] === READ_VERSION,
             )
           : undefined;
-      if (field) {
+      if (readFirst) {
+        const read = await send(caller, { method: 'GET', url: readFirst.url, headers });
+        payload = {
+          ...(payload as object),
+          ...readFirst.fields(read.statusCode === 200 ? read.json<unknown>() : null),
+        };
+      } else if (field) {
         // A draft is read where it is saved for good, and sent from there; a school's application on the
         // school's page of the plan. A plan's is its `editVersion` (its `version` is the published one).
         const readAt = urlOf(route, params).replace(/\/(draft|submit|application)$/, '');

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DateTimeString, Nullable, StringEnum } from '@/server/schema';
+import { VersionField } from '@/server/versions';
 import { ASSIGNMENT_KINDS } from '@/modules/assignments/assignments.tables';
 
 /** Request and response schemas of assignments, groups, submissions and feedback. */
@@ -114,7 +115,12 @@ export type PatchAssignmentInput = Static<typeof PatchAssignmentBody>;
 
 /** An assignment's groups, formed or drawn. */
 export const GroupsBody = Type.Object(
-  { groups: Type.Optional(GroupsInput), draw: Type.Optional(DrawInput) },
+  {
+    /** The assignment's `groupsVersion` as read. */
+    version: VersionField,
+    groups: Type.Optional(GroupsInput),
+    draw: Type.Optional(DrawInput),
+  },
   { additionalProperties: false },
 );
 export type GroupsInputBody = Static<typeof GroupsBody>;
@@ -186,6 +192,10 @@ export const AssignmentDetail = Type.Object({
   myStatus: Nullable(StatusSchema),
   /** The seed the groups were drawn with, when they were just drawn. */
   drawSeed: Nullable(Type.Integer()),
+  groupsVersion: Type.Integer({
+    description:
+      'The version of the groups, bumped by every save of them; send it back as `version` when saving them',
+  }),
   /** What the caller may do. */
   canEdit: Type.Boolean(),
   canSubmit: Type.Boolean(),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import { staleVersion } from '@/server/versions';
 import { AppError, conflict, forbidden, notFound, type FieldProblem } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 import type { Storage } from '@/server/storage';
@@ -549,12 +550,22 @@ export async function getAssignment(db: Db, actor: Actor, id: number, locale: Lo
     ungrouped: ungrouped.map((s) => person(names, s)),
     myStatus,
     drawSeed: null,
+    groupsVersion: a.groupsVersion,
     canEdit: relation === 'teach',
     canSubmit: relation === 'study' && (a.kind === 'individual' || mine !== undefined),
   };
 }
 
-/** Forms or draws an assignment's groups again; refused once a group has handed in work. */
+/** An assignment's groups as one record (its detail), with their version as `version`. */
+async function groupsRecord(db: Db, actor: Actor, id: number, locale: Locale) {
+  const detail = await getAssignment(db, actor, id, locale);
+  return { ...detail, version: detail.groupsVersion };
+}
+
+/**
+ * Forms or draws an assignment's groups again, from the version of them read; refused once a group has
+ * handed in work, and with both versions when someone else saved them since.
+ */
 export async function setGroups(
   db: Db,
   actor: Actor,
@@ -565,7 +576,11 @@ export async function setGroups(
 ) {
   const seed = await db.transaction(async (tx) => {
     const { a } = await assignmentFor(tx, actor, id, 'teach');
-    await store.lockAssignment(tx, a.id);
+    // The assignment's row first (locked, its groups' version checked and bumped): of two saves from the same
+    // read, the second waits here, then misses the version.
+    if ((await store.bumpGroupsVersion(tx, a.id, input.version)) === undefined) {
+      throw staleVersion(input, await groupsRecord(tx, actor, id, locale));
+    }
     const enrolled = await classroomStore.studentIdsOf(tx, a.classId);
     const groups = resolveGroups(input, a.kind, enrolled, locale) ?? { lists: [], seed: null };
     if (a.kind === 'individual') refuseIf([problem(locale, 'groups', 'not_for_individual')]);

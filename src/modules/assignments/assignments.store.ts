@@ -65,6 +65,19 @@ export async function lockAssignment(db: Db, id: number): Promise<void> {
   await db.execute(sql`select id from ${assignments} where id = ${id} for update`);
 }
 
+/**
+ * Locks an assignment's row and bumps its groups' version, only if it is still `version`: the new version, or
+ * undefined when someone else saved the groups meanwhile (a concurrent save waits on the row lock, then misses).
+ */
+export async function bumpGroupsVersion(db: Db, id: number, version: number): Promise<number | undefined> {
+  const [row] = await db
+    .update(assignments)
+    .set({ groupsVersion: sql`${assignments.groupsVersion} + 1` })
+    .where(and(eq(assignments.id, id), eq(assignments.groupsVersion, version)))
+    .returning({ version: assignments.groupsVersion });
+  return row?.version;
+}
+
 /** A class's assignments, latest due first, optionally of one subject. */
 export async function assignmentsOfClass(
   db: Db,

@@ -24,6 +24,7 @@ interface Detail {
   groups: { id: number; number: number; members: { id: number }[] }[];
   ungrouped: { id: number }[];
   drawSeed: number | null;
+  groupsVersion: number;
   canEdit: boolean;
   canSubmit: boolean;
   myStatus: string | null;
@@ -466,7 +467,7 @@ describe('assignments', () => {
     const change = await teacher.inject({
       method: 'PUT',
       url: `/api/assignments/${a.id}/groups`,
-      payload: { draw: { size: 2 } },
+      payload: { version: a.groupsVersion, draw: { size: 2 } },
     });
     expect(change.statusCode).toBe(409);
     const outsider = await create({ kind: 'group', groups: [{ studentIds: [x, w.students[3]!.id] }] });
@@ -494,7 +495,7 @@ describe('assignments', () => {
     const redraw = await teacher.inject({
       method: 'PUT',
       url: `/api/assignments/${a.id}/groups`,
-      payload: { draw: { size: 3 } },
+      payload: { version: a.groupsVersion, draw: { size: 3 } },
     });
     expect(redraw.statusCode, redraw.body).toBe(200);
     expect(redraw.json<Detail>().groups).toHaveLength(1);
@@ -503,7 +504,7 @@ describe('assignments', () => {
       const res = await who.inject({
         method: 'PUT',
         url: `/api/assignments/${a.id}/groups`,
-        payload: { groups: [] },
+        payload: { version: redraw.json<Detail>().groupsVersion, groups: [] },
       });
       expect(res.statusCode).toBe(403);
     }

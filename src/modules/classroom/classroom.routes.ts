@@ -28,6 +28,7 @@ import {
   CreateClassBody,
   Entry,
   EntryBody,
+  EntryUpdateBody,
   EntryParams,
   EnrolmentImportReport,
   GenerateBody,
@@ -253,7 +254,8 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
       config: { access: { roles: MANAGERS, scope: schoolOfClass } },
       schema: {
         tags,
-        summary: 'Set who teaches a subject to the class',
+        summary:
+          'Set who teaches a subject to the class, from the subject teachers’ version read; 409 stale_version when they changed since',
         params: SubjectParams,
         body: SubjectTeacherBody,
         response: { 200: ClassDetail },
@@ -266,7 +268,7 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
         changeContext(request),
         request.params.classId,
         request.params.subjectCode,
-        request.body.teacherId,
+        request.body,
         request.locale,
       ),
   );
@@ -336,7 +338,8 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
       config: { access: { roles: MANAGERS, scope: school } },
       schema: {
         tags,
-        summary: "Set (or clear) one subject's teacher in every class of a grade",
+        summary:
+          "Set (or clear) one subject's teacher in every class of a grade, from the classes' versions read; 409 stale_version naming the classes changed since",
         params: InstitutionParams,
         body: GradeSubjectBody,
         response: { 200: GradeSubjectResult },
@@ -625,9 +628,10 @@ export default async function classroomRoutes(app: FastifyInstance, opts: { db: 
       config: { access: { roles: MANAGERS, scope: schoolOfEntry } },
       schema: {
         tags,
-        summary: 'Change a weekly period; 409 naming the clash',
+        summary:
+          'Change a weekly period, from the version of the class’s week read; 409 naming the clash, or stale_version',
         params: EntryParams,
-        body: EntryBody,
+        body: EntryUpdateBody,
         response: { 200: Entry },
       },
     },

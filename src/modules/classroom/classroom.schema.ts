@@ -127,7 +127,11 @@ export const ClassList = Type.Object({
 
 /** Who teaches a subject to a class. */
 export const SubjectTeacherBody = Type.Object(
-  { teacherId: Id('A teacher of the school') },
+  {
+    /** The class's `subjectsVersion` as read: one subject's teacher is part of the class's subject teachers. */
+    version: VersionField,
+    teacherId: Id('A teacher of the school'),
+  },
   { additionalProperties: false },
 );
 
@@ -228,6 +232,13 @@ export const EntryBody = Type.Object(
   { additionalProperties: false },
 );
 export type EntryInput = Static<typeof EntryBody>;
+
+/** A weekly period changed, from the version of the class's week read (`GET /classes/{classId}/timetable`). */
+export const EntryUpdateBody = Type.Object(
+  { version: VersionField, ...EntryBody.properties },
+  { additionalProperties: false },
+);
+export type EntryUpdateInput = Static<typeof EntryUpdateBody>;
 
 /** A class's whole week, replacing what it had. */
 export const WeekBody = Type.Object(
@@ -416,6 +427,17 @@ export const ClassSubjects = Type.Object({
 /** One subject's teacher for every class of a grade at a school. */
 export const GradeSubjectBody = Type.Object(
   {
+    classes: Type.Array(
+      Type.Object(
+        { classId: Id('A class of the grade'), version: VersionField },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 200,
+        description:
+          'Every class of the grade as read (`GET /institutions/{id}/subject-teachers`), with its subject teachers’ version; a class changed or added since is refused with 409 `stale_version`',
+      },
+    ),
     academicYearId: Id('Academic year'),
     grade: Type.Integer({ minimum: 1, maximum: 12, description: 'Grade whose classes all get the teacher' }),
     subjectCode: Type.String({ minLength: 1, maxLength: 60, description: 'Subject code' }),
@@ -430,6 +452,10 @@ export type GradeSubjectInput = Static<typeof GradeSubjectBody>;
 /** A school's subject teachers in a year, and who is known to teach each subject there. */
 export const SchoolSubjectTeachers = Type.Object({
   academicYearId: Type.Integer(),
+  classes: Type.Array(
+    Type.Object({ classId: Type.Integer(), grade: Type.Integer(), name: Type.String(), version: VersionOut }),
+    { description: 'Every class of the year with its subject teachers’ version (`subjectsVersion`)' },
+  ),
   items: Type.Array(
     Type.Object({ classId: Type.Integer(), subjectCode: Type.String(), teacherId: Type.Integer() }),
     { description: 'Every class × subject with its teacher' },
@@ -445,4 +471,7 @@ export const GradeSubjectResult = Type.Object({
   subjectCode: Type.String(),
   teacherId: Type.Union([Type.Integer(), Type.Null()]),
   classIds: Type.Array(Type.Integer(), { description: 'The classes of the grade it applied to' }),
+  classes: Type.Array(Type.Object({ classId: Type.Integer(), version: VersionOut }), {
+    description: 'The classes of the grade with their new subject teachers’ version',
+  }),
 });

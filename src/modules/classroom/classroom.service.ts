@@ -15,6 +15,7 @@ import type {
   BellInput,
   CreateClassInput,
   EntryInput,
+  EntryUpdateInput,
   LessonInput,
   PatchClassInput,
 } from '@/modules/classroom/classroom.schema';
@@ -472,24 +473,43 @@ export async function checkSubject(db: Db, code: string, grade: number, field: s
   return [];
 }
 
-/** Sets who teaches a subject to a class. */
+/** A class's subject teachers as one record, as `GET /classes/{classId}/subjects` answers it. */
+export async function subjectsRecord(db: Db, classId: number) {
+  return {
+    classId,
+    version: (await store.classVersions(db, classId)).subjectsVersion,
+    items: await store.subjectTeachersOf(db, classId),
+  };
+}
+
+/**
+ * Sets who teaches a subject to a class, from the version of the class's subject teachers read (one
+ * subject's teacher is part of that record): a save from an older version is refused with both versions.
+ */
 export async function setSubjectTeacher(
   db: Db,
   actor: Actor,
   ctx: ChangeContext,
   classId: number,
   subjectCode: string,
-  teacherId: number,
+  /** The teacher with the version read; a bare teacher (the seed, a test's setup) is set whatever the version. */
+  input: { version: number; teacherId: number } | number,
   locale: Locale,
 ) {
+  const from = typeof input === 'number' ? undefined : input;
+  const teacherId = typeof input === 'number' ? input : input.teacherId;
   return db.transaction(async (tx) => {
     const { cls } = await classFor(tx, actor, classId, 'manage');
+    // First the class row, as every writer of its subject teachers: a concurrent save waits, then misses.
+    if ((await store.bumpClassVersion(tx, classId, 'subjects', from?.version)) === undefined) {
+      const yours = { version: from!.version, subjectCode, teacherId };
+      throw staleVersion(yours, await subjectsRecord(tx, classId));
+    }
     const problems = await checkSubject(tx, subjectCode, cls.grade, 'subjectCode', locale);
     if (!(await teachersAt(tx, cls.institutionId, [teacherId])).has(teacherId)) {
       problems.push(problem(locale, 'teacherId', 'not_teacher'));
     }
     refuseIf(problems);
-    await store.bumpClassVersion(tx, classId, 'subjects');
     await store.putSubjectTeacher(tx, { classId, subjectCode, teacherId, institutionId: cls.institutionId });
     await audit(tx, ctx, {
       action: 'set_subject_teacher',
@@ -1045,13 +1065,16 @@ export async function addEntry(
   });
 }
 
-/** Changes one weekly period. */
+/**
+ * Changes one weekly period, from the version of the class's week read (a period is part of the week): a
+ * change from an older version is refused with both versions, the week as it is now being `current`.
+ */
 export async function updateEntry(
   db: Db,
   actor: Actor,
   ctx: ChangeContext,
   entryId: number,
-  input: EntryInput,
+  input: EntryUpdateInput,
   locale: Locale,
   today = schoolToday(),
 ) {
@@ -1061,7 +1084,11 @@ export async function updateEntry(
     const cls = await lockedClass(tx, (await classFor(tx, actor, before.classId, 'manage')).cls, [
       input.teacherId,
     ]);
-    await store.bumpClassVersion(tx, cls.id, 'timetable');
+    // Under the timetable's locks, then the class row, as every writer of the week.
+    if ((await store.bumpClassVersion(tx, cls.id, 'timetable', input.version)) === undefined) {
+      const yours = { ...input, entryId };
+      throw staleVersion(yours, await weekRecord(tx, cls));
+    }
     refuseIf(await checkEntries(tx, cls, [input], null, locale));
     const values = normalEntry(input);
     await checkChange(tx, cls, [{ id: entryId, values }], [entryId], locale, () => 'period');
@@ -1115,6 +1142,16 @@ export async function replaceWeek(
   });
 }
 
+/** A class's week as one record, as `GET /classes/{classId}/timetable` answers it. */
+async function weekRecord(db: Db, cls: store.ClassRow) {
+  return {
+    classId: cls.id,
+    shift: cls.shift,
+    version: (await store.classVersions(db, cls.id)).timetableVersion,
+    entries: (await store.timetableOf(db, cls.id)).map(entryView),
+  };
+}
+
 /**
  * Takes the timetable's locks for a class and its teachers, then reads the class again: a shift changed by a
  * writer that held the locks before us is the one the clash check must see.
@@ -1142,15 +1179,7 @@ async function writeWeek(
   );
   // Under the timetable's locks, then the class row: the order every writer of the week takes them in.
   const version = await store.bumpClassVersion(tx, cls.id, 'timetable', from?.version);
-  if (version === undefined) {
-    const current = {
-      classId: cls.id,
-      shift: cls.shift,
-      version: (await store.classVersions(tx, cls.id)).timetableVersion,
-      entries: (await store.timetableOf(tx, cls.id)).map(entryView),
-    };
-    throw staleVersion(from!, current);
-  }
+  if (version === undefined) throw staleVersion(from!, await weekRecord(tx, cls));
   refuseIf(await checkEntries(tx, cls, entries, prefix, locale));
   const before = await store.timetableOf(tx, cls.id);
   const values = entries.map(normalEntry);

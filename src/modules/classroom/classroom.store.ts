@@ -427,9 +427,37 @@ export async function bumpClassVersion(
   return row?.version;
 }
 
-/** Bumps the subject teachers' version of several classes, in id order. */
-export async function bumpSubjectsVersions(db: Db, classIds: number[]): Promise<void> {
-  for (const id of [...new Set(classIds)].sort((a, b) => a - b)) await bumpClassVersion(db, id, 'subjects');
+/**
+ * Locks the rows of several classes in id order (the order every writer of several classes takes them) and
+ * returns their subject teachers' versions: a concurrent writer of any of them waits until this one ends.
+ */
+export async function lockSubjectsVersions(db: Db, classIds: number[]): Promise<Map<number, number>> {
+  if (classIds.length === 0) return new Map();
+  const locked = await db
+    .select({ id: classes.id, version: classes.subjectsVersion })
+    .from(classes)
+    .where(inArray(classes.id, classIds))
+    .orderBy(asc(classes.id))
+    .for('update');
+  return new Map(locked.map((r) => [r.id, r.version]));
+}
+
+/** Every class of a school's year with its subject teachers' version, by grade and letter. */
+export async function subjectsVersions(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+): Promise<{ classId: number; grade: number; letter: string; version: number }[]> {
+  return db
+    .select({
+      classId: classes.id,
+      grade: classes.grade,
+      letter: classes.letter,
+      version: classes.subjectsVersion,
+    })
+    .from(classes)
+    .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)))
+    .orderBy(asc(classes.grade), asc(classes.letter), asc(classes.id));
 }
 
 /** Replaces one shift's bell schedule. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { classroomSchool, type ClassroomSchool, errorOf } from '@test/classroom-world';
 
 /** Classes and enrolments through the API: who may see and change what, and the bulk enrolment file. */
@@ -130,9 +130,9 @@ describe('classes', () => {
     expect((await read(outsider)).statusCode).toBe(403);
     expect((await read(otherDirector)).statusCode).toBe(403);
     // A subject teacher reads the class once they teach it.
-    const set = await director.inject({
-      method: 'PUT',
+    const set = await saveAsRead(director, {
       url: `/api/classes/${sevenA}/subjects/physics`,
+      readUrl: `/api/classes/${sevenA}/subjects`,
       payload: { teacherId: w.teachers[1]!.id },
     });
     const taught = set.json<ClassBody>().subjectTeachers.map((s) => [s.subjectCode, s.teacher.id]);
@@ -148,9 +148,9 @@ describe('classes', () => {
 
   it('refuses a subject the grade does not have, and a teacher of another school', async () => {
     const lower = (await create(director, { grade: 2, letter: 'A' })).json<ClassBody>().id;
-    const chemistry = await director.inject({
-      method: 'PUT',
+    const chemistry = await saveAsRead(director, {
       url: `/api/classes/${lower}/subjects/chemistry`,
+      readUrl: `/api/classes/${lower}/subjects`,
       payload: { teacherId: w.teachers[0]!.id },
     });
     expect(chemistry.statusCode).toBe(422);
@@ -158,9 +158,9 @@ describe('classes', () => {
       field: 'subjectCode',
       reason: 'subject_not_in_grade',
     });
-    const foreign = await director.inject({
-      method: 'PUT',
+    const foreign = await saveAsRead(director, {
       url: `/api/classes/${lower}/subjects/mathematics`,
+      readUrl: `/api/classes/${lower}/subjects`,
       payload: { teacherId: w.otherTeacher.id },
     });
     expect(errorOf(foreign).details[0]).toMatchObject({ field: 'teacherId', reason: 'not_teacher' });

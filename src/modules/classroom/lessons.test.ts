@@ -259,9 +259,9 @@ describe('lessons', () => {
 
   it('moves future occurrences with the timetable, keeps their ids, and never touches the past', async () => {
     const before = (await lessonsOf(a7)).filter((l) => l.period === 2);
-    const res = await director.inject({
-      method: 'PUT',
+    const res = await saveAsRead(director, {
       url: `/api/timetable/${literatureEntry}`,
+      readUrl: `/api/classes/${a7}/timetable`,
       payload: {
         weekday: weekdayOf(addDays(today, 1)),
         period: 2,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { classroomSchool, type ClassroomSchool, errorOf } from '@test/classroom-world';
 import { academicYears } from '@/modules/institutions/institutions.tables';
 import { readCsv } from '@/modules/infrastructure/registry-import.files';
@@ -91,9 +91,9 @@ describe('OneRoster 1.2 CSV', () => {
       const res = await director.inject({ method: 'PUT', url: `/api/classes/${cls}/students/${s.id}` });
       expect(res.statusCode, res.body).toBe(200);
     }
-    const math = await director.inject({
-      method: 'PUT',
+    const math = await saveAsRead(director, {
       url: `/api/classes/${sevenA}/subjects/mathematics`,
+      readUrl: `/api/classes/${sevenA}/subjects`,
       payload: { teacherId: w.teachers[1]!.id },
     });
     expect(math.statusCode, math.body).toBe(200);

@@ -1,6 +1,6 @@
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
-import { forbidden, type FieldProblem } from '@/server/errors';
+import { AppError, forbidden, type FieldProblem } from '@/server/errors';
 import { staleVersion } from '@/server/versions';
 import { defineMessages, type Locale } from '@/server/i18n';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
@@ -8,12 +8,14 @@ import * as store from '@/modules/classroom/classroom.store';
 import {
   checkSubject,
   classDetail,
+  className,
   classFor,
   managesSchool,
   problem,
   refuseIf,
   resolveYear,
   schoolOf,
+  subjectsRecord,
   teachersAt,
 } from '@/modules/classroom/classroom.service';
 import type { ClassSubjectsInput, GradeSubjectInput } from '@/modules/classroom/classroom.schema';
@@ -48,6 +50,12 @@ export async function schoolSubjectTeachers(
   }
   return {
     academicYearId: year.id,
+    classes: (await store.subjectsVersions(db, institutionId, year.id)).map((c) => ({
+      classId: c.classId,
+      grade: c.grade,
+      name: className(c),
+      version: c.version,
+    })),
     items,
     known: [...known].map(([subjectCode, teacherIds]) => ({ subjectCode, teacherIds })),
   };
@@ -59,13 +67,7 @@ export async function getClassSubjects(db: Db, actor: Actor, classId: number) {
   return classSubjects(db, classId);
 }
 
-async function classSubjects(db: Db, classId: number) {
-  return {
-    classId,
-    version: (await store.classVersions(db, classId)).subjectsVersion,
-    items: await store.subjectTeachersOf(db, classId),
-  };
-}
+const classSubjects = subjectsRecord;
 
 /** Sets (or, with a null teacher, clears) several subjects' teachers of one class at once: all or nothing. */
 export async function setClassSubjects(
@@ -134,7 +136,11 @@ export async function setClassSubjects(
 
 /**
  * One subject's teacher in every class of a grade at a school ("she teaches mathematics in all 5th-grade
- * classes"), or, with a null teacher, nobody: all classes or none.
+ * classes"), or, with a null teacher, nobody: all classes or none. It changes each class's subject teachers,
+ * so it is saved from the versions of the grade's classes read: every class of the grade must be sent, at the
+ * version it holds. A class changed since (or added to the grade, or gone from it) refuses the whole save with
+ * 409 `stale_version`: `details.classes` names those classes, `details.current` is the grade as it is now
+ * (each class's version and teacher of the subject), `details.yours` what was sent.
  */
 export async function setGradeSubject(
   db: Db,
@@ -161,7 +167,30 @@ export async function setGradeSubject(
     if (classIds.length === 0)
       problems.push(problem(locale, 'grade', 'no_classes_in_grade', { grade: input.grade }));
     refuseIf(problems);
-    await store.bumpSubjectsVersions(tx, classIds);
+    // The classes' rows locked in id order (the order every writer of several classes takes), their versions
+    // compared with those sent, and only then bumped: of two saves from the same read, the second waits on the
+    // first's locks, then finds the versions moved on. Nothing is bumped before the refusal, so its `current`
+    // is the grade as saved.
+    const sent = new Map(input.classes.map((c) => [c.classId, c.version]));
+    const held = await store.lockSubjectsVersions(tx, classIds);
+    const stale = classIds.filter((id) => sent.get(id) === undefined || sent.get(id) !== held.get(id));
+    const gone = input.classes.filter((c) => !classIds.includes(c.classId));
+    if (stale.length > 0 || gone.length > 0) {
+      const current = await gradeRecord(tx, institutionId, year.id, input.grade, input.subjectCode);
+      throw new AppError(
+        409,
+        'stale_version',
+        {},
+        {
+          yours: input,
+          current,
+          classes: current.classes.filter((c) => stale.includes(c.classId)).map((c) => c.name),
+        },
+      );
+    }
+    for (const id of [...classIds].sort((a, b) => a - b)) {
+      await store.bumpClassVersion(tx, id, 'subjects', held.get(id));
+    }
     const before = (await store.subjectTeachersOfSchool(tx, institutionId, year.id)).filter(
       (s) => s.subjectCode === input.subjectCode && classIds.includes(s.classId),
     );
@@ -185,6 +214,42 @@ export async function setGradeSubject(
         teacherId: input.teacherId,
       },
     });
-    return { grade: input.grade, subjectCode: input.subjectCode, teacherId: input.teacherId, classIds };
+    return {
+      grade: input.grade,
+      subjectCode: input.subjectCode,
+      teacherId: input.teacherId,
+      classIds,
+      classes: (await gradeRecord(tx, institutionId, year.id, input.grade, input.subjectCode)).classes.map(
+        (c) => ({ classId: c.classId, version: c.version }),
+      ),
+    };
   });
+}
+
+/** A grade's classes with their subject teachers' version and their teacher of one subject. */
+async function gradeRecord(
+  db: Db,
+  institutionId: number,
+  yearId: number,
+  grade: number,
+  subjectCode: string,
+) {
+  const teachers = new Map(
+    (await store.subjectTeachersOfSchool(db, institutionId, yearId))
+      .filter((s) => s.subjectCode === subjectCode)
+      .map((s) => [s.classId, s.teacherId]),
+  );
+  return {
+    academicYearId: yearId,
+    grade,
+    subjectCode,
+    classes: (await store.subjectsVersions(db, institutionId, yearId))
+      .filter((c) => c.grade === grade)
+      .map((c) => ({
+        classId: c.classId,
+        name: className(c),
+        version: c.version,
+        teacherId: teachers.get(c.classId) ?? null,
+      })),
+  };
 }

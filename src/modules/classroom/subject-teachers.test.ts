@@ -138,10 +138,22 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
 
   it('sets one subject’s teacher in every class of a grade, lists who teaches what, and clears it again', async () => {
     const leyla = w.teachers[1]!.id;
+    /** The grade's classes as read, each at its subject teachers' version. */
+    const classesOf = async (grade: number) =>
+      (await director.inject({ url: `/api/institutions/${w.schoolId}/subject-teachers?yearId=${w.yearId}` }))
+        .json<{ classes: { classId: number; grade: number; version: number }[] }>()
+        .classes.filter((c) => c.grade === grade)
+        .map((c) => ({ classId: c.classId, version: c.version }));
     let res = await director.inject({
       method: 'PUT',
       url: `/api/institutions/${w.schoolId}/subject-teachers`,
-      payload: { academicYearId: w.yearId, grade: 5, subjectCode: 'mathematics', teacherId: leyla },
+      payload: {
+        classes: await classesOf(5),
+        academicYearId: w.yearId,
+        grade: 5,
+        subjectCode: 'mathematics',
+        teacherId: leyla,
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json<{ classIds: number[] }>().classIds.sort((a, b) => a - b)).toEqual(fifth);
@@ -164,7 +176,13 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     res = await director.inject({
       method: 'PUT',
       url: `/api/institutions/${w.schoolId}/subject-teachers`,
-      payload: { academicYearId: w.yearId, grade: 3, subjectCode: 'physics', teacherId: w.otherTeacher.id },
+      payload: {
+        classes: [],
+        academicYearId: w.yearId,
+        grade: 3,
+        subjectCode: 'physics',
+        teacherId: w.otherTeacher.id,
+      },
     });
     expect(res.statusCode).toBe(422);
     expect(errorOf(res).details.map((d) => [d.field, d.reason])).toEqual([
@@ -176,7 +194,13 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     res = await director.inject({
       method: 'PUT',
       url: `/api/institutions/${w.schoolId}/subject-teachers`,
-      payload: { academicYearId: w.yearId, grade: 5, subjectCode: 'mathematics', teacherId: null },
+      payload: {
+        classes: await classesOf(5),
+        academicYearId: w.yearId,
+        grade: 5,
+        subjectCode: 'mathematics',
+        teacherId: null,
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(await subjectsOf(fifth[3]!)).toEqual({});
@@ -188,7 +212,13 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
       {
         method: 'PUT' as const,
         url: `/api/institutions/${w.schoolId}/subject-teachers`,
-        payload: { academicYearId: w.yearId, grade: 5, subjectCode: 'mathematics', teacherId: null },
+        payload: {
+          classes: [],
+          academicYearId: w.yearId,
+          grade: 5,
+          subjectCode: 'mathematics',
+          teacherId: null,
+        },
       },
       {
         method: 'PUT' as const,
@@ -267,9 +297,9 @@ describe('subject teachers and a timetable that makes its own lessons', () => {
     expect(lessons.every((l) => l.period === 3 && l.state === 'scheduled')).toBe(true);
 
     // A new teacher for the period: the same lessons (same ids) follow.
-    const moved = await director.inject({
-      method: 'PUT',
+    const moved = await saveAsRead(director, {
       url: `/api/timetable/${entryId}`,
+      readUrl: `/api/classes/${a6}/timetable`,
       payload: {
         weekday: weekdayOf(tomorrow),
         period: 3,

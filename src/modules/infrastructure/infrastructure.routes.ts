@@ -30,6 +30,8 @@ import {
   SchoolStateQuery,
   SchoolYearRecord,
   Settings,
+  SettingsBody,
+  NewProjectBody,
 } from '@/modules/infrastructure/infrastructure.schema';
 
 /** Who reads a school's registry: national staff, its region, its own staff. */
@@ -397,7 +399,7 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
     '/registry/projects',
     {
       config: { access: { roles: NATIONAL } },
-      schema: { tags, summary: 'Add a digital project', body: ProjectBody, response: { 201: Project } },
+      schema: { tags, summary: 'Add a digital project', body: NewProjectBody, response: { 201: Project } },
     },
     async (request, reply) =>
       reply.status(201).send(await service.createProject(db, changeContext(request), request.body)),
@@ -409,7 +411,8 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
       config: { access: { roles: NATIONAL } },
       schema: {
         tags,
-        summary: 'Change a digital project (or retire it: active false)',
+        summary:
+          'Change a digital project (or retire it: active false); 409 stale_version when it changed since read',
         params: IdParams,
         body: ProjectBody,
         response: { 200: Project },
@@ -424,18 +427,20 @@ export default async function infrastructureRoutes(app: FastifyInstance, opts: {
       config: { access: 'authenticated' },
       schema: { tags, summary: 'National settings of the registry', response: { 200: Settings } },
     },
-    async () => ({ benchmarkMbps: await service.benchmarkMbps(db) }),
+    async () => service.registrySettings(db),
   );
 
   r.put(
     '/registry/settings',
     {
       config: { access: { roles: NATIONAL } },
-      schema: { tags, summary: 'Change the benchmark speed', body: Settings, response: { 200: Settings } },
+      schema: {
+        tags,
+        summary: 'Change the benchmark speed; 409 stale_version when the settings changed since read',
+        body: SettingsBody,
+        response: { 200: Settings },
+      },
     },
-    async (request) => {
-      await service.setBenchmarkMbps(db, changeContext(request), request.body.benchmarkMbps);
-      return { benchmarkMbps: request.body.benchmarkMbps };
-    },
+    async (request) => service.saveRegistrySettings(db, changeContext(request), request.body),
   );
 }

@@ -253,9 +253,11 @@ export const Project = Type.Object({
   nameRu: Type.String(),
   nameEn: Type.String(),
   active: Type.Boolean(),
+  version: VersionOut,
 });
 
-export const ProjectBody = Type.Object(
+/** A new project. */
+export const NewProjectBody = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9_-]+$', description: 'Code' }),
     nameAz: Type.String({ minLength: 1, maxLength: 200 }),
@@ -266,14 +268,31 @@ export const ProjectBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const Settings = Type.Object(
+/** A project saved whole, from the version read in the project list. */
+export const ProjectBody = Type.Object(
   {
-    benchmarkMbps: Type.Number({
-      minimum: 1,
-      maximum: 10_000,
-      description: 'Download speed a school should have, Mbit/s (good at or above it)',
-    }),
+    version: VersionField,
+    code: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9_-]+$', description: 'Code' }),
+    nameAz: Type.String({ minLength: 1, maxLength: 200 }),
+    nameRu: Type.String({ minLength: 1, maxLength: 200 }),
+    nameEn: Type.String({ minLength: 1, maxLength: 200 }),
+    active: Type.Boolean(),
   },
+  { additionalProperties: false },
+);
+
+const BenchmarkMbps = Type.Number({
+  minimum: 1,
+  maximum: 10_000,
+  description: 'Download speed a school should have, Mbit/s (good at or above it)',
+});
+
+/** The national settings, one record: its version is the highest of its rows' (0: never saved). */
+export const Settings = Type.Object({ version: VersionOut, benchmarkMbps: BenchmarkMbps });
+
+/** The national settings saved whole, from the version read. */
+export const SettingsBody = Type.Object(
+  { version: VersionField, benchmarkMbps: BenchmarkMbps },
   { additionalProperties: false },
 );
 

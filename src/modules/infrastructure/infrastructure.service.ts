@@ -138,17 +138,35 @@ export async function benchmarkMbps(db: Db): Promise<number> {
   return (await store.getSetting(db, 'benchmark_mbps')) ?? DEFAULT_BENCHMARK_MBPS;
 }
 
-export async function setBenchmarkMbps(db: Db, ctx: ChangeContext, value: number): Promise<void> {
-  await db.transaction(async (tx) => {
+/** The national settings as one record, with its version. */
+export async function registrySettings(db: Db) {
+  return { version: await store.settingsVersion(db), benchmarkMbps: await benchmarkMbps(db) };
+}
+
+/**
+ * Saves the national settings from the version read: every row locked and checked, then all written at the
+ * next version; a save from an older version is refused with both versions.
+ */
+export async function saveRegistrySettings(
+  db: Db,
+  ctx: ChangeContext,
+  input: { version: number; benchmarkMbps: number },
+) {
+  return db.transaction(async (tx) => {
+    const stale = async () => staleVersion(input, await registrySettings(tx));
+    if ((await store.settingsVersion(tx, true)) !== input.version) throw await stale();
     const before = await benchmarkMbps(tx);
-    await store.putSetting(tx, 'benchmark_mbps', value);
+    if (!(await store.putSettings(tx, input.version, { benchmark_mbps: input.benchmarkMbps }))) {
+      throw await stale();
+    }
     await audit(tx, ctx, {
       action: 'update',
       entity: 'registry_setting',
       entityId: 'benchmark_mbps',
       before: { benchmarkMbps: before },
-      after: { benchmarkMbps: value },
+      after: { benchmarkMbps: input.benchmarkMbps },
     });
+    return registrySettings(tx);
   });
 }
 
@@ -704,14 +722,18 @@ export async function changeProject(
   db: Db,
   ctx: ChangeContext,
   id: number,
-  input: Omit<store.ProjectRow, 'id' | 'version'>,
+  input: Omit<store.ProjectRow, 'id'>,
 ): Promise<store.ProjectRow> {
   return db.transaction(async (tx) => {
     const before = await store.findProject(tx, id);
     if (!before) throw notFound('project');
+    const { version, ...values } = input;
+    // Refused before any work when the read is old; the write below checks it again under the row lock.
+    if (before.version !== version) throw staleVersion(input, before);
     const other = await store.findProjectByCode(tx, input.code);
     if (other && other.id !== id) throw new AppError(409, 'project_code_taken', { code: input.code });
-    const after = await store.updateProject(tx, id, input);
+    const after = await store.updateProject(tx, id, version, values);
+    if (!after) throw staleVersion(input, (await store.findProject(tx, id))!);
     await audit(tx, ctx, { action: 'update', entity: 'registry_project', entityId: id, before, after });
     return after;
   });

@@ -382,13 +382,22 @@ export async function insertProject(db: Db, values: typeof projects.$inferInsert
   return row!;
 }
 
+/**
+ * Writes a project only if it is still at `version`, bumping it: the new row, or undefined when someone else
+ * saved it meanwhile (a concurrent save waits on the row lock, then misses the version).
+ */
 export async function updateProject(
   db: Db,
   id: number,
-  values: Partial<typeof projects.$inferInsert>,
-): Promise<ProjectRow> {
-  const [row] = await db.update(projects).set(values).where(eq(projects.id, id)).returning();
-  return row!;
+  version: number,
+  values: Omit<Partial<typeof projects.$inferInsert>, 'version'>,
+): Promise<ProjectRow | undefined> {
+  const [row] = await db
+    .update(projects)
+    .set({ ...values, version: sql`${projects.version} + 1` })
+    .where(and(eq(projects.id, id), eq(projects.version, version)))
+    .returning();
+  return row;
 }
 
 export async function getSetting(db: Db, key: string): Promise<number | undefined> {
@@ -396,11 +405,44 @@ export async function getSetting(db: Db, key: string): Promise<number | undefine
   return row?.value;
 }
 
-export async function putSetting(db: Db, key: string, value: number): Promise<void> {
-  await db
-    .insert(settings)
-    .values({ key, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value } });
+/** The version of the settings as one record: the highest of its rows' (0 when none is saved). */
+export async function settingsVersion(db: Db, lock = false): Promise<number> {
+  if (lock) {
+    // Every row locked (in key order, as every save takes them): a concurrent save waits until this one ends.
+    const locked = await db
+      .select({ version: settings.version })
+      .from(settings)
+      .orderBy(asc(settings.key))
+      .for('update');
+    return Math.max(0, ...locked.map((r) => r.version));
+  }
+  const [row] = await db
+    .select({ version: sql<number>`coalesce(max(${settings.version}), 0)::int` })
+    .from(settings);
+  return row?.version ?? 0;
+}
+
+/**
+ * Saves the settings from `version` (checked by the caller under `settingsVersion(db, true)`): the values
+ * given, and every row at `version + 1`. A row inserted meanwhile by another save from the same version is
+ * not overwritten: false then, and the caller refuses the save.
+ */
+export async function putSettings(db: Db, version: number, values: Record<string, number>): Promise<boolean> {
+  const next = version + 1;
+  for (const [key, value] of Object.entries(values)) {
+    const written = await db
+      .insert(settings)
+      .values({ key, value, version: next })
+      .onConflictDoUpdate({
+        target: settings.key,
+        set: { value, version: next },
+        setWhere: sql`${settings.version} <= ${version}`,
+      })
+      .returning({ key: settings.key });
+    if (written.length === 0) return false;
+  }
+  await db.update(settings).set({ version: next });
+  return true;
 }
 
 /** Institutions (in areas, when given: their subtrees) with the state of their record for a year. */

@@ -213,7 +213,7 @@ describe('library exchange: LRMI, OAI-PMH, import, counts', () => {
     const items = await reviewer.inject({
       method: 'PUT',
       url: `/api/library/collections/${collectionId}/items`,
-      payload: { resourceIds: [published.id] },
+      payload: { version: made.json<{ version: number }>().version, resourceIds: [published.id] },
     });
     expect(items.statusCode, items.body).toBe(200);
     const parent = await createUserWithRole(database.db, 'parent');

@@ -771,7 +771,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
         env,
         editorContext(request),
         request.params.id,
-        request.body.resourceIds,
+        request.body,
         request.locale,
       ),
   );

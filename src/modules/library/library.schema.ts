@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DateString, Nullable, StringEnum } from '@/server/schema';
+import { VersionField, VersionOut } from '@/server/versions';
 import {
   ACCESSIBILITY_FEATURES,
   COLLECTION_KINDS,
@@ -305,7 +306,10 @@ export const CollectionBody = Type.Object(
 
 /** The resources of a collection, in order. */
 export const CollectionItemsBody = Type.Object(
-  { resourceIds: Type.Array(Id, { maxItems: 500, uniqueItems: true, description: 'Resources, in order' }) },
+  {
+    version: VersionField,
+    resourceIds: Type.Array(Id, { maxItems: 500, uniqueItems: true, description: 'Resources, in order' }),
+  },
   { additionalProperties: false },
 );
 
@@ -315,6 +319,8 @@ export const CollectionView = Type.Object({
   kind: StringEnum(COLLECTION_KINDS),
   title: Type.String(),
   description: Type.String(),
+  /** The version of its resources (`items_version`); send it back when saving them. */
+  version: VersionOut,
   resources: Type.Array(ResourceView),
 });
 

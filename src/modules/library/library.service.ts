@@ -8,6 +8,7 @@ import type { Db } from '@/server/db/database';
 import { AppError, notFound, type FieldProblem } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { enqueue, type JobHandler } from '@/server/jobs';
+import { staleVersion } from '@/server/versions';
 import type { Storage } from '@/server/storage';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import { countryPack, subjectsByCode } from '@/modules/institutions/institutions.store';
@@ -847,22 +848,37 @@ export async function createCollection(
       createdBy: ctx.actorId,
     });
     await audit(tx, ctx, { action: 'create', entity: 'library_collection', entityId: row.id, after: row });
-    return { id: row.id, kind: row.kind, title: row.title, description: row.description, resources: [] };
+    return {
+      id: row.id,
+      kind: row.kind,
+      title: row.title,
+      description: row.description,
+      version: row.itemsVersion,
+      resources: [],
+    };
   });
 }
 
-/** Replaces a collection's resources (in order); every one must exist. */
+/**
+ * Replaces a collection's resources (in order) from the version of them read; every one must exist. A save
+ * from an older version is refused with both versions.
+ */
 export async function setCollectionItems(
   db: Db,
   env: LibraryEnv,
   ctx: ChangeContext & { actorId: number },
   id: number,
-  resourceIds: number[],
+  input: { version: number; resourceIds: number[] },
   locale: Locale,
 ) {
+  const { resourceIds } = input;
   await db.transaction(async (tx) => {
     const collection = await store.findCollection(tx, id, true);
     if (!collection) throw notFound('collection');
+    // The row is locked above: of two saves from the same read, the second waits, then misses the version.
+    if ((await store.bumpCollectionItemsVersion(tx, id, input.version)) === undefined) {
+      throw staleVersion(input, await getCollection(tx, env, id, null, true));
+    }
     const existing = new Set(await store.existingResourceIds(tx, resourceIds));
     const missing = resourceIds.flatMap((r, i) =>
       existing.has(r) ? [] : [{ field: `resourceIds.${i}`, reason: 'library.unknown' }],
@@ -896,6 +912,7 @@ export async function getCollection(db: Db, env: LibraryEnv, id: number, actor: 
     kind: collection.kind,
     title: collection.title,
     description: collection.description,
+    version: collection.itemsVersion,
     resources: editor ? views : views.map(publicView),
   };
 }

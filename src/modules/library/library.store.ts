@@ -294,6 +294,23 @@ export async function setCollectionItems(db: Db, collectionId: number, resourceI
   await db.update(collections).set({ updatedAt: new Date() }).where(eq(collections.id, collectionId));
 }
 
+/**
+ * Bumps the version of a collection's items, only if it is still `version`: the new version, or undefined
+ * when someone else saved them meanwhile (a concurrent save waits on the row lock, then misses the version).
+ */
+export async function bumpCollectionItemsVersion(
+  db: Db,
+  collectionId: number,
+  version: number,
+): Promise<number | undefined> {
+  const [row] = await db
+    .update(collections)
+    .set({ itemsVersion: sql`${collections.itemsVersion} + 1` })
+    .where(and(eq(collections.id, collectionId), eq(collections.itemsVersion, version)))
+    .returning({ version: collections.itemsVersion });
+  return row?.version;
+}
+
 /** The resources of a collection in order; only published ones unless `all`. */
 export async function collectionResources(
   db: Db,

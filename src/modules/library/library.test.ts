@@ -8,7 +8,7 @@ import { buildApp } from '@/server/app';
 import { rows, sql, type Database } from '@/server/db/database';
 import { JobWorker } from '@/server/jobs';
 import { LocalStorage } from '@/server/storage';
-import { createTestDatabase, login, testConfig, type Session } from '@test/harness';
+import { createTestDatabase, login, saveAsRead, testConfig, type Session } from '@test/harness';
 import { createUserWithRole } from '@test/factories';
 import { loadCountryPackFrom } from '@/modules/institutions/country-pack';
 import { MEDIA_QUEUE, mediaJob } from '@/modules/library/library.service';
@@ -673,9 +673,9 @@ describe('the digital library', () => {
       payload: { kind: 'playlist', title: 'Kurs' },
     });
     const id = made.json<{ id: number }>().id;
-    const set = await author.inject({
-      method: 'PUT',
+    const set = await saveAsRead(author, {
       url: `/api/library/collections/${id}/items`,
+      readUrl: `/api/library/collections/${id}`,
       payload: { resourceIds: [b.id, a.id] },
     });
     expect(set.json<{ resources: { id: number }[] }>().resources.map((x) => x.id)).toEqual([b.id, a.id]);
@@ -692,9 +692,9 @@ describe('the digital library', () => {
     const items = listed.json<{ items: { id: number; title: string; resources: number }[] }>().items;
     expect(items.find((c) => c.id === id)).toMatchObject({ title: 'Kurs', resources: 1 });
     expect(items.map((c) => c.title)).not.toContain('Boş');
-    const missing = await author.inject({
-      method: 'PUT',
+    const missing = await saveAsRead(author, {
       url: `/api/library/collections/${id}/items`,
+      readUrl: `/api/library/collections/${id}`,
       payload: { resourceIds: [999999] },
     });
     expect(missing.statusCode).toBe(400);

@@ -79,7 +79,10 @@ describe('monitoring of distance learning', () => {
         (await director.inject({ method: 'PUT', url: `/api/classes/${classId}/students/${s.id}` }))
           .statusCode,
       ).toBe(200);
-    await call('PUT', `/api/classes/${classId}/subjects/mathematics`, { teacherId: w.teachers[0]!.id });
+    await call('PUT', `/api/classes/${classId}/subjects/mathematics`, {
+      version: 0,
+      teacherId: w.teachers[0]!.id,
+    });
     await call('PUT', `/api/classes/${classId}/timetable`, {
       version: 0,
       entries: [1, 2, 3, 4, 5].map((weekday) => ({

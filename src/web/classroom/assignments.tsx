@@ -18,6 +18,7 @@ import { useFormat } from '@/web/format';
 import { Link, navigate } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import { StaleVersion, staleCurrent, type VersionDifference } from '@/web/components/stale-version';
 import './classroom.css';
 
 type Detail = Static<typeof AssignmentDetail>;
@@ -605,24 +606,59 @@ function FormGroups({ a }: { a: Detail }) {
       ...d.ungrouped.map((m): [number, number] => [m.id, 0]),
     ]);
   const [chosen, setChosen] = useState(() => placement(a));
+  // The version of the groups the form was read at: a background refetch does not move it, so a save never
+  // overwrites groups someone else saved meanwhile unseen.
+  const [readVersion, setReadVersion] = useState(a.groupsVersion);
+  /** Someone else's saved groups met by a save, and the form's placement that save sent. */
+  const [stale, setStale] = useState<{ current: Detail; mine: Record<number, number> } | null>(null);
   // Open at first while nobody is in a group; saving keeps it as the teacher left it.
   const [initiallyOpen] = useState(a.groups.length === 0);
   const idPrefix = useId();
   const highest = Math.max(0, ...Object.values(chosen));
   const save = useMutation({
-    mutationFn: () => {
-      const numbers = [...new Set(Object.values(chosen).filter((n) => n > 0))].sort((x, y) => x - y);
+    mutationFn: (v: { version: number; mine: Record<number, number> }) => {
+      const numbers = [...new Set(Object.values(v.mine).filter((n) => n > 0))].sort((x, y) => x - y);
       const groups = numbers.map((n) => ({
-        studentIds: students.filter((s) => chosen[s.id] === n).map((s) => s.id),
+        studentIds: students.filter((s) => v.mine[s.id] === n).map((s) => s.id),
       }));
-      return api<Detail>(`/assignments/${a.id}/groups`, { method: 'PUT', body: { groups } });
+      return api<Detail>(`/assignments/${a.id}/groups`, {
+        method: 'PUT',
+        body: { version: v.version, groups },
+      });
     },
     onSuccess: async (data) => {
+      setStale(null);
       client.setQueryData(['assignment', a.id], data);
       setChosen(placement(data));
+      setReadVersion(data.groupsVersion);
       await client.invalidateQueries({ queryKey: ['assignment', a.id, 'statuses'] });
     },
+    onError: (error, v) => {
+      const theirs = staleCurrent<Detail>(error);
+      if (theirs) setStale({ current: theirs, mine: v.mine });
+    },
   });
+  const groupName = (n: number | undefined) =>
+    n === undefined
+      ? t('stale.unknown')
+      : n === 0
+        ? t('assignments.noGroup')
+        : t('assignments.groupN', { n });
+  const differences = (saved: Detail, mine: Record<number, number>): VersionDifference[] => {
+    const theirs = placement(saved);
+    return students.flatMap((s) =>
+      (theirs[s.id] ?? 0) === (mine[s.id] ?? 0)
+        ? []
+        : [
+            {
+              field: String(s.id),
+              label: s.displayName,
+              theirs: groupName(theirs[s.id] ?? 0),
+              mine: groupName(mine[s.id] ?? 0),
+            },
+          ],
+    );
+  };
   return (
     <details className="card" open={initiallyOpen}>
       <summary>{t('assignments.formGroups')}</summary>
@@ -630,7 +666,8 @@ function FormGroups({ a }: { a: Detail }) {
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate();
+          setStale(null);
+          save.mutate({ version: readVersion, mine: chosen });
         }}
       >
         <p className="meta">{t('assignments.formGroupsHint')}</p>
@@ -652,7 +689,28 @@ function FormGroups({ a }: { a: Detail }) {
             </select>
           </div>
         ))}
-        {save.isError ? <ErrorBox error={save.error} /> : null}
+        {stale ? (
+          <StaleVersion
+            differences={differences(stale.current, stale.mine)}
+            updatedAt={null}
+            busy={save.isPending}
+            onReload={() => {
+              // Theirs replaces the form's placement, from their version.
+              client.setQueryData(['assignment', a.id], stale.current);
+              setChosen(placement(stale.current));
+              setReadVersion(stale.current.groupsVersion);
+              setStale(null);
+              save.reset();
+            }}
+            onOverwrite={() => {
+              const { mine, current } = stale;
+              setStale(null);
+              save.mutate({ version: current.groupsVersion, mine });
+            }}
+          />
+        ) : save.isError && !(save.error instanceof ApiError && save.error.code === 'stale_version') ? (
+          <ErrorBox error={save.error} />
+        ) : null}
         {save.isSuccess ? <p role="status">{t('assignments.groupsSaved')}</p> : null}
         <button type="submit" disabled={save.isPending}>
           {t('assignments.saveGroups')}
@@ -669,11 +727,21 @@ function Groups({ a }: { a: Detail }) {
   const [size, setSize] = useState(3);
   const [draws, setDraws] = useState(0);
   const redraw = useMutation({
-    mutationFn: () => api<Detail>(`/assignments/${a.id}/groups`, { method: 'PUT', body: { draw: { size } } }),
+    // A draw replaces the groups on screen: it is made from their version, and refused (the page then shows
+    // the groups saved meanwhile, to draw again from) when someone else saved other groups since.
+    mutationFn: () =>
+      api<Detail>(`/assignments/${a.id}/groups`, {
+        method: 'PUT',
+        body: { version: a.groupsVersion, draw: { size } },
+      }),
     onSuccess: (data) => {
       client.setQueryData(['assignment', a.id], data);
       // The hand-made choices start again from the new draw.
       setDraws(draws + 1);
+    },
+    onError: (error) => {
+      const theirs = staleCurrent<Detail>(error);
+      if (theirs) client.setQueryData(['assignment', a.id], theirs);
     },
   });
   return (

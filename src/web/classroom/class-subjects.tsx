@@ -288,6 +288,13 @@ function ClassForm({
   );
 }
 
+/** A grade's classes as a refused grade-wide save answers them (`details.current`). */
+interface GradeRecord {
+  grade: number;
+  subjectCode: string;
+  classes: { classId: number; name: string; version: number; teacherId: number | null }[];
+}
+
 function GradeForm(props: {
   schoolId: number;
   yearId: number;
@@ -301,20 +308,59 @@ function GradeForm(props: {
   const ids = { subject: useId(), teacher: useId(), heading: useId() };
   const [subjectCode, setSubject] = useState(props.subjects[0]?.code ?? '');
   const [teacherId, setTeacher] = useState<number | null>(null);
+  /** Someone else's change of the grade's classes met by a save, and the subject and teacher it sent. */
+  const [stale, setStale] = useState<{
+    current: GradeRecord;
+    sent: { classId: number; version: number }[];
+    subjectCode: string;
+    teacherId: number | null;
+  } | null>(null);
+  // The grade's classes as this page read them (refetched only after a save of its own): the save sends their
+  // versions, so that it never overwrites a class's subject teachers someone else changed meanwhile unseen.
+  const gradeClasses = props.known.classes
+    .filter((c) => c.grade === props.grade)
+    .map((c) => ({ classId: c.classId, version: c.version }));
   const run = useMutation({
-    mutationFn: () =>
+    mutationFn: (v: {
+      classes: { classId: number; version: number }[];
+      subjectCode: string;
+      teacherId: number | null;
+    }) =>
       api<Static<typeof GradeSubjectResult>>(`/institutions/${props.schoolId}/subject-teachers`, {
         method: 'PUT',
-        body: { academicYearId: props.yearId, grade: props.grade, subjectCode, teacherId },
+        body: { ...v, academicYearId: props.yearId, grade: props.grade },
       }),
     onSuccess: () => {
+      setStale(null);
       void client.invalidateQueries({ queryKey: ['class'] });
       void client.invalidateQueries({ queryKey: ['subject-teachers'] });
+    },
+    onError: (error, v) => {
+      const theirs = staleCurrent<GradeRecord>(error);
+      if (theirs)
+        setStale({ current: theirs, sent: v.classes, subjectCode: v.subjectCode, teacherId: v.teacherId });
     },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    run.mutate();
+    setStale(null);
+    run.mutate({ classes: gradeClasses, subjectCode, teacherId });
+  };
+  const teacherName = (id: number | null) =>
+    id === null
+      ? t('subjectTeachers.nobody')
+      : (props.teachers.find((p) => p.id === id)?.displayName ?? t('stale.unknown'));
+  /** The classes changed since read (or new to the grade), each with its teacher of the subject and the one sent. */
+  const differences = (x: NonNullable<typeof stale>): VersionDifference[] => {
+    const read = new Map(x.sent.map((c) => [c.classId, c.version]));
+    return x.current.classes
+      .filter((c) => read.get(c.classId) !== c.version)
+      .map((c) => ({
+        field: String(c.classId),
+        label: c.name,
+        theirs: teacherName(c.teacherId),
+        mine: teacherName(x.teacherId),
+      }));
   };
   return (
     <form className="form card" onSubmit={submit} aria-labelledby={ids.heading}>
@@ -353,7 +399,31 @@ function GradeForm(props: {
           <TeacherOptions teachers={props.teachers} known={knownFor(props.known, subjectCode)} />
         </select>
       </div>
-      {run.isError ? <ErrorBox error={run.error} /> : null}
+      {stale ? (
+        <StaleVersion
+          differences={differences(stale)}
+          updatedAt={null}
+          busy={run.isPending}
+          onReload={() => {
+            // Theirs is shown (the class forms and the grade's versions read again); nothing is written.
+            setStale(null);
+            run.reset();
+            void client.invalidateQueries({ queryKey: ['class'] });
+            void client.invalidateQueries({ queryKey: ['subject-teachers'] });
+          }}
+          onOverwrite={() => {
+            const x = stale;
+            setStale(null);
+            run.mutate({
+              classes: x.current.classes.map((c) => ({ classId: c.classId, version: c.version })),
+              subjectCode: x.subjectCode,
+              teacherId: x.teacherId,
+            });
+          }}
+        />
+      ) : run.isError && !(run.error instanceof ApiError && run.error.code === 'stale_version') ? (
+        <ErrorBox error={run.error} />
+      ) : null}
       {run.data ? (
         <p role="status">
           {run.data.teacherId === null
