@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
@@ -457,6 +457,11 @@ function EditWebinar({
   const client = useQueryClient();
   const areas = useAreas();
   const [form, setForm] = useState(() => valuesOf(webinar));
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The "Edit" button it replaces is gone: the reader is taken to the form's heading instead.
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
   /** The version the form's values were read at, and whether the webinar was cancelled then (kept as read). */
   const [read, setRead] = useState({ version: webinar.version, cancelled: webinar.cancelled });
   /** Someone else's saved version met by a save, and the values that save sent. */
@@ -523,7 +528,9 @@ function EditWebinar({
   });
   return (
     <form className="form card" onSubmit={submit} aria-labelledby="webinar-edit">
-      <h2 id="webinar-edit">{t('webinars.editTitle')}</h2>
+      <h2 id="webinar-edit" tabIndex={-1} ref={heading}>
+        {t('webinars.editTitle')}
+      </h2>
       <WebinarFields
         me={me}
         values={form}
