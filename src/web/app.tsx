@@ -228,7 +228,7 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
     case 'webinars':
       return <WebinarsPage me={me} />;
     case 'webinar':
-      return <WebinarPage id={id!} />;
+      return <WebinarPage id={id!} me={me} />;
     case 'assignments':
       return <AssignmentsHome me={me} />;
     case 'assignmentsClass':

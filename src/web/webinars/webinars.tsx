@@ -1,13 +1,16 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { RegistrationList, Totals, Webinar, WebinarList } from '@/modules/webinars/webinars.schema';
-import { api, type Me } from '@/web/api';
+import { api, ApiError, type AreaRecord, type FieldProblem, type Me } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
-import { ErrorBox, Loading } from '@/web/components/status';
+import { Field } from '@/web/components/field';
+import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
+import { ErrorBox, Loading, problemText, useErrorText } from '@/web/components/status';
+import { localName } from '@/web/i18n';
 
 type WebinarRecord = Static<typeof Webinar>;
 
@@ -133,45 +136,250 @@ function YearTotals() {
   );
 }
 
-/** A new webinar; a regional officer's is for their area, national staff choose national. */
+const regionalAreas = (me: Me) =>
+  me.roles.filter((g) => g.role === 'regional' && g.areaId !== null).map((g) => g.areaId!);
+const organisesNationally = (me: Me) => me.roles.some((g) => g.role === 'admin' || g.role === 'bureau');
+
+function useAreas() {
+  return useQuery({ queryKey: ['areas'], queryFn: () => api<AreaRecord[]>('/areas'), staleTime: Infinity });
+}
+
+/** The fields of a webinar the form saves; a save's problems are shown beside the field they name. */
+const FIELDS = ['title', 'description', 'areaId', 'startsAt', 'durationMinutes', 'url', 'capacity'] as const;
+type FieldName = (typeof FIELDS)[number];
+
+/** The form's values, as the inputs hold them. */
+interface WebinarValues {
+  title: string;
+  description: string;
+  /** An area's id, or '' for a national webinar. */
+  areaId: string;
+  /** `YYYY-MM-DDTHH:mm` in the browser's time zone, as a `datetime-local` input holds it. */
+  startsAt: string;
+  durationMinutes: string;
+  url: string;
+  /** Places, or '' for no limit. */
+  capacity: string;
+}
+
+/** An instant as a `datetime-local` input shows it: the browser's local time, to the minute. */
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** A saved webinar as the form's values. */
+const valuesOf = (w: WebinarRecord): WebinarValues => ({
+  title: w.title,
+  description: w.description,
+  areaId: w.area ? String(w.area.id) : '',
+  startsAt: localInput(w.startsAt),
+  durationMinutes: String(w.durationMinutes),
+  url: w.url ?? '',
+  capacity: w.capacity === null ? '' : String(w.capacity),
+});
+
+/** The form's values as the API takes them (without the version and the cancellation). */
+const bodyOf = (v: WebinarValues) => ({
+  title: v.title,
+  description: v.description,
+  areaId: v.areaId === '' ? null : Number(v.areaId),
+  startsAt: v.startsAt ? new Date(v.startsAt).toISOString() : '',
+  durationMinutes: Number(v.durationMinutes),
+  url: v.url,
+  capacity: v.capacity === '' ? null : Number(v.capacity),
+});
+type WebinarBodyValues = ReturnType<typeof bodyOf>;
+
+/**
+ * A failed save's problems by field, as a person reads them: the server writes `field: reason`, and beside
+ * the field only the reason is shown; the problems of no field are listed with the form's error.
+ */
+function fieldProblems(error: unknown) {
+  const details = error instanceof ApiError ? error.details : [];
+  const byField = new Map<string, string[]>();
+  const rest: FieldProblem[] = [];
+  for (const d of details) {
+    const head = d.field.split(/[/.]/)[0]!;
+    if (!(FIELDS as readonly string[]).includes(head)) {
+      rest.push(d);
+      continue;
+    }
+    const prefix = `${d.field}: `;
+    const text = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+    byField.set(head, [...(byField.get(head) ?? []), text]);
+  }
+  return { byField, rest };
+}
+
+/** The label of each field, for the form and for the conflict panel. */
+const LABELS: Record<FieldName, string> = {
+  title: 'webinars.webinarTitle',
+  description: 'webinars.description',
+  areaId: 'webinars.area',
+  startsAt: 'webinars.startsAt',
+  durationMinutes: 'webinars.duration',
+  url: 'webinars.link',
+  capacity: 'webinars.capacity',
+};
+
+/**
+ * A webinar's fields, for a new one and for changing one. The area is national or one the caller organises
+ * for: national staff choose any, a regional office its own areas and those within them.
+ */
+function WebinarFields({
+  me,
+  values,
+  onChange,
+  error,
+}: {
+  me: Me;
+  values: WebinarValues;
+  onChange: (change: Partial<WebinarValues>) => void;
+  error: unknown;
+}) {
+  const { t, i18n } = useTranslation();
+  const base = useId().replace(/:/g, '');
+  const id = (field: FieldName) => `${base}-${field}`;
+  const areas = useAreas();
+  const national = organisesNationally(me);
+  const mine = regionalAreas(me);
+  const choices = (areas.data ?? []).filter(
+    (a) => national || mine.includes(a.id) || a.path.some((p) => mine.includes(p)),
+  );
+  // The area the webinar has stays a choice even before the list arrives.
+  const kept = values.areaId !== '' && !choices.some((a) => String(a.id) === values.areaId);
+  const { byField } = fieldProblems(error);
+  const err = (field: FieldName) => byField.get(field);
+  return (
+    <>
+      <Field id={id('title')} label={t(LABELS.title)} errors={err('title')}>
+        {(a) => (
+          <input
+            {...a}
+            required
+            maxLength={200}
+            value={values.title}
+            onChange={(e) => onChange({ title: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field id={id('description')} label={t(LABELS.description)} errors={err('description')}>
+        {(a) => (
+          <textarea
+            {...a}
+            rows={3}
+            maxLength={5000}
+            value={values.description}
+            onChange={(e) => onChange({ description: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field id={id('areaId')} label={t(LABELS.areaId)} errors={err('areaId')}>
+        {(a) => (
+          <select {...a} value={values.areaId} onChange={(e) => onChange({ areaId: e.target.value })}>
+            {national || values.areaId === '' ? <option value="">{t('webinars.national')}</option> : null}
+            {kept ? <option value={values.areaId}>{t('webinars.areaKept')}</option> : null}
+            {choices.map((x) => (
+              <option key={x.id} value={String(x.id)}>
+                {localName(x, i18n.language)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id={id('startsAt')} label={t(LABELS.startsAt)} errors={err('startsAt')}>
+        {(a) => (
+          <input
+            {...a}
+            type="datetime-local"
+            required
+            value={values.startsAt}
+            onChange={(e) => onChange({ startsAt: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field id={id('durationMinutes')} label={t(LABELS.durationMinutes)} errors={err('durationMinutes')}>
+        {(a) => (
+          <input
+            {...a}
+            type="number"
+            inputMode="numeric"
+            min={5}
+            max={600}
+            required
+            value={values.durationMinutes}
+            onChange={(e) => onChange({ durationMinutes: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field id={id('url')} label={t(LABELS.url)} errors={err('url')}>
+        {(a) => (
+          <input
+            {...a}
+            type="url"
+            required
+            maxLength={500}
+            value={values.url}
+            onChange={(e) => onChange({ url: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field id={id('capacity')} label={t(LABELS.capacity)} errors={err('capacity')}>
+        {(a) => (
+          <input
+            {...a}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100000}
+            value={values.capacity}
+            onChange={(e) => onChange({ capacity: e.target.value })}
+          />
+        )}
+      </Field>
+    </>
+  );
+}
+
+/** A failed save: the server's message, and the problems that no field shows beside itself. */
+function SaveError({ error }: { error: unknown }) {
+  const { t, i18n } = useTranslation();
+  const text = useErrorText();
+  const { rest } = fieldProblems(error);
+  return (
+    <div className="error" role="alert">
+      <p>{text(error)}</p>
+      {rest.length > 0 ? (
+        <ul>
+          {rest.map((d) => (
+            <li key={`${d.field}:${d.reason}`}>{problemText(t, (k) => i18n.exists(k), d)}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** A new webinar: national by default for national staff, a regional office's own area for it. */
 function NewWebinar({ me }: { me: Me }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const regionalArea = me.roles.find((g) => g.role === 'regional')?.areaId ?? null;
-  const national = me.roles.some((g) => g.role === 'admin' || g.role === 'bureau');
-  const ids = {
-    title: useId(),
-    description: useId(),
-    starts: useId(),
-    duration: useId(),
-    url: useId(),
-    capacity: useId(),
-  };
-  const empty = {
+  const empty = (): WebinarValues => ({
     title: '',
     description: '',
+    areaId: organisesNationally(me) ? '' : String(regionalAreas(me)[0] ?? ''),
     startsAt: '',
-    durationMinutes: 60,
+    durationMinutes: '60',
     url: 'https://',
     capacity: '',
-  };
+  });
   const [form, setForm] = useState(empty);
   const create = useMutation({
-    mutationFn: () =>
-      api<WebinarRecord>('/webinars', {
-        method: 'POST',
-        body: {
-          title: form.title,
-          description: form.description,
-          areaId: national ? null : regionalArea,
-          startsAt: form.startsAt ? new Date(form.startsAt).toISOString() : '',
-          durationMinutes: form.durationMinutes,
-          url: form.url,
-          capacity: form.capacity === '' ? null : Number(form.capacity),
-        },
-      }),
+    mutationFn: () => api<WebinarRecord>('/webinars', { method: 'POST', body: bodyOf(form) }),
     onSuccess: async () => {
-      setForm(empty);
+      setForm(empty());
       await client.invalidateQueries({ queryKey: ['webinars'] });
     },
   });
@@ -183,68 +391,13 @@ function NewWebinar({ me }: { me: Me }) {
     <details className="card">
       <summary>{t('webinars.new')}</summary>
       <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.title}>{t('webinars.webinarTitle')}</label>
-          <input
-            id={ids.title}
-            required
-            maxLength={200}
-            value={form.title}
-            onChange={(e) => setForm({ ...form, title: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.description}>{t('webinars.description')}</label>
-          <textarea
-            id={ids.description}
-            rows={3}
-            value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.starts}>{t('webinars.startsAt')}</label>
-          <input
-            id={ids.starts}
-            type="datetime-local"
-            required
-            value={form.startsAt}
-            onChange={(e) => setForm({ ...form, startsAt: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.duration}>{t('webinars.duration')}</label>
-          <input
-            id={ids.duration}
-            type="number"
-            min={5}
-            max={600}
-            required
-            value={form.durationMinutes}
-            onChange={(e) => setForm({ ...form, durationMinutes: Number(e.target.value) })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.url}>{t('webinars.link')}</label>
-          <input
-            id={ids.url}
-            type="url"
-            required
-            value={form.url}
-            onChange={(e) => setForm({ ...form, url: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.capacity}>{t('webinars.capacity')}</label>
-          <input
-            id={ids.capacity}
-            type="number"
-            min={1}
-            value={form.capacity}
-            onChange={(e) => setForm({ ...form, capacity: e.target.value })}
-          />
-        </div>
-        {create.isError ? <ErrorBox error={create.error} /> : null}
+        <WebinarFields
+          me={me}
+          values={form}
+          onChange={(change) => setForm({ ...form, ...change })}
+          error={create.error}
+        />
+        {create.isError ? <SaveError error={create.error} /> : null}
         <button type="submit" disabled={create.isPending}>
           {t('webinars.create')}
         </button>
@@ -253,9 +406,180 @@ function NewWebinar({ me }: { me: Me }) {
   );
 }
 
-/** A webinar's registrations for its organisers, with attendance to record once it has started. */
-export function WebinarPage({ id }: { id: number }) {
+/** A webinar's details as its page shows them, with "Edit" for its organisers. */
+function WebinarDetails({ webinar: w, onEdit }: { webinar: WebinarRecord; onEdit?: () => void }) {
   const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <section className="card" aria-labelledby="webinar-details">
+      <h2 id="webinar-details">{t('webinars.details')}</h2>
+      <p className="meta">
+        <time dateTime={w.startsAt}>{f.dateTime(w.startsAt)}</time> ·{' '}
+        {t('webinars.minutes', { n: f.number(w.durationMinutes) })} ·{' '}
+        {w.area ? w.area.name : t('webinars.national')} ·{' '}
+        {w.capacity === null
+          ? t('webinars.registered', { n: f.number(w.registered) })
+          : t('webinars.registeredOf', { n: f.number(w.registered), capacity: f.number(w.capacity) })}
+        {w.cancelled ? <strong> · {t('webinars.cancelled')}</strong> : null}
+      </p>
+      {w.description ? <p>{w.description}</p> : null}
+      {w.url ? (
+        <p>
+          <a href={w.url} rel="noopener noreferrer" target="_blank">
+            {w.url}
+          </a>
+        </p>
+      ) : null}
+      {onEdit ? (
+        <button type="button" onClick={onEdit}>
+          {t('webinars.edit')}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * Changing a webinar: the form filled from the version read, saved with that version. A save that meets
+ * someone else's change shows theirs beside the organiser's, to load theirs or to save over it knowingly.
+ */
+function EditWebinar({
+  me,
+  webinar,
+  onDone,
+}: {
+  me: Me;
+  webinar: WebinarRecord;
+  onDone: (saved: WebinarRecord | null) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  const client = useQueryClient();
+  const areas = useAreas();
+  const [form, setForm] = useState(() => valuesOf(webinar));
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The "Edit" button it replaces is gone: the reader is taken to the form's heading instead.
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  /** The version the form's values were read at, and whether the webinar was cancelled then (kept as read). */
+  const [read, setRead] = useState({ version: webinar.version, cancelled: webinar.cancelled });
+  /** Someone else's saved version met by a save, and the values that save sent. */
+  const [stale, setStale] = useState<{ current: WebinarRecord; mine: WebinarValues } | null>(null);
+  const save = useMutation({
+    mutationFn: (v: { values: WebinarValues; version: number; cancelled: boolean }) =>
+      api<WebinarRecord>(`/webinars/${webinar.id}`, {
+        method: 'PUT',
+        body: { ...bodyOf(v.values), version: v.version, cancelled: v.cancelled },
+      }),
+    onSuccess: async (saved) => {
+      client.setQueryData(['webinar', webinar.id], saved);
+      setStale(null);
+      onDone(saved);
+      await client.invalidateQueries({ queryKey: ['webinars'] });
+    },
+    onError: (error, v) => {
+      const current = staleCurrent<WebinarRecord>(error);
+      if (current) setStale({ current, mine: v.values });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setStale(null);
+    save.mutate({ values: form, ...read });
+  };
+  /** Theirs replaces the form's values. */
+  const reload = (current: WebinarRecord) => {
+    client.setQueryData(['webinar', webinar.id], current);
+    setForm(valuesOf(current));
+    setRead({ version: current.version, cancelled: current.cancelled });
+    setStale(null);
+    save.reset();
+  };
+  const areaName = (areaId: unknown) => {
+    if (areaId === null) return t('webinars.national');
+    const area = areas.data?.find((a) => a.id === areaId);
+    return area ? localName(area, i18n.language) : t('stale.unknown');
+  };
+  const show = (field: FieldName, value: unknown): string => {
+    switch (field) {
+      case 'startsAt':
+        return value ? f.dateTime(value as string) : '';
+      case 'durationMinutes':
+        return t('webinars.minutes', { n: f.number(Number(value)) });
+      case 'capacity':
+        return value === null ? t('webinars.noLimit') : f.number(Number(value));
+      case 'areaId':
+        return areaName(value);
+      case 'title':
+      case 'description':
+      case 'url':
+        return value as string;
+    }
+  };
+  const flat = (w: WebinarRecord): WebinarBodyValues => ({
+    title: w.title,
+    description: w.description,
+    areaId: w.area?.id ?? null,
+    startsAt: w.startsAt,
+    durationMinutes: w.durationMinutes,
+    url: w.url ?? '',
+    capacity: w.capacity,
+  });
+  return (
+    <form className="form card" onSubmit={submit} aria-labelledby="webinar-edit">
+      <h2 id="webinar-edit" tabIndex={-1} ref={heading}>
+        {t('webinars.editTitle')}
+      </h2>
+      <WebinarFields
+        me={me}
+        values={form}
+        onChange={(change) => setForm({ ...form, ...change })}
+        error={save.error}
+      />
+      {stale ? (
+        <StaleVersion
+          differences={differencesOf(
+            FIELDS,
+            flat(stale.current),
+            bodyOf(stale.mine),
+            (k) => t(LABELS[k]),
+            show,
+          )}
+          updatedAt={null}
+          busy={save.isPending}
+          onReload={() => reload(stale.current)}
+          onOverwrite={() => {
+            // Cleared first, so that a failure of the overwrite itself shows as an error.
+            const { mine, current } = stale;
+            setStale(null);
+            // The form does not change the cancellation: theirs stands.
+            save.mutate({ values: mine, version: current.version, cancelled: current.cancelled });
+          }}
+        />
+      ) : save.isError && !staleCurrent(save.error) ? (
+        <SaveError error={save.error} />
+      ) : null}
+      <div className="row-buttons">
+        <button type="submit" disabled={save.isPending || stale !== null}>
+          {t('webinars.save')}
+        </button>
+        <button type="button" className="secondary" onClick={() => onDone(null)} disabled={save.isPending}>
+          {t('webinars.cancelEdit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * A webinar for its organisers: its details, to change ("Edit"), and its registrations, with attendance to
+ * record once it has started.
+ */
+export function WebinarPage({ id, me }: { id: number; me: Me }) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState(false);
+  const [edited, setEdited] = useState(false);
   const client = useQueryClient();
   const webinar = useQuery({
     queryKey: ['webinar', id],
@@ -295,6 +619,30 @@ export function WebinarPage({ id }: { id: number }) {
         <Link to="/webinars">{t('webinars.back')}</Link>
       </p>
       {webinar.isError ? <ErrorBox error={webinar.error} /> : null}
+      {webinar.data && editing ? (
+        <EditWebinar
+          me={me}
+          webinar={webinar.data}
+          onDone={(saved) => {
+            setEditing(false);
+            setEdited(saved !== null);
+          }}
+        />
+      ) : null}
+      {webinar.data && !editing ? (
+        <WebinarDetails
+          webinar={webinar.data}
+          onEdit={
+            webinar.data.canManage
+              ? () => {
+                  setEdited(false);
+                  setEditing(true);
+                }
+              : undefined
+          }
+        />
+      ) : null}
+      {edited && !editing ? <p role="status">{t('webinars.changesSaved')}</p> : null}
       {people.isPending ? <Loading /> : null}
       {people.isError ? <ErrorBox error={people.error} onRetry={() => void people.refetch()} /> : null}
       {people.data ? (
