@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { ApiError } from '@/web/api';
-import { useErrorText } from '@/web/components/status';
+import { useTranslation } from 'react-i18next';
+import { ApiError, type FieldProblem } from '@/web/api';
+import { problemText, useErrorText } from '@/web/components/status';
 
 /**
  * The problems a failed save names, by the form field each belongs to (`options.1` and `windows/0/endsAt`
@@ -9,25 +10,32 @@ import { useErrorText } from '@/web/components/status';
 export function problemsOf(error: unknown, fields: readonly string[]) {
   const details = error instanceof ApiError ? error.details : [];
   const byField = new Map<string, string[]>();
-  const rest: string[] = [];
+  const rest: FieldProblem[] = [];
   for (const d of details) {
     const head = d.field.split(/[/.]/)[0]!;
-    if (fields.includes(head)) byField.set(head, [...(byField.get(head) ?? []), d.message]);
-    else rest.push(d.message);
+    if (!fields.includes(head)) {
+      rest.push(d);
+      continue;
+    }
+    // The server writes `field: reason`; beside its field only the reason is shown.
+    const prefix = `${d.field}: `;
+    const text = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+    byField.set(head, [...(byField.get(head) ?? []), text]);
   }
   return { byField, rest };
 }
 
 /** A form's failure: the server's message, and the problems no field shows beside itself. */
-export function FormError({ error, rest }: { error: unknown; rest: string[] }) {
+export function FormError({ error, rest }: { error: unknown; rest: FieldProblem[] }) {
+  const { t, i18n } = useTranslation();
   const text = useErrorText();
   return (
     <div className="error" role="alert">
       <p>{text(error)}</p>
       {rest.length > 0 ? (
         <ul>
-          {rest.map((m) => (
-            <li key={m}>{m}</li>
+          {rest.map((d) => (
+            <li key={`${d.field}:${d.reason}`}>{problemText(t, (k) => i18n.exists(k), d)}</li>
           ))}
         </ul>
       ) : null}

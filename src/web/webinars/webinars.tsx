@@ -3,13 +3,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { RegistrationList, Totals, Webinar, WebinarList } from '@/modules/webinars/webinars.schema';
-import { api, ApiError, type AreaRecord, type FieldProblem, type Me } from '@/web/api';
+import { api, type AreaRecord, type Me } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
-import { Field } from '@/web/components/field';
+import { Field, FormError, problemsOf } from '@/web/components/field';
 import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
-import { ErrorBox, Loading, problemText, useErrorText } from '@/web/components/status';
+import { ErrorBox, Loading } from '@/web/components/status';
 import { localName } from '@/web/i18n';
 
 type WebinarRecord = Static<typeof Webinar>;
@@ -192,27 +192,6 @@ const bodyOf = (v: WebinarValues) => ({
 });
 type WebinarBodyValues = ReturnType<typeof bodyOf>;
 
-/**
- * A failed save's problems by field, as a person reads them: the server writes `field: reason`, and beside
- * the field only the reason is shown; the problems of no field are listed with the form's error.
- */
-function fieldProblems(error: unknown) {
-  const details = error instanceof ApiError ? error.details : [];
-  const byField = new Map<string, string[]>();
-  const rest: FieldProblem[] = [];
-  for (const d of details) {
-    const head = d.field.split(/[/.]/)[0]!;
-    if (!(FIELDS as readonly string[]).includes(head)) {
-      rest.push(d);
-      continue;
-    }
-    const prefix = `${d.field}: `;
-    const text = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
-    byField.set(head, [...(byField.get(head) ?? []), text]);
-  }
-  return { byField, rest };
-}
-
 /** The label of each field, for the form and for the conflict panel. */
 const LABELS: Record<FieldName, string> = {
   title: 'webinars.webinarTitle',
@@ -250,7 +229,7 @@ function WebinarFields({
   );
   // The area the webinar has stays a choice even before the list arrives.
   const kept = values.areaId !== '' && !choices.some((a) => String(a.id) === values.areaId);
-  const { byField } = fieldProblems(error);
+  const { byField } = problemsOf(error, FIELDS);
   const err = (field: FieldName) => byField.get(field);
   return (
     <>
@@ -343,25 +322,6 @@ function WebinarFields({
   );
 }
 
-/** A failed save: the server's message, and the problems that no field shows beside itself. */
-function SaveError({ error }: { error: unknown }) {
-  const { t, i18n } = useTranslation();
-  const text = useErrorText();
-  const { rest } = fieldProblems(error);
-  return (
-    <div className="error" role="alert">
-      <p>{text(error)}</p>
-      {rest.length > 0 ? (
-        <ul>
-          {rest.map((d) => (
-            <li key={`${d.field}:${d.reason}`}>{problemText(t, (k) => i18n.exists(k), d)}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
 /** A new webinar: national by default for national staff, a regional office's own area for it. */
 function NewWebinar({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -397,7 +357,9 @@ function NewWebinar({ me }: { me: Me }) {
           onChange={(change) => setForm({ ...form, ...change })}
           error={create.error}
         />
-        {create.isError ? <SaveError error={create.error} /> : null}
+        {create.isError ? (
+          <FormError error={create.error} rest={problemsOf(create.error, FIELDS).rest} />
+        ) : null}
         <button type="submit" disabled={create.isPending}>
           {t('webinars.create')}
         </button>
@@ -558,7 +520,7 @@ function EditWebinar({
           }}
         />
       ) : save.isError && !staleCurrent(save.error) ? (
-        <SaveError error={save.error} />
+        <FormError error={save.error} rest={problemsOf(save.error, FIELDS).rest} />
       ) : null}
       <div className="row-buttons">
         <button type="submit" disabled={save.isPending || stale !== null}>
