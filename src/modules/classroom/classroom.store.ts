@@ -11,6 +11,8 @@ import {
   timetableEntries,
 } from '@/modules/classroom/classroom.tables';
 import { now } from '@/server/clock';
+import { institutionNamesRelation, yearInForceRelation } from '@/modules/institutions/institutions.store';
+import { userNamesRelation } from '@/modules/identity/identity.store';
 
 /** The classroom module's SQL: classes, enrolments, subject teachers, bell schedules, timetables, lessons. */
 
@@ -81,6 +83,49 @@ export async function classesOfStudents(
       ),
     )
     .orderBy(asc(classes.grade), asc(classes.letter));
+}
+
+/** A student's class as their home shows it: the year's code, the school's names, the homeroom teacher's. */
+export type DescribedClassRow = ClassRow & {
+  studentId: number;
+  academicYear: string;
+  institution: { id: number; nameAz: string; nameRu: string; nameEn: string };
+  homeroomTeacher: string | null;
+};
+
+/**
+ * The classes the given students are enrolled in, in the academic year in force (every year when none is
+ * marked current), with the year's code and the names of the school and the homeroom teacher: one query.
+ */
+export async function describedClassesOfStudents(db: Db, studentIds: number[]): Promise<DescribedClassRow[]> {
+  if (studentIds.length === 0) return [];
+  const found = await rows<
+    ClassRow & {
+      studentId: number;
+      academicYear: string;
+      nameAz: string;
+      nameRu: string;
+      nameEn: string;
+      homeroomTeacher: string | null;
+    }
+  >(
+    db,
+    sql`select c.id, c.institution_id as "institutionId", c.grade, c.letter, c.shift, c.language,
+          c.academic_year_id as "academicYearId", c.homeroom_teacher_id as "homeroomTeacherId",
+          e.student_id as "studentId", y.code as "academicYear",
+          i.name_az as "nameAz", i.name_ru as "nameRu", i.name_en as "nameEn", u.display_name as "homeroomTeacher"
+        from ${enrolments} e
+        join ${classes} c on c.id = e.class_id
+        join (${yearInForceRelation()}) y on y.id = c.academic_year_id
+        join (${institutionNamesRelation()}) i on i.id = c.institution_id
+        left join (${userNamesRelation()}) u on u.id = c.homeroom_teacher_id
+        where e.student_id = any(${intArray(studentIds)})
+        order by c.grade, c.letter`,
+  );
+  return found.map(({ nameAz, nameRu, nameEn, ...r }) => ({
+    ...r,
+    institution: { id: r.institutionId, nameAz, nameRu, nameEn },
+  }));
 }
 
 /** One class, or undefined. */
