@@ -63,10 +63,12 @@ async function subjectNames(db: Db, codes: Iterable<string>, locale: Locale): Pr
   const wanted = [...new Set(codes)];
   if (wanted.length === 0) return new Map();
   const subjects = await subjectsKept(db, wanted);
-  return new Map(wanted.flatMap((code) => {
-    const s = subjects.get(code);
-    return s ? [[code, s[nameKey(locale)]] as const] : [];
-  }));
+  return new Map(
+    wanted.flatMap((code) => {
+      const s = subjects.get(code);
+      return s ? [[code, s[nameKey(locale)]] as const] : [];
+    }),
+  );
 }
 
 /** A student's homework still to hand in, due from today on, soonest first (one query). */
