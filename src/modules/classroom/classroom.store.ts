@@ -807,17 +807,27 @@ export async function lessonColumnsOf(
 }
 
 /**
- * The occurrences of a student's classes between two dates: one indexed query from the enrolment to the
- * lessons (the class's unique slot index), for the light "today" and "this week" answers.
+ * A student's occurrences between two dates (their classes' lessons, in order), each with its teacher's name
+ * and its materials in order (none unless the lesson was filled in): one query for what the student's lessons show.
  */
-export async function lessonsOfStudent(
+export async function describedLessonsOfStudent(
   db: Db,
   studentId: number,
   from: string,
   to: string,
-): Promise<LessonRow[]> {
+): Promise<(LessonRow & { teacherName: string | null; materials: MaterialRow[] })[]> {
   return db
-    .select(lessonColumns)
+    .select({
+      ...lessonColumns,
+      teacherName: sql<
+        string | null
+      >`(select u.display_name from (${userNamesRelation()}) u where u.id = ${lessons.teacherId})`,
+      materials: sql<MaterialRow[]>`case when ${lessons.hasContent} then coalesce(
+          (select json_agg(json_build_object('lessonId', m.lesson_id, 'kind', m.kind, 'resourceId', m.resource_id,
+                                             'url', m.url, 'title', m.title) order by m.position)
+             from ${lessonMaterials} m where m.lesson_id = ${lessons.id}), '[]'::json)
+        else '[]'::json end`,
+    })
     .from(enrolments)
     .innerJoin(lessons, eq(lessons.classId, enrolments.classId))
     .where(and(eq(enrolments.studentId, studentId), gte(lessons.date, from), lte(lessons.date, to)))
