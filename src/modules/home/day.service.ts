@@ -86,7 +86,7 @@ export async function studentDay(
   const week = await classroom.studentLessons(db, actor.userId, 'week', today, locale);
   const homework = await homeworkDue(db, actor.userId, today, locale);
   const soon = new Date(now.getTime() + CONTESTS_AHEAD_DAYS * 86_400_000).toISOString();
-  const open = (await contests.listContests(db, actor)).items
+  const open = (await contests.listContests(db, actor, { attempts: false })).items
     .filter((c) => c.state === 'published' && c.closesAt > now.toISOString() && c.opensAt <= soon)
     .slice(0, SHOWN)
     .map((c) => ({
