@@ -149,9 +149,12 @@ export const MAX_GENERATE_DAYS = 400;
 /** The most days one lesson list may cover. */
 export const MAX_LIST_DAYS = 62;
 
+// Made once: a formatter costs far more to make than to use, and every home and lesson list asks for today.
+const schoolDate = new Intl.DateTimeFormat('en-CA', { timeZone: SCHOOL_TIME_ZONE });
+
 /** Today's date at school, YYYY-MM-DD. */
 export function schoolToday(now: Date = clockNow()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: SCHOOL_TIME_ZONE }).format(now);
+  return schoolDate.format(now);
 }
 
 // Dates are handled as UTC midnights so that adding days never meets a daylight-saving jump.

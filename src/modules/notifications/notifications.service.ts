@@ -159,21 +159,34 @@ export async function withdrawJournal(
   await store.deleteMatching(tx, [...new Set(userIds)], kind, matches);
 }
 
+/** Date formatters per language, made once each (making one costs far more than using it). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (locale: Locale, withTime: boolean) => {
+  const key = `${locale}:${withTime}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(
+      locale,
+      withTime
+        ? { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }
+        : { dateStyle: 'medium', timeZone: 'UTC' },
+    );
+    formatters.set(key, found);
+  }
+  return found;
+};
+
 /** A calendar day (`YYYY-MM-DD`) in words: 8 Dec 2026. */
 const formatDay = (locale: Locale, day: unknown) => {
   const time = typeof day === 'string' ? Date.parse(`${day}T12:00:00Z`) : NaN;
   if (!Number.isFinite(time)) return String(day);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(time));
+  return formatter(locale, false).format(new Date(time));
 };
 
 const formatTime = (locale: Locale, iso: unknown) => {
   const time = typeof iso === 'string' ? Date.parse(iso) : NaN;
   if (!Number.isFinite(time)) return String(iso);
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: TIME_ZONE,
-  }).format(new Date(time));
+  return formatter(locale, true).format(new Date(time));
 };
 
 type SubjectNames = Map<string, Record<Locale, string>>;
