@@ -12,6 +12,7 @@ import type { Storage } from '@/server/storage';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import * as identityStore from '@/modules/identity/identity.store';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
+import { subjectsKept } from '@/modules/institutions/institutions.service';
 import * as classroomStore from '@/modules/classroom/classroom.store';
 import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
 import { KINDS, identifyBuffer, type FileKind } from '@/modules/library/library.files';
@@ -930,6 +931,25 @@ export async function studentAssignments(db: Db, studentId: number, locale: Loca
       };
     }),
   };
+}
+
+/**
+ * A student's work still to hand in (`not_submitted` in `studentAssignments`), due from the school day `today`
+ * on (its due time's UTC date), soonest first, at most `limit`: what their and their parents' homes list.
+ */
+export async function homeworkDue(db: Db, studentId: number, today: string, limit: number, locale: Locale) {
+  const due = await store.dueForStudent(db, studentId, new Date(`${today}T00:00:00Z`), limit);
+  const subjects = await subjectsKept(
+    db,
+    due.map((a) => a.subjectCode),
+  );
+  const pick = { az: 'nameAz', ru: 'nameRu', en: 'nameEn' } as const;
+  return due.map((a) => ({
+    id: a.id,
+    title: a.title,
+    subject: subjects.get(a.subjectCode)?.[pick[locale]] ?? a.subjectCode,
+    dueAt: a.dueAt.toISOString(),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -106,6 +106,36 @@ export async function assignmentsOfClasses(db: Db, classIds: number[]): Promise<
     .orderBy(desc(assignments.dueAt), desc(assignments.id));
 }
 
+/**
+ * A student's work still to hand in, due from `from` on, soonest first: the assignments of every class they are
+ * enrolled in with no work of theirs — their own for an individual one, their group's for a group one (no group,
+ * nothing handed in). One query; the status rule is `statusOf`'s `not_submitted`.
+ */
+export async function dueForStudent(
+  db: Db,
+  studentId: number,
+  from: Date,
+  limit: number,
+): Promise<{ id: number; title: string; subjectCode: string; dueAt: Date }[]> {
+  const found = await rows<{ id: number; title: string; subjectCode: string; dueAt: string | Date }>(
+    db,
+    sql`select a.id, a.title, a.subject_code as "subjectCode", a.due_at as "dueAt"
+        from ${assignments} a
+        where a.class_id in (select class_id from (${enrolmentRelation()}) e where e.student_id = ${studentId})
+          and a.due_at >= ${from.toISOString()}::timestamptz
+          and case when a.kind = 'individual' then not exists (
+                select 1 from ${submissions} s
+                where s.assignment_id = a.id and s.student_id = ${studentId} and s.group_id is null)
+              else not exists (
+                select 1 from ${groupMembers} m join ${submissions} s on s.group_id = m.group_id
+                where m.assignment_id = a.id and m.student_id = ${studentId})
+              end
+        order by a.due_at, a.id desc
+        limit ${limit}`,
+  );
+  return found.map((r) => ({ ...r, dueAt: new Date(r.dueAt) }));
+}
+
 // Groups ------------------------------------------------------------------------------------------------
 
 /** Replaces an assignment's groups: each list of students becomes group 1, 2, … in order. */

@@ -6,7 +6,12 @@ import { ensureGradingScale, PDF } from '@test/assignments-world';
 import { pngBytes } from '@test/files';
 import * as classroom from '@/modules/classroom/classroom.service';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
-import { drawGroups, submittedOnTime } from '@/modules/assignments/assignments.service';
+import {
+  drawGroups,
+  homeworkDue,
+  studentAssignments,
+  submittedOnTime,
+} from '@/modules/assignments/assignments.service';
 import { notify } from '@/modules/notifications/notifications.service';
 import { lessons } from '@/modules/classroom/classroom.tables';
 
@@ -777,5 +782,37 @@ describe('assignments', () => {
     expect(refused.statusCode).toBe(409);
     expect(errorOf(refused).code).toBe('assignments.delete_has_work');
     expect((await teacher.inject({ url: `/api/assignments/${kept.id}` })).statusCode).toBe(200);
+  });
+
+  it("lists on a student's home what is still to hand in, as their own list of assignments says", async () => {
+    const db = t.database.db;
+    const [x, y, z] = w.students.map((st) => st.id) as [number, number, number];
+    // A group's work counts for its members; a student in no group has nothing handed in.
+    const g = await created({
+      title: 'Birgə',
+      kind: 'group',
+      groups: [{ studentIds: [x] }, { studentIds: [z] }],
+    });
+    expect((await submit(s[0]!, g.id, { text: 'Hazır', fileIds: [] })).statusCode).toBe(200);
+    const i = await created({ title: 'Fərdi' });
+    expect((await submit(s[2]!, i.id, { text: 'Hazır', fileIds: [] })).statusCode).toBe(200);
+    const gone = await created({ title: 'Dünənki', dueAt: past() });
+    const today = classroom.schoolToday();
+    const due = async (id: number) => (await homeworkDue(db, id, today, 100, 'en')).map((h) => h.id);
+    expect(await due(x)).not.toContain(g.id);
+    expect(await due(y)).toContain(g.id);
+    expect(await due(z)).toContain(g.id);
+    expect(await due(z)).not.toContain(i.id);
+    expect(await due(x)).toContain(i.id);
+    expect(await due(x)).not.toContain(gone.id);
+    for (const st of w.students) {
+      const all = await studentAssignments(db, st.id, 'en');
+      const expected = all.items
+        .filter((a) => a.status === 'not_submitted' && a.dueAt.slice(0, 10) >= today)
+        .sort((p, q) => p.dueAt.localeCompare(q.dueAt))
+        .map((a) => ({ id: a.id, title: a.title, subject: a.subjectName, dueAt: a.dueAt }));
+      expect(await homeworkDue(db, st.id, today, 100, 'en')).toEqual(expected);
+      expect(await homeworkDue(db, st.id, today, 2, 'en')).toEqual(expected.slice(0, 2));
+    }
   });
 });

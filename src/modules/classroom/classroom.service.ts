@@ -150,9 +150,12 @@ export const MAX_GENERATE_DAYS = 400;
 /** The most days one lesson list may cover. */
 export const MAX_LIST_DAYS = 62;
 
+// Made once: a formatter costs far more to make than to use, and every home and lesson list asks for today.
+const schoolDate = new Intl.DateTimeFormat('en-CA', { timeZone: SCHOOL_TIME_ZONE });
+
 /** Today's date at school, YYYY-MM-DD. */
 export function schoolToday(now: Date = clockNow()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: SCHOOL_TIME_ZONE }).format(now);
+  return schoolDate.format(now);
 }
 
 // Dates are handled as UTC midnights so that adding days never meets a daylight-saving jump.
@@ -1371,11 +1374,37 @@ async function lessonViews(db: Db, list: store.LessonRow[], locale: Locale) {
   const filled = list.filter((l) => l.hasContent).map((l) => l.id);
   // Sequential, since `db` may be a transaction's single connection.
   const materials = filled.length > 0 ? await store.materialsOf(db, filled) : [];
-  const subjects = await subjectNames(db);
   const teachers = await identityStore.namesOf(db, [...new Set(list.map((l) => l.teacherId))]);
+  return shapeLessons(db, list, locale, new Map(teachers.map((t) => [t.id, t.displayName])), materials);
+}
+
+/** Lesson rows read with their teacher's name and materials (`describedLessonsOfStudent`) as the API shows them. */
+async function describedLessonViews(
+  db: Db,
+  list: (store.LessonRow & { teacherName: string | null; materials: store.MaterialRow[] })[],
+  locale: Locale,
+) {
+  const teacherName = new Map<number, string>();
+  for (const l of list) if (l.teacherName !== null) teacherName.set(l.teacherId, l.teacherName);
+  return shapeLessons(
+    db,
+    list.map(({ teacherName: _name, materials: _materials, ...l }) => l),
+    locale,
+    teacherName,
+    list.flatMap((l) => l.materials),
+  );
+}
+
+async function shapeLessons(
+  db: Db,
+  list: store.LessonRow[],
+  locale: Locale,
+  teacherName: Map<number, string>,
+  materials: store.MaterialRow[],
+) {
+  const subjects = await subjectNames(db);
   const nameKey = locale === 'az' ? 'nameAz' : locale === 'ru' ? 'nameRu' : 'nameEn';
   const subjectName = new Map([...subjects.values()].map((s) => [s.code, s[nameKey]]));
-  const teacherName = new Map(teachers.map((t) => [t.id, t.displayName]));
   const byLesson = new Map<number, store.MaterialRow[]>();
   for (const m of materials) byLesson.set(m.lessonId, [...(byLesson.get(m.lessonId) ?? []), m]);
   return list.map((l) => ({
@@ -1570,7 +1599,11 @@ export async function studentLessons(
   return {
     from,
     to,
-    items: await lessonViews(db, await store.lessonsOfStudent(db, studentId, from, to), locale),
+    items: await describedLessonViews(
+      db,
+      await store.describedLessonsOfStudent(db, studentId, from, to),
+      locale,
+    ),
   };
 }
 

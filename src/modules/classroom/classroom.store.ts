@@ -11,6 +11,8 @@ import {
   timetableEntries,
 } from '@/modules/classroom/classroom.tables';
 import { now } from '@/server/clock';
+import { institutionNamesRelation, yearInForceRelation } from '@/modules/institutions/institutions.store';
+import { userNamesRelation } from '@/modules/identity/identity.store';
 
 /** The classroom module's SQL: classes, enrolments, subject teachers, bell schedules, timetables, lessons. */
 
@@ -81,6 +83,49 @@ export async function classesOfStudents(
       ),
     )
     .orderBy(asc(classes.grade), asc(classes.letter));
+}
+
+/** A student's class as their home shows it: the year's code, the school's names, the homeroom teacher's. */
+export type DescribedClassRow = ClassRow & {
+  studentId: number;
+  academicYear: string;
+  institution: { id: number; nameAz: string; nameRu: string; nameEn: string };
+  homeroomTeacher: string | null;
+};
+
+/**
+ * The classes the given students are enrolled in, in the academic year in force (every year when none is
+ * marked current), with the year's code and the names of the school and the homeroom teacher: one query.
+ */
+export async function describedClassesOfStudents(db: Db, studentIds: number[]): Promise<DescribedClassRow[]> {
+  if (studentIds.length === 0) return [];
+  const found = await rows<
+    ClassRow & {
+      studentId: number;
+      academicYear: string;
+      nameAz: string;
+      nameRu: string;
+      nameEn: string;
+      homeroomTeacher: string | null;
+    }
+  >(
+    db,
+    sql`select c.id, c.institution_id as "institutionId", c.grade, c.letter, c.shift, c.language,
+          c.academic_year_id as "academicYearId", c.homeroom_teacher_id as "homeroomTeacherId",
+          e.student_id as "studentId", y.code as "academicYear",
+          i.name_az as "nameAz", i.name_ru as "nameRu", i.name_en as "nameEn", u.display_name as "homeroomTeacher"
+        from ${enrolments} e
+        join ${classes} c on c.id = e.class_id
+        join (${yearInForceRelation()}) y on y.id = c.academic_year_id
+        join (${institutionNamesRelation()}) i on i.id = c.institution_id
+        left join (${userNamesRelation()}) u on u.id = c.homeroom_teacher_id
+        where e.student_id = any(${intArray(studentIds)})
+        order by c.grade, c.letter`,
+  );
+  return found.map(({ nameAz, nameRu, nameEn, ...r }) => ({
+    ...r,
+    institution: { id: r.institutionId, nameAz, nameRu, nameEn },
+  }));
 }
 
 /** One class, or undefined. */
@@ -790,17 +835,27 @@ export async function lessonColumnsOf(
 }
 
 /**
- * The occurrences of a student's classes between two dates: one indexed query from the enrolment to the
- * lessons (the class's unique slot index), for the light "today" and "this week" answers.
+ * A student's occurrences between two dates (their classes' lessons, in order), each with its teacher's name
+ * and its materials in order (none unless the lesson was filled in): one query for what the student's lessons show.
  */
-export async function lessonsOfStudent(
+export async function describedLessonsOfStudent(
   db: Db,
   studentId: number,
   from: string,
   to: string,
-): Promise<LessonRow[]> {
+): Promise<(LessonRow & { teacherName: string | null; materials: MaterialRow[] })[]> {
   return db
-    .select(lessonColumns)
+    .select({
+      ...lessonColumns,
+      teacherName: sql<
+        string | null
+      >`(select u.display_name from (${userNamesRelation()}) u where u.id = ${lessons.teacherId})`,
+      materials: sql<MaterialRow[]>`case when ${lessons.hasContent} then coalesce(
+          (select json_agg(json_build_object('lessonId', m.lesson_id, 'kind', m.kind, 'resourceId', m.resource_id,
+                                             'url', m.url, 'title', m.title) order by m.position)
+             from ${lessonMaterials} m where m.lesson_id = ${lessons.id}), '[]'::json)
+        else '[]'::json end`,
+    })
     .from(enrolments)
     .innerJoin(lessons, eq(lessons.classId, enrolments.classId))
     .where(and(eq(enrolments.studentId, studentId), gte(lessons.date, from), lte(lessons.date, to)))

@@ -34,6 +34,7 @@ interface LessonBody {
   startsAt: string;
   subject: string;
   teacherId: number;
+  teacher: string;
   state: string;
   topic: string | null;
   materials: unknown[];
@@ -252,7 +253,14 @@ describe('lessons', () => {
     });
     const seen = (await student.inject({ url: `/api/me/lessons/today?date=${today}` })).json<Range>()
       .items[0];
-    expect(seen).toMatchObject({ id: lesson.id, topic: body.topic, meetingUrl: body.meetingUrl });
+    expect(seen).toMatchObject({
+      id: lesson.id,
+      topic: body.topic,
+      meetingUrl: body.meetingUrl,
+      materials: body.materials,
+      teacher: saved.json<{ teacher: string }>().teacher,
+    });
+    expect(seen?.teacher).not.toBe('');
     expect((await student.inject({ url: `/api/lessons/${lesson.id}` })).statusCode).toBe(200);
     expect((await otherStudent.inject({ url: `/api/lessons/${lesson.id}` })).statusCode).toBe(403);
   });

@@ -982,22 +982,29 @@ export function reminderJob(db: Db): JobHandler {
   };
 }
 
-/** The contests the caller sees: a student's published ones in their scope; staff's by their grants. */
-export async function listContests(db: Db, actor: Actor) {
+/**
+ * The contests the caller sees: a student's published ones in their scope (with their attempts unless
+ * `attempts: false`); staff's by their grants.
+ */
+export async function listContests(db: Db, actor: Actor, options: { attempts?: boolean } = {}) {
   if (isStudent(actor) && !has(actor, ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher'])) {
     const place = await studentPlace(db, actor.userId);
     if (!place) return { items: [] };
     const list = await store.listContests(db, { forStudent: place }, 100);
-    const mine = await store.attemptsOfStudent(
-      db,
-      actor.userId,
-      list.map((c) => c.id),
-    );
+    // The student's home lists contests without their attempts: one query less.
+    const mine =
+      options.attempts === false
+        ? null
+        : await store.attemptsOfStudent(
+            db,
+            actor.userId,
+            list.map((c) => c.id),
+          );
     return {
       items: list.map((c) =>
         contestView(c, actor, {
           myWindow: windowOf(c, place.shift),
-          myAttempts: mine.filter((a) => a.contestId === c.id),
+          ...(mine ? { myAttempts: mine.filter((a) => a.contestId === c.id) } : {}),
         }),
       ),
     };

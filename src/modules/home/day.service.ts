@@ -4,6 +4,7 @@ import { grantsOf } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import type { Locale } from '@/server/i18n';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
+import { subjectsKept } from '@/modules/institutions/institutions.service';
 import * as classroomStore from '@/modules/classroom/classroom.store';
 import * as classroom from '@/modules/classroom/classroom.service';
 import * as journalStore from '@/modules/journal/journal.store';
@@ -57,21 +58,22 @@ const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.s
 
 const nameKey = (locale: Locale) => (locale === 'az' ? 'nameAz' : locale === 'ru' ? 'nameRu' : 'nameEn');
 
-/** Subject names in the caller's language, for the codes given (one query). */
+/** Subject names in the caller's language, for the codes given (from the node's subject list, kept 60 s). */
 async function subjectNames(db: Db, codes: Iterable<string>, locale: Locale): Promise<Map<string, string>> {
-  const rows = await institutionsStore.subjectsByCode(db, [...new Set(codes)]);
-  return new Map(rows.map((s) => [s.code, s[nameKey(locale)]]));
+  const wanted = [...new Set(codes)];
+  if (wanted.length === 0) return new Map();
+  const subjects = await subjectsKept(db, wanted);
+  return new Map(
+    wanted.flatMap((code) => {
+      const s = subjects.get(code);
+      return s ? [[code, s[nameKey(locale)]] as const] : [];
+    }),
+  );
 }
 
-/** A student's homework still to hand in, due from today on, soonest first. */
-async function homeworkDue(db: Db, studentId: number, today: string, locale: Locale) {
-  const all = await assignments.studentAssignments(db, studentId, locale);
-  return all.items
-    .filter((a) => a.status === 'not_submitted' && a.dueAt.slice(0, 10) >= today)
-    .sort((x, y) => x.dueAt.localeCompare(y.dueAt))
-    .slice(0, SHOWN)
-    .map((a) => ({ id: a.id, title: a.title, subject: a.subjectName, dueAt: a.dueAt }));
-}
+/** A student's homework still to hand in, due from today on, soonest first (one query). */
+const homeworkDue = (db: Db, studentId: number, today: string, locale: Locale) =>
+  assignments.homeworkDue(db, studentId, today, SHOWN, locale);
 
 /** A student's day: the week's lessons (today among them), homework due, open contests, latest marks, notices. */
 export async function studentDay(
@@ -84,7 +86,7 @@ export async function studentDay(
   const week = await classroom.studentLessons(db, actor.userId, 'week', today, locale);
   const homework = await homeworkDue(db, actor.userId, today, locale);
   const soon = new Date(now.getTime() + CONTESTS_AHEAD_DAYS * 86_400_000).toISOString();
-  const open = (await contests.listContests(db, actor)).items
+  const open = (await contests.listContests(db, actor, { attempts: false })).items
     .filter((c) => c.state === 'published' && c.closesAt > now.toISOString() && c.opensAt <= soon)
     .slice(0, SHOWN)
     .map((c) => ({

@@ -137,9 +137,7 @@ export async function teacherSummary(db: Db, actor: Actor, locale: Locale): Prom
 
 /** The class a student is enrolled in this year. */
 export async function studentSummary(db: Db, actor: Actor, locale: Locale): Promise<StudentSummary> {
-  const years = await academicYears(db);
-  const rows = await classroomStore.classesOfStudents(db, [actor.userId], years.current);
-  const described = await describeClasses(db, rows, years.codes);
+  const described = await classroomStore.describedClassesOfStudents(db, [actor.userId]);
   return {
     classes: described.map((c) => ({ ...classView(c), homeroomTeacher: c.homeroomTeacher })),
     day: await studentDay(db, actor, locale),
@@ -148,9 +146,7 @@ export async function studentSummary(db: Db, actor: Actor, locale: Locale): Prom
 
 /** A parent's linked children, each with their class this year. */
 export async function parentSummary(db: Db, actor: Actor, locale: Locale): Promise<ParentSummary> {
-  const years = await academicYears(db);
-  const rows = await classroomStore.classesOfStudents(db, actor.childIds, years.current);
-  const described = await describeClasses(db, rows, years.codes);
+  const described = await classroomStore.describedClassesOfStudents(db, actor.childIds);
   const days = await childrenDays(db, actor, locale);
   const children: ParentSummary['children'] = [];
   for (const id of actor.childIds) {

@@ -605,6 +605,9 @@ export async function peopleWithRolesAt(
     .orderBy(users.displayName, users.id);
 }
 
+/** People's names as a relation `(id, display_name)`, for other modules' SQL. */
+export const userNamesRelation = () => sql`select id, display_name from ${users}`;
+
 /** Names of the given people, for lists that show who is who. */
 export async function namesOf(
   db: Db,

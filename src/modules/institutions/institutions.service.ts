@@ -63,3 +63,26 @@ export async function updateInstitution(
     return after;
   });
 }
+
+type SubjectRow = Awaited<ReturnType<typeof store.listSubjects>>[number];
+
+/** How long a node keeps the subject list: the country pack's, which only loading a pack changes. */
+const SUBJECTS_KEPT_MS = 60_000;
+const subjectCache = new WeakMap<Db, { at: number; subjects: Promise<Map<string, SubjectRow>> }>();
+
+/**
+ * Every subject by code, for naming the subjects of many rows at no query: kept 60 s per node, and read again at
+ * once when asked for a code it lacks (a pack loaded since). A renamed subject shows its new name within 60 s.
+ */
+export async function subjectsKept(db: Db, codes: Iterable<string> = []): Promise<Map<string, SubjectRow>> {
+  const kept = subjectCache.get(db);
+  if (kept && Date.now() - kept.at < SUBJECTS_KEPT_MS) {
+    const subjects = await kept.subjects;
+    if ([...codes].every((code) => subjects.has(code))) return subjects;
+  }
+  const subjects = store.listSubjects(db).then((list) => new Map(list.map((s) => [s.code, s])));
+  subjectCache.set(db, { at: Date.now(), subjects });
+  // A failed read is not kept.
+  void subjects.catch(() => subjectCache.delete(db));
+  return subjects;
+}

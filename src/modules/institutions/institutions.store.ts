@@ -168,6 +168,19 @@ export async function subjectsByCode(db: Db, codes: string[]): Promise<(typeof s
   return db.select().from(subjects).where(inArray(subjects.code, codes));
 }
 
+/**
+ * The academic year in force as a relation `(id, code)`, for other modules' SQL: the year marked current (the
+ * earliest, should two be), or every year when none is — as `listAcademicYears(…).find(isCurrent)` and a missing
+ * year filter read it.
+ */
+export const yearInForceRelation = () =>
+  sql`select id, code from ${academicYears}
+      where id = (select id from ${academicYears} where is_current order by starts_on limit 1)
+         or not exists (select 1 from ${academicYears} where is_current)`;
+
+/** Institutions' names as a relation `(id, name_az, name_ru, name_en)`, for other modules' SQL. */
+export const institutionNamesRelation = () => sql`select id, name_az, name_ru, name_en from ${institutions}`;
+
 /** Every subject of the country pack. */
 export async function listSubjects(db: Db): Promise<(typeof subjects.$inferSelect)[]> {
   return db.select().from(subjects).orderBy(asc(subjects.code));

@@ -2,7 +2,7 @@ import type { Db } from '@/server/db/database';
 import * as clock from '@/server/clock';
 import { AppError } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
-import * as institutionsStore from '@/modules/institutions/institutions.store';
+import { subjectsKept } from '@/modules/institutions/institutions.service';
 import * as store from '@/modules/notifications/notifications.store';
 
 /**
@@ -162,21 +162,34 @@ export async function withdrawJournal(
   await store.deleteMatching(tx, [...new Set(userIds)], kind, matches);
 }
 
+/** Date formatters per language, made once each (making one costs far more than using it). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (locale: Locale, withTime: boolean) => {
+  const key = `${locale}:${withTime}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(
+      locale,
+      withTime
+        ? { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }
+        : { dateStyle: 'medium', timeZone: 'UTC' },
+    );
+    formatters.set(key, found);
+  }
+  return found;
+};
+
 /** A calendar day (`YYYY-MM-DD`) in words: 8 Dec 2026. */
 const formatDay = (locale: Locale, day: unknown) => {
   const time = typeof day === 'string' ? Date.parse(`${day}T12:00:00Z`) : NaN;
   if (!Number.isFinite(time)) return String(day);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(time));
+  return formatter(locale, false).format(new Date(time));
 };
 
 const formatTime = (locale: Locale, iso: unknown) => {
   const time = typeof iso === 'string' ? Date.parse(iso) : NaN;
   if (!Number.isFinite(time)) return String(iso);
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: TIME_ZONE,
-  }).format(new Date(time));
+  return formatter(locale, true).format(new Date(time));
 };
 
 type SubjectNames = Map<string, Record<Locale, string>>;
@@ -243,11 +256,13 @@ function subjectCodesOf(params: Record<string, unknown>): string[] {
 /** Subject names in every language, for the notifications given (one query). */
 async function subjectNamesOf(db: Db, found: store.NotificationRow[]): Promise<SubjectNames> {
   const codes = [...new Set(found.flatMap((r) => subjectCodesOf(r.params)))];
+  if (codes.length === 0) return new Map();
+  const subjects = await subjectsKept(db, codes);
   return new Map(
-    (await institutionsStore.subjectsByCode(db, codes)).map((s) => [
-      s.code,
-      { az: s.nameAz, ru: s.nameRu, en: s.nameEn },
-    ]),
+    codes.flatMap((code) => {
+      const s = subjects.get(code);
+      return s ? [[code, { az: s.nameAz, ru: s.nameRu, en: s.nameEn }] as const] : [];
+    }),
   );
 }
 
@@ -318,10 +333,15 @@ export async function listMine(
   locale: Locale,
 ) {
   const limit = query.limit ?? 20;
-  const found = await store.listOf(db, userId, limit, query.before);
+  // The first page and the unread count in one query; a later page reads the count on its own.
+  const page =
+    query.before === undefined
+      ? await store.firstPageOf(db, userId, limit)
+      : { items: await store.listOf(db, userId, limit, query.before), unread: null };
+  const found = page.items;
   const subjectNames = await subjectNamesOf(db, found);
   return {
-    unread: await store.unreadCount(db, userId),
+    unread: page.unread ?? (await store.unreadCount(db, userId)),
     items: found.map((r) => ({
       id: r.id,
       kind: r.kind,

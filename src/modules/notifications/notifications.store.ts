@@ -161,6 +161,39 @@ export async function listOf(
   return found as NotificationRow[];
 }
 
+/** A person's newest notifications and how many of all theirs are unread, in one query. */
+export async function firstPageOf(
+  db: Db,
+  userId: number,
+  limit: number,
+): Promise<{ unread: number; items: NotificationRow[] }> {
+  const found = await rows<{ unread: number } & { [K in keyof NotificationRow]: NotificationRow[K] | null }>(
+    db,
+    sql`select u.unread, n.id, n.kind, n.params, n.created_at as "createdAt", n.read_at as "readAt"
+        from (select count(*)::int as unread from ${notifications}
+              where user_id = ${userId} and read_at is null) u
+        left join lateral (select id, kind, params, created_at, read_at from ${notifications}
+                           where user_id = ${userId} order by id desc limit ${limit}) n on true
+        order by n.id desc`,
+  );
+  return {
+    unread: found[0]?.unread ?? 0,
+    items: found.flatMap((r) =>
+      r.id === null
+        ? []
+        : [
+            {
+              id: r.id,
+              kind: r.kind!,
+              params: r.params!,
+              createdAt: new Date(r.createdAt!),
+              readAt: r.readAt === null ? null : new Date(r.readAt),
+            },
+          ],
+    ),
+  };
+}
+
 /** How many of a person's notifications are unread. */
 export async function unreadCount(db: Db, userId: number): Promise<number> {
   const [row] = await db

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -69,9 +70,50 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
   };
 }
 
+/** The most statements one connection keeps prepared; a connection's later new statements run unnamed. */
+export const PREPARED_PER_CONNECTION = 256;
+
+/** The statements kept prepared: reads and writes with parameters, not transaction control or DDL. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * A connection that keeps the application's parameterised statements prepared, named by a hash of their text:
+ * the server parses and plans each once per connection (after five runs it may keep a generic plan) instead of
+ * on every run, which roughly halves its work for short queries. At most `PREPARED_PER_CONNECTION` per
+ * connection (idle connections close after 10 s, and their statements with them). Needs a session per
+ * connection: behind a pooler in transaction mode (PgBouncer) set `DATABASE_POOL_SIZE` as usual but keep the
+ * pooler in session mode.
+ */
+class PreparingClient extends pg.Client {
+  private readonly named = new Set<string>();
+
+  // pg's overloads: (text | config, values?, callback?). Only a config or text with a values array is named.
+  override query(...args: unknown[]): never {
+    const [first, second] = args;
+    const config =
+      typeof first === 'string' ? { text: first } : (first as { text?: unknown; name?: unknown } | null);
+    const values = Array.isArray(second) ? second : (config as { values?: unknown } | null)?.values;
+    if (
+      config &&
+      typeof config.text === 'string' &&
+      config.name === undefined &&
+      Array.isArray(values) &&
+      !(first as { submit?: unknown }).submit &&
+      PREPARABLE.test(config.text)
+    ) {
+      const name = `m${createHash('sha1').update(config.text).digest('base64url')}`;
+      if (this.named.has(name) || this.named.size < PREPARED_PER_CONNECTION) {
+        this.named.add(name);
+        args[0] = { ...config, name };
+      }
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
 /** Connects to a PostgreSQL server with a connection pool. */
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: PreparingClient });
   // A broken idle connection must not take the process down; the pool replaces it.
   pool.on('error', () => {});
   const client = await pool.connect();
