@@ -34,6 +34,26 @@ export async function audit(
   });
 }
 
+/** Several audit entries of one change at once, in one statement: what `audit` writes for each. */
+export async function auditMany(
+  db: Db,
+  ctx: ChangeContext,
+  entries: { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown }[],
+): Promise<void> {
+  await store.insertAudits(
+    db,
+    entries.map((entry) => ({
+      actorId: ctx.actorId,
+      ip: ctx.ip,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: String(entry.entityId),
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+    })),
+  );
+}
+
 /** How long a session lives without use, and at the most. */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 export const SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
+import { bulkInsertRows } from '@/server/db/bulk';
 import type { Grant, Role } from '@/server/access';
 import {
   auditLog,
@@ -396,6 +397,16 @@ export async function knownSources(
 
 export async function insertAudit(db: Db, entry: typeof auditLog.$inferInsert): Promise<void> {
   await db.insert(auditLog).values(entry);
+}
+
+/** Inserts many audit entries in one statement (chunked); `before` and `after` are stored as JSON. */
+export async function insertAudits(db: Db, entries: (typeof auditLog.$inferInsert)[]): Promise<void> {
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  await bulkInsertRows(
+    db,
+    auditLog,
+    entries.map((e) => ({ ...e, before: json(e.before), after: json(e.after) })),
+  );
 }
 
 export async function listAudit(
