@@ -2,6 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import type { Actor, Grant, Role } from '@/server/access';
 import { ROLE_SCOPE } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { assertPasswordRules, hashPassword, verifyPassword } from '@/modules/identity/passwords';
@@ -34,23 +35,23 @@ export async function audit(
   });
 }
 
-/** Several audit entries of one change at once, in one statement: what `audit` writes for each. */
-export async function auditMany(
+/**
+ * The audit entries of many rows of one table changed at once, in one statement: what `audit` writes for each,
+ * `after` left out meaning the row as it is now (see `insertRowAudits`).
+ */
+export async function auditRows(
   db: Db,
   ctx: ChangeContext,
-  entries: { action: string; entity: string; entityId: string | number; before?: unknown; after?: unknown }[],
+  table: PgTable,
+  entity: string,
+  entries: { action: string; id: number; before?: unknown; after?: unknown }[],
 ): Promise<void> {
-  await store.insertAudits(
+  await store.insertRowAudits(
     db,
-    entries.map((entry) => ({
-      actorId: ctx.actorId,
-      ip: ctx.ip,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: String(entry.entityId),
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    })),
+    ctx,
+    table,
+    entity,
+    entries.map((e) => ({ ...e, before: e.before ?? null })),
   );
 }
 

@@ -2,7 +2,8 @@ import { allows, grantsOf, type Actor, type Role, type ScopeTarget } from '@/ser
 import { letOthersIn, type Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
-import { audit, auditMany, type ChangeContext } from '@/modules/identity/identity.service';
+import { audit, auditRows, type ChangeContext } from '@/modules/identity/identity.service';
+import { devices } from '@/modules/infrastructure/infrastructure.tables';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import { readCountryPack, type PackManifest } from '@/modules/institutions/country-pack';
 import { DIRECTOR_FIELDS } from '@/modules/institutions/institutions.schema';
@@ -777,47 +778,23 @@ async function planDevices(db: Db, actor: Actor, locale: Locale, rows: ParsedRow
         ...creates.map((c) => c.institutionId),
         ...updates.flatMap((u) => [u.before.institutionId, ...(u.moveTo !== undefined ? [u.moveTo] : [])]),
       ]);
-      const after = new Map(
-        (
-          await store.devicesByTag(tx, [
-            ...creates.map((c) => c.assetTag),
-            ...updates.map((u) => u.before.assetTag),
-          ])
-        ).map((d) => [d.assetTag, d]),
-      );
-      await auditMany(tx, ctx, [
-        ...creates.map((c) => ({
-          action: 'create',
-          entity: 'device',
-          entityId: ids.get(c.assetTag)!,
-          after: after.get(c.assetTag),
-        })),
+      // Each entry's `after` left out is the device as written (read in the statement that writes the audit).
+      await auditRows(tx, ctx, devices, 'device', [
+        ...creates.map((c) => ({ action: 'create', id: ids.get(c.assetTag)! })),
         ...updates.flatMap((u) => {
-          const last = after.get(u.before.assetTag);
           const movedTo = u.moveTo !== undefined && { ...u.before, institutionId: u.moveTo, updatedAt: now };
           return [
             ...(movedTo
               ? [
                   {
                     action: 'move',
-                    entity: 'device',
-                    entityId: u.before.id,
+                    id: u.before.id,
                     before: u.before,
-                    after: changed(u) ? movedTo : last,
+                    after: changed(u) ? movedTo : undefined,
                   },
                 ]
               : []),
-            ...(changed(u)
-              ? [
-                  {
-                    action: event(u),
-                    entity: 'device',
-                    entityId: u.before.id,
-                    before: movedTo || u.before,
-                    after: last,
-                  },
-                ]
-              : []),
+            ...(changed(u) ? [{ action: event(u), id: u.before.id, before: movedTo || u.before }] : []),
           ];
         }),
       ]);

@@ -558,6 +558,21 @@ describe('bulk import and export of the registry', () => {
           from infrastructure_device d where d.asset_tag = 'C-1'`,
     );
     expect(one).toEqual({ model: 'M2', condition: 'broken', events: 'audited,delivered,repaired' });
+    // The import audits each device as a single save does: the same fields, written the same way.
+    const entries = await rows<{ action: string; after: Record<string, unknown> }>(
+      db,
+      sql`select action, after from identity_audit where entity = 'device' and entity_id = ${String(c1!.id)} order by id`,
+    );
+    expect(entries.map((e) => e.action).sort()).toEqual(['audited', 'create', 'repaired']);
+    const shape = (e: { after: Record<string, unknown> }) =>
+      Object.entries(e.after)
+        .map(([k, v]) => `${k}:${typeof v}`)
+        .sort();
+    const single = entries.find((e) => e.action === 'repaired')!;
+    for (const e of entries) {
+      expect(shape(e)).toEqual(shape(single));
+      expect(e.after.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
     const after = await state();
     expect(after).toMatchObject({ devices: 300, delivered: 300, audit: 601 });
     expect(after.counted).toBe(after.items);
