@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { intArray, rows, type Db } from '@/server/db/database';
+import { intArray, rows, textArray, type Db } from '@/server/db/database';
+import { bulkInsertRows, bulkUpdateRows } from '@/server/db/bulk';
 import {
   bellPeriods,
   bellSchedules as bellScheduleVersions,
@@ -187,6 +188,40 @@ export async function findClassByName(
 export async function insertClass(db: Db, values: Omit<ClassRow, 'id'>): Promise<ClassRow> {
   const [row] = await db.insert(classes).values(values).returning(classColumns);
   return row!;
+}
+
+/**
+ * Creates the classes of a school's year that are missing, one statement for all of them (a class made in the
+ * meantime by someone else is kept, not refused); returns the id, grade and letter of each class asked for.
+ */
+export async function insertMissingClasses(
+  db: Db,
+  institutionId: number,
+  academicYearId: number,
+  values: { grade: number; letter: string; language: ClassRow['language']; shift: number }[],
+): Promise<{ id: number; grade: number; letter: string }[]> {
+  if (values.length === 0) return [];
+  await bulkInsertRows(
+    db,
+    classes,
+    values.map((v) => ({ ...v, institutionId, academicYearId, homeroomTeacherId: null })),
+    { onConflict: sql` on conflict on constraint classroom_class_name do nothing` },
+  );
+  return rows<{ id: number; grade: number; letter: string }>(
+    db,
+    sql`select c.id, c.grade::int as grade, c.letter from ${classes} c
+        join unnest(${intArray(values.map((v) => v.grade))}, ${textArray(values.map((v) => v.letter))}) as k(grade, letter)
+          on c.grade = k.grade and c.letter = k.letter
+        where c.institution_id = ${institutionId} and c.academic_year_id = ${academicYearId}`,
+  );
+}
+
+/** Sets the homeroom teacher of several classes, one statement for all of them. */
+export async function setHomeroomTeachers(
+  db: Db,
+  values: { id: number; homeroomTeacherId: number | null }[],
+): Promise<void> {
+  await bulkUpdateRows(db, classes, 'id', values);
 }
 
 /** Changes a class. */
@@ -503,6 +538,14 @@ export async function subjectsVersions(
     .from(classes)
     .where(and(eq(classes.institutionId, institutionId), eq(classes.academicYearId, academicYearId)))
     .orderBy(asc(classes.grade), asc(classes.letter), asc(classes.id));
+}
+
+/** Bumps the subject teachers' version of several classes: locked in id order first, so writers queue. */
+export async function bumpSubjectsVersions(db: Db, classIds: number[]): Promise<void> {
+  if (classIds.length === 0) return;
+  const ids = intArray([...new Set(classIds)].sort((a, b) => a - b));
+  await db.execute(sql`select id from ${classes} where id = any(${ids}) order by id for update`);
+  await db.execute(sql`update ${classes} set subjects_version = subjects_version + 1 where id = any(${ids})`);
 }
 
 /** Replaces one shift's bell schedule. */

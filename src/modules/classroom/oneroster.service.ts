@@ -670,37 +670,37 @@ export async function importOneRoster(
   counts.teachersSet = homeroomChanges.length + subjectChanges.length;
 
   if (!options.dryRun) {
+    // Everything was checked and read before: the transaction only writes, one statement per table.
     await db.transaction(async (tx) => {
       const ids = new Map([...existingByKey].map(([key, c]) => [key, c.id]));
-      for (const c of toCreate) {
-        // Made in the meantime by someone else: use it rather than fail on the unique name.
-        const row =
-          (await store.findClassByName(tx, institutionId, year.id, c.grade, c.letter)) ??
-          (await store.insertClass(tx, {
-            institutionId,
-            academicYearId: year.id,
-            grade: c.grade,
-            letter: c.letter,
-            language: 'az',
-            shift: 1,
-            homeroomTeacherId: null,
-          }));
-        ids.set(c.key, row.id);
-      }
+      const made = await store.insertMissingClasses(
+        tx,
+        institutionId,
+        year.id,
+        toCreate.map((c) => ({ grade: c.grade, letter: c.letter, language: 'az' as const, shift: 1 })),
+      );
+      for (const c of made) ids.set(`${c.grade}/${letterKey(c.letter)}`, c.id);
       await store.enrol(
         tx,
         year.id,
         moves.map((m) => ({ classId: ids.get(m.key)!, studentId: m.studentId, institutionId })),
       );
-      for (const [key, t] of homeroomChanges)
-        await store.updateClass(tx, ids.get(key)!, { homeroomTeacherId: t.teacherId });
-      for (const t of subjectChanges)
-        await store.putSubjectTeacher(tx, {
-          classId: ids.get(t.key)!,
-          subjectCode: t.subjectCode,
-          teacherId: t.teacherId,
-          institutionId,
-        });
+      await store.setHomeroomTeachers(
+        tx,
+        homeroomChanges.map(([key, t]) => ({ id: ids.get(key)!, homeroomTeacherId: t.teacherId })),
+      );
+      const subjectRows = subjectChanges.map((t) => ({
+        classId: ids.get(t.key)!,
+        subjectCode: t.subjectCode,
+        teacherId: t.teacherId,
+        institutionId,
+      }));
+      // A change of a class's subject teachers, as a save of them: a save from an earlier read is then stale.
+      await store.bumpSubjectsVersions(
+        tx,
+        subjectRows.map((r) => r.classId),
+      );
+      await store.putSubjectTeachers(tx, subjectRows);
       await audit(tx, ctx, {
         action: 'import',
         entity: 'oneroster',

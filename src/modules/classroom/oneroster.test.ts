@@ -376,6 +376,53 @@ describe('OneRoster 1.2 CSV', () => {
       ]);
       expect(c.homeroomTeacher).toBeNull();
     });
+
+    it('two imports at once make the class once; a subject teacher set by import makes an earlier read stale', async () => {
+      const files = good();
+      for (const [from, to] of [
+        ['9C', '9D'],
+        ['c1,', 'd1,'],
+        ['c2,', 'd2,'],
+      ] as const) {
+        files['classes.csv'] = files['classes.csv'].replaceAll(from, to);
+        files['enrollments.csv'] = files['enrollments.csv'].replaceAll(`,${from}`, `,${to}`);
+      }
+      const [a, b] = await Promise.all([upload(director, zipOf(files)), upload(director, zipOf(files))]);
+      expect(a.statusCode, a.body).toBe(200);
+      expect(b.statusCode, b.body).toBe(200);
+      const nineD = (await classesOf(w.yearId)).filter((c) => c.name === '9D');
+      expect(nineD).toHaveLength(1);
+      const d = await detail(nineD[0]!.id);
+      expect(d.enrolled.map((s) => s.id)).toEqual([w.students[3]!.id]);
+      expect(d.subjectTeachers.map((s) => [s.subjectCode, s.teacher.id])).toEqual([
+        ['physics', w.teachers[2]!.id],
+      ]);
+
+      // The director reads the class's subject teachers; an import then gives physics another teacher.
+      const read = await director.inject({ url: `/api/classes/${d.id}/subjects` });
+      const { version } = read.json<{ version: number }>();
+      const other = { ...files };
+      other['enrollments.csv'] = files['enrollments.csv'].replaceAll(
+        `maktab-user-${w.teachers[2]!.id}`,
+        `maktab-user-${w.teachers[1]!.id}`,
+      );
+      other['users.csv'] = files['users.csv'].replace(
+        `maktab-user-${w.teachers[2]!.id}`,
+        `maktab-user-${w.teachers[1]!.id}`,
+      );
+      const changed = await upload(director, zipOf(other));
+      expect(changed.statusCode, changed.body).toBe(200);
+      expect(changed.json()).toMatchObject({ classesCreated: 0, teachersSet: 1 });
+      const save = await director.inject({
+        method: 'PUT',
+        url: `/api/classes/${d.id}/subjects`,
+        payload: { version, items: [{ subjectCode: 'physics', teacherId: w.teachers[2]!.id }] },
+      });
+      expect(save.statusCode, save.body).toBe(409);
+      expect((await detail(d.id)).subjectTeachers.map((s) => [s.subjectCode, s.teacher.id])).toEqual([
+        ['physics', w.teachers[1]!.id],
+      ]);
+    });
   });
 
   it('refuses what is not a zip, a zip bomb, and too many files', async () => {

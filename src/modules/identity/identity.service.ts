@@ -2,6 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import type { Actor, Grant, Role } from '@/server/access';
 import { ROLE_SCOPE } from '@/server/access';
 import type { Db } from '@/server/db/database';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { assertPasswordRules, hashPassword, verifyPassword } from '@/modules/identity/passwords';
@@ -32,6 +33,26 @@ export async function audit(
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
+}
+
+/**
+ * The audit entries of many rows of one table changed at once, in one statement: what `audit` writes for each,
+ * `after` left out meaning the row as it is now (see `insertRowAudits`).
+ */
+export async function auditRows(
+  db: Db,
+  ctx: ChangeContext,
+  table: PgTable,
+  entity: string,
+  entries: { action: string; id: number; before?: unknown; after?: unknown }[],
+): Promise<void> {
+  await store.insertRowAudits(
+    db,
+    ctx,
+    table,
+    entity,
+    entries.map((e) => ({ ...e, before: e.before ?? null })),
+  );
 }
 
 /** How long a session lives without use, and at the most. */

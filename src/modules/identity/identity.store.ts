@@ -1,5 +1,6 @@
-import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { intArray, rows, type Db } from '@/server/db/database';
+import { and, eq, getTableColumns, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { intArray, rows, textArray, type Db } from '@/server/db/database';
 import type { Grant, Role } from '@/server/access';
 import {
   auditLog,
@@ -396,6 +397,45 @@ export async function knownSources(
 
 export async function insertAudit(db: Db, entry: typeof auditLog.$inferInsert): Promise<void> {
   await db.insert(auditLog).values(entry);
+}
+
+/**
+ * Inserts many audit entries of rows of one table in one statement, in the order given. An entry without
+ * `after` records the row as it is now (read in the statement, keyed by property names as Drizzle reads it,
+ * timestamps as ISO strings, as `audit` would store it), so a bulk write need not read its rows back to audit
+ * them; `before` and a given `after` are stored as JSON.
+ */
+export async function insertRowAudits(
+  db: Db,
+  who: { actorId: number | null; ip: string | null },
+  table: PgTable,
+  entity: string,
+  entries: { action: string; id: number; before: unknown; after?: unknown }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
+  const current = sql.join(
+    Object.entries(getTableColumns(table)).flatMap(([key, column]) => {
+      const ref = sql.raw(`r."${column.name}"`);
+      return [
+        sql.raw(`'${key}'`),
+        column.getSQLType().startsWith('timestamp')
+          ? sql`to_char(${ref} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+          : ref,
+      ];
+    }),
+    sql`, `,
+  );
+  await db.execute(
+    sql`insert into ${auditLog} (actor_id, ip, action, entity, entity_id, before, after)
+        select ${who.actorId}::int, ${who.ip}::text, u.action, ${entity}::text, u.id::text,
+            nullif(u.before, '')::jsonb, coalesce(nullif(u.after, '')::jsonb, jsonb_build_object(${current}))
+        from unnest(${textArray(entries.map((e) => e.action))}, ${intArray(entries.map((e) => e.id))},
+            ${textArray(entries.map((e) => json(e.before)))}, ${textArray(entries.map((e) => json(e.after)))})
+          with ordinality as u(action, id, before, after, n)
+        join ${table} r on r.id = u.id
+        order by u.n`,
+  );
 }
 
 export async function listAudit(

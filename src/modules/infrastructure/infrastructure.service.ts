@@ -570,6 +570,13 @@ export async function syncInventoryCounts(
   );
 }
 
+/** `syncInventoryCounts` for many schools at once (the current year), in one statement. */
+export async function syncInventoryCountsOf(db: Db, institutionIds: number[]): Promise<void> {
+  if (institutionIds.length === 0) return;
+  const year = await currentYearId(db);
+  if (year !== null) await store.recountInventories(db, institutionIds, year);
+}
+
 export type DeviceInput = Omit<typeof devices.$inferInsert, 'id' | 'institutionId' | 'updatedAt'>;
 
 export async function createDevice(

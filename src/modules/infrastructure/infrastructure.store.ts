@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, sql, type Column } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { academicYears, areas, institutions } from '@/modules/institutions/institutions.tables';
 import {
   deviceCounts,
@@ -315,6 +315,35 @@ export async function replaceInventoryCounts(
       }),
     );
   }
+}
+
+/**
+ * `replaceInventoryCounts` for many schools at once, from their items, in one statement: each kind and purpose
+ * the school has items of or a count row for is its items plus the devices it counts without an item record,
+ * kept from the row already there. What a bulk import of devices writes once for every school it touched.
+ */
+export async function recountInventories(db: Db, institutionIds: number[], yearId: number): Promise<void> {
+  if (institutionIds.length === 0) return;
+  const ids = intArray([...new Set(institutionIds)].sort((a, b) => a - b));
+  await db.execute(
+    sql`insert into ${deviceCounts} as c (institution_id, academic_year_id, kind, purpose, total, working,
+            untracked, untracked_working, source)
+        select coalesce(i.institution_id, k.institution_id), ${yearId}::int, coalesce(i.kind, k.kind),
+            coalesce(i.purpose, k.purpose), coalesce(i.total, 0) + coalesce(k.untracked, 0),
+            coalesce(i.working, 0) + coalesce(k.untracked_working, 0), coalesce(k.untracked, 0),
+            coalesce(k.untracked_working, 0), 'inventory'
+        from (select institution_id, kind, purpose, count(*)::int as total,
+                (count(*) filter (where condition = 'working' and status = 'in_use'))::int as working
+              from ${devices} where institution_id = any(${ids}) and status <> 'disposed'
+              group by institution_id, kind, purpose) i
+        full join (select institution_id, kind, purpose, untracked, untracked_working from ${deviceCounts}
+              where academic_year_id = ${yearId}::int and institution_id = any(${ids})) k
+          on k.institution_id = i.institution_id and k.kind = i.kind and k.purpose = i.purpose
+        order by 1, 3, 4
+        on conflict (institution_id, academic_year_id, kind, purpose) do update set total = excluded.total,
+          working = excluded.working, untracked = excluded.untracked,
+          untracked_working = excluded.untracked_working, source = excluded.source`,
+  );
 }
 
 // Connectivity

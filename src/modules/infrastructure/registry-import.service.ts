@@ -2,7 +2,8 @@ import { allows, grantsOf, type Actor, type Role, type ScopeTarget } from '@/ser
 import { letOthersIn, type Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
-import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import { audit, auditRows, type ChangeContext } from '@/modules/identity/identity.service';
+import { devices } from '@/modules/infrastructure/infrastructure.tables';
 import * as institutionsStore from '@/modules/institutions/institutions.store';
 import { readCountryPack, type PackManifest } from '@/modules/institutions/country-pack';
 import { DIRECTOR_FIELDS } from '@/modules/institutions/institutions.schema';
@@ -609,22 +610,33 @@ type TeachingLinkType = Parameters<typeof store.insertLinks>[1][number]['type'];
 async function planDevices(db: Db, actor: Actor, locale: Locale, rows: ParsedRow[]): Promise<Plan> {
   const problems = rows.flatMap((r) => r.problems);
   const national = allows(actor, NATIONAL);
-  const codes = rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []);
-  const schools = new Map((await store.institutionsByCode(db, codes)).map((i) => [i.code, i]));
-  const tags = rows.flatMap((r) => str(r.values.get('asset_tag')) ?? []);
-  const known = new Map((await store.devicesByTag(db, tags)).map((d) => [d.assetTag, d]));
+  const scope: store.DevicesScope = {
+    codes: rows.flatMap((r) => str(r.values.get('school_id_govt')) ?? []),
+    tags: rows.flatMap((r) => str(r.values.get('asset_tag')) ?? []),
+  };
+  // Taken first: whatever changes after it shows in the snapshot read under the lock.
+  const taken = await store.devicesSnapshot(db, scope);
+  await letOthersIn();
+  const schools = new Map((await store.institutionsByCode(db, scope.codes)).map((i) => [i.code, i]));
+  await letOthersIn();
+  const known = new Map((await store.devicesByTag(db, scope.tags)).map((d) => [d.assetTag, d]));
+  await letOthersIn();
   const firstLine = new Map<string, number>();
   type DeviceValues = Omit<service.DeviceInput, 'assetTag'>;
+  type DeviceRow = Awaited<ReturnType<typeof store.devicesByTag>>[number];
   const creates: { institutionId: number; assetTag: string; values: DeviceValues }[] = [];
   const updates: {
-    id: number;
-    tag: string;
+    before: DeviceRow;
     moveTo?: number;
     changes: Partial<DeviceValues>;
     values: DeviceValues;
   }[] = [];
+  /** Devices at another school that only national staff may move: reported with that school's code. */
+  const elsewhere: { line: number; institutionId: number }[] = [];
   let unchanged = 0;
+  let checked = 0;
   for (const r of rows) {
+    if (++checked % STEP === 0) await letOthersIn();
     const v = r.values;
     const at = (column: string, reason: string, params: Record<string, unknown> = {}) =>
       problems.push(problemAt(locale, r.line, column, reason, params));
@@ -688,11 +700,19 @@ async function planDevices(db: Db, actor: Actor, locale: Locale, rows: ParsedRow
       continue;
     }
     if (moved && !national) {
-      const where = await institutionsStore.findInstitution(db, before.institutionId);
-      at('school_id_govt', 'device_elsewhere', { code: where?.code ?? '' });
+      elsewhere.push({ line: r.line, institutionId: before.institutionId });
       continue;
     }
-    updates.push({ id: before.id, tag, moveTo: moved ? school.id : undefined, changes, values });
+    updates.push({ before, moveTo: moved ? school.id : undefined, changes, values });
+  }
+  if (elsewhere.length) {
+    const codes = await store.institutionCodes(db, [...new Set(elsewhere.map((e) => e.institutionId))]);
+    for (const e of elsewhere)
+      problems.push(
+        problemAt(locale, e.line, 'school_id_govt', 'device_elsewhere', {
+          code: codes.get(e.institutionId) ?? '',
+        }),
+      );
   }
   return {
     problems,
@@ -700,26 +720,86 @@ async function planDevices(db: Db, actor: Actor, locale: Locale, rows: ParsedRow
     created: creates.length,
     updated: updates.length,
     unchanged,
+    snapshot: { taken, read: (on) => store.devicesSnapshot(on, scope, true) },
+    // What the infrastructure service writes for each device created, moved or changed one by one (the
+    // device, an event of its history, its schools' counts, an audit entry), written for all of them at once.
     async apply(tx, ctx) {
-      for (const c of creates) {
-        await service.createDevice(tx, ctx, c.institutionId, {
-          assetTag: c.assetTag,
-          ...c.values,
-          note: 'import',
-        });
-      }
-      for (const u of updates) {
-        if (u.moveTo !== undefined) await service.moveDevice(tx, ctx, u.id, u.moveTo, 'import');
-        if (Object.keys(u.changes).length === 0) continue;
-        await service.updateDevice(tx, ctx, u.id, {
-          ...u.changes,
-          // Given always, so that an "audited" event does not stamp today's date over the file's.
-          lastAuditOn: u.values.lastAuditOn,
-          event: u.changes.status === 'disposed' ? 'disposed' : 'audited',
-          note: 'import',
-        });
-      }
-      return { created: creates.map((c) => c.assetTag), updated: updates.map((u) => u.tag) };
+      const now = new Date();
+      const ids = await store.insertDevices(
+        tx,
+        creates.map((c) => ({ institutionId: c.institutionId, assetTag: c.assetTag, ...c.values })),
+      );
+      await store.updateDevices(
+        tx,
+        updates.map((u) => ({
+          id: u.before.id,
+          institutionId: u.moveTo ?? u.before.institutionId,
+          ...u.values,
+          updatedAt: now,
+        })),
+      );
+      const event = (u: (typeof updates)[number]) =>
+        u.changes.status === 'disposed' ? ('disposed' as const) : ('audited' as const);
+      const changed = (u: (typeof updates)[number]) => Object.keys(u.changes).length > 0;
+      const common = { note: 'import', actorId: ctx.actorId };
+      await store.insertDeviceEvents(tx, [
+        ...creates.map((c) => ({
+          deviceId: ids.get(c.assetTag)!,
+          institutionId: c.institutionId,
+          kind: 'delivered' as const,
+          fromInstitutionId: null,
+          ...common,
+        })),
+        ...updates.flatMap((u) => [
+          ...(u.moveTo !== undefined
+            ? [
+                {
+                  deviceId: u.before.id,
+                  institutionId: u.moveTo,
+                  kind: 'moved' as const,
+                  fromInstitutionId: u.before.institutionId,
+                  ...common,
+                },
+              ]
+            : []),
+          ...(changed(u)
+            ? [
+                {
+                  deviceId: u.before.id,
+                  institutionId: u.moveTo ?? u.before.institutionId,
+                  kind: event(u),
+                  fromInstitutionId: null,
+                  ...common,
+                },
+              ]
+            : []),
+        ]),
+      ]);
+      await service.syncInventoryCountsOf(tx, [
+        ...creates.map((c) => c.institutionId),
+        ...updates.flatMap((u) => [u.before.institutionId, ...(u.moveTo !== undefined ? [u.moveTo] : [])]),
+      ]);
+      // Each entry's `after` left out is the device as written (read in the statement that writes the audit).
+      await auditRows(tx, ctx, devices, 'device', [
+        ...creates.map((c) => ({ action: 'create', id: ids.get(c.assetTag)! })),
+        ...updates.flatMap((u) => {
+          const movedTo = u.moveTo !== undefined && { ...u.before, institutionId: u.moveTo, updatedAt: now };
+          return [
+            ...(movedTo
+              ? [
+                  {
+                    action: 'move',
+                    id: u.before.id,
+                    before: u.before,
+                    after: changed(u) ? movedTo : undefined,
+                  },
+                ]
+              : []),
+            ...(changed(u) ? [{ action: event(u), id: u.before.id, before: movedTo || u.before }] : []),
+          ];
+        }),
+      ]);
+      return { created: creates.map((c) => c.assetTag), updated: updates.map((u) => u.before.assetTag) };
     },
   };
 }

@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { intArray, letOthersIn, rows, type Db } from '@/server/db/database';
+import { intArray, letOthersIn, rows, textArray, type Db } from '@/server/db/database';
 import { bulkInsertRows, bulkUpdateRows } from '@/server/db/bulk';
 import { academicYears, areas, institutions, levels } from '@/modules/institutions/institutions.tables';
 import {
   deviceCounts,
+  deviceEvents,
   devices,
   internetLinks,
   measurements,
@@ -17,9 +18,6 @@ import {
  * of 4,500 schools within seconds; the import checks the same rules the institutions service does (a known
  * area, a code not taken) before it writes.
  */
-
-const textArray = (values: readonly string[]) =>
-  sql`${`{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 
 /** Serialises imports: two at once could both create the same code. Held until the transaction ends. */
 export async function lockImports(db: Db): Promise<void> {
@@ -246,6 +244,78 @@ export async function devicesByTag(db: Db, tags: string[]) {
     .select()
     .from(devices)
     .where(sql`${devices.assetTag} = any(${textArray(tags)})`);
+}
+
+/** What the devices data set's checks read, by the file's school codes and asset tags. */
+export interface DevicesScope {
+  codes: string[];
+  tags: string[];
+}
+
+/**
+ * Everything the checks of a devices file read, folded into one value: the schools it names (with their area
+ * paths, for scope), the devices of its asset tags, and the academic years (the current one's counts follow the
+ * items). Read when the checks start and again under the import lock, as `schoolsSnapshot` is. With `lock`,
+ * the devices of the file's tags are locked for update first, then the current year's records of every school
+ * whose counts the import rewrites (the schools named, and those the devices are at now): a single save of one
+ * of those devices, or a director's save of such a record, waits for the import, or the import for it.
+ */
+export async function devicesSnapshot(db: Db, scope: DevicesScope, lock = false): Promise<string> {
+  const codes = textArray(scope.codes);
+  const tags = textArray(scope.tags);
+  if (lock) {
+    await db.execute(sql`select id from ${devices} where asset_tag = any(${tags}) order by id for update`);
+    await db.execute(
+      sql`select y.institution_id from ${schoolYears} y
+          where y.academic_year_id in (select id from ${academicYears} where is_current)
+            and (y.institution_id in (select id from ${institutions} where code = any(${codes}))
+              or y.institution_id in (select institution_id from ${devices} where asset_tag = any(${tags})))
+          order by y.institution_id for update`,
+    );
+  }
+  const [row] = await rows<{ snapshot: string }>(
+    db,
+    sql`select md5(concat_ws('#',
+         (select string_agg(i::text || a.path::text, '|' order by i.id)
+            from ${institutions} i join ${areas} a on a.id = i.area_id where i.code = any(${codes})),
+         (select string_agg(d::text, '|' order by d.id) from ${devices} d where d.asset_tag = any(${tags})),
+         (select string_agg(t::text, '|' order by t.id) from ${academicYears} t)
+       )) as snapshot`,
+  );
+  return row!.snapshot;
+}
+
+/** The codes of institutions by id. */
+export async function institutionCodes(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const found = await db
+    .select({ id: institutions.id, code: institutions.code })
+    .from(institutions)
+    .where(sql`${institutions.id} = any(${intArray(ids)})`);
+  return new Map(found.map((r) => [r.id, r.code]));
+}
+
+export type NewDevice = typeof devices.$inferInsert;
+
+/** Inserts devices, one statement for all of them; returns their ids by asset tag. */
+export async function insertDevices(db: Db, values: NewDevice[]): Promise<Map<string, number>> {
+  const inserted = await bulkInsertRows<{ id: number; asset_tag: string }>(db, devices, values, {
+    returning: [devices.id, devices.assetTag],
+  });
+  return new Map(inserted.map((r) => [r.asset_tag, r.id]));
+}
+
+/** Rewrites devices by id, one statement for all of them (every row gives the same fields). */
+export async function updateDevices(db: Db, values: (Partial<NewDevice> & { id: number })[]): Promise<void> {
+  await bulkUpdateRows(db, devices, 'id', values);
+}
+
+/** Appends to the devices' history, one statement for all of them, in the order given. */
+export async function insertDeviceEvents(
+  db: Db,
+  values: (typeof deviceEvents.$inferInsert)[],
+): Promise<void> {
+  await bulkInsertRows(db, deviceEvents, values);
 }
 
 /** Measurements at the given (school, instant) pairs. */

@@ -545,6 +545,91 @@ describe('bulk import and export of the registry', () => {
     expect(bad.json<ErrorBody>().error.details.map((p) => [p.line, p.column])).toEqual([[2, 'purpose']]);
   });
 
+  it('devices: two imports at once write each device once; a single save meanwhile is checked, not overwritten', async () => {
+    const db = t.database.db;
+    const file = (model: string) =>
+      csv(
+        Array.from({ length: 300 }, (_, i) => ({
+          school_id_govt: 'Q-1',
+          asset_tag: `C-${i + 1}`,
+          kind: 'laptop',
+          model,
+        })),
+        ['school_id_govt', 'asset_tag', 'kind', 'model'],
+      );
+    const [a, b] = await Promise.all([
+      upload(bureau, file('M1'), '', 'devices'),
+      upload(bureau, file('M1'), '', 'devices'),
+    ]);
+    expect(a.statusCode, a.body).toBe(200);
+    expect(b.statusCode, b.body).toBe(200);
+    expect([a.json<Report>(), b.json<Report>()].sort((x, y) => y.created - x.created)).toMatchObject([
+      { created: 300, updated: 0, unchanged: 0 },
+      { created: 0, updated: 0, unchanged: 300 },
+    ]);
+    const state = async () =>
+      (
+        await rows<Record<string, number>>(
+          db,
+          sql`select (select count(*) from infrastructure_device where asset_tag like 'C-%')::int as devices,
+              (select count(*) from infrastructure_device_event e join infrastructure_device d on d.id = e.device_id
+                 where d.asset_tag like 'C-%' and e.kind = 'delivered')::int as delivered,
+              (select count(*) from identity_audit a join infrastructure_device d on a.entity_id = d.id::text
+                 where a.entity = 'device' and d.asset_tag like 'C-%')::int as audit,
+              (select sum(c.total - c.untracked) from infrastructure_device_count c
+                 join institutions_academic_year y on y.id = c.academic_year_id and y.is_current
+                 join institutions_institution i on i.id = c.institution_id where i.code = 'Q-1')::int as counted,
+              (select count(*) from infrastructure_device d join institutions_institution i on i.id = d.institution_id
+                 where i.code = 'Q-1' and d.status <> 'disposed')::int as items`,
+        )
+      )[0]!;
+    const written = await state();
+    expect(written).toMatchObject({ devices: 300, delivered: 300, audit: 300 });
+    expect(written.counted).toBe(written.items);
+
+    // A device saved on its own while an import changing it runs: whichever writes first, the other sees it.
+    const [c1] = await rows<{ id: number }>(
+      db,
+      sql`select id from infrastructure_device where asset_tag = 'C-1'`,
+    );
+    const [imported, saved] = await Promise.all([
+      upload(bureau, file('M2'), '', 'devices'),
+      bureau.inject({
+        method: 'PATCH',
+        url: `/api/devices/${c1!.id}`,
+        payload: { condition: 'broken', event: 'repaired' },
+      }),
+    ]);
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(imported.json<Report>()).toMatchObject({ created: 0, updated: 300 });
+    const [one] = await rows<{ model: string; condition: string; events: string }>(
+      db,
+      sql`select d.model, d.condition,
+            (select string_agg(e.kind, ',' order by e.kind) from infrastructure_device_event e where e.device_id = d.id) as events
+          from infrastructure_device d where d.asset_tag = 'C-1'`,
+    );
+    expect(one).toEqual({ model: 'M2', condition: 'broken', events: 'audited,delivered,repaired' });
+    // The import audits each device as a single save does: the same fields, written the same way.
+    const entries = await rows<{ action: string; after: Record<string, unknown> }>(
+      db,
+      sql`select action, after from identity_audit where entity = 'device' and entity_id = ${String(c1!.id)} order by id`,
+    );
+    expect(entries.map((e) => e.action).sort()).toEqual(['audited', 'create', 'repaired']);
+    const shape = (e: { after: Record<string, unknown> }) =>
+      Object.entries(e.after)
+        .map(([k, v]) => `${k}:${typeof v}`)
+        .sort();
+    const single = entries.find((e) => e.action === 'repaired')!;
+    for (const e of entries) {
+      expect(shape(e)).toEqual(shape(single));
+      expect(e.after.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    const after = await state();
+    expect(after).toMatchObject({ devices: 300, delivered: 300, audit: 601 });
+    expect(after.counted).toBe(after.items);
+  });
+
   it('keeps each caller to their scope, and reports rows outside it', async () => {
     const db = t.database.db;
     const [own] = await rows<{ id: number }>(

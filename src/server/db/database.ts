@@ -150,6 +150,10 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 /** A list of integers as one `int[]` parameter, for `= any(…)`, `&&` and `unnest(…)`. */
 export const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
 
+/** A list of strings as one `text[]` parameter (every element quoted), for `= any(…)` and `unnest(…)`. */
+export const textArray = (values: readonly string[]) =>
+  sql`${`{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+
 /**
  * Lets other requests in. PGlite runs each query to its end on this thread and resolves it without going
  * back to the event loop, so a chain of queries (and the work between them) keeps every other request out
