@@ -317,12 +317,34 @@ export async function exportDataset(
   q: { format: FileFormat; schema?: ExportSchema; year?: string; areaId?: number },
   locale: Locale,
 ): Promise<OutFile> {
+  return exportFor(db, filterFor(actor, q.areaId), dataset, q, locale);
+}
+
+/**
+ * Open data in Giga's names: the schools of the country (or of an area and the areas under it) in Giga's
+ * school master schema, as CSV. Every column is about the school; none is about a person.
+ */
+export async function openGigaSchools(
+  db: Db,
+  q: { year?: string; areaId?: number },
+  locale: Locale,
+): Promise<OutFile> {
+  const filter: store.ExportFilter = { areaIds: q.areaId ? [q.areaId] : null, institutionIds: null };
+  return exportFor(db, filter, 'schools', { format: 'csv', schema: 'giga_master', year: q.year }, locale);
+}
+
+async function exportFor(
+  db: Db,
+  filter: store.ExportFilter,
+  dataset: Dataset,
+  q: { format: FileFormat; schema?: ExportSchema; year?: string },
+  locale: Locale,
+): Promise<OutFile> {
   const schema = q.schema ?? 'maktab';
   if (schema !== 'maktab' && dataset !== 'schools') throw new AppError(422, 'export_giga_schools_only');
   const years = await institutionsStore.listAcademicYears(db);
   const year = q.year === undefined ? null : years.find((y) => y.code === q.year);
   if (year === undefined) throw new AppError(422, 'import_unknown_year', { year: q.year });
-  const filter = filterFor(actor, q.areaId);
   let rows: string[][];
   switch (dataset) {
     case 'schools': {

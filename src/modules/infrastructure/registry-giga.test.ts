@@ -294,6 +294,21 @@ describe('Giga both ways', () => {
     ).toEqual([]);
   });
 
+  it("publishes the schools as open data in Giga's master schema, to anyone", async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/open/schools/giga?area=AZ-QBA' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const [head, ...lines] = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(head).toBe(GIGA_MASTER_COLUMNS.join(','));
+    const one = lines.map((l) => l.split(',')).find((c) => c[1] === 'GIGA-1');
+    expect(one?.[0]).toBe('a1b2c3d4-0001');
+    const unknown = await t.app.inject({ method: 'GET', url: '/api/open/schools/giga?area=NOWHERE' });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it("answers 422, not a file, for Giga's columns of a data set other than schools", async () => {
     const res = await bureau.inject({
       method: 'GET',
