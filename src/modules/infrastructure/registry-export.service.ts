@@ -320,9 +320,13 @@ export async function exportDataset(
   return exportFor(db, filterFor(actor, q.areaId), dataset, q, locale);
 }
 
+/** The columns of Giga's master schema that count people: open data publishes no counts of people. */
+const PEOPLE_COUNTS = new Set(['num_students', 'num_teachers', 'num_adm_personnel']);
+
 /**
  * Open data in Giga's names: the schools of the country (or of an area and the areas under it) in Giga's
- * school master schema, as CSV. Every column is about the school; none is about a person.
+ * school master schema, as CSV. Every column is about the school; the counts of people are left empty, as
+ * in the rest of the open data.
  */
 export async function openGigaSchools(
   db: Db,
@@ -330,7 +334,14 @@ export async function openGigaSchools(
   locale: Locale,
 ): Promise<OutFile> {
   const filter: store.ExportFilter = { areaIds: q.areaId ? [q.areaId] : null, institutionIds: null };
-  return exportFor(db, filter, 'schools', { format: 'csv', schema: 'giga_master', year: q.year }, locale);
+  return exportFor(
+    db,
+    filter,
+    'schools',
+    { format: 'csv', schema: 'giga_master', year: q.year },
+    locale,
+    PEOPLE_COUNTS,
+  );
 }
 
 async function exportFor(
@@ -339,6 +350,7 @@ async function exportFor(
   dataset: Dataset,
   q: { format: FileFormat; schema?: ExportSchema; year?: string },
   locale: Locale,
+  withheld: ReadonlySet<string> = new Set(),
 ): Promise<OutFile> {
   const schema = q.schema ?? 'maktab';
   if (schema !== 'maktab' && dataset !== 'schools') throw new AppError(422, 'export_giga_schools_only');
@@ -436,7 +448,7 @@ async function exportFor(
             student_count_boys: text(r?.studentsBoys),
             student_count_other: text(r?.studentsOther),
           };
-          return gigaColumns.map((c) => giga[c.name] ?? '');
+          return gigaColumns.map((c) => (withheld.has(c.name) ? '' : (giga[c.name] ?? '')));
         }
         const byColumn: Record<string, string> = {
           school_id_govt: s.code,

@@ -305,6 +305,9 @@ describe('Giga both ways', () => {
     expect(head).toBe(GIGA_MASTER_COLUMNS.join(','));
     const one = lines.map((l) => l.split(',')).find((c) => c[1] === 'GIGA-1');
     expect(one?.[0]).toBe('a1b2c3d4-0001');
+    // No counts of people in open data, as in the rest of it.
+    expect(one?.[GIGA_MASTER_COLUMNS.indexOf('num_students')]).toBe('');
+    expect(one?.[GIGA_MASTER_COLUMNS.indexOf('num_classrooms')]).toBe('24');
     const unknown = await t.app.inject({ method: 'GET', url: '/api/open/schools/giga?area=NOWHERE' });
     expect(unknown.statusCode).toBe(404);
   });
