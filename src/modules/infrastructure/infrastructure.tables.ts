@@ -84,6 +84,38 @@ export const schoolYears = pgTable(
      * pupils", SDG 4.a.1 b); null when not answered.
      */
     pupilsInternet: boolean('pupils_internet'),
+    /**
+     * Giga's facts of the year (its upload schema). Giga's `connectivity_govt`, `connectivity_type_govt`,
+     * `download_speed_contracted`, `computer_availability` and `num_computers` mean any internet and any
+     * computer, where ours (the teaching link, the device counts) mean for teaching: a Giga file's values are
+     * kept here, beside ours, never in place of them.
+     */
+    connectivityAny: boolean('connectivity_any'),
+    connectivityAnyType: text('connectivity_any_type', { enum: LINK_TYPES }),
+    downloadContractedAny: real('download_contracted_any'),
+    computersAny: integer('computers_any'),
+    /** Download speed reported by the government (census or measured on site), Mbit/s: `download_speed_govt`. */
+    downloadSpeedGovt: real('download_speed_govt'),
+    /** The year the government collected the connectivity facts: `connectivity_govt_collection_year`. */
+    connectivityCollectionYear: smallint('connectivity_collection_year'),
+    /** Computers the school should have by the national standard: `num_computers_desired`. */
+    computersDesired: integer('computers_desired'),
+    /** Administrative staff: `num_adm_personnel`. */
+    admPersonnel: integer('adm_personnel'),
+    /** Water available at the school: `water_availability`. */
+    water: boolean('water'),
+    /** Latrines: `num_latrines`. */
+    latrines: integer('latrines'),
+    /** Hosts refugee pupils: `student_refugees`; their number: `student_count_refugees`. */
+    refugeePupils: boolean('refugee_pupils'),
+    refugeeStudents: integer('refugee_students'),
+    /**
+     * Pupils by sex as reported in a whole-school count (`student_count_girls`, `_boys`, `_other`), for a
+     * school without a breakdown by level and shift.
+     */
+    studentsGirls: integer('students_girls'),
+    studentsBoys: integer('students_boys'),
+    studentsOther: integer('students_other'),
     /** draft (copied from last year, or sent back) → submitted (saved by the school) → verified (by the region). A change after verification submits it again. */
     state: text('state', { enum: RECORD_STATES }).notNull().default('draft'),
     verifiedBy: integer('verified_by').references(() => users.id),

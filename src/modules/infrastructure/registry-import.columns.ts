@@ -34,6 +34,11 @@ export interface ColumnSpec {
   pattern?: RegExp;
   values?: readonly string[];
   /**
+   * Other spellings an enum column accepts, lower-case, each read as one of `values`: Giga's vocabulary
+   * (`fiber`, `electrical grid`, …; see GIGA_VOCABULARY).
+   */
+  synonyms?: Readonly<Record<string, string | null>>;
+  /**
    * `info`: written by the export for people to read, ignored by the import (e.g. area names).
    * `checked`: read and checked against the rest of the row and the saved record, but not stored: the
    * breakdowns they summarise are edited in the school's record or through the devices data set.
@@ -56,6 +61,39 @@ const count = (about: string, max = 1_000_000): Omit<ColumnSpec, 'name'> => ({
 });
 const mbps = (about: string): Omit<ColumnSpec, 'name'> => ({ type: 'number', min: 0, max: 100_000, about });
 const col = (name: string, spec: Omit<ColumnSpec, 'name'>): ColumnSpec => ({ name, ...spec });
+
+/**
+ * Giga's vocabulary for the columns whose values differ from ours, as its data-quality checks define it
+ * (unicef/giga-dagster, dagster/src/spark/config_expectations.py, VALUES_DOMAIN_GEOLOCATION), mapped to ours.
+ * Giga's `wired`, `copper` and `coaxial` are our `other_wired`; its `unknown` is an empty cell; its
+ * `charitable` and `others` funding types are not the state's, so `private` (our two-way ownership).
+ */
+export const GIGA_VOCABULARY = {
+  connectivity_type: {
+    fiber: 'fibre',
+    xdsl: 'xdsl',
+    wired: 'other_wired',
+    copper: 'other_wired',
+    coaxial: 'other_wired',
+    cellular: 'cellular',
+    'p2mp wireless': 'p2mp_wireless',
+    'p2p wireless': 'p2p_wireless',
+    satellite: 'satellite',
+    other: 'other',
+    unknown: null,
+  },
+  electricity_type: {
+    'electrical grid': 'grid',
+    'diesel generator': 'generator',
+    'solar power station': 'solar',
+    other: 'other',
+  },
+  school_funding_type: { public: 'public', private: 'private', charitable: 'private', others: 'private' },
+} as const;
+
+/** Giga's `school_data_collection_modality` values, kept as Giga spells them. */
+export const COLLECTION_MODALITIES = ['online', 'in-person', 'phone', 'other'] as const;
+const YEAR = { type: 'int', min: 1000, max: MAX_YEAR } as const;
 
 export const INSTITUTION_KINDS = [
   'general_school',
@@ -85,13 +123,27 @@ export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
       maxLength: 300,
       about: 'Name in English (empty: as school_name)',
     }),
-    col('admin1', { type: 'text', role: 'info', about: 'Economic region (written by the export; not read)' }),
+    col('school_id_giga', {
+      type: 'text',
+      maxLength: 64,
+      about: "Giga's id of the school (kept as given, written back by the export)",
+    }),
+    col('school_id_govt_type', {
+      type: 'text',
+      maxLength: 60,
+      about: 'What the national code is: EMIS, Examination Board, Other',
+    }),
+    col('admin1', {
+      type: 'text',
+      maxLength: 300,
+      about: 'Economic region (read only with admin2 when area_code is empty)',
+    }),
     col('admin2', {
       type: 'text',
-      role: 'info',
-      about: 'District or city (written by the export; not read)',
+      maxLength: 300,
+      about: 'District or city by its name (read only when area_code is empty)',
     }),
-    col('area_code', { type: 'text', required: true, about: 'Code of the district or city (sheet codes)' }),
+    col('area_code', { type: 'text', about: 'Code of the district or city (sheet codes; empty: by admin2)' }),
     col('education_level_govt', {
       type: 'list',
       required: true,
@@ -99,26 +151,42 @@ export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
     }),
     col('school_type', {
       type: 'enum',
-      required: true,
       values: INSTITUTION_KINDS,
-      about: 'Kind of institution',
+      about: 'Kind of institution (empty: as saved; a new one: general_school)',
     }),
     col('school_funding_type', {
       type: 'enum',
-      required: true,
       values: ['public', 'private'],
-      about: 'Ownership',
+      synonyms: GIGA_VOCABULARY.school_funding_type,
+      about: 'Ownership (required for a new institution)',
     }),
     col('school_area_type', {
       type: 'enum',
-      required: true,
       values: ['urban', 'rural'],
-      about: 'Urban or rural',
+      about: 'Urban or rural (required for a new institution)',
     }),
     col('school_status', {
       type: 'enum',
       values: ['active', 'closed', 'planned'],
       about: 'Status (empty: active)',
+    }),
+    col('is_school_open', yes("Open (yes) or closed (no): Giga's form of school_status")),
+    col('school_establishment_year', { ...YEAR, about: 'Year the school was established' }),
+    col('school_address', { type: 'text', maxLength: 500, about: 'Address' }),
+    col('refugee_camp', yes('In a refugee camp (yes/no)')),
+    col('school_data_source', {
+      type: 'text',
+      maxLength: 200,
+      about: 'Who owns and shares these data (e.g. Ministry of Education)',
+    }),
+    col('school_data_collection_year', {
+      ...YEAR,
+      about: 'Year name, location and head counts were last collected',
+    }),
+    col('school_data_collection_modality', {
+      type: 'enum',
+      values: COLLECTION_MODALITIES,
+      about: 'How they were collected',
     }),
     col('latitude', { type: 'number', min: -90, max: 90, about: 'Latitude, WGS 84 decimal degrees' }),
     col('longitude', { type: 'number', min: -180, max: 180, about: 'Longitude, WGS 84 decimal degrees' }),
@@ -132,16 +200,49 @@ export const COLUMNS: Record<Dataset, ColumnSpec[]> = {
     col('electricity_type', {
       type: 'enum',
       values: ELECTRICITY_SOURCES,
+      synonyms: GIGA_VOCABULARY.electricity_type,
       about: 'Main source of electricity',
     }),
     col('electricity_hours', { type: 'number', min: 0, max: 24, about: 'Hours of electricity a day' }),
     col('connectivity_govt', yes('Has an internet link for teaching (yes/no)')),
-    col('connectivity_type_govt', { type: 'enum', values: LINK_TYPES, about: 'Type of the teaching link' }),
+    col('connectivity_type_govt', {
+      type: 'enum',
+      values: LINK_TYPES,
+      synonyms: GIGA_VOCABULARY.connectivity_type,
+      about: 'Type of the teaching link',
+    }),
     col('education_network', yes('The link is on the national education network (yes/no)')),
     col('internet_provider', { type: 'text', maxLength: 200, about: 'Provider of the teaching link' }),
     col('download_speed_contracted', mbps('Contracted download speed, Mbit/s')),
     col('upload_speed_contracted', mbps('Contracted upload speed, Mbit/s')),
     col('pupils_internet', yes('Pupils themselves can use the internet at school for learning (yes/no)')),
+    col('connectivity_any', yes("Has internet for any use (Giga's connectivity_govt) (yes/no)")),
+    col('connectivity_type_any', {
+      type: 'enum',
+      values: LINK_TYPES,
+      synonyms: GIGA_VOCABULARY.connectivity_type,
+      about: "Type of the school's internet, any use (Giga's connectivity_type_govt)",
+    }),
+    col('download_speed_contracted_any', mbps("Contracted download speed, any use (Giga's), Mbit/s")),
+    col('download_speed_govt', mbps('Download speed reported by the government (census or on site), Mbit/s')),
+    col('connectivity_govt_collection_year', {
+      ...YEAR,
+      about: 'Year the connectivity facts were collected',
+    }),
+    col('num_computers_any', count("Computers for any use (Giga's num_computers)")),
+    col('computer_availability_any', {
+      ...yes("Has computers for any use (Giga's computer_availability)"),
+      role: 'checked',
+    }),
+    col('num_computers_desired', count('Computers the school should have by the national standard')),
+    col('num_adm_personnel', count('Administrative staff')),
+    col('water_availability', yes('Has water (yes/no)')),
+    col('num_latrines', count('Latrines', 10_000)),
+    col('student_refugees', yes('Has refugee pupils (yes/no)')),
+    col('student_count_refugees', count('Refugee pupils')),
+    col('student_count_girls', count('Girls, whole school')),
+    col('student_count_boys', count('Boys, whole school')),
+    col('student_count_other', count('Pupils of another or no stated sex, whole school')),
     col('computer_availability', {
       ...yes('Has computers for teaching (yes/no)'),
       role: 'checked',
@@ -224,13 +325,13 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       school_name: 'Azərbaycan dilində adı',
       school_name_ru: 'Rus dilində adı (boşdursa: school_name kimi)',
       school_name_en: 'İngilis dilində adı (boşdursa: school_name kimi)',
-      admin1: 'İqtisadi rayon (ixracda yazılır; idxalda oxunmur)',
-      admin2: 'Rayon və ya şəhər (ixracda yazılır; idxalda oxunmur)',
-      area_code: 'Rayonun və ya şəhərin kodu (kodlar vərəqinə baxın)',
+      admin1: 'İqtisadi rayon (yalnız area_code boş olduqda admin2 ilə birlikdə oxunur)',
+      admin2: 'Rayon və ya şəhər, adı ilə (yalnız area_code boş olduqda oxunur)',
+      area_code: 'Rayonun və ya şəhərin kodu (kodlar vərəqinə baxın; boşdursa: admin2 üzrə)',
       education_level_govt: 'Tədris olunan təhsil səviyyələri: ";" ilə ayrılmış kodlar',
-      school_type: 'Müəssisənin növü',
-      school_funding_type: 'Mülkiyyət növü',
-      school_area_type: 'Şəhər və ya kənd',
+      school_type: 'Müəssisənin növü (boşdursa: saxlanılan; yeni müəssisə üçün: general_school)',
+      school_funding_type: 'Mülkiyyət növü (yeni müəssisə üçün mütləqdir)',
+      school_area_type: 'Şəhər və ya kənd (yeni müəssisə üçün mütləqdir)',
       school_status: 'Vəziyyəti (boşdursa: active)',
       latitude: 'Enlik, WGS 84, onluq dərəcələrlə',
       longitude: 'Uzunluq, WGS 84, onluq dərəcələrlə',
@@ -255,6 +356,32 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       num_students_shift1: 'Birinci növbədə şagirdlərin sayı',
       num_students_shift2: 'İkinci növbədə şagirdlərin sayı',
       num_students_shift3: 'Üçüncü növbədə şagirdlərin sayı',
+      school_id_giga: 'Məktəbin Giga identifikatoru (olduğu kimi saxlanılır, ixracda geri yazılır)',
+      school_id_govt_type: 'Milli kodun növü: EMIS, Examination Board, Other',
+      is_school_open: 'Açıqdır (yes) və ya bağlıdır (no): school_status-un Giga forması',
+      school_establishment_year: 'Məktəbin təsis edildiyi il',
+      school_address: 'Ünvan',
+      refugee_camp: 'Qaçqın düşərgəsindədir (yes/no)',
+      school_data_source: 'Bu məlumatların sahibi və ötürəni (məs. Təhsil Nazirliyi)',
+      school_data_collection_year: 'Ad, yer və say göstəricilərinin sonuncu dəfə toplandığı il',
+      school_data_collection_modality: 'Məlumatların necə toplandığı',
+      connectivity_any: 'İstənilən məqsəd üçün internet var (Giga-nın connectivity_govt) (yes/no)',
+      connectivity_type_any: 'Məktəbin internetinin növü, istənilən məqsəd (Giga-nın connectivity_type_govt)',
+      download_speed_contracted_any: 'Müqavilə üzrə endirmə sürəti, istənilən məqsəd (Giga), Mbit/s',
+      download_speed_govt: 'Dövlətin bildirdiyi endirmə sürəti (siyahıyaalma və ya yerində ölçmə), Mbit/s',
+      connectivity_govt_collection_year: 'İnternet məlumatlarının toplandığı il',
+      computer_availability_any:
+        'İstənilən məqsəd üçün kompüterlər var (Giga-nın computer_availability) (yes/no)',
+      num_computers_any: 'İstənilən məqsəd üçün kompüterlərin sayı (Giga-nın num_computers)',
+      num_computers_desired: 'Milli normaya görə məktəbdə olmalı kompüterlərin sayı',
+      num_adm_personnel: 'İnzibati heyətin sayı',
+      water_availability: 'Su var (yes/no)',
+      num_latrines: 'Tualetlərin sayı',
+      student_refugees: 'Qaçqın şagirdlər var (yes/no)',
+      student_count_refugees: 'Qaçqın şagirdlərin sayı',
+      student_count_girls: 'Qızların sayı, bütün məktəb üzrə',
+      student_count_boys: 'Oğlanların sayı, bütün məktəb üzrə',
+      student_count_other: 'Cinsi başqa və ya göstərilməyən şagirdlərin sayı, bütün məktəb üzrə',
     },
     devices: {
       school_id_govt: 'Məktəbin kodu',
@@ -287,13 +414,13 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       school_name: 'Название на азербайджанском языке',
       school_name_ru: 'Название на русском языке (если пусто — как в school_name)',
       school_name_en: 'Название на английском языке (если пусто — как в school_name)',
-      admin1: 'Экономический район (заполняется при экспорте; при импорте не читается)',
-      admin2: 'Район или город (заполняется при экспорте; при импорте не читается)',
-      area_code: 'Код района или города (см. лист «коды»)',
+      admin1: 'Экономический район (читается вместе с admin2, только если area_code пуст)',
+      admin2: 'Район или город по названию (читается, только если area_code пуст)',
+      area_code: 'Код района или города (см. лист «коды»; если пусто — по admin2)',
       education_level_govt: 'Уровни образования, по которым ведётся обучение: коды через «;»',
-      school_type: 'Тип учреждения',
-      school_funding_type: 'Форма собственности',
-      school_area_type: 'Городская или сельская местность',
+      school_type: 'Тип учреждения (если пусто — как сохранено; для нового — general_school)',
+      school_funding_type: 'Форма собственности (обязательно для нового учреждения)',
+      school_area_type: 'Городская или сельская местность (обязательно для нового учреждения)',
       school_status: 'Статус (если пусто — active)',
       latitude: 'Широта, WGS 84, в десятичных градусах',
       longitude: 'Долгота, WGS 84, в десятичных градусах',
@@ -318,6 +445,31 @@ const ABOUT: Record<'az' | 'ru', Record<Dataset, Record<string, string>>> = {
       num_students_shift1: 'Число учащихся в первую смену',
       num_students_shift2: 'Число учащихся во вторую смену',
       num_students_shift3: 'Число учащихся в третью смену',
+      school_id_giga: 'Идентификатор школы в Giga (хранится как дан, возвращается при экспорте)',
+      school_id_govt_type: 'Что за национальный код: EMIS, Examination Board, Other',
+      is_school_open: 'Открыта (yes) или закрыта (no): school_status в форме Giga',
+      school_establishment_year: 'Год основания школы',
+      school_address: 'Адрес',
+      refugee_camp: 'Находится в лагере беженцев (yes/no)',
+      school_data_source: 'Кто владеет этими данными и передаёт их (напр. Министерство образования)',
+      school_data_collection_year: 'Год последнего сбора названия, местоположения и численности',
+      school_data_collection_modality: 'Как собраны данные',
+      connectivity_any: 'Есть интернет для любых целей (connectivity_govt в Giga) (yes/no)',
+      connectivity_type_any: 'Тип интернета школы, любые цели (connectivity_type_govt в Giga)',
+      download_speed_contracted_any: 'Скорость загрузки по договору, любые цели (Giga), Мбит/с',
+      download_speed_govt: 'Скорость загрузки по данным государства (перепись или замер на месте), Мбит/с',
+      connectivity_govt_collection_year: 'Год сбора сведений о подключении',
+      computer_availability_any: 'Есть компьютеры для любых целей (computer_availability в Giga) (yes/no)',
+      num_computers_any: 'Число компьютеров для любых целей (num_computers в Giga)',
+      num_computers_desired: 'Сколько компьютеров должно быть в школе по национальной норме',
+      num_adm_personnel: 'Число административных работников',
+      water_availability: 'Есть вода (yes/no)',
+      num_latrines: 'Число туалетов',
+      student_refugees: 'Есть учащиеся-беженцы (yes/no)',
+      student_count_refugees: 'Число учащихся-беженцев',
+      student_count_girls: 'Число девочек, по всей школе',
+      student_count_boys: 'Число мальчиков, по всей школе',
+      student_count_other: 'Число учащихся другого или неуказанного пола, по всей школе',
     },
     devices: {
       school_id_govt: 'Код школы',
@@ -377,6 +529,7 @@ defineMessages({
     import_too_many_rows: 'The file has {rows} rows; at most {max} are accepted at once.',
     import_unknown_year: 'There is no academic year {year}.',
     import_not_allowed: 'You cannot import this data set.',
+    export_giga_schools_only: "Only the schools data set has Giga's columns (schema).",
     'import.at': 'Line {line}, {column}: {text}',
     'import.required': 'is required',
     'import.not_integer': 'must be a whole number',
@@ -389,7 +542,9 @@ defineMessages({
     'import.not_one_of': 'must be one of: {values}',
     'import.not_date': 'must be a date, YYYY-MM-DD, in the years 1900–2200',
     'import.not_datetime': 'must be a date and time, e.g. 2026-10-01T09:30:00Z',
-    'import.unknown_column': 'is not a column of this data set ({dataset})',
+    'import.unknown_column': 'is not a column of this data set ({dataset}); ignored',
+    'import.unknown_area_name': 'no district or city has this name; give area_code',
+    'import.ambiguous_area_name': 'more than one district or city has this name; give area_code',
     'import.missing_column': 'the column is missing',
     'import.duplicate_column': 'the column appears twice',
     'import.extra_value': 'a value beyond the last column: is a comma or semicolon missing or extra?',
@@ -448,6 +603,7 @@ defineMessages({
     import_too_many_rows: 'Faylda {rows} sətir var; bir dəfəyə ən çoxu {max} qəbul edilir.',
     import_unknown_year: '{year} tədris ili yoxdur.',
     import_not_allowed: 'Siz bu məlumat dəstini idxal edə bilməzsiniz.',
+    export_giga_schools_only: 'Giga sütunları (schema) yalnız məktəblər məlumat dəstində var.',
     'import.at': 'Sətir {line}, {column}: {text}',
     'import.required': 'mütləqdir',
     'import.not_integer': 'tam ədəd olmalıdır',
@@ -460,7 +616,9 @@ defineMessages({
     'import.not_one_of': 'bunlardan biri olmalıdır: {values}',
     'import.not_date': 'tarix olmalıdır, İİİİ-AA-GG, 1900 və 2200 illəri arasında',
     'import.not_datetime': 'tarix və vaxt olmalıdır, məs. 2026-10-01T09:30:00Z',
-    'import.unknown_column': 'bu məlumat dəstinin ({dataset}) sütunu deyil',
+    'import.unknown_column': 'bu məlumat dəstinin ({dataset}) sütunu deyil; nəzərə alınmır',
+    'import.unknown_area_name': 'belə adlı rayon və ya şəhər yoxdur; area_code-u göstərin',
+    'import.ambiguous_area_name': 'bu adda bir neçə rayon və ya şəhər var; area_code-u göstərin',
     'import.missing_column': 'sütun yoxdur',
     'import.duplicate_column': 'sütun iki dəfə verilib',
     'import.extra_value': 'son sütundan sonra dəyər var: vergül və ya nöqtəli vergül əskik və ya artıqdır?',
@@ -519,6 +677,7 @@ defineMessages({
     import_too_many_rows: 'В файле {rows} строк; за один раз принимается не больше {max}.',
     import_unknown_year: 'Учебного года {year} нет.',
     import_not_allowed: 'Вы не можете импортировать этот набор данных.',
+    export_giga_schools_only: 'Столбцы Giga (schema) есть только у набора данных школ.',
     'import.at': 'Строка {line}, {column}: {text}',
     'import.required': 'обязательно',
     'import.not_integer': 'должно быть целым числом',
@@ -531,7 +690,9 @@ defineMessages({
     'import.not_one_of': 'должно быть одним из: {values}',
     'import.not_date': 'должно быть датой, ГГГГ-ММ-ДД, в пределах 1900–2200 гг.',
     'import.not_datetime': 'должно быть датой и временем, напр. 2026-10-01T09:30:00Z',
-    'import.unknown_column': 'не является столбцом этого набора данных ({dataset})',
+    'import.unknown_column': 'не является столбцом этого набора данных ({dataset}); не учитывается',
+    'import.unknown_area_name': 'района или города с таким названием нет; укажите area_code',
+    'import.ambiguous_area_name': 'с таким названием несколько районов или городов; укажите area_code',
     'import.missing_column': 'столбца нет',
     'import.duplicate_column': 'столбец указан дважды',
     'import.extra_value':
@@ -657,9 +818,12 @@ export function parseCell(
       if (NO.has(v)) return { value: false };
       return fail('not_yes_no');
     }
-    case 'enum':
-      if (!spec.values!.includes(raw)) return fail('not_one_of', { values: spec.values!.join(', ') });
-      return { value: raw };
+    case 'enum': {
+      if (spec.values!.includes(raw)) return { value: raw };
+      const other = spec.synonyms?.[raw.toLowerCase()];
+      if (other !== undefined) return { value: other };
+      return fail('not_one_of', { values: spec.values!.join(', ') });
+    }
     case 'list':
       return {
         value: raw
@@ -678,9 +842,17 @@ export function parseCell(
   }
 }
 
-/** Checks a file's header against a data set: unknown, doubled and missing columns, all at line 1. */
-export function checkHeader(dataset: Dataset, header: string[], locale: Locale): ImportProblem[] {
+/**
+ * Checks a file's header against a data set, all at line 1: doubled and missing columns are problems;
+ * unknown columns are warnings (they are ignored, and the rest of the file is read).
+ */
+export function checkHeader(
+  dataset: Dataset,
+  header: string[],
+  locale: Locale,
+): { problems: ImportProblem[]; warnings: ImportProblem[] } {
   const problems: ImportProblem[] = [];
+  const warnings: ImportProblem[] = [];
   const known = new Map(COLUMNS[dataset].map((c) => [c.name, c]));
   const seen = new Set<string>();
   for (const raw of header) {
@@ -688,12 +860,47 @@ export function checkHeader(dataset: Dataset, header: string[], locale: Locale):
     if (name === '') continue;
     if (seen.has(name)) problems.push(problemAt(locale, 1, raw, 'duplicate_column'));
     seen.add(name);
-    if (!known.has(name)) problems.push(problemAt(locale, 1, raw, 'unknown_column', { dataset }));
+    if (!known.has(name)) warnings.push(problemAt(locale, 1, raw, 'unknown_column', { dataset }));
   }
   for (const c of COLUMNS[dataset]) {
     if (c.required && !seen.has(c.name)) problems.push(problemAt(locale, 1, c.name, 'missing_column'));
   }
-  return problems;
+  return { problems, warnings };
+}
+
+/**
+ * Giga's columns that have a column of ours by the same name but mean more: Giga's count any internet and
+ * any computer, ours the teaching link and teaching computers. In a Giga file they are read into the
+ * columns of ours that mean what Giga's do.
+ */
+export const GIGA_WIDER: Readonly<Record<string, string>> = {
+  connectivity_govt: 'connectivity_any',
+  connectivity_type_govt: 'connectivity_type_any',
+  download_speed_contracted: 'download_speed_contracted_any',
+  num_computers: 'num_computers_any',
+  computer_availability: 'computer_availability_any',
+};
+
+/**
+ * Whether a schools file is written in Giga's columns: it has neither of our own `area_code` and
+ * `school_type` (Giga locates a school by admin1/admin2 names and knows schools only).
+ */
+export function isGigaFile(dataset: Dataset, header: string[]): boolean {
+  const names = new Set(header.map((h) => h.toLowerCase()));
+  return dataset === 'schools' && !names.has('area_code') && !names.has('school_type');
+}
+
+/** A Giga file read as ours: its wider columns renamed to the columns of ours that mean what they do. */
+export function fromGiga<F extends { header: string[]; rows: FileRow[] }>(file: F): F {
+  const rename = (name: string) => GIGA_WIDER[name.toLowerCase()] ?? name;
+  return {
+    ...file,
+    header: file.header.map(rename),
+    rows: file.rows.map((r) => ({
+      line: r.line,
+      cells: new Map([...r.cells].map(([k, v]) => [rename(k), v])),
+    })),
+  };
 }
 
 /** Parses a row's cells by the data set's columns (information-only columns are skipped). */

@@ -51,6 +51,10 @@ const ImportReport = Type.Object({
   unchanged: Type.Integer(),
   problemCount: Type.Integer(),
   problems: Type.Array(Problem),
+  /** True: the file was read in Giga's columns and vocabulary. */
+  giga: Type.Boolean(),
+  /** What was ignored (e.g. columns the data set does not have); warnings never stop an import. */
+  warnings: Type.Array(Problem),
 });
 
 /** The registry's bulk files: templates, import (all or nothing) and export, CSV and XLSX. */
@@ -108,6 +112,12 @@ export default async function registryImportRoutes(app: FastifyInstance, opts: {
         querystring: Type.Object(
           {
             format: Type.Optional(Format),
+            schema: Type.Optional(
+              StringEnum(['maktab', 'giga_upload', 'giga_master'], {
+                description:
+                  "Columns: ours (the import's), Giga's school-data upload schema, or Giga's school master schema (schools only)",
+              }),
+            ),
             year: Type.Optional(YearCode),
             areaId: Type.Optional(
               Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Only this area and below' }),
@@ -126,6 +136,7 @@ export default async function registryImportRoutes(app: FastifyInstance, opts: {
           request.params.dataset,
           {
             format: request.query.format ?? 'csv',
+            schema: request.query.schema ?? 'maktab',
             year: request.query.year,
             areaId: request.query.areaId,
           },

@@ -13,6 +13,8 @@ import { readUpload, type FileFormat } from '@/modules/infrastructure/registry-i
 import {
   checkHeader,
   foldName,
+  fromGiga,
+  isGigaFile,
   parseRow,
   problemAt,
   type CellValue,
@@ -54,6 +56,10 @@ export interface ImportReport {
   unchanged: number;
   problemCount: number;
   problems: ImportProblem[];
+  /** Read in Giga's columns and vocabulary (see `isGigaFile`). */
+  giga: boolean;
+  /** What was ignored, e.g. columns the data set does not have; they never stop an import. */
+  warnings: ImportProblem[];
 }
 
 interface ParsedRow {
@@ -127,7 +133,10 @@ export async function importFile(
   options: { dryRun: boolean; year?: string },
 ): Promise<ImportReport> {
   if (!allows(actor, IMPORT_ROLES[dataset])) throw new AppError(403, 'import_not_allowed');
-  const file = await readUpload(bytes, dataset);
+  const read = await readUpload(bytes, dataset);
+  const giga = isGigaFile(dataset, read.header);
+  const file = giga ? fromGiga(read) : read;
+  const header = checkHeader(dataset, file.header, locale);
   const report = (plan: Omit<Plan, 'apply'>): ImportReport => {
     const problems = [...plan.problems].sort((a, b) => a.line - b.line);
     return {
@@ -142,14 +151,15 @@ export async function importFile(
       unchanged: problems.length ? 0 : plan.unchanged,
       problemCount: problems.length,
       problems: problems.slice(0, MAX_REPORTED),
+      giga,
+      warnings: header.warnings.slice(0, MAX_REPORTED),
     };
   };
   const refuse = (r: ImportReport) => {
     throw new AppError(422, 'import_invalid', { problems: r.problemCount }, r.problems);
   };
-  const header = checkHeader(dataset, file.header, locale);
-  if (header.length) {
-    const r = report({ problems: header, created: 0, updated: 0, unchanged: 0, year: null });
+  if (header.problems.length) {
+    const r = report({ problems: header.problems, created: 0, updated: 0, unchanged: 0, year: null });
     return options.dryRun ? r : refuse(r);
   }
   const rows: ParsedRow[] = [];
@@ -208,7 +218,24 @@ const RECORD_COLUMNS = {
   electricity_type: 'electricitySource',
   electricity_hours: 'electricityHours',
   pupils_internet: 'pupilsInternet',
+  connectivity_any: 'connectivityAny',
+  connectivity_type_any: 'connectivityAnyType',
+  download_speed_contracted_any: 'downloadContractedAny',
+  num_computers_any: 'computersAny',
+  download_speed_govt: 'downloadSpeedGovt',
+  connectivity_govt_collection_year: 'connectivityCollectionYear',
+  num_computers_desired: 'computersDesired',
+  num_adm_personnel: 'admPersonnel',
+  water_availability: 'water',
+  num_latrines: 'latrines',
+  student_refugees: 'refugeePupils',
+  student_count_refugees: 'refugeeStudents',
+  student_count_girls: 'studentsGirls',
+  student_count_boys: 'studentsBoys',
+  student_count_other: 'studentsOther',
 } as const;
+/** Record fields kept in single precision (`real`). */
+const SINGLE: readonly string[] = ['electricityHours', 'downloadContractedAny', 'downloadSpeedGovt'];
 type RecordField = (typeof RECORD_COLUMNS)[keyof typeof RECORD_COLUMNS];
 type RecordValues = Record<RecordField, string | number | boolean | null>;
 const LINK_COLUMNS = [
@@ -224,6 +251,7 @@ const YEAR_COLUMNS = [
   ...LINK_COLUMNS,
   'computer_availability',
   'num_computers',
+  'computer_availability_any',
   'num_students_shift1',
   'num_students_shift2',
   'num_students_shift3',
@@ -244,7 +272,26 @@ const MASTER_COLUMNS = {
   longitude: 'longitude',
   shifts: 'num_shifts',
   studentCount: 'num_students',
+  gigaId: 'school_id_giga',
+  codeType: 'school_id_govt_type',
+  establishedYear: 'school_establishment_year',
+  address: 'school_address',
+  refugeeCamp: 'refugee_camp',
+  dataSource: 'school_data_source',
+  dataCollectionYear: 'school_data_collection_year',
+  dataCollectionModality: 'school_data_collection_modality',
 } as const;
+/** The master fields read as they are given (empty: as saved). */
+const PLAIN_MASTER = [
+  'gigaId',
+  'codeType',
+  'establishedYear',
+  'address',
+  'refugeeCamp',
+  'dataSource',
+  'dataCollectionYear',
+  'dataCollectionModality',
+] as const;
 type MasterField = keyof typeof MASTER_COLUMNS;
 
 interface TeachingLink {
@@ -291,6 +338,12 @@ async function planSchools(
   const areaList = await institutionsStore.listAreas(db);
   const areaByCode = new Map(areaList.map((a) => [a.code.toUpperCase(), a]));
   const areaById = new Map(areaList.map((a) => [a.id, a]));
+  const areasByName = new Map<string, typeof areaList>();
+  for (const a of areaList) {
+    if (a.kind !== 'district' && a.kind !== 'city') continue;
+    for (const name of new Set([a.nameAz, a.nameRu, a.nameEn].map(foldName)))
+      areasByName.set(name, [...(areasByName.get(name) ?? []), a]);
+  }
   const levelCodes = (await institutionsStore.countryPack(db)).levels.map((l) => l.code);
   const bounds = await countryBounds();
   await letOthersIn();
@@ -336,13 +389,25 @@ async function planSchools(
 
     let areaId = before?.areaId;
     const areaCode = str(v.get('area_code'));
+    const areaName = str(v.get('admin2'));
     if (areaCode) {
       const area = areaByCode.get(areaCode.toUpperCase());
       if (!area) at('area_code', 'unknown_area');
       else if (area.kind !== 'district' && area.kind !== 'city')
         at('area_code', 'not_a_district', { kind: area.kind });
       else areaId = area.id;
-    }
+    } else if (areaName) {
+      // Giga's way: the district or city by its name, within the region named by admin1 when given.
+      const region = str(v.get('admin1'));
+      const named = (a: (typeof areaList)[number] | undefined, name: string) =>
+        !!a && [a.nameAz, a.nameRu, a.nameEn].some((n) => foldName(n) === foldName(name));
+      const found = (areasByName.get(foldName(areaName)) ?? []).filter(
+        (a) => !region || named(areaById.get(a.parentId ?? -1), region),
+      );
+      if (found.length === 1) areaId = found[0]!.id;
+      else if (found.length === 0) at('admin2', 'unknown_area_name');
+      else if (!found.some((a) => a.id === before?.areaId)) at('admin2', 'ambiguous_area_name');
+    } else if (!before) at('area_code', 'required');
     const given = v.get('education_level_govt');
     let levels = before?.levels;
     if (Array.isArray(given)) {
@@ -366,10 +431,23 @@ async function planSchools(
       }
     }
     const nameAz = str(v.get('school_name'));
-    const kind = str(v.get('school_type')) as store.NewInstitution['kind'] | null;
-    const ownership = str(v.get('school_funding_type')) as store.NewInstitution['ownership'] | null;
-    const locality = str(v.get('school_area_type')) as store.NewInstitution['locality'] | null;
-    if (!nameAz || !kind || !ownership || !locality || areaId === undefined || !levels) continue;
+    // Our own columns Giga has not: empty keeps what is saved; a new institution is a general school.
+    const kind = (str(v.get('school_type')) ??
+      before?.kind ??
+      'general_school') as store.NewInstitution['kind'];
+    const ownership = (str(v.get('school_funding_type')) ?? before?.ownership ?? null) as
+      store.NewInstitution['ownership'] | null;
+    const locality = (str(v.get('school_area_type')) ?? before?.locality ?? null) as
+      store.NewInstitution['locality'] | null;
+    if (!ownership) at('school_funding_type', 'required');
+    if (!locality) at('school_area_type', 'required');
+    if (!nameAz || !ownership || !locality || areaId === undefined || !levels) continue;
+    const open = bool(v.get('is_school_open'));
+    const status =
+      (str(v.get('school_status')) as store.NewInstitution['status'] | null) ??
+      (open === true ? 'active' : open === false ? 'closed' : null) ??
+      before?.status ??
+      'active';
     const target: store.NewInstitution = {
       code,
       nameAz,
@@ -380,11 +458,14 @@ async function planSchools(
       kind,
       ownership,
       locality,
-      status: (str(v.get('school_status')) as store.NewInstitution['status']) ?? before?.status ?? 'active',
+      status,
       latitude: lat ?? before?.latitude ?? null,
       longitude: lon ?? before?.longitude ?? null,
       shifts: num(v.get('num_shifts')) ?? before?.shifts ?? 1,
       studentCount: num(v.get('num_students')) ?? before?.studentCount ?? 0,
+      ...(Object.fromEntries(
+        PLAIN_MASTER.map((f) => [f, v.get(MASTER_COLUMNS[f]) ?? before?.[f] ?? null]),
+      ) as Pick<store.NewInstitution, (typeof PLAIN_MASTER)[number]>),
     };
     const changed = before
       ? (Object.keys(MASTER_COLUMNS) as MasterField[]).filter((f) => !same(before[f], target[f]))
@@ -457,6 +538,8 @@ async function planSchools(
           saved: savedComputers > 0 ? 'yes' : 'no',
         });
     }
+    const anyComputers = bool(cell('computer_availability_any'));
+    if (anyComputers === false && record.computersAny) at('num_computers_any', 'no_computers_count');
     const byShift = [1, 2, 3].map((k) => num(cell(`num_students_shift${k}`)));
     if (byShift.some((n) => n !== null)) {
       byShift.forEach((n, i) => {
@@ -493,7 +576,7 @@ async function planSchools(
             !same(savedLink.uploadMbps, link.uploadMbps, true));
     const recordChanged = savedRecord
       ? (Object.values(RECORD_COLUMNS) as RecordField[]).some(
-          (f) => !same(savedRecord[f], record[f], f === 'electricityHours'),
+          (f) => !same(savedRecord[f], record[f], SINGLE.includes(f)),
         )
       : anyValue;
     if (recordChanged || linkChanged) {

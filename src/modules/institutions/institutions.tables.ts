@@ -59,6 +59,22 @@ export const institutions = pgTable(
     /** Aggregate head counts, for institutions whose people are not (yet) individual accounts. */
     studentCount: integer('student_count').notNull().default(0),
     teacherCount: integer('teacher_count').notNull().default(0),
+    /** Giga's own id of the school (`school_id_giga`), kept as Giga gave it so that an export returns it. */
+    gigaId: text('giga_id'),
+    /** What the national code is (Giga's `school_id_govt_type`: EMIS, Examination Board, Other). */
+    codeType: text('code_type'),
+    /** Giga's `school_establishment_year`. */
+    establishedYear: smallint('established_year'),
+    /** Giga's `school_address`. */
+    address: text('address'),
+    /** In a refugee camp (Giga's `refugee_camp`); null when not known. */
+    refugeeCamp: boolean('refugee_camp'),
+    /** Who owns and shares the school's data (Giga's `school_data_source`, e.g. Ministry of Education). */
+    dataSource: text('data_source'),
+    /** When name, location and head counts were last collected (Giga's `school_data_collection_year`). */
+    dataCollectionYear: smallint('data_collection_year'),
+    /** How they were collected (Giga's `school_data_collection_modality`, e.g. census, survey). */
+    dataCollectionModality: text('data_collection_modality'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,6 +10,7 @@ import {
   IndicatorQuery,
   IndicatorTable,
   MapQuery,
+  OpenGigaQuery,
   OpenIndicatorQuery,
   OpenSchoolList,
   OpenSchoolQuery,
@@ -44,6 +45,12 @@ const jsonOrCsv = <T extends TSchema>(schema: T, description: string) => ({
     'application/json': { schema },
     'text/csv': { schema: Type.String({ description: 'The same answer as CSV, UTF-8 with BOM' }) },
   },
+});
+
+/** A CSV file, for the OpenAPI description. */
+const csvFile = (description: string) => ({
+  description,
+  content: { 'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) } },
 });
 
 /** Indicators, trends and the monitored schools for dashboards; the open-data list of schools and indicators. */
@@ -178,6 +185,24 @@ export default async function monitoringRoutes(app: FastifyInstance, opts: { db:
       const list = await service.openSchools(db, q);
       if (!wantsCsv(request, format)) return list;
       return sendCsv(reply, `schools-${list.year}`, openSchoolsCsv(list));
+    },
+  );
+
+  r.get(
+    '/open/schools/giga',
+    {
+      config: { access: 'public', httpCache: OPEN_CACHE },
+      schema: {
+        tags: ['open data'],
+        summary:
+          "Open data in Giga's names: the schools as CSV in the columns and words of Giga's school master schema",
+        querystring: OpenGigaQuery,
+        response: { 200: csvFile('The schools, one row each, ordered by code') },
+      },
+    },
+    async (request, reply) => {
+      const file = await service.openGigaSchools(db, request.query, request.locale);
+      return sendCsv(reply, file.filename.replace(/\.csv$/, ''), file.body);
     },
   );
 

@@ -135,6 +135,21 @@ export const OpenSchoolQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const OpenGigaQuery = Type.Object(
+  {
+    year: Type.Optional(YearCode),
+    area: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        pattern: '^[0-9A-Za-z_-]+$',
+        description: 'Only institutions in the area with this code (e.g. AZ-QBA) and the areas under it',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const OpenIndicatorQuery = Type.Object(
   {
     year: Type.Optional(YearCode),

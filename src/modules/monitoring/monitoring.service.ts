@@ -4,6 +4,10 @@ import { notFound } from '@/server/errors';
 import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { BAD_BELOW_MBPS, benchmarkMbps } from '@/modules/infrastructure/infrastructure.service';
 import { LINK_TYPES } from '@/modules/infrastructure/infrastructure.tables';
+import {
+  openGigaSchools as gigaMaster,
+  type OutFile,
+} from '@/modules/infrastructure/registry-export.service';
 import { RevisionCache } from '@/server/revision';
 import * as store from '@/modules/monitoring/monitoring.store';
 import type {
@@ -849,6 +853,21 @@ export async function schoolMap(
 }
 
 /** The open-data list of schools: no person, only what a school is, where, and what it has. */
+/** Open data in Giga's names: the schools in Giga's school master schema (CSV), of the country or an area. */
+export async function openGigaSchools(
+  db: Db,
+  q: { year?: string; area?: string },
+  locale: Locale,
+): Promise<OutFile> {
+  let areaId: number | undefined;
+  if (q.area !== undefined) {
+    const area = await store.findAreaByCode(db, q.area);
+    if (!area) throw notFound('area');
+    areaId = area.id;
+  }
+  return gigaMaster(db, { year: q.year, areaId }, locale);
+}
+
 export async function openSchools(
   db: Db,
   q: {

@@ -1,0 +1,23 @@
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "connectivity_any" boolean;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "connectivity_any_type" text;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "download_contracted_any" real;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "computers_any" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "download_speed_govt" real;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "connectivity_collection_year" smallint;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "computers_desired" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "adm_personnel" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "water" boolean;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "latrines" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "refugee_pupils" boolean;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "refugee_students" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "students_girls" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "students_boys" integer;--> statement-breakpoint
+ALTER TABLE "infrastructure_school_year" ADD COLUMN "students_other" integer;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "giga_id" text;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "code_type" text;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "established_year" smallint;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "address" text;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "refugee_camp" boolean;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "data_source" text;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "data_collection_year" smallint;--> statement-breakpoint
+ALTER TABLE "institutions_institution" ADD COLUMN "data_collection_modality" text;
