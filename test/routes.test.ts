@@ -423,6 +423,7 @@ const POLICY: Record<string, Rule> = {
   },
   'GET /api/monitoring/map': { who: ['admin', 'bureau', 'regional'] },
   'GET /api/open/schools': { who: 'anyone' },
+  'GET /api/open/schools/giga': { who: 'anyone' },
   'GET /api/open/indicators': { who: 'anyone' },
   'GET /api/country-pack': { who: 'anyone' },
   // The computer distribution: national staff run it, a school's director speaks for the school. In walk

@@ -220,11 +220,12 @@ describe('timetable', () => {
     ]);
 
     // 7B (second shift) takes 7C's week: with its own teachers, or the same ones, whose hours now differ.
-    await director.inject({
-      method: 'PUT',
+    const teacherSet = await saveAsRead(director, {
       url: `/api/classes/${b7}/subjects/literature`,
+      readUrl: `/api/classes/${b7}/subjects`,
       payload: { teacherId: w.teachers[2]!.id },
     });
+    expect(teacherSet.statusCode, teacherSet.body).toBe(200);
     const copied = await director.inject({
       method: 'POST',
       url: `/api/classes/${b7}/timetable/copy`,
