@@ -173,4 +173,50 @@ describe('changing a webinar', () => {
       await expect.poll(async () => (await read()).capacity).toBe(45);
     });
   });
+
+  it('attendance ticked from an old list meets the other organiser’s save, and is saved over it knowingly', async () => {
+    type Registrations = {
+      version: number;
+      items: { userId: number; displayName: string; attended: boolean }[];
+    };
+    const bureau = await apiLogin(server.url, 'bureau');
+    const all = await bureau.get<{ items: WebinarRead[] }>('/webinars?from=2000-01-01&to=2199-01-01');
+    const held = all.body.items.find((w) => w.title === 'Rəqəmsal kitabxanadan dərsdə istifadə')!;
+    const people = async () => (await bureau.get<Registrations>(`/webinars/${held.id}/registrations`)).body;
+    const first = (await people()).items[0]!;
+    await onPhoneAs(browser, server.url, 'bureau', DEMO_PASSWORD, async (page) => {
+      await page.goto(`${server.url}/webinars/${held.id}`);
+      await expect.poll(() => heading(page), HEADING).toBe(held.title);
+      const box = page.getByRole('checkbox', { name: first.displayName });
+      await box.waitFor();
+      const wasTicked = await box.isChecked();
+
+      // Meanwhile another organiser saves the list with only this person as the phone read them; on the phone,
+      // from the old read, this person's box changes.
+      const before = await people();
+      const elsewhereSave = await bureau.call('PUT', `/webinars/${held.id}/attendance`, {
+        version: before.version,
+        attended: wasTicked ? [first.userId] : [],
+      });
+      expect(elsewhereSave.status, JSON.stringify(elsewhereSave.body)).toBe(200);
+      await box.setChecked(!wasTicked);
+      await page.getByRole('button', { name: 'İştirakı saxla' }).click();
+      const conflict = page.getByRole('region', { name: 'Bunu başqası dəyişib' });
+      await conflict.waitFor();
+      const row = conflict.locator(`[data-difference="${first.userId}"]`);
+      expect(await row.locator('strong').innerText()).toBe(first.displayName);
+      expect(await row.locator('[data-version="theirs"]').innerText()).toBe(
+        wasTicked ? 'iştirak edib' : 'iştirak etməyib',
+      );
+      // Nothing was written over theirs yet.
+      expect((await people()).items.filter((p) => p.attended).length).toBe(wasTicked ? 1 : 0);
+      await expectGoodPage(page, 'webinar-attendance-conflict-az-360');
+
+      await conflict.getByRole('button', { name: 'Mənimkini onlarınkının üzərinə yaz' }).click();
+      await page.getByRole('status').filter({ hasText: 'İştirak saxlanıldı.' }).waitFor();
+      const after = await people();
+      expect(after.items.find((p) => p.userId === first.userId)!.attended).toBe(!wasTicked);
+      expect(after.version).toBe(before.version + 2);
+    });
+  });
 });

@@ -1354,11 +1354,19 @@ const POLICY: Record<string, Rule> = {
   },
   'PUT /api/webinars/:webinarId/attendance': {
     who: ['admin', 'bureau', 'regional'],
-    call: (w) => ({ params: { webinarId: w.webinarId }, payload: { attended: [] } }),
+    call: (w) => ({
+      params: { webinarId: w.webinarId },
+      payload: { attended: [] },
+      read: { url: `/api/webinars/${w.webinarId}/registrations`, fields: versionOf },
+    }),
     outside: {
       who: NATIONAL,
       refusal: 404,
-      call: (w) => ({ params: { webinarId: w.otherWebinarId }, payload: { attended: [] } }),
+      call: (w) => ({
+        params: { webinarId: w.otherWebinarId },
+        payload: { attended: [] },
+        read: { url: `/api/webinars/${w.otherWebinarId}/registrations`, fields: versionOf },
+      }),
     },
   },
   // Assignments: the class's teachers and students (the service narrows to the subject's teacher, a

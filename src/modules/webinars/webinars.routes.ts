@@ -168,7 +168,7 @@ export default async function webinarsRoutes(app: FastifyInstance, opts: { db: D
         changeContext(request),
         request.locale,
         request.params.webinarId,
-        request.body.attended,
+        request.body,
       ),
   );
 }

@@ -39,7 +39,10 @@ export const WebinarChangeBody = Type.Object(
 );
 
 export const AttendanceBody = Type.Object(
-  { attended: Type.Array(Id('A registered person'), { maxItems: 100_000, uniqueItems: true }) },
+  {
+    version: VersionField,
+    attended: Type.Array(Id('A registered person'), { maxItems: 100_000, uniqueItems: true }),
+  },
   { additionalProperties: false },
 );
 
@@ -62,6 +65,8 @@ export const Webinar = Type.Object({
 export const WebinarList = Type.Object({ items: Type.Array(Webinar) });
 
 export const RegistrationList = Type.Object({
+  /** The attendance's version: a save of who attended sends it back. */
+  version: VersionOut,
   items: Type.Array(
     Type.Object({
       userId: Type.Integer(),

@@ -282,6 +282,7 @@ export async function listRegistrations(db: Db, actor: Actor, locale: Locale, id
   const k = nameKey(locale);
   const list = await store.registrationsOf(db, id);
   return {
+    version: w.attendanceVersion,
     items: list.map((r) => ({
       userId: r.userId,
       displayName: r.displayName,
@@ -292,15 +293,19 @@ export async function listRegistrations(db: Db, actor: Actor, locale: Locale, id
   };
 }
 
-/** Records who attended: the listed registrants did, the others did not. */
+/**
+ * Records who attended: the listed registrants did, the others did not. The save sends the attendance's
+ * version it read: two organisers ticking the same list from one read do not overwrite each other silently.
+ */
 export async function recordAttendance(
   db: Db,
   actor: Actor,
   ctx: ChangeContext,
   locale: Locale,
   id: number,
-  attended: number[],
+  input: { version: number; attended: number[] },
 ) {
+  const { version, attended } = input;
   const w = await visibleWebinar(db, actor, id);
   if (!manages(actor, w)) throw forbidden();
   if (clock.nowMs() < w.startsAt.getTime()) throw new AppError(409, 'webinars.not_started');
@@ -311,6 +316,10 @@ export async function recordAttendance(
         registered.has(userId) ? [] : [problem(locale, `attended.${i}`, 'not_registered')],
       ),
     );
+    if (!(await store.bumpAttendanceVersion(tx, id, version))) {
+      const yours = { version, attended };
+      throw staleVersion(yours, await listRegistrations(tx, actor, locale, id));
+    }
     await store.setAttendance(tx, id, attended);
     await audit(tx, ctx, { action: 'attendance', entity: 'webinar', entityId: id, after: { attended } });
   });

@@ -39,12 +39,14 @@ export interface WebinarListRow {
   mine: boolean;
   attended: boolean;
   version: number;
+  attendanceVersion: number;
 }
 
 const listColumns = (userId: number) => sql`
   w.id, w.title, w.description, w.area_id as "areaId", a.name_az as "areaNameAz", a.name_ru as "areaNameRu",
   a.name_en as "areaNameEn", a.path as "areaPath", w.starts_at as "startsAt",
   w.duration_minutes as "durationMinutes", w.url, w.capacity, w.cancelled, w.version,
+  w.attendance_version as "attendanceVersion",
   (select count(*)::int from ${registrations} r where r.webinar_id = w.id) as registered,
   exists (select 1 from ${registrations} r where r.webinar_id = w.id and r.user_id = ${userId}) as mine,
   coalesce((select r.attended from ${registrations} r where r.webinar_id = w.id and r.user_id = ${userId}), false)
@@ -154,6 +156,19 @@ export async function registrationsOf(db: Db, webinarId: number) {
 }
 
 /** Marks who of the registered attended (the others did not). */
+/**
+ * Takes the next version of a webinar's attendance if it is still the one sent: false when another save came
+ * first (nothing written). In the save's transaction, so two saves from the same read cannot both pass.
+ */
+export async function bumpAttendanceVersion(db: Db, webinarId: number, sent: number): Promise<boolean> {
+  const updated = await db
+    .update(webinars)
+    .set({ attendanceVersion: sql`${webinars.attendanceVersion} + 1` })
+    .where(and(eq(webinars.id, webinarId), eq(webinars.attendanceVersion, sent)))
+    .returning({ id: webinars.id });
+  return updated.length === 1;
+}
+
 export async function setAttendance(db: Db, webinarId: number, attended: number[]): Promise<void> {
   await db.execute(
     sql`update ${registrations} set attended = (user_id = any(${intArray(attended)}))

@@ -30,6 +30,8 @@ export const webinars = pgTable(
     capacity: integer('capacity'),
     /** Bumped by every save of the webinar; a save must send the one it read. */
     version: integer('version').notNull().default(0),
+    /** Bumped by every save of who attended; a save of it must send the one it read. */
+    attendanceVersion: integer('attendance_version').notNull().default(0),
     cancelled: boolean('cancelled').notNull().default(false),
     createdBy: integer('created_by')
       .notNull()

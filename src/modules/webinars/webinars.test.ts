@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestApp, login, type Session } from '@test/harness';
+import { createTestApp, login, saveAsRead, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { academicYears } from '@/modules/institutions/institutions.tables';
 import { webinars } from '@/modules/webinars/webinars.tables';
@@ -134,7 +134,11 @@ describe('webinars', () => {
     const people = list.json<{ items: { userId: number }[] }>().items.map((r) => r.userId);
     expect(people).toHaveLength(2);
     const mark = (s: Session, attended: number[]) =>
-      s.inject({ method: 'PUT', url: `/api/webinars/${w.id}/attendance`, payload: { attended } });
+      saveAsRead(s, {
+        url: `/api/webinars/${w.id}/attendance`,
+        readUrl: `/api/webinars/${w.id}/registrations`,
+        payload: { attended },
+      });
     expect((await mark(regional, [people[0]!])).statusCode).toBe(409);
 
     // It took place yesterday.
@@ -152,6 +156,31 @@ describe('webinars', () => {
     const marked = await mark(regional, [people[0]!]);
     expect(marked.statusCode).toBe(200);
     expect(marked.json<{ items: { attended: boolean }[] }>().items.filter((r) => r.attended)).toHaveLength(1);
+
+    // Two organisers tick the list from the same read: the second save is refused with both versions.
+    const read = (await regional.inject({ url: `/api/webinars/${w.id}/registrations` })).json<{
+      version: number;
+    }>().version;
+    const put = (attended: number[]) =>
+      regional.inject({
+        method: 'PUT',
+        url: `/api/webinars/${w.id}/attendance`,
+        payload: { version: read, attended },
+      });
+    expect((await put(people)).statusCode).toBe(200);
+    const stale = await put([]);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<Err>().error.code).toBe('stale_version');
+    expect(stale.json()).toMatchObject({
+      error: {
+        details: {
+          yours: { version: read, attended: [] },
+          current: { version: read + 1, items: [{ attended: true }, { attended: true }] },
+        },
+      },
+    });
+    // What the first save wrote stands; the people are marked again as before for the totals below.
+    expect((await mark(regional, [people[0]!])).statusCode).toBe(200);
 
     const region = await regional.inject({ method: 'GET', url: `/api/webinars/totals?yearId=${yearId}` });
     expect(region.statusCode).toBe(200);

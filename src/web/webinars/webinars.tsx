@@ -13,6 +13,7 @@ import { ErrorBox, Loading } from '@/web/components/status';
 import { localName } from '@/web/i18n';
 
 type WebinarRecord = Static<typeof Webinar>;
+type Registrations = Static<typeof RegistrationList>;
 
 const organises = (me: Me) => me.roles.some((g) => ['admin', 'bureau', 'regional'].includes(g.role));
 const participates = (me: Me) => me.roles.some((g) => g.role === 'teacher' || g.role === 'director');
@@ -552,29 +553,36 @@ export function WebinarPage({ id, me }: { id: number; me: Me }) {
     queryFn: ({ signal }) =>
       api<Static<typeof RegistrationList>>(`/webinars/${id}/registrations`, { signal }),
   });
-  const [attended, setAttended] = useState<Set<number> | null>(null);
-  const chosen = attended ?? new Set(people.data?.items.filter((p) => p.attended).map((p) => p.userId) ?? []);
+  // The ticks being changed, and the version of the list they started from (a refetch does not move it).
+  const [attended, setAttended] = useState<{ version: number; chosen: Set<number> } | null>(null);
+  const [staleList, setStaleList] = useState<{ current: Registrations; mine: Set<number> } | null>(null);
+  const ticked = (list: Registrations | undefined) =>
+    new Set(list?.items.filter((p) => p.attended).map((p) => p.userId) ?? []);
+  const chosen = attended?.chosen ?? ticked(people.data);
   const save = useMutation({
-    mutationFn: () =>
-      api<Static<typeof RegistrationList>>(`/webinars/${id}/attendance`, {
-        method: 'PUT',
-        body: { attended: [...chosen] },
-      }),
+    mutationFn: (input: { version: number; attended: number[] }) =>
+      api<Registrations>(`/webinars/${id}/attendance`, { method: 'PUT', body: input }),
     onSuccess: (saved) => {
       client.setQueryData(['webinar', id, 'registrations'], saved);
       setAttended(null);
+    },
+    onError: (error) => {
+      const current = staleCurrent<Registrations>(error);
+      if (current) setStaleList({ current, mine: chosen });
     },
   });
   const toggle = (userId: number) => {
     const next = new Set(chosen);
     if (next.has(userId)) next.delete(userId);
     else next.add(userId);
-    setAttended(next);
+    setAttended({ version: attended?.version ?? people.data?.version ?? 0, chosen: next });
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    setStaleList(null);
+    save.mutate({ version: attended?.version ?? people.data?.version ?? 0, attended: [...chosen] });
   };
+  const attendedText = (value: unknown) => (value ? t('webinars.attendedYes') : t('webinars.attendedNo'));
   return (
     <Page title={webinar.data?.title ?? t('webinars.title')}>
       <p>
@@ -619,7 +627,35 @@ export function WebinarPage({ id, me }: { id: number; me: Me }) {
               </label>
             ))}
           </fieldset>
-          {save.isError ? <ErrorBox error={save.error} /> : null}
+          {staleList ? (
+            <StaleVersion
+              differences={differencesOf(
+                staleList.current.items.map((p) => String(p.userId)),
+                Object.fromEntries(staleList.current.items.map((p) => [String(p.userId), p.attended])),
+                Object.fromEntries(
+                  staleList.current.items.map((p) => [String(p.userId), staleList.mine.has(p.userId)]),
+                ),
+                (k) => staleList.current.items.find((p) => String(p.userId) === k)?.displayName ?? '',
+                (_k, value) => attendedText(value),
+              )}
+              updatedAt={null}
+              busy={save.isPending}
+              onReload={() => {
+                client.setQueryData(['webinar', id, 'registrations'], staleList.current);
+                setAttended(null);
+                setStaleList(null);
+                save.reset();
+              }}
+              onOverwrite={() => {
+                const { current, mine } = staleList;
+                setStaleList(null);
+                setAttended({ version: current.version, chosen: mine });
+                save.mutate({ version: current.version, attended: [...mine] });
+              }}
+            />
+          ) : save.isError ? (
+            <ErrorBox error={save.error} />
+          ) : null}
           {save.isSuccess ? <p role="status">{t('webinars.saved')}</p> : null}
           <button type="submit" disabled={save.isPending || people.data.items.length === 0}>
             {t('webinars.saveAttendance')}

@@ -1,0 +1,1 @@
+ALTER TABLE "webinars_webinar" ADD COLUMN "attendance_version" integer DEFAULT 0 NOT NULL;
