@@ -58,6 +58,8 @@ const AllocationPlans = lazy(() =>
 const AllocationPlan = lazy(() =>
   import('@/web/allocation/bureau-pages').then((m) => ({ default: m.PlanPage })),
 );
+// The registry's bulk files: templates, import and export.
+const ExchangePage = lazy(() => import('@/web/registry/exchange').then((m) => ({ default: m.ExchangePage })));
 
 // The library's editor pages.
 const LibraryEditorNew = lazy(() => import('@/web/library/editor').then((m) => ({ default: m.NewResource })));
@@ -207,6 +209,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <AllocationPlans />;
     case 'allocationPlan':
       return <AllocationPlan id={id!} />;
+    case 'registryExchange':
+      return <ExchangePage me={me} />;
     case 'timetable':
       return <TimetablePage me={me} />;
     case 'schoolClass':

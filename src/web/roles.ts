@@ -66,6 +66,14 @@ export const PAGES = [
     group: 'ict',
   },
   { name: 'allocationPlan', path: '/allocation/:id', roles: ['bureau', 'admin'] },
+  // The registry's bulk files (src/web/registry/exchange.tsx): BULK in registry-import.routes.ts.
+  {
+    name: 'registryExchange',
+    path: '/registry/exchange',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'nav.registryExchange',
+    group: 'ict',
+  },
   // The national administrator's user management (src/web/admin), opened from the administrator's home.
   { name: 'adminUsers', path: '/admin/users', roles: ['admin'] },
   { name: 'adminUser', path: '/admin/users/:id', roles: ['admin'] },
