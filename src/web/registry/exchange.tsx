@@ -272,6 +272,7 @@ function Export() {
   const { t } = useTranslation();
   const datasetId = useId();
   const formatId = useId();
+  const schemaName = useId();
   const [dataset, setDataset] = useState<Dataset>('schools');
   const [format, setFormat] = useState<Format>('csv');
   const [schema, setSchema] = useState<Schema>('maktab');
@@ -305,21 +306,19 @@ function Export() {
           )}
         </Field>
         {dataset === 'schools' ? (
-          <fieldset>
+          <fieldset className="field exchange-columns">
             <legend>{t('exchange.columns')}</legend>
             {SCHEMAS.map((s) => (
-              <div className="field" key={s}>
-                <label>
-                  <input
-                    type="radio"
-                    name="exchange-schema"
-                    value={s}
-                    checked={schema === s}
-                    onChange={() => setSchema(s)}
-                  />{' '}
-                  {t(`exchange.schema.${s}`)}
-                </label>
-              </div>
+              <label className="check" key={s}>
+                <input
+                  type="radio"
+                  name={schemaName}
+                  value={s}
+                  checked={schema === s}
+                  onChange={() => setSchema(s)}
+                />{' '}
+                {t(`exchange.schema.${s}`)}
+              </label>
             ))}
           </fieldset>
         ) : null}
