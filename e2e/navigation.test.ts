@@ -94,6 +94,7 @@ describe('navigation and changes', () => {
         'Dərslərim',
         'Məktəbimin İKT-si',
         'Kompüter paylanması',
+        'Reyestr faylları',
         'Tədris resursları',
         'Distant təhsil',
       ]);
