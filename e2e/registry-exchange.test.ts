@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
-import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
+import {
+  expectGoodPage,
+  goTo,
+  HEADING,
+  heading,
+  launchBrowser,
+  onPhoneAs,
+  switchLanguage,
+} from './support/browser';
 
 /** The text of a downloaded file, without the byte-order mark the platform's CSV starts with. */
 function textOf(download: Download): Promise<string> {
@@ -119,6 +127,12 @@ describe('the registry as files, on a phone', () => {
       // The registry has the new name now.
       const after = await page.request.get(`${server.url}/api/registry/export/schools?format=csv`);
       expect(await after.text()).toContain(good[name]);
+
+      // In Russian too, the page fits the phone and passes axe.
+      await switchLanguage(page, 'ru');
+      await expect.poll(() => heading(page), HEADING).toBe('Файлы реестра');
+      await page.getByRole('region', { name: 'Экспорт' }).getByLabel('Набор данных').selectOption('schools');
+      await expectGoodPage(page, 'registry-exchange-ru');
     });
   });
 });
