@@ -145,6 +145,30 @@ export async function api<T>(
   throw new ApiError(response.status, 'unknown', '');
 }
 
+/**
+ * Sends a file as the raw body of a POST (the server tells its kind from its bytes) and returns the JSON
+ * answer; throws ApiError as `api()` does, with the error's `details` as the server sent them.
+ */
+export async function upload<T>(path: string, file: Blob): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method: 'POST',
+      headers: { ...changeHeaders(), 'content-type': 'application/octet-stream', accept: 'application/json' },
+      body: file,
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', '');
+  }
+  const body = (await response.json().catch(() => null)) as
+    (T & { error?: { code: string; message: string; details?: unknown } }) | null;
+  if (response.ok && body) return body;
+  if (response.status === 401) onUnauthenticated();
+  const details = Array.isArray(body?.error?.details) ? (body.error.details as FieldProblem[]) : [];
+  throw new ApiError(response.status, body?.error?.code ?? 'unknown', body?.error?.message ?? '', details);
+}
+
 /** A school's ICT record for one academic year. */
 export type RegistryRecord = Static<typeof SchoolYearRecord>;
 /** What a school sends to save its year's record. */

@@ -3,33 +3,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { EnrolmentImportReport, OneRosterImportReport } from '@/modules/classroom/classroom.schema';
-import { ApiError, changeHeaders, type FieldProblem } from '@/web/api';
+import { upload } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { ErrorBox } from '@/web/components/status';
 
 type CsvReport = Static<typeof EnrolmentImportReport>;
 type RosterReport = Static<typeof OneRosterImportReport>;
 type Outcome = { kind: 'csv'; report: CsvReport } | { kind: 'oneroster'; report: RosterReport };
-
-/** Sends a file as the raw body (the server tells its kind from its bytes) and returns the JSON answer. */
-async function upload<T>(path: string, file: File): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`/api${path}`, {
-      method: 'POST',
-      headers: { ...changeHeaders(), 'content-type': 'application/octet-stream', accept: 'application/json' },
-      body: file,
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiError(0, 'network', '');
-  }
-  const body = (await response.json().catch(() => null)) as
-    (T & { error?: { code: string; message: string; details?: unknown } }) | null;
-  if (response.ok && body) return body;
-  const details = Array.isArray(body?.error?.details) ? (body.error.details as FieldProblem[]) : [];
-  throw new ApiError(response.status, body?.error?.code ?? 'unknown', body?.error?.message ?? '', details);
-}
 
 /**
  * The school's class lists as files: the enrolment CSV (username, class) and OneRoster 1.2 (a zip of

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError, changeHeaders, type Me, type Role } from '@/web/api';
+import { ApiError, upload, type Me, type Role } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
 import { Field } from '@/web/components/field';
@@ -53,26 +53,6 @@ interface Report {
 
 const isProblem = (d: unknown): d is Problem =>
   typeof d === 'object' && d !== null && 'line' in d && 'message' in d;
-
-/** Sends a file as the raw body, as the class lists' import does; the server tells CSV from XLSX by its bytes. */
-async function upload<T>(path: string, file: File): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`/api${path}`, {
-      method: 'POST',
-      headers: { ...changeHeaders(), 'content-type': 'application/octet-stream', accept: 'application/json' },
-      body: file,
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiError(0, 'network', '');
-  }
-  const body = (await response.json().catch(() => null)) as
-    (T & { error?: { code: string; message: string; details?: unknown } }) | null;
-  if (response.ok && body) return body;
-  const details = Array.isArray(body?.error?.details) ? (body.error.details as ApiError['details']) : [];
-  throw new ApiError(response.status, body?.error?.code ?? 'unknown', body?.error?.message ?? '', details);
-}
 
 /** The problems of a refused file, line by line, as the server wrote them in the reader's language. */
 function ProblemList({ problems, total }: { problems: Problem[]; total: number }) {
