@@ -189,6 +189,8 @@ describe('the OpenAPI document', () => {
     expect(String(res.headers['tus-extension']).split(',')).toEqual(
       expect.arrayContaining(['creation', 'termination']),
     );
+    // Upload-Length is required (documented so), so deferring it is not offered.
+    expect(String(res.headers['tus-extension']).split(',')).not.toContain('creation-defer-length');
     expect(res.headers['tus-max-size']).toBe(String(MAX_UPLOAD_BYTES));
   });
 

@@ -186,7 +186,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
         headers: {
           'Tus-Version': 'The tus versions supported: 1.0.0',
           'Tus-Extension':
-            'The extensions supported, e.g. creation,creation-with-upload,termination,expiration',
+            'The extensions supported: creation,creation-with-upload,termination,expiration (not creation-defer-length: `Upload-Length` is required)',
           'Tus-Max-Size':
             'The largest upload accepted, in bytes (each kind of file has its own, smaller limit)',
         },

@@ -152,6 +152,10 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
     directory: uploadDir,
     expirationPeriodInMilliseconds: 7 * 24 * 3600_000,
   });
+  // Every upload says its length when it starts (the size limits by kind are checked then), so the server
+  // does not offer creation-defer-length: tus builds `Tus-Extension` from this list and, without it, refuses
+  // `Upload-Defer-Length` itself.
+  datastore.extensions = datastore.extensions.filter((e) => e !== 'creation-defer-length');
   if (opts.runJobs) {
     const sweep = () =>
       void datastore
@@ -243,7 +247,10 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
       uploadCallers.set(webRequest, { ctx: editorContext(request), locale: request.locale });
     }
     const response = await tus.handleWeb(webRequest);
-    if (response.status >= 400) {
+    // tus answers 501 to a header of an extension it does not offer (Upload-Defer-Length, Upload-Concat):
+    // the request is at fault, so it is a 400 that names the header.
+    const status = response.status === 501 ? 400 : response.status;
+    if (status >= 400) {
       const text = await response.text();
       let code =
         response.status === 404 ? 'not_found' : response.status === 413 ? 'payload_too_large' : 'bad_request';
@@ -265,7 +272,7 @@ export default async function libraryRoutes(app: FastifyInstance, opts: LibraryO
         code === 'bad_request' && text
           ? [{ field: 'headers', reason: 'invalid', message: text.slice(0, 200) }]
           : undefined;
-      return sendError(reply, response.status, code, params, details);
+      return sendError(reply, status, code, params, details);
     }
     reply.status(response.status);
     response.headers.forEach((value, name) => void reply.header(name, value));

@@ -528,6 +528,53 @@ describe('the digital library', () => {
     expect((await author.inject({ url: file.url })).rawPayload.equals(PDF)).toBe(true);
   });
 
+  it('advertises only the tus extensions it honours: no deferred length, so none is accepted', async () => {
+    const r = await create({ title: 'Uzunluqsuz' });
+    const options = await author.inject({ method: 'OPTIONS', url: '/api/library/uploads' });
+    expect(options.statusCode).toBe(204);
+    const advertised = String(options.headers['tus-extension']).split(',');
+    expect(advertised).toEqual(expect.arrayContaining(['creation', 'creation-with-upload', 'termination']));
+    const deferred = await author.inject({
+      method: 'POST',
+      url: '/api/library/uploads',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-defer-length': '1',
+        'upload-metadata': `resourceId ${b64(String(r.id))},role ${b64('main')},filename ${b64('file.pdf')}`,
+      },
+    });
+    // The server and its OPTIONS agree: a creation without Upload-Length is taken exactly when
+    // creation-defer-length is advertised.
+    expect(deferred.statusCode === 201).toBe(advertised.includes('creation-defer-length'));
+    expect(deferred.statusCode, deferred.body).toBe(400);
+    expect(deferred.headers.location).toBeUndefined();
+    expect(deferred.json<{ error: { details: { field: string }[] } }>().error.details[0]?.field).toBe(
+      'headers',
+    );
+    // creation-with-upload, advertised, is honoured: the bytes sent with the creation are kept.
+    const withBytes = await author.inject({
+      method: 'POST',
+      url: '/api/library/uploads',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': String(PDF.length),
+        'upload-metadata': `resourceId ${b64(String(r.id))},role ${b64('main')},filename ${b64('file.pdf')}`,
+        'content-type': 'application/offset+octet-stream',
+      },
+      payload: PDF.subarray(0, 100),
+    });
+    expect(withBytes.statusCode, withBytes.body).toBe(201);
+    expect(withBytes.headers['upload-offset']).toBe('100');
+    // termination, advertised, is honoured.
+    const ended = await author.inject({
+      method: 'DELETE',
+      url: String(withBytes.headers.location),
+      headers: { 'tus-resumable': '1.0.0' },
+    });
+    expect(ended.statusCode).toBe(204);
+    expect((await get(r.id)).files).toEqual([]);
+  });
+
   it.skipIf(!hasFfmpeg)(
     'processes a video into renditions, audio, HLS and a thumbnail, and refuses a truncated one',
     async () => {
