@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   date,
@@ -11,6 +12,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /** Administrative areas as a tree: country → economic region → district or city. */
@@ -26,8 +28,13 @@ export const areas = pgTable(
     nameEn: text('name_en').notNull(),
     /** Ids from the root down to this area, itself included: an area grant covers every path that holds it. */
     path: integer('path').array().notNull(),
+    /** Giga's id of the region or district (`admin1_id_giga`/`admin2_id_giga`), as a Giga file gave it. */
+    gigaId: text('giga_id'),
   },
-  (t) => [index('institutions_area_parent_idx').on(t.parentId)],
+  (t) => [
+    index('institutions_area_parent_idx').on(t.parentId),
+    uniqueIndex('institutions_area_giga_id_key').on(t.gigaId).where(sql`${t.gigaId} is not null`),
+  ],
 );
 
 /** Schools, colleges, universities and kindergartens. */

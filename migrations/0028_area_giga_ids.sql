@@ -1,0 +1,2 @@
+ALTER TABLE "institutions_area" ADD COLUMN "giga_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "institutions_area_giga_id_key" ON "institutions_area" USING btree ("giga_id") WHERE "institutions_area"."giga_id" is not null;
