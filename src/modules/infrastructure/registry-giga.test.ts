@@ -23,10 +23,19 @@ interface Report {
 /**
  * A file as Giga writes it: the columns of its upload schema in its vocabulary (fiber, electrical grid,
  * diesel generator, p2mp wireless, charitable), schools located by admin1/admin2 names, Giga's own id, and
- * a column of Giga's master schema that the registry does not keep.
+ * a column of Giga's master schema that the registry does not keep, and Giga's ids of the region and the
+ * district (given on one row, the district's alone on the other).
  */
 const GIGA_FILE = [
-  ['school_id_giga', ...GIGA_UPLOAD_COLUMNS, 'admin1', 'admin2', 'cellular_coverage_type'],
+  [
+    'school_id_giga',
+    ...GIGA_UPLOAD_COLUMNS,
+    'admin1',
+    'admin2',
+    'admin1_id_giga',
+    'admin2_id_giga',
+    'cellular_coverage_type',
+  ],
   [
     'a1b2c3d4-0001',
     'GIGA-1',
@@ -68,6 +77,8 @@ const GIGA_FILE = [
     '0',
     'Guba-Khachmaz Economic Region',
     'Guba District',
+    'AZE-R-07',
+    'AZE-D-0412',
     '4G',
   ],
   [
@@ -111,6 +122,8 @@ const GIGA_FILE = [
     '',
     'Quba-Xaçmaz iqtisadi rayonu',
     'Quba rayonu',
+    '',
+    'AZE-D-0412',
     '3G',
   ],
 ];
@@ -121,6 +134,7 @@ const csvOf = (table: string[][]) =>
 describe('Giga both ways', () => {
   let t: App;
   let bureau: Session;
+  let regionCode = '';
 
   const upload = (body: string | Buffer, type = 'text/csv', query = '') =>
     bureau.inject({
@@ -148,11 +162,27 @@ describe('Giga both ways', () => {
           where i.code like 'GIGA-%' order by i.code`,
     );
 
+  /** Giga's ids kept on the areas, by area code. */
+  const areaGigaIds = async () =>
+    Object.fromEntries(
+      (
+        await rows<{ code: string; giga_id: string }>(
+          t.database.db,
+          sql`select code, giga_id from institutions_area where giga_id is not null order by code`,
+        )
+      ).map((a) => [a.code, a.giga_id]),
+    );
+
   beforeAll(async () => {
     t = await createTestApp();
     await loadCountryPackFrom(t.database.db);
     const b = await createUserWithRole(t.database.db, 'bureau');
     bureau = await login(t.app, b.username, b.password);
+    [{ code: regionCode }] = await rows<{ code: string }>(
+      t.database.db,
+      sql`select p.code from institutions_area a join institutions_area p on p.id = a.parent_id
+          where a.code = 'AZ-QBA'`,
+    );
   });
   afterAll(async () => t?.close());
 
@@ -210,6 +240,8 @@ describe('Giga both ways', () => {
       students_other: 0,
     });
     expect(one!.links).toBe(0);
+    // Giga's ids of the district and of its region, kept on our areas.
+    expect(await areaGigaIds()).toEqual({ 'AZ-QBA': 'AZE-D-0412', [regionCode]: 'AZE-R-07' });
     expect(two!.school).toMatchObject({
       code: 'GIGA-2',
       giga_id: null,
@@ -228,6 +260,8 @@ describe('Giga both ways', () => {
 
   it("exports in Giga's upload and master schemas, and each re-imports to an equal registry", async () => {
     const saved = await registry();
+    const savedIds = await areaGigaIds();
+    expect(Object.keys(savedIds)).toHaveLength(2);
 
     const upload1 = (await exported('giga_upload')).toString('utf8').replace(/^\uFEFF/, '');
     const [head, first] = upload1.split(/\r?\n/);
@@ -244,6 +278,7 @@ describe('Giga both ways', () => {
     const again = await upload(upload1);
     expect(again.json<Report>()).toMatchObject({ valid: true, giga: true, unchanged: 2, updated: 0 });
     expect(await registry()).toEqual(saved);
+    expect(await areaGigaIds()).toEqual(savedIds);
 
     const master = (await exported('giga_master')).toString('utf8').replace(/^\uFEFF/, '');
     const [mhead, mfirst] = master.split(/\r?\n/);
@@ -253,23 +288,31 @@ describe('Giga both ways', () => {
       school_id_giga: 'a1b2c3d4-0001',
       education_level: 'Primary and Secondary',
       admin2: 'Quba rayonu',
+      admin1_id_giga: 'AZE-R-07',
+      admin2_id_giga: 'AZE-D-0412',
     });
+    // The ids come back from the master file itself: the registry forgets them before it is imported.
+    await t.database.db.execute(sql`update institutions_area set giga_id = null`);
     const fromMaster = await upload(master);
     // Giga's computed columns (coverage, distances, timestamps) are not the registry's: warned, ignored.
     expect(fromMaster.json<Report>()).toMatchObject({ valid: true, giga: true, unchanged: 2, updated: 0 });
     expect(fromMaster.json<Report>().warnings.map((w) => w.column)).toContain('education_level');
     expect(await registry()).toEqual(saved);
+    expect(await areaGigaIds()).toEqual(savedIds);
 
     const workbook = await exported('giga_upload', 'xlsx');
     const fromXlsx = await upload(workbook, XLSX_TYPE);
     expect(fromXlsx.json<Report>()).toMatchObject({ valid: true, giga: true, unchanged: 2 });
     expect(await registry()).toEqual(saved);
+    expect(await areaGigaIds()).toEqual(savedIds);
 
     // Our own export carries the same facts in our columns, and imports back unchanged too.
     const ours = await exported('maktab');
+    await t.database.db.execute(sql`update institutions_area set giga_id = null`);
     const back = await upload(ours);
     expect(back.json<Report>()).toMatchObject({ valid: true, giga: false, unchanged: 2, updated: 0 });
     expect(await registry()).toEqual(saved);
+    expect(await areaGigaIds()).toEqual(savedIds);
   });
 
   it('refuses a new school whose ownership or place the Giga file does not give, naming the column', async () => {
@@ -305,11 +348,81 @@ describe('Giga both ways', () => {
     expect(head).toBe(GIGA_MASTER_COLUMNS.join(','));
     const one = lines.map((l) => l.split(',')).find((c) => c[1] === 'GIGA-1');
     expect(one?.[0]).toBe('a1b2c3d4-0001');
+    expect(one?.[GIGA_MASTER_COLUMNS.indexOf('admin1_id_giga')]).toBe('AZE-R-07');
+    expect(one?.[GIGA_MASTER_COLUMNS.indexOf('admin2_id_giga')]).toBe('AZE-D-0412');
     // No counts of people in open data, as in the rest of it.
     expect(one?.[GIGA_MASTER_COLUMNS.indexOf('num_students')]).toBe('');
     expect(one?.[GIGA_MASTER_COLUMNS.indexOf('num_classrooms')]).toBe('24');
     const unknown = await t.app.inject({ method: 'GET', url: '/api/open/schools/giga?area=NOWHERE' });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('refuses, at its line and column, one area given two Giga ids or one Giga id given two areas', async () => {
+    const head = [
+      'school_id_govt',
+      'school_name',
+      'education_level_govt',
+      'admin2',
+      'admin1_id_giga',
+      'admin2_id_giga',
+    ];
+    const refused = async (table: string[][]) => {
+      const res = await upload(csvOf([head, ...table]));
+      expect(res.statusCode, res.body).toBe(422);
+      return res
+        .json<{ error: { details: { line: number; column: string; reason: string }[] } }>()
+        .error.details.map((d) => [d.line, d.column, d.reason]);
+    };
+    const before = await areaGigaIds();
+    // Quba's id differs between two rows.
+    expect(
+      await refused([
+        [
+          'GIGA-1',
+          'Quba 1 nömrəli tam orta məktəb',
+          'primary;basic;secondary',
+          'Quba rayonu',
+          '',
+          'AZE-D-0412',
+        ],
+        ['GIGA-2', 'Qımıl kənd ibtidai məktəbi', 'primary', 'Quba rayonu', '', 'AZE-D-9999'],
+      ]),
+    ).toEqual([[3, 'admin2_id_giga', 'giga_id_twice']]);
+    // One id for Quba and for its region.
+    expect(
+      await refused([
+        [
+          'GIGA-1',
+          'Quba 1 nömrəli tam orta məktəb',
+          'primary;basic;secondary',
+          'Quba rayonu',
+          'AZE-D-0412',
+          'AZE-D-0412',
+        ],
+      ]),
+    ).toEqual([[2, 'admin1_id_giga', 'giga_id_two_areas']]);
+    // Quba's id, already kept, given to Qusar (the school moves there).
+    expect(
+      await refused([['GIGA-2', 'Qımıl kənd ibtidai məktəbi', 'primary', 'Qusar rayonu', '', 'AZE-D-0412']]),
+    ).toEqual([[2, 'admin2_id_giga', 'giga_id_taken']]);
+    expect(await areaGigaIds()).toEqual(before);
+    // Given Quba another id in the same file, Qusar may take Quba's old one.
+    const swapped = await upload(
+      csvOf([
+        head,
+        [
+          'GIGA-1',
+          'Quba 1 nömrəli tam orta məktəb',
+          'primary;basic;secondary',
+          'Quba rayonu',
+          '',
+          'AZE-D-0413',
+        ],
+        ['GIGA-2', 'Qımıl kənd ibtidai məktəbi', 'primary', 'Qusar rayonu', '', 'AZE-D-0412'],
+      ]),
+    );
+    expect(swapped.statusCode, swapped.body).toBe(200);
+    expect(await areaGigaIds()).toEqual({ ...before, 'AZ-QBA': 'AZE-D-0413', 'AZ-QUS': 'AZE-D-0412' });
   });
 
   it("answers 422, not a file, for Giga's columns of a data set other than schools", async () => {

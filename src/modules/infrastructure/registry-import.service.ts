@@ -361,6 +361,9 @@ async function planSchools(
   await letOthersIn();
 
   const firstLine = new Map<string, number>();
+  // Giga's area ids the file gives: by area, and the area each id went to (with the line that said so).
+  const gigaByArea = new Map<number, { gigaId: string; line: number; column: string }>();
+  const areaByGiga = new Map<string, { areaId: number; line: number }>();
   const byName = new Map<string, { line: number; code: string; levels: string[] }[]>();
   const plans: SchoolPlan[] = [];
   let checked = 0;
@@ -408,6 +411,34 @@ async function planSchools(
       else if (found.length === 0) at('admin2', 'unknown_area_name');
       else if (!found.some((a) => a.id === before?.areaId)) at('admin2', 'ambiguous_area_name');
     } else if (!before) at('area_code', 'required');
+    // Giga's ids of the district or city the school is placed in and of the region above it.
+    const place = areaId === undefined ? undefined : areaById.get(areaId);
+    const above = place ? areaById.get(place.parentId ?? -1) : undefined;
+    for (const [column, area] of [
+      ['admin2_id_giga', place],
+      ['admin1_id_giga', above?.kind === 'country' ? undefined : above],
+    ] as const) {
+      const gigaId = str(v.get(column));
+      if (!gigaId || !place) continue;
+      if (!area) {
+        at(column, 'giga_no_region');
+        continue;
+      }
+      const earlier = gigaByArea.get(area.id);
+      const holder = areaByGiga.get(gigaId);
+      if (earlier && earlier.gigaId !== gigaId)
+        at(column, 'giga_id_twice', { value: earlier.gigaId, other: String(earlier.line) });
+      else if (holder && holder.areaId !== area.id)
+        at(column, 'giga_id_two_areas', {
+          area: areaById.get(holder.areaId)!.nameAz,
+          other: String(holder.line),
+        });
+      else if (area.gigaId !== gigaId && !national) at(column, 'not_editable', { value: area.gigaId ?? '' });
+      else if (!earlier) {
+        gigaByArea.set(area.id, { gigaId, line: r.line, column });
+        areaByGiga.set(gigaId, { areaId: area.id, line: r.line });
+      }
+    }
     const given = v.get('education_level_govt');
     let levels = before?.levels;
     if (Array.isArray(given)) {
@@ -605,6 +636,14 @@ async function planSchools(
       problems.push(problemAt(locale, p.line, 'school_name', 'likely_duplicate_db', { code: twin.code }));
   }
 
+  // An id the registry keeps on another area stays there unless the file gives that area another.
+  const areaGigaIds = [...gigaByArea].filter(([id, g]) => areaById.get(id)!.gigaId !== g.gigaId);
+  for (const [id, g] of areaGigaIds) {
+    const holder = areaList.find((a) => a.gigaId === g.gigaId && a.id !== id);
+    if (holder && (gigaByArea.get(holder.id)?.gigaId ?? g.gigaId) === g.gigaId)
+      problems.push(problemAt(locale, g.line, g.column, 'giga_id_taken', { area: holder.nameAz }));
+  }
+
   const creates = plans.filter((p) => !p.before);
   const updates = plans.filter((p) => p.before && (p.changed.length > 0 || p.record));
   return {
@@ -615,6 +654,10 @@ async function planSchools(
     unchanged: plans.length - creates.length - updates.length,
     snapshot: { taken, read: (on) => store.schoolsSnapshot(on, scope, true) },
     async apply(tx, ctx) {
+      await store.setAreaGigaIds(
+        tx,
+        areaGigaIds.map(([id, g]) => ({ id, gigaId: g.gigaId })),
+      );
       const ids = await store.insertInstitutions(
         tx,
         creates.map((p) => p.target),

@@ -115,6 +115,21 @@ export async function institutionNamesInAreas(db: Db, areaIds: number[]) {
 export type NewInstitution = typeof institutions.$inferInsert;
 
 /** Inserts institutions; returns their ids by code. */
+/** Giga's ids of areas, replaced: those moving are cleared first, so two areas may swap ids in one file. */
+export async function setAreaGigaIds(db: Db, values: { id: number; gigaId: string }[]): Promise<void> {
+  if (values.length === 0) return;
+  await db
+    .update(areas)
+    .set({ gigaId: null })
+    .where(
+      inArray(
+        areas.id,
+        values.map((v) => v.id),
+      ),
+    );
+  for (const v of values) await db.update(areas).set({ gigaId: v.gigaId }).where(eq(areas.id, v.id));
+}
+
 export async function insertInstitutions(db: Db, values: NewInstitution[]): Promise<Map<string, number>> {
   const inserted = await bulkInsertRows<{ id: number; code: string }>(db, institutions, values, {
     returning: [institutions.id, institutions.code],
@@ -389,6 +404,8 @@ export async function exportInstitutions(db: Db, f: ExportFilter) {
       areaCode: string;
       areaNameAz: string;
       parentNameAz: string | null;
+      areaGigaId: string | null;
+      parentGigaId: string | null;
     }
   >(
     db,
@@ -399,7 +416,8 @@ export async function exportInstitutions(db: Db, f: ExportFilter) {
           i.address, i.refugee_camp as "refugeeCamp", i.data_source as "dataSource",
           i.data_collection_year::int as "dataCollectionYear",
           i.data_collection_modality as "dataCollectionModality",
-          a.code as "areaCode", a.name_az as "areaNameAz", p.name_az as "parentNameAz"
+          a.code as "areaCode", a.name_az as "areaNameAz", p.name_az as "parentNameAz",
+          a.giga_id as "areaGigaId", p.giga_id as "parentGigaId"
         from ${institutions} i join ${areas} a on a.id = i.area_id left join ${areas} p on p.id = a.parent_id
         where ${institutionWhere(f)}
         order by i.code`,

@@ -33,7 +33,9 @@ export const areas = pgTable(
   },
   (t) => [
     index('institutions_area_parent_idx').on(t.parentId),
-    uniqueIndex('institutions_area_giga_id_key').on(t.gigaId).where(sql`${t.gigaId} is not null`),
+    uniqueIndex('institutions_area_giga_id_key')
+      .on(t.gigaId)
+      .where(sql`${t.gigaId} is not null`),
   ],
 );
 
