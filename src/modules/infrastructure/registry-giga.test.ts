@@ -178,11 +178,12 @@ describe('Giga both ways', () => {
     await loadCountryPackFrom(t.database.db);
     const b = await createUserWithRole(t.database.db, 'bureau');
     bureau = await login(t.app, b.username, b.password);
-    [{ code: regionCode }] = await rows<{ code: string }>(
+    const [region] = await rows<{ code: string }>(
       t.database.db,
       sql`select p.code from institutions_area a join institutions_area p on p.id = a.parent_id
           where a.code = 'AZ-QBA'`,
     );
+    regionCode = region!.code;
   });
   afterAll(async () => t?.close());
 
