@@ -220,11 +220,29 @@ async function checkRecord(
   return recordProblems(input, facts, { complete }).map((x) => problem(locale, x.field, x.rule, x.params));
 }
 
-type RecordValues = Omit<SchoolYearInput, 'participations' | 'version' | 'pupilsInternet'> & {
-  pupilsInternet: boolean | null;
-  participations: { projectId: number; evidence: string | null; verified: boolean }[];
-  countedDevices: SchoolYearInput['deviceCounts'];
-};
+/** The record's Giga facts of the year (see `giga` in the schema): on the form, copied to a new year. */
+const GIGA_FIELDS = [
+  'water',
+  'latrines',
+  'studentsGirls',
+  'studentsBoys',
+  'studentsOther',
+  'refugeePupils',
+  'refugeeStudents',
+  'admPersonnel',
+  'computersDesired',
+] as const;
+type GigaFacts = { [K in (typeof GIGA_FIELDS)[number]]-?: Exclude<SchoolYearInput[K], undefined> };
+
+const gigaFacts = (source: Partial<Record<(typeof GIGA_FIELDS)[number], unknown>> | undefined) =>
+  Object.fromEntries(GIGA_FIELDS.map((f) => [f, source?.[f] ?? null])) as GigaFacts;
+
+type RecordValues = Omit<SchoolYearInput, 'participations' | 'version' | 'pupilsInternet' | keyof GigaFacts> &
+  GigaFacts & {
+    pupilsInternet: boolean | null;
+    participations: { projectId: number; evidence: string | null; verified: boolean }[];
+    countedDevices: SchoolYearInput['deviceCounts'];
+  };
 
 /** What looks wrong or is missing in a saved record: shown to the school and the reviewer, never refused. */
 function recordWarnings(institution: institutionsStore.InstitutionRow, record: RecordValues, locale: Locale) {
@@ -299,6 +317,7 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
     electricitySource: source?.electricitySource ?? null,
     electricityHours: source?.electricityHours ?? null,
     pupilsInternet: source?.pupilsInternet ?? null,
+    ...gigaFacts(source),
     students: (parts?.students ?? []).map(({ level, sex, shift, students }) => ({
       level,
       sex,
@@ -451,6 +470,7 @@ export async function submitSchoolYear(
       electricitySource: record.electricitySource,
       electricityHours: record.electricityHours,
       pupilsInternet: record.pupilsInternet,
+      ...gigaFacts(record),
       students: record.students,
       links: record.links,
       deviceCounts: record.deviceCounts,
