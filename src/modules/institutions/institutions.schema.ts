@@ -42,6 +42,15 @@ export const Institution = Type.Object({
   ...editable,
   studentCount: Type.Integer(),
   teacherCount: Type.Integer(),
+  /** Giga's facts of the school (`registry-import.md`, "Giga"): set by a registry file, read here. */
+  gigaId: Type.Optional(Nullable(Type.String({ description: "Giga's id of the school" }))),
+  codeType: Type.Optional(Nullable(Type.String({ description: 'What the national code is' }))),
+  establishedYear: Type.Optional(Nullable(Type.Integer({ description: 'Year the school was founded' }))),
+  address: Type.Optional(Nullable(Type.String({ description: 'Address' }))),
+  refugeeCamp: Type.Optional(Nullable(Type.Boolean({ description: 'In a refugee camp' }))),
+  dataSource: Type.Optional(Nullable(Type.String({ description: "Who owns and shares the school's data" }))),
+  dataCollectionYear: Type.Optional(Nullable(Type.Integer({ description: 'Year the facts were collected' }))),
+  dataCollectionModality: Type.Optional(Nullable(Type.String({ description: 'How they were collected' }))),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 

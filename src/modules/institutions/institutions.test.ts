@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login } from '@test/harness';
+import { eq } from 'drizzle-orm';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
+import { institutions } from '@/modules/institutions/institutions.tables';
 
 describe('institutions', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -59,6 +61,28 @@ describe('institutions', () => {
       (await s.inject({ method: 'PATCH', url: '/api/institutions/999999', payload: { shifts: 1 } }))
         .statusCode,
     ).toBe(404);
+  });
+
+  it('shows the school’s Giga facts a registry file gave it', async () => {
+    const school = await createInstitution(t.database.db, ids.district);
+    const bureau = await createUserWithRole(t.database.db, 'bureau');
+    const s = await login(t.app, bureau.username, bureau.password);
+    const empty = (await s.inject({ url: `/api/institutions/${school.id}` })).json<Record<string, unknown>>();
+    expect(empty).toMatchObject({ address: null, establishedYear: null, refugeeCamp: null });
+    const facts = {
+      gigaId: 'g-123',
+      codeType: 'EMIS',
+      establishedYear: 1965,
+      address: 'Nizami küç. 5, Bakı',
+      refugeeCamp: false,
+      dataSource: 'Ministry of Science and Education',
+      dataCollectionYear: 2026,
+      dataCollectionModality: 'census',
+    };
+    await t.database.db.update(institutions).set(facts).where(eq(institutions.id, school.id));
+    const res = await s.inject({ url: `/api/institutions/${school.id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject(facts);
   });
 
   it('keeps before and after of every change in the audit log', async () => {
