@@ -209,6 +209,10 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await expect.poll(() => heading(page), HEADING).toBe(schoolName);
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
       expect(await page.locator('main [data-state]').first().innerText()).toBe('təsdiqlənib');
+      // The school's facts of the year and Giga's facts of the school are on the profile too.
+      expect(await page.locator('dd[data-field="studentsGirls"]').innerText()).toBe('151');
+      await page.getByRole('heading', { name: 'Giga üçün məktəb məlumatları' }).waitFor();
+      await page.locator('dd[data-field="establishedYear"]').waitFor();
       await expectGoodPage(page, 'registry-profile-az-360');
 
       // The same profile in Russian and English.
