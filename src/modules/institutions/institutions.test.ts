@@ -45,6 +45,32 @@ describe('institutions', () => {
     });
     expect(cleared.json()).toMatchObject({ latitude: null, longitude: null });
 
+    // Giga's facts a director knows of their school: its address, founding year and a refugee camp.
+    const giga = await s.inject({
+      method: 'PATCH',
+      url: `/api/institutions/${own.id}`,
+      payload: { address: 'Nizami küç. 5', establishedYear: 1965, refugeeCamp: false },
+    });
+    expect(giga.statusCode).toBe(200);
+    expect(giga.json()).toMatchObject({
+      address: 'Nizami küç. 5',
+      establishedYear: 1965,
+      refugeeCamp: false,
+    });
+    const future = await s.inject({
+      method: 'PATCH',
+      url: `/api/institutions/${own.id}`,
+      payload: { establishedYear: 3000 },
+    });
+    expect(future.statusCode).toBe(400);
+    expect(future.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe(
+      'establishedYear',
+    );
+    expect(
+      (await s.inject({ method: 'PATCH', url: `/api/institutions/${own.id}`, payload: { gigaId: 'x' } }))
+        .statusCode,
+    ).toBe(400);
+
     const master = await s.inject({
       method: 'PATCH',
       url: `/api/institutions/${own.id}`,
