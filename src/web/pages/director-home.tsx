@@ -136,7 +136,7 @@ function coordinate(text: string): number | null | 'invalid' {
   return Number.isFinite(n) ? n : 'invalid';
 }
 
-/** The form for what a director may change: names, location, levels taught, shifts. Sends only what changed. */
+/** The form for what a director may change: names, location, levels taught, shifts, address, founding year. Sends only what changed. */
 function EditSchool({ school }: { school: InstitutionRecord }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
