@@ -139,6 +139,9 @@ describe('navigation and changes', () => {
       const before = await shifts.inputValue();
       const after = before === '3' ? '1' : '3';
       await shifts.selectOption(after);
+      // Giga's facts of the school the director knows: its address and founding year.
+      await page.getByLabel('Ünvan', { exact: true }).fill('Quba, Heydər Əliyev pr. 1');
+      await page.getByLabel('Təsis ili', { exact: true }).fill('1965');
       await page.getByRole('button', { name: 'Yadda saxla' }).click();
       await page.getByRole('status').filter({ hasText: 'Dəyişikliklər saxlanıldı.' }).waitFor();
       expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
@@ -146,6 +149,12 @@ describe('navigation and changes', () => {
       await screenshot(page, 'director-saved-360');
       await page.reload();
       expect(await page.getByLabel('Növbələrin sayı').inputValue()).toBe(after);
+      expect(await page.getByLabel('Ünvan', { exact: true }).inputValue()).toBe('Quba, Heydər Əliyev pr. 1');
+      expect(await page.getByLabel('Təsis ili', { exact: true }).inputValue()).toBe('1965');
+      await page.getByLabel('Təsis ili', { exact: true }).fill('65');
+      await page.getByRole('button', { name: 'Yadda saxla' }).click();
+      await page.getByText('İli dörd rəqəmlə yazın, məsələn 1965.').waitFor();
+      await page.getByLabel('Təsis ili', { exact: true }).fill('1965');
 
       // A latitude that is not a number is caught in the page, in the page's language.
       await page.getByLabel('Enlik').fill('şimal');

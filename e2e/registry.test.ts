@@ -88,6 +88,11 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       const pupils = page.getByLabel('Şagirdlər internetdən təlim üçün istifadə edə bilir');
       expect(await pupils.getAttribute('aria-describedby')).toBeTruthy();
       await pupils.selectOption('yes');
+      // The school's facts Giga asks for: pupils by sex and drinking water, in their own fieldset.
+      const facts = page.getByRole('group', { name: 'Məktəb haqqında: şagirdlər, işçilər, su' });
+      await facts.getByLabel('Qızlar (bütün şagirdlər)').fill('151');
+      await facts.getByLabel('İnzibati işçilər').fill('6');
+      await facts.getByLabel('Məktəbdə içməli su').selectOption('yes');
       await page.getByRole('button', { name: 'Yadda saxla və göndər' }).click();
       await page
         .getByRole('status')
@@ -98,6 +103,7 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       expect(await state.innerText()).toBe('göndərilib');
       expect(await page.getByLabel('Onlardan İKT üzrə hazırlıq keçən').inputValue()).toBe('17');
       expect(await pupils.inputValue()).toBe('yes');
+      expect(await facts.getByLabel('Qızlar (bütün şagirdlər)').inputValue()).toBe('151');
 
       // The speed test against the platform itself, its result saved and in the weekly history.
       await page.getByRole('button', { name: 'Bağlantımı yoxla' }).click();
@@ -129,6 +135,9 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await page.waitForURL(`**/area/review/${schoolId}`);
       await expect.poll(() => heading(page), HEADING).toBe(schoolName);
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
+      expect(await page.locator('dd[data-field="studentsGirls"]').innerText()).toBe('151');
+      expect(await page.locator('dd[data-field="admPersonnel"]').innerText()).toBe('6');
+      expect(await page.locator('dd[data-field="water"]').innerText()).toBe('Bəli');
       await expectGoodPage(page, 'registry-review-school-360');
       await page.getByRole('button', { name: 'Təsdiqlə' }).click();
       await page.getByRole('status').filter({ hasText: 'Qeyd təsdiqləndi.' }).waitFor();
@@ -200,6 +209,10 @@ describe('the school ICT registry, from a school to the national dashboard', () 
       await expect.poll(() => heading(page), HEADING).toBe(schoolName);
       expect(await page.locator('dd[data-field="teachersIctTrained"]').innerText()).toBe('17');
       expect(await page.locator('main [data-state]').first().innerText()).toBe('təsdiqlənib');
+      // The school's facts of the year and Giga's facts of the school are on the profile too.
+      expect(await page.locator('dd[data-field="studentsGirls"]').innerText()).toBe('151');
+      await page.getByRole('heading', { name: 'Giga üçün məktəb məlumatları' }).waitFor();
+      await page.locator('dd[data-field="establishedYear"]').waitFor();
       await expectGoodPage(page, 'registry-profile-az-360');
 
       // The same profile in Russian and English.

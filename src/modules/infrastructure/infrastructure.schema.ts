@@ -72,6 +72,22 @@ export const Participation = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The school's facts of the year that Giga's schema asks for (`registry-import.md`, "Giga"), on the form too.
+ * Left out of a save: kept as they are.
+ */
+const giga = {
+  water: Nullable(Type.Boolean({ description: 'Drinking water at the school' })),
+  latrines: Nullable(Count('Latrines (toilets)')),
+  studentsGirls: Nullable(Count('Pupils: girls')),
+  studentsBoys: Nullable(Count('Pupils: boys')),
+  studentsOther: Nullable(Count('Pupils: other or not stated')),
+  refugeePupils: Nullable(Type.Boolean({ description: 'Hosts refugee pupils' })),
+  refugeeStudents: Nullable(Count('Refugee pupils')),
+  admPersonnel: Nullable(Count('Administrative staff')),
+  computersDesired: Nullable(Count('Computers the school should have by the national standard')),
+};
+
 /** What a school reports for a year; saving it replaces the year's record. */
 export const SchoolYearBody = Type.Object(
   {
@@ -93,6 +109,7 @@ export const SchoolYearBody = Type.Object(
         Type.Boolean({ description: 'Pupils themselves can use the internet at school for learning' }),
       ),
     ),
+    ...Type.Partial(Type.Object(giga)).properties,
     students: Type.Array(StudentCount, { maxItems: 200 }),
     links: Type.Array(InternetLink, { maxItems: 20 }),
     /** The devices the school counts, not item records (with an item inventory: those not in it). */
@@ -116,6 +133,7 @@ export const SchoolYearRecord = Type.Object({
   hasInventory: Type.Boolean(),
   ...Type.Omit(SchoolYearBody, ['participations', 'version', 'pupilsInternet']).properties,
   pupilsInternet: Nullable(Type.Boolean()),
+  ...giga,
   /** 0 while nothing is saved for this year; a save sends it back (see `staleVersion`). */
   version: VersionOut,
   /** Of the totals in `deviceCounts`, those counted without an item record: what the form edits. */

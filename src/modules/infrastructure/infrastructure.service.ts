@@ -46,6 +46,16 @@ defineMessages({
     'registry.field.links': 'Internet link {n}',
     'registry.field.deviceCounts': 'Devices, row {n}',
     'registry.field.participations': 'Digital projects',
+    'registry.field.water': 'Drinking water at the school',
+    'registry.field.latrines': 'Toilets (latrines)',
+    'registry.field.studentsGirls': 'Girls (all pupils)',
+    'registry.field.studentsBoys': 'Boys (all pupils)',
+    'registry.field.studentsOther': 'Pupils of other or unstated sex',
+    'registry.field.refugeePupils': 'Refugee pupils',
+    'registry.field.refugeeStudents': 'Number of refugee pupils',
+    'registry.field.admPersonnel': 'Administrative staff',
+    'registry.field.computersDesired': 'Computers the school should have',
+    'rule.no_refugees': 'must be empty or 0 when the school has no refugee pupils',
   },
   az: {
     registry_invalid: 'Qeyddə səhvlər var; heç nə saxlanılmadı.',
@@ -80,6 +90,16 @@ defineMessages({
     'registry.field.links': 'İnternet xətti {n}',
     'registry.field.deviceCounts': 'Cihazlar, sətir {n}',
     'registry.field.participations': 'Rəqəmsal layihələr',
+    'registry.field.water': 'Məktəbdə içməli su',
+    'registry.field.latrines': 'Tualetlər',
+    'registry.field.studentsGirls': 'Qızlar (bütün şagirdlər)',
+    'registry.field.studentsBoys': 'Oğlanlar (bütün şagirdlər)',
+    'registry.field.studentsOther': 'Cinsi başqa və ya göstərilməmiş şagirdlər',
+    'registry.field.refugeePupils': 'Qaçqın şagirdlər',
+    'registry.field.refugeeStudents': 'Qaçqın şagirdlərin sayı',
+    'registry.field.admPersonnel': 'İnzibati işçilər',
+    'registry.field.computersDesired': 'Məktəbdə olmalı olan kompüterlər',
+    'rule.no_refugees': 'məktəbdə qaçqın şagird olmadıqda boş və ya 0 olmalıdır',
   },
   ru: {
     registry_invalid: 'В записи есть ошибки; ничего не сохранено.',
@@ -114,6 +134,16 @@ defineMessages({
     'registry.field.links': 'Интернет-подключение {n}',
     'registry.field.deviceCounts': 'Устройства, строка {n}',
     'registry.field.participations': 'Цифровые проекты',
+    'registry.field.water': 'Питьевая вода в школе',
+    'registry.field.latrines': 'Туалеты',
+    'registry.field.studentsGirls': 'Девочки (все ученики)',
+    'registry.field.studentsBoys': 'Мальчики (все ученики)',
+    'registry.field.studentsOther': 'Ученики другого или неуказанного пола',
+    'registry.field.refugeePupils': 'Ученики-беженцы',
+    'registry.field.refugeeStudents': 'Число учеников-беженцев',
+    'registry.field.admPersonnel': 'Административный персонал',
+    'registry.field.computersDesired': 'Сколько компьютеров должно быть в школе',
+    'rule.no_refugees': 'должно быть пустым или 0, если в школе нет учеников-беженцев',
   },
 });
 
@@ -220,11 +250,29 @@ async function checkRecord(
   return recordProblems(input, facts, { complete }).map((x) => problem(locale, x.field, x.rule, x.params));
 }
 
-type RecordValues = Omit<SchoolYearInput, 'participations' | 'version' | 'pupilsInternet'> & {
-  pupilsInternet: boolean | null;
-  participations: { projectId: number; evidence: string | null; verified: boolean }[];
-  countedDevices: SchoolYearInput['deviceCounts'];
-};
+/** The record's Giga facts of the year (see `giga` in the schema): on the form, copied to a new year. */
+const GIGA_FIELDS = [
+  'water',
+  'latrines',
+  'studentsGirls',
+  'studentsBoys',
+  'studentsOther',
+  'refugeePupils',
+  'refugeeStudents',
+  'admPersonnel',
+  'computersDesired',
+] as const;
+type GigaFacts = { [K in (typeof GIGA_FIELDS)[number]]-?: Exclude<SchoolYearInput[K], undefined> };
+
+const gigaFacts = (source: Partial<Record<(typeof GIGA_FIELDS)[number], unknown>> | undefined) =>
+  Object.fromEntries(GIGA_FIELDS.map((f) => [f, source?.[f] ?? null])) as GigaFacts;
+
+type RecordValues = Omit<SchoolYearInput, 'participations' | 'version' | 'pupilsInternet' | keyof GigaFacts> &
+  GigaFacts & {
+    pupilsInternet: boolean | null;
+    participations: { projectId: number; evidence: string | null; verified: boolean }[];
+    countedDevices: SchoolYearInput['deviceCounts'];
+  };
 
 /** What looks wrong or is missing in a saved record: shown to the school and the reviewer, never refused. */
 function recordWarnings(institution: institutionsStore.InstitutionRow, record: RecordValues, locale: Locale) {
@@ -299,6 +347,7 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
     electricitySource: source?.electricitySource ?? null,
     electricityHours: source?.electricityHours ?? null,
     pupilsInternet: source?.pupilsInternet ?? null,
+    ...gigaFacts(source),
     students: (parts?.students ?? []).map(({ level, sex, shift, students }) => ({
       level,
       sex,
@@ -451,6 +500,7 @@ export async function submitSchoolYear(
       electricitySource: record.electricitySource,
       electricityHours: record.electricityHours,
       pupilsInternet: record.pupilsInternet,
+      ...gigaFacts(record),
       students: record.students,
       links: record.links,
       deviceCounts: record.deviceCounts,

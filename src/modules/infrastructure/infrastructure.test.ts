@@ -133,6 +133,85 @@ describe('the school ICT registry', () => {
     expect((await director.inject({ url: url(lastYear) })).json<RecordBody>().teachers).toBe(40);
   });
 
+  it('saves the school’s Giga facts of the year, copies them to a new year’s draft, and keeps them when left out', async () => {
+    const facts = {
+      water: true,
+      latrines: 6,
+      studentsGirls: 150,
+      studentsBoys: 148,
+      studentsOther: 2,
+      refugeePupils: true,
+      refugeeStudents: 12,
+      admPersonnel: 5,
+      computersDesired: 30,
+    };
+    const db = t.database.db;
+    const [year] = await db
+      .insert(academicYears)
+      .values({ code: '2031-2032', startsOn: '2031-09-15', endsOn: '2032-06-15', isCurrent: false })
+      .returning();
+    const [next] = await db
+      .insert(academicYears)
+      .values({ code: '2032-2033', startsOn: '2032-09-15', endsOn: '2033-06-15', isCurrent: false })
+      .returning();
+    const other = await createUserWithRole(db, 'director', { institutionId: otherSchoolId });
+    const head = await login(t.app, other.username, other.password);
+    const at = (y: number) => url(y, otherSchoolId);
+    const students = [{ level: 'primary', sex: 'female', shift: 1, students: 300 }];
+    const saved = await saveAsRead(head, { url: at(year!.id), payload: record({ students, ...facts }) });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject(facts);
+    expect((await head.inject({ url: at(year!.id) })).json()).toMatchObject(facts);
+
+    // The next year's draft starts from them, as from the rest of last year's record.
+    const fresh = (await head.inject({ url: at(next!.id) })).json<RecordBody>();
+    expect(fresh).toMatchObject({ saved: false, ...facts });
+
+    // A save that leaves them out keeps them; one that sends them changes them.
+    const { water: _, latrines: __, ...some } = facts;
+    const kept = await saveAsRead(head, {
+      url: at(year!.id),
+      payload: record({
+        students,
+        ...some,
+        studentsOther: null,
+        refugeePupils: false,
+        refugeeStudents: 0,
+      }),
+    });
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toMatchObject({
+      water: true,
+      latrines: 6,
+      studentsOther: null,
+      refugeePupils: false,
+      refugeeStudents: 0,
+    });
+
+    // A count that is not a whole number at or above 0 is refused, naming its field.
+    const bad = await saveAsRead(head, { url: at(year!.id), payload: record({ students, latrines: -1 }) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe('latrines');
+
+    // Refugee pupils counted at a school said to have none: refused in the caller’s language.
+    await head.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'ru' } });
+    const refused = await saveAsRead(head, {
+      url: at(year!.id),
+      payload: record({ students, refugeePupils: false, refugeeStudents: 3 }),
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(
+      refused.json<{ error: { details: { field: string; message: string }[] } }>().error.details,
+    ).toEqual([
+      {
+        field: 'refugeeStudents',
+        reason: 'no_refugees',
+        message: 'Число учеников-беженцев: должно быть пустым или 0, если в школе нет учеников-беженцев',
+      },
+    ]);
+    expect((await head.inject({ url: at(year!.id) })).json()).toMatchObject({ refugeeStudents: 0 });
+  });
+
   it('refuses a record that breaks a rule, naming each field in the caller’s language, and saves nothing', async () => {
     // The director's own setting chooses the language of the answer.
     await director.inject({ method: 'PATCH', url: '/api/me', payload: { locale: 'ru' } });

@@ -640,9 +640,29 @@ describe('bulk import and export of the registry', () => {
     regional = await login(t.app, r.username, r.password);
 
     // A director changes their school's year record and details, but not its master data or other schools.
-    const mine = await upload(director, csv([school('Q-1', { num_teachers: '33', latitude: '41.37' })]));
+    const mine = await upload(
+      director,
+      csv(
+        [
+          school('Q-1', {
+            num_teachers: '33',
+            latitude: '41.37',
+            school_address: 'Quba, Heydər Əliyev pr. 1',
+            school_establishment_year: '1970',
+          }),
+        ],
+        [...HEADER, 'school_address', 'school_establishment_year'],
+      ),
+    );
     expect(mine.statusCode, mine.body).toBe(200);
     expect(mine.json<Report>()).toMatchObject({ updated: 1 });
+    // Giga's facts a director knows of their school are theirs to change too.
+    expect(
+      await rows<{ address: string; established_year: number }>(
+        db,
+        sql`select address, established_year from institutions_institution where code = 'Q-1'`,
+      ),
+    ).toEqual([{ address: 'Quba, Heydər Əliyev pr. 1', established_year: 1970 }]);
     const before = await counts();
     const theirs = await upload(
       director,

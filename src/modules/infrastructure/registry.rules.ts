@@ -19,6 +19,9 @@ export interface RecordValues {
   links: unknown[];
   deviceCounts: { kind: string; purpose: string; total: number; working: number }[];
   participations: { projectId: number }[];
+  /** Giga's facts of the year; left out by a caller that does not send them. */
+  refugeePupils?: boolean | null | undefined;
+  refugeeStudents?: number | null | undefined;
 }
 
 /** What the rules are checked against besides the record; a fact left out is not checked. */
@@ -40,7 +43,8 @@ export type RecordRule =
   | 'unknown_level'
   | 'shift_exceeds'
   | 'working_exceeds_total'
-  | 'unknown_project';
+  | 'unknown_project'
+  | 'no_refugees';
 
 /** A broken rule: the field it belongs to (`deviceCounts.2.working`), the rule, and what its message needs. */
 export interface RecordProblem {
@@ -97,6 +101,8 @@ export function recordProblems(
   }
   if (r.electricityHours !== null && r.electricityHours > HOURS_A_DAY)
     out.push(p('electricityHours', 'hours_exceed_day', { hours: HOURS_A_DAY }));
+
+  if (r.refugeePupils === false && r.refugeeStudents) out.push(p('refugeeStudents', 'no_refugees'));
 
   required('students', r.students.length === 0);
   const seen = new Set<string>();

@@ -20,6 +20,12 @@ const editable = {
     description: 'Education levels taught',
   }),
   shifts: Type.Integer({ minimum: 1, maximum: 3, description: 'Number of shifts the school runs' }),
+  /** Giga's facts of the school a director knows (`registry-import.md`, "Giga"); left out: kept. */
+  address: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Address' }))),
+  establishedYear: Type.Optional(
+    Nullable(Type.Integer({ minimum: 1000, maximum: 2100, description: 'Year the school was founded' })),
+  ),
+  refugeeCamp: Type.Optional(Nullable(Type.Boolean({ description: 'In a refugee camp' }))),
 };
 
 const masterData = {
@@ -42,6 +48,12 @@ export const Institution = Type.Object({
   ...editable,
   studentCount: Type.Integer(),
   teacherCount: Type.Integer(),
+  /** Giga's other facts of the school (`registry-import.md`, "Giga"): set by a registry file, read here. */
+  gigaId: Type.Optional(Nullable(Type.String({ description: "Giga's id of the school" }))),
+  codeType: Type.Optional(Nullable(Type.String({ description: 'What the national code is' }))),
+  dataSource: Type.Optional(Nullable(Type.String({ description: "Who owns and shares the school's data" }))),
+  dataCollectionYear: Type.Optional(Nullable(Type.Integer({ description: 'Year the facts were collected' }))),
+  dataCollectionModality: Type.Optional(Nullable(Type.String({ description: 'How they were collected' }))),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 

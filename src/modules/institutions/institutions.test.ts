@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login } from '@test/harness';
+import { eq } from 'drizzle-orm';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
+import { institutions } from '@/modules/institutions/institutions.tables';
 
 describe('institutions', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -43,6 +45,32 @@ describe('institutions', () => {
     });
     expect(cleared.json()).toMatchObject({ latitude: null, longitude: null });
 
+    // Giga's facts a director knows of their school: its address, founding year and a refugee camp.
+    const giga = await s.inject({
+      method: 'PATCH',
+      url: `/api/institutions/${own.id}`,
+      payload: { address: 'Nizami küç. 5', establishedYear: 1965, refugeeCamp: false },
+    });
+    expect(giga.statusCode).toBe(200);
+    expect(giga.json()).toMatchObject({
+      address: 'Nizami küç. 5',
+      establishedYear: 1965,
+      refugeeCamp: false,
+    });
+    const future = await s.inject({
+      method: 'PATCH',
+      url: `/api/institutions/${own.id}`,
+      payload: { establishedYear: 3000 },
+    });
+    expect(future.statusCode).toBe(400);
+    expect(future.json<{ error: { details: { field: string }[] } }>().error.details[0]!.field).toBe(
+      'establishedYear',
+    );
+    expect(
+      (await s.inject({ method: 'PATCH', url: `/api/institutions/${own.id}`, payload: { gigaId: 'x' } }))
+        .statusCode,
+    ).toBe(400);
+
     const master = await s.inject({
       method: 'PATCH',
       url: `/api/institutions/${own.id}`,
@@ -59,6 +87,28 @@ describe('institutions', () => {
       (await s.inject({ method: 'PATCH', url: '/api/institutions/999999', payload: { shifts: 1 } }))
         .statusCode,
     ).toBe(404);
+  });
+
+  it('shows the school’s Giga facts a registry file gave it', async () => {
+    const school = await createInstitution(t.database.db, ids.district);
+    const bureau = await createUserWithRole(t.database.db, 'bureau');
+    const s = await login(t.app, bureau.username, bureau.password);
+    const empty = (await s.inject({ url: `/api/institutions/${school.id}` })).json<Record<string, unknown>>();
+    expect(empty).toMatchObject({ address: null, establishedYear: null, refugeeCamp: null });
+    const facts = {
+      gigaId: 'g-123',
+      codeType: 'EMIS',
+      establishedYear: 1965,
+      address: 'Nizami küç. 5, Bakı',
+      refugeeCamp: false,
+      dataSource: 'Ministry of Science and Education',
+      dataCollectionYear: 2026,
+      dataCollectionModality: 'census',
+    };
+    await t.database.db.update(institutions).set(facts).where(eq(institutions.id, school.id));
+    const res = await s.inject({ url: `/api/institutions/${school.id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject(facts);
   });
 
   it('keeps before and after of every change in the audit log', async () => {

@@ -102,6 +102,9 @@ type Draft = {
   longitude: string;
   levels: string[];
   shifts: number;
+  /** Giga's facts of the school a director knows. */
+  address: string;
+  establishedYear: string;
 };
 
 const draftOf = (s: InstitutionRecord): Draft => ({
@@ -112,7 +115,18 @@ const draftOf = (s: InstitutionRecord): Draft => ({
   longitude: s.longitude === null ? '' : String(s.longitude),
   levels: s.levels,
   shifts: s.shifts,
+  address: s.address ?? '',
+  establishedYear:
+    s.establishedYear === null || s.establishedYear === undefined ? '' : String(s.establishedYear),
 });
+
+/** A founding year as typed: empty, or a whole year from 1000 to 2100 (the API's bounds). */
+function foundingYear(text: string): number | null | 'invalid' {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const n = Number(trimmed);
+  return /^\d{4}$/.test(trimmed) && n >= 1000 && n <= 2100 ? n : 'invalid';
+}
 
 /** Coordinates are typed with either a dot or a comma (Azerbaijani and Russian keyboards give a comma). */
 function coordinate(text: string): number | null | 'invalid' {
@@ -122,7 +136,7 @@ function coordinate(text: string): number | null | 'invalid' {
   return Number.isFinite(n) ? n : 'invalid';
 }
 
-/** The form for what a director may change: names, location, levels taught, shifts. Sends only what changed. */
+/** The form for what a director may change: names, location, levels taught, shifts, address, founding year. Sends only what changed. */
 function EditSchool({ school }: { school: InstitutionRecord }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
@@ -160,16 +174,21 @@ function EditSchool({ school }: { school: InstitutionRecord }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
+    const changes: Partial<InstitutionRecord> = {};
     const latitude = coordinate(draft.latitude);
     const longitude = coordinate(draft.longitude);
+    const establishedYear = foundingYear(draft.establishedYear);
     const wrong = [
       ...(latitude === 'invalid' ? ['latitude'] : []),
       ...(longitude === 'invalid' ? ['longitude'] : []),
+      ...(establishedYear === 'invalid' ? ['establishedYear'] : []),
     ];
     setInvalid(wrong);
-    if (latitude === 'invalid' || longitude === 'invalid') return;
+    if (latitude === 'invalid' || longitude === 'invalid' || establishedYear === 'invalid') return;
+    const address = draft.address.trim() === '' ? null : draft.address.trim();
+    if (address !== (school.address ?? null)) changes.address = address;
+    if (establishedYear !== (school.establishedYear ?? null)) changes.establishedYear = establishedYear;
     const next = { ...draft, latitude, longitude };
-    const changes: Partial<InstitutionRecord> = {};
     if (next.nameAz !== school.nameAz) changes.nameAz = next.nameAz;
     if (next.nameRu !== school.nameRu) changes.nameRu = next.nameRu;
     if (next.nameEn !== school.nameEn) changes.nameEn = next.nameEn;
@@ -251,6 +270,32 @@ function EditSchool({ school }: { school: InstitutionRecord }) {
             </option>
           ))}
         </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${base}-address`}>{t('profile.giga.address')}</label>
+        <input
+          id={`${base}-address`}
+          value={draft.address}
+          maxLength={500}
+          autoComplete="street-address"
+          onChange={(e) => set('address', e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${base}-establishedYear`}>{t('profile.giga.establishedYear')}</label>
+        <input
+          id={`${base}-establishedYear`}
+          inputMode="numeric"
+          value={draft.establishedYear}
+          aria-invalid={invalid.includes('establishedYear') ? true : undefined}
+          aria-describedby={invalid.includes('establishedYear') ? `${base}-establishedYear-error` : undefined}
+          onChange={(e) => set('establishedYear', e.target.value)}
+        />
+        {invalid.includes('establishedYear') ? (
+          <p className="field-error" id={`${base}-establishedYear-error`}>
+            {t('director.notAYear')}
+          </p>
+        ) : null}
       </div>
       {save.isError ? <ErrorBox error={save.error} /> : null}
       <div role="status" className="saved">

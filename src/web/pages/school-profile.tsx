@@ -14,6 +14,7 @@ import {
   useInstitution,
   useRegistryRecord,
   useYears,
+  useYesNo,
   Warnings,
 } from '@/web/registry/shared';
 
@@ -21,6 +22,7 @@ import {
 export default function SchoolProfile({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
   const f = useFormat();
+  const yesNo = useYesNo();
   const school = useInstitution(id);
   const years = useYears();
   const areas = useAreas();
@@ -67,6 +69,41 @@ export default function SchoolProfile({ id }: { id: number }) {
             <div>
               <dt>{t('director.shifts')}</dt>
               <dd>{f.number(s.shifts)}</dd>
+            </div>
+          </dl>
+          <h3>{t('profile.giga.title')}</h3>
+          <dl className="record">
+            <div>
+              <dt>{t('profile.giga.address')}</dt>
+              <dd data-field="address">{s.address ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.establishedYear')}</dt>
+              <dd data-field="establishedYear">{s.establishedYear ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.refugeeCamp')}</dt>
+              <dd data-field="refugeeCamp">{yesNo(s.refugeeCamp ?? null)}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.gigaId')}</dt>
+              <dd data-field="gigaId">{s.gigaId ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.codeType')}</dt>
+              <dd data-field="codeType">{s.codeType ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.dataSource')}</dt>
+              <dd data-field="dataSource">{s.dataSource ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.dataCollectionYear')}</dt>
+              <dd data-field="dataCollectionYear">{s.dataCollectionYear ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('profile.giga.dataCollectionModality')}</dt>
+              <dd data-field="dataCollectionModality">{s.dataCollectionModality ?? '—'}</dd>
             </div>
           </dl>
         </section>

@@ -67,6 +67,16 @@ interface Draft {
   electricitySource: '' | (typeof SOURCES)[number];
   electricityHours: string;
   pupilsInternet: YesNo;
+  /** The school's facts of the year Giga asks for: numbers as typed, water and refugees yes/no. */
+  water: YesNo;
+  latrines: string;
+  studentsGirls: string;
+  studentsBoys: string;
+  studentsOther: string;
+  refugeePupils: YesNo;
+  refugeeStudents: string;
+  admPersonnel: string;
+  computersDesired: string;
   /** Students by `level/sex/shift`; an empty cell is not reported. */
   students: Record<string, string>;
   links: LinkDraft[];
@@ -89,6 +99,15 @@ function draftOf(record: RegistryRecord): Draft {
     electricitySource: record.electricitySource ?? '',
     electricityHours: text(record.electricityHours),
     pupilsInternet: yesNo(record.pupilsInternet),
+    water: yesNo(record.water),
+    latrines: text(record.latrines),
+    studentsGirls: text(record.studentsGirls),
+    studentsBoys: text(record.studentsBoys),
+    studentsOther: text(record.studentsOther),
+    refugeePupils: yesNo(record.refugeePupils),
+    refugeeStudents: text(record.refugeeStudents),
+    admPersonnel: text(record.admPersonnel),
+    computersDesired: text(record.computersDesired),
     students: Object.fromEntries(
       record.students.map((s) => [`${s.level}/${s.sex}/${s.shift}`, String(s.students)]),
     ),
@@ -108,7 +127,21 @@ function draftOf(record: RegistryRecord): Draft {
 }
 
 /** The record's values as the form sends them; the version it was read at goes with them. */
-type RecordBody = Omit<RegistryInput, 'version' | 'pupilsInternet'> & { pupilsInternet: boolean | null };
+
+/** The numbers of the school's facts fieldset, in its order. */
+const FACT_NUMBERS = [
+  'studentsGirls',
+  'studentsBoys',
+  'studentsOther',
+  'refugeeStudents',
+  'admPersonnel',
+  'computersDesired',
+  'latrines',
+] as const;
+
+type RecordBody = Omit<RegistryInput, 'version' | 'pupilsInternet'> & {
+  pupilsInternet: boolean | null;
+} & Required<Pick<RegistryInput, (typeof FACT_NUMBERS)[number] | 'water' | 'refugeePupils'>>;
 
 /** The fields of a record compared when a save meets someone else's change, in the form's order. */
 const COMPARED = [
@@ -119,6 +152,15 @@ const COMPARED = [
   'electricity',
   'electricitySource',
   'electricityHours',
+  'studentsGirls',
+  'studentsBoys',
+  'studentsOther',
+  'refugeePupils',
+  'refugeeStudents',
+  'admPersonnel',
+  'computersDesired',
+  'water',
+  'latrines',
   'students',
   'links',
   'pupilsInternet',
@@ -140,6 +182,15 @@ const LABELS: Record<(typeof COMPARED)[number], string> = {
   pupilsInternet: 'registry.pupilsInternet',
   deviceCounts: 'registry.devicesTitle',
   participations: 'registry.projectsTitle',
+  studentsGirls: 'registry.studentsGirls',
+  studentsBoys: 'registry.studentsBoys',
+  studentsOther: 'registry.studentsOther',
+  refugeePupils: 'registry.refugeePupils',
+  refugeeStudents: 'registry.refugeeStudents',
+  admPersonnel: 'registry.admPersonnel',
+  computersDesired: 'registry.computersDesired',
+  water: 'registry.water',
+  latrines: 'registry.latrines',
 };
 
 /** The device counts the form edits: with item records, only the counted part. */
@@ -201,6 +252,12 @@ function bodyOf(
     electricitySource: draft.electricitySource === '' ? null : draft.electricitySource,
     electricityHours: decimal(draft.electricityHours, 'electricityHours'),
     pupilsInternet: bool(draft.pupilsInternet),
+    water: bool(draft.water),
+    refugeePupils: bool(draft.refugeePupils),
+    ...(Object.fromEntries(FACT_NUMBERS.map((f) => [f, count(draft[f], f)])) as Record<
+      (typeof FACT_NUMBERS)[number],
+      number | null
+    >),
     students,
     links: draft.links.map((l, i) => ({
       purpose: l.purpose,
@@ -248,6 +305,15 @@ const FIELD_ORDER = [
   'electricity',
   'electricitySource',
   'electricityHours',
+  'studentsGirls',
+  'studentsBoys',
+  'studentsOther',
+  'refugeePupils',
+  'refugeeStudents',
+  'admPersonnel',
+  'computersDesired',
+  'water',
+  'latrines',
   'students',
   'links',
   'pupilsInternet',
@@ -405,7 +471,8 @@ export function RecordForm({
     ) : null;
 
   const numberField = (
-    field: 'teachers' | 'teachersIctTrained' | 'classrooms' | 'electricityHours',
+    field:
+      'teachers' | 'teachersIctTrained' | 'classrooms' | 'electricityHours' | (typeof FACT_NUMBERS)[number],
     decimal = false,
     hint?: string,
   ) => (
@@ -423,7 +490,10 @@ export function RecordForm({
     </Field>
   );
 
-  const yesNoField = (field: 'hasComputerLab' | 'electricity' | 'pupilsInternet', hint?: string) => (
+  const yesNoField = (
+    field: 'hasComputerLab' | 'electricity' | 'pupilsInternet' | 'water' | 'refugeePupils',
+    hint?: string,
+  ) => (
     <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)} hint={hint}>
       {(a11y) => (
         <select
@@ -684,6 +754,30 @@ export function RecordForm({
               )}
             </Field>
             {numberField('electricityHours', true, t('registry.electricityHoursHelp'))}
+          </div>
+        </>,
+      )}
+      {section(
+        'facts',
+        t('registry.factsTitle'),
+        <>
+          <p className="note">{t('registry.factsHelp')}</p>
+          <div className="pair">
+            {numberField('studentsGirls')}
+            {numberField('studentsBoys')}
+          </div>
+          {numberField('studentsOther', false, t('registry.studentsOtherHelp'))}
+          <div className="pair">
+            {yesNoField('refugeePupils')}
+            {numberField('refugeeStudents')}
+          </div>
+          <div className="pair">
+            {numberField('admPersonnel', false, t('registry.admPersonnelHelp'))}
+            {numberField('computersDesired', false, t('registry.computersDesiredHelp'))}
+          </div>
+          <div className="pair">
+            {yesNoField('water', t('registry.waterHelp'))}
+            {numberField('latrines')}
           </div>
         </>,
       )}

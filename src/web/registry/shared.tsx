@@ -163,6 +163,45 @@ export function RecordView({ record }: { record: RegistryRecord }) {
           <dd>{num(record.electricityHours)}</dd>
         </div>
       </dl>
+      <h3>{t('registry.factsTitle')}</h3>
+      <dl className="record">
+        <div>
+          <dt>{t('registry.studentsGirls')}</dt>
+          <dd data-field="studentsGirls">{num(record.studentsGirls)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.studentsBoys')}</dt>
+          <dd data-field="studentsBoys">{num(record.studentsBoys)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.studentsOther')}</dt>
+          <dd data-field="studentsOther">{num(record.studentsOther)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.refugeePupils')}</dt>
+          <dd data-field="refugeePupils">{yesNo(record.refugeePupils)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.refugeeStudents')}</dt>
+          <dd data-field="refugeeStudents">{num(record.refugeeStudents)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.admPersonnel')}</dt>
+          <dd data-field="admPersonnel">{num(record.admPersonnel)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.computersDesired')}</dt>
+          <dd data-field="computersDesired">{num(record.computersDesired)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.water')}</dt>
+          <dd data-field="water">{yesNo(record.water)}</dd>
+        </div>
+        <div>
+          <dt>{t('registry.latrines')}</dt>
+          <dd data-field="latrines">{num(record.latrines)}</dd>
+        </div>
+      </dl>
       <h3>{t('registry.studentsTitle')}</h3>
       {record.students.length === 0 ? (
         <p>{t('registry.noneReported')}</p>
