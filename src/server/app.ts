@@ -31,6 +31,7 @@ import notificationsRoutes from '@/modules/notifications/notifications.routes';
 import contestsRoutes from '@/modules/contests/contests.routes';
 import councilsRoutes from '@/modules/councils/councils.routes';
 import webinarsRoutes from '@/modules/webinars/webinars.routes';
+import trainingRoutes from '@/modules/training/training.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
@@ -148,6 +149,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(contestsRoutes, { db: database.db, runJobs: config.runJobs });
       await api.register(councilsRoutes, { db: database.db });
       await api.register(webinarsRoutes, { db: database.db });
+      await api.register(trainingRoutes, {
+        db: database.db,
+        storage: new LocalStorage(config.storageDir),
+        publicUrl: config.publicUrl,
+        runJobs: config.runJobs,
+      });
       await api.register(distanceRoutes, { db: database.db });
       await api.register(journalRoutes, { db: database.db, runJobs: config.runJobs });
     },

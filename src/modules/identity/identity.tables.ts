@@ -31,6 +31,8 @@ export const users = pgTable('identity_user', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   /** The last day (UTC) the person used the platform: distance-learning monitoring counts the active. */
   lastActiveOn: date('last_active_on', { mode: 'string' }),
+  /** As the person or their school gave it; teachers' indicators (SDG 4.c) are broken down by it. */
+  sex: text('sex', { enum: ['female', 'male'] }),
 });
 
 /** A role a person holds in a scope: nation (no area, no institution), an area, or an institution. */

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '@/server/db/database';
+import type { LocalStorage } from '@/server/storage';
+
+/** The training module's programmes routes (filled in by its own use case). */
+export default async function programmesRoutes(
+  _app: FastifyInstance,
+  _opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean },
+): Promise<void> {}
