@@ -297,11 +297,10 @@ export async function submitSitting(db: Db, actor: Actor, ctx: ChangeContext, lo
     if (!s || s.userId !== actor.userId) throw notFound('sitting');
     if (s.status !== 'open') throw new AppError(409, 'training.submitted');
     const f = (await store.findFramework(tx, s.frameworkId))!;
-    const [areas, items, answerRows] = await Promise.all([
-      store.areasOf(tx, f.id),
-      store.itemsOf(tx, f.id),
-      store.answersOf(tx, id),
-    ]);
+    // One after another: a transaction is one connection.
+    const areas = await store.areasOf(tx, f.id);
+    const items = await store.itemsOf(tx, f.id);
+    const answerRows = await store.answersOf(tx, id);
     const answers = new Map(answerRows.map((a) => [a.itemId, a.choice]));
     const missing = items.filter((q) => !answers.has(q.id));
     if (missing.length > 0)
