@@ -260,7 +260,7 @@ describe('training self-assessment', () => {
   });
 
   it('keeps the school’s counts right when teachers submit at the same moment', async () => {
-    const sittings = [];
+    const sittings: SittingOut[] = [];
     for (const [i, s] of teachers.entries()) {
       const sitting = await start(s);
       await answerAll(s, sitting, (ai, qi) => (ai + qi + i) % 5);
