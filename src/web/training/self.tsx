@@ -364,39 +364,41 @@ function Staff({ schoolId }: { schoolId: number }) {
       <section aria-labelledby="staff-levels">
         <h2 id="staff-levels">{t('trainingSelf.staffLevels')}</h2>
         <p>{t('trainingSelf.takenOf', { n: f.number(taken), total: f.number(d.staff.length) })}</p>
-        <ScrollBox label={t('trainingSelf.staffLevels')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('trainingSelf.person')}</th>
-                <th scope="col">{t('trainingSelf.status')}</th>
-                {d.areas.map((a, i) => (
-                  <th scope="col" key={a.id}>
-                    <abbr title={a.name}>{i + 1}</abbr>
-                    <span className="visually-hidden"> {a.name}</span>
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {d.staff.map((p) => (
-                <tr key={p.userId}>
-                  <th scope="row">{p.displayName}</th>
-                  <td>
-                    {p.taken
-                      ? t('trainingSelf.taken')
-                      : p.inProgress
-                        ? t('trainingSelf.inProgress')
-                        : t('trainingSelf.notTaken')}
-                  </td>
-                  {p.levels.map((l, i) => (
-                    <td key={d.areas[i]!.id}>{l === null ? '—' : (d.framework.levels[l]?.code ?? '—')}</td>
+        <div className="self-staff">
+          <ScrollBox label={t('trainingSelf.staffLevels')}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('trainingSelf.person')}</th>
+                  <th scope="col">{t('trainingSelf.status')}</th>
+                  {d.areas.map((a, i) => (
+                    <th scope="col" key={a.id}>
+                      <abbr title={a.name}>{i + 1}</abbr>
+                      <span className="visually-hidden"> {a.name}</span>
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollBox>
+              </thead>
+              <tbody>
+                {d.staff.map((p) => (
+                  <tr key={p.userId}>
+                    <th scope="row">{p.displayName}</th>
+                    <td>
+                      {p.taken
+                        ? t('trainingSelf.taken')
+                        : p.inProgress
+                          ? t('trainingSelf.inProgress')
+                          : t('trainingSelf.notTaken')}
+                    </td>
+                    {p.levels.map((l, i) => (
+                      <td key={d.areas[i]!.id}>{l === null ? '—' : (d.framework.levels[l]?.code ?? '—')}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
+        </div>
         <h3>{t('trainingSelf.areasKey')}</h3>
         <ol className="self-key">
           {d.areas.map((a) => (
