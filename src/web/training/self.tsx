@@ -474,7 +474,7 @@ function NewRound({ schoolId }: { schoolId: number }) {
           />
         )}
       </Field>
-      <FormError error={create.error} rest={rest} />
+      {create.isError ? <FormError error={create.error} rest={rest} /> : null}
       {done ? <p role="status">{t('trainingSelf.roundOpened')}</p> : null}
       <button type="submit" disabled={create.isPending}>
         {t('trainingSelf.openRound')}
