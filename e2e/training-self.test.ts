@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
-import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
+import {
+  expectGoodPage,
+  goTo,
+  HEADING,
+  heading,
+  launchBrowser,
+  onPhoneAs,
+  switchLanguage,
+} from './support/browser';
 
 /**
  * The self-assessment of ICT competence on a phone, in Azerbaijani: the demo teacher (who has not taken it)
@@ -87,6 +95,14 @@ describe('my ICT competence', () => {
         .poll(() => page.getByRole('heading', { name: 'Əvvəlki özünüqiymətləndirmələr' }).count())
         .toBe(1);
       await expectGoodPage(page, 'training-self-levels');
+
+      // In Russian, whose words run longest, a screen of the questionnaire still fits the phone.
+      await switchLanguage(page, 'ru');
+      await page.getByRole('button', { name: 'Пройти ещё раз' }).click();
+      await expect.poll(() => area(page).innerText()).toBe('Профессиональная деятельность');
+      await expectGoodPage(page, 'training-self-area-ru');
+      await page.getByRole('button', { name: 'Закончить позже' }).click();
+      await expect.poll(() => page.getByText('Вы ответили на 0 из 30 вопросов.').count()).toBe(1);
     });
   });
 
