@@ -469,6 +469,33 @@ export async function currentLevels(
   }));
 }
 
+/** Current levels of many people (a school's nominees, a programme's enrolled), by person. */
+export async function currentLevelsOf(
+  db: Db,
+  userIds: number[],
+): Promise<Map<number, { areaId: string; level: number }[]>> {
+  const out = new Map<number, { areaId: string; level: number }[]>();
+  for (const l of await store.teacherLevelsOf(db, userIds))
+    out.set(l.userId, [...(out.get(l.userId) ?? []), { areaId: l.areaId, level: l.level }]);
+  return out;
+}
+
+/**
+ * The self-assessment's framework as other pages show it (a programme's areas and target level, the needs
+ * report): its levels and areas in the caller's language; null when the pack names none.
+ */
+export async function selfAssessmentScale(db: Db, locale: Locale) {
+  const f = await store.selfAssessmentFramework(db);
+  if (!f) return null;
+  const levels = levelsOf(f);
+  return {
+    id: f.id,
+    name: pick(f.name, locale),
+    levels: levels.map((_, i) => levelView(levels, i, locale)),
+    areas: (await store.areasOf(db, f.id)).map((a) => ({ id: a.id, name: pick(a.name, locale) })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The school: the director's rounds and staff levels; counts for those above
 // ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,11 @@ import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
 import { loadTrainingFrameworks, readTrainingFrameworks } from '@/modules/training/training.frameworks.pack';
-import { currentLevels } from '@/modules/training/training.frameworks.service';
+import {
+  currentLevels,
+  currentLevelsOf,
+  selfAssessmentScale,
+} from '@/modules/training/training.frameworks.service';
 import { programmes, schoolLevels, teacherLevels } from '@/modules/training/training.tables';
 import { rows } from '@/server/db/database';
 
@@ -247,6 +251,19 @@ describe('training self-assessment', () => {
       (await currentLevels(t.database.db, teacherIds[0]!)).find((l) => l.areaId === 'digcompedu.4')?.level,
     ).toBe(0);
     expect(await counts(schoolId)).toEqual(await expectedCounts(schoolId));
+    const many = await currentLevelsOf(t.database.db, [teacherIds[0]!, teacherIds[1]!]);
+    expect(many.get(teacherIds[0]!)).toHaveLength(6);
+    expect(many.has(teacherIds[1]!)).toBe(false);
+    const scale = await selfAssessmentScale(t.database.db, 'ru');
+    expect(scale?.levels.map((l) => l.name)).toEqual([
+      'Новичок',
+      'Исследователь',
+      'Интегратор',
+      'Эксперт',
+      'Лидер',
+      'Первопроходец',
+    ]);
+    expect(scale?.areas[3]).toEqual({ id: 'digcompedu.4', name: 'Оценивание' });
 
     // A second sitting moves the school's counts from the old level to the new one.
     const next = await start(s);
