@@ -85,9 +85,11 @@ describe('navigation and changes', () => {
       expect(await navigationLabels(page)).toEqual([
         'Məktəbim',
         'Pedaqoji şuralar',
+        'Kollektivin İKT səriştəsi',
         'Siniflərim',
         'Sinif jurnalı',
         'Vebinarlar',
+        'İKT səriştəm',
         'Tapşırıqlar',
         'Dərs cədvəli',
         'Müsabiqələrin təşkili',

@@ -22,6 +22,7 @@ import { createMeeting, addDecision } from '@/modules/councils/councils.service'
 import { webinars } from '@/modules/webinars/webinars.tables';
 import { grantsOfUsers } from '@/modules/identity/identity.store';
 import { resetPassword } from '@/modules/identity/identity.service';
+import { trainingFrameworksWorld, type TrainingFrameworksWorld } from '@test/training-frameworks-world';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -74,6 +75,8 @@ interface World {
   /** The other school's district, outside the walk's regional officer's area, and a webinar of it. */
   otherAreaId: number;
   otherWebinarId: number;
+  /** Set once the people exist (see test/training-frameworks-world.ts). */
+  trainingFrameworks?: TrainingFrameworksWorld;
 }
 
 /**
@@ -193,6 +196,10 @@ const record = () => ({
   deviceCounts: [],
   participations: [],
 });
+
+/** The walk's own sitting of the self-assessment for a caller who may take it (0 for the others). */
+const selfSitting = (w: World, caller: Role | null) =>
+  caller === 'teacher' || caller === 'director' ? w.trainingFrameworks!.sittings[caller] : 1;
 
 const POLICY: Record<string, Rule> = {
   'GET /api/docs': { who: 'anyone' },
@@ -1309,6 +1316,75 @@ const POLICY: Record<string, Rule> = {
       call: (w) => ({ params: { decisionId: w.councils.otherDecisionId }, payload: { status: 'done' } }),
     },
   },
+  // Competency frameworks (anyone reads them) and the self-assessment: a sitting is its owner's alone (anyone
+  // else who may take it is told it does not exist); a school's staff levels for its director, counts above.
+  'GET /api/training/frameworks': { who: 'anyone' },
+  'GET /api/training/frameworks/:frameworkId': {
+    who: 'anyone',
+    call: () => ({ params: { frameworkId: 'digcompedu' } }),
+  },
+  'GET /api/training/self': { who: ['director', 'teacher'] },
+  'GET /api/training/self/sittings/:sittingId': {
+    who: ['director', 'teacher'],
+    call: (w, caller) => ({ params: { sittingId: selfSitting(w, caller) } }),
+    outside: {
+      who: [],
+      refusal: 404,
+      call: (w) => ({ params: { sittingId: w.trainingFrameworks!.otherSittingId } }),
+    },
+  },
+  'PUT /api/training/self/sittings/:sittingId/answers': {
+    who: ['director', 'teacher'],
+    call: (w, caller) => ({
+      params: { sittingId: selfSitting(w, caller) },
+      payload: { answers: [{ itemId: w.trainingFrameworks!.itemId, choice: 2 }] },
+    }),
+    outside: {
+      who: [],
+      refusal: 404,
+      call: (w) => ({
+        params: { sittingId: w.trainingFrameworks!.otherSittingId },
+        payload: { answers: [{ itemId: w.trainingFrameworks!.itemId, choice: 2 }] },
+      }),
+    },
+  },
+  'POST /api/training/self/sittings/:sittingId/submit': {
+    who: ['director', 'teacher'],
+    call: (w, caller) => ({ params: { sittingId: selfSitting(w, caller) } }),
+    outside: {
+      who: [],
+      refusal: 404,
+      call: (w) => ({ params: { sittingId: w.trainingFrameworks!.otherSittingId } }),
+    },
+  },
+  'GET /api/training/self/sittings/:sittingId/result': {
+    who: ['director', 'teacher'],
+    call: (w, caller) => ({ params: { sittingId: selfSitting(w, caller) } }),
+    outside: {
+      who: [],
+      refusal: 404,
+      call: (w) => ({ params: { sittingId: w.trainingFrameworks!.otherSittingId } }),
+    },
+  },
+  'POST /api/training/self/sittings': { who: ['director', 'teacher'] },
+  'POST /api/training/schools/:institutionId/rounds': {
+    who: ['director'],
+    call: (w) => ({ params: { institutionId: w.schoolId }, payload: { closesOn: '2099-01-31' } }),
+    outside: {
+      who: [],
+      call: (w) => ({ params: { institutionId: w.otherSchoolId }, payload: { closesOn: '2099-01-31' } }),
+    },
+  },
+  'GET /api/training/schools/:institutionId/staff': {
+    who: ['director'],
+    call: (w) => ({ params: { institutionId: w.schoolId } }),
+    outside: { who: [], call: (w) => ({ params: { institutionId: w.otherSchoolId } }) },
+  },
+  'GET /api/training/schools/:institutionId/levels': {
+    who: ['admin', 'bureau', 'regional', 'director'],
+    call: (w) => ({ params: { institutionId: w.schoolId } }),
+    outside: { who: NATIONAL, call: (w) => ({ params: { institutionId: w.otherSchoolId } }) },
+  },
   // Webinars: organised by national staff and regional offices, joined by schools' staff.
   'GET /api/webinars': { who: ['admin', 'bureau', 'regional', 'director', 'teacher'] },
   'GET /api/webinars/totals': { who: ['admin', 'bureau', 'regional'] },
@@ -1986,6 +2062,12 @@ describe('every route against every role', () => {
       year: year!,
       directorId: ids.director,
       studentId: ids.student,
+    });
+    world.trainingFrameworks = await trainingFrameworksWorld(db, {
+      teacherId: ids.teacher,
+      directorId: ids.director,
+      otherTeacherId: spare.id,
+      schoolId: school.id,
     });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });

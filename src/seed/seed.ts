@@ -18,6 +18,7 @@ import { bulkInsert } from '@/server/db/bulk';
 import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
 import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
+import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { now } from '@/server/clock';
 import {
@@ -158,6 +159,16 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
           ? await writeSchoolLife(tx, plan, loaded, options.seed)
           : null;
       if (schoolLife) log(describeSchoolLife(schoolLife));
+      // Teachers' self-assessments of ICT competence, all but the demo teacher's (who takes it in the demo).
+      if (options.scale === 'demo')
+        log(
+          describeTrainingLevels(
+            await seedTrainingLevels(tx, {
+              seed: options.seed,
+              at: new Date(`${schoolToday(now())}T00:00:00+04:00`),
+            }),
+          ),
+        );
       await audit(
         tx,
         { actorId: null, ip: null },

@@ -100,6 +100,13 @@ const CouncilsPage = lazy(() => import('@/web/councils/councils').then((m) => ({
 const CouncilPage = lazy(() => import('@/web/councils/councils').then((m) => ({ default: m.CouncilPage })));
 const WebinarsPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarsPage })));
 const WebinarPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarPage })));
+// The self-assessment of ICT competence: a teacher's own, and a director's staff.
+const MyCompetencePage = lazy(() =>
+  import('@/web/training/self').then((m) => ({ default: m.MyCompetencePage })),
+);
+const StaffCompetencePage = lazy(() =>
+  import('@/web/training/self').then((m) => ({ default: m.StaffCompetencePage })),
+);
 // Assignments and group work.
 const AssignmentsHome = lazy(() =>
   import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentsHome })),
@@ -233,6 +240,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <WebinarsPage me={me} />;
     case 'webinar':
       return <WebinarPage id={id!} me={me} />;
+    case 'trainingSelf':
+      return <MyCompetencePage />;
+    case 'trainingStaff':
+      return <StaffCompetencePage me={me} />;
     case 'assignments':
       return <AssignmentsHome me={me} />;
     case 'assignmentsClass':

@@ -110,6 +110,21 @@ export const PAGES = [
     group: 'teaching',
   },
   { name: 'webinar', path: '/webinars/:id', roles: ['admin', 'bureau', 'regional'] },
+  // The self-assessment of ICT competence (src/web/training/self.tsx): a teacher's own, a director's staff.
+  {
+    name: 'trainingSelf',
+    path: '/training/self',
+    roles: ['director', 'teacher'],
+    nav: 'trainingSelf.nav',
+    group: 'teaching',
+  },
+  {
+    name: 'trainingStaff',
+    path: '/school/training',
+    roles: ['director'],
+    nav: 'trainingSelf.staffNav',
+    group: 'school',
+  },
   // Assignments and group work (src/web/classroom).
   {
     name: 'assignments',

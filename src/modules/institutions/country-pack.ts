@@ -14,6 +14,11 @@ import {
 } from '@/modules/institutions/institutions.tables';
 import { loadCurriculumTopics } from '@/modules/library/library.service';
 import { upsertAttendanceCodes } from '@/modules/journal/journal.store';
+import {
+  loadTrainingFrameworks,
+  readTrainingFrameworks,
+  type PackFramework,
+} from '@/modules/training/training.frameworks.pack';
 
 /**
  * A country pack is a folder of JSON files describing a country's education system: its administrative
@@ -147,6 +152,8 @@ export interface CountryPack {
   topics: PackTopic[];
   /** Attendance codes of the class journal; an optional file, empty when a pack has none. */
   attendanceCodes: PackAttendanceCode[];
+  /** Teachers' competency frameworks (`training/*.json`, training module); none when a pack has no folder. */
+  frameworks?: PackFramework[];
 }
 
 /** A pack that cannot be loaded: names the file and the entry at fault, so its author can fix it. */
@@ -559,6 +566,7 @@ export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<C
     attendanceCodes: hasAttendanceCodes
       ? readAttendanceCodes(await readJson(abs, 'attendance-codes.json'), file('attendance-codes.json'))
       : [],
+    frameworks: await readTrainingFrameworks(abs),
   };
 }
 
@@ -776,6 +784,8 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
   const topicCount = await loadCurriculumTopics(db, pack.topics);
   // So do the journal's attendance codes.
   await upsertAttendanceCodes(db, pack.attendanceCodes);
+  // And the training module's competency frameworks.
+  await loadTrainingFrameworks(db, pack.frameworks ?? []);
 
   // Exactly one year is current: the pack's current year replaces whichever was current before.
   if (currentAcademicYearId !== null)
