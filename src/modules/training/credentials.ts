@@ -95,15 +95,10 @@ export function verificationMethod(issuerId: string, key: { id: string; publicKe
  * The issuer's controller document (served at the issuer's id): its keys, all of them allowed to assert
  * credentials, retired keys included (what they signed still verifies).
  */
-export function controllerDocument(
-  issuerId: string,
-  name: string,
-  keys: { id: string; publicKeyMultibase: string }[],
-) {
+export function controllerDocument(issuerId: string, keys: { id: string; publicKeyMultibase: string }[]) {
   return {
     '@context': [SECURITY_V2_CONTEXT, MULTIKEY_CONTEXT],
     id: issuerId,
-    name,
     assertionMethod: keys.map((k) => verificationMethodId(issuerId, k.id)),
     verificationMethod: keys.map((k) => {
       const { '@context': _context, ...method } = verificationMethod(issuerId, k);
@@ -144,15 +139,21 @@ function signingSuite(issuerId: string, key: IssuerKey): Promise<unknown> {
   return suite;
 }
 
-/** Signs a credential (Data Integrity, `eddsa-rdfc-2022`) with the library's `issue`. */
+/**
+ * Signs a credential (Data Integrity, `eddsa-rdfc-2022`) with the library's `issue`. The proof is given as a
+ * list of one, as the Open Badges 3.0 schema wants it (the same proof set to JSON-LD and to the libraries).
+ */
 export async function signCredential<T extends Record<string, unknown>>(
   credential: T,
   issuerId: string,
   key: IssuerKey,
   documentLoader: DocumentLoader,
-): Promise<T & { proof: Record<string, unknown> }> {
+): Promise<T & { proof: Record<string, unknown>[] }> {
   const suite = await signingSuite(issuerId, key);
-  return (await vc.issue({ credential, suite, documentLoader })) as T & { proof: Record<string, unknown> };
+  const signed = await vc.issue({ credential, suite, documentLoader });
+  return { ...signed, proof: Array.isArray(signed.proof) ? signed.proof : [signed.proof] } as T & {
+    proof: Record<string, unknown>[];
+  };
 }
 
 const verifyingSuite = new DataIntegrityProof({ cryptosuite });

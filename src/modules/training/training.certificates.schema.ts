@@ -19,7 +19,6 @@ export const IssuerDocument = Type.Object(
   {
     '@context': Type.Array(Type.String()),
     id: Type.String(),
-    name: Type.String(),
     assertionMethod: Type.Array(Type.String()),
     verificationMethod: Type.Array(
       Type.Object({
@@ -45,7 +44,7 @@ export const VerifyBody = Type.Object(
     type: Type.Unknown(),
     issuer: Type.Unknown({ description: 'Its issuer (an id, or a profile with one)' }),
     credentialSubject: Type.Object({}, { additionalProperties: true }),
-    proof: Type.Object({}, { additionalProperties: true, description: 'Its Data Integrity proof' }),
+    proof: Type.Unknown({ description: 'Its Data Integrity proof (one, or a list)' }),
   },
   { additionalProperties: true, description: 'A signed Open Badges 3.0 credential, as downloaded' },
 );

@@ -61,7 +61,6 @@ function rememberKeys(keys: store.IssuerKeyRow[]): void {
 function controllerDoc() {
   controller ??= credentials.controllerDocument(
     issuerId(),
-    issuerName(),
     [...knownKeys.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
   );
   return controller;
@@ -328,7 +327,7 @@ interface Claimed {
   name?: unknown;
   credentialSubject?: { name?: unknown; achievement?: { name?: unknown } };
   credentialStatus?: unknown;
-  proof?: { verificationMethod?: unknown };
+  proof?: unknown;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
@@ -393,7 +392,8 @@ function tampered(locale: Locale, id: string | null): VerifyResult {
 
 /** Makes sure the key a proof names is known to this process (a key made on another node). */
 async function knowKeyOf(db: Db, claimed: Claimed): Promise<void> {
-  const method = text(claimed.proof?.verificationMethod);
+  const proofs = Array.isArray(claimed.proof) ? claimed.proof : [claimed.proof];
+  const method = text((proofs[0] as { verificationMethod?: unknown } | undefined)?.verificationMethod);
   const prefix = `${issuerId()}#`;
   if (method?.startsWith(prefix) && !knownKeys.has(method.slice(prefix.length))) await refreshKeys(db);
 }
