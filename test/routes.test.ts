@@ -1704,7 +1704,10 @@ const POLICY: Record<string, Rule> = {
     outside: {
       who: NATIONAL,
       refusal: 404,
-      call: (w) => ({ params: { certificateId: w.certificates!.otherCertificateId }, payload: { reason: 'Səhv' } }),
+      call: (w) => ({
+        params: { certificateId: w.certificates!.otherCertificateId },
+        payload: { reason: 'Səhv' },
+      }),
     },
   },
   'POST /api/training/programmes/:programmeId/certificates': {
@@ -1719,7 +1722,9 @@ const POLICY: Record<string, Rule> = {
   'GET /api/training/external': { who: ['admin', 'bureau', 'regional', 'director'] },
   'POST /api/training/external': {
     who: ['director', 'teacher'],
-    call: () => ({ payload: { kind: 'intel', title: 'Intel Teach', provider: 'Intel', issuedOn: '2006-03-01' } }),
+    call: () => ({
+      payload: { kind: 'intel', title: 'Intel Teach', provider: 'Intel', issuedOn: '2006-03-01' },
+    }),
   },
   'PUT /api/training/external/:externalId/evidence': {
     who: ['director', 'teacher'],
@@ -1782,7 +1787,8 @@ const POLICY: Record<string, Rule> = {
 /** The version of an external certificate as read in the list of `GET /api/training/external`. */
 const externalVersion = (id: number) => (body: unknown) => ({
   version:
-    (body as { items: { id: number; version: number }[] } | null)?.items.find((e) => e.id === id)?.version ?? 0,
+    (body as { items: { id: number; version: number }[] } | null)?.items.find((e) => e.id === id)?.version ??
+    0,
 });
 
 /** A webinar's fields; the walk's own webinar started ten minutes before the walk. */

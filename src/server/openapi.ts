@@ -340,7 +340,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     file: { types: ['application/pdf', 'image/jpeg', 'image/png'], description: 'The handed-in file' },
   },
   'GET /api/training/certificates/:certificateId/pdf': {
-    file: { types: ['application/pdf'], description: 'The certificate, A4 landscape, with a QR code to its check' },
+    file: {
+      types: ['application/pdf'],
+      description: 'The certificate, A4 landscape, with a QR code to its check',
+    },
   },
   'GET /api/training/programmes/:programmeId/certificates.zip': {
     file: { types: ['application/zip'], description: 'A PDF and the signed JSON of each certificate' },

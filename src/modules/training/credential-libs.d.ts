@@ -56,6 +56,12 @@ declare module '@digitalbazaar/vc-bitstring-status-list' {
   }
   export function createList(options: { length: number }): Promise<BitstringStatusList>;
   export function decodeList(options: { encodedList: string }): Promise<BitstringStatusList>;
+  export function checkStatus(options: {
+    credential: unknown;
+    documentLoader: (url: string) => Promise<unknown>;
+    suite: unknown;
+    verifyBitstringStatusListCredential?: boolean;
+  }): Promise<{ verified: boolean }>;
   export function createCredential(options: {
     id: string;
     list: BitstringStatusList;

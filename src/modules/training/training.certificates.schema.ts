@@ -53,7 +53,10 @@ export const VerifyResult = Type.Object({
   status: StringEnum(['valid', 'revoked', 'expired', 'not_yet_valid', 'tampered', 'unknown'] as const),
   reasons: Type.Array(
     Type.Object({
-      code: Type.String({ description: 'valid, revoked, expired, not_yet_valid, signature, unknown, unknown_issuer, status_unknown' }),
+      code: Type.String({
+        description:
+          'valid, revoked, expired, not_yet_valid, signature, unknown, unknown_issuer, status_unknown',
+      }),
       message: Type.String({ description: 'In the caller’s language' }),
     }),
   ),
@@ -94,7 +97,9 @@ export const RevokeBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const IssueResult = Type.Object({ issued: Type.Integer({ description: 'How many certificates were issued' }) });
+export const IssueResult = Type.Object({
+  issued: Type.Integer({ description: 'How many certificates were issued' }),
+});
 
 export const ExternalBody = Type.Object(
   {

@@ -68,7 +68,8 @@ function controllerDoc() {
 
 /** The loader every signature and verification here uses: static contexts and the issuer's own documents. */
 const documentLoader = credentials.makeDocumentLoader((url) => {
-  if (url === issuerId() || url.startsWith(`${issuerId()}#`)) return credentials.issuerResolver(controllerDoc())(url);
+  if (url === issuerId() || url.startsWith(`${issuerId()}#`))
+    return credentials.issuerResolver(controllerDoc())(url);
   return undefined;
 });
 
@@ -212,7 +213,8 @@ export async function issueForProgramme(
 ): Promise<{ issued: number }> {
   const programme = await store.findProgramme(db, programmeId);
   if (!programme) throw notFound('programme');
-  if (programme.status !== 'finished') throw new AppError(409, 'training.certificates.programme_not_finished');
+  if (programme.status !== 'finished')
+    throw new AppError(409, 'training.certificates.programme_not_finished');
   const key = await signingKey(db);
   let issued = 0;
   let afterId = 0;
@@ -315,7 +317,11 @@ const dayOf = (locale: Locale, iso: string) =>
 function reason(locale: Locale, code: string, date?: string) {
   return {
     code,
-    message: translate(locale, `training.certificates.reason.${code}`, date ? { date: dayOf(locale, date) } : {}),
+    message: translate(
+      locale,
+      `training.certificates.reason.${code}`,
+      date ? { date: dayOf(locale, date) } : {},
+    ),
   };
 }
 
@@ -331,7 +337,8 @@ interface Claimed {
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
-const issuerOf = (c: Claimed) => text(typeof c.issuer === 'object' && c.issuer ? (c.issuer as { id?: unknown }).id : c.issuer);
+const issuerOf = (c: Claimed) =>
+  text(typeof c.issuer === 'object' && c.issuer ? (c.issuer as { id?: unknown }).id : c.issuer);
 
 function unknownResult(locale: Locale, code: 'unknown' | 'unknown_issuer', id: string | null): VerifyResult {
   return {
@@ -362,7 +369,14 @@ function judge(
   let status: VerifyStatus = 'valid';
   if (revoked) {
     status = 'revoked';
-    reasons.push(revokedAt ? reason(locale, 'revoked', revokedAt) : { ...reason(locale, 'revoked', new Date().toISOString()), message: translate(locale, 'training.certificates.reason.revoked', { date: '—' }) });
+    reasons.push(
+      revokedAt
+        ? reason(locale, 'revoked', revokedAt)
+        : {
+            ...reason(locale, 'revoked', new Date().toISOString()),
+            message: translate(locale, 'training.certificates.reason.revoked', { date: '—' }),
+          },
+    );
   }
   if (validUntil && Date.parse(validUntil) < now) {
     if (status === 'valid') status = 'expired';
@@ -377,7 +391,10 @@ function judge(
     status,
     reasons,
     certificateId: id,
-    issuer: { id: issuerId(), name: text((claimed.issuer as { name?: unknown } | null)?.name) ?? issuerName() },
+    issuer: {
+      id: issuerId(),
+      name: text((claimed.issuer as { name?: unknown } | null)?.name) ?? issuerName(),
+    },
     holder: text(claimed.credentialSubject?.name),
     title: text(claimed.credentialSubject?.achievement?.name) ?? text(claimed.name),
     validFrom,
@@ -387,7 +404,11 @@ function judge(
 }
 
 function tampered(locale: Locale, id: string | null): VerifyResult {
-  return { ...unknownResult(locale, 'unknown', id), status: 'tampered', reasons: [reason(locale, 'signature')] };
+  return {
+    ...unknownResult(locale, 'unknown', id),
+    status: 'tampered',
+    reasons: [reason(locale, 'signature')],
+  };
 }
 
 /** Makes sure the key a proof names is known to this process (a key made on another node). */
@@ -443,13 +464,21 @@ export async function verifyCredential(db: Db, locale: Locale, credential: unkno
     const listId = listUrl.startsWith(prefix) ? Number(listUrl.slice(prefix.length)) : NaN;
     const index = Number(text(entry.statusListIndex) ?? entry.statusListIndex);
     if (!Number.isInteger(listId) || listId < 1 || listId > 2_147_483_647 || !Number.isInteger(index)) {
-      return { ...judge(locale, claimed, id, null, false), status: 'unknown', reasons: [reason(locale, 'status_unknown')] };
+      return {
+        ...judge(locale, claimed, id, null, false),
+        status: 'unknown',
+        reasons: [reason(locale, 'status_unknown')],
+      };
     }
     let list;
     try {
       list = await statusListCredential(db, listId);
     } catch {
-      return { ...judge(locale, claimed, id, null, false), status: 'unknown', reasons: [reason(locale, 'status_unknown')] };
+      return {
+        ...judge(locale, claimed, id, null, false),
+        status: 'unknown',
+        reasons: [reason(locale, 'status_unknown')],
+      };
     }
     revoked = index >= 0 && list.bits.get(index);
     if (revoked && id && /^[0-9a-f-]{36}$/.test(id)) {
@@ -466,14 +495,17 @@ const regionalAreas = (actor: Actor) =>
   actor.grants.filter((g) => g.role === 'regional' && g.areaId !== null).map((g) => g.areaId!);
 const schoolsAs = (actor: Actor, roles: string[]) => [
   ...new Set(
-    actor.grants.filter((g) => roles.includes(g.role) && g.institutionId !== null).map((g) => g.institutionId!),
+    actor.grants
+      .filter((g) => roles.includes(g.role) && g.institutionId !== null)
+      .map((g) => g.institutionId!),
   ),
 ];
 const inMyAreas = (actor: Actor, areaPath: number[] | null) =>
   areaPath !== null && regionalAreas(actor).some((a) => areaPath.includes(a));
 
 /** Who manages a certificate: national staff, and the regional office of the holder's school. */
-const manages = (actor: Actor, c: { areaPath: number[] | null }) => isNational(actor) || inMyAreas(actor, c.areaPath);
+const manages = (actor: Actor, c: { areaPath: number[] | null }) =>
+  isNational(actor) || inMyAreas(actor, c.areaPath);
 
 /** Who may read a certificate's documents: its holder, their director, its managers. */
 const reads = (actor: Actor, c: store.CertificateDetail) =>
@@ -481,8 +513,10 @@ const reads = (actor: Actor, c: store.CertificateDetail) =>
   manages(actor, c) ||
   (c.institutionId !== null && schoolsAs(actor, ['director']).includes(c.institutionId));
 
-const schoolName = (locale: Locale, r: { schoolAz: string | null; schoolRu: string | null; schoolEn: string | null }) =>
-  (locale === 'az' ? r.schoolAz : locale === 'ru' ? r.schoolRu : r.schoolEn) ?? null;
+const schoolName = (
+  locale: Locale,
+  r: { schoolAz: string | null; schoolRu: string | null; schoolEn: string | null },
+) => (locale === 'az' ? r.schoolAz : locale === 'ru' ? r.schoolRu : r.schoolEn) ?? null;
 
 function presentCertificate(actor: Actor, locale: Locale, c: store.CertificateDetail) {
   return {
@@ -520,7 +554,12 @@ export async function listCertificates(
   locale: Locale,
   query: { programmeId?: number; q?: string; after?: string },
 ) {
-  const base = { programmeId: query.programmeId, q: query.q?.trim() || undefined, limit: 200, afterId: query.after };
+  const base = {
+    programmeId: query.programmeId,
+    q: query.q?.trim() || undefined,
+    limit: 200,
+    afterId: query.after,
+  };
   let found: store.CertificateDetail[];
   if (isNational(actor)) found = await store.listCertificates(db, { ...base, areaIds: null });
   else {
@@ -669,10 +708,21 @@ export async function scheduleExpiryReminders(db: Db, day: string = schoolToday(
 export async function remindExpiring(db: Db, now: Date = clock.now()): Promise<number> {
   let told = 0;
   for (;;) {
-    const due = await store.expiringUnreminded(db, now, new Date(now.getTime() + REMIND_DAYS * 86_400_000), 500);
+    const due = await store.expiringUnreminded(
+      db,
+      now,
+      new Date(now.getTime() + REMIND_DAYS * 86_400_000),
+      500,
+    );
     if (due.length === 0) return told;
     await db.transaction(async (tx) => {
-      const marked = new Set(await store.markReminded(tx, due.map((d) => d.id), now));
+      const marked = new Set(
+        await store.markReminded(
+          tx,
+          due.map((d) => d.id),
+          now,
+        ),
+      );
       const notices = due
         .filter((d) => marked.has(d.id))
         .map((d) => ({
@@ -755,14 +805,21 @@ export interface ExternalInput {
   institutionId?: number;
 }
 
-export async function createExternal(db: Db, actor: Actor, ctx: ChangeContext, locale: Locale, input: ExternalInput) {
+export async function createExternal(
+  db: Db,
+  actor: Actor,
+  ctx: ChangeContext,
+  locale: Locale,
+  input: ExternalInput,
+) {
   const schools = schoolsAs(actor, ['teacher', 'director']);
   const problems: FieldProblem[] = [];
   const institutionId = input.institutionId ?? schools[0];
   if (institutionId === undefined || !schools.includes(institutionId))
     problems.push(rule(locale, 'institutionId', 'not_staff'));
   if (input.issuedOn > schoolToday(clock.now())) problems.push(rule(locale, 'issuedOn', 'in_future'));
-  if (input.expiresOn && input.expiresOn < input.issuedOn) problems.push(rule(locale, 'expiresOn', 'before_issue'));
+  if (input.expiresOn && input.expiresOn < input.issuedOn)
+    problems.push(rule(locale, 'expiresOn', 'before_issue'));
   refuseIf(problems);
   const id = await db.transaction(async (tx) => {
     const row = await store.insertExternal(tx, {
@@ -793,7 +850,10 @@ export async function listExternal(db: Db, actor: Actor, locale: Locale, query: 
   else {
     const areas = regionalAreas(actor);
     const schools = schoolsAs(actor, ['director']);
-    const byArea = areas.length > 0 ? await store.listExternal(db, { areaIds: areas, status: query.status, limit: 500 }) : [];
+    const byArea =
+      areas.length > 0
+        ? await store.listExternal(db, { areaIds: areas, status: query.status, limit: 500 })
+        : [];
     const bySchool =
       schools.length > 0
         ? await store.listExternal(db, { institutionIds: schools, status: query.status, limit: 500 })
@@ -823,7 +883,8 @@ export async function uploadEvidence(
   if (body.length > EVIDENCE_MAX_BYTES)
     throw new AppError(413, 'training.certificates.evidence_too_large', { limit: '5 MB' });
   const kind = await identifyBuffer(body);
-  if (kind === null || !EVIDENCE_KINDS.includes(kind)) throw new AppError(415, 'training.certificates.evidence_kind');
+  if (kind === null || !EVIDENCE_KINDS.includes(kind))
+    throw new AppError(415, 'training.certificates.evidence_kind');
   const key = `training/external/${e.id}/${randomBytes(12).toString('hex')}`;
   const temp = path.join(os.tmpdir(), `maktab-evidence-${randomBytes(8).toString('hex')}`);
   await writeFile(temp, body);
@@ -831,7 +892,10 @@ export async function uploadEvidence(
   const fileName = (name?.trim() || `evidence.${kind === 'jpeg' ? 'jpg' : kind}`).slice(0, 200);
   try {
     await db.transaction(async (tx) => {
-      const changed = await store.updateExternal(tx, e.id, e.version, { evidenceKey: key, evidenceName: fileName });
+      const changed = await store.updateExternal(tx, e.id, e.version, {
+        evidenceKey: key,
+        evidenceName: fileName,
+      });
       if (!changed) throw staleVersion({ version: e.version }, { version: e.version + 1 });
       await audit(tx, ctx, {
         action: 'upload',
@@ -855,7 +919,11 @@ export async function evidenceOf(db: Db, storage: Storage, actor: Actor, id: num
   if (!e.evidenceKey) throw new AppError(404, 'training.certificates.no_evidence');
   const head = await storage.readBytes(e.evidenceKey, 0, 16);
   const kind = (await identifyBuffer(head)) ?? 'pdf';
-  return { stream: storage.read(e.evidenceKey), name: e.evidenceName ?? 'evidence', contentType: KINDS[kind].contentType };
+  return {
+    stream: storage.read(e.evidenceKey),
+    name: e.evidenceName ?? 'evidence',
+    contentType: KINDS[kind].contentType,
+  };
 }
 
 /** The district's regional officer verifies or rejects, with a note, at the version they read. */

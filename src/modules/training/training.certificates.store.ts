@@ -353,7 +353,9 @@ export async function markReminded(tx: Db, ids: string[], at: Date): Promise<str
   const marked = await tx
     .update(certificates)
     .set({ remindedAt: at })
-    .where(and(sql`${certificates.id} = any(${`{${ids.join(',')}}`}::uuid[])`, isNull(certificates.remindedAt)))
+    .where(
+      and(sql`${certificates.id} = any(${`{${ids.join(',')}}`}::uuid[])`, isNull(certificates.remindedAt)),
+    )
     .returning({ id: certificates.id });
   return marked.map((r) => r.id);
 }
@@ -417,9 +419,7 @@ export async function listExternal(
     filter.areaIds !== undefined && filter.areaIds !== null
       ? sql`${areas.path} && ${intArray(filter.areaIds)}`
       : undefined,
-    filter.status !== undefined
-      ? sql`${externalCertificates.status} = ${filter.status}`
-      : undefined,
+    filter.status !== undefined ? sql`${externalCertificates.status} = ${filter.status}` : undefined,
   ].filter((c) => c !== undefined);
   const found = await externalQuery(db)
     .where(and(...conditions))

@@ -36,7 +36,17 @@ describe('training certificates', () => {
   let db: Awaited<ReturnType<typeof createTestApp>>['database']['db'];
   let origin: string;
   let ids: Record<'bureau' | 'regional' | 'teacher' | 'otherTeacher' | 'director' | 'farTeacher', number>;
-  let s: Record<'bureau' | 'regional' | 'otherRegional' | 'teacher' | 'otherTeacher' | 'director' | 'farTeacher' | 'student', Session>;
+  let s: Record<
+    | 'bureau'
+    | 'regional'
+    | 'otherRegional'
+    | 'teacher'
+    | 'otherTeacher'
+    | 'director'
+    | 'farTeacher'
+    | 'student',
+    Session
+  >;
   let school: number;
   let far: number;
   let programmeId: number;
@@ -123,7 +133,11 @@ describe('training certificates', () => {
       suite: new DataIntegrityProof({ cryptosuite }),
       documentLoader,
       checkStatus: (options) =>
-        bitstring.checkStatus({ ...(options as object), documentLoader, verifyBitstringStatusListCredential: true } as never),
+        bitstring.checkStatus({
+          ...(options as object),
+          documentLoader,
+          verifyBitstringStatusListCredential: true,
+        } as never),
     });
   };
 
@@ -132,17 +146,25 @@ describe('training certificates', () => {
     (result as { statusResult?: { results?: { status?: boolean }[] } }).statusResult?.results?.[0]?.status;
 
   it('makes one signing key however many ask for it first at once', async () => {
-    const answers = await Promise.all(Array.from({ length: 6 }, () => t.app.inject({ url: '/api/training/issuer' })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => t.app.inject({ url: '/api/training/issuer' })),
+    );
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(await db.select().from(issuerKeys)).toHaveLength(1);
-    const document = answers[0]!.json<{ id: string; assertionMethod: string[]; verificationMethod: { type: string }[] }>();
+    const document = answers[0]!.json<{
+      id: string;
+      assertionMethod: string[];
+      verificationMethod: { type: string }[];
+    }>();
     expect(document.id).toBe(service.issuerId());
     expect(document.assertionMethod).toHaveLength(1);
     expect(document.verificationMethod[0]!.type).toBe('Multikey');
   });
 
   it('issues an Open Badges 3.0 credential that the library verifies on its own and the OB schema accepts', async () => {
-    const [enrolmentId] = await completedEnrolments(db, programmeId, [{ userId: ids.teacher, institutionId: school }]);
+    const [enrolmentId] = await completedEnrolments(db, programmeId, [
+      { userId: ids.teacher, institutionId: school },
+    ]);
     const issued = await issue(enrolmentId!);
     expect(issued.created).toBe(true);
     // Issuing again gives the same certificate.
@@ -151,13 +173,22 @@ describe('training certificates', () => {
     const row = await certificateOf(issued.id);
     const credential = row.credential as Credential;
     expect(credential).toMatchObject({
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
       id: `urn:uuid:${issued.id}`,
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
-      issuer: { id: service.issuerId(), type: ['Profile'], name: 'Azərbaycan Respublikasının Elm və Təhsil Nazirliyi' },
+      issuer: {
+        id: service.issuerId(),
+        type: ['Profile'],
+        name: 'Azərbaycan Respublikasının Elm və Təhsil Nazirliyi',
+      },
       credentialSubject: { type: ['AchievementSubject'], achievement: { type: ['Achievement'] } },
       credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' },
-      proof: [{ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' }],
+      proof: [
+        { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' },
+      ],
     });
     expect(credential.credentialSubject.name).toMatch(/^aygün-/);
     // Valid for the programme's 24 months.
@@ -168,7 +199,9 @@ describe('training certificates', () => {
     expect(result.verified).toBe(true);
     expect(statusOf(result)).toBe(false);
 
-    const schema = JSON.parse(fs.readFileSync('test/ob3/ob_v3p0_achievementcredential_schema.json', 'utf8')) as object;
+    const schema = JSON.parse(
+      fs.readFileSync('test/ob3/ob_v3p0_achievementcredential_schema.json', 'utf8'),
+    ) as object;
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(schema);
@@ -180,9 +213,16 @@ describe('training certificates', () => {
     forged.credentialSubject.name = 'Başqa Adam';
     expect((await libraryVerify(forged)).verified).toBe(false);
     const ours = await t.app.inject({ method: 'POST', url: '/api/training/verify', payload: forged });
-    expect(ours.json<Verdict>()).toMatchObject({ status: 'tampered', holder: null, reasons: [{ code: 'signature' }] });
+    expect(ours.json<Verdict>()).toMatchObject({
+      status: 'tampered',
+      holder: null,
+      reasons: [{ code: 'signature' }],
+    });
     const genuine = await t.app.inject({ method: 'POST', url: '/api/training/verify', payload: credential });
-    expect(genuine.json<Verdict>()).toMatchObject({ status: 'valid', holder: credential.credentialSubject.name });
+    expect(genuine.json<Verdict>()).toMatchObject({
+      status: 'valid',
+      holder: credential.credentialSubject.name,
+    });
   });
 
   it('gives each concurrent issue its own status index', async () => {
@@ -212,7 +252,10 @@ describe('training certificates', () => {
       [{ userId: ids.otherTeacher, institutionId: school }],
       'approved',
     );
-    await expect(issue(pending!)).rejects.toMatchObject({ status: 409, code: 'training.certificates.not_completed' });
+    await expect(issue(pending!)).rejects.toMatchObject({
+      status: 409,
+      code: 'training.certificates.not_completed',
+    });
     await expect(issue(2_000_000)).rejects.toMatchObject({ status: 404 });
   });
 
@@ -226,18 +269,34 @@ describe('training certificates', () => {
     const valid = await t.app.inject({ url });
     expect(valid.statusCode).toBe(200);
     expect(Object.keys(valid.json()).sort()).toEqual(
-      ['certificateId', 'holder', 'issuer', 'reasons', 'revokedAt', 'status', 'title', 'validFrom', 'validUntil'].sort(),
+      [
+        'certificateId',
+        'holder',
+        'issuer',
+        'reasons',
+        'revokedAt',
+        'status',
+        'title',
+        'validFrom',
+        'validUntil',
+      ].sort(),
     );
     expect(valid.json<Verdict>()).toMatchObject({ status: 'valid', title: mine[0]!.title });
     // In the caller's language.
     const ru = await t.app.inject({ url, headers: { 'accept-language': 'ru' } });
     expect(ru.json<{ reasons: { message: string }[] }>().reasons[0]!.message).toMatch(/Подпись верна/);
-    const unknown = await t.app.inject({ url: '/api/training/certificates/00000000-0000-4000-8000-000000000000/verify' });
+    const unknown = await t.app.inject({
+      url: '/api/training/certificates/00000000-0000-4000-8000-000000000000/verify',
+    });
     expect(unknown.json<Verdict>().status).toBe('unknown');
 
     // Revoking: the managers only, another district's office does not see it.
     const revoke = (who: Session) =>
-      who.inject({ method: 'POST', url: `/api/training/certificates/${id}/revocation`, payload: { reason: 'Saxta sənəd' } });
+      who.inject({
+        method: 'POST',
+        url: `/api/training/certificates/${id}/revocation`,
+        payload: { reason: 'Saxta sənəd' },
+      });
     expect((await revoke(s.teacher)).statusCode).toBe(403);
     expect((await revoke(s.otherRegional)).statusCode).toBe(404);
     const done = await revoke(s.regional);
@@ -258,7 +317,10 @@ describe('training certificates', () => {
     const listUrl = credential.credentialStatus.statusListCredential;
     const list = await t.app.inject({ url: listUrl.slice(origin.length) });
     expect(list.statusCode).toBe(200);
-    const listCredential = list.json<{ type: string[]; credentialSubject: { encodedList: string; statusPurpose: string } }>();
+    const listCredential = list.json<{
+      type: string[];
+      credentialSubject: { encodedList: string; statusPurpose: string };
+    }>();
     expect(listCredential.type).toContain('BitstringStatusListCredential');
     expect(listCredential.credentialSubject.statusPurpose).toBe('revocation');
     const decoded = await bitstring.decodeList({ encodedList: listCredential.credentialSubject.encodedList });
@@ -272,7 +334,9 @@ describe('training certificates', () => {
   });
 
   it('says tampered when the stored credential was changed, expired after its end', async () => {
-    const [enrolmentId] = await completedEnrolments(db, programmeId, [{ userId: ids.director, institutionId: school }]);
+    const [enrolmentId] = await completedEnrolments(db, programmeId, [
+      { userId: ids.director, institutionId: school },
+    ]);
     const { id } = await issue(enrolmentId!);
     const url = `/api/training/certificates/${id}/verify`;
     expect((await t.app.inject({ url })).json<Verdict>().status).toBe('valid');
@@ -281,16 +345,20 @@ describe('training certificates', () => {
     );
     expect((await t.app.inject({ url })).json<Verdict>().status).toBe('tampered');
 
-    const [second] = await completedEnrolments(db, await finishedProgramme(db, ids.bureau, { validMonths: 1 }), [
-      { userId: ids.director, institutionId: school },
-    ]);
+    const [second] = await completedEnrolments(
+      db,
+      await finishedProgramme(db, ids.bureau, { validMonths: 1 }),
+      [{ userId: ids.director, institutionId: school }],
+    );
     const expiring = await issue(second!);
     const credential = (await certificateOf(expiring.id)).credential as Credential;
     const later = new Date(Date.now() + 40 * 86_400_000);
     const { startClockAt } = await import('@/server/clock');
     startClockAt(later);
     try {
-      expect((await t.app.inject({ url: `/api/training/certificates/${expiring.id}/verify` })).json<Verdict>()).toMatchObject({
+      expect(
+        (await t.app.inject({ url: `/api/training/certificates/${expiring.id}/verify` })).json<Verdict>(),
+      ).toMatchObject({
         status: 'expired',
         reasons: [{ code: 'expired' }],
       });
@@ -307,13 +375,19 @@ describe('training certificates', () => {
     ]);
     const { id } = await issue(enrolmentId!);
     const pdfUrl = `/api/training/certificates/${id}/pdf`;
-    for (const who of [s.teacher, s.director, s.regional, s.bureau]) expect((await who.inject({ url: pdfUrl })).statusCode).toBe(200);
-    for (const who of [s.otherTeacher, s.farTeacher, s.otherRegional]) expect((await who.inject({ url: pdfUrl })).statusCode).toBe(404);
+    for (const who of [s.teacher, s.director, s.regional, s.bureau])
+      expect((await who.inject({ url: pdfUrl })).statusCode).toBe(200);
+    for (const who of [s.otherTeacher, s.farTeacher, s.otherRegional])
+      expect((await who.inject({ url: pdfUrl })).statusCode).toBe(404);
     expect((await s.student.inject({ url: pdfUrl })).statusCode).toBe(403);
 
     const res = await s.teacher.inject({ url: pdfUrl, headers: { 'accept-language': 'en' } });
     expect(res.headers['content-type']).toBe('application/pdf');
-    const pdf = await getDocument({ data: new Uint8Array(res.rawPayload), useSystemFonts: false, isEvalSupported: false }).promise;
+    const pdf = await getDocument({
+      data: new Uint8Array(res.rawPayload),
+      useSystemFonts: false,
+      isEvalSupported: false,
+    }).promise;
     const page = await pdf.getPage(1);
     const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
     const holder = (await certificateOf(id)).credential as Credential;
@@ -328,23 +402,41 @@ describe('training certificates', () => {
     const json = await s.teacher.inject({ url: `/api/training/certificates/${id}/credential` });
     expect(json.statusCode).toBe(200);
     expect(json.json<{ proof: object[] }>().proof).toHaveLength(1);
-    expect((await s.otherTeacher.inject({ url: `/api/training/certificates/${id}/credential` })).statusCode).toBe(404);
-    expect((await s.director.inject({ url: `/api/training/certificates/${id}/credential` })).statusCode).toBe(404);
+    expect(
+      (await s.otherTeacher.inject({ url: `/api/training/certificates/${id}/credential` })).statusCode,
+    ).toBe(404);
+    expect((await s.director.inject({ url: `/api/training/certificates/${id}/credential` })).statusCode).toBe(
+      404,
+    );
   });
 
   it('issues a finished programme’s certificates in bulk and zips them (national staff all, a district its own)', async () => {
     const bulk = await finishedProgramme(db, ids.bureau);
-    const local = await Promise.all(Array.from({ length: 5 }, () => createUserWithRole(db, 'teacher', { institutionId: school })));
-    const away = await Promise.all(Array.from({ length: 3 }, () => createUserWithRole(db, 'teacher', { institutionId: far })));
+    const local = await Promise.all(
+      Array.from({ length: 5 }, () => createUserWithRole(db, 'teacher', { institutionId: school })),
+    );
+    const away = await Promise.all(
+      Array.from({ length: 3 }, () => createUserWithRole(db, 'teacher', { institutionId: far })),
+    );
     await completedEnrolments(db, bulk, [
       ...local.map((p) => ({ userId: p.id, institutionId: school })),
       ...away.map((p) => ({ userId: p.id, institutionId: far })),
     ]);
-    const issued = await s.bureau.inject({ method: 'POST', url: `/api/training/programmes/${bulk}/certificates` });
+    const issued = await s.bureau.inject({
+      method: 'POST',
+      url: `/api/training/programmes/${bulk}/certificates`,
+    });
     expect(issued.json()).toEqual({ issued: 8 });
-    expect((await s.bureau.inject({ method: 'POST', url: `/api/training/programmes/${bulk}/certificates` })).json()).toEqual({ issued: 0 });
+    expect(
+      (
+        await s.bureau.inject({ method: 'POST', url: `/api/training/programmes/${bulk}/certificates` })
+      ).json(),
+    ).toEqual({ issued: 0 });
     const open = await finishedProgramme(db, ids.bureau, { status: 'open' });
-    expect((await s.bureau.inject({ method: 'POST', url: `/api/training/programmes/${open}/certificates` })).statusCode).toBe(409);
+    expect(
+      (await s.bureau.inject({ method: 'POST', url: `/api/training/programmes/${open}/certificates` }))
+        .statusCode,
+    ).toBe(409);
 
     const zipOf = async (who: Session) => {
       const res = await who.inject({ url: `/api/training/programmes/${bulk}/certificates.zip` });
@@ -356,20 +448,28 @@ describe('training certificates', () => {
     expect(all.filter((n) => n.endsWith('.pdf'))).toHaveLength(8);
     expect(all.filter((n) => n.endsWith('.json'))).toHaveLength(8);
     expect((await zipOf(s.regional)).filter((n) => n.endsWith('.pdf'))).toHaveLength(5);
-    expect((await s.teacher.inject({ url: `/api/training/programmes/${bulk}/certificates.zip` })).statusCode).toBe(403);
+    expect(
+      (await s.teacher.inject({ url: `/api/training/programmes/${bulk}/certificates.zip` })).statusCode,
+    ).toBe(403);
   });
 
   it('reminds a holder 30 days before the end, once, in their language', async () => {
     const short = await finishedProgramme(db, ids.bureau, { validMonths: 1 });
-    const [enrolmentId] = await completedEnrolments(db, short, [{ userId: ids.otherTeacher, institutionId: school }]);
+    const [enrolmentId] = await completedEnrolments(db, short, [
+      { userId: ids.otherTeacher, institutionId: school },
+    ]);
     const { id } = await issue(enrolmentId!);
-    await db.execute(sql`update training_certificate set valid_until = now() + interval '10 days' where id = ${id}`);
+    await db.execute(
+      sql`update training_certificate set valid_until = now() + interval '10 days' where id = ${id}`,
+    );
     const told = await service.remindExpiring(db);
     expect(told).toBeGreaterThanOrEqual(1);
     expect(await service.remindExpiring(db)).toBe(0);
     expect((await certificateOf(id)).remindedAt).not.toBeNull();
     const list = await s.otherTeacher.inject({ url: '/api/notifications' });
-    const item = list.json<{ items: { kind: string; text: string }[] }>().items.find((n) => n.kind === 'training_certificate_expiring');
+    const item = list
+      .json<{ items: { kind: string; text: string }[] }>()
+      .items.find((n) => n.kind === 'training_certificate_expiring');
     expect(item?.text).toMatch(/sertifikatınız .* etibarlıdır/);
   });
 
@@ -377,7 +477,13 @@ describe('training certificates', () => {
     const created = await s.teacher.inject({
       method: 'POST',
       url: '/api/training/external',
-      payload: { kind: 'icdl', title: 'ICDL Base', provider: 'ICDL Azerbaijan', issuedOn: '2024-05-01', reference: 'AZ-123' },
+      payload: {
+        kind: 'icdl',
+        title: 'ICDL Base',
+        provider: 'ICDL Azerbaijan',
+        issuedOn: '2024-05-01',
+        reference: 'AZ-123',
+      },
     });
     expect(created.statusCode).toBe(200);
     const external = created.json<{ id: number; version: number; status: string }>();
@@ -385,27 +491,43 @@ describe('training certificates', () => {
     const wrong = await s.teacher.inject({
       method: 'POST',
       url: '/api/training/external',
-      payload: { kind: 'intel', title: 'Intel Teach', provider: 'Intel', issuedOn: '2024-05-01', expiresOn: '2023-01-01' },
+      payload: {
+        kind: 'intel',
+        title: 'Intel Teach',
+        provider: 'Intel',
+        issuedOn: '2024-05-01',
+        expiresOn: '2023-01-01',
+      },
     });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json<Err>().error.details[0]).toMatchObject({ field: 'expiresOn', reason: 'before_issue' });
 
     const evidenceUrl = `/api/training/external/${external.id}/evidence`;
     const upload = (who: Session, body: Buffer) =>
-      who.inject({ method: 'PUT', url: `${evidenceUrl}?name=icdl.pdf`, payload: body, headers: { 'content-type': 'application/pdf' } });
+      who.inject({
+        method: 'PUT',
+        url: `${evidenceUrl}?name=icdl.pdf`,
+        payload: body,
+        headers: { 'content-type': 'application/pdf' },
+      });
     expect((await upload(s.otherTeacher, PDF)).statusCode).toBe(404);
     expect((await upload(s.teacher, Buffer.from('not a pdf at all'))).statusCode).toBe(415);
     const uploaded = await upload(s.teacher, PDF);
     expect(uploaded.statusCode).toBe(200);
     expect(uploaded.json()).toMatchObject({ evidenceName: 'icdl.pdf' });
-    for (const who of [s.teacher, s.director, s.regional, s.bureau]) expect((await who.inject({ url: evidenceUrl })).statusCode).toBe(200);
+    for (const who of [s.teacher, s.director, s.regional, s.bureau])
+      expect((await who.inject({ url: evidenceUrl })).statusCode).toBe(200);
     expect((await s.otherTeacher.inject({ url: evidenceUrl })).statusCode).toBe(404);
 
     // The district's office sees it to review; another's does not.
     const review = await s.regional.inject({ url: '/api/training/external?status=submitted' });
-    const item = review.json<{ items: { id: number; version: number; canDecide: boolean }[] }>().items.find((e) => e.id === external.id)!;
+    const item = review
+      .json<{ items: { id: number; version: number; canDecide: boolean }[] }>()
+      .items.find((e) => e.id === external.id)!;
     expect(item.canDecide).toBe(true);
-    expect((await s.otherRegional.inject({ url: '/api/training/external' })).json<{ items: unknown[] }>().items).toHaveLength(0);
+    expect(
+      (await s.otherRegional.inject({ url: '/api/training/external' })).json<{ items: unknown[] }>().items,
+    ).toHaveLength(0);
     const decide = (who: Session, version: number) =>
       who.inject({
         method: 'PUT',
@@ -413,12 +535,19 @@ describe('training certificates', () => {
         payload: { version, decision: 'verified', note: 'Reyestrdə yoxlanıldı' },
       });
     expect((await decide(s.otherRegional, item.version)).statusCode).toBe(404);
-    expect((await decide(s.regional, item.version)).json()).toMatchObject({ status: 'verified', note: 'Reyestrdə yoxlanıldı' });
+    expect((await decide(s.regional, item.version)).json()).toMatchObject({
+      status: 'verified',
+      note: 'Reyestrdə yoxlanıldı',
+    });
     expect((await decide(s.regional, item.version)).statusCode).toBe(409);
     // The teacher and the director see the decision; the evidence is now fixed.
-    const mine = (await s.teacher.inject({ url: '/api/training/external/mine' })).json<{ items: { status: string }[] }>();
+    const mine = (await s.teacher.inject({ url: '/api/training/external/mine' })).json<{
+      items: { status: string }[];
+    }>();
     expect(mine.items[0]!.status).toBe('verified');
-    const director = (await s.director.inject({ url: '/api/training/external' })).json<{ items: { id: number }[] }>();
+    const director = (await s.director.inject({ url: '/api/training/external' })).json<{
+      items: { id: number }[];
+    }>();
     expect(director.items.map((e) => e.id)).toContain(external.id);
     expect((await upload(s.teacher, PDF)).statusCode).toBe(409);
   });
@@ -434,13 +563,24 @@ describe('training certificates', () => {
     const notOurs = await t.app.inject({
       method: 'POST',
       url: '/api/training/verify',
-      payload: { '@context': [], type: [], issuer: 'https://elsewhere.example', credentialSubject: {}, proof: {} },
+      payload: {
+        '@context': [],
+        type: [],
+        issuer: 'https://elsewhere.example',
+        credentialSubject: {},
+        proof: {},
+      },
     });
-    expect(notOurs.json<Verdict>()).toMatchObject({ status: 'unknown', reasons: [{ code: 'unknown_issuer' }] });
+    expect(notOurs.json<Verdict>()).toMatchObject({
+      status: 'unknown',
+      reasons: [{ code: 'unknown_issuer' }],
+    });
     const badId = await t.app.inject({ url: '/api/training/certificates/not-a-number/verify' });
     expect(badId.statusCode).toBe(400);
     expect(badId.json<Err>().error.details[0]!.field).toContain('certificateId');
-    const mine = (await s.teacher.inject({ url: '/api/training/certificates/mine' })).json<{ items: { id: string }[] }>();
+    const mine = (await s.teacher.inject({ url: '/api/training/certificates/mine' })).json<{
+      items: { id: string }[];
+    }>();
     const emptyReason = await s.bureau.inject({
       method: 'POST',
       url: `/api/training/certificates/${mine.items[0]!.id}/revocation`,
