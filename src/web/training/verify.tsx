@@ -8,6 +8,7 @@ import { useFormat } from '@/web/format';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
+import '@/web/training/certificates.css';
 
 type Verdict = Static<typeof VerifyResult>;
 
@@ -67,7 +68,7 @@ export function VerdictCard({ verdict }: { verdict: Verdict }) {
           {verdict.certificateId ? (
             <div>
               <dt>{t('trainingCerts.number')}</dt>
-              <dd style={{ overflowWrap: 'anywhere' }}>{verdict.certificateId}</dd>
+              <dd className="anywhere">{verdict.certificateId}</dd>
             </div>
           ) : null}
         </dl>
@@ -137,7 +138,7 @@ export function VerifyPastePage() {
           <textarea
             id="credential-text"
             rows={10}
-            style={{ width: '100%', fontFamily: 'monospace', fontSize: '0.8rem' }}
+            className="credential-text"
             value={text}
             onChange={(e) => setText(e.target.value)}
             aria-invalid={unreadable || undefined}
