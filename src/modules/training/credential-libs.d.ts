@@ -16,6 +16,7 @@ declare module '@digitalbazaar/vc' {
     documentLoader: (url: string) => Promise<unknown>;
     checkStatus?: (options: unknown) => Promise<{ verified: boolean }>;
     now?: string | Date;
+    controller?: object;
   }): Promise<{ verified: boolean; error?: { message?: string; errors?: { message?: string }[] } }>;
 }
 

@@ -431,7 +431,7 @@ export async function verifyById(db: Db, locale: Locale, id: string): Promise<Ve
   const hash = hashOf(row.credential);
   if (checkedProofs.get(id) !== hash) {
     await knowKeyOf(db, claimed);
-    const proof = await credentials.verifyProof(row.credential, documentLoader);
+    const proof = await credentials.verifyProof(row.credential, documentLoader, controllerDoc());
     if (!proof.verified) return tampered(locale, id);
     if (checkedProofs.size >= CHECKED_MAX) checkedProofs.delete(checkedProofs.keys().next().value!);
     checkedProofs.set(id, hash);
@@ -451,7 +451,7 @@ export async function verifyCredential(db: Db, locale: Locale, credential: unkno
   const id = rawId?.startsWith('urn:uuid:') ? rawId.slice('urn:uuid:'.length) : null;
   if (issuerOf(claimed) !== issuerId()) return unknownResult(locale, 'unknown_issuer', id);
   await knowKeyOf(db, claimed);
-  const proof = await credentials.verifyProof(credential, documentLoader);
+  const proof = await credentials.verifyProof(credential, documentLoader, controllerDoc());
   if (!proof.verified) return tampered(locale, id);
   const entry = claimed.credentialStatus as
     | { type?: unknown; statusListCredential?: unknown; statusListIndex?: unknown; statusPurpose?: unknown }
