@@ -152,9 +152,8 @@ export async function signCredential<T extends Record<string, unknown>>(
 ): Promise<T & { proof: Record<string, unknown>[] }> {
   const suite = await signingSuite(issuerId, key);
   const signed = await vc.issue({ credential, suite, documentLoader });
-  return { ...signed, proof: Array.isArray(signed.proof) ? signed.proof : [signed.proof] } as T & {
-    proof: Record<string, unknown>[];
-  };
+  const proof: unknown[] = Array.isArray(signed.proof) ? (signed.proof as unknown[]) : [signed.proof];
+  return { ...signed, proof } as T & { proof: Record<string, unknown>[] };
 }
 
 const verifyingSuite = new DataIntegrityProof({ cryptosuite });

@@ -20,6 +20,7 @@ import { KINDS, identifyBuffer, type FileKind } from '@/modules/library/library.
 import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
 import { schoolInstant } from '@/modules/journal/journal.summary';
 import * as credentials from '@/modules/training/credentials';
+import type { EXTERNAL_KINDS } from '@/modules/training/training.tables';
 import * as store from '@/modules/training/training.certificates.store';
 import { certificatePdf } from '@/modules/training/training.certificates.pdf';
 import '@/modules/training/training.certificates.messages';
@@ -796,7 +797,7 @@ function presentExternal(actor: Actor, locale: Locale, e: store.ExternalDetail) 
 }
 
 export interface ExternalInput {
-  kind: (typeof import('@/modules/training/training.tables').EXTERNAL_KINDS)[number];
+  kind: (typeof EXTERNAL_KINDS)[number];
   title: string;
   provider: string;
   issuedOn: string;
