@@ -664,14 +664,16 @@ export async function programmeZip(
       out.destroy(error);
       return;
     }
-    out.write(Buffer.from(chunk));
+    if (!out.destroyed) out.write(Buffer.from(chunk));
     if (final) out.end();
   });
   const add = async (name: string, data: Uint8Array, deflate: boolean) => {
     const file = deflate ? new ZipDeflate(name, { level: 6 }) : new ZipPassThrough(name);
     zip.add(file);
     file.push(data, true);
-    if (out.writableNeedDrain) await once(out, 'drain');
+    // Waits for the reader; one who went away ends the work.
+    if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (out.destroyed) throw new Error('the reader went away');
   };
   void (async () => {
     let afterId: string | undefined;
@@ -686,7 +688,9 @@ export async function programmeZip(
       }
     }
     zip.end();
-  })().catch((error: unknown) => out.destroy(error as Error));
+  })().catch((error: unknown) => {
+    if (!out.destroyed) out.destroy(error as Error);
+  });
   return { stream: out, name: `certificates-programme-${programmeId}.zip` };
 }
 
