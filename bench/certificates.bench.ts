@@ -18,9 +18,10 @@ import { percentile, withDatabase } from './support';
  *   credential signed with eddsa-rdfc-2022, its status index taken, stored with the audit entry), in
  *   certificates per second, against signing the same payloads with the library alone (`vc.issue`, the same
  *   concurrency, no database; half before and half after the service's run) in the same run; goal: at least 0.8 of the library alone;
- * - verifying a certificate by its number through the API (`GET /api/training/certificates/:id/verify`): the
- *   first check of each (its proof verified by the library) and a repeated one (the proof's result kept);
- *   goal p95 under 20 ms on PostgreSQL (PGlite reported too).
+ * - verifying a certificate by its number through the API (`GET /api/training/certificates/:id/verify`) on the
+ *   node that issued it (it knows the proofs it made), and as another node would: the first check of each (its
+ *   proof verified by the library) and a repeated one (the result kept); goal p95 under 20 ms on PostgreSQL
+ *   (PGlite reported too).
  *
  * BENCH_CERTIFICATES sets how many are issued (default 10,000); BENCH_RUNS how many are verified (default 500).
  */
@@ -129,26 +130,38 @@ async function measure(database: Database): Promise<string[]> {
         throw new Error(`verify ${id}: ${res.statusCode} ${res.body}`);
       return ms;
     };
-    for (let i = 0; i < 20; i++) await time(ids[i % ids.length]!);
-    const first: number[] = [];
-    for (const id of ids.slice(20)) first.push(await time(id));
-    const again: number[] = [];
-    for (const id of ids) again.push(await time(id));
-    first.sort((a, b) => a - b);
-    again.sort((a, b) => a - b);
+    const sample = async (list: string[]) => {
+      const ms: number[] = [];
+      for (const id of list) ms.push(await time(id));
+      return ms.sort((a, b) => a - b);
+    };
+    const warm = ids.slice(0, 20);
+    const measured = ids.slice(20);
+    for (const id of warm) await time(id);
+    // On the node that issued them: their proofs were made here, nothing is checked again.
+    const issuing = await sample(measured);
+    // On a node that has not seen them: each one's proof is checked by the library the first time…
+    service.forgetProofChecks();
+    for (const id of warm) await time(id);
+    const first = await sample(measured);
+    // …and its result kept for the next.
+    const again = await sample(measured);
     const onPg = database.driver === 'postgres';
     const goal = onPg ? ` (goal p95 < ${VERIFY_GOAL_MS} ms)` : ' (goal on PostgreSQL)';
-    const missed = (p95: number) => (onPg && p95 >= VERIFY_GOAL_MS ? ' MISSED' : '');
-    const p95First = percentile(first, 0.95);
-    const p95Again = percentile(again, 0.95);
+    const line = (what: string, ms: number[]) => {
+      const p95 = percentile(ms, 0.95);
+      return (
+        `certificates verify-by-id ${database.driver}, ${what}: p50 ${fmt.format(percentile(ms, 0.5))} ms, ` +
+        `p95 ${fmt.format(p95)} ms${goal}${onPg && p95 >= VERIFY_GOAL_MS ? ' MISSED' : ''}`
+      );
+    };
     return [
       `certificates issue ${database.driver}: ${COUNT} in ${fmt.format(ourSeconds)} s, ${fmt.format(ours)}/s; ` +
         `library alone ${fmt.format(bare)}/s; ratio ${ratio.toFixed(2)} (goal >= ${ISSUE_GOAL})` +
         (ratio >= ISSUE_GOAL ? '' : ' MISSED'),
-      `certificates verify-by-id ${database.driver}, first check: p50 ${fmt.format(percentile(first, 0.5))} ms, ` +
-        `p95 ${fmt.format(p95First)} ms${goal}${missed(p95First)}`,
-      `certificates verify-by-id ${database.driver}, again: p50 ${fmt.format(percentile(again, 0.5))} ms, ` +
-        `p95 ${fmt.format(p95Again)} ms${goal}${missed(p95Again)}`,
+      line('on the issuing node', issuing),
+      line('another node, first check (proof verified)', first),
+      line('another node, again', again),
     ];
   } finally {
     await app.close();
