@@ -397,10 +397,7 @@ function judge(
     reasons.push(
       revokedAt
         ? reason(locale, 'revoked', revokedAt)
-        : {
-            ...reason(locale, 'revoked', new Date().toISOString()),
-            message: translate(locale, 'training.certificates.reason.revoked', { date: '—' }),
-          },
+        : { code: 'revoked', message: translate(locale, 'training.certificates.reason.revoked_undated') },
     );
   }
   if (validUntil && Date.parse(validUntil) < now) {
