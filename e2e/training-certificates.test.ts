@@ -65,7 +65,7 @@ describe('training certificates', () => {
     });
   });
 
-  it('anyone checks it by its number: valid, then revoked after the bureau revokes it', async () => {
+  it('anyone checks it by its number: valid, then revoked after the bureau revokes it on its page', async () => {
     const { context, page } = await openPage(browser, server.url, PHONE);
     try {
       await page.goto(`/verify/${certificateId}`);
@@ -76,10 +76,25 @@ describe('training certificates', () => {
       await page.getByText(title).first().waitFor();
       await expectGoodPage(page, 'training-verify-valid-az-360');
 
-      const revoked = await bureau.call('POST', `/training/certificates/${certificateId}/revocation`, {
-        reason: 'Sənəd səhv verilib',
+      // The bureau finds it on its page and revokes it, with a reason.
+      await onPhoneAs(browser, server.url, 'bureau', DEMO_PASSWORD, async (bureauPage) => {
+        await goTo(bureauPage, 'Təlim sertifikatları');
+        await expect.poll(() => heading(bureauPage), HEADING).toBe('Təlim sertifikatları');
+        const item = bureauPage.locator('li', { hasText: title }).filter({
+          has: bureauPage.getByRole('button', { name: 'Ləğv et', exact: true }),
+        });
+        await item.first().waitFor();
+        await expectGoodPage(bureauPage, 'training-certificates-manage-az-360');
+        await item.first().getByRole('button', { name: 'Ləğv et', exact: true }).click();
+        await item.first().getByLabel('Ləğv etmə səbəbi').fill('Sənəd səhv verilib');
+        await item.first().getByRole('button', { name: 'Sertifikatı ləğv et' }).click();
+        await bureauPage.getByText('Ləğv edilmə səbəbi: Sənəd səhv verilib').first().waitFor();
       });
-      expect(revoked.status).toBe(200);
+      const read = await bureau.get<{ items: { id: string; revokedAt: string | null }[] }>(
+        '/training/certificates',
+      );
+      expect(read.body.items.find((c) => c.id === certificateId)?.revokedAt).not.toBeNull();
+
       await page.reload();
       await expect.poll(() => verdict.getAttribute('data-status')).toBe('revoked');
       expect(await page.getByRole('status').textContent()).toBe('Ləğv edilib');
