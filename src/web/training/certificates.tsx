@@ -390,7 +390,7 @@ function ExternalReview({ me }: { me: Me }) {
   return (
     <section aria-labelledby="certs-external-review">
       <h2 id="certs-external-review">{t('trainingCerts.externalTitle')}</h2>
-      <div className="field">
+      <div className="field form">
         <label htmlFor="ext-status">{t('trainingCerts.show')}</label>
         <select
           id="ext-status"
