@@ -18,6 +18,9 @@ import { createAreas, createInstitution, createUserWithRole } from '@test/factor
 import { completedEnrolments, finishedProgramme } from '@test/certificates-world';
 import { PDF } from '@test/assignments-world';
 import { rows } from '@/server/db/database';
+import { startClockAt } from '@/server/clock';
+import { JobWorker } from '@/server/jobs';
+import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
 import { certificates, issuerKeys } from '@/modules/training/training.tables';
 import * as service from '@/modules/training/training.certificates.service';
 
@@ -353,7 +356,6 @@ describe('training certificates', () => {
     const expiring = await issue(second!);
     const credential = (await certificateOf(expiring.id)).credential as Credential;
     const later = new Date(Date.now() + 40 * 86_400_000);
-    const { startClockAt } = await import('@/server/clock');
     startClockAt(later);
     try {
       expect(
@@ -471,6 +473,28 @@ describe('training certificates', () => {
       .json<{ items: { kind: string; text: string }[] }>()
       .items.find((n) => n.kind === 'training_certificate_expiring');
     expect(item?.text).toMatch(/sertifikatınız .* etibarlıdır/);
+  });
+
+  it('runs the reminders as a daily job that schedules the next day', async () => {
+    const short = await finishedProgramme(db, ids.bureau, { validMonths: 1 });
+    const [enrolmentId] = await completedEnrolments(db, short, [
+      { userId: ids.farTeacher, institutionId: far },
+    ]);
+    const { id } = await issue(enrolmentId!);
+    await db.execute(
+      sql`update training_certificate set valid_until = now() + interval '20 days' where id = ${id}`,
+    );
+    const today = schoolToday();
+    const yesterday = addDays(today, -1);
+    await service.scheduleExpiryReminders(db, yesterday);
+    const worker = new JobWorker(db, { [service.EXPIRY_QUEUE]: service.expiryJob(db) });
+    expect(await worker.drain()).toBeGreaterThanOrEqual(1);
+    expect((await certificateOf(id)).remindedAt).not.toBeNull();
+    const queued = await rows<{ day: string }>(
+      db,
+      sql`select payload->>'day' as day from maktab_job where queue = ${service.EXPIRY_QUEUE} order by id`,
+    );
+    expect(queued.map((q) => q.day)).toEqual(expect.arrayContaining([yesterday, today]));
   });
 
   it('records external certificates with evidence, verified by the school’s district', async () => {
