@@ -23,6 +23,7 @@ import { webinars } from '@/modules/webinars/webinars.tables';
 import { grantsOfUsers } from '@/modules/identity/identity.store';
 import { resetPassword } from '@/modules/identity/identity.service';
 import { trainingFrameworksWorld, type TrainingFrameworksWorld } from '@test/training-frameworks-world';
+import { certificatesWorld, type CertificatesWorld } from '@test/certificates-world';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -77,6 +78,8 @@ interface World {
   otherWebinarId: number;
   /** Set once the people exist (see test/training-frameworks-world.ts). */
   trainingFrameworks?: TrainingFrameworksWorld;
+  /** Training certificates and external certificates (see test/certificates-world.ts). */
+  certificates?: CertificatesWorld;
 }
 
 /**
@@ -1734,6 +1737,107 @@ const POLICY: Record<string, Rule> = {
       call: (w) => ({ query: { institutionId: w.otherSchoolId, term: 'half_1' } }),
     },
   },
+  // Training certificates: public verification; a holder's documents; managers revoke and zip; the district
+  // verifies certificates from outside. A certificate another may not see is answered as missing.
+  'GET /api/training/issuer': { who: 'anyone' },
+  'GET /api/training/status-lists/:listId': {
+    who: 'anyone',
+    call: (w) => ({ params: { listId: w.certificates!.statusListId } }),
+  },
+  'GET /api/training/certificates/:certificateId/verify': {
+    who: 'anyone',
+    call: (w) => ({ params: { certificateId: w.certificates!.certificateId } }),
+  },
+  'POST /api/training/verify': { who: 'anyone', call: (w) => ({ payload: w.certificates!.credential }) },
+  'GET /api/training/certificates/mine': { who: 'signed-in' },
+  'GET /api/training/certificates': { who: ['admin', 'bureau', 'regional', 'director'] },
+  'GET /api/training/certificates/:certificateId/pdf': {
+    who: ['admin', 'bureau', 'regional', 'director', 'teacher'],
+    call: (w) => ({ params: { certificateId: w.certificates!.certificateId } }),
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({ params: { certificateId: w.certificates!.otherCertificateId } }),
+    },
+  },
+  'GET /api/training/certificates/:certificateId/credential': {
+    who: ['director', 'teacher'],
+    call: (w, caller) => ({
+      params: {
+        certificateId:
+          caller === 'director' ? w.certificates!.directorCertificateId : w.certificates!.certificateId,
+      },
+    }),
+    outside: {
+      who: [],
+      refusal: 404,
+      call: (w) => ({ params: { certificateId: w.certificates!.otherCertificateId } }),
+    },
+  },
+  'POST /api/training/certificates/:certificateId/revocation': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { certificateId: w.certificates!.revocableId }, payload: { reason: 'Səhv' } }),
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({
+        params: { certificateId: w.certificates!.otherCertificateId },
+        payload: { reason: 'Səhv' },
+      }),
+    },
+  },
+  'POST /api/training/programmes/:programmeId/certificates': {
+    who: NATIONAL,
+    call: (w) => ({ params: { programmeId: w.certificates!.programmeId } }),
+  },
+  'GET /api/training/programmes/:programmeId/certificates.zip': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { programmeId: w.certificates!.programmeId } }),
+  },
+  'GET /api/training/external/mine': { who: ['director', 'teacher'] },
+  'GET /api/training/external': { who: ['admin', 'bureau', 'regional', 'director'] },
+  'POST /api/training/external': {
+    who: ['director', 'teacher'],
+    call: () => ({
+      payload: { kind: 'intel', title: 'Intel Teach', provider: 'Intel', issuedOn: '2006-03-01' },
+    }),
+  },
+  'PUT /api/training/external/:externalId/evidence': {
+    who: ['director', 'teacher'],
+    call: (w, caller) => ({
+      params: {
+        externalId: caller === 'director' ? w.certificates!.directorExternalId : w.certificates!.externalId,
+      },
+      payload: PDF,
+      headers: { 'content-type': 'application/pdf' },
+    }),
+  },
+  'GET /api/training/external/:externalId/evidence': {
+    who: ['admin', 'bureau', 'regional', 'director', 'teacher'],
+    call: (w) => ({ params: { externalId: w.certificates!.externalId } }),
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({ params: { externalId: w.certificates!.otherExternalId } }),
+    },
+  },
+  'PUT /api/training/external/:externalId/decision': {
+    who: ['admin', 'regional'],
+    call: (w) => ({
+      params: { externalId: w.certificates!.decisionExternalId },
+      payload: { decision: 'verified', note: '' },
+      read: { url: '/api/training/external', fields: externalVersion(w.certificates!.decisionExternalId) },
+    }),
+    outside: {
+      who: ['admin'],
+      refusal: 404,
+      call: (w) => ({
+        params: { externalId: w.certificates!.otherExternalId },
+        payload: { decision: 'rejected', note: '' },
+        read: { url: '/api/training/external', fields: externalVersion(w.certificates!.otherExternalId) },
+      }),
+    },
+  },
   // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
   'POST /api/journal/link': {
     who: 'signed-in',
@@ -1755,6 +1859,13 @@ const POLICY: Record<string, Rule> = {
   'POST /api/auth/logout': { who: 'signed-in', signInFirst: true },
   'POST /api/auth/logout-all': { who: 'signed-in', signInFirst: true },
 };
+
+/** The version of an external certificate as read in the list of `GET /api/training/external`. */
+const externalVersion = (id: number) => (body: unknown) => ({
+  version:
+    (body as { items: { id: number; version: number }[] } | null)?.items.find((e) => e.id === id)?.version ??
+    0,
+});
 
 /** A webinar's fields; the walk's own webinar started ten minutes before the walk. */
 const WEBINAR_START = new Date(Date.now() - 10 * 60_000).toISOString();
@@ -2068,6 +2179,14 @@ describe('every route against every role', () => {
       directorId: ids.director,
       otherTeacherId: spare.id,
       schoolId: school.id,
+    });
+    world.certificates = await certificatesWorld(db, config.storageDir, {
+      bureauId: ids.bureau,
+      teacherId: ids.teacher,
+      directorId: ids.director,
+      schoolId: school.id,
+      otherTeacherId: (await createUserWithRole(db, 'teacher', { institutionId: otherSchool.id })).id,
+      otherSchoolId: otherSchool.id,
     });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });

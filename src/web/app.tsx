@@ -107,6 +107,19 @@ const MyCompetencePage = lazy(() =>
 const StaffCompetencePage = lazy(() =>
   import('@/web/training/self').then((m) => ({ default: m.StaffCompetencePage })),
 );
+// Training certificates, and their public check.
+const MyCertificatesPage = lazy(() =>
+  import('@/web/training/certificates').then((m) => ({ default: m.MyCertificatesPage })),
+);
+const ManageCertificatesPage = lazy(() =>
+  import('@/web/training/certificates').then((m) => ({ default: m.ManageCertificatesPage })),
+);
+const VerifyCertificatePage = lazy(() =>
+  import('@/web/training/verify').then((m) => ({ default: m.VerifyCertificatePage })),
+);
+const VerifyPastePage = lazy(() =>
+  import('@/web/training/verify').then((m) => ({ default: m.VerifyPastePage })),
+);
 // Assignments and group work.
 const AssignmentsHome = lazy(() =>
   import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentsHome })),
@@ -177,8 +190,12 @@ const QuestionBankPage = lazy(() =>
   import('@/web/contests/question-editor').then((m) => ({ default: m.QuestionBankPage })),
 );
 
-function PublicPage({ name, id }: { name: PublicPageName; id: number | null }) {
+function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
+    case 'verifyCredential':
+      return <VerifyPastePage />;
+    case 'verifyCertificate':
+      return <VerifyCertificatePage id={uuid!} />;
     case 'textbooks':
       return <TextbookPortal />;
     case 'collections':
@@ -244,6 +261,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <MyCompetencePage />;
     case 'trainingStaff':
       return <StaffCompetencePage me={me} />;
+    case 'myCertificates':
+      return <MyCertificatesPage me={me} />;
+    case 'manageCertificates':
+      return <ManageCertificatesPage me={me} />;
     case 'assignments':
       return <AssignmentsHome me={me} />;
     case 'assignmentsClass':
@@ -418,7 +439,7 @@ function Routes({ me, path }: { me: Me | null; path: string }) {
   if (open)
     return (
       <Suspense fallback={<Loading />}>
-        <PublicPage key={path} name={open.name} id={open.id} />
+        <PublicPage key={path} name={open.name} id={open.id} uuid={open.key} />
       </Suspense>
     );
   if (me === null && path === '/')

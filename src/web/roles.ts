@@ -125,6 +125,21 @@ export const PAGES = [
     nav: 'trainingSelf.staffNav',
     group: 'school',
   },
+  // Training certificates (src/web/training): a teacher's own, and those who manage or oversee them.
+  {
+    name: 'myCertificates',
+    path: '/training/certificates',
+    roles: ['director', 'teacher'],
+    nav: 'trainingCerts.navMine',
+    group: 'teaching',
+  },
+  {
+    name: 'manageCertificates',
+    path: '/training/certificates/manage',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'trainingCerts.navManage',
+    group: 'teaching',
+  },
   // Assignments and group work (src/web/classroom).
   {
     name: 'assignments',
@@ -218,16 +233,31 @@ export const PUBLIC_PAGES = [
   { name: 'collections', path: '/collections' },
   { name: 'collection', path: '/collections/:id' },
   { name: 'offline', path: '/offline' },
+  // The public check of a training certificate: by its number (its QR code), or a credential pasted.
+  { name: 'verifyCredential', path: '/verify' },
+  { name: 'verifyCertificate', path: '/verify/:uuid' },
 ] as const;
 
 /** One of the public pages. */
 export type PublicPageName = (typeof PUBLIC_PAGES)[number]['name'];
 
 /** The public page at a path and its `:id`, if the path is one. */
-export function publicPageAt(path: string): { name: PublicPageName; id: number | null } | null {
+export function publicPageAt(
+  path: string,
+): { name: PublicPageName; id: number | null; key: string | null } | null {
   for (const page of PUBLIC_PAGES) {
-    const match = new RegExp(`^${page.path.replace(':id', '([1-9][0-9]{0,9})')}$`).exec(path);
-    if (match) return { name: page.name, id: match[1] ? Number(match[1]) : null };
+    const pattern = page.path
+      .replace(':id', '([1-9][0-9]{0,9})')
+      .replace(':uuid', '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})');
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) {
+      const uuid = page.path.endsWith(':uuid');
+      return {
+        name: page.name,
+        id: match[1] && !uuid ? Number(match[1]) : null,
+        key: match[1] && uuid ? match[1] : null,
+      };
+    }
   }
   return null;
 }

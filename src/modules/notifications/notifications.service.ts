@@ -54,6 +54,8 @@ export interface NotificationPayloads {
     /** By lesson day, oldest first. */
     days: { heldOn: string; absences: string[]; marks: { subjectCode: string; mark: number }[] }[];
   };
+  /** The reader's training certificate ends in 30 days (its text is defined by the training module). */
+  training_certificate_expiring: { certificateId: string; title: string; expiresOn: string };
 }
 export type NotificationKind = keyof NotificationPayloads;
 export const NOTIFICATION_KINDS = [
@@ -65,6 +67,7 @@ export const NOTIFICATION_KINDS = [
   'journal_absence',
   'journal_mark',
   'journal_day',
+  'training_certificate_expiring',
 ] as const satisfies readonly NotificationKind[];
 
 defineMessages({
