@@ -199,17 +199,20 @@ export async function listProgrammes(
   locale: Locale,
   query: { planId?: number; status?: string },
 ) {
-  const list = await store.listProgrammes(db, { ...query, visibleOnly: !isNational(actor) });
+  const list = await store.listProgrammes(db, { ...query, visibleOnly: !organises(actor) });
   const items = await presentProgrammes(db, actor, locale, list);
   // The ones suggested to the caller first, keeping the order otherwise.
   items.sort((a, b) => Number(b.suggested) - Number(a.suggested));
   return { items };
 }
 
-/** A programme the caller may see: drafts are the national staff's alone. */
+/** Whether the caller organises: national staff and regional officers see drafts (they prepare sessions). */
+const organises = (actor: Actor) => isNational(actor) || regionalAreas(actor).length > 0;
+
+/** A programme the caller may see: drafts are the organisers' alone. */
 export async function visibleProgramme(db: Db, actor: Actor, id: number): Promise<store.ProgrammeRow> {
   const p = await store.findProgramme(db, id);
-  if (!p || (p.status === 'draft' && !isNational(actor))) throw notFound('programme');
+  if (!p || (p.status === 'draft' && !organises(actor))) throw notFound('programme');
   return p;
 }
 
