@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { academicYears } from '@/modules/institutions/institutions.tables';
-import { frameworkAreas, frameworks, teacherLevels } from '@/modules/training/training.tables';
+import { teacherLevels } from '@/modules/training/training.tables';
+import { trainingFramework } from '@test/training-programmes-world';
 
 type Err = { error: { code: string; message: string; details: { field: string; reason: string }[] } };
 type Enr = { id: number; status: string; version: number; waitingPosition: number | null; canTakeAssessment: boolean };
@@ -14,26 +15,6 @@ type Attempt = {
   passed: boolean | null;
   attemptsLeft: number;
 };
-
-const L = (s: string) => ({ az: s, ru: s, en: s });
-
-/** Minimal framework rows (the country pack's are loaded by the frameworks use case). */
-export async function trainingFramework(db: Parameters<typeof createAreas>[0], id = 'testfw') {
-  await db
-    .insert(frameworks)
-    .values({
-      id,
-      position: 1,
-      name: L('Test framework'),
-      description: L(''),
-      levels: ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'].map((code) => ({ code, name: L(code), description: L('') })),
-    })
-    .onConflictDoNothing();
-  await db
-    .insert(frameworkAreas)
-    .values([1, 2].map((n) => ({ id: `${id}.${n}`, frameworkId: id, position: n, name: L(`Area ${n}`), description: L('') })))
-    .onConflictDoNothing();
-}
 
 /** The plan, a programme, its sessions, enrolment, approval, waiting list, attendance and the assessment. */
 describe('training programmes', () => {
