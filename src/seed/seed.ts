@@ -19,6 +19,7 @@ import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale }
 import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { schoolToday } from '@/modules/classroom/classroom.service';
+import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
 import {
   describeLibrary,
@@ -158,6 +159,16 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
           ? await writeSchoolLife(tx, plan, loaded, options.seed)
           : null;
       if (schoolLife) log(describeSchoolLife(schoolLife));
+      if (schoolLife && loaded.currentAcademicYearId !== null) {
+        const today = schoolToday(now());
+        const training = await seedTrainingCourses(tx, {
+          seed: options.seed,
+          academicYearId: loaded.currentAcademicYearId,
+          demoAreaId: loaded.areaIds.get(plan.regionArea)!,
+          now: new Date(`${today}T00:00:00+04:00`),
+        });
+        log(describeTrainingCourses(training));
+      }
       await audit(
         tx,
         { actorId: null, ip: null },
