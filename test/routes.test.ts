@@ -241,6 +241,7 @@ const POLICY: Record<string, Rule> = {
       payload: { version: READ_VERSION, ...trainingProgrammeBody(w.training!.planId), status: 'open' },
     }),
   },
+  'GET /api/training/programme-options': { who: NATIONAL },
   'GET /api/training/programmes/:programmeId/results': {
     who: NATIONAL,
     call: (w) => ({ params: { programmeId: w.training!.programmeId } }),

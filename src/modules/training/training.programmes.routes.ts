@@ -32,6 +32,7 @@ import {
   ProgrammeDetail,
   ProgrammeList,
   ProgrammeListQuery,
+  ProgrammeOptions,
   ProgrammeParams,
   QuestionsBody,
   QuestionsOut,
@@ -173,6 +174,18 @@ export default async function programmesRoutes(
         request.params.programmeId,
         request.body,
       ),
+  );
+  r.get(
+    '/training/programme-options',
+    {
+      config: { access: { roles: NATIONAL } },
+      schema: {
+        tags,
+        summary: 'The frameworks, areas and levels a programme may address',
+        response: { 200: ProgrammeOptions },
+      },
+    },
+    async (request) => programmes.programmeOptions(db, request.locale),
   );
   r.get(
     '/training/programmes/:programmeId/results',

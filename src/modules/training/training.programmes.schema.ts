@@ -162,6 +162,17 @@ export const ProgrammeDetail = Type.Object({
 });
 export const ProgrammeList = Type.Object({ items: Type.Array(Programme) });
 
+export const ProgrammeOptions = Type.Object({
+  frameworks: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      levels: Type.Array(Type.String()),
+      areas: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+    }),
+  ),
+});
+
 export const Results = Type.Object({
   programmeId: Type.Integer(),
   byArea: Type.Array(

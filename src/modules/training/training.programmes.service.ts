@@ -323,6 +323,22 @@ export async function updateProgramme(
   return getProgramme(db, actor, locale, id);
 }
 
+/** The frameworks a programme may develop, with their areas and levels, for the programme form. */
+export async function programmeOptions(db: Db, locale: Locale) {
+  const [list, areas] = await Promise.all([store.allFrameworks(db), store.allFrameworkAreas(db)]);
+  return {
+    frameworks: list.map((f) => ({
+      id: f.id,
+      name: f.name[locale],
+      levels: f.levels.map((l) => l.code),
+      areas: areas
+        .filter((a) => a.frameworkId === f.id)
+        .sort((a, b) => a.position - b.position)
+        .map((a) => ({ id: a.id, name: a.name[locale] })),
+    })),
+  };
+}
+
 export async function programmeResults(db: Db, locale: Locale, id: number) {
   const p = await store.findProgramme(db, id);
   if (!p) throw notFound('programme');

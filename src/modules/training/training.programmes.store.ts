@@ -168,6 +168,10 @@ export async function frameworkAreasOf(
     .orderBy(asc(frameworkAreas.position));
 }
 
+export async function allFrameworks(db: Db): Promise<(typeof frameworks.$inferSelect)[]> {
+  return db.select().from(frameworks).orderBy(asc(frameworks.position), asc(frameworks.id));
+}
+
 export async function allFrameworkAreas(db: Db): Promise<(typeof frameworkAreas.$inferSelect)[]> {
   return db.select().from(frameworkAreas);
 }
