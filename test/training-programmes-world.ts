@@ -29,7 +29,11 @@ export async function trainingFramework(db: Db, id = 'testfw'): Promise<void> {
       position: 1,
       name: L('Test framework'),
       description: L(''),
-      levels: ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'].map((code) => ({ code, name: L(code), description: L('') })),
+      levels: ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'].map((code) => ({
+        code,
+        name: L(code),
+        description: L(''),
+      })),
     })
     .onConflictDoNothing();
   await db
@@ -99,7 +103,12 @@ export async function trainingProgrammesWorld(
 ): Promise<TrainingWorld> {
   await trainingFramework(db);
   const year = async (code: string) =>
-    (await db.insert(academicYears).values({ code, startsOn: `${code.slice(0, 4)}-09-15`, endsOn: `${code.slice(5)}-06-15` }).returning())[0]!.id;
+    (
+      await db
+        .insert(academicYears)
+        .values({ code, startsOn: `${code.slice(0, 4)}-09-15`, endsOn: `${code.slice(5)}-06-15` })
+        .returning()
+    )[0]!.id;
   const spareYearIds = { admin: await year('2041-2042'), bureau: await year('2042-2043') };
   const [plan] = await db
     .insert(plans)
@@ -126,7 +135,15 @@ export async function trainingProgrammesWorld(
     (
       await db
         .insert(sessions)
-        .values({ programmeId, areaId, startsAt: started, endsAt: ends, place: 'Bakı', capacity, createdBy: w.bureauId })
+        .values({
+          programmeId,
+          areaId,
+          startsAt: started,
+          endsAt: ends,
+          place: 'Bakı',
+          capacity,
+          createdBy: w.bureauId,
+        })
         .returning()
     )[0]!.id;
   const sessionId = await session(a, w.areaId, 1);

@@ -69,7 +69,11 @@ async function framework(tx: Db): Promise<{ id: string; areaIds: string[] }> {
       L('Rəqəmsal resurslar', 'Цифровые ресурсы', 'Digital resources'),
       L('Tədris və öyrənmə', 'Преподавание и обучение', 'Teaching and learning'),
       L('Qiymətləndirmə', 'Оценивание', 'Assessment'),
-      L('Şagirdlərin imkanlarının genişləndirilməsi', 'Расширение возможностей учащихся', 'Empowering learners'),
+      L(
+        'Şagirdlərin imkanlarının genişləndirilməsi',
+        'Расширение возможностей учащихся',
+        'Empowering learners',
+      ),
       L(
         'Şagirdlərin rəqəmsal bacarıqlarının inkişafı',
         'Развитие цифровой компетентности учащихся',
@@ -97,10 +101,19 @@ async function framework(tx: Db): Promise<{ id: string; areaIds: string[] }> {
   return { id, areaIds: areas.map((a) => a.id) };
 }
 
-export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): Promise<TrainingCoursesSummary> {
+export async function seedTrainingCourses(
+  tx: Db,
+  ctx: TrainingCoursesContext,
+): Promise<TrainingCoursesSummary> {
   const random = new Random(ctx.seed ^ 0x7c0e5);
-  const [bureau] = await rows<{ id: number }>(tx, sql`select id from identity_user where username = 'bureau'`);
-  const [region] = await rows<{ id: number }>(tx, sql`select id from identity_user where username = 'region'`);
+  const [bureau] = await rows<{ id: number }>(
+    tx,
+    sql`select id from identity_user where username = 'bureau'`,
+  );
+  const [region] = await rows<{ id: number }>(
+    tx,
+    sql`select id from identity_user where username = 'region'`,
+  );
   const [director] = await rows<{ id: number }>(
     tx,
     sql`select id from identity_user where username = 'director'`,
@@ -130,7 +143,9 @@ export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): 
       createdBy: bureau.id,
     })
     .returning();
-  const programme = async (values: Omit<typeof programmes.$inferInsert, 'planId' | 'createdBy' | 'frameworkId'>) =>
+  const programme = async (
+    values: Omit<typeof programmes.$inferInsert, 'planId' | 'createdBy' | 'frameworkId'>,
+  ) =>
     (
       await tx
         .insert(programmes)
@@ -197,7 +212,12 @@ export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): 
   ]);
 
   const session = async (values: Omit<typeof sessions.$inferInsert, 'createdBy'>) =>
-    (await tx.insert(sessions).values({ ...values, createdBy: region.id }).returning())[0]!;
+    (
+      await tx
+        .insert(sessions)
+        .values({ ...values, createdBy: region.id })
+        .returning()
+    )[0]!;
   // Starts at the seed's day and lasts two weeks: the demo teacher can enrol, attend and pass it today.
   const openSession = await session({
     programmeId: open.id,
@@ -270,7 +290,11 @@ export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): 
       'single',
       {
         prompt: 'Dərs materialını bütün sinfə paylaşmağın ən təhlükəsiz yolu hansıdır?',
-        options: ['Platformada sinfin səhifəsində', 'Şəxsi e-poçtdan hər şagirdə', 'Sosial şəbəkədə açıq paylaşımla'],
+        options: [
+          'Platformada sinfin səhifəsində',
+          'Şəxsi e-poçtdan hər şagirdə',
+          'Sosial şəbəkədə açıq paylaşımla',
+        ],
       },
       { correct: [0] },
     ),
@@ -284,13 +308,7 @@ export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): 
       },
       { correct: [0, 1] },
     ),
-    q(
-      open.id,
-      2,
-      'true_false',
-      { prompt: 'Onlayn test dərhal rəy verə bilər.' },
-      { truth: true },
-    ),
+    q(open.id, 2, 'true_false', { prompt: 'Onlayn test dərhal rəy verə bilər.' }, { truth: true }),
     q(
       open.id,
       3,
@@ -305,7 +323,10 @@ export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): 
       safety.id,
       0,
       'single',
-      { prompt: 'Güclü parol hansıdır?', options: ['123456', 'ad+doğum ili', 'Uzun ifadə, hərf, rəqəm və işarə'] },
+      {
+        prompt: 'Güclü parol hansıdır?',
+        options: ['123456', 'ad+doğum ili', 'Uzun ifadə, hərf, rəqəm və işarə'],
+      },
       { correct: [2] },
     ),
     q(
@@ -351,7 +372,13 @@ export async function seedTrainingCourses(tx: Db, ctx: TrainingCoursesContext): 
   const openStates = ['approved', 'approved', 'approved', 'requested', 'nominated', 'rejected'] as const;
   for (const [i, t] of teachers.slice(0, openStates.length).entries()) {
     const status = openStates[i]!;
-    await enrol(open.id, openSession.id, t, status, status === 'rejected' ? { note: 'Növbəti qrupa yazılın.' } : {});
+    await enrol(
+      open.id,
+      openSession.id,
+      t,
+      status,
+      status === 'rejected' ? { note: 'Növbəti qrupa yazılın.' } : {},
+    );
   }
   for (const [i, t] of teachers.slice(openStates.length, openStates.length + 5).entries()) {
     // The last one fell short of the pass mark.

@@ -100,6 +100,12 @@ const CouncilsPage = lazy(() => import('@/web/councils/councils').then((m) => ({
 const CouncilPage = lazy(() => import('@/web/councils/councils').then((m) => ({ default: m.CouncilPage })));
 const WebinarsPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarsPage })));
 const WebinarPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarPage })));
+// Training courses: programmes, enrolment, approvals, attendance and the final assessment.
+const CoursesPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.CoursesPage })));
+const ProgrammePage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.ProgrammePage })));
+const ApprovalsPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.ApprovalsPage })));
+const TrainingSessionPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.SessionPage })));
+const AssessmentPage = lazy(() => import('@/web/training/assessment').then((m) => ({ default: m.AssessmentPage })));
 // Assignments and group work.
 const AssignmentsHome = lazy(() =>
   import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentsHome })),
@@ -233,6 +239,16 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <WebinarsPage me={me} />;
     case 'webinar':
       return <WebinarPage id={id!} me={me} />;
+    case 'trainingCourses':
+      return <CoursesPage me={me} />;
+    case 'trainingProgramme':
+      return <ProgrammePage id={id!} me={me} />;
+    case 'trainingApprovals':
+      return <ApprovalsPage />;
+    case 'trainingSession':
+      return <TrainingSessionPage id={id!} />;
+    case 'trainingAssessment':
+      return <AssessmentPage id={id!} />;
     case 'assignments':
       return <AssignmentsHome me={me} />;
     case 'assignmentsClass':

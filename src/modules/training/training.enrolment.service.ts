@@ -62,7 +62,11 @@ async function present(db: Db, actor: Actor, locale: Locale, e: store.EnrolmentL
             id: e.sessionId,
             startsAt: e.sessionStartsAt!.toISOString(),
             endsAt: e.sessionEndsAt!.toISOString(),
-            area: nameIn(locale, { nameAz: e.sessionAreaAz, nameRu: e.sessionAreaRu, nameEn: e.sessionAreaEn }),
+            area: nameIn(locale, {
+              nameAz: e.sessionAreaAz,
+              nameRu: e.sessionAreaRu,
+              nameEn: e.sessionAreaEn,
+            }),
           },
     userId: e.userId,
     displayName: e.displayName,
@@ -99,7 +103,8 @@ export async function listEnrolments(
   if (query.mine) filter = { ...base, userId: actor.userId };
   else if (isNational(actor)) filter = base;
   else if (regionalAreas(actor).length > 0) filter = { ...base, underAreas: regionalAreas(actor) };
-  else if (schoolsAs(actor, 'director').length > 0) filter = { ...base, schools: schoolsAs(actor, 'director') };
+  else if (schoolsAs(actor, 'director').length > 0)
+    filter = { ...base, schools: schoolsAs(actor, 'director') };
   else filter = { ...base, userId: actor.userId };
   const list = await store.listEnrolments(db, filter);
   return { items: await Promise.all(list.map((e) => present(db, actor, locale, e))) };
@@ -219,7 +224,8 @@ export async function nominees(db: Db, actor: Actor, programmeId: number) {
   const programme = await visibleProgramme(db, actor, programmeId);
   const people = new Map<number, string>();
   for (const id of schoolsAs(actor, 'director'))
-    for (const p of await identityStore.peopleWithRolesAt(db, ['teacher'], id)) people.set(p.id, p.displayName);
+    for (const p of await identityStore.peopleWithRolesAt(db, ['teacher'], id))
+      people.set(p.id, p.displayName);
   const ids = [...people.keys()];
   const levels = await store.levelsOfMany(db, ids);
   const enrolled = await store.listEnrolments(db, { programmeId, schools: schoolsAs(actor, 'director') });
@@ -228,7 +234,7 @@ export async function nominees(db: Db, actor: Actor, programmeId: number) {
       userId,
       displayName: people.get(userId)!,
       status: enrolled.find((e) => e.userId === userId)?.status ?? null,
-      suggested: suggests(programme, levels.get(userId) ?? new Map()),
+      suggested: suggests(programme, levels.get(userId) ?? new Map<string, number>()),
     })),
   };
 }
@@ -237,7 +243,8 @@ export async function nominees(db: Db, actor: Actor, programmeId: number) {
 async function seatsAllow(db: Db, programmeId: number, schoolId: number): Promise<boolean> {
   const path = (await institutionsStore.institutionPlace(db, schoolId))?.areaPath ?? [];
   for (const s of await store.seatsOf(db, [programmeId])) {
-    if (path.includes(s.areaId) && (await store.takenUnder(db, programmeId, s.areaId)) >= s.seats) return false;
+    if (path.includes(s.areaId) && (await store.takenUnder(db, programmeId, s.areaId)) >= s.seats)
+      return false;
   }
   return true;
 }
@@ -245,7 +252,9 @@ async function seatsAllow(db: Db, programmeId: number, schoolId: number): Promis
 /** Whether a session and the seats have room for one more teacher of the school. */
 async function hasRoom(db: Db, programmeId: number, sessionId: number, schoolId: number) {
   const session = (await store.lockSession(db, sessionId))!;
-  return (await store.takenIn(db, sessionId)) < session.capacity && (await seatsAllow(db, programmeId, schoolId));
+  return (
+    (await store.takenIn(db, sessionId)) < session.capacity && (await seatsAllow(db, programmeId, schoolId))
+  );
 }
 
 /** Moves the first waiting people of a session up while it and their district's seats have room. */
@@ -304,7 +313,13 @@ export async function decide(
         decidedAt: before.status === 'waiting' && !room ? before.decidedAt : clock.now(),
       });
     }
-    await audit(tx, ctx, { action: input.decision, entity: 'training_enrolment', entityId: id, before, after });
+    await audit(tx, ctx, {
+      action: input.decision,
+      entity: 'training_enrolment',
+      entityId: id,
+      before,
+      after,
+    });
   });
   return getEnrolment(db, actor, locale, id);
 }
@@ -370,7 +385,9 @@ export async function recordAttendance(
     );
     const ids = new Set(holders.map((e) => e.id));
     refuseIf(
-      input.attended.flatMap((id, i) => (ids.has(id) ? [] : [problem(locale, `attended.${i}`, 'not_a_place')])),
+      input.attended.flatMap((id, i) =>
+        ids.has(id) ? [] : [problem(locale, `attended.${i}`, 'not_a_place')],
+      ),
     );
     if (!(await store.bumpAttendanceVersion(tx, sessionId, input.version)))
       throw staleVersion(input, await getAttendance(tx, actor, locale, sessionId));

@@ -56,7 +56,8 @@ defineMessages({
     'training.rule.backwards': 'əvvəlki vəziyyətə qayıda bilməz',
     'training.rule.plan_not_approved': 'planı təsdiqlənməmiş açıla bilməz',
     'training.rule.outside_area': 'sessiyalar keçirdiyiniz ərazidən kənardadır',
-    'training.rule.national_only': 'sizin rayonunuz olmalıdır: regional idarə öz rayonunun sessiyalarını keçirir',
+    'training.rule.national_only':
+      'sizin rayonunuz olmalıdır: regional idarə öz rayonunun sessiyalarını keçirir',
     'training.rule.needs_link': 'onlayn sessiya üçün lazımdır',
     'training.rule.needs_place': 'əyani sessiya üçün lazımdır',
     'training.rule.ends_before_start': 'başlanğıcdan sonra olmalıdır',
@@ -96,7 +97,8 @@ defineMessages({
     'training.rule.backwards': 'не может вернуться в прежнее состояние',
     'training.rule.plan_not_approved': 'нельзя открыть, пока план не утверждён',
     'training.rule.outside_area': 'вне территории, для которой вы проводите занятия',
-    'training.rule.national_only': 'должен быть вашим районом: районное управление проводит занятия своего района',
+    'training.rule.national_only':
+      'должен быть вашим районом: районное управление проводит занятия своего района',
     'training.rule.needs_link': 'нужна для онлайн-занятия',
     'training.rule.needs_place': 'нужно для очного занятия',
     'training.rule.ends_before_start': 'должно быть после начала',

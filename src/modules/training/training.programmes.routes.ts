@@ -482,7 +482,12 @@ export default async function programmesRoutes(
     '/training/attempts/:attemptId',
     {
       config: { access: { roles: ['teacher'] } },
-      schema: { tags, summary: 'An attempt of one’s own', params: AttemptParams, response: { 200: AttemptOut } },
+      schema: {
+        tags,
+        summary: 'An attempt of one’s own',
+        params: AttemptParams,
+        response: { 200: AttemptOut },
+      },
     },
     async (request) => assessment.getAttempt(db, requireActor(request), request.params.attemptId),
   );

@@ -3,11 +3,7 @@ import { DateTimeString, Nullable, StringEnum } from '@/server/schema';
 import { VersionField, VersionOut } from '@/server/versions';
 import { AnswerValue, QuestionBodySchema } from '@/modules/contests/contests.schema';
 import { QUESTION_KINDS } from '@/modules/contests/contests.tables';
-import {
-  ENROLMENT_STATES,
-  PROGRAMME_MODES,
-  PROGRAMME_STATES,
-} from '@/modules/training/training.tables';
+import { ENROLMENT_STATES, PROGRAMME_MODES, PROGRAMME_STATES } from '@/modules/training/training.tables';
 
 /** Request and response schemas of the year's plan, programmes, sessions, enrolments and the assessment. */
 
@@ -150,7 +146,9 @@ export const Programme = Type.Object({
   budget: Nullable(Type.Number()),
   status: Type.String(),
   seats: Type.Array(Type.Object({ areaId: Type.Integer(), name: Type.String(), seats: Type.Integer() })),
-  suggested: Type.Boolean({ description: 'Below its level in one of its areas (the caller’s self-assessment)' }),
+  suggested: Type.Boolean({
+    description: 'Below its level in one of its areas (the caller’s self-assessment)',
+  }),
   questions: Type.Integer(),
   mine: Nullable(MyEnrolment),
   canManage: Type.Boolean(),
@@ -235,7 +233,12 @@ const sessionFields = {
   endsAt: DateTimeString({ description: 'End, with its time zone' }),
   place: Nullable(Text(500, 'Where it is held (in person, blended)')),
   url: Nullable(
-    Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500, description: 'Meeting link (online)' }),
+    Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 500,
+      description: 'Meeting link (online)',
+    }),
   ),
   capacity: Type.Integer({ minimum: 1, maximum: 100_000 }),
 };
@@ -337,10 +340,7 @@ export const Nominees = Type.Object({
     }),
   ),
 });
-export const NomineesQuery = Type.Object(
-  { programmeId: Id('Programme') },
-  { additionalProperties: false },
-);
+export const NomineesQuery = Type.Object({ programmeId: Id('Programme') }, { additionalProperties: false });
 
 // ---------------------------------------------------------------------------------------------------------
 // The assessment

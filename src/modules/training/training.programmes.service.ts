@@ -111,7 +111,13 @@ export async function updatePlan(
   ctx: ChangeContext,
   locale: Locale,
   id: number,
-  input: { version: number; yearId: number; title: string; budget: number | null; status: 'draft' | 'approved' },
+  input: {
+    version: number;
+    yearId: number;
+    title: string;
+    budget: number | null;
+    status: 'draft' | 'approved';
+  },
 ) {
   await db.transaction(async (tx) => {
     const before = await store.findPlan(tx, id);
@@ -407,7 +413,12 @@ export async function saveQuestions(
           problems.push(problem(locale, `questions.${i}.${p.field}`, 'question', { rule: p.rule }));
         return null;
       }
-      return { kind: q.kind, body: { prompt: prompt.trim(), ...out.body }, answer: out.key, points: points ?? 1 };
+      return {
+        kind: q.kind,
+        body: { prompt: prompt.trim(), ...out.body },
+        answer: out.key,
+        points: points ?? 1,
+      };
     });
     refuseIf(problems);
     if (!(await store.updateProgramme(tx, id, input.version, {})))
@@ -450,7 +461,13 @@ async function presentSessions(db: Db, actor: Actor, locale: Locale, list: store
         id: s.id,
         programmeId: s.programmeId,
         programmeTitle: s.programmeTitle,
-        area: s.areaId === null ? null : { id: s.areaId, name: nameIn(locale, { nameAz: s.areaNameAz, nameRu: s.areaNameRu, nameEn: s.areaNameEn }) },
+        area:
+          s.areaId === null
+            ? null
+            : {
+                id: s.areaId,
+                name: nameIn(locale, { nameAz: s.areaNameAz, nameRu: s.areaNameRu, nameEn: s.areaNameEn }),
+              },
         startsAt: s.startsAt.toISOString(),
         endsAt: s.endsAt.toISOString(),
         place: s.place,
@@ -597,7 +614,8 @@ export async function updateSession(
     let webinarId = before.webinarId;
     if (input.url) {
       if (webinarId === null)
-        webinarId = (await webinarsService.createWebinar(tx, actor, ctx, locale, webinarOf(programme, input))).id;
+        webinarId = (await webinarsService.createWebinar(tx, actor, ctx, locale, webinarOf(programme, input)))
+          .id;
       else {
         const w = await webinarsService.getWebinar(tx, actor, locale, webinarId);
         await webinarsService.updateWebinar(tx, actor, ctx, locale, webinarId, {

@@ -149,8 +149,7 @@ export async function seatsOf(db: Db, programmeIds: number[]): Promise<SeatRow[]
 
 export async function replaceSeats(db: Db, programmeId: number, seats: { areaId: number; seats: number }[]) {
   await db.delete(programmeSeats).where(eq(programmeSeats.programmeId, programmeId));
-  if (seats.length > 0)
-    await db.insert(programmeSeats).values(seats.map((s) => ({ programmeId, ...s })));
+  if (seats.length > 0) await db.insert(programmeSeats).values(seats.map((s) => ({ programmeId, ...s })));
 }
 
 export async function frameworkExists(db: Db, id: string): Promise<boolean> {
@@ -448,7 +447,11 @@ export async function updateEnrolment(
   const [row] = await db
     .update(enrolments)
     .set({ ...values, version: sql`${enrolments.version} + 1` })
-    .where(version === undefined ? eq(enrolments.id, id) : and(eq(enrolments.id, id), eq(enrolments.version, version)))
+    .where(
+      version === undefined
+        ? eq(enrolments.id, id)
+        : and(eq(enrolments.id, id), eq(enrolments.version, version)),
+    )
     .returning();
   return row;
 }

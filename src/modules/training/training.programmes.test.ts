@@ -6,8 +6,18 @@ import { teacherLevels } from '@/modules/training/training.tables';
 import { trainingFramework } from '@test/training-programmes-world';
 
 type Err = { error: { code: string; message: string; details: { field: string; reason: string }[] } };
-type Enr = { id: number; status: string; version: number; waitingPosition: number | null; canTakeAssessment: boolean };
-type Programme = { id: number; version: number; sessions: { id: number; canEnrol: boolean; link: string | null }[] };
+type Enr = {
+  id: number;
+  status: string;
+  version: number;
+  waitingPosition: number | null;
+  canTakeAssessment: boolean;
+};
+type Programme = {
+  id: number;
+  version: number;
+  sessions: { id: number; canEnrol: boolean; link: string | null }[];
+};
 type Attempt = {
   id: number;
   questions: { id: number; kind: string; options?: string[] }[];
@@ -59,7 +69,12 @@ describe('training programmes', () => {
   });
   const questions = [
     { kind: 'single', prompt: 'Hansı brauzerdir?', options: ['Firefox', 'Excel', 'Word'], correct: [0] },
-    { kind: 'multiple', prompt: 'Hansılar fayl formatıdır?', options: ['PDF', 'DOCX', 'Mouse'], correct: [0, 1] },
+    {
+      kind: 'multiple',
+      prompt: 'Hansılar fayl formatıdır?',
+      options: ['PDF', 'DOCX', 'Mouse'],
+      correct: [0, 1],
+    },
   ];
 
   beforeAll(async () => {
@@ -88,9 +103,13 @@ describe('training programmes', () => {
     teacherIds = ts.map((x) => x.id);
     farTeacher = (await as('teacher', { institutionId: far.id })).s;
     // Teacher 0 stands below the programme's level in its area: it is suggested to them.
-    await db
-      .insert(teacherLevels)
-      .values({ userId: teacherIds[0]!, areaId: 'testfw.1', institutionId: school.id, level: 1, assessedAt: new Date() });
+    await db.insert(teacherLevels).values({
+      userId: teacherIds[0]!,
+      areaId: 'testfw.1',
+      institutionId: school.id,
+      level: 1,
+      assessedAt: new Date(),
+    });
   });
   afterAll(async () => t?.close());
 
@@ -134,13 +153,20 @@ describe('training programmes', () => {
       version: p.version,
       status: 'open',
     });
-    expect(early.json<Err>().error.details[0]).toMatchObject({ field: 'status', reason: 'plan_not_approved' });
+    expect(early.json<Err>().error.details[0]).toMatchObject({
+      field: 'status',
+      reason: 'plan_not_approved',
+    });
     const body = { yearId, title: 'İllik plan 2026/27', budget: 60000, status: 'approved' };
-    expect((await put(bureau, `/api/training/plans/${planId}`, { ...body, version: plan.version })).statusCode).toBe(200);
+    expect(
+      (await put(bureau, `/api/training/plans/${planId}`, { ...body, version: plan.version })).statusCode,
+    ).toBe(200);
     const stale = await put(bureau, `/api/training/plans/${planId}`, { ...body, version: plan.version });
     expect(stale.statusCode).toBe(409);
     expect(stale.json<Err>().error.code).toBe('stale_version');
-    expect((await post(regional, '/api/training/plans', { yearId, title: 'x', budget: null })).statusCode).toBe(403);
+    expect(
+      (await post(regional, '/api/training/plans', { yearId, title: 'x', budget: null })).statusCode,
+    ).toBe(403);
   });
 
   it('refuses malformed and wrong programmes naming the field, never a 500', async () => {
@@ -161,7 +187,10 @@ describe('training programmes', () => {
       questions: [{ kind: 'single', prompt: 'x', options: ['a'], correct: [3] }],
     });
     expect([404, 409, 422]).toContain(q.statusCode);
-    const wrongBody = await post(bureau, '/api/training/programmes', { ...programmeBody(), mode: 'telepathy' });
+    const wrongBody = await post(bureau, '/api/training/programmes', {
+      ...programmeBody(),
+      mode: 'telepathy',
+    });
     expect(wrongBody.statusCode).toBe(400);
   });
 
@@ -221,7 +250,10 @@ describe('training programmes', () => {
       version: sheet.version + 1,
       attended: [999999],
     });
-    expect(notHere.json<Err>().error.details[0]).toMatchObject({ field: 'attended.0', reason: 'not_a_place' });
+    expect(notHere.json<Err>().error.details[0]).toMatchObject({
+      field: 'attended.0',
+      reason: 'not_a_place',
+    });
 
     // Teacher 0 answers everything right.
     const started = await post(teachers[0]!, `/api/training/enrolments/${e0.id}/attempt`);
@@ -235,7 +267,10 @@ describe('training programmes', () => {
       const right = (o: string) => ['Firefox', 'PDF', 'DOCX'].includes(o);
       const shown = q.options!.flatMap((o, i) => (right(o) ? [i] : []));
       const answer = q.kind === 'single' ? { choice: shown[0] } : { choices: shown };
-      const res = await put(teachers[0]!, `/api/training/attempts/${attempt.id}/answer`, { questionId: q.id, answer });
+      const res = await put(teachers[0]!, `/api/training/attempts/${attempt.id}/answer`, {
+        questionId: q.id,
+        answer,
+      });
       expect(res.statusCode).toBe(200);
     }
     const badAnswer = await put(teachers[0]!, `/api/training/attempts/${attempt.id}/answer`, {
@@ -255,7 +290,9 @@ describe('training programmes', () => {
 
     // Teacher 1 answers nothing: fails, may retake once, then no more.
     const a1 = (await post(teachers[1]!, `/api/training/enrolments/${e1.id}/attempt`)).json<Attempt>();
-    expect((await post(teachers[1]!, `/api/training/attempts/${a1.id}/submission`)).json<Attempt>()).toMatchObject({
+    expect(
+      (await post(teachers[1]!, `/api/training/attempts/${a1.id}/submission`)).json<Attempt>(),
+    ).toMatchObject({
       score: 0,
       passed: false,
       attemptsLeft: 1,
@@ -279,9 +316,16 @@ describe('training programmes', () => {
     const { programmeId, sessionId } = await openProgramme({ passMark: null });
     const e = (await enrol(teachers[2]!, programmeId, sessionId)).json<Enr>();
     await decide(regional, e, 'approve');
-    const sheet = (await get(regional, `/api/training/sessions/${sessionId}/attendance`)).json<{ version: number }>();
-    await put(regional, `/api/training/sessions/${sessionId}/attendance`, { version: sheet.version, attended: [e.id] });
-    expect((await get(teachers[2]!, `/api/training/enrolments/${e.id}`)).json<Enr>().status).toBe('completed');
+    const sheet = (await get(regional, `/api/training/sessions/${sessionId}/attendance`)).json<{
+      version: number;
+    }>();
+    await put(regional, `/api/training/sessions/${sessionId}/attendance`, {
+      version: sheet.version,
+      attended: [e.id],
+    });
+    expect((await get(teachers[2]!, `/api/training/enrolments/${e.id}`)).json<Enr>().status).toBe(
+      'completed',
+    );
   });
 
   it('lets a director nominate their teachers only, and keeps enrolments to those who may see them', async () => {
@@ -302,10 +346,14 @@ describe('training programmes', () => {
     expect(stranger.json<Err>().error.details[0]).toMatchObject({ field: 'userId', reason: 'not_staff' });
     // A far teacher cannot choose another district's session.
     const far = await enrol(farTeacher, programmeId, sessionId);
-    expect(far.json<Err>().error.details[0]).toMatchObject({ field: 'sessionId', reason: 'not_your_district' });
+    expect(far.json<Err>().error.details[0]).toMatchObject({
+      field: 'sessionId',
+      reason: 'not_your_district',
+    });
 
     const ids = async (s: Session) =>
-      (await get(s, `/api/training/enrolments?programmeId=${programmeId}`)).json<{ items: { userId: number }[] }>()
+      (await get(s, `/api/training/enrolments?programmeId=${programmeId}`))
+        .json<{ items: { userId: number }[] }>()
         .items.map((e) => e.userId);
     expect(await ids(director)).toEqual([teacherIds[3]]);
     expect(await ids(regional)).toEqual([teacherIds[3]]);
@@ -330,7 +378,10 @@ describe('training programmes', () => {
     const states = answers.map((a) => a.json<Enr>().status);
     expect(states.filter((s) => s === 'approved')).toHaveLength(2);
     expect(states.filter((s) => s === 'waiting')).toHaveLength(3);
-    const session = (await get(regional, `/api/training/sessions/${sessionId}`)).json<{ taken: number; waiting: number }>();
+    const session = (await get(regional, `/api/training/sessions/${sessionId}`)).json<{
+      taken: number;
+      waiting: number;
+    }>();
     expect(session).toMatchObject({ taken: 2, waiting: 3 });
 
     const waiting = answers.map((a) => a.json<Enr>()).filter((e) => e.status === 'waiting');
@@ -343,11 +394,15 @@ describe('training programmes', () => {
     expect((await get(regional, `/api/training/enrolments/${first.id}`)).json<Enr>().status).toBe('approved');
     // A rejection of a holder moves the next up too.
     const second = waiting.find((e) => e.waitingPosition === 2)!;
-    const other = (await get(regional, `/api/training/enrolments?programmeId=${programmeId}&status=approved`)).json<{
+    const other = (
+      await get(regional, `/api/training/enrolments?programmeId=${programmeId}&status=approved`)
+    ).json<{
       items: Enr[];
     }>().items[0]!;
     expect((await decide(regional, other, 'reject', 'Başqa qrup')).json<Enr>().status).toBe('rejected');
-    expect((await get(regional, `/api/training/enrolments/${second.id}`)).json<Enr>().status).toBe('approved');
+    expect((await get(regional, `/api/training/enrolments/${second.id}`)).json<Enr>().status).toBe(
+      'approved',
+    );
     const after = (await get(regional, `/api/training/sessions/${sessionId}`)).json<{ taken: number }>();
     expect(after.taken).toBe(2);
     // A decision from an old version is refused.
@@ -367,10 +422,20 @@ describe('training programmes', () => {
   });
 
   it('makes an online session a webinar, and keeps sessions to those who run them', async () => {
-    const created = (await post(bureau, '/api/training/programmes', programmeBody({ mode: 'online' }))).json<Programme>();
-    const noLink = await post(regional, `/api/training/programmes/${created.id}/sessions`, sessionBody({ place: null }));
+    const created = (
+      await post(bureau, '/api/training/programmes', programmeBody({ mode: 'online' }))
+    ).json<Programme>();
+    const noLink = await post(
+      regional,
+      `/api/training/programmes/${created.id}/sessions`,
+      sessionBody({ place: null }),
+    );
     expect(noLink.json<Err>().error.details[0]).toMatchObject({ field: 'url', reason: 'needs_link' });
-    const outside = await post(otherRegional, `/api/training/programmes/${created.id}/sessions`, sessionBody());
+    const outside = await post(
+      otherRegional,
+      `/api/training/programmes/${created.id}/sessions`,
+      sessionBody(),
+    );
     expect(outside.json<Err>().error.details[0]).toMatchObject({ field: 'areaId', reason: 'outside_area' });
     const online = await post(
       regional,
@@ -387,16 +452,26 @@ describe('training programmes', () => {
       ...sessionBody({ startsAt: at(hour), endsAt: at(3 * hour), url: 'https://meet.example.az/t2' }),
       cancelled: false,
     };
-    expect((await put(regional, `/api/training/sessions/${s.id}`, { ...change, version: s.version })).statusCode).toBe(200);
+    expect(
+      (await put(regional, `/api/training/sessions/${s.id}`, { ...change, version: s.version })).statusCode,
+    ).toBe(200);
     expect((await get(regional, `/api/webinars/${s.webinarId}`)).json()).toMatchObject({
       url: 'https://meet.example.az/t2',
     });
     const stale = await put(regional, `/api/training/sessions/${s.id}`, { ...change, version: s.version });
     expect(stale.json<Err>().error.code).toBe('stale_version');
-    expect((await put(otherRegional, `/api/training/sessions/${s.id}`, { ...change, version: s.version + 1 })).statusCode).toBe(404);
+    expect(
+      (await put(otherRegional, `/api/training/sessions/${s.id}`, { ...change, version: s.version + 1 }))
+        .statusCode,
+    ).toBe(404);
     // Attendance only once started.
-    const sheet = (await get(regional, `/api/training/sessions/${s.id}/attendance`)).json<{ version: number }>();
-    const early = await put(regional, `/api/training/sessions/${s.id}/attendance`, { version: sheet.version, attended: [] });
+    const sheet = (await get(regional, `/api/training/sessions/${s.id}/attendance`)).json<{
+      version: number;
+    }>();
+    const early = await put(regional, `/api/training/sessions/${s.id}/attendance`, {
+      version: sheet.version,
+      attended: [],
+    });
     expect(early.json<Err>().error.code).toBe('training.not_started');
     // A draft is hidden from teachers.
     expect((await get(teachers[0]!, `/api/training/programmes/${created.id}`)).statusCode).toBe(404);
