@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from './support/server';
+import { DEMO_PASSWORD } from './support/demo-accounts';
+import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
+
+/** The demo's open programme: its session in the demo district started at the seed's day. */
+const PROGRAMME = 'Rəqəmsal dərs: onlayn təlim alətləri';
+const TEACHER = 'Leyla Həsənova';
+
+/**
+ * A training course from enrolment to completion, on a phone, in Azerbaijani: the demo teacher enrols in the
+ * open programme's session of her district; the district's officer (`region`) approves and records her
+ * attendance; she takes the final assessment, passes, and sees the programme completed.
+ */
+describe('a training course, enrolment to completion', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const courses = async (page: Page) => {
+    await goTo(page, 'Təlim kursları');
+    await expect.poll(() => heading(page), HEADING).toBe('Təlim kursları');
+  };
+
+  it('the teacher enrols, the district approves and records attendance, the teacher passes', async () => {
+    await onPhoneAs(browser, server.url, 'teacher', DEMO_PASSWORD, async (page) => {
+      await courses(page);
+      await page.getByText('Hələ müraciət yoxdur.').waitFor();
+      await expectGoodPage(page, 'training-courses-teacher-az-360');
+      await page.getByRole('link', { name: PROGRAMME }).first().click();
+      await expect.poll(() => heading(page), HEADING).toBe(PROGRAMME);
+      await expectGoodPage(page, 'training-programme-az-360');
+      await page.getByRole('button', { name: 'Bu sessiyaya yazılın' }).first().click();
+      await page.getByRole('status').filter({ hasText: 'Müraciətiniz rayona göndərildi.' }).waitFor();
+      await page.getByText('Müraciətiniz rayonun qərarını gözləyir.').waitFor();
+    });
+
+    await onPhoneAs(browser, server.url, 'region', DEMO_PASSWORD, async (page) => {
+      await goTo(page, 'Təlimə müraciətlər');
+      await expect.poll(() => heading(page), HEADING).toBe('Həll gözləyən müraciətlər');
+      const approve = page.getByRole('button', { name: `${TEACHER} — təsdiqləyin` });
+      await approve.waitFor();
+      await expectGoodPage(page, 'training-approvals-az-360');
+      await approve.click();
+      await approve.waitFor({ state: 'detached' });
+
+      await courses(page);
+      const sessions = page.locator('section[aria-labelledby="training-sessions"]');
+      await sessions.getByRole('link', { name: PROGRAMME }).click();
+      await expect.poll(() => heading(page), HEADING).toBe(PROGRAMME);
+      const box = page.getByRole('checkbox', { name: TEACHER });
+      await box.check();
+      await expectGoodPage(page, 'training-attendance-az-360');
+      await page.getByRole('button', { name: 'İştirakı saxlayın' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saxlanıldı.' }).waitFor();
+    });
+
+    await onPhoneAs(browser, server.url, 'teacher', DEMO_PASSWORD, async (page) => {
+      await courses(page);
+      await page.getByRole('link', { name: 'Yekun qiymətləndirmədən keçin' }).click();
+      await expect.poll(() => heading(page), HEADING).toBe('Yekun qiymətləndirmə');
+      await page.getByRole('button', { name: 'Başlayın' }).click();
+      await expect.poll(() => heading(page), HEADING).toBe(PROGRAMME);
+      const right = [
+        ['Platformada sinfin səhifəsində'],
+        ['CC BY', 'CC BY-SA'],
+        ['Doğru'],
+        ['Konkret şərh və növbəti addım'],
+      ];
+      for (const [i, answers] of right.entries()) {
+        await page.getByText(`4 sualdan ${i + 1}-ci`).waitFor();
+        if (i === 0) await expectGoodPage(page, 'training-assessment-az-360');
+        for (const text of answers) {
+          const choice = page.getByLabel(text, { exact: true });
+          await choice.check();
+          await expect.poll(() => choice.isChecked()).toBe(true);
+          await expect.poll(() => choice.isEnabled()).toBe(true);
+        }
+        if (i < right.length - 1) await page.getByRole('button', { name: 'Növbəti' }).click();
+      }
+      await page.getByRole('button', { name: 'Təqdim edin' }).click();
+      await page.getByRole('status').filter({ hasText: '100% ilə keçdiniz' }).waitFor();
+      await expectGoodPage(page, 'training-result-az-360');
+
+      await courses(page);
+      const mine = page.locator('section[aria-labelledby="training-mine"]');
+      await mine.getByText('bitirib').waitFor();
+      await mine.getByText('nəticə 100%').waitFor();
+    });
+  });
+});
