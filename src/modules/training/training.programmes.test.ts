@@ -202,6 +202,19 @@ describe('training programmes', () => {
       questions,
     });
     expect(saved.statusCode).toBe(200);
+    // A save from the version read before the questions were saved is stale (they bump the programme's).
+    const staleProgramme = await put(bureau, `/api/training/programmes/${programmeId}`, {
+      ...programmeBody(),
+      version: p.version,
+      status: 'open',
+    });
+    expect(staleProgramme.statusCode).toBe(409);
+    expect(staleProgramme.json<Err>().error.code).toBe('stale_version');
+    const staleQuestions = await put(bureau, `/api/training/programmes/${programmeId}/questions`, {
+      version: p.version,
+      questions,
+    });
+    expect(staleQuestions.json<Err>().error.code).toBe('stale_version');
     // The editor's whole-list save refuses a wrong question by its field.
     const wrong = await put(bureau, `/api/training/programmes/${programmeId}/questions`, {
       version: saved.json<{ version: number }>().version,

@@ -35,10 +35,3 @@ export function StatusBadge({ status }: { status: string }) {
     <span className={waiting ? 'badge state-draft' : 'badge'}>{t(`trainingCourses.state.${status}`)}</span>
   );
 }
-
-/** An instant as a `datetime-local` input shows it: the browser's local time, to the minute. */
-export function localInput(iso: string): string {
-  const d = new Date(iso);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
-}

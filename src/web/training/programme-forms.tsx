@@ -18,7 +18,6 @@ import { ErrorBox } from '@/web/components/status';
 import { localName } from '@/web/i18n';
 import {
   isNational,
-  localInput,
   regionalAreas,
   useAreas,
   type ProgrammeDetailRecord,
@@ -672,8 +671,6 @@ export function NewSession({ programme: p, me }: { programme: ProgrammeDetailRec
   );
 }
 
-export { localInput };
-
 // ---------------------------------------------------------------------------------------------------------
 // Questions of the final assessment (single and multiple choice, true or false)
 
@@ -727,10 +724,9 @@ export function QuestionsEditor({ programmeId }: { programmeId: number }) {
   if (!current) return saved.isError ? <ErrorBox error={saved.error} /> : null;
   const change = (i: number, c: Partial<DraftQuestion>) =>
     setDraft({ ...current, questions: current.questions.map((q, j) => (j === i ? { ...q, ...c } : q)) });
-  const { byField } = problemsOf(save.error, ['questions']);
   const errorsOf = (i: number) =>
     (save.error as { details?: { field: string; message: string }[] } | null)?.details
-      ?.filter((d) => d.field.startsWith(`questions.${i}.`))
+      ?.filter((d) => d.field.split(/[/.]/)[0] === 'questions' && d.field.split(/[/.]/)[1] === String(i))
       .map((d) => d.message.slice(d.message.indexOf(': ') + 2));
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -845,7 +841,6 @@ export function QuestionsEditor({ programmeId }: { programmeId: number }) {
         >
           {t('trainingCourses.addQuestion')}
         </button>
-        {byField.get('questions') && !save.error ? null : null}
         {save.isError ? (
           staleCurrent(save.error) ? (
             <div className="error" role="alert">
