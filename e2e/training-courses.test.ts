@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
+import { apiLogin } from './support/api';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
 
@@ -80,7 +81,7 @@ describe('a training course, enrolment to completion', () => {
         if (i === 0) await expectGoodPage(page, 'training-assessment-az-360');
         for (const text of answers) {
           const choice = page.getByLabel(text, { exact: true });
-          await choice.check();
+          await choice.click();
           await expect.poll(() => choice.isChecked()).toBe(true);
           await expect.poll(() => choice.isEnabled()).toBe(true);
         }
@@ -94,6 +95,60 @@ describe('a training course, enrolment to completion', () => {
       const mine = page.locator('section[aria-labelledby="training-mine"]');
       await mine.getByText('bitirib').waitFor();
       await mine.getByText('nəticə 100%').waitFor();
+    });
+  });
+
+  it('the bureau creates a programme, sees a problem beside its field, and a conflict on a stale save', async () => {
+    await onPhoneAs(browser, server.url, 'bureau', DEMO_PASSWORD, async (page) => {
+      await courses(page);
+      await page.getByText('Yeni proqram', { exact: true }).click();
+      const form = page.locator('details', { hasText: 'Yeni proqram' }).locator('form');
+      await form.getByLabel('Ad', { exact: true }).fill('Kompüter qrafikası');
+      await form.getByLabel('Səriştə çərçivəsi').selectOption({ index: 1 });
+      await form.getByLabel('Saat', { exact: true }).fill('0');
+      await form.getByRole('button', { name: 'Proqramı yaradın' }).click();
+      const hoursError = form
+        .locator('.field', { has: page.getByLabel('Saat', { exact: true }) })
+        .locator('.field-error');
+      await hoursError.waitFor();
+      expect(await form.getByLabel('Saat', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+      await expectGoodPage(page, 'training-programme-form-error-az-360');
+      await form.getByLabel('Saat', { exact: true }).fill('18');
+      await form.getByRole('button', { name: 'Proqramı yaradın' }).click();
+      await expect.poll(() => heading(page), HEADING).toBe('Kompüter qrafikası');
+
+      // Someone else saves the programme after this page read it: the save here says so.
+      const id = Number(new URL(page.url()).pathname.split('/').pop());
+      const elsewhere = await apiLogin(server.url, 'bureau');
+      const read = (
+        await elsewhere.get<Record<string, unknown> & { seats: { areaId: number; seats: number }[] }>(
+          `/training/programmes/${id}`,
+        )
+      ).body;
+      const saved = await elsewhere.call('PUT', `/training/programmes/${id}`, {
+        version: read.version,
+        planId: read.planId,
+        title: 'Kompüter qrafikası (yeni)',
+        description: read.description,
+        mode: read.mode,
+        frameworkId: read.frameworkId,
+        areaIds: read.areaIds,
+        forBelowLevel: read.forBelowLevel,
+        targetGroup: read.targetGroup,
+        hours: read.hours,
+        passMark: read.passMark,
+        validMonths: read.validMonths,
+        budget: read.budget,
+        seats: [],
+        status: 'draft',
+      });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      await page.getByText('Proqramı dəyişin', { exact: true }).click();
+      const edit = page.locator('details', { hasText: 'Proqramı dəyişin' }).locator('form');
+      await edit.getByLabel('Hədəf qrup').fill('İnformatika müəllimləri');
+      await edit.getByRole('button', { name: 'Saxlayın', exact: true }).click();
+      await edit.getByText('Siz açandan sonra bunu başqası dəyişib', { exact: false }).waitFor();
+      await expectGoodPage(page, 'training-programme-conflict-az-360');
     });
   });
 });

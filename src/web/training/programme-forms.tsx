@@ -15,6 +15,7 @@ import { navigate } from '@/web/router';
 import { Field, FormError, problemsOf } from '@/web/components/field';
 import { staleCurrent } from '@/web/components/stale-version';
 import { ErrorBox } from '@/web/components/status';
+import { ScrollBox } from '@/web/components/scroll-box';
 import { localName } from '@/web/i18n';
 import {
   isNational,
@@ -886,7 +887,7 @@ export function ResultsSection({ programmeId }: { programmeId: number }) {
     <section className="card" aria-labelledby="programme-results">
       <h2 id="programme-results">{t('trainingCourses.results')}</h2>
       {results.data.byArea.length === 0 ? <p>{t('trainingCourses.noEnrolments')}</p> : null}
-      <div className="scroll">
+      <ScrollBox label={t('trainingCourses.results')}>
         <table>
           <thead>
             <tr>
@@ -911,7 +912,7 @@ export function ResultsSection({ programmeId }: { programmeId: number }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </section>
   );
 }
