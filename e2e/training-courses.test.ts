@@ -151,4 +151,22 @@ describe('a training course, enrolment to completion', () => {
       await expectGoodPage(page, 'training-programme-conflict-az-360');
     });
   });
+
+  it('the director sees the school’s enrolments and nominates a teacher', async () => {
+    await onPhoneAs(browser, server.url, 'director', DEMO_PASSWORD, async (page) => {
+      await courses(page);
+      const school = page.locator('section[aria-labelledby="training-school"]');
+      await school.getByText(TEACHER).first().waitFor();
+      await expectGoodPage(page, 'training-courses-director-az-360');
+      await page.getByRole('link', { name: PROGRAMME }).first().click();
+      await expect.poll(() => heading(page), HEADING).toBe(PROGRAMME);
+      const section = page.locator('section[aria-labelledby="programme-nominate"]');
+      const nominated = section.getByText('irəli sürülüb', { exact: true });
+      await section.getByRole('button').first().waitFor();
+      const before = await nominated.count();
+      await section.getByRole('button').first().click();
+      await expect.poll(() => nominated.count()).toBe(before + 1);
+      await expectGoodPage(page, 'training-nominate-az-360');
+    });
+  });
 });

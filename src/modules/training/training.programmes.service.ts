@@ -141,7 +141,7 @@ export async function updatePlan(
 // ---------------------------------------------------------------------------------------------------------
 // Programmes
 
-/** Whether a teacher with these levels is below a programme's level in one of its areas (or not assessed there). */
+/** Whether a teacher with these levels (their self-assessment) is below a programme's level in one of its areas. */
 export function suggests(p: store.ProgrammeRow, levels: Map<string, number>): boolean {
   if (p.forBelowLevel === null || p.areaIds.length === 0 || levels.size === 0) return false;
   return p.areaIds.some((a) => levels.has(a) && levels.get(a)! < p.forBelowLevel!);

@@ -473,6 +473,16 @@ export function NewProgramme() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [form, setForm] = useState(emptyProgramme);
+  const plans = useQuery({
+    queryKey: ['training', 'plans'],
+    queryFn: ({ signal }) => api<Static<typeof PlanList>>('/training/plans', { signal }),
+  });
+  // The newest plan is the one a new programme most likely belongs to (the list is newest year first).
+  const [planChosen, setPlanChosen] = useState(false);
+  if (!planChosen && plans.data) {
+    setPlanChosen(true);
+    if (plans.data.items[0]) setForm((v) => ({ ...v, planId: String(plans.data.items[0]!.id) }));
+  }
   const create = useMutation({
     mutationFn: () =>
       api<ProgrammeDetailRecord>('/training/programmes', { method: 'POST', body: bodyOf(form) }),

@@ -49,6 +49,7 @@ export function CoursesPage({ me }: { me: Me }) {
   return (
     <Page title={t('trainingCourses.title')} intro={t('trainingCourses.intro')}>
       {isTeacher(me) ? <MyEnrolments /> : null}
+      {isDirector(me) ? <SchoolEnrolments /> : null}
       {isRegional(me) || isNational(me) ? (
         <p>
           <Link to="/training/approvals">{t('trainingCourses.approvals')}</Link>
@@ -130,6 +131,35 @@ function MyEnrolments() {
                 </Link>
               </p>
             ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The enrolments of the director's school: who asked or was nominated, and where each stands. */
+function SchoolEnrolments() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const list = useQuery({
+    queryKey: ['training', 'enrolments', 'school'],
+    queryFn: ({ signal }) => api<Static<typeof EnrolmentList>>('/training/enrolments', { signal }),
+  });
+  return (
+    <section className="card" aria-labelledby="training-school">
+      <h2 id="training-school">{t('trainingCourses.schoolEnrolments')}</h2>
+      {list.isError ? <ErrorBox error={list.error} /> : null}
+      {list.data?.items.length === 0 ? <p>{t('trainingCourses.noEnrolments')}</p> : null}
+      <ul className="list">
+        {list.data?.items.map((e) => (
+          <li key={e.id}>
+            <span className="what">{e.displayName}</span>
+            <span className="meta">
+              <Link to={`/training/programmes/${e.programmeId}`}>{e.programmeTitle}</Link> ·{' '}
+              <StatusBadge status={e.status} />
+              {e.score !== null ? <> · {t('trainingCourses.score', { n: f.number(e.score) })}</> : null}
+            </span>
           </li>
         ))}
       </ul>
