@@ -88,6 +88,7 @@ describe('navigation and changes', () => {
         'Siniflərim',
         'Sinif jurnalı',
         'Vebinarlar',
+        'Təlim kursları',
         'Tapşırıqlar',
         'Dərs cədvəli',
         'Müsabiqələrin təşkili',
