@@ -34,7 +34,7 @@ describe('a training course, enrolment to completion', () => {
   it('the teacher enrols, the district approves and records attendance, the teacher passes', async () => {
     await onPhoneAs(browser, server.url, 'teacher', DEMO_PASSWORD, async (page) => {
       await courses(page);
-      await page.getByText('Hələ müraciət yoxdur.').waitFor();
+      await page.getByText('Siz hələ heç bir kursa yazılmamısınız.').waitFor();
       await expectGoodPage(page, 'training-courses-teacher-az-360');
       await page.getByRole('link', { name: PROGRAMME }).first().click();
       await expect.poll(() => heading(page), HEADING).toBe(PROGRAMME);

@@ -305,6 +305,8 @@ export async function decide(
       if (before.status === 'approved' && before.sessionId !== null)
         await promote(tx, ctx, before.programmeId, before.sessionId);
     } else {
+      if ((await store.lockSession(tx, before.sessionId!))!.cancelled)
+        refuseIf([problem(locale, 'sessionId', 'session_cancelled')]);
       const room = await hasRoom(tx, before.programmeId, before.sessionId!, before.institutionId);
       after = await store.updateEnrolment(tx, id, {
         ...decided,

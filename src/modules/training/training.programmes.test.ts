@@ -432,6 +432,20 @@ describe('training programmes', () => {
     const b = (await enrol(teachers[1]!, programmeId, sessionId)).json<Enr>();
     expect((await decide(regional, a, 'approve')).json<Enr>().status).toBe('approved');
     expect((await decide(regional, b, 'approve')).json<Enr>().status).toBe('waiting');
+    // A cancelled session takes nobody more.
+    const c = (await enrol(teachers[2]!, programmeId, sessionId)).json<Enr>();
+    const s = (await get(regional, `/api/training/sessions/${sessionId}`)).json<{ version: number }>();
+    const cancelled = await put(regional, `/api/training/sessions/${sessionId}`, {
+      ...sessionBody({ capacity: 10 }),
+      cancelled: true,
+      version: s.version,
+    });
+    expect(cancelled.statusCode).toBe(200);
+    const refused = await decide(regional, c, 'approve');
+    expect(refused.json<Err>().error.details[0]).toMatchObject({
+      field: 'sessionId',
+      reason: 'session_cancelled',
+    });
   });
 
   it('makes an online session a webinar, and keeps sessions to those who run them', async () => {

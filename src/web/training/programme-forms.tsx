@@ -896,7 +896,7 @@ export function ResultsSection({ programmeId }: { programmeId: number }) {
   return (
     <section className="card" aria-labelledby="programme-results">
       <h2 id="programme-results">{t('trainingCourses.results')}</h2>
-      {results.data.byArea.length === 0 ? <p>{t('trainingCourses.noEnrolments')}</p> : null}
+      {results.data.byArea.length === 0 ? <p>{t('trainingCourses.noResults')}</p> : null}
       <ScrollBox label={t('trainingCourses.results')}>
         <table>
           <thead>

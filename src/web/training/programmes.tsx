@@ -150,7 +150,7 @@ function SchoolEnrolments() {
     <section className="card" aria-labelledby="training-school">
       <h2 id="training-school">{t('trainingCourses.schoolEnrolments')}</h2>
       {list.isError ? <ErrorBox error={list.error} /> : null}
-      {list.data?.items.length === 0 ? <p>{t('trainingCourses.noEnrolments')}</p> : null}
+      {list.data?.items.length === 0 ? <p>{t('trainingCourses.noSchoolEnrolments')}</p> : null}
       <ul className="list">
         {list.data?.items.map((e) => (
           <li key={e.id}>
