@@ -102,10 +102,18 @@ const WebinarsPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({
 const WebinarPage = lazy(() => import('@/web/webinars/webinars').then((m) => ({ default: m.WebinarPage })));
 // Training courses: programmes, enrolment, approvals, attendance and the final assessment.
 const CoursesPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.CoursesPage })));
-const ProgrammePage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.ProgrammePage })));
-const ApprovalsPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.ApprovalsPage })));
-const TrainingSessionPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.SessionPage })));
-const AssessmentPage = lazy(() => import('@/web/training/assessment').then((m) => ({ default: m.AssessmentPage })));
+const ProgrammePage = lazy(() =>
+  import('@/web/training/programmes').then((m) => ({ default: m.ProgrammePage })),
+);
+const ApprovalsPage = lazy(() =>
+  import('@/web/training/programmes').then((m) => ({ default: m.ApprovalsPage })),
+);
+const TrainingSessionPage = lazy(() =>
+  import('@/web/training/programmes').then((m) => ({ default: m.SessionPage })),
+);
+const AssessmentPage = lazy(() =>
+  import('@/web/training/assessment').then((m) => ({ default: m.AssessmentPage })),
+);
 // Assignments and group work.
 const AssignmentsHome = lazy(() =>
   import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentsHome })),
