@@ -90,6 +90,7 @@ describe('navigation and changes', () => {
         'Sinif jurnalı',
         'Vebinarlar',
         'İKT səriştəm',
+        'Təlim kursları',
         'Tapşırıqlar',
         'Dərs cədvəli',
         'Müsabiqələrin təşkili',

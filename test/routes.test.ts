@@ -24,6 +24,11 @@ import { grantsOfUsers } from '@/modules/identity/identity.store';
 import { resetPassword } from '@/modules/identity/identity.service';
 import { trainingFrameworksWorld, type TrainingFrameworksWorld } from '@test/training-frameworks-world';
 import { certificatesWorld, type CertificatesWorld } from '@test/certificates-world';
+import {
+  trainingProgrammeBody,
+  trainingProgrammesWorld,
+  type TrainingWorld,
+} from '@test/training-programmes-world';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -80,6 +85,8 @@ interface World {
   trainingFrameworks?: TrainingFrameworksWorld;
   /** Training certificates and external certificates (see test/certificates-world.ts). */
   certificates?: CertificatesWorld;
+  /** Training programmes, sessions and enrolments (see test/training-programmes-world.ts). */
+  training?: TrainingWorld;
 }
 
 /**
@@ -205,6 +212,179 @@ const selfSitting = (w: World, caller: Role | null) =>
   caller === 'teacher' || caller === 'director' ? w.trainingFrameworks!.sittings[caller] : 1;
 
 const POLICY: Record<string, Rule> = {
+  // Training: the plan, programmes, sessions, enrolments and the final assessment.
+  'GET /api/training/plans': { who: ['admin', 'bureau', 'regional'] },
+  'POST /api/training/plans': {
+    who: NATIONAL,
+    call: (w, caller) => ({
+      payload: {
+        yearId: caller === 'bureau' ? w.training!.spareYearIds.bureau : w.training!.spareYearIds.admin,
+        title: 'Plan',
+        budget: null,
+      },
+    }),
+  },
+  'GET /api/training/plans/:planId': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { planId: w.training!.planId } }),
+  },
+  'PUT /api/training/plans/:planId': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { planId: w.training!.planId },
+      payload: { version: READ_VERSION, yearId: w.yearId, title: 'Plan', budget: 1000, status: 'approved' },
+    }),
+  },
+  'GET /api/training/programmes': { who: READERS },
+  'POST /api/training/programmes': {
+    who: NATIONAL,
+    call: (w) => ({ payload: trainingProgrammeBody(w.training!.planId) }),
+  },
+  'GET /api/training/programmes/:programmeId': {
+    who: READERS,
+    call: (w) => ({ params: { programmeId: w.training!.programmeId } }),
+  },
+  'PUT /api/training/programmes/:programmeId': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { programmeId: w.training!.openProgrammeId },
+      payload: { version: READ_VERSION, ...trainingProgrammeBody(w.training!.planId), status: 'open' },
+    }),
+  },
+  'GET /api/training/programme-options': { who: NATIONAL },
+  'GET /api/training/programmes/:programmeId/results': {
+    who: NATIONAL,
+    call: (w) => ({ params: { programmeId: w.training!.programmeId } }),
+  },
+  'GET /api/training/programmes/:programmeId/questions': {
+    who: NATIONAL,
+    call: (w) => ({ params: { programmeId: w.training!.programmeId } }),
+  },
+  'PUT /api/training/programmes/:programmeId/questions': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { programmeId: w.training!.openProgrammeId },
+      payload: {
+        version: READ_VERSION,
+        questions: [{ kind: 'single', prompt: 'Sual', options: ['Bəli', 'Xeyr'], correct: [0] }],
+      },
+    }),
+  },
+  'POST /api/training/programmes/:programmeId/sessions': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({
+      params: { programmeId: w.training!.openProgrammeId },
+      payload: {
+        areaId: w.areaId,
+        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+        place: 'Bakı',
+        url: null,
+        capacity: 20,
+      },
+    }),
+  },
+  'GET /api/training/sessions': { who: ['admin', 'bureau', 'regional'] },
+  'GET /api/training/sessions/:sessionId': {
+    who: READERS,
+    call: (w) => ({ params: { sessionId: w.training!.sessionId } }),
+  },
+  'PUT /api/training/sessions/:sessionId': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({
+      params: { sessionId: w.training!.openSessionId },
+      payload: { version: READ_VERSION, ...trainingSession(w.areaId) },
+    }),
+    // Another district's session is not the regional officer's to see as its organiser.
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({
+        params: { sessionId: w.training!.otherSessionId },
+        payload: { version: READ_VERSION, ...trainingSession(w.otherAreaId, 1) },
+      }),
+    },
+  },
+  'GET /api/training/sessions/:sessionId/attendance': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { sessionId: w.training!.sessionId } }),
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({ params: { sessionId: w.training!.otherSessionId } }),
+    },
+  },
+  'PUT /api/training/sessions/:sessionId/attendance': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({
+      params: { sessionId: w.training!.openSessionId },
+      payload: { version: READ_VERSION, attended: [] },
+    }),
+  },
+  'POST /api/training/programmes/:programmeId/enrolment': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { programmeId: w.training!.openProgrammeId },
+      payload: { sessionId: w.training!.openSessionId },
+    }),
+  },
+  'POST /api/training/programmes/:programmeId/nominations': {
+    who: ['director'],
+    call: (w) => ({
+      params: { programmeId: w.training!.openProgrammeId },
+      payload: { userId: w.spareUserId, sessionId: w.training!.openSessionId },
+    }),
+  },
+  'GET /api/training/nominees': {
+    who: ['director'],
+    call: (w) => ({ query: { programmeId: w.training!.openProgrammeId } }),
+  },
+  'GET /api/training/enrolments': { who: READERS },
+  'GET /api/training/enrolments/:enrolmentId': {
+    who: READERS,
+    call: (w) => ({ params: { enrolmentId: w.training!.enrolmentId } }),
+  },
+  'POST /api/training/enrolments/:enrolmentId/decision': {
+    who: ['admin', 'bureau', 'regional'],
+    // Approving someone waiting for a full session leaves them waiting: every organiser may do it again.
+    call: (w) => ({
+      params: { enrolmentId: w.training!.waitingEnrolmentId },
+      payload: { decision: 'approve' },
+      read: { url: `/api/training/enrolments/${w.training!.waitingEnrolmentId}`, fields: versionOf },
+    }),
+    outside: {
+      who: NATIONAL,
+      refusal: 404,
+      call: (w) => ({
+        params: { enrolmentId: w.training!.otherWaitingEnrolmentId },
+        payload: { decision: 'approve' },
+        read: { url: `/api/training/enrolments/${w.training!.otherWaitingEnrolmentId}`, fields: versionOf },
+      }),
+    },
+  },
+  'POST /api/training/enrolments/:enrolmentId/withdrawal': {
+    who: ['teacher'],
+    call: (w) => ({ params: { enrolmentId: w.training!.withdrawableEnrolmentId } }),
+  },
+  'POST /api/training/enrolments/:enrolmentId/attempt': {
+    who: ['teacher'],
+    call: (w) => ({ params: { enrolmentId: w.training!.enrolmentId } }),
+  },
+  'GET /api/training/attempts/:attemptId': {
+    who: ['teacher'],
+    call: (w) => ({ params: { attemptId: w.training!.attemptId } }),
+  },
+  'PUT /api/training/attempts/:attemptId/answer': {
+    who: ['teacher'],
+    call: (w) => ({
+      params: { attemptId: w.training!.attemptId },
+      payload: { questionId: w.training!.questionId, answer: { choice: 0 } },
+    }),
+  },
+  'POST /api/training/attempts/:attemptId/submission': {
+    who: ['teacher'],
+    call: (w) => ({ params: { attemptId: w.training!.attemptId } }),
+  },
   'GET /api/docs': { who: 'anyone' },
   'GET /api/docs/static/index.html': { who: 'anyone' },
   'GET /api/docs/static/swagger-initializer.js': { who: 'anyone' },
@@ -1878,6 +2058,17 @@ const webinar = () => ({
   capacity: null,
 });
 
+/** A training session's whole record as its organisers save it (started ten minutes before the walk). */
+const trainingSession = (areaId: number, capacity = 100) => ({
+  areaId,
+  startsAt: WEBINAR_START,
+  endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+  place: 'Bakı',
+  url: null,
+  capacity,
+  cancelled: false,
+});
+
 /** The journal's routes that take their target in the query string. */
 function journalQuery(
   w: World,
@@ -2187,6 +2378,16 @@ describe('every route against every role', () => {
       schoolId: school.id,
       otherTeacherId: (await createUserWithRole(db, 'teacher', { institutionId: otherSchool.id })).id,
       otherSchoolId: otherSchool.id,
+    });
+    world.training = await trainingProgrammesWorld(db, {
+      yearId: year!.id,
+      areaId: areas.district,
+      otherAreaId: areas.otherDistrict,
+      schoolId: school.id,
+      otherSchoolId: otherSchool.id,
+      bureauId: ids.bureau,
+      teacherId: ids.teacher,
+      granteeId: grantee.id,
     });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });

@@ -20,6 +20,7 @@ import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { schoolToday } from '@/modules/classroom/classroom.service';
+import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
 import {
   describeLibrary,
@@ -169,6 +170,16 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
             }),
           ),
         );
+      if (schoolLife && loaded.currentAcademicYearId !== null) {
+        const today = schoolToday(now());
+        const training = await seedTrainingCourses(tx, {
+          seed: options.seed,
+          academicYearId: loaded.currentAcademicYearId,
+          demoAreaId: loaded.areaIds.get(plan.regionArea)!,
+          now: new Date(`${today}T00:00:00+04:00`),
+        });
+        log(describeTrainingCourses(training));
+      }
       await audit(
         tx,
         { actorId: null, ip: null },

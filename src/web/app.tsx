@@ -120,6 +120,20 @@ const VerifyCertificatePage = lazy(() =>
 const VerifyPastePage = lazy(() =>
   import('@/web/training/verify').then((m) => ({ default: m.VerifyPastePage })),
 );
+// Training courses: programmes, enrolment, approvals, attendance and the final assessment.
+const CoursesPage = lazy(() => import('@/web/training/programmes').then((m) => ({ default: m.CoursesPage })));
+const ProgrammePage = lazy(() =>
+  import('@/web/training/programmes').then((m) => ({ default: m.ProgrammePage })),
+);
+const ApprovalsPage = lazy(() =>
+  import('@/web/training/programmes').then((m) => ({ default: m.ApprovalsPage })),
+);
+const TrainingSessionPage = lazy(() =>
+  import('@/web/training/programmes').then((m) => ({ default: m.SessionPage })),
+);
+const AssessmentPage = lazy(() =>
+  import('@/web/training/assessment').then((m) => ({ default: m.AssessmentPage })),
+);
 // Assignments and group work.
 const AssignmentsHome = lazy(() =>
   import('@/web/classroom/assignments').then((m) => ({ default: m.AssignmentsHome })),
@@ -265,6 +279,16 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <MyCertificatesPage me={me} />;
     case 'manageCertificates':
       return <ManageCertificatesPage me={me} />;
+    case 'trainingCourses':
+      return <CoursesPage me={me} />;
+    case 'trainingProgramme':
+      return <ProgrammePage id={id!} me={me} />;
+    case 'trainingApprovals':
+      return <ApprovalsPage />;
+    case 'trainingSession':
+      return <TrainingSessionPage id={id!} />;
+    case 'trainingAssessment':
+      return <AssessmentPage id={id!} />;
     case 'assignments':
       return <AssignmentsHome me={me} />;
     case 'assignmentsClass':

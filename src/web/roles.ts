@@ -140,6 +140,28 @@ export const PAGES = [
     nav: 'trainingCerts.navManage',
     group: 'teaching',
   },
+  // Training courses (src/web/training): programmes, enrolment, approvals, attendance, the final assessment.
+  {
+    name: 'trainingCourses',
+    path: '/training/programmes',
+    roles: ['admin', 'bureau', 'regional', 'director', 'teacher'],
+    nav: 'trainingCourses.nav',
+    group: 'teaching',
+  },
+  {
+    name: 'trainingProgramme',
+    path: '/training/programmes/:id',
+    roles: ['admin', 'bureau', 'regional', 'director', 'teacher'],
+  },
+  {
+    name: 'trainingApprovals',
+    path: '/training/approvals',
+    roles: ['admin', 'bureau', 'regional'],
+    nav: 'trainingCourses.navApprovals',
+    group: 'teaching',
+  },
+  { name: 'trainingSession', path: '/training/sessions/:id', roles: ['admin', 'bureau', 'regional'] },
+  { name: 'trainingAssessment', path: '/training/enrolments/:id/assessment', roles: ['teacher'] },
   // Assignments and group work (src/web/classroom).
   {
     name: 'assignments',
