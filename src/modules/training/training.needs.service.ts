@@ -146,11 +146,13 @@ export async function needsReport(
   q: { year?: string; areaId?: number; by?: store.NeedsBy },
 ): Promise<Report> {
   const year = await yearOf(db, q.year);
-  const by = q.by ?? 'area';
   const areaId = selectedArea(actor, q.areaId);
   const found = await frameworkOf(db);
   const allAreas = await store.allAreas(db);
   const selected = areaId === null ? null : allAreas.find((a) => a.id === areaId);
+  // The bottom of the tree (a district) has no areas under it: its groups are its schools.
+  const leaf = selected !== undefined && selected !== null && !allAreas.some((a) => a.parentId === selected.id);
+  const by = (q.by ?? 'area') === 'area' && leaf ? 'school' : (q.by ?? 'area');
   const selection = {
     areaId: selected?.id ?? null,
     name: selected
@@ -512,7 +514,7 @@ export async function importHistory(
   for (const c of REQUIRED) if (!columns.has(c)) problem(1, c, 'column_missing');
   const cell = (row: (typeof file.rows)[number], c: HistoryColumn) => {
     const h = columns.get(c);
-    return h === undefined ? '' : (row.cells.get(h) ?? '').trim();
+    return h === undefined ? '' : (row.cells.get(h.toLowerCase()) ?? '').trim();
   };
   const codes = [...new Set(file.rows.map((r) => cell(r, 'school_code')).filter(Boolean))];
   const usernames = [...new Set(file.rows.map((r) => cell(r, 'username')).filter(Boolean))];
