@@ -106,7 +106,8 @@ defineMessages({
     'trainingNeeds.history.unknown_user': 'bu istifadəçi adı ilə şəxs yoxdur',
     'trainingNeeds.history.bad_sex': 'qadın və ya kişi olmalıdır',
     'trainingNeeds.history.bad_level': 'ISCED səviyyəsi (0–8) və ya ölkə paketinin səviyyə kodu olmalıdır',
-    'trainingNeeds.history.bad_date': '1990-cı ildən bu günə qədər gün (İİİİ-AA-GG) və ya il (İİİİ) olmalıdır',
+    'trainingNeeds.history.bad_date':
+      '1990-cı ildən bu günə qədər gün (İİİİ-AA-GG) və ya il (İİİİ) olmalıdır',
     'trainingNeeds.history.bad_hours': '1-dən 1000-ə qədər tam saat olmalıdır',
     'trainingNeeds.history.bad_ict': 'bəli və ya xeyr olmalıdır',
     'trainingNeeds.history.too_long': '{max} simvoldan uzundur',
@@ -141,7 +142,8 @@ defineMessages({
     'trainingNeeds.history.unknown_user': 'нет человека с таким именем пользователя',
     'trainingNeeds.history.bad_sex': 'должно быть «женский» или «мужской»',
     'trainingNeeds.history.bad_level': 'должно быть уровнем МСКО (0–8) или кодом уровня из пакета страны',
-    'trainingNeeds.history.bad_date': 'должно быть датой (ГГГГ-ММ-ДД) или годом (ГГГГ) с 1990 года по сегодня',
+    'trainingNeeds.history.bad_date':
+      'должно быть датой (ГГГГ-ММ-ДД) или годом (ГГГГ) с 1990 года по сегодня',
     'trainingNeeds.history.bad_hours': 'должно быть целым числом часов от 1 до 1000',
     'trainingNeeds.history.bad_ict': 'должно быть «да» или «нет»',
     'trainingNeeds.history.too_long': 'длиннее {max} символов',

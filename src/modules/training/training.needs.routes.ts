@@ -227,9 +227,18 @@ export default async function needsRoutes(
       },
     },
     async (request, reply) => {
-      const result = await service.trainingIndicators(db, requireActor(request), request.locale, request.query);
+      const result = await service.trainingIndicators(
+        db,
+        requireActor(request),
+        request.locale,
+        request.query,
+      );
       if (!wantsCsv(request, request.query.format)) return result;
-      return sendCsv(reply, `training-indicators-${result.year.code}`, Buffer.from(service.indicatorsCsv(result)));
+      return sendCsv(
+        reply,
+        `training-indicators-${result.year.code}`,
+        Buffer.from(service.indicatorsCsv(result)),
+      );
     },
   );
 
@@ -239,7 +248,8 @@ export default async function needsRoutes(
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'Open data: the training indicators of the country and its regions or districts (aggregates only)',
+        summary:
+          'Open data: the training indicators of the country and its regions or districts (aggregates only)',
         querystring: IndicatorsQuery,
         response: { 200: jsonOrCsv(TrainingIndicators) },
       },
@@ -249,7 +259,11 @@ export default async function needsRoutes(
       const result = await service.trainingIndicators(db, null, request.locale, q);
       reply.header('cache-control', 'public, max-age=300');
       if (!wantsCsv(request, request.query.format)) return result;
-      return sendCsv(reply, `training-indicators-${result.year.code}`, Buffer.from(service.indicatorsCsv(result)));
+      return sendCsv(
+        reply,
+        `training-indicators-${result.year.code}`,
+        Buffer.from(service.indicatorsCsv(result)),
+      );
     },
   );
 
@@ -259,7 +273,8 @@ export default async function needsRoutes(
       config: {
         access: {
           roles: ['admin', 'bureau', 'regional', 'director'],
-          scope: (request) => institutionScope(db, (request.params as { institutionId: number }).institutionId),
+          scope: (request) =>
+            institutionScope(db, (request.params as { institutionId: number }).institutionId),
         },
       },
       schema: {

@@ -42,7 +42,10 @@ export const TargetsBody = Type.Object(
   {
     year: YearCode,
     targets: Type.Array(
-      Type.Object({ areaId: FrameworkAreaId, level: Level, version: VersionField }, { additionalProperties: false }),
+      Type.Object(
+        { areaId: FrameworkAreaId, level: Level, version: VersionField },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 100 },
     ),
   },
@@ -80,13 +83,15 @@ const NeedsRow = Type.Object({
   teachers: Type.Integer({ description: 'Teachers the platform knows (teacher accounts of the schools)' }),
   assessed: Type.Integer({ description: 'Teachers with a level from the self-assessment' }),
   notAssessed: Type.Integer(),
-  below: Type.Array(Type.Integer(), { description: "Teachers below the target, in the order of `areas`" }),
+  below: Type.Array(Type.Integer(), { description: 'Teachers below the target, in the order of `areas`' }),
 });
 
 export const NeedsReport = Type.Object({
   year: Type.Object({ id: Type.Integer(), code: Type.String() }),
   framework: Nullable(Type.Object({}, { additionalProperties: true })),
-  areas: Type.Array(Type.Object({ areaId: Type.String(), name: Type.String(), target: Nullable(Type.Integer()) })),
+  areas: Type.Array(
+    Type.Object({ areaId: Type.String(), name: Type.String(), target: Nullable(Type.Integer()) }),
+  ),
   by: StringEnum(NEEDS_BY),
   selection: Type.Object({ areaId: Nullable(Type.Integer()), name: Type.String() }),
   total: NeedsRow,
@@ -98,10 +103,15 @@ export const ProposalQuery = Type.Object(
     year: Type.Optional(YearCode),
     areaId: Type.Optional({ ...Id, description: 'Only districts in this area and below' }),
     area: FrameworkAreaId,
-    belowLevel: Type.Optional({ ...Level, description: "Teachers below this level (the year's target when not given)" }),
+    belowLevel: Type.Optional({
+      ...Level,
+      description: "Teachers below this level (the year's target when not given)",
+    }),
     seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Seats to share out' })),
     budget: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'Money available' })),
-    costPerSeat: Type.Optional(Type.Number({ minimum: 0.01, maximum: 1e9, description: 'What one seat costs' })),
+    costPerSeat: Type.Optional(
+      Type.Number({ minimum: 0.01, maximum: 1e9, description: 'What one seat costs' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -116,7 +126,13 @@ export const Proposal = Type.Object({
   limitedBy: StringEnum(['teachers', 'seats', 'budget']),
   cost: Nullable(Type.Number()),
   districts: Type.Array(
-    Type.Object({ areaId: Type.Integer(), code: Type.String(), name: Type.String(), below: Type.Integer(), seats: Type.Integer() }),
+    Type.Object({
+      areaId: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      below: Type.Integer(),
+      seats: Type.Integer(),
+    }),
   ),
   /** The programme form's address, prefilled. */
   planLink: Type.String(),
@@ -130,7 +146,10 @@ const Problem = Type.Object({
 });
 
 export const HistoryImportQuery = Type.Object(
-  { dryRun: Type.Boolean({ default: false, description: 'Only check the file and report' }), name: Type.Optional(Type.String({ maxLength: 200 })) },
+  {
+    dryRun: Type.Boolean({ default: false, description: 'Only check the file and report' }),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 );
 
@@ -160,7 +179,10 @@ export const HistoryImports = Type.Object({
 });
 
 export const ImportParams = Type.Object({ importId: Id }, { additionalProperties: false });
-export const TemplateQuery = Type.Object({ format: Type.Optional(FileFormat) }, { additionalProperties: false });
+export const TemplateQuery = Type.Object(
+  { format: Type.Optional(FileFormat) },
+  { additionalProperties: false },
+);
 
 export const IndicatorsQuery = Type.Object(
   {

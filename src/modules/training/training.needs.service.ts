@@ -151,7 +151,8 @@ export async function needsReport(
   const allAreas = await store.allAreas(db);
   const selected = areaId === null ? null : allAreas.find((a) => a.id === areaId);
   // The bottom of the tree (a district) has no areas under it: its groups are its schools.
-  const leaf = selected !== undefined && selected !== null && !allAreas.some((a) => a.parentId === selected.id);
+  const leaf =
+    selected !== undefined && selected !== null && !allAreas.some((a) => a.parentId === selected.id);
   const by = (q.by ?? 'area') === 'area' && leaf ? 'school' : (q.by ?? 'area');
   const selection = {
     areaId: selected?.id ?? null,
@@ -235,8 +236,7 @@ export async function needsReport(
     }
     const order = names.map((n) => n.key);
     const groups = [...byKey.values()].sort(
-      (a, b) =>
-        (a.key === null ? 1e9 : order.indexOf(a.key)) - (b.key === null ? 1e9 : order.indexOf(b.key)),
+      (a, b) => (a.key === null ? 1e9 : order.indexOf(a.key)) - (b.key === null ? 1e9 : order.indexOf(b.key)),
     );
     return { ...base, total, groups };
   }
@@ -356,7 +356,8 @@ export async function propose(
   if (!fa) throw problem('area', 'unknown_area');
   const target = (await store.targetsOf(db, year.id)).find((t) => t.areaId === q.area)?.level;
   const level = q.belowLevel ?? target;
-  if (level === undefined || level >= found.framework.levels.length) throw problem('belowLevel', 'unknown_level');
+  if (level === undefined || level >= found.framework.levels.length)
+    throw problem('belowLevel', 'unknown_level');
   const areaId = selectedArea(actor, q.areaId);
   const rowsBelow =
     areaId === -1
@@ -475,8 +476,30 @@ export async function historyTemplate(locale: Locale, format: 'csv' | 'xlsx'): P
   const columns = HISTORY_COLUMNS.map((c) => ({ name: HISTORY_HEADERS[locale][c], numeric: c === 'hours' }));
   const yes = translate(locale, 'trainingNeeds.yes');
   const example = [
-    ['1001', 'Aysel Məmmədova', translate(locale, 'trainingNeeds.sex.female'), '1', 'Intel Teach', 'Intel', '2006', '40', yes, ''],
-    ['1001', 'Rauf Həsənov', translate(locale, 'trainingNeeds.sex.male'), 'basic', 'ECDL', 'ECDL Azerbaijan', '2015-05-20', '', yes, ''],
+    [
+      '1001',
+      'Aysel Məmmədova',
+      translate(locale, 'trainingNeeds.sex.female'),
+      '1',
+      'Intel Teach',
+      'Intel',
+      '2006',
+      '40',
+      yes,
+      '',
+    ],
+    [
+      '1001',
+      'Rauf Həsənov',
+      translate(locale, 'trainingNeeds.sex.male'),
+      'basic',
+      'ECDL',
+      'ECDL Azerbaijan',
+      '2015-05-20',
+      '',
+      yes,
+      '',
+    ],
   ];
   return format === 'xlsx'
     ? {
@@ -484,7 +507,11 @@ export async function historyTemplate(locale: Locale, format: 'csv' | 'xlsx'): P
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         body: await writeXlsx(translate(locale, 'trainingNeeds.template.sheet'), columns, example, []),
       }
-    : { filename: 'training-history.csv', contentType: 'text/csv; charset=utf-8', body: writeCsv(columns, example) };
+    : {
+        filename: 'training-history.csv',
+        contentType: 'text/csv; charset=utf-8',
+        body: writeCsv(columns, example),
+      };
 }
 
 type Problem = Static<typeof HistoryReport>['problems'][number];
@@ -604,7 +631,11 @@ export async function importHistory(
   if (problems.length || options.dryRun) return report;
   const fileName = (options.name ?? '').trim() || `import-${today}`;
   report.importId = await db.transaction(async (tx) => {
-    const created = await store.insertImport(tx, { fileName, rows: records.length, importedBy: actor.userId });
+    const created = await store.insertImport(tx, {
+      fileName,
+      rows: records.length,
+      importedBy: actor.userId,
+    });
     await store.insertRecords(
       tx,
       records.map((r) => ({ ...r, importId: created.id })),
@@ -630,7 +661,12 @@ export async function deleteImport(db: Db, ctx: ChangeContext, id: number): Prom
     const found = await store.findImport(tx, id);
     if (!found) throw notFound('training_history_import');
     await store.deleteImport(tx, id);
-    await audit(tx, ctx, { action: 'delete', entity: 'training_history_import', entityId: id, before: found });
+    await audit(tx, ctx, {
+      action: 'delete',
+      entity: 'training_history_import',
+      entityId: id,
+      before: found,
+    });
     return { deleted: found.rows };
   });
 }
@@ -694,7 +730,11 @@ export async function trainingIndicators(
     year: { id: year.id, code: year.code },
     referenceDay: refDay,
     by,
-    total: group(whole, null, typeof selectionName === 'string' ? selectionName : named(selectionName, locale)),
+    total: group(
+      whole,
+      null,
+      typeof selectionName === 'string' ? selectionName : named(selectionName, locale),
+    ),
     groups:
       by === 'none'
         ? []
@@ -703,7 +743,9 @@ export async function trainingIndicators(
             .map((g) =>
               group(g, g.grp === null ? null : String(g.grp), translate(locale, 'trainingNeeds.export.none')),
             )
-            .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.name.localeCompare(b.name, locale))),
+            .sort((a, b) =>
+              a.key === null ? 1 : b.key === null ? -1 : a.name.localeCompare(b.name, locale),
+            ),
     breakdowns: breakdowns.map((b) => ({
       dimension: b.dimension,
       key: b.key,
@@ -736,12 +778,14 @@ export function indicatorsCsv(x: Indicators): string {
     'denominator',
   ];
   const out: (string | number | null)[][] = [];
-  const push = (groupBy: string, code: string | null, name: string, id: string, f: ReturnType<typeof share>) =>
-    out.push([x.year.code, groupBy, code, name, id, f.value, f.numerator, f.denominator]);
-  for (const [g, groupBy] of [
-    [x.total, 'total'],
-    ...x.groups.map((g) => [g, x.by] as const),
-  ] as const) {
+  const push = (
+    groupBy: string,
+    code: string | null,
+    name: string,
+    id: string,
+    f: ReturnType<typeof share>,
+  ) => out.push([x.year.code, groupBy, code, name, id, f.value, f.numerator, f.denominator]);
+  for (const [g, groupBy] of [[x.total, 'total'], ...x.groups.map((g) => [g, x.by] as const)] as const) {
     push(groupBy, g.code, g.name, 'ed38.ictTrainedTeachers', g.ictTrained);
     push(groupBy, g.code, g.name, 'sdg4c7.trainedLast12Months', g.trainedLast12Months);
   }
@@ -749,7 +793,17 @@ export function indicatorsCsv(x: Indicators): string {
     push(b.dimension, b.key, b.name, 'ed38.ictTrainedTeachers', b.ictTrained);
     push(b.dimension, b.key, b.name, 'sdg4c7.trainedLast12Months', b.trainedLast12Months);
   }
-  for (const y of x.byYear) out.push([String(y.year), 'training_year', String(y.year), String(y.year), 'ed38.ictTrainedPersons', y.persons, y.persons, null]);
+  for (const y of x.byYear)
+    out.push([
+      String(y.year),
+      'training_year',
+      String(y.year),
+      String(y.year),
+      'ed38.ictTrainedPersons',
+      y.persons,
+      y.persons,
+      null,
+    ]);
   return csvText(header, out);
 }
 

@@ -374,7 +374,10 @@ export async function listImports(db: Db): Promise<ImportRow[]> {
   );
 }
 
-export async function findImport(db: Db, id: number): Promise<{ id: number; fileName: string; rows: number } | null> {
+export async function findImport(
+  db: Db,
+  id: number,
+): Promise<{ id: number; fileName: string; rows: number } | null> {
   const [row] = await rows<{ id: number; fileName: string; rows: number }>(
     db,
     sql`select id, file_name as "fileName", rows from ${historyImports} where id = ${id}`,

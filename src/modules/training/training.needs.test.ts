@@ -18,7 +18,9 @@ import {
 } from '@/modules/training/training.tables';
 import { parseCompleted, shareSeats } from '@/modules/training/training.needs.service';
 
-type Err = { error: { code: string; details: { line?: number; column?: string; reason: string; field?: string }[] } };
+type Err = {
+  error: { code: string; details: { line?: number; column?: string; reason: string; field?: string }[] };
+};
 interface Row {
   key: string | null;
   areaId: number | null;
@@ -86,7 +88,14 @@ describe('training needs, history and indicators', () => {
     ]);
     await db.insert(levels).values([
       { code: 'primary', position: 1, nameAz: 'İbtidai', nameRu: 'Начальное', nameEn: 'Primary', isced: 1 },
-      { code: 'basic', position: 2, nameAz: 'Ümumi orta', nameRu: 'Общее среднее', nameEn: 'Basic', isced: 2 },
+      {
+        code: 'basic',
+        position: 2,
+        nameAz: 'Ümumi orta',
+        nameRu: 'Общее среднее',
+        nameEn: 'Basic',
+        isced: 2,
+      },
     ]);
     await db.insert(grades).values([
       { number: 1, levelCode: 'primary' },
@@ -202,8 +211,18 @@ describe('training needs, history and indicators', () => {
     const nation = await needs(bureau, `by=district`);
     expect(nation.total).toMatchObject({ teachers: 6, assessed: 5, notAssessed: 1, below: [3, 2] });
     const byDistrict = Object.fromEntries(nation.groups.map((g) => [g.areaId, g]));
-    expect(byDistrict[areas.district]).toMatchObject({ teachers: 4, assessed: 3, notAssessed: 1, below: [2, 2] });
-    expect(byDistrict[areas.otherDistrict]).toMatchObject({ teachers: 2, assessed: 2, notAssessed: 0, below: [1, 0] });
+    expect(byDistrict[areas.district]).toMatchObject({
+      teachers: 4,
+      assessed: 3,
+      notAssessed: 1,
+      below: [2, 2],
+    });
+    expect(byDistrict[areas.otherDistrict]).toMatchObject({
+      teachers: 2,
+      assessed: 2,
+      notAssessed: 0,
+      below: [1, 0],
+    });
     // Drill-down: the country's regions, the region's districts, a district's schools.
     expect((await needs(bureau, '')).groups.map((g) => g.areaId)).toEqual([areas.region]);
     const region = await needs(bureau, `areaId=${areas.region}`);
@@ -234,7 +253,10 @@ describe('training needs, history and indicators', () => {
   it('shows a regional office only its own area, and nobody a name above the school', async () => {
     const own = await needs(regional, 'by=school');
     expect(own.total).toMatchObject({ teachers: 4, below: [2, 2] });
-    const other = await regional.inject({ method: 'GET', url: `/api/training/needs?areaId=${areas.otherDistrict}` });
+    const other = await regional.inject({
+      method: 'GET',
+      url: `/api/training/needs?areaId=${areas.otherDistrict}`,
+    });
     expect(other.statusCode).toBe(403);
     expect((await director.inject({ method: 'GET', url: '/api/training/needs' })).statusCode).toBe(403);
     for (const by of ['area', 'district', 'school', 'subject', 'level']) {
@@ -283,7 +305,13 @@ describe('training needs, history and indicators', () => {
     expect(shareSeats([0, 0], 5)).toEqual([0, 0]);
     const res = await bureau.inject({ method: 'GET', url: '/api/training/needs/proposal?area=fw.1&seats=2' });
     expect(res.statusCode, res.body).toBe(200);
-    const p = res.json<{ below: number; seats: number; limitedBy: string; districts: { areaId: number; below: number; seats: number }[]; planLink: string }>();
+    const p = res.json<{
+      below: number;
+      seats: number;
+      limitedBy: string;
+      districts: { areaId: number; below: number; seats: number }[];
+      planLink: string;
+    }>();
     expect(p).toMatchObject({ below: 3, seats: 2, limitedBy: 'seats' });
     expect(Object.fromEntries(p.districts.map((d) => [d.areaId, [d.below, d.seats]]))).toEqual({
       [areas.district]: [2, 1],
@@ -322,7 +350,8 @@ describe('training needs, history and indicators', () => {
     (await t.database.db.select({ n: sql<number>`count(*)::int` }).from(historyRecords))[0]!.n;
 
   it('imports a history file all or nothing, naming the line and column of each problem', async () => {
-    const header = 'Məktəbin kodu,Şəxs,Cins,Tədris etdiyi səviyyə,Proqram,Təşkilatçı,Başa çatdığı tarix,Saat,İKT təlimi,İstifadəçi adı';
+    const header =
+      'Məktəbin kodu,Şəxs,Cins,Tədris etdiyi səviyyə,Proqram,Təşkilatçı,Başa çatdığı tarix,Saat,İKT təlimi,İstifadəçi adı';
     const bad = [
       header,
       'NA1,Aysel Məmmədova,qadın,1,Intel Teach,Intel,2006,40,bəli,',
@@ -331,7 +360,10 @@ describe('training needs, history and indicators', () => {
     ].join('\n');
     const checked = await upload(bureau, bad, 'dryRun=true');
     expect(checked.statusCode, checked.body).toBe(200);
-    const report = checked.json<{ valid: boolean; problems: { line: number; column: string; reason: string; message: string }[] }>();
+    const report = checked.json<{
+      valid: boolean;
+      problems: { line: number; column: string; reason: string; message: string }[];
+    }>();
     expect(report.valid).toBe(false);
     expect(report.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
       [3, 'Məktəbin kodu', 'unknown_school'],
@@ -389,18 +421,52 @@ describe('training needs, history and indicators', () => {
   it('computes ED38 and SDG 4.c.7 by district, sex and ISCED level as worked out by hand', async () => {
     const db = t.database.db;
     // School A's registry record: 10 teachers, 4 ICT-trained (its records replace the 4).
-    await db.insert(schoolYears).values({ institutionId: schoolA, academicYearId: yearId, teachers: 10, teachersIctTrained: 4 });
+    await db
+      .insert(schoolYears)
+      .values({ institutionId: schoolA, academicYearId: yearId, teachers: 10, teachersIctTrained: 4 });
     await db.insert(externalCertificates).values([
-      { userId: teacher.t1!.id, institutionId: schoolA, kind: 'ecdl', title: 'ECDL', provider: 'ECDL', issuedOn: daysAgo(200), status: 'verified' },
-      { userId: teacher.t4!.id, institutionId: schoolB, kind: 'icdl', title: 'ICDL', provider: 'ICDL', issuedOn: daysAgo(400), status: 'verified' },
-      { userId: teacher.t5!.id, institutionId: schoolC, kind: 'intel', title: 'Intel', provider: 'Intel', issuedOn: daysAgo(10), status: 'submitted' },
+      {
+        userId: teacher.t1!.id,
+        institutionId: schoolA,
+        kind: 'ecdl',
+        title: 'ECDL',
+        provider: 'ECDL',
+        issuedOn: daysAgo(200),
+        status: 'verified',
+      },
+      {
+        userId: teacher.t4!.id,
+        institutionId: schoolB,
+        kind: 'icdl',
+        title: 'ICDL',
+        provider: 'ICDL',
+        issuedOn: daysAgo(400),
+        status: 'verified',
+      },
+      {
+        userId: teacher.t5!.id,
+        institutionId: schoolC,
+        kind: 'intel',
+        title: 'Intel',
+        provider: 'Intel',
+        issuedOn: daysAgo(10),
+        status: 'submitted',
+      },
     ]);
     const res = await bureau.inject({ method: 'GET', url: '/api/training/indicators?by=district' });
     expect(res.statusCode, res.body).toBe(200);
     const x = res.json<{
       total: { teachers: number; ictTrained: Figure; trainedLast12Months: Figure; ictTrainedPersons: number };
       groups: { areaId: number; ictTrained: Figure; trainedLast12Months: Figure }[];
-      breakdowns: { dimension: string; key: string | null; teachers: number; ictTrained: Figure; trainedLast12Months: Figure; unlinkedIct: number; unlinkedTrained12: number }[];
+      breakdowns: {
+        dimension: string;
+        key: string | null;
+        teachers: number;
+        ictTrained: Figure;
+        trainedLast12Months: Figure;
+        unlinkedIct: number;
+        unlinkedTrained12: number;
+      }[];
       byYear: { year: number; persons: number }[];
     }>();
     // A: records t1, t2 (ICT) of 10 registry teachers; B: Old Teacher and t4 (ICT) of 1 teacher, New Person
@@ -414,13 +480,39 @@ describe('training needs, history and indicators', () => {
     const d = Object.fromEntries(x.groups.map((g) => [g.areaId, g]));
     expect(d[areas.district]!.ictTrained).toMatchObject({ numerator: 3, denominator: 11 });
     expect(d[areas.otherDistrict]!.ictTrained).toMatchObject({ numerator: 0, denominator: 2 });
-    const b = (dimension: string, key: string | null) => x.breakdowns.find((r) => r.dimension === dimension && r.key === key)!;
-    expect(b('sex', 'female')).toMatchObject({ teachers: 3, ictTrained: { numerator: 1 }, trainedLast12Months: { numerator: 1 }, unlinkedIct: 1, unlinkedTrained12: 0 });
-    expect(b('sex', 'male')).toMatchObject({ teachers: 2, ictTrained: { numerator: 2 }, trainedLast12Months: { numerator: 0 }, unlinkedIct: 0, unlinkedTrained12: 1 });
+    const b = (dimension: string, key: string | null) =>
+      x.breakdowns.find((r) => r.dimension === dimension && r.key === key)!;
+    expect(b('sex', 'female')).toMatchObject({
+      teachers: 3,
+      ictTrained: { numerator: 1 },
+      trainedLast12Months: { numerator: 1 },
+      unlinkedIct: 1,
+      unlinkedTrained12: 0,
+    });
+    expect(b('sex', 'male')).toMatchObject({
+      teachers: 2,
+      ictTrained: { numerator: 2 },
+      trainedLast12Months: { numerator: 0 },
+      unlinkedIct: 0,
+      unlinkedTrained12: 1,
+    });
     expect(b('sex', null)).toMatchObject({ teachers: 1, ictTrained: { numerator: 0 } });
-    expect(b('isced', '1')).toMatchObject({ teachers: 2, ictTrained: { numerator: 1 }, trainedLast12Months: { numerator: 1 }, unlinkedIct: 1 });
-    expect(b('isced', '2')).toMatchObject({ teachers: 3, ictTrained: { numerator: 2 }, trainedLast12Months: { numerator: 1 } });
-    expect(b('isced', null)).toMatchObject({ teachers: 2, ictTrained: { numerator: 1 }, unlinkedTrained12: 1 });
+    expect(b('isced', '1')).toMatchObject({
+      teachers: 2,
+      ictTrained: { numerator: 1 },
+      trainedLast12Months: { numerator: 1 },
+      unlinkedIct: 1,
+    });
+    expect(b('isced', '2')).toMatchObject({
+      teachers: 3,
+      ictTrained: { numerator: 2 },
+      trainedLast12Months: { numerator: 1 },
+    });
+    expect(b('isced', null)).toMatchObject({
+      teachers: 2,
+      ictTrained: { numerator: 1 },
+      unlinkedTrained12: 1,
+    });
     const thisYear = Number(daysAgo(200).slice(0, 4));
     expect(x.byYear.find((y) => y.year === 2006)?.persons).toBe(1);
     expect(x.byYear.find((y) => y.year === 2015)?.persons).toBe(1);
@@ -438,7 +530,8 @@ describe('training needs, history and indicators', () => {
     const res = await director.inject({ method: 'GET', url: `/api/training/schools/${schoolA}/ict-trained` });
     expect(res.json()).toEqual({ institutionId: schoolA, teachers: 2 });
     expect(
-      (await director.inject({ method: 'GET', url: `/api/training/schools/${schoolC}/ict-trained` })).statusCode,
+      (await director.inject({ method: 'GET', url: `/api/training/schools/${schoolC}/ict-trained` }))
+        .statusCode,
     ).toBe(403);
   });
 });
