@@ -169,6 +169,13 @@ const ContestResultsPage = lazy(() =>
 const QuestionBankPage = lazy(() =>
   import('@/web/contests/question-editor').then((m) => ({ default: m.QuestionBankPage })),
 );
+// Teachers' training needs and past records (src/web/training).
+const TrainingNeedsPage = lazy(() =>
+  import('@/web/training/needs').then((m) => ({ default: m.TrainingNeedsPage })),
+);
+const TrainingHistoryPage = lazy(() =>
+  import('@/web/training/history').then((m) => ({ default: m.TrainingHistoryPage })),
+);
 
 function PublicPage({ name, id }: { name: PublicPageName; id: number | null }) {
   switch (name) {
@@ -269,6 +276,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <ContestResultsPage id={id!} me={me} />;
     case 'questionBank':
       return <QuestionBankPage me={me} />;
+    case 'trainingNeeds':
+      return <TrainingNeedsPage me={me} />;
+    case 'trainingHistory':
+      return <TrainingHistoryPage />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':
