@@ -27,7 +27,7 @@ export const TargetsQuery = Type.Object({ year: Type.Optional(YearCode) }, { add
 
 export const Targets = Type.Object({
   year: Type.Object({ id: Type.Integer(), code: Type.String() }),
-  framework: Nullable(Type.Object({}, { additionalProperties: true })),
+  framework: Type.Union([FrameworkOut, Type.Null()]),
   areas: Type.Array(
     Type.Object({
       areaId: Type.String(),
@@ -88,7 +88,7 @@ const NeedsRow = Type.Object({
 
 export const NeedsReport = Type.Object({
   year: Type.Object({ id: Type.Integer(), code: Type.String() }),
-  framework: Nullable(Type.Object({}, { additionalProperties: true })),
+  framework: Type.Union([FrameworkOut, Type.Null()]),
   areas: Type.Array(
     Type.Object({ areaId: Type.String(), name: Type.String(), target: Nullable(Type.Integer()) }),
   ),

@@ -210,7 +210,7 @@ describe('training needs, history and indicators', () => {
     // Targets B1 (2) in both areas. Below in fw.1: t1 (1), t4 (0), t5 (1); in fw.2: t2 (0), t4 (0).
     const nation = await needs(bureau, `by=district`);
     expect(nation.total).toMatchObject({ teachers: 6, assessed: 5, notAssessed: 1, below: [3, 2] });
-    const byDistrict = Object.fromEntries(nation.groups.map((g) => [g.areaId, g]));
+    const byDistrict = Object.fromEntries(nation.groups.map((g) => [String(g.areaId), g] as const));
     expect(byDistrict[areas.district]).toMatchObject({
       teachers: 4,
       assessed: 3,
@@ -239,12 +239,12 @@ describe('training needs, history and indicators', () => {
 
   it('breaks the needs down by subject and by level taught', async () => {
     const subject = await needs(bureau, 'by=subject');
-    const s = Object.fromEntries(subject.groups.map((g) => [g.key, g]));
+    const s = Object.fromEntries(subject.groups.map((g) => [g.key ?? '', g] as const));
     expect(s.mathematics).toMatchObject({ teachers: 2, notAssessed: 0, below: [2, 0] });
     expect(s.physics).toMatchObject({ teachers: 1, below: [0, 1] });
     expect(s.literature).toMatchObject({ teachers: 1, notAssessed: 1, below: [0, 0] });
     const level = await needs(bureau, 'by=level');
-    const l = Object.fromEntries(level.groups.map((g) => [g.key, g]));
+    const l = Object.fromEntries(level.groups.map((g) => [g.key ?? '', g] as const));
     expect(l.primary).toMatchObject({ teachers: 2, notAssessed: 1, below: [1, 0] });
     expect(l.basic).toMatchObject({ teachers: 3, notAssessed: 0, below: [2, 1] });
     expect(level.total.below).toEqual([3, 2]);

@@ -82,7 +82,7 @@ function TargetsForm() {
     },
   });
   const data = targets.data;
-  const framework = data?.framework as { levels: { code: string; name: string }[] } | null | undefined;
+  const framework = data?.framework;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (data) save.mutate(data);
@@ -256,7 +256,7 @@ function ProposalForm({ report, areaId }: { report: Report; areaId: number | und
   const { t } = useTranslation();
   const f = useFormat();
   const base = useId();
-  const framework = report.framework as { levels: { code: string; name: string }[] } | null;
+  const framework = report.framework;
   const [area, setArea] = useState(report.areas[0]!.areaId);
   const target = report.areas.find((a) => a.areaId === area)?.target ?? null;
   const [level, setLevel] = useState<string>('');
