@@ -18,6 +18,7 @@ import { bulkInsert } from '@/server/db/bulk';
 import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale } from '@/seed/plan';
 import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
+import { seedTrainingHistory } from '@/seed/training-history';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { now } from '@/server/clock';
 import {
@@ -158,6 +159,10 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
           ? await writeSchoolLife(tx, plan, loaded, options.seed)
           : null;
       if (schoolLife) log(describeSchoolLife(schoolLife));
+      if (options.scale === 'demo') {
+        const history = await seedTrainingHistory(tx, options.seed);
+        log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
+      }
       await audit(
         tx,
         { actorId: null, ip: null },
@@ -267,6 +272,7 @@ async function writePlan(
       { column: users.passwordHash, type: 'text', values: people.map((p) => hashOf(p.username)) },
       { column: users.displayName, type: 'text', values: people.map((p) => p.displayName) },
       { column: users.locale, type: 'text', values: people.map((p) => p.locale) },
+      { column: users.sex, type: 'text', values: people.map((p) => p.sex ?? null) },
       { column: users.createdAt, type: 'timestamptz', values: people.map(() => at) },
       { column: users.updatedAt, type: 'timestamptz', values: people.map(() => at) },
     ],
