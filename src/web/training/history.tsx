@@ -166,6 +166,7 @@ export function TrainingHistoryPage() {
               </span>
               <button
                 type="button"
+                className="secondary"
                 disabled={remove.isPending}
                 onClick={() => {
                   if (window.confirm(t('trainingNeeds.history.confirmDelete', { name: i.fileName }))) {

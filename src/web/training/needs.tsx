@@ -143,28 +143,34 @@ function NeedsTable() {
   return (
     <section className="card" aria-labelledby={`${base}-h`}>
       <h2 id={`${base}-h`}>{t('trainingNeeds.report')}</h2>
-      <Field id={`${base}-by`} label={t('trainingNeeds.byLabel')}>
-        {(a11y) => (
-          <select {...a11y} value={by} onChange={(e) => setBy(e.target.value as By)}>
-            {BYS.map((b) => (
-              <option key={b} value={b}>
-                {t(`trainingNeeds.by.${b}`)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <div className="form">
+        <Field id={`${base}-by`} label={t('trainingNeeds.byLabel')}>
+          {(a11y) => (
+            <select {...a11y} value={by} onChange={(e) => setBy(e.target.value as By)}>
+              {BYS.map((b) => (
+                <option key={b} value={b}>
+                  {t(`trainingNeeds.by.${b}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
       {trail.length > 0 ? (
         <nav aria-label={t('trainingNeeds.trail')} className="breadcrumb">
           <ol>
             <li>
-              <button type="button" className="link-button" onClick={() => setTrail([])}>
+              <button type="button" className="link-button secondary" onClick={() => setTrail([])}>
                 {t('trainingNeeds.everywhere')}
               </button>
             </li>
             {trail.map((s, i) => (
               <li key={s.areaId}>
-                <button type="button" className="link-button" onClick={() => setTrail(trail.slice(0, i + 1))}>
+                <button
+                  type="button"
+                  className="link-button secondary"
+                  onClick={() => setTrail(trail.slice(0, i + 1))}
+                >
                   {s.name}
                 </button>
               </li>
@@ -214,7 +220,7 @@ function NeedsTable() {
                       {g.areaId !== null && shown !== 'school' ? (
                         <button
                           type="button"
-                          className="link-button"
+                          className="link-button secondary"
                           onClick={() => setTrail([...trail, { areaId: g.areaId!, name: g.name }])}
                         >
                           {g.name}
