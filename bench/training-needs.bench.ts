@@ -35,7 +35,7 @@ interface Answer {
   total: { below: number[]; teachers: number };
 }
 
-async function build(database: Database): Promise<number> {
+export async function build(database: Database): Promise<number> {
   const started = performance.now();
   const db = database.db;
   await db.execute(sql`insert into institutions_area (code, kind, parent_id, name_az, name_ru, name_en, path)
@@ -76,7 +76,7 @@ async function build(database: Database): Promise<number> {
     select 'bench.' || n, 'bench', n, jsonb_build_object('az', 'Area ' || n, 'ru', 'Area ' || n, 'en', 'Area ' || n),
       '{"az":"","ru":"","en":""}' from generate_series(1, 6) n`);
   await db.execute(sql`insert into training_teacher_level (user_id, area_id, institution_id, level, assessed_at)
-    select g.user_id, a.id, g.institution_id, ((g.user_id * 7 + a.position * 3) % 6), now()
+    select g.user_id, a.id, g.institution_id, ((g.user_id / ${SCHOOLS} * 5 + g.user_id * 7 + a.position * 3) % 6), now()
     from identity_role_grant g cross join training_framework_area a where g.role = 'teacher'`);
   await db.execute(sql`insert into training_school_level (institution_id, area_id, level, teachers)
     select institution_id, area_id, level, count(*) from training_teacher_level group by 1, 2, 3`);

@@ -202,17 +202,29 @@ export async function needsReport(
   const schoolBy = by === 'subject' || by === 'level' ? 'area' : by;
   const [below, teachers] = await Promise.all([
     store.belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }),
-    store.teachersBySchoolGroup(db, { areaId, by: schoolBy, areaIds }),
+    store.teachersBySchoolGroup(db, { areaId, by: schoolBy }),
   ]);
   const index = new Map(areaIds.map((id, i) => [id, i]));
-  const counted = (row: Row, r: { areaId: string; below: number }) => {
+  // A submitted sitting gives a level in every area, so a group's assessed teachers are the most counted in
+  // any one area; those not assessed are the rest of its teachers.
+  const counted = (row: Row, r: { areaId: string; below: number; assessed: number }) => {
     row.below[index.get(r.areaId)!] = r.below;
+    row.assessed = Math.max(row.assessed, r.assessed);
   };
-  for (const r of below) if (r.whole) counted(total, r);
-  for (const r of teachers) {
-    if (!r.whole) continue;
-    Object.assign(total, { teachers: r.teachers, assessed: r.assessed, notAssessed: r.notAssessed });
+  const settle = (row: Row) => {
+    row.notAssessed = Math.max(0, row.teachers - row.assessed);
+  };
+  // The groups divide the selection: the whole is their sum.
+  const areaTotals = new Map<string, { areaId: string; below: number; assessed: number }>();
+  for (const r of below) {
+    const t = areaTotals.get(r.areaId) ?? { areaId: r.areaId, below: 0, assessed: 0 };
+    t.below += r.below;
+    t.assessed += r.assessed;
+    areaTotals.set(r.areaId, t);
   }
+  for (const t of areaTotals.values()) counted(total, t);
+  total.teachers = teachers.reduce((n, r) => n + r.teachers, 0);
+  settle(total);
 
   if (by === 'subject' || by === 'level') {
     const [tb, tt, names] = await Promise.all([
@@ -226,10 +238,6 @@ export async function needsReport(
       row.teachers = r.teachers;
       row.notAssessed = r.notAssessed;
     }
-    for (const r of tb) {
-      const row = rowOf(r.grp);
-      row.assessed = Math.max(row.assessed, r.assessed);
-    }
     for (const [key, row] of byKey) {
       const n = names.find((x) => x.key === key);
       if (n) Object.assign(row, { code: n.code, name: named(n, locale) });
@@ -241,15 +249,9 @@ export async function needsReport(
     return { ...base, total, groups };
   }
 
-  for (const r of below) if (!r.whole) counted(rowOf(r.grp === null ? null : String(r.grp)), r);
-  for (const r of teachers) {
-    if (r.whole) continue;
-    Object.assign(rowOf(r.grp === null ? null : String(r.grp)), {
-      teachers: r.teachers,
-      assessed: r.assessed,
-      notAssessed: r.notAssessed,
-    });
-  }
+  for (const r of below) counted(rowOf(r.grp === null ? null : String(r.grp)), r);
+  for (const r of teachers) rowOf(r.grp === null ? null : String(r.grp)).teachers = r.teachers;
+  for (const row of byKey.values()) settle(row);
   if (by === 'school') {
     const ids = [...byKey.keys()].filter((k): k is string => k !== null).map(Number);
     for (const n of await store.schoolNames(db, ids)) {
@@ -371,7 +373,7 @@ export async function propose(
         });
   const allAreas = await store.allAreas(db);
   const districts = rowsBelow
-    .filter((r) => !r.whole && r.grp !== null && r.below > 0)
+    .filter((r) => r.grp !== null && r.below > 0)
     .map((r) => ({ area: allAreas.find((a) => a.id === r.grp)!, below: r.below }))
     .sort((a, b) => a.area.code.localeCompare(b.area.code));
   const below = districts.reduce((s, d) => s + d.below, 0);

@@ -117,29 +117,32 @@ export async function allAreas(db: Db): Promise<AreaNode[]> {
 /** How a needs report groups schools. */
 export type NeedsBy = 'area' | 'district' | 'school' | 'subject' | 'level';
 
-/** The active schools of a selection, each with its group (`grp`) for area, district and school groupings. */
+/**
+ * The areas of a selection (a hundred, not thousands of schools), each with the group its schools fall in for
+ * area and district groupings (`ar`), and the selection's active schools with their group (`sel`).
+ */
 function selection(areaId: number | null, by: 'area' | 'district' | 'school'): SQL {
   const grp =
-    by === 'school'
-      ? sql`i.id`
-      : by === 'district'
-        ? sql`(select d.id from institutions_area d where d.id = any(a.path) and d.kind in ('district', 'city')
-             order by array_position(a.path, d.id) limit 1)`
-        : areaId === null
-          ? sql`a.path[2]`
-          : sql`a.path[array_position(a.path, ${areaId}::int) + 1]`;
-  const where = areaId === null ? sql`` : sql`and a.path @> array[${areaId}::int]`;
-  return sql`sel as materialized (
-      select i.id, ${grp} as grp
-      from institutions_institution i join institutions_area a on a.id = i.area_id
-      where i.status = 'active' ${where}
+    by === 'district'
+      ? sql`(select d.id from institutions_area d where d.id = any(a.path) and d.kind in ('district', 'city')
+           order by array_position(a.path, d.id) limit 1)`
+      : areaId === null
+        ? sql`a.path[2]`
+        : sql`a.path[array_position(a.path, ${areaId}::int) + 1]`;
+  const where = areaId === null ? sql`` : sql`where a.path @> array[${areaId}::int]`;
+  return sql`ar as materialized (
+      select a.id, ${by === 'school' ? sql`null::int` : grp} as grp from institutions_area a ${where}
+    ),
+    sel as materialized (
+      select i.id, ${by === 'school' ? sql`i.id` : sql`ar.grp`} as grp
+      from institutions_institution i join ar on ar.id = i.area_id
+      where i.status = 'active'
     )`;
 }
 
+/** Rows by group; the groups divide the selection, so the whole is their sum. */
 export interface BelowRow {
   grp: number | null;
-  /** null: the whole selection. */
-  whole: boolean;
   areaId: string;
   below: number;
   assessed: number;
@@ -147,10 +150,7 @@ export interface BelowRow {
 
 export interface TeachersRow {
   grp: number | null;
-  whole: boolean;
   teachers: number;
-  assessed: number;
-  notAssessed: number;
 }
 
 /**
@@ -167,52 +167,43 @@ export async function belowBySchoolGroup(
     belowLevel?: number;
   },
 ): Promise<BelowRow[]> {
-  const limit =
-    q.belowLevel === undefined
-      ? sql`(select t.level from ${targets} t where t.year_id = ${q.yearId} and t.area_id = sl.area_id)`
-      : sql`${q.belowLevel}::int`;
+  const limit = q.belowLevel === undefined ? sql`tg.level` : sql`${q.belowLevel}::int`;
+  const grp = q.by === 'school' ? sql`i.id` : sql`ar.grp`;
   return rows<BelowRow>(
     db,
-    sql`with ${selection(q.areaId, q.by)}
-        select s.grp, grouping(s.grp) = 1 as whole, sl.area_id as "areaId",
+    sql`with ${selection(q.areaId, q.by)},
+        tg as (select area_id, level from ${targets} where year_id = ${q.yearId})
+        select ${grp} as grp, sl.area_id as "areaId",
           coalesce(sum(sl.teachers) filter (where sl.level < ${limit}), 0)::int as below,
           coalesce(sum(sl.teachers), 0)::int as assessed
-        from ${schoolLevels} sl join sel s on s.id = sl.institution_id
+        from ${schoolLevels} sl
+        join institutions_institution i on i.id = sl.institution_id and i.status = 'active'
+        join ar on ar.id = i.area_id
+        left join tg on tg.area_id = sl.area_id
         where sl.area_id = any(${textArray(q.areaIds)})
-        group by grouping sets ((s.grp, sl.area_id), (sl.area_id))`,
+        group by 1, sl.area_id`,
   );
 }
 
 /**
- * The teachers the platform knows (teacher grants) by group, how many of them assessed themselves (at a
- * school: the most counted in any one area) and how many did not.
+ * The teachers the platform knows (teacher grants) by group and for the whole selection: counted per school from
+ * the grants' index (institution, role), then summed.
  */
 export async function teachersBySchoolGroup(
   db: Db,
-  q: { areaId: number | null; by: 'area' | 'district' | 'school'; areaIds: string[] },
+  q: { areaId: number | null; by: 'area' | 'district' | 'school' },
 ): Promise<TeachersRow[]> {
   return rows<TeachersRow>(
     db,
     sql`with ${selection(q.areaId, q.by)},
         tc as (
-          select g.institution_id, count(distinct g.user_id)::int as n
-          from identity_role_grant g join sel s on s.id = g.institution_id
-          where g.role = 'teacher' group by g.institution_id
-        ),
-        asd as (
-          select institution_id, max(n)::int as n from (
-            select sl.institution_id, sl.area_id, sum(sl.teachers) as n
-            from ${schoolLevels} sl join sel s on s.id = sl.institution_id
-            where sl.area_id = any(${textArray(q.areaIds)})
-            group by sl.institution_id, sl.area_id
-          ) x group by institution_id
+          select g.institution_id, count(*) as n from identity_role_grant g
+          where g.role = 'teacher' and g.institution_id in (select id from sel)
+          group by g.institution_id
         )
-        select s.grp, grouping(s.grp) = 1 as whole,
-          coalesce(sum(tc.n), 0)::int as teachers,
-          coalesce(sum(asd.n), 0)::int as assessed,
-          coalesce(sum(greatest(coalesce(tc.n, 0) - coalesce(asd.n, 0), 0)), 0)::int as "notAssessed"
-        from sel s left join tc on tc.institution_id = s.id left join asd on asd.institution_id = s.id
-        group by grouping sets ((s.grp), ())`,
+        select s.grp, coalesce(sum(tc.n), 0)::int as teachers
+        from sel s join tc on tc.institution_id = s.id
+        group by s.grp`,
   );
 }
 
@@ -440,11 +431,10 @@ function indicatorSelection(areaIds: number[] | null, by: 'none' | 'region' | 'd
       : sql`(select d.id from institutions_area d where d.id = any(a.path)
              and d.kind in (${by === 'region' ? sql`'economic_region'` : sql`'district', 'city'`})
              order by array_position(a.path, d.id) limit 1)`;
-  const where = areaIds === null ? sql`` : sql`and a.path && ${intArray(areaIds)}`;
-  return sql`sel as materialized (
-      select i.id, ${grp} as grp
-      from institutions_institution i join institutions_area a on a.id = i.area_id
-      where i.status = 'active' ${where}
+  const where = areaIds === null ? sql`` : sql`where a.path && ${intArray(areaIds)}`;
+  return sql`ar as materialized (select a.id, ${grp} as grp from institutions_area a ${where}),
+    sel as materialized (
+      select i.id, ar.grp from institutions_institution i join ar on ar.id = i.area_id where i.status = 'active'
     )`;
 }
 
