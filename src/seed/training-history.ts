@@ -105,7 +105,7 @@ export async function seedTrainingHistory(db: Db, seed: number): Promise<Trainin
     })
     .returning({ id: historyImports.id });
   const col = <K extends keyof (typeof records)[number]>(key: K) =>
-    records.map((r) => (r[key] ?? null) as string | number | boolean | null);
+    records.map((r) => (r[key] ?? null));
   await bulkInsert(db, historyRecords, [
     { column: historyRecords.importId, type: 'int', values: records.map(() => file!.id) },
     { column: historyRecords.userId, type: 'int', values: col('userId') },
