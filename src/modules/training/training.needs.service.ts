@@ -145,10 +145,13 @@ export async function needsReport(
   locale: Locale,
   q: { year?: string; areaId?: number; by?: store.NeedsBy },
 ): Promise<Report> {
-  const year = await yearOf(db, q.year);
   const areaId = selectedArea(actor, q.areaId);
-  const found = await frameworkOf(db);
-  const allAreas = await store.allAreas(db);
+  // Independent reads at once (on PostgreSQL, each on its own connection).
+  const [year, found, allAreas] = await Promise.all([
+    yearOf(db, q.year),
+    frameworkOf(db),
+    store.allAreas(db),
+  ]);
   const selected = areaId === null ? null : allAreas.find((a) => a.id === areaId);
   // The bottom of the tree (a district) has no areas under it: its groups are its schools.
   const leaf =
