@@ -155,4 +155,24 @@ describe('training needs on a phone', () => {
       await expect.poll(() => section.textContent()).toContain('2006');
     });
   });
+
+  it("shows the director, beside the registry's ICT-trained teachers, how many have training records", async () => {
+    const db = server.running.database.db;
+    const [school] = await rows<{ n: number }>(
+      db,
+      sql`select count(distinct coalesce('u' || r.user_id, 'h' || r.person_name))::int as n
+          from training_history_record r
+          join identity_role_grant g on g.institution_id = r.institution_id and g.role = 'director'
+          join identity_user u on u.id = g.user_id and u.username = 'director'
+          where r.ict and r.completed_on <= current_date`,
+    );
+    await onPhoneAs(browser, server.url, 'director', DEMO_PASSWORD, async (page) => {
+      await goTo(page, 'Məktəbimin İKT-si');
+      await expect.poll(() => heading(page), HEADING).toBe('Məktəbimin İKT-si');
+      const hint = page.getByTestId('ict-training-hint');
+      await expect
+        .poll(() => hint.textContent(), HEADING)
+        .toBe(`Bu məktəbin ${school!.n} nəfərinin İKT təlimi qeydi var.`);
+    });
+  });
 });
