@@ -33,6 +33,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       az: [
         'İdarəetmə',
         'Distant təhsil',
+        'Təlim ehtiyacları',
+        'Təlim tarixçəsi',
         'Vebinarlar',
         'Müsabiqələrin təşkili',
         'İKT paneli',
@@ -44,6 +46,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: [
         'Администрирование',
         'Дистанционное обучение',
+        'Потребности в обучении',
+        'История обучения',
         'Вебинары',
         'Организация конкурсов',
         'Панель ИКТ',
@@ -55,6 +59,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       en: [
         'Administration',
         'Distance learning',
+        'Training needs',
+        'Training history',
         'Webinars',
         'Organise contests',
         'ICT dashboard',
@@ -79,6 +85,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       az: [
         'Ölkə üzrə icmal',
         'Distant təhsil',
+        'Təlim ehtiyacları',
+        'Təlim tarixçəsi',
         'Vebinarlar',
         'Müsabiqələrin təşkili',
         'İKT paneli',
@@ -89,6 +97,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: [
         'Обзор по стране',
         'Дистанционное обучение',
+        'Потребности в обучении',
+        'История обучения',
         'Вебинары',
         'Организация конкурсов',
         'Панель ИКТ',
@@ -99,6 +109,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       en: [
         'National overview',
         'Distance learning',
+        'Training needs',
+        'Training history',
         'Webinars',
         'Organise contests',
         'ICT dashboard',
@@ -127,6 +139,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Reyestr faylları',
         'Tədris resursları',
         'Distant təhsil',
+        'Təlim ehtiyacları',
       ],
       ru: [
         'Школы моей территории',
@@ -136,6 +149,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Файлы реестра',
         'Учебные ресурсы',
         'Дистанционное обучение',
+        'Потребности в обучении',
       ],
       en: [
         'Schools in my area',
@@ -145,6 +159,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Registry files',
         'Learning resources',
         'Distance learning',
+        'Training needs',
       ],
     },
     data: 'ul.schools li',
