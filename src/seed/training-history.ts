@@ -104,8 +104,7 @@ export async function seedTrainingHistory(db: Db, seed: number): Promise<Trainin
       importedAt: new Date('2026-09-01T09:00:00Z'),
     })
     .returning({ id: historyImports.id });
-  const col = <K extends keyof (typeof records)[number]>(key: K) =>
-    records.map((r) => (r[key] ?? null));
+  const col = <K extends keyof (typeof records)[number]>(key: K) => records.map((r) => r[key] ?? null);
   await bulkInsert(db, historyRecords, [
     { column: historyRecords.importId, type: 'int', values: records.map(() => file!.id) },
     { column: historyRecords.userId, type: 'int', values: col('userId') },
