@@ -478,6 +478,8 @@ const TAGS: Record<string, string> = {
   contests: 'Question banks, contests and attempts',
   councils: 'Pedagogical councils and their decisions',
   webinars: 'Webinars, registration and attendance',
+  training:
+    'Teacher ICT training: frameworks, self-assessment, needs and targets, programmes, certificates, history',
   journal: 'The class journal: marks, attendance, results, reports; linking parents',
   web: 'The public pages of the web app (for people and crawlers)',
 };

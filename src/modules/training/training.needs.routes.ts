@@ -247,7 +247,7 @@ export default async function needsRoutes(
     {
       config: { access: 'public' },
       schema: {
-        tags,
+        tags: ['open data'],
         summary:
           'Open data: the training indicators of the country and its regions or districts (aggregates only)',
         querystring: IndicatorsQuery,
