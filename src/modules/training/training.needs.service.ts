@@ -166,13 +166,20 @@ export async function needsReport(
           .map((a) => named(a, locale))
           .join(', '),
   };
-  const saved = await store.targetsOf(db, year.id);
+  const areaIds = (found?.areas ?? []).map((a) => a.id);
+  const schoolBy = by === 'subject' || by === 'level' ? 'area' : by;
+  const counting = areaId !== -1 && areaIds.length > 0;
+  // The targets and the counts at once (on PostgreSQL, each on its own connection).
+  const [saved, below, teachers] = await Promise.all([
+    store.targetsOf(db, year.id),
+    counting ? store.belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }) : [],
+    counting ? store.teachersBySchoolGroup(db, { areaId, by: schoolBy }) : [],
+  ]);
   const areas = (found?.areas ?? []).map((a) => ({
     areaId: a.id,
     name: pick(a.name, locale),
     target: saved.find((s) => s.areaId === a.id)?.level ?? null,
   }));
-  const areaIds = areas.map((a) => a.areaId);
   const empty = (key: string | null, name: string): Row => ({
     key,
     areaId: null,
@@ -193,7 +200,7 @@ export async function needsReport(
     by,
     selection,
   };
-  if (areaId === -1 || areaIds.length === 0) return { ...base, total: empty(null, totalName), groups: [] };
+  if (!counting) return { ...base, total: empty(null, totalName), groups: [] };
 
   const byKey = new Map<string | null, Row>();
   const rowOf = (key: string | null) => {
@@ -202,11 +209,6 @@ export async function needsReport(
     return row;
   };
   const total = empty(null, totalName);
-  const schoolBy = by === 'subject' || by === 'level' ? 'area' : by;
-  const [below, teachers] = await Promise.all([
-    store.belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }),
-    store.teachersBySchoolGroup(db, { areaId, by: schoolBy }),
-  ]);
   const index = new Map(areaIds.map((id, i) => [id, i]));
   // A submitted sitting gives a level in every area, so a group's assessed teachers are the most counted in
   // any one area; those not assessed are the rest of its teachers.
