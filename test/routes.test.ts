@@ -29,6 +29,11 @@ import {
   trainingProgrammesWorld,
   type TrainingWorld,
 } from '@test/training-programmes-world';
+import {
+  frameworkAreas as trainingFrameworkAreas,
+  frameworks as trainingFrameworks,
+  historyImports as trainingHistoryImports,
+} from '@/modules/training/training.tables';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -78,6 +83,8 @@ interface World {
   };
   /** A webinar of the school's district that started ten minutes ago (registration still open). */
   webinarId: number;
+  /** Training needs: imported history files the national staff delete, one each (see training.needs.test.ts). */
+  trainingImportIds?: number[];
   /** The other school's district, outside the walk's regional officer's area, and a webinar of it. */
   otherAreaId: number;
   otherWebinarId: number;
@@ -615,6 +622,69 @@ const POLICY: Record<string, Rule> = {
   'GET /api/open/schools': { who: 'anyone' },
   'GET /api/open/schools/giga': { who: 'anyone' },
   'GET /api/open/indicators': { who: 'anyone' },
+  // Training needs, history and indicators: national staff plan and import, regional officers read their areas.
+  'GET /api/training/targets': { who: ['admin', 'bureau', 'regional'] },
+  'PUT /api/training/targets': {
+    who: NATIONAL,
+    call: () => ({
+      payload: { year: '2026-2027' },
+      read: {
+        url: '/api/training/targets?year=2026-2027',
+        fields: (body) => ({
+          targets: [
+            {
+              areaId: 'walk.1',
+              level: 2,
+              version: (body as { areas?: { version: number }[] } | null)?.areas?.[0]?.version ?? 0,
+            },
+          ],
+        }),
+      },
+    }),
+  },
+  'GET /api/training/needs': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ query: { areaId: w.areaId } }),
+    outside: { who: NATIONAL, call: (w) => ({ query: { areaId: w.otherAreaId } }) },
+  },
+  'GET /api/training/needs/export': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ query: { areaId: w.areaId, format: 'csv' } }),
+    outside: { who: NATIONAL, call: (w) => ({ query: { areaId: w.otherAreaId } }) },
+  },
+  'GET /api/training/needs/proposal': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ query: { areaId: w.areaId, area: 'walk.1', belowLevel: 1 } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ query: { areaId: w.otherAreaId, area: 'walk.1', belowLevel: 1 } }),
+    },
+  },
+  'GET /api/training/history/template': { who: NATIONAL, call: () => ({ query: { format: 'csv' } }) },
+  'POST /api/training/history/import': {
+    who: NATIONAL,
+    call: () => ({
+      query: { dryRun: 'true' },
+      payload: 'school_code,person_name,programme,completed\r\nX,Y,Z,2010\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /api/training/history/imports': { who: NATIONAL },
+  'DELETE /api/training/history/imports/:importId': {
+    who: NATIONAL,
+    call: (w) => ({ params: { importId: nextTarget(w.trainingImportIds!) } }),
+  },
+  'GET /api/training/indicators': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ query: { areaId: w.areaId } }),
+    outside: { who: NATIONAL, call: (w) => ({ query: { areaId: w.otherAreaId } }) },
+  },
+  'GET /api/training/open/indicators': { who: 'anyone' },
+  'GET /api/training/schools/:institutionId/ict-trained': {
+    who: ['admin', 'bureau', 'regional', 'director'],
+    call: (w) => ({ params: { institutionId: w.schoolId } }),
+    outside: { who: NATIONAL, call: (w) => ({ params: { institutionId: w.otherSchoolId } }) },
+  },
   'GET /api/country-pack': { who: 'anyone' },
   // The computer distribution: national staff run it, a school's director speaks for the school. In walk
   // order, each transition (register, examine, appeal, approve) is safe to repeat or acts on a plan of its own.
@@ -2358,6 +2428,32 @@ describe('every route against every role', () => {
       otherClassId: world.classroom.otherClassId,
       otherStudentId: world.classroom.other.studentId,
     });
+    // Training needs: a framework of one area, and three imported history files to delete.
+    await db.insert(trainingFrameworks).values({
+      id: 'walk',
+      position: 1,
+      name: { az: 'W', ru: 'W', en: 'W' },
+      description: { az: '', ru: '', en: '' },
+      levels: ['A1', 'A2', 'B1'].map((code) => ({
+        code,
+        name: { az: code, ru: code, en: code },
+        description: { az: '', ru: '', en: '' },
+      })),
+      selfAssessment: true,
+    });
+    await db.insert(trainingFrameworkAreas).values({
+      id: 'walk.1',
+      frameworkId: 'walk',
+      position: 1,
+      name: { az: 'W1', ru: 'W1', en: 'W1' },
+      description: { az: '', ru: '', en: '' },
+    });
+    world.trainingImportIds = (
+      await db
+        .insert(trainingHistoryImports)
+        .values([1, 2, 3].map((n) => ({ fileName: `walk-${n}.csv`, rows: 0, importedBy: ids.director })))
+        .returning()
+    ).map((r) => r.id);
     world.journal = await journalWorld(db, {
       schoolId: school.id,
       otherSchoolId: otherSchool.id,

@@ -33,6 +33,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       az: [
         'İdarəetmə',
         'Distant təhsil',
+        'Təlim ehtiyacları',
+        'Təlim tarixçəsi',
         'Vebinarlar',
         'Təlim sertifikatları',
         'Təlim kursları',
@@ -47,6 +49,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: [
         'Администрирование',
         'Дистанционное обучение',
+        'Потребности в обучении',
+        'История обучения',
         'Вебинары',
         'Сертификаты обучения',
         'Курсы повышения квалификации',
@@ -61,6 +65,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       en: [
         'Administration',
         'Distance learning',
+        'Training needs',
+        'Training history',
         'Webinars',
         'Training certificates',
         'Training courses',
@@ -88,6 +94,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       az: [
         'Ölkə üzrə icmal',
         'Distant təhsil',
+        'Təlim ehtiyacları',
+        'Təlim tarixçəsi',
         'Vebinarlar',
         'Təlim sertifikatları',
         'Təlim kursları',
@@ -101,6 +109,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ru: [
         'Обзор по стране',
         'Дистанционное обучение',
+        'Потребности в обучении',
+        'История обучения',
         'Вебинары',
         'Сертификаты обучения',
         'Курсы повышения квалификации',
@@ -114,6 +124,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       en: [
         'National overview',
         'Distance learning',
+        'Training needs',
+        'Training history',
         'Webinars',
         'Training certificates',
         'Training courses',
@@ -148,6 +160,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Reyestr faylları',
         'Tədris resursları',
         'Distant təhsil',
+        'Təlim ehtiyacları',
       ],
       ru: [
         'Школы моей территории',
@@ -160,6 +173,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Файлы реестра',
         'Учебные ресурсы',
         'Дистанционное обучение',
+        'Потребности в обучении',
       ],
       en: [
         'Schools in my area',
@@ -172,6 +186,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
         'Registry files',
         'Learning resources',
         'Distance learning',
+        'Training needs',
       ],
     },
     data: 'ul.schools li',

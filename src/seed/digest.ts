@@ -9,6 +9,11 @@ import { DEMO_ACCOUNTS } from '@/seed/demo-accounts';
  * on PGlite and on a PostgreSQL server. Password hashes are left out: argon2 salts them at random.
  */
 const TABLES: Record<string, SQL> = {
+  trainingHistory: sql`select h.file_name, u.username, i.code as institution, r.person_name, r.sex, r.isced,
+      r.programme, r.provider, r.completed_on, r.hours, r.ict
+    from training_history_record r join training_history_import h on h.id = r.import_id
+    left join identity_user u on u.id = r.user_id left join institutions_institution i on i.id = r.institution_id
+    order by i.code, r.person_name, r.completed_on, r.programme, u.username`,
   areas: sql`select a.code, p.code as parent, a.kind, a.name_az, a.name_ru, a.name_en,
       (select array_agg(x.code order by u.ord) from unnest(a.path) with ordinality as u(id, ord)
          join institutions_area x on x.id = u.id) as path
@@ -24,7 +29,7 @@ const TABLES: Record<string, SQL> = {
       i.latitude, i.longitude, i.levels, i.shifts, i.status, i.student_count, i.teacher_count,
       i.created_at at time zone 'UTC' as created_at, i.updated_at at time zone 'UTC' as updated_at
     from institutions_institution i join institutions_area a on a.id = i.area_id order by i.code`,
-  users: sql`select username, display_name, locale, status, created_at at time zone 'UTC' as created_at,
+  users: sql`select username, display_name, locale, status, sex, created_at at time zone 'UTC' as created_at,
       updated_at at time zone 'UTC' as updated_at, password_hash is not null as can_sign_in
     from identity_user order by username`,
   grants: sql`select u.username, g.role, a.code as area, i.code as institution

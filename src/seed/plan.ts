@@ -40,6 +40,8 @@ export interface PersonPlan {
   username: string;
   displayName: string;
   locale: 'az' | 'ru';
+  /** Known for the people the plan names by sex (`identity_user.sex`, for the SDG 4.c indicators). */
+  sex?: 'female' | 'male';
 }
 
 /** A class with its students; `homeroom` is an index into the school's teachers. */
@@ -270,7 +272,12 @@ class People {
   person(random: Random, female: boolean, surname: string, locale: 'az' | 'ru' = 'az'): PersonPlan {
     const given = random.pick(female ? FEMALE_NAMES : MALE_NAMES);
     const family = surnameFor(surname, female);
-    return { username: this.usernames.next(given, family), displayName: `${given} ${family}`, locale };
+    return {
+      username: this.usernames.next(given, family),
+      displayName: `${given} ${family}`,
+      locale,
+      sex: female ? 'female' : 'male',
+    };
   }
 }
 

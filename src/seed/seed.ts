@@ -19,6 +19,7 @@ import { buildPlan, planCounts, type PersonPlan, type SeedPlan, type SeedScale }
 import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
+import { seedTrainingHistory } from '@/seed/training-history';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
@@ -180,6 +181,10 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
         });
         log(describeTrainingCourses(training));
       }
+      if (options.scale === 'demo') {
+        const history = await seedTrainingHistory(tx, options.seed);
+        log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
+      }
       await audit(
         tx,
         { actorId: null, ip: null },
@@ -289,6 +294,7 @@ async function writePlan(
       { column: users.passwordHash, type: 'text', values: people.map((p) => hashOf(p.username)) },
       { column: users.displayName, type: 'text', values: people.map((p) => p.displayName) },
       { column: users.locale, type: 'text', values: people.map((p) => p.locale) },
+      { column: users.sex, type: 'text', values: people.map((p) => p.sex ?? null) },
       { column: users.createdAt, type: 'timestamptz', values: people.map(() => at) },
       { column: users.updatedAt, type: 'timestamptz', values: people.map(() => at) },
     ],

@@ -164,6 +164,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       description: 'The file itself (PDF, JPEG or PNG, at most 10 MB)',
     },
   },
+  'PUT /api/training/external/:externalId/evidence': {
+    body: {
+      types: ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'],
+      description: 'The evidence itself (PDF, JPEG or PNG, at most 5 MB); its kind is told by its bytes',
+    },
+  },
   'POST /api/speedtest/upload': {
     body: { types: ['application/octet-stream'], description: 'Any bytes, to time their upload' },
   },
@@ -332,6 +338,18 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/assignment-files/:fileId': {
     file: { types: ['application/pdf', 'image/jpeg', 'image/png'], description: 'The handed-in file' },
+  },
+  'GET /api/training/certificates/:certificateId/pdf': {
+    file: {
+      types: ['application/pdf'],
+      description: 'The certificate, A4 landscape, with a QR code to its check',
+    },
+  },
+  'GET /api/training/programmes/:programmeId/certificates.zip': {
+    file: { types: ['application/zip'], description: 'A PDF and the signed JSON of each certificate' },
+  },
+  'GET /api/training/external/:externalId/evidence': {
+    file: { types: ['application/pdf', 'image/jpeg', 'image/png'], description: 'The evidence file' },
   },
   'GET /api/journal/reports/class-attendance': {
     file: { types: ['text/csv', XLSX], description: 'The report as a file when `format` is csv or xlsx' },

@@ -203,6 +203,13 @@ const ContestResultsPage = lazy(() =>
 const QuestionBankPage = lazy(() =>
   import('@/web/contests/question-editor').then((m) => ({ default: m.QuestionBankPage })),
 );
+// Teachers' training needs and past records (src/web/training).
+const TrainingNeedsPage = lazy(() =>
+  import('@/web/training/needs').then((m) => ({ default: m.TrainingNeedsPage })),
+);
+const TrainingHistoryPage = lazy(() =>
+  import('@/web/training/history').then((m) => ({ default: m.TrainingHistoryPage })),
+);
 
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
@@ -325,6 +332,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <ContestResultsPage id={id!} me={me} />;
     case 'questionBank':
       return <QuestionBankPage me={me} />;
+    case 'trainingNeeds':
+      return <TrainingNeedsPage me={me} />;
+    case 'trainingHistory':
+      return <TrainingHistoryPage />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':

@@ -237,6 +237,21 @@ export const PAGES = [
     path: '/contests/bank',
     roles: ['admin', 'bureau', 'editor', 'director', 'teacher'],
   },
+  // Teachers' training needs, past records and their indicators (src/web/training/needs.tsx, history.tsx).
+  {
+    name: 'trainingNeeds',
+    path: '/training/needs',
+    roles: ['admin', 'bureau', 'regional'],
+    nav: 'trainingNeeds.nav',
+    group: 'reports',
+  },
+  {
+    name: 'trainingHistory',
+    path: '/training/history',
+    roles: ['admin', 'bureau'],
+    nav: 'trainingNeeds.navHistory',
+    group: 'reports',
+  },
 ] as const satisfies readonly ({ name: string; path: string; roles: readonly Role[] } & (
   { nav: string; group: NavGroup } | { nav?: never; group?: never }
 ))[];

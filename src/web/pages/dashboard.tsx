@@ -12,6 +12,7 @@ import { useAreas } from '@/web/pages/regional-home';
 import { StateBadge } from '@/web/registry/shared';
 import { TrendChart } from '@/web/dashboard/chart';
 import { SchoolMap, type MapPoint } from '@/web/maps/school-map';
+import { TrainingIndicatorsSection } from '@/web/training/indicators';
 import {
   MONITORING,
   useIndicators,
@@ -131,6 +132,7 @@ function AreaDashboard({ id }: { id: number | null }) {
         </>
       ) : null}
       <Trends areaId={id} />
+      <TrainingIndicatorsSection areaId={id} />
       <MapAndSchools
         key={id ?? 'country'}
         areaId={id}

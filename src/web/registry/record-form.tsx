@@ -15,6 +15,7 @@ import { Field, FormSummary, focusField, type FormProblem } from '@/web/componen
 import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { recordProblems } from '@/modules/infrastructure/registry.rules';
 import { DeviceCountTable, recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
+import { IctTrainingHint } from '@/web/training/indicators';
 
 // The server's vocabularies (infrastructure.tables.ts), repeated here as values: the web bundle imports only
 // the server's types. A value the server does not know is refused with a 422, so a drift cannot go unnoticed.
@@ -721,6 +722,7 @@ export function RecordForm({
             {numberField('teachers')}
             {numberField('teachersIctTrained')}
           </div>
+          <IctTrainingHint institutionId={record.institutionId} />
           <div className="pair">
             {numberField('classrooms')}
             {yesNoField('hasComputerLab')}
