@@ -29,11 +29,7 @@ import {
   trainingProgrammesWorld,
   type TrainingWorld,
 } from '@test/training-programmes-world';
-import {
-  frameworkAreas as trainingFrameworkAreas,
-  frameworks as trainingFrameworks,
-  historyImports as trainingHistoryImports,
-} from '@/modules/training/training.tables';
+import { historyImports as trainingHistoryImports } from '@/modules/training/training.tables';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -633,7 +629,7 @@ const POLICY: Record<string, Rule> = {
         fields: (body) => ({
           targets: [
             {
-              areaId: 'walk.1',
+              areaId: 'digcompedu.1',
               level: 2,
               version: (body as { areas?: { version: number }[] } | null)?.areas?.[0]?.version ?? 0,
             },
@@ -654,10 +650,10 @@ const POLICY: Record<string, Rule> = {
   },
   'GET /api/training/needs/proposal': {
     who: ['admin', 'bureau', 'regional'],
-    call: (w) => ({ query: { areaId: w.areaId, area: 'walk.1', belowLevel: 1 } }),
+    call: (w) => ({ query: { areaId: w.areaId, area: 'digcompedu.1', belowLevel: 1 } }),
     outside: {
       who: NATIONAL,
-      call: (w) => ({ query: { areaId: w.otherAreaId, area: 'walk.1', belowLevel: 1 } }),
+      call: (w) => ({ query: { areaId: w.otherAreaId, area: 'digcompedu.1', belowLevel: 1 } }),
     },
   },
   'GET /api/training/history/template': { who: NATIONAL, call: () => ({ query: { format: 'csv' } }) },
@@ -2428,26 +2424,7 @@ describe('every route against every role', () => {
       otherClassId: world.classroom.otherClassId,
       otherStudentId: world.classroom.other.studentId,
     });
-    // Training needs: a framework of one area, and three imported history files to delete.
-    await db.insert(trainingFrameworks).values({
-      id: 'walk',
-      position: 1,
-      name: { az: 'W', ru: 'W', en: 'W' },
-      description: { az: '', ru: '', en: '' },
-      levels: ['A1', 'A2', 'B1'].map((code) => ({
-        code,
-        name: { az: code, ru: code, en: code },
-        description: { az: '', ru: '', en: '' },
-      })),
-      selfAssessment: true,
-    });
-    await db.insert(trainingFrameworkAreas).values({
-      id: 'walk.1',
-      frameworkId: 'walk',
-      position: 1,
-      name: { az: 'W1', ru: 'W1', en: 'W1' },
-      description: { az: '', ru: '', en: '' },
-    });
+    // Training needs: three imported history files to delete (the framework is the pack's, loaded below).
     world.trainingImportIds = (
       await db
         .insert(trainingHistoryImports)

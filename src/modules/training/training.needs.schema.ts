@@ -135,6 +135,7 @@ export const Proposal = Type.Object({
     }),
   ),
   /** The programme form's address, prefilled. */
+  /** The programme form of the plan's page, filled in with this proposal. */
   planLink: Type.String(),
 });
 

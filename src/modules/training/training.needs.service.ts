@@ -399,7 +399,19 @@ export async function propose(
     districts.map((d) => d.below),
     seats,
   );
-  const params = new URLSearchParams({ area: q.area, belowLevel: String(level), year: year.code });
+  // The programme form (the plan's page) opens with these filled in: the framework, the area, the level, and
+  // the seats per district as `areaId:seats` pairs.
+  const params = new URLSearchParams({
+    framework: found.framework.id,
+    area: q.area,
+    belowLevel: String(level),
+    year: year.code,
+  });
+  const seatsParam = districts
+    .map((d, i) => `${d.area.id}:${shared[i]!}`)
+    .filter((_, i) => shared[i]! > 0)
+    .join(',');
+  if (seatsParam) params.set('seats', seatsParam);
   return {
     year: { id: year.id, code: year.code },
     area: { areaId: fa.id, name: pick(fa.name, locale) },
@@ -416,7 +428,7 @@ export async function propose(
       below: d.below,
       seats: shared[i]!,
     })),
-    planLink: `/training/plan?${params.toString()}`,
+    planLink: `/training/programmes?${params.toString()}`,
   };
 }
 

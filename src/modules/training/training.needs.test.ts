@@ -317,7 +317,11 @@ describe('training needs, history and indicators', () => {
       [areas.district]: [2, 1],
       [areas.otherDistrict]: [1, 1],
     });
-    expect(p.planLink).toBe('/training/plan?area=fw.1&belowLevel=2&year=2026-2027');
+    expect(p.planLink).toBe(
+      `/training/programmes?framework=fw&area=fw.1&belowLevel=2&year=2026-2027&seats=${encodeURIComponent(
+        `${areas.district}:1,${areas.otherDistrict}:1`,
+      )}`,
+    );
     const budget = await bureau.inject({
       method: 'GET',
       url: '/api/training/needs/proposal?area=fw.1&belowLevel=6&budget=100&costPerSeat=40',

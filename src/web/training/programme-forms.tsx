@@ -469,10 +469,38 @@ const emptyProgramme = (): ProgrammeValues => ({
   status: 'draft',
 });
 
+/**
+ * A programme proposed from the needs report (`/training/programmes?framework=…&area=…&belowLevel=…&year=…&seats=areaId:n,…`):
+ * the form opens with the framework, the area, the level and the seats per district filled in.
+ */
+function proposed(search: string): { values: ProgrammeValues; year: string | null } | null {
+  const q = new URLSearchParams(search);
+  const frameworkId = q.get('framework');
+  const area = q.get('area');
+  if (!frameworkId || !area) return null;
+  const below = q.get('belowLevel') ?? '';
+  const seats = (q.get('seats') ?? '')
+    .split(',')
+    .map((pair) => pair.split(':'))
+    .filter(([a, n]) => /^\d+$/.test(a ?? '') && /^\d+$/.test(n ?? ''))
+    .map(([a, n]) => ({ areaId: a!, seats: n! }));
+  return {
+    values: {
+      ...emptyProgramme(),
+      frameworkId,
+      areaIds: [area],
+      forBelowLevel: /^\d+$/.test(below) ? below : '',
+      seats,
+    },
+    year: q.get('year'),
+  };
+}
+
 export function NewProgramme() {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [form, setForm] = useState(emptyProgramme);
+  const [proposal] = useState(() => proposed(window.location.search));
+  const [form, setForm] = useState(() => proposal?.values ?? emptyProgramme());
   const plans = useQuery({
     queryKey: ['training', 'plans'],
     queryFn: ({ signal }) => api<Static<typeof PlanList>>('/training/plans', { signal }),
@@ -481,7 +509,8 @@ export function NewProgramme() {
   const [planChosen, setPlanChosen] = useState(false);
   if (!planChosen && plans.data) {
     setPlanChosen(true);
-    if (plans.data.items[0]) setForm((v) => ({ ...v, planId: String(plans.data.items[0]!.id) }));
+    const plan = plans.data.items.find((p) => p.yearCode === proposal?.year) ?? plans.data.items[0];
+    if (plan) setForm((v) => ({ ...v, planId: String(plan.id) }));
   }
   const create = useMutation({
     mutationFn: () =>
@@ -496,7 +525,7 @@ export function NewProgramme() {
     create.mutate();
   };
   return (
-    <details className="card">
+    <details className="card" open={proposal !== null}>
       <summary>{t('trainingCourses.newProgramme')}</summary>
       <form className="form" onSubmit={submit} noValidate>
         <ProgrammeFields
