@@ -91,6 +91,8 @@ describe('navigation and changes', () => {
         'Vebinarlar',
         'İKT səriştəm',
         'Təlim kursları',
+        'Sertifikatlarım',
+        'Təlim sertifikatları',
         'Tapşırıqlar',
         'Dərs cədvəli',
         'Müsabiqələrin təşkili',

@@ -83,7 +83,7 @@ describe('training needs on a phone', () => {
 
       // The target: B1 in the first area.
       const targets = page.getByRole('region', { name: 'İlin hədəfləri' });
-      await targets.getByLabel(areaName, { exact: true }).selectOption({ label: 'B1 — B1' });
+      await targets.getByLabel(areaName, { exact: true }).selectOption({ value: '2' });
       await targets.getByRole('button', { name: 'Hədəfləri saxla' }).click();
       await expect.poll(() => targets.getByRole('status').textContent()).toBe('Hədəflər saxlanıldı.');
 
@@ -105,7 +105,7 @@ describe('training needs on a phone', () => {
       const proposal = report.getByRole('status').filter({ hasText: 'yer' });
       await expect.poll(() => proposal.isVisible()).toBe(true);
       const href = await report.getByRole('link', { name: 'Bu proqramı planda yarat' }).getAttribute('href');
-      expect(href).toMatch(/^\/training\/plan\?area=.+&belowLevel=2&year=/);
+      expect(href).toMatch(/^\/training\/programmes\?framework=.+&area=.+&belowLevel=2&year=.+&seats=/);
 
       // Past records: a wrong file is refused whole, naming its line and column; a right one is imported.
       await goTo(page, 'Təlim tarixçəsi');
@@ -160,11 +160,19 @@ describe('training needs on a phone', () => {
     const db = server.running.database.db;
     const [school] = await rows<{ n: number }>(
       db,
-      sql`select count(distinct coalesce('u' || r.user_id, 'h' || r.person_name))::int as n
-          from training_history_record r
-          join identity_role_grant g on g.institution_id = r.institution_id and g.role = 'director'
-          join identity_user u on u.id = g.user_id and u.username = 'director'
-          where r.ict and r.completed_on <= current_date`,
+      // Past records, completed programmes and verified certificates from elsewhere, each person once.
+      sql`with school as (
+            select g.institution_id as id from identity_role_grant g
+            join identity_user u on u.id = g.user_id and u.username = 'director' where g.role = 'director'
+          ), people as (
+            select coalesce('u' || r.user_id, 'h' || lower(r.person_name)) as person from training_history_record r
+            where r.institution_id = (select id from school) and r.ict and r.completed_on <= current_date
+            union select 'u' || e.user_id from training_enrolment e
+            where e.institution_id = (select id from school) and e.status = 'completed'
+            union select 'u' || x.user_id from training_external x
+            where x.institution_id = (select id from school) and x.status = 'verified'
+          )
+          select count(*)::int as n from people`,
     );
     await onPhoneAs(browser, server.url, 'director', DEMO_PASSWORD, async (page) => {
       await goTo(page, 'Məktəbimin İKT-si');

@@ -125,21 +125,6 @@ export const PAGES = [
     nav: 'trainingSelf.staffNav',
     group: 'school',
   },
-  // Training certificates (src/web/training): a teacher's own, and those who manage or oversee them.
-  {
-    name: 'myCertificates',
-    path: '/training/certificates',
-    roles: ['director', 'teacher'],
-    nav: 'trainingCerts.navMine',
-    group: 'teaching',
-  },
-  {
-    name: 'manageCertificates',
-    path: '/training/certificates/manage',
-    roles: ['admin', 'bureau', 'regional', 'director'],
-    nav: 'trainingCerts.navManage',
-    group: 'teaching',
-  },
   // Training courses (src/web/training): programmes, enrolment, approvals, attendance, the final assessment.
   {
     name: 'trainingCourses',
@@ -162,6 +147,21 @@ export const PAGES = [
   },
   { name: 'trainingSession', path: '/training/sessions/:id', roles: ['admin', 'bureau', 'regional'] },
   { name: 'trainingAssessment', path: '/training/enrolments/:id/assessment', roles: ['teacher'] },
+  // Training certificates (src/web/training): a teacher's own, and those who manage or oversee them.
+  {
+    name: 'myCertificates',
+    path: '/training/certificates',
+    roles: ['director', 'teacher'],
+    nav: 'trainingCerts.navMine',
+    group: 'teaching',
+  },
+  {
+    name: 'manageCertificates',
+    path: '/training/certificates/manage',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'trainingCerts.navManage',
+    group: 'teaching',
+  },
   // Assignments and group work (src/web/classroom).
   {
     name: 'assignments',
