@@ -26,9 +26,10 @@ import { issueForEnrolment } from '@/modules/training/training.certificates.serv
  * Enrolment on a programme: a teacher asks for a place in a session, or their director nominates them; the
  * district (the regional officer of the school's area) approves or rejects. An approval beyond the session's
  * capacity, or beyond the seats given to the school's district, puts the teacher on the session's waiting
- * list; a withdrawal or a rejection of someone with a place moves the first waiting person up, in the same
- * transaction. Every decision locks the programme's row first, so two approvals at once are made one after
- * the other and never overfill a session. Attendance is marked by whoever runs the session.
+ * list; every change that frees or adds places (a withdrawal, a rejection of someone with a place, a session's
+ * or a programme's save) moves waiting people up (`promote`), in the same transaction. Every such change locks
+ * the programme's row first, so two approvals at once are made one after the other and never overfill a
+ * session. Nobody decides their own enrolment. Attendance is marked by whoever runs the session.
  */
 
 const DECIDABLE = ['requested', 'nominated', 'waiting'] as const;
