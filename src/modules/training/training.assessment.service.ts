@@ -100,6 +100,15 @@ async function presentAttempt(db: Db, attempt: store.AttemptRow, e: store.Enrolm
   };
 }
 
+/**
+ * Refuses unless the enrolment (read under its lock) still stands for the assessment: approved, or failed
+ * for the retake. The district may reject an approved teacher after they attended, with an attempt open.
+ */
+function stillTaking(status: string): void {
+  if (status === 'completed') throw new AppError(409, 'training.already_completed');
+  if (status !== 'approved' && status !== 'failed') throw new AppError(409, 'training.no_longer_enrolled');
+}
+
 /** Starts the assessment, or returns the attempt under way. */
 export async function startAttempt(db: Db, actor: Actor, ctx: ChangeContext, enrolmentId: number) {
   const e = await ownEnrolment(db, actor, enrolmentId);
@@ -107,11 +116,13 @@ export async function startAttempt(db: Db, actor: Actor, ctx: ChangeContext, enr
   if (programme.passMark === null) throw new AppError(409, 'training.no_assessment');
   if (e.status === 'completed') throw new AppError(409, 'training.already_completed');
   const attemptId = await db.transaction(async (tx) => {
-    await store.lockEnrolment(tx, enrolmentId);
+    const locked = (await store.lockEnrolment(tx, enrolmentId))!;
+    // Decided meanwhile (rejected, withdrawn, completed): no attempt, not even the one under way.
+    stillTaking(locked.status);
     const all = await store.attemptsOf(tx, enrolmentId);
     const open = all.find((a) => a.submittedAt === null);
     if (open) return open.id;
-    if (!(await canTake(tx, e, programme))) {
+    if (!(await canTake(tx, { ...e, status: locked.status }, programme))) {
       if (e.status === 'failed') throw new AppError(409, 'training.no_attempts_left');
       if (e.sessionId !== null && e.attended === true) throw new AppError(409, 'training.not_started');
       throw new AppError(409, 'training.not_eligible');
@@ -157,6 +168,8 @@ export async function submit(db: Db, actor: Actor, ctx: ChangeContext, id: numbe
   await db.transaction(async (tx) => {
     const { attempt, enrolment } = await ownAttempt(tx, actor, id, true);
     if (attempt.submittedAt !== null) throw new AppError(409, 'training.submitted');
+    // The enrolment's row, locked: a decision on it (a rejection) waits for this submission, or came first.
+    stillTaking((await store.lockEnrolment(tx, enrolment.id))!.status);
     const questions = (await store.questionsOf(tx, enrolment.programmeId)).map(marked);
     const answers = attempt.answers as Record<string, StoredAnswer>;
     const points = questions.reduce((sum, q) => sum + markAnswer(q, answers[String(q.id)]), 0);

@@ -1,5 +1,5 @@
 import type { Actor } from '@/server/access';
-import type { Db } from '@/server/db/database';
+import { letOthersIn, type Db } from '@/server/db/database';
 import { AppError, forbidden, notFound, type FieldProblem } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import * as clock from '@/server/clock';
@@ -26,9 +26,10 @@ import { issueForEnrolment } from '@/modules/training/training.certificates.serv
  * Enrolment on a programme: a teacher asks for a place in a session, or their director nominates them; the
  * district (the regional officer of the school's area) approves or rejects. An approval beyond the session's
  * capacity, or beyond the seats given to the school's district, puts the teacher on the session's waiting
- * list; a withdrawal or a rejection of someone with a place moves the first waiting person up, in the same
- * transaction. Every decision locks the programme's row first, so two approvals at once are made one after
- * the other and never overfill a session. Attendance is marked by whoever runs the session.
+ * list; every change that frees or adds places (a withdrawal, a rejection of someone with a place, a session's
+ * or a programme's save) moves waiting people up (`promote`), in the same transaction. Every such change locks
+ * the programme's row first, so two approvals at once are made one after the other and never overfill a
+ * session. Nobody decides their own enrolment. Attendance is marked by whoever runs the session.
  */
 
 const DECIDABLE = ['requested', 'nominated', 'waiting'] as const;
@@ -82,7 +83,7 @@ async function present(db: Db, actor: Actor, locale: Locale, e: store.EnrolmentL
     score: e.score,
     completedAt: e.completedAt?.toISOString() ?? null,
     waitingPosition: e.waitingPosition,
-    canDecide: decidesFor(actor, e.schoolAreaPath) && includes([...DECIDABLE, 'approved'], e.status),
+    canDecide: !own && decidesFor(actor, e.schoolAreaPath) && includes([...DECIDABLE, 'approved'], e.status),
     canWithdraw: own && includes(WITHDRAWABLE, e.status) && e.attended !== true,
     canTakeAssessment: programme ? await canTake(db, e, programme) : false,
     version: e.version,
@@ -258,14 +259,15 @@ async function hasRoom(db: Db, programmeId: number, sessionId: number, schoolId:
   );
 }
 
-/** Moves the first waiting people of a session up while it and their district's seats have room. */
-async function promote(tx: Db, ctx: ChangeContext, programmeId: number, sessionId: number) {
-  for (const w of await store.waitingIn(tx, sessionId)) {
-    if (!(await hasRoom(tx, programmeId, sessionId, w.institutionId))) {
-      // The session is full, or this person's district used its seats: the next may be of another district.
-      if ((await store.takenIn(tx, sessionId)) >= (await store.lockSession(tx, sessionId))!.capacity) return;
-      continue;
-    }
+/**
+ * Moves waiting people of a programme up, first put on a waiting list first, while their session and their
+ * district's seats have room: after a place is freed (a withdrawal, a rejection, a cancelled session) or more
+ * are given (a session's capacity, a district's seats). A place freed in one session may so go to someone of
+ * the same district waiting in another. Called under the programme's lock.
+ */
+export async function promote(tx: Db, ctx: ChangeContext, programmeId: number): Promise<void> {
+  for (const w of await store.waitingOfProgramme(tx, programmeId)) {
+    if (!(await hasRoom(tx, programmeId, w.sessionId!, w.institutionId))) continue;
     const after = await store.updateEnrolment(tx, w.id, { status: 'approved' });
     await audit(tx, ctx, {
       action: 'promote',
@@ -291,6 +293,8 @@ export async function decide(
 ) {
   const seen = await visibleEnrolment(db, actor, id);
   if (!decidesFor(actor, seen.schoolAreaPath)) throw forbidden();
+  // Nobody decides their own enrolment (a regional officer who also teaches).
+  if (seen.userId === actor.userId) throw new AppError(403, 'training.own_enrolment');
   await db.transaction(async (tx) => {
     // The programme's row is the lock every change of its places takes: decisions on it run one at a time.
     await store.findProgramme(tx, seen.programmeId, true);
@@ -303,8 +307,7 @@ export async function decide(
     let after;
     if (input.decision === 'reject') {
       after = await store.updateEnrolment(tx, id, { ...decided, status: 'rejected', decidedAt: clock.now() });
-      if (before.status === 'approved' && before.sessionId !== null)
-        await promote(tx, ctx, before.programmeId, before.sessionId);
+      if (before.status === 'approved') await promote(tx, ctx, before.programmeId);
     } else {
       if ((await store.lockSession(tx, before.sessionId!))!.cancelled)
         refuseIf([problem(locale, 'sessionId', 'session_cancelled')]);
@@ -337,8 +340,7 @@ export async function withdraw(db: Db, actor: Actor, ctx: ChangeContext, locale:
     if (!includes(WITHDRAWABLE, before.status) || before.attended === true)
       throw new AppError(409, 'training.cannot_withdraw');
     const after = await store.updateEnrolment(tx, id, { status: 'withdrawn' });
-    if (before.status === 'approved' && before.sessionId !== null)
-      await promote(tx, ctx, before.programmeId, before.sessionId);
+    if (before.status === 'approved') await promote(tx, ctx, before.programmeId);
     await audit(tx, ctx, { action: 'withdraw', entity: 'training_enrolment', entityId: id, before, after });
   });
   return getEnrolment(db, actor, locale, id);
@@ -367,9 +369,18 @@ export async function getAttendance(db: Db, actor: Actor, locale: Locale, sessio
   };
 }
 
+/** Where a certificate that could not be issued after attendance is reported. */
+export interface ErrorLog {
+  error: (obj: object, msg: string) => void;
+}
+const consoleLog: ErrorLog = { error: (obj, msg) => console.error(msg, obj) };
+
 /**
  * Who attended: the listed enrolments did, the others with a place did not (a versioned save). For a
- * programme without a pass mark, attending completes it.
+ * programme without a pass mark, attending completes it; the certificates of those completed are issued
+ * after the attendance is committed, each in a short transaction of its own (signing one takes ~10 ms: a
+ * whole group signed inside the attendance's transaction would hold the programme's row and the status
+ * list's for as long). One that fails is logged and left to the bureau's bulk issue.
  */
 export async function recordAttendance(
   db: Db,
@@ -378,10 +389,11 @@ export async function recordAttendance(
   locale: Locale,
   sessionId: number,
   input: { version: number; attended: number[] },
+  log: ErrorLog = consoleLog,
 ) {
   const s = await visibleSession(db, actor, sessionId, true);
   if (clock.nowMs() < s.startsAt.getTime()) throw notStarted();
-  await db.transaction(async (tx) => {
+  const completed = await db.transaction(async (tx) => {
     const programme = (await store.findProgramme(tx, s.programmeId, true))!;
     const holders = (await store.listEnrolments(tx, { sessionId })).filter((e) =>
       includes(store.HOLDING, e.status),
@@ -401,14 +413,24 @@ export async function recordAttendance(
       entityId: sessionId,
       after: { attended: input.attended },
     });
+    const done: number[] = [];
     if (programme.passMark === null) {
       for (const e of holders) {
         if (e.status !== 'approved' || !input.attended.includes(e.id)) continue;
         await store.updateEnrolment(tx, e.id, { status: 'completed', completedAt: clock.now() });
         await audit(tx, ctx, { action: 'complete', entity: 'training_enrolment', entityId: e.id });
-        await onCompleted(tx, e.id);
+        done.push(e.id);
       }
     }
+    return done;
   });
+  for (const id of completed) {
+    await letOthersIn();
+    try {
+      await db.transaction((tx) => onCompleted(tx, id));
+    } catch (err) {
+      log.error({ err, enrolmentId: id }, 'training: certificate not issued after attendance');
+    }
+  }
   return getAttendance(db, actor, locale, sessionId);
 }

@@ -43,6 +43,9 @@ defineMessages({
     'training.submitted': 'This attempt was already submitted.',
     'training.no_questions': 'This assessment has no questions yet.',
     'training.has_enrolments': 'Teachers are already enrolled in this session; cancel it instead.',
+    'training.no_longer_enrolled':
+      'Your place on this programme was withdrawn or not approved: the assessment is closed to you.',
+    'training.own_enrolment': 'You cannot decide on your own enrolment.',
   },
   az: {
     'training.invalid': 'Bunu bu şəkildə saxlamaq olmur.',
@@ -84,6 +87,9 @@ defineMessages({
     'training.submitted': 'Bu cəhd artıq təqdim edilib.',
     'training.no_questions': 'Bu qiymətləndirmədə hələ sual yoxdur.',
     'training.has_enrolments': 'Bu sessiyaya artıq müəllimlər yazılıb; onu ləğv edin.',
+    'training.no_longer_enrolled':
+      'Bu proqramda yeriniz geri götürülüb və ya təsdiqlənməyib: qiymətləndirmə sizin üçün bağlıdır.',
+    'training.own_enrolment': 'Öz müraciətiniz barədə qərar verə bilməzsiniz.',
   },
   ru: {
     'training.invalid': 'Это нельзя сохранить в таком виде.',
@@ -125,6 +131,9 @@ defineMessages({
     'training.submitted': 'Эта попытка уже сдана.',
     'training.no_questions': 'В этой аттестации пока нет вопросов.',
     'training.has_enrolments': 'В эту группу уже записаны учителя; отмените её.',
+    'training.no_longer_enrolled':
+      'Ваше место на этой программе отозвано или не утверждено: аттестация для вас закрыта.',
+    'training.own_enrolment': 'Нельзя принимать решение по собственной заявке.',
   },
 });
 

@@ -337,6 +337,7 @@ export default async function programmesRoutes(
         request.locale,
         request.params.sessionId,
         request.body,
+        request.log,
       ),
   );
 

@@ -14,6 +14,7 @@ import { PROGRAMME_STATES } from '@/modules/training/training.tables';
 import * as store from '@/modules/training/training.programmes.store';
 import { problem, refuseIf } from '@/modules/training/training.programmes.messages';
 import { canTake } from '@/modules/training/training.assessment.service';
+import { promote } from '@/modules/training/training.enrolment.service';
 import type {
   ProgrammeInput,
   QuestionInput,
@@ -307,7 +308,8 @@ export async function updateProgramme(
   input: ProgrammeInput & { version: number },
 ) {
   await db.transaction(async (tx) => {
-    const before = await store.findProgramme(tx, id);
+    // The programme's row is the lock every change of its places takes (its seats change here).
+    const before = await store.findProgramme(tx, id, true);
     if (!before) throw notFound('programme');
     if (before.version !== input.version)
       throw staleVersion(input, await getProgramme(tx, actor, locale, id));
@@ -325,6 +327,8 @@ export async function updateProgramme(
       before,
       after: { ...after, seats: input.seats },
     });
+    // More seats for a district may give its waiting teachers places.
+    await promote(tx, ctx, id);
   });
   return getProgramme(db, actor, locale, id);
 }
@@ -607,9 +611,11 @@ export async function updateSession(
   input: SessionInput & { version: number; cancelled: boolean },
 ) {
   await db.transaction(async (tx) => {
-    const before = await visibleSession(tx, actor, id, true);
+    const seen = await visibleSession(tx, actor, id, true);
+    // The programme's row is the lock every change of its places takes (capacity, cancellation change them).
+    const programme = (await store.findProgramme(tx, seen.programmeId, true))!;
+    const before = (await store.findSession(tx, id))!;
     if (before.version !== input.version) throw staleVersion(input, await getSession(tx, actor, locale, id));
-    const programme = (await store.findProgramme(tx, before.programmeId))!;
     await checkSession(tx, actor, locale, programme, input, false);
     let webinarId = before.webinarId;
     if (input.url) {
@@ -635,6 +641,19 @@ export async function updateSession(
     });
     if (!after) throw staleVersion(input, await getSession(tx, actor, locale, id));
     await audit(tx, ctx, { action: 'update', entity: 'training_session', entityId: id, before, after });
+    if (input.cancelled && !before.cancelled) {
+      // A cancelled session releases its places: those with one (not yet attended) or waiting are rejected
+      // and may choose another session.
+      for (const e of await store.releaseSession(tx, id, actor.userId, clock.now()))
+        await audit(tx, ctx, {
+          action: 'release',
+          entity: 'training_enrolment',
+          entityId: e.id,
+          after: { status: 'rejected', sessionId: id },
+        });
+    }
+    // More room (a larger capacity, places released) goes to the waiting teachers, in order.
+    await promote(tx, ctx, before.programmeId);
   });
   return getSession(db, actor, locale, id);
 }

@@ -482,13 +482,34 @@ export async function takenUnder(db: Db, programmeId: number, areaId: number): P
 }
 
 /** The waiting list of a session, first come first: by when they were put on it. */
-export async function waitingIn(db: Db, sessionId: number): Promise<EnrolmentRow[]> {
+/** The waiting people of a programme's sessions not cancelled, first put on a waiting list first. */
+export async function waitingOfProgramme(db: Db, programmeId: number): Promise<EnrolmentRow[]> {
   return rows<EnrolmentRow>(
     db,
-    sql`select id, programme_id as "programmeId", session_id as "sessionId", user_id as "userId",
-          institution_id as "institutionId", status, version
-        from ${enrolments} where session_id = ${sessionId} and status = 'waiting'
-        order by decided_at, id`,
+    sql`select e.id, e.programme_id as "programmeId", e.session_id as "sessionId", e.user_id as "userId",
+          e.institution_id as "institutionId", e.status, e.version
+        from ${enrolments} e join ${sessions} s on s.id = e.session_id
+        where e.programme_id = ${programmeId} and e.status = 'waiting' and not s.cancelled
+        order by e.decided_at, e.id`,
+  );
+}
+
+/**
+ * Releases the places of a cancelled session: its approved (not yet attended) and waiting enrolments become
+ * `rejected` (the teacher may choose another session). Returns their ids.
+ */
+export async function releaseSession(
+  db: Db,
+  sessionId: number,
+  decidedBy: number,
+  at: Date,
+): Promise<{ id: number }[]> {
+  return rows<{ id: number }>(
+    db,
+    sql`update ${enrolments} set status = 'rejected', decided_by = ${decidedBy}, decided_at = ${at},
+          version = version + 1
+        where session_id = ${sessionId} and (status = 'waiting' or (status = 'approved' and attended is not true))
+        returning id`,
   );
 }
 

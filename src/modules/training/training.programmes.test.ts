@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { academicYears } from '@/modules/institutions/institutions.tables';
-import { teacherLevels } from '@/modules/training/training.tables';
+import { inArray, sql } from 'drizzle-orm';
+import { createUser } from '@/modules/identity/identity.service';
+import { certificates, teacherLevels } from '@/modules/training/training.tables';
 import { trainingFramework } from '@test/training-programmes-world';
 
 type Err = { error: { code: string; message: string; details: { field: string; reason: string }[] } };
@@ -37,6 +39,7 @@ describe('training programmes', () => {
   let teacherIds: number[];
   let farTeacher: Session;
   let areas: Awaited<ReturnType<typeof createAreas>>;
+  let schoolId: number;
   let yearId: number;
   let planId: number;
   const hour = 3_600_000;
@@ -84,6 +87,7 @@ describe('training programmes', () => {
     await trainingFramework(db);
     const school = await createInstitution(db, areas.district);
     const far = await createInstitution(db, areas.otherDistrict);
+    schoolId = school.id;
     const [year] = await db
       .insert(academicYears)
       .values({ code: '2026-2027', startsOn: '2026-09-15', endsOn: '2027-06-15', isCurrent: true })
@@ -502,5 +506,159 @@ describe('training programmes', () => {
     expect(early.json<Err>().error.code).toBe('training.not_started');
     // A draft is hidden from teachers.
     expect((await get(teachers[0]!, `/api/training/programmes/${created.id}`)).statusCode).toBe(404);
+  });
+  // --- review fixes ------------------------------------------------------------------------------------
+
+  /** Approves enrolments of the given teachers in a session; returns them as decided. */
+  async function approveAll(programmeId: number, sessionId: number, who: number[]) {
+    const out: Enr[] = [];
+    for (const i of who) {
+      const e = (await enrol(teachers[i]!, programmeId, sessionId)).json<Enr>();
+      out.push((await decide(regional, e, 'approve')).json<Enr>());
+    }
+    return out;
+  }
+  const statusOf = async (e: Enr) =>
+    (await get(regional, `/api/training/enrolments/${e.id}`)).json<Enr>().status;
+  const markAttended = async (sessionId: number, attended: number[]) => {
+    const sheet = (await get(regional, `/api/training/sessions/${sessionId}/attendance`)).json<{
+      version: number;
+    }>();
+    return put(regional, `/api/training/sessions/${sessionId}/attendance`, {
+      version: sheet.version,
+      attended,
+    });
+  };
+
+  it('refuses the assessment to a teacher rejected after attending, even with an attempt open', async () => {
+    const { programmeId, sessionId } = await openProgramme();
+    const p = (await get(bureau, `/api/training/programmes/${programmeId}`)).json<Programme>();
+    await put(bureau, `/api/training/programmes/${programmeId}/questions`, { version: p.version, questions });
+    const [e] = await approveAll(programmeId, sessionId, [3]);
+    expect((await markAttended(sessionId, [e!.id])).statusCode).toBe(200);
+    const attempt = (await post(teachers[3]!, `/api/training/enrolments/${e!.id}/attempt`)).json<Attempt>();
+    const now = (await get(regional, `/api/training/enrolments/${e!.id}`)).json<Enr>();
+    expect((await decide(regional, now, 'reject', 'Sənədlər yoxdur')).json<Enr>().status).toBe('rejected');
+    const submitted = await post(teachers[3]!, `/api/training/attempts/${attempt.id}/submission`);
+    expect(submitted.statusCode).toBe(409);
+    expect(submitted.json<Err>().error.code).toBe('training.no_longer_enrolled');
+    expect(submitted.json<Err>().error.message).not.toContain('training.');
+    expect(await statusOf(e!)).toBe('rejected');
+    const again = await post(teachers[3]!, `/api/training/enrolments/${e!.id}/attempt`);
+    expect(again.json<Err>().error.code).toBe('training.no_longer_enrolled');
+    const certs = await t.database.db
+      .select()
+      .from(certificates)
+      .where(inArray(certificates.enrolmentId, [e!.id]));
+    expect(certs).toHaveLength(0);
+  });
+
+  it('lets nobody decide their own enrolment', async () => {
+    const db = t.database.db;
+    const both = await createUser(
+      db,
+      { actorId: null, ip: null },
+      {
+        username: 'regional-teacher',
+        password: 'password-1',
+        displayName: 'Regional teacher',
+        grants: [
+          { role: 'regional', areaId: areas.district, institutionId: null },
+          { role: 'teacher', areaId: null, institutionId: schoolId },
+        ],
+      },
+    );
+    const s = await login(t.app, both.username, 'password-1');
+    const { programmeId, sessionId } = await openProgramme();
+    const e = (await enrol(s, programmeId, sessionId)).json<Enr & { canDecide: boolean }>();
+    expect(e.canDecide).toBe(false);
+    const own = await decide(s, e, 'approve');
+    expect(own.statusCode).toBe(403);
+    expect(own.json<Err>().error.code).toBe('training.own_enrolment');
+    expect((await decide(regional, e, 'approve')).json<Enr>().status).toBe('approved');
+  });
+
+  it('issues attendance certificates after the attendance commits; one that fails is left for later', async () => {
+    const db = t.database.db;
+    const { programmeId, sessionId } = await openProgramme({ passMark: null });
+    const [a, b] = await approveAll(programmeId, sessionId, [0, 1]);
+    // The database refuses the certificate of `a` (a fault in issuing it).
+    await db.execute(
+      sql.raw(`create function training_test_refuse() returns trigger language plpgsql as $$
+        begin if new.enrolment_id = ${a!.id} then raise exception 'refused for the test'; end if;
+        return new; end $$`),
+    );
+    await db.execute(
+      sql.raw(`create trigger training_test_refuse before insert on training_certificate
+        for each row execute function training_test_refuse()`),
+    );
+    try {
+      expect((await markAttended(sessionId, [a!.id, b!.id])).statusCode).toBe(200);
+    } finally {
+      await db.execute(sql.raw('drop trigger training_test_refuse on training_certificate'));
+      await db.execute(sql.raw('drop function training_test_refuse()'));
+    }
+    expect(await statusOf(a!)).toBe('completed');
+    expect(await statusOf(b!)).toBe('completed');
+    const certs = await db
+      .select({ enrolmentId: certificates.enrolmentId })
+      .from(certificates)
+      .where(inArray(certificates.enrolmentId, [a!.id, b!.id]));
+    expect(certs.map((c) => c.enrolmentId)).toEqual([b!.id]);
+  });
+
+  it('gives places to the waiting list when a session or a district gets more, or another session frees one', async () => {
+    // A larger session: the first waiting teacher gets the place, the next waits on.
+    const one = await openProgramme({}, { capacity: 1 });
+    const [a, b, c] = await approveAll(one.programmeId, one.sessionId, [0, 1, 2]);
+    expect([a, b, c].map((e) => e!.status)).toEqual(['approved', 'waiting', 'waiting']);
+    const s = (await get(regional, `/api/training/sessions/${one.sessionId}`)).json<{ version: number }>();
+    const bigger = await put(regional, `/api/training/sessions/${one.sessionId}`, {
+      ...sessionBody({ capacity: 2 }),
+      cancelled: false,
+      version: s.version,
+    });
+    expect(bigger.json<{ taken: number; waiting: number }>()).toMatchObject({ taken: 2, waiting: 1 });
+    expect(await statusOf(b!)).toBe('approved');
+    expect(await statusOf(c!)).toBe('waiting');
+
+    // More seats for the district: its waiting teacher gets a place.
+    const seats = (n: number) => ({ seats: [{ areaId: areas.district, seats: n }] });
+    const two = await openProgramme(seats(1), { capacity: 10 });
+    const [d, e] = await approveAll(two.programmeId, two.sessionId, [0, 1]);
+    expect(e!.status).toBe('waiting');
+    const p = (await get(bureau, `/api/training/programmes/${two.programmeId}`)).json<Programme>();
+    const more = await put(bureau, `/api/training/programmes/${two.programmeId}`, {
+      ...programmeBody(seats(2)),
+      version: p.version,
+      status: 'open',
+    });
+    expect(more.statusCode).toBe(200);
+    expect(await statusOf(e!)).toBe('approved');
+
+    // A place of the district freed in one session goes to its teacher waiting in another.
+    const other = await post(regional, `/api/training/programmes/${two.programmeId}/sessions`, sessionBody());
+    const [f] = await approveAll(two.programmeId, other.json<{ id: number }>().id, [2]);
+    expect(f!.status).toBe('waiting');
+    await post(teachers[0]!, `/api/training/enrolments/${d!.id}/withdrawal`);
+    expect(await statusOf(f!)).toBe('approved');
+  });
+
+  it('releases the places of a cancelled session: its teachers may choose another', async () => {
+    const { programmeId, sessionId } = await openProgramme({}, { capacity: 1 });
+    const [a, b] = await approveAll(programmeId, sessionId, [3, 4]);
+    expect([a!.status, b!.status]).toEqual(['approved', 'waiting']);
+    const s = (await get(regional, `/api/training/sessions/${sessionId}`)).json<{ version: number }>();
+    const cancelled = await put(regional, `/api/training/sessions/${sessionId}`, {
+      ...sessionBody({ capacity: 1 }),
+      cancelled: true,
+      version: s.version,
+    });
+    expect(cancelled.json<{ taken: number; waiting: number }>()).toMatchObject({ taken: 0, waiting: 0 });
+    expect(await statusOf(a!)).toBe('rejected');
+    expect(await statusOf(b!)).toBe('rejected');
+    const next = await post(regional, `/api/training/programmes/${programmeId}/sessions`, sessionBody());
+    const again = await enrol(teachers[3]!, programmeId, next.json<{ id: number }>().id);
+    expect(again.json<Enr>().status).toBe('requested');
   });
 });
