@@ -90,6 +90,8 @@ export interface CertificatesWorld {
   revocableId: string;
   otherCertificateId: string;
   statusListId: number;
+  /** A certificate of each holder given (by role): their documents are theirs whatever their role. */
+  ownCertificateIds: Record<string, string>;
   /** The teacher's signed credential, as a holder would paste it. */
   credential: Record<string, unknown>;
   /** External certificates: with evidence, the teacher's and the director's own (to upload to); one to decide. */
@@ -109,6 +111,8 @@ export async function certificatesWorld(
     schoolId: number;
     otherTeacherId: number;
     otherSchoolId: number;
+    /** People, by role, who hold a certificate each (enrolled from the school). */
+    holders?: Record<string, number>;
   },
 ): Promise<CertificatesWorld> {
   const programmeId = await finishedProgramme(db, people.bureauId);
@@ -148,8 +152,18 @@ export async function certificatesWorld(
     }
     return e!.id;
   };
+  const held = await finishedProgramme(db, people.bureauId);
+  const holders = Object.entries(people.holders ?? {});
+  const heldEnrolments = await completedEnrolments(
+    db,
+    held,
+    holders.map(([, userId]) => ({ userId, institutionId: people.schoolId })),
+  );
+  const ownCertificateIds: Record<string, string> = {};
+  for (const [i, [role]] of holders.entries()) ownCertificateIds[role] = (await issue(heldEnrolments[i]!)).id;
   return {
     programmeId,
+    ownCertificateIds,
     certificateId,
     directorCertificateId: (await issue(directorE!)).id,
     revocableId: (await issue(revocableE!)).id,
