@@ -98,6 +98,8 @@ export interface CertificatesWorld {
   externalId: number;
   directorExternalId: number;
   decisionExternalId: number;
+  /** Another to decide, for the regional office (a certificate is decided once). */
+  regionalDecisionExternalId: number;
   otherExternalId: number;
 }
 
@@ -173,6 +175,7 @@ export async function certificatesWorld(
     externalId: await external(people.teacherId, people.schoolId, true),
     directorExternalId: await external(people.directorId, people.schoolId, false),
     decisionExternalId: await external(people.teacherId, people.schoolId, false),
+    regionalDecisionExternalId: await external(people.teacherId, people.schoolId, false),
     otherExternalId: await external(people.otherTeacherId, people.otherSchoolId, true),
   };
 }

@@ -2073,12 +2073,19 @@ const POLICY: Record<string, Rule> = {
     },
   },
   'PUT /api/training/external/:externalId/decision': {
+    // Each decider decides one of its own: a certificate from outside is decided once.
     who: ['admin', 'regional'],
-    call: (w) => ({
-      params: { externalId: w.certificates!.decisionExternalId },
-      payload: { decision: 'verified', note: '' },
-      read: { url: '/api/training/external', fields: externalVersion(w.certificates!.decisionExternalId) },
-    }),
+    call: (w, caller) => {
+      const id =
+        caller === 'regional'
+          ? w.certificates!.regionalDecisionExternalId
+          : w.certificates!.decisionExternalId;
+      return {
+        params: { externalId: id },
+        payload: { decision: 'verified', note: '' },
+        read: { url: '/api/training/external', fields: externalVersion(id) },
+      };
+    },
     outside: {
       who: ['admin'],
       refusal: 404,
