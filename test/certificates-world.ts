@@ -90,12 +90,16 @@ export interface CertificatesWorld {
   revocableId: string;
   otherCertificateId: string;
   statusListId: number;
+  /** A certificate of each holder given (by role): their documents are theirs whatever their role. */
+  ownCertificateIds: Record<string, string>;
   /** The teacher's signed credential, as a holder would paste it. */
   credential: Record<string, unknown>;
   /** External certificates: with evidence, the teacher's and the director's own (to upload to); one to decide. */
   externalId: number;
   directorExternalId: number;
   decisionExternalId: number;
+  /** Another to decide, for the regional office (a certificate is decided once). */
+  regionalDecisionExternalId: number;
   otherExternalId: number;
 }
 
@@ -109,6 +113,8 @@ export async function certificatesWorld(
     schoolId: number;
     otherTeacherId: number;
     otherSchoolId: number;
+    /** People, by role, who hold a certificate each (enrolled from the school). */
+    holders?: Record<string, number>;
   },
 ): Promise<CertificatesWorld> {
   const programmeId = await finishedProgramme(db, people.bureauId);
@@ -148,8 +154,18 @@ export async function certificatesWorld(
     }
     return e!.id;
   };
+  const held = await finishedProgramme(db, people.bureauId);
+  const holders = Object.entries(people.holders ?? {});
+  const heldEnrolments = await completedEnrolments(
+    db,
+    held,
+    holders.map(([, userId]) => ({ userId, institutionId: people.schoolId })),
+  );
+  const ownCertificateIds: Record<string, string> = {};
+  for (const [i, [role]] of holders.entries()) ownCertificateIds[role] = (await issue(heldEnrolments[i]!)).id;
   return {
     programmeId,
+    ownCertificateIds,
     certificateId,
     directorCertificateId: (await issue(directorE!)).id,
     revocableId: (await issue(revocableE!)).id,
@@ -159,6 +175,7 @@ export async function certificatesWorld(
     externalId: await external(people.teacherId, people.schoolId, true),
     directorExternalId: await external(people.directorId, people.schoolId, false),
     decisionExternalId: await external(people.teacherId, people.schoolId, false),
+    regionalDecisionExternalId: await external(people.teacherId, people.schoolId, false),
     otherExternalId: await external(people.otherTeacherId, people.otherSchoolId, true),
   };
 }

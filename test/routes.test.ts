@@ -1997,9 +1997,17 @@ const POLICY: Record<string, Rule> = {
   'POST /api/training/verify': { who: 'anyone', call: (w) => ({ payload: w.certificates!.credential }) },
   'GET /api/training/certificates/mine': { who: 'signed-in' },
   'GET /api/training/certificates': { who: ['admin', 'bureau', 'regional', 'director'] },
+  // A holder's own documents: anyone signed in (their role may have changed since), their own certificate.
   'GET /api/training/certificates/:certificateId/pdf': {
-    who: ['admin', 'bureau', 'regional', 'director', 'teacher'],
-    call: (w) => ({ params: { certificateId: w.certificates!.certificateId } }),
+    who: 'signed-in',
+    call: (w, caller) => ({
+      params: {
+        certificateId:
+          caller === 'student' || caller === 'parent' || caller === 'editor'
+            ? w.certificates!.ownCertificateIds[caller]!
+            : w.certificates!.certificateId,
+      },
+    }),
     outside: {
       who: NATIONAL,
       refusal: 404,
@@ -2007,12 +2015,9 @@ const POLICY: Record<string, Rule> = {
     },
   },
   'GET /api/training/certificates/:certificateId/credential': {
-    who: ['director', 'teacher'],
+    who: 'signed-in',
     call: (w, caller) => ({
-      params: {
-        certificateId:
-          caller === 'director' ? w.certificates!.directorCertificateId : w.certificates!.certificateId,
-      },
+      params: { certificateId: w.certificates!.ownCertificateIds[caller ?? 'teacher']! },
     }),
     outside: {
       who: [],
@@ -2068,12 +2073,19 @@ const POLICY: Record<string, Rule> = {
     },
   },
   'PUT /api/training/external/:externalId/decision': {
+    // Each decider decides one of its own: a certificate from outside is decided once.
     who: ['admin', 'regional'],
-    call: (w) => ({
-      params: { externalId: w.certificates!.decisionExternalId },
-      payload: { decision: 'verified', note: '' },
-      read: { url: '/api/training/external', fields: externalVersion(w.certificates!.decisionExternalId) },
-    }),
+    call: (w, caller) => {
+      const id =
+        caller === 'regional'
+          ? w.certificates!.regionalDecisionExternalId
+          : w.certificates!.decisionExternalId;
+      return {
+        params: { externalId: id },
+        payload: { decision: 'verified', note: '' },
+        read: { url: '/api/training/external', fields: externalVersion(id) },
+      };
+    },
     outside: {
       who: ['admin'],
       refusal: 404,
@@ -2451,6 +2463,7 @@ describe('every route against every role', () => {
       schoolId: school.id,
       otherTeacherId: (await createUserWithRole(db, 'teacher', { institutionId: otherSchool.id })).id,
       otherSchoolId: otherSchool.id,
+      holders: ids,
     });
     world.training = await trainingProgrammesWorld(db, {
       yearId: year!.id,

@@ -55,7 +55,7 @@ export const VerifyResult = Type.Object({
     Type.Object({
       code: Type.String({
         description:
-          'valid, revoked, expired, not_yet_valid, signature, unknown, unknown_issuer, status_unknown',
+          'valid, revoked, expired, not_yet_valid, signature, unknown, unknown_issuer, not_a_certificate, status_unknown',
       }),
       message: Type.String({ description: 'In the caller’s language' }),
     }),

@@ -365,7 +365,11 @@ const text = (value: unknown) => (typeof value === 'string' ? value : null);
 const issuerOf = (c: Claimed) =>
   text(typeof c.issuer === 'object' && c.issuer ? (c.issuer as { id?: unknown }).id : c.issuer);
 
-function unknownResult(locale: Locale, code: 'unknown' | 'unknown_issuer', id: string | null): VerifyResult {
+function unknownResult(
+  locale: Locale,
+  code: 'unknown' | 'unknown_issuer' | 'not_a_certificate',
+  id: string | null,
+): VerifyResult {
   return {
     status: 'unknown',
     reasons: [reason(locale, code)],
@@ -461,6 +465,23 @@ export async function verifyById(db: Db, locale: Locale, id: string): Promise<Ve
   return judge(locale, claimed, id, revokedAt, row.revokedAt !== null);
 }
 
+/** The shape of the credentials we issue: exactly our contexts, an OpenBadgeCredential, a status entry. */
+function ourCertificateShape(credential: unknown): boolean {
+  const c = credential as { '@context'?: unknown; type?: unknown; credentialStatus?: unknown };
+  const contexts = c['@context'];
+  return (
+    Array.isArray(contexts) &&
+    contexts.length === 2 &&
+    contexts[0] === credentials.VC_V2_CONTEXT &&
+    contexts[1] === credentials.OB_CONTEXT &&
+    Array.isArray(c.type) &&
+    c.type.includes('OpenBadgeCredential') &&
+    typeof c.credentialStatus === 'object' &&
+    c.credentialStatus !== null &&
+    !Array.isArray(c.credentialStatus)
+  );
+}
+
 /**
  * Verifies a credential as a holder hands it over: the issuer must be this platform; the proof is checked by
  * the library; the revocation bit is read from our status list credential (decoded once per version); then
@@ -471,6 +492,9 @@ export async function verifyCredential(db: Db, locale: Locale, credential: unkno
   const rawId = text(claimed.id);
   const id = rawId?.startsWith('urn:uuid:') ? rawId.slice('urn:uuid:'.length) : null;
   if (issuerOf(claimed) !== issuerId()) return unknownResult(locale, 'unknown_issuer', id);
+  // Only what we issue is worth canonicalising: our two contexts, an OpenBadgeCredential, a status entry
+  // (our own status list credentials, signed by the same key, are no certificates).
+  if (!ourCertificateShape(credential)) return unknownResult(locale, 'not_a_certificate', id);
   await knowKeyOf(db, claimed);
   const proof = await credentials.verifyProof(credential, documentLoader, controllerDoc());
   if (!proof.verified) return tampered(locale, id);
@@ -921,7 +945,11 @@ export async function uploadEvidence(
         evidenceKey: key,
         evidenceName: fileName,
       });
-      if (!changed) throw staleVersion({ version: e.version }, { version: e.version + 1 });
+      if (!changed) {
+        const current = await store.findExternal(tx, e.id);
+        if (!current) throw notFound('external_certificate');
+        throw staleVersion({ version: e.version }, presentExternal(actor, locale, current));
+      }
       await audit(tx, ctx, {
         action: 'upload',
         entity: 'training_external',
@@ -942,7 +970,13 @@ export async function evidenceOf(db: Db, storage: Storage, actor: Actor, id: num
   const e = await store.findExternal(db, id);
   if (!e || !seesExternal(actor, e)) throw notFound('external_certificate');
   if (!e.evidenceKey) throw new AppError(404, 'training.certificates.no_evidence');
-  const head = await storage.readBytes(e.evidenceKey, 0, 16);
+  let head: Buffer;
+  try {
+    head = await storage.readBytes(e.evidenceKey, 0, 16);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new AppError(404, 'training.certificates.evidence_missing');
+  }
   const kind = (await identifyBuffer(head)) ?? 'pdf';
   return {
     stream: storage.read(e.evidenceKey),
@@ -964,6 +998,10 @@ export async function decideExternal(
     const e = await store.findExternal(tx, id);
     if (!e || !seesExternal(actor, e)) throw notFound('external_certificate');
     if (!decides(actor, e)) throw new AppError(403, 'forbidden');
+    // A regional officer who also teaches does not verify their own certificate.
+    if (e.userId === actor.userId) throw new AppError(403, 'training.certificates.decide_own');
+    if (e.status !== 'submitted')
+      throw new AppError(409, 'training.certificates.invalid', {}, [rule(locale, 'decision', 'decided')]);
     const changed = await store.updateExternal(tx, id, body.version, {
       status: body.decision,
       note: body.note?.trim() ?? '',

@@ -18,6 +18,7 @@ import { createAreas, createInstitution, createUserWithRole } from '@test/factor
 import { completedEnrolments, finishedProgramme } from '@test/certificates-world';
 import { PDF } from '@test/assignments-world';
 import { rows } from '@/server/db/database';
+import { createUser } from '@/modules/identity/identity.service';
 import { startClockAt } from '@/server/clock';
 import { JobWorker } from '@/server/jobs';
 import { addDays, schoolToday } from '@/modules/classroom/classroom.service';
@@ -52,6 +53,7 @@ describe('training certificates', () => {
   >;
   let school: number;
   let far: number;
+  let district: number;
   let programmeId: number;
 
   beforeAll(async () => {
@@ -60,6 +62,7 @@ describe('training certificates', () => {
     const areas = await createAreas(db);
     school = (await createInstitution(db, areas.district)).id;
     far = (await createInstitution(db, areas.otherDistrict)).id;
+    district = areas.district;
     const make = async (role: Parameters<typeof createUserWithRole>[1], scope: object, name?: string) => {
       const u = await createUserWithRole(db, role, scope, name);
       return { id: u.id, session: await login(t.app, u.username, u.password) };
@@ -381,7 +384,8 @@ describe('training certificates', () => {
       expect((await who.inject({ url: pdfUrl })).statusCode).toBe(200);
     for (const who of [s.otherTeacher, s.farTeacher, s.otherRegional])
       expect((await who.inject({ url: pdfUrl })).statusCode).toBe(404);
-    expect((await s.student.inject({ url: pdfUrl })).statusCode).toBe(403);
+    // Open to anyone signed in, but not another's certificate.
+    expect((await s.student.inject({ url: pdfUrl })).statusCode).toBe(404);
 
     const res = await s.teacher.inject({ url: pdfUrl, headers: { 'accept-language': 'en' } });
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -410,6 +414,21 @@ describe('training certificates', () => {
     expect((await s.director.inject({ url: `/api/training/certificates/${id}/credential` })).statusCode).toBe(
       404,
     );
+
+    // A holder who is no longer on a school's staff (now an editor) still has their documents.
+    const former = await createUserWithRole(db, 'editor', {});
+    const [formerE] = await completedEnrolments(db, await finishedProgramme(db, ids.bureau), [
+      { userId: former.id, institutionId: school },
+    ]);
+    const held = await issue(formerE!);
+    const formerSession = await login(t.app, former.username, former.password);
+    for (const doc of ['pdf', 'credential'])
+      expect(
+        (await formerSession.inject({ url: `/api/training/certificates/${held.id}/${doc}` })).statusCode,
+      ).toBe(200);
+    expect(
+      (await formerSession.inject({ url: `/api/training/certificates/${id}/credential` })).statusCode,
+    ).toBe(404);
   });
 
   it('issues a finished programme’s certificates in bulk and zips them (national staff all, a district its own)', async () => {
@@ -559,11 +578,13 @@ describe('training certificates', () => {
         payload: { version, decision: 'verified', note: 'Reyestrdə yoxlanıldı' },
       });
     expect((await decide(s.otherRegional, item.version)).statusCode).toBe(404);
-    expect((await decide(s.regional, item.version)).json()).toMatchObject({
-      status: 'verified',
-      note: 'Reyestrdə yoxlanıldı',
-    });
+    const verified = await decide(s.regional, item.version);
+    expect(verified.json()).toMatchObject({ status: 'verified', note: 'Reyestrdə yoxlanıldı' });
     expect((await decide(s.regional, item.version)).statusCode).toBe(409);
+    // Decided once: deciding again, even at the current version, is refused.
+    const again = await decide(s.regional, verified.json<{ version: number }>().version);
+    expect(again.statusCode).toBe(409);
+    expect(again.json<Err>().error.details[0]).toMatchObject({ field: 'decision', reason: 'decided' });
     // The teacher and the director see the decision; the evidence is now fixed.
     const mine = (await s.teacher.inject({ url: '/api/training/external/mine' })).json<{
       items: { status: string }[];
@@ -574,6 +595,120 @@ describe('training certificates', () => {
     }>();
     expect(director.items.map((e) => e.id)).toContain(external.id);
     expect((await upload(s.teacher, PDF)).statusCode).toBe(409);
+  });
+
+  it('does not let a regional officer who also teaches decide their own certificate from outside', async () => {
+    const both = await createUser(
+      db,
+      { actorId: null, ip: null },
+      {
+        username: `regional-teacher-${Date.now()}`,
+        password: 'password-1',
+        displayName: 'Regional and teacher',
+        grants: [
+          { role: 'regional', areaId: district, institutionId: null },
+          { role: 'teacher', areaId: null, institutionId: school },
+        ],
+      },
+    );
+    const session = await login(t.app, both.username, 'password-1');
+    const created = await session.inject({
+      method: 'POST',
+      url: '/api/training/external',
+      payload: { kind: 'intel', title: 'Intel Teach', provider: 'Intel', issuedOn: '2024-05-01' },
+    });
+    expect(created.statusCode).toBe(200);
+    const own = created.json<{ id: number; version: number }>();
+    const decide = (who: Session) =>
+      who.inject({
+        method: 'PUT',
+        url: `/api/training/external/${own.id}/decision`,
+        payload: { version: own.version, decision: 'verified' },
+      });
+    const refused = await decide(session);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<Err>().error.code).toBe('training.certificates.decide_own');
+    // The district's other officer may.
+    expect((await decide(s.regional)).json()).toMatchObject({ status: 'verified' });
+  });
+
+  it('answers a missing evidence file as not found, and a lost upload race with the current record', async () => {
+    const created = await s.otherTeacher.inject({
+      method: 'POST',
+      url: '/api/training/external',
+      payload: { kind: 'ecdl', title: 'ECDL', provider: 'ECDL Foundation', issuedOn: '2020-01-01' },
+    });
+    const external = created.json<{ id: number }>();
+    const evidenceUrl = `/api/training/external/${external.id}/evidence`;
+    const upload = (name: string) =>
+      s.otherTeacher.inject({
+        method: 'PUT',
+        url: `${evidenceUrl}?name=${name}`,
+        payload: PDF,
+        headers: { 'content-type': 'application/pdf' },
+      });
+    // Uploads racing from the same read: one wins, the others are told what the record now is.
+    const answers = await Promise.all(['a.pdf', 'b.pdf', 'c.pdf'].map(upload));
+    const stale = answers.filter((a) => a.statusCode === 409);
+    expect(answers.filter((a) => a.statusCode === 200).length).toBeGreaterThanOrEqual(1);
+    expect(stale.length).toBeGreaterThanOrEqual(1);
+    const current = (await s.otherTeacher.inject({ url: '/api/training/external/mine' }))
+      .json<{ items: { id: number; version: number; evidenceName: string }[] }>()
+      .items.find((e) => e.id === external.id)!;
+    for (const answer of stale) {
+      const error = answer.json<{
+        error: { code: string; details: { current: { id: number; version: number; evidenceName: string } } };
+      }>().error;
+      expect(error.code).toBe('stale_version');
+      expect(error.details.current).toMatchObject({
+        id: external.id,
+        version: current.version,
+        evidenceName: current.evidenceName,
+      });
+    }
+
+    // The storage object is gone: not found, in the caller's language, never a 500.
+    await db.execute(
+      sql`update training_external set evidence_key = ${`training/external/${external.id}/gone`} where id = ${external.id}`,
+    );
+    const missing = await s.otherTeacher.inject({ url: evidenceUrl, headers: { 'accept-language': 'en' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json<Err>().error.code).toBe('training.certificates.evidence_missing');
+  });
+
+  it('checks only our certificates’ shape when pasted: a status list or other contexts are unknown, a big body is refused', async () => {
+    const [row] = await db.select().from(certificates).limit(1);
+    const credential = row!.credential as Credential;
+    const verify = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/training/verify', payload });
+    // Our own signed status list is no certificate.
+    const listUrl = credential.credentialStatus.statusListCredential;
+    const list = (await t.app.inject({ url: listUrl.slice(origin.length) })).json<object>();
+    expect((await verify(list)).json<Verdict>()).toMatchObject({
+      status: 'unknown',
+      reasons: [{ code: 'not_a_certificate' }],
+    });
+    const otherContexts = {
+      ...credential,
+      '@context': [...(credential['@context'] as string[]), 'https://w3id.org/security/data-integrity/v2'],
+    };
+    const ru = await t.app.inject({
+      method: 'POST',
+      url: '/api/training/verify',
+      payload: otherContexts,
+      headers: { 'accept-language': 'ru' },
+    });
+    expect(ru.json<Verdict>()).toMatchObject({ status: 'unknown', reasons: [{ code: 'not_a_certificate' }] });
+    expect(ru.json<{ reasons: { message: string }[] }>().reasons[0]!.message).toMatch(/не сертификат/);
+    const { credentialStatus: _, ...noStatus } = credential;
+    expect((await verify(noStatus)).json<Verdict>().status).toBe('unknown');
+    expect((await verify({ ...credential, type: ['VerifiableCredential'] })).json<Verdict>().status).toBe(
+      'unknown',
+    );
+    // A real certificate is 3–4 KB; 40 KB is refused before any work.
+    const big = await verify({ ...credential, padding: 'x'.repeat(40 * 1024) });
+    expect(big.statusCode).toBe(413);
+    expect((await verify(credential)).statusCode).toBe(200);
   });
 
   it('refuses malformed requests naming the field', async () => {
