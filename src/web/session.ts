@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import i18next from 'i18next';
 import { api, ApiError, setCsrfToken, type Locale, type Me } from '@/web/api';
-import { applyLanguage, isLocale } from '@/web/i18n';
+import { applyLanguage, isLocale, loadLanguage } from '@/web/i18n';
 
 /**
  * The session as the web app sees it: `['me']` in the query cache holds the signed-in person, or null.
@@ -107,18 +107,29 @@ export function useLogout() {
   });
 }
 
-/** Changes the interface language and, when signed in, stores it on the account. */
+/**
+ * Changes the interface language and, when signed in, stores it on the account. The account is told while the
+ * strings are fetched, and the page switches once both are done: a reload or a link followed right after the
+ * switch then starts in the chosen language, not in the one the account still held.
+ */
 export async function chooseLanguage(
   locale: Locale,
   me: Me | null | undefined,
   client: QueryClient,
 ): Promise<void> {
-  await applyLanguage(locale);
   if (!me) {
+    await applyLanguage(locale);
     setLanguagePicked(true);
     return;
   }
-  if (me.user.locale === locale) return;
-  await api('/me', { method: 'PATCH', body: { locale } });
-  client.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: { ...old.user, locale } } : old));
+  const saving =
+    me.user.locale === locale
+      ? Promise.resolve()
+      : api('/me', { method: 'PATCH', body: { locale } }).then(() => {
+          client.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: { ...old.user, locale } } : old));
+        });
+  const [saved] = await Promise.allSettled([saving, loadLanguage(locale)]);
+  await applyLanguage(locale);
+  // Not remembered on the account: this device still shows the chosen language, and the caller says so.
+  if (saved.status === 'rejected') throw saved.reason;
 }

@@ -26,7 +26,7 @@ const LOADERS: Record<Locale, () => Promise<{ default: object }>> = {
 };
 
 /** Fetches a language's strings into i18next, once. */
-async function loadLanguage(locale: Locale): Promise<void> {
+export async function loadLanguage(locale: Locale): Promise<void> {
   if (i18next.hasResourceBundle(locale, 'translation')) return;
   const { default: strings } = await LOADERS[locale]();
   i18next.addResourceBundle(locale, 'translation', strings);
