@@ -32,6 +32,7 @@ import contestsRoutes from '@/modules/contests/contests.routes';
 import councilsRoutes from '@/modules/councils/councils.routes';
 import webinarsRoutes from '@/modules/webinars/webinars.routes';
 import trainingRoutes from '@/modules/training/training.routes';
+import policyRoutes from '@/modules/policy/policy.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
@@ -155,6 +156,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         publicUrl: config.publicUrl,
         runJobs: config.runJobs,
       });
+      await api.register(policyRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(distanceRoutes, { db: database.db });
       await api.register(journalRoutes, { db: database.db, runJobs: config.runJobs });
     },

@@ -47,15 +47,24 @@ export const documents = pgTable(
     summary: jsonb('summary').$type<Localised>().notNull(),
     /** The official text (e-qanun.az and the like). */
     url: text('url').notNull().default(''),
-    topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
-    peer: text('peer').array().notNull().default(sql`'{}'::text[]`),
+    topics: text('topics')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    peer: text('peer')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     version: integer('version').notNull().default(0),
     updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('policy_document_adopted_idx').on(t.adoptedOn),
-    check('policy_document_period', sql`${t.periodEnd} is null or ${t.periodStart} is null or ${t.periodEnd} >= ${t.periodStart}`),
+    check(
+      'policy_document_period',
+      sql`${t.periodEnd} is null or ${t.periodStart} is null or ${t.periodEnd} >= ${t.periodStart}`,
+    ),
   ],
 );
 
@@ -94,7 +103,10 @@ export const partnerships = pgTable(
     endedOn: date('ended_on'),
     /** The document it was made under, if any. */
     documentId: integer('document_id').references(() => documents.id, { onDelete: 'set null' }),
-    topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+    topics: text('topics')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     version: integer('version').notNull().default(0),
     updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
