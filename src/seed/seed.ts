@@ -20,6 +20,7 @@ import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { seedTrainingHistory } from '@/seed/training-history';
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
@@ -184,6 +185,8 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       if (options.scale === 'demo') {
         const history = await seedTrainingHistory(tx, options.seed);
         log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
+        const fed = await feedIctTrained(tx, null);
+        log(`registry ICT-trained counts taken from training records: ${fed.length} schools`);
       }
       await audit(
         tx,

@@ -1,3 +1,4 @@
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import type { Static } from 'typebox';
 import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
@@ -665,6 +666,8 @@ export async function importHistory(
       entityId: created.id,
       after: { fileName, rows: records.length, linked },
     });
+    const schools = new Set(records.flatMap((r) => (r.institutionId == null ? [] : [r.institutionId])));
+    await feedIctTrained(tx, [...schools]);
     return created.id;
   });
   return report;
@@ -680,6 +683,8 @@ export async function deleteImport(db: Db, ctx: ChangeContext, id: number): Prom
     const found = await store.findImport(tx, id);
     if (!found) throw notFound('training_history_import');
     await store.deleteImport(tx, id);
+    // Schools that still have other records get their count again; the others keep the last one given.
+    await feedIctTrained(tx, null);
     await audit(tx, ctx, {
       action: 'delete',
       entity: 'training_history_import',
