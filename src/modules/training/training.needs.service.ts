@@ -6,6 +6,7 @@ import { AppError, notFound, type FieldProblem } from '@/server/errors';
 import { translate, type Locale } from '@/server/i18n';
 import { csvText } from '@/server/csv';
 import { staleVersion } from '@/server/versions';
+import { RevisionCache } from '@/server/revision';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import { readUpload, writeCsv, writeXlsx } from '@/modules/infrastructure/registry-import.files';
 import * as store from '@/modules/training/training.needs.store';
@@ -85,6 +86,19 @@ export async function getTargets(
     }),
   };
 }
+
+/**
+ * The report's two counts, each kept while the tables it is computed from stay unchanged (`src/server/revision.ts`):
+ * teachers below the targets while no school's level counts or targets change, teachers per group while no role
+ * is granted or taken back — so after a teacher's new levels only the first is counted again, and a change
+ * shows in the next answer on every node.
+ */
+const belowKept = new RevisionCache<store.BelowRow[]>(['registry', 'training'], 256);
+const teachersKept = new RevisionCache<store.TeachersRow[]>(['registry', 'staff'], 256);
+const belowBySchoolGroup = (db: Db, q: Parameters<typeof store.belowBySchoolGroup>[1]) =>
+  belowKept.get(db, JSON.stringify(q), () => store.belowBySchoolGroup(db, q));
+const teachersBySchoolGroup = (db: Db, q: Parameters<typeof store.teachersBySchoolGroup>[1]) =>
+  teachersKept.get(db, JSON.stringify(q), () => store.teachersBySchoolGroup(db, q));
 
 /** Saves the year's targets, each at the version read; all or none (409 `stale_version` when one moved on). */
 export async function saveTargets(
@@ -173,8 +187,8 @@ export async function needsReport(
   // The targets and the counts at once (on PostgreSQL, each on its own connection).
   const [saved, below, teachers] = await Promise.all([
     store.targetsOf(db, year.id),
-    counting ? store.belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }) : [],
-    counting ? store.teachersBySchoolGroup(db, { areaId, by: schoolBy }) : [],
+    counting ? belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }) : [],
+    counting ? teachersBySchoolGroup(db, { areaId, by: schoolBy }) : [],
   ]);
   const areas = (found?.areas ?? []).map((a) => ({
     areaId: a.id,
@@ -370,7 +384,7 @@ export async function propose(
   const rowsBelow =
     areaId === -1
       ? []
-      : await store.belowBySchoolGroup(db, {
+      : await belowBySchoolGroup(db, {
           yearId: year.id,
           areaId,
           by: 'district',

@@ -281,6 +281,14 @@ describe('training needs, history and indicators', () => {
     await db.execute(
       sql`update training_school_level set teachers = teachers + 1 where institution_id = ${schoolC} and area_id = 'fw.1' and level = 5`,
     );
+    // A new teacher at a school, not yet assessed: counted among its teachers at once.
+    const teachersBefore = (await needs(bureau, 'by=district')).total.teachers;
+    const newcomer = await createUserWithRole(db, 'teacher', { institutionId: schoolC });
+    const after = (await needs(bureau, 'by=district')).total;
+    expect(after.teachers).toBe(teachersBefore + 1);
+    expect(after.notAssessed).toBe(before.length > 0 ? after.teachers - after.assessed : 0);
+    await db.execute(sql`delete from identity_role_grant where user_id = ${newcomer.id}`);
+    expect((await needs(bureau, 'by=district')).total.teachers).toBe(teachersBefore);
   });
 
   it('exports the report with headers in the caller’s language', async () => {
