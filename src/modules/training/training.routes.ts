@@ -15,7 +15,7 @@ import { onGrantsChanged } from '@/server/grant-events';
  */
 export default async function trainingRoutes(
   app: FastifyInstance,
-  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean },
+  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean; verifyPerMinute: number },
 ): Promise<void> {
   // A teacher who moves school takes their competence levels to the new school's counts.
   onGrantsChanged(followTeacher);
