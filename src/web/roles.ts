@@ -262,7 +262,7 @@ export const LINK_CHILD_PATH = '/journal/link';
 /** Where any signed-in person, with or without a role, changes their own password. */
 export const PASSWORD_PATH = '/account/password';
 
-/** Pages anyone may open, signed in or not: the public library. */
+/** Pages anyone may open, signed in or not: the public library, certificate checks and open data. */
 export const PUBLIC_PAGES = [
   { name: 'librarySearch', path: '/resources' },
   { name: 'libraryResource', path: '/resources/:id' },
@@ -273,6 +273,8 @@ export const PUBLIC_PAGES = [
   // The public check of a training certificate: by its number (its QR code), or a credential pasted.
   { name: 'verifyCredential', path: '/verify' },
   { name: 'verifyCertificate', path: '/verify/:uuid' },
+  // Open data: the indicators and schools as JSON and CSV, and SDMX-CSV for international reporting.
+  { name: 'openData', path: '/open-data' },
 ] as const;
 
 /** One of the public pages. */
@@ -359,6 +361,8 @@ export function navEntries(me: Me): NavEntry[] {
     }
   }
   entries.push({ key: 'resources', path: '/resources', label: 'portal.title', group: 'library' });
+  if (roles.some((r) => r === 'admin' || r === 'bureau' || r === 'regional'))
+    entries.push({ key: 'openData', path: '/open-data', label: 'policySdmx.nav', group: 'reports' });
   if (roles.includes('admin'))
     entries.push({ key: 'apiDocs', path: '/api/docs', label: 'nav.apiDocs', group: 'ict' });
   return groupOrder(roles).flatMap((group) => entries.filter((e) => e.group === group));

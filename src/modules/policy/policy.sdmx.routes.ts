@@ -32,14 +32,15 @@ export default async function sdmxRoutes(
     async (request, reply) => {
       const { year, by } = request.query;
       const labels = request.query.labels ?? service.labelsFromAccept(request.headers.accept) ?? 'id';
-      const data = await service.dataset(db, { year, by }, request.locale);
-      const body = service.sdmxCsv(data, labels, request.locale);
+      const locale = request.query.lang ?? request.locale;
+      const data = await service.dataset(db, { year, by }, locale);
+      const body = service.sdmxCsv(data, labels, locale);
       const name = `maktab-indicators-sdmx${year ? `-${year}` : ''}${by === 'region' ? '-regions' : ''}`;
       reply
         .header('content-type', `${service.SDMX_CSV_TYPE}; charset=utf-8`)
         .header('content-disposition', `attachment; filename="${name}.csv"`);
       // Names and comments are in the caller's language; SDMX-CSV asks that it be said.
-      reply.header('content-language', request.locale);
+      reply.header('content-language', locale);
       return reply.send(body);
     },
   );

@@ -29,6 +29,12 @@ export const SdmxQuery = Type.Object(
           'SDMX-CSV 2.0 labels: id (codes only, the default), name (a column of names after each), both ("code: name")',
       }),
     ),
+    lang: Type.Optional(
+      StringEnum(['az', 'ru', 'en'], {
+        description:
+          "The language of names and comments, instead of the caller's (a link in the web app says the reader's)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -432,6 +432,10 @@ describe('SDMX-CSV open data', () => {
     const row = name.rows.find((r) => r.INDICATOR === 'SDG4A1_COMP')!;
     expect(row['Göstərici']).toContain('DİM 4.a.1 c');
     expect(row['Ərazi']).toBe('AZ');
+    // A link of the web app says the reader's language, whatever the browser's.
+    const en = await sdmx('?labels=both&lang=en', { 'accept-language': 'ru' });
+    expect(en.res.headers['content-language']).toBe('en');
+    expect(en.header).toContain('SEX: Sex');
     // Codes do not change with the language.
     const ids = (await sdmx('')).rows.map((r) => r.INDICATOR);
     expect(name.rows.map((r) => r.INDICATOR)).toEqual(ids);
@@ -442,7 +446,7 @@ describe('SDMX-CSV open data', () => {
     expect(new Set(rows.map((r) => r.TIME_PERIOD))).toEqual(new Set(['2026']));
     const unknown = await t.app.inject({ method: 'GET', url: '/api/open/indicators/sdmx?year=1999-2000' });
     expect(unknown.statusCode).toBe(404);
-    for (const q of ['?labels=xml', '?by=district', '?year=%00', '?extra=1']) {
+    for (const q of ['?labels=xml', '?by=district', '?year=%00', '?extra=1', '?lang=fr']) {
       const res = await t.app.inject({ method: 'GET', url: `/api/open/indicators/sdmx${q}` });
       expect(res.statusCode, q).toBe(400);
     }
