@@ -361,8 +361,6 @@ export function navEntries(me: Me): NavEntry[] {
     }
   }
   entries.push({ key: 'resources', path: '/resources', label: 'portal.title', group: 'library' });
-  if (roles.some((r) => r === 'admin' || r === 'bureau' || r === 'regional'))
-    entries.push({ key: 'openData', path: '/open-data', label: 'policySdmx.nav', group: 'reports' });
   if (roles.includes('admin'))
     entries.push({ key: 'apiDocs', path: '/api/docs', label: 'nav.apiDocs', group: 'ict' });
   return groupOrder(roles).flatMap((group) => entries.filter((e) => e.group === group));
