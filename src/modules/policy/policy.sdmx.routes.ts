@@ -57,7 +57,6 @@ export default async function sdmxRoutes(
         response: { 200: SdmxStructure },
       },
     },
-    async (request) =>
-      service.structure(await service.dataset(db, { by: 'region' }, request.locale), request.locale),
+    async (request) => service.structure(await service.areasOf(db, request.locale), request.locale),
   );
 }

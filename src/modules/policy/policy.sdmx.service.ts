@@ -344,8 +344,21 @@ export function sdmxCsv(data: Dataset, labels: Labels, locale: Locale): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * The areas the data is about, without computing its figures (monitoring keeps its answers until the registry
+ * changes): the country and the economic regions that have schools, in any year up to the current one.
+ */
+export async function areasOf(db: Db, locale: Locale): Promise<Pick<Dataset, 'areas'>> {
+  const areas = new Map<string, AreaNames>();
+  for (const y of (await monitoring.trends(db, null, { by: 'region' }, locale)).years) {
+    areas.set(y.total.code ?? '_X', y.total);
+    for (const g of y.groups) if (g.code !== null && g.key !== null) areas.set(g.code, g);
+  }
+  return { areas };
+}
+
 /** The structure of the data, with every code's name in the caller's language (areas: those the data has). */
-export function structure(data: Dataset, locale: Locale): SdmxStructure {
+export function structure(data: Pick<Dataset, 'areas'>, locale: Locale): SdmxStructure {
   const codes = (component: ComponentId, list: readonly string[]) =>
     list.map((id) => ({ id, name: codeName(component, id, data.areas, locale) ?? id }));
   const codeList = (component: ComponentId): readonly string[] => {
