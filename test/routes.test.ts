@@ -618,6 +618,9 @@ const POLICY: Record<string, Rule> = {
   'GET /api/open/schools': { who: 'anyone' },
   'GET /api/open/schools/giga': { who: 'anyone' },
   'GET /api/open/indicators': { who: 'anyone' },
+  // Policy: the indicators as SDMX-CSV open data, and its structure.
+  'GET /api/open/indicators/sdmx': { who: 'anyone' },
+  'GET /api/open/indicators/sdmx/structure': { who: 'anyone' },
   // Training needs, history and indicators: national staff plan and import, regional officers read their areas.
   'GET /api/training/targets': { who: ['admin', 'bureau', 'regional'] },
   'PUT /api/training/targets': {

@@ -211,6 +211,9 @@ const TrainingHistoryPage = lazy(() =>
   import('@/web/training/history').then((m) => ({ default: m.TrainingHistoryPage })),
 );
 
+// Open data, for anyone (src/web/policy/open-data.tsx).
+const OpenDataPage = lazy(() => import('@/web/policy/open-data').then((m) => ({ default: m.OpenDataPage })));
+
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
     case 'verifyCredential':
@@ -229,6 +232,8 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <LibraryResource id={id!} />;
     case 'offline':
       return <OfflinePage />;
+    case 'openData':
+      return <OpenDataPage />;
   }
 }
 
@@ -540,6 +545,9 @@ export function App() {
             <>
               <Link to="/resources" className="portal-link">
                 {t('portal.title')}
+              </Link>
+              <Link to="/open-data" className="portal-link">
+                {t('policySdmx.nav')}
               </Link>
               {path !== '/login' ? (
                 <Link to="/login" className="portal-link">

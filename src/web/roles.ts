@@ -262,7 +262,7 @@ export const LINK_CHILD_PATH = '/journal/link';
 /** Where any signed-in person, with or without a role, changes their own password. */
 export const PASSWORD_PATH = '/account/password';
 
-/** Pages anyone may open, signed in or not: the public library. */
+/** Pages anyone may open, signed in or not: the public library, certificate checks and open data. */
 export const PUBLIC_PAGES = [
   { name: 'librarySearch', path: '/resources' },
   { name: 'libraryResource', path: '/resources/:id' },
@@ -273,6 +273,8 @@ export const PUBLIC_PAGES = [
   // The public check of a training certificate: by its number (its QR code), or a credential pasted.
   { name: 'verifyCredential', path: '/verify' },
   { name: 'verifyCertificate', path: '/verify/:uuid' },
+  // Open data: the indicators and schools as JSON and CSV, and SDMX-CSV for international reporting.
+  { name: 'openData', path: '/open-data' },
 ] as const;
 
 /** One of the public pages. */
