@@ -20,6 +20,7 @@ import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { seedTrainingHistory } from '@/seed/training-history';
+import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
@@ -185,6 +186,8 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
         const history = await seedTrainingHistory(tx, options.seed);
         log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
       }
+      // The country's registry of policies, programmes and partnerships: the same at every scale.
+      log(describePolicyRegistry(await seedPolicyRegistry(tx)));
       await audit(
         tx,
         { actorId: null, ip: null },

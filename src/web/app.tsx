@@ -211,6 +211,23 @@ const TrainingHistoryPage = lazy(() =>
   import('@/web/training/history').then((m) => ({ default: m.TrainingHistoryPage })),
 );
 
+// The registry of policies: public pages and the ministry's (src/web/policy).
+const PolicyRegistryPage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyRegistryPage })),
+);
+const PolicyDocumentPage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyDocumentPage })),
+);
+const PolicyTimelinePage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyTimelinePage })),
+);
+const PolicyManagePage = lazy(() =>
+  import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyManagePage })),
+);
+const PolicyEditPage = lazy(() =>
+  import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyEditPage })),
+);
+
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
     case 'verifyCredential':
@@ -229,6 +246,12 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <LibraryResource id={id!} />;
     case 'offline':
       return <OfflinePage />;
+    case 'policies':
+      return <PolicyRegistryPage />;
+    case 'policyTimeline':
+      return <PolicyTimelinePage />;
+    case 'policyDocument':
+      return <PolicyDocumentPage id={id!} />;
   }
 }
 
@@ -336,6 +359,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <TrainingNeedsPage me={me} />;
     case 'trainingHistory':
       return <TrainingHistoryPage />;
+    case 'policyManage':
+      return <PolicyManagePage />;
+    case 'policyEdit':
+      return <PolicyEditPage id={id!} />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':
@@ -579,6 +606,9 @@ export function App() {
       </div>
       <footer className="site-footer">
         <p>{t('app.footer')}</p>
+        <p>
+          <Link to="/policies">{t('policyRegistry.footerLink')}</Link>
+        </p>
       </footer>
     </>
   );
