@@ -462,7 +462,6 @@ export function PolicyEditPage({ id }: { id: number }) {
         <Link to="/policy/manage">{t('policyRegistry.backToManage')}</Link>
         <Link to={`/policies/${d.id}`}>{t('policyRegistry.publicPage')}</Link>
       </p>
-      <EditDocument key={d.version} doc={d} />
       <section aria-labelledby="policy-edit-targets">
         <h2 id="policy-edit-targets">{t('policyRegistry.targets')}</h2>
         {d.targets.length === 0 ? <p>{t('policyRegistry.noTargets')}</p> : null}
@@ -475,6 +474,10 @@ export function PolicyEditPage({ id }: { id: number }) {
         </ul>
         <NewTarget documentId={d.id} />
       </section>
+      <details className="card">
+        <summary>{t('policyRegistry.editDocument')}</summary>
+        <EditDocument key={d.version} doc={d} />
+      </details>
       <DeleteDocument doc={d} />
     </Page>
   );
@@ -536,8 +539,7 @@ function EditDocument({ doc }: { doc: DocumentRecord }) {
     }
   };
   return (
-    <form className="form card" onSubmit={submit} aria-labelledby="policy-edit-doc">
-      <h2 id="policy-edit-doc">{t('policyRegistry.editDocument')}</h2>
+    <form className="form" onSubmit={submit} aria-label={t('policyRegistry.editDocument')}>
       <DocumentFields
         values={form}
         onChange={(c) => {
