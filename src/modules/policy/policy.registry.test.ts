@@ -297,6 +297,22 @@ describe('policy registry', () => {
     expect((await anon(`/api/policy/documents/${doc.id}`)).statusCode).toBe(404);
   });
 
+  it('writes exactly one of many saves sent at once from the same version', async () => {
+    const doc = (await post(bureau, '/api/policy/documents', programme())).json<DocOut>();
+    const saves = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        put(n % 2 ? bureau : admin, `/api/policy/documents/${doc.id}`, {
+          ...programme({ number: `N${n}` }),
+          version: doc.version,
+        }),
+      ),
+    );
+    expect(saves.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
+    const winner = saves.find((r) => r.statusCode === 200)!.json<DocOut & { number: string }>();
+    const now = (await anon(`/api/policy/documents/${doc.id}`)).json<DocOut & { number: string }>();
+    expect(now).toMatchObject({ version: doc.version + 1, number: winner.number });
+  });
+
   it('keeps partnerships, and draws the timeline and the PEER answers from the registry', async () => {
     const law = (
       await post(
