@@ -786,6 +786,7 @@ function TargetActions({ target: tg }: { documentId: number; target: TargetRecor
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [form, setForm] = useState(() => targetValuesOf(tg));
   const [stale, setStale] = useState<{ current: TargetRecord; mine: TargetValues } | null>(null);
   const save = useMutation({
@@ -814,14 +815,21 @@ function TargetActions({ target: tg }: { documentId: number; target: TargetRecor
         <button type="button" className="secondary" onClick={() => setEditing(true)}>
           {t('policyRegistry.editTarget')}
         </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
-        >
-          {t('policyRegistry.deleteTarget')}
-        </button>
+        {confirming ? (
+          <>
+            <span role="alert">{t('policyRegistry.deleteTargetSure')}</span>
+            <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
+              {t('policyRegistry.delete')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              {t('policyRegistry.cancel')}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+            {t('policyRegistry.deleteTarget')}
+          </button>
+        )}
         {remove.isError ? <ErrorBox error={remove.error} /> : null}
       </div>
     );
@@ -1036,6 +1044,8 @@ function ManagePartnerships() {
   });
   const [form, setForm] = useState(emptyPartner);
   const [editing, setEditing] = useState<PartnershipRecord | null>(null);
+  /** The partnership whose deletion waits for a second tap. */
+  const [confirmId, setConfirmId] = useState<number | null>(null);
   const save = useMutation({
     mutationFn: () =>
       editing
@@ -1133,15 +1143,25 @@ function ManagePartnerships() {
               >
                 {t('policyRegistry.edit')}
               </button>
-              <button
-                type="button"
-                className="secondary"
-                aria-label={t('policyRegistry.deleteNamed', { name: p.partner })}
-                disabled={remove.isPending}
-                onClick={() => remove.mutate(p)}
-              >
-                {t('policyRegistry.delete')}
-              </button>
+              {confirmId === p.id ? (
+                <>
+                  <button type="button" disabled={remove.isPending} onClick={() => remove.mutate(p)}>
+                    {t('policyRegistry.deleteNamed', { name: p.partner })}
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setConfirmId(null)}>
+                    {t('policyRegistry.cancel')}
+                  </button>
+                </>
+              ) : (
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={t('policyRegistry.deleteNamed', { name: p.partner })}
+                  onClick={() => setConfirmId(p.id)}
+                >
+                  {t('policyRegistry.delete')}
+                </button>
+              )}
             </div>
           </li>
         ))}
