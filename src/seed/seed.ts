@@ -21,6 +21,7 @@ import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/se
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { seedTrainingHistory } from '@/seed/training-history';
 import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
+import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
@@ -188,6 +189,8 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
         const fed = await feedIctTrained(tx, null);
         log(`registry ICT-trained counts taken from training records: ${fed.length} schools`);
       }
+      // The country's registry of policies, programmes and partnerships: the same at every scale.
+      log(describePolicyRegistry(await seedPolicyRegistry(tx)));
       await audit(
         tx,
         { actorId: null, ip: null },

@@ -506,6 +506,8 @@ const TAGS: Record<string, string> = {
   training:
     'Teachers’ ICT training: competency frameworks, the self-assessment, programmes, certificates and needs',
   journal: 'The class journal: marks, attendance, results, reports; linking parents',
+  policy:
+    'Policies, programmes, their targets’ live progress, partnerships, the live figures and the country profile',
   web: 'The public pages of the web app (for people and crawlers)',
 };
 

@@ -213,6 +213,22 @@ const TrainingHistoryPage = lazy(() =>
 
 // Open data, for anyone (src/web/policy/open-data.tsx).
 const OpenDataPage = lazy(() => import('@/web/policy/open-data').then((m) => ({ default: m.OpenDataPage })));
+// The registry of policies: public pages and the ministry's (src/web/policy).
+const PolicyRegistryPage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyRegistryPage })),
+);
+const PolicyDocumentPage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyDocumentPage })),
+);
+const PolicyTimelinePage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyTimelinePage })),
+);
+const PolicyManagePage = lazy(() =>
+  import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyManagePage })),
+);
+const PolicyEditPage = lazy(() =>
+  import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyEditPage })),
+);
 
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
@@ -234,6 +250,12 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <OfflinePage />;
     case 'openData':
       return <OpenDataPage />;
+    case 'policies':
+      return <PolicyRegistryPage />;
+    case 'policyTimeline':
+      return <PolicyTimelinePage />;
+    case 'policyDocument':
+      return <PolicyDocumentPage id={id!} />;
   }
 }
 
@@ -341,6 +363,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <TrainingNeedsPage me={me} />;
     case 'trainingHistory':
       return <TrainingHistoryPage />;
+    case 'policyManage':
+      return <PolicyManagePage />;
+    case 'policyEdit':
+      return <PolicyEditPage id={id!} />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':
@@ -587,6 +613,9 @@ export function App() {
       </div>
       <footer className="site-footer">
         <p>{t('app.footer')}</p>
+        <p>
+          <Link to="/policies">{t('policyRegistry.footerLink')}</Link>
+        </p>
       </footer>
     </>
   );

@@ -252,6 +252,15 @@ export const PAGES = [
     nav: 'trainingNeeds.navHistory',
     group: 'reports',
   },
+  // The ministry's registry of policies, programmes and partnerships (src/web/policy/registry-manage.tsx).
+  {
+    name: 'policyManage',
+    path: '/policy/manage',
+    roles: ['admin', 'bureau'],
+    nav: 'policyRegistry.nav',
+    group: 'reports',
+  },
+  { name: 'policyEdit', path: '/policy/manage/:id', roles: ['admin', 'bureau'] },
 ] as const satisfies readonly ({ name: string; path: string; roles: readonly Role[] } & (
   { nav: string; group: NavGroup } | { nav?: never; group?: never }
 ))[];
@@ -275,6 +284,10 @@ export const PUBLIC_PAGES = [
   { name: 'verifyCertificate', path: '/verify/:uuid' },
   // Open data: the indicators and schools as JSON and CSV, and SDMX-CSV for international reporting.
   { name: 'openData', path: '/open-data' },
+  // The registry of policies, a document with its targets' progress, the timeline (src/web/policy/registry.tsx).
+  { name: 'policies', path: '/policies' },
+  { name: 'policyTimeline', path: '/policies/timeline' },
+  { name: 'policyDocument', path: '/policies/:id' },
 ] as const;
 
 /** One of the public pages. */

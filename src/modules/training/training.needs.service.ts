@@ -849,3 +849,23 @@ export function indicatorsCsv(x: Indicators): string {
 export async function schoolIctTrained(db: Db, institutionId: number) {
   return { institutionId, teachers: await store.schoolIctTrained(db, institutionId) };
 }
+
+/**
+ * ED38 for the whole country in a year (the current one by default), without the breakdowns by area, sex and
+ * level that `trainingIndicators` adds: what the policy module's live figures quote (`policy.figures.ts`).
+ */
+export async function nationalIctTrained(db: Db, q: { year?: string } = {}) {
+  const year = await yearOf(db, q.year);
+  const today = new Date().toISOString().slice(0, 10);
+  const referenceDay = year.endsOn < today ? year.endsOn : today;
+  const [whole] = (
+    await store.indicatorsBySchool(db, { yearId: year.id, refDay: referenceDay, areaIds: null, by: 'none' })
+  ).filter((g) => g.whole);
+  return {
+    year: { id: year.id, code: year.code },
+    referenceDay,
+    teachers: whole?.teachers ?? 0,
+    ictTrainedCount: whole?.ictTrained ?? 0,
+    ictTrained: share(whole?.ictTrained ?? 0, whole?.teachers ?? 0),
+  };
+}
