@@ -20,6 +20,7 @@ import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { seedTrainingHistory } from '@/seed/training-history';
+import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
 import { now } from '@/server/clock';
@@ -185,6 +186,9 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
         const history = await seedTrainingHistory(tx, options.seed);
         log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
       }
+      // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
+      const profile = await seedPolicyProfile(tx);
+      log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);
       await audit(
         tx,
         { actorId: null, ip: null },
