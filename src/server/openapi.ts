@@ -345,6 +345,15 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       description: 'The certificate, A4 landscape, with a QR code to its check',
     },
   },
+  'GET /api/policy/profile/pdf': {
+    file: {
+      types: ['application/pdf'],
+      description: 'The live country profile, A4, in the language asked for',
+    },
+  },
+  'GET /api/policy/profile/editions/:number/pdf': {
+    file: { types: ['application/pdf'], description: 'A published edition of the country profile, A4' },
+  },
   'GET /api/training/programmes/:programmeId/certificates.zip': {
     file: { types: ['application/zip'], description: 'A PDF and the signed JSON of each certificate' },
   },
@@ -499,6 +508,8 @@ const TAGS: Record<string, string> = {
   training:
     'Teachers’ ICT training: competency frameworks, the self-assessment, programmes, certificates and needs',
   journal: 'The class journal: marks, attendance, results, reports; linking parents',
+  policy:
+    'Policies, programmes and partnerships; the country profile generated from live data, its editions; SDMX open data',
   web: 'The public pages of the web app (for people and crawlers)',
 };
 

@@ -210,6 +210,17 @@ const TrainingNeedsPage = lazy(() =>
 const TrainingHistoryPage = lazy(() =>
   import('@/web/training/history').then((m) => ({ default: m.TrainingHistoryPage })),
 );
+// The country profile: public pages, and the ministry's text and editions (src/web/policy).
+const ProfilePage = lazy(() => import('@/web/policy/profile').then((m) => ({ default: m.ProfilePage })));
+const ProfileEditionsPage = lazy(() =>
+  import('@/web/policy/profile').then((m) => ({ default: m.EditionsPage })),
+);
+const ProfileEditionPage = lazy(() =>
+  import('@/web/policy/profile').then((m) => ({ default: m.EditionPage })),
+);
+const ProfileEditPage = lazy(() =>
+  import('@/web/policy/profile-edit').then((m) => ({ default: m.ProfileEditPage })),
+);
 
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
@@ -229,6 +240,12 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <LibraryResource id={id!} />;
     case 'offline':
       return <OfflinePage />;
+    case 'policyProfile':
+      return <ProfilePage />;
+    case 'policyEditions':
+      return <ProfileEditionsPage />;
+    case 'policyEdition':
+      return <ProfileEditionPage id={id!} />;
   }
 }
 
@@ -336,6 +353,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <TrainingNeedsPage me={me} />;
     case 'trainingHistory':
       return <TrainingHistoryPage />;
+    case 'policyProfileEdit':
+      return <ProfileEditPage />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':

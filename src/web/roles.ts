@@ -252,6 +252,14 @@ export const PAGES = [
     nav: 'trainingNeeds.navHistory',
     group: 'reports',
   },
+  // The country profile's text and editions, for the ministry (src/web/policy/profile-edit.tsx).
+  {
+    name: 'policyProfileEdit',
+    path: '/country-profile/edit',
+    roles: ['admin', 'bureau'],
+    nav: 'policyProfile.nav',
+    group: 'reports',
+  },
 ] as const satisfies readonly ({ name: string; path: string; roles: readonly Role[] } & (
   { nav: string; group: NavGroup } | { nav?: never; group?: never }
 ))[];
@@ -273,6 +281,10 @@ export const PUBLIC_PAGES = [
   // The public check of a training certificate: by its number (its QR code), or a credential pasted.
   { name: 'verifyCredential', path: '/verify' },
   { name: 'verifyCertificate', path: '/verify/:uuid' },
+  // The country profile, its editions and one edition (src/web/policy/profile.tsx).
+  { name: 'policyProfile', path: '/country-profile' },
+  { name: 'policyEditions', path: '/country-profile/editions' },
+  { name: 'policyEdition', path: '/country-profile/editions/:id' },
 ] as const;
 
 /** One of the public pages. */

@@ -6,13 +6,13 @@ import '@/modules/policy/policy.profile.messages';
 /**
  * The country profile as a printable document: A4, DejaVu Sans (every letter of az/ru/en), the outline's
  * sections in order, each with the ministry's text, its figures (value, source and day), and the policies and
- * partnerships that touch it; at the end, how each figure was computed; page numbers in the foot.
+ * partnerships that touch it; at the end, how each figure was computed (in words; the exact query is in the
+ * JSON); page numbers in the foot.
  */
 
 const require = createRequire(import.meta.url);
 const REGULAR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 const BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
-const MONO = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf');
 
 const BLUE = '#1f4e79';
 const GREY = '#444444';
@@ -37,7 +37,6 @@ export async function profilePdf(profile: ProfileOut): Promise<Buffer> {
   });
   doc.registerFont('body', REGULAR);
   doc.registerFont('bold', BOLD);
-  doc.registerFont('mono', MONO);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -125,10 +124,10 @@ export async function profilePdf(profile: ProfileOut): Promise<Buffer> {
   if (figures.length) {
     doc.addPage();
     doc.fillColor(BLUE).font('bold').fontSize(13).text(t('queries'), { width });
+    doc.moveDown(0.2).fillColor(GREY).font('body').fontSize(9).text(t('queriesNote'), { width });
     for (const f of figures) {
       doc.moveDown(0.4).fillColor('#000000').font('bold').fontSize(9.5).text(f.label, { width });
       doc.font('body').fontSize(9).text(f.query, { width });
-      doc.fillColor(GREY).font('mono').fontSize(7.5).text(f.sql, { width });
     }
   }
 
