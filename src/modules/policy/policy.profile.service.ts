@@ -238,14 +238,18 @@ export async function publish(
   body: Static<typeof PublishBody>,
 ): Promise<ProfileOut> {
   const note = { az: body.note.az.trim(), ru: body.note.ru.trim(), en: body.note.en.trim() };
+  const refuse = async (tx: Db) => {
+    const current = await listEditions(tx, locale);
+    return new AppError(409, 'policyProfile.edition_stale', {}, { yours: body, current });
+  };
+  if ((await store.latestEditionNumber(db)) !== body.version) throw await refuse(db);
+  // Generated before the transaction, from committed data: the figures' own caches serve it, and the lock
+  // below is held only for numbering and storing.
+  const data = await generate(db, LOCALES);
   const number = await db.transaction(async (tx) => {
     await store.lockEditions(tx);
     const latest = await store.latestEditionNumber(tx);
-    if (latest !== body.version) {
-      const current = await listEditions(tx, locale);
-      throw new AppError(409, 'policyProfile.edition_stale', {}, { yours: body, current });
-    }
-    const data = await generate(tx, LOCALES);
+    if (latest !== body.version) throw await refuse(tx);
     const row = await store.insertEdition(tx, {
       number: latest + 1,
       publishedBy: ctx.actorId,
