@@ -144,10 +144,13 @@ function SectionForm({ section }: { section: SectionRecord }) {
   const [texts, setTexts] = useState<Texts>(section.body);
   const [version, setVersion] = useState(section.version);
   const [stale, setStale] = useState<{ current: SectionRecord; mine: Texts } | null>(null);
+  // Taken afresh only when the saved text itself moved on (a reload after another section's save or a
+  // publication must not drop what is being typed here); the body goes with its version.
+  const { body: savedBody, version: savedVersion } = section;
   useEffect(() => {
-    setTexts(section.body);
-    setVersion(section.version);
-  }, [section]);
+    setTexts(savedBody);
+    setVersion(savedVersion);
+  }, [savedVersion]);
   const save = useMutation({
     mutationFn: (input: { body: Texts; version: number }) =>
       api<SectionRecord>(`/policy/profile/sections/${section.section}`, { method: 'PUT', body: input }),
