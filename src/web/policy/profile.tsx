@@ -193,7 +193,7 @@ export function ProfileBody({ profile }: { profile: ProfileRecord }) {
     <div className="profile">
       <nav aria-labelledby="profile-contents" className="card">
         <h2 id="profile-contents">{t('policyProfile.contents')}</h2>
-        <ol className="profile-contents">
+        <ul className="profile-contents">
           {profile.sections.map((s) => (
             <li key={s.id}>
               <a href={`#section-${s.id.replace('.', '-')}`}>
@@ -201,7 +201,7 @@ export function ProfileBody({ profile }: { profile: ProfileRecord }) {
               </a>
             </li>
           ))}
-        </ol>
+        </ul>
       </nav>
       {profile.sections.map((s) => (
         <section key={s.id} aria-labelledby={`section-${s.id.replace('.', '-')}`}>
