@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
+import { withoutTrainingRecords } from './support/training';
 import {
   expectGoodPage,
   HEADING,
@@ -41,6 +42,8 @@ describe('forms that help: the ICT record form on a phone', () => {
   let browser: Browser;
   beforeAll(async () => {
     server = await startServer();
+    // A school that reports its own ICT-trained count (none of its people has a training record).
+    await withoutTrainingRecords(server.running.database.db);
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -167,6 +167,15 @@ const CODE_PATTERNS: { name: string; pattern: RegExp }[] = [
 /** Kebab-case words that are words, in the three languages (checked by hand; the pattern is for codes). */
 const KEBAB_WORDS = new Set([
   'qeyri-kafi', // Azerbaijani: "unsatisfactory", a grade's name
+  // In the titles and summaries of the registry of policies (src/seed/policy-registry.ts).
+  'sosial-iqtisadi', // Azerbaijani: "socio-economic"
+  'fiber-optik', // Azerbaijani: "fibre-optic"
+  'proqram-texniki', // Azerbaijani: "software and hardware"
+  'socio-economic',
+  'fibre-optic',
+  'general-secondary',
+  'e-textbooks',
+  'front-line',
   'e-mail',
   'e-poçt',
   'on-line',

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { findUserByUsername, grantsOfUser } from '@/modules/identity/identity.store';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
+import { withoutTrainingRecords } from './support/training';
 import {
   expectGoodPage,
   goTo,
@@ -36,6 +37,8 @@ describe('the school ICT registry, from a school to the national dashboard', () 
     const db = server.running.database.db;
     const director = await findUserByUsername(db, 'director');
     schoolId = (await grantsOfUser(db, director!.id)).find((g) => g.role === 'director')!.institutionId!;
+    // A school that reports its own ICT-trained count (none of its people has a training record).
+    await withoutTrainingRecords(db);
     browser = await launchBrowser();
   });
   afterAll(async () => {

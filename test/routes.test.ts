@@ -30,6 +30,11 @@ import {
   type TrainingWorld,
 } from '@test/training-programmes-world';
 import { historyImports as trainingHistoryImports } from '@/modules/training/training.tables';
+import {
+  documents as policyDocuments,
+  partnerships as policyPartnerships,
+  targets as policyTargets,
+} from '@/modules/policy/policy.tables';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -90,6 +95,15 @@ interface World {
   certificates?: CertificatesWorld;
   /** Training programmes, sessions and enrolments (see test/training-programmes-world.ts). */
   training?: TrainingWorld;
+  /** The registry of policies: a document with a target, a partnership, and spares the deletions use up. */
+  policy?: {
+    documentId: number;
+    targetId: number;
+    partnershipId: number;
+    spareDocuments: number[];
+    spareTargets: number[];
+    sparePartnerships: number[];
+  };
 }
 
 /**
@@ -208,6 +222,40 @@ const record = () => ({
   links: [],
   deviceCounts: [],
   participations: [],
+});
+
+/** A policy document, a programme target and a partnership as the registry's editors send them. */
+const policyText = (s: string) => ({ az: s, ru: s, en: s });
+const policyDocument = () => ({
+  kind: 'state_programme',
+  title: policyText('Walk'),
+  issuer: policyText('Walk'),
+  number: '',
+  adoptedOn: '2024-01-01',
+  amendedOn: null,
+  periodStart: null,
+  periodEnd: null,
+  status: 'in_force',
+  summary: policyText(''),
+  url: '',
+  topics: ['2.2'],
+  peer: [],
+});
+const policyTarget = () => ({
+  description: policyText('Walk'),
+  indicator: 'schools_connected',
+  baseline: 0,
+  target: 10,
+  dueOn: null,
+});
+const policyPartnership = () => ({
+  partner: 'Walk',
+  contribution: policyText('Walk'),
+  quantity: null,
+  startedOn: '2024-01-01',
+  endedOn: null,
+  documentId: null,
+  topics: [],
 });
 
 /** The walk's own sitting of the self-assessment for a caller who may take it (0 for the others). */
@@ -618,6 +666,9 @@ const POLICY: Record<string, Rule> = {
   'GET /api/open/schools': { who: 'anyone' },
   'GET /api/open/schools/giga': { who: 'anyone' },
   'GET /api/open/indicators': { who: 'anyone' },
+  // Policy: the indicators as SDMX-CSV open data, and its structure.
+  'GET /api/open/indicators/sdmx': { who: 'anyone' },
+  'GET /api/open/indicators/sdmx/structure': { who: 'anyone' },
   // Training needs, history and indicators: national staff plan and import, regional officers read their areas.
   'GET /api/training/targets': { who: ['admin', 'bureau', 'regional'] },
   'PUT /api/training/targets': {
@@ -2129,6 +2180,76 @@ const POLICY: Record<string, Rule> = {
       }),
     },
   },
+  // The registry of policies (src/modules/policy/policy.registry.routes.ts): anyone reads, the ministry edits.
+  'GET /api/policy/documents': { who: 'anyone' },
+  'POST /api/policy/documents': { who: NATIONAL, call: () => ({ payload: policyDocument() }) },
+  'GET /api/policy/documents/:documentId': {
+    who: 'anyone',
+    call: (w) => ({ params: { documentId: w.policy!.documentId } }),
+  },
+  'PUT /api/policy/documents/:documentId': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { documentId: w.policy!.documentId },
+      payload: { version: READ_VERSION, ...policyDocument() },
+    }),
+  },
+  'DELETE /api/policy/documents/:documentId': {
+    who: NATIONAL,
+    call: (w) => ({ params: { documentId: nextTarget(w.policy!.spareDocuments) }, query: { version: 0 } }),
+  },
+  'POST /api/policy/documents/:documentId/targets': {
+    who: NATIONAL,
+    call: (w) => ({ params: { documentId: w.policy!.documentId }, payload: policyTarget() }),
+  },
+  'PUT /api/policy/targets/:targetId': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { targetId: w.policy!.targetId },
+      payload: policyTarget(),
+      read: {
+        url: `/api/policy/documents/${w.policy!.documentId}`,
+        fields: (body) => ({
+          version:
+            (body as { targets?: { id: number; version: number }[] } | null)?.targets?.find(
+              (t) => t.id === w.policy!.targetId,
+            )?.version ?? 0,
+        }),
+      },
+    }),
+  },
+  'DELETE /api/policy/targets/:targetId': {
+    who: NATIONAL,
+    call: (w) => ({ params: { targetId: nextTarget(w.policy!.spareTargets) }, query: { version: 0 } }),
+  },
+  'GET /api/policy/partnerships': { who: 'anyone' },
+  'POST /api/policy/partnerships': { who: NATIONAL, call: () => ({ payload: policyPartnership() }) },
+  'PUT /api/policy/partnerships/:partnershipId': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { partnershipId: w.policy!.partnershipId },
+      payload: policyPartnership(),
+      read: {
+        url: '/api/policy/partnerships',
+        fields: (body) => ({
+          version:
+            (body as { items?: { id: number; version: number }[] } | null)?.items?.find(
+              (p) => p.id === w.policy!.partnershipId,
+            )?.version ?? 0,
+        }),
+      },
+    }),
+  },
+  'DELETE /api/policy/partnerships/:partnershipId': {
+    who: NATIONAL,
+    call: (w) => ({
+      params: { partnershipId: nextTarget(w.policy!.sparePartnerships) },
+      query: { version: 0 },
+    }),
+  },
+  'GET /api/policy/timeline': { who: 'anyone' },
+  'GET /api/policy/peer': { who: 'anyone' },
+  'GET /api/policy/figures': { who: 'anyone' },
   // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
   'POST /api/journal/link': {
     who: 'signed-in',
@@ -2201,6 +2322,55 @@ function onerosterZip(): Buffer {
     { sourcedId: 'c1', title: '7A', grades: '07', classType: 'homeroom', schoolSourcedId: 's1' },
   ];
   return Buffer.from(buildRosterZip({ classes, users: [], enrollments: [] }, 'Walk'));
+}
+
+/** The registry of policies' part of the world: rows written directly, each at version 0. */
+async function policyWorld(db: Database['db']): Promise<NonNullable<World['policy']>> {
+  const text = (s: string) => ({ az: s, ru: s, en: s });
+  const docs = await db
+    .insert(policyDocuments)
+    .values(
+      [1, 2, 3, 4].map((n) => ({
+        kind: 'state_programme',
+        title: text(`Walk ${n}`),
+        issuer: text('Walk'),
+        adoptedOn: '2024-01-01',
+        status: 'in_force',
+        summary: text(''),
+      })),
+    )
+    .returning();
+  const [main, ...spare] = docs.map((d) => d.id) as [number, ...number[]];
+  const targets = await db
+    .insert(policyTargets)
+    .values(
+      [0, 1, 2, 3].map((position) => ({
+        documentId: main,
+        position,
+        description: text('Walk'),
+        indicator: 'schools_connected',
+        target: '10',
+      })),
+    )
+    .returning();
+  const partners = await db
+    .insert(policyPartnerships)
+    .values(
+      [1, 2, 3, 4].map((n) => ({
+        partner: `Walk ${n}`,
+        contribution: text('Walk'),
+        startedOn: '2024-01-01',
+      })),
+    )
+    .returning();
+  return {
+    documentId: main,
+    targetId: targets[0]!.id,
+    partnershipId: partners[0]!.id,
+    spareDocuments: spare,
+    spareTargets: targets.slice(1).map((t) => t.id),
+    sparePartnerships: partners.slice(1).map((p) => p.id),
+  };
 }
 
 const admits = (who: Who, caller: Role | null) =>
@@ -2508,6 +2678,7 @@ describe('every route against every role', () => {
       teacherId: ids.teacher,
       granteeId: grantee.id,
     });
+    world.policy = await policyWorld(db);
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 
@@ -2538,7 +2709,8 @@ describe('every route against every role', () => {
     }
   });
 
-  it('answers each caller as the policy says', async () => {
+  // Every route × ten callers, thousands of requests: it grows with each module, and a busy machine slows it.
+  it('answers each caller as the policy says', { timeout: 300_000 }, async () => {
     const problems = await walk(app, POLICY, Object.keys(POLICY), world, sessions);
     expect(problems).toEqual([]);
   });

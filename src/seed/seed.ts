@@ -20,6 +20,8 @@ import { describeRegistry, seedRegistry } from '@/seed/registry';
 import { describeSchoolLife, seedSchoolLife, type SchoolLifeSummary } from '@/seed/school-life';
 import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-levels';
 import { seedTrainingHistory } from '@/seed/training-history';
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
+import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
 import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
@@ -185,7 +187,11 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       if (options.scale === 'demo') {
         const history = await seedTrainingHistory(tx, options.seed);
         log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
+        const fed = await feedIctTrained(tx, null);
+        log(`registry ICT-trained counts taken from training records: ${fed.length} schools`);
       }
+      // The country's registry of policies, programmes and partnerships: the same at every scale.
+      log(describePolicyRegistry(await seedPolicyRegistry(tx)));
       // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
       const profile = await seedPolicyProfile(tx);
       log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);

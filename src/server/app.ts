@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '@/server/config';
 import type { Database } from '@/server/db/database';
 import { installAccessGuard } from '@/server/access';
-import { installErrorHandlers, installNumberGuard, sendError } from '@/server/errors';
+import { AppError, installErrorHandlers, installNumberGuard, sendError } from '@/server/errors';
 import { localeFromHeader, type Locale } from '@/server/i18n';
 import { VERSION } from '@/server/version';
 import { swaggerOptions } from '@/server/openapi';
@@ -82,6 +83,16 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   installSessionHooks(app, database.db);
   installNumberGuard(app);
   installAccessGuard(app);
+  // Per-route request limits, only where a route asks (`config.rateLimit`): the public verifier's, for now.
+  // A caller over the limit gets the platform's own 429, in their language, with Retry-After.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'too_many_requests', {
+        minutes: Math.max(1, Math.ceil(context.ttl / 60_000)),
+        retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)),
+      }),
+  });
 
   await app.register(swagger, swaggerOptions());
   // The documentation is public; its own routes are declared so here, since the plugin cannot declare them itself.
@@ -155,6 +166,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         storage: new LocalStorage(config.storageDir),
         publicUrl: config.publicUrl,
         runJobs: config.runJobs,
+        verifyPerMinute: config.verifyPerMinute,
       });
       await api.register(policyRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(distanceRoutes, { db: database.db });

@@ -62,6 +62,12 @@ export interface Config {
    * name (or `maktab.localhost` when that is not a domain name) and `library@` it.
    */
   oai: { repositoryId: string; adminEmail: string };
+  /**
+   * How many credentials one address may have checked by the public verifier (`POST /api/training/verify`) a
+   * minute (`VERIFY_PER_MINUTE`, default 30): each check canonicalises and verifies a signed document, so an
+   * unbounded caller could keep a worker busy. Counted per app node.
+   */
+  verifyPerMinute: number;
   /** Where the server's clock starts (`MAKTAB_CLOCK`, an ISO time; see `clock.ts`); absent, the real clock. */
   clock?: Date;
 }
@@ -238,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workers: workers(env.WORKERS),
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
+    verifyPerMinute: int(env.VERIFY_PER_MINUTE, 30, 'VERIFY_PER_MINUTE') || 30,
     ...publicAddress(env, port),
     ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),
   };

@@ -290,6 +290,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/registry/export/:dataset': {
     file: { types: ['text/csv', XLSX], description: 'The data set as `format` asks (CSV is UTF-8 with BOM)' },
   },
+  'GET /api/open/indicators/sdmx': {
+    file: {
+      types: ['application/vnd.sdmx.data+csv'],
+      description:
+        'SDMX-CSV 2.0 (UTF-8, no byte-order mark): STRUCTURE, STRUCTURE_ID, ACTION, then INDICATOR, REF_AREA, EDU_LEVEL, SEX, TIME_PERIOD, OBS_VALUE and the attributes (docs/policy.md)',
+    },
+  },
   'GET /api/library/import/template': {
     file: { types: ['text/csv'], description: 'The header row of the import file' },
   },
@@ -509,7 +516,7 @@ const TAGS: Record<string, string> = {
     'Teachers’ ICT training: competency frameworks, the self-assessment, programmes, certificates and needs',
   journal: 'The class journal: marks, attendance, results, reports; linking parents',
   policy:
-    'Policies, programmes and partnerships; the country profile generated from live data, its editions; SDMX open data',
+    'Policies, programmes, their targets’ live progress, partnerships, the live figures and the country profile',
   web: 'The public pages of the web app (for people and crawlers)',
 };
 

@@ -222,6 +222,25 @@ const ProfileEditPage = lazy(() =>
   import('@/web/policy/profile-edit').then((m) => ({ default: m.ProfileEditPage })),
 );
 
+// Open data, for anyone (src/web/policy/open-data.tsx).
+const OpenDataPage = lazy(() => import('@/web/policy/open-data').then((m) => ({ default: m.OpenDataPage })));
+// The registry of policies: public pages and the ministry's (src/web/policy).
+const PolicyRegistryPage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyRegistryPage })),
+);
+const PolicyDocumentPage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyDocumentPage })),
+);
+const PolicyTimelinePage = lazy(() =>
+  import('@/web/policy/registry').then((m) => ({ default: m.PolicyTimelinePage })),
+);
+const PolicyManagePage = lazy(() =>
+  import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyManagePage })),
+);
+const PolicyEditPage = lazy(() =>
+  import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyEditPage })),
+);
+
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
     case 'verifyCredential':
@@ -240,6 +259,14 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <LibraryResource id={id!} />;
     case 'offline':
       return <OfflinePage />;
+    case 'openData':
+      return <OpenDataPage />;
+    case 'policies':
+      return <PolicyRegistryPage />;
+    case 'policyTimeline':
+      return <PolicyTimelinePage />;
+    case 'policyDocument':
+      return <PolicyDocumentPage id={id!} />;
     case 'policyProfile':
       return <ProfilePage />;
     case 'policyEditions':
@@ -353,6 +380,10 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <TrainingNeedsPage me={me} />;
     case 'trainingHistory':
       return <TrainingHistoryPage />;
+    case 'policyManage':
+      return <PolicyManagePage />;
+    case 'policyEdit':
+      return <PolicyEditPage id={id!} />;
     case 'policyProfileEdit':
       return <ProfileEditPage />;
     case 'adminUsers':
@@ -560,6 +591,9 @@ export function App() {
               <Link to="/resources" className="portal-link">
                 {t('portal.title')}
               </Link>
+              <Link to="/open-data" className="portal-link">
+                {t('policySdmx.nav')}
+              </Link>
               {path !== '/login' ? (
                 <Link to="/login" className="portal-link">
                   {t('portal.signIn')}
@@ -598,6 +632,9 @@ export function App() {
       </div>
       <footer className="site-footer">
         <p>{t('app.footer')}</p>
+        <p>
+          <Link to="/policies">{t('policyRegistry.footerLink')}</Link>
+        </p>
       </footer>
     </>
   );

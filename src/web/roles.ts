@@ -252,6 +252,15 @@ export const PAGES = [
     nav: 'trainingNeeds.navHistory',
     group: 'reports',
   },
+  // The ministry's registry of policies, programmes and partnerships (src/web/policy/registry-manage.tsx).
+  {
+    name: 'policyManage',
+    path: '/policy/manage',
+    roles: ['admin', 'bureau'],
+    nav: 'policyRegistry.nav',
+    group: 'reports',
+  },
+  { name: 'policyEdit', path: '/policy/manage/:id', roles: ['admin', 'bureau'] },
   // The country profile's text and editions, for the ministry (src/web/policy/profile-edit.tsx).
   {
     name: 'policyProfileEdit',
@@ -270,7 +279,7 @@ export const LINK_CHILD_PATH = '/journal/link';
 /** Where any signed-in person, with or without a role, changes their own password. */
 export const PASSWORD_PATH = '/account/password';
 
-/** Pages anyone may open, signed in or not: the public library. */
+/** Pages anyone may open, signed in or not: the public library, certificate checks and open data. */
 export const PUBLIC_PAGES = [
   { name: 'librarySearch', path: '/resources' },
   { name: 'libraryResource', path: '/resources/:id' },
@@ -281,6 +290,12 @@ export const PUBLIC_PAGES = [
   // The public check of a training certificate: by its number (its QR code), or a credential pasted.
   { name: 'verifyCredential', path: '/verify' },
   { name: 'verifyCertificate', path: '/verify/:uuid' },
+  // Open data: the indicators and schools as JSON and CSV, and SDMX-CSV for international reporting.
+  { name: 'openData', path: '/open-data' },
+  // The registry of policies, a document with its targets' progress, the timeline (src/web/policy/registry.tsx).
+  { name: 'policies', path: '/policies' },
+  { name: 'policyTimeline', path: '/policies/timeline' },
+  { name: 'policyDocument', path: '/policies/:id' },
   // The country profile, its editions and one edition (src/web/policy/profile.tsx).
   { name: 'policyProfile', path: '/country-profile' },
   { name: 'policyEditions', path: '/country-profile/editions' },

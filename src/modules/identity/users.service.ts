@@ -1,3 +1,4 @@
+import { grantsChanged } from '@/server/grant-events';
 import type { Actor, Grant, Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, notFound } from '@/server/errors';
@@ -226,6 +227,7 @@ export async function grantRole(
     const held = await store.grantsOfUser(tx, userId);
     if (held.some((g) => sameGrant(g, grant))) throw new AppError(409, 'grant_exists');
     await store.insertGrant(tx, { userId, ...grant });
+    await grantsChanged(tx, userId);
     await audit(tx, ctx, { action: 'grant', entity: 'user', entityId: userId, after: grant });
   });
   sessions.forgetUser(userId);
@@ -250,6 +252,7 @@ export async function revokeRole(
       if (userId === ctx.actorId) throw new AppError(422, 'own_admin_role');
       if ((await store.countActiveHolders(tx, 'admin')) === 0) throw new AppError(422, 'last_admin');
     }
+    await grantsChanged(tx, userId);
     await audit(tx, ctx, { action: 'revoke', entity: 'user', entityId: userId, before: removed });
   });
   sessions.forgetUser(userId);

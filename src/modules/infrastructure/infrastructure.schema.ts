@@ -131,6 +131,11 @@ export const SchoolYearRecord = Type.Object({
   updatedAt: Nullable(Type.String({ format: 'date-time' })),
   /** Whether the school keeps an item inventory (its device counts then come from the items). */
   hasInventory: Type.Boolean(),
+  /**
+   * People of the school with ICT training records, when it has any and the year is the current one: the
+   * registry's ICT-trained count is then taken from them (at most the teachers), not from the form.
+   */
+  ictTrainedFromRecords: Nullable(Type.Integer({ minimum: 1 })),
   ...Type.Omit(SchoolYearBody, ['participations', 'version', 'pupilsInternet']).properties,
   pupilsInternet: Nullable(Type.Boolean()),
   ...giga,

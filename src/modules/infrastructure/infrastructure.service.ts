@@ -10,6 +10,7 @@ import type { DEVICE_EVENTS, devices } from '@/modules/infrastructure/infrastruc
 import type { SchoolYearInput } from '@/modules/infrastructure/infrastructure.schema';
 import * as clock from '@/server/clock';
 import { recordProblems, type RecordFacts } from '@/modules/infrastructure/registry.rules';
+import { ictTrainedFromRecords } from '@/modules/infrastructure/ict-trained.store';
 
 defineMessages({
   en: {
@@ -338,9 +339,11 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
   const own = row ? undefined : await store.yearDeviceCounts(db, institutionId, yearId);
   const totals = own?.length ? own : (parts?.deviceCounts ?? []);
   const counted = parts?.deviceCounts ?? own ?? [];
+  const fed = await ictTrainedFromRecords(db, institutionId, yearId);
+  const teachers = source?.teachers ?? null;
   const record: RecordValues = {
-    teachers: source?.teachers ?? null,
-    teachersIctTrained: source?.teachersIctTrained ?? null,
+    teachers,
+    teachersIctTrained: fed !== null ? Math.min(fed, teachers ?? fed) : (source?.teachersIctTrained ?? null),
     classrooms: source?.classrooms ?? null,
     hasComputerLab: source?.hasComputerLab ?? null,
     electricity: source?.electricity ?? null,
@@ -394,6 +397,7 @@ export async function getSchoolYear(db: Db, institutionId: number, yearId: numbe
     updatedAt: row?.updatedAt.toISOString() ?? null,
     version: row?.version ?? 0,
     hasInventory: inventory,
+    ictTrainedFromRecords: fed,
     ...record,
     warnings: row ? recordWarnings(institution, record, locale) : [],
   };
@@ -419,6 +423,9 @@ export async function saveSchoolYear(
   await db.transaction(async (tx) => {
     const institution = await requireInstitution(tx, institutionId);
     await requireYear(tx, yearId);
+    // A school with ICT training records has its ICT-trained count from them, whatever the form says.
+    const fed = await ictTrainedFromRecords(tx, institutionId, yearId);
+    if (fed !== null) input = { ...input, teachersIctTrained: Math.min(fed, input.teachers ?? fed) };
     const problems = await checkRecord(tx, institution, input, locale, mode === 'submit');
     if (problems.length) throw new AppError(422, 'registry_invalid', {}, problems);
     const before = await getSchoolYear(tx, institutionId, yearId, locale);

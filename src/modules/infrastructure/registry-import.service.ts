@@ -1,3 +1,4 @@
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { allows, grantsOf, type Actor, type Role, type ScopeTarget } from '@/server/access';
 import { letOthersIn, type Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
@@ -187,6 +188,8 @@ export async function importFile(
       if (!r.valid) return refuse(r);
     }
     const changes = await plan.apply(tx, ctx);
+    // Schools with ICT training records keep the count the records give, whatever the file says.
+    if (dataset === 'schools') await feedIctTrained(tx, null);
     await audit(tx, ctx, {
       action: 'import',
       entity: 'registry_import',

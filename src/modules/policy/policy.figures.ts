@@ -4,7 +4,7 @@ import { defineMessages, translate, type Locale } from '@/server/i18n';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { listAcademicYears } from '@/modules/institutions/institutions.store';
 import { openIndicators } from '@/modules/monitoring/monitoring.service';
-import { trainingIndicators } from '@/modules/training/training.needs.service';
+import { nationalIctTrained } from '@/modules/training/training.needs.service';
 import * as store from '@/modules/policy/policy.figures.store';
 
 /**
@@ -172,14 +172,14 @@ const DEFINITIONS: Record<FigureKey, Definition> = {
     group: 'training',
     unit: 'count',
     unitCode: 'teachers',
-    sql: "training.needs.trainingIndicators(db, null, { by: 'none' }) → total.ictTrainedCount; per school, teachers with ICT training up to the reference day from training_enrolment (completed), training_external (verified) and training_history_record, else the registry's teachers_ict_trained, never above the school's teachers",
+    sql: "training.needs.nationalIctTrained(db) → ictTrainedCount (training.needs.store.indicatorsBySchool, the whole country); per school, teachers with ICT training up to the reference day from training_enrolment (completed), training_external (verified) and training_history_record, else the registry's teachers_ict_trained, never above the school's teachers",
     topics: ['2.3'],
   },
   teachers_ict_trained_share: {
     group: 'training',
     unit: 'share',
     unitCode: 'share',
-    sql: "training.needs.trainingIndicators(db, null, { by: 'none' }) → total.ictTrained (UIS ED38: ICT-trained teachers / teachers)",
+    sql: 'training.needs.nationalIctTrained(db) → ictTrained (UIS ED38: ICT-trained teachers / teachers)',
     topics: ['2.3'],
   },
   library_resources: {
@@ -474,14 +474,14 @@ async function computeGroup(db: Db, group: Group, locale: Locale, today: string)
       };
     }
     case 'training': {
-      const t = await orNoYear(() => trainingIndicators(db, null, locale, { by: 'none' }));
+      const t = await orNoYear(() => nationalIctTrained(db));
       if (!t) return { values: {}, asOf: today, year: null };
       return {
         year: t.year.code,
         asOf: t.referenceDay,
         values: {
-          teachers_ict_trained: count(t.total.ictTrainedCount),
-          teachers_ict_trained_share: part(t.total.ictTrained),
+          teachers_ict_trained: count(t.ictTrainedCount),
+          teachers_ict_trained_share: part(t.ictTrained),
         },
       };
     }

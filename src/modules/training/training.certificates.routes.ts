@@ -41,7 +41,7 @@ const STAFF: Role[] = ['director', 'teacher'];
  */
 export default async function certificatesRoutes(
   app: FastifyInstance,
-  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean },
+  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean; verifyPerMinute: number },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db, storage } = opts;
@@ -131,9 +131,9 @@ export default async function certificatesRoutes(
   r.post(
     '/training/verify',
     {
-      // A real certificate is 3–4 KB; the route is public.
+      // A real certificate is 3–4 KB; the route is public, and each check costs a canonicalisation.
       bodyLimit: 32 * 1024,
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: { max: opts.verifyPerMinute, timeWindow: 60_000 } },
       schema: {
         tags,
         summary: 'Verify a credential as its holder gives it (the signed JSON): proof, revocation, dates',

@@ -1,3 +1,4 @@
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
@@ -796,6 +797,9 @@ export function expiryJob(db: Db): JobHandler {
       const { day } = job.payload as { day: string };
       await scheduleExpiryReminders(db, addDays(day, 1));
       await remindExpiring(db);
+      // Once a day the registry's ICT-trained counts are fed again from the records, for every school: a
+      // count given before the school's record for the year was saved, or changed by hand, is set right.
+      await feedIctTrained(db, null);
     },
   };
 }
@@ -1009,6 +1013,7 @@ export async function decideExternal(
       decidedAt: clock.now(),
     });
     if (!changed) throw staleVersion({ version: body.version }, { version: e.version });
+    if (body.decision === 'verified' && e.institutionId !== null) await feedIctTrained(tx, [e.institutionId]);
     await audit(tx, ctx, {
       action: body.decision === 'verified' ? 'verify' : 'reject',
       entity: 'training_external',

@@ -750,3 +750,38 @@ describe('training certificates', () => {
     expect((await t.app.inject({ url: '/api/training/status-lists/999999' })).statusCode).toBe(404);
   });
 });
+
+describe('the public verifier’s limit', () => {
+  it('answers an address that checks too many credentials a minute with 429, in its language, and Retry-After', async () => {
+    const small = await createTestApp({ verifyPerMinute: 3 });
+    try {
+      const check = (lang = 'az') =>
+        small.app.inject({
+          method: 'POST',
+          url: '/api/training/verify',
+          payload: { credential: 'not one' },
+          headers: { 'accept-language': lang },
+        });
+      for (let i = 0; i < 3; i++) expect((await check()).statusCode).not.toBe(429);
+      const refused = await check('ru');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json<Err>().error.code).toBe('too_many_requests');
+      expect(refused.json<{ error: { message: string } }>().error.message).toMatch(/^Слишком много попыток/);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // Checking by number is a lookup, not limited; another address is counted apart.
+      expect(
+        (await small.app.inject({ url: '/api/training/certificates/unknown/verify' })).statusCode,
+      ).not.toBe(429);
+      const elsewhere = await small.app.inject({
+        method: 'POST',
+        url: '/api/training/verify',
+        payload: {},
+        remoteAddress: '10.1.2.3',
+      });
+      expect(elsewhere.statusCode).not.toBe(429);
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import type { Actor } from '@/server/access';
 import { letOthersIn, type Db } from '@/server/db/database';
 import { AppError, forbidden, notFound, type FieldProblem } from '@/server/errors';
@@ -43,6 +44,9 @@ const includes = (list: readonly string[], s: string) => list.includes(s);
  */
 export async function onCompleted(tx: Db, enrolmentId: number): Promise<void> {
   await issueForEnrolment(tx, enrolmentId);
+  // The school's ICT-trained count in the registry comes from its records (src/modules/infrastructure/ict-trained.store.ts).
+  const e = await store.findEnrolment(tx, enrolmentId);
+  if (e) await feedIctTrained(tx, [e.institutionId]);
 }
 
 /** Whether the caller decides for a school on this area path: national staff, or its regional officer. */

@@ -35,7 +35,7 @@ const COUNTERS: Role[] = ['director', 'regional', 'bureau', 'admin'];
  */
 export default async function frameworksRoutes(
   app: FastifyInstance,
-  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean },
+  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean; verifyPerMinute: number },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;

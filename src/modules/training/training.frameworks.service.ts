@@ -4,7 +4,7 @@ import { AppError, notFound, type FieldProblem } from '@/server/errors';
 import { translate, type Locale } from '@/server/i18n';
 import * as clock from '@/server/clock';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
-import { peopleWithRolesAt } from '@/modules/identity/identity.store';
+import { grantsOfUser, peopleWithRolesAt } from '@/modules/identity/identity.store';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import type { Localised } from '@/modules/training/training.tables';
 import type { PackFrameworkLevel } from '@/modules/training/training.frameworks.pack';
@@ -354,6 +354,35 @@ export async function submitSitting(db: Db, actor: Actor, ctx: ChangeContext, lo
     });
   });
   return resultOf(db, actor, locale, id);
+}
+
+/**
+ * A person's roles changed: when they no longer teach or direct at the school their competence levels are
+ * counted at, the levels move to the school where they teach now (the first granted), or out of every
+ * school's counts when they teach nowhere; the schools' counts (`training_school_level`) move with them, in
+ * the same transaction. Registered as a listener of `src/server/grant-events.ts`.
+ */
+export async function followTeacher(tx: Db, userId: number): Promise<void> {
+  const levels = await store.lockTeacherLevels(tx, userId);
+  const from = levels[0]?.institutionId ?? null;
+  const schools = (await grantsOfUser(tx, userId))
+    .filter((g) => (g.role === 'teacher' || g.role === 'director') && g.institutionId !== null)
+    .map((g) => g.institutionId!);
+  const to = from !== null && schools.includes(from) ? from : (schools[0] ?? null);
+  if (levels.length === 0 || to === from) return;
+  const changes = levels.flatMap((l) => [
+    ...(from !== null ? [{ institutionId: from, areaId: l.areaId, level: l.level, delta: -1 }] : []),
+    ...(to !== null ? [{ institutionId: to, areaId: l.areaId, level: l.level, delta: 1 }] : []),
+  ]);
+  await store.lockSchoolCounts(
+    tx,
+    changes.map((c) => c.institutionId),
+  );
+  await store.changeSchoolCounts(tx, changes);
+  await store.upsertTeacherLevels(
+    tx,
+    levels.map((l) => ({ ...l, institutionId: to })),
+  );
 }
 
 /** A submitted sitting's levels with their explanations, and the open programmes suggested for them. */

@@ -301,6 +301,56 @@ describe('training self-assessment', () => {
     expect(total).toBe(4);
   });
 
+  it('moves a teacher’s levels to the school they teach at now, and out of every count when they teach nowhere', async () => {
+    const db = t.database.db;
+    const admin = await createUserWithRole(db, 'admin');
+    const session = await login(t.app, admin.username, admin.password);
+    const moving = teacherIds[3]!;
+    const total = async (institutionId: number) =>
+      (await counts(institutionId))
+        .filter((c) => c.startsWith('digcompedu.1:'))
+        .reduce((n, c) => n + Number(c.split('=')[1]), 0);
+    const grantAt = async (institutionId: number) =>
+      (
+        await rows<{ id: number }>(
+          db,
+          sql`select id from identity_role_grant where user_id = ${moving} and institution_id = ${institutionId}`,
+        )
+      )[0]!.id;
+    const revoke = async (institutionId: number) => {
+      const res = await session.inject({
+        method: 'DELETE',
+        url: `/api/users/${moving}/grants/${await grantAt(institutionId)}`,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    expect(await total(schoolId)).toBe(4);
+    // Given a second school: still counted where they were.
+    const granted = await session.inject({
+      method: 'POST',
+      url: `/api/users/${moving}/grants`,
+      payload: { role: 'teacher', areaId: null, institutionId: otherSchoolId },
+    });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect([await total(schoolId), await total(otherSchoolId)]).toEqual([4, 0]);
+    // Leaving the first school: the levels go with them.
+    await revoke(schoolId);
+    expect([await total(schoolId), await total(otherSchoolId)]).toEqual([3, 1]);
+    expect(await counts(schoolId)).toEqual(await expectedCounts(schoolId));
+    expect(await counts(otherSchoolId)).toEqual(await expectedCounts(otherSchoolId));
+    // Teaching nowhere: in no school's counts; back at the first school, counted there again.
+    await revoke(otherSchoolId);
+    expect([await total(schoolId), await total(otherSchoolId)]).toEqual([3, 0]);
+    const back = await session.inject({
+      method: 'POST',
+      url: `/api/users/${moving}/grants`,
+      payload: { role: 'teacher', areaId: null, institutionId: schoolId },
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    expect([await total(schoolId), await total(otherSchoolId)]).toEqual([4, 0]);
+    expect(await counts(schoolId)).toEqual(await expectedCounts(schoolId));
+  });
+
   it('keeps a teacher’s answers from everyone else: colleagues, the director, the district', async () => {
     const mine = await start(teachers[2]!);
     for (const other of [teachers[3]!, director, otherDirector]) {

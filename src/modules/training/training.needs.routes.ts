@@ -58,7 +58,7 @@ const byArea = (db: Db) => async (request: { query: unknown }) => {
 /** Yearly needs, targets, the history import and the training indicators (docs/training.md). */
 export default async function needsRoutes(
   app: FastifyInstance,
-  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean },
+  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean; verifyPerMinute: number },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;

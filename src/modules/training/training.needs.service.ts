@@ -1,3 +1,4 @@
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import type { Static } from 'typebox';
 import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
@@ -5,6 +6,7 @@ import { AppError, notFound, type FieldProblem } from '@/server/errors';
 import { translate, type Locale } from '@/server/i18n';
 import { csvText } from '@/server/csv';
 import { staleVersion } from '@/server/versions';
+import { RevisionCache } from '@/server/revision';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import { readUpload, writeCsv, writeXlsx } from '@/modules/infrastructure/registry-import.files';
 import * as store from '@/modules/training/training.needs.store';
@@ -84,6 +86,19 @@ export async function getTargets(
     }),
   };
 }
+
+/**
+ * The report's two counts, each kept while the tables it is computed from stay unchanged (`src/server/revision.ts`):
+ * teachers below the targets while no school's level counts or targets change, teachers per group while no role
+ * is granted or taken back — so after a teacher's new levels only the first is counted again, and a change
+ * shows in the next answer on every node.
+ */
+const belowKept = new RevisionCache<store.BelowRow[]>(['registry', 'training'], 256);
+const teachersKept = new RevisionCache<store.TeachersRow[]>(['registry', 'staff'], 256);
+const belowBySchoolGroup = (db: Db, q: Parameters<typeof store.belowBySchoolGroup>[1]) =>
+  belowKept.get(db, JSON.stringify(q), () => store.belowBySchoolGroup(db, q));
+const teachersBySchoolGroup = (db: Db, q: Parameters<typeof store.teachersBySchoolGroup>[1]) =>
+  teachersKept.get(db, JSON.stringify(q), () => store.teachersBySchoolGroup(db, q));
 
 /** Saves the year's targets, each at the version read; all or none (409 `stale_version` when one moved on). */
 export async function saveTargets(
@@ -172,8 +187,8 @@ export async function needsReport(
   // The targets and the counts at once (on PostgreSQL, each on its own connection).
   const [saved, below, teachers] = await Promise.all([
     store.targetsOf(db, year.id),
-    counting ? store.belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }) : [],
-    counting ? store.teachersBySchoolGroup(db, { areaId, by: schoolBy }) : [],
+    counting ? belowBySchoolGroup(db, { yearId: year.id, areaId, by: schoolBy, areaIds }) : [],
+    counting ? teachersBySchoolGroup(db, { areaId, by: schoolBy }) : [],
   ]);
   const areas = (found?.areas ?? []).map((a) => ({
     areaId: a.id,
@@ -369,7 +384,7 @@ export async function propose(
   const rowsBelow =
     areaId === -1
       ? []
-      : await store.belowBySchoolGroup(db, {
+      : await belowBySchoolGroup(db, {
           yearId: year.id,
           areaId,
           by: 'district',
@@ -665,6 +680,8 @@ export async function importHistory(
       entityId: created.id,
       after: { fileName, rows: records.length, linked },
     });
+    const schools = new Set(records.flatMap((r) => (r.institutionId == null ? [] : [r.institutionId])));
+    await feedIctTrained(tx, [...schools]);
     return created.id;
   });
   return report;
@@ -680,6 +697,8 @@ export async function deleteImport(db: Db, ctx: ChangeContext, id: number): Prom
     const found = await store.findImport(tx, id);
     if (!found) throw notFound('training_history_import');
     await store.deleteImport(tx, id);
+    // Schools that still have other records get their count again; the others keep the last one given.
+    await feedIctTrained(tx, null);
     await audit(tx, ctx, {
       action: 'delete',
       entity: 'training_history_import',
@@ -829,4 +848,24 @@ export function indicatorsCsv(x: Indicators): string {
 /** People of a school with ICT training records (the director's registry form shows it as a hint). */
 export async function schoolIctTrained(db: Db, institutionId: number) {
   return { institutionId, teachers: await store.schoolIctTrained(db, institutionId) };
+}
+
+/**
+ * ED38 for the whole country in a year (the current one by default), without the breakdowns by area, sex and
+ * level that `trainingIndicators` adds: what the policy module's live figures quote (`policy.figures.ts`).
+ */
+export async function nationalIctTrained(db: Db, q: { year?: string } = {}) {
+  const year = await yearOf(db, q.year);
+  const today = new Date().toISOString().slice(0, 10);
+  const referenceDay = year.endsOn < today ? year.endsOn : today;
+  const [whole] = (
+    await store.indicatorsBySchool(db, { yearId: year.id, refDay: referenceDay, areaIds: null, by: 'none' })
+  ).filter((g) => g.whole);
+  return {
+    year: { id: year.id, code: year.code },
+    referenceDay,
+    teachers: whole?.teachers ?? 0,
+    ictTrainedCount: whole?.ictTrained ?? 0,
+    ictTrained: share(whole?.ictTrained ?? 0, whole?.teachers ?? 0),
+  };
 }

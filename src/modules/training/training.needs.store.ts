@@ -391,7 +391,12 @@ export async function deleteImport(db: Db, id: number): Promise<void> {
  * person is a platform user, or — for a history record of someone not linked to an account — the school and
  * the name as written (`h:<school>:<name folded to lower case>`).
  */
-const TRAININGS = sql`trainings as (
+/**
+ * Every training of a person as one row (completed programmes, verified external certificates, imported
+ * history), as a CTE named `trainings`: the indicators read it, and so does the registry's ICT-trained feed
+ * (`src/modules/infrastructure/ict-trained.store.ts`).
+ */
+export const TRAININGS = sql`trainings as (
     select 'u' || e.user_id as person, e.user_id, e.institution_id, (e.completed_at at time zone 'UTC')::date as on_day,
       true as ict, null::text as sex, null::int as isced
     from training_enrolment e where e.status = 'completed' and e.completed_at is not null

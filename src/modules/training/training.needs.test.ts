@@ -1,3 +1,4 @@
+import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -280,6 +281,14 @@ describe('training needs, history and indicators', () => {
     await db.execute(
       sql`update training_school_level set teachers = teachers + 1 where institution_id = ${schoolC} and area_id = 'fw.1' and level = 5`,
     );
+    // A new teacher at a school, not yet assessed: counted among its teachers at once.
+    const teachersBefore = (await needs(bureau, 'by=district')).total.teachers;
+    const newcomer = await createUserWithRole(db, 'teacher', { institutionId: schoolC });
+    const after = (await needs(bureau, 'by=district')).total;
+    expect(after.teachers).toBe(teachersBefore + 1);
+    expect(after.notAssessed).toBe(before.length > 0 ? after.teachers - after.assessed : 0);
+    await db.execute(sql`delete from identity_role_grant where user_id = ${newcomer.id}`);
+    expect((await needs(bureau, 'by=district')).total.teachers).toBe(teachersBefore);
   });
 
   it('exports the report with headers in the caller’s language', async () => {
@@ -537,5 +546,50 @@ describe('training needs, history and indicators', () => {
       (await director.inject({ method: 'GET', url: `/api/training/schools/${schoolC}/ict-trained` }))
         .statusCode,
     ).toBe(403);
+  });
+
+  it("feeds the registry's ICT-trained count from the records, where a school has them", async () => {
+    const db = t.database.db;
+    const url = `/api/institutions/${schoolA}/registry/${yearId}`;
+    type Record = {
+      version: number;
+      teachers: number | null;
+      teachersIctTrained: number | null;
+      ictTrainedFromRecords: number | null;
+    };
+    // School A's director reported 4 of 10; its records give 2 people.
+    const before = (await director.inject({ url })).json<Record>();
+    expect(before).toMatchObject({ teachers: 10, ictTrainedFromRecords: 2, teachersIctTrained: 2 });
+    expect(await feedIctTrained(db, null)).toContain(schoolA);
+    const fed = (await director.inject({ url })).json<Record>();
+    expect(fed.teachersIctTrained).toBe(2);
+    // Written once: the saved record's version moved, and feeding again changes nothing.
+    expect(fed.version).toBe(before.version + 1);
+    expect(await feedIctTrained(db, [schoolA])).toEqual([]);
+    // What the form sends for it is replaced by the records' count, never above the teachers.
+    const body = {
+      version: fed.version,
+      teachers: 1,
+      teachersIctTrained: 7,
+      classrooms: null,
+      hasComputerLab: null,
+      electricity: null,
+      electricitySource: null,
+      electricityHours: null,
+      pupilsInternet: null,
+      students: [],
+      links: [],
+      deviceCounts: [],
+      participations: [],
+    };
+    const saved = await director.inject({ method: 'PUT', url: `${url}/draft`, payload: body });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json<Record>()).toMatchObject({ teachers: 1, teachersIctTrained: 1 });
+    const again = await director.inject({
+      method: 'PUT',
+      url: `${url}/draft`,
+      payload: { ...body, version: saved.json<Record>().version, teachers: 10, teachersIctTrained: null },
+    });
+    expect(again.json<Record>()).toMatchObject({ teachers: 10, teachersIctTrained: 2 });
   });
 });

@@ -57,7 +57,7 @@ const STAFF: Role[] = ['admin', 'bureau', 'regional', 'director', 'teacher'];
  */
 export default async function programmesRoutes(
   app: FastifyInstance,
-  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean },
+  opts: { db: Db; storage: LocalStorage; publicUrl: string; runJobs: boolean; verifyPerMinute: number },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;

@@ -164,6 +164,12 @@ function Headline({ table, path }: { table: IndicatorTable; path: string }) {
       </dl>
       <p className="note">{t('dashboard.benchmark', { mbps: table.benchmarkMbps })}</p>
       <ApiCsvLink path={path} label={t('dashboard.allIndicatorsCsv')} />
+      <p className="download">
+        <a href="/api/open/indicators/sdmx?by=region" download>
+          {t('policySdmx.dashboardLink')}
+        </a>{' '}
+        · <Link to="/open-data">{t('policySdmx.nav')}</Link>
+      </p>
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { useFormat } from '@/web/format';
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +16,6 @@ import { Field, FormSummary, focusField, type FormProblem } from '@/web/componen
 import { StaleVersion, differencesOf, staleCurrent } from '@/web/components/stale-version';
 import { recordProblems } from '@/modules/infrastructure/registry.rules';
 import { DeviceCountTable, recordKey, useCountryPack, useProjects } from '@/web/registry/shared';
-import { IctTrainingHint } from '@/web/training/indicators';
 
 // The server's vocabularies (infrastructure.tables.ts), repeated here as values: the web bundle imports only
 // the server's types. A value the server does not know is refused with a 422, so a drift cannot go unnoticed.
@@ -358,6 +358,7 @@ export function RecordForm({
   onSaved: (record: RegistryRecord, draft: boolean) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const f = useFormat();
   const client = useQueryClient();
   const base = useId().replace(/:/g, '');
   const pack = useCountryPack();
@@ -476,6 +477,7 @@ export function RecordForm({
       'teachers' | 'teachersIctTrained' | 'classrooms' | 'electricityHours' | (typeof FACT_NUMBERS)[number],
     decimal = false,
     hint?: string,
+    readOnly = false,
   ) => (
     <Field id={`${base}-${field}`} label={t(`registry.${field}`)} errors={errorsOf(field)} hint={hint}>
       {(a11y) => (
@@ -484,6 +486,7 @@ export function RecordForm({
           name={field}
           inputMode={decimal ? 'decimal' : 'numeric'}
           autoComplete="off"
+          readOnly={readOnly}
           value={draft[field]}
           onChange={(e) => set(field, e.target.value)}
         />
@@ -720,9 +723,15 @@ export function RecordForm({
         <>
           <div className="pair">
             {numberField('teachers')}
-            {numberField('teachersIctTrained')}
+            {record.ictTrainedFromRecords === null
+              ? numberField('teachersIctTrained')
+              : numberField(
+                  'teachersIctTrained',
+                  false,
+                  t('registry.ictTrainedFed', { n: f.number(record.ictTrainedFromRecords) }),
+                  true,
+                )}
           </div>
-          <IctTrainingHint institutionId={record.institutionId} />
           <div className="pair">
             {numberField('classrooms')}
             {yesNoField('hasComputerLab')}

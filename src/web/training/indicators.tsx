@@ -7,7 +7,7 @@ import { useFormat } from '@/web/format';
 import { ApiCsvLink } from '@/web/csv';
 import { ErrorBox, Loading } from '@/web/components/status';
 import { ScrollBox } from '@/web/components/scroll-box';
-import type { SchoolIctTrained, TrainingIndicators } from '@/modules/training/training.needs.schema';
+import type { TrainingIndicators } from '@/modules/training/training.needs.schema';
 
 /**
  * Teachers' training on the monitoring dashboard (docs/indicators.md, "Teachers' training"): UIS ED38 (teachers
@@ -155,22 +155,5 @@ export function TrainingIndicatorsSection({ areaId }: { areaId: number | null })
         </>
       ) : null}
     </section>
-  );
-}
-
-/** The registry form's hint: how many of the school's people have ICT training records (nothing when none). */
-export function IctTrainingHint({ institutionId }: { institutionId: number }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const data = useQuery({
-    queryKey: ['training', 'ict-trained', institutionId],
-    queryFn: () => api<Static<typeof SchoolIctTrained>>(`/training/schools/${institutionId}/ict-trained`),
-    retry: false,
-  });
-  if (!data.data || data.data.teachers === 0) return null;
-  return (
-    <p className="note" data-testid="ict-training-hint">
-      {t('trainingNeeds.hint', { n: f.number(data.data.teachers) })}
-    </p>
   );
 }
