@@ -732,6 +732,39 @@ const POLICY: Record<string, Rule> = {
     call: (w) => ({ params: { institutionId: w.schoolId } }),
     outside: { who: NATIONAL, call: (w) => ({ params: { institutionId: w.otherSchoolId } }) },
   },
+  // The country profile (policy.profile.test.ts): read by anyone; its text and editions written by the ministry.
+  // Publishing comes first, so that the edition the reads below ask for exists (admin makes it, bureau the next).
+  'GET /api/policy/profile': { who: 'anyone' },
+  'GET /api/policy/profile/pdf': { who: 'anyone', call: () => ({ query: { lang: 'ru' } }) },
+  'GET /api/policy/profile/changes': { who: 'anyone' },
+  'GET /api/policy/profile/sections': { who: NATIONAL },
+  'PUT /api/policy/profile/sections/:section': {
+    who: NATIONAL,
+    call: () => ({
+      params: { section: '2.1' },
+      payload: { body: { az: 'Mətn', ru: 'Текст', en: 'Text' } },
+      read: {
+        url: '/api/policy/profile/sections',
+        fields: (body) => ({
+          version:
+            (body as { items: { section: string; version: number }[] } | null)?.items.find(
+              (i) => i.section === '2.1',
+            )?.version ?? 0,
+        }),
+      },
+    }),
+  },
+  'POST /api/policy/profile/editions': {
+    who: NATIONAL,
+    call: () => ({ payload: { version: READ_VERSION, note: { az: 'Nəşr', ru: 'Издание', en: 'Edition' } } }),
+  },
+  'GET /api/policy/profile/editions': { who: 'anyone' },
+  'GET /api/policy/profile/editions/:number': { who: 'anyone', call: () => ({ params: { number: 1 } }) },
+  'GET /api/policy/profile/editions/:number/pdf': { who: 'anyone', call: () => ({ params: { number: 1 } }) },
+  'GET /api/policy/profile/editions/:number/changes': {
+    who: 'anyone',
+    call: () => ({ params: { number: 1 } }),
+  },
   'GET /api/country-pack': { who: 'anyone' },
   // The computer distribution: national staff run it, a school's director speaks for the school. In walk
   // order, each transition (register, examine, appeal, approve) is safe to repeat or acts on a plan of its own.

@@ -352,6 +352,15 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       description: 'The certificate, A4 landscape, with a QR code to its check',
     },
   },
+  'GET /api/policy/profile/pdf': {
+    file: {
+      types: ['application/pdf'],
+      description: 'The live country profile, A4, in the language asked for',
+    },
+  },
+  'GET /api/policy/profile/editions/:number/pdf': {
+    file: { types: ['application/pdf'], description: 'A published edition of the country profile, A4' },
+  },
   'GET /api/training/programmes/:programmeId/certificates.zip': {
     file: { types: ['application/zip'], description: 'A PDF and the signed JSON of each certificate' },
   },

@@ -210,6 +210,17 @@ const TrainingNeedsPage = lazy(() =>
 const TrainingHistoryPage = lazy(() =>
   import('@/web/training/history').then((m) => ({ default: m.TrainingHistoryPage })),
 );
+// The country profile: public pages, and the ministry's text and editions (src/web/policy).
+const ProfilePage = lazy(() => import('@/web/policy/profile').then((m) => ({ default: m.ProfilePage })));
+const ProfileEditionsPage = lazy(() =>
+  import('@/web/policy/profile').then((m) => ({ default: m.EditionsPage })),
+);
+const ProfileEditionPage = lazy(() =>
+  import('@/web/policy/profile').then((m) => ({ default: m.EditionPage })),
+);
+const ProfileEditPage = lazy(() =>
+  import('@/web/policy/profile-edit').then((m) => ({ default: m.ProfileEditPage })),
+);
 
 // Open data, for anyone (src/web/policy/open-data.tsx).
 const OpenDataPage = lazy(() => import('@/web/policy/open-data').then((m) => ({ default: m.OpenDataPage })));
@@ -256,6 +267,12 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <PolicyTimelinePage />;
     case 'policyDocument':
       return <PolicyDocumentPage id={id!} />;
+    case 'policyProfile':
+      return <ProfilePage />;
+    case 'policyEditions':
+      return <ProfileEditionsPage />;
+    case 'policyEdition':
+      return <ProfileEditionPage id={id!} />;
   }
 }
 
@@ -367,6 +384,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <PolicyManagePage />;
     case 'policyEdit':
       return <PolicyEditPage id={id!} />;
+    case 'policyProfileEdit':
+      return <ProfileEditPage />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':

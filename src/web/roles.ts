@@ -261,6 +261,14 @@ export const PAGES = [
     group: 'reports',
   },
   { name: 'policyEdit', path: '/policy/manage/:id', roles: ['admin', 'bureau'] },
+  // The country profile's text and editions, for the ministry (src/web/policy/profile-edit.tsx).
+  {
+    name: 'policyProfileEdit',
+    path: '/country-profile/edit',
+    roles: ['admin', 'bureau'],
+    nav: 'policyProfile.nav',
+    group: 'reports',
+  },
 ] as const satisfies readonly ({ name: string; path: string; roles: readonly Role[] } & (
   { nav: string; group: NavGroup } | { nav?: never; group?: never }
 ))[];
@@ -288,6 +296,10 @@ export const PUBLIC_PAGES = [
   { name: 'policies', path: '/policies' },
   { name: 'policyTimeline', path: '/policies/timeline' },
   { name: 'policyDocument', path: '/policies/:id' },
+  // The country profile, its editions and one edition (src/web/policy/profile.tsx).
+  { name: 'policyProfile', path: '/country-profile' },
+  { name: 'policyEditions', path: '/country-profile/editions' },
+  { name: 'policyEdition', path: '/country-profile/editions/:id' },
 ] as const;
 
 /** One of the public pages. */

@@ -50,6 +50,12 @@ export function PortalHome() {
             <span className="meta">{t('portal.intro')}</span>
           </li>
           <li>
+            <Link to="/country-profile" className="what">
+              {t('policyProfile.title')}
+            </Link>
+            <span className="meta">{t('policyProfile.portalIntro')}</span>
+          </li>
+          <li>
             <Link to="/textbooks" className="what">
               {t('textbooks.title')}
             </Link>
