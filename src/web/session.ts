@@ -126,7 +126,9 @@ export async function chooseLanguage(
     me.user.locale === locale
       ? Promise.resolve()
       : api('/me', { method: 'PATCH', body: { locale } }).then(() => {
-          client.setQueryData<Me | null>(ME_KEY, (old) => (old ? { ...old, user: { ...old.user, locale } } : old));
+          client.setQueryData<Me | null>(ME_KEY, (old) =>
+            old ? { ...old, user: { ...old.user, locale } } : old,
+          );
         });
   const [saved] = await Promise.allSettled([saving, loadLanguage(locale)]);
   await applyLanguage(locale);
