@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
+import { audit } from '@/modules/identity/identity.service';
 import { TRAININGS } from '@/modules/training/training.needs.store';
 
 /**
@@ -28,28 +29,54 @@ export async function ictTrainedFromRecords(
 
 /**
  * Writes the records' counts into the current year's saved records of the given schools (all schools when
- * `institutionIds` is null), where they differ, raising each changed record's version: someone editing the
- * record then sees the fed figure before saving over it. Returns the schools whose record changed.
+ * `institutionIds` is null), where they differ, raising each changed record's version (someone editing the
+ * record then sees the fed figure before saving over it), with an audit entry per record saying what it was
+ * and what it became. Two feeds of one school queue up (a lock per school, taken before counting), so the
+ * later counts what the earlier wrote. Returns the schools whose record changed.
  */
 export async function feedIctTrained(db: Db, institutionIds: readonly number[] | null): Promise<number[]> {
   if (institutionIds !== null && institutionIds.length === 0) return [];
+  if (institutionIds !== null) {
+    for (const id of [...new Set(institutionIds)].sort((a, b) => a - b))
+      await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('registry/ict-trained', ${id}))`);
+  }
   const only =
     institutionIds === null ? sql`` : sql`and t.institution_id = any(${intArray([...institutionIds])})`;
-  const changed = await rows<{ id: number }>(
+  const changed = await rows<{ id: number; yearId: number; before: number | null; after: number }>(
     db,
     sql`with ${TRAININGS},
         counts as (
           select t.institution_id, count(distinct t.person)::int as n from trainings t
           where t.ict and t.on_day <= current_date and t.institution_id is not null ${only}
           group by t.institution_id
+        ),
+        due as (
+          select sy.institution_id, sy.academic_year_id, sy.teachers_ict_trained as before,
+            least(c.n, coalesce(sy.teachers, c.n)) as after
+          from infrastructure_school_year sy
+          join counts c on c.institution_id = sy.institution_id
+          join institutions_academic_year y on y.id = sy.academic_year_id and y.is_current
+          where sy.teachers_ict_trained is distinct from least(c.n, coalesce(sy.teachers, c.n))
+          for update of sy
         )
         update infrastructure_school_year sy
-        set teachers_ict_trained = least(c.n, coalesce(sy.teachers, c.n)), version = sy.version + 1,
-            updated_at = now()
-        from counts c, institutions_academic_year y
-        where sy.institution_id = c.institution_id and sy.academic_year_id = y.id and y.is_current
-          and sy.teachers_ict_trained is distinct from least(c.n, coalesce(sy.teachers, c.n))
-        returning sy.institution_id as id`,
+        set teachers_ict_trained = due.after, version = sy.version + 1, updated_at = now()
+        from due
+        where sy.institution_id = due.institution_id and sy.academic_year_id = due.academic_year_id
+        returning sy.institution_id as id, sy.academic_year_id as "yearId", due.before, due.after`,
   );
+  for (const c of changed) {
+    await audit(
+      db,
+      { actorId: null, ip: null },
+      {
+        action: 'feed',
+        entity: 'registry_school_year',
+        entityId: `${c.id}/${c.yearId}`,
+        before: { teachersIctTrained: c.before },
+        after: { teachersIctTrained: c.after },
+      },
+    );
+  }
   return changed.map((r) => r.id);
 }

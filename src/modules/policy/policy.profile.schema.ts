@@ -98,7 +98,6 @@ const EditionRef = Type.Object({
   number: Type.Integer(),
   publishedAt: Type.String(),
   note: Type.String(),
-  publishedBy: Nullable(Type.String()),
 });
 
 export const Profile = Type.Object({

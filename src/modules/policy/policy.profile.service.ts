@@ -88,7 +88,7 @@ const figureOut = (locale: Locale, f: LiveFigure): FigureOut => ({
 export function render(
   data: ProfileData,
   locale: Locale,
-  edition: { number: number; publishedAt: Date | string; note: Localised; publishedBy: string | null } | null,
+  edition: { number: number; publishedAt: Date | string; note: Localised } | null,
 ): ProfileOut {
   const t = (code: string) => translate(locale, code);
   const figures = data.figures[locale] ?? data.figures.az ?? data.figures.en ?? [];
@@ -138,13 +138,12 @@ export function render(
 }
 
 const editionRef = (
-  e: { number: number; publishedAt: Date | string; note: Localised; publishedBy: string | null },
+  e: { number: number; publishedAt: Date | string; note: Localised },
   locale: Locale,
 ) => ({
   number: e.number,
   publishedAt: new Date(e.publishedAt).toISOString(),
   note: pick(e.note, locale),
-  publishedBy: e.publishedBy,
 });
 
 /** The profile as it stands now, in one language. */

@@ -98,18 +98,16 @@ export async function partnershipEntries(db: Db): Promise<PartnershipEntry[]> {
     .orderBy(asc(partnerships.startedOn), asc(partnerships.id));
 }
 
-/** The editions, newest first, without their content (a list stays small whatever the profile's size). */
-export async function editionList(
-  db: Db,
-): Promise<{ number: number; publishedAt: Date; note: Localised; publishedBy: string | null }[]> {
+/**
+ * The editions, newest first, without their content (a list stays small whatever the profile's size). Who
+ * published is not among them: the list is public, and a staff member's name is the audit log's to keep.
+ */
+export async function editionList(db: Db): Promise<{ number: number; publishedAt: Date; note: Localised }[]> {
   return db
     .select({
       number: editions.number,
       publishedAt: editions.publishedAt,
       note: editions.note,
-      publishedBy: sql<
-        string | null
-      >`(select ${users.displayName} from ${users} where ${users.id} = ${editions.publishedBy})`,
     })
     .from(editions)
     .orderBy(desc(editions.number));

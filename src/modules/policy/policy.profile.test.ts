@@ -44,13 +44,14 @@ describe('the country profile', () => {
   let app: FastifyInstance;
   let bureau: Session;
 
+  // The seeded demo is made once per machine and copied; the first file to need it seeds it (minutes when busy).
   beforeAll(async () => {
     database = (await seededDemo()).database;
     app = await buildApp(testConfig(), database);
     await app.ready();
     const user = await createUserWithRole(database.db, 'bureau');
     bureau = await login(app, user.username, user.password);
-  });
+  }, 600_000);
   afterAll(async () => {
     await app?.close();
     await database?.close();

@@ -27,14 +27,16 @@ const problem = (locale: Locale, field: string, rule: string): FieldProblem => (
 
 const pick = (text: Localised, locale: Locale) => text[locale];
 
-/** The schools where the caller teaches or directs, first the first granted. */
-const staffSchools = (actor: Actor) => [
+/** The schools where a person teaches or directs, by their grants, first the first granted. */
+const staffSchoolsIn = (grants: readonly { role: string; institutionId: number | null }[]) => [
   ...new Set(
-    actor.grants
+    grants
       .filter((g) => (g.role === 'teacher' || g.role === 'director') && g.institutionId !== null)
       .map((g) => g.institutionId!),
   ),
 ];
+/** The schools where the caller teaches or directs, first the first granted. */
+const staffSchools = (actor: Actor) => staffSchoolsIn(actor.grants);
 
 type Levels = PackFrameworkLevel[];
 const levelsOf = (f: store.FrameworkRow) => f.levels as Levels;
@@ -291,7 +293,6 @@ export async function saveAnswers(
  * incremented — all in one transaction. Submits at one school take its counts' lock in turn.
  */
 export async function submitSitting(db: Db, actor: Actor, ctx: ChangeContext, locale: Locale, id: number) {
-  const schools = staffSchools(actor);
   await db.transaction(async (tx) => {
     const s = await store.lockSitting(tx, id);
     if (!s || s.userId !== actor.userId) throw notFound('sitting');
@@ -318,11 +319,13 @@ export async function submitSitting(db: Db, actor: Actor, ctx: ChangeContext, lo
       id,
       results.map((r) => ({ areaId: r.areaId, score: r.score, level: r.level })),
     );
-    // The school whose counts they join: where they teach now (else where they started).
-    const institutionId = schools[0] ?? s.institutionId;
     const before = new Map(
       (await store.lockTeacherLevels(tx, actor.userId)).map((l) => [l.areaId, l] as const),
     );
+    // The school whose counts they join: where they teach now (else where they started) — read after the
+    // levels' lock, so a role taken back meanwhile (`followTeacher`, in its transaction) is seen.
+    const teaching = staffSchoolsIn(await grantsOfUser(tx, actor.userId));
+    const institutionId = teaching[0] ?? s.institutionId;
     const changes: { institutionId: number; areaId: string; level: number; delta: number }[] = [];
     for (const r of results) {
       const old = before.get(r.areaId);
@@ -364,14 +367,17 @@ export async function submitSitting(db: Db, actor: Actor, ctx: ChangeContext, lo
  */
 export async function followTeacher(tx: Db, userId: number): Promise<void> {
   const levels = await store.lockTeacherLevels(tx, userId);
-  const from = levels[0]?.institutionId ?? null;
-  const schools = (await grantsOfUser(tx, userId))
-    .filter((g) => (g.role === 'teacher' || g.role === 'director') && g.institutionId !== null)
-    .map((g) => g.institutionId!);
-  const to = from !== null && schools.includes(from) ? from : (schools[0] ?? null);
-  if (levels.length === 0 || to === from) return;
-  const changes = levels.flatMap((l) => [
-    ...(from !== null ? [{ institutionId: from, areaId: l.areaId, level: l.level, delta: -1 }] : []),
+  const schools = staffSchoolsIn(await grantsOfUser(tx, userId));
+  // Each level where it is counted (levels of frameworks assessed at different times may be at different
+  // schools): those at a school the person still teaches at stay; the others go to the first school.
+  const moving = levels.filter((l) => l.institutionId === null || !schools.includes(l.institutionId));
+  const to = schools[0] ?? null;
+  const moved = moving.filter((l) => l.institutionId !== to);
+  if (moved.length === 0) return;
+  const changes = moved.flatMap((l) => [
+    ...(l.institutionId !== null
+      ? [{ institutionId: l.institutionId, areaId: l.areaId, level: l.level, delta: -1 }]
+      : []),
     ...(to !== null ? [{ institutionId: to, areaId: l.areaId, level: l.level, delta: 1 }] : []),
   ]);
   await store.lockSchoolCounts(
@@ -381,7 +387,7 @@ export async function followTeacher(tx: Db, userId: number): Promise<void> {
   await store.changeSchoolCounts(tx, changes);
   await store.upsertTeacherLevels(
     tx,
-    levels.map((l) => ({ ...l, institutionId: to })),
+    moved.map((l) => ({ ...l, institutionId: to })),
   );
 }
 

@@ -1,4 +1,5 @@
 import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
+import { rows } from '@/server/db/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -561,6 +562,17 @@ describe('training needs, history and indicators', () => {
     const before = (await director.inject({ url })).json<Record>();
     expect(before).toMatchObject({ teachers: 10, ictTrainedFromRecords: 2, teachersIctTrained: 2 });
     expect(await feedIctTrained(db, null)).toContain(schoolA);
+    // Nothing silent: the audit log keeps what the school had reported, and what the records gave.
+    const [entry] = await rows<{ before: unknown; after: unknown; actorId: number | null }>(
+      db,
+      sql`select before, after, actor_id as "actorId" from identity_audit
+          where entity = 'registry_school_year' and action = 'feed' and entity_id = ${`${schoolA}/${yearId}`}`,
+    );
+    expect(entry).toEqual({
+      before: { teachersIctTrained: 4 },
+      after: { teachersIctTrained: 2 },
+      actorId: null,
+    });
     const fed = (await director.inject({ url })).json<Record>();
     expect(fed.teachersIctTrained).toBe(2);
     // Written once: the saved record's version moved, and feeding again changes nothing.

@@ -607,5 +607,7 @@ export const historyRecords = pgTable(
   (t) => [
     index('training_history_record_year_idx').on(t.completedOn),
     index('training_history_record_user_idx').on(t.userId),
+    // The registry's ICT-trained feed and form count a school's records (`ict-trained.store.ts`).
+    index('training_history_record_school_idx').on(t.institutionId),
   ],
 );

@@ -108,7 +108,6 @@ export function EditionsPage() {
               </Link>
               <span className="meta">
                 {t('policyProfile.publishedOn', { date: f.date(e.publishedAt) })}
-                {e.publishedBy ? ` · ${e.publishedBy}` : ''}
               </span>
               {e.note ? <span>{e.note}</span> : null}
               <a href={`/api/policy/profile/editions/${e.number}/pdf?lang=${lang}`} download>

@@ -1,0 +1,1 @@
+CREATE INDEX "training_history_record_school_idx" ON "training_history_record" USING btree ("institution_id");
