@@ -137,10 +137,7 @@ export function render(
   };
 }
 
-const editionRef = (
-  e: { number: number; publishedAt: Date | string; note: Localised },
-  locale: Locale,
-) => ({
+const editionRef = (e: { number: number; publishedAt: Date | string; note: Localised }, locale: Locale) => ({
   number: e.number,
   publishedAt: new Date(e.publishedAt).toISOString(),
   note: pick(e.note, locale),

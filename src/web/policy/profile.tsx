@@ -106,9 +106,7 @@ export function EditionsPage() {
               <Link to={editionPath(e.number)} className="what">
                 {t('policyProfile.editionName', { number: f.number(e.number) })}
               </Link>
-              <span className="meta">
-                {t('policyProfile.publishedOn', { date: f.date(e.publishedAt) })}
-              </span>
+              <span className="meta">{t('policyProfile.publishedOn', { date: f.date(e.publishedAt) })}</span>
               {e.note ? <span>{e.note}</span> : null}
               <a href={`/api/policy/profile/editions/${e.number}/pdf?lang=${lang}`} download>
                 {t('policyProfile.pdfOf', { number: f.number(e.number) })}
