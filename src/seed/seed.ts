@@ -187,7 +187,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       if (options.scale === 'demo') {
         const history = await seedTrainingHistory(tx, options.seed);
         log(`past training records: ${history.records} (${history.linked} linked to teachers)`);
-        const fed = await feedIctTrained(tx, null);
+        const fed = await feedIctTrained(tx, null, new Date(`${schoolToday(now())}T00:00:00+04:00`));
         log(`registry ICT-trained counts taken from training records: ${fed.length} schools`);
       }
       // The country's registry of policies, programmes and partnerships: the same at every scale.

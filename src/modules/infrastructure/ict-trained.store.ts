@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
 import { audit } from '@/modules/identity/identity.service';
+import * as clock from '@/server/clock';
 import { TRAININGS } from '@/modules/training/training.needs.store';
 
 /**
@@ -32,9 +33,14 @@ export async function ictTrainedFromRecords(
  * `institutionIds` is null), where they differ, raising each changed record's version (someone editing the
  * record then sees the fed figure before saving over it), with an audit entry per record saying what it was
  * and what it became. Two feeds of one school queue up (a lock per school, taken before counting), so the
- * later counts what the earlier wrote. Returns the schools whose record changed.
+ * later counts what the earlier wrote. `at` is the records' new `updated_at` (the seed gives its own day, so
+ * that a seed stays the same from run to run). Returns the schools whose record changed.
  */
-export async function feedIctTrained(db: Db, institutionIds: readonly number[] | null): Promise<number[]> {
+export async function feedIctTrained(
+  db: Db,
+  institutionIds: readonly number[] | null,
+  at: Date = clock.now(),
+): Promise<number[]> {
   if (institutionIds !== null && institutionIds.length === 0) return [];
   if (institutionIds !== null) {
     for (const id of [...new Set(institutionIds)].sort((a, b) => a - b))
@@ -60,7 +66,7 @@ export async function feedIctTrained(db: Db, institutionIds: readonly number[] |
           for update of sy
         )
         update infrastructure_school_year sy
-        set teachers_ict_trained = due.after, version = sy.version + 1, updated_at = now()
+        set teachers_ict_trained = due.after, version = sy.version + 1, updated_at = ${at.toISOString()}::timestamptz
         from due
         where sy.institution_id = due.institution_id and sy.academic_year_id = due.academic_year_id
         returning sy.institution_id as id, sy.academic_year_id as "yearId", due.before, due.after`,
