@@ -34,6 +34,7 @@ import councilsRoutes from '@/modules/councils/councils.routes';
 import webinarsRoutes from '@/modules/webinars/webinars.routes';
 import trainingRoutes from '@/modules/training/training.routes';
 import policyRoutes from '@/modules/policy/policy.routes';
+import safetyRoutes from '@/modules/safety/safety.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
@@ -169,6 +170,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         verifyPerMinute: config.verifyPerMinute,
       });
       await api.register(policyRoutes, { db: database.db, publicUrl: config.publicUrl });
+      await api.register(safetyRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(distanceRoutes, { db: database.db });
       await api.register(journalRoutes, { db: database.db, runJobs: config.runJobs });
     },
