@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Database } from '@/server/db/database';
 import { createTestDatabase } from '@test/harness';
 import { fold } from '@/modules/library/library.store';
-import { answerKey, foldText } from '@/modules/contests/contests.fold';
+import { answerKey, foldText } from '@/server/fold';
 import {
   buildQuestion,
   correctAnswer,

@@ -1,5 +1,5 @@
 import type { QuestionBody, QuestionKey, QuestionKind } from '@/modules/contests/contests.tables';
-import { answerKey } from '@/modules/contests/contests.fold';
+import { answerKey } from '@/server/fold';
 
 /**
  * The pure core of contests: the order a student sees (deterministic from the attempt), the translation

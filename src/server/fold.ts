@@ -2,7 +2,7 @@
  * The library's letter folding (`library_fold` in migration `0005_library_search.sql`), in TypeScript, for
  * marking short-text answers without a round trip to the database: Azerbaijani letters to their base letters,
  * the Azerbaijani Cyrillic alphabet (1958–1991) transliterated to Latin, Russian-only letters by their usual
- * spelling, then lower case. `contests.fold.test.ts` checks it against the SQL function on samples; a change
+ * spelling, then lower case. `contests.marking.test.ts` checks it against the SQL function on samples; a change
  * to one must be made to the other.
  */
 
