@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@/server/db/database';
 
-/** The content filter's routes for the resolver nodes' API: their state, the RPZ zones, their counts. */
+/** The content filter's routes for the resolver nodes: their state and the RPZ zones. */
 export default async function safetyNodeRoutes(
   app: FastifyInstance,
   opts: { db: Db; publicUrl: string },

@@ -4,6 +4,7 @@ import catalogueRoutes from '@/modules/safety/safety.catalogue.routes';
 import nodeRoutes from '@/modules/safety/safety.node.routes';
 import requestsRoutes from '@/modules/safety/safety.requests.routes';
 import reportsRoutes from '@/modules/safety/safety.reports.routes';
+import logsRoutes from '@/modules/safety/safety.logs.routes';
 
 /**
  * The education network's content filter (`docs/safety.md`): Maktab keeps categories, lists, policies, networks
@@ -18,4 +19,5 @@ export default async function safetyRoutes(
   await app.register(nodeRoutes, opts);
   await app.register(requestsRoutes, opts);
   await app.register(reportsRoutes, opts);
+  await app.register(logsRoutes, opts);
 }
