@@ -121,6 +121,19 @@ describe('delivery: compression, caching, revalidation', () => {
     expect(small.json<{ status: string }>().status).toBe('ok');
   });
 
+  it("compresses the API documentation's scripts, identical once decoded", async () => {
+    const identity = await app.inject({ url: '/api/docs/static/swagger-ui-bundle.js' });
+    expect(identity.statusCode).toBe(200);
+    expect(identity.rawPayload.length).toBeGreaterThan(500_000);
+    const res = await app.inject({
+      url: '/api/docs/static/swagger-ui-bundle.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.rawPayload.length).toBeLessThan(identity.rawPayload.length / 2);
+    expect(decoded(res).equals(identity.rawPayload)).toBe(true);
+  });
+
   it('compresses a CSV download and keeps it a download; caches open data with an ETag and 304', async () => {
     const url = '/api/open/indicators?format=csv';
     const identity = await app.inject({ url, headers: { 'accept-language': 'en' } });

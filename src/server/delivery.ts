@@ -21,6 +21,9 @@ import { installHttpCache } from '@/server/http-cache';
 const TEXT_LIKE =
   /^(?:text\/(?!event-stream)[-\w.+]+|application\/(?:[-\w.]+\+)?(?:json|xml)|application\/(?:javascript|ecmascript|x-www-form-urlencoded)|image\/svg\+xml)\s*(?:;|$)/i;
 
+/** Where Swagger UI serves its files (`/api/docs`, src/server/app.ts). */
+const DOCS_ASSETS = '/api/docs/static/';
+
 /** Whether a content type is worth compressing on the fly. */
 export function compressibleType(contentType: string): boolean {
   return TEXT_LIKE.test(contentType.trim());
@@ -44,6 +47,9 @@ export function sentAsIs(reply: FastifyReply): boolean {
 export async function installDelivery(app: FastifyInstance): Promise<void> {
   installHttpCache(app);
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // The API documentation's own scripts and styles (Swagger UI, about 1.5 MB) are served as files that take
+    // byte ranges; nobody asks them for one, and they are text: whole answers of theirs are compressed.
+    if (request.url.startsWith(DOCS_ASSETS) && reply.statusCode === 200) reply.removeHeader('accept-ranges');
     if (sentAsIs(reply)) request.raw.headers['x-no-compression'] = '1';
     return payload;
   });
