@@ -429,7 +429,7 @@ describe('the country profile', () => {
     ]);
   });
 
-  it('quotes the filter’s categories in section 2.4, changed at once when a national policy’s change', async () => {
+  it('quotes the filter’s categories in section 2.4, changed at once when a national policy’s categories change', async () => {
     const filterFigure = async (lang = 'en') =>
       (await get<ProfileOut>(`/api/policy/profile?lang=${lang}`)).sections
         .find((s) => s.id === '2.4')!
