@@ -94,6 +94,13 @@ describe('the country profile', () => {
         .waitFor();
       const connected = page.locator('[data-figure="schools_connected"]');
       await connected.getByText(/Mənbə: Maktab/).waitFor();
+      // Section 2.1 answers PEER's comparison questions from the registry; 2.4 quotes the filter.
+      await page.getByRole('heading', { name: 'PEER müqayisə göstəriciləri' }).waitFor();
+      await page.locator('[data-peer="connectivity"]').getByText('Bəli', { exact: true }).waitFor();
+      await page
+        .locator('[data-figure="filter_categories"]')
+        .getByText('Təhsil şəbəkəsi süzgəcdən keçirir')
+        .waitFor();
       await expectGoodPage(page, 'policy-profile-live-az-360');
 
       await page.getByRole('link', { name: 'Dərc edilmiş nəşrlər' }).first().click();
@@ -118,6 +125,7 @@ describe('the country profile', () => {
       expect(text).toContain('2 nömrəli nəşr');
       expect(text).toContain(sentence.az);
       expect(text).toContain('Mənbə: Maktab');
+      expect(text).toContain('PEER müqayisə göstəriciləri');
 
       // The edition's own page, then in Russian.
       await second.getByRole('link', { name: '2 nömrəli nəşr', exact: true }).click();

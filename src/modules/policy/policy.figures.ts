@@ -5,13 +5,14 @@ import { schoolToday } from '@/modules/classroom/classroom.service';
 import { listAcademicYears } from '@/modules/institutions/institutions.store';
 import { openIndicators } from '@/modules/monitoring/monitoring.service';
 import { nationalIctTrained } from '@/modules/training/training.needs.service';
+import { filterFigures } from '@/modules/safety/safety.public';
 import * as store from '@/modules/policy/policy.figures.store';
 
 /**
  * The live figures catalogue: every figure the registry's targets measure progress by and the country profile
  * quotes, computed afresh from the platform on each call — the ICT registry (through monitoring's indicators,
  * which are recomputed as soon as a record changes), the training indicators, the library, the virtual
- * school's accounts, the webinars and the policy registry itself. Each figure carries its label, value and
+ * school's accounts, the webinars, the content filter and the policy registry itself. Each figure carries its label, value and
  * unit, its source, the day it is true of, and the query that produced it, in the caller's language.
  */
 
@@ -35,6 +36,7 @@ export const FIGURE_KEYS = [
   'virtual_school_active',
   'webinars_held',
   'webinar_attendances',
+  'filter_categories',
   'policies_in_force',
   'partnerships',
 ] as const;
@@ -68,7 +70,7 @@ export interface LiveFigure {
   topics: string[];
 }
 
-type Group = 'monitoring' | 'training' | 'library' | 'accounts' | 'webinars' | 'policy';
+type Group = 'monitoring' | 'training' | 'library' | 'accounts' | 'webinars' | 'filter' | 'policy';
 
 interface Definition {
   group: Group;
@@ -84,6 +86,7 @@ interface Definition {
     | 'users'
     | 'webinars'
     | 'attendances'
+    | 'categories'
     | 'documents'
     | 'partnerships'
     | 'share';
@@ -231,6 +234,13 @@ const DEFINITIONS: Record<FigureKey, Definition> = {
     sql: 'select count(*) from webinars_registration r join (webinars held in the academic year) h on h.id = r.webinar_id where r.attended',
     topics: ['2.3'],
   },
+  filter_categories: {
+    group: 'filter',
+    unit: 'count',
+    unitCode: 'categories',
+    sql: "safety.public.filterFigures(db) → blockedCategories: select count(distinct c) from safety_policy p, unnest(p.categories) c where p.area_id is null and p.code in ('primary', 'secondary')",
+    topics: ['2.4'],
+  },
   policies_in_force: {
     group: 'policy',
     unit: 'count',
@@ -267,6 +277,7 @@ defineMessages({
     'policy.figure.virtual_school_active': 'Virtual school users active this academic year',
     'policy.figure.webinars_held': 'Webinars for teachers held this academic year',
     'policy.figure.webinar_attendances': 'Webinar attendances this academic year',
+    'policy.figure.filter_categories': 'The education network filters',
     'policy.figure.policies_in_force': 'Education technology policies in force',
     'policy.figure.partnerships': 'Partnerships with companies and organisations',
     'policy.figureUnit.schools': 'schools',
@@ -278,6 +289,7 @@ defineMessages({
     'policy.figureUnit.users': 'users',
     'policy.figureUnit.webinars': 'webinars',
     'policy.figureUnit.attendances': 'attendances',
+    'policy.figureUnit.categories': 'categories of content',
     'policy.figureUnit.documents': 'documents',
     'policy.figureUnit.partnerships': 'partnerships',
     'policy.figureUnit.share': 'per cent',
@@ -288,6 +300,8 @@ defineMessages({
     'policy.figureSource.library': 'Maktab, national digital library',
     'policy.figureSource.accounts': 'Maktab, virtual school accounts',
     'policy.figureSource.webinars': 'Maktab, webinars for teachers, academic year {year}',
+    'policy.figureSource.filter':
+      'Maktab, content filter of the education network (national pupils’ policies)',
     'policy.figureSource.policy': 'Maktab, registry of policies',
     'policy.figureQuery.monitoring':
       'Counted over every active institution from its ICT registry record for the academic year; recomputed as soon as a record changes.',
@@ -298,7 +312,10 @@ defineMessages({
       'Active accounts of students and teachers; “active this year” means used since the first day of the academic year.',
     'policy.figureQuery.webinars':
       'Webinars not cancelled that started within the academic year, and the attendances recorded at them.',
+    'policy.figureQuery.filter':
+      'The categories of content blocked by the national policies for primary and secondary pupils, each counted once, today.',
     'policy.figureQuery.policy': 'Entries of the registry of policies counted today.',
+    'policy.figureZero.filter_categories': 'no categories configured in the filter yet',
   },
   az: {
     'policy.figure.institutions_active': 'Fəaliyyətdə olan ümumi təhsil müəssisələri',
@@ -319,6 +336,7 @@ defineMessages({
     'policy.figure.virtual_school_active': 'Bu tədris ilində fəal olan virtual məktəb istifadəçiləri',
     'policy.figure.webinars_held': 'Bu tədris ilində müəllimlər üçün keçirilmiş vebinarlar',
     'policy.figure.webinar_attendances': 'Bu tədris ilində vebinarlarda iştirak',
+    'policy.figure.filter_categories': 'Təhsil şəbəkəsi süzgəcdən keçirir',
     'policy.figure.policies_in_force': 'Qüvvədə olan təhsil texnologiyaları siyasət sənədləri',
     'policy.figure.partnerships': 'Şirkət və təşkilatlarla tərəfdaşlıqlar',
     'policy.figureUnit.schools': 'məktəb',
@@ -330,6 +348,7 @@ defineMessages({
     'policy.figureUnit.users': 'istifadəçi',
     'policy.figureUnit.webinars': 'vebinar',
     'policy.figureUnit.attendances': 'iştirak',
+    'policy.figureUnit.categories': 'məzmun kateqoriyası',
     'policy.figureUnit.documents': 'sənəd',
     'policy.figureUnit.partnerships': 'tərəfdaşlıq',
     'policy.figureUnit.share': 'faiz',
@@ -340,6 +359,8 @@ defineMessages({
     'policy.figureSource.library': 'Maktab, milli elektron kitabxana',
     'policy.figureSource.accounts': 'Maktab, virtual məktəbin hesabları',
     'policy.figureSource.webinars': 'Maktab, müəllimlər üçün vebinarlar, {year} tədris ili',
+    'policy.figureSource.filter':
+      'Maktab, təhsil şəbəkəsinin məzmun süzgəci (şagirdlər üçün milli siyasətlər)',
     'policy.figureSource.policy': 'Maktab, siyasət sənədləri reyestri',
     'policy.figureQuery.monitoring':
       'Hər fəaliyyətdə olan müəssisənin tədris ili üzrə İKT reyestri qeydindən sayılır; qeyd dəyişən kimi yenidən hesablanır.',
@@ -350,7 +371,10 @@ defineMessages({
       'Şagird və müəllimlərin fəal hesabları; «bu il fəal» tədris ilinin ilk günündən bəri istifadə etmiş deməkdir.',
     'policy.figureQuery.webinars':
       'Tədris ili ərzində başlamış, ləğv edilməmiş vebinarlar və onlarda qeydə alınmış iştirak.',
+    'policy.figureQuery.filter':
+      'İbtidai və orta sinif şagirdləri üçün milli siyasətlərin blokladığı məzmun kateqoriyaları, hər biri bir dəfə, bu gün üzrə sayılır.',
     'policy.figureQuery.policy': 'Siyasət sənədləri reyestrinin qeydləri bu gün üzrə sayılır.',
+    'policy.figureZero.filter_categories': 'süzgəcdə hələ heç bir kateqoriya qurulmayıb',
   },
   ru: {
     'policy.figure.institutions_active': 'Действующие общеобразовательные учреждения',
@@ -371,6 +395,7 @@ defineMessages({
     'policy.figure.virtual_school_active': 'Пользователи виртуальной школы, активные в этом учебном году',
     'policy.figure.webinars_held': 'Вебинары для учителей, проведённые в этом учебном году',
     'policy.figure.webinar_attendances': 'Посещения вебинаров в этом учебном году',
+    'policy.figure.filter_categories': 'Образовательная сеть фильтрует',
     'policy.figure.policies_in_force': 'Действующие документы политики в области образовательных технологий',
     'policy.figure.partnerships': 'Партнёрства с компаниями и организациями',
     'policy.figureUnit.schools': 'школ',
@@ -382,6 +407,7 @@ defineMessages({
     'policy.figureUnit.users': 'пользователей',
     'policy.figureUnit.webinars': 'вебинаров',
     'policy.figureUnit.attendances': 'посещений',
+    'policy.figureUnit.categories': 'категорий содержимого',
     'policy.figureUnit.documents': 'документов',
     'policy.figureUnit.partnerships': 'партнёрств',
     'policy.figureUnit.share': 'процентов',
@@ -391,6 +417,8 @@ defineMessages({
     'policy.figureSource.library': 'Maktab, национальная электронная библиотека',
     'policy.figureSource.accounts': 'Maktab, учётные записи виртуальной школы',
     'policy.figureSource.webinars': 'Maktab, вебинары для учителей, {year} учебный год',
+    'policy.figureSource.filter':
+      'Maktab, контентный фильтр образовательной сети (национальные политики для учащихся)',
     'policy.figureSource.policy': 'Maktab, реестр документов политики',
     'policy.figureQuery.monitoring':
       'Подсчитано по каждому действующему учреждению по его записи в реестре ИКТ за учебный год; пересчитывается сразу после изменения записи.',
@@ -401,13 +429,24 @@ defineMessages({
       'Активные учётные записи учащихся и учителей; «активные в этом году» — пользовавшиеся с первого дня учебного года.',
     'policy.figureQuery.webinars':
       'Неотменённые вебинары, начавшиеся в учебном году, и отмеченные на них посещения.',
+    'policy.figureQuery.filter':
+      'Категории содержимого, которые блокируют национальные политики для учащихся начальных и старших классов, каждая один раз, на сегодня.',
     'policy.figureQuery.policy': 'Записи реестра документов политики на сегодня.',
+    'policy.figureZero.filter_categories': 'в фильтре ещё не настроено ни одной категории',
   },
 });
 
 /** Whether a string is a key of the catalogue (a target's indicator must be). */
 export function isFigureKey(value: unknown): value is FigureKey {
   return typeof value === 'string' && (FIGURE_KEYS as readonly string[]).includes(value);
+}
+
+/** Figures whose zero reads better as words (the filter with no category yet); null for the others. */
+const ZERO_READS: Partial<Record<FigureKey, true>> = { filter_categories: true };
+
+/** How a figure's zero reads in a language, when it has words of its own; null otherwise. */
+export function zeroReading(locale: Locale, key: string): string | null {
+  return ZERO_READS[key as FigureKey] ? translate(locale, `policy.figureZero.${key}`) : null;
 }
 
 /** A figure's name in a language. */
@@ -518,6 +557,11 @@ async function computeGroup(db: Db, group: Group, locale: Locale, today: string)
         asOf: reference(today, year.endsOn),
         values: { webinars_held: count(c.held), webinar_attendances: count(c.attended) },
       };
+    }
+    case 'filter': {
+      // Zero until the filter's national policies block a category: the profile then says none is configured.
+      const c = await filterFigures(db);
+      return { year: null, asOf: today, values: { filter_categories: count(c.blockedCategories) } };
     }
     case 'policy': {
       const c = await store.policyCounts(db);

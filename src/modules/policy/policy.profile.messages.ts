@@ -82,6 +82,12 @@ defineMessages({
     'policyProfile.rule.unknownSection': 'is not a section of the profile',
     'policyProfile.edition_stale':
       'Another edition was published after you opened this page. Reload it to see what it holds, then publish again if needed.',
+    'policyProfile.peer': 'PEER comparison indicators',
+    'policyProfile.peerNote':
+      'Answered from the registry of policies, to read side by side with other countries’ profiles.',
+    'policyProfile.yes': 'Yes',
+    'policyProfile.no': 'No',
+    'policyProfile.peerNone': 'No document in the registry answers it.',
     'policyProfile.noPrevious': 'This is the first edition: there is nothing to compare it with.',
   },
   az: {
@@ -112,6 +118,12 @@ defineMessages({
     'policyProfile.rule.unknownSection': 'profilin bölməsi deyil',
     'policyProfile.edition_stale':
       'Siz bu səhifəni açandan sonra başqa nəşr dərc edilib. Nəyi əhatə etdiyini görmək üçün səhifəni yeniləyin, lazımdırsa yenidən dərc edin.',
+    'policyProfile.peer': 'PEER müqayisə göstəriciləri',
+    'policyProfile.peerNote':
+      'Siyasət sənədləri reyestrinə əsasən cavablandırılıb ki, profil digər ölkələrin profilləri ilə yanaşı oxunsun.',
+    'policyProfile.yes': 'Bəli',
+    'policyProfile.no': 'Xeyr',
+    'policyProfile.peerNone': 'Reyestrdə buna cavab verən sənəd yoxdur.',
     'policyProfile.noPrevious': 'Bu ilk nəşrdir: müqayisə ediləcək nəşr yoxdur.',
   },
   ru: {
@@ -142,6 +154,12 @@ defineMessages({
     'policyProfile.rule.unknownSection': 'не является разделом профиля',
     'policyProfile.edition_stale':
       'После того как вы открыли эту страницу, было опубликовано другое издание. Обновите страницу, чтобы увидеть его, и при необходимости опубликуйте снова.',
+    'policyProfile.peer': 'Сравнительные показатели PEER',
+    'policyProfile.peerNote':
+      'Ответы взяты из реестра документов политики, чтобы профиль читался рядом с профилями других стран.',
+    'policyProfile.yes': 'Да',
+    'policyProfile.no': 'Нет',
+    'policyProfile.peerNone': 'В реестре нет документа, отвечающего на этот вопрос.',
     'policyProfile.noPrevious': 'Это первое издание: сравнивать его не с чем.',
   },
 });

@@ -5,8 +5,8 @@ import '@/modules/policy/policy.profile.messages';
 
 /**
  * The country profile as a printable document: A4, DejaVu Sans (every letter of az/ru/en), the outline's
- * sections in order, each with the ministry's text, its figures (value, source and day), and the policies and
- * partnerships that touch it; at the end, how each figure was computed (in words; the exact query is in the
+ * sections in order, each with the ministry's text, its figures (value, source and day), the policies and
+ * partnerships that touch it, and in 2.1 PEER's comparison questions answered; at the end, how each figure was computed (in words; the exact query is in the
  * JSON); page numbers in the foot.
  */
 
@@ -102,6 +102,25 @@ export async function profilePdf(profile: ProfileOut): Promise<Buffer> {
           width,
           paragraphGap: 2,
         });
+      }
+    }
+    if (section.peer.length) {
+      doc.moveDown(0.4).fillColor(BLUE).font('bold').fontSize(11).text(t('peer'), { width });
+      doc.fillColor(GREY).font('body').fontSize(8.5).text(t('peerNote'), { width, paragraphGap: 3 });
+      for (const q of section.peer) {
+        doc.fillColor('#000000').font('body').fontSize(10).text(`${q.text} `, { width, continued: true });
+        doc.font('bold').text(q.answerName, { width });
+        doc.fillColor(GREY).font('body').fontSize(8.5);
+        if (!q.documents.length) doc.text(t('peerNone'), { width, indent: 10, paragraphGap: 3 });
+        for (const d of q.documents) {
+          const number = d.number ? `, № ${d.number}` : '';
+          const link = d.url ? `; ${d.url}` : '';
+          doc.text(`• ${d.title} (${day(locale, d.adoptedOn)}${number}; ${d.statusName}${link})`, {
+            width,
+            indent: 10,
+            paragraphGap: 2,
+          });
+        }
       }
     }
     if (section.partnerships.length) {

@@ -84,6 +84,26 @@ const PartnershipOut = Type.Object({
   startedOn: Type.String(),
 });
 
+const PeerAnswerOut = Type.Object({
+  question: Type.String({
+    description: 'PEER comparison question: connectivity, digital_skills_standards, …',
+  }),
+  text: Type.String({ description: 'The question in the answer’s language' }),
+  answer: Type.Boolean({ description: 'Yes when a document in force or planned answers it' }),
+  answerName: Type.String({ description: 'Yes or no in the answer’s language' }),
+  documents: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      title: Type.String(),
+      number: Type.String(),
+      adoptedOn: Type.String(),
+      status: Type.String(),
+      statusName: Type.String(),
+      url: Type.String(),
+    }),
+  ),
+});
+
 const SectionOut = Type.Object({
   id: Type.String(),
   part: Nullable(Type.Object({ id: Type.String(), title: Type.String() })),
@@ -92,6 +112,9 @@ const SectionOut = Type.Object({
   figures: Type.Array(Figure),
   documents: Type.Array(DocumentOut),
   partnerships: Type.Array(PartnershipOut),
+  /** PEER's comparison questions answered from the registry: in section 2.1 only (empty elsewhere, and in
+   * editions published before the profile had them). */
+  peer: Type.Array(PeerAnswerOut),
 });
 
 const EditionRef = Type.Object({
@@ -167,6 +190,17 @@ export const Changes = Type.Object({
       documentsRemoved: Type.Array(EntryChange),
       partnershipsAdded: Type.Array(EntryChange),
       partnershipsRemoved: Type.Array(EntryChange),
+      /** PEER answers that changed; `before` null when the earlier profile had no answer. */
+      peer: Type.Array(
+        Type.Object({
+          question: Type.String(),
+          text: Type.String(),
+          before: Nullable(Type.Boolean()),
+          after: Type.Boolean(),
+          beforeName: Type.String(),
+          afterName: Type.String(),
+        }),
+      ),
     }),
   ),
 });

@@ -5,7 +5,9 @@ import { LOCALES, translate, type Locale } from '@/server/i18n';
 import { now } from '@/server/clock';
 import { staleVersion } from '@/server/versions';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
-import { liveFigures, type LiveFigure } from '@/modules/policy/policy.figures';
+import { liveFigures, zeroReading, type LiveFigure } from '@/modules/policy/policy.figures';
+import { answersPeerYes } from '@/modules/policy/policy.registry.service';
+import { PEER_QUESTIONS, type PeerQuestion } from '@/modules/policy/policy.registry.schema';
 import * as store from '@/modules/policy/policy.profile.store';
 import { PARTS, SECTION_TITLES, SECTIONS, type SectionId } from '@/modules/policy/policy.profile.messages';
 import type {
@@ -22,7 +24,8 @@ import type { Localised } from '@/modules/policy/policy.tables';
  * The country profile in the PEER technology profile's outline (1, 2.1–2.4, 3.1, 3.2): for each section the
  * ministry's text, the live figures of the platform that belong to it (each with its source, its day and the
  * query that produced it, from the figures catalogue `policy.figures.ts`), and the registry's policies and
- * partnerships that touch it. The live profile is generated afresh on every request, so a change anywhere in
+ * partnerships that touch it; section 2.1 also answers PEER's eight comparison questions from the registry, so the
+ * profile reads side by side with other countries'. The live profile is generated afresh on every request, so a change anywhere in
  * the platform shows in the next answer. An edition freezes it: what was generated, in all three languages, is
  * stored whole, so editions read as they were published and can be compared with each other or with today.
  */
@@ -30,6 +33,18 @@ import type { Localised } from '@/modules/policy/policy.tables';
 export type ProfileOut = Static<typeof Profile>;
 type SectionOut = ProfileOut['sections'][number];
 type FigureOut = SectionOut['figures'][number];
+type PeerOut = SectionOut['peer'][number];
+
+/** The section that answers PEER's comparison questions. */
+export const PEER_SECTION = '2.1';
+
+/** One PEER comparison question as generated: its answer and the registry's documents that answer it. */
+export interface PeerEntry {
+  question: PeerQuestion;
+  /** Yes when a document in force or planned answers it (a completed or repealed one is listed only). */
+  answer: boolean;
+  documents: Omit<store.DocumentEntry, 'topics' | 'peer' | 'kind'>[];
+}
 
 /**
  * The profile as generated, in no language in particular: texts and titles in all three, figures in those
@@ -41,6 +56,27 @@ export interface ProfileData {
   figures: Partial<Record<Locale, LiveFigure[]>>;
   documents: store.DocumentEntry[];
   partnerships: store.PartnershipEntry[];
+  /** PEER's comparison questions answered; absent in editions published before the profile had them. */
+  peer?: PeerEntry[];
+}
+
+/** PEER's eight questions answered from the registry's documents, in PEER's order. */
+export function peerEntries(documents: store.DocumentEntry[]): PeerEntry[] {
+  return PEER_QUESTIONS.map((question) => {
+    const answering = documents.filter((d) => d.peer?.includes(question));
+    return {
+      question,
+      answer: answering.some((d) => answersPeerYes(d.status)),
+      documents: answering.map((d) => ({
+        id: d.id,
+        title: d.title,
+        number: d.number,
+        adoptedOn: d.adoptedOn,
+        status: d.status,
+        url: d.url,
+      })),
+    };
+  });
 }
 
 const pick = (l: Localised | null | undefined, locale: Locale): string =>
@@ -60,12 +96,19 @@ export async function generate(db: Db, locales: readonly Locale[]): Promise<Prof
   const texts = Object.fromEntries(
     SECTIONS.map((s) => [s, rows.find((r) => r.section === s)?.body ?? emptyText()]),
   ) as Record<SectionId, Localised>;
-  return { generatedAt, texts, figures, documents, partnerships };
+  return { generatedAt, texts, figures, documents, partnerships, peer: peerEntries(documents) };
 }
 
 /** A figure's value written for a reader of `locale`: a count, a percentage, or learners per one. */
-export function displayValue(locale: Locale, f: Pick<LiveFigure, 'value' | 'unit' | 'unitLabel'>): string {
+export function displayValue(
+  locale: Locale,
+  f: Pick<LiveFigure, 'key' | 'value' | 'unit' | 'unitLabel'>,
+): string {
   if (f.value === null) return translate(locale, 'policyProfile.noValue');
+  if (f.value === 0) {
+    const words = zeroReading(locale, f.key);
+    if (words) return words;
+  }
   if (f.unit === 'share')
     return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(f.value);
   const n = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(f.value);
@@ -82,6 +125,22 @@ const figureOut = (locale: Locale, f: LiveFigure): FigureOut => ({
   asOf: f.asOf,
   query: f.query,
   sql: f.sql,
+});
+
+const peerOut = (locale: Locale, e: PeerEntry): PeerOut => ({
+  question: e.question,
+  text: translate(locale, `policyRegistry.peer.${e.question}`),
+  answer: e.answer,
+  answerName: translate(locale, e.answer ? 'policyProfile.yes' : 'policyProfile.no'),
+  documents: e.documents.map((d) => ({
+    id: d.id,
+    title: pick(d.title, locale),
+    number: d.number,
+    adoptedOn: d.adoptedOn,
+    status: d.status,
+    statusName: translate(locale, `policyProfile.status.${d.status}`),
+    url: d.url,
+  })),
 });
 
 /** The profile in one language. `edition`: the published edition it is, or null for the live one. */
@@ -125,6 +184,7 @@ export function render(
           quantity: p.quantity,
           startedOn: p.startedOn,
         })),
+      peer: id === PEER_SECTION ? (data.peer ?? []).map((e) => peerOut(locale, e)) : [],
     };
   });
   return {
@@ -292,6 +352,7 @@ export function compare(before: ProfileOut | null, after: ProfileOut): ChangesOu
     const oldDocs = ids(old?.documents ?? []);
     const newDocs = ids(s.documents);
     const oldPartners = ids(old?.partnerships ?? []);
+    const oldPeer = new Map((old?.peer ?? []).map((q) => [q.question, q]));
     const newPartners = ids(s.partnerships);
     return {
       id: s.id,
@@ -327,6 +388,18 @@ export function compare(before: ProfileOut | null, after: ProfileOut): ChangesOu
       partnershipsRemoved: (old?.partnerships ?? [])
         .filter((p) => !newPartners.has(p.id))
         .map((p) => ({ id: p.id, title: p.partner })),
+      // An answer that changed, or that the earlier profile did not have (none before, or an edition made before
+      // the profile answered PEER's questions).
+      peer: s.peer
+        .filter((q) => oldPeer.get(q.question)?.answer !== q.answer)
+        .map((q) => ({
+          question: q.question,
+          text: q.text,
+          before: oldPeer.get(q.question)?.answer ?? null,
+          after: q.answer,
+          beforeName: oldPeer.get(q.question)?.answerName ?? '',
+          afterName: q.answerName,
+        })),
     };
   });
 }
@@ -341,7 +414,8 @@ const changedCount = (sections: ChangesOut['sections']) =>
         s.documentsAdded.length +
         s.documentsRemoved.length +
         s.partnershipsAdded.length +
-        s.partnershipsRemoved.length >
+        s.partnershipsRemoved.length +
+        s.peer.length >
         0,
   ).length;
 

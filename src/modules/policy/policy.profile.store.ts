@@ -56,6 +56,8 @@ export interface DocumentEntry {
   status: string;
   url: string;
   topics: string[];
+  /** The PEER comparison questions it answers (absent in editions published before the profile had them). */
+  peer?: string[];
 }
 
 export async function documentEntries(db: Db): Promise<DocumentEntry[]> {
@@ -69,6 +71,7 @@ export async function documentEntries(db: Db): Promise<DocumentEntry[]> {
       status: documents.status,
       url: documents.url,
       topics: documents.topics,
+      peer: documents.peer,
     })
     .from(documents)
     .orderBy(asc(documents.adoptedOn), asc(documents.id));

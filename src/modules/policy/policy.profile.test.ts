@@ -11,6 +11,8 @@ import { LOCALES } from '@/server/i18n';
 import { auditLog } from '@/modules/identity/identity.tables';
 import { internetLinks } from '@/modules/infrastructure/infrastructure.tables';
 import { SECTION_TITLES, SECTIONS } from '@/modules/policy/policy.profile.messages';
+import { PEER_QUESTIONS } from '@/modules/policy/policy.registry.schema';
+import { policies as filterPolicies } from '@/modules/safety/safety.tables';
 import type { ProfileOut } from '@/modules/policy/policy.profile.service';
 import { createUserWithRole } from '@test/factories';
 import { login, testConfig, type Session } from '@test/harness';
@@ -25,9 +27,23 @@ interface Changes {
     id: string;
     textChanged: boolean;
     textAfter: string;
-    figures: { key: string; before: number | null; after: number | null }[];
+    figures: { key: string; before: number | null; after: number | null; afterDisplay: string }[];
+    peer: { question: string; before: boolean | null; after: boolean; afterName: string }[];
   }[];
 }
+type PeerOut = ProfileOut['sections'][number]['peer'];
+
+const pdfText = (pdf: Buffer) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-profile-'));
+  try {
+    const file = path.join(dir, 'profile.pdf');
+    fs.writeFileSync(file, pdf);
+    // pdftotext breaks long lines where the page did: the words joined by single spaces.
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 const figureOf = (p: ProfileOut, key: string) =>
   p.sections.flatMap((s) => s.figures).find((f) => f.key === key);
@@ -304,9 +320,14 @@ describe('the country profile', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-profile-'));
     try {
       const expected = {
-        az: ['Təhsildə texnologiya: ölkə profili', 'Məktəblərin rolu', 'Mənbə: Maktab'],
-        ru: ['Технологии в образовании: профиль страны', 'Роль школ', 'Источник: Maktab'],
-        en: ['Technology in education: country profile', 'Roles of schools', 'Source: Maktab'],
+        az: ['Təhsildə texnologiya: ölkə profili', 'Məktəblərin rolu', 'Mənbə: Maktab', 'PEER müqayisə'],
+        ru: ['Технологии в образовании: профиль страны', 'Роль школ', 'Источник: Maktab', 'показатели PEER'],
+        en: [
+          'Technology in education: country profile',
+          'Roles of schools',
+          'Source: Maktab',
+          'PEER comparison',
+        ],
       };
       for (const lang of LOCALES) {
         for (const url of [
@@ -330,5 +351,159 @@ describe('the country profile', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('answers PEER’s comparison questions in section 2.1, as the registry does, in each language, JSON and PDF', async () => {
+    const expected = {
+      az: { heading: 'PEER müqayisə göstəriciləri', yes: 'Bəli', no: 'Xeyr' },
+      ru: { heading: 'Сравнительные показатели PEER', yes: 'Да', no: 'Нет' },
+      en: { heading: 'PEER comparison indicators', yes: 'Yes', no: 'No' },
+    };
+    for (const lang of LOCALES) {
+      const profile = await get<ProfileOut>(`/api/policy/profile?lang=${lang}`);
+      const registry = await get<{
+        items: { question: string; text: string; answer: boolean; documents: { id: number }[] }[];
+      }>('/api/policy/peer', { 'accept-language': lang });
+      const peer = profile.sections.find((s) => s.id === '2.1')!.peer;
+      expect(peer.map((q) => q.question)).toEqual([...PEER_QUESTIONS]);
+      expect(profile.sections.filter((s) => s.id !== '2.1').every((s) => s.peer.length === 0)).toBe(true);
+      for (const q of peer) {
+        const r = registry.items.find((i) => i.question === q.question)!;
+        expect(q.text).toBe(r.text);
+        expect(q.answer, q.question).toBe(r.answer);
+        expect(q.answerName).toBe(q.answer ? expected[lang].yes : expected[lang].no);
+        // The same documents (the profile lists them oldest first, the registry newest first).
+        expect(q.documents.map((d) => d.id).sort()).toEqual(r.documents.map((d) => d.id).sort());
+      }
+      // The demo's registry answers connectivity with its documents (their numbers and links are left to the ministry).
+      const connectivity = peer.find((q) => q.question === 'connectivity')!;
+      expect(connectivity.answer).toBe(true);
+      expect(connectivity.documents.length).toBeGreaterThan(0);
+      for (const d of connectivity.documents) {
+        expect(d.title).not.toBe('');
+        expect(d.adoptedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(d.statusName).not.toBe('');
+      }
+
+      const res = await app.inject({ url: `/api/policy/profile/pdf?lang=${lang}` });
+      expect(res.statusCode).toBe(200);
+      const text = pdfText(res.rawPayload);
+      expect(text).toContain(expected[lang].heading);
+      for (const q of peer) expect(text, q.question).toContain(`${q.text} ${q.answerName}`);
+      expect(text).toContain(connectivity.documents[0]!.title.replace(/\s+/g, ' '));
+    }
+  });
+
+  it('changes a PEER answer at once when a document answers it, and says so since the last edition', async () => {
+    const before = await get<ProfileOut>('/api/policy/profile?lang=en');
+    const answered = (p: ProfileOut): PeerOut => p.sections.find((s) => s.id === '2.1')!.peer;
+    const no = answered(before).find((q) => !q.answer);
+    expect(no, 'a question the demo answers no').toBeDefined();
+    // A document in force is saved with that question added, through the registry's API.
+    const [doc] = await rows<{ id: number }>(
+      database.db,
+      sql`select id from policy_document where status = 'in_force' order by id limit 1`,
+    );
+    const read = await bureau.inject({ url: `/api/policy/documents/${doc!.id}` });
+    expect(read.statusCode).toBe(200);
+    const d = read.json<Record<string, unknown> & { peer: string[] }>();
+    const fields = ['kind', 'title', 'issuer', 'number', 'adoptedOn', 'amendedOn', 'periodStart'] as const;
+    const more = ['periodEnd', 'status', 'summary', 'url', 'topics', 'version'] as const;
+    const body = Object.fromEntries([...fields, ...more].map((k) => [k, d[k]]));
+    const saved = await bureau.inject({
+      method: 'PUT',
+      url: `/api/policy/documents/${doc!.id}`,
+      payload: { ...body, peer: [...d.peer, no!.question] },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+
+    const after = answered(await get<ProfileOut>('/api/policy/profile?lang=ru'));
+    const now = after.find((q) => q.question === no!.question)!;
+    expect(now.answer).toBe(true);
+    expect(now.answerName).toBe('Да');
+    expect(now.documents.map((x) => x.id)).toContain(doc!.id);
+
+    const changes = await get<Changes>('/api/policy/profile/changes?lang=en');
+    expect(changes.sections.find((s) => s.id === '2.1')!.peer).toEqual([
+      expect.objectContaining({ question: no!.question, before: false, after: true, afterName: 'Yes' }),
+    ]);
+  });
+
+  it('quotes the filter’s categories in section 2.4, changed at once when a national policy’s categories change', async () => {
+    const filterFigure = async (lang = 'en') =>
+      (await get<ProfileOut>(`/api/policy/profile?lang=${lang}`)).sections
+        .find((s) => s.id === '2.4')!
+        .figures.find((f) => f.key === 'filter_categories')!;
+    // The national pupils' policies start with no category (the demo's filter may have none at all yet).
+    await database.db.execute(
+      sql`update safety_policy set categories = '{}' where area_id is null and code in ('primary', 'secondary')`,
+    );
+    const none = await filterFigure();
+    expect(none).toMatchObject({ value: 0, display: 'no categories configured in the filter yet' });
+    expect(none.source).toMatch(/content filter/);
+    expect(none.sql).toMatch(/filterFigures/);
+    expect((await filterFigure('az')).display).toBe('süzgəcdə hələ heç bir kateqoriya qurulmayıb');
+
+    const safeSearch = {
+      google: true,
+      youtube: 'strict',
+      bing: true,
+      duckduckgo: true,
+      yandex: true,
+    } as const;
+    await database.db
+      .insert(filterPolicies)
+      .values({
+        code: 'primary',
+        name: { az: 'İbtidai', ru: 'Начальные', en: 'Primary' },
+        categories: ['adult', 'gambling', 'violence'],
+        safeSearch,
+      })
+      .onConflictDoUpdate({
+        target: filterPolicies.code,
+        set: { categories: ['adult', 'gambling', 'violence'] },
+      });
+    expect(await filterFigure()).toMatchObject({ value: 3, display: '3 categories of content' });
+    await database.db
+      .update(filterPolicies)
+      .set({ categories: ['adult', 'gambling', 'violence', 'drugs'] })
+      .where(eq(filterPolicies.code, 'primary'));
+    expect((await filterFigure('ru')).display).toBe('4 категорий содержимого');
+    expect(
+      (await get<ProfileOut>('/api/policy/profile?lang=en')).sections
+        .find((s) => s.id === '2.4')!
+        .figures.find((f) => f.key === 'filter_categories')!.label,
+    ).toBe('The education network filters');
+
+    const changes = await get<Changes>('/api/policy/profile/changes?lang=en');
+    expect(changes.sections.find((s) => s.id === '2.4')!.figures).toContainEqual(
+      expect.objectContaining({
+        key: 'filter_categories',
+        after: 4,
+        afterDisplay: '4 categories of content',
+      }),
+    );
+  });
+
+  it('still reads an edition published before the profile answered PEER’s questions', async () => {
+    // Edition 1 as such an edition was stored: without the answers, its documents without their questions.
+    await database.db.execute(
+      sql`update policy_edition set content = (content - 'peer') || jsonb_build_object('documents',
+            (select coalesce(jsonb_agg(d - 'peer'), '[]'::jsonb) from jsonb_array_elements(content->'documents') d))
+          where number = 1`,
+    );
+    const old = await get<ProfileOut>('/api/policy/profile/editions/1?lang=az');
+    expect(old.sections.find((s) => s.id === '2.1')!.peer).toEqual([]);
+    expect(old.sections.find((s) => s.id === '2.1')!.documents.length).toBeGreaterThan(0);
+    const pdf = await app.inject({ url: '/api/policy/profile/editions/1/pdf?lang=en' });
+    expect(pdf.statusCode).toBe(200);
+    const text = pdfText(pdf.rawPayload);
+    expect(text).toContain('Edition 1, published');
+    expect(text).not.toContain('PEER comparison indicators');
+    // Edition 2 against it: every answer is new, none was there before.
+    const changes = await get<Changes>('/api/policy/profile/editions/2/changes?lang=en');
+    const peer = changes.sections.find((s) => s.id === '2.1')!.peer;
+    expect(peer.map((q) => q.question)).toEqual([...PEER_QUESTIONS]);
+    expect(peer.every((q) => q.before === null)).toBe(true);
   });
 });

@@ -356,6 +356,9 @@ export async function timeline(db: Db) {
   };
 }
 
+/** Whether a document of this status makes its PEER questions' answer yes (in force or planned). */
+export const answersPeerYes = (status: string): boolean => status === 'in_force' || status === 'planned';
+
 /**
  * PEER's comparison questions answered from the registry: yes when a document in force or planned answers
  * it (a repealed or completed one is listed, but no longer makes the answer yes).
@@ -368,7 +371,7 @@ export async function peerAnswers(db: Db, locale: Locale) {
       return {
         question,
         text: translate(locale, `policyRegistry.peer.${question}`),
-        answer: answering.some((d) => d.status === 'in_force' || d.status === 'planned'),
+        answer: answering.some((d) => answersPeerYes(d.status)),
         documents: answering.map((d) => ({
           id: d.id,
           kind: d.kind as DocumentKind,

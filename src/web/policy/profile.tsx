@@ -11,7 +11,8 @@ import '@/web/policy/profile.css';
 
 /**
  * The country profile for anyone (`src/modules/policy/policy.profile.*`): the live profile in the PEER outline,
- * its published editions, one edition as it was, and what changed between them. Every figure shows its source
+ * its published editions, one edition as it was, and what changed between them. Section 2.1 answers PEER's
+ * comparison questions from the registry. Every figure shows its source
  * and day, and how it was computed on demand (in words: the exact query is in the JSON, for the statistician,
  * never shown to a reader); the PDF and the JSON are a link away, in the page's language.
  */
@@ -257,6 +258,7 @@ export function ProfileBody({ profile }: { profile: ProfileRecord }) {
               </ul>
             </>
           ) : null}
+          {s.peer.length > 0 ? <PeerAnswers peer={s.peer} /> : null}
           {s.partnerships.length > 0 ? (
             <>
               <h3>{t('policyProfile.partnerships')}</h3>
@@ -277,6 +279,39 @@ export function ProfileBody({ profile }: { profile: ProfileRecord }) {
   );
 }
 
+/** PEER's comparison questions answered from the registry (section 2.1), with the documents that answer each. */
+function PeerAnswers({ peer }: { peer: ProfileRecord['sections'][number]['peer'] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <>
+      <h3>{t('policyProfile.peer')}</h3>
+      <p className="note">{t('policyProfile.peerNote')}</p>
+      <ul className="list profile-peer">
+        {peer.map((q) => (
+          <li key={q.question} data-peer={q.question} data-answer={q.answer ? 'yes' : 'no'}>
+            <span className="what">{q.text}</span>
+            <strong className={q.answer ? 'peer-yes' : 'peer-no'}>{q.answerName}</strong>
+            {q.documents.length === 0 ? <span className="meta">{t('policyProfile.peerNone')}</span> : null}
+            {q.documents.map((d) => (
+              <span key={d.id} className="meta">
+                {d.url ? (
+                  <a href={d.url} rel="noopener noreferrer" target="_blank">
+                    {d.title}
+                  </a>
+                ) : (
+                  d.title
+                )}
+                {d.number ? ` № ${d.number}` : ''} · {f.date(d.adoptedOn)} · {d.statusName}
+              </span>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** What changed between two profiles, section by section; "nothing" when nothing did. */
 export function ChangeList({ changes }: { changes: ChangesRecord }) {
   const { t } = useTranslation();
@@ -290,7 +325,8 @@ export function ChangeList({ changes }: { changes: ChangesRecord }) {
         s.documentsAdded.length +
         s.documentsRemoved.length +
         s.partnershipsAdded.length +
-        s.partnershipsRemoved.length >
+        s.partnershipsRemoved.length +
+        s.peer.length >
         0,
   );
   return (
@@ -338,6 +374,17 @@ export function ChangeList({ changes }: { changes: ChangesRecord }) {
               ))}
               {s.partnershipsRemoved.map((p) => (
                 <li key={`-p${p.id}`}>{t('policyProfile.partnershipRemoved', { title: p.title })}</li>
+              ))}
+              {s.peer.map((q) => (
+                <li key={`q${q.question}`}>
+                  {q.before === null
+                    ? t('policyProfile.peerAnswered', { question: q.text, after: q.afterName })
+                    : t('policyProfile.peerChanged', {
+                        question: q.text,
+                        before: q.beforeName,
+                        after: q.afterName,
+                      })}
+                </li>
               ))}
             </ul>
           </li>
