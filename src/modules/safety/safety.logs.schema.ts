@@ -41,14 +41,12 @@ export const LogSetup = Type.Object(
       }),
       { description: "The schools' address ranges: a client is counted under its network's school and kind" },
     ),
-    keywords: Type.Array(
-      Type.Object({ id: Type.Integer(), folded: Type.String() }),
-      { description: 'Keywords, folded: a name whose folded Unicode form contains one is a keyword hit' },
-    ),
-    lists: Type.Array(
-      Type.Object({ id: Type.Integer(), categoryCode: Nullable(Type.String()) }),
-      { description: 'Block lists and their category, for blocks by a list zone (tag `l_<id>`)' },
-    ),
+    keywords: Type.Array(Type.Object({ id: Type.Integer(), folded: Type.String() }), {
+      description: 'Keywords, folded: a name whose folded Unicode form contains one is a keyword hit',
+    }),
+    lists: Type.Array(Type.Object({ id: Type.Integer(), categoryCode: Nullable(Type.String()) }), {
+      description: 'Block lists and their category, for blocks by a list zone (tag `l_<id>`)',
+    }),
     retentionDays: Type.Integer({ description: 'Days the node keeps its raw log (addresses cut)' }),
   },
   { additionalProperties: false },
@@ -102,7 +100,7 @@ export const CountsBatch = Type.Object(
       minLength: 1,
       maxLength: 200,
       pattern: '^[A-Za-z0-9:._-]+$',
-      description: 'The node\'s id of the batch (its log file, offsets and part): a batch is taken once',
+      description: "The node's id of the batch (its log file, offsets and part): a batch is taken once",
     }),
     queries: Type.Array(QueryRow, { maxItems: MAX_BATCH_ROWS }),
     blocked: Type.Array(BlockedRow, { maxItems: MAX_BATCH_ROWS }),
