@@ -32,9 +32,9 @@ async function check(db: Db, locale: Locale, batch: CountsBatch): Promise<void> 
     const seen = new Set<string>();
     list.forEach((row, i) => {
       if (!known.has(row.institutionId))
-        problems.push(problem(locale, `${name}[${i}].institutionId`, 'unknown_institution'));
+        problems.push(problem(locale, `${name}.${i}.institutionId`, 'unknown_institution'));
       const k = key(row);
-      if (seen.has(k)) problems.push(problem(locale, `${name}[${i}]`, 'duplicate'));
+      if (seen.has(k)) problems.push(problem(locale, `${name}.${i}`, 'duplicate'));
       seen.add(k);
     });
   };
@@ -43,7 +43,7 @@ async function check(db: Db, locale: Locale, batch: CountsBatch): Promise<void> 
   each('domains', batch.domains, (r) => `${r.institutionId}|${r.day}|${r.domain}`);
   batch.keywordHits.forEach((h, i) => {
     if (!keywords.has(h.keywordId))
-      problems.push(problem(locale, `keywordHits[${i}].keywordId`, 'unknown_keyword'));
+      problems.push(problem(locale, `keywordHits.${i}.keywordId`, 'unknown_keyword'));
   });
   if (problems.length > 0) throw new AppError(422, 'safetyLogs.invalid', {}, problems.slice(0, 50));
 }
