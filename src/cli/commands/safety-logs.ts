@@ -17,7 +17,9 @@ import type { CountsBatch, LogSetup } from '@/modules/safety/safety.logs.schema'
  * A rotated log (renamed, e.g. by logrotate, to `<log>.1`) is finished from there before the new file is read;
  * a truncated or replaced file is read from its start. A batch's id is the file's generation (a hash of its
  * first line), the offsets read and the part: Maktab takes each once, so a batch sent again after a lost
- * answer (409) is not added twice.
+ * answer or a crash (the range being sent is noted first, and read again as it was) is refused (409) and not
+ * added twice. A node whose state directory is lost reads its log from the start again, in other ranges: those
+ * counts are added again.
  */
 
 /** What one pass read and sent. */
@@ -35,10 +37,12 @@ export interface AgentOptions {
   state: string;
 }
 
-interface State {
+export interface State {
   ino: number;
   offset: number;
   generation: string;
+  /** The end of the range being sent: after a crash the same range is read again, so its batches' ids match. */
+  pending?: number;
 }
 
 /** Bytes read at a time. */
@@ -164,9 +168,11 @@ async function readFile(
   try {
     const size = fs.fstatSync(fd).size;
     let offset = start.offset;
+    let pending =
+      start.pending !== undefined && start.pending > offset && start.pending <= size ? start.pending : null;
     const today = schoolDate.format(now);
     while (offset < size) {
-      const buffer = Buffer.alloc(Math.min(CHUNK, size - offset));
+      const buffer = Buffer.alloc(Math.min(CHUNK, (pending ?? size) - offset));
       const n = fs.readSync(fd, buffer, 0, buffer.length, offset);
       const last = buffer.subarray(0, n).lastIndexOf(10);
       if (last < 0) {
@@ -178,6 +184,8 @@ async function readFile(
       const collector = new LogCollector(setup);
       for (const line of lines) collector.add(line);
       const end = offset + last + 1;
+      pending = null;
+      writeState(options.state, { ino: start.ino, generation: start.generation, offset, pending: end });
       for (const batch of splitCounts(`${start.generation}-${offset}-${end}`, collector.take())) {
         summary.batches++;
         if (!(await postBatch(options, batch))) summary.repeated++;
@@ -186,9 +194,9 @@ async function readFile(
       summary.lines += lines.length;
       summary.bytes += end - offset;
       offset = end;
-      writeState(options.state, { ...start, offset });
+      writeState(options.state, { ino: start.ino, generation: start.generation, offset });
     }
-    return { ...start, offset };
+    return { ino: start.ino, generation: start.generation, offset };
   } finally {
     fs.closeSync(fd);
   }
@@ -214,7 +222,7 @@ export async function runOnce(options: AgentOptions, now: Date = new Date()): Pr
       }
       const same =
         saved && saved.ino === stat.ino && saved.generation === generation && saved.offset <= stat.size;
-      const start: State = { ino: stat.ino, generation, offset: same ? saved.offset : 0 };
+      const start: State = same ? saved : { ino: stat.ino, generation, offset: 0 };
       await readFile(options, setup, options.log, start, summary, now);
     }
   }
