@@ -179,9 +179,10 @@ async function measure(database: Database): Promise<string[]> {
   ];
 }
 
-/** PGlite always; PostgreSQL too when DATABASE_URL is set. */
+/** PGlite, and PostgreSQL too when DATABASE_URL is set; BENCH_SAFETY_LOG_PGLITE=0 skips PGlite (a big day). */
 export async function run(report: (line: string) => void): Promise<void> {
-  for (const line of await withDatabase(undefined, measure)) report(line);
+  if (process.env.BENCH_SAFETY_LOG_PGLITE !== '0')
+    for (const line of await withDatabase(undefined, measure)) report(line);
   const url = process.env.DATABASE_URL;
   if (url) for (const line of await withDatabase(url, measure)) report(line);
 }

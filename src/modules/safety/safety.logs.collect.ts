@@ -81,31 +81,28 @@ export class NetworkIndex {
     this.v6.sort((a, b) => b.bits - a.bits);
   }
 
-  /** The network's index of an address, or -1. */
+  /** The network's index of an address, or -1. IPv4 is looked up each time; IPv6's answers are cached. */
   locate = (address: string): number => {
-    const cached = this.cache.get(address);
-    if (cached !== undefined) return cached;
-    let found = -1;
     const v4 = ipv4ToNumber(address);
     if (v4 !== null) {
       for (const level of this.v4) {
         const hit = level.map.get(mask4(v4, level.bits));
+        if (hit !== undefined) return hit;
+      }
+      return -1;
+    }
+    const cached = this.cache.get(address);
+    if (cached !== undefined) return cached;
+    let found = -1;
+    const v6 = ipv6ToBigInt(address);
+    if (v6 !== null)
+      for (const level of this.v6) {
+        const hit = level.map.get(mask6(v6, level.bits));
         if (hit !== undefined) {
           found = hit;
           break;
         }
       }
-    } else {
-      const v6 = ipv6ToBigInt(address);
-      if (v6 !== null)
-        for (const level of this.v6) {
-          const hit = level.map.get(mask6(v6, level.bits));
-          if (hit !== undefined) {
-            found = hit;
-            break;
-          }
-        }
-    }
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(address, found);
     return found;
