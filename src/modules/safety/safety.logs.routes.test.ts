@@ -158,6 +158,14 @@ describe('safety logs routes', () => {
       ],
       [batch('bad id!'), 'batchId'],
       [
+        batch('b8', { blocked: [{ ...batch('x').blocked[0]!, hour: '2026-13-45T09:00:00Z' }] }),
+        'blocked.0.hour',
+      ],
+      [
+        batch('b9', { queries: [{ ...batch('x').queries[0]!, hour: '0000-01-01T00:00:00Z' }] }),
+        'queries.0.hour',
+      ],
+      [
         { ...batch('b6'), domains: [{ ...batch('x').domains[0]!, domain: 'Casino.Example' }] },
         'domains.0.domain',
       ],

@@ -1,6 +1,7 @@
 import type { Db } from '@/server/db/database';
 import { AppError, type FieldProblem } from '@/server/errors';
 import { translate, type Locale } from '@/server/i18n';
+import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 import '@/modules/safety/safety.logs.messages';
 import * as store from '@/modules/safety/safety.logs.store';
 import type { CountsBatch, CountsResult, LogSetup } from '@/modules/safety/safety.logs.schema';
@@ -38,6 +39,19 @@ async function check(db: Db, locale: Locale, batch: CountsBatch): Promise<void> 
       seen.add(k);
     });
   };
+  const badHour = (text: string) => {
+    const time = hour(text);
+    const year = Number.isNaN(time) ? 0 : new Date(time).getUTCFullYear();
+    return (
+      year < MIN_YEAR || year > MAX_YEAR || new Date(time).toISOString().slice(0, 13) !== text.slice(0, 13)
+    );
+  };
+  const hours = (name: string, list: { hour: string }[]) =>
+    list.forEach((r, i) => {
+      if (badHour(r.hour)) problems.push(problem(locale, `${name}.${i}.hour`, 'hour'));
+    });
+  hours('queries', batch.queries);
+  hours('blocked', batch.blocked);
   each('queries', batch.queries, (r) => `${r.institutionId}|${hour(r.hour)}|${r.networkKind}`);
   each('blocked', batch.blocked, (r) => `${r.institutionId}|${hour(r.hour)}|${r.categoryCode}`);
   each('domains', batch.domains, (r) => `${r.institutionId}|${r.day}|${r.domain}`);
