@@ -30,6 +30,7 @@ import {
   type TrainingWorld,
 } from '@test/training-programmes-world';
 import { historyImports as trainingHistoryImports } from '@/modules/training/training.tables';
+import { createNode } from '@/modules/safety/safety.node.auth';
 import {
   documents as policyDocuments,
   partnerships as policyPartnerships,
@@ -104,6 +105,8 @@ interface World {
     spareTargets: number[];
     sparePartnerships: number[];
   };
+  /** Content filter, logs: a resolver node's token (the node routes are public, the token checked). */
+  safetyLogs?: { token: string };
 }
 
 /**
@@ -2263,6 +2266,33 @@ const POLICY: Record<string, Rule> = {
   // A published resource's page: the app shell with its description for crawlers.
   'GET /resources/:id': { who: 'anyone', call: (w) => ({ params: { id: w.library.publishedId } }) },
   // The public face for search engines.
+  // Content filter, logs: resolver nodes with their token; each walk's batch of counts is a new one.
+  'GET /api/safety/node/log-setup': {
+    who: 'anyone',
+    call: (w) => ({ headers: { authorization: `Bearer ${w.safetyLogs!.token}` } }),
+  },
+  'POST /api/safety/node/counts': {
+    who: 'anyone',
+    call: (w) => ({
+      headers: { authorization: `Bearer ${w.safetyLogs!.token}` },
+      payload: {
+        batchId: `walk-${next()}`,
+        queries: [
+          {
+            institutionId: w.schoolId,
+            hour: '2026-12-07T09:00:00Z',
+            networkKind: 'pupils',
+            queries: 1,
+            blocked: 0,
+          },
+        ],
+        blocked: [],
+        domains: [],
+        keywordHits: [],
+        unattributed: 0,
+      },
+    }),
+  },
   'GET /robots.txt': { who: 'anyone' },
   'GET /sitemap.xml': { who: 'anyone' },
   'GET /sitemaps/:file': { who: 'anyone', call: () => ({ params: { file: 'pages.xml' } }) },
@@ -2679,6 +2709,7 @@ describe('every route against every role', () => {
       granteeId: grantee.id,
     });
     world.policy = await policyWorld(db);
+    world.safetyLogs = { token: (await createNode(db, 'walk-logs')).token };
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 
