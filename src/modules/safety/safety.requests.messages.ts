@@ -45,7 +45,8 @@ defineMessages({
     'safetyBlock.why':
       'Təhsil şəbəkəsi uşaqlar üçün zərərli saytları süzgəcdən keçirir. Dərs üçün lazımdırsa, müəllim onun açılmasını xahiş edə bilər.',
     'safetyBlock.ask': 'Açılmasını xahiş et',
-    'safetyBlock.teachersOnly': 'Müəllimlər xahiş üçün Maktab-a daxil olur; qərarı rayon və ya nazirlik verir.',
+    'safetyBlock.teachersOnly':
+      'Müəllimlər xahiş üçün Maktab-a daxil olur; qərarı rayon və ya nazirlik verir.',
     'safetyBlock.badHost': 'Bu, düzgün sayt ünvanı deyil.',
     'safetyRequests.invalid': 'Bu müraciəti bu şəkildə saxlamaq olmur.',
     'safetyRequests.rule.domain': 'sayt ünvanı deyil (məsələn: example.com)',

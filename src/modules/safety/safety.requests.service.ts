@@ -45,7 +45,9 @@ export function visibilityOf(actor: Actor): store.Visibility {
   return {
     all: grants.some((g) => g.role === 'admin' || g.role === 'bureau'),
     areaIds: grants.filter((g) => g.role === 'regional' && g.areaId).map((g) => g.areaId!),
-    institutionIds: grants.filter((g) => g.role === 'director' && g.institutionId).map((g) => g.institutionId!),
+    institutionIds: grants
+      .filter((g) => g.role === 'director' && g.institutionId)
+      .map((g) => g.institutionId!),
     requesterId: actor.userId,
   };
 }
@@ -162,7 +164,12 @@ export async function createRequest(
       requestedBy: actor.userId,
       requestedAt: at,
     });
-    await audit(tx, ctx, { action: 'create', entity: 'safety_unblock_request', entityId: row.id, after: row });
+    await audit(tx, ctx, {
+      action: 'create',
+      entity: 'safety_unblock_request',
+      entityId: row.id,
+      after: row,
+    });
     return row.id;
   });
   return getRequest(db, actor, locale, id);
@@ -182,8 +189,7 @@ export async function decide(
   await db.transaction(async (tx) => {
     const before = await store.findRequest(tx, id, true);
     if (!before) throw notFound('safety_unblock_request');
-    if (before.version !== body.version)
-      throw staleVersion(body, await getRequest(tx, actor, locale, id));
+    if (before.version !== body.version) throw staleVersion(body, await getRequest(tx, actor, locale, id));
     if (before.status !== 'pending' || before.endsAt.getTime() <= at.getTime())
       throw new AppError(409, 'safetyRequests.not_pending');
     let endsAt = before.endsAt;
@@ -232,7 +238,13 @@ export async function withdraw(
     if (before.status !== 'pending') throw new AppError(409, 'safetyRequests.not_pending');
     const after = await store.updateRequest(tx, id, version, { status: 'withdrawn' });
     if (!after) throw staleVersion({ version }, await getRequest(tx, actor, locale, id));
-    await audit(tx, ctx, { action: 'withdraw', entity: 'safety_unblock_request', entityId: id, before, after });
+    await audit(tx, ctx, {
+      action: 'withdraw',
+      entity: 'safety_unblock_request',
+      entityId: id,
+      before,
+      after,
+    });
   });
   return getRequest(db, actor, locale, id);
 }

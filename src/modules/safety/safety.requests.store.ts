@@ -65,7 +65,10 @@ export async function findRequest(db: Db, id: number, lock = false): Promise<Req
   return row;
 }
 
-export async function insertRequest(db: Db, values: typeof unblockRequests.$inferInsert): Promise<RequestRow> {
+export async function insertRequest(
+  db: Db,
+  values: typeof unblockRequests.$inferInsert,
+): Promise<RequestRow> {
   const [row] = await db.insert(unblockRequests).values(values).returning();
   return row!;
 }
