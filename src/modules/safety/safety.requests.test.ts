@@ -75,7 +75,7 @@ describe('the block page for a Host that is not Maktab’s', () => {
   let page: FastifyInstance;
   beforeAll(async () => {
     const t = await createTestApp();
-    close = t.close;
+    close = () => t.close();
     await world(t.database.db);
     page = Fastify();
     installBlockPage(page, { db: t.database.db, publicUrl: 'https://maktab.edu.az' });
@@ -145,7 +145,7 @@ describe('unblock requests', () => {
 
   beforeAll(async () => {
     const t = await createTestApp();
-    close = t.close;
+    close = () => t.close();
     db = t.database.db;
     w = await world(db);
     for (const [k, u] of Object.entries(w.people)) s[k] = await login(t.app, u.username, u.password);
@@ -278,7 +278,7 @@ describe('reports of blocked queries', () => {
 
   beforeAll(async () => {
     const t = await createTestApp();
-    close = t.close;
+    close = () => t.close();
     db = t.database.db;
     w = await world(db);
     for (const [k, u] of Object.entries(w.people)) s[k] = await login(t.app, u.username, u.password);
