@@ -369,6 +369,28 @@ describe('malformed requests', () => {
         url: () => '/api/webinars?from={date}',
         field: 'from',
       },
+      {
+        family: 'unblock requests (content filter)',
+        as: 'teacher',
+        method: 'POST',
+        url: () => '/api/safety/requests',
+        body: (date) => ({
+          institutionId: w.schoolId,
+          domain: 'example.com',
+          reason: 'Dərs',
+          startsAt: date,
+          endsAt: '2026-12-01T10:00:00Z',
+        }),
+        field: 'startsAt',
+        moment: true,
+      },
+      {
+        family: 'reports of blocked queries (content filter)',
+        as: 'admin',
+        method: 'GET',
+        url: () => '/api/safety/reports/blocked?from={date}&to=2026-11-30',
+        field: 'from',
+      },
     ];
     const stray = {
       day: ['0000-01-01', '1899-12-31', '2201-01-01', '9999-12-31'],

@@ -12,6 +12,7 @@ import { academicYears, levels } from '@/modules/institutions/institutions.table
 import { createDevice, createProject } from '@/modules/infrastructure/infrastructure.service';
 import { allocationPlanBody, createAllocationWorld, type AllocationWorld } from '@test/allocation-world';
 import { libraryWorld, type LibraryWorld } from '@test/library-world';
+import { safetyRequestsWorld, type SafetyRequestsWorld } from '@test/safety-requests-world';
 import { bells, classroomWorld, type ClassroomWorld } from '@test/classroom-world';
 import { buildRosterZip } from '@/modules/classroom/oneroster';
 import { journalWorld, type JournalWorld } from '@test/journal-world';
@@ -107,6 +108,8 @@ interface World {
   };
   /** Content filter, logs: a resolver node's token (the node routes are public, the token checked). */
   safetyLogs?: { token: string };
+  /** The content filter's unblock requests (see test/safety-requests-world.ts). */
+  safetyRequests?: SafetyRequestsWorld;
 }
 
 /**
@@ -226,6 +229,21 @@ const record = () => ({
   deviceCounts: [],
   participations: [],
 });
+
+/** An unblock request for a school, from now for two hours; a report's scope as each caller may ask it. */
+const unblockRequest = (institutionId: number) => ({
+  institutionId,
+  domain: 'walk.example',
+  reason: 'Walk',
+  startsAt: new Date().toISOString(),
+  endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+});
+const reportScope = (w: World, caller: Role | null): Record<string, number> =>
+  caller === 'regional'
+    ? { areaId: w.areaId }
+    : caller === 'director' || caller === 'teacher'
+      ? { institutionId: w.schoolId }
+      : {};
 
 /** A policy document, a programme target and a partnership as the registry's editors send them. */
 const policyText = (s: string) => ({ az: s, ru: s, en: s });
@@ -2253,6 +2271,70 @@ const POLICY: Record<string, Rule> = {
   'GET /api/policy/timeline': { who: 'anyone' },
   'GET /api/policy/peer': { who: 'anyone' },
   'GET /api/policy/figures': { who: 'anyone' },
+  // The content filter's block page, unblock requests and reports (src/modules/safety/safety.requests.test.ts):
+  // teachers and directors ask at their school, the district (in its area) and the ministry decide; the one
+  // who asked withdraws; reports by scope (a school's staff their school, a district its area).
+  'GET /api/safety/blocked': { who: 'anyone', call: () => ({ query: { domain: 'kazino.example' } }) },
+  'GET /api/safety/requests': { who: READERS },
+  'GET /api/safety/requests/schools': { who: ['director', 'teacher'] },
+  'GET /api/safety/requests/:requestId': {
+    who: READERS,
+    call: (w) => ({ params: { requestId: w.safetyRequests!.readId } }),
+  },
+  'POST /api/safety/requests': {
+    who: ['director', 'teacher'],
+    call: (w) => ({ payload: unblockRequest(w.schoolId) }),
+    outside: { who: [], call: (w) => ({ payload: unblockRequest(w.otherSchoolId) }) },
+  },
+  'POST /api/safety/requests/:requestId/approve': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w, c) => ({
+      params: { requestId: w.safetyRequests!.approve[c ?? 'anonymous']! },
+      payload: { version: 0, note: 'Walk' },
+    }),
+    outside: {
+      who: NATIONAL,
+      call: (w, c) => ({
+        params: { requestId: w.safetyRequests!.outsideApprove[c ?? 'anonymous']! },
+        payload: { version: 0, note: 'Walk' },
+      }),
+    },
+  },
+  'POST /api/safety/requests/:requestId/reject': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w, c) => ({
+      params: { requestId: w.safetyRequests!.reject[c ?? 'anonymous']! },
+      payload: { version: 0, note: 'Walk' },
+    }),
+  },
+  'POST /api/safety/requests/:requestId/withdraw': {
+    who: ['director', 'teacher'],
+    call: (w, c) => ({
+      params: { requestId: w.safetyRequests!.withdraw[c ?? 'anonymous']! },
+      payload: { version: 0 },
+    }),
+  },
+  'GET /api/safety/reports/blocked': {
+    who: READERS,
+    call: (w, c) => ({ query: { from: '2026-11-01', to: '2026-11-30', ...reportScope(w, c) } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ query: { from: '2026-11-01', to: '2026-11-30', institutionId: w.otherSchoolId } }),
+    },
+  },
+  'GET /api/safety/reports/top-domains': {
+    who: READERS,
+    call: (w) => ({ query: { institutionId: w.schoolId, from: '2026-11-01', to: '2026-11-30' } }),
+    outside: {
+      who: NATIONAL,
+      call: (w) => ({ query: { institutionId: w.otherSchoolId, from: '2026-11-01', to: '2026-11-30' } }),
+    },
+  },
+  'GET /api/safety/settings/logs': { who: NATIONAL },
+  'PUT /api/safety/settings/logs': {
+    who: NATIONAL,
+    call: () => ({ payload: { version: READ_VERSION, logRetentionDays: 7 } }),
+  },
   // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
   'POST /api/journal/link': {
     who: 'signed-in',
@@ -2710,6 +2792,11 @@ describe('every route against every role', () => {
     });
     world.policy = await policyWorld(db);
     world.safetyLogs = { token: (await createNode(db, 'walk-logs')).token };
+    world.safetyRequests = await safetyRequestsWorld(db, {
+      schoolId: school.id,
+      otherSchoolId: otherSchool.id,
+      ids,
+    });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 

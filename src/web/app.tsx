@@ -241,6 +241,19 @@ const PolicyEditPage = lazy(() =>
   import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyEditPage })),
 );
 
+// The content filter's block page, unblock requests, reports and log setting.
+const BlockedPage = lazy(() => import('@/web/safety/blocked').then((m) => ({ default: m.BlockedPage })));
+const UnblockPage = lazy(() => import('@/web/safety/unblock').then((m) => ({ default: m.UnblockPage })));
+const SafetyRequestsPage = lazy(() =>
+  import('@/web/safety/requests').then((m) => ({ default: m.RequestsPage })),
+);
+const SafetyReportsPage = lazy(() =>
+  import('@/web/safety/reports').then((m) => ({ default: m.ReportsPage })),
+);
+const LogSettingsPage = lazy(() =>
+  import('@/web/safety/log-settings').then((m) => ({ default: m.LogSettingsPage })),
+);
+
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
     case 'verifyCredential':
@@ -273,6 +286,8 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <ProfileEditionsPage />;
     case 'policyEdition':
       return <ProfileEditionPage id={id!} />;
+    case 'safetyBlocked':
+      return <BlockedPage />;
   }
 }
 
@@ -386,6 +401,16 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <PolicyEditPage id={id!} />;
     case 'policyProfileEdit':
       return <ProfileEditPage />;
+    case 'safetyUnblock':
+      return <UnblockPage />;
+    case 'safetyQueue':
+      return <SafetyRequestsPage deciding />;
+    case 'safetySchoolRequests':
+      return <SafetyRequestsPage deciding={false} />;
+    case 'safetyReports':
+      return <SafetyReportsPage me={me} />;
+    case 'safetyLogSettings':
+      return <LogSettingsPage />;
     case 'adminUsers':
       return <UsersPage />;
     case 'adminUser':

@@ -261,6 +261,42 @@ export const PAGES = [
     group: 'reports',
   },
   { name: 'policyEdit', path: '/policy/manage/:id', roles: ['admin', 'bureau'] },
+  // The content filter's unblock requests, reports and log setting (src/web/safety/).
+  {
+    name: 'safetyUnblock',
+    path: '/safety/unblock',
+    roles: ['teacher', 'director'],
+    nav: 'safetyRequests.navAsk',
+    group: 'ict',
+  },
+  {
+    name: 'safetyQueue',
+    path: '/safety/requests',
+    roles: ['admin', 'bureau', 'regional'],
+    nav: 'safetyRequests.navQueue',
+    group: 'ict',
+  },
+  {
+    name: 'safetySchoolRequests',
+    path: '/safety/school-requests',
+    roles: ['director'],
+    nav: 'safetyRequests.navSchool',
+    group: 'ict',
+  },
+  {
+    name: 'safetyReports',
+    path: '/safety/reports',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'safetyRequests.navReports',
+    group: 'reports',
+  },
+  {
+    name: 'safetyLogSettings',
+    path: '/safety/log-settings',
+    roles: ['admin', 'bureau'],
+    nav: 'safetyRequests.navLogs',
+    group: 'reports',
+  },
   // The country profile's text and editions, for the ministry (src/web/policy/profile-edit.tsx).
   {
     name: 'policyProfileEdit',
@@ -300,6 +336,8 @@ export const PUBLIC_PAGES = [
   { name: 'policyProfile', path: '/country-profile' },
   { name: 'policyEditions', path: '/country-profile/editions' },
   { name: 'policyEdition', path: '/country-profile/editions/:id' },
+  // The content filter's block page for links: `/blocked?domain=…` (src/web/safety/blocked.tsx).
+  { name: 'safetyBlocked', path: '/blocked' },
 ] as const;
 
 /** One of the public pages. */
