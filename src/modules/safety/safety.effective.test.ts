@@ -142,7 +142,7 @@ describe('the effective policy', () => {
     ];
     expect(effectivePolicy(base({ exams, unblocks }))).toMatchObject({
       examId: 5,
-      tags: ['bypass', 'e_5', 'ss_google'],
+      tags: ['bypass', 'e_5', 'e_all', 'ss_google'],
     });
     expect(effectivePolicy(base({ exams, unblocks, now: at('2026-12-09T12:00:00') })).tags).toContain('x_10');
     expect(effectivePolicy(base({ exams, network: { institutionId: 10, kind: 'staff' } })).examId).toBeNull();

@@ -247,6 +247,7 @@ export function effectivePolicy(input: EffectiveInput): Effective {
   for (const tag of fromPolicy.safeSearch) tags.add(tag);
   if (exam) {
     tags.add(`e_${exam.id}`);
+    tags.add('e_all');
   } else {
     for (const tag of [...fromPolicy.allow, ...fromPolicy.block]) tags.add(tag);
     const unblocked = input.unblocks.some(

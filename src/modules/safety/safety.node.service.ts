@@ -8,7 +8,7 @@ import {
   bypassZone,
   byPrecedence,
   domainZone,
-  examZone,
+  blockAllZone,
   normaliseDomain,
   safeSearchZone,
   serialOf,
@@ -86,6 +86,7 @@ function fingerprintOf(snapshot: store.EngineSnapshot, tag: string, at: Date): s
     return `${tag}|${list.serial}|${m[1] === 'l' ? `${v4}|${v6}` : ''}`;
   }
   if ((m = /^x_(\d+)$/.exec(tag))) return `${tag}|${unblockedDomains(snapshot, Number(m[1]), at).join(',')}`;
+  if (tag === 'e_all') return blockAllZone(v4, v6);
   if ((m = /^e_(\d+)$/.exec(tag))) {
     const exam = snapshot.exams.find((e) => e.id === Number(m![1]));
     const list = exam && snapshot.lists.get(exam.allowListId);
@@ -135,9 +136,9 @@ export async function zoneText(db: Db, tag: string, at: Date): Promise<{ serial:
     text = domainZone(serial, unblockedDomains(snapshot, Number(m[1]), at), { kind: 'passthru' });
   } else if ((m = /^e_(\d+)$/.exec(tag))) {
     const exam = snapshot.exams.find((e) => e.id === Number(m![1]))!;
-    text = examZone(serial, clean(await store.domainsOfList(db, exam.allowListId)), v4, v6);
+    text = domainZone(serial, clean(await store.domainsOfList(db, exam.allowListId)), { kind: 'passthru' });
   } else {
-    text = fingerprint; // SafeSearch and bypass: the fingerprint is the text.
+    text = fingerprint; // SafeSearch, bypass, e_all: the fingerprint is the text.
   }
   return { serial, text };
 }
