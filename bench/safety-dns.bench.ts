@@ -108,7 +108,7 @@ export async function run_(report: (line: string) => void): Promise<void> {
       fs.writeFileSync(path.join(dir, 'maktab.conf'), config + extra);
       return defined;
     };
-    let known = write(all, []);
+    const known = write(all, []);
     started = performance.now();
     await run(filtering.control[0]!, [...filtering.control.slice(1), 'reload']);
     const loadMs =
@@ -141,7 +141,7 @@ export async function run_(report: (line: string) => void): Promise<void> {
     // A policy change: the pupils' network no longer blocks category 0 (a tag change: reload_keep_cache).
     const name0 = domainOf(0, 11);
     if ((await answer(filtering.port, name0, PUPIL)) !== BLOCK_V4) throw new Error(`${name0} is not blocked`);
-    known = write(all.slice(1), known);
+    write(all.slice(1), known);
     started = performance.now();
     await run(filtering.control[0]!, [...filtering.control.slice(1), 'reload_keep_cache']);
     await waitFor(filtering.port, name0, PUPIL, UPSTREAM.any);
