@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createNode } from '@/modules/safety/safety.node.auth';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@/server/access';
@@ -49,6 +50,8 @@ import {
 type Who = 'anyone' | 'signed-in' | readonly Role[];
 
 interface World {
+  /** The content filter's resolver node token (`safety.node.auth.ts`). */
+  safetyNodeToken: string;
   /** The district of the school every institution-scoped role is held in. */
   areaId: number;
   schoolId: number;
@@ -2340,6 +2343,16 @@ const POLICY: Record<string, Rule> = {
     who: 'signed-in',
     call: (w, caller) => ({ payload: { code: w.journal!.linkCodes[caller ?? 'admin'] } }),
   },
+  // The content filter's resolver nodes: public routes that check a node's token.
+  'GET /api/safety/node/state': { who: 'anyone', call: (w) => ({ headers: nodeAuth(w) }) },
+  'GET /api/safety/node/zones/:name': {
+    who: 'anyone',
+    call: (w) => ({ params: { name: 'bypass' }, headers: nodeAuth(w) }),
+  },
+  'POST /api/safety/node/applied': {
+    who: 'anyone',
+    call: (w) => ({ payload: { serial: 1 }, headers: nodeAuth(w) }),
+  },
   // The web app: its files and, for any other path, its shell.
   // (Each file of the build gets a route of its own; this test's web root holds only index.html.)
   'GET /': { who: 'anyone' },
@@ -2383,6 +2396,8 @@ const POLICY: Record<string, Rule> = {
   'POST /api/auth/logout': { who: 'signed-in', signInFirst: true },
   'POST /api/auth/logout-all': { who: 'signed-in', signInFirst: true },
 };
+
+const nodeAuth = (w: World) => ({ authorization: `Bearer ${w.safetyNodeToken}` });
 
 /** The version of an external certificate as read in the list of `GET /api/training/external`. */
 const externalVersion = (id: number) => (body: unknown) => ({
@@ -2683,6 +2698,7 @@ describe('every route against every role', () => {
       spareUserId: spare.id,
       granteeId: grantee.id,
       granteeGrantId: granteeGrant!.id,
+      safetyNodeToken: (await createNode(db, 'walk-node')).token,
       restorePasswords: async () => {
         for (const role of ROLES)
           await resetPassword(db, null, { actorId: null, ip: null }, ids[role], 'password-1');

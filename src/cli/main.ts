@@ -6,6 +6,7 @@ import { registerSeed } from '@/cli/commands/seed';
 import { registerUser } from '@/cli/commands/user';
 import { registerBackup } from '@/cli/commands/backup';
 import { registerSafetyLogs } from '@/cli/commands/safety-logs';
+import { registerSafetyNode } from '@/cli/commands/safety-node';
 
 /** The `maktab` command: every administrative task, runnable on a server without the web app. */
 export async function main(argv: string[]): Promise<void> {
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
     registerUser,
     registerBackup,
     registerSafetyLogs,
+    registerSafetyNode,
   ])
     register(program);
   await program.parseAsync(argv);

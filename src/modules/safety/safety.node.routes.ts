@@ -1,11 +1,71 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '@/server/db/database';
+import { now } from '@/server/clock';
+import { nodeOfRequest } from '@/modules/safety/safety.node.auth';
+import * as service from '@/modules/safety/safety.node.service';
+import { AppliedBody, AppliedOut, NodeStateOut, ZoneParams } from '@/modules/safety/safety.node.schema';
 
-/** The content filter's routes for the resolver nodes: their state and the RPZ zones. */
+/**
+ * The content filter's routes for the resolver nodes: their state and the RPZ zones. Declared `public`: a node
+ * has no session; each route checks the node's token first.
+ */
 export default async function safetyNodeRoutes(
   app: FastifyInstance,
   opts: { db: Db; publicUrl: string },
 ): Promise<void> {
-  void app;
-  void opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = opts;
+  const tags = ['safety'];
+
+  r.get(
+    '/safety/node/state',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          "A resolver node's state: the zones in use with their serials and Unbound's tag configuration",
+        response: { 200: NodeStateOut },
+      },
+    },
+    async (request) => {
+      await nodeOfRequest(db, request);
+      return service.nodeState(db, now());
+    },
+  );
+
+  r.get(
+    '/safety/node/zones/:name',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'An RPZ zone in zone file format (ETag: its serial)', params: ZoneParams },
+    },
+    async (request, reply) => {
+      await nodeOfRequest(db, request);
+      const zone = await service.zoneText(db, request.params.name, now());
+      const etag = `"${zone.serial}"`;
+      void reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.type('text/dns; charset=utf-8').send(zone.text);
+    },
+  );
+
+  r.post(
+    '/safety/node/applied',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Notes the state serial a resolver node has applied',
+        body: AppliedBody,
+        response: { 200: AppliedOut },
+      },
+    },
+    async (request) => {
+      const node = await nodeOfRequest(db, request);
+      await service.recordApplied(db, node.id, request.body.serial);
+      return { serial: request.body.serial };
+    },
+  );
 }

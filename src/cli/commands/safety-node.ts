@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Command } from 'commander';
+import { withDatabase } from '@/cli/database';
+import { createNode } from '@/modules/safety/safety.node.auth';
+import { zoneName } from '@/modules/safety/safety.engine';
+
+const run = promisify(execFile);
+
+/**
+ * The resolver node's agent (`docs/safety.md`, "The engine"): polls Maktab for the state, writes the changed
+ * zone files and the tag configuration into its directory, and tells Unbound: `auth_zone_reload` for a changed
+ * zone, `reload_keep_cache` when the tag configuration changed. The node's `unbound.conf` includes
+ * `<dir>/maktab.conf`.
+ */
+
+export interface SyncOptions {
+  /** Maktab's address, e.g. https://maktab.example. */
+  url: string;
+  token: string;
+  dir: string;
+  /** `unbound-control` and its arguments, e.g. `['unbound-control', '-c', '/etc/unbound/unbound.conf']`. */
+  control: string[];
+}
+
+export interface SyncResult {
+  serial: number;
+  changedZones: string[];
+  reloaded: boolean;
+}
+
+interface NodeState {
+  serial: number;
+  zones: { name: string; serial: number }[];
+  config: string;
+}
+
+/** The node's memory of what it wrote, in `<dir>/applied.json`. */
+interface Applied {
+  serial: number;
+  zones: Record<string, number>;
+}
+
+export const CONFIG_FILE = 'maktab.conf';
+const TAGS_FILE = 'tags.json';
+
+/**
+ * Unbound keeps an RPZ zone across a reload with the tag numbers it was first given (1.17: \`tags:\` is read
+ * when the zone is created), and numbers tags in \`define-tag\` order: so the tags defined are never reordered
+ * nor removed here, new ones are appended. A tag no longer used stays defined (unused) until Unbound restarts.
+ */
+export function stableTags(config: string, known: string[]): { config: string; tags: string[] } {
+  const match = /^(\s*define-tag: )"([^"]*)"$/m.exec(config);
+  const wanted = match ? match[2]!.split(' ').filter(Boolean) : [];
+  const tags = [...known, ...wanted.filter((t) => !known.includes(t))];
+  if (tags.length === 0) return { config, tags };
+  const line = `    define-tag: "${tags.join(' ')}"`;
+  return {
+    config: match ? config.replace(match[0], line) : config.replace(/^server:$/m, `server:\n${line}`),
+    tags,
+  };
+}
+const APPLIED_FILE = 'applied.json';
+
+async function call(opts: SyncOptions, pathname: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(new URL(pathname, opts.url), {
+    ...init,
+    headers: { authorization: `Bearer ${opts.token}`, ...(init.headers ?? {}) },
+  });
+  if (!response.ok) throw new Error(`${pathname}: HTTP ${response.status} ${await response.text()}`);
+  return response;
+}
+
+/** Writes a file whole or not at all (a reader sees the old or the new file). */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temporary, text);
+  await fs.rename(temporary, file);
+}
+
+async function control(opts: SyncOptions, ...args: string[]): Promise<void> {
+  const [command, ...base] = opts.control;
+  const { stdout } = await run(command!, [...base, ...args], { timeout: 600_000 });
+  if (!/^ok/m.test(stdout)) throw new Error(`unbound-control ${args.join(' ')}: ${stdout.trim()}`);
+}
+
+/** One round: fetch the state, write what changed, tell Unbound, report the serial applied. */
+export async function syncOnce(opts: SyncOptions): Promise<SyncResult> {
+  await fs.mkdir(opts.dir, { recursive: true });
+  const state = (await (await call(opts, '/api/safety/node/state')).json()) as NodeState;
+  const appliedFile = path.join(opts.dir, APPLIED_FILE);
+  const applied: Applied = await fs
+    .readFile(appliedFile, 'utf8')
+    .then((t) => JSON.parse(t) as Applied)
+    .catch(() => ({ serial: 0, zones: {} }));
+
+  const changedZones: string[] = [];
+  for (const zone of state.zones) {
+    const file = path.join(opts.dir, `${zone.name}.zone`);
+    const present = await fs.stat(file).then(
+      () => true,
+      () => false,
+    );
+    if (applied.zones[zone.name] === zone.serial && present) continue;
+    const text = await (await call(opts, `/api/safety/node/zones/${zone.name}`)).text();
+    await writeAtomically(file, text);
+    changedZones.push(zone.name);
+  }
+
+  const configFile = path.join(opts.dir, CONFIG_FILE);
+  const tagsFile = path.join(opts.dir, TAGS_FILE);
+  const known = await fs
+    .readFile(tagsFile, 'utf8')
+    .then((t) => JSON.parse(t) as string[])
+    .catch(() => [] as string[]);
+  const { config, tags } = stableTags(state.config.split('@DIR@').join(opts.dir), known);
+  await writeAtomically(tagsFile, JSON.stringify(tags));
+  const previous = await fs.readFile(configFile, 'utf8').catch(() => null);
+  const reloaded = previous !== config;
+  if (reloaded) {
+    await writeAtomically(configFile, config);
+    await control(opts, 'reload_keep_cache');
+  } else {
+    for (const name of changedZones) await control(opts, 'auth_zone_reload', zoneName(name));
+  }
+
+  // Zones no longer in use: their files go once Unbound no longer reads them.
+  const inUse = new Set(state.zones.map((z) => `${z.name}.zone`));
+  for (const file of await fs.readdir(opts.dir))
+    if (file.endsWith('.zone') && !inUse.has(file)) await fs.rm(path.join(opts.dir, file), { force: true });
+
+  await writeAtomically(
+    appliedFile,
+    JSON.stringify({
+      serial: state.serial,
+      zones: Object.fromEntries(state.zones.map((z) => [z.name, z.serial])),
+    }),
+  );
+  await call(opts, '/api/safety/node/applied', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ serial: state.serial }),
+  });
+  return { serial: state.serial, changedZones, reloaded };
+}
+
+/** `maktab safety-node` and `maktab safety-node-add`. */
+export function registerSafetyNode(program: Command): void {
+  program
+    .command('safety-node')
+    .description(
+      "the content filter's resolver node agent: keeps Unbound's zones and tags in step with Maktab",
+    )
+    .requiredOption('--url <url>', "Maktab's address")
+    .requiredOption('--token <token>', "the node's token (from `maktab safety-node-add`)")
+    .requiredOption('--dir <dir>', 'the directory for the zone files and maktab.conf')
+    .option('--control <command>', 'unbound-control and its arguments', 'unbound-control')
+    .option('--interval <seconds>', 'seconds between polls', '5')
+    .option('--once', 'sync once and exit')
+    .action(
+      async (o: {
+        url: string;
+        token: string;
+        dir: string;
+        control: string;
+        interval: string;
+        once?: boolean;
+      }) => {
+        const opts: SyncOptions = {
+          url: o.url,
+          token: o.token,
+          dir: path.resolve(o.dir),
+          control: o.control.split(/\s+/).filter(Boolean),
+        };
+        const interval = Math.max(1, Number(o.interval) || 5) * 1000;
+        for (;;) {
+          try {
+            const result = await syncOnce(opts);
+            if (result.reloaded || result.changedZones.length > 0)
+              console.log(
+                `applied ${result.serial}: ${result.reloaded ? 'configuration reloaded' : `zones ${result.changedZones.join(', ')}`}`,
+              );
+          } catch (error) {
+            if (o.once) throw error;
+            console.error(`sync failed: ${(error as Error).message}`);
+          }
+          if (o.once) return;
+          await new Promise((resolve) => setTimeout(resolve, interval));
+        }
+      },
+    );
+
+  program
+    .command('safety-node-add')
+    .description('registers a resolver node of the content filter and prints its token (shown once)')
+    .argument('<name>', "the node's name")
+    .action((name: string) =>
+      withDatabase(async (database) => {
+        const node = await createNode(database.db, name);
+        console.log(node.token);
+      }),
+    );
+}
