@@ -32,7 +32,6 @@ import {
   type TrainingWorld,
 } from '@test/training-programmes-world';
 import { historyImports as trainingHistoryImports } from '@/modules/training/training.tables';
-import { createNode } from '@/modules/safety/safety.node.auth';
 import {
   documents as policyDocuments,
   partnerships as policyPartnerships,
