@@ -105,7 +105,13 @@ export async function safetyAdminWorld(
       (
         await db
           .insert(assignments)
-          .values({ areaId: w.otherAreaId, networkKind: kind, window: 'always', policyId: primary!.id })
+          .values({
+            areaId: w.otherAreaId,
+            networkKind: kind,
+            window: 'always',
+            policyId: primary!.id,
+            version: 1,
+          })
           .returning()
       )[0]!.id,
     );

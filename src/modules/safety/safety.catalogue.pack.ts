@@ -50,9 +50,9 @@ export async function readSafetyCategories(packDir: string): Promise<PackSafetyC
       const t = (x ?? {}) as Record<string, unknown>;
       const out = {} as Localised;
       for (const l of PACK_LOCALES) {
-        if (typeof t[l] !== 'string' || (t[l]).trim() === '')
+        if (typeof t[l] !== 'string' || t[l].trim() === '')
           throw new CountryPackError(file, o.code as string, `${what}.${l} must be a non-empty text`);
-        out[l] = (t[l]).trim();
+        out[l] = t[l].trim();
       }
       return out;
     };

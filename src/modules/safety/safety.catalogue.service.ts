@@ -319,7 +319,8 @@ export async function importList(db: Db, ctx: ChangeContext, locale: Locale, id:
   if (hasUrl && !/^https?:\/\/[^\s/?#]+/i.test(body.url!.trim())) refuseIf([problem(locale, 'url', 'url')]);
   const current = await store.findList(db, id);
   if (!current) throw notFound('safety_list');
-  if (current.version !== body.version) throw staleVersion({ version: body.version }, (await getList(db, id)).list);
+  if (current.version !== body.version)
+    throw staleVersion({ version: body.version }, (await getList(db, id)).list);
   const text = hasText ? body.text! : await fetchList(locale, body.url!.trim());
   const { domains, rejected } = parseDomainsFile(locale, text);
   if (rejected.length > 0)
@@ -333,7 +334,8 @@ export async function importList(db: Db, ctx: ChangeContext, locale: Locale, id:
   await db.transaction(async (tx) => {
     const before = await store.findList(tx, id, true);
     if (!before) throw notFound('safety_list');
-    if (before.version !== body.version) throw staleVersion({ version: body.version }, (await getList(tx, id)).list);
+    if (before.version !== body.version)
+      throw staleVersion({ version: body.version }, (await getList(tx, id)).list);
     await store.clearDomains(tx, id);
     await store.addDomains(tx, id, domains);
     const after = await store.touchList(tx, id, body.version, {

@@ -143,7 +143,8 @@ export async function saveAssignment(
   refuseIf(p);
   return db.transaction(async (tx) => {
     const before = await store.findAssignment(tx, body);
-    if ((before?.version ?? 0) !== body.version || (!before && body.version !== 0))
+    // A new row is saved from version 0 and starts at 1, so that two first saves cannot both pass.
+    if ((before?.version ?? 0) !== body.version || (before && body.version === 0))
       throw staleVersion(body, before ?? { version: 0 });
     let after: store.AssignmentRow | undefined;
     if (before) after = await store.updateAssignment(tx, before.id, body.version, body.policyId, ctx.actorId);
@@ -155,6 +156,7 @@ export async function saveAssignment(
         window: body.window,
         policyId: body.policyId,
         updatedBy: ctx.actorId,
+        version: 1,
       });
     if (!after) throw staleVersion(body, { version: (before?.version ?? 0) + 1 });
     await audit(tx, ctx, {
