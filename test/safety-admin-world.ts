@@ -16,7 +16,8 @@ import { eq } from 'drizzle-orm';
 /**
  * The content filter's admin part on a test world: the pack's categories, a block list and an allow list, the
  * national `primary` policy and a district's tightening of it, a network at the school and one at the other
- * school, a national assignment, a lesson window and an exam, and spares the deletions use up.
+ * school, and spares the deletions use up: one per caller who may delete (admin, bureau, regional, director in
+ * that order), all in the district or at the school so that each of them may.
  */
 export interface SafetyAdminWorld {
   categoryId: number;
@@ -106,7 +107,7 @@ export async function safetyAdminWorld(
         await db
           .insert(assignments)
           .values({
-            areaId: w.otherAreaId,
+            areaId: w.areaId,
             networkKind: kind,
             window: 'always',
             policyId: primary!.id,
@@ -121,7 +122,7 @@ export async function safetyAdminWorld(
       (
         await db
           .insert(windows)
-          .values({ weekdays: [6], startMinute: 600 + i, endMinute: 700 })
+          .values({ areaId: i === 2 ? w.areaId : null, weekdays: [6], startMinute: 600 + i, endMinute: 700 })
           .returning()
       )[0]!.id,
     );
@@ -136,7 +137,7 @@ export async function safetyAdminWorld(
             startsAt: new Date('2027-05-01T05:00:00Z'),
             endsAt: new Date('2027-05-01T08:00:00Z'),
             allowListId: allow!.id,
-            institutionIds: [w.otherSchoolId],
+            institutionIds: [w.schoolId],
           })
           .returning()
       )[0]!.id,
@@ -151,9 +152,10 @@ export async function safetyAdminWorld(
     networkId: await net(w.schoolId, '10.250.0.0/24'),
     otherNetworkId: await net(w.otherSchoolId, '10.251.0.0/24'),
     spareNetworks: [
-      await net(w.otherSchoolId, '10.252.0.0/24'),
-      await net(w.otherSchoolId, '10.252.1.0/24'),
-      await net(w.otherSchoolId, '10.252.2.0/24'),
+      await net(w.schoolId, '10.252.0.0/24'),
+      await net(w.schoolId, '10.252.1.0/24'),
+      await net(w.schoolId, '10.252.2.0/24'),
+      await net(w.schoolId, '10.252.3.0/24'),
     ],
     spareAssignments,
     spareWindows,

@@ -38,6 +38,7 @@ defineMessages({
     'safetyAdmin.fetch_failed': 'The list could not be fetched from this address: {reason}',
     'safetyAdmin.too_large': 'The list is larger than {megabytes} MB.',
     'safetyAdmin.in_use': 'This is still used; remove its uses first.',
+    'safetyAdmin.line': 'Line {line} ({text}): {reason}',
   },
   az: {
     'safetyAdmin.invalid': 'Bunu bu şəkildə saxlamaq olmur.',
@@ -74,6 +75,7 @@ defineMessages({
     'safetyAdmin.fetch_failed': 'Siyahını bu ünvandan almaq olmadı: {reason}',
     'safetyAdmin.too_large': 'Siyahı {megabytes} MB-dan böyükdür.',
     'safetyAdmin.in_use': 'Bu hələ istifadə olunur; əvvəlcə istifadələrini silin.',
+    'safetyAdmin.line': '{line}-ci sətir ({text}): {reason}',
   },
   ru: {
     'safetyAdmin.invalid': 'Это нельзя сохранить в таком виде.',
@@ -111,5 +113,6 @@ defineMessages({
     'safetyAdmin.fetch_failed': 'Не удалось получить список по этому адресу: {reason}',
     'safetyAdmin.too_large': 'Список больше {megabytes} МБ.',
     'safetyAdmin.in_use': 'Это ещё используется; сначала уберите использования.',
+    'safetyAdmin.line': 'Строка {line} ({text}): {reason}',
   },
 });

@@ -255,7 +255,7 @@ export async function editDomains(db: Db, ctx: ChangeContext, locale: Locale, id
 /** Reads a UT1 `domains` file: a domain a line, `#` comments and blank lines skipped; every bad line reported. */
 export function parseDomainsFile(locale: Locale, text: string) {
   const domains = new Set<string>();
-  const rejected: { line: number; text: string; message: string }[] = [];
+  const rejected: FieldProblem[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') return;
@@ -263,9 +263,13 @@ export function parseDomainsFile(locale: Locale, text: string) {
     if ('domain' in n) domains.add(n.domain);
     else
       rejected.push({
-        line: i + 1,
-        text: line.slice(0, 100),
-        message: translate(locale, `safetyAdmin.rule.${n.reason}`),
+        field: `line.${i + 1}`,
+        reason: n.reason,
+        message: translate(locale, 'safetyAdmin.line', {
+          line: i + 1,
+          text: line.slice(0, 100),
+          reason: translate(locale, `safetyAdmin.rule.${n.reason}`),
+        }),
       });
   });
   return { domains: [...domains], rejected };
@@ -328,7 +332,7 @@ export async function importList(db: Db, ctx: ChangeContext, locale: Locale, id:
       422,
       'safetyAdmin.import_rejected',
       { count: rejected.length },
-      { rejected: rejected.slice(0, 500) },
+      rejected.slice(0, 500),
     );
   if (domains.length === 0) refuseIf([problem(locale, hasText ? 'text' : 'url', 'empty_file')]);
   await db.transaction(async (tx) => {

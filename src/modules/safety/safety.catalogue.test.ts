@@ -179,11 +179,9 @@ describe('safety catalogue: categories, keywords, lists', () => {
       text: 'good.example\n10.0.0.1\n\nbad domain\nok.example\n',
     });
     expect(refused.statusCode).toBe(422);
-    const report = refused.json<{ error: { details: { rejected: { line: number; text: string }[] } } }>();
-    expect(report.error.details.rejected.map((r) => [r.line, r.text])).toEqual([
-      [2, '10.0.0.1'],
-      [4, 'bad domain'],
-    ]);
+    const report = refused.json<{ error: { details: { field: string; message: string }[] } }>();
+    expect(report.error.details.map((r) => r.field)).toEqual(['line.2', 'line.4']);
+    expect(report.error.details[1]!.message).toContain('bad domain');
     const unchanged = (await send(bureau, 'GET', `/api/safety/lists/${l0.id}`)).json<ListOut>();
     expect(unchanged.list).toMatchObject({ domainCount: 0, serial: l0.serial, version: l0.version });
 

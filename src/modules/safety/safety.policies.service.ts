@@ -140,7 +140,7 @@ export async function createPolicy(
   } else {
     const path = await areaPathOf(db, body.areaId);
     if (path === null) throw notFound('area');
-    if (!coversPath(actor, path)) p.push(problem(locale, 'areaId', 'area_not_yours'));
+    if (!coversPath(actor, path)) throw forbidden();
     parent = body.parentId === null ? undefined : await store.findPolicy(db, body.parentId);
     if (!parent || parent.areaId !== null) p.push(problem(locale, 'parentId', 'not_national'));
     else p.push(...loosensProblems(locale, loosenings({ ...body }, parent)));

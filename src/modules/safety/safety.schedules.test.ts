@@ -130,3 +130,36 @@ describe('safety schedules: assignments, lesson windows, exams', () => {
     ]);
   });
 });
+
+describe('safety schedules: removals', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let regional: Session;
+  let w: SafetyAdminWorld;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    const areas = await createAreas(db);
+    const schoolId = (await createInstitution(db, areas.district)).id;
+    const otherSchoolId = (await createInstitution(db, areas.otherDistrict)).id;
+    w = await safetyAdminWorld(db, {
+      areaId: areas.district,
+      otherAreaId: areas.otherDistrict,
+      schoolId,
+      otherSchoolId,
+    });
+    const r = await createUserWithRole(db, 'regional', { areaId: areas.district });
+    regional = await login(t.app, r.username, r.password);
+  });
+  afterAll(async () => t.close());
+
+  it("lets a district remove its area's rows at the version read, not the nation's", async () => {
+    const del = (url: string) => regional.inject({ method: 'DELETE', url });
+    expect((await del(`/api/safety/windows/${w.spareWindows[0]}?version=0`)).statusCode).toBe(403);
+    expect((await del(`/api/safety/assignments/${w.spareAssignments[2]}?version=0`)).statusCode).toBe(409);
+    const res = await del(`/api/safety/assignments/${w.spareAssignments[2]}?version=1`);
+    expect(res.body).toBe('{"deleted":true}');
+    expect((await del(`/api/safety/windows/${w.spareWindows[2]}?version=0`)).statusCode).toBe(200);
+    expect((await del(`/api/safety/exams/${w.spareExams[0]}?version=0`)).statusCode).toBe(200);
+  });
+});
