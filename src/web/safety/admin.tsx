@@ -694,8 +694,7 @@ export function SafetySchedulesPage({ me }: { me: Me }) {
         <ul className="list">
           {schedules.data?.exams.map((e) => (
             <li key={e.id}>
-              {pick(e.name, i18n.language)} · {f.format(new Date(e.startsAt))} –{' '}
-              {f.format(new Date(e.endsAt))} ·{' '}
+              {pick(e.name, i18n.language)} · {f.dateTime(e.startsAt)} – {f.dateTime(e.endsAt)} ·{' '}
               {t('safetyAdmin.schoolCount', { count: e.institutionIds.length })}
             </li>
           ))}
