@@ -37,6 +37,7 @@ import {
   partnerships as policyPartnerships,
   targets as policyTargets,
 } from '@/modules/policy/policy.tables';
+import { safeSearchOn, safetyAdminWorld, type SafetyAdminWorld } from '@test/safety-admin-world';
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -112,6 +113,8 @@ interface World {
   safetyLogs?: { token: string };
   /** The content filter's unblock requests (see test/safety-requests-world.ts). */
   safetyRequests?: SafetyRequestsWorld;
+  /** The content filter's catalogue, policies, networks and schedules (see test/safety-admin-world.ts). */
+  safetyAdmin?: SafetyAdminWorld;
 }
 
 /**
@@ -2203,6 +2206,9 @@ const POLICY: Record<string, Rule> = {
       }),
     },
   },
+  // The content filter's catalogue, policies, networks and schedules (src/modules/safety/safety.catalogue.routes.ts):
+  // the ministry keeps the catalogue and national rows, a district its area's, a director the school's networks.
+  ...safetyAdminRules(),
   // The registry of policies (src/modules/policy/policy.registry.routes.ts): anyone reads, the ministry edits.
   'GET /api/policy/documents': { who: 'anyone' },
   'POST /api/policy/documents': { who: NATIONAL, call: () => ({ payload: policyDocument() }) },
@@ -2451,6 +2457,213 @@ function onerosterZip(): Buffer {
 }
 
 /** The registry of policies' part of the world: rows written directly, each at version 0. */
+/** Route × role rules of the content filter's admin part; each deleting caller has a spare of its own. */
+function safetyAdminRules(): Record<string, Rule> {
+  const SAFETY_READERS = ['admin', 'bureau', 'regional'] as const;
+  const SCHOOL_KEEPERS = ['admin', 'bureau', 'regional', 'director'] as const;
+  const sw = (w: World) => w.safetyAdmin!;
+  const own = (caller: Role | null, spares: number[]) =>
+    spares[SCHOOL_KEEPERS.indexOf(caller as (typeof SCHOOL_KEEPERS)[number])] ?? spares[0]!;
+  const text = (s: string) => ({ az: s, ru: s, en: s });
+  const word = () => `walk${next().replace(/[^a-z]/g, '')}`;
+  let octet = 0;
+  const versionIn =
+    <T extends { id: number; version: number }>(key: string, id: number) =>
+    (body: unknown) => ({
+      version: ((body as Record<string, T[]> | null)?.[key] ?? []).find((x) => x.id === id)?.version ?? 0,
+    });
+  const rules = (categories: string[]) => ({
+    name: text('Walk'),
+    categories,
+    blockLists: [],
+    allowLists: [],
+    safeSearch: safeSearchOn,
+    bypassProtection: true,
+    action: 'blockpage',
+  });
+  return {
+    'GET /api/safety/categories': { who: SAFETY_READERS },
+    'POST /api/safety/categories': {
+      who: NATIONAL,
+      call: () => ({ payload: { code: word(), name: text('Walk'), description: text('') } }),
+    },
+    'PUT /api/safety/categories/:categoryId': {
+      who: NATIONAL,
+      call: (w) => ({
+        params: { categoryId: sw(w).categoryId },
+        payload: { name: text('Qumar'), description: text('') },
+        read: { url: '/api/safety/categories', fields: versionIn('categories', sw(w).categoryId) },
+      }),
+    },
+    'POST /api/safety/categories/:categoryId/keywords': {
+      who: NATIONAL,
+      call: (w) => ({
+        params: { categoryId: sw(w).categoryId },
+        payload: { keyword: word(), language: 'en' },
+      }),
+    },
+    'DELETE /api/safety/keywords/:keywordId': {
+      who: NATIONAL,
+      call: (w, caller) => ({ params: { keywordId: own(caller, sw(w).keywordIds) } }),
+    },
+    'GET /api/safety/lists': { who: SAFETY_READERS },
+    'POST /api/safety/lists': {
+      who: NATIONAL,
+      call: () => ({ payload: { kind: 'allow', categoryId: null, name: text('Walk') } }),
+    },
+    'GET /api/safety/lists/:listId': {
+      who: SAFETY_READERS,
+      call: (w) => ({ params: { listId: sw(w).blockListId } }),
+    },
+    'POST /api/safety/lists/:listId/domains': {
+      who: NATIONAL,
+      call: (w) => ({
+        params: { listId: sw(w).blockListId },
+        payload: { add: [`${word()}.example`], remove: [] },
+        read: {
+          url: `/api/safety/lists/${sw(w).blockListId}`,
+          fields: (b) => ({ version: (b as { list?: { version: number } } | null)?.list?.version ?? 0 }),
+        },
+      }),
+    },
+    'POST /api/safety/lists/:listId/import': {
+      who: NATIONAL,
+      call: (w) => ({
+        params: { listId: sw(w).allowListId },
+        payload: { text: 'walk.example\nдемо.example\n' },
+        read: {
+          url: `/api/safety/lists/${sw(w).allowListId}`,
+          fields: (b) => ({ version: (b as { list?: { version: number } } | null)?.list?.version ?? 0 }),
+        },
+      }),
+    },
+    'GET /api/safety/policies': { who: SAFETY_READERS },
+    'POST /api/safety/policies': {
+      who: SAFETY_READERS,
+      call: (w) => ({
+        payload: { ...rules(['adult', 'gambling', 'games']), areaId: w.areaId, parentId: sw(w).primaryId },
+      }),
+      outside: {
+        who: NATIONAL,
+        call: (w) => ({
+          payload: { ...rules(['adult', 'gambling']), areaId: w.otherAreaId, parentId: sw(w).primaryId },
+        }),
+      },
+    },
+    'PUT /api/safety/policies/:policyId': {
+      who: SAFETY_READERS,
+      call: (w) => ({
+        params: { policyId: sw(w).tighteningId },
+        payload: rules(['adult', 'gambling', 'games']),
+        read: { url: '/api/safety/policies', fields: versionIn('policies', sw(w).tighteningId) },
+      }),
+    },
+    'GET /api/safety/networks': { who: SCHOOL_KEEPERS },
+    'POST /api/safety/networks': {
+      who: SCHOOL_KEEPERS,
+      call: (w) => ({
+        payload: { institutionId: w.schoolId, kind: 'guests', cidr: `10.253.${++octet}.0/24`, note: '' },
+      }),
+      outside: {
+        who: NATIONAL,
+        call: (w) => ({
+          payload: {
+            institutionId: w.otherSchoolId,
+            kind: 'guests',
+            cidr: `10.254.${++octet}.0/24`,
+            note: '',
+          },
+        }),
+      },
+    },
+    'PUT /api/safety/networks/:networkId': {
+      who: SCHOOL_KEEPERS,
+      call: (w) => ({
+        params: { networkId: sw(w).networkId },
+        payload: { kind: 'pupils', cidr: '10.250.0.0/24', note: 'Walk' },
+        read: { url: '/api/safety/networks', fields: versionIn('networks', sw(w).networkId) },
+      }),
+    },
+    'DELETE /api/safety/networks/:networkId': {
+      who: SCHOOL_KEEPERS,
+      call: (w, caller) => ({
+        params: { networkId: own(caller, sw(w).spareNetworks) },
+        query: { version: 0 },
+      }),
+    },
+    'GET /api/safety/schedules': { who: SAFETY_READERS },
+    'PUT /api/safety/assignments': {
+      who: SAFETY_READERS,
+      call: (w) => ({
+        payload: {
+          areaId: w.areaId,
+          institutionId: null,
+          networkKind: 'pupils',
+          window: 'lessons',
+          policyId: sw(w).tighteningId,
+        },
+        read: {
+          url: '/api/safety/schedules',
+          fields: (b) => ({
+            version:
+              (
+                b as {
+                  assignments?: {
+                    areaId: number | null;
+                    networkKind: string;
+                    window: string;
+                    version: number;
+                  }[];
+                } | null
+              )?.assignments?.find(
+                (a) => a.areaId === w.areaId && a.networkKind === 'pupils' && a.window === 'lessons',
+              )?.version ?? 0,
+          }),
+        },
+      }),
+    },
+    'DELETE /api/safety/assignments/:assignmentId': {
+      who: SAFETY_READERS,
+      call: (w, caller) => ({
+        params: { assignmentId: own(caller, sw(w).spareAssignments) },
+        query: { version: 1 },
+      }),
+    },
+    'POST /api/safety/windows': {
+      who: SAFETY_READERS,
+      call: (w) => ({
+        payload: {
+          areaId: w.areaId,
+          institutionId: null,
+          weekdays: [1, 2],
+          startMinute: 480,
+          endMinute: 840,
+        },
+      }),
+    },
+    'DELETE /api/safety/windows/:windowId': {
+      who: SAFETY_READERS,
+      call: (w, caller) => ({ params: { windowId: own(caller, sw(w).spareWindows) }, query: { version: 0 } }),
+    },
+    'POST /api/safety/exams': {
+      who: SAFETY_READERS,
+      call: (w) => ({
+        payload: {
+          name: text('Walk'),
+          startsAt: '2027-06-01T09:00:00+04:00',
+          endsAt: '2027-06-01T12:00:00+04:00',
+          allowListId: sw(w).allowListId,
+          institutionIds: [w.schoolId],
+        },
+      }),
+    },
+    'DELETE /api/safety/exams/:examId': {
+      who: SAFETY_READERS,
+      call: (w, caller) => ({ params: { examId: own(caller, sw(w).spareExams) }, query: { version: 0 } }),
+    },
+  };
+}
+
 async function policyWorld(db: Database['db']): Promise<NonNullable<World['policy']>> {
   const text = (s: string) => ({ az: s, ru: s, en: s });
   const docs = await db
@@ -2811,6 +3024,12 @@ describe('every route against every role', () => {
       schoolId: school.id,
       otherSchoolId: otherSchool.id,
       ids,
+    });
+    world.safetyAdmin = await safetyAdminWorld(db, {
+      areaId: areas.district,
+      otherAreaId: areas.otherDistrict,
+      schoolId: school.id,
+      otherSchoolId: otherSchool.id,
     });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });

@@ -22,6 +22,7 @@ import { describeTrainingLevels, seedTrainingLevels } from '@/seed/training-leve
 import { seedTrainingHistory } from '@/seed/training-history';
 import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
+import { describeSafety, seedSafety } from '@/seed/safety';
 import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
@@ -192,6 +193,8 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       }
       // The country's registry of policies, programmes and partnerships: the same at every scale.
       log(describePolicyRegistry(await seedPolicyRegistry(tx)));
+      // The content filter's lists, policies, schedules and the first schools' networks.
+      log(describeSafety(await seedSafety(tx)));
       // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
       const profile = await seedPolicyProfile(tx);
       log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);

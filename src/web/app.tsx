@@ -234,6 +234,18 @@ const PolicyDocumentPage = lazy(() =>
 const PolicyTimelinePage = lazy(() =>
   import('@/web/policy/registry').then((m) => ({ default: m.PolicyTimelinePage })),
 );
+const SafetyCataloguePage = lazy(() =>
+  import('@/web/safety/admin').then((m) => ({ default: m.SafetyCataloguePage })),
+);
+const SafetyPoliciesPage = lazy(() =>
+  import('@/web/safety/admin').then((m) => ({ default: m.SafetyPoliciesPage })),
+);
+const SafetySchedulesPage = lazy(() =>
+  import('@/web/safety/admin').then((m) => ({ default: m.SafetySchedulesPage })),
+);
+const SafetyNetworksPage = lazy(() =>
+  import('@/web/safety/admin').then((m) => ({ default: m.SafetyNetworksPage })),
+);
 const PolicyManagePage = lazy(() =>
   import('@/web/policy/registry-manage').then((m) => ({ default: m.PolicyManagePage })),
 );
@@ -395,6 +407,14 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <TrainingNeedsPage me={me} />;
     case 'trainingHistory':
       return <TrainingHistoryPage />;
+    case 'safetyCatalogue':
+      return <SafetyCataloguePage />;
+    case 'safetyPolicies':
+      return <SafetyPoliciesPage me={me} />;
+    case 'safetySchedules':
+      return <SafetySchedulesPage me={me} />;
+    case 'safetyNetworks':
+      return <SafetyNetworksPage me={me} />;
     case 'policyManage':
       return <PolicyManagePage />;
     case 'policyEdit':

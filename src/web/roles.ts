@@ -252,6 +252,35 @@ export const PAGES = [
     nav: 'trainingNeeds.navHistory',
     group: 'reports',
   },
+  // The content filter's catalogue, policies, schedules and schools' networks (src/web/safety/admin.tsx).
+  {
+    name: 'safetyCatalogue',
+    path: '/safety/catalogue',
+    roles: ['admin', 'bureau'],
+    nav: 'safetyAdmin.navCatalogue',
+    group: 'ict',
+  },
+  {
+    name: 'safetyPolicies',
+    path: '/safety/policies',
+    roles: ['admin', 'bureau', 'regional'],
+    nav: 'safetyAdmin.navPolicies',
+    group: 'ict',
+  },
+  {
+    name: 'safetySchedules',
+    path: '/safety/schedules',
+    roles: ['admin', 'bureau', 'regional'],
+    nav: 'safetyAdmin.navSchedules',
+    group: 'ict',
+  },
+  {
+    name: 'safetyNetworks',
+    path: '/safety/networks',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'safetyAdmin.navNetworks',
+    group: 'ict',
+  },
   // The ministry's registry of policies, programmes and partnerships (src/web/policy/registry-manage.tsx).
   {
     name: 'policyManage',

@@ -19,6 +19,11 @@ import {
   readTrainingFrameworks,
   type PackFramework,
 } from '@/modules/training/training.frameworks.pack';
+import {
+  loadSafetyCategories,
+  readSafetyCategories,
+  type PackSafetyCategory,
+} from '@/modules/safety/safety.catalogue.pack';
 
 /**
  * A country pack is a folder of JSON files describing a country's education system: its administrative
@@ -154,6 +159,8 @@ export interface CountryPack {
   attendanceCodes: PackAttendanceCode[];
   /** Teachers' competency frameworks (`training/*.json`, training module); none when a pack has no folder. */
   frameworks?: PackFramework[];
+  /** The content filter's categories (`safety/categories.json`, safety module); none when a pack has none. */
+  safetyCategories?: PackSafetyCategory[];
 }
 
 /** A pack that cannot be loaded: names the file and the entry at fault, so its author can fix it. */
@@ -567,6 +574,7 @@ export async function readCountryPack(dir: string = DEFAULT_PACK_DIR): Promise<C
       ? readAttendanceCodes(await readJson(abs, 'attendance-codes.json'), file('attendance-codes.json'))
       : [],
     frameworks: await readTrainingFrameworks(abs),
+    safetyCategories: await readSafetyCategories(abs),
   };
 }
 
@@ -786,6 +794,8 @@ export async function loadCountryPack(db: Db, pack: CountryPack): Promise<Loaded
   await upsertAttendanceCodes(db, pack.attendanceCodes);
   // And the training module's competency frameworks.
   await loadTrainingFrameworks(db, pack.frameworks ?? []);
+  // And the content filter's categories.
+  await loadSafetyCategories(db, pack.safetyCategories ?? []);
 
   // Exactly one year is current: the pack's current year replaces whichever was current before.
   if (currentAcademicYearId !== null)

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, login, type Session } from '@test/harness';
+import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
+import { parseCidr } from '@/modules/safety/safety.networks.service';
+
+interface NetworkOut {
+  id: number;
+  institutionId: number;
+  cidr: string;
+  version: number;
+}
+type Err = {
+  error: { code: string; message: string; details?: { field: string; reason: string; message: string }[] };
+};
+
+describe("safety networks: a school's address ranges", () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let bureau: Session;
+  let director: Session;
+  let otherDirector: Session;
+  let regional: Session;
+  let schoolId: number;
+  let otherSchoolId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    const areas = await createAreas(db);
+    schoolId = (await createInstitution(db, areas.district, { nameEn: 'School One' })).id;
+    otherSchoolId = (
+      await createInstitution(db, areas.otherDistrict, { nameAz: 'İkinci məktəb', nameEn: 'School Two' })
+    ).id;
+    const as = async (role: 'bureau' | 'regional' | 'director', scope = {}) => {
+      const u = await createUserWithRole(db, role, scope);
+      return login(t.app, u.username, u.password);
+    };
+    bureau = await as('bureau');
+    director = await as('director', { institutionId: schoolId });
+    otherDirector = await as('director', { institutionId: otherSchoolId });
+    regional = await as('regional', { areaId: areas.district });
+  });
+  afterAll(async () => t.close());
+
+  const send = (s: Session, method: 'POST' | 'PUT' | 'GET' | 'DELETE', url: string, payload?: object) =>
+    s.inject({ method, url, payload, headers: { 'accept-language': 'en' } });
+  const add = (s: Session, institutionId: number, cidr: string, kind = 'pupils') =>
+    send(s, 'POST', '/api/safety/networks', { institutionId, kind, cidr, note: '' });
+
+  it('validates ranges, IPv4 and IPv6, and suggests the range meant', () => {
+    expect(parseCidr('10.1.0.0/24')).toEqual({ cidr: '10.1.0.0/24' });
+    expect(parseCidr('2001:DB8:0:0::/64')).toEqual({ cidr: '2001:db8::/64' });
+    expect(parseCidr('10.1.0.5/24')).toEqual({ reason: 'cidr_host_bits', suggestion: '10.1.0.0/24' });
+    expect(parseCidr('2001:db8::1/64')).toEqual({ reason: 'cidr_host_bits', suggestion: '2001:db8::/64' });
+    expect(parseCidr('10.0.0.0/8')).toEqual({ reason: 'cidr_too_wide' });
+    expect(parseCidr('10.1.0.0/33')).toEqual({ reason: 'cidr' });
+    expect(parseCidr('300.1.0.0/24')).toEqual({ reason: 'cidr' });
+    expect(parseCidr('10.1.0.0')).toEqual({ reason: 'cidr' });
+  });
+
+  it("lets a director add the school's own ranges and no other school's", async () => {
+    const made = await add(director, schoolId, '10.20.0.0/24');
+    expect(made.statusCode).toBe(200);
+    expect((await add(director, schoolId, '2001:db8:20::/64', 'staff')).statusCode).toBe(200);
+    expect((await add(director, otherSchoolId, '10.21.0.0/24')).statusCode).toBe(403);
+    const bad = await add(director, schoolId, '10.20.1.7/24');
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json<Err>().error.details![0]!.message).toContain('10.20.1.0/24');
+  });
+
+  it('refuses an overlap, naming the other school only to whoever may see it', async () => {
+    expect((await add(otherDirector, otherSchoolId, '10.30.0.0/24')).statusCode).toBe(200);
+    const hidden = await add(director, schoolId, '10.30.0.128/25');
+    expect(hidden.statusCode).toBe(409);
+    expect(hidden.json<Err>().error.code).toBe('safetyAdmin.overlap_hidden');
+    expect(hidden.body).not.toContain('İkinci məktəb');
+    const named = await add(bureau, schoolId, '10.30.0.0/16');
+    expect(named.statusCode).toBe(409);
+    expect(named.json<Err>().error.message).toContain('İkinci məktəb');
+    expect(named.json<Err>().error.message).toContain('10.30.0.0/24');
+  });
+
+  it("shows a director only the school's own networks; the district its schools'; the ministry all", async () => {
+    const mine = (await send(director, 'GET', '/api/safety/networks')).json<{ networks: NetworkOut[] }>()
+      .networks;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((n) => n.institutionId === schoolId)).toBe(true);
+    const other = (await send(director, 'GET', `/api/safety/networks?institutionId=${otherSchoolId}`)).json<{
+      networks: NetworkOut[];
+    }>().networks;
+    expect(other).toEqual([]);
+    const district = (await send(regional, 'GET', '/api/safety/networks')).json<{ networks: NetworkOut[] }>()
+      .networks;
+    expect(district.map((n) => n.institutionId)).not.toContain(otherSchoolId);
+    const all = (await send(bureau, 'GET', '/api/safety/networks')).json<{ networks: NetworkOut[] }>()
+      .networks;
+    expect(new Set(all.map((n) => n.institutionId))).toEqual(new Set([schoolId, otherSchoolId]));
+  });
+
+  it('saves and removes at the version read (409 when stale); others may not touch it', async () => {
+    const n = (await add(director, schoolId, '10.40.0.0/24')).json<NetworkOut>();
+    const body = { version: n.version, kind: 'guests', cidr: '10.40.1.0/24', note: 'Wi-Fi' };
+    expect((await send(otherDirector, 'PUT', `/api/safety/networks/${n.id}`, body)).statusCode).toBe(403);
+    const saved = await send(director, 'PUT', `/api/safety/networks/${n.id}`, body);
+    expect(saved.statusCode).toBe(200);
+    expect((await send(director, 'PUT', `/api/safety/networks/${n.id}`, body)).statusCode).toBe(409);
+    expect(
+      (await send(director, 'DELETE', `/api/safety/networks/${n.id}?version=${n.version}`)).statusCode,
+    ).toBe(409);
+    expect(
+      (await send(director, 'DELETE', `/api/safety/networks/${n.id}?version=${n.version + 1}`)).statusCode,
+    ).toBe(200);
+  });
+});
