@@ -23,6 +23,7 @@ import { seedTrainingHistory } from '@/seed/training-history';
 import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
 import { describeSafety, seedSafety } from '@/seed/safety';
+import { describeSafetyActivity, seedSafetyActivity } from '@/seed/safety-activity';
 import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
 import { describeTrainingCourses, seedTrainingCourses } from '@/seed/training-courses';
@@ -195,6 +196,16 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       log(describePolicyRegistry(await seedPolicyRegistry(tx)));
       // The content filter's lists, policies, schedules and the first schools' networks.
       log(describeSafety(await seedSafety(tx)));
+      if (options.scale === 'demo') {
+        // Teachers' unblock requests and a week of blocked-query counts at the demo area's schools.
+        const today = schoolToday(now());
+        const activity = await seedSafetyActivity(tx, {
+          seed: options.seed,
+          today,
+          now: new Date(`${today}T00:00:00+04:00`),
+        });
+        log(describeSafetyActivity(activity));
+      }
       // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
       const profile = await seedPolicyProfile(tx);
       log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);

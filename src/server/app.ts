@@ -35,6 +35,7 @@ import webinarsRoutes from '@/modules/webinars/webinars.routes';
 import trainingRoutes from '@/modules/training/training.routes';
 import policyRoutes from '@/modules/policy/policy.routes';
 import safetyRoutes from '@/modules/safety/safety.routes';
+import { installBlockPage } from '@/modules/safety/safety.blockpage';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
@@ -81,6 +82,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await installSecurityHeaders(app);
   await installDelivery(app);
   await app.register(cookie);
+  // A request for a name the content filter blocked reaches Maktab with that name as its Host: the block page.
+  if (config.blockPage) installBlockPage(app, { db: database.db, publicUrl: config.publicUrl });
   installSessionHooks(app, database.db);
   installNumberGuard(app);
   installAccessGuard(app);

@@ -68,6 +68,12 @@ export interface Config {
    * unbounded caller could keep a worker busy. Counted per app node.
    */
   verifyPerMinute: number;
+  /**
+   * Whether this node answers requests for names other than its own with the content filter's block page
+   * (`BLOCK_PAGE=true`; off by default). Turn it on for the node whose address the resolvers give for blocked
+   * names, with `PUBLIC_URL` set: every Host but the public address's is then taken for a blocked name.
+   */
+  blockPage: boolean;
   /** Where the server's clock starts (`MAKTAB_CLOCK`, an ISO time; see `clock.ts`); absent, the real clock. */
   clock?: Date;
 }
@@ -245,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: workers(env.WORKERS),
     runJobs: env.RUN_JOBS ? env.RUN_JOBS === 'true' : env.NODE_ENV !== 'test',
     verifyPerMinute: int(env.VERIFY_PER_MINUTE, 30, 'VERIFY_PER_MINUTE') || 30,
+    blockPage: env.BLOCK_PAGE === 'true',
     ...publicAddress(env, port),
     ...(env.MAKTAB_CLOCK ? { clock: parseClock(env.MAKTAB_CLOCK) } : {}),
   };

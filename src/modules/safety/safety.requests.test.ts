@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { rows, type Db } from '@/server/db/database';
-import {
-  classifyHost,
-  installBlockPage,
-  normaliseDomain,
-  ownHostsOf,
-} from '@/modules/safety/safety.blockpage';
+import { classifyHost, normaliseDomain, ownHostsOf } from '@/modules/safety/safety.blockpage';
 import { categories, listDomains, lists } from '@/modules/safety/safety.tables';
 
 type Req = { id: number; version: number; status: string; state: string; endsAt: string; domain: string };
@@ -73,17 +68,21 @@ describe('normaliseDomain and classifyHost', () => {
 describe('the block page for a Host that is not Maktab’s', () => {
   let close: () => Promise<void>;
   let page: FastifyInstance;
+  let plain: FastifyInstance;
+  let closePlain: () => Promise<void>;
   beforeAll(async () => {
-    const t = await createTestApp();
+    // The whole app, as the node the resolvers send blocked names to runs it (BLOCK_PAGE=true).
+    const t = await createTestApp({ blockPage: true, publicUrl: 'https://maktab.edu.az' });
     close = () => t.close();
     await world(t.database.db);
-    page = Fastify();
-    installBlockPage(page, { db: t.database.db, publicUrl: 'https://maktab.edu.az' });
-    page.get('/*', async () => 'the app');
-    await page.ready();
+    page = t.app;
+    // A node with the block page off (the default) serves the app whatever the Host.
+    const other = await createTestApp({ publicUrl: 'https://maktab.edu.az' });
+    plain = other.app;
+    closePlain = () => other.close();
   });
   afterAll(async () => {
-    await page.close();
+    await closePlain();
     await close();
   });
 
@@ -131,9 +130,16 @@ describe('the block page for a Host that is not Maktab’s', () => {
 
   it('leaves Maktab’s own hosts to the app', async () => {
     for (const host of ['maktab.edu.az', 'localhost:3000', '127.0.0.1']) {
-      const res = await page.inject({ url: '/x', headers: { host } });
-      expect(res.body).toBe('the app');
+      const res = await page.inject({ url: '/api/health', headers: { host } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json<{ status: string }>().status).toBe('ok');
     }
+  });
+
+  it('is off unless the node is told to serve it', async () => {
+    const res = await plain.inject({ url: '/api/health', headers: { host: 'kazino.example' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ status: string }>().status).toBe('ok');
   });
 });
 
