@@ -212,8 +212,14 @@ export async function startFiltering(
 export type Outcome = { addresses: string[] } | { error: string };
 
 /** Resolves `name`'s A records at 127.0.0.1:`port`, the query sent from `from` (e.g. 127.0.1.5). */
-export async function query(port: number, name: string, from: string, timeout = 2000): Promise<Outcome> {
-  const resolver = new Resolver({ timeout, tries: 1 });
+export async function query(
+  port: number,
+  name: string,
+  from: string,
+  timeout = 2000,
+  tries = 1,
+): Promise<Outcome> {
+  const resolver = new Resolver({ timeout, tries });
   resolver.setLocalAddress(from);
   resolver.setServers([`127.0.0.1:${port}`]);
   try {
