@@ -44,7 +44,10 @@ export const articles = pgTable(
     title: jsonb('title').$type<Localised>().notNull(),
     summary: jsonb('summary').$type<Localised>().notNull(),
     body: jsonb('body').$type<Localised>().notNull(),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     publishAt: timestamp('publish_at', { withTimezone: true }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -80,8 +83,14 @@ export const events = pgTable(
     lastEndsAt: timestamp('last_ends_at', { withTimezone: true }).notNull(),
     venue: text('venue').notNull().default(''),
     onlineUrl: text('online_url').notNull().default(''),
-    grades: smallint('grades').array().notNull().default(sql`'{}'::smallint[]`),
-    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    grades: smallint('grades')
+      .array()
+      .notNull()
+      .default(sql`'{}'::smallint[]`),
+    roles: text('roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     capacity: integer('capacity'),
     registered: integer('registered').notNull().default(0),
     published: boolean('published').notNull().default(true),
