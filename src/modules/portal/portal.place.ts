@@ -1,7 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
-import { AppError } from '@/server/errors';
+import type { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';

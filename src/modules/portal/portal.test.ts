@@ -177,7 +177,7 @@ describe('portal news and events', () => {
       ),
     );
     const id = made.json<{ id: number }>().id;
-    const ru = (await anon(`/api/portal/news/${id}`, 'ru')).json();
+    const ru = (await anon(`/api/portal/news/${id}`, 'ru')).json<unknown>();
     expect(ru).toMatchObject({
       title: 'Yalnız azərbaycanca',
       lang: 'az',
@@ -186,14 +186,14 @@ describe('portal news and events', () => {
       languages: ['az'],
     });
     const both = await post(bureau, '/api/portal/manage/news', article({ kind: 'nation' }));
-    const ruBoth = (await anon(`/api/portal/news/${both.json<{ id: number }>().id}`, 'ru')).json();
+    const ruBoth = (await anon(`/api/portal/news/${both.json<{ id: number }>().id}`, 'ru')).json<unknown>();
     expect(ruBoth).toMatchObject({
       title: 'Начинается новый учебный год',
       lang: 'ru',
       fallback: false,
       body: '<p>Текст</p>',
     });
-    const en = (await anon(`/api/portal/news/${both.json<{ id: number }>().id}`, 'en')).json();
+    const en = (await anon(`/api/portal/news/${both.json<{ id: number }>().id}`, 'en')).json<unknown>();
     expect(en).toMatchObject({ lang: 'az', fallback: true });
   });
 
@@ -326,7 +326,7 @@ describe('portal news and events', () => {
     const res = await anon(`/api/portal/feeds/areas/${areas.district}/events.ics`);
     expect(res.headers['content-type']).toMatch(/^text\/calendar/);
     expect(res.body.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
-    const cal = new ICAL.Component(ICAL.parse(res.body));
+    const cal = new ICAL.Component(ICAL.parse(res.body) as unknown[]);
     expect(cal.getFirstSubcomponent('vtimezone')?.getFirstPropertyValue('tzid')).toBe('Asia/Baku');
     const vevent = cal
       .getAllSubcomponents('vevent')
@@ -352,7 +352,7 @@ describe('portal news and events', () => {
     );
     expect(ok.statusCode).toBe(200);
     const ics = (await anon('/api/portal/feeds/nation/events.ics')).body;
-    const cal = new ICAL.Component(ICAL.parse(ics));
+    const cal = new ICAL.Component(ICAL.parse(ics) as unknown[]);
     const v = cal.getAllSubcomponents('vevent').find((x) => x.getFirstPropertyValue('summary') === 'Aylıq')!;
     expect(String(v.getFirstPropertyValue('rrule'))).toMatch(/^FREQ=MONTHLY;UNTIL=\d{8}T\d{6}Z$/);
     const both = await post(
