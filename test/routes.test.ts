@@ -38,6 +38,17 @@ import {
   targets as policyTargets,
 } from '@/modules/policy/policy.tables';
 import { safeSearchOn, safetyAdminWorld, type SafetyAdminWorld } from '@test/safety-admin-world';
+import {
+  PORTAL_PUBLISHERS,
+  portalArticleBody,
+  portalEventBody,
+  portalWorld,
+  type PortalWorld,
+} from '@test/portal-world';
+
+/** A publisher's own portal item (the bureau's for a caller who publishes nothing: refused before reading it). */
+const portalOwn = (ids: Partial<Record<Role, number>>, caller: Role | null) =>
+  (caller && ids[caller]) || ids.bureau!;
 
 /**
  * Route × role: every registered route, called by someone signed out and by a holder of each role, must answer
@@ -100,6 +111,8 @@ interface World {
   certificates?: CertificatesWorld;
   /** Training programmes, sessions and enrolments (see test/training-programmes-world.ts). */
   training?: TrainingWorld;
+  /** The portal's news and events, per publishing role (see test/portal-world.ts). */
+  portal?: PortalWorld;
   /** The registry of policies: a document with a target, a partnership, and spares the deletions use up. */
   policy?: {
     documentId: number;
@@ -2343,6 +2356,86 @@ const POLICY: Record<string, Rule> = {
     who: NATIONAL,
     call: () => ({ payload: { version: READ_VERSION, logRetentionDays: 7 } }),
   },
+  // The portal's news and events (src/modules/portal/portal.routes.ts; fixtures in test/portal-world.ts): anyone
+  // reads; the ministry, regional officers and directors publish, each for a place of their own grant.
+  'GET /api/portal/home': { who: 'anyone', call: (w) => ({ query: { areaId: w.areaId } }) },
+  'GET /api/portal/news': { who: 'anyone', call: (w) => ({ query: { areaId: w.areaId } }) },
+  'GET /api/portal/news/:articleId': {
+    who: 'anyone',
+    call: (w) => ({ params: { articleId: w.portal!.news.bureau! } }),
+  },
+  'GET /api/portal/manage/news': { who: PORTAL_PUBLISHERS },
+  'POST /api/portal/manage/news': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ payload: portalArticleBody(c, w) }),
+  },
+  'GET /api/portal/manage/news/:articleId': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ params: { articleId: portalOwn(w.portal!.news, c) } }),
+  },
+  'PUT /api/portal/manage/news/:articleId': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({
+      params: { articleId: portalOwn(w.portal!.news, c) },
+      payload: { version: READ_VERSION, ...portalArticleBody(c, w) },
+    }),
+  },
+  'DELETE /api/portal/manage/news/:articleId': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ params: { articleId: portalOwn(w.portal!.spareNews, c) }, query: { version: 1 } }),
+  },
+  'GET /api/portal/manage/places': { who: PORTAL_PUBLISHERS },
+  'GET /api/portal/events': { who: 'anyone', call: (w) => ({ query: { areaId: w.areaId } }) },
+  'GET /api/portal/events/:eventId': {
+    who: 'anyone',
+    call: (w) => ({ params: { eventId: w.portal!.openEventId } }),
+  },
+  'POST /api/portal/events/:eventId/registration': {
+    who: 'signed-in',
+    call: (w) => ({ params: { eventId: w.portal!.openEventId } }),
+  },
+  'DELETE /api/portal/events/:eventId/registration': {
+    who: 'signed-in',
+    call: (w) => ({ params: { eventId: w.portal!.openEventId } }),
+  },
+  'GET /api/portal/manage/events': { who: PORTAL_PUBLISHERS },
+  'POST /api/portal/manage/events': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ payload: portalEventBody(c, w) }),
+  },
+  'GET /api/portal/manage/events/:eventId': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ params: { eventId: portalOwn(w.portal!.events, c) } }),
+  },
+  'PUT /api/portal/manage/events/:eventId': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({
+      params: { eventId: portalOwn(w.portal!.events, c) },
+      payload: { version: READ_VERSION, ...portalEventBody(c, w) },
+    }),
+  },
+  'DELETE /api/portal/manage/events/:eventId': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ params: { eventId: portalOwn(w.portal!.spareEvents, c) }, query: { version: 1 } }),
+  },
+  'GET /api/portal/feeds/nation/news.xml': { who: 'anyone' },
+  'GET /api/portal/feeds/areas/:areaId/news.xml': {
+    who: 'anyone',
+    call: (w) => ({ params: { areaId: w.areaId } }),
+  },
+  'GET /api/portal/feeds/schools/:institutionId/news.xml': {
+    who: 'anyone',
+    call: (w) => ({ params: { institutionId: w.schoolId }, query: { format: 'atom' } }),
+  },
+  'GET /api/portal/feeds/nation/events.ics': { who: 'anyone' },
+  'GET /api/portal/feeds/areas/:areaId/events.ics': {
+    who: 'anyone',
+    call: (w) => ({ params: { areaId: w.areaId } }),
+  },
+  'GET /api/portal/feeds/schools/:institutionId/events.ics': {
+    who: 'anyone',
+    call: (w) => ({ params: { institutionId: w.schoolId } }),
+  },
   // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
   'POST /api/journal/link': {
     who: 'signed-in',
@@ -3031,6 +3124,7 @@ describe('every route against every role', () => {
       schoolId: school.id,
       otherSchoolId: otherSchool.id,
     });
+    world.portal = await portalWorld(db, { areaId: areas.district, schoolId: school.id });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 

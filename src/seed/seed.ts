@@ -23,6 +23,7 @@ import { seedTrainingHistory } from '@/seed/training-history';
 import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
 import { describeSafety, seedSafety } from '@/seed/safety';
+import { describePortal, seedPortal } from '@/seed/portal';
 import { describeSafetyActivity, seedSafetyActivity } from '@/seed/safety-activity';
 import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
@@ -206,6 +207,8 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
         });
         log(describeSafetyActivity(activity));
       }
+      // The portal's news and events from the ministry, a region and a school.
+      log(describePortal(await seedPortal(tx)));
       // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
       const profile = await seedPolicyProfile(tx);
       log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);

@@ -36,6 +36,7 @@ import trainingRoutes from '@/modules/training/training.routes';
 import policyRoutes from '@/modules/policy/policy.routes';
 import safetyRoutes from '@/modules/safety/safety.routes';
 import { installBlockPage } from '@/modules/safety/safety.blockpage';
+import portalRoutes from '@/modules/portal/portal.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
@@ -174,6 +175,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       });
       await api.register(policyRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(safetyRoutes, { db: database.db, publicUrl: config.publicUrl });
+      await api.register(portalRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(distanceRoutes, { db: database.db });
       await api.register(journalRoutes, { db: database.db, runJobs: config.runJobs });
     },

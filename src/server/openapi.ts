@@ -517,6 +517,7 @@ const TAGS: Record<string, string> = {
   journal: 'The class journal: marks, attendance, results, reports; linking parents',
   policy:
     'Policies, programmes, their targets’ live progress, partnerships, the live figures and the country profile',
+  portal: 'The education portal: news and events by place, their RSS/Atom and iCalendar feeds, registration',
   web: 'The public pages of the web app (for people and crawlers)',
 };
 

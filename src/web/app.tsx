@@ -265,6 +265,27 @@ const SafetyReportsPage = lazy(() =>
 const LogSettingsPage = lazy(() =>
   import('@/web/safety/log-settings').then((m) => ({ default: m.LogSettingsPage })),
 );
+// The portal: public pages and the publishers' (src/web/portal).
+const PortalHomePage = lazy(() => import('@/web/portal/portal').then((m) => ({ default: m.PortalHomePage })));
+const PortalNewsPage = lazy(() => import('@/web/portal/portal').then((m) => ({ default: m.PortalNewsPage })));
+const PortalNewsItemPage = lazy(() =>
+  import('@/web/portal/portal').then((m) => ({ default: m.PortalNewsItemPage })),
+);
+const PortalEventsPage = lazy(() =>
+  import('@/web/portal/portal').then((m) => ({ default: m.PortalEventsPage })),
+);
+const PortalEventPage = lazy(() =>
+  import('@/web/portal/portal').then((m) => ({ default: m.PortalEventPage })),
+);
+const PortalManagePage = lazy(() =>
+  import('@/web/portal/manage').then((m) => ({ default: m.PortalManagePage })),
+);
+const PortalNewsEditPage = lazy(() =>
+  import('@/web/portal/manage').then((m) => ({ default: m.PortalNewsEditPage })),
+);
+const PortalEventEditPage = lazy(() =>
+  import('@/web/portal/manage').then((m) => ({ default: m.PortalEventEditPage })),
+);
 
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
@@ -300,6 +321,16 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <ProfileEditionPage id={id!} />;
     case 'safetyBlocked':
       return <BlockedPage />;
+    case 'portalHome':
+      return <PortalHomePage />;
+    case 'portalNews':
+      return <PortalNewsPage />;
+    case 'portalNewsItem':
+      return <PortalNewsItemPage id={id!} />;
+    case 'portalEvents':
+      return <PortalEventsPage />;
+    case 'portalEvent':
+      return <PortalEventPage id={id!} />;
   }
 }
 
@@ -419,6 +450,16 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <PolicyManagePage />;
     case 'policyEdit':
       return <PolicyEditPage id={id!} />;
+    case 'portalManage':
+      return <PortalManagePage />;
+    case 'portalNewsNew':
+      return <PortalNewsEditPage id={null} />;
+    case 'portalNewsEdit':
+      return <PortalNewsEditPage id={id} />;
+    case 'portalEventNew':
+      return <PortalEventEditPage id={null} />;
+    case 'portalEventEdit':
+      return <PortalEventEditPage id={id} />;
     case 'policyProfileEdit':
       return <ProfileEditPage />;
     case 'safetyUnblock':

@@ -326,6 +326,34 @@ export const PAGES = [
     nav: 'safetyRequests.navLogs',
     group: 'reports',
   },
+  // The portal's publishers: the ministry, regional officers, directors (src/web/portal/manage.tsx).
+  {
+    name: 'portalManage',
+    path: '/portal/manage',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
+    nav: 'portalNews.nav',
+    group: 'library',
+  },
+  {
+    name: 'portalNewsNew',
+    path: '/portal/manage/news/new',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
+  },
+  {
+    name: 'portalNewsEdit',
+    path: '/portal/manage/news/:id',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
+  },
+  {
+    name: 'portalEventNew',
+    path: '/portal/manage/events/new',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
+  },
+  {
+    name: 'portalEventEdit',
+    path: '/portal/manage/events/:id',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
+  },
   // The country profile's text and editions, for the ministry (src/web/policy/profile-edit.tsx).
   {
     name: 'policyProfileEdit',
@@ -367,6 +395,12 @@ export const PUBLIC_PAGES = [
   { name: 'policyEdition', path: '/country-profile/editions/:id' },
   // The content filter's block page for links: `/blocked?domain=…` (src/web/safety/blocked.tsx).
   { name: 'safetyBlocked', path: '/blocked' },
+  // The portal: its home, news and events (src/web/portal/portal.tsx).
+  { name: 'portalHome', path: '/portal' },
+  { name: 'portalNews', path: '/portal/news' },
+  { name: 'portalNewsItem', path: '/portal/news/:id' },
+  { name: 'portalEvents', path: '/portal/events' },
+  { name: 'portalEvent', path: '/portal/events/:id' },
 ] as const;
 
 /** One of the public pages. */

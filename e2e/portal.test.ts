@@ -1,0 +1,113 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startServer, type TestServer } from './support/server';
+import { DEMO_PASSWORD } from './support/demo-accounts';
+import {
+  expectGoodPage,
+  goTo,
+  HEADING,
+  heading,
+  launchBrowser,
+  onPhoneAs,
+  openPage,
+  PHONE,
+} from './support/browser';
+
+/**
+ * The portal on a phone: the ministry publishes a news item in Azerbaijani with a Russian translation; a
+ * region publishes an event; a parent finds it by area and its calendar feed (iCal) parses with ical.js.
+ */
+describe('the portal on a phone', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const NEWS_AZ = 'Yeni tədris ili (e2e)';
+  const NEWS_RU = 'Новый учебный год (e2e)';
+  const EVENT = 'Regional robototexnika yarışı (e2e)';
+  let eventId = 0;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the ministry publishes a news item in Azerbaijani with a Russian translation', async () => {
+    await onPhoneAs(browser, server.url, 'bureau', DEMO_PASSWORD, async (page) => {
+      await goTo(page, 'Xəbərlər və tədbirlər');
+      await expect.poll(() => heading(page), HEADING).toBe('Xəbərlər və tədbirlər');
+      await page.getByRole('link', { name: 'Xəbər yazın' }).click();
+      await expect.poll(() => heading(page), HEADING).toBe('Xəbər yazın');
+      await page.getByLabel('Kim üçün dərc olunur').selectOption({ label: 'Nazirlik (bütün ölkə)' });
+      await page.getByLabel(/^Başlıq/).fill(NEWS_AZ);
+      await page
+        .getByLabel(/^Mətn/)
+        .fill('<p>Dərslər <strong>sentyabrın 15-də</strong> başlayır.</p><script>alert(1)</script>');
+      await page.getByRole('radio', { name: 'Rusca' }).check();
+      await page.getByLabel(/^Başlıq/).fill(NEWS_RU);
+      await page.getByRole('radio', { name: 'İndi dərc et' }).check();
+      await expectGoodPage(page, 'portal-news-edit');
+      await page.getByRole('button', { name: 'Saxla' }).click();
+      // Saved: the editor moves to the item's own address.
+      await page.waitForURL(/\/portal\/manage\/news\/\d+$/);
+    });
+    const { page, context } = await openPage(browser, server.url, PHONE);
+    try {
+      await page.goto('/portal/news');
+      await page.getByRole('link', { name: NEWS_AZ }).click();
+      await expect.poll(() => heading(page), HEADING).toBe(NEWS_AZ);
+      // The script typed into the text is gone; the emphasis is kept.
+      expect(await page.locator('.portal-body script').count()).toBe(0);
+      expect(await page.locator('.portal-body strong').textContent()).toBe('sentyabrın 15-də');
+      await expectGoodPage(page, 'portal-news-item');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a region publishes an event, and a parent finds it by area and subscribes', async () => {
+    await onPhoneAs(browser, server.url, 'region', DEMO_PASSWORD, async (page) => {
+      await page.goto('/portal/manage/events/new');
+      await expect.poll(() => heading(page), HEADING).toBe('Tədbir əlavə edin');
+      const place = page.getByLabel('Kim üçün dərc olunur');
+      await expect.poll(() => place.locator('option').count()).toBeGreaterThan(1);
+      await place.selectOption({ index: 1 });
+      await page.getByLabel(/^Başlıq/).fill(EVENT);
+      const day = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+      await page.getByLabel('Başlanır').fill(`${day}T10:00`);
+      await page.getByLabel('Bitir').fill(`${day}T12:00`);
+      await page.getByLabel('Təkrarlanır').selectOption('weekly');
+      await page.getByLabel('Neçə dəfə').fill('3');
+      await page.getByLabel(/^Yerlər/).fill('25');
+      await expectGoodPage(page, 'portal-event-edit');
+      await page.getByRole('button', { name: 'Saxla' }).click();
+      await page.waitForURL(/\/portal\/manage\/events\/\d+$/);
+      eventId = Number(/(\d+)$/.exec(page.url())![1]);
+    });
+    const ev = (await (await fetch(`${server.url}/api/portal/events/${eventId}`)).json()) as {
+      place: { areaId: number };
+    };
+    await onPhoneAs(browser, server.url, 'parent', DEMO_PASSWORD, async (page) => {
+      await page.goto(`/portal/events?area=${ev.place.areaId}`);
+      await expect.poll(() => heading(page), HEADING).toBe('Tədbirlər təqvimi');
+      await expect.poll(() => page.getByRole('link', { name: EVENT }).count(), HEADING).toBe(3);
+      await expectGoodPage(page, 'portal-calendar');
+      await page.getByRole('link', { name: EVENT }).first().click();
+      await expect.poll(() => heading(page), HEADING).toBe(EVENT);
+      await page.getByRole('button', { name: 'Qeydiyyatdan keç' }).click();
+      await expect.poll(() => page.getByText('Siz qeydiyyatdasınız.').count(), HEADING).toBe(1);
+      await expectGoodPage(page, 'portal-event');
+      const href = await page.getByRole('link', { name: 'Təqvimə abunə olun (iCal)' }).getAttribute('href');
+      const ics = await (await fetch(new URL(href!, server.url))).text();
+      const cal = new ICAL.Component(ICAL.parse(ics) as unknown[]);
+      const vevent = cal
+        .getAllSubcomponents('vevent')
+        .find((v) => v.getFirstPropertyValue('summary') === EVENT);
+      expect(vevent).toBeDefined();
+      expect(String(vevent!.getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;COUNT=3');
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import type { Role } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { AppError } from '@/server/errors';
+import { resolvePlace, type PlaceIn } from '@/modules/portal/portal.place';
+import * as news from '@/modules/portal/portal.news.store';
+import * as events from '@/modules/portal/portal.events.store';
+
+/** The portal's fixtures for the route walk: per publishing role, items of a place that role publishes for. */
+export interface PortalWorld {
+  /** Per publisher, a news item and an event of its own place, and spares that deletions use up. */
+  news: Partial<Record<Role, number>>;
+  events: Partial<Record<Role, number>>;
+  spareNews: Partial<Record<Role, number>>;
+  spareEvents: Partial<Record<Role, number>>;
+  /** A published event with plenty of places, for registering. */
+  openEventId: number;
+}
+
+export const PORTAL_PUBLISHERS = ['admin', 'bureau', 'editor', 'regional', 'director'] as const;
+
+/** The place each publisher of the walk publishes for. */
+export const placeOf = (role: Role | null, w: { areaId: number; schoolId: number }): PlaceIn =>
+  role === 'regional'
+    ? { kind: 'area', areaId: w.areaId }
+    : role === 'director'
+      ? { kind: 'institution', institutionId: w.schoolId }
+      : { kind: 'nation' };
+
+const text = (s: string) => ({ az: s, ru: s, en: s });
+const DAY = 86_400_000;
+
+/** A news item as the walk's editors send it. */
+export const portalArticleBody = (role: Role | null, w: { areaId: number; schoolId: number }) => ({
+  place: placeOf(role, w),
+  title: text('Walk'),
+  summary: text(''),
+  body: text('<p>Walk</p>'),
+  tags: ['walk'],
+  publishAt: new Date(Date.now() - DAY).toISOString(),
+});
+
+/** An event as the walk's editors send it. */
+export const portalEventBody = (role: Role | null, w: { areaId: number; schoolId: number }) => ({
+  place: placeOf(role, w),
+  title: text('Walk'),
+  description: text(''),
+  start: '2027-03-10T10:00',
+  end: '2027-03-10T12:00',
+  timeZone: 'Asia/Baku',
+  repeat: null,
+  repeatCount: null,
+  repeatUntil: null,
+  venue: 'Walk',
+  onlineUrl: '',
+  grades: [],
+  roles: [],
+  capacity: 1000,
+});
+
+export async function portalWorld(db: Db, w: { areaId: number; schoolId: number }): Promise<PortalWorld> {
+  const out: PortalWorld = { news: {}, events: {}, spareNews: {}, spareEvents: {}, openEventId: 0 };
+  const refuse = () => new AppError(422, 'portal.invalid');
+  for (const role of PORTAL_PUBLISHERS) {
+    const place = await resolvePlace(db, placeOf(role, w), refuse);
+    const article = () =>
+      news.insertArticle(db, {
+        ...place,
+        title: text('Walk'),
+        summary: text(''),
+        body: text('<p>Walk</p>'),
+        tags: [],
+        publishAt: new Date(Date.now() - DAY),
+        authorId: null,
+      });
+    const event = () => {
+      const startsAt = new Date(Date.now() + 30 * DAY);
+      const endsAt = new Date(startsAt.getTime() + 7_200_000);
+      return events.insertEvent(db, {
+        ...place,
+        title: text('Walk'),
+        description: text(''),
+        startsAt,
+        endsAt,
+        lastEndsAt: endsAt,
+        timeZone: 'Asia/Baku',
+        repeat: null,
+        repeatCount: null,
+        repeatUntil: null,
+        venue: '',
+        onlineUrl: '',
+        grades: [],
+        roles: [],
+        capacity: 1000,
+        authorId: null,
+      });
+    };
+    out.news[role] = (await article()).id;
+    out.spareNews[role] = (await article()).id;
+    out.events[role] = (await event()).id;
+    out.spareEvents[role] = (await event()).id;
+  }
+  out.openEventId = out.events.bureau!;
+  return out;
+}
