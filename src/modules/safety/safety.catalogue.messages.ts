@@ -4,6 +4,12 @@ import { defineMessages } from '@/server/i18n';
 
 defineMessages({
   en: {
+    'safetyAdmin.line_fetched': 'Line {line}: {reason}',
+    'safetyAdmin.fetch.timeout': 'the address did not answer in time',
+    'safetyAdmin.fetch.unreachable': 'the address cannot be reached',
+    'safetyAdmin.fetch.private': "it is an address of the servers' own network",
+    'safetyAdmin.fetch.redirect': 'it sends elsewhere; give the final address',
+    'safetyAdmin.fetch.status': 'the address answered with an error',
     'safetyAdmin.invalid': 'This cannot be saved as it is.',
     'safetyAdmin.rule.text_required': 'needs a text in at least one language',
     'safetyAdmin.rule.domain': 'is not a domain name (like example.az or мектеб.az)',
@@ -41,6 +47,12 @@ defineMessages({
     'safetyAdmin.line': 'Line {line} ({text}): {reason}',
   },
   az: {
+    'safetyAdmin.line_fetched': 'Sətir {line}: {reason}',
+    'safetyAdmin.fetch.timeout': 'ünvan vaxtında cavab vermədi',
+    'safetyAdmin.fetch.unreachable': 'ünvana çatmaq mümkün deyil',
+    'safetyAdmin.fetch.private': 'bu, serverlərin öz şəbəkəsinin ünvanıdır',
+    'safetyAdmin.fetch.redirect': 'ünvan başqa yerə yönləndirir; son ünvanı verin',
+    'safetyAdmin.fetch.status': 'ünvan xəta ilə cavab verdi',
     'safetyAdmin.invalid': 'Bunu bu şəkildə saxlamaq olmur.',
     'safetyAdmin.rule.text_required': 'ən azı bir dildə mətn tələb olunur',
     'safetyAdmin.rule.domain': 'domen adı deyil (məsələn, example.az və ya məktəb.az)',
@@ -78,6 +90,12 @@ defineMessages({
     'safetyAdmin.line': '{line}-ci sətir ({text}): {reason}',
   },
   ru: {
+    'safetyAdmin.line_fetched': 'Строка {line}: {reason}',
+    'safetyAdmin.fetch.timeout': 'адрес не ответил вовремя',
+    'safetyAdmin.fetch.unreachable': 'адрес недоступен',
+    'safetyAdmin.fetch.private': 'это адрес собственной сети серверов',
+    'safetyAdmin.fetch.redirect': 'адрес перенаправляет в другое место; укажите конечный адрес',
+    'safetyAdmin.fetch.status': 'адрес ответил ошибкой',
     'safetyAdmin.invalid': 'Это нельзя сохранить в таком виде.',
     'safetyAdmin.rule.text_required': 'нужен текст хотя бы на одном языке',
     'safetyAdmin.rule.domain': 'не доменное имя (например, example.az или школа.рф)',

@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { isIP, isIPv4 } from 'node:net';
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { allows, grantsOf, type Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
@@ -253,7 +255,7 @@ export async function editDomains(db: Db, ctx: ChangeContext, locale: Locale, id
 }
 
 /** Reads a UT1 `domains` file: a domain a line, `#` comments and blank lines skipped; every bad line reported. */
-export function parseDomainsFile(locale: Locale, text: string) {
+export function parseDomainsFile(locale: Locale, text: string, echo = true) {
   const domains = new Set<string>();
   const rejected: FieldProblem[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -265,7 +267,7 @@ export function parseDomainsFile(locale: Locale, text: string) {
       rejected.push({
         field: `line.${i + 1}`,
         reason: n.reason,
-        message: translate(locale, 'safetyAdmin.line', {
+        message: translate(locale, echo ? 'safetyAdmin.line' : 'safetyAdmin.line_fetched', {
           line: i + 1,
           text: line.slice(0, 100),
           reason: translate(locale, `safetyAdmin.rule.${n.reason}`),
@@ -277,16 +279,65 @@ export function parseDomainsFile(locale: Locale, text: string) {
 
 const FETCH_TIMEOUT_MS = 30_000;
 
-/** Fetches a list from the administrator's address, bounded in size and time. */
+/**
+ * Whether an address is one of the network's own (loopback, private, link-local, unique-local, unspecified):
+ * a list is fetched from such an address only where the operator allows it (`SAFETY_LIST_FETCH_PRIVATE=true`),
+ * so that the import cannot be used to read the servers' own network.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const ip = mapped ? mapped[1]! : address;
+  if (isIPv4(ip)) {
+    const [a, b] = ip.split('.').map(Number) as [number, number];
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      a >= 224
+    );
+  }
+  const v6 = ip.toLowerCase();
+  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || /^ff/.test(v6);
+}
+
+/**
+ * Fetches a list from the administrator's address, bounded in size and time. Redirects are not followed, and an
+ * address of the servers' own network is refused unless allowed (above); why a fetch failed is told in the
+ * caller's language, never with the remote answer's text.
+ */
 export async function fetchList(locale: Locale, url: string): Promise<string> {
-  const fail = (reason: string) => new AppError(422, 'safetyAdmin.fetch_failed', { reason });
+  const fail = (reason: string) =>
+    new AppError(422, 'safetyAdmin.fetch_failed', {
+      reason: translate(locale, `safetyAdmin.fetch.${reason}`),
+    });
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    throw fail('unreachable');
+  }
+  if (process.env.SAFETY_LIST_FETCH_PRIVATE !== 'true') {
+    const addresses = isIP(host)
+      ? [host]
+      : await lookup(host, { all: true }).then(
+          (found) => found.map((a) => a.address),
+          () => null,
+        );
+    if (!addresses || addresses.length === 0) throw fail('unreachable');
+    if (addresses.some(isPrivateAddress)) throw fail('private');
+  }
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'manual' });
   } catch (error) {
-    throw fail((error as Error).message);
+    throw fail((error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
   }
-  if (!response.ok || !response.body) throw fail(`HTTP ${response.status}`);
+  if (response.status >= 300 && response.status < 400) throw fail('redirect');
+  if (!response.ok || !response.body) throw fail('status');
   const tooLarge = () =>
     new AppError(422, 'safetyAdmin.too_large', { megabytes: IMPORT_MAX_BYTES / 1024 / 1024 });
   if (Number(response.headers.get('content-length') ?? 0) > IMPORT_MAX_BYTES) throw tooLarge();
@@ -306,9 +357,8 @@ export async function fetchList(locale: Locale, url: string): Promise<string> {
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw fail((error as Error).message);
+    throw fail((error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
   }
-  void locale;
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -326,7 +376,8 @@ export async function importList(db: Db, ctx: ChangeContext, locale: Locale, id:
   if (current.version !== body.version)
     throw staleVersion({ version: body.version }, (await getList(db, id)).list);
   const text = hasText ? body.text! : await fetchList(locale, body.url!.trim());
-  const { domains, rejected } = parseDomainsFile(locale, text);
+  // Lines of a fetched file are not repeated back: only their numbers and why.
+  const { domains, rejected } = parseDomainsFile(locale, text, hasText);
   if (rejected.length > 0)
     throw new AppError(
       422,

@@ -35,6 +35,8 @@ describe('safety catalogue: categories, keywords, lists', () => {
     regional = await login(t.app, r.username, r.password);
     server = http.createServer((req, res) => {
       if (req.url === '/domains') res.end('# UT1\nbet.example\nкурс-казино.example\n\n');
+      else if (req.url === '/moved') res.writeHead(302, { location: '/domains' }).end();
+      else if (req.url === '/secret') res.end('password = s3cr3t\n');
       else if (req.url === '/huge') {
         res.writeHead(200);
         const line = 'a'.repeat(60) + '.example\n';
@@ -194,6 +196,15 @@ describe('safety catalogue: categories, keywords, lists', () => {
     const l1 = (await send(bureau, 'GET', `/api/safety/lists/${l0.id}`)).json<ListOut>().list;
     expect(l1).toMatchObject({ domainCount: 2, serial: l0.serial + 1, source: 'file' });
 
+    // An address of the servers' own network (the test's server is on loopback) is refused by default…
+    const own = await send(bureau, 'POST', `/api/safety/lists/${l0.id}/import`, {
+      version: l1.version,
+      url: `${base}/domains`,
+    });
+    expect(own.statusCode).toBe(422);
+    expect(own.body).toContain('serverlərin öz şəbəkəsinin ünvanıdır');
+    // …and fetched where the operator allows it.
+    process.env.SAFETY_LIST_FETCH_PRIVATE = 'true';
     const fetched = await send(bureau, 'POST', `/api/safety/lists/${l0.id}/import`, {
       version: l1.version,
       url: `${base}/domains`,
@@ -220,6 +231,19 @@ describe('safety catalogue: categories, keywords, lists', () => {
       'az',
     );
     expect(missing.statusCode).toBe(422);
-    expect(missing.body).toContain('HTTP 404');
+    expect(missing.body).toContain('ünvan xəta ilə cavab verdi');
+    const moved = await send(bureau, 'POST', `/api/safety/lists/${l0.id}/import`, {
+      version: l2.list.version,
+      url: `${base}/moved`,
+    });
+    expect(moved.statusCode).toBe(422);
+    expect(moved.body).toContain('son ünvanı verin');
+    const junk = await send(bureau, 'POST', `/api/safety/lists/${l0.id}/import`, {
+      version: l2.list.version,
+      url: `${base}/secret`,
+    });
+    expect(junk.statusCode).toBe(422);
+    expect(junk.body).not.toContain('s3cr3t');
+    delete process.env.SAFETY_LIST_FETCH_PRIVATE;
   });
 });
