@@ -140,6 +140,17 @@ export async function saveAssignment(
     if (target === null || !target.path.includes(policy.areaId) || !coversPath(actor, path))
       p.push(problem(locale, 'policyId', 'policy_for_area'));
   }
+  // Below the ministry a scope may only tighten: the national policy its network kind and window get, or a
+  // tightening of that policy — never another national policy (the staff's, the guests') for pupils.
+  if (policy && !actor.grants.some((g) => g.role === 'admin' || g.role === 'bureau')) {
+    const national =
+      (await store.findAssignment(db, { ...body, areaId: null, institutionId: null })) ??
+      (await store.findAssignment(db, { ...body, areaId: null, institutionId: null, window: 'always' }));
+    const inherited = national?.policyId ?? null;
+    const tightens =
+      inherited === null ? policy.areaId !== null : policy.id === inherited || policy.parentId === inherited;
+    if (!tightens) p.push(problem(locale, 'policyId', 'looser_policy'));
+  }
   refuseIf(p);
   return db.transaction(async (tx) => {
     const before = await store.findAssignment(tx, body);

@@ -70,6 +70,24 @@ describe('safety schedules: assignments, lesson windows, exams', () => {
       200,
     );
     expect((await assign(regional, { institutionId: otherSchoolId })).statusCode).toBe(403);
+    // Not a looser national policy (the staff's) for the pupils of its schools.
+    const staff = await send(bureau, 'POST', '/api/safety/policies', {
+      name: { az: 'İşçilər', ru: 'Сотрудники', en: 'Staff' },
+      categories: [],
+      blockLists: [],
+      allowLists: [],
+      safeSearch: { google: false, youtube: 'off', bing: false, duckduckgo: false, yandex: false },
+      bypassProtection: false,
+      action: 'blockpage',
+      areaId: null,
+      parentId: null,
+    });
+    expect(staff.statusCode).toBe(200);
+    const looser = await assign(regional, {
+      institutionId: schoolId,
+      policyId: staff.json<{ id: number }>().id,
+    });
+    expect(looser.json<Err>().error.details[0]).toMatchObject({ field: 'policyId', reason: 'looser_policy' });
     const theirs = await assign(bureau, {
       areaId: areas.otherDistrict,
       policyId: w.tighteningId,
