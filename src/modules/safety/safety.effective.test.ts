@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  tightenedPolicies,
   effectivePolicy,
   inLessons,
   lessonWindowsOf,
@@ -165,5 +166,42 @@ describe('the effective policy', () => {
       examId: null,
       tags: [],
     });
+  });
+});
+
+describe('a tightening', () => {
+  it("takes its national policy's current rules besides its own, never fewer", () => {
+    const off = { google: false, youtube: 'off' as const, bing: false, duckduckgo: false, yandex: false };
+    const national = {
+      id: 1,
+      parentId: null,
+      categories: ['adult', 'gambling'],
+      blockLists: [7],
+      allowLists: [3, 4],
+      safeSearch: { ...off, google: true, youtube: 'strict' as const },
+      bypassProtection: true,
+      action: 'blockpage',
+    };
+    const region = {
+      id: 2,
+      parentId: 1,
+      categories: ['games'],
+      blockLists: [],
+      allowLists: [4, 5],
+      safeSearch: { ...off, youtube: 'moderate' as const, bing: true },
+      bypassProtection: false,
+      action: 'nxdomain',
+    };
+    const out = tightenedPolicies([national, region]);
+    expect(out.get(2)).toEqual({
+      id: 2,
+      categories: ['adult', 'gambling', 'games'],
+      blockLists: [7],
+      allowLists: [4],
+      safeSearch: { ...off, google: true, youtube: 'strict', bing: true },
+      bypassProtection: true,
+      action: 'nxdomain',
+    });
+    expect(out.get(1)).toMatchObject({ categories: ['adult', 'gambling'], allowLists: [3, 4] });
   });
 });

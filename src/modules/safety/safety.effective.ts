@@ -42,6 +42,46 @@ export interface PolicyRow {
   action: string;
 }
 
+const YOUTUBE = ['off', 'moderate', 'strict'] as const;
+
+/**
+ * A region's or district's tightening as it stands today: its own rules together with its national policy's
+ * current ones (the ministry may have blocked more since the tightening was saved). Categories and block lists
+ * add up, allow lists are those both allow, SafeSearch and bypass protection are on where either has them.
+ */
+export function tightenedPolicies(
+  rows: readonly (PolicyRow & { parentId: number | null })[],
+): Map<number, PolicyRow> {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out = new Map<number, PolicyRow>();
+  for (const row of rows) {
+    const { parentId, ...own } = row;
+    const parent = parentId === null ? undefined : byId.get(parentId);
+    if (!parent) {
+      out.set(row.id, own);
+      continue;
+    }
+    out.set(row.id, {
+      ...own,
+      categories: [...new Set([...parent.categories, ...own.categories])],
+      blockLists: [...new Set([...parent.blockLists, ...own.blockLists])],
+      allowLists: own.allowLists.filter((id) => parent.allowLists.includes(id)),
+      safeSearch: {
+        google: own.safeSearch.google || parent.safeSearch.google,
+        youtube:
+          YOUTUBE[
+            Math.max(YOUTUBE.indexOf(own.safeSearch.youtube), YOUTUBE.indexOf(parent.safeSearch.youtube))
+          ]!,
+        bing: own.safeSearch.bing || parent.safeSearch.bing,
+        duckduckgo: own.safeSearch.duckduckgo || parent.safeSearch.duckduckgo,
+        yandex: own.safeSearch.yandex || parent.safeSearch.yandex,
+      },
+      bypassProtection: own.bypassProtection || parent.bypassProtection,
+    });
+  }
+  return out;
+}
+
 export interface ExamRow {
   id: number;
   startsAt: Date;

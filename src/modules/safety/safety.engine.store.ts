@@ -18,13 +18,14 @@ import {
   unblockRequests,
   windows,
 } from '@/modules/safety/safety.tables';
-import type {
-  AssignmentRow,
-  ExamRow,
-  Holiday,
-  PolicyRow,
-  UnblockRow,
-  WindowRow,
+import {
+  tightenedPolicies,
+  type AssignmentRow,
+  type ExamRow,
+  type Holiday,
+  type PolicyRow,
+  type UnblockRow,
+  type WindowRow,
 } from '@/modules/safety/safety.effective';
 
 /** What the engine reads to compile a node's state: every row it needs, read at once (`at` is now). */
@@ -76,6 +77,7 @@ export async function readSnapshot(db: Db, at: Date): Promise<EngineSnapshot> {
       safeSearch: policies.safeSearch,
       bypassProtection: policies.bypassProtection,
       action: policies.action,
+      parentId: policies.parentId,
     })
     .from(policies);
   const windowRows = await db
@@ -155,7 +157,7 @@ export async function readSnapshot(db: Db, at: Date): Promise<EngineSnapshot> {
       areaChain: [...(n.path ?? [])].reverse(),
     })),
     assignments: assignmentRows,
-    policies: new Map(policyRows.map((p) => [p.id, p])),
+    policies: tightenedPolicies(policyRows),
     windows: windowRows,
     bells,
     holidays,
