@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { rows } from '@/server/db/database';
-import { seedSafetyActivity } from '@/seed/safety-activity';
-import { schoolToday } from '@/modules/classroom/classroom.service';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import { expectGoodPage, HEADING, heading, launchBrowser, openPage, PHONE, signIn } from './support/browser';
@@ -34,9 +32,9 @@ describe('unblock requests and reports on a phone', () => {
         select 'block', id, '{"az":"Oyunlar","ru":"Игры","en":"Games"}' from safety_category where code = 'games'
         returning id)
       insert into safety_list_domain (list_id, domain) select id, 'e2e-games.example' from l`);
-    const today = schoolToday();
+    // The demo's own requests are set aside, so that the queue holds the one this test asks; its week of
+    // counts (src/seed/safety-activity.ts) stays for the report.
     await db.execute(sql`delete from safety_unblock_request`);
-    await seedSafetyActivity(db, { seed: 7, today, now: new Date() });
     const [row] = await rows<{ total: number }>(
       db,
       sql`select coalesce(sum(count), 0)::int as total from safety_blocked_hour`,

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { withDatabase } from '@/cli/database';
 import { createNode } from '@/modules/safety/safety.node.auth';
-import { zoneName } from '@/modules/safety/safety.engine';
+import { TAG, zoneName } from '@/modules/safety/safety.engine';
 
 const run = promisify(execFile);
 
@@ -98,6 +98,9 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncResult> {
 
   const changedZones: string[] = [];
   for (const zone of state.zones) {
+    // A zone's name is a tag: letters, digits, `_` and `-` only, so its file stays in the agent's directory.
+    if (!TAG.test(zone.name))
+      throw new Error(`refusing a zone named ${JSON.stringify(zone.name).slice(0, 80)}`);
     const file = path.join(opts.dir, `${zone.name}.zone`);
     const present = await fs.stat(file).then(
       () => true,

@@ -12,13 +12,17 @@ export const zoneName = (tag: string): string => `${tag}.${ZONE_SUFFIX}`;
 /** A tag: a letter, then letters, digits, `_` or `-` (also a DNS label and a file name). */
 export const TAG = /^[a-z][a-z0-9_-]{0,62}$/;
 
-/** A tag's kind from its prefix, in the order its zones are applied (first match wins in Unbound). */
+/**
+ * A tag's kind from its prefix, in the order its zones are applied (first match wins in Unbound). SafeSearch
+ * and bypass protection come before the passes: an unblocked `youtube.com` or an allow list naming a DoH host
+ * must not turn them off.
+ */
 const PRECEDENCE: [RegExp, string][] = [
+  [/^ss_/, 'safesearch'],
+  [/^bypass$/, 'bypass'],
   [/^x_/, 'exception'],
   [/^a_/, 'allow'],
   [/^e_/, 'exam'],
-  [/^ss_/, 'safesearch'],
-  [/^bypass$/, 'bypass'],
   [/^[cn]_/, 'category'],
   [/^n?l_/, 'list'],
 ];

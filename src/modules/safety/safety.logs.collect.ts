@@ -146,8 +146,10 @@ export class LogCollector {
   /** The category (or bucket) a block by this zone counts under; null when the zone does not block. */
   categoryOf(tag: string, action: string): string | null {
     if (action === 'rpz-passthru') return null;
-    if (tag.startsWith('c_')) return tag.slice(2) || OTHER_BUCKET;
+    // `n_` and `nl_` are the NXDOMAIN twins of `c_` and `l_` (docs/safety.md, the engine).
+    if (tag.startsWith('c_') || tag.startsWith('n_')) return tag.slice(2) || OTHER_BUCKET;
     if (tag.startsWith('l_')) return this.listCategory.get(Number(tag.slice(2))) ?? OTHER_BUCKET;
+    if (tag.startsWith('nl_')) return this.listCategory.get(Number(tag.slice(3))) ?? OTHER_BUCKET;
     if (tag.startsWith('ss_') || tag.startsWith('a_') || tag.startsWith('x_')) return null;
     if (tag.startsWith('e_')) return EXAM_BUCKET;
     if (tag === 'bypass') return BYPASS_BUCKET;

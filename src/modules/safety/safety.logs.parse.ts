@@ -148,29 +148,22 @@ export function ipv6ToBigInt(address: string): bigint | null {
 
 /**
  * A raw log line as the node keeps it: the client's address cut to its /24 (IPv4) or /48 (IPv6) network and
- * the client's port dropped, so no line names a device; the rest as Unbound wrote it. Lines with no client
- * are kept as they are.
+ * the client's port dropped, so no line names a device; the rest as Unbound wrote it.
  */
 export function redactLine(line: string): string {
-  const info = line.indexOf(INFO);
-  if (info < 0) return line;
-  const start = info + INFO.length;
-  const rest = line.slice(start);
-  if (rest.startsWith(RPZ)) {
-    const end = rest.indexOf('] ', RPZ.length);
-    if (end < 0) return line;
-    const parts = rest.slice(end + 2).split(' ');
-    if (parts.length !== 6) return line;
-    const client = parts[2]!;
-    const at = client.lastIndexOf('@');
-    parts[2] = truncateAddress(at > 0 ? client.slice(0, at) : client);
-    return line.slice(0, start) + rest.slice(0, end + 2) + parts.join(' ');
-  }
-  const space = rest.indexOf(' ');
-  if (space < 0) return line;
-  const client = rest.slice(0, space);
-  if (ipv4ToNumber(client) === null && ipv6ToBigInt(client) === null) return line;
-  return line.slice(0, start) + truncateAddress(client) + rest.slice(space);
+  // Every word that is an address (with or without `@port`) is cut, wherever it stands: a line of a kind not
+  // parsed here (local actions, errors) cannot keep a device's address either.
+  return line
+    .split(' ')
+    .map((word) => {
+      const at = word.lastIndexOf('@');
+      const address = at > 0 ? word.slice(0, at) : word;
+      if (at > 0 && !/^\d+$/.test(word.slice(at + 1))) return word;
+      return ipv4ToNumber(address) !== null || ipv6ToBigInt(address) !== null
+        ? truncateAddress(address)
+        : word;
+    })
+    .join(' ');
 }
 
 /** An address cut to its /24 or /48 network, written as a network (`10.1.2.0/24`, `2001:db8:1::/48`). */

@@ -80,6 +80,10 @@ describe('parsing Unbound 1.17.1 log lines', () => {
       '[1796657509] unbound[13474:0] info: 0:0:0::/48 xn--80ak6aa92e.com. A IN',
     );
     expect(redactLine(REAL_LINES[0]!)).toBe(REAL_LINES[0]);
+    // A line of a kind not parsed keeps no address either.
+    expect(
+      redactLine('[1796657509] unbound[13474:0] info: school.test. static 10.1.2.3@53412 school.test. A IN'),
+    ).toBe('[1796657509] unbound[13474:0] info: school.test. static 10.1.2.0/24 school.test. A IN');
     expect(truncateAddress('2001:db8:abcd:12:1::7')).toBe('2001:db8:abcd::/48');
     expect(truncateAddress('::ffff:10.1.2.3')).toBe('0:0:0::/48');
     expect(ipv6ToBigInt('::ffff:10.1.2.3')).toBe(0xffff0a010203n);
