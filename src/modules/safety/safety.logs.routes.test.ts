@@ -186,5 +186,8 @@ describe('safety logs routes', () => {
 
   it('refuses counts without a node token', async () => {
     expect((await post(batch('nt'), { authorization: '' })).statusCode).toBe(401);
+    // Before its body is read: a malformed body from a caller without a token is still 401, not a 400.
+    const junk = await post({ batchId: 7, queries: 'x' }, { authorization: '' });
+    expect(junk.statusCode).toBe(401);
   });
 });

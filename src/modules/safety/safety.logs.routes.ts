@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '@/server/db/database';
-import { nodeOfRequest } from '@/modules/safety/safety.node.auth';
+import { nodeOf, requireNode } from '@/modules/safety/safety.node.auth';
 import * as service from '@/modules/safety/safety.logs.service';
 import { CountsBatch, CountsResult, LogSetup } from '@/modules/safety/safety.logs.schema';
 
@@ -16,6 +16,8 @@ export default async function safetyLogsRoutes(
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
+  // Only resolver nodes call these routes: their token is checked before a body is read.
+  requireNode(app, db);
   const tags = ['safety'];
 
   r.get(
@@ -30,7 +32,7 @@ export default async function safetyLogsRoutes(
       },
     },
     async (request) => {
-      await nodeOfRequest(db, request);
+      nodeOf(request);
       return service.logSetup(db);
     },
   );
@@ -50,7 +52,7 @@ export default async function safetyLogsRoutes(
       },
     },
     async (request) => {
-      const node = await nodeOfRequest(db, request);
+      const node = nodeOf(request);
       return service.ingest(db, request.locale, node.id, request.body);
     },
   );

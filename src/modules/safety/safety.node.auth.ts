@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
 import { defineMessages } from '@/server/i18n';
@@ -42,4 +42,23 @@ export async function nodeOfRequest(db: Db, request: FastifyRequest): Promise<{ 
     .returning({ id: nodes.id, name: nodes.name });
   if (!row) throw new AppError(401, 'safety.node.unknown');
   return row;
+}
+
+const callers = new WeakMap<FastifyRequest, { id: number; name: string }>();
+
+/**
+ * Checks the node's token on every route of a plugin before its body is read (an `onRequest` hook): a caller
+ * with no valid token gets 401 and nothing of it is parsed. Routes then take the node with `nodeOf`.
+ */
+export function requireNode(app: FastifyInstance, db: Db): void {
+  app.addHook('onRequest', async (request) => {
+    callers.set(request, await nodeOfRequest(db, request));
+  });
+}
+
+/** The node calling a route of a plugin that `requireNode` guards. */
+export function nodeOf(request: FastifyRequest): { id: number; name: string } {
+  const node = callers.get(request);
+  if (!node) throw new AppError(401, 'safety.node.unknown');
+  return node;
 }

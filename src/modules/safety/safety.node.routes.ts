@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '@/server/db/database';
 import { now } from '@/server/clock';
-import { nodeOfRequest } from '@/modules/safety/safety.node.auth';
+import { nodeOf, requireNode } from '@/modules/safety/safety.node.auth';
 import * as service from '@/modules/safety/safety.node.service';
 import { AppliedBody, AppliedOut, NodeStateOut, ZoneParams } from '@/modules/safety/safety.node.schema';
 
@@ -16,6 +16,8 @@ export default async function safetyNodeRoutes(
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = opts;
+  // Only resolver nodes call these routes: their token is checked before a body is read.
+  requireNode(app, db);
   const tags = ['safety'];
 
   r.get(
@@ -30,7 +32,7 @@ export default async function safetyNodeRoutes(
       },
     },
     async (request) => {
-      await nodeOfRequest(db, request);
+      nodeOf(request);
       return service.nodeState(db, now());
     },
   );
@@ -42,7 +44,7 @@ export default async function safetyNodeRoutes(
       schema: { tags, summary: 'An RPZ zone in zone file format (ETag: its serial)', params: ZoneParams },
     },
     async (request, reply) => {
-      await nodeOfRequest(db, request);
+      nodeOf(request);
       const zone = await service.zoneText(db, request.params.name, now());
       const etag = `"${zone.serial}"`;
       void reply.header('etag', etag).header('cache-control', 'no-cache');
@@ -63,7 +65,7 @@ export default async function safetyNodeRoutes(
       },
     },
     async (request) => {
-      const node = await nodeOfRequest(db, request);
+      const node = nodeOf(request);
       await service.recordApplied(db, node.id, request.body.serial);
       return { serial: request.body.serial };
     },
