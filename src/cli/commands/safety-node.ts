@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { withDatabase } from '@/cli/database';
 import { createNode } from '@/modules/safety/safety.node.auth';
+import { setBlockAddresses } from '@/modules/safety/safety.node.service';
 import { TAG, zoneName } from '@/modules/safety/safety.engine';
 
 const run = promisify(execFile);
@@ -203,6 +204,19 @@ export function registerSafetyNode(program: Command): void {
       withDatabase(async (database) => {
         const node = await createNode(database.db, name);
         console.log(node.token);
+      }),
+    );
+  program
+    .command('safety-block-address')
+    .description(
+      'sets the addresses blocked names answer with: those of the Maktab node started with BLOCK_PAGE=true',
+    )
+    .argument('<ipv4>', 'its IPv4 address')
+    .argument('<ipv6>', 'its IPv6 address')
+    .action((v4: string, v6: string) =>
+      withDatabase(async (database) => {
+        await setBlockAddresses(database.db, v4, v6);
+        console.log(`blocked names now answer ${v4} and ${v6}`);
       }),
     );
 }

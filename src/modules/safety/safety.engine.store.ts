@@ -197,3 +197,16 @@ export async function domainsOfList(db: Db, listId: number): Promise<string[]> {
 export async function recordApplied(db: Db, nodeId: number, serial: number): Promise<void> {
   await db.update(nodes).set({ appliedSerial: serial }).where(eq(nodes.id, nodeId));
 }
+
+/** Sets the block page's addresses, what blocked names answer with. */
+export async function updateBlockAddresses(db: Db, v4: string, v6: string): Promise<void> {
+  await db
+    .update(settings)
+    .set({
+      blockAddressV4: v4,
+      blockAddressV6: v6,
+      version: sql`${settings.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(settings.id, 1));
+}

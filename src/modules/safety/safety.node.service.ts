@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Db } from '@/server/db/database';
 import { AppError } from '@/server/errors';
 import { effectivePolicy, lessonWindowsOf, type NetworkKind } from '@/modules/safety/safety.effective';
@@ -147,3 +148,14 @@ export { BYPASS_DOMAINS };
 
 /** Notes the state a node has applied. */
 export const recordApplied = store.recordApplied;
+
+/**
+ * Sets the addresses blocked names answer with: those of the Maktab node that serves the block page
+ * (`BLOCK_PAGE=true`). Set by the operator (`maktab safety-block-address`); the resolvers take it on their next
+ * sync, with every zone.
+ */
+export async function setBlockAddresses(db: Db, v4: string, v6: string): Promise<void> {
+  if (!isIPv4(v4)) throw new Error(`not an IPv4 address: ${v4}`);
+  if (!isIPv6(v6)) throw new Error(`not an IPv6 address: ${v6}`);
+  await store.updateBlockAddresses(db, v4, v6);
+}

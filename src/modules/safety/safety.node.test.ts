@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startClockAt } from '@/server/clock';
 import { createNode } from '@/modules/safety/safety.node.auth';
+import { setBlockAddresses } from '@/modules/safety/safety.node.service';
 import { nodes } from '@/modules/safety/safety.tables';
 import { createTestApp } from '@test/harness';
 import { BLOCK_V4, createEngineWorld } from '@test/safety-engine-world';
@@ -91,5 +92,16 @@ describe("the resolver nodes' API", () => {
     const [row] = await ctx.database.db.select().from(nodes).where(eq(nodes.id, nodeId));
     expect(row!.appliedSerial).toBe(1234);
     expect(row!.lastSeenAt).not.toBeNull();
+  });
+
+  it('answers blocked names with the block addresses the operator sets, in a zone of a new serial', async () => {
+    const zone = () => ctx.app.inject({ url: '/api/safety/node/zones/c_gambling', headers: auth() });
+    const before = await zone();
+    await expect(setBlockAddresses(ctx.database.db, '10.9.8.7', 'nope')).rejects.toThrow(/IPv6/);
+    await setBlockAddresses(ctx.database.db, '10.9.8.7', 'fd00::7');
+    const after = await zone();
+    expect(after.body).toContain('10.9.8.7');
+    expect(after.body).toContain('fd00::7');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
   });
 });
