@@ -4,7 +4,8 @@ import { defineMessages } from '@/server/i18n';
 
 defineMessages({
   en: {
-    'safetyAdmin.rule.looser_policy': 'may only be the national policy for this network and time, or a tightening of it',
+    'safetyAdmin.rule.looser_policy':
+      'may only be the national policy for this network and time, or a tightening of it',
     'safetyAdmin.line_fetched': 'Line {line}: {reason}',
     'safetyAdmin.fetch.timeout': 'the address did not answer in time',
     'safetyAdmin.fetch.unreachable': 'the address cannot be reached',
@@ -48,7 +49,8 @@ defineMessages({
     'safetyAdmin.line': 'Line {line} ({text}): {reason}',
   },
   az: {
-    'safetyAdmin.rule.looser_policy': 'yalnız bu şəbəkə və vaxt üçün milli siyasət və ya onun sərtləşdirilməsi ola bilər',
+    'safetyAdmin.rule.looser_policy':
+      'yalnız bu şəbəkə və vaxt üçün milli siyasət və ya onun sərtləşdirilməsi ola bilər',
     'safetyAdmin.line_fetched': 'Sətir {line}: {reason}',
     'safetyAdmin.fetch.timeout': 'ünvan vaxtında cavab vermədi',
     'safetyAdmin.fetch.unreachable': 'ünvana çatmaq mümkün deyil',
@@ -92,7 +94,8 @@ defineMessages({
     'safetyAdmin.line': '{line}-ci sətir ({text}): {reason}',
   },
   ru: {
-    'safetyAdmin.rule.looser_policy': 'может быть только национальной политикой для этой сети и времени или её ужесточением',
+    'safetyAdmin.rule.looser_policy':
+      'может быть только национальной политикой для этой сети и времени или её ужесточением',
     'safetyAdmin.line_fetched': 'Строка {line}: {reason}',
     'safetyAdmin.fetch.timeout': 'адрес не ответил вовремя',
     'safetyAdmin.fetch.unreachable': 'адрес недоступен',
