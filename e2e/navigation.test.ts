@@ -100,8 +100,13 @@ describe('navigation and changes', () => {
         'Məktəbimin İKT-si',
         'Kompüter paylanması',
         'Reyestr faylları',
+        'Məktəb şəbəkələri',
+        'Saytın açılmasını xahiş et',
+        'Məktəbimin açılma müraciətləri',
+        'Xəbərlər və tədbirlər',
         'Tədris resursları',
         'Distant təhsil',
+        'Bloklanmış saytlar hesabatı',
       ]);
       expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe('Məktəbim');
       await goTo(page, 'Siniflərim');
