@@ -219,5 +219,3 @@ CREATE UNIQUE INDEX "safety_policy_code" ON "safety_policy" USING btree ("code")
 CREATE INDEX "safety_policy_area" ON "safety_policy" USING btree ("area_id");--> statement-breakpoint
 CREATE INDEX "safety_query_hour_hour" ON "safety_query_hour" USING btree ("hour");--> statement-breakpoint
 CREATE INDEX "safety_unblock_institution" ON "safety_unblock_request" USING btree ("institution_id","status");
---> statement-breakpoint
-INSERT INTO "safety_setting" ("id") VALUES (1);

@@ -2558,7 +2558,8 @@ function safetyAdminRules(): Record<string, Rule> {
   const own = (caller: Role | null, spares: number[]) =>
     spares[SCHOOL_KEEPERS.indexOf(caller as (typeof SCHOOL_KEEPERS)[number])] ?? spares[0]!;
   const text = (s: string) => ({ az: s, ru: s, en: s });
-  const word = () => `walk${next().replace(/[^a-z]/g, '')}`;
+  // Letters only, and unique: the counter's digits become letters too (dropping them made two words alike).
+  const word = () => `walk${next().replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!)}`;
   let octet = 0;
   const versionIn =
     <T extends { id: number; version: number }>(key: string, id: number) =>

@@ -200,13 +200,17 @@ export async function recordApplied(db: Db, nodeId: number, serial: number): Pro
 
 /** Sets the block page's addresses, what blocked names answer with. */
 export async function updateBlockAddresses(db: Db, v4: string, v6: string): Promise<void> {
+  // The settings' one row is made when first written (a fresh database has none: the defaults hold).
   await db
-    .update(settings)
-    .set({
-      blockAddressV4: v4,
-      blockAddressV6: v6,
-      version: sql`${settings.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(settings.id, 1));
+    .insert(settings)
+    .values({ id: 1, blockAddressV4: v4, blockAddressV6: v6 })
+    .onConflictDoUpdate({
+      target: settings.id,
+      set: {
+        blockAddressV4: v4,
+        blockAddressV6: v6,
+        version: sql`${settings.version} + 1`,
+        updatedAt: sql`now()`,
+      },
+    });
 }
