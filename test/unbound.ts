@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { encryptedDnsConfiguration } from '@/modules/safety/safety.engine';
 
 const run = promisify(execFile);
 
@@ -166,23 +167,37 @@ export async function startUpstream(extra: string[] = []): Promise<UnboundProces
  */
 export async function startFiltering(
   upstreamPort: number,
-  options: { extra?: string[]; threads?: number } = {},
-): Promise<UnboundProcess & { zonesDir: string }> {
+  options: { extra?: string[]; threads?: number; encrypted?: boolean; logQueries?: boolean } = {},
+): Promise<UnboundProcess & { zonesDir: string; encrypted?: Encrypted }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maktab-unbound-'));
   const zonesDir = path.join(dir, 'zones');
   fs.mkdirSync(zonesDir);
   fs.writeFileSync(path.join(zonesDir, 'maktab.conf'), 'server:\n');
   const port = await freeDnsPort();
+  const encrypted = options.encrypted ? await encryptedPorts(dir) : undefined;
   const lines = [
-    ...base(dir, port).map((l) =>
-      l.includes('num-threads') ? `    num-threads: ${options.threads ?? 1}` : l,
-    ),
+    ...base(dir, port)
+      .filter((l) => !(encrypted && l.includes('interface:')))
+      .map((l) => (l.includes('num-threads') ? `    num-threads: ${options.threads ?? 1}` : l)),
+    ...(encrypted
+      ? encryptedDnsConfiguration({
+          addresses: ['127.0.0.1'],
+          port,
+          tlsPort: encrypted.tlsPort,
+          httpsPort: encrypted.httpsPort,
+          cert: encrypted.cert,
+          key: encrypted.key,
+        })
+          .trimEnd()
+          .split('\n')
+          .filter((l) => l !== 'server:')
+      : []),
     '    module-config: "respip iterator"',
     '    do-not-query-localhost: no',
     '    qname-minimisation: no',
     // Unbound answers `test.` and `invalid.` itself by default (RFC 6761); here they go to the upstream.
     '    local-zone: "test." nodefault',
-    '    log-queries: yes',
+    `    log-queries: ${options.logQueries === false ? 'no' : 'yes'}`,
     '    msg-cache-size: 4m',
     '    rrset-cache-size: 8m',
     ...(options.extra ?? []),
@@ -201,11 +216,82 @@ export async function startFiltering(
   return {
     ...proc,
     zonesDir,
+    encrypted,
     async stop() {
       await proc.stop();
       if (!process.env.KEEP_UNBOUND) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The ports and the self-signed certificate (for 127.0.0.1) of a filtering Unbound's DoT and DoH. */
+export interface Encrypted {
+  tlsPort: number;
+  httpsPort: number;
+  cert: string;
+  key: string;
+}
+
+async function encryptedPorts(dir: string): Promise<Encrypted> {
+  const cert = path.join(dir, 'tls.pem');
+  const key = path.join(dir, 'tls.key');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=maktab-test-resolver',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  const tlsPort = await freeDnsPort();
+  let httpsPort = await freeDnsPort();
+  while (httpsPort === tlsPort) httpsPort = await freeDnsPort();
+  return { tlsPort, httpsPort, cert, key };
+}
+
+/**
+ * `dig` (BIND 9.18) over DoT or DoH, from `from`, checking the resolver's certificate against `ca`: the A
+ * addresses joined by commas, or `NXDOMAIN`/`NODATA`.
+ */
+export async function digEncrypted(
+  transport: 'tls' | 'https',
+  port: number,
+  ca: string,
+  name: string,
+  from: string,
+): Promise<string> {
+  const { stdout } = await run('dig', [
+    `+${transport === 'tls' ? 'tls' : 'https=/dns-query'}`,
+    `+tls-ca=${ca}`,
+    '+time=3',
+    '+tries=1',
+    '+noall',
+    '+comments',
+    '+answer',
+    '-b',
+    from,
+    '-p',
+    String(port),
+    '@127.0.0.1',
+    name,
+    'A',
+  ]);
+  const status = /status: ([A-Z]+)/.exec(stdout)?.[1];
+  if (status === undefined) throw new Error(`dig +${transport}: no answer: ${stdout}`);
+  if (status !== 'NOERROR') return status;
+  const addresses = [...stdout.matchAll(/\sIN\s+A\s+(\S+)/g)].map((m) => m[1]!).sort();
+  return addresses.length > 0 ? addresses.join(',') : 'NODATA';
 }
 
 /** A query's outcome: the A addresses, or the DNS error code (`ENOTFOUND` for NXDOMAIN, `ENODATA`…). */

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { withDatabase } from '@/cli/database';
 import { createNode } from '@/modules/safety/safety.node.auth';
 import { setBlockAddresses } from '@/modules/safety/safety.node.service';
-import { TAG, zoneName } from '@/modules/safety/safety.engine';
+import { TAG, encryptedDnsConfiguration, zoneName } from '@/modules/safety/safety.engine';
 
 const run = promisify(execFile);
 
@@ -205,6 +205,38 @@ export function registerSafetyNode(program: Command): void {
         const node = await createNode(database.db, name);
         console.log(node.token);
       }),
+    );
+  program
+    .command('safety-node-encrypted')
+    .description(
+      "prints the lines of the node's unbound.conf for DNS over TLS (853) and over HTTPS (443, /dns-query); Unbound needs a restart",
+    )
+    .requiredOption('--cert <file>', "the resolver's certificate chain (PEM)")
+    .requiredOption('--key <file>', 'its private key (PEM)')
+    .option('--address <addresses...>', 'the addresses to listen on', ['0.0.0.0', '::0'])
+    .option('--port <port>', 'plain DNS port', '53')
+    .option('--tls-port <port>', 'DNS over TLS port', '853')
+    .option('--https-port <port>', 'DNS over HTTPS port', '443')
+    .action(
+      (o: {
+        cert: string;
+        key: string;
+        address: string[];
+        port: string;
+        tlsPort: string;
+        httpsPort: string;
+      }) => {
+        process.stdout.write(
+          encryptedDnsConfiguration({
+            addresses: o.address,
+            cert: path.resolve(o.cert),
+            key: path.resolve(o.key),
+            port: Number(o.port),
+            tlsPort: Number(o.tlsPort),
+            httpsPort: Number(o.httpsPort),
+          }),
+        );
+      },
     );
   program
     .command('safety-block-address')

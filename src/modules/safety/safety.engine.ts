@@ -325,3 +325,48 @@ export function tagConfiguration(ranges: TaggedRange[], dir: string): string {
   }
   return out.join('');
 }
+
+/** The node's encrypted DNS: DNS over TLS and DNS over HTTPS on the same filtering Unbound. */
+export interface EncryptedDns {
+  /** The addresses Unbound listens on (e.g. `0.0.0.0`, `::0`, or the node's own). */
+  addresses: string[];
+  /** The certificate chain (PEM) and its private key, read by Unbound at start. */
+  cert: string;
+  key: string;
+  /** Plain DNS port (53), kept: naming interfaces replaces Unbound's default ones. */
+  port?: number;
+  tlsPort?: number;
+  httpsPort?: number;
+}
+
+/**
+ * The `server:` lines of the node's `unbound.conf` for DoT (`tls-port`, 853) and DoH (`https-port`, 443, path
+ * `/dns-query`) besides plain DNS on every address. Not part of `maktab.conf`: Unbound reads the key and binds
+ * these ports at start only, so a change needs a restart. Filtering is by the client's address
+ * (`access-control-tag`) whatever the transport.
+ */
+export function encryptedDnsConfiguration(options: EncryptedDns): string {
+  const port = options.port ?? 53;
+  const tlsPort = options.tlsPort ?? 853;
+  const httpsPort = options.httpsPort ?? 443;
+  for (const p of [port, tlsPort, httpsPort])
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`not a port: ${p}`);
+  if (new Set([port, tlsPort, httpsPort]).size !== 3) throw new Error('the three ports must differ');
+  for (const value of [options.cert, options.key, ...options.addresses])
+    if (/["\n]/.test(value)) throw new Error(`not usable in unbound.conf: ${JSON.stringify(value)}`);
+  if (options.addresses.length === 0) throw new Error('no address to listen on');
+  const out = [
+    '# Written by Maktab (safety-node-encrypted): DNS over TLS and over HTTPS. Needs an Unbound restart.\n',
+    'server:\n',
+  ];
+  for (const address of options.addresses)
+    for (const p of [port, tlsPort, httpsPort]) out.push(`    interface: ${address}@${p}\n`);
+  out.push(
+    `    tls-port: ${tlsPort}\n`,
+    `    https-port: ${httpsPort}\n`,
+    '    http-endpoint: "/dns-query"\n',
+    `    tls-service-pem: "${options.cert}"\n`,
+    `    tls-service-key: "${options.key}"\n`,
+  );
+  return out.join('');
+}

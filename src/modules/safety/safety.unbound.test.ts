@@ -5,7 +5,15 @@ import { createNode } from '@/modules/safety/safety.node.auth';
 import { syncOnce, type SyncOptions } from '@/cli/commands/safety-node';
 import { createTestApp } from '@test/harness';
 import { BLOCK_V4, IDN_CASINO, createEngineWorld } from '@test/safety-engine-world';
-import { UPSTREAM, answer, query, startFiltering, startUpstream, type UnboundProcess } from '@test/unbound';
+import {
+  UPSTREAM,
+  answer,
+  digEncrypted,
+  query,
+  startFiltering,
+  startUpstream,
+  type UnboundProcess,
+} from '@test/unbound';
 
 /**
  * The engine against a real Unbound: Maktab serves the state, the node agent writes the zones and the tag
@@ -44,7 +52,7 @@ beforeAll(async () => {
   const { port } = ctx.app.server.address() as AddressInfo;
   const { token } = await createNode(ctx.database.db, 'test-node');
   upstream = await startUpstream();
-  filtering = await startFiltering(upstream.port);
+  filtering = await startFiltering(upstream.port, { encrypted: true });
   agent = { url: `http://127.0.0.1:${port}`, token, dir: filtering.zonesDir, control: filtering.control };
   await syncOnce(agent);
 }, 120_000);
@@ -64,6 +72,21 @@ describe('the engine on a real Unbound', () => {
     expect(await ask('school.test', PUPIL)).toBe(ANY);
     expect(await ask('casino.test', STAFF)).toBe(ANY);
     expect(await ask('social.test', PUPIL)).toBe(BLOCK_V4);
+  });
+
+  it("filters DNS over TLS and DNS over HTTPS by the client's address, as plain DNS", async () => {
+    const { tlsPort, httpsPort, cert } = filtering.encrypted!;
+    for (const [transport, port] of [
+      ['tls', tlsPort],
+      ['https', httpsPort],
+    ] as const) {
+      const dig = (name: string, from: string) => digEncrypted(transport, port, cert, name, from);
+      expect([transport, await dig('casino.test', PUPIL)]).toEqual([transport, BLOCK_V4]);
+      expect([transport, await dig('www.casino.test', PUPIL)]).toEqual([transport, BLOCK_V4]);
+      expect([transport, await dig('school.test', PUPIL)]).toEqual([transport, ANY]);
+      expect([transport, await dig('casino.test', STAFF)]).toEqual([transport, ANY]);
+      expect([transport, await dig('use-application-dns.net', PUPIL)]).toEqual([transport, 'NXDOMAIN']);
+    }
   });
 
   it('sends the search engines to their safe hosts, and blocks the DoH canary', async () => {
