@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { domainZone, serialOf, tagConfiguration } from '@/modules/safety/safety.engine';
 import { stableTags } from '@/cli/commands/safety-node';
-import { UPSTREAM, answer, startFiltering, startUpstream } from '@test/unbound';
+import { UPSTREAM, answer, query, startFiltering, startUpstream } from '@test/unbound';
 
 const run = promisify(execFile);
 
@@ -241,11 +241,32 @@ export async function run_(report: (line: string) => void, options: readonly str
     const name0 = domainOf(0, 11);
     if ((await answer(filtering.port, name0, PUPIL)) !== BLOCK_V4) throw new Error(`${name0} is not blocked`);
     write(all.slice(1));
+    // Meanwhile a client with no policy asks new names (2-s timeout, one try): what a reload does to everyone.
+    let probing = true;
+    const probe = { asked: 0, failed: 0, gap: 0, last: performance.now() };
+    const prober = (async () => {
+      while (probing) {
+        const ok = await query(filtering.port, `probe${probe.asked}.test`, FREE, 2000, 1).then(
+          (o) => 'addresses' in o,
+          () => false,
+        );
+        probe.asked++;
+        if (!ok) probe.failed++;
+        else {
+          probe.gap = Math.max(probe.gap, performance.now() - probe.last);
+          probe.last = performance.now();
+        }
+      }
+    })();
     started = performance.now();
     await run(filtering.control[0]!, [...filtering.control.slice(1), 'reload_keep_cache']);
     await waitFor(filtering.port, name0, PUPIL, UPSTREAM.any);
+    const changeMs = performance.now() - started;
+    probing = false;
+    await prober;
+    probe.gap = Math.max(probe.gap, performance.now() - probe.last);
     report(
-      `  policy change (tags, reload_keep_cache): answered after ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `  policy change (tags, reload_keep_cache): answered after ${(changeMs / 1000).toFixed(1)} s; meanwhile ${probe.failed} of ${probe.asked} other queries unanswered within 2 s; longest time with no answer ${(probe.gap / 1000).toFixed(1)} s`,
     );
 
     // A change of one category's domains.
