@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockAt } from '@/server/clock';
 import { createNode } from '@/modules/safety/safety.node.auth';
 import { syncOnce, type SyncOptions } from '@/cli/commands/safety-node';
+import { encryptedDnsConfiguration } from '@/modules/safety/safety.engine';
 import { createTestApp } from '@test/harness';
 import { BLOCK_V4, IDN_CASINO, createEngineWorld } from '@test/safety-engine-world';
 import {
@@ -182,5 +183,32 @@ describe('the engine on a real Unbound', () => {
     expect(changed).toBe(ANY);
     expect(answered).toBeGreaterThan(20);
     expect(failures).toBe(0);
+  });
+});
+
+describe("the encrypted DNS lines of the node's unbound.conf", () => {
+  const files = { cert: '/etc/unbound/r.pem', key: '/etc/unbound/r.key' };
+  it('lists plain DNS, DoT and DoH on every address', () => {
+    const text = encryptedDnsConfiguration({ addresses: ['192.0.2.1', '2001:db8::1'], ...files });
+    expect(text.match(/interface: .*/g)).toEqual([
+      'interface: 192.0.2.1@53',
+      'interface: 192.0.2.1@853',
+      'interface: 192.0.2.1@443',
+      'interface: 2001:db8::1@53',
+      'interface: 2001:db8::1@853',
+      'interface: 2001:db8::1@443',
+    ]);
+    expect(text).toContain('tls-port: 853\n');
+    expect(text).toContain('https-port: 443\n');
+    expect(text).toContain('http-endpoint: "/dns-query"\n');
+    expect(text).toContain('tls-service-key: "/etc/unbound/r.key"\n');
+  });
+  it('refuses equal ports, no address, and a value that would break the file', () => {
+    expect(() => encryptedDnsConfiguration({ addresses: ['0.0.0.0'], ...files, tlsPort: 443 })).toThrow();
+    expect(() => encryptedDnsConfiguration({ addresses: [], ...files })).toThrow();
+    expect(() =>
+      encryptedDnsConfiguration({ addresses: ['0.0.0.0'], ...files, key: 'a"\ninclude: x' }),
+    ).toThrow();
+    expect(() => encryptedDnsConfiguration({ addresses: ['0.0.0.0'], ...files, port: 70000 })).toThrow();
   });
 });
