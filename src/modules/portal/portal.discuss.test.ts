@@ -227,11 +227,11 @@ describe('portal discussions and moderation', () => {
     expect(still.status).toBe('held');
     expect(still.reasons).toEqual(['young']);
     // Rejecting needs a reason, named in the person's language.
-    const noReason = await post(
-      director,
-      `/api/portal/moderation/posts/${still.postId}`,
-      { action: 'reject', reason: ' ', version: 1 },
-    );
+    const noReason = await post(director, `/api/portal/moderation/posts/${still.postId}`, {
+      action: 'reject',
+      reason: ' ',
+      version: 1,
+    });
     expect(noReason.statusCode).toBe(422);
     expect(noReason.json<Err>().error.details?.[0]).toMatchObject({ field: 'reason' });
     expect(noReason.json<Err>().error.details?.[0]?.message).toMatch(/^Səbəb: /);
