@@ -29,7 +29,7 @@ function scopeOf(v: Viewer): SQL | undefined {
 }
 
 /** A keyset cursor: the queue time in milliseconds and the post id of the last item read. */
-const CURSOR = /^(\d{1,15})-(\d{1,10})$/;
+const CURSOR = /^(\d{1,13})-(\d{1,10})$/;
 
 export async function moderationQueue(
   db: Db,
