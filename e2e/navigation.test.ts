@@ -104,6 +104,8 @@ describe('navigation and changes', () => {
         'Saytın açılmasını xahiş et',
         'Məktəbimin açılma müraciətləri',
         'Xəbərlər və tədbirlər',
+        'Müzakirələr',
+        'Müzakirələrin moderasiyası',
         'Tədris resursları',
         'Distant təhsil',
         'Bloklanmış saytlar hesabatı',

@@ -45,6 +45,12 @@ import {
   portalWorld,
   type PortalWorld,
 } from '@test/portal-world';
+import {
+  PORTAL_MODERATORS,
+  PORTAL_NATIONAL_MODERATORS,
+  portalDiscussWorld,
+  type PortalDiscussWorld,
+} from '@test/portal-discuss-world';
 
 /** A publisher's own portal item (the bureau's for a caller who publishes nothing: refused before reading it). */
 const portalOwn = (ids: Partial<Record<Role, number>>, caller: Role | null) =>
@@ -113,6 +119,8 @@ interface World {
   training?: TrainingWorld;
   /** The portal's news and events, per publishing role (see test/portal-world.ts). */
   portal?: PortalWorld;
+  /** The portal's discussions: boards, threads, posts per role (see test/portal-discuss-world.ts). */
+  portalDiscuss?: PortalDiscussWorld;
   /** The registry of policies: a document with a target, a partnership, and spares the deletions use up. */
   policy?: {
     documentId: number;
@@ -2418,6 +2426,63 @@ const POLICY: Record<string, Rule> = {
     who: PORTAL_PUBLISHERS,
     call: (w, c) => ({ params: { eventId: portalOwn(w.portal!.spareEvents, c) }, query: { version: 1 } }),
   },
+  // The portal's discussions (src/modules/portal/portal.discuss.routes.ts; fixtures in
+  // test/portal-discuss-world.ts): anyone signed in, on a board of their own; moderators in their scope.
+  'GET /api/portal/discuss/boards': { who: 'signed-in' },
+  'GET /api/portal/discuss/boards/:boardId': {
+    who: 'signed-in',
+    call: (w, c) => ({ params: { boardId: w.portalDiscuss!.boards[c ?? 'admin'] } }),
+  },
+  'POST /api/portal/discuss/boards/:boardId/threads': {
+    who: 'signed-in',
+    call: (w, c) => ({
+      params: { boardId: w.portalDiscuss!.boards[c ?? 'admin'] },
+      payload: { title: 'Walk', body: 'Walk' },
+    }),
+  },
+  'GET /api/portal/discuss/threads/:threadId': {
+    who: 'signed-in',
+    call: (w, c) => ({ params: { threadId: w.portalDiscuss!.threads[c ?? 'admin'] } }),
+  },
+  'POST /api/portal/discuss/threads/:threadId/posts': {
+    who: 'signed-in',
+    call: (w, c) => ({
+      params: { threadId: w.portalDiscuss!.threads[c ?? 'admin'] },
+      payload: { body: 'Walk' },
+    }),
+  },
+  'PUT /api/portal/discuss/posts/:postId/reactions/:kind': {
+    who: 'signed-in',
+    call: (w, c) => ({ params: { postId: w.portalDiscuss!.posts[c ?? 'admin'], kind: 'like' } }),
+  },
+  'DELETE /api/portal/discuss/posts/:postId/reactions/:kind': {
+    who: 'signed-in',
+    call: (w, c) => ({ params: { postId: w.portalDiscuss!.posts[c ?? 'admin'], kind: 'like' } }),
+  },
+  'POST /api/portal/discuss/posts/:postId/flags': {
+    who: 'signed-in',
+    call: (w, c) => ({
+      params: { postId: w.portalDiscuss!.posts[c ?? 'admin'] },
+      payload: { reason: 'spam' },
+    }),
+  },
+  'GET /api/portal/moderation/queue': { who: PORTAL_MODERATORS },
+  'POST /api/portal/moderation/posts/:postId': {
+    who: PORTAL_MODERATORS,
+    call: (w, c) => ({
+      params: { postId: portalOwn(w.portalDiscuss!.held, c) },
+      payload: { action: 'approve', reason: 'Walk', version: 1 },
+    }),
+  },
+  'GET /api/portal/moderation/words': { who: PORTAL_NATIONAL_MODERATORS },
+  'POST /api/portal/moderation/words': {
+    who: PORTAL_NATIONAL_MODERATORS,
+    call: () => ({ payload: { word: `walk ${next()}`, action: 'flag' } }),
+  },
+  'DELETE /api/portal/moderation/words/:wordId': {
+    who: PORTAL_NATIONAL_MODERATORS,
+    call: (w, c) => ({ params: { wordId: portalOwn(w.portalDiscuss!.words, c) } }),
+  },
   'GET /api/portal/feeds/nation/news.xml': { who: 'anyone' },
   'GET /api/portal/feeds/areas/:areaId/news.xml': {
     who: 'anyone',
@@ -3126,6 +3191,12 @@ describe('every route against every role', () => {
       otherSchoolId: otherSchool.id,
     });
     world.portal = await portalWorld(db, { areaId: areas.district, schoolId: school.id });
+    world.portalDiscuss = await portalDiscussWorld(db, {
+      areaId: areas.district,
+      schoolId: school.id,
+      authorId: spare.id,
+      roles: ROLES,
+    });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 

@@ -286,6 +286,21 @@ const PortalNewsEditPage = lazy(() =>
 const PortalEventEditPage = lazy(() =>
   import('@/web/portal/manage').then((m) => ({ default: m.PortalEventEditPage })),
 );
+const DiscussBoardsPage = lazy(() =>
+  import('@/web/portal/discuss').then((m) => ({ default: m.DiscussBoardsPage })),
+);
+const DiscussBoardPage = lazy(() =>
+  import('@/web/portal/discuss').then((m) => ({ default: m.DiscussBoardPage })),
+);
+const DiscussThreadPage = lazy(() =>
+  import('@/web/portal/discuss').then((m) => ({ default: m.DiscussThreadPage })),
+);
+const ModerationPage = lazy(() =>
+  import('@/web/portal/moderation').then((m) => ({ default: m.ModerationPage })),
+);
+const WatchedWordsPage = lazy(() =>
+  import('@/web/portal/moderation').then((m) => ({ default: m.WatchedWordsPage })),
+);
 
 function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | null; uuid: string | null }) {
   switch (name) {
@@ -460,6 +475,16 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <PortalEventEditPage id={null} />;
     case 'portalEventEdit':
       return <PortalEventEditPage id={id} />;
+    case 'portalDiscuss':
+      return <DiscussBoardsPage />;
+    case 'portalDiscussBoard':
+      return <DiscussBoardPage id={id!} />;
+    case 'portalDiscussThread':
+      return <DiscussThreadPage id={id!} />;
+    case 'portalModeration':
+      return <ModerationPage />;
+    case 'portalWords':
+      return <WatchedWordsPage />;
     case 'policyProfileEdit':
       return <ProfileEditPage />;
     case 'safetyUnblock':

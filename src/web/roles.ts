@@ -354,6 +354,33 @@ export const PAGES = [
     path: '/portal/manage/events/:id',
     roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
   },
+  // The portal's discussions, for everyone with a role, and their moderation (src/web/portal/discuss.tsx,
+  // moderation.tsx).
+  {
+    name: 'portalDiscuss',
+    path: '/portal/discuss',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student', 'parent'],
+    nav: 'portalDiscuss.nav',
+    group: 'library',
+  },
+  {
+    name: 'portalDiscussBoard',
+    path: '/portal/discuss/boards/:id',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student', 'parent'],
+  },
+  {
+    name: 'portalDiscussThread',
+    path: '/portal/discuss/threads/:id',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director', 'teacher', 'student', 'parent'],
+  },
+  {
+    name: 'portalModeration',
+    path: '/portal/moderation',
+    roles: ['admin', 'bureau', 'editor', 'regional', 'director'],
+    nav: 'portalDiscuss.navModeration',
+    group: 'library',
+  },
+  { name: 'portalWords', path: '/portal/moderation/words', roles: ['admin', 'bureau', 'editor'] },
   // The country profile's text and editions, for the ministry (src/web/policy/profile-edit.tsx).
   {
     name: 'policyProfileEdit',

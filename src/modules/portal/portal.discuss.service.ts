@@ -1,0 +1,393 @@
+import type { Actor } from '@/server/access';
+import type { Db } from '@/server/db/database';
+import { AppError, conflict, forbidden, notFound } from '@/server/errors';
+import { translate, type Locale } from '@/server/i18n';
+import { now } from '@/server/clock';
+import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import { placeNames } from '@/modules/portal/portal.place';
+import * as store from '@/modules/portal/portal.discuss.store';
+import { screen } from '@/modules/portal/portal.discuss.words';
+import {
+  AUDIENCES,
+  type Audience,
+  type FLAG_REASONS,
+  type QueueReason,
+  type Reaction,
+} from '@/modules/portal/portal.discuss.tables';
+import '@/modules/portal/portal.discuss.messages';
+
+/**
+ * The portal's discussions (docs/portal.md, "Discussions and moderation"): boards of pupils, parents and
+ * teachers at the nation, an area or a school; threads and replies; reactions; flags. Pre-moderation is the
+ * default for children: every post by a pupil under 13 (grade 6 or below, or no class known) and the first
+ * three posts of any account wait for a moderator; watched words block, censor, hold or flag. There are no
+ * private messages at all.
+ */
+
+export const NATIONAL_MODERATORS = ['admin', 'bureau', 'editor'] as const;
+export const MODERATORS = ['admin', 'bureau', 'editor', 'regional', 'director'] as const;
+/** Posts an account has approved before its posts go up without waiting. */
+export const FIRST_POSTS = 3;
+/** Flags by different people that hide a post. */
+export const HIDING_FLAGS = 3;
+/** The highest grade counted as under 13: the platform keeps no birth dates. */
+export const YOUNG_GRADE = 6;
+
+interface SchoolAt {
+  institutionId: number;
+  areaId: number;
+  path: number[];
+}
+
+/** Who a person is to the boards: the schools they are at in each capacity, and what they moderate. */
+export interface Viewer {
+  userId: number;
+  national: boolean;
+  /** Areas of regional officers' grants, and every area under them. */
+  regionalAreas: number[];
+  directorSchools: number[];
+  pupil: SchoolAt[];
+  staff: SchoolAt[];
+  parent: SchoolAt[];
+}
+
+export async function viewerOf(db: Db, actor: Actor): Promise<Viewer> {
+  const roles = new Set(actor.grants.map((g) => g.role));
+  const national = NATIONAL_MODERATORS.some((r) => roles.has(r));
+  const regionalGrants = actor.grants.filter((g) => g.role === 'regional' && g.areaId).map((g) => g.areaId!);
+  const mine = await store.schoolsOf(db, [actor.userId], ['student', 'teacher', 'director']);
+  const pupilIds = new Set(
+    actor.grants.filter((g) => g.role === 'student' && g.institutionId).map((g) => g.institutionId!),
+  );
+  const staffIds = new Set(
+    actor.grants
+      .filter((g) => (g.role === 'teacher' || g.role === 'director') && g.institutionId)
+      .map((g) => g.institutionId!),
+  );
+  return {
+    userId: actor.userId,
+    national,
+    regionalAreas: await store.areaSubtree(db, regionalGrants),
+    directorSchools: actor.grants
+      .filter((g) => g.role === 'director' && g.institutionId)
+      .map((g) => g.institutionId!),
+    pupil: mine.filter((s) => pupilIds.has(s.institutionId)),
+    staff: mine.filter((s) => staffIds.has(s.institutionId)),
+    parent: roles.has('parent') ? await store.schoolsOf(db, actor.childIds, ['student']) : [],
+  };
+}
+
+type BoardPlace = Pick<store.BoardRow, 'placeKind' | 'areaId' | 'institutionId' | 'placePath'>;
+
+/** Whether a board's place takes in one of these schools. */
+const atPlace = (schools: SchoolAt[], b: BoardPlace) =>
+  schools.some((s) =>
+    b.placeKind === 'nation'
+      ? true
+      : b.placeKind === 'area'
+        ? s.path.includes(b.areaId!)
+        : s.institutionId === b.institutionId,
+  );
+
+/** Whether the viewer moderates a board: the ministry all, a regional officer its areas, a director its school. */
+export function moderates(v: Viewer, b: BoardPlace): boolean {
+  if (v.national) return true;
+  if (b.placeKind === 'nation') return false;
+  if (b.areaId !== null && v.regionalAreas.includes(b.areaId)) return true;
+  return b.placeKind === 'institution' && v.directorSchools.includes(b.institutionId!);
+}
+
+/**
+ * Who takes part in a board (reads and writes): pupils' boards their pupils and staff; parents' boards the
+ * parents of pupils there and staff; teachers' boards the staff only — each at the board's place — and its
+ * moderators. A parent never sees a pupils' board, a pupil never a parents' or teachers' one.
+ */
+export function takesPart(v: Viewer, b: BoardPlace & { audience: Audience }): boolean {
+  if (moderates(v, b)) return true;
+  if (atPlace(v.staff, b)) return true;
+  if (b.audience === 'students') return atPlace(v.pupil, b);
+  if (b.audience === 'parents') return atPlace(v.parent, b);
+  return false;
+}
+
+/** First name and initial, as pupils are shown: "Aysel Məmmədova" → "Aysel M.". */
+export function shortName(name: string): string {
+  const [first, second] = name.trim().split(/\s+/u);
+  return second ? `${first} ${[...second][0]}.` : (first ?? '');
+}
+const authorLabel = (name: string | null, pupil: boolean) => (name ? (pupil ? shortName(name) : name) : '—');
+
+async function boardOut(db: Db, locale: Locale, rows: store.BoardRow[]) {
+  const name = await placeNames(db, locale, rows);
+  return rows.map((b) => ({ id: b.id, audience: b.audience, place: name(b) }));
+}
+
+/** The boards a person takes part in: for each audience of theirs, the nation's, their areas' and schools'. */
+export async function myBoards(db: Db, actor: Actor, locale: Locale) {
+  const v = await viewerOf(db, actor);
+  const wanted: { audience: Audience; place: BoardPlace }[] = [];
+  const nation: BoardPlace = { placeKind: 'nation', areaId: null, institutionId: null, placePath: [] };
+  const addSchools = (audience: Audience, schools: SchoolAt[]) => {
+    if (!schools.length) return;
+    wanted.push({ audience, place: nation });
+    for (const s of schools) {
+      s.path.slice(1).forEach((areaId, i) =>
+        wanted.push({
+          audience,
+          place: { placeKind: 'area', areaId, institutionId: null, placePath: s.path.slice(0, i + 2) },
+        }),
+      );
+      wanted.push({
+        audience,
+        place: {
+          placeKind: 'institution',
+          areaId: s.areaId,
+          institutionId: s.institutionId,
+          placePath: s.path,
+        },
+      });
+    }
+  };
+  addSchools('students', [...v.pupil, ...v.staff]);
+  addSchools('parents', [...v.parent, ...v.staff]);
+  addSchools('teachers', v.staff);
+  if (v.national) for (const audience of AUDIENCES) wanted.push({ audience, place: nation });
+  for (const g of actor.grants.filter((g) => g.role === 'regional' && g.areaId)) {
+    const path = await store.areaPathOf(db, g.areaId!);
+    if (path)
+      for (const audience of AUDIENCES)
+        wanted.push({
+          audience,
+          place: { placeKind: 'area', areaId: g.areaId!, institutionId: null, placePath: path },
+        });
+  }
+  const rows = new Map<number, store.BoardRow>();
+  for (const w of wanted) {
+    const b = await store.boardAt(db, w.audience, w.place);
+    rows.set(b.id, b);
+  }
+  const kindOrder = { nation: 0, area: 1, institution: 2 };
+  const sorted = [...rows.values()].sort(
+    (a, b) =>
+      AUDIENCES.indexOf(a.audience) - AUDIENCES.indexOf(b.audience) ||
+      kindOrder[a.placeKind] - kindOrder[b.placeKind] ||
+      a.placePath.length - b.placePath.length ||
+      a.id - b.id,
+  );
+  return { boards: await boardOut(db, locale, sorted) };
+}
+
+async function openBoard(db: Db, v: Viewer, id: number) {
+  const b = await store.findBoard(db, id);
+  if (!b) throw notFound('board');
+  if (!takesPart(v, b)) throw forbidden();
+  return b;
+}
+
+/** A board with its threads. */
+export async function getBoard(db: Db, actor: Actor, locale: Locale, id: number) {
+  const v = await viewerOf(db, actor);
+  const b = await openBoard(db, v, id);
+  const rows = await store.listThreads(db, id, actor.userId, moderates(v, b));
+  return {
+    board: (await boardOut(db, locale, [b]))[0]!,
+    threads: rows.map((t) => ({
+      id: t.id,
+      title: t.title,
+      author: authorLabel(t.authorName, t.authorPupil),
+      status: t.status,
+      replies: t.replies,
+      lastPostAt: t.lastPostAt.toISOString(),
+    })),
+  };
+}
+
+/** A thread with the posts the reader sees. */
+export async function getThread(db: Db, actor: Actor, locale: Locale, id: number) {
+  const v = await viewerOf(db, actor);
+  const found = await store.findThread(db, id);
+  if (!found) throw notFound('thread');
+  if (!takesPart(v, found.board)) throw forbidden();
+  const mod = moderates(v, found.board);
+  const rows = await store.listPosts(db, id, actor.userId, mod);
+  // A thread whose opening post readers cannot see is not there for them.
+  if (!rows.some((p) => p.opening)) throw notFound('thread');
+  return {
+    id,
+    title: found.thread.title,
+    board: (await boardOut(db, locale, [found.board]))[0]!,
+    moderator: mod,
+    posts: rows.map((p) => ({
+      id: p.id,
+      version: p.version,
+      author: authorLabel(p.authorName, p.authorPupil),
+      mine: p.authorId === actor.userId,
+      body: p.body,
+      status: p.status,
+      createdAt: p.createdAt.toISOString(),
+      reactions: p.reactions ?? {},
+      myReactions: p.mine ?? [],
+      flagged: p.flagged,
+    })),
+  };
+}
+
+const refuse = (locale: Locale, field: string, rule: string): never => {
+  throw new AppError(422, 'portal.discuss.invalid', {}, [
+    {
+      field,
+      reason: rule,
+      message: `${translate(locale, `portal.discuss.field.${field}`)}: ${translate(locale, `portal.discuss.rule.${rule}`)}`,
+    },
+  ]);
+};
+
+/**
+ * Writes a post (and, with a title, the thread it opens): screened against the watched words, then held for
+ * a moderator when its author is a pupil under 13 or has fewer than three approved posts, or a word says so.
+ */
+async function write(
+  db: Db,
+  actor: Actor,
+  locale: Locale,
+  board: store.BoardRow,
+  v: Viewer,
+  text: { title?: string; body: string },
+  threadId: number | null,
+) {
+  const body = text.body.trim();
+  const title = text.title?.trim() ?? '';
+  if (text.title !== undefined && !title) refuse(locale, 'title', 'required');
+  if (!body) refuse(locale, 'body', 'required');
+  const words = (await store.listWords(db)).map((w) => ({ folded: w.folded, action: w.action }));
+  const t = screen(title, words);
+  const b = screen(body, words);
+  if (t.blocked) refuse(locale, 'title', 'blocked_word');
+  if (b.blocked) refuse(locale, 'body', 'blocked_word');
+  const pupil = actor.grants.some((g) => g.role === 'student');
+  const reasons: QueueReason[] = [];
+  const mod = moderates(v, board);
+  if (pupil) {
+    const grade = await store.gradeOf(db, actor.userId);
+    if (grade === null || grade <= YOUNG_GRADE) reasons.push('young');
+  }
+  if (!mod && (await store.approvedCount(db, actor.userId)) < FIRST_POSTS) reasons.push('new_account');
+  if (t.hold || b.hold) reasons.push('word_hold');
+  const held = reasons.length > 0;
+  if (t.flag || b.flag) reasons.push('word_flag');
+  const at = now();
+  return db.transaction(async (tx) => {
+    let id = threadId;
+    if (id === null)
+      id = (
+        await store.insertThread(tx, {
+          boardId: board.id,
+          authorId: actor.userId,
+          title: t.text,
+          createdAt: at,
+          lastPostAt: at,
+        })
+      ).id;
+    const post = await store.insertPost(tx, {
+      threadId: id,
+      boardId: board.id,
+      opening: threadId === null,
+      authorId: actor.userId,
+      authorPupil: pupil,
+      body: b.text,
+      status: held ? 'held' : 'published',
+      review: reasons.length > 0,
+      reasons,
+      placeKind: board.placeKind,
+      areaId: board.areaId,
+      institutionId: board.institutionId,
+      createdAt: at,
+      queuedAt: at,
+    });
+    if (!held && threadId !== null) await store.touchThread(tx, id, at);
+    return { threadId: id, postId: post.id, status: post.status, reasons };
+  });
+}
+
+export async function createThread(
+  db: Db,
+  actor: Actor,
+  locale: Locale,
+  boardId: number,
+  body: { title: string; body: string },
+) {
+  const v = await viewerOf(db, actor);
+  const board = await openBoard(db, v, boardId);
+  return write(db, actor, locale, board, v, body, null);
+}
+
+export async function reply(db: Db, actor: Actor, locale: Locale, threadId: number, body: { body: string }) {
+  const v = await viewerOf(db, actor);
+  const found = await store.findThread(db, threadId);
+  if (!found) throw notFound('thread');
+  if (!takesPart(v, found.board)) throw forbidden();
+  const posts = await store.listPosts(db, threadId, actor.userId, moderates(v, found.board));
+  const opening = posts.find((p) => p.opening);
+  if (!opening || opening.status !== 'published') throw conflict('portal.discuss.not_open');
+  return write(db, actor, locale, found.board, v, { body: body.body }, threadId);
+}
+
+/** A published post the viewer may see, for reacting or flagging. */
+async function visiblePost(db: Db, v: Viewer, id: number) {
+  const found = await store.findPost(db, id);
+  if (!found || found.post.status !== 'published') throw notFound('post');
+  if (!takesPart(v, found.board)) throw forbidden();
+  return found.post;
+}
+
+export async function setReaction(db: Db, actor: Actor, postId: number, kind: Reaction, on: boolean) {
+  const v = await viewerOf(db, actor);
+  await visiblePost(db, v, postId);
+  await store.react(db, postId, actor.userId, kind, on);
+  const counts = await store.reactionCounts(db, postId, actor.userId);
+  return {
+    reactions: Object.fromEntries(counts.map((c) => [c.kind, c.n])),
+    myReactions: counts.filter((c) => c.mine).map((c) => c.kind),
+  };
+}
+
+/**
+ * Flags a post: one flag per person; the post goes to the moderators' queue, and the third flag hides it
+ * until a moderator restores or removes it (audited as the flagger's hiding).
+ */
+export async function flag(
+  db: Db,
+  ctx: ChangeContext,
+  actor: Actor,
+  postId: number,
+  reason: (typeof FLAG_REASONS)[number],
+) {
+  const v = await viewerOf(db, actor);
+  const post = await visiblePost(db, v, postId);
+  if (post.authorId === actor.userId) throw conflict('portal.discuss.own_post');
+  return db.transaction(async (tx) => {
+    const found = await store.findPost(tx, postId, true);
+    const p = found!.post;
+    if (p.status !== 'published') return { flagged: true, hidden: p.status === 'hidden' };
+    if (!(await store.addFlag(tx, postId, actor.userId, reason))) return { flagged: true, hidden: false };
+    const count = p.flagCount + 1;
+    const hide = count >= HIDING_FLAGS;
+    const reasons = [...new Set([...p.reasons, 'flagged', ...(hide ? ['hidden'] : [])])];
+    const after = await store.updatePost(tx, postId, {
+      flagCount: count,
+      review: true,
+      reasons,
+      queuedAt: p.review ? p.queuedAt : now(),
+      ...(hide ? { status: 'hidden' as const } : {}),
+    });
+    if (hide)
+      await audit(tx, ctx, {
+        action: 'hide',
+        entity: 'portal_post',
+        entityId: postId,
+        before: { status: p.status, flagCount: p.flagCount },
+        after: { status: after!.status, flagCount: count },
+      });
+    return { flagged: true, hidden: hide };
+  });
+}

@@ -1,0 +1,296 @@
+import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/server/db/database';
+import { users, roleGrants } from '@/modules/identity/identity.tables';
+import { areas, institutions } from '@/modules/institutions/institutions.tables';
+import { classes, enrolments } from '@/modules/classroom/classroom.tables';
+import {
+  boards,
+  flags,
+  posts,
+  reactions,
+  threads,
+  watchedWords,
+  type Audience,
+  type Reaction,
+} from '@/modules/portal/portal.discuss.tables';
+
+/** The SQL of the portal's discussions and their moderation. */
+
+export type BoardRow = typeof boards.$inferSelect;
+export type ThreadRow = typeof threads.$inferSelect;
+export type PostRow = typeof posts.$inferSelect;
+
+/** The schools a set of people hold a role at, with each school's area path. */
+export async function schoolsOf(db: Db, userIds: number[], roles: ('student' | 'teacher' | 'director')[]) {
+  if (!userIds.length) return [];
+  return db
+    .selectDistinct({ institutionId: institutions.id, areaId: institutions.areaId, path: areas.path })
+    .from(roleGrants)
+    .innerJoin(institutions, eq(institutions.id, roleGrants.institutionId))
+    .innerJoin(areas, eq(areas.id, institutions.areaId))
+    .where(and(inArray(roleGrants.userId, userIds), inArray(roleGrants.role, roles)));
+}
+
+/** An area's path, with the ids of the areas under it (itself included). */
+export async function areaSubtree(db: Db, areaIds: number[]): Promise<number[]> {
+  if (!areaIds.length) return [];
+  const rows = await db
+    .select({ id: areas.id })
+    .from(areas)
+    .where(
+      sql`${areas.path} && array[${sql.join(
+        areaIds.map((id) => sql`${id}`),
+        sql`, `,
+      )}]::int[]`,
+    );
+  return rows.map((r) => r.id);
+}
+
+export async function areaPathOf(db: Db, areaId: number): Promise<number[] | null> {
+  const [a] = await db.select({ path: areas.path }).from(areas).where(eq(areas.id, areaId));
+  return a?.path ?? null;
+}
+
+/** The highest grade a pupil is enrolled in, or null. */
+export async function gradeOf(db: Db, studentId: number): Promise<number | null> {
+  const [row] = await db
+    .select({ grade: sql<number | null>`max(${classes.grade})` })
+    .from(enrolments)
+    .innerJoin(classes, eq(classes.id, enrolments.classId))
+    .where(eq(enrolments.studentId, studentId));
+  return row?.grade === null || row?.grade === undefined ? null : Number(row.grade);
+}
+
+/** How many of a person's posts a reader has seen (approved once: published or hidden since). */
+export async function approvedCount(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(posts)
+    .where(and(eq(posts.authorId, userId), inArray(posts.status, ['published', 'hidden'])));
+  return row?.n ?? 0;
+}
+
+/** A board of an audience at a place, made the first time it is asked for. */
+export async function boardAt(
+  db: Db,
+  audience: Audience,
+  place: {
+    placeKind: 'nation' | 'area' | 'institution';
+    areaId: number | null;
+    institutionId: number | null;
+    placePath: number[];
+  },
+): Promise<BoardRow> {
+  const placeKey =
+    place.placeKind === 'nation'
+      ? 'nation'
+      : place.placeKind === 'area'
+        ? `area:${place.areaId}`
+        : `institution:${place.institutionId}`;
+  await db
+    .insert(boards)
+    .values({ audience, placeKey, ...place })
+    .onConflictDoNothing();
+  const [row] = await db
+    .select()
+    .from(boards)
+    .where(and(eq(boards.audience, audience), eq(boards.placeKey, placeKey)));
+  return row!;
+}
+
+export async function findBoard(db: Db, id: number): Promise<BoardRow | undefined> {
+  const [row] = await db.select().from(boards).where(eq(boards.id, id));
+  return row;
+}
+
+export async function findThread(db: Db, id: number) {
+  const [row] = await db
+    .select({ thread: threads, board: boards })
+    .from(threads)
+    .innerJoin(boards, eq(boards.id, threads.boardId))
+    .where(eq(threads.id, id));
+  return row;
+}
+
+export async function findPost(db: Db, id: number, lock = false) {
+  const q = db
+    .select({ post: posts, board: boards })
+    .from(posts)
+    .innerJoin(boards, eq(boards.id, posts.boardId))
+    .where(eq(posts.id, id));
+  const [row] = lock ? await q.for('update', { of: posts }) : await q;
+  return row;
+}
+
+/**
+ * The threads of a board a reader sees: those whose opening post is published, and the reader's own in any
+ * state (`mine` then shows it waiting). Latest activity first; at most 50.
+ */
+export async function listThreads(db: Db, boardId: number, userId: number, moderator: boolean) {
+  const visible = moderator
+    ? sql`${posts.status} in ('published', 'held', 'hidden')`
+    : sql`(${posts.status} = 'published' or (${posts.authorId} = ${userId} and ${posts.status} in ('held', 'hidden')))`;
+  return db
+    .select({
+      id: threads.id,
+      title: threads.title,
+      createdAt: threads.createdAt,
+      lastPostAt: threads.lastPostAt,
+      status: posts.status,
+      authorName: users.displayName,
+      authorPupil: posts.authorPupil,
+      replies: sql<number>`(select count(*)::int from ${posts} r where r.thread_id = ${threads.id}
+        and r.status = 'published' and not r.opening)`,
+    })
+    .from(threads)
+    .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.opening, true)))
+    .leftJoin(users, eq(users.id, posts.authorId))
+    .where(and(eq(threads.boardId, boardId), visible))
+    .orderBy(desc(threads.lastPostAt), desc(threads.id))
+    .limit(50);
+}
+
+/** The posts of a thread a reader sees, oldest first, with reaction counts and the reader's own reactions. */
+export async function listPosts(db: Db, threadId: number, userId: number, moderator: boolean) {
+  const visible = moderator
+    ? sql`${posts.status} in ('published', 'held', 'hidden')`
+    : sql`(${posts.status} = 'published' or (${posts.authorId} = ${userId} and ${posts.status} in ('held', 'hidden')))`;
+  return db
+    .select({
+      id: posts.id,
+      version: posts.version,
+      body: posts.body,
+      status: posts.status,
+      opening: posts.opening,
+      authorId: posts.authorId,
+      authorName: users.displayName,
+      authorPupil: posts.authorPupil,
+      createdAt: posts.createdAt,
+      reactions: sql<Record<string, number> | null>`(select jsonb_object_agg(k.kind, k.n) from (
+        select kind, count(*)::int n from ${reactions} where post_id = ${posts.id} group by kind) k)`,
+      mine: sql<string[] | null>`(select array_agg(kind) from ${reactions}
+        where post_id = ${posts.id} and user_id = ${userId})`,
+      flagged: sql<boolean>`exists (select 1 from ${flags} where post_id = ${posts.id} and user_id = ${userId})`,
+    })
+    .from(posts)
+    .leftJoin(users, eq(users.id, posts.authorId))
+    .where(and(eq(posts.threadId, threadId), visible))
+    .orderBy(asc(posts.id))
+    .limit(500);
+}
+
+export async function insertThread(db: Db, values: typeof threads.$inferInsert): Promise<ThreadRow> {
+  const [row] = await db.insert(threads).values(values).returning();
+  return row!;
+}
+
+export async function insertPost(db: Db, values: typeof posts.$inferInsert): Promise<PostRow> {
+  const [row] = await db.insert(posts).values(values).returning();
+  return row!;
+}
+
+export async function touchThread(db: Db, threadId: number, at: Date) {
+  await db.update(threads).set({ lastPostAt: at }).where(eq(threads.id, threadId));
+}
+
+export async function react(db: Db, postId: number, userId: number, kind: Reaction, on: boolean) {
+  if (on) await db.insert(reactions).values({ postId, userId, kind }).onConflictDoNothing();
+  else
+    await db
+      .delete(reactions)
+      .where(and(eq(reactions.postId, postId), eq(reactions.userId, userId), eq(reactions.kind, kind)));
+}
+
+export async function reactionCounts(db: Db, postId: number, userId: number) {
+  const rows = await db
+    .select({
+      kind: reactions.kind,
+      n: sql<number>`count(*)::int`,
+      mine: sql<boolean>`bool_or(${reactions.userId} = ${userId})`,
+    })
+    .from(reactions)
+    .where(eq(reactions.postId, postId))
+    .groupBy(reactions.kind);
+  return rows;
+}
+
+/** Adds a person's flag; false when they had flagged it already. */
+export async function addFlag(
+  db: Db,
+  postId: number,
+  userId: number,
+  reason: (typeof flags.$inferInsert)['reason'],
+) {
+  const added = await db
+    .insert(flags)
+    .values({ postId, userId, reason })
+    .onConflictDoNothing()
+    .returning({ p: flags.postId });
+  return added.length > 0;
+}
+
+export async function clearFlags(db: Db, postId: number) {
+  await db.delete(flags).where(eq(flags.postId, postId));
+}
+
+export async function updatePost(
+  db: Db,
+  id: number,
+  set: Partial<typeof posts.$inferInsert>,
+  version?: number,
+) {
+  const [row] = await db
+    .update(posts)
+    .set({ ...set, version: sql`${posts.version} + 1` })
+    .where(version === undefined ? eq(posts.id, id) : and(eq(posts.id, id), eq(posts.version, version)))
+    .returning();
+  return row;
+}
+
+/** The moderators' queue in a scope: posts under review, oldest first, after a keyset cursor. */
+export async function queue(
+  db: Db,
+  scope: SQL | undefined,
+  after: { at: Date; id: number } | null,
+  limit: number,
+) {
+  return db
+    .select({
+      post: posts,
+      threadTitle: threads.title,
+      audience: boards.audience,
+      authorName: users.displayName,
+      flagReasons: sql<
+        string[] | null
+      >`(select array_agg(distinct reason) from ${flags} where post_id = ${posts.id})`,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(boards, eq(boards.id, posts.boardId))
+    .leftJoin(users, eq(users.id, posts.authorId))
+    .where(
+      and(
+        eq(posts.review, true),
+        scope,
+        after
+          ? or(gt(posts.queuedAt, after.at), and(eq(posts.queuedAt, after.at), gt(posts.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(asc(posts.queuedAt), asc(posts.id))
+    .limit(limit);
+}
+
+export async function listWords(db: Db) {
+  return db.select().from(watchedWords).orderBy(asc(watchedWords.folded));
+}
+
+export async function insertWord(db: Db, values: typeof watchedWords.$inferInsert) {
+  const [row] = await db.insert(watchedWords).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function deleteWord(db: Db, id: number) {
+  const [row] = await db.delete(watchedWords).where(eq(watchedWords.id, id)).returning();
+  return row;
+}

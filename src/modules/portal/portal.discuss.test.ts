@@ -1,0 +1,366 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, login, type Session } from '@test/harness';
+import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
+import { academicYears } from '@/modules/institutions/institutions.tables';
+import { classes, enrolments } from '@/modules/classroom/classroom.tables';
+import { auditLog } from '@/modules/identity/identity.tables';
+import { screen } from '@/modules/portal/portal.discuss.words';
+import { shortName } from '@/modules/portal/portal.discuss.service';
+
+type Err = {
+  error: { code: string; message: string; details?: { field: string; reason: string; message: string }[] };
+};
+type Board = { id: number; audience: string; place: { kind: string; institutionId: number | null } };
+type Written = { threadId: number; postId: number; status: string; reasons: string[] };
+type QueueItem = {
+  postId: number;
+  version: number;
+  status: string;
+  reasons: string[];
+  body: string;
+  author: string;
+};
+
+/**
+ * The portal's discussions through the API on a small world: one region with two districts and a school in
+ * each; pupils in grades 5 and 9, a parent, teachers, directors, a regional officer and the ministry.
+ */
+describe('portal discussions and moderation', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let areas: Awaited<ReturnType<typeof createAreas>>;
+  let school: number;
+  let otherSchool: number;
+  let bureau: Session;
+  let regional: Session;
+  let otherRegional: Session;
+  let director: Session;
+  let otherDirector: Session;
+  let teacher: Session;
+  let young: Session;
+  let older: Session;
+  let parent: Session;
+  let otherPupil: Session;
+  const pupils: Session[] = [];
+  let olderName: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.database.db;
+    areas = await createAreas(db);
+    const elsewhere = await createAreas(db);
+    school = (await createInstitution(db, areas.district)).id;
+    otherSchool = (await createInstitution(db, areas.otherDistrict)).id;
+    const as = async (role: Parameters<typeof createUserWithRole>[1], scope = {}) => {
+      const u = await createUserWithRole(db, role, scope);
+      return { u, s: await login(t.app, u.username, u.password) };
+    };
+    bureau = (await as('bureau')).s;
+    regional = (await as('regional', { areaId: areas.district })).s;
+    otherRegional = (await as('regional', { areaId: elsewhere.region })).s;
+    director = (await as('director', { institutionId: school })).s;
+    otherDirector = (await as('director', { institutionId: otherSchool })).s;
+    teacher = (await as('teacher', { institutionId: school })).s;
+    const [year] = await db
+      .insert(academicYears)
+      .values({ code: `discuss-${Date.now()}`, startsOn: '2026-09-15', endsOn: '2027-06-15' })
+      .returning();
+    const classOf = async (grade: number) =>
+      (
+        await db
+          .insert(classes)
+          .values({ institutionId: school, academicYearId: year!.id, grade, letter: `D${grade}` })
+          .returning()
+      )[0]!.id;
+    const grade5 = await classOf(5);
+    const grade9 = await classOf(9);
+    const y = await as('student', { institutionId: school });
+    await db.insert(enrolments).values({ classId: grade5, studentId: y.u.id, institutionId: school });
+    young = y.s;
+    const o = await as('student', { institutionId: school });
+    await db.insert(enrolments).values({ classId: grade9, studentId: o.u.id, institutionId: school });
+    older = o.s;
+    olderName = o.u.displayName;
+    for (let i = 0; i < 3; i++) {
+      const p = await as('student', { institutionId: school });
+      await db.insert(enrolments).values({ classId: grade9, studentId: p.u.id, institutionId: school });
+      pupils.push(p.s);
+    }
+    const p = await createUserWithRole(db, 'parent');
+    await linkParent(db, p.id, y.u.id);
+    parent = await login(t.app, p.username, p.password);
+    otherPupil = (await as('student', { institutionId: otherSchool })).s;
+  });
+  afterAll(async () => t.close());
+
+  const get = (s: Session, url: string, lang = 'en') =>
+    s.inject({ url, headers: { 'accept-language': lang } });
+  const post = (s: Session, url: string, payload: object, lang = 'en') =>
+    s.inject({ method: 'POST', url, payload, headers: { 'accept-language': lang } });
+  const boardsOf = async (s: Session) =>
+    (await get(s, '/api/portal/discuss/boards')).json<{ boards: Board[] }>().boards;
+  const schoolBoard = async (s: Session, audience: string) =>
+    (await boardsOf(s)).find((b) => b.audience === audience && b.place.institutionId === school)!;
+  const open = async (s: Session, boardId: number, title: string, body: string) => {
+    const res = await post(s, `/api/portal/discuss/boards/${boardId}/threads`, { title, body });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<Written>();
+  };
+  const queue = async (s: Session, query = '') =>
+    (await get(s, `/api/portal/moderation/queue${query}`)).json<{
+      items: QueueItem[];
+      next: string | null;
+    }>();
+  const decide = async (s: Session, postId: number, action: string, reason = '') => {
+    const item = (await queue(s, '?limit=100')).items.find((i) => i.postId === postId);
+    return post(s, `/api/portal/moderation/posts/${postId}`, { action, reason, version: item?.version ?? 1 });
+  };
+  const threadPosts = async (s: Session, threadId: number) => {
+    const res = await get(s, `/api/portal/discuss/threads/${threadId}`);
+    return res.statusCode === 200
+      ? res.json<{ posts: { id: number; body: string; status: string }[] }>().posts
+      : null;
+  };
+  /** Gets an adult's first three posts approved, so their next posts go up at once. */
+  const trust = async (s: Session, boardId: number) => {
+    for (let i = 0; i < 3; i++) {
+      const w = await open(s, boardId, `Warm-up ${i}`, 'Hello everyone');
+      expect(w.status).toBe('held');
+      expect((await decide(director, w.postId, 'approve')).statusCode).toBe(200);
+    }
+  };
+
+  it('folds watched words as the library does and matches whole words only', () => {
+    const words = [
+      { folded: 'durak', action: 'hold' as const },
+      { folded: 'axmaq', action: 'censor' as const },
+      { folded: 'spam link', action: 'flag' as const },
+      { folded: 'kill', action: 'block' as const },
+    ];
+    expect(screen('Ты ДУРАК!', words).hold).toBe(true);
+    expect(screen('Durakov is a surname', words).hold).toBe(false);
+    expect(screen('Sən AXMAQsan? Yox, sən axmaq', words).text).toBe('Sən AXMAQsan? Yox, sən ■■■');
+    expect(screen('Сен ахмаг… и Сән ахмаг', words).text).toBe('Сен ■■■… и Сән ■■■');
+    expect(screen('a SPAM   link', words).flag).toBe(false);
+    expect(screen('a spam link here', words).flag).toBe(true);
+    expect(screen('skill', words).blocked).toBeNull();
+    expect(screen('I will KILL it', words).blocked).toBe('KILL');
+    expect(shortName('Aysel Məmmədova')).toBe('Aysel M.');
+  });
+
+  it('lists only the boards of a person’s audiences and places, and keeps the others out', async () => {
+    const mine = await boardsOf(young);
+    expect(mine.every((b) => b.audience === 'students')).toBe(true);
+    expect(mine.map((b) => b.place.kind)).toEqual(['nation', 'area', 'area', 'institution']);
+    const parentBoards = await boardsOf(parent);
+    expect(parentBoards.every((b) => b.audience === 'parents')).toBe(true);
+    const students = await schoolBoard(young, 'students');
+    const teachers = await schoolBoard(teacher, 'teachers');
+    const parents = await schoolBoard(parent, 'parents');
+    // A parent never reads a pupils' board; a pupil never a parents' or teachers' one; another school's
+    // pupil not this school's; a director of another school neither.
+    expect((await get(parent, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await get(young, `/api/portal/discuss/boards/${teachers.id}`)).statusCode).toBe(403);
+    expect((await get(young, `/api/portal/discuss/boards/${parents.id}`)).statusCode).toBe(403);
+    expect((await get(otherPupil, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await get(otherDirector, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect(
+      (await post(parent, `/api/portal/discuss/boards/${students.id}/threads`, { title: 'x', body: 'y' }))
+        .statusCode,
+    ).toBe(403);
+    // Staff and the district's officer do.
+    for (const s of [teacher, director, regional, bureau])
+      expect((await get(s, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(200);
+    expect((await get(otherRegional, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/api/portal/discuss/boards/${students.id}` })).statusCode).toBe(401);
+  });
+
+  it("holds a young pupil's every post until a moderator of the school approves it, and audits it", async () => {
+    const board = await schoolBoard(young, 'students');
+    const w = await open(young, board.id, 'Riyaziyyat olimpiadası', 'Kim hazırlaşır?');
+    expect(w.status).toBe('held');
+    expect(w.reasons).toEqual(expect.arrayContaining(['young', 'new_account']));
+    // Only the author sees it, marked waiting; the thread is not there for other pupils.
+    expect((await threadPosts(young, w.threadId))?.[0]?.status).toBe('held');
+    expect(await threadPosts(older, w.threadId)).toBeNull();
+    // Another school's director and another region's officer do not have it in their queue, nor may decide.
+    expect((await queue(otherDirector)).items.map((i) => i.postId)).not.toContain(w.postId);
+    expect((await queue(otherRegional)).items.map((i) => i.postId)).not.toContain(w.postId);
+    expect(
+      (
+        await post(otherDirector, `/api/portal/moderation/posts/${w.postId}`, {
+          action: 'approve',
+          reason: '',
+          version: 1,
+        })
+      ).statusCode,
+    ).toBe(403);
+    // The district's officer sees it; the director approves it.
+    expect((await queue(regional)).items.map((i) => i.postId)).toContain(w.postId);
+    const item = (await queue(director)).items.find((i) => i.postId === w.postId)!;
+    expect(item.author).toMatch(/^\S+( \S\.)?$/);
+    const stale = await post(director, `/api/portal/moderation/posts/${w.postId}`, {
+      action: 'approve',
+      reason: '',
+      version: item.version + 1,
+    });
+    expect(stale.statusCode).toBe(409);
+    const ok = await post(director, `/api/portal/moderation/posts/${w.postId}`, {
+      action: 'approve',
+      reason: 'Fine',
+      version: item.version,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await threadPosts(older, w.threadId))?.[0]?.status).toBe('published');
+    expect((await queue(director)).items.map((i) => i.postId)).not.toContain(w.postId);
+    const [entry] = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
+    expect(entry).toMatchObject({ action: 'approve' });
+    // Even after three approved posts a pupil under 13 waits.
+    for (let i = 0; i < 3; i++) {
+      const more = await open(young, board.id, `Sual ${i}`, 'Salam');
+      expect((await decide(director, more.postId, 'approve')).statusCode).toBe(200);
+    }
+    const still = await open(young, board.id, 'Yenə', 'Salam');
+    expect(still.status).toBe('held');
+    expect(still.reasons).toEqual(['young']);
+    // Rejecting needs a reason, named in the person's language.
+    const noReason = await post(director, `/api/portal/moderation/posts/${still.postId}`, {
+      action: 'reject',
+      reason: ' ',
+      version: 1,
+    });
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.json<Err>().error.details?.[0]).toMatchObject({ field: 'reason' });
+    expect(noReason.json<Err>().error.details?.[0]?.message).toMatch(/^Səbəb: /);
+    expect((await decide(director, still.postId, 'reject', 'Not on topic')).statusCode).toBe(200);
+    expect(await threadPosts(older, still.threadId)).toBeNull();
+  });
+
+  it('holds the first three posts of any account, then lets an older pupil post at once', async () => {
+    const board = await schoolBoard(older, 'students');
+    await trust(older, board.id);
+    const w = await open(older, board.id, 'Kitab klubu', 'Bu həftə nə oxuyuruq?');
+    expect(w.status).toBe('published');
+    const seen = await get(young, `/api/portal/discuss/boards/${board.id}`);
+    const thread = seen
+      .json<{ threads: { id: number; author: string }[] }>()
+      .threads.find((x) => x.id === w.threadId);
+    // A pupil is shown by first name and initial only.
+    expect(thread?.author).toBe(shortName(olderName));
+    const reply = await post(older, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Mən də!' });
+    expect(reply.json<Written>().status).toBe('published');
+  });
+
+  it('applies the watched words: Cyrillic held, blocked with the field named, censored, flagged', async () => {
+    for (const [word, action] of [
+      ['дурак', 'hold'],
+      ['qadağan', 'block'],
+      ['axmaq', 'censor'],
+      ['reklam', 'flag'],
+    ]) {
+      const res = await post(bureau, '/api/portal/moderation/words', { word, action });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    expect(
+      (await post(bureau, '/api/portal/moderation/words', { word: 'DURAK', action: 'flag' })).statusCode,
+    ).toBe(409);
+    expect(
+      (await post(director, '/api/portal/moderation/words', { word: 'x', action: 'flag' })).statusCode,
+    ).toBe(403);
+    const board = await schoolBoard(older, 'students');
+    const held = await open(older, board.id, 'Söhbət', 'Сен дурак!');
+    expect(held.status).toBe('held');
+    expect(held.reasons).toEqual(['word_hold']);
+    const blocked = await post(
+      older,
+      `/api/portal/discuss/boards/${board.id}/threads`,
+      { title: 'QADAĞAN', body: 'ok' },
+      'az',
+    );
+    expect(blocked.statusCode).toBe(422);
+    expect(blocked.json<Err>().error.details?.[0]).toMatchObject({ field: 'title', reason: 'blocked_word' });
+    expect(blocked.json<Err>().error.details?.[0]?.message).toMatch(/^Başlıq: /);
+    const censored = await open(older, board.id, 'Sual', 'Sən axmaq deyilsən');
+    expect((await threadPosts(young, censored.threadId))?.[0]?.body).toBe('Sən ■■■ deyilsən');
+    const flagged = await open(older, board.id, 'Endirim', 'Reklam: ucuz telefonlar');
+    expect(flagged.status).toBe('published');
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === flagged.postId);
+    expect(item?.reasons).toEqual(['word_flag']);
+    expect((await decide(director, flagged.postId, 'approve')).statusCode).toBe(200);
+  });
+
+  it('hides a post on its third flag, one flag a person, until a moderator restores it', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Futbol', 'Sabah oyun var');
+    expect(w.status).toBe('published');
+    expect(
+      (await post(older, `/api/portal/discuss/posts/${w.postId}/flags`, { reason: 'spam' })).statusCode,
+    ).toBe(409);
+    const flag = (s: Session) => post(s, `/api/portal/discuss/posts/${w.postId}/flags`, { reason: 'unkind' });
+    expect((await flag(pupils[0]!)).json()).toEqual({ flagged: true, hidden: false });
+    expect((await flag(pupils[0]!)).json()).toEqual({ flagged: true, hidden: false });
+    expect((await threadPosts(young, w.threadId))?.[0]?.status).toBe('published');
+    expect((await flag(pupils[1]!)).json()).toEqual({ flagged: true, hidden: false });
+    expect((await flag(pupils[2]!)).json()).toEqual({ flagged: true, hidden: true });
+    expect(await threadPosts(young, w.threadId)).toBeNull();
+    // The author still sees it, hidden; the moderator restores it.
+    expect((await threadPosts(older, w.threadId))?.[0]?.status).toBe('hidden');
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId);
+    expect(item).toMatchObject({ status: 'hidden', flagCount: 3 });
+    expect((await decide(director, w.postId, 'approve')).statusCode).toBe(409);
+    expect((await decide(director, w.postId, 'restore', 'Harmless')).statusCode).toBe(200);
+    expect((await threadPosts(young, w.threadId))?.[0]?.status).toBe('published');
+    const audits = await t.database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
+    expect(audits.map((a) => a.action).sort()).toEqual(['hide', 'restore']);
+  });
+
+  it('counts reactions once a person and kind', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Reaksiya', 'Salam');
+    const put = (s: Session) =>
+      s.inject({ method: 'PUT', url: `/api/portal/discuss/posts/${w.postId}/reactions/like` });
+    await put(young);
+    await put(young);
+    const res = await put(pupils[0]!);
+    expect(res.json()).toEqual({ reactions: { like: 2 }, myReactions: ['like'] });
+    const off = await young.inject({
+      method: 'DELETE',
+      url: `/api/portal/discuss/posts/${w.postId}/reactions/like`,
+    });
+    expect(off.json()).toEqual({ reactions: { like: 1 }, myReactions: [] });
+  });
+
+  it('returns markup as inert plain text', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, '<img src=x onerror=alert(1)>', '<script>alert(1)</script>');
+    const res = await get(young, `/api/portal/discuss/threads/${w.threadId}`);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const thread = res.json<{ title: string; posts: { body: string }[] }>();
+    expect(thread.title).toBe('<img src=x onerror=alert(1)>');
+    expect(thread.posts[0]!.body).toBe('<script>alert(1)</script>');
+  });
+
+  it('pages the queue by keyset, oldest first, without repeats', async () => {
+    const board = await schoolBoard(young, 'students');
+    for (let i = 0; i < 5; i++) await open(young, board.id, `Page ${i}`, 'Salam');
+    const all = (await queue(director, '?limit=100')).items.map((i) => i.postId);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: QueueItem[]; next: string | null } = await queue(
+        director,
+        `?limit=2${cursor ? `&after=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((i) => i.postId));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect((await get(director, '/api/portal/moderation/queue?after=nope')).statusCode).toBe(422);
+  });
+});
