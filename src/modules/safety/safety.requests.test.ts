@@ -6,6 +6,8 @@ import { createAreas, createInstitution, createUserWithRole } from '@test/factor
 import { rows, type Db } from '@/server/db/database';
 import { classifyHost, normaliseDomain, ownHostsOf } from '@/modules/safety/safety.blockpage';
 import { categories, listDomains, lists } from '@/modules/safety/safety.tables';
+import { rebuildDays } from '@/modules/safety/safety.rollup.store';
+import { isPublicSuffix } from '@/modules/safety/safety.suffixes';
 
 type Req = { id: number; version: number; status: string; state: string; endsAt: string; domain: string };
 type Err = { error: { code: string; details?: { field: string; reason: string }[] } };
@@ -231,6 +233,21 @@ describe('unblock requests', () => {
     ).toEqual(['domain', 'endsAt', 'reason']);
   });
 
+  it('refuses a public suffix (a whole zone like com.az) with a 422 naming the domain, in the asker’s language', async () => {
+    for (const domain of ['co.uk', 'az', 'com.az', 'COM.AZ.', 'edu.az']) {
+      const res = await ask('teacher', { domain });
+      expect(res.statusCode, domain).toBe(422);
+      const [detail] = res.json<Err & { error: { details: { message: string }[] } }>().error.details!;
+      expect(detail).toMatchObject({ field: 'domain', reason: 'public_suffix' });
+      expect(detail!.message).toContain('domen zonası');
+    }
+    expect(isPublicSuffix('example.com.az')).toBe(false);
+    expect(isPublicSuffix('bbc.co.uk')).toBe(false);
+    expect(isPublicSuffix('org')).toBe(true);
+    const site = await ask('teacher', { domain: 'example.com.az' });
+    expect(site.statusCode).toBe(200);
+  });
+
   it('the ministry rejects with a note; the asker withdraws a pending one, no one else', async () => {
     const a = (await ask('teacher')).json<Req>();
     const rejected = await act('bureau', a.id, 'reject', { version: a.version, note: 'Not for school' });
@@ -307,6 +324,8 @@ describe('reports of blocked queries', () => {
         (${w.school.id}, '2026-11-03', 'xn--80aodfsg.example', 'gambling', 3),
         (${w.school.id}, '2026-11-03', 'kazino.example', 'gambling', 1),
         (${w.otherSchool.id}, '2026-11-03', 'other.example', 'adult', 10)`);
+    // The reports read the daily rollups, summed from the hourly rows as the ingest does.
+    await rebuildDays(db, '2026-10-01', '2026-12-31');
   });
   afterAll(() => close());
 
@@ -366,6 +385,22 @@ describe('reports of blocked queries', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain('Dövr,Kod,Kateqoriya,Bloklanmış sorğular');
     expect(csv.body).toContain('2026-11-03,adult,Yetkin az,14');
+  });
+
+  it('names the buckets that are not categories (other, exam, bypass) in the reader’s language', async () => {
+    await db.execute(sql`
+      insert into safety_blocked_hour (institution_id, hour, category_code, count) values
+        (${w.school.id}, '2026-10-05T08:00:00Z', 'exam', 3),
+        (${w.school.id}, '2026-10-05T08:00:00Z', 'bypass', 2),
+        (${w.school.id}, '2026-10-05T08:00:00Z', 'other', 1)`);
+    await rebuildDays(db, '2026-10-05', '2026-10-05');
+    const res = await s.bureau!.inject({ url: '/api/safety/reports/blocked?from=2026-10-01&to=2026-10-31' });
+    const totals = res.json<{ totals: { key: string; name: string }[] }>().totals;
+    expect(Object.fromEntries(totals.map((t) => [t.key, t.name]))).toEqual({
+      exam: 'İmtahan rejimi',
+      bypass: 'Yan keçmə cəhdləri (VPN, proksi, şəxsi DNS)',
+      other: 'Digər bloklar',
+    });
   });
 
   it('refuses a period that ends before it starts', async () => {
