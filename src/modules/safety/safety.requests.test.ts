@@ -8,6 +8,7 @@ import { classifyHost, normaliseDomain, ownHostsOf } from '@/modules/safety/safe
 import { categories, listDomains, lists } from '@/modules/safety/safety.tables';
 import { rebuildDays } from '@/modules/safety/safety.rollup.store';
 import { isPublicSuffix } from '@/modules/safety/safety.suffixes';
+import { listMine } from '@/modules/notifications/notifications.service';
 
 type Req = { id: number; version: number; status: string; state: string; endsAt: string; domain: string };
 type Err = { error: { code: string; details?: { field: string; reason: string }[] } };
@@ -213,6 +214,14 @@ describe('unblock requests', () => {
       sql`select action from identity_audit where entity = 'safety_unblock_request' and entity_id = ${String(req.id)} order by id`,
     );
     expect(audits.map((a) => a.action)).toEqual(['create', 'approve']);
+
+    // The teacher is told, in their own language (Azerbaijani here; Russian for a Russian reader).
+    const mine = await s.teacher!.inject({ url: '/api/notifications' });
+    const told = mine.json<{ items: { kind: string; text: string }[] }>().items;
+    expect(told[0]).toMatchObject({ kind: 'safety_request_approved' });
+    expect(told[0]!.text).toContain('www.kazino.example saytını açmaq istəyiniz təsdiqləndi');
+    const ru = await listMine(db, w.people.teacher.id, {}, 'ru');
+    expect(ru.items[0]!.text).toContain('Ваша просьба открыть www.kazino.example одобрена');
   });
 
   it('refuses a longer approval, a bad domain, a blank reason and an end before the start', async () => {
@@ -252,6 +261,11 @@ describe('unblock requests', () => {
     const a = (await ask('teacher')).json<Req>();
     const rejected = await act('bureau', a.id, 'reject', { version: a.version, note: 'Not for school' });
     expect(rejected.json<Req>().status).toBe('rejected');
+    const told = await listMine(db, w.people.teacher.id, {}, 'en');
+    expect(told.items[0]).toMatchObject({
+      kind: 'safety_request_rejected',
+      text: 'Your request to unblock www.kazino.example was refused. Not for school',
+    });
     const b = (await ask('teacher')).json<Req>();
     expect((await act('director', b.id, 'withdraw', { version: b.version })).statusCode).toBe(403);
     const withdrawn = await act('teacher', b.id, 'withdraw', { version: b.version });
