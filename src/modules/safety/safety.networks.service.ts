@@ -173,6 +173,12 @@ export async function updateNetwork(
     if (!before) throw notFound('safety_network');
     if (!(await mayKeep(tx, actor, before.institutionId))) throw forbidden();
     if (before.version !== body.version) throw staleVersion(body, await networkOut(tx, id));
+    // A pupils' range relabelled would escape the pupils' filtering: only its district or the ministry may.
+    if (before.kind === 'pupils' && body.kind !== 'pupils') {
+      const school = await places.schoolPlace(tx, before.institutionId);
+      if (!school || !coversPath(actor, school.areaPath))
+        refuseIf([problem(locale, 'kind', 'kind_from_pupils')]);
+    }
     const cidr = await checkRange(tx, actor, locale, body.cidr, id);
     const after = await store.updateNetwork(tx, id, body.version, {
       kind: body.kind,
