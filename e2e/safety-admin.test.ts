@@ -80,7 +80,10 @@ describe('the content filter on a phone', () => {
         .getByLabel('Azərbaycanca')
         .fill('Yerli qadağalar (e2e)');
       await form.getByRole('button', { name: 'Kateqoriyanı əlavə et' }).click();
-      await expect.poll(() => page.getByText('Yerli qadağalar (e2e)').count()).toBe(1);
+      // In the list of categories (and, as a choice, in the new list's categories).
+      await expect
+        .poll(() => page.locator('.safety-categories summary', { hasText: 'Yerli qadağalar (e2e)' }).count())
+        .toBe(1);
       await expectGoodPage(page, 'safety-catalogue-new');
     });
   });
