@@ -127,6 +127,15 @@ describe("safety networks: a school's address ranges", () => {
     // Back to pupils is tightening: the director may.
     const back = await change(director, moved.json<NetworkOut>().version, 'pupils');
     expect(back.statusCode).toBe(200);
-    expect((await change(bureau, back.json<NetworkOut>().version, 'guests')).statusCode).toBe(200);
+    const guests = await change(bureau, back.json<NetworkOut>().version, 'guests');
+    expect(guests.statusCode).toBe(200);
+    // Nor may a director remove a pupils' range (its addresses could come back as staff).
+    const other = (await add(director, schoolId, '10.78.0.0/24')).json<NetworkOut>();
+    const removeAs = (s: Session) =>
+      send(s, 'DELETE', `/api/safety/networks/${other.id}?version=${other.version}`);
+    const kept = await removeAs(director);
+    expect(kept.statusCode).toBe(422);
+    expect(kept.json<Err>().error.details![0]).toMatchObject({ field: 'kind', reason: 'remove_pupils' });
+    expect((await removeAs(regional)).statusCode).toBe(200);
   });
 });
