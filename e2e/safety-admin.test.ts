@@ -52,6 +52,42 @@ describe('the content filter on a phone', () => {
     });
   });
 
+  it('the ministry puts a school in exam mode and adds a category of its own', async () => {
+    await onPhoneAs(browser, server.url, 'bureau', DEMO_PASSWORD, async (page) => {
+      await goTo(page, 'Filtr: cədvəllər');
+      await expect.poll(() => heading(page), HEADING).toBe('Cədvəllər');
+      await page.getByText('Yeni imtahan', { exact: true }).click();
+      const name = page.getByRole('group', { name: 'İmtahanın adı' });
+      await name.getByLabel('Azərbaycanca').fill('Buraxılış imtahanı (e2e)');
+      await page
+        .getByLabel('İmtahan zamanı açıq saytlar (icazə siyahısı)')
+        .selectOption({ label: 'İmtahan: icazəli saytlar' });
+      const schools = page.getByRole('group', { name: 'Məktəblər', exact: true });
+      await schools.getByLabel('Məktəbi adına görə tapın').fill('məktəb');
+      await schools.getByRole('button').first().click();
+      await expect.poll(() => schools.getByRole('status').textContent()).toBe('1 məktəb seçilib');
+      await page.getByRole('button', { name: 'Məktəbləri imtahan rejiminə keçir' }).click();
+      await expect.poll(() => page.getByText('Buraxılış imtahanı (e2e)').count()).toBe(1);
+      await expectGoodPage(page, 'safety-schedules-exam');
+
+      await goTo(page, 'Filtr: kateqoriyalar və siyahılar');
+      const form = page.locator('section.card', {
+        has: page.getByRole('heading', { name: 'Nazirliyin yeni kateqoriyası' }),
+      });
+      await form.getByLabel('Kod').fill('e2e_local');
+      await form
+        .getByRole('group', { name: 'Ad', exact: true })
+        .getByLabel('Azərbaycanca')
+        .fill('Yerli qadağalar (e2e)');
+      await form.getByRole('button', { name: 'Kateqoriyanı əlavə et' }).click();
+      // In the list of categories (and, as a choice, in the new list's categories).
+      await expect
+        .poll(() => page.locator('.safety-categories summary', { hasText: 'Yerli qadağalar (e2e)' }).count())
+        .toBe(1);
+      await expectGoodPage(page, 'safety-catalogue-new');
+    });
+  });
+
   it('a director adds a network of the school', async () => {
     await onPhoneAs(browser, server.url, 'director', DEMO_PASSWORD, async (page) => {
       await goTo(page, 'Məktəb şəbəkələri');

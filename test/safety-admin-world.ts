@@ -92,8 +92,8 @@ export async function safetyAdminWorld(
       safeSearch: safeSearchOn,
     })
     .returning();
-  const net = async (institutionId: number, cidr: string) =>
-    (await db.insert(networks).values({ institutionId, kind: 'pupils', cidr }).returning())[0]!.id;
+  const net = async (institutionId: number, cidr: string, kind: 'pupils' | 'staff' = 'pupils') =>
+    (await db.insert(networks).values({ institutionId, kind, cidr }).returning())[0]!.id;
   const kw = await db
     .insert(keywords)
     .values(
@@ -151,11 +151,12 @@ export async function safetyAdminWorld(
     tighteningId: tightening!.id,
     networkId: await net(w.schoolId, '10.250.0.0/24'),
     otherNetworkId: await net(w.otherSchoolId, '10.251.0.0/24'),
+    // Staff ranges: a director may remove those (a pupils' range only the district or the ministry).
     spareNetworks: [
-      await net(w.schoolId, '10.252.0.0/24'),
-      await net(w.schoolId, '10.252.1.0/24'),
-      await net(w.schoolId, '10.252.2.0/24'),
-      await net(w.schoolId, '10.252.3.0/24'),
+      await net(w.schoolId, '10.252.0.0/24', 'staff'),
+      await net(w.schoolId, '10.252.1.0/24', 'staff'),
+      await net(w.schoolId, '10.252.2.0/24', 'staff'),
+      await net(w.schoolId, '10.252.3.0/24', 'staff'),
     ],
     spareAssignments,
     spareWindows,

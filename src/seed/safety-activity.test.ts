@@ -30,7 +30,11 @@ describe('the demo’s content filter activity', () => {
     );
 
   it('writes requests in each state and a week of counts that the reports sum, the same each time', async () => {
-    const options = { seed: 42, today: '2026-12-07', now: new Date('2026-12-07T05:00:00Z') };
+    // The clock is the real one: the requests' states (pending, expired) are read against it.
+    const now = new Date();
+    const day = (offset: number) =>
+      new Date(now.getTime() + 4 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const options = { seed: 42, today: day(0), now };
     const summary = await seedSafetyActivity(db, options);
     expect(summary).toMatchObject({ requests: 5, schools: 2 });
     const [first] = await fingerprint();
@@ -43,7 +47,7 @@ describe('the demo’s content filter activity', () => {
 
     const region = await login(t.app, 'region', 'password-1');
     const report = await region.inject({
-      url: `/api/safety/reports/blocked?from=2026-11-30&to=2026-12-06&areaId=${areas.district}`,
+      url: `/api/safety/reports/blocked?from=${day(-7)}&to=${day(-1)}&areaId=${areas.district}`,
     });
     expect(report.json<{ blocked: number }>().blocked).toBe(first!.total);
     const queue = await region.inject({ url: '/api/safety/requests?state=pending' });

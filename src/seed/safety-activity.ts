@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
-import { blockedDomainDays, blockedHours, queryHours, unblockRequests } from '@/modules/safety/safety.tables';
+import { unblockRequests } from '@/modules/safety/safety.tables';
+import { addCounts } from '@/modules/safety/safety.logs.service';
+import type { BlockedRow, DomainRow, QueryRow } from '@/modules/safety/safety.logs.schema';
 import { Random } from '@/seed/random';
 
 /**
@@ -124,9 +126,9 @@ export async function seedSafetyActivity(
 
   // A week of counts, in Baku's school hours (08:00–18:00, Monday to Saturday).
   const first = Date.parse(`${options.today}T00:00:00+04:00`) - 7 * DAY_MS;
-  const hourRows: (typeof queryHours.$inferInsert)[] = [];
-  const blockedRows: (typeof blockedHours.$inferInsert)[] = [];
-  const domainRows = new Map<string, typeof blockedDomainDays.$inferInsert>();
+  const hourRows: QueryRow[] = [];
+  const blockedRows: BlockedRow[] = [];
+  const domainRows = new Map<string, DomainRow>();
   for (const institutionId of schools) {
     const size = random.float(0.4, 1.6);
     for (let d = 0; d < 7; d++) {
@@ -135,7 +137,7 @@ export async function seedSafetyActivity(
       if (weekday === 0) continue;
       const day = new Date(dayStart + 4 * HOUR_MS).toISOString().slice(0, 10);
       for (let h = 8; h < 18; h++) {
-        const hour = new Date(dayStart + h * HOUR_MS);
+        const hour = new Date(dayStart + h * HOUR_MS).toISOString();
         const lesson = h < 14 ? 1 : 0.5;
         let blocked = 0;
         for (const category of CATEGORIES) {
@@ -146,7 +148,7 @@ export async function seedSafetyActivity(
           const domain = random.pick(DOMAINS[category]);
           const key = `${institutionId}|${day}|${domain}`;
           const row = domainRows.get(key);
-          if (row) row.count = (row.count ?? 0) + count;
+          if (row) row.count += count;
           else domainRows.set(key, { institutionId, day, domain, categoryCode: category, count });
         }
         const pupils = Math.round(1500 * size * lesson * random.float(0.7, 1.3)) + blocked;
@@ -161,13 +163,14 @@ export async function seedSafetyActivity(
       }
     }
   }
-  // Written in slices: a statement has at most 65,535 parameters.
+  // Added as the resolvers' batches are (the hourly rows and the daily rollups of the days touched), in slices.
+  const none = { queries: [], blocked: [], domains: [], keywordHits: [] };
   const slices = async <T>(list: T[], write: (part: T[]) => Promise<unknown>) => {
-    for (let i = 0; i < list.length; i += 2000) await write(list.slice(i, i + 2000));
+    for (let i = 0; i < list.length; i += 5000) await write(list.slice(i, i + 5000));
   };
-  await slices(hourRows, (part) => db.insert(queryHours).values(part));
-  await slices(blockedRows, (part) => db.insert(blockedHours).values(part));
-  await slices([...domainRows.values()], (part) => db.insert(blockedDomainDays).values(part));
+  await slices(hourRows, (part) => addCounts(db, { ...none, queries: part }));
+  await slices(blockedRows, (part) => addCounts(db, { ...none, blocked: part }));
+  await slices([...domainRows.values()], (part) => addCounts(db, { ...none, domains: part }));
   return { requests: requests.length, schools: schools.length, hours: hourRows.length / 2 };
 }
 

@@ -56,6 +56,10 @@ export interface NotificationPayloads {
   };
   /** The reader's training certificate ends in 30 days (its text is defined by the training module). */
   training_certificate_expiring: { certificateId: string; title: string; expiresOn: string };
+  /** The reader's request to unblock a site was approved (its text is defined by the safety module). */
+  safety_request_approved: { requestId: number; domain: string; endsAt: string };
+  /** The reader's request to unblock a site was refused, with the decider's note (maybe empty). */
+  safety_request_rejected: { requestId: number; domain: string; note: string };
 }
 export type NotificationKind = keyof NotificationPayloads;
 export const NOTIFICATION_KINDS = [
@@ -68,6 +72,8 @@ export const NOTIFICATION_KINDS = [
   'journal_mark',
   'journal_day',
   'training_certificate_expiring',
+  'safety_request_approved',
+  'safety_request_rejected',
 ] as const satisfies readonly NotificationKind[];
 
 defineMessages({

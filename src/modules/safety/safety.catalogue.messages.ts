@@ -20,6 +20,9 @@ defineMessages({
     'safetyAdmin.rule.keyword_exists': 'this keyword is already in the category',
     'safetyAdmin.rule.code': 'must be lower-case Latin letters, digits and _',
     'safetyAdmin.rule.code_exists': 'a category with this code exists already',
+    'safetyAdmin.rule.remove_pupils': "only the school's district or the ministry may remove a pupils' range",
+    'safetyAdmin.rule.kind_from_pupils':
+      "only the school's district or the ministry may move a pupils' range to another kind",
     'safetyAdmin.rule.unknown_category': 'there is no such category',
     'safetyAdmin.rule.unknown_list': 'there is no such list',
     'safetyAdmin.rule.list_kind': 'is a list of the other kind',
@@ -65,6 +68,9 @@ defineMessages({
     'safetyAdmin.rule.keyword_exists': 'bu açar söz artıq kateqoriyadadır',
     'safetyAdmin.rule.code': 'kiçik latın hərfləri, rəqəmlər və _ olmalıdır',
     'safetyAdmin.rule.code_exists': 'bu kodla kateqoriya artıq var',
+    'safetyAdmin.rule.remove_pupils': 'şagird şəbəkəsini yalnız məktəbin rayonu və ya nazirlik silə bilər',
+    'safetyAdmin.rule.kind_from_pupils':
+      'şagird şəbəkəsinin növünü yalnız məktəbin rayonu və ya nazirlik dəyişə bilər',
     'safetyAdmin.rule.unknown_category': 'belə kateqoriya yoxdur',
     'safetyAdmin.rule.unknown_list': 'belə siyahı yoxdur',
     'safetyAdmin.rule.list_kind': 'başqa növ siyahıdır',
@@ -110,6 +116,9 @@ defineMessages({
     'safetyAdmin.rule.keyword_exists': 'это ключевое слово уже есть в категории',
     'safetyAdmin.rule.code': 'строчные латинские буквы, цифры и _',
     'safetyAdmin.rule.code_exists': 'категория с этим кодом уже есть',
+    'safetyAdmin.rule.remove_pupils': 'удалить сеть учеников может только район школы или министерство',
+    'safetyAdmin.rule.kind_from_pupils':
+      'сменить тип сети учеников может только район школы или министерство',
     'safetyAdmin.rule.unknown_category': 'такой категории нет',
     'safetyAdmin.rule.unknown_list': 'такого списка нет',
     'safetyAdmin.rule.list_kind': 'это список другого вида',

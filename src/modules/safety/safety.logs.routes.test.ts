@@ -184,6 +184,71 @@ describe('safety logs routes', () => {
     expect((await post(batch('b2'))).statusCode).toBe(200);
   });
 
+  it('keeps the daily rollups of the days a batch touches, summed from the hourly rows', async () => {
+    const db = t.database.db;
+    const day = (table: string, where = sql``) =>
+      rows(
+        db,
+        sql`select day::text as day, ${sql.raw(table === 'safety_query_day' ? 'queries' : 'count')}::int as n
+            from ${sql.raw(table)} where true ${where} order by day`,
+      );
+    // Hourly rows of earlier days with no rollup yet (as after a restore, or from before the rollups).
+    await db.execute(sql`insert into safety_blocked_hour (institution_id, hour, category_code, count) values
+      (${school}, '2026-12-05T19:00:00Z', 'gambling', 5),
+      (${school}, '2026-12-05T20:00:00Z', 'gambling', 7)`);
+    expect(await day('safety_blocked_day', sql`and day < '2026-12-07'`)).toEqual([]);
+    // 20:00 UTC is midnight in Baku: a batch in that hour touches the school day of 2026-12-06 only.
+    const late = '2026-12-05T20:00:00.000Z';
+    const res = await post(
+      batch('late-0', {
+        queries: [{ institutionId: school, hour: late, networkKind: 'staff', queries: 3, blocked: 1 }],
+        blocked: [{ institutionId: school, hour: late, categoryCode: 'gambling', count: 1 }],
+        domains: [],
+        keywordHits: [],
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(await day('safety_blocked_day', sql`and institution_id = ${school}`)).toEqual([
+      { day: '2026-12-06', n: 8 },
+      { day: '2026-12-07', n: 6 },
+    ]);
+    expect(await day('safety_query_day', sql`and institution_id = ${school}`)).toEqual([
+      { day: '2026-12-06', n: 3 },
+      { day: '2026-12-07', n: 30 },
+    ]);
+    // The area's days are its schools' sums.
+    expect(await day('safety_blocked_area_day')).toEqual([
+      { day: '2026-12-06', n: 8 },
+      { day: '2026-12-07', n: 6 },
+    ]);
+    expect(
+      await rows(
+        db,
+        sql`select day::text, queries::int, blocked::int from safety_query_area_day order by day`,
+      ),
+    ).toEqual([
+      { day: '2026-12-06', queries: 3, blocked: 1 },
+      { day: '2026-12-07', queries: 30, blocked: 6 },
+    ]);
+  });
+
+  it('forgets batches older than the longest raw-log retention, with the next batch', async () => {
+    const db = t.database.db;
+    await db.execute(sql`update safety_log_batch set received_at = now() - interval '91 days'
+      where batch_id = 'gen-0-100.0'`);
+    await db.execute(sql`update safety_log_batch set received_at = now() - interval '89 days'
+      where batch_id = 'gen-100-200.0'`);
+    expect(
+      (await post(batch('purge-0', { queries: [], blocked: [], domains: [], keywordHits: [] }))).statusCode,
+    ).toBe(200);
+    const ids = (await rows<{ id: string }>(db, sql`select batch_id as id from safety_log_batch`)).map(
+      (r) => r.id,
+    );
+    expect(ids).not.toContain('gen-0-100.0');
+    expect(ids).toContain('gen-100-200.0');
+    expect(ids).toContain('purge-0');
+  });
+
   it('refuses counts without a node token', async () => {
     expect((await post(batch('nt'), { authorization: '' })).statusCode).toBe(401);
     // Before its body is read: a malformed body from a caller without a token is still 401, not a 400.

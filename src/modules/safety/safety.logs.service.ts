@@ -4,6 +4,8 @@ import { translate, type Locale } from '@/server/i18n';
 import { MAX_YEAR, MIN_YEAR } from '@/server/schema';
 import '@/modules/safety/safety.logs.messages';
 import * as store from '@/modules/safety/safety.logs.store';
+import { rebuildTouched } from '@/modules/safety/safety.rollup.store';
+import { RETENTION_DAYS } from '@/modules/safety/safety.reports.schema';
 import type { CountsBatch, CountsResult, LogSetup } from '@/modules/safety/safety.logs.schema';
 
 /**
@@ -62,6 +64,27 @@ async function check(db: Db, locale: Locale, batch: CountsBatch): Promise<void> 
   if (problems.length > 0) throw new AppError(422, 'safetyLogs.invalid', {}, problems.slice(0, 50));
 }
 
+/**
+ * Adds counts to the hourly tables and sums again the daily rollups of the days they touch, in the caller's
+ * transaction; how many keyword hits were new. The ingest's path, and the demo seed's.
+ */
+export async function addCounts(
+  tx: Db,
+  counts: Pick<CountsBatch, 'queries' | 'blocked' | 'domains' | 'keywordHits'>,
+): Promise<number> {
+  await store.addQueryHours(tx, counts.queries);
+  await store.addBlockedHours(tx, counts.blocked);
+  await store.addDomainDays(tx, counts.domains);
+  await rebuildTouched(tx, [...counts.queries, ...counts.blocked]);
+  return store.addKeywordHits(tx, counts.keywordHits);
+}
+
+/**
+ * How long a batch's id is kept (so a repeat is refused): the longest raw-log retention a node may have. A node
+ * reads no log older than its raw files, so an older batch cannot come again.
+ */
+export const BATCH_KEEP_DAYS = Math.max(...RETENTION_DAYS);
+
 /** Adds a node's batch of counts, once: a batch id the node sent before is refused with 409. */
 export async function ingest(
   db: Db,
@@ -79,10 +102,8 @@ export async function ingest(
       unattributed: batch.unattributed,
     });
     if (!fresh) throw new AppError(409, 'safetyLogs.repeat', { batchId: batch.batchId });
-    await store.addQueryHours(tx, batch.queries);
-    await store.addBlockedHours(tx, batch.blocked);
-    await store.addDomainDays(tx, batch.domains);
-    const keywordHits = await store.addKeywordHits(tx, batch.keywordHits);
+    const keywordHits = await addCounts(tx, batch);
+    await store.purgeBatches(tx, BATCH_KEEP_DAYS);
     return { batchId: batch.batchId, queries, blocked, keywordHits };
   });
 }

@@ -68,6 +68,16 @@ export async function takeBatch(
   return taken.length === 1;
 }
 
+/** Forgets batches received more than `days` days ago; how many. */
+export async function purgeBatches(db: Db, days: number): Promise<number> {
+  const [gone] = await rows<{ n: number }>(
+    db,
+    sql`with d as (delete from safety_log_batch where received_at < now() - make_interval(days => ${days}::int)
+        returning 1) select count(*)::int as n from d`,
+  );
+  return gone?.n ?? 0;
+}
+
 // Each kind of row in one statement: the rows travel as one JSON parameter, and a row already there adds.
 
 export async function addQueryHours(db: Db, list: QueryRow[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { bigint, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { nodes } from '@/modules/safety/safety.tables';
 
 /**
@@ -18,5 +18,8 @@ export const logBatches = pgTable(
     unattributed: bigint('unattributed', { mode: 'number' }).notNull().default(0),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.nodeId, t.batchId] })],
+  (t) => [
+    primaryKey({ columns: [t.nodeId, t.batchId] }),
+    index('safety_log_batch_received').on(t.receivedAt),
+  ],
 );

@@ -98,6 +98,7 @@ export default async function safetyNetworksRoutes(app: FastifyInstance, opts: {
         db,
         changeContext(request),
         requireActor(request),
+        request.locale,
         request.params.networkId,
         request.query.version,
       );

@@ -173,6 +173,9 @@ export async function updateNetwork(
     if (!before) throw notFound('safety_network');
     if (!(await mayKeep(tx, actor, before.institutionId))) throw forbidden();
     if (before.version !== body.version) throw staleVersion(body, await networkOut(tx, id));
+    // A pupils' range relabelled would escape the pupils' filtering: only its district or the ministry may.
+    if (before.kind === 'pupils' && body.kind !== 'pupils')
+      await guardPupils(tx, actor, locale, before.institutionId, 'kind_from_pupils');
     const cidr = await checkRange(tx, actor, locale, body.cidr, id);
     const after = await store.updateNetwork(tx, id, body.version, {
       kind: body.kind,
@@ -186,11 +189,26 @@ export async function updateNetwork(
   return networkOut(db, id);
 }
 
-export async function deleteNetwork(db: Db, ctx: ChangeContext, actor: Actor, id: number, version: number) {
+/** Only the school's district or the ministry may take a pupils' range away from the pupils' filtering. */
+async function guardPupils(db: Db, actor: Actor, locale: Locale, institutionId: number, rule: string) {
+  const school = await places.schoolPlace(db, institutionId);
+  if (!school || !coversPath(actor, school.areaPath)) refuseIf([problem(locale, 'kind', rule)]);
+}
+
+export async function deleteNetwork(
+  db: Db,
+  ctx: ChangeContext,
+  actor: Actor,
+  locale: Locale,
+  id: number,
+  version: number,
+) {
   await db.transaction(async (tx) => {
     const before = await store.findNetwork(tx, id, true);
     if (!before) throw notFound('safety_network');
     if (!(await mayKeep(tx, actor, before.institutionId))) throw forbidden();
+    // Removed, its addresses could come back as staff: the same rule as a change of kind.
+    if (before.kind === 'pupils') await guardPupils(tx, actor, locale, before.institutionId, 'remove_pupils');
     if (before.version !== version || !(await store.deleteNetwork(tx, id, version)))
       throw staleVersion({ version }, await networkOut(tx, id));
     await audit(tx, ctx, { action: 'delete', entity: 'safety_network', entityId: id, before });

@@ -97,7 +97,7 @@ describe("safety networks: a school's address ranges", () => {
   });
 
   it('saves and removes at the version read (409 when stale); others may not touch it', async () => {
-    const n = (await add(director, schoolId, '10.40.0.0/24')).json<NetworkOut>();
+    const n = (await add(director, schoolId, '10.40.0.0/24', 'staff')).json<NetworkOut>();
     const body = { version: n.version, kind: 'guests', cidr: '10.40.1.0/24', note: 'Wi-Fi' };
     expect((await send(otherDirector, 'PUT', `/api/safety/networks/${n.id}`, body)).statusCode).toBe(403);
     const saved = await send(director, 'PUT', `/api/safety/networks/${n.id}`, body);
@@ -109,5 +109,33 @@ describe("safety networks: a school's address ranges", () => {
     expect(
       (await send(director, 'DELETE', `/api/safety/networks/${n.id}?version=${n.version + 1}`)).statusCode,
     ).toBe(200);
+  });
+
+  it("lets only the district or the ministry move a pupils' range to another kind", async () => {
+    const made = (await add(director, schoolId, '10.77.0.0/24')).json<NetworkOut>();
+    const change = (s: Session, version: number, kind: string) =>
+      send(s, 'PUT', `/api/safety/networks/${made.id}`, { version, kind, cidr: '10.77.0.0/24', note: '' });
+    const refused = await change(director, made.version, 'staff');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json<Err>().error.details).toEqual([
+      expect.objectContaining({ field: 'kind', reason: 'kind_from_pupils' }),
+    ]);
+    // In the director's own language (Azerbaijani).
+    expect(refused.json<Err>().error.details![0]!.message).toContain('nazirlik');
+    const moved = await change(regional, made.version, 'staff');
+    expect(moved.statusCode).toBe(200);
+    // Back to pupils is tightening: the director may.
+    const back = await change(director, moved.json<NetworkOut>().version, 'pupils');
+    expect(back.statusCode).toBe(200);
+    const guests = await change(bureau, back.json<NetworkOut>().version, 'guests');
+    expect(guests.statusCode).toBe(200);
+    // Nor may a director remove a pupils' range (its addresses could come back as staff).
+    const other = (await add(director, schoolId, '10.78.0.0/24')).json<NetworkOut>();
+    const removeAs = (s: Session) =>
+      send(s, 'DELETE', `/api/safety/networks/${other.id}?version=${other.version}`);
+    const kept = await removeAs(director);
+    expect(kept.statusCode).toBe(422);
+    expect(kept.json<Err>().error.details![0]).toMatchObject({ field: 'kind', reason: 'remove_pupils' });
+    expect((await removeAs(regional)).statusCode).toBe(200);
   });
 });

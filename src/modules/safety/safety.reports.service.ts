@@ -33,6 +33,17 @@ function checkSpan(locale: Locale, from: string, to: string) {
   }
 }
 
+/** The buckets that are not categories of the catalogue: blocks by a list without a category, exams, bypass. */
+export const BUCKETS = ['other', 'exam', 'bypass'] as const;
+
+/** A category's name in the reader's language; the buckets and an empty code by their own names. */
+function categoryName(locale: Locale, code: string, name: { az: string; ru: string; en: string } | null) {
+  if (name?.[locale] || name?.az) return name[locale] || name.az;
+  if (code === '') return translate(locale, 'safetyReports.uncategorised');
+  if ((BUCKETS as readonly string[]).includes(code)) return translate(locale, `safetyReports.bucket.${code}`);
+  return code;
+}
+
 const pick = (r: { nameAz: string | null; nameRu: string | null; nameEn: string | null }, locale: Locale) =>
   (locale === 'ru' ? r.nameRu : locale === 'en' ? r.nameEn : r.nameAz) || r.nameAz || '';
 
@@ -48,12 +59,7 @@ export async function blockedReport(db: Db, locale: Locale, q: ReportQuery): Pro
   const names = new Map<string, string>();
   const sums = new Map<string, number>();
   const series = found.map((r) => {
-    const name =
-      by === 'category'
-        ? r.categoryName?.[locale] ||
-          r.categoryName?.az ||
-          (r.key === '' ? translate(locale, 'safetyReports.uncategorised') : r.key)
-        : pick(r, locale);
+    const name = by === 'category' ? categoryName(locale, r.key, r.categoryName) : pick(r, locale);
     names.set(r.key, name);
     sums.set(r.key, (sums.get(r.key) ?? 0) + Number(r.count));
     return { bucket: r.bucket, key: r.key, count: Number(r.count) };
@@ -101,7 +107,7 @@ export async function topDomains(
       category: r.categoryCode
         ? {
             code: r.categoryCode,
-            name: r.categoryName?.[locale] || r.categoryName?.az || r.categoryCode,
+            name: categoryName(locale, r.categoryCode, r.categoryName),
           }
         : null,
       count: Number(r.count),

@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
-import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
 import type { Localised } from '@/modules/safety/safety.tables';
 
 /** Reports of blocked queries and the log settings: SQL only. Counts come from the logs part's tables. */
@@ -12,14 +11,19 @@ export interface Span {
   institutionId?: number;
 }
 
-/** The period as instants: from the first day's midnight to the day after the last, school time. */
-const within = (column: SQL, s: Span) =>
-  sql`${column} >= (${s.from}::date)::timestamp at time zone ${SCHOOL_TIME_ZONE}
-      and ${column} < (${s.to}::date + 1)::timestamp at time zone ${SCHOOL_TIME_ZONE}`;
+/**
+ * Reports read the daily rollups (`safety.rollup.tables.ts`): a report's period is whole school days. A report
+ * of one school, or per school, reads the schools' days; any other (the country, a region, a district, by
+ * category, region or district) reads the areas' days — a few rows a day whatever the number of schools.
+ */
+const within = (column: SQL, s: Span) => sql`${column} between ${s.from}::date and ${s.to}::date`;
 
 const scoped = (s: Span) => sql`
   ${s.institutionId ? sql`and i.id = ${s.institutionId}` : sql``}
   ${s.areaId ? sql`and a.path @> array[${s.areaId}::int]` : sql``}`;
+
+/** Whether a report reads the schools' days rather than the areas'. */
+const perSchool = (s: Span, by?: string) => Boolean(s.institutionId) || by === 'school';
 
 export interface GroupRow {
   bucket: string;
@@ -47,11 +51,15 @@ export async function blockedSeries(
   return rows<GroupRow>(
     db,
     sql`
-    select to_char(date_trunc(${bucket}, b.hour at time zone ${SCHOOL_TIME_ZONE}), 'YYYY-MM-DD') as bucket,
+    select to_char(date_trunc(${bucket}, b.day::timestamp), 'YYYY-MM-DD') as bucket,
       g.key, g."nameAz", g."nameRu", g."nameEn", g."categoryName", sum(b.count)::float8 as count
-    from safety_blocked_hour b
-    join institutions_institution i on i.id = b.institution_id
-    join institutions_area a on a.id = i.area_id
+    ${
+      perSchool(s, by)
+        ? sql`from safety_blocked_day b
+              join institutions_institution i on i.id = b.institution_id
+              join institutions_area a on a.id = i.area_id`
+        : sql`from safety_blocked_area_day b join institutions_area a on a.id = b.area_id`
+    }
     ${by === 'category' ? sql`left join safety_category c on c.code = b.category_code` : sql``}
     ${
       by === 'region'
@@ -60,7 +68,7 @@ export async function blockedSeries(
         : sql``
     }
     cross join lateral (select ${group}) as g(key, "nameAz", "nameRu", "nameEn", "categoryName")
-    where ${within(sql`b.hour`, s)} ${scoped(s)}
+    where ${within(sql`b.day`, s)} ${scoped(s)}
     group by 1, 2, 3, 4, 5, 6
     order by 1, 2`,
   );
@@ -71,10 +79,14 @@ export async function queryTotals(db: Db, s: Span): Promise<{ queries: number; b
     db,
     sql`
     select sum(q.queries)::float8 as queries, sum(q.blocked)::float8 as blocked
-    from safety_query_hour q
-    join institutions_institution i on i.id = q.institution_id
-    join institutions_area a on a.id = i.area_id
-    where ${within(sql`q.hour`, s)} ${scoped(s)}`,
+    ${
+      perSchool(s)
+        ? sql`from safety_query_day q
+              join institutions_institution i on i.id = q.institution_id
+              join institutions_area a on a.id = i.area_id`
+        : sql`from safety_query_area_day q join institutions_area a on a.id = q.area_id`
+    }
+    where ${within(sql`q.day`, s)} ${scoped(s)}`,
   );
   return { queries: row?.queries ?? 0, blocked: row?.blocked ?? 0 };
 }

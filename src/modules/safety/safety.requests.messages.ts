@@ -15,6 +15,10 @@ defineMessages({
     'safetyBlock.badHost': 'This is not a valid site address.',
     'safetyRequests.invalid': 'This request cannot be saved as it is.',
     'safetyRequests.rule.domain': 'is not a site address (for example: example.com)',
+    'notification.safety_request_approved': 'Your request to unblock {domain} was approved, until {endsAt}.',
+    'notification.safety_request_rejected': 'Your request to unblock {domain} was refused. {note}',
+    'safetyRequests.rule.public_suffix':
+      'is a whole domain zone that many sites share (like com.az); name one site (for example: example.com.az)',
     'safetyRequests.rule.blank': 'is required',
     'safetyRequests.rule.end_before_start': 'must be after the start',
     'safetyRequests.rule.past': 'is already over',
@@ -36,6 +40,9 @@ defineMessages({
     'safetyReports.by.district': 'District',
     'safetyReports.by.school': 'School',
     'safetyReports.uncategorised': 'Other lists',
+    'safetyReports.bucket.other': 'Other blocks',
+    'safetyReports.bucket.exam': 'Exam mode',
+    'safetyReports.bucket.bypass': 'Bypass attempts (VPN, proxies, private DNS)',
   },
   az: {
     'safetyBlock.title': 'Bu sayt bağlanıb',
@@ -50,6 +57,10 @@ defineMessages({
     'safetyBlock.badHost': 'Bu, düzgün sayt ünvanı deyil.',
     'safetyRequests.invalid': 'Bu müraciəti bu şəkildə saxlamaq olmur.',
     'safetyRequests.rule.domain': 'sayt ünvanı deyil (məsələn: example.com)',
+    'notification.safety_request_approved': '{domain} saytını açmaq istəyiniz təsdiqləndi, {endsAt} qədər.',
+    'notification.safety_request_rejected': '{domain} saytını açmaq istəyiniz rədd edildi. {note}',
+    'safetyRequests.rule.public_suffix':
+      'bir çox saytın paylaşdığı bütöv domen zonasıdır (com.az kimi); bir saytı göstərin (məsələn: example.com.az)',
     'safetyRequests.rule.blank': 'tələb olunur',
     'safetyRequests.rule.end_before_start': 'başlanğıcdan sonra olmalıdır',
     'safetyRequests.rule.past': 'artıq bitib',
@@ -71,6 +82,9 @@ defineMessages({
     'safetyReports.by.district': 'Rayon',
     'safetyReports.by.school': 'Məktəb',
     'safetyReports.uncategorised': 'Digər siyahılar',
+    'safetyReports.bucket.other': 'Digər bloklar',
+    'safetyReports.bucket.exam': 'İmtahan rejimi',
+    'safetyReports.bucket.bypass': 'Yan keçmə cəhdləri (VPN, proksi, şəxsi DNS)',
   },
   ru: {
     'safetyBlock.title': 'Этот сайт заблокирован',
@@ -84,6 +98,10 @@ defineMessages({
     'safetyBlock.badHost': 'Это не адрес сайта.',
     'safetyRequests.invalid': 'Эту заявку нельзя сохранить в таком виде.',
     'safetyRequests.rule.domain': 'не адрес сайта (например: example.com)',
+    'notification.safety_request_approved': 'Ваша просьба открыть {domain} одобрена, до {endsAt}.',
+    'notification.safety_request_rejected': 'Ваша просьба открыть {domain} отклонена. {note}',
+    'safetyRequests.rule.public_suffix':
+      'это целая доменная зона, общая для многих сайтов (как com.az); укажите один сайт (например: example.com.az)',
     'safetyRequests.rule.blank': 'обязательно',
     'safetyRequests.rule.end_before_start': 'должно быть позже начала',
     'safetyRequests.rule.past': 'уже прошло',
@@ -105,5 +123,8 @@ defineMessages({
     'safetyReports.by.district': 'Район',
     'safetyReports.by.school': 'Школа',
     'safetyReports.uncategorised': 'Другие списки',
+    'safetyReports.bucket.other': 'Прочие блокировки',
+    'safetyReports.bucket.exam': 'Режим экзамена',
+    'safetyReports.bucket.bypass': 'Попытки обхода (VPN, прокси, частный DNS)',
   },
 });

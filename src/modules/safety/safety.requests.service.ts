@@ -5,7 +5,9 @@ import { staleVersion } from '@/server/versions';
 import { now } from '@/server/clock';
 import { grantsOf, type Actor } from '@/server/access';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import { notify } from '@/modules/notifications/notifications.service';
 import { categoryOfDomain, normaliseDomain, unicodeOf } from '@/modules/safety/safety.blockpage';
+import { isPublicSuffix } from '@/modules/safety/safety.suffixes';
 import * as store from '@/modules/safety/safety.requests.store';
 import type { DecisionBody, RequestBody, RequestOut } from '@/modules/safety/safety.requests.schema';
 import '@/modules/safety/safety.requests.messages';
@@ -146,7 +148,8 @@ export async function createRequest(
   const startsAt = new Date(body.startsAt);
   const endsAt = new Date(body.endsAt);
   const p: FieldProblem[] = [];
-  if (!domain) p.push(problem(locale, 'domain', 'domain'));
+  if (isPublicSuffix(body.domain)) p.push(problem(locale, 'domain', 'public_suffix'));
+  else if (!domain) p.push(problem(locale, 'domain', 'domain'));
   if (reason === '') p.push(problem(locale, 'reason', 'blank'));
   p.push(...checkPeriod(locale, startsAt, endsAt, at));
   refuseIf(p);
@@ -217,6 +220,21 @@ export async function decide(
       before,
       after,
     });
+    // The one who asked is told, in their own language when they read it.
+    const domain = unicodeOf(after.domain);
+    const asker = before.requestedBy === null ? [] : [before.requestedBy];
+    if (verdict === 'approved')
+      await notify(tx, asker, 'safety_request_approved', {
+        requestId: id,
+        domain,
+        endsAt: after.endsAt.toISOString(),
+      });
+    else
+      await notify(tx, asker, 'safety_request_rejected', {
+        requestId: id,
+        domain,
+        note: after.decisionNote,
+      });
   });
   return getRequest(db, actor, locale, id);
 }

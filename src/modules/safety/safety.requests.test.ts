@@ -6,6 +6,9 @@ import { createAreas, createInstitution, createUserWithRole } from '@test/factor
 import { rows, type Db } from '@/server/db/database';
 import { classifyHost, normaliseDomain, ownHostsOf } from '@/modules/safety/safety.blockpage';
 import { categories, listDomains, lists } from '@/modules/safety/safety.tables';
+import { rebuildDays } from '@/modules/safety/safety.rollup.store';
+import { isPublicSuffix } from '@/modules/safety/safety.suffixes';
+import { listMine } from '@/modules/notifications/notifications.service';
 
 type Req = { id: number; version: number; status: string; state: string; endsAt: string; domain: string };
 type Err = { error: { code: string; details?: { field: string; reason: string }[] } };
@@ -211,6 +214,14 @@ describe('unblock requests', () => {
       sql`select action from identity_audit where entity = 'safety_unblock_request' and entity_id = ${String(req.id)} order by id`,
     );
     expect(audits.map((a) => a.action)).toEqual(['create', 'approve']);
+
+    // The teacher is told, in their own language (Azerbaijani here; Russian for a Russian reader).
+    const mine = await s.teacher!.inject({ url: '/api/notifications' });
+    const told = mine.json<{ items: { kind: string; text: string }[] }>().items;
+    expect(told[0]).toMatchObject({ kind: 'safety_request_approved' });
+    expect(told[0]!.text).toContain('www.kazino.example saytını açmaq istəyiniz təsdiqləndi');
+    const ru = await listMine(db, w.people.teacher.id, {}, 'ru');
+    expect(ru.items[0]!.text).toContain('Ваша просьба открыть www.kazino.example одобрена');
   });
 
   it('refuses a longer approval, a bad domain, a blank reason and an end before the start', async () => {
@@ -231,10 +242,30 @@ describe('unblock requests', () => {
     ).toEqual(['domain', 'endsAt', 'reason']);
   });
 
+  it('refuses a public suffix (a whole zone like com.az) with a 422 naming the domain, in the asker’s language', async () => {
+    for (const domain of ['co.uk', 'az', 'com.az', 'COM.AZ.', 'edu.az']) {
+      const res = await ask('teacher', { domain });
+      expect(res.statusCode, domain).toBe(422);
+      const [detail] = res.json<Err & { error: { details: { message: string }[] } }>().error.details;
+      expect(detail).toMatchObject({ field: 'domain', reason: 'public_suffix' });
+      expect(detail!.message).toContain('domen zonası');
+    }
+    expect(isPublicSuffix('example.com.az')).toBe(false);
+    expect(isPublicSuffix('bbc.co.uk')).toBe(false);
+    expect(isPublicSuffix('org')).toBe(true);
+    const site = await ask('teacher', { domain: 'example.com.az' });
+    expect(site.statusCode).toBe(200);
+  });
+
   it('the ministry rejects with a note; the asker withdraws a pending one, no one else', async () => {
     const a = (await ask('teacher')).json<Req>();
     const rejected = await act('bureau', a.id, 'reject', { version: a.version, note: 'Not for school' });
     expect(rejected.json<Req>().status).toBe('rejected');
+    const told = await listMine(db, w.people.teacher.id, {}, 'en');
+    expect(told.items[0]).toMatchObject({
+      kind: 'safety_request_rejected',
+      text: 'Your request to unblock www.kazino.example was refused. Not for school',
+    });
     const b = (await ask('teacher')).json<Req>();
     expect((await act('director', b.id, 'withdraw', { version: b.version })).statusCode).toBe(403);
     const withdrawn = await act('teacher', b.id, 'withdraw', { version: b.version });
@@ -307,6 +338,8 @@ describe('reports of blocked queries', () => {
         (${w.school.id}, '2026-11-03', 'xn--80aodfsg.example', 'gambling', 3),
         (${w.school.id}, '2026-11-03', 'kazino.example', 'gambling', 1),
         (${w.otherSchool.id}, '2026-11-03', 'other.example', 'adult', 10)`);
+    // The reports read the daily rollups, summed from the hourly rows as the ingest does.
+    await rebuildDays(db, '2026-10-01', '2026-12-31');
   });
   afterAll(() => close());
 
@@ -366,6 +399,22 @@ describe('reports of blocked queries', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain('Dövr,Kod,Kateqoriya,Bloklanmış sorğular');
     expect(csv.body).toContain('2026-11-03,adult,Yetkin az,14');
+  });
+
+  it('names the buckets that are not categories (other, exam, bypass) in the reader’s language', async () => {
+    await db.execute(sql`
+      insert into safety_blocked_hour (institution_id, hour, category_code, count) values
+        (${w.school.id}, '2026-10-05T08:00:00Z', 'exam', 3),
+        (${w.school.id}, '2026-10-05T08:00:00Z', 'bypass', 2),
+        (${w.school.id}, '2026-10-05T08:00:00Z', 'other', 1)`);
+    await rebuildDays(db, '2026-10-05', '2026-10-05');
+    const res = await s.bureau!.inject({ url: '/api/safety/reports/blocked?from=2026-10-01&to=2026-10-31' });
+    const totals = res.json<{ totals: { key: string; name: string }[] }>().totals;
+    expect(Object.fromEntries(totals.map((t) => [t.key, t.name]))).toEqual({
+      exam: 'İmtahan rejimi',
+      bypass: 'Yan keçmə cəhdləri (VPN, proksi, şəxsi DNS)',
+      other: 'Digər bloklar',
+    });
   });
 
   it('refuses a period that ends before it starts', async () => {

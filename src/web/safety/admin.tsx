@@ -6,6 +6,7 @@ import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import '@/web/safety/admin.css';
+import { CategoryNames, NewCategory, NewExam } from '@/web/safety/more';
 
 /**
  * The content filter's pages for the ministry, districts and directors (docs/safety.md, "Categories, lists,
@@ -173,10 +174,12 @@ export function SafetyCataloguePage() {
                   ))}
                 </p>
                 <NewKeyword category={c} />
+                <CategoryNames category={c} />
               </details>
             </li>
           ))}
         </ul>
+        <NewCategory />
       </section>
     </Page>
   );
@@ -699,6 +702,7 @@ export function SafetySchedulesPage({ me }: { me: Me }) {
             </li>
           ))}
         </ul>
+        <NewExam />
       </section>
     </Page>
   );
