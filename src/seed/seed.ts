@@ -24,6 +24,7 @@ import { feedIctTrained } from '@/modules/infrastructure/ict-trained.store';
 import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-registry';
 import { describeSafety, seedSafety } from '@/seed/safety';
 import { describePortal, seedPortal } from '@/seed/portal';
+import { describeSafetyCourses, seedSafetyCourses } from '@/seed/safety-courses';
 import { describeSafetyActivity, seedSafetyActivity } from '@/seed/safety-activity';
 import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
@@ -209,6 +210,17 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       }
       // The portal's news and events from the ministry, a region and a school.
       log(describePortal(await seedPortal(tx)));
+      // The internet-safety courses and Safer Internet Day; the demo's quizzes and school events.
+      log(
+        describeSafetyCourses(
+          await seedSafetyCourses(tx, {
+            packDir: options.packDir ?? DEFAULT_PACK_DIR,
+            demo: options.scale === 'demo',
+            seed: options.seed,
+            now: now(),
+          }),
+        ),
+      );
       // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
       const profile = await seedPolicyProfile(tx);
       log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);

@@ -37,6 +37,7 @@ import policyRoutes from '@/modules/policy/policy.routes';
 import safetyRoutes from '@/modules/safety/safety.routes';
 import { installBlockPage } from '@/modules/safety/safety.blockpage';
 import portalRoutes from '@/modules/portal/portal.routes';
+import portalCoursesRoutes from '@/modules/portal/portal.courses.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
 import { startClockAt } from '@/server/clock';
@@ -176,6 +177,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(policyRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(safetyRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(portalRoutes, { db: database.db, publicUrl: config.publicUrl });
+      await api.register(portalCoursesRoutes, { db: database.db });
       await api.register(distanceRoutes, { db: database.db });
       await api.register(journalRoutes, { db: database.db, runJobs: config.runJobs });
     },
