@@ -104,6 +104,7 @@ describe('navigation and changes', () => {
         'Saytın açılmasını xahiş et',
         'Məktəbimin açılma müraciətləri',
         'Xəbərlər və tədbirlər',
+        'İnternet təhlükəsizliyi: hesabat',
         'Tədris resursları',
         'Distant təhsil',
         'Bloklanmış saytlar hesabatı',
