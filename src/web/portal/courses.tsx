@@ -442,7 +442,7 @@ export function SafetyReportPage() {
       title={t('portalCourses.reportTitle')}
       intro={t('portalCourses.reportIntro', { n: r?.smallCell ?? 3 })}
     >
-      <label className="portal-picker">
+      <label className="portal-picker safety-picker">
         {t('portalCourses.course')}
         <select
           value={courseId ?? ''}
@@ -469,7 +469,7 @@ export function SafetyReportPage() {
           ) : null}
           {r.rows.length === 0 && r.total.pupils === 0 ? <p>{t('portalCourses.noData')}</p> : null}
           <ScrollBox label={t('portalCourses.reportTitle')}>
-            <table className="safety-report">
+            <table className="table safety-report">
               <thead>
                 <tr>
                   <th scope="col">{t('portalCourses.name')}</th>

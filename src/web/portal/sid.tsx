@@ -150,7 +150,7 @@ function ParticipationTable({ campaignId }: { campaignId: number }) {
     <section aria-labelledby="sid-participation">
       <h2 id="sid-participation">{t('portalCourses.participation')}</h2>
       <ScrollBox label={t('portalCourses.participation')}>
-        <table className="safety-report">
+        <table className="table safety-report">
           <thead>
             <tr>
               <th scope="col">{t('portalCourses.name')}</th>
