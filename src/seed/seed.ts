@@ -217,7 +217,7 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
             packDir: options.packDir ?? DEFAULT_PACK_DIR,
             demo: options.scale === 'demo',
             seed: options.seed,
-            now: now(),
+            now: new Date(`${schoolToday(now())}T00:00:00+04:00`),
           }),
         ),
       );

@@ -5,6 +5,8 @@ import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createUserWithRole } from '@test/factories';
 import { actorOf, classroomSchool, errorOf, type ClassroomSchool } from '@test/classroom-world';
 import * as classroom from '@/modules/classroom/classroom.service';
+import { subjects } from '@/modules/institutions/institutions.tables';
+import { resources } from '@/modules/library/library.tables';
 import { DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
 import {
   readSafetyCourses,
@@ -29,7 +31,14 @@ type CourseOut = {
   id: number;
   code: string;
   canTake: boolean;
-  lessons: { id: number; topic: string; title: string; questions: Question[]; result: unknown }[];
+  lessons: {
+    id: number;
+    topic: string;
+    title: string;
+    resources: { id: number; title: string }[];
+    questions: Question[];
+    result: unknown;
+  }[];
   classes: { id: number; name: string; run: { pupils: number; lessonsDone: number } | null }[];
 };
 type Figures = {
@@ -97,6 +106,7 @@ describe('internet-safety courses and Safer Internet Day', () => {
   let course: CourseOut;
   let regionId: number;
   let districtId: number;
+  let publishedId: number;
 
   const get = <T>(s: Session | null, url: string, lang = 'en') =>
     (s ?? t.app).inject({ url, headers: { 'accept-language': lang } }).then((r) => ({
@@ -160,6 +170,33 @@ describe('internet-safety courses and Safer Internet Day', () => {
       )
     ).id;
     for (const s of w.students) await classroom.enrolStudent(db, directorActor, ctx, classId, s.id, 'en');
+    // Library resources of informatics: a published one for grades 5–6 the lessons point at, a draft they don't.
+    await db
+      .insert(subjects)
+      .values({
+        code: 'informatics',
+        nameAz: 'İnformatika',
+        nameRu: 'Информатика',
+        nameEn: 'Informatics',
+        grades: [5, 6],
+      })
+      .onConflictDoNothing();
+    const resource = (title: string, state: 'published' | 'draft') => ({
+      type: 'video_lesson' as const,
+      state,
+      title,
+      language: 'az' as const,
+      level: 'general' as const,
+      grades: [5, 6],
+      subjectCode: 'informatics',
+      licence: 'cc_by' as const,
+      createdBy: w.director.id,
+    });
+    const made = await db
+      .insert(resources)
+      .values([resource('İnternetdə təhlükəsizlik', 'published'), resource('Qaralama', 'draft')])
+      .returning({ id: resources.id });
+    publishedId = made[0]!.id;
     await seedSafetyCourses(db, { packDir: DEFAULT_PACK_DIR, demo: false, seed: 1, now: now() });
     const [place] = await rows<{ path: number[] }>(
       db,
@@ -204,6 +241,13 @@ describe('internet-safety courses and Safer Internet Day', () => {
     expect(anon.body.canTake).toBe(false);
     expect(anon.body.lessons).toHaveLength(6);
     expect(anon.res.body).not.toMatch(/"key"|"correct"|"truth"/);
+    // Every lesson points at the published library resource of its grades, none at the draft.
+    for (const l of anon.body.lessons)
+      expect(l.resources).toEqual([
+        expect.objectContaining({ id: publishedId, title: 'İnternetdə təhlükəsizlik' }),
+      ]);
+    const youngest = await get<CourseOut>(null, `/api/portal/safety/courses/${list.body.items[0]!.id}`);
+    expect(youngest.body.lessons.every((l) => l.resources.length === 0)).toBe(true);
     const ru = await get<CourseOut>(null, `/api/portal/safety/courses/${id}`, 'ru');
     expect(ru.body.lessons[0]!.title).toBe('Настройки приватности');
     expect((await get<CourseOut>(pupils[0]!, `/api/portal/safety/courses/${id}`)).body.canTake).toBe(true);
