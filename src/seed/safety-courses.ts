@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
+import { courseAttempts } from '@/modules/portal/portal.courses.tables';
 import {
   readSafetyCourses,
   readSaferInternetDay,
@@ -78,9 +79,15 @@ export async function seedSafetyCourses(
         join institutions_academic_year y on y.id = c.academic_year_id and y.is_current
         where a.path @> array[${who.areaId}]::int[] and c.grade between 5 and 9
           and c.institution_id is distinct from ${who.schoolId}
-        order by c.institution_id, c.grade, c.letter limit 24`,
+        order by c.institution_id, c.grade, c.letter limit 16`,
   );
-  let attempts = 0;
+  // Every pupil's quizzes written at once (a demo's few thousand rows; one insert per 500).
+  const attemptRows: (typeof courseAttempts.$inferInsert)[] = [];
+  const pupilsOf = await rows<{ classId: number; id: number }>(
+    db,
+    sql`select class_id as "classId", student_id as id from classroom_enrolment
+        where class_id = any(${intArray(classes.map((c) => c.id))}) order by class_id, student_id`,
+  );
   for (const cls of classes) {
     const course = [...byCode.values()].find((c) => cls.grade >= c.gradeFrom && cls.grade <= c.gradeTo);
     if (!course) continue;
@@ -91,16 +98,12 @@ export async function seedSafetyCourses(
       institutionId: cls.institutionId,
       startedBy: who.teacherId,
     });
-    const pupils = await rows<{ id: number }>(
-      db,
-      sql`select student_id as id from classroom_enrolment where class_id = ${cls.id} order by student_id limit 30`,
-    );
-    for (const p of pupils) {
+    for (const p of pupilsOf.filter((x) => x.classId === cls.id).slice(0, 30)) {
       const done = Math.floor(rand() * (lessons.length + 1));
       for (const lesson of lessons.slice(0, done)) {
         const maxScore = lesson.questions.reduce((n, q) => n + q.points, 0);
         const score = Math.min(maxScore, Math.round(maxScore * (0.4 + rand() * 0.7)));
-        await store.saveAttempt(db, {
+        attemptRows.push({
           lessonId: lesson.id,
           courseId: course.id,
           studentId: p.id,
@@ -113,10 +116,15 @@ export async function seedSafetyCourses(
           answers: lesson.questions.map(() => null),
           doneAt: options.now,
         });
-        attempts++;
       }
     }
   }
+  for (let i = 0; i < attemptRows.length; i += 500)
+    await db
+      .insert(courseAttempts)
+      .values(attemptRows.slice(i, i + 500))
+      .onConflictDoNothing();
+  const attempts = attemptRows.length;
 
   let registrations = 0;
   if (campaignId && sid) {
