@@ -106,6 +106,7 @@ describe('navigation and changes', () => {
         'Xəbərlər və tədbirlər',
         'Müzakirələr',
         'Müzakirələrin moderasiyası',
+        'İnternet təhlükəsizliyi: hesabat',
         'Tədris resursları',
         'Distant təhsil',
         'Bloklanmış saytlar hesabatı',

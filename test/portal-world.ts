@@ -4,6 +4,12 @@ import { AppError } from '@/server/errors';
 import { resolvePlace, type PlaceIn } from '@/modules/portal/portal.place';
 import * as news from '@/modules/portal/portal.news.store';
 import * as events from '@/modules/portal/portal.events.store';
+import * as courses from '@/modules/portal/portal.courses.store';
+import { saferInternetDay } from '@/modules/portal/portal.courses.pack';
+import { campaignYear } from '@/modules/portal/portal.sid.service';
+import { DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
+import { now } from '@/server/clock';
+import { seedSafetyCourses } from '@/seed/safety-courses';
 
 /** The portal's fixtures for the route walk: per publishing role, items of a place that role publishes for. */
 export interface PortalWorld {
@@ -101,4 +107,48 @@ export async function portalWorld(db: Db, w: { areaId: number; schoolId: number 
   }
   out.openEventId = out.events.bureau!;
   return out;
+}
+
+/** The internet-safety courses and Safer Internet Day for the route walk: the pack's courses and campaign. */
+export interface PortalCoursesWorld {
+  courseId: number;
+  lessonId: number;
+  /** An answer to each question of the lesson (right or wrong: any answer of the question's kind). */
+  answers: Record<string, unknown>[];
+  campaignId: number;
+  heldOn: string;
+}
+
+export async function portalCoursesWorld(db: Db): Promise<PortalCoursesWorld> {
+  await seedSafetyCourses(db, { packDir: DEFAULT_PACK_DIR, demo: false, seed: 0, now: now() });
+  const [course] = await courses.listCourses(db);
+  const [lesson] = await courses.lessonsOf(db, course!.id);
+  const year = campaignYear();
+  const campaign = await courses.campaignOfYear(db, year);
+  const answers = lesson!.questions.map((q): Record<string, unknown> => {
+    const identity = (n: number) => Array.from({ length: n }, (_, i) => i);
+    switch (q.kind) {
+      case 'true_false':
+        return { truth: true };
+      case 'single':
+        return { choice: 0 };
+      case 'multiple':
+        return { choices: [0] };
+      case 'ordering':
+        return { order: identity(q.body.az.items!.length) };
+      case 'matching':
+        return { pairs: identity(q.body.az.left!.length) };
+      case 'numeric':
+        return { number: 0 };
+      case 'short_text':
+        return { text: 'x' };
+    }
+  });
+  return {
+    courseId: course!.id,
+    lessonId: lesson!.id,
+    answers,
+    campaignId: campaign!.id,
+    heldOn: saferInternetDay(year),
+  };
 }

@@ -43,6 +43,8 @@ import {
   portalArticleBody,
   portalEventBody,
   portalWorld,
+  portalCoursesWorld,
+  type PortalCoursesWorld,
   type PortalWorld,
 } from '@test/portal-world';
 import {
@@ -121,6 +123,8 @@ interface World {
   portal?: PortalWorld;
   /** The portal's discussions: boards, threads, posts per role (see test/portal-discuss-world.ts). */
   portalDiscuss?: PortalDiscussWorld;
+  /** The internet-safety courses and Safer Internet Day (see test/portal-world.ts). */
+  portalCourses?: PortalCoursesWorld;
   /** The registry of policies: a document with a target, a partnership, and spares the deletions use up. */
   policy?: {
     documentId: number;
@@ -2501,6 +2505,46 @@ const POLICY: Record<string, Rule> = {
     who: 'anyone',
     call: (w) => ({ params: { institutionId: w.schoolId } }),
   },
+  // The internet-safety courses and Safer Internet Day (src/modules/portal/portal.courses.routes.ts): anyone
+  // reads; a teacher (or the director) starts a course for a class; a pupil takes a quiz; reports in scope.
+  'GET /api/portal/safety/courses': { who: 'anyone' },
+  'GET /api/portal/safety/courses/:courseId': {
+    who: 'anyone',
+    call: (w) => ({ params: { courseId: w.portalCourses!.courseId } }),
+  },
+  'POST /api/portal/safety/courses/:courseId/runs': {
+    who: ['teacher', 'director'],
+    call: (w) => ({
+      params: { courseId: w.portalCourses!.courseId },
+      payload: { classId: w.classroom.classId },
+    }),
+  },
+  'POST /api/portal/safety/lessons/:lessonId/quiz': {
+    who: ['student'],
+    call: (w) => ({
+      params: { lessonId: w.portalCourses!.lessonId },
+      payload: { answers: w.portalCourses!.answers },
+    }),
+  },
+  'GET /api/portal/safety/report': { who: ['admin', 'bureau', 'regional', 'director'] },
+  'GET /api/portal/sid': { who: 'anyone' },
+  'PUT /api/portal/sid/:campaignId/event': {
+    who: ['director'],
+    call: (w) => ({
+      params: { campaignId: w.portalCourses!.campaignId },
+      payload: {
+        institutionId: w.schoolId,
+        title: 'Walk',
+        heldOn: w.portalCourses!.heldOn,
+        participants: 30,
+        activityIds: [],
+      },
+    }),
+  },
+  'GET /api/portal/sid/:campaignId/participation': {
+    who: ['admin', 'bureau', 'regional'],
+    call: (w) => ({ params: { campaignId: w.portalCourses!.campaignId } }),
+  },
   // Last of the journal: redeeming a code makes every caller a parent (of another child) from here on.
   'POST /api/journal/link': {
     who: 'signed-in',
@@ -3197,6 +3241,7 @@ describe('every route against every role', () => {
       authorId: spare.id,
       roles: ROLES,
     });
+    world.portalCourses = await portalCoursesWorld(db);
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 

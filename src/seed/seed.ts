@@ -25,6 +25,7 @@ import { describePolicyRegistry, seedPolicyRegistry } from '@/seed/policy-regist
 import { describeSafety, seedSafety } from '@/seed/safety';
 import { describePortal, seedPortal } from '@/seed/portal';
 import { describePortalDiscuss, seedPortalDiscuss } from '@/seed/portal-discuss';
+import { describeSafetyCourses, seedSafetyCourses } from '@/seed/safety-courses';
 import { describeSafetyActivity, seedSafetyActivity } from '@/seed/safety-activity';
 import { seedPolicyProfile } from '@/seed/policy-profile';
 import { schoolToday } from '@/modules/classroom/classroom.service';
@@ -212,6 +213,17 @@ export async function seed(database: Database, options: SeedOptions): Promise<Se
       log(describePortal(await seedPortal(tx)));
       // The discussions' watched words and a few threads at the demo student's school.
       log(describePortalDiscuss(await seedPortalDiscuss(tx)));
+      // The internet-safety courses and Safer Internet Day; the demo's quizzes and school events.
+      log(
+        describeSafetyCourses(
+          await seedSafetyCourses(tx, {
+            packDir: options.packDir ?? DEFAULT_PACK_DIR,
+            demo: options.scale === 'demo',
+            seed: options.seed,
+            now: new Date(`${schoolToday(now())}T00:00:00+04:00`),
+          }),
+        ),
+      );
       // The country profile's texts and its first edition, from all of the above (kept last: it quotes them).
       const profile = await seedPolicyProfile(tx);
       log(`country profile: ${profile.sections} sections, edition ${profile.edition} published`);

@@ -518,6 +518,8 @@ const TAGS: Record<string, string> = {
   policy:
     'Policies, programmes, their targets’ live progress, partnerships, the live figures and the country profile',
   portal: 'The education portal: news and events by place, their RSS/Atom and iCalendar feeds, registration',
+  'portal-safety':
+    'Internet-safety courses by grade band with quizzes, class runs and aggregate reports; Safer Internet Day',
   safety:
     "The education network's content filter: categories, lists, policies, networks and schedules; the resolver nodes' zones and counts; the block page, unblock requests and reports",
   web: 'The public pages of the web app (for people and crawlers)',

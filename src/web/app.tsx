@@ -277,6 +277,18 @@ const PortalEventsPage = lazy(() =>
 const PortalEventPage = lazy(() =>
   import('@/web/portal/portal').then((m) => ({ default: m.PortalEventPage })),
 );
+const SafetyCoursesPage = lazy(() =>
+  import('@/web/portal/courses').then((m) => ({ default: m.SafetyCoursesPage })),
+);
+const SafetyCoursePage = lazy(() =>
+  import('@/web/portal/courses').then((m) => ({ default: m.SafetyCoursePage })),
+);
+const SafetyReportPage = lazy(() =>
+  import('@/web/portal/courses').then((m) => ({ default: m.SafetyReportPage })),
+);
+const SaferInternetDayPage = lazy(() =>
+  import('@/web/portal/sid').then((m) => ({ default: m.SaferInternetDayPage })),
+);
 const PortalManagePage = lazy(() =>
   import('@/web/portal/manage').then((m) => ({ default: m.PortalManagePage })),
 );
@@ -346,6 +358,12 @@ function PublicPage({ name, id, uuid }: { name: PublicPageName; id: number | nul
       return <PortalEventsPage />;
     case 'portalEvent':
       return <PortalEventPage id={id!} />;
+    case 'portalSafety':
+      return <SafetyCoursesPage />;
+    case 'portalSafetyCourse':
+      return <SafetyCoursePage id={id!} />;
+    case 'portalSid':
+      return <SaferInternetDayPage />;
   }
 }
 
@@ -465,6 +483,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <PolicyManagePage />;
     case 'policyEdit':
       return <PolicyEditPage id={id!} />;
+    case 'portalSafetyReport':
+      return <SafetyReportPage />;
     case 'portalManage':
       return <PortalManagePage />;
     case 'portalNewsNew':

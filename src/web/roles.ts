@@ -334,6 +334,14 @@ export const PAGES = [
     nav: 'portalNews.nav',
     group: 'library',
   },
+  // The internet-safety courses' report, aggregates in each role's scope (src/web/portal/courses.tsx).
+  {
+    name: 'portalSafetyReport',
+    path: '/portal/safety/report',
+    roles: ['admin', 'bureau', 'regional', 'director'],
+    nav: 'portalCourses.navReport',
+    group: 'library',
+  },
   {
     name: 'portalNewsNew',
     path: '/portal/manage/news/new',
@@ -428,6 +436,10 @@ export const PUBLIC_PAGES = [
   { name: 'portalNewsItem', path: '/portal/news/:id' },
   { name: 'portalEvents', path: '/portal/events' },
   { name: 'portalEvent', path: '/portal/events/:id' },
+  // The internet-safety courses and Safer Internet Day (src/web/portal/courses.tsx, sid.tsx).
+  { name: 'portalSafety', path: '/portal/safety' },
+  { name: 'portalSafetyCourse', path: '/portal/safety/courses/:id' },
+  { name: 'portalSid', path: '/portal/safer-internet-day' },
 ] as const;
 
 /** One of the public pages. */
