@@ -234,8 +234,13 @@ export function sitemapIndex(base: string, parts: { name: string; lastmod?: Date
   );
 }
 
-/** The site's own pages beyond the library's: its home. */
-const HOME: library.SitemapUrl[] = [{ path: '/' }];
+/** The site's own pages beyond the library's: its home, and the portal's home, news and calendar. */
+const HOME: library.SitemapUrl[] = [
+  { path: '/' },
+  { path: '/portal' },
+  { path: '/portal/news' },
+  { path: '/portal/events' },
+];
 
 // ---- the routes
 
