@@ -343,9 +343,11 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
   });
 
   // The portal's public pages: their content and feeds for crawlers and for a reader whose script has not
-  // arrived yet (src/modules/portal/portal.pages.ts); an unknown item or area is not found.
+  // arrived yet (src/modules/portal/portal.pages.ts); an unknown item or area is not found. Hidden from the
+  // API's document: they are pages for browsers, at the API's own addresses without /api (so the document's
+  // operation names, which leave /api out, would collide).
   for (const p of PORTAL_PAGES) {
-    web.get(p.path, page(p.summary), async (request, reply) => {
+    web.get(p.path, { config: access, schema: { hide: true } }, async (request, reply) => {
       const locale = pageLocale(request);
       const written = await p.render({
         db: opts.db,

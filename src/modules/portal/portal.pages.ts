@@ -396,9 +396,9 @@ export async function eventPage(r: PageRequest): Promise<PortalPage | null> {
 
 /** The portal's pages the server writes, by address (the web app's paths in src/web/roles.ts). */
 export const PORTAL_PAGES = [
-  { path: '/portal', summary: 'The portal’s home', render: homePage },
-  { path: '/portal/news', summary: 'The portal’s news', render: newsListPage },
-  { path: '/portal/news/:id', summary: 'A news item’s page', render: newsItemPage },
-  { path: '/portal/events', summary: 'The portal’s calendar of events', render: eventsPage },
-  { path: '/portal/events/:id', summary: 'An event’s page', render: eventPage },
+  { path: '/portal', render: homePage },
+  { path: '/portal/news', render: newsListPage },
+  { path: '/portal/news/:id', render: newsItemPage },
+  { path: '/portal/events', render: eventsPage },
+  { path: '/portal/events/:id', render: eventPage },
 ] as const;
