@@ -110,4 +110,29 @@ describe('the portal on a phone', () => {
       expect(String(vevent!.getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;COUNT=3');
     });
   });
+
+  it('a phone without the script reads the home, the news item and the event from the first HTML', async () => {
+    const context = await browser.newContext({
+      baseURL: server.url,
+      viewport: PHONE,
+      javaScriptEnabled: false,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto('/portal');
+      expect(await page.locator('h1').textContent()).toBe('Təhsil portalı');
+      expect(await page.locator('section > h2').allTextContents()).toEqual(
+        expect.arrayContaining(['Kitabxana', 'Müzakirələr', 'Təhlükəsiz İnternet Günü']),
+      );
+      await page.getByRole('link', { name: NEWS_AZ }).first().click();
+      expect(await page.locator('h1').textContent()).toBe(NEWS_AZ);
+      expect(await page.locator('.portal-body strong').textContent()).toBe('sentyabrın 15-də');
+      expect(await page.locator('.portal-body script').count()).toBe(0);
+      await page.goto(`/portal/events/${eventId}`);
+      expect(await page.locator('h1').textContent()).toBe(EVENT);
+      expect(await page.locator('.portal-facts').textContent()).toContain('(Asia/Baku)');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -2567,6 +2567,12 @@ const POLICY: Record<string, Rule> = {
   'GET /*': { who: 'anyone', call: () => ({ params: { '*': 'school' } }) },
   // A published resource's page: the app shell with its description for crawlers.
   'GET /resources/:id': { who: 'anyone', call: (w) => ({ params: { id: w.library.publishedId } }) },
+  // The portal's pages: the app shell with their content, for crawlers and slow phones.
+  'GET /portal': { who: 'anyone', call: (w) => ({ query: { area: String(w.areaId) } }) },
+  'GET /portal/news': { who: 'anyone', call: (w) => ({ query: { area: String(w.areaId) } }) },
+  'GET /portal/news/:id': { who: 'anyone', call: (w) => ({ params: { id: w.portal!.news.bureau! } }) },
+  'GET /portal/events': { who: 'anyone', call: (w) => ({ query: { area: String(w.areaId) } }) },
+  'GET /portal/events/:id': { who: 'anyone', call: (w) => ({ params: { id: w.portal!.openEventId } }) },
   // The public face for search engines.
   // Content filter, logs: resolver nodes with their token; each walk's batch of counts is a new one.
   'GET /api/safety/node/log-setup': {

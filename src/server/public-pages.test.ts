@@ -377,6 +377,9 @@ describe('the public face: robots.txt, the sitemap, resource pages and not found
     expect(locs).toEqual(
       expect.arrayContaining([
         at('/'),
+        at('/portal'),
+        at('/portal/news'),
+        at('/portal/events'),
         at('/resources'),
         at('/textbooks'),
         at(`/resources/${published.id}`),

@@ -10,9 +10,11 @@ import {
   RESOURCE_TYPE_SET_PATH,
   resourcePage,
   resourceTypeSet,
+  scriptJson,
   withBody,
   type SubjectNames,
 } from '@/modules/library/library.lrmi';
+import { PORTAL_PAGES, type PageHead } from '@/modules/portal/portal.pages';
 import type { ResourceView } from '@/modules/library/library.schema';
 import {
   isAppPath,
@@ -82,6 +84,47 @@ function prerendered(locale: Locale, main: string): string {
     `<a href="${LOGIN_PATH}" class="portal-link">${t('portal.signIn')}</a>` +
     `</div></header><div class="layout"><main id="main" tabindex="-1">${main}</main></div>`
   );
+}
+
+/** A description short enough for a meta description, cut at a word. */
+function shortened(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+/**
+ * The app shell for a page the server writes (the portal's): its `<title>`, meta description, canonical link,
+ * Open Graph, its feeds as `<link rel="alternate">` and JSON-LD put into the head; `main` (already escaped) in
+ * the root element with the header, as `prerendered` writes it. Every other part of `index.html` stays as built.
+ */
+export function shellPage(indexHtml: string, head: PageHead, locale: Locale, main: string): string {
+  const title = escapeHtml(`${head.title} — ${webText(locale, 'app.name')}`);
+  const description = escapeHtml(shortened(head.description || head.title));
+  const tags =
+    `<link rel="canonical" href="${escapeHtml(head.canonical)}" />` +
+    `<meta property="og:type" content="${head.type}" />` +
+    `<meta property="og:title" content="${escapeHtml(head.title)}" />` +
+    `<meta property="og:description" content="${description}" />` +
+    `<meta property="og:url" content="${escapeHtml(head.canonical)}" />` +
+    head.alternates
+      .map(
+        (a) =>
+          `<link rel="alternate" type="${escapeHtml(a.type)}" title="${escapeHtml(a.title)}" href="${escapeHtml(a.href)}" />`,
+      )
+      .join('') +
+    (head.jsonLd ? `<script type="application/ld+json">${scriptJson(head.jsonLd)}</script>` : '');
+  // Replacement functions throughout, so that `$` in a title is not read as a pattern.
+  let html = indexHtml.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${title}</title>`);
+  const meta = /<meta\s+name="description"\s+content="[^"]*"\s*\/?>/;
+  const described = `<meta name="description" content="${description}" />`;
+  html = meta.test(html)
+    ? html.replace(meta, () => described)
+    : html.replace('</head>', () => `${described}</head>`);
+  html = html.replace('</head>', () => `${tags}</head>`);
+  return withBody(html, { lang: locale, body: prerendered(locale, main) });
 }
 
 /** The "not found" page: the app shell with the message in it, titled so; the app shows its own when it starts. */
@@ -191,8 +234,13 @@ export function sitemapIndex(base: string, parts: { name: string; lastmod?: Date
   );
 }
 
-/** The site's own pages beyond the library's: its home. */
-const HOME: library.SitemapUrl[] = [{ path: '/' }];
+/** The site's own pages beyond the library's: its home, and the portal's home, news and calendar. */
+const HOME: library.SitemapUrl[] = [
+  { path: '/' },
+  { path: '/portal' },
+  { path: '/portal/news' },
+  { path: '/portal/events' },
+];
 
 // ---- the routes
 
@@ -293,6 +341,33 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .type('text/html; charset=utf-8')
       .send(html);
   });
+
+  // The portal's public pages: their content and feeds for crawlers and for a reader whose script has not
+  // arrived yet (src/modules/portal/portal.pages.ts); an unknown item or area is not found. Hidden from the
+  // API's document: they are pages for browsers, at the API's own addresses without /api (so the document's
+  // operation names, which leave /api out, would collide).
+  for (const p of PORTAL_PAGES) {
+    web.get(p.path, { config: access, schema: { hide: true } }, async (request, reply) => {
+      const locale = pageLocale(request);
+      const written = await p.render({
+        db: opts.db,
+        locale,
+        actor: request.actor ?? null,
+        base: opts.publicUrl,
+        words: (key, params) => webText(locale, key, params),
+        query: (request.query ?? {}) as Record<string, unknown>,
+        id: (request.params as { id?: string }).id,
+      });
+      if (!written) return notFound(request, reply);
+      const html = shellPage(await readFile(indexPath, 'utf8'), written.head, locale, written.main);
+      return reply
+        .header('cache-control', 'no-cache')
+        .header('content-language', locale)
+        .header('vary', 'Cookie')
+        .type('text/html; charset=utf-8')
+        .send(html);
+    });
+  }
 
   // Any other GET outside /api: the app's shell where the app has a page, else not found.
   // Hidden from the API's document: a catch-all is no operation a client could call by name.

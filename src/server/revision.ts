@@ -12,9 +12,10 @@ import { rows, type Db } from '@/server/db/database';
 /**
  * The groups of tables that have a revision; the migrations that create a module's tables give them their
  * triggers (`registry`: institutions and the ICT registry; `allocation`: plans, applications and awards;
- * `staff`: role grants; `training`: schools' counts of teachers' competence levels, and the year's targets).
+ * `staff`: role grants; `training`: schools' counts of teachers' competence levels, and the year's targets;
+ * `portal`: the portal's news items and events).
  */
-export type RevisionGroup = 'registry' | 'allocation' | 'staff' | 'training';
+export type RevisionGroup = 'registry' | 'allocation' | 'staff' | 'training' | 'portal';
 
 /** The current revision of a group of tables (0 before its first change). */
 export async function dataRevision(db: Db, group: RevisionGroup): Promise<number> {

@@ -12,7 +12,6 @@ import {
   areaPath,
   editableBy,
   mayPublish,
-  nearArea,
   placeNames,
   resolvePlace,
   type Place,
@@ -112,17 +111,19 @@ export async function listNews(
   locale: Locale,
   q: { areaId?: number; institutionId?: number; tag?: string; page?: number },
 ) {
-  const where = [];
+  const tag = q.tag ? sql`${q.tag.trim().toLowerCase()} = any(${articles.tags})` : undefined;
+  const page = q.page ?? 1;
+  let rows: store.CardRow[];
   if (q.institutionId) {
-    where.push(and(eq(articles.placeKind, 'institution'), eq(articles.institutionId, q.institutionId)));
+    const school = and(eq(articles.placeKind, 'institution'), eq(articles.institutionId, q.institutionId));
+    rows = await store.listPublished(db, and(school, tag), 21, (page - 1) * 20);
   } else if (q.areaId) {
     const path = await areaPath(db, q.areaId);
     if (!path) throw notFound('area');
-    where.push(nearArea(articles, path, true));
+    rows = await store.listPublishedNear(db, path, true, 21, (page - 1) * 20, tag);
+  } else {
+    rows = await store.listPublished(db, tag, 21, (page - 1) * 20);
   }
-  if (q.tag) where.push(sql`${q.tag.trim().toLowerCase()} = any(${articles.tags})`);
-  const page = q.page ?? 1;
-  const rows = await store.listPublished(db, where.length ? and(...where) : undefined, 21, (page - 1) * 20);
   return { items: await cards(db, locale, rows.slice(0, 20)), more: rows.length > 20 };
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/server/db/database';
+import { rows, type Db } from '@/server/db/database';
 import { clockOffsetMs } from '@/server/clock';
 import { articles } from '@/modules/portal/portal.tables';
 
@@ -38,6 +38,61 @@ export async function listPublished(
     .orderBy(desc(articles.publishAt), desc(articles.id))
     .limit(limit)
     .offset(offset);
+}
+
+/**
+ * Published items near an area (what `nearArea` selects), newest first, as three ordered index scans — the
+ * nation's (`portal_article_kind_publish_idx`), the area's and those above it (`portal_article_place_idx`),
+ * and when `below`, those under it — each cut at the page's end, merged here. One
+ * scan for the OR of the three would read every item of the period (a sequential scan at 50,000 items).
+ */
+export async function listPublishedNear(
+  db: Db,
+  areaPath: number[] | null,
+  below: boolean,
+  limit: number,
+  offset = 0,
+  where?: SQL,
+): Promise<CardRow[]> {
+  const enough = limit + offset;
+  const branch = (cond: SQL | undefined) =>
+    db
+      .select(CARD)
+      .from(articles)
+      .where(and(lte(articles.publishAt, sqlNow()), cond, where))
+      .orderBy(desc(articles.publishAt), desc(articles.id))
+      .limit(enough);
+  const here = areaPath?.at(-1);
+  const parts: PromiseLike<CardRow[]>[] = [branch(eq(articles.placeKind, 'nation'))];
+  if (areaPath && here !== undefined) {
+    const up = sql`array[${sql.join(
+      areaPath.map((id) => sql`${id}`),
+      sql`, `,
+    )}]::int[]`;
+    parts.push(branch(and(eq(articles.placeKind, 'area'), sql`${articles.areaId} = any(${up})`)));
+    // Under it: for each area of its subtree, that area's items newest first cut at the page's end (an ordered
+    // scan of `portal_article_area_publish_idx` each; a school's items carry its area). The area's own
+    // items are in the branch above already.
+    if (below)
+      parts.push(
+        rows<CardRow>(
+          db,
+          sql`select c.* from institutions_area a cross join lateral (
+                select ${articles.id}, ${articles.placeKind} as "placeKind", ${articles.areaId} as "areaId",
+                  ${articles.institutionId} as "institutionId", ${articles.title}, ${articles.summary},
+                  ${articles.tags}, ${articles.publishAt} as "publishAt"
+                from ${articles}
+                where ${articles.areaId} = a.id and ${articles.publishAt} <= ${sqlNow()}
+                  and (${articles.areaId} <> ${here} or ${articles.placeKind} = 'institution')
+                  ${where ? sql`and ${where}` : sql``}
+                order by ${articles.publishAt} desc, ${articles.id} desc limit ${enough}) c
+              where a.path @> array[${here}]::int[]`,
+        ).then((found) => found.map((r) => ({ ...r, publishAt: new Date(r.publishAt!) }))),
+      );
+  }
+  const all = (await Promise.all(parts)).flat();
+  all.sort((a, b) => b.publishAt!.getTime() - a.publishAt!.getTime() || b.id - a.id);
+  return all.slice(offset, offset + limit);
 }
 
 /** Published items with their bodies, for feeds. */

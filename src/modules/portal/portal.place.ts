@@ -1,9 +1,10 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Actor, Role } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import type { AppError } from '@/server/errors';
 import type { Locale } from '@/server/i18n';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
+import { roleGrants } from '@/modules/identity/identity.tables';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
@@ -119,6 +120,24 @@ export async function schoolPlace(db: Db, institutionId: number) {
     .innerJoin(areas, eq(areas.id, institutions.areaId))
     .where(eq(institutions.id, institutionId));
   return s ?? null;
+}
+
+/** The school of a parent's children: the first child's (by id) that has a pupil's grant at a school; or null. */
+export async function childrenSchool(db: Db, childIds: number[]): Promise<number | null> {
+  if (childIds.length === 0) return null;
+  const [g] = await db
+    .select({ institutionId: roleGrants.institutionId })
+    .from(roleGrants)
+    .where(
+      and(
+        inArray(roleGrants.userId, childIds),
+        eq(roleGrants.role, 'student'),
+        isNotNull(roleGrants.institutionId),
+      ),
+    )
+    .orderBy(asc(roleGrants.userId), asc(roleGrants.id))
+    .limit(1);
+  return g?.institutionId ?? null;
 }
 
 /** A place as answers show it: kind, ids and the name in the reader's language. */

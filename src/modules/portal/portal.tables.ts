@@ -57,6 +57,18 @@ export const articles = pgTable(
     index('portal_article_publish_idx').on(t.publishAt.desc(), t.id),
     index('portal_article_path_idx').using('gin', t.placePath),
     index('portal_article_place_idx').on(t.placeKind, t.areaId, t.institutionId, t.publishAt.desc()),
+    // The nation's news newest first (the home of a visitor): an ordered scan cut at the page.
+    index('portal_article_kind_publish_idx').on(
+      t.placeKind,
+      t.publishAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    // An area's news and its schools' newest first (the home near an area): one ordered scan per area.
+    index('portal_article_area_publish_idx').on(
+      t.areaId,
+      t.publishAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
   ],
 );
 

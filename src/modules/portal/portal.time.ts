@@ -42,14 +42,28 @@ export interface Wall {
   mi: number;
 }
 
+/**
+ * Wall times already worked out, by zone and instant: `formatToParts` costs microseconds, and a page expands
+ * the same repeating events again and again (a zone's rules do not change while the process runs). Bounded:
+ * emptied when full.
+ */
+const walls = new Map<string, Wall>();
+const WALLS_MAX = 100_000;
+
 /** The wall-clock time of an instant in a zone. */
 export function wallOf(instant: Date, tz: string): Wall {
+  const key = `${tz} ${instant.getTime()}`;
+  const known = walls.get(key);
+  if (known) return { ...known };
   const parts = Object.fromEntries(
     formatter(tz)
       .formatToParts(instant)
       .map((p) => [p.type, p.value]),
   );
-  return { y: +parts.year!, mo: +parts.month!, d: +parts.day!, h: +parts.hour!, mi: +parts.minute! };
+  const wall = { y: +parts.year!, mo: +parts.month!, d: +parts.day!, h: +parts.hour!, mi: +parts.minute! };
+  if (walls.size >= WALLS_MAX) walls.clear();
+  walls.set(key, wall);
+  return { ...wall };
 }
 
 /** `YYYY-MM-DDTHH:mm` of a wall time. */
@@ -77,6 +91,16 @@ export function instantOf(w: Wall, tz: string): Date | null {
   const asUtc = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi);
   const check = new Date(asUtc);
   if (check.getUTCDate() !== w.d || check.getUTCMonth() !== w.mo - 1) return null;
+  const offsetAt = (probe: Date) => {
+    const pw = wallOf(probe, tz);
+    return Date.UTC(pw.y, pw.mo - 1, pw.d, pw.h, pw.mi) - probe.getTime();
+  };
+  // The same offset a day before and a day after: no clock change near, so one instant, and it is this one.
+  const before = offsetAt(new Date(asUtc - 86_400_000));
+  if (before === offsetAt(new Date(asUtc + 86_400_000))) {
+    const only = new Date(asUtc - before);
+    return sameWall(wallOf(only, tz), w) ? only : null;
+  }
   // The zone's offset near that time, tried at the guess and a day either side (covers a change that day).
   const candidates = [-86_400_000, 0, 86_400_000]
     .map((shift) => {

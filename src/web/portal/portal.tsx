@@ -140,7 +140,20 @@ const areaFromUrl = () => {
   return v && /^[1-9]\d{0,9}$/.test(v) ? Number(v) : null;
 };
 
-/** The portal's home: news and events near me (my school first), the library, and the sections to come. */
+/** The portal's other sections, linked from the home (the server's first HTML links them too). */
+const ELSEWHERE = [
+  { key: 'safety', path: '/portal/safety' },
+  { key: 'saferDay', path: '/portal/safer-internet-day' },
+  { key: 'discuss', path: '/portal/discuss' },
+] as const;
+
+/** The page of a list in the address (`?page=2`), as the server's first HTML links it. */
+const pageFromUrl = () => {
+  const v = new URLSearchParams(window.location.search).get('page');
+  return v && /^[1-9]\d{0,4}$/.test(v) ? Number(v) : 1;
+};
+
+/** The portal's home: news and events near me (my school first), the library, and the portal's other parts. */
 export function PortalHomePage() {
   const { t } = useTranslation();
   const [area, setArea] = useState<number | null>(areaFromUrl);
@@ -200,6 +213,14 @@ export function PortalHomePage() {
               <Link to="/resources">{t('portalNews.libraryLink')}</Link>
             </p>
           </section>
+          {ELSEWHERE.map((s) => (
+            <section key={s.path} aria-labelledby={`portal-${s.key}`}>
+              <h2 id={`portal-${s.key}`}>{t(`portalFront.${s.key}`)}</h2>
+              <p>
+                <Link to={s.path}>{t(`portalFront.${s.key}Link`)}</Link>
+              </p>
+            </section>
+          ))}
         </>
       ) : home.isPending ? (
         <Loading />
@@ -212,7 +233,7 @@ export function PortalHomePage() {
 export function PortalNewsPage() {
   const { t } = useTranslation();
   const [area, setArea] = useState<number | null>(areaFromUrl);
-  const [page, setPage] = useState(1);
+  const [page, setPage] = useState(pageFromUrl);
   const areas = useQuery({
     queryKey: ['portal', 'home', null],
     queryFn: ({ signal }) => api<HomeRecord>('/portal/home', { signal }),
