@@ -243,7 +243,7 @@ describe('unblock requests', () => {
   });
 
   it('refuses a public suffix (a whole zone like com.az) with a 422 naming the domain, in the asker’s language', async () => {
-    for (const domain of ['co.uk', 'az', 'com.az', 'COM.AZ.', 'edu.az']) {
+    for (const domain of ['co.uk', 'az', 'com.az', 'COM.AZ.', 'edu.az', 'k12.tr', 'gov.br']) {
       const res = await ask('teacher', { domain });
       expect(res.statusCode, domain).toBe(422);
       const [detail] = res.json<Err & { error: { details: { message: string }[] } }>().error.details;
@@ -253,6 +253,8 @@ describe('unblock requests', () => {
     expect(isPublicSuffix('example.com.az')).toBe(false);
     expect(isPublicSuffix('bbc.co.uk')).toBe(false);
     expect(isPublicSuffix('org')).toBe(true);
+    expect(isPublicSuffix('github.io')).toBe(false);
+    expect(isPublicSuffix('pvt.k12.ma.us')).toBe(true);
     const site = await ask('teacher', { domain: 'example.com.az' });
     expect(site.statusCode).toBe(200);
   });
