@@ -5,8 +5,8 @@ import { DEMO_PASSWORD } from './support/demo-accounts';
 import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
 
 /**
- * The internet-safety courses and Safer Internet Day on a phone: the demo teacher starts the grade 5–6 course
- * for their class, a pupil of the class takes the first lesson's quiz, and the region's report counts it (an
+ * The internet-safety courses and Safer Internet Day on a phone: the demo teacher starts the grade 7–9 course
+ * for their class 7A (a course is for its grade band), a pupil of the class takes the first lesson's quiz, and the region's report counts it (an
  * aggregate, no names). The demo school's director registers its Safer Internet Day event, and the ministry's
  * participation by region counts the school.
  */
@@ -23,7 +23,7 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
     await server?.stop();
   });
 
-  const COURSE = 'Rəqəmsal vətəndaş (5–6-cı siniflər)';
+  const COURSE = 'Şəbəkədə məsuliyyət (7–9-cu siniflər)';
   const REPORT = 'İnternet təhlükəsizliyi kursları: hesabat';
   const total = async (page: Page, which: string) =>
     Number(await page.locator(`tfoot [data-total="${which}"]`).innerText());
@@ -43,7 +43,7 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
     return n;
   };
 
-  it('a teacher starts the grade 5–6 course for the class, a pupil takes a quiz, the region counts it', async () => {
+  it('a teacher starts the grade 7–9 course for the class, a pupil takes a quiz, the region counts it', async () => {
     const before = await regionLessons();
     expect(before).toBeGreaterThan(0);
 
@@ -63,8 +63,8 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
       await page.getByRole('link', { name: COURSE }).click();
       await expect.poll(() => heading(page), HEADING).toBe(COURSE);
       const lesson = page.locator('section.portal-lesson').first();
-      await lesson.getByRole('radio', { name: 'Yalnız tanıdığım insanlar' }).check();
-      await lesson.getByRole('radio', { name: 'Doğru' }).check();
+      await lesson.getByRole('radio', { name: 'İmtina edirəm və ya başqa tətbiq seçirəm' }).check();
+      await lesson.getByRole('radio', { name: 'Yanlış' }).check();
       await lesson.getByRole('button', { name: 'Cavabları yoxla' }).click();
       await expect
         .poll(() => lesson.getByRole('status').innerText())

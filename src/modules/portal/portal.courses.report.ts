@@ -26,6 +26,8 @@ export interface ReportScope {
   institutionId: number | null;
   name: string;
   path: number[];
+  /** Rows by class: only the school's own director; others see a school's total only. */
+  byClass: boolean;
 }
 
 const nameIn = (locale: Locale) =>
@@ -52,7 +54,14 @@ export async function scopeFor(
     if (!s) throw notFound('institution');
     if (!national && !regional.some((id) => s.path.includes(id)) && !directed.includes(q.institutionId))
       throw forbidden();
-    return { level: 'school', areaId: null, institutionId: q.institutionId, name: s.name, path: s.path };
+    return {
+      level: 'school',
+      areaId: null,
+      institutionId: q.institutionId,
+      name: s.name,
+      path: s.path,
+      byClass: directed.includes(q.institutionId),
+    };
   }
   const areaId = q.areaId ?? (national ? undefined : regional[0]);
   if (areaId !== undefined) {
@@ -62,9 +71,10 @@ export async function scopeFor(
     );
     if (!a) throw notFound('area');
     if (!national && !regional.some((id) => a.path.includes(id))) throw forbidden();
-    return { level: 'area', areaId, institutionId: null, name: a.name, path: a.path };
+    return { level: 'area', areaId, institutionId: null, name: a.name, path: a.path, byClass: false };
   }
-  if (national) return { level: 'nation', areaId: null, institutionId: null, name: '', path: [] };
+  if (national)
+    return { level: 'nation', areaId: null, institutionId: null, name: '', path: [], byClass: false };
   if (directed.length) return scopeFor(db, actor, locale, { institutionId: directed[0]! });
   throw forbidden();
 }
@@ -92,17 +102,6 @@ function figures(r: { pupils: number; lessons: number; completions: number; scor
   };
 }
 
-/** Whether the area has areas under it (rows are then areas, else schools). */
-async function hasChildAreas(db: Db, areaId: number | null): Promise<boolean> {
-  const [r] = await rows<{ n: number }>(
-    db,
-    areaId === null
-      ? sql`select count(*)::int as n from ${areas} where kind <> 'country'`
-      : sql`select count(*)::int as n from ${areas} where parent_id = ${areaId}`,
-  );
-  return (r?.n ?? 0) > 0;
-}
-
 /** The scope's condition on rows that carry `place_path` and `institution_id`. */
 function within(scope: ReportScope, alias: SQL): SQL {
   if (scope.level === 'nation') return sql`true`;
@@ -110,13 +109,35 @@ function within(scope: ReportScope, alias: SQL): SQL {
   return sql`${alias}.institution_id = ${scope.institutionId}`;
 }
 
-/** How rows are grouped under the scope: by the next area down, by school, or (in a school) by class. */
-async function grouping(db: Db, scope: ReportScope): Promise<{ kind: ReportRow['kind']; key: SQL }> {
-  if (scope.level === 'school') return { kind: 'class', key: sql`a.class_id` };
+/**
+ * How rows are grouped under the scope, as a kind and a key (both SQL over `alias`): in a school by class (its
+ * director only; anyone else gets no rows, the school's total only); above, by the next area down, or by the
+ * school itself when it sits directly in the scope's area (no area under it on its path).
+ */
+function grouping(scope: ReportScope, alias: SQL): { kind: SQL; key: SQL } {
+  if (scope.level === 'school')
+    return scope.byClass
+      ? { kind: sql`'class'`, key: sql`${alias}.class_id` }
+      : { kind: sql`'class'`, key: sql`null::int` };
   // The nation's path is the country's: its regions are the second element (PostgreSQL arrays start at 1).
   const depth = scope.level === 'nation' ? 1 : scope.path.length;
-  if (await hasChildAreas(db, scope.areaId)) return { kind: 'area', key: sql`a.place_path[${depth + 1}]` };
-  return { kind: 'school', key: sql`a.institution_id` };
+  const sub = sql`${alias}.place_path[${depth + 1}]`;
+  return {
+    kind: sql`case when ${sub} is null then 'school' else 'area' end`,
+    key: sql`coalesce(${sub}, ${alias}.institution_id)`,
+  };
+}
+
+type Kind = ReportRow['kind'];
+
+/** The names of grouped rows, by kind and id. */
+async function labels(db: Db, locale: Locale, groups: { kind: Kind; k: number | null }[]) {
+  const out = new Map<string, string>();
+  for (const kind of ['area', 'school', 'class'] as const) {
+    const ids = groups.filter((g) => g.kind === kind && g.k !== null).map((g) => g.k!);
+    for (const [id, name] of await names(db, locale, kind, ids)) out.set(`${kind}:${id}`, name);
+  }
+  return out;
 }
 
 async function names(db: Db, locale: Locale, kind: ReportRow['kind'], ids: number[]) {
@@ -147,11 +168,12 @@ export async function courseReport(
   q: { areaId?: number; institutionId?: number; courseId?: number },
 ) {
   const scope = await scopeFor(db, actor, locale, q);
-  const { kind, key } = await grouping(db, scope);
+  const { kind, key } = grouping(scope, sql.raw('a'));
   const course = q.courseId === undefined ? sql`true` : sql`a.course_id = ${q.courseId}`;
   const where = sql`${within(scope, sql.raw('a'))} and ${course}`;
   // Per group: pupils, lessons done, courses completed (a pupil who did every lesson of a course), scores.
   const grouped = await rows<{
+    kind: Kind;
     k: number | null;
     pupils: number;
     lessons: number;
@@ -160,23 +182,19 @@ export async function courseReport(
     max: number;
   }>(
     db,
-    sql`with a as (select ${key} as k, a.* from ${courseAttempts} a where ${where}),
-             per as (select k, student_id, course_id, count(*)::int as n from a group by 1, 2, 3),
+    sql`with a as (select ${kind} as kind, ${key} as k, a.* from ${courseAttempts} a where ${where}),
+             per as (select kind, k, student_id, course_id, count(*)::int as n from a group by 1, 2, 3, 4),
              lc as (select course_id, count(*)::int as n from ${lessons} group by 1)
-        select g.k, g.pupils, g.lessons, g.score, g.max,
+        select g.kind, g.k, g.pupils, g.lessons, g.score, g.max,
                coalesce(c.completions, 0)::int as completions
-        from (select k, count(distinct student_id)::int as pupils, count(*)::int as lessons,
+        from (select kind, k, count(distinct student_id)::int as pupils, count(*)::int as lessons,
                      sum(score)::int as score, sum(max_score)::int as max
-              from a group by k) g
-        left join (select per.k, count(*)::int as completions from per join lc using (course_id)
-                   where per.n >= lc.n group by per.k) c on c.k is not distinct from g.k`,
+              from a group by kind, k) g
+        left join (select per.kind, per.k, count(*)::int as completions from per join lc using (course_id)
+                   where per.n >= lc.n group by per.kind, per.k) c
+          on c.kind = g.kind and c.k is not distinct from g.k`,
   );
-  const labelled = await names(
-    db,
-    locale,
-    kind,
-    grouped.filter((g) => g.k !== null).map((g) => g.k!),
-  );
+  const labelled = await labels(db, locale, grouped);
   const total = grouped.reduce(
     (t, g) => ({
       pupils: t.pupils + g.pupils,
@@ -187,15 +205,32 @@ export async function courseReport(
     }),
     { pupils: 0, lessons: 0, completions: 0, score: 0, max: 0 },
   );
-  const list: ReportRow[] = grouped
-    .filter((g) => g.k !== null && labelled.has(g.k))
-    .map((g) => ({ kind, id: g.k!, name: labelled.get(g.k!)!, ...figures(g) }))
-    .sort((x, y) => x.name.localeCompare(y.name, locale));
+  const list = grouped
+    .filter((g) => g.k !== null && labelled.has(`${g.kind}:${g.k}`))
+    .map((g) => ({
+      kind: g.kind,
+      id: g.k!,
+      name: labelled.get(`${g.kind}:${g.k}`)!,
+      ...figures(g),
+      counted: g.pupils,
+    }));
+  // Complementary suppression: the total less the shown rows is what the hidden rows (and the pupils in no
+  // row) hold together; while that is a few pupils but not none, the smallest shown row is hidden too, so no
+  // hidden group can be worked out from the total.
+  const shown = () => list.filter((r) => !r.suppressed);
+  let hidden = total.pupils - shown().reduce((n, r) => n + r.counted, 0);
+  while (hidden > 0 && hidden < SMALL_CELL && shown().length > 0) {
+    const smallest = shown().reduce((m, r) => (r.counted < m.counted ? r : m));
+    Object.assign(smallest, figures({ pupils: 0, lessons: 0, completions: 0, score: 0, max: 0 }));
+    hidden += smallest.counted;
+  }
   return {
     scope: { level: scope.level, areaId: scope.areaId, institutionId: scope.institutionId, name: scope.name },
     smallCell: SMALL_CELL,
     total: figures(total),
-    rows: list,
+    rows: list
+      .map(({ counted: _, ...r }): ReportRow => r)
+      .sort((x, y) => x.name.localeCompare(y.name, locale)),
   };
 }
 
@@ -209,22 +244,14 @@ export async function sidParticipation(
 ) {
   const scope = await scopeFor(db, actor, locale, q);
   if (scope.level === 'school') throw forbidden();
-  const depth = scope.level === 'nation' ? 1 : scope.path.length;
-  const byArea = await hasChildAreas(db, scope.areaId);
-  const key = byArea ? sql`e.place_path[${depth + 1}]` : sql`e.institution_id`;
-  const grouped = await rows<{ k: number | null; schools: number; participants: number }>(
+  const { kind, key } = grouping(scope, sql.raw('e'));
+  const grouped = await rows<{ kind: 'area' | 'school'; k: number | null; schools: number; participants: number }>(
     db,
-    sql`select ${key} as k, count(*)::int as schools, sum(participants)::int as participants
+    sql`select ${kind} as kind, ${key} as k, count(*)::int as schools, sum(participants)::int as participants
         from ${sidEvents} e where e.campaign_id = ${campaignId} and ${within(scope, sql.raw('e'))}
-        group by 1`,
+        group by 1, 2`,
   );
-  const kind: 'area' | 'school' = byArea ? 'area' : 'school';
-  const labelled = await names(
-    db,
-    locale,
-    kind,
-    grouped.filter((g) => g.k !== null).map((g) => g.k!),
-  );
+  const labelled = await labels(db, locale, grouped);
   return {
     scope: { level: scope.level, areaId: scope.areaId, institutionId: null, name: scope.name },
     total: {
@@ -232,11 +259,11 @@ export async function sidParticipation(
       participants: grouped.reduce((n, g) => n + g.participants, 0),
     },
     rows: grouped
-      .filter((g) => g.k !== null && labelled.has(g.k))
+      .filter((g) => g.k !== null && labelled.has(`${g.kind}:${g.k}`))
       .map((g) => ({
-        kind,
+        kind: g.kind,
         id: g.k!,
-        name: labelled.get(g.k!)!,
+        name: labelled.get(`${g.kind}:${g.k}`)!,
         schools: g.schools,
         participants: g.participants,
       }))

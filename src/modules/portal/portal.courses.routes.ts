@@ -76,6 +76,7 @@ export default async function portalCoursesRoutes(app: FastifyInstance, opts: { 
         db,
         changeContext(request),
         requireActor(request),
+        request.locale,
         request.params.courseId,
         request.body.classId,
       ),

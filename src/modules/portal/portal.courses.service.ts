@@ -52,7 +52,7 @@ const marked = (lessonId: number, index: number, q: CourseQuestion, locale: Loca
   points: q.points,
 });
 
-/** The order a person sees a question's parts in: fixed per person (ordering and matching are shuffled). */
+/** The order a person sees a question's parts in: fixed per person, options, items and pairs shuffled. */
 const seedOf = (actor: Actor | null) => actor?.userId ?? 0;
 
 export async function listCourses(db: Db, locale: Locale) {
@@ -136,7 +136,7 @@ export async function getCourse(db: Db, locale: Locale, actor: Actor | null, cou
           .map((x) => ({ id: x.id, title: x.title, type: x.type })),
         questions: l.questions.map((q, i) => {
           const m = marked(l.id, i, q, locale);
-          const shown = shownBody(m.body, partsOrder(seedOf(actor), m, false));
+          const shown = shownBody(m.body, partsOrder(seedOf(actor), m, true));
           return { index: i, kind: q.kind, prompt: inLocale(q.prompt, locale), points: q.points, ...shown };
         }),
         result: r ? { score: r.score, maxScore: r.maxScore, tries: r.tries } : null,
@@ -151,6 +151,7 @@ export async function startForClass(
   db: Db,
   ctx: ChangeContext,
   actor: Actor,
+  locale: Locale,
   courseId: number,
   classId: number,
 ) {
@@ -158,6 +159,9 @@ export async function startForClass(
   if (!course) throw notFound('course');
   const { cls, relation } = await classFor(db, actor, classId, 'read');
   if (relation !== 'teach' && relation !== 'manage') throw forbidden();
+  // A course is for its grade band: a class of another grade takes the course of its own grades.
+  if (cls.grade < course.gradeFrom || cls.grade > course.gradeTo)
+    throw new AppError(422, 'portal.course.run_invalid', {}, [problem(locale, 'classId', 'grade')]);
   return db.transaction(async (tx) => {
     const { run, created } = await store.startRun(tx, {
       courseId,
@@ -199,7 +203,7 @@ export async function takeQuiz(
   let maxScore = 0;
   lesson.questions.forEach((q, i) => {
     const m = marked(lesson.id, i, q, locale);
-    const got = toStored(m, partsOrder(seedOf(actor), m, false), answers[i]!);
+    const got = toStored(m, partsOrder(seedOf(actor), m, true), answers[i]!);
     if ('problem' in got) return refuse([problem(locale, `answers.${i}`, 'answer')]);
     const points = markAnswer(m, got.answer);
     stored.push(got.answer);
@@ -231,7 +235,7 @@ export async function takeQuiz(
       action: 'quiz',
       entity: 'portal_course_lesson',
       entityId: lesson.id,
-      after: { score, maxScore },
+      after: { courseId: lesson.courseId },
     });
     return {
       lessonId: lesson.id,

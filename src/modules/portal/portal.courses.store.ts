@@ -174,11 +174,18 @@ export async function saveAttempt(
     .values(v)
     .onConflictDoUpdate({
       target: [courseAttempts.lessonId, courseAttempts.studentId],
+      // A retake after the pack changed the quiz's maximum starts afresh from the new attempt (the kept score
+      // must stay within the new maximum); otherwise the best score is kept. Tries stop at smallint's top.
       set: {
-        tries: sql`${courseAttempts.tries} + 1`,
-        score: sql`greatest(${courseAttempts.score}, excluded.score)`,
-        answers: sql`case when excluded.score > ${courseAttempts.score} then excluded.answers else ${courseAttempts.answers} end`,
-        doneAt: sql`case when excluded.score > ${courseAttempts.score} then excluded.done_at else ${courseAttempts.doneAt} end`,
+        maxScore: sql`excluded.max_score`,
+        tries: sql`case when excluded.max_score <> ${courseAttempts.maxScore} then 1
+                        else least(${courseAttempts.tries} + 1, 32767) end`,
+        score: sql`case when excluded.max_score <> ${courseAttempts.maxScore} then excluded.score
+                        else greatest(${courseAttempts.score}, excluded.score) end`,
+        answers: sql`case when excluded.max_score <> ${courseAttempts.maxScore} or excluded.score > ${courseAttempts.score}
+                          then excluded.answers else ${courseAttempts.answers} end`,
+        doneAt: sql`case when excluded.max_score <> ${courseAttempts.maxScore} or excluded.score > ${courseAttempts.score}
+                         then excluded.done_at else ${courseAttempts.doneAt} end`,
         runId: sql`coalesce(excluded.run_id, ${courseAttempts.runId})`,
         classId: sql`coalesce(excluded.class_id, ${courseAttempts.classId})`,
       },

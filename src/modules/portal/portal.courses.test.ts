@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '@/server/db/database';
 import { createTestApp, login, type Session } from '@test/harness';
-import { createAreas, createUserWithRole } from '@test/factories';
+import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { actorOf, classroomSchool, errorOf, type ClassroomSchool } from '@test/classroom-world';
 import * as classroom from '@/modules/classroom/classroom.service';
 import { subjects } from '@/modules/institutions/institutions.tables';
@@ -15,6 +15,8 @@ import {
 } from '@/modules/portal/portal.courses.pack';
 import { SAFETY_TOPICS } from '@/modules/portal/portal.courses.tables';
 import { campaignYear } from '@/modules/portal/portal.sid.service';
+import * as store from '@/modules/portal/portal.courses.store';
+import { SMALL_CELL } from '@/modules/portal/portal.courses.report';
 import { now } from '@/server/clock';
 import { seedSafetyCourses } from '@/seed/safety-courses';
 
@@ -75,6 +77,15 @@ describe('internet-safety course pack', () => {
     }
     const sid = await readSaferInternetDay(DEFAULT_PACK_DIR);
     expect(sid!.activities.every((a) => a.gradeFrom >= 5 && a.gradeTo <= 11)).toBe(true);
+  });
+
+  it('spreads the right answers of single-choice questions over the options', async () => {
+    const singles = (await readSafetyCourses(DEFAULT_PACK_DIR)).flatMap((c) =>
+      c.lessons.flatMap((l) => l.questions.filter((q) => q.kind === 'single')),
+    );
+    const at = new Map<number, number>();
+    for (const q of singles) at.set(q.key.correct![0]!, (at.get(q.key.correct![0]!) ?? 0) + 1);
+    expect(Math.max(...at.values())).toBeLessThanOrEqual(Math.ceil(singles.length / 2));
   });
 
   it('puts Safer Internet Day on the second Tuesday of February', () => {
@@ -264,6 +275,14 @@ describe('internet-safety courses and Safer Internet Day', () => {
     expect((await send(director, 'POST', url, { classId })).json()).toMatchObject({ created: false });
     expect((await send(otherDirector, 'POST', url, { classId })).statusCode).toBe(403);
     expect((await send(teacher, 'POST', url, { classId: 'x' })).statusCode).toBe(400);
+    // A course is for its grade band: the grade 7–9 course is not for a grade 5 class.
+    const list = await get<{ items: { id: number; code: string }[] }>(null, '/api/portal/safety/courses');
+    const older = list.body.items.find((c) => c.code === 'g7-9')!.id;
+    const wrong = await send(teacher, 'POST', `/api/portal/safety/courses/${older}/runs`, { classId });
+    expect(wrong.statusCode).toBe(422);
+    expect(errorOf(wrong).details[0]).toMatchObject({ field: 'classId', reason: 'grade' });
+    // In the teacher's language (their account's: Azerbaijani).
+    expect(errorOf(wrong).details[0]!.message).toContain('sinfin ili bu kursun');
   });
 
   it('marks a pupil’s quiz with the contests engine, keeps the best score, and refuses a wrong answer shape', async () => {
@@ -273,6 +292,10 @@ describe('internet-safety courses and Safer Internet Day', () => {
       .lessons[0]!;
     const right = await send(pupils[0]!, 'POST', url, { answers: answersFor(shown.questions, true) });
     expect(right.statusCode, right.body).toBe(200);
+    // Neither the pupil's course page nor the quiz's reply carries the answer key.
+    const pupilPage = await get<CourseOut>(pupils[0]!, `/api/portal/safety/courses/${course.id}`);
+    expect(pupilPage.res.body).not.toMatch(/"key"|"correct"|"truth"|"answers"/);
+    expect(right.body).not.toMatch(/"key"|"truth"|"choices"|"answers"/);
     const r = right.json<{ score: number; maxScore: number; correct: boolean[]; withClass: boolean }>();
     expect(r.score).toBe(r.maxScore);
     expect(r.correct.every(Boolean)).toBe(true);
@@ -289,8 +312,30 @@ describe('internet-safety courses and Safer Internet Day', () => {
     expect(kind.statusCode).toBe(422);
     expect(errorOf(kind).details[0]).toMatchObject({ field: 'answers.0', reason: 'answer' });
     expect((await send(teacher, 'POST', url, { answers: [{ truth: true }] })).statusCode).toBe(403);
+    // The audit records the quiz taken, not the pupil's score.
+    const logged = await rows<{ after: Record<string, unknown> }>(
+      t.database.db,
+      sql`select after from identity_audit where entity = 'portal_course_lesson' and entity_id = ${String(lesson.id)}`,
+    );
+    expect(logged.length).toBeGreaterThan(0);
+    for (const l of logged) expect(l.after).not.toHaveProperty('score');
     const mine = (await get<CourseOut>(pupils[0]!, `/api/portal/safety/courses/${course.id}`)).body;
     expect(mine.lessons[0]!.result).toMatchObject({ score: r.maxScore, tries: 2 });
+  });
+
+  it('shows each pupil the options in an order of their own, and marks what they chose', async () => {
+    const seen = await Promise.all(
+      pupils.map(async (p) => (await get<CourseOut>(p, `/api/portal/safety/courses/${course.id}`)).body),
+    );
+    const options = (c: CourseOut) =>
+      c.lessons.flatMap((l) => l.questions.filter((q) => q.kind === 'single').map((q) => q.options!.join('|')));
+    const pack = (await readSafetyCourses(DEFAULT_PACK_DIR)).find((c) => c.code === 'g5-6')!;
+    const inPack = pack.lessons.flatMap((l) =>
+      l.questions.filter((q) => q.kind === 'single').map((q) => q.body.en.options!.join('|')),
+    );
+    // Some pupil sees some question's options out of the pack's order, and two pupils see different orders.
+    expect(seen.some((c) => options(c).some((o, i) => o !== inPack[i]))).toBe(true);
+    expect(new Set(seen.map((c) => options(c).join('/'))).size).toBeGreaterThan(1);
   });
 
   it('reports by class to the director, by district to the region, by region to the ministry: aggregates only, small cells hidden', async () => {
@@ -393,5 +438,161 @@ describe('internet-safety courses and Safer Internet Day', () => {
       (await get(otherRegional, `/api/portal/sid/${c.id}/participation?areaId=${regionId}`)).status,
     ).toBe(403);
     expect((await get(director, `/api/portal/sid/${c.id}/participation`)).status).toBe(403);
+  });
+
+  it('starts a run once when two start it at the same time', async () => {
+    const db = t.database.db;
+    const sixth = await classroom.createClass(
+      db,
+      actorOf(w.director.id, 'director', w.schoolId),
+      { actorId: null, ip: null },
+      w.schoolId,
+      {
+        academicYearId: w.yearId,
+        grade: 6,
+        letter: 'B',
+        language: 'az',
+        shift: 1,
+        homeroomTeacherId: w.teachers[0]!.id,
+      },
+      'en',
+    );
+    const url = `/api/portal/safety/courses/${course.id}/runs`;
+    const both = await Promise.all([
+      send(teacher, 'POST', url, { classId: sixth.id }),
+      send(director, 'POST', url, { classId: sixth.id }),
+    ]);
+    expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(both.map((r) => r.json<{ created: boolean }>().created).sort()).toEqual([false, true]);
+    const [n] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from portal_course_run where class_id = ${sixth.id}`,
+    );
+    expect(n!.n).toBe(1);
+  });
+
+  it('takes a retake after the pack changed the quiz’s maximum, and counts tries no further than it can', async () => {
+    const db = t.database.db;
+    const lesson = course.lessons[0]!;
+    const url = `/api/portal/safety/lessons/${lesson.id}/quiz`;
+    const who = pupils[0]!;
+    const shown = (await get<CourseOut>(who, `/api/portal/safety/courses/${course.id}`)).body.lessons[0]!;
+    // As if the lesson's quiz had been worth 1 point when the pupil took it.
+    await db.execute(
+      sql`update portal_course_attempt set score = 1, max_score = 1, tries = 5
+          where lesson_id = ${lesson.id} and student_id = ${w.students[0]!.id}`,
+    );
+    const retake = await send(who, 'POST', url, { answers: answersFor(shown.questions, false) });
+    expect(retake.statusCode, retake.body).toBe(200);
+    const r = retake.json<{ score: number; maxScore: number; best: number; tries: number }>();
+    // Started afresh from the new attempt under the new maximum.
+    expect(r).toMatchObject({ score: 0, best: 0, tries: 1 });
+    expect(r.maxScore).toBeGreaterThan(1);
+    // The top of the tries counter.
+    await db.execute(
+      sql`update portal_course_attempt set tries = 32767
+          where lesson_id = ${lesson.id} and student_id = ${w.students[0]!.id}`,
+    );
+    const many = await send(who, 'POST', url, { answers: answersFor(shown.questions, true) });
+    expect(many.statusCode, many.body).toBe(200);
+    expect(many.json()).toMatchObject({ best: r.maxScore, tries: 32767 });
+  });
+
+  it('hides a small group that could be worked out from the total, and shows others a school’s total only', async () => {
+    // A pupil of the school in no class takes a quiz: alone, a group too small to show.
+    const db = t.database.db;
+    const loner = await createUserWithRole(db, 'student', { institutionId: w.schoolId });
+    const session = await login(t.app, loner.username, 'password-1');
+    const lesson = course.lessons[1]!;
+    const shown = (await get<CourseOut>(session, `/api/portal/safety/courses/${course.id}`)).body.lessons[1]!;
+    const took = await send(session, 'POST', `/api/portal/safety/lessons/${lesson.id}/quiz`, {
+      answers: answersFor(shown.questions, true),
+    });
+    expect(took.json()).toMatchObject({ withClass: false });
+    const school = await get<Report>(director, '/api/portal/safety/report');
+    expect(school.body.total).toMatchObject({ suppressed: false, pupils: 4 });
+    const shownPupils = school.body.rows.reduce((n, r) => n + (r.pupils ?? 0), 0);
+    const hidden = school.body.total.pupils! - shownPupils;
+    // What the total holds beyond the shown rows is none or at least a small cell, never one pupil.
+    expect(hidden === 0 || hidden >= SMALL_CELL).toBe(true);
+    expect(school.body.rows.find((r) => r.name === '5A')).toMatchObject({ suppressed: true, pupils: null });
+    // The ministry and the region see the school's total, not its classes.
+    for (const s of [bureau, regional]) {
+      const other = await get<Report>(s, `/api/portal/safety/report?institutionId=${w.schoolId}`);
+      expect(other.status).toBe(200);
+      expect(other.body.scope.level).toBe('school');
+      expect(other.body.rows).toEqual([]);
+      expect(other.body.total).toMatchObject({ pupils: 4 });
+    }
+    const own = await get<Report>(director, `/api/portal/safety/report?institutionId=${w.schoolId}`);
+    expect(own.body.rows.map((r) => r.kind)).toContain('class');
+  });
+
+  it('counts a school sitting directly in the region as its own row, in the report and in Safer Internet Day', async () => {
+    const db = t.database.db;
+    const direct = await createInstitution(db, regionId);
+    const lesson = course.lessons[0]!;
+    for (let i = 0; i < SMALL_CELL; i++) {
+      const u = await createUserWithRole(db, 'student', { institutionId: direct.id });
+      const p = await login(t.app, u.username, 'password-1');
+      const shown = (await get<CourseOut>(p, `/api/portal/safety/courses/${course.id}`)).body.lessons[0]!;
+      const r = await send(p, 'POST', `/api/portal/safety/lessons/${lesson.id}/quiz`, {
+        answers: answersFor(shown.questions, true),
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const region = await get<Report>(regional, '/api/portal/safety/report');
+    expect(region.body.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'area', id: districtId }),
+        expect.objectContaining({ kind: 'school', id: direct.id, pupils: SMALL_CELL }),
+      ]),
+    );
+    const sum = region.body.rows.reduce((n, r) => n + (r.pupils ?? 0), 0);
+    expect(sum).toBe(region.body.total.pupils);
+    // Two first registrations of the school's Safer Internet Day event at once: one is made, one refused.
+    const head = await login(
+      t.app,
+      (await createUserWithRole(db, 'director', { institutionId: direct.id })).username,
+      'password-1',
+    );
+    const c = (await get<{ campaign: { id: number; day: string } }>(head, '/api/portal/sid')).body.campaign;
+    const body = { institutionId: direct.id, title: 'Gün', heldOn: c.day, participants: 40, activityIds: [] };
+    const both = await Promise.all([
+      send(head, 'PUT', `/api/portal/sid/${c.id}/event`, body),
+      send(head, 'PUT', `/api/portal/sid/${c.id}/event`, body),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const part = await get<{ total: { schools: number }; rows: { kind: string; id: number; schools: number }[] }>(
+      regional,
+      `/api/portal/sid/${c.id}/participation`,
+    );
+    expect(part.body.rows).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'school', id: direct.id, schools: 1 })]),
+    );
+    expect(part.body.rows.reduce((n, r) => n + r.schools, 0)).toBe(part.body.total.schools);
+  });
+
+  it('refuses registering or changing an event of a past year’s campaign', async () => {
+    const year = campaignYear() - 1;
+    const sid = (await readSaferInternetDay(DEFAULT_PACK_DIR))!;
+    const past = await store.saveCampaign(t.database.db, year, saferInternetDay(year), sid);
+    const body = {
+      institutionId: w.schoolId,
+      title: 'Köhnə',
+      heldOn: saferInternetDay(year),
+      participants: 10,
+      activityIds: [],
+    };
+    const r = await send(director, 'PUT', `/api/portal/sid/${past}/event`, body);
+    expect(r.statusCode).toBe(422);
+    expect(errorOf(r).details[0]).toMatchObject({ field: 'campaignId', reason: 'past' });
+    expect(errorOf(r).details[0]!.message).toContain('keçmiş ilin');
+    // Nothing registered for the past campaign.
+    const [n] = await rows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from portal_sid_event where campaign_id = ${past}`,
+    );
+    expect(n!.n).toBe(0);
   });
 });

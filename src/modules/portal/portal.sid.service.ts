@@ -113,6 +113,8 @@ export async function registerEvent(
 ) {
   if (!directedSchools(actor).includes(input.institutionId)) throw forbidden();
   const c = await findCampaign(db, campaignId);
+  // A past year's campaign is closed: its events stand as registered.
+  if (c.year < campaignYear()) refuse([problem(locale, 'campaignId', 'past')]);
   const problems: FieldProblem[] = [];
   const title = input.title.trim();
   if (title === '') problems.push(problem(locale, 'title', 'required'));
