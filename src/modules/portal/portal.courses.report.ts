@@ -245,7 +245,12 @@ export async function sidParticipation(
   const scope = await scopeFor(db, actor, locale, q);
   if (scope.level === 'school') throw forbidden();
   const { kind, key } = grouping(scope, sql.raw('e'));
-  const grouped = await rows<{ kind: 'area' | 'school'; k: number | null; schools: number; participants: number }>(
+  const grouped = await rows<{
+    kind: 'area' | 'school';
+    k: number | null;
+    schools: number;
+    participants: number;
+  }>(
     db,
     sql`select ${kind} as kind, ${key} as k, count(*)::int as schools, sum(participants)::int as participants
         from ${sidEvents} e where e.campaign_id = ${campaignId} and ${within(scope, sql.raw('e'))}

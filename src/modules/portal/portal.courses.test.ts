@@ -19,6 +19,9 @@ import * as store from '@/modules/portal/portal.courses.store';
 import { SMALL_CELL } from '@/modules/portal/portal.courses.report';
 import { now } from '@/server/clock';
 import { seedSafetyCourses } from '@/seed/safety-courses';
+import az from '@/web/i18n/az.json';
+import ru from '@/web/i18n/ru.json';
+import en from '@/web/i18n/en.json';
 
 type Question = {
   index: number;
@@ -86,6 +89,18 @@ describe('internet-safety course pack', () => {
     const at = new Map<number, number>();
     for (const q of singles) at.set(q.key.correct![0]!, (at.get(q.key.correct![0]!) ?? 0) + 1);
     expect(Math.max(...at.values())).toBeLessThanOrEqual(Math.ceil(singles.length / 2));
+  });
+
+  it('names the audit entries of courses and Safer Internet Day in az, ru and en', () => {
+    for (const lang of [az, ru, en]) {
+      const { action, entity } = lang.audit as {
+        action: Record<string, string>;
+        entity: Record<string, string>;
+      };
+      for (const k of ['start', 'quiz']) expect(action[k]).toBeTruthy();
+      for (const k of ['portal_course_run', 'portal_course_lesson', 'portal_sid_event'])
+        expect(entity[k]).toBeTruthy();
+    }
   });
 
   it('puts Safer Internet Day on the second Tuesday of February', () => {
@@ -328,7 +343,9 @@ describe('internet-safety courses and Safer Internet Day', () => {
       pupils.map(async (p) => (await get<CourseOut>(p, `/api/portal/safety/courses/${course.id}`)).body),
     );
     const options = (c: CourseOut) =>
-      c.lessons.flatMap((l) => l.questions.filter((q) => q.kind === 'single').map((q) => q.options!.join('|')));
+      c.lessons.flatMap((l) =>
+        l.questions.filter((q) => q.kind === 'single').map((q) => q.options!.join('|')),
+      );
     const pack = (await readSafetyCourses(DEFAULT_PACK_DIR)).find((c) => c.code === 'g5-6')!;
     const inPack = pack.lessons.flatMap((l) =>
       l.questions.filter((q) => q.kind === 'single').map((q) => q.body.en.options!.join('|')),
@@ -563,10 +580,10 @@ describe('internet-safety courses and Safer Internet Day', () => {
       send(head, 'PUT', `/api/portal/sid/${c.id}/event`, body),
     ]);
     expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-    const part = await get<{ total: { schools: number }; rows: { kind: string; id: number; schools: number }[] }>(
-      regional,
-      `/api/portal/sid/${c.id}/participation`,
-    );
+    const part = await get<{
+      total: { schools: number };
+      rows: { kind: string; id: number; schools: number }[];
+    }>(regional, `/api/portal/sid/${c.id}/participation`);
     expect(part.body.rows).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'school', id: direct.id, schools: 1 })]),
     );
