@@ -360,8 +360,9 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       });
       if (!written) return notFound(request, reply);
       const html = shellPage(await readFile(indexPath, 'utf8'), written.head, locale, written.main);
+      // A signed-in person's home carries their school's items: no shared cache may keep it.
       return reply
-        .header('cache-control', 'no-cache')
+        .header('cache-control', request.actor ? 'private, no-cache' : 'no-cache')
         .header('content-language', locale)
         .header('vary', 'Cookie')
         .type('text/html; charset=utf-8')

@@ -253,6 +253,10 @@ describe('the portal in the first HTML', () => {
     }>();
     expect(visitor.school).toBeNull();
     expect(visitor.news.map((n) => n.id)).not.toContain(schoolNewsId);
+    // The first HTML of the parent's home is theirs: no shared cache may keep it; a visitor's may be.
+    const firstHtml = await s.inject({ method: 'GET', url: '/portal' });
+    expect(firstHtml.headers['cache-control']).toBe('private, no-cache');
+    expect((await page('/portal')).headers['cache-control']).toBe('no-cache');
   });
 
   it('shows a new item on the home at once: the kept home follows the portal’s data revision', async () => {
