@@ -5,7 +5,8 @@ import { createAreas, createInstitution, createUserWithRole, linkParent } from '
 import { academicYears } from '@/modules/institutions/institutions.tables';
 import { classes, enrolments } from '@/modules/classroom/classroom.tables';
 import { auditLog } from '@/modules/identity/identity.tables';
-import { screen } from '@/modules/portal/portal.discuss.words';
+import { screen, wordKey } from '@/modules/portal/portal.discuss.words';
+import { foldText } from '@/server/fold';
 import { shortName } from '@/modules/portal/portal.discuss.service';
 
 type Err = {
@@ -130,7 +131,7 @@ describe('portal discussions and moderation', () => {
     }
   };
 
-  it('folds watched words as the library does and matches whole words only', () => {
+  it('folds watched words to Azerbaijani Latin and matches whole words only', () => {
     const words = [
       { folded: 'durak', action: 'hold' as const },
       { folded: 'axmaq', action: 'censor' as const },
@@ -141,11 +142,60 @@ describe('portal discussions and moderation', () => {
     expect(screen('Durakov is a surname', words).hold).toBe(false);
     expect(screen('Sən AXMAQsan? Yox, sən axmaq', words).text).toBe('Sən AXMAQsan? Yox, sən ■■■');
     expect(screen('Сен ахмаг… и Сән ахмаг', words).text).toBe('Сен ■■■… и Сән ■■■');
-    expect(screen('a SPAM   link', words).flag).toBe(false);
+    // Any run of white space between a phrase's words, a line break too.
+    expect(screen('a SPAM   link', words).flag).toBe(true);
+    expect(screen('a spam\nlink', words).flag).toBe(true);
     expect(screen('a spam link here', words).flag).toBe(true);
     expect(screen('skill', words).blocked).toBeNull();
     expect(screen('I will KILL it', words).blocked).toBe('KILL');
     expect(shortName('Aysel Məmmədova')).toBe('Aysel M.');
+  });
+
+  it('censors the whole of overlapping censored phrases', () => {
+    const words = [
+      { folded: 'axmaq', action: 'censor' as const },
+      { folded: 'axmaq adamsan', action: 'censor' as const },
+    ];
+    expect(screen('sən axmaq adamsan', words).text).toBe('sən ■■■');
+    expect(screen('axmaq adamsan, axmaq', words).text).toBe('■■■, ■■■');
+    expect(screen('sən axmaq adamsan', words.slice().reverse()).text).toBe('sən ■■■');
+  });
+
+  it('is not evaded by invisible characters, decomposed letters, marks or spacing', () => {
+    const words = [
+      { folded: wordKey('durak'), action: 'block' as const },
+      { folded: wordKey('şərəfsiz'), action: 'block' as const },
+      { folded: 'go', action: 'censor' as const },
+      { folded: wordKey('spam link'), action: 'flag' as const },
+    ];
+    expect(screen('du\u00ADrak', words).blocked).toBe('du\u00ADrak');
+    expect(screen('du\u200Brak!', words).blocked).toBe('du\u200Brak');
+    expect(screen('x du\u200D\u2060\uFEFFrak', words).blocked).toBe('du\u200D\u2060\uFEFFrak');
+    expect(screen('s\u0327ərəfsiz', words).blocked).toBe('s\u0327ərəfsiz');
+    expect(screen('ŞƏRƏFSİZ', words).blocked).toBe('ŞƏRƏFSİZ');
+    expect(screen('QIZ', [{ folded: 'qız', action: 'hold' }]).hold).toBe(true);
+    // A combining mark is part of the word: "göl" written with a decomposed ö is not "go" + "l".
+    expect(screen('go\u0308l', words).text).toBe('go\u0308l');
+    // A mark that composes with nothing is censored with its letter.
+    expect(screen('let go\u20DD now', words).text).toBe('let ■■■ now');
+    expect(screen('spam\u00AD \t\r\n link', words).flag).toBe(true);
+  });
+
+  it('keeps the Azerbaijani letters distinct in watched words', () => {
+    const words = [
+      { folded: wordKey('ölüm'), action: 'hold' as const },
+      { folded: wordKey('sik'), action: 'block' as const },
+      { folded: wordKey('дурак'), action: 'hold' as const },
+    ];
+    expect(wordKey('ÖLÜM')).toBe('ölüm');
+    expect(wordKey('Ölüm')).toBe(wordKey('ӨЛҮМ'));
+    expect(screen('Mən orada olum', words).hold).toBe(false);
+    expect(screen('ÖLÜM', words).hold).toBe(true);
+    expect(screen('şik paltar', words).blocked).toBeNull();
+    expect(screen('sik', words).blocked).toBe('sik');
+    expect(screen('Ты ДУРАК', words).hold).toBe(true);
+    // The library search's folding is unchanged.
+    expect(foldText('Ölüm şık')).toBe('olum sik');
   });
 
   it('lists only the boards of a person’s audiences and places, and keeps the others out', async () => {
