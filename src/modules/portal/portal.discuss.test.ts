@@ -7,6 +7,7 @@ import { classes, enrolments } from '@/modules/classroom/classroom.tables';
 import { auditLog } from '@/modules/identity/identity.tables';
 import { screen, wordKey } from '@/modules/portal/portal.discuss.words';
 import { foldText } from '@/server/fold';
+import { translate } from '@/server/i18n';
 import { shortName } from '@/modules/portal/portal.discuss.service';
 
 type Err = {
@@ -412,5 +413,42 @@ describe('portal discussions and moderation', () => {
     } while (cursor);
     expect(seen).toEqual(all);
     expect((await get(director, '/api/portal/moderation/queue?after=nope')).statusCode).toBe(422);
+    // An id beyond PostgreSQL's integer is no place in the queue either: the same 422, not a 500.
+    for (const after of ['0-9999999999', '0-2147483648']) {
+      const res = await get(director, `/api/portal/moderation/queue?after=${after}`);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'after', reason: 'cursor' });
+    }
+    expect((await get(director, '/api/portal/moderation/queue?after=0-2147483647')).statusCode).toBe(200);
+  });
+
+  it("refuses a moderator's decision on their own post, in the person's language", async () => {
+    expect(
+      (await post(bureau, '/api/portal/moderation/words', { word: 'şura elanı', action: 'flag' })).statusCode,
+    ).toBe(200);
+    const board = await schoolBoard(director, 'teachers');
+    const w = await open(director, board.id, 'Müəllimlər', 'Şura   elanı: cümə günü saat 3-də');
+    expect(w.reasons).toEqual(['word_flag']);
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId)!;
+    const res = await post(director, `/api/portal/moderation/posts/${w.postId}`, {
+      action: 'approve',
+      reason: '',
+      version: item.version,
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json<Err>().error).toMatchObject({ code: 'portal.discuss.own_decision' });
+    expect(res.json<Err>().error.message).toBe(translate('az', 'portal.discuss.own_decision'));
+    expect(translate('ru', 'portal.discuss.own_decision')).toMatch(/другой модератор/);
+    expect(translate('en', 'portal.discuss.own_decision')).toMatch(/Another moderator/);
+    expect((await decide(regional, w.postId, 'approve')).statusCode).toBe(200);
+  });
+
+  it('names the rule for a watched word without a letter or digit', async () => {
+    const res = await post(bureau, '/api/portal/moderation/words', { word: '***', action: 'flag' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'word', reason: 'letter' });
+    expect(res.json<Err>().error.details?.[0]?.message).toBe('Söz: ən azı bir hərf və ya rəqəm olmalıdır');
+    expect(translate('en', 'portal.discuss.rule.letter')).toBe('must contain a letter or digit');
+    expect(translate('ru', 'portal.discuss.rule.letter')).toBe('должно содержать букву или цифру');
   });
 });

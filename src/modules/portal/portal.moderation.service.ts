@@ -39,7 +39,8 @@ export async function moderationQueue(
 ) {
   const v = await viewerOf(db, actor);
   const m = q.after ? CURSOR.exec(q.after) : null;
-  if (q.after && !m)
+  // The post id is a PostgreSQL integer: a larger one is no place in the queue (and no 500).
+  if (q.after && (!m || Number(m[2]) > 2147483647))
     throw new AppError(422, 'portal.discuss.invalid', {}, [
       {
         field: 'after',
@@ -120,6 +121,8 @@ export async function decide(
     if (!found) throw notFound('post');
     if (!moderates(v, found.board)) throw forbidden();
     const p = found.post;
+    // No one decides on their own post: another moderator does.
+    if (p.authorId === actor.userId) throw new AppError(403, 'portal.discuss.own_decision');
     const current = { postId: p.id, version: p.version, status: p.status };
     if (p.version !== body.version) throw staleVersion(body, current);
     const d = DECISIONS[body.action];
@@ -168,14 +171,16 @@ export async function addWord(
 ) {
   const word = body.word.trim().replace(/\s+/gu, ' ');
   const folded = wordKey(word);
-  if (!/[\p{L}\p{N}]/u.test(folded))
+  if (!/[\p{L}\p{N}]/u.test(folded)) {
+    const empty = !folded.trim();
     throw new AppError(422, 'portal.discuss.invalid', {}, [
       {
         field: 'word',
-        reason: 'required',
-        message: `${translate(locale, 'portal.discuss.field.word')}: ${translate(locale, 'portal.discuss.rule.required')}`,
+        reason: empty ? 'required' : 'letter',
+        message: `${translate(locale, 'portal.discuss.field.word')}: ${translate(locale, empty ? 'portal.discuss.rule.required' : 'portal.discuss.rule.letter')}`,
       },
     ]);
+  }
   return db.transaction(async (tx) => {
     const row = await store.insertWord(tx, { word, folded, action: body.action, createdBy: actor.userId });
     if (!row) throw conflict('portal.discuss.word_exists');
