@@ -162,10 +162,7 @@ export async function myBoards(db: Db, actor: Actor, locale: Locale) {
         });
   }
   const rows = new Map<number, store.BoardRow>();
-  for (const w of wanted) {
-    const b = await store.boardAt(db, w.audience, w.place);
-    rows.set(b.id, b);
-  }
+  for (const b of await store.boardsAt(db, wanted)) rows.set(b.id, b);
   const kindOrder = { nation: 0, area: 1, institution: 2 };
   const sorted = [...rows.values()].sort(
     (a, b) =>

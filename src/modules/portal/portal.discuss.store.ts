@@ -70,32 +70,65 @@ export async function approvedCount(db: Db, userId: number): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** A board of an audience at a place, made the first time it is asked for. */
-export async function boardAt(
+export interface BoardPlaceOf {
+  placeKind: 'nation' | 'area' | 'institution';
+  areaId: number | null;
+  institutionId: number | null;
+  placePath: number[];
+}
+
+const placeKeyOf = (place: BoardPlaceOf) =>
+  place.placeKind === 'nation'
+    ? 'nation'
+    : place.placeKind === 'area'
+      ? `area:${place.areaId}`
+      : `institution:${place.institutionId}`;
+
+/**
+ * The boards of audiences at places, each made the first time it is asked for: one select of the wanted
+ * (audience, place) pairs, and only for those missing one multi-row insert (… on conflict do nothing) and a
+ * second select. A read of boards that all exist writes nothing (and burns no serial values).
+ */
+export async function boardsAt(
   db: Db,
-  audience: Audience,
-  place: {
-    placeKind: 'nation' | 'area' | 'institution';
-    areaId: number | null;
-    institutionId: number | null;
-    placePath: number[];
-  },
-): Promise<BoardRow> {
-  const placeKey =
-    place.placeKind === 'nation'
-      ? 'nation'
-      : place.placeKind === 'area'
-        ? `area:${place.areaId}`
-        : `institution:${place.institutionId}`;
-  await db
-    .insert(boards)
-    .values({ audience, placeKey, ...place })
-    .onConflictDoNothing();
-  const [row] = await db
-    .select()
-    .from(boards)
-    .where(and(eq(boards.audience, audience), eq(boards.placeKey, placeKey)));
-  return row!;
+  wanted: { audience: Audience; place: BoardPlaceOf }[],
+): Promise<BoardRow[]> {
+  if (!wanted.length) return [];
+  const want = new Map(wanted.map((w) => [`${w.audience}|${placeKeyOf(w.place)}`, w]));
+  // (audience, place_key) in ((…), …): the unique index on the pair answers it.
+  const find = async (keys: string[]) =>
+    db
+      .select()
+      .from(boards)
+      .where(
+        sql`(${boards.audience}, ${boards.placeKey}) in (${sql.join(
+          keys.map((k) => {
+            const w = want.get(k)!;
+            return sql`(${w.audience}, ${placeKeyOf(w.place)})`;
+          }),
+          sql`, `,
+        )})`,
+      );
+  const found = new Map((await find([...want.keys()])).map((b) => [`${b.audience}|${b.placeKey}`, b]));
+  const missing = [...want.keys()].filter((k) => !found.has(k));
+  if (missing.length) {
+    await db
+      .insert(boards)
+      .values(
+        missing.map((k) => {
+          const w = want.get(k)!;
+          return { audience: w.audience, placeKey: placeKeyOf(w.place), ...w.place };
+        }),
+      )
+      .onConflictDoNothing();
+    for (const b of await find(missing)) found.set(`${b.audience}|${b.placeKey}`, b);
+  }
+  return [...want.keys()].map((k) => found.get(k)!);
+}
+
+/** A board of an audience at a place, made the first time it is asked for. */
+export async function boardAt(db: Db, audience: Audience, place: BoardPlaceOf): Promise<BoardRow> {
+  return (await boardsAt(db, [{ audience, place }]))[0]!;
 }
 
 export async function findBoard(db: Db, id: number): Promise<BoardRow | undefined> {

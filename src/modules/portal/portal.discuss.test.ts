@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
@@ -224,6 +224,19 @@ describe('portal discussions and moderation', () => {
       expect((await get(s, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(200);
     expect((await get(otherRegional, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
     expect((await t.app.inject({ url: `/api/portal/discuss/boards/${students.id}` })).statusCode).toBe(401);
+  });
+
+  it('reads the list of boards without writing once they exist', async () => {
+    const seq = async () =>
+      Number(
+        (await t.database.db.execute<{ last_value: string }>(sql`select last_value from portal_board_id_seq`))
+          .rows[0]!.last_value,
+      );
+    const everyone = [bureau, young, parent, teacher, director, regional];
+    const first = await Promise.all(everyone.map(boardsOf));
+    const before = await seq();
+    expect(await Promise.all(everyone.map(boardsOf))).toEqual(first);
+    expect(await seq()).toBe(before);
   });
 
   it("holds a young pupil's every post until a moderator of the school approves it, and audits it", async () => {
