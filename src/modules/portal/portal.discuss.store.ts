@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/server/db/database';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { users, roleGrants } from '@/modules/identity/identity.tables';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
 import { classes, enrolments } from '@/modules/classroom/classroom.tables';
@@ -281,12 +281,42 @@ export async function updatePost(
 }
 
 /** The moderators' queue in a scope: posts under review, oldest first, after a keyset cursor. */
+/** Whose queue: the ministry's (everything), or the posts of some areas and some schools. */
+export type QueueScope = { all: true } | { all: false; areaIds: number[]; institutionIds: number[] };
+
+/**
+ * A page of the moderation queue (posts under review, oldest first, keyset paged by (queued_at, id)). The
+ * page's ids are found first: for the ministry by one range scan of the queue index; for a region's officer
+ * or a director by one limited range scan per area and per school (`unnest … cross join lateral … limit`,
+ * each on its queue index) merged in one statement — never a sort of all the posts in scope. Then the page's
+ * details are read for those ids only.
+ */
 export async function queue(
   db: Db,
-  scope: SQL | undefined,
+  scope: QueueScope,
   after: { at: Date; id: number } | null,
   limit: number,
 ) {
+  const cursor = after
+    ? sql`and (queued_at, id) > (${after.at.toISOString()}::timestamptz, ${after.id})`
+    : sql``;
+  const per = (column: 'area_id' | 'institution_id', ids: number[]) => sql`
+    select p.id, p.queued_at from unnest(${intArray(ids)}) s(key) cross join lateral (
+      select id, queued_at from portal_post
+      where review and ${sql.raw(column)} = s.key ${cursor}
+      order by queued_at, id limit ${limit}) p`;
+  let idsQuery: SQL;
+  if (scope.all)
+    idsQuery = sql`select id from portal_post where review ${cursor} order by queued_at, id limit ${limit}`;
+  else {
+    const parts: SQL[] = [];
+    if (scope.areaIds.length) parts.push(per('area_id', scope.areaIds));
+    if (scope.institutionIds.length) parts.push(per('institution_id', scope.institutionIds));
+    if (!parts.length) return [];
+    idsQuery = sql`select id from (${sql.join(parts, sql` union `)}) q order by queued_at, id limit ${limit}`;
+  }
+  const ids = (await rows<{ id: number }>(db, idsQuery)).map((r) => Number(r.id));
+  if (!ids.length) return [];
   return db
     .select({
       post: posts,
@@ -301,17 +331,8 @@ export async function queue(
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(boards, eq(boards.id, posts.boardId))
     .leftJoin(users, eq(users.id, posts.authorId))
-    .where(
-      and(
-        eq(posts.review, true),
-        scope,
-        after
-          ? or(gt(posts.queuedAt, after.at), and(eq(posts.queuedAt, after.at), gt(posts.id, after.id)))
-          : undefined,
-      ),
-    )
-    .orderBy(asc(posts.queuedAt), asc(posts.id))
-    .limit(limit);
+    .where(inArray(posts.id, ids))
+    .orderBy(asc(posts.queuedAt), asc(posts.id));
 }
 
 export async function listWords(db: Db) {

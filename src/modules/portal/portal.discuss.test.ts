@@ -8,6 +8,7 @@ import { auditLog } from '@/modules/identity/identity.tables';
 import { screen, wordKey } from '@/modules/portal/portal.discuss.words';
 import { foldText } from '@/server/fold';
 import { translate } from '@/server/i18n';
+import { rows } from '@/server/db/database';
 import { shortName } from '@/modules/portal/portal.discuss.service';
 
 type Err = {
@@ -229,8 +230,9 @@ describe('portal discussions and moderation', () => {
   it('reads the list of boards without writing once they exist', async () => {
     const seq = async () =>
       Number(
-        (await t.database.db.execute<{ last_value: string }>(sql`select last_value from portal_board_id_seq`))
-          .rows[0]!.last_value,
+        (
+          await rows<{ last_value: string }>(t.database.db, sql`select last_value from portal_board_id_seq`)
+        )[0]!.last_value,
       );
     const everyone = [bureau, young, parent, teacher, director, regional];
     const first = await Promise.all(everyone.map(boardsOf));
@@ -433,6 +435,36 @@ describe('portal discussions and moderation', () => {
       expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'after', reason: 'cursor' });
     }
     expect((await get(director, '/api/portal/moderation/queue?after=0-2147483647')).statusCode).toBe(200);
+  });
+
+  it("merges a region's districts and schools into one queue, oldest first, paged without repeats", async () => {
+    const officer = await createUserWithRole(t.database.db, 'regional', { areaId: areas.region });
+    const s = await login(t.app, officer.username, officer.password);
+    const other = (await boardsOf(otherPupil)).find((b) => b.place.institutionId === otherSchool)!;
+    const mine = await schoolBoard(young, 'students');
+    const written: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      written.push((await open(otherPupil, other.id, `Region ${i}`, 'Salam')).postId);
+      written.push((await open(young, mine.id, `Region ${i}`, 'Salam')).postId);
+    }
+    const all = (await queue(s, '?limit=100')).items;
+    const national = (await queue(bureau, '?limit=100')).items.map((i) => i.postId);
+    // Both districts' posts, in the ministry's order (the queue's), each once.
+    expect(all.map((i) => i.postId)).toEqual(national.filter((id) => all.some((i) => i.postId === id)));
+    expect(new Set(all.map((i) => i.postId)).size).toBe(all.length);
+    expect(all.map((i) => i.postId)).toEqual(expect.arrayContaining(written));
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: QueueItem[]; next: string | null } = await queue(
+        s,
+        `?limit=3${cursor ? `&after=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((i) => i.postId));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual(all.map((i) => i.postId));
+    expect(seen.length).toBeGreaterThanOrEqual(6);
   });
 
   it("refuses a moderator's decision on their own post, in the person's language", async () => {

@@ -19,13 +19,10 @@ import '@/modules/portal/portal.discuss.messages';
  * watched words. Every decision and every change of the words is written to the audit log.
  */
 
-/** The posts under review that a viewer moderates, as an SQL condition; undefined = all of them. */
-function scopeOf(v: Viewer): SQL | undefined {
-  if (v.national) return undefined;
-  const parts: SQL[] = [];
-  if (v.regionalAreas.length) parts.push(inArray(posts.areaId, v.regionalAreas));
-  if (v.directorSchools.length) parts.push(inArray(posts.institutionId, v.directorSchools));
-  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
+/** The posts under review that a viewer moderates: all of them, or those of some areas and schools. */
+function scopeOf(v: Viewer): store.QueueScope {
+  if (v.national) return { all: true };
+  return { all: false, areaIds: v.regionalAreas, institutionIds: v.directorSchools };
 }
 
 /** A keyset cursor: the queue time in milliseconds and the post id of the last item read. */
