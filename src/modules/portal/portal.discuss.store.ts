@@ -222,8 +222,21 @@ export async function insertPost(db: Db, values: typeof posts.$inferInsert): Pro
   return row!;
 }
 
+/** Moves a thread's last activity forward to `at` (never back: a later post may already be there). */
 export async function touchThread(db: Db, threadId: number, at: Date) {
-  await db.update(threads).set({ lastPostAt: at }).where(eq(threads.id, threadId));
+  await db
+    .update(threads)
+    .set({ lastPostAt: sql`greatest(${threads.lastPostAt}, ${at.toISOString()}::timestamptz)` })
+    .where(eq(threads.id, threadId));
+}
+
+/** The status of a thread's opening post. */
+export async function openingStatus(db: Db, threadId: number) {
+  const [row] = await db
+    .select({ status: posts.status })
+    .from(posts)
+    .where(and(eq(posts.threadId, threadId), eq(posts.opening, true)));
+  return row?.status;
 }
 
 export async function react(db: Db, postId: number, userId: number, kind: Reaction, on: boolean) {

@@ -116,7 +116,8 @@ describe('portal discussions and moderation', () => {
     }>();
   const decide = async (s: Session, postId: number, action: string, reason = '') => {
     const item = (await queue(s, '?limit=100')).items.find((i) => i.postId === postId);
-    return post(s, `/api/portal/moderation/posts/${postId}`, { action, reason, version: item?.version ?? 1 });
+    if (!item) throw new Error(`post ${postId} is not in the queue`);
+    return post(s, `/api/portal/moderation/posts/${postId}`, { action, reason, version: item.version });
   };
   const threadPosts = async (s: Session, threadId: number) => {
     const res = await get(s, `/api/portal/discuss/threads/${threadId}`);
@@ -211,20 +212,25 @@ describe('portal discussions and moderation', () => {
     const parents = await schoolBoard(parent, 'parents');
     // A parent never reads a pupils' board; a pupil never a parents' or teachers' one; another school's
     // pupil not this school's; a director of another school neither.
-    expect((await get(parent, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
-    expect((await get(young, `/api/portal/discuss/boards/${teachers.id}`)).statusCode).toBe(403);
-    expect((await get(young, `/api/portal/discuss/boards/${parents.id}`)).statusCode).toBe(403);
-    expect((await get(otherPupil, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
-    expect((await get(otherDirector, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await get(parent, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
+    expect((await get(young, `/api/portal/discuss/boards/${teachers.id}`)).statusCode).toBe(404);
+    expect((await get(young, `/api/portal/discuss/boards/${parents.id}`)).statusCode).toBe(404);
+    expect((await get(otherPupil, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
+    expect((await get(otherDirector, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
     expect(
       (await post(parent, `/api/portal/discuss/boards/${students.id}/threads`, { title: 'x', body: 'y' }))
         .statusCode,
-    ).toBe(403);
+    ).toBe(404);
     // Staff and the district's officer do.
     for (const s of [teacher, director, regional, bureau])
       expect((await get(s, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(200);
-    expect((await get(otherRegional, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await get(otherRegional, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/portal/discuss/boards/${students.id}` })).statusCode).toBe(401);
+    // Someone else's board answers as a board that does not exist, so its id reveals nothing.
+    const none = await get(parent, '/api/portal/discuss/boards/2147483000');
+    const others = await get(parent, `/api/portal/discuss/boards/${students.id}`);
+    expect([none.statusCode, others.statusCode]).toEqual([404, 404]);
+    expect(others.json<Err>().error.code).toBe(none.json<Err>().error.code);
   });
 
   it('reads the list of boards without writing once they exist', async () => {
@@ -271,6 +277,7 @@ describe('portal discussions and moderation', () => {
       version: item.version + 1,
     });
     expect(stale.statusCode).toBe(409);
+    expect(stale.json<Err>().error.code).toBe('stale_version');
     const ok = await post(director, `/api/portal/moderation/posts/${w.postId}`, {
       action: 'approve',
       reason: 'Fine',
@@ -376,7 +383,9 @@ describe('portal discussions and moderation', () => {
     expect((await threadPosts(older, w.threadId))?.[0]?.status).toBe('hidden');
     const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId);
     expect(item).toMatchObject({ status: 'hidden', flagCount: 3 });
-    expect((await decide(director, w.postId, 'approve')).statusCode).toBe(409);
+    const notNow = await decide(director, w.postId, 'approve');
+    expect(notNow.statusCode).toBe(409);
+    expect(notNow.json<Err>().error.code).toBe('portal.discuss.not_now');
     expect((await decide(director, w.postId, 'restore', 'Harmless')).statusCode).toBe(200);
     expect((await threadPosts(young, w.threadId))?.[0]?.status).toBe('published');
     const audits = await t.database.db
@@ -384,6 +393,63 @@ describe('portal discussions and moderation', () => {
       .from(auditLog)
       .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
     expect(audits.map((a) => a.action).sort()).toEqual(['hide', 'restore']);
+  });
+
+  it('hides a post once when its third flags come at the same moment, and stores no flag it does not count', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Bir anda', 'Salam hamıya');
+    expect(w.status).toBe('published');
+    const flaggers = [pupils[0]!, pupils[1]!, pupils[2]!, young];
+    const results = await Promise.all(
+      flaggers.map((s) => post(s, `/api/portal/discuss/posts/${w.postId}/flags`, { reason: 'unkind' })),
+    );
+    const ok = results.filter((r) => r.statusCode === 200).map((r) => r.json<{ hidden: boolean }>());
+    expect(ok).toHaveLength(3);
+    expect(ok.filter((r) => r.hidden)).toHaveLength(1);
+    // The fourth came after the post was hidden: not stored, and not said to be.
+    expect(results.filter((r) => r.statusCode === 404)).toHaveLength(1);
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId);
+    expect(item).toMatchObject({ status: 'hidden', flagCount: 3 });
+    const audits = await t.database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
+    expect(audits.map((a) => a.action)).toEqual(['hide']);
+  });
+
+  it('takes one of two simultaneous decisions on a post; the other is told it is stale', async () => {
+    const board = await schoolBoard(young, 'students');
+    const w = await open(young, board.id, 'İki moderator', 'Salam');
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId)!;
+    const results = await Promise.all(
+      [director, regional].map((s) =>
+        post(s, `/api/portal/moderation/posts/${w.postId}`, {
+          action: 'approve',
+          reason: '',
+          version: item.version,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.json<Err>().error.code).toBe('stale_version');
+  });
+
+  it('does not let anyone react to or flag a reply in a thread whose opening post is hidden', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Gizlənən', 'Salam');
+    const reply = await post(older, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Cavab' });
+    expect(reply.json<Written>().status).toBe('published');
+    const replyId = reply.json<Written>().postId;
+    const react = () =>
+      young.inject({ method: 'PUT', url: `/api/portal/discuss/posts/${replyId}/reactions/like` });
+    expect((await react()).statusCode).toBe(200);
+    for (const s of [pupils[0]!, pupils[1]!, pupils[2]!])
+      await post(s, `/api/portal/discuss/posts/${w.postId}/flags`, { reason: 'unkind' });
+    expect(await threadPosts(young, w.threadId)).toBeNull();
+    expect((await react()).statusCode).toBe(404);
+    expect(
+      (await post(young, `/api/portal/discuss/posts/${replyId}/flags`, { reason: 'spam' })).statusCode,
+    ).toBe(404);
   });
 
   it('counts reactions once a person and kind', async () => {
