@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
 import { users, roleGrants } from '@/modules/identity/identity.tables';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';

@@ -1,4 +1,3 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, conflict, forbidden, notFound } from '@/server/errors';
@@ -10,7 +9,7 @@ import { placeNames } from '@/modules/portal/portal.place';
 import * as store from '@/modules/portal/portal.discuss.store';
 import { moderates, shortName, viewerOf, type Viewer } from '@/modules/portal/portal.discuss.service';
 import { wordKey } from '@/modules/portal/portal.discuss.words';
-import { posts, type PostStatus, type WordAction } from '@/modules/portal/portal.discuss.tables';
+import type { PostStatus, WordAction } from '@/modules/portal/portal.discuss.tables';
 import '@/modules/portal/portal.discuss.messages';
 
 /**
