@@ -45,3 +45,41 @@ export function foldText(text: string): string {
 export function answerKey(text: string): string {
   return foldText(text).trim().replace(/\s+/gu, ' ');
 }
+
+/*
+ * A second folding for the portal's watched words (src/modules/portal/portal.discuss.words.ts): like
+ * `foldText` it lower-cases and transliterates Cyrillic, but to the Azerbaijani Latin letters, KEEPING
+ * ş ç ə ö ü ğ ı distinct from s c e o u g i (so "olum" is not "ölüm" and "şik" not "sik"). Upper-case I is
+ * lower-cased the Azerbaijani way, to ı; İ to i. The library search's `foldText` is unchanged.
+ */
+const KEEP_MULTI: [string, string][] = [
+  ['Ё', 'yo'],
+  ['ё', 'yo'],
+  ['Ю', 'yu'],
+  ['ю', 'yu'],
+  ['Я', 'ya'],
+  ['я', 'ya'],
+  ['Ц', 'ts'],
+  ['ц', 'ts'],
+  ['Щ', 'şç'],
+  ['щ', 'şç'],
+];
+const KEEP_FROM = 'İIАаБбВвГгҒғДдЕеӘәЖжЗзИиЫыЈјЙйКкҜҝЛлМмНнОоӨөПпРрСсТтУуҮүФфХхҺһЧчҸҹШшЭэІіЪъЬь';
+const KEEP_TO = 'iıaabbvvqqğğddeeəəjjzziiııyyyykkggllmmnnooööpprrssttuuüüffxxhhççccşşeeii';
+const KEEP_TABLE = new Map<string, string>();
+{
+  const from = [...KEEP_FROM];
+  const to = [...KEEP_TO];
+  from.forEach((ch, i) => {
+    if (!KEEP_TABLE.has(ch)) KEEP_TABLE.set(ch, to[i] ?? '');
+  });
+}
+
+/** Lower case and Cyrillic to Azerbaijani Latin, keeping the Azerbaijani letters distinct. */
+export function foldKeepLetters(text: string): string {
+  let t = text;
+  for (const [from, to] of KEEP_MULTI) t = t.split(from).join(to);
+  let out = '';
+  for (const ch of t) out += KEEP_TABLE.get(ch) ?? ch;
+  return out.toLowerCase();
+}

@@ -1,6 +1,6 @@
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
-import { AppError, conflict, forbidden, notFound } from '@/server/errors';
+import { AppError, conflict, notFound } from '@/server/errors';
 import { translate, type Locale } from '@/server/i18n';
 import { now } from '@/server/clock';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
@@ -162,10 +162,7 @@ export async function myBoards(db: Db, actor: Actor, locale: Locale) {
         });
   }
   const rows = new Map<number, store.BoardRow>();
-  for (const w of wanted) {
-    const b = await store.boardAt(db, w.audience, w.place);
-    rows.set(b.id, b);
-  }
+  for (const b of await store.boardsAt(db, wanted)) rows.set(b.id, b);
   const kindOrder = { nation: 0, area: 1, institution: 2 };
   const sorted = [...rows.values()].sort(
     (a, b) =>
@@ -179,8 +176,9 @@ export async function myBoards(db: Db, actor: Actor, locale: Locale) {
 
 async function openBoard(db: Db, v: Viewer, id: number) {
   const b = await store.findBoard(db, id);
-  if (!b) throw notFound('board');
-  if (!takesPart(v, b)) throw forbidden();
+  // A board one does not take part in is answered as one that does not exist: ids of others' boards stay
+  // unknown.
+  if (!b || !takesPart(v, b)) throw notFound('board');
   return b;
 }
 
@@ -206,8 +204,7 @@ export async function getBoard(db: Db, actor: Actor, locale: Locale, id: number)
 export async function getThread(db: Db, actor: Actor, locale: Locale, id: number) {
   const v = await viewerOf(db, actor);
   const found = await store.findThread(db, id);
-  if (!found) throw notFound('thread');
-  if (!takesPart(v, found.board)) throw forbidden();
+  if (!found || !takesPart(v, found.board)) throw notFound('thread');
   const mod = moderates(v, found.board);
   const rows = await store.listPosts(db, id, actor.userId, mod);
   // A thread whose opening post readers cannot see is not there for them.
@@ -324,19 +321,19 @@ export async function createThread(
 export async function reply(db: Db, actor: Actor, locale: Locale, threadId: number, body: { body: string }) {
   const v = await viewerOf(db, actor);
   const found = await store.findThread(db, threadId);
-  if (!found) throw notFound('thread');
-  if (!takesPart(v, found.board)) throw forbidden();
+  if (!found || !takesPart(v, found.board)) throw notFound('thread');
   const posts = await store.listPosts(db, threadId, actor.userId, moderates(v, found.board));
   const opening = posts.find((p) => p.opening);
   if (!opening || opening.status !== 'published') throw conflict('portal.discuss.not_open');
   return write(db, actor, locale, found.board, v, { body: body.body }, threadId);
 }
 
-/** A published post the viewer may see, for reacting or flagging. */
+/** A published post, in a thread whose opening post is published, that the viewer may see: for reacting or flagging. */
 async function visiblePost(db: Db, v: Viewer, id: number) {
   const found = await store.findPost(db, id);
-  if (!found || found.post.status !== 'published') throw notFound('post');
-  if (!takesPart(v, found.board)) throw forbidden();
+  if (!found || found.post.status !== 'published' || !takesPart(v, found.board)) throw notFound('post');
+  if (!found.post.opening && (await store.openingStatus(db, found.post.threadId)) !== 'published')
+    throw notFound('post');
   return found.post;
 }
 
@@ -368,7 +365,8 @@ export async function flag(
   return db.transaction(async (tx) => {
     const found = await store.findPost(tx, postId, true);
     const p = found!.post;
-    if (p.status !== 'published') return { flagged: true, hidden: p.status === 'hidden' };
+    // No longer published (hidden, removed) since it was read: nothing is stored, so nothing is claimed.
+    if (p.status !== 'published') throw notFound('post');
     if (!(await store.addFlag(tx, postId, actor.userId, reason))) return { flagged: true, hidden: false };
     const count = p.flagCount + 1;
     const hide = count >= HIDING_FLAGS;

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/server/db/database';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { intArray, rows, type Db } from '@/server/db/database';
 import { users, roleGrants } from '@/modules/identity/identity.tables';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
 import { classes, enrolments } from '@/modules/classroom/classroom.tables';
@@ -70,32 +70,65 @@ export async function approvedCount(db: Db, userId: number): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** A board of an audience at a place, made the first time it is asked for. */
-export async function boardAt(
+export interface BoardPlaceOf {
+  placeKind: 'nation' | 'area' | 'institution';
+  areaId: number | null;
+  institutionId: number | null;
+  placePath: number[];
+}
+
+const placeKeyOf = (place: BoardPlaceOf) =>
+  place.placeKind === 'nation'
+    ? 'nation'
+    : place.placeKind === 'area'
+      ? `area:${place.areaId}`
+      : `institution:${place.institutionId}`;
+
+/**
+ * The boards of audiences at places, each made the first time it is asked for: one select of the wanted
+ * (audience, place) pairs, and only for those missing one multi-row insert (… on conflict do nothing) and a
+ * second select. A read of boards that all exist writes nothing (and burns no serial values).
+ */
+export async function boardsAt(
   db: Db,
-  audience: Audience,
-  place: {
-    placeKind: 'nation' | 'area' | 'institution';
-    areaId: number | null;
-    institutionId: number | null;
-    placePath: number[];
-  },
-): Promise<BoardRow> {
-  const placeKey =
-    place.placeKind === 'nation'
-      ? 'nation'
-      : place.placeKind === 'area'
-        ? `area:${place.areaId}`
-        : `institution:${place.institutionId}`;
-  await db
-    .insert(boards)
-    .values({ audience, placeKey, ...place })
-    .onConflictDoNothing();
-  const [row] = await db
-    .select()
-    .from(boards)
-    .where(and(eq(boards.audience, audience), eq(boards.placeKey, placeKey)));
-  return row!;
+  wanted: { audience: Audience; place: BoardPlaceOf }[],
+): Promise<BoardRow[]> {
+  if (!wanted.length) return [];
+  const want = new Map(wanted.map((w) => [`${w.audience}|${placeKeyOf(w.place)}`, w]));
+  // (audience, place_key) in ((…), …): the unique index on the pair answers it.
+  const find = async (keys: string[]) =>
+    db
+      .select()
+      .from(boards)
+      .where(
+        sql`(${boards.audience}, ${boards.placeKey}) in (${sql.join(
+          keys.map((k) => {
+            const w = want.get(k)!;
+            return sql`(${w.audience}, ${placeKeyOf(w.place)})`;
+          }),
+          sql`, `,
+        )})`,
+      );
+  const found = new Map((await find([...want.keys()])).map((b) => [`${b.audience}|${b.placeKey}`, b]));
+  const missing = [...want.keys()].filter((k) => !found.has(k));
+  if (missing.length) {
+    await db
+      .insert(boards)
+      .values(
+        missing.map((k) => {
+          const w = want.get(k)!;
+          return { audience: w.audience, placeKey: placeKeyOf(w.place), ...w.place };
+        }),
+      )
+      .onConflictDoNothing();
+    for (const b of await find(missing)) found.set(`${b.audience}|${b.placeKey}`, b);
+  }
+  return [...want.keys()].map((k) => found.get(k)!);
+}
+
+/** A board of an audience at a place, made the first time it is asked for. */
+export async function boardAt(db: Db, audience: Audience, place: BoardPlaceOf): Promise<BoardRow> {
+  return (await boardsAt(db, [{ audience, place }]))[0]!;
 }
 
 export async function findBoard(db: Db, id: number): Promise<BoardRow | undefined> {
@@ -189,8 +222,21 @@ export async function insertPost(db: Db, values: typeof posts.$inferInsert): Pro
   return row!;
 }
 
+/** Moves a thread's last activity forward to `at` (never back: a later post may already be there). */
 export async function touchThread(db: Db, threadId: number, at: Date) {
-  await db.update(threads).set({ lastPostAt: at }).where(eq(threads.id, threadId));
+  await db
+    .update(threads)
+    .set({ lastPostAt: sql`greatest(${threads.lastPostAt}, ${at.toISOString()}::timestamptz)` })
+    .where(eq(threads.id, threadId));
+}
+
+/** The status of a thread's opening post. */
+export async function openingStatus(db: Db, threadId: number) {
+  const [row] = await db
+    .select({ status: posts.status })
+    .from(posts)
+    .where(and(eq(posts.threadId, threadId), eq(posts.opening, true)));
+  return row?.status;
 }
 
 export async function react(db: Db, postId: number, userId: number, kind: Reaction, on: boolean) {
@@ -248,12 +294,42 @@ export async function updatePost(
 }
 
 /** The moderators' queue in a scope: posts under review, oldest first, after a keyset cursor. */
+/** Whose queue: the ministry's (everything), or the posts of some areas and some schools. */
+export type QueueScope = { all: true } | { all: false; areaIds: number[]; institutionIds: number[] };
+
+/**
+ * A page of the moderation queue (posts under review, oldest first, keyset paged by (queued_at, id)). The
+ * page's ids are found first: for the ministry by one range scan of the queue index; for a region's officer
+ * or a director by one limited range scan per area and per school (`unnest … cross join lateral … limit`,
+ * each on its queue index) merged in one statement — never a sort of all the posts in scope. Then the page's
+ * details are read for those ids only.
+ */
 export async function queue(
   db: Db,
-  scope: SQL | undefined,
+  scope: QueueScope,
   after: { at: Date; id: number } | null,
   limit: number,
 ) {
+  const cursor = after
+    ? sql`and (queued_at, id) > (${after.at.toISOString()}::timestamptz, ${after.id})`
+    : sql``;
+  const per = (column: 'area_id' | 'institution_id', ids: number[]) => sql`
+    select p.id, p.queued_at from unnest(${intArray(ids)}) s(key) cross join lateral (
+      select id, queued_at from portal_post
+      where review and ${sql.raw(column)} = s.key ${cursor}
+      order by queued_at, id limit ${limit}) p`;
+  let idsQuery: SQL;
+  if (scope.all)
+    idsQuery = sql`select id from portal_post where review ${cursor} order by queued_at, id limit ${limit}`;
+  else {
+    const parts: SQL[] = [];
+    if (scope.areaIds.length) parts.push(per('area_id', scope.areaIds));
+    if (scope.institutionIds.length) parts.push(per('institution_id', scope.institutionIds));
+    if (!parts.length) return [];
+    idsQuery = sql`select id from (${sql.join(parts, sql` union `)}) q order by queued_at, id limit ${limit}`;
+  }
+  const ids = (await rows<{ id: number }>(db, idsQuery)).map((r) => Number(r.id));
+  if (!ids.length) return [];
   return db
     .select({
       post: posts,
@@ -268,17 +344,8 @@ export async function queue(
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(boards, eq(boards.id, posts.boardId))
     .leftJoin(users, eq(users.id, posts.authorId))
-    .where(
-      and(
-        eq(posts.review, true),
-        scope,
-        after
-          ? or(gt(posts.queuedAt, after.at), and(eq(posts.queuedAt, after.at), gt(posts.id, after.id)))
-          : undefined,
-      ),
-    )
-    .orderBy(asc(posts.queuedAt), asc(posts.id))
-    .limit(limit);
+    .where(inArray(posts.id, ids))
+    .orderBy(asc(posts.queuedAt), asc(posts.id));
 }
 
 export async function listWords(db: Db) {

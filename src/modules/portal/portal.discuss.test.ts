@@ -1,11 +1,14 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole, linkParent } from '@test/factories';
 import { academicYears } from '@/modules/institutions/institutions.tables';
 import { classes, enrolments } from '@/modules/classroom/classroom.tables';
 import { auditLog } from '@/modules/identity/identity.tables';
-import { screen } from '@/modules/portal/portal.discuss.words';
+import { screen, wordKey } from '@/modules/portal/portal.discuss.words';
+import { foldText } from '@/server/fold';
+import { translate } from '@/server/i18n';
+import { rows } from '@/server/db/database';
 import { shortName } from '@/modules/portal/portal.discuss.service';
 
 type Err = {
@@ -113,7 +116,8 @@ describe('portal discussions and moderation', () => {
     }>();
   const decide = async (s: Session, postId: number, action: string, reason = '') => {
     const item = (await queue(s, '?limit=100')).items.find((i) => i.postId === postId);
-    return post(s, `/api/portal/moderation/posts/${postId}`, { action, reason, version: item?.version ?? 1 });
+    if (!item) throw new Error(`post ${postId} is not in the queue`);
+    return post(s, `/api/portal/moderation/posts/${postId}`, { action, reason, version: item.version });
   };
   const threadPosts = async (s: Session, threadId: number) => {
     const res = await get(s, `/api/portal/discuss/threads/${threadId}`);
@@ -130,7 +134,7 @@ describe('portal discussions and moderation', () => {
     }
   };
 
-  it('folds watched words as the library does and matches whole words only', () => {
+  it('folds watched words to Azerbaijani Latin and matches whole words only', () => {
     const words = [
       { folded: 'durak', action: 'hold' as const },
       { folded: 'axmaq', action: 'censor' as const },
@@ -141,11 +145,60 @@ describe('portal discussions and moderation', () => {
     expect(screen('Durakov is a surname', words).hold).toBe(false);
     expect(screen('Sən AXMAQsan? Yox, sən axmaq', words).text).toBe('Sən AXMAQsan? Yox, sən ■■■');
     expect(screen('Сен ахмаг… и Сән ахмаг', words).text).toBe('Сен ■■■… и Сән ■■■');
-    expect(screen('a SPAM   link', words).flag).toBe(false);
+    // Any run of white space between a phrase's words, a line break too.
+    expect(screen('a SPAM   link', words).flag).toBe(true);
+    expect(screen('a spam\nlink', words).flag).toBe(true);
     expect(screen('a spam link here', words).flag).toBe(true);
     expect(screen('skill', words).blocked).toBeNull();
     expect(screen('I will KILL it', words).blocked).toBe('KILL');
     expect(shortName('Aysel Məmmədova')).toBe('Aysel M.');
+  });
+
+  it('censors the whole of overlapping censored phrases', () => {
+    const words = [
+      { folded: 'axmaq', action: 'censor' as const },
+      { folded: 'axmaq adamsan', action: 'censor' as const },
+    ];
+    expect(screen('sən axmaq adamsan', words).text).toBe('sən ■■■');
+    expect(screen('axmaq adamsan, axmaq', words).text).toBe('■■■, ■■■');
+    expect(screen('sən axmaq adamsan', words.slice().reverse()).text).toBe('sən ■■■');
+  });
+
+  it('is not evaded by invisible characters, decomposed letters, marks or spacing', () => {
+    const words = [
+      { folded: wordKey('durak'), action: 'block' as const },
+      { folded: wordKey('şərəfsiz'), action: 'block' as const },
+      { folded: 'go', action: 'censor' as const },
+      { folded: wordKey('spam link'), action: 'flag' as const },
+    ];
+    expect(screen('du\u00ADrak', words).blocked).toBe('du\u00ADrak');
+    expect(screen('du\u200Brak!', words).blocked).toBe('du\u200Brak');
+    expect(screen('x du\u200D\u2060\uFEFFrak', words).blocked).toBe('du\u200D\u2060\uFEFFrak');
+    expect(screen('s\u0327ərəfsiz', words).blocked).toBe('s\u0327ərəfsiz');
+    expect(screen('ŞƏRƏFSİZ', words).blocked).toBe('ŞƏRƏFSİZ');
+    expect(screen('QIZ', [{ folded: 'qız', action: 'hold' }]).hold).toBe(true);
+    // A combining mark is part of the word: "göl" written with a decomposed ö is not "go" + "l".
+    expect(screen('go\u0308l', words).text).toBe('go\u0308l');
+    // A mark that composes with nothing is censored with its letter.
+    expect(screen('let go\u20DD now', words).text).toBe('let ■■■ now');
+    expect(screen('spam\u00AD \t\r\n link', words).flag).toBe(true);
+  });
+
+  it('keeps the Azerbaijani letters distinct in watched words', () => {
+    const words = [
+      { folded: wordKey('ölüm'), action: 'hold' as const },
+      { folded: wordKey('sik'), action: 'block' as const },
+      { folded: wordKey('дурак'), action: 'hold' as const },
+    ];
+    expect(wordKey('ÖLÜM')).toBe('ölüm');
+    expect(wordKey('Ölüm')).toBe(wordKey('ӨЛҮМ'));
+    expect(screen('Mən orada olum', words).hold).toBe(false);
+    expect(screen('ÖLÜM', words).hold).toBe(true);
+    expect(screen('şik paltar', words).blocked).toBeNull();
+    expect(screen('sik', words).blocked).toBe('sik');
+    expect(screen('Ты ДУРАК', words).hold).toBe(true);
+    // The library search's folding is unchanged.
+    expect(foldText('Ölüm şık')).toBe('olum sik');
   });
 
   it('lists only the boards of a person’s audiences and places, and keeps the others out', async () => {
@@ -159,20 +212,39 @@ describe('portal discussions and moderation', () => {
     const parents = await schoolBoard(parent, 'parents');
     // A parent never reads a pupils' board; a pupil never a parents' or teachers' one; another school's
     // pupil not this school's; a director of another school neither.
-    expect((await get(parent, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
-    expect((await get(young, `/api/portal/discuss/boards/${teachers.id}`)).statusCode).toBe(403);
-    expect((await get(young, `/api/portal/discuss/boards/${parents.id}`)).statusCode).toBe(403);
-    expect((await get(otherPupil, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
-    expect((await get(otherDirector, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await get(parent, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
+    expect((await get(young, `/api/portal/discuss/boards/${teachers.id}`)).statusCode).toBe(404);
+    expect((await get(young, `/api/portal/discuss/boards/${parents.id}`)).statusCode).toBe(404);
+    expect((await get(otherPupil, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
+    expect((await get(otherDirector, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
     expect(
       (await post(parent, `/api/portal/discuss/boards/${students.id}/threads`, { title: 'x', body: 'y' }))
         .statusCode,
-    ).toBe(403);
+    ).toBe(404);
     // Staff and the district's officer do.
     for (const s of [teacher, director, regional, bureau])
       expect((await get(s, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(200);
-    expect((await get(otherRegional, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(403);
+    expect((await get(otherRegional, `/api/portal/discuss/boards/${students.id}`)).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/portal/discuss/boards/${students.id}` })).statusCode).toBe(401);
+    // Someone else's board answers as a board that does not exist, so its id reveals nothing.
+    const none = await get(parent, '/api/portal/discuss/boards/2147483000');
+    const others = await get(parent, `/api/portal/discuss/boards/${students.id}`);
+    expect([none.statusCode, others.statusCode]).toEqual([404, 404]);
+    expect(others.json<Err>().error.code).toBe(none.json<Err>().error.code);
+  });
+
+  it('reads the list of boards without writing once they exist', async () => {
+    const seq = async () =>
+      Number(
+        (
+          await rows<{ last_value: string }>(t.database.db, sql`select last_value from portal_board_id_seq`)
+        )[0]!.last_value,
+      );
+    const everyone = [bureau, young, parent, teacher, director, regional];
+    const first = await Promise.all(everyone.map(boardsOf));
+    const before = await seq();
+    expect(await Promise.all(everyone.map(boardsOf))).toEqual(first);
+    expect(await seq()).toBe(before);
   });
 
   it("holds a young pupil's every post until a moderator of the school approves it, and audits it", async () => {
@@ -205,6 +277,7 @@ describe('portal discussions and moderation', () => {
       version: item.version + 1,
     });
     expect(stale.statusCode).toBe(409);
+    expect(stale.json<Err>().error.code).toBe('stale_version');
     const ok = await post(director, `/api/portal/moderation/posts/${w.postId}`, {
       action: 'approve',
       reason: 'Fine',
@@ -310,7 +383,9 @@ describe('portal discussions and moderation', () => {
     expect((await threadPosts(older, w.threadId))?.[0]?.status).toBe('hidden');
     const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId);
     expect(item).toMatchObject({ status: 'hidden', flagCount: 3 });
-    expect((await decide(director, w.postId, 'approve')).statusCode).toBe(409);
+    const notNow = await decide(director, w.postId, 'approve');
+    expect(notNow.statusCode).toBe(409);
+    expect(notNow.json<Err>().error.code).toBe('portal.discuss.not_now');
     expect((await decide(director, w.postId, 'restore', 'Harmless')).statusCode).toBe(200);
     expect((await threadPosts(young, w.threadId))?.[0]?.status).toBe('published');
     const audits = await t.database.db
@@ -318,6 +393,63 @@ describe('portal discussions and moderation', () => {
       .from(auditLog)
       .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
     expect(audits.map((a) => a.action).sort()).toEqual(['hide', 'restore']);
+  });
+
+  it('hides a post once when its third flags come at the same moment, and stores no flag it does not count', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Bir anda', 'Salam hamıya');
+    expect(w.status).toBe('published');
+    const flaggers = [pupils[0]!, pupils[1]!, pupils[2]!, young];
+    const results = await Promise.all(
+      flaggers.map((s) => post(s, `/api/portal/discuss/posts/${w.postId}/flags`, { reason: 'unkind' })),
+    );
+    const ok = results.filter((r) => r.statusCode === 200).map((r) => r.json<{ hidden: boolean }>());
+    expect(ok).toHaveLength(3);
+    expect(ok.filter((r) => r.hidden)).toHaveLength(1);
+    // The fourth came after the post was hidden: not stored, and not said to be.
+    expect(results.filter((r) => r.statusCode === 404)).toHaveLength(1);
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId);
+    expect(item).toMatchObject({ status: 'hidden', flagCount: 3 });
+    const audits = await t.database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
+    expect(audits.map((a) => a.action)).toEqual(['hide']);
+  });
+
+  it('takes one of two simultaneous decisions on a post; the other is told it is stale', async () => {
+    const board = await schoolBoard(young, 'students');
+    const w = await open(young, board.id, 'İki moderator', 'Salam');
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId)!;
+    const results = await Promise.all(
+      [director, regional].map((s) =>
+        post(s, `/api/portal/moderation/posts/${w.postId}`, {
+          action: 'approve',
+          reason: '',
+          version: item.version,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.json<Err>().error.code).toBe('stale_version');
+  });
+
+  it('does not let anyone react to or flag a reply in a thread whose opening post is hidden', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Gizlənən', 'Salam');
+    const reply = await post(older, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Cavab' });
+    expect(reply.json<Written>().status).toBe('published');
+    const replyId = reply.json<Written>().postId;
+    const react = () =>
+      young.inject({ method: 'PUT', url: `/api/portal/discuss/posts/${replyId}/reactions/like` });
+    expect((await react()).statusCode).toBe(200);
+    for (const s of [pupils[0]!, pupils[1]!, pupils[2]!])
+      await post(s, `/api/portal/discuss/posts/${w.postId}/flags`, { reason: 'unkind' });
+    expect(await threadPosts(young, w.threadId)).toBeNull();
+    expect((await react()).statusCode).toBe(404);
+    expect(
+      (await post(young, `/api/portal/discuss/posts/${replyId}/flags`, { reason: 'spam' })).statusCode,
+    ).toBe(404);
   });
 
   it('counts reactions once a person and kind', async () => {
@@ -362,5 +494,72 @@ describe('portal discussions and moderation', () => {
     } while (cursor);
     expect(seen).toEqual(all);
     expect((await get(director, '/api/portal/moderation/queue?after=nope')).statusCode).toBe(422);
+    // An id beyond PostgreSQL's integer is no place in the queue either: the same 422, not a 500.
+    for (const after of ['0-9999999999', '0-2147483648']) {
+      const res = await get(director, `/api/portal/moderation/queue?after=${after}`);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'after', reason: 'cursor' });
+    }
+    expect((await get(director, '/api/portal/moderation/queue?after=0-2147483647')).statusCode).toBe(200);
+  });
+
+  it("merges a region's districts and schools into one queue, oldest first, paged without repeats", async () => {
+    const officer = await createUserWithRole(t.database.db, 'regional', { areaId: areas.region });
+    const s = await login(t.app, officer.username, officer.password);
+    const other = (await boardsOf(otherPupil)).find((b) => b.place.institutionId === otherSchool)!;
+    const mine = await schoolBoard(young, 'students');
+    const written: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      written.push((await open(otherPupil, other.id, `Region ${i}`, 'Salam')).postId);
+      written.push((await open(young, mine.id, `Region ${i}`, 'Salam')).postId);
+    }
+    const all = (await queue(s, '?limit=100')).items;
+    const national = (await queue(bureau, '?limit=100')).items.map((i) => i.postId);
+    // Both districts' posts, in the ministry's order (the queue's), each once.
+    expect(all.map((i) => i.postId)).toEqual(national.filter((id) => all.some((i) => i.postId === id)));
+    expect(new Set(all.map((i) => i.postId)).size).toBe(all.length);
+    expect(all.map((i) => i.postId)).toEqual(expect.arrayContaining(written));
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: QueueItem[]; next: string | null } = await queue(
+        s,
+        `?limit=3${cursor ? `&after=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((i) => i.postId));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual(all.map((i) => i.postId));
+    expect(seen.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("refuses a moderator's decision on their own post, in the person's language", async () => {
+    expect(
+      (await post(bureau, '/api/portal/moderation/words', { word: 'şura elanı', action: 'flag' })).statusCode,
+    ).toBe(200);
+    const board = await schoolBoard(director, 'teachers');
+    const w = await open(director, board.id, 'Müəllimlər', 'Şura   elanı: cümə günü saat 3-də');
+    expect(w.reasons).toEqual(['word_flag']);
+    const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId)!;
+    const res = await post(director, `/api/portal/moderation/posts/${w.postId}`, {
+      action: 'approve',
+      reason: '',
+      version: item.version,
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json<Err>().error).toMatchObject({ code: 'portal.discuss.own_decision' });
+    expect(res.json<Err>().error.message).toBe(translate('az', 'portal.discuss.own_decision'));
+    expect(translate('ru', 'portal.discuss.own_decision')).toMatch(/другой модератор/);
+    expect(translate('en', 'portal.discuss.own_decision')).toMatch(/Another moderator/);
+    expect((await decide(regional, w.postId, 'approve')).statusCode).toBe(200);
+  });
+
+  it('names the rule for a watched word without a letter or digit', async () => {
+    const res = await post(bureau, '/api/portal/moderation/words', { word: '***', action: 'flag' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'word', reason: 'letter' });
+    expect(res.json<Err>().error.details?.[0]?.message).toBe('Söz: ən azı bir hərf və ya rəqəm olmalıdır');
+    expect(translate('en', 'portal.discuss.rule.letter')).toBe('must contain a letter or digit');
+    expect(translate('ru', 'portal.discuss.rule.letter')).toBe('должно содержать букву или цифру');
   });
 });

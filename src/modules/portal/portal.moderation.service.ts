@@ -1,4 +1,3 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
 import { AppError, conflict, forbidden, notFound } from '@/server/errors';
@@ -10,7 +9,7 @@ import { placeNames } from '@/modules/portal/portal.place';
 import * as store from '@/modules/portal/portal.discuss.store';
 import { moderates, shortName, viewerOf, type Viewer } from '@/modules/portal/portal.discuss.service';
 import { wordKey } from '@/modules/portal/portal.discuss.words';
-import { posts, type PostStatus, type WordAction } from '@/modules/portal/portal.discuss.tables';
+import type { PostStatus, WordAction } from '@/modules/portal/portal.discuss.tables';
 import '@/modules/portal/portal.discuss.messages';
 
 /**
@@ -19,13 +18,10 @@ import '@/modules/portal/portal.discuss.messages';
  * watched words. Every decision and every change of the words is written to the audit log.
  */
 
-/** The posts under review that a viewer moderates, as an SQL condition; undefined = all of them. */
-function scopeOf(v: Viewer): SQL | undefined {
-  if (v.national) return undefined;
-  const parts: SQL[] = [];
-  if (v.regionalAreas.length) parts.push(inArray(posts.areaId, v.regionalAreas));
-  if (v.directorSchools.length) parts.push(inArray(posts.institutionId, v.directorSchools));
-  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
+/** The posts under review that a viewer moderates: all of them, or those of some areas and schools. */
+function scopeOf(v: Viewer): store.QueueScope {
+  if (v.national) return { all: true };
+  return { all: false, areaIds: v.regionalAreas, institutionIds: v.directorSchools };
 }
 
 /** A keyset cursor: the queue time in milliseconds and the post id of the last item read. */
@@ -39,7 +35,8 @@ export async function moderationQueue(
 ) {
   const v = await viewerOf(db, actor);
   const m = q.after ? CURSOR.exec(q.after) : null;
-  if (q.after && !m)
+  // The post id is a PostgreSQL integer: a larger one is no place in the queue (and no 500).
+  if (q.after && (!m || Number(m[2]) > 2147483647))
     throw new AppError(422, 'portal.discuss.invalid', {}, [
       {
         field: 'after',
@@ -120,6 +117,8 @@ export async function decide(
     if (!found) throw notFound('post');
     if (!moderates(v, found.board)) throw forbidden();
     const p = found.post;
+    // No one decides on their own post: another moderator does.
+    if (p.authorId === actor.userId) throw new AppError(403, 'portal.discuss.own_decision');
     const current = { postId: p.id, version: p.version, status: p.status };
     if (p.version !== body.version) throw staleVersion(body, current);
     const d = DECISIONS[body.action];
@@ -168,14 +167,16 @@ export async function addWord(
 ) {
   const word = body.word.trim().replace(/\s+/gu, ' ');
   const folded = wordKey(word);
-  if (!/[\p{L}\p{N}]/u.test(folded))
+  if (!/[\p{L}\p{N}]/u.test(folded)) {
+    const empty = !folded.trim();
     throw new AppError(422, 'portal.discuss.invalid', {}, [
       {
         field: 'word',
-        reason: 'required',
-        message: `${translate(locale, 'portal.discuss.field.word')}: ${translate(locale, 'portal.discuss.rule.required')}`,
+        reason: empty ? 'required' : 'letter',
+        message: `${translate(locale, 'portal.discuss.field.word')}: ${translate(locale, empty ? 'portal.discuss.rule.required' : 'portal.discuss.rule.letter')}`,
       },
     ]);
+  }
   return db.transaction(async (tx) => {
     const row = await store.insertWord(tx, { word, folded, action: body.action, createdBy: actor.userId });
     if (!row) throw conflict('portal.discuss.word_exists');
