@@ -74,7 +74,6 @@ describe('the content filter on a phone', () => {
       const form = page.locator('section.card', {
         has: page.getByRole('heading', { name: 'Nazirliyin yeni kateqoriyası' }),
       });
-      await form.getByLabel('Kod').fill('e2e_local');
       await form
         .getByRole('group', { name: 'Ad', exact: true })
         .getByLabel('Azərbaycanca')

@@ -102,19 +102,32 @@ export function CategoryNames({ category }: { category: EditableCategory }) {
   );
 }
 
-/** The ministry adds a category of its own: a code (Latin letters), names and a description. */
+/**
+ * A new category's code, never shown to people (it names the category's zone and tag on the resolvers): the
+ * English name (or the Azerbaijani one) in lower-case Latin letters and digits, and a few random characters so
+ * two categories of one name differ.
+ */
+function categoryCode(name: Localised): string {
+  const base = (name.en || name.az)
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 28);
+  return `${base || 'own'}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The ministry adds a category of its own: names and a description (its code is made from the name). */
 export function NewCategory() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const id = useId();
-  const [code, setCode] = useState('');
   const [name, setName] = useState<Localised>(empty);
   const [description, setDescription] = useState<Localised>(empty);
   const create = useMutation({
     mutationFn: () =>
-      api('/safety/categories', { method: 'POST', body: { code: code.trim(), name, description } }),
+      api('/safety/categories', { method: 'POST', body: { code: categoryCode(name), name, description } }),
     onSuccess: async () => {
-      setCode('');
       setName(empty());
       setDescription(empty());
       await client.invalidateQueries({ queryKey: ['safety', 'categories'] });
@@ -130,20 +143,6 @@ export function NewCategory() {
           create.mutate();
         }}
       >
-        <label htmlFor={`${id}-c`}>{t('safetyMore.code')}</label>
-        <input
-          id={`${id}-c`}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          aria-describedby={`${id}-ch`}
-          autoCapitalize="off"
-          spellCheck={false}
-          maxLength={40}
-          required
-        />
-        <p id={`${id}-ch`} className="hint">
-          {t('safetyMore.codeHint')}
-        </p>
         <NameFields id={`${id}-n`} legend={t('safetyMore.categoryName')} value={name} onChange={setName} />
         <NameFields
           id={`${id}-d`}
