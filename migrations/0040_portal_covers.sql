@@ -1,0 +1,1 @@
+ALTER TABLE "portal_article" ADD COLUMN "cover" jsonb;
