@@ -28,8 +28,17 @@ describe('portal cover images', () => {
   let jpeg: Buffer;
   let school: number;
 
+  let webRoot: string;
+
   beforeAll(async () => {
-    t = await createTestApp();
+    // A shell for the first HTML of the portal's pages (src/server/public-pages.ts).
+    webRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'cover-web-'));
+    await fs.writeFile(
+      path.join(webRoot, 'index.html'),
+      '<!doctype html><html lang="az"><head><meta charset="utf-8" /><title>Maktab</title></head>' +
+        '<body><div id="root"></div><noscript>JS</noscript></body></html>',
+    );
+    t = await createTestApp({ webRoot, publicUrl: 'https://maktab.example.az' });
     const db = t.database.db;
     const areas = await createAreas(db);
     school = (await createInstitution(db, areas.district)).id;
@@ -55,7 +64,10 @@ describe('portal cover images', () => {
     jpeg = await fs.readFile(out);
     await fs.rm(dir, { recursive: true, force: true });
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await fs.rm(webRoot, { recursive: true, force: true });
+  });
 
   const create = async (s: Session, place: object, title = text('Xəbər', 'Новость')) => {
     const res = await s.inject({
@@ -223,5 +235,29 @@ describe('portal cover images', () => {
     const fake = `/api/portal/covers/${own.id}-${'0'.repeat(64)}.jpg`;
     expect((await t.app.inject({ url: fake })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/api/portal/covers/..%2Fetc.jpg' })).statusCode).toBe(400);
+  });
+
+  it('shows the cover in the first HTML: sized, lazy in lists, and as og:image on the item', async () => {
+    const item = await create(bureau, { kind: 'nation' }, text('Örtüklü xəbər', 'Новость с обложкой'));
+    const res = await upload(bureau, item.id, item.version, jpeg, {
+      altAz: 'Mavi "fon" <b>',
+      altRu: 'Синий',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const url = res.json<Edit>().cover!.url;
+    const page = await t.app.inject({ url: `/portal/news/${item.id}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<meta property="og:image" content="https://maktab.example.az${url}" />`);
+    expect(page.body).toContain('<meta property="og:image:width" content="320" />');
+    expect(page.body).toContain('<meta property="og:image:alt" content="Mavi &quot;fon&quot; &lt;b&gt;" />');
+    const own = /<img class="portal-cover"[^>]*>/.exec(page.body)![0];
+    expect(own).toContain(`src="${url}" width="320" height="180" alt="Mavi &quot;fon&quot; &lt;b&gt;"`);
+    expect(own).not.toContain('loading=');
+    for (const at of ['/portal/news', '/portal']) {
+      const list = await t.app.inject({ url: at });
+      const img = new RegExp(`<img class="portal-cover" src="${url}"[^>]*>`).exec(list.body)?.[0];
+      expect(img, at).toContain('width="320" height="180"');
+      expect(img, at).toContain('loading="lazy"');
+    }
   });
 });
