@@ -330,7 +330,7 @@ function CoverEditor({ item, onSaved }: { item: ArticleEdit; onSaved: () => void
       ) : (
         <p>{t('portalCovers.none')}</p>
       )}
-      <form className="portal-form" onSubmit={submit}>
+      <form className="portal-form portal-cover-form" onSubmit={submit}>
         <label>
           {t('portalCovers.file')}
           <input
