@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { solidPng } from '@test/files';
+import { eq } from 'drizzle-orm';
+import { articles } from '@/modules/portal/portal.tables';
 
 const run = promisify(execFile);
 type Err = {
@@ -121,6 +123,10 @@ describe('portal cover images', () => {
     expect(file.headers['x-content-type-options']).toBe('nosniff');
     expect(file.headers['cache-control']).toContain('max-age=31536000');
     expect(file.rawPayload.equals(jpeg)).toBe(true);
+    // The key is in the `storage_key` column too: a backup takes the file with the row.
+    const [row] = await t.database.db.select().from(articles).where(eq(articles.id, item.id));
+    expect(row!.storageKey).toBe(row!.cover!.key);
+    expect(edit.cover!.url.endsWith(row!.storageKey!.split('/').pop()!)).toBe(true);
 
     // Readers see it on the item and in the list, its text in their language.
     const shown = await t.app.inject({

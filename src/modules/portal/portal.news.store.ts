@@ -162,7 +162,12 @@ export async function deleteArticle(db: Db, id: number, version: number): Promis
 export async function setCover(db: Db, id: number, version: number, cover: ArticleRow['cover']) {
   const [row] = await db
     .update(articles)
-    .set({ cover, version: sql`${articles.version} + 1`, updatedAt: sql`now()` })
+    .set({
+      cover,
+      storageKey: cover?.key ?? null,
+      version: sql`${articles.version} + 1`,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(articles.id, id), eq(articles.version, version)))
     .returning();
   return row;

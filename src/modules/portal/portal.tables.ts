@@ -66,6 +66,11 @@ export const articles = pgTable(
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     /** Its cover image; null: none. */
     cover: jsonb('cover').$type<Cover>(),
+    /**
+     * The cover's stored file (the same as `cover.key`, set with it): a `storage_key` column is how a backup
+     * finds the files the rows reference (src/server/db/backup.ts).
+     */
+    storageKey: text('storage_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
