@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { solidPng } from '@test/files';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
 import {
@@ -25,6 +26,7 @@ describe('the portal on a phone', () => {
   const NEWS_RU = 'Новый учебный год (e2e)';
   const EVENT = 'Regional robototexnika yarışı (e2e)';
   let eventId = 0;
+  let newsId = 0;
 
   beforeAll(async () => {
     server = await startServer();
@@ -53,6 +55,7 @@ describe('the portal on a phone', () => {
       await page.getByRole('button', { name: 'Saxla' }).click();
       // Saved: the editor moves to the item's own address.
       await page.waitForURL(/\/portal\/manage\/news\/\d+$/);
+      newsId = Number(/(\d+)$/.exec(page.url())![1]);
     });
     const { page, context } = await openPage(browser, server.url, PHONE);
     try {
@@ -63,6 +66,54 @@ describe('the portal on a phone', () => {
       expect(await page.locator('.portal-body script').count()).toBe(0);
       expect(await page.locator('.portal-body strong').textContent()).toBe('sentyabrın 15-də');
       await expectGoodPage(page, 'portal-news-item');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the ministry sets a cover image; readers see it on the item and in the list', async () => {
+    await onPhoneAs(browser, server.url, 'bureau', DEMO_PASSWORD, async (page) => {
+      await page.goto(`/portal/manage/news/${newsId}`);
+      await expect.poll(() => page.getByRole('heading', { name: 'Üz şəkli' }).count(), HEADING).toBe(1);
+      await page.getByLabel(/^Şəkil \(JPEG/).setInputFiles({
+        name: 'cover.png',
+        mimeType: 'image/png',
+        buffer: solidPng(320, 180, [0, 70, 160]),
+      });
+      // The item is written in Azerbaijani and Russian: the description is needed in both.
+      await page.getByLabel(/^Şəkildə nə göstərilir.*\(Azərbaycanca\)$/).fill('Mavi fon');
+      await page.getByRole('button', { name: 'Üz şəklini saxla' }).click();
+      await expect
+        .poll(() => page.getByRole('alert').textContent(), HEADING)
+        .toContain('Şəklin rusca təsviri: şəkli görə bilməyənlər üçün tələb olunur');
+      await page.getByLabel(/^Şəkildə nə göstərilir.*\(Rusca\)$/).fill('Синий фон');
+      await page.getByRole('button', { name: 'Üz şəklini saxla' }).click();
+      await expect.poll(() => page.locator('figure img.portal-cover').count(), HEADING).toBe(1);
+      await expectGoodPage(page, 'portal-news-cover');
+    });
+    const { page, context } = await openPage(browser, server.url, PHONE);
+    try {
+      await page.goto(`/portal/news/${newsId}`);
+      await expect.poll(() => heading(page), HEADING).toBe(NEWS_AZ);
+      const img = page.getByRole('img', { name: 'Mavi fon' });
+      await expect
+        .poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), HEADING)
+        .toBe(320);
+      expect(await img.getAttribute('width')).toBe('320');
+      expect(await img.getAttribute('height')).toBe('180');
+      expect(await img.getAttribute('loading')).toBeNull();
+      const src = (await img.getAttribute('src'))!;
+      const file = await fetch(new URL(src, server.url));
+      expect(file.headers.get('content-type')).toBe('image/png');
+      expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(file.headers.get('cache-control')).toContain('immutable');
+      await page.goto('/portal/news');
+      const card = page.locator('.portal-card', { has: page.getByRole('link', { name: NEWS_AZ }) }).first();
+      expect(await card.locator('img').getAttribute('loading')).toBe('lazy');
+      // The item's first HTML names the image for link previews.
+      const html = await (await fetch(`${server.url}/portal/news/${newsId}`)).text();
+      expect(html).toContain(`<meta property="og:image" content="`);
+      expect(html).toContain(`${src}" />`);
     } finally {
       await context.close();
     }

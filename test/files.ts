@@ -51,3 +51,24 @@ export function pngBytes(): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/**
+ * A PNG of `width`×`height` pixels of one colour. With `headerOnly`, its IDAT holds a few bytes only: the
+ * structure holds but the pixels are not all there — how a decompression bomb announces its size.
+ */
+export function solidPng(width: number, height: number, rgb: [number, number, number], headerOnly = false) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const pixels = headerOnly
+    ? Buffer.from([0, 0, 0, 0])
+    : Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}

@@ -10,6 +10,13 @@ import { campaignYear } from '@/modules/portal/portal.sid.service';
 import { DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
 import { now } from '@/server/clock';
 import { seedSafetyCourses } from '@/seed/safety-courses';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalStorage } from '@/server/storage';
+import { coverFileName } from '@/modules/portal/portal.covers.view';
+import { solidPng } from '@test/files';
 
 /** The portal's fixtures for the route walk: per publishing role, items of a place that role publishes for. */
 export interface PortalWorld {
@@ -20,6 +27,11 @@ export interface PortalWorld {
   spareEvents: Partial<Record<Role, number>>;
   /** A published event with plenty of places, for registering. */
   openEventId: number;
+  /** Per publisher, an item whose cover the walk sets, and one whose cover it removes (each at version 1). */
+  coverNews: Partial<Record<Role, number>>;
+  coverSpare: Partial<Record<Role, number>>;
+  /** A cover's file name under /api/portal/covers/ (set when the world has a storage directory). */
+  coverName: string;
 }
 
 export const PORTAL_PUBLISHERS = ['admin', 'bureau', 'editor', 'regional', 'director'] as const;
@@ -63,8 +75,21 @@ export const portalEventBody = (role: Role | null, w: { areaId: number; schoolId
   capacity: 1000,
 });
 
-export async function portalWorld(db: Db, w: { areaId: number; schoolId: number }): Promise<PortalWorld> {
-  const out: PortalWorld = { news: {}, events: {}, spareNews: {}, spareEvents: {}, openEventId: 0 };
+export async function portalWorld(
+  db: Db,
+  w: { areaId: number; schoolId: number },
+  storageDir?: string,
+): Promise<PortalWorld> {
+  const out: PortalWorld = {
+    news: {},
+    events: {},
+    spareNews: {},
+    spareEvents: {},
+    openEventId: 0,
+    coverNews: {},
+    coverSpare: {},
+    coverName: '',
+  };
   const refuse = () => new AppError(422, 'portal.invalid');
   for (const role of PORTAL_PUBLISHERS) {
     const place = await resolvePlace(db, placeOf(role, w), refuse);
@@ -104,8 +129,28 @@ export async function portalWorld(db: Db, w: { areaId: number; schoolId: number 
     out.spareNews[role] = (await article()).id;
     out.events[role] = (await event()).id;
     out.spareEvents[role] = (await event()).id;
+    out.coverNews[role] = (await article()).id;
+    out.coverSpare[role] = (await article()).id;
   }
   out.openEventId = out.events.bureau!;
+  if (storageDir) {
+    // The bureau's item gets a cover straight through the store and the storage layer.
+    const png = solidPng(8, 6, [0, 0, 255]);
+    const key = `portal/covers/${out.news.bureau}/${createHash('sha256').update(png).digest('hex')}.png`;
+    const temp = path.join(os.tmpdir(), `walk-cover-${process.pid}-${Date.now()}`);
+    writeFileSync(temp, png);
+    await new LocalStorage(storageDir).putFile(key, temp);
+    const cover = {
+      key,
+      contentType: 'image/png' as const,
+      width: 8,
+      height: 6,
+      bytes: png.length,
+      alt: text('Walk'),
+    };
+    await news.setCover(db, out.news.bureau!, 1, cover);
+    out.coverName = `${out.news.bureau}-${coverFileName(cover)}`;
+  }
   return out;
 }
 

@@ -19,6 +19,7 @@ import { buildRosterZip } from '@/modules/classroom/oneroster';
 import { journalWorld, type JournalWorld } from '@test/journal-world';
 import { contestsWorld, type ContestsWorld } from '@test/contests-world';
 import { assignmentsWorld, PDF, type AssignmentsWorld } from '@test/assignments-world';
+import { solidPng } from '@test/files';
 import { LocalStorage } from '@/server/storage';
 import { createMeeting, addDecision } from '@/modules/councils/councils.service';
 import { webinars } from '@/modules/webinars/webinars.tables';
@@ -2396,6 +2397,21 @@ const POLICY: Record<string, Rule> = {
     who: PORTAL_PUBLISHERS,
     call: (w, c) => ({ params: { articleId: portalOwn(w.portal!.spareNews, c) }, query: { version: 1 } }),
   },
+  // Cover images (src/modules/portal/portal.covers.routes.ts): the image is the raw body, the version a query.
+  'PUT /api/portal/manage/news/:articleId/cover': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({
+      params: { articleId: portalOwn(w.portal!.coverNews, c) },
+      query: { version: 1, altAz: 'Mavi', altRu: 'Синий', altEn: 'Blue' },
+      payload: solidPng(4, 3, [0, 0, 255]),
+      headers: { 'content-type': 'image/png' },
+    }),
+  },
+  'DELETE /api/portal/manage/news/:articleId/cover': {
+    who: PORTAL_PUBLISHERS,
+    call: (w, c) => ({ params: { articleId: portalOwn(w.portal!.coverSpare, c) }, query: { version: 1 } }),
+  },
+  'GET /api/portal/covers/:name': { who: 'anyone', call: (w) => ({ params: { name: w.portal!.coverName } }) },
   'GET /api/portal/manage/places': { who: PORTAL_PUBLISHERS },
   'GET /api/portal/events': { who: 'anyone', call: (w) => ({ query: { areaId: w.areaId } }) },
   'GET /api/portal/events/:eventId': {
@@ -3240,7 +3256,7 @@ describe('every route against every role', () => {
       schoolId: school.id,
       otherSchoolId: otherSchool.id,
     });
-    world.portal = await portalWorld(db, { areaId: areas.district, schoolId: school.id });
+    world.portal = await portalWorld(db, { areaId: areas.district, schoolId: school.id }, config.storageDir);
     world.portalDiscuss = await portalDiscussWorld(db, {
       areaId: areas.district,
       schoolId: school.id,

@@ -170,6 +170,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       description: 'The evidence itself (PDF, JPEG or PNG, at most 5 MB); its kind is told by its bytes',
     },
   },
+  'PUT /api/portal/manage/news/:articleId/cover': {
+    body: {
+      types: ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'],
+      description:
+        'The cover image itself (JPEG, PNG or WebP, at most 5 MB and 8000×8000 pixels); its kind is told by its bytes',
+    },
+    errors: [413, 415],
+  },
   'POST /api/speedtest/upload': {
     body: { types: ['application/octet-stream'], description: 'Any bytes, to time their upload' },
   },
@@ -363,6 +371,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/training/programmes/:programmeId/certificates.zip': {
     file: { types: ['application/zip'], description: 'A PDF and the signed JSON of each certificate' },
+  },
+  'GET /api/portal/covers/:name': {
+    file: { types: ['image/jpeg', 'image/png', 'image/webp'], description: 'The cover image' },
   },
   'GET /api/training/external/:externalId/evidence': {
     file: { types: ['application/pdf', 'image/jpeg', 'image/png'], description: 'The evidence file' },

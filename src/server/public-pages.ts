@@ -109,6 +109,12 @@ export function shellPage(indexHtml: string, head: PageHead, locale: Locale, mai
     `<meta property="og:title" content="${escapeHtml(head.title)}" />` +
     `<meta property="og:description" content="${description}" />` +
     `<meta property="og:url" content="${escapeHtml(head.canonical)}" />` +
+    (head.image
+      ? `<meta property="og:image" content="${escapeHtml(head.image.url)}" />` +
+        `<meta property="og:image:width" content="${head.image.width}" />` +
+        `<meta property="og:image:height" content="${head.image.height}" />` +
+        `<meta property="og:image:alt" content="${escapeHtml(head.image.alt)}" />`
+      : '') +
     head.alternates
       .map(
         (a) =>

@@ -146,14 +146,14 @@ export async function api<T>(
 }
 
 /**
- * Sends a file as the raw body of a POST (the server tells its kind from its bytes) and returns the JSON
+ * Sends a file as the raw body of a POST (or a PUT; the server tells its kind from its bytes) and returns the JSON
  * answer; throws ApiError as `api()` does, with the error's `details` as the server sent them.
  */
-export async function upload<T>(path: string, file: Blob): Promise<T> {
+export async function upload<T>(path: string, file: Blob, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
-      method: 'POST',
+      method,
       headers: { ...changeHeaders(), 'content-type': 'application/octet-stream', accept: 'application/json' },
       body: file,
       credentials: 'same-origin',

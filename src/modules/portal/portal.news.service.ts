@@ -19,6 +19,7 @@ import {
 import { languageFor, sanitiseLocalised, sanitiseRich, trimmed } from '@/modules/portal/portal.text';
 import type { Article, ArticleBody, ArticleCard, ArticleEdit } from '@/modules/portal/portal.schema';
 import '@/modules/portal/portal.messages';
+import { coverEdit, coverOut } from '@/modules/portal/portal.covers.view';
 
 /**
  * The portal's news: items by the ministry, an area or a school, in az/ru/en with a fallback language, rich
@@ -84,6 +85,7 @@ async function editOut(db: Db, locale: Locale, rows: store.ArticleRow[]): Promis
     publishAt: r.publishAt?.toISOString() ?? null,
     status: statusOf(r.publishAt),
     updatedAt: r.updatedAt.toISOString(),
+    cover: coverEdit(r.id, r.cover),
   }));
 }
 
@@ -101,6 +103,7 @@ export async function cards(db: Db, locale: Locale, rows: store.CardRow[]): Prom
       fallback: lang !== locale,
       tags: r.tags,
       publishAt: r.publishAt!.toISOString(),
+      cover: coverOut(r.id, r.cover, lang),
     };
   });
 }

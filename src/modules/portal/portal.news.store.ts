@@ -21,6 +21,7 @@ const CARD = {
   summary: articles.summary,
   tags: articles.tags,
   publishAt: articles.publishAt,
+  cover: articles.cover,
 };
 export type CardRow = { [K in keyof typeof CARD]: ArticleRow[K] };
 
@@ -80,7 +81,7 @@ export async function listPublishedNear(
           sql`select c.* from institutions_area a cross join lateral (
                 select ${articles.id}, ${articles.placeKind} as "placeKind", ${articles.areaId} as "areaId",
                   ${articles.institutionId} as "institutionId", ${articles.title}, ${articles.summary},
-                  ${articles.tags}, ${articles.publishAt} as "publishAt"
+                  ${articles.tags}, ${articles.publishAt} as "publishAt", ${articles.cover}
                 from ${articles}
                 where ${articles.areaId} = a.id and ${articles.publishAt} <= ${sqlNow()}
                   and (${articles.areaId} <> ${here} or ${articles.placeKind} = 'institution')
@@ -155,4 +156,19 @@ export async function deleteArticle(db: Db, id: number, version: number): Promis
     .where(and(eq(articles.id, id), eq(articles.version, version)))
     .returning({ id: articles.id });
   return gone.length > 0;
+}
+
+/** Sets an item's cover (null removes it) if it is still at `version`; undefined when someone saved in between. */
+export async function setCover(db: Db, id: number, version: number, cover: ArticleRow['cover']) {
+  const [row] = await db
+    .update(articles)
+    .set({
+      cover,
+      storageKey: cover?.key ?? null,
+      version: sql`${articles.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(articles.id, id), eq(articles.version, version)))
+    .returning();
+  return row;
 }

@@ -30,6 +30,8 @@ export interface PageHead {
   type: 'website' | 'article';
   alternates: { type: string; title: string; href: string }[];
   jsonLd?: Record<string, unknown>;
+  /** The page's image for Open Graph (a news item's cover), its URL absolute. */
+  image?: { url: string; width: number; height: number; alt: string };
 }
 
 /** A page: its head and its content (already escaped). */
@@ -122,10 +124,17 @@ const fallback = (w: Words, lang: string, shown: boolean) =>
       )}</span>`
     : '';
 
+/** A news item's cover: its size given (no layout shift), lazy unless it is the item's own page. */
+const coverImg = (c: NonNullable<ArticleCard['cover']>, lang: string, lazy: boolean) =>
+  `<img class="portal-cover" src="${esc(c.url)}" width="${c.width}" height="${c.height}" alt="${esc(c.alt)}" lang="${esc(lang)}"` +
+  `${lazy ? ' loading="lazy"' : ''} decoding="async" />`;
+
 function newsCard(locale: Locale, w: Words, n: ArticleCard): string {
   const day = wallText(wallOf(new Date(n.publishAt), COUNTRY_ZONE)).slice(0, 10);
   return (
-    `<li class="portal-card"><h3 lang="${esc(n.lang)}"><a href="/portal/news/${n.id}">${esc(n.title)}</a></h3>` +
+    `<li class="portal-card">` +
+    (n.cover ? coverImg(n.cover, n.lang, true) : '') +
+    `<h3 lang="${esc(n.lang)}"><a href="/portal/news/${n.id}">${esc(n.title)}</a></h3>` +
     `<p class="portal-meta">${esc(n.place.name)} · <time datetime="${esc(n.publishAt)}">${esc(
       formatFor(locale).date(day),
     )}</time></p>` +
@@ -272,6 +281,7 @@ export async function newsItemPage(r: PageRequest): Promise<PortalPage | null> {
       formatFor(r.locale).date(day),
     )}</time></p>` +
     fallback(w, a.lang, a.fallback) +
+    (a.cover ? coverImg(a.cover, a.lang, false) : '') +
     (a.summary ? `<p class="intro" lang="${esc(a.lang)}">${esc(a.summary)}</p>` : '') +
     // Sanitised by the news service (sanitize-html's allow-list), when saved and again when read.
     `<div class="portal-body" lang="${esc(a.lang)}">${a.body}</div>` +
@@ -287,6 +297,7 @@ export async function newsItemPage(r: PageRequest): Promise<PortalPage | null> {
       canonical: url,
       type: 'article',
       alternates: [f.rss, f.atom],
+      ...(a.cover ? { image: { ...a.cover, url: `${r.base}${a.cover.url}` } } : {}),
       jsonLd: {
         '@context': 'https://schema.org',
         '@type': 'NewsArticle',
@@ -296,6 +307,7 @@ export async function newsItemPage(r: PageRequest): Promise<PortalPage | null> {
         inLanguage: a.lang,
         url,
         publisher: { '@type': 'Organization', name: a.place.name },
+        ...(a.cover ? { image: `${r.base}${a.cover.url}` } : {}),
       },
     },
     main,

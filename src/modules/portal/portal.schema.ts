@@ -56,6 +56,40 @@ export const ArticleChangeBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A news item's cover image as shown: where to fetch it, its size in pixels and its text for screen readers. */
+export const CoverOut = Type.Object({
+  url: Type.String({ description: 'The image, under /api/portal/covers/ (its bytes never change)' }),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  alt: Type.String({ description: "Its alternative text in the item's language" }),
+});
+export type CoverOut = Static<typeof CoverOut>;
+/** A cover as its editors see it: its alternative text in every language. */
+export const CoverEdit = Type.Object({
+  url: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  bytes: Type.Integer(),
+  alt: LocalisedOut,
+});
+/** The cover's upload: the item's version read and the alternative text (the image is the raw body). */
+export const CoverQuery = Type.Object(
+  {
+    version: VersionField,
+    altAz: Type.Optional(Type.String({ maxLength: 300, description: 'Alternative text in Azerbaijani' })),
+    altRu: Type.Optional(Type.String({ maxLength: 300, description: 'Alternative text in Russian' })),
+    altEn: Type.Optional(Type.String({ maxLength: 300, description: 'Alternative text in English' })),
+  },
+  { additionalProperties: false },
+);
+export type CoverQuery = Static<typeof CoverQuery>;
+export const CoverParams = Type.Object({
+  name: Type.String({
+    pattern: '^[1-9][0-9]{0,9}-[0-9a-f]{64}\\.(jpg|png|webp)$',
+    description: 'The cover file: <news item>-<SHA-256>.<jpg|png|webp>',
+  }),
+});
+
 /** A news item as its editors see it: every language, drafts and scheduled ones too. */
 export const ArticleEdit = Type.Object({
   id: Type.Integer(),
@@ -68,6 +102,7 @@ export const ArticleEdit = Type.Object({
   publishAt: Nullable(Type.String()),
   status: StringEnum(['draft', 'scheduled', 'published'] as const),
   updatedAt: Type.String(),
+  cover: Type.Optional(Nullable(CoverEdit)),
 });
 export type ArticleEdit = Static<typeof ArticleEdit>;
 export const ArticleEditList = Type.Object({ items: Type.Array(ArticleEdit) });
@@ -84,6 +119,7 @@ export const ArticleCard = Type.Object({
   fallback: Type.Boolean({ description: "True when shown in another language than the reader's" }),
   tags: Type.Array(Type.String()),
   publishAt: Type.String(),
+  cover: Type.Optional(Nullable(CoverOut)),
 });
 export type ArticleCard = Static<typeof ArticleCard>;
 export const Article = Type.Object({

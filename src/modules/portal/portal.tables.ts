@@ -31,6 +31,20 @@ const place = () => ({
 });
 
 /**
+ * A news item's cover image (docs/portal.md "First HTML, cover images and speed"): the stored file's key (named
+ * by its SHA-256, so a URL never changes its bytes), its content type, its size in pixels and bytes, and its
+ * alternative text in each language.
+ */
+export type Cover = {
+  key: string;
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  width: number;
+  height: number;
+  bytes: number;
+  alt: Localised;
+};
+
+/**
  * A news item. Title and summary are plain text, the body sanitised HTML (sanitised when saved, again when
  * shown), each in az/ru/en (empty = no translation). `publish_at`: null is a draft; a time in the future is
  * scheduled — no one but its editors sees it before then.
@@ -50,6 +64,13 @@ export const articles = pgTable(
       .default(sql`'{}'::text[]`),
     publishAt: timestamp('publish_at', { withTimezone: true }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Its cover image; null: none. */
+    cover: jsonb('cover').$type<Cover>(),
+    /**
+     * The cover's stored file (the same as `cover.key`, set with it): a `storage_key` column is how a backup
+     * finds the files the rows reference (src/server/db/backup.ts).
+     */
+    storageKey: text('storage_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

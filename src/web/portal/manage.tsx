@@ -1,7 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type FieldProblem } from '@/web/api';
+import { api, upload, type FieldProblem } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Link, navigate } from '@/web/router';
 import { Page } from '@/web/components/page';
@@ -37,6 +37,14 @@ interface ArticleEdit {
   tags: string[];
   publishAt: string | null;
   status: 'draft' | 'scheduled' | 'published';
+  cover?: CoverEdit | null;
+}
+interface CoverEdit {
+  url: string;
+  width: number;
+  height: number;
+  bytes: number;
+  alt: Localised;
 }
 interface EventEdit {
   id: number;
@@ -262,7 +270,98 @@ export function PortalNewsEditPage({ id }: { id: number | null }) {
         if (id === null) navigate(`/portal/manage/news/${saved.id}`, { replace: true });
       }}
       title={t(id === null ? 'portalNews.newArticle' : 'portalNews.editArticle')}
-    />
+    >
+      {existing.data ? (
+        <CoverEditor
+          item={existing.data}
+          onSaved={() => void client.invalidateQueries({ queryKey: ['portal'] })}
+        />
+      ) : null}
+    </NewsForm>
+  );
+}
+
+/**
+ * A news item's cover image, saved on its own (docs/portal.md "First HTML, cover images and speed"): a JPEG,
+ * PNG or WebP with its description in each language the item is written in; or removed.
+ */
+function CoverEditor({ item, onSaved }: { item: ArticleEdit; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [file, setFile] = useState<File | null>(null);
+  const [alt, setAlt] = useState<Localised>(item.cover?.alt ?? blank());
+  const put = useMutation({
+    mutationFn: () => {
+      const q = new URLSearchParams({
+        version: String(item.version),
+        altAz: alt.az,
+        altRu: alt.ru,
+        altEn: alt.en,
+      });
+      return upload<ArticleEdit>(`/portal/manage/news/${item.id}/cover?${q.toString()}`, file!, 'PUT');
+    },
+    onSuccess: onSaved,
+  });
+  const remove = useMutation({
+    mutationFn: () =>
+      api<ArticleEdit>(`/portal/manage/news/${item.id}/cover?version=${item.version}`, { method: 'DELETE' }),
+    onSuccess: onSaved,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (file) put.mutate();
+  };
+  return (
+    <section aria-labelledby="portal-cover-title">
+      <h2 id="portal-cover-title">{t('portalCovers.title')}</h2>
+      <p>{t('portalCovers.hint')}</p>
+      {item.cover ? (
+        <figure className="portal-cover-current">
+          <img
+            className="portal-cover"
+            src={item.cover.url}
+            width={item.cover.width}
+            height={item.cover.height}
+            alt={item.cover.alt.az || item.cover.alt.ru || item.cover.alt.en}
+          />
+          <figcaption>
+            {t('portalCovers.size', { width: item.cover.width, height: item.cover.height })}
+          </figcaption>
+        </figure>
+      ) : (
+        <p>{t('portalCovers.none')}</p>
+      )}
+      <form className="portal-form portal-cover-form" onSubmit={submit}>
+        <label>
+          {t('portalCovers.file')}
+          <input
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            required
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </label>
+        {LANGS.map((l) => (
+          <label key={l}>
+            {t('portalCovers.alt', { language: t(`portalNews.language.${l}`) })}
+            <input
+              type="text"
+              maxLength={300}
+              value={alt[l]}
+              onChange={(e) => setAlt((a) => ({ ...a, [l]: e.target.value }))}
+            />
+          </label>
+        ))}
+        <Problems error={put.error ?? remove.error} />
+        <button type="submit" className="primary" disabled={put.isPending || !file}>
+          {t('portalCovers.upload')}
+        </button>
+        {item.cover ? (
+          <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
+            {t('portalCovers.remove')}
+          </button>
+        ) : null}
+      </form>
+    </section>
   );
 }
 
@@ -270,10 +369,12 @@ function NewsForm({
   item,
   onSaved,
   title,
+  children,
 }: {
   item: ArticleEdit | null;
   onSaved: (a: ArticleEdit) => void;
   title: string;
+  children?: ReactNode;
 }) {
   const { t } = useTranslation();
   const [place, setPlace] = useState<PlaceIn | null>(item?.place ?? null);
@@ -396,6 +497,7 @@ function NewsForm({
           {t('portalNews.save')}
         </button>
       </form>
+      {children}
     </Page>
   );
 }

@@ -30,6 +30,14 @@ interface CardRecord {
   fallback: boolean;
   tags: string[];
   publishAt: string;
+  cover?: CoverRecord | null;
+}
+/** A news item's cover image: its size known, so the page does not shift while it loads. */
+interface CoverRecord {
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
 }
 interface OccurrenceRecord {
   eventId: number;
@@ -67,10 +75,27 @@ function Fallback({ lang }: { lang: string }) {
   );
 }
 
+/** A cover image: lazy in lists, at once on the item's own page. */
+function Cover({ cover, lang, lazy }: { cover: CoverRecord; lang: string; lazy: boolean }) {
+  return (
+    <img
+      className="portal-cover"
+      src={cover.url}
+      width={cover.width}
+      height={cover.height}
+      alt={cover.alt}
+      lang={lang}
+      loading={lazy ? 'lazy' : undefined}
+      decoding="async"
+    />
+  );
+}
+
 function NewsCard({ item }: { item: CardRecord }) {
   const f = useFormat();
   return (
     <li className="portal-card">
+      {item.cover ? <Cover cover={item.cover} lang={item.lang} lazy /> : null}
       <h3 lang={item.lang}>
         <Link to={`/portal/news/${item.id}`}>{item.title}</Link>
       </h3>
@@ -318,6 +343,7 @@ export function PortalNewsItemPage({ id }: { id: number }) {
         {a.place.name} · {f.date(a.publishAt)}
       </p>
       {a.fallback ? <Fallback lang={a.lang} /> : null}
+      {a.cover ? <Cover cover={a.cover} lang={a.lang} lazy={false} /> : null}
       {a.summary ? (
         <p className="intro" lang={a.lang}>
           {a.summary}
