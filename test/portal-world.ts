@@ -10,6 +10,8 @@ import { campaignYear } from '@/modules/portal/portal.sid.service';
 import { DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
 import { now } from '@/server/clock';
 import { seedSafetyCourses } from '@/seed/safety-courses';
+import { classes } from '@/modules/classroom/classroom.tables';
+import { eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -164,9 +166,13 @@ export interface PortalCoursesWorld {
   heldOn: string;
 }
 
-export async function portalCoursesWorld(db: Db): Promise<PortalCoursesWorld> {
+export async function portalCoursesWorld(db: Db, opts: { classId: number }): Promise<PortalCoursesWorld> {
   await seedSafetyCourses(db, { packDir: DEFAULT_PACK_DIR, demo: false, seed: 0, now: now() });
-  const [course] = await courses.listCourses(db);
+  // The course of the class's grade band: a class starts only the course of its grades.
+  const [cls] = await db.select({ grade: classes.grade }).from(classes).where(eq(classes.id, opts.classId));
+  const course = (await courses.listCourses(db)).find(
+    (c) => c.gradeFrom <= cls!.grade && cls!.grade <= c.gradeTo,
+  );
   const [lesson] = await courses.lessonsOf(db, course!.id);
   const year = campaignYear();
   const campaign = await courses.campaignOfYear(db, year);

@@ -3263,7 +3263,7 @@ describe('every route against every role', () => {
       authorId: spare.id,
       roles: ROLES,
     });
-    world.portalCourses = await portalCoursesWorld(db);
+    world.portalCourses = await portalCoursesWorld(db, { classId: world.classroom.classId });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');
   });
 
