@@ -66,9 +66,25 @@ describe('the content filter on a phone', () => {
       await schools.getByLabel('Məktəbi adına görə tapın').fill('məktəb');
       await schools.getByRole('button').first().click();
       await expect.poll(() => schools.getByRole('status').textContent()).toBe('1 məktəb seçilib');
+      // Under way from ten minutes ago, in the browser's own time.
+      const tenMinutesAgo = await page.evaluate(() => {
+        const d = new Date(Date.now() - 600_000);
+        const p = (n: number) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      });
+      await page.getByLabel('Başlayır', { exact: true }).fill(tenMinutesAgo);
       await page.getByRole('button', { name: 'Məktəbləri imtahan rejiminə keçir' }).click();
-      await expect.poll(() => page.getByText('Buraxılış imtahanı (e2e)').count()).toBe(1);
+      const exam = page.locator('li.safety-exam', { hasText: 'Buraxılış imtahanı (e2e)' });
+      await expect.poll(() => exam.count()).toBe(1);
+      await expect.poll(() => exam.locator('strong').innerText()).toBe('davam edir');
       await expectGoodPage(page, 'safety-schedules-exam');
+      // The exam is over early: ended now, after a question; then removed from the list.
+      await exam.getByRole('button', { name: 'İmtahanı indi bitir' }).click();
+      await exam.getByRole('group').getByRole('button', { name: 'İmtahanı indi bitir' }).click();
+      await expect.poll(() => exam.locator('strong').innerText()).toBe('bitib');
+      await exam.getByRole('button', { name: 'Sil' }).click();
+      await exam.getByRole('group').getByRole('button', { name: 'Sil' }).click();
+      await expect.poll(() => exam.count()).toBe(0);
 
       await goTo(page, 'Filtr: kateqoriyalar və siyahılar');
       const form = page.locator('section.card', {

@@ -2882,6 +2882,14 @@ function safetyAdminRules(): Record<string, Rule> {
         },
       }),
     },
+    'PATCH /api/safety/exams/:examId': {
+      who: SAFETY_READERS,
+      call: (w) => ({
+        params: { examId: sw(w).movableExamId },
+        payload: { endsAt: '2027-05-02T09:00:00Z' },
+        read: { url: '/api/safety/schedules', fields: versionIn('exams', sw(w).movableExamId) },
+      }),
+    },
     'DELETE /api/safety/exams/:examId': {
       who: SAFETY_READERS,
       call: (w, caller) => ({ params: { examId: own(caller, sw(w).spareExams) }, query: { version: 0 } }),

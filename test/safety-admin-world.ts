@@ -32,6 +32,8 @@ export interface SafetyAdminWorld {
   spareAssignments: number[];
   spareWindows: number[];
   spareExams: number[];
+  /** An exam whose end the route walk moves (never removed). */
+  movableExamId: number;
 }
 
 export const safeSearchOn = {
@@ -161,5 +163,17 @@ export async function safetyAdminWorld(
     spareAssignments,
     spareWindows,
     spareExams,
+    movableExamId: (
+      await db
+        .insert(exams)
+        .values({
+          name: name('Exam moved'),
+          startsAt: new Date('2027-05-02T05:00:00Z'),
+          endsAt: new Date('2027-05-02T08:00:00Z'),
+          allowListId: allow!.id,
+          institutionIds: [w.schoolId],
+        })
+        .returning()
+    )[0]!.id,
   };
 }

@@ -10,6 +10,7 @@ import {
   AssignmentOut,
   AssignmentParams,
   ExamBody,
+  ExamEndBody,
   ExamOut,
   ExamParams,
   Schedules,
@@ -131,6 +132,29 @@ export default async function safetySchedulesRoutes(app: FastifyInstance, opts: 
     },
     async (request) =>
       service.createExam(db, changeContext(request), requireActor(request), request.locale, request.body),
+  );
+
+  r.patch(
+    '/safety/exams/:examId',
+    {
+      config: { access: { roles: KEEPERS } },
+      schema: {
+        tags,
+        summary: 'End an exam now or move its end, at the version read',
+        params: ExamParams,
+        body: ExamEndBody,
+        response: { 200: ExamOut },
+      },
+    },
+    async (request) =>
+      service.endExam(
+        db,
+        changeContext(request),
+        requireActor(request),
+        request.locale,
+        request.params.examId,
+        request.body,
+      ),
   );
 
   r.delete(

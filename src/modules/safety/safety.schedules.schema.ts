@@ -57,6 +57,15 @@ export const ExamBody = Type.Object(
 );
 export type ExamBody = Static<typeof ExamBody>;
 
+export const ExamEndBody = Type.Object(
+  {
+    version: VersionField,
+    endsAt: DateTimeString({ description: 'The new end; now or later, after the start' }),
+  },
+  { additionalProperties: false },
+);
+export type ExamEndBody = Static<typeof ExamEndBody>;
+
 const ScopeOut = {
   areaId: Nullable(Type.Integer()),
   institutionId: Nullable(Type.Integer()),

@@ -15,7 +15,12 @@ import {
   refuseIf,
   trimmed,
 } from '@/modules/safety/safety.catalogue.service';
-import type { AssignmentBody, ExamBody, WindowBody } from '@/modules/safety/safety.schedules.schema';
+import type {
+  AssignmentBody,
+  ExamBody,
+  ExamEndBody,
+  WindowBody,
+} from '@/modules/safety/safety.schedules.schema';
 
 /**
  * Schedules: which policy a network kind gets in a time window (`lessons`, `after_school`, `always`) at a scope
@@ -274,6 +279,57 @@ export async function createExam(db: Db, ctx: ChangeContext, actor: Actor, local
       allowListId: row.allowListId,
       institutionIds: row.institutionIds,
       version: row.version,
+    };
+  });
+}
+
+/**
+ * Moves an exam's end: ends it now, or gives it more time. Only an exam not yet over, to a time not in the
+ * past and after its start, by whoever may act on all its schools; at the version read, audited. The engine
+ * reads exams by the clock, so the nodes follow at their next poll.
+ */
+export async function endExam(
+  db: Db,
+  ctx: ChangeContext,
+  actor: Actor,
+  locale: Locale,
+  id: number,
+  body: ExamEndBody,
+) {
+  return db.transaction(async (tx) => {
+    const before = await store.examById(tx, id);
+    if (!before) throw notFound('safety_exam');
+    for (const sid of before.institutionIds) {
+      const school = await places.schoolPlace(tx, sid);
+      if (school && !coversPath(actor, school.areaPath)) throw forbidden();
+    }
+    if (before.version !== body.version) throw staleVersion({ version: body.version }, before);
+    const now = Date.now();
+    const endsAt = new Date(body.endsAt);
+    const p: FieldProblem[] = [];
+    // A minute's grace: "end now" is sent a moment before it arrives.
+    if (before.endsAt.getTime() <= now) p.push(problem(locale, 'endsAt', 'exam_over'));
+    else if (endsAt.getTime() < now - 60_000) p.push(problem(locale, 'endsAt', 'in_the_past'));
+    else if (endsAt <= before.startsAt) p.push(problem(locale, 'endsAt', 'before_start'));
+    refuseIf(p);
+    const end = new Date(Math.max(endsAt.getTime(), now));
+    const after = await store.updateExamEnd(tx, id, body.version, end);
+    if (!after) throw staleVersion({ version: body.version }, before);
+    await audit(tx, ctx, {
+      action: 'update',
+      entity: 'safety_exam',
+      entityId: id,
+      before: { endsAt: before.endsAt.toISOString() },
+      after: { endsAt: after.endsAt.toISOString() },
+    });
+    return {
+      id: after.id,
+      name: after.name,
+      startsAt: after.startsAt.toISOString(),
+      endsAt: after.endsAt.toISOString(),
+      allowListId: after.allowListId,
+      institutionIds: after.institutionIds,
+      version: after.version,
     };
   });
 }

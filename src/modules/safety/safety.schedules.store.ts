@@ -92,6 +92,17 @@ export async function insertExam(db: Db, v: typeof exams.$inferInsert) {
   return (await db.insert(exams).values(v).returning())[0]!;
 }
 
+/** Moves an exam's end, at the version read; undefined when the version moved on. */
+export async function updateExamEnd(db: Db, id: number, version: number, endsAt: Date) {
+  return (
+    await db
+      .update(exams)
+      .set({ endsAt, version: sql`${exams.version} + 1` })
+      .where(and(eq(exams.id, id), eq(exams.version, version)))
+      .returning()
+  )[0];
+}
+
 export async function deleteExam(db: Db, id: number, version: number) {
   return (
     await db

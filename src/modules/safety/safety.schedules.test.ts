@@ -38,8 +38,12 @@ describe('safety schedules: assignments, lesson windows, exams', () => {
   });
   afterAll(async () => t.close());
 
-  const send = (s: Session, method: 'POST' | 'PUT' | 'GET' | 'DELETE', url: string, payload?: object) =>
-    s.inject({ method, url, payload, headers: { 'accept-language': 'en' } });
+  const send = (
+    s: Session,
+    method: 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE',
+    url: string,
+    payload?: object,
+  ) => s.inject({ method, url, payload, headers: { 'accept-language': 'en' } });
   const assign = (s: Session, over: object) =>
     send(s, 'PUT', '/api/safety/assignments', {
       version: 0,
@@ -146,6 +150,52 @@ describe('safety schedules: assignments, lesson windows, exams', () => {
       'list_kind',
       'school_not_yours',
     ]);
+  });
+
+  it('ends an exam under way now or gives it more time, at the version read; never into the past', async () => {
+    const now = Date.now();
+    const created = await send(regional, 'POST', '/api/safety/exams', {
+      name: { az: 'Yoxlama', ru: '', en: '' },
+      startsAt: new Date(now - 3_600_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      allowListId: w.allowListId,
+      institutionIds: [schoolId],
+    });
+    expect(created.statusCode).toBe(200);
+    const exam = created.json<{ id: number; version: number; endsAt: string }>();
+    const end = (body: object) => send(regional, 'PATCH', `/api/safety/exams/${exam.id}`, body);
+    const reasons = (r: Awaited<ReturnType<typeof end>>) =>
+      r.json<Err>().error.details.map((d) => `${d.field}:${d.reason}`);
+
+    const past = await end({ version: exam.version, endsAt: new Date(now - 600_000).toISOString() });
+    expect(past.statusCode).toBe(422);
+    expect(reasons(past)).toEqual(['endsAt:in_the_past']);
+    expect((await end({ version: exam.version + 1, endsAt: new Date().toISOString() })).statusCode).toBe(409);
+
+    const longer = await end({ version: exam.version, endsAt: new Date(now + 7_200_000).toISOString() });
+    expect(longer.statusCode).toBe(200);
+    const moved = longer.json<{ version: number; endsAt: string }>();
+    expect(Date.parse(moved.endsAt)).toBe(now + 7_200_000);
+    const ended = await end({ version: moved.version, endsAt: new Date().toISOString() });
+    expect(ended.statusCode).toBe(200);
+    const over = ended.json<{ version: number; endsAt: string }>();
+    expect(Date.parse(over.endsAt)).toBeLessThanOrEqual(Date.now());
+    // Over is over: it cannot be reopened.
+    const reopen = await end({ version: over.version, endsAt: new Date(now + 3_600_000).toISOString() });
+    expect(reasons(reopen)).toEqual(['endsAt:exam_over']);
+
+    // Only whoever may act on all its schools: another district's officer is refused.
+    const o = await createUserWithRole(t.database.db, 'regional', { areaId: areas.otherDistrict });
+    const other = await login(t.app, o.username, o.password);
+    const foreign = await send(other, 'PATCH', `/api/safety/exams/${exam.id}`, {
+      version: over.version,
+      endsAt: new Date().toISOString(),
+    });
+    expect(foreign.statusCode).toBe(403);
+    const listed = await send(regional, 'GET', '/api/safety/schedules');
+    expect(listed.json<{ exams: { id: number; version: number }[] }>().exams).toContainEqual(
+      expect.objectContaining({ id: exam.id, version: over.version }),
+    );
   });
 });
 

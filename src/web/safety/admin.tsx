@@ -6,7 +6,7 @@ import { useFormat } from '@/web/format';
 import { Page } from '@/web/components/page';
 import { ErrorBox, Loading } from '@/web/components/status';
 import '@/web/safety/admin.css';
-import { CategoryNames, NewCategory, NewExam } from '@/web/safety/more';
+import { CategoryNames, ExamItem, NewCategory, NewExam, WindowItem } from '@/web/safety/more';
 
 /**
  * The content filter's pages for the ministry, districts and directors (docs/safety.md, "Categories, lists,
@@ -85,6 +85,7 @@ interface Exam {
   startsAt: string;
   endsAt: string;
   institutionIds: number[];
+  version: number;
 }
 interface Network {
   id: number;
@@ -682,12 +683,17 @@ export function SafetySchedulesPage({ me }: { me: Me }) {
         <h2 id="safety-windows">{t('safetyAdmin.windows')}</h2>
         <ul className="list">
           {schedules.data?.windows.map((w) => (
-            <li key={w.id}>
-              {w.weekdays.map((d) => t(`safetyAdmin.weekdayShort.${d}`)).join(', ')} · {hhmm(w.startMinute)}–
-              {hhmm(w.endMinute)}
-              {w.endMinute < w.startMinute ? ` (${t('safetyAdmin.crossesMidnight')})` : ''} ·{' '}
-              {w.scopeName ? pick(w.scopeName, i18n.language) : t('safetyAdmin.national')}
-            </li>
+            <WindowItem
+              key={w.id}
+              id={w.id}
+              version={w.version}
+              label={
+                `${w.weekdays.map((d) => t(`safetyAdmin.weekdayShort.${d}`)).join(', ')} · ` +
+                `${hhmm(w.startMinute)}–${hhmm(w.endMinute)}` +
+                (w.endMinute < w.startMinute ? ` (${t('safetyAdmin.crossesMidnight')})` : '') +
+                ` · ${w.scopeName ? pick(w.scopeName, i18n.language) : t('safetyAdmin.national')}`
+              }
+            />
           ))}
         </ul>
         <NewWindow areaId={areaId} />
@@ -696,10 +702,7 @@ export function SafetySchedulesPage({ me }: { me: Me }) {
         <h2 id="safety-exams">{t('safetyAdmin.exams')}</h2>
         <ul className="list">
           {schedules.data?.exams.map((e) => (
-            <li key={e.id}>
-              {pick(e.name, i18n.language)} · {f.dateTime(e.startsAt)} – {f.dateTime(e.endsAt)} ·{' '}
-              {t('safetyAdmin.schoolCount', { count: e.institutionIds.length })}
-            </li>
+            <ExamItem key={e.id} exam={e} when={`${f.dateTime(e.startsAt)} – ${f.dateTime(e.endsAt)}`} />
           ))}
         </ul>
         <NewExam />

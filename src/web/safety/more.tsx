@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '@/web/api';
@@ -318,5 +318,171 @@ export function NewExam() {
         <Refusal error={create.error} />
       </form>
     </details>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Exams and lesson hours on the schedules page: end, more time, remove
+// ---------------------------------------------------------------------------------------------------------
+
+/** A yes/cancel question in place of the button that asked it; the yes button takes the focus. */
+function Confirm({
+  question,
+  action,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  question: string;
+  action: string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <div className="confirm-inline" role="group" aria-labelledby={id}>
+      <p id={id}>{question}</p>
+      <div className="row-buttons">
+        <button ref={yes} type="button" disabled={busy} onClick={onConfirm}>
+          {action}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export interface ScheduledExam {
+  id: number;
+  name: Localised;
+  startsAt: string;
+  endsAt: string;
+  institutionIds: number[];
+  version: number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * An exam in the schedules page's list, with what may be done to it now: before it starts, remove it; under
+ * way, end it now or give it one more hour; over, remove it from the list. Each at the version read.
+ */
+export function ExamItem({ exam, when }: { exam: ScheduledExam; when: string }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const [asking, setAsking] = useState<'end' | 'remove' | null>(null);
+  const now = Date.now();
+  const state =
+    Date.parse(exam.startsAt) > now ? 'upcoming' : Date.parse(exam.endsAt) > now ? 'running' : 'over';
+  const done = () => {
+    setAsking(null);
+    return client.invalidateQueries({ queryKey: ['safety', 'schedules'] });
+  };
+  const move = useMutation({
+    mutationFn: (endsAt: Date) =>
+      api(`/safety/exams/${exam.id}`, {
+        method: 'PATCH',
+        body: { version: exam.version, endsAt: endsAt.toISOString() },
+      }),
+    onSuccess: done,
+  });
+  const remove = useMutation({
+    mutationFn: () => api(`/safety/exams/${exam.id}?version=${exam.version}`, { method: 'DELETE' }),
+    onSuccess: done,
+  });
+  const name = pick(exam.name, i18n.language);
+  return (
+    <li className="safety-exam">
+      <span>
+        {name} · {when} · {t('safetyAdmin.schoolCount', { count: exam.institutionIds.length })} ·{' '}
+        <strong>{t(`safetyMore.examState.${state}`)}</strong>
+      </span>
+      {asking === 'end' ? (
+        <Confirm
+          question={t('safetyMore.endExamQuestion', { name })}
+          action={t('safetyMore.endExam')}
+          busy={move.isPending}
+          onConfirm={() => move.mutate(new Date())}
+          onCancel={() => setAsking(null)}
+        />
+      ) : asking === 'remove' ? (
+        <Confirm
+          question={t('safetyMore.removeExamQuestion', { name })}
+          action={t('safetyMore.remove')}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate()}
+          onCancel={() => setAsking(null)}
+        />
+      ) : (
+        <div className="row-buttons">
+          {state === 'running' ? (
+            <>
+              <button type="button" onClick={() => setAsking('end')}>
+                {t('safetyMore.endExam')}
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={move.isPending}
+                onClick={() => move.mutate(new Date(Date.parse(exam.endsAt) + HOUR))}
+              >
+                {t('safetyMore.oneMoreHour')}
+              </button>
+            </>
+          ) : (
+            <button type="button" className="secondary" onClick={() => setAsking('remove')}>
+              {t('safetyMore.remove')}
+            </button>
+          )}
+        </div>
+      )}
+      <Refusal error={move.error ?? remove.error} />
+    </li>
+  );
+}
+
+/** A lesson-hours row in the schedules page's list, with a remove button (at the version read). */
+export function WindowItem({ id, version, label }: { id: number; version: number; label: string }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [asking, setAsking] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api(`/safety/windows/${id}?version=${version}`, { method: 'DELETE' }),
+    onSuccess: () => {
+      setAsking(false);
+      return client.invalidateQueries({ queryKey: ['safety', 'schedules'] });
+    },
+  });
+  return (
+    <li className="safety-exam">
+      <span>{label}</span>
+      {asking ? (
+        <Confirm
+          question={t('safetyMore.removeWindowQuestion', { hours: label })}
+          action={t('safetyMore.remove')}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate()}
+          onCancel={() => setAsking(false)}
+        />
+      ) : (
+        <div className="row-buttons">
+          <button
+            type="button"
+            className="secondary"
+            aria-label={t('safetyMore.removeWindow', { hours: label })}
+            onClick={() => setAsking(true)}
+          >
+            {t('safetyMore.remove')}
+          </button>
+        </div>
+      )}
+      <Refusal error={remove.error} />
+    </li>
   );
 }
