@@ -122,6 +122,7 @@ async function checkRange(db: Db, actor: Actor, locale: Locale, cidr: string, ex
       problem(locale, 'cidr', parsed.reason, 'suggestion' in parsed ? { suggestion: parsed.suggestion } : {}),
     ]);
   const canonical = (parsed as { cidr: string }).cidr;
+  await store.lockRanges(db);
   const [other] = await store.overlapping(db, canonical, exceptId);
   if (other) {
     const visible =

@@ -52,6 +52,14 @@ export async function findNetwork(db: Db, id: number, lock = false) {
   return (await (lock ? q.for('update') : q))[0];
 }
 
+/**
+ * Makes writers of ranges take turns until the transaction ends: two schools adding overlapping ranges at once
+ * would otherwise both find no overlap and both be saved.
+ */
+export async function lockRanges(db: Db) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('safety/networks', 0))`);
+}
+
 /** Ranges that overlap `cidr` (one holds the other), besides the network `exceptId`. */
 export async function overlapping(db: Db, cidr: string, exceptId: number | null) {
   return db

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '@/server/db/database';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createInstitution, createUserWithRole } from '@test/factories';
 import { parseCidr } from '@/modules/safety/safety.networks.service';
@@ -77,6 +79,39 @@ describe("safety networks: a school's address ranges", () => {
     expect(named.statusCode).toBe(409);
     expect(named.json<Err>().error.message).toContain('İkinci məktəb');
     expect(named.json<Err>().error.message).toContain('10.30.0.0/24');
+  });
+
+  it('keeps one of two overlapping ranges saved at the same moment, refusing the other', async () => {
+    if (t.database.driver === 'pglite') {
+      // One connection: the two saves take turns by construction.
+      const both = await Promise.all([
+        add(director, schoolId, '10.35.0.0/24'),
+        add(otherDirector, otherSchoolId, '10.35.0.0/23'),
+      ]);
+      expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      return;
+    }
+    // PostgreSQL: another session holds the table so that neither save can insert until both have looked for
+    // overlaps (were they not made to take turns, both would find none and both be saved).
+    const waiting = async () =>
+      (
+        await rows<{ n: number }>(
+          t.database.db,
+          sql`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+      )[0]!.n;
+    await t.database.withConnection(async (c) => {
+      await c.execute(sql`begin`);
+      await c.execute(sql`lock table safety_network in exclusive mode`);
+      const both = Promise.all([
+        add(director, schoolId, '10.36.0.0/24'),
+        add(otherDirector, otherSchoolId, '10.36.0.0/23'),
+      ]);
+      await vi.waitFor(async () => expect(await waiting()).toBe(2), { timeout: 30_000, interval: 50 });
+      await c.execute(sql`commit`);
+      expect((await both).map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    });
   });
 
   it("shows a director only the school's own networks; the district its schools'; the ministry all", async () => {
