@@ -5,10 +5,11 @@ import { DEMO_PASSWORD } from './support/demo-accounts';
 import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
 
 /**
- * The internet-safety courses and Safer Internet Day on a phone: the demo teacher starts the grade 7–9 course
- * for their class 7A (a course is for its grade band), a pupil of the class takes the first lesson's quiz, and the region's report counts it (an
- * aggregate, no names). The demo school's director registers its Safer Internet Day event, and the ministry's
- * participation by region counts the school.
+ * The internet-safety courses and Safer Internet Day on a phone: the demo teacher starts the grade 5–6 course
+ * for 6A, where they teach informatics (a course is for its grade band; their own 7A takes the grade 7–9 one),
+ * the class's pupil `student6` takes the first lesson's quiz, and the region's report counts it (an aggregate, no
+ * names). The demo school's director registers its Safer Internet Day event, and the ministry's participation
+ * by region counts the school.
  */
 describe('internet-safety courses and Safer Internet Day on a phone', () => {
   let server: TestServer;
@@ -23,7 +24,7 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
     await server?.stop();
   });
 
-  const COURSE = 'Şəbəkədə məsuliyyət (7–9-cu siniflər)';
+  const COURSE = 'Rəqəmsal vətəndaş (5–6-cı siniflər)';
   const REPORT = 'İnternet təhlükəsizliyi kursları: hesabat';
   const total = async (page: Page, which: string) =>
     Number(await page.locator(`tfoot [data-total="${which}"]`).innerText());
@@ -43,7 +44,7 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
     return n;
   };
 
-  it('a teacher starts the grade 7–9 course for the class, a pupil takes a quiz, the region counts it', async () => {
+  it('a teacher starts the grade 5–6 course for 6A, a pupil of 6A takes a quiz, the region counts it', async () => {
     const before = await regionLessons();
     expect(before).toBeGreaterThan(0);
 
@@ -53,18 +54,18 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
       await expectGoodPage(page, 'portal-safety');
       await page.getByRole('link', { name: COURSE }).click();
       await expect.poll(() => heading(page), HEADING).toBe(COURSE);
-      await page.getByRole('button', { name: '7A sinfi üçün başla' }).click();
-      await expect(page.getByText(/7A: başlanıb/).waitFor()).resolves.toBeUndefined();
+      await page.getByRole('button', { name: '6A sinfi üçün başla' }).click();
+      await expect(page.getByText(/^6A: başlanıb/).waitFor()).resolves.toBeUndefined();
       await expectGoodPage(page, 'portal-safety-course-teacher');
     });
 
-    await onPhoneAs(browser, server.url, 'student', DEMO_PASSWORD, async (page) => {
+    await onPhoneAs(browser, server.url, 'student6', DEMO_PASSWORD, async (page) => {
       await page.goto('/portal/safety');
       await page.getByRole('link', { name: COURSE }).click();
       await expect.poll(() => heading(page), HEADING).toBe(COURSE);
       const lesson = page.locator('section.portal-lesson').first();
-      await lesson.getByRole('radio', { name: 'İmtina edirəm və ya başqa tətbiq seçirəm' }).check();
-      await lesson.getByRole('radio', { name: 'Yanlış' }).check();
+      await lesson.getByRole('radio', { name: 'Yalnız tanıdığım insanlar' }).check();
+      await lesson.getByRole('radio', { name: 'Doğru' }).check();
       await lesson.getByRole('button', { name: 'Cavabları yoxla' }).click();
       await expect
         .poll(() => lesson.getByRole('status').innerText())

@@ -6,7 +6,7 @@ export const DEMO_PASSWORD = 'demo';
 /** Where a demo account's role is held, in words a person trying the platform understands. */
 export type DemoScope = 'nation' | 'demo area' | 'demo school' | 'children';
 
-/** One of the eight named demo accounts: one per role, so every home page can be tried. */
+/** One of the named demo accounts: one per role, so every home page can be tried, and a second of a few roles. */
 export interface DemoAccount {
   username: string;
   displayName: string;
@@ -51,7 +51,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     displayName: 'Leyla Həsənova',
     role: 'teacher',
     scope: 'demo school',
-    description: 'teacher, homeroom teacher of the demo class',
+    description: 'teacher, homeroom teacher of the demo class; also teaches informatics in a grade 6 class',
   },
   {
     username: 'student',
@@ -66,6 +66,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     role: 'parent',
     scope: 'children',
     description: 'parent of the demo student',
+  },
+  {
+    username: 'student6',
+    displayName: 'Aysu Kərimova',
+    role: 'student',
+    scope: 'demo school',
+    description: 'student in the grade 6 class where the demo teacher also teaches informatics',
   },
   {
     username: 'editor',

@@ -615,7 +615,9 @@ function nationalPlan(
 /**
  * Works out everything a seed will write. The same pack, scale and seed always give the same plan. The named
  * demo accounts take their places in the first school with people: `director` directs it, `teacher` is
- * homeroom teacher of its class 7A (or its first class), `student` sits in that class, `parent` is theirs.
+ * homeroom teacher of its class 7A (or its first class), `student` sits in that class, `parent` is theirs;
+ * `student6` (with a generated parent) sits in its class 6A (or 5A), where `teacher` also teaches informatics
+ * (school-life.ts), so that the grade 5–6 internet-safety course can be tried as well as the grade 7–9 one.
  */
 export function buildPlan(pack: CountryPack, scale: SeedScale, seed: number): SeedPlan {
   const random = new Random(seed);
@@ -641,6 +643,17 @@ export function buildPlan(pack: CountryPack, scale: SeedScale, seed: number): Se
     cls.students.push(student);
     school.families.push({ parents: [named('parent', cls.language)], children: [student] });
     anchorSchool.row.studentCount += 1;
+    const younger = [6, 5]
+      .map((grade) => school.classes.find((c) => c.grade === grade && c.letter === 'A'))
+      .find((c) => c !== undefined && c !== cls);
+    if (younger) {
+      const pupil = named('student6', younger.language);
+      younger.students.push(pupil);
+      // Every pupil has a parent account: a generated one (`student6` is there for the course, not the family).
+      const mother = people.person(random.fork('student6'), true, 'Kərimov', younger.language);
+      school.families.push({ parents: [mother], children: [pupil] });
+      anchorSchool.row.studentCount += 1;
+    }
     anchor = { institution: anchorSchool, cls };
   }
   if (scale === 'national')

@@ -76,6 +76,24 @@ describe('the demo school life', () => {
           where owner_id = ${teacher} and status = 'open' and due_on between ${today}::date and ${today}::date + 7`,
     );
     expect(decision.n).toBe(1);
+    // Two classes, no more: their own 7A (mathematics) and informatics in `student6`'s grade 6 class.
+    const taught = await rows<{ grade: number; letter: string; subject: string; pupil: boolean }>(
+      db.db,
+      sql`select c.grade, c.letter, s.subject_code as subject, exists (select 1 from classroom_enrolment e
+            join identity_user u on u.id = e.student_id
+            where e.class_id = c.id and u.username in ('student', 'student6')) as pupil
+          from classroom_subject_teacher s join classroom_class c on c.id = s.class_id
+          where s.teacher_id = ${teacher} order by c.grade, s.subject_code`,
+    );
+    expect(taught).toEqual([
+      { grade: 6, letter: 'A', subject: 'informatics', pupil: true },
+      { grade: 7, letter: 'A', subject: 'mathematics', pupil: true },
+    ]);
+    const periods = await one<{ n: number }>(
+      sql`select count(*)::int as n from classroom_timetable_entry e join classroom_class c on c.id = e.class_id
+          where e.teacher_id = ${teacher} and c.grade = 6`,
+    );
+    expect(periods.n).toBe(1);
   });
 
   it('gives the demo student homework due, marks on the 5-point scale, mostly presence, and contests', async () => {

@@ -28,6 +28,8 @@ export interface SchoolLifeContext {
   /** The demo accounts' school and class, and the area of the `region` account. */
   demoSchoolId: number;
   demoClassId: number;
+  /** The grade 6 (or 5) class of `student6`, where the `teacher` account also teaches informatics; null if none. */
+  secondClassId: number | null;
   demoAreaId: number;
   /** User ids of the named demo accounts by username. */
   accounts: ReadonlyMap<string, number>;
@@ -314,8 +316,11 @@ async function planTeaching(tx: Db, ctx: SchoolLifeContext, random: Random) {
     // A teacher's subjects at this school, so that one teacher keeps one or two subjects across classes.
     const subjectsOf = new Map(teachers.map((t) => [t, new Set<string>()]));
     const busy = new Set<string>();
-    // The `teacher` demo account teaches only their own class, so that their day stays easy to follow.
+    // The `teacher` demo account teaches only their own class and informatics in one younger class (the
+    // class of `student6`, for the grade 5–6 internet-safety course), so that their day stays easy to follow.
     const own = ctx.accounts.get('teacher');
+    const ownSecond = (c: SeedClass, subject: string) =>
+      own !== undefined && load.has(own) && c.id === ctx.secondClassId && subject === 'informatics';
     const pick = (subject: string, hours: number): number => {
       const fits = (t: number) => t !== own && load.get(t)! + hours <= TEACHER_LOAD;
       const same = teachers.filter((t) => subjectsOf.get(t)!.has(subject) && fits(t));
@@ -332,7 +337,11 @@ async function planTeaching(tx: Db, ctx: SchoolLifeContext, random: Random) {
           c.homeroomTeacherId !== null &&
           load.has(c.homeroomTeacherId) &&
           (c.grade <= 4 ? PRIMARY_HOMEROOM.has(subject) : subject === 'mathematics');
-        const teacherId = homeroom ? c.homeroomTeacherId! : pick(subject, hours);
+        const teacherId = homeroom
+          ? c.homeroomTeacherId!
+          : ownSecond(c, subject)
+            ? own!
+            : pick(subject, hours);
         load.set(teacherId, load.get(teacherId)! + hours);
         subjectsOf.get(teacherId)!.add(subject);
         mine.push({ classId: c.id, institutionId, subject, teacherId, hours });

@@ -443,7 +443,7 @@ async function writePlan(
 
 /**
  * The demo's school life (src/seed/school-life.ts) as of the platform clock's date: the demo accounts'
- * school, class and area, and the named accounts' ids, looked up by their natural keys.
+ * school, class (and `student6`'s class) and area, and the named accounts' ids, looked up by their natural keys.
  */
 async function writeSchoolLife(
   tx: Db,
@@ -466,6 +466,10 @@ async function writeSchoolLife(
     sql`select e.institution_id as "institutionId", e.class_id as "classId" from classroom_enrolment e
         where e.student_id = ${accounts.get('student')!}`,
   );
+  const [second] = await rows<{ classId: number }>(
+    tx,
+    sql`select class_id as "classId" from classroom_enrolment where student_id = ${accounts.get('student6') ?? 0}`,
+  );
   return seedSchoolLife(tx, {
     seed: seedNumber,
     academicYearId: loaded.currentAcademicYearId!,
@@ -473,6 +477,7 @@ async function writeSchoolLife(
     now: at,
     demoSchoolId: place!.institutionId,
     demoClassId: place!.classId,
+    secondClassId: second?.classId ?? null,
     demoAreaId: loaded.areaIds.get(plan.regionArea)!,
     accounts,
   });
