@@ -447,9 +447,9 @@ describe('internet safety and Safer Internet Day in the first HTML; the portal i
     expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining([`news-${newsId}`, `events-${eventId}`]));
     expect(parts.map((p) => p.name)).not.toContain(`news-${scheduledId}`);
     expect(parts.map((p) => p.name)).not.toContain(`events-${hiddenEventId}`);
-    expect(await portalSitemap.sitemapPart(database.db, `news-${newsId}`, 1)).toEqual([
-      { path: `/portal/news/${newsId}`, lastmod: expect.any(Date) },
-    ]);
+    const one = await portalSitemap.sitemapPart(database.db, `news-${newsId}`, 1);
+    expect(one?.map((u) => u.path)).toEqual([`/portal/news/${newsId}`]);
+    expect(one?.[0]?.lastmod).toBeInstanceOf(Date);
     expect(await portalSitemap.sitemapPart(database.db, `news-${scheduledId}`, 1)).toBeNull();
     expect(await portalSitemap.sitemapPart(database.db, 'news-0', 1)).toBeNull();
     expect(await portalSitemap.sitemapPart(database.db, 'resources-1', 1)).toBeNull();
