@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { DEMO_PASSWORD } from './support/demo-accounts';
-import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs } from './support/browser';
+import { expectGoodPage, goTo, HEADING, heading, launchBrowser, onPhoneAs, PHONE } from './support/browser';
 
 /**
  * The internet-safety courses and Safer Internet Day on a phone: the demo teacher starts the grade 5–6 course
@@ -112,5 +112,37 @@ describe('internet-safety courses and Safer Internet Day on a phone', () => {
       schools: before.schools + 1,
       participants: before.participants + 85,
     });
+  });
+
+  it('a phone without the script reads the courses, a course and Safer Internet Day from the first HTML', async () => {
+    const context = await browser.newContext({
+      baseURL: server.url,
+      viewport: PHONE,
+      javaScriptEnabled: false,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto('/portal/safety');
+      expect(await page.locator('h1').textContent()).toBe('İnternetdə təhlükəsizlik');
+      expect(await page.locator('.portal-card').count()).toBe(5);
+      await page.getByRole('link', { name: COURSE }).click();
+      expect(await page.locator('h1').textContent()).toBe(COURSE);
+      const lessons = page.locator('section.portal-lesson');
+      expect(await lessons.count()).toBe(6);
+      expect(await lessons.first().locator('h2').textContent()).toMatch(/^Dərs 1\. /);
+      // The lessons' texts and no quiz: no question, no choice to make (links to resources: the unit test).
+      expect(await page.locator('input, form').count()).toBe(0);
+      expect(await page.getByText('İmtina edirəm və ya başqa tətbiq seçirəm').count()).toBe(0);
+      // Nothing wider than the phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+      await page.goto('/portal/safer-internet-day');
+      expect(await page.locator('h1').textContent()).toMatch(/^Təhlükəsiz İnternet Günü \d{4}$/);
+      expect(await page.locator('.portal-card').count()).toBeGreaterThan(0);
+      expect(await page.locator('form').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 });

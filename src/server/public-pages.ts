@@ -15,6 +15,7 @@ import {
   type SubjectNames,
 } from '@/modules/library/library.lrmi';
 import { PORTAL_PAGES, type PageHead } from '@/modules/portal/portal.pages';
+import * as portalSitemap from '@/modules/portal/portal.sitemap';
 import type { ResourceView } from '@/modules/library/library.schema';
 import {
   isAppPath,
@@ -240,7 +241,10 @@ export function sitemapIndex(base: string, parts: { name: string; lastmod?: Date
   );
 }
 
-/** The site's own pages beyond the library's: its home, and the portal's home, news and calendar. */
+/**
+ * The site's own pages beyond the library's: its home, and the portal's home, news and calendar (the portal's
+ * courses, Safer Internet Day, news items and events come from src/modules/portal/portal.sitemap.ts).
+ */
 const HOME: library.SitemapUrl[] = [
   { path: '/' },
   { path: '/portal' },
@@ -291,10 +295,24 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
       .send(robotsTxt(opts.publicUrl)),
   );
 
+  /** The site's pages, the portal's few pages among them (the `pages` part of an index). */
+  const ownPages = async () => [...HOME, ...(await portalSitemap.sitemapPages(opts.db))];
+
+  // Everything in one file while it fits in `max` URLs; else an index of parts: `pages` (the site's and the
+  // library's pages), `resources-N`, `news-N`, `events-N` (blocks of ids, each at most `max`).
   web.get('/sitemap.xml', page('The sitemap'), async (_request, reply) => {
     const base = opts.publicUrl;
-    const map = await library.sitemap(opts.db, HOME.length, max);
-    const body = map.kind === 'urlset' ? urlset(base, [...HOME, ...map.urls]) : sitemapIndex(base, map.parts);
+    const pages = await ownPages();
+    const portalParts = await portalSitemap.sitemapBlocks(opts.db, max);
+    const portalCount = portalParts.reduce((sum, p) => sum + p.count, 0);
+    const map = await library.sitemap(opts.db, pages.length + portalCount, max);
+    const body =
+      map.kind === 'urlset'
+        ? urlset(base, [...pages, ...map.urls, ...(await portalSitemap.sitemapAll(opts.db))])
+        : sitemapIndex(base, [
+            ...map.parts,
+            ...portalParts.map((p) => ({ name: p.name, lastmod: p.lastmod })),
+          ]);
     return reply
       .header('cache-control', 'public, max-age=3600')
       .type('application/xml; charset=utf-8')
@@ -315,9 +333,13 @@ export function publicPages(web: FastifyInstance, opts: PublicPagesOptions): voi
   web.get('/sitemaps/:file', page('A part of the sitemap'), async (request, reply) => {
     const file = (request.params as { file?: string }).file ?? '';
     const name = /^([a-z0-9-]{1,40})\.xml$/.exec(file)?.[1];
-    const urls = name ? await library.sitemapPart(opts.db, name, max) : null;
+    const urls = !name
+      ? null
+      : /^(news|events)-/.test(name)
+        ? await portalSitemap.sitemapPart(opts.db, name, max)
+        : await library.sitemapPart(opts.db, name, max);
     if (!urls) return notFound(request, reply);
-    const all = name === 'pages' ? [...HOME, ...urls] : urls;
+    const all = name === 'pages' ? [...(await ownPages()), ...urls] : urls;
     return reply
       .header('cache-control', 'public, max-age=3600')
       .type('application/xml; charset=utf-8')

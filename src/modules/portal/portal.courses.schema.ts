@@ -161,6 +161,7 @@ export const Campaign = Type.Object({
       day: Type.String({ format: 'date' }),
       theme: Type.String(),
       summary: Type.String(),
+      closed: Type.Boolean({ description: 'A past year’s campaign: closed to registrations and changes' }),
       activities: Type.Array(
         Type.Object({
           id: Type.Integer(),

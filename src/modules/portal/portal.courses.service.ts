@@ -146,6 +146,40 @@ export async function getCourse(db: Db, locale: Locale, actor: Actor | null, cou
   };
 }
 
+/**
+ * A course as anyone may read it, for the page the server writes (portal.pages.ts): its lessons' titles,
+ * topics, texts and published library resources, and how many quiz questions each has — never the questions'
+ * parts or keys, so no right answer can reach the first HTML.
+ */
+export async function publicCourse(db: Db, locale: Locale, courseId: number) {
+  const course = await store.findCourse(db, courseId);
+  if (!course) throw notFound('course');
+  const lessons = await store.lessonsOf(db, courseId);
+  const refs = await publishedResources(
+    db,
+    lessons.flatMap((l) => l.resourceIds),
+  );
+  return {
+    id: course.id,
+    gradeFrom: course.gradeFrom,
+    gradeTo: course.gradeTo,
+    title: inLocale(course.title, locale),
+    summary: inLocale(course.summary, locale),
+    lessons: lessons.map((l) => ({
+      id: l.id,
+      position: l.position,
+      topic: l.topic,
+      title: inLocale(l.title, locale),
+      body: inLocale(l.body, locale),
+      resources: l.resourceIds
+        .map((id) => refs.get(id))
+        .filter((x) => x !== undefined)
+        .map((x) => ({ id: x.id, title: x.title })),
+      questions: l.questions.length,
+    })),
+  };
+}
+
 /** A teacher (or the director) starts a course for a class they teach: its pupils' quizzes then count for it. */
 export async function startForClass(
   db: Db,

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/server/db/database';
+import { rows, type Db } from '@/server/db/database';
 import { events, registrations } from '@/modules/portal/portal.tables';
 
 /** The SQL of the portal's events and registrations. */
@@ -102,4 +102,33 @@ export async function unregister(db: Db, eventId: number, userId: number): Promi
     .where(eq(events.id, eventId))
     .returning({ registered: events.registered });
   return row!.registered;
+}
+
+// ---- the sitemap
+
+/** How many published events each block of `size` ids holds (block 1 = ids 1..size), and the last change in it. */
+export function sitemapEventBlocks(
+  db: Db,
+  size: number,
+): Promise<{ block: number; count: number; lastmod: number }[]> {
+  return rows(
+    db,
+    sql`select ((${events.id} - 1) / ${size})::int + 1 as block, count(*)::int as count,
+          extract(epoch from max(${events.updatedAt}))::float8 as lastmod
+        from ${events} where ${events.published}
+        group by 1 order by 1`,
+  );
+}
+
+/** The published events with ids in [fromId, toId], by id, with when each last changed. */
+export function sitemapEvents(
+  db: Db,
+  fromId: number,
+  toId: number,
+): Promise<{ id: number; lastmod: Date }[]> {
+  return db
+    .select({ id: events.id, lastmod: events.updatedAt })
+    .from(events)
+    .where(and(eq(events.published, true), sql`${events.id} between ${fromId} and ${toId}`))
+    .orderBy(asc(events.id));
 }

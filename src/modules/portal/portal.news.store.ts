@@ -1,4 +1,4 @@
-import { and, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/server/db/database';
 import { clockOffsetMs } from '@/server/clock';
 import { articles } from '@/modules/portal/portal.tables';
@@ -171,4 +171,32 @@ export async function setCover(db: Db, id: number, version: number, cover: Artic
     .where(and(eq(articles.id, id), eq(articles.version, version)))
     .returning();
   return row;
+}
+
+// ---- the sitemap
+
+/**
+ * How many published items (due by now) each block of `size` ids holds (block 1 = ids 1..size), and the last
+ * change in it: an item's last edit, or its publication if later (a scheduled item appears when it is due).
+ */
+export function sitemapNewsBlocks(
+  db: Db,
+  size: number,
+): Promise<{ block: number; count: number; lastmod: number }[]> {
+  return rows(
+    db,
+    sql`select ((${articles.id} - 1) / ${size})::int + 1 as block, count(*)::int as count,
+          extract(epoch from max(greatest(${articles.updatedAt}, ${articles.publishAt})))::float8 as lastmod
+        from ${articles} where ${articles.publishAt} <= ${sqlNow()}
+        group by 1 order by 1`,
+  );
+}
+
+/** The published items (due by now) with ids in [fromId, toId], by id, with when each last changed. */
+export function sitemapNews(db: Db, fromId: number, toId: number): Promise<{ id: number; lastmod: Date }[]> {
+  return db
+    .select({ id: articles.id, lastmod: sql<Date>`greatest(${articles.updatedAt}, ${articles.publishAt})` })
+    .from(articles)
+    .where(and(lte(articles.publishAt, sqlNow()), sql`${articles.id} between ${fromId} and ${toId}`))
+    .orderBy(asc(articles.id));
 }

@@ -8,6 +8,8 @@ import { getNews, listNews } from '@/modules/portal/portal.news.service';
 import { calendar, getEvent } from '@/modules/portal/portal.events.service';
 import { wallOf, wallText } from '@/modules/portal/portal.time';
 import type { ArticleCard, Occurrence } from '@/modules/portal/portal.schema';
+import { listCourses, publicCourse } from '@/modules/portal/portal.courses.service';
+import { getCampaign } from '@/modules/portal/portal.sid.service';
 
 /**
  * The portal's public pages as the server writes them into the first HTML (src/server/public-pages.ts does the
@@ -406,6 +408,204 @@ export async function eventPage(r: PageRequest): Promise<PortalPage | null> {
   };
 }
 
+// ---- the internet-safety courses and Safer Internet Day
+
+const gradesOf = (w: Words, from: number, to: number) =>
+  w('portalCourses.grades', { from: String(from), to: String(to) });
+
+/** The courses by grade band with their summaries, and the way to Safer Internet Day. */
+export async function safetyPage(r: PageRequest): Promise<PortalPage | null> {
+  const w = r.words;
+  const { items } = await listCourses(r.db, r.locale);
+  const cards = items.map(
+    (c) =>
+      `<li class="portal-card"><h3><a href="/portal/safety/courses/${c.id}">${esc(c.title)}</a></h3>` +
+      `<p class="portal-meta">${esc(gradesOf(w, c.gradeFrom, c.gradeTo))} · ${esc(
+        w('portalHtml.lessons', { count: String(c.lessons) }),
+      )}</p>` +
+      (c.summary ? `<p>${esc(c.summary)}</p>` : '') +
+      `</li>`,
+  );
+  const url = `${r.base}/portal/safety`;
+  const main =
+    `<h1>${esc(w('portalCourses.title'))}</h1><p class="intro">${esc(w('portalCourses.intro'))}</p>` +
+    `<h2>${esc(w('portalCourses.courses'))}</h2>` +
+    list(cards, w('portalHtml.noCourses')) +
+    `<p><a href="/portal/safer-internet-day">${esc(w('portalCourses.sidLink'))}</a></p>`;
+  return {
+    head: {
+      title: w('portalCourses.title'),
+      description: w('portalCourses.intro'),
+      canonical: url,
+      type: 'website',
+      alternates: [],
+      jsonLd: {
+        '@context': 'https://schema.org',
+        '@type': 'ItemList',
+        name: w('portalCourses.title'),
+        url,
+        itemListElement: items.map((c, i) => ({
+          '@type': 'ListItem',
+          position: i + 1,
+          url: `${r.base}/portal/safety/courses/${c.id}`,
+          name: c.title,
+        })),
+      },
+    },
+    main,
+  };
+}
+
+/**
+ * A course: its grade band and summary, each lesson's title, topic and text, the library's resources it
+ * uses, and how many quiz questions it has — the questions themselves (and so their right answers) are the
+ * signed-in pupil's, from the API, never in this page. Course for search engines.
+ */
+export async function coursePage(r: PageRequest): Promise<PortalPage | null> {
+  const w = r.words;
+  const id = positive(r.id);
+  const c = id ? await found(publicCourse(r.db, r.locale, id)) : null;
+  if (!c) return null;
+  const url = `${r.base}/portal/safety/courses/${c.id}`;
+  const band = gradesOf(w, c.gradeFrom, c.gradeTo);
+  const lessons = c.lessons.map(
+    (l) =>
+      `<section aria-labelledby="lesson-${l.id}" class="portal-lesson">` +
+      `<h2 id="lesson-${l.id}">${esc(w('portalCourses.lesson', { n: String(l.position) }))}. ${esc(l.title)}</h2>` +
+      `<p class="portal-meta">${esc(w(`portalCourses.topic.${l.topic}`))}</p>` +
+      `<p>${esc(l.body)}</p>` +
+      (l.resources.length
+        ? `<h3>${esc(w('portalCourses.resources'))}</h3><ul>${l.resources
+            .map((x) => `<li><a href="/resources/${x.id}">${esc(x.title)}</a></li>`)
+            .join('')}</ul>`
+        : '') +
+      (l.questions
+        ? `<p class="portal-meta">${esc(w('portalHtml.quiz', { count: String(l.questions) }))}</p>`
+        : '') +
+      `</section>`,
+  );
+  const main =
+    `<h1>${esc(c.title)}</h1>` +
+    (c.summary ? `<p class="intro">${esc(c.summary)}</p>` : '') +
+    `<p class="portal-meta">${esc(band)} · <a href="/portal/safety">${esc(w('portalCourses.title'))}</a></p>` +
+    `<p>${esc(w('portalCourses.signInToTake'))}</p>` +
+    lessons.join('');
+  return {
+    head: {
+      title: c.title,
+      description: c.summary || c.title,
+      canonical: url,
+      type: 'website',
+      alternates: [],
+      jsonLd: {
+        '@context': 'https://schema.org',
+        '@type': 'Course',
+        name: c.title,
+        description: c.summary || c.title,
+        url,
+        inLanguage: r.locale,
+        educationalLevel: band,
+        isAccessibleForFree: true,
+        provider: { '@type': 'Organization', name: w('app.name'), url: r.base },
+        hasCourseInstance: { '@type': 'CourseInstance', courseMode: 'online' },
+        syllabusSections: c.lessons.map((l) => ({
+          '@type': 'Syllabus',
+          name: l.title,
+          description: l.body,
+        })),
+      },
+    },
+    main,
+  };
+}
+
+/** A campaign year asked for in `?year=` (what the API takes), else none: the coming one. */
+const campaignYearOf = (raw: unknown): number | undefined => {
+  const y = positive(raw);
+  return y && y >= 2004 && y <= 2200 ? y : undefined;
+};
+
+/**
+ * Safer Internet Day: the campaign's date, theme, summary and its activities for grades 5–11; whether it is
+ * closed to schools' registrations. Never a school's registration nor participation figures (those are the
+ * signed-in director's and the officers', from the API). Event for search engines.
+ */
+export async function saferDayPage(r: PageRequest): Promise<PortalPage | null> {
+  const w = r.words;
+  const year = campaignYearOf(r.query.year);
+  const { campaign: c } = await getCampaign(r.db, r.locale, null, year);
+  const url = `${r.base}/portal/safer-internet-day${year ? `?year=${year}` : ''}`;
+  const back = `<p><a href="/portal/safety">${esc(w('portalCourses.title'))}</a></p>`;
+  if (!c)
+    return {
+      head: {
+        title: w('portalCourses.sidLink'),
+        description: w('portalCourses.sidIntro'),
+        canonical: url,
+        type: 'website',
+        alternates: [],
+      },
+      main:
+        `<h1>${esc(w('portalCourses.sidLink'))}</h1><p class="intro">${esc(w('portalCourses.sidIntro'))}</p>` +
+        `<p>${esc(w('portalCourses.noCampaign'))}</p>` +
+        back,
+    };
+  const title = w('portalCourses.sidTitle', { year: String(c.year) });
+  const main =
+    `<h1>${esc(title)}</h1><p class="intro">${esc(w('portalCourses.sidIntro'))}</p>` +
+    `<dl class="portal-facts"><dt>${esc(w('portalCourses.sidDay'))}</dt><dd><time datetime="${esc(c.day)}">${esc(
+      formatFor(r.locale).date(c.day),
+    )}</time></dd><dt>${esc(w('portalCourses.theme'))}</dt><dd>${esc(c.theme)}</dd></dl>` +
+    (c.summary ? `<p>${esc(c.summary)}</p>` : '') +
+    `<h2>${esc(w('portalCourses.activities'))}</h2>` +
+    list(
+      c.activities.map(
+        (a) =>
+          `<li class="portal-card"><h3>${esc(a.title)}</h3>` +
+          `<p class="portal-meta">${esc(gradesOf(w, a.gradeFrom, a.gradeTo))}</p>` +
+          (a.description ? `<p>${esc(a.description)}</p>` : '') +
+          `</li>`,
+      ),
+      w('portalHtml.noActivities'),
+    ) +
+    `<p class="portal-sid-state">${esc(w(c.closed ? 'portalHtml.sidClosed' : 'portalHtml.sidOpen'))}</p>` +
+    back;
+  return {
+    head: {
+      title,
+      description: c.summary || w('portalCourses.sidIntro'),
+      canonical: url,
+      type: 'website',
+      alternates: [],
+      jsonLd: {
+        '@context': 'https://schema.org',
+        '@type': 'Event',
+        name: c.theme ? `${title}: ${c.theme}` : title,
+        ...(c.summary ? { description: c.summary } : {}),
+        startDate: c.day,
+        endDate: c.day,
+        inLanguage: r.locale,
+        url,
+        // References, not text: the enumeration's members as schema.org's context expands them.
+        eventStatus: { '@id': 'https://schema.org/EventScheduled' },
+        eventAttendanceMode: { '@id': 'https://schema.org/OfflineEventAttendanceMode' },
+        isAccessibleForFree: true,
+        location: { '@type': 'Country', name: w('portalHtml.country') },
+        organizer: { '@type': 'Organization', name: w('app.name'), url: r.base },
+        subEvent: c.activities.map((a) => ({
+          '@type': 'EducationEvent',
+          name: a.title,
+          ...(a.description ? { description: a.description } : {}),
+          educationalLevel: gradesOf(w, a.gradeFrom, a.gradeTo),
+          startDate: c.day,
+          location: { '@type': 'Country', name: w('portalHtml.country') },
+        })),
+      },
+    },
+    main,
+  };
+}
+
 /** The portal's pages the server writes, by address (the web app's paths in src/web/roles.ts). */
 export const PORTAL_PAGES = [
   { path: '/portal', render: homePage },
@@ -413,4 +613,7 @@ export const PORTAL_PAGES = [
   { path: '/portal/news/:id', render: newsItemPage },
   { path: '/portal/events', render: eventsPage },
   { path: '/portal/events/:id', render: eventPage },
+  { path: '/portal/safety', render: safetyPage },
+  { path: '/portal/safety/courses/:id', render: coursePage },
+  { path: '/portal/safer-internet-day', render: saferDayPage },
 ] as const;

@@ -23,6 +23,12 @@ export function campaignYear(at: Date = now()): number {
   return baku.getUTCMonth() >= 8 ? baku.getUTCFullYear() + 1 : baku.getUTCFullYear();
 }
 
+/**
+ * Whether a campaign is closed to registrations and changes: a past year's (its February is behind the school
+ * year that today, in Baku, belongs to). The one rule `registerEvent` refuses by and the page shows.
+ */
+export const campaignClosed = (c: { year: number }, at: Date = now()): boolean => c.year < campaignYear(at);
+
 /** Days around the day that a school's event may be held on. */
 export const EVENT_WINDOW_DAYS = 31;
 
@@ -72,6 +78,7 @@ export async function getCampaign(db: Db, locale: Locale, actor: Actor | null, y
       day: c.day,
       theme: inLocale(c.theme, locale),
       summary: inLocale(c.summary, locale),
+      closed: campaignClosed(c),
       activities: activities.map((a) => ({
         id: a.id,
         gradeFrom: a.gradeFrom,
@@ -114,7 +121,7 @@ export async function registerEvent(
   if (!directedSchools(actor).includes(input.institutionId)) throw forbidden();
   const c = await findCampaign(db, campaignId);
   // A past year's campaign is closed: its events stand as registered.
-  if (c.year < campaignYear()) refuse([problem(locale, 'campaignId', 'past')]);
+  if (campaignClosed(c)) refuse([problem(locale, 'campaignId', 'past')]);
   const problems: FieldProblem[] = [];
   const title = input.title.trim();
   if (title === '') problems.push(problem(locale, 'title', 'required'));

@@ -31,6 +31,8 @@ interface CampaignPage {
     day: string;
     theme: string;
     summary: string;
+    /** A past year's campaign: the service refuses registrations and changes, so the form is disabled. */
+    closed: boolean;
     activities: { id: number; gradeFrom: number; gradeTo: number; title: string; description: string }[];
   } | null;
   schools: { institutionId: number; name: string; event: SidEvent | null }[];
@@ -73,6 +75,7 @@ function EventForm({
     onSuccess: () => client.invalidateQueries({ queryKey: ['portal', 'sid'] }),
   });
   const id = (name: string) => `sid-${school.institutionId}-${name}`;
+  const closed = campaign.closed;
   return (
     <section aria-labelledby={id('h')}>
       <h2 id={id('h')}>{t('portalCourses.register', { school: school.name })}</h2>
@@ -81,57 +84,66 @@ function EventForm({
           {t('portalCourses.registered', { title: e.title, date: f.date(e.heldOn), n: e.participants })}
         </p>
       ) : null}
+      {closed ? (
+        <div className="notice" id={id('closed')} data-testid="sid-closed">
+          <strong>{t('portalHtml.closedTitle')}</strong> {t('portalHtml.closedText', { year: campaign.year })}
+        </div>
+      ) : null}
       <form
+        aria-describedby={closed ? id('closed') : undefined}
         onSubmit={(ev) => {
           ev.preventDefault();
-          save.mutate();
+          if (!closed) save.mutate();
         }}
       >
-        <label htmlFor={id('title')}>{t('portalCourses.eventTitle')}</label>
-        <input
-          id={id('title')}
-          value={title}
-          required
-          maxLength={200}
-          onChange={(x) => setTitle(x.target.value)}
-        />
-        <label htmlFor={id('day')}>{t('portalCourses.heldOn')}</label>
-        <input
-          id={id('day')}
-          type="date"
-          value={heldOn}
-          required
-          onChange={(x) => setHeldOn(x.target.value)}
-        />
-        <label htmlFor={id('n')}>{t('portalCourses.participants')}</label>
-        <input
-          id={id('n')}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={100000}
-          required
-          value={participants}
-          onChange={(x) => setParticipants(x.target.value)}
-        />
-        <fieldset>
-          <legend>{t('portalCourses.chosenActivities')}</legend>
-          {campaign.activities.map((a) => (
-            <label key={a.id} className="portal-choice">
-              <input
-                type="checkbox"
-                checked={chosen.includes(a.id)}
-                onChange={(x) =>
-                  setChosen(x.target.checked ? [...chosen, a.id] : chosen.filter((c) => c !== a.id))
-                }
-              />{' '}
-              {a.title}
-            </label>
-          ))}
+        {/* A closed campaign's form: shown as it stands, every field and the button disabled. */}
+        <fieldset disabled={closed} className="portal-sid-fields">
+          <label htmlFor={id('title')}>{t('portalCourses.eventTitle')}</label>
+          <input
+            id={id('title')}
+            value={title}
+            required
+            maxLength={200}
+            onChange={(x) => setTitle(x.target.value)}
+          />
+          <label htmlFor={id('day')}>{t('portalCourses.heldOn')}</label>
+          <input
+            id={id('day')}
+            type="date"
+            value={heldOn}
+            required
+            onChange={(x) => setHeldOn(x.target.value)}
+          />
+          <label htmlFor={id('n')}>{t('portalCourses.participants')}</label>
+          <input
+            id={id('n')}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100000}
+            required
+            value={participants}
+            onChange={(x) => setParticipants(x.target.value)}
+          />
+          <fieldset>
+            <legend>{t('portalCourses.chosenActivities')}</legend>
+            {campaign.activities.map((a) => (
+              <label key={a.id} className="portal-choice">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(a.id)}
+                  onChange={(x) =>
+                    setChosen(x.target.checked ? [...chosen, a.id] : chosen.filter((c) => c !== a.id))
+                  }
+                />{' '}
+                {a.title}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" disabled={closed || save.isPending}>
+            {t(e ? 'portalCourses.saveChanges' : 'portalCourses.save')}
+          </button>
         </fieldset>
-        <button type="submit" disabled={save.isPending}>
-          {t(e ? 'portalCourses.saveChanges' : 'portalCourses.save')}
-        </button>
         {save.isError ? <ErrorBox error={save.error} /> : null}
       </form>
     </section>
