@@ -71,7 +71,13 @@ export async function listCourses(db: Db, locale: Locale) {
 }
 
 /** The classes a teacher (or director) may start a course for, in the current year, with the course's runs. */
-async function classesFor(db: Db, actor: Actor, locale: Locale, courseId: number) {
+async function classesFor(
+  db: Db,
+  actor: Actor,
+  locale: Locale,
+  course: { id: number; gradeFrom: number; gradeTo: number },
+) {
+  const courseId = course.id;
   const schools = [
     ...new Set(
       actor.grants
@@ -83,7 +89,10 @@ async function classesFor(db: Db, actor: Actor, locale: Locale, courseId: number
   for (const school of schools) {
     try {
       const { items } = await listClasses(db, actor, school, undefined, locale);
-      for (const c of items) found.push({ id: c.id, name: c.name, grade: c.grade });
+      // Only the classes of the course's grades: another grade takes the course of its own band.
+      for (const c of items)
+        if (c.grade >= course.gradeFrom && c.grade <= course.gradeTo)
+          found.push({ id: c.id, name: c.name, grade: c.grade });
     } catch (error) {
       // A school without a current academic year has no classes to offer.
       if (!(error instanceof AppError)) throw error;
@@ -142,7 +151,7 @@ export async function getCourse(db: Db, locale: Locale, actor: Actor | null, cou
         result: r ? { score: r.score, maxScore: r.maxScore, tries: r.tries } : null,
       };
     }),
-    classes: actor ? await classesFor(db, actor, locale, courseId) : [],
+    classes: actor ? await classesFor(db, actor, locale, course) : [],
   };
 }
 
