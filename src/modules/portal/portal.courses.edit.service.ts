@@ -84,7 +84,7 @@ export function buildCourseQuestion(
   let key: QuestionKey | undefined;
   for (const l of LANGS) {
     const input: QuestionInput = { kind: q.kind };
-    for (const name of LIST_FIELDS) if (q[name]) input[name] = q[name]![l].map((s) => s.trim());
+    for (const name of LIST_FIELDS) if (q[name]) input[name] = q[name][l].map((s) => s.trim());
     if (q.correct) input.correct = q.correct;
     if (q.truth !== undefined) input.truth = q.truth;
     if (q.pairs) input.pairs = q.pairs;
@@ -103,7 +103,7 @@ export function buildCourseQuestion(
 function questionOut(q: CourseQuestion) {
   const lists = (name: (typeof LIST_FIELDS)[number]): Lists | undefined =>
     q.body.az[name]
-      ? { az: q.body.az[name]!, ru: q.body.ru[name] ?? [], en: q.body.en[name] ?? [] }
+      ? { az: q.body.az[name], ru: q.body.ru[name] ?? [], en: q.body.en[name] ?? [] }
       : undefined;
   return {
     kind: q.kind as Kind,

@@ -51,7 +51,7 @@ export async function saveCourses(
     if (!row) continue;
     for (const [i, l] of c.lessons.entries()) {
       const values = {
-        courseId: row!.id,
+        courseId: row.id,
         position: i + 1,
         topic: l.topic,
         title: l.title,
