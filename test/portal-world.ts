@@ -5,6 +5,7 @@ import { resolvePlace, type PlaceIn } from '@/modules/portal/portal.place';
 import * as news from '@/modules/portal/portal.news.store';
 import * as events from '@/modules/portal/portal.events.store';
 import * as courses from '@/modules/portal/portal.courses.store';
+import * as courseEdits from '@/modules/portal/portal.courses.edit.store';
 import { saferInternetDay } from '@/modules/portal/portal.courses.pack';
 import { campaignYear } from '@/modules/portal/portal.sid.service';
 import { DEFAULT_PACK_DIR } from '@/modules/institutions/country-pack';
@@ -164,7 +165,20 @@ export interface PortalCoursesWorld {
   answers: Record<string, unknown>[];
   campaignId: number;
   heldOn: string;
+  /** A lesson of the course the content staff's walk edits (not the one the pupils' walk takes). */
+  editLessonId: number;
+  /** Per content editor, a lesson no pupil took, that the walk removes. */
+  spareLessons: Partial<Record<Role, number>>;
 }
+
+/** A lesson as the content staff's walk sends it: one true-or-false question. */
+export const courseLessonBody = () => ({
+  topic: 'privacy',
+  title: text('Walk'),
+  body: text('Walk'),
+  resourceIds: [],
+  questions: [{ kind: 'true_false', points: 1, prompt: text('Walk?'), truth: true }],
+});
 
 export async function portalCoursesWorld(db: Db, opts: { classId: number }): Promise<PortalCoursesWorld> {
   await seedSafetyCourses(db, { packDir: DEFAULT_PACK_DIR, demo: false, seed: 0, now: now() });
@@ -173,7 +187,26 @@ export async function portalCoursesWorld(db: Db, opts: { classId: number }): Pro
   const course = (await courses.listCourses(db)).find(
     (c) => c.gradeFrom <= cls!.grade && cls!.grade <= c.gradeTo,
   );
-  const [lesson] = await courses.lessonsOf(db, course!.id);
+  const [lesson, second] = await courses.lessonsOf(db, course!.id);
+  const spareLessons: Partial<Record<Role, number>> = {};
+  for (const role of ['admin', 'bureau', 'editor'] as const) {
+    const l = courseLessonBody();
+    spareLessons[role] = (
+      await courseEdits.insertLesson(db, course!.id, {
+        ...l,
+        topic: 'privacy',
+        questions: [
+          {
+            kind: 'true_false',
+            points: 1,
+            prompt: l.questions[0]!.prompt,
+            body: { az: {}, ru: {}, en: {} },
+            key: { truth: true },
+          },
+        ],
+      })
+    ).id;
+  }
   const year = campaignYear();
   const campaign = await courses.campaignOfYear(db, year);
   const answers = lesson!.questions.map((q): Record<string, unknown> => {
@@ -201,5 +234,7 @@ export async function portalCoursesWorld(db: Db, opts: { classId: number }): Pro
     answers,
     campaignId: campaign!.id,
     heldOn: saferInternetDay(year),
+    editLessonId: second!.id,
+    spareLessons,
   };
 }

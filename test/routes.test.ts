@@ -41,6 +41,7 @@ import {
 import { safeSearchOn, safetyAdminWorld, type SafetyAdminWorld } from '@test/safety-admin-world';
 import {
   PORTAL_PUBLISHERS,
+  courseLessonBody,
   portalArticleBody,
   portalEventBody,
   portalWorld,
@@ -2555,6 +2556,41 @@ const POLICY: Record<string, Rule> = {
         participants: 30,
         activityIds: [],
       },
+    }),
+  },
+  // The content staff's editor of the courses (src/modules/portal/portal.courses.edit.routes.ts): the national
+  // publishers only; a lesson's save at the version read; each editor removes a lesson of their own.
+  'GET /api/portal/manage/safety/courses/:courseId': {
+    who: ['admin', 'bureau', 'editor'],
+    call: (w) => ({ params: { courseId: w.portalCourses!.courseId } }),
+  },
+  'PUT /api/portal/manage/safety/courses/:courseId': {
+    who: ['admin', 'bureau', 'editor'],
+    call: (w) => ({
+      params: { courseId: w.portalCourses!.courseId },
+      payload: { version: READ_VERSION, title: courseLessonBody().title, summary: courseLessonBody().body },
+    }),
+  },
+  'POST /api/portal/manage/safety/courses/:courseId/lessons': {
+    who: ['admin', 'bureau', 'editor'],
+    call: (w) => ({ params: { courseId: w.portalCourses!.courseId }, payload: courseLessonBody() }),
+  },
+  'GET /api/portal/manage/safety/lessons/:lessonId': {
+    who: ['admin', 'bureau', 'editor'],
+    call: (w) => ({ params: { lessonId: w.portalCourses!.editLessonId } }),
+  },
+  'PUT /api/portal/manage/safety/lessons/:lessonId': {
+    who: ['admin', 'bureau', 'editor'],
+    call: (w) => ({
+      params: { lessonId: w.portalCourses!.editLessonId },
+      payload: { version: READ_VERSION, ...courseLessonBody() },
+    }),
+  },
+  'DELETE /api/portal/manage/safety/lessons/:lessonId': {
+    who: ['admin', 'bureau', 'editor'],
+    call: (w, c) => ({
+      params: { lessonId: portalOwn(w.portalCourses!.spareLessons, c) },
+      query: { version: 1 },
     }),
   },
   'GET /api/portal/sid/:campaignId/participation': {

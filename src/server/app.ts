@@ -39,6 +39,7 @@ import { installBlockPage } from '@/modules/safety/safety.blockpage';
 import portalRoutes from '@/modules/portal/portal.routes';
 import portalDiscussRoutes from '@/modules/portal/portal.discuss.routes';
 import portalCoursesRoutes from '@/modules/portal/portal.courses.routes';
+import portalCourseEditRoutes from '@/modules/portal/portal.courses.edit.routes';
 import portalCoversRoutes from '@/modules/portal/portal.covers.routes';
 import distanceRoutes from '@/modules/monitoring/distance.routes';
 import journalRoutes from '@/modules/journal/journal.routes';
@@ -181,6 +182,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await api.register(portalRoutes, { db: database.db, publicUrl: config.publicUrl });
       await api.register(portalDiscussRoutes, { db: database.db });
       await api.register(portalCoursesRoutes, { db: database.db });
+      await api.register(portalCourseEditRoutes, { db: database.db });
       await api.register(portalCoversRoutes, {
         db: database.db,
         storage: new LocalStorage(config.storageDir),

@@ -280,6 +280,9 @@ const PortalEventPage = lazy(() =>
 const SafetyCoursesPage = lazy(() =>
   import('@/web/portal/courses').then((m) => ({ default: m.SafetyCoursesPage })),
 );
+const PortalCourseEditPage = lazy(() =>
+  import('@/web/portal/course-edit').then((m) => ({ default: m.PortalCourseEditPage })),
+);
 const SafetyCoursePage = lazy(() =>
   import('@/web/portal/courses').then((m) => ({ default: m.SafetyCoursePage })),
 );
@@ -487,6 +490,8 @@ function SubPage({ name, id, me }: { name: PageName; id: number | null; me: Me }
       return <SafetyReportPage />;
     case 'portalManage':
       return <PortalManagePage />;
+    case 'portalCourseEdit':
+      return <PortalCourseEditPage id={id!} />;
     case 'portalNewsNew':
       return <PortalNewsEditPage id={null} />;
     case 'portalNewsEdit':

@@ -342,6 +342,12 @@ export const PAGES = [
     nav: 'portalCourses.navReport',
     group: 'library',
   },
+  // The ministry's content staff edit an internet-safety course (src/web/portal/course-edit.tsx).
+  {
+    name: 'portalCourseEdit',
+    path: '/portal/manage/safety/courses/:id',
+    roles: ['admin', 'bureau', 'editor'],
+  },
   {
     name: 'portalNewsNew',
     path: '/portal/manage/news/new',

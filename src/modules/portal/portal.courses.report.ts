@@ -183,8 +183,9 @@ export async function courseReport(
   }>(
     db,
     sql`with a as (select ${kind} as kind, ${key} as k, a.* from ${courseAttempts} a where ${where}),
-             per as (select kind, k, student_id, course_id, count(*)::int as n from a group by 1, 2, 3, 4),
-             lc as (select course_id, count(*)::int as n from ${lessons} group by 1)
+             per as (select a.kind, a.k, a.student_id, a.course_id, count(*)::int as n
+                     from a join ${lessons} l on l.id = a.lesson_id and not l.retired group by 1, 2, 3, 4),
+             lc as (select course_id, count(*)::int as n from ${lessons} where not retired group by 1)
         select g.kind, g.k, g.pupils, g.lessons, g.score, g.max,
                coalesce(c.completions, 0)::int as completions
         from (select kind, k, count(distinct student_id)::int as pupils, count(*)::int as lessons,

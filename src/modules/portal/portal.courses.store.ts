@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
 import type { StoredAnswer } from '@/modules/contests/contests.marking';
 import {
@@ -44,11 +44,14 @@ export async function saveCourses(
       .onConflictDoUpdate({
         target: courses.code,
         set: { gradeFrom: c.gradeFrom, gradeTo: c.gradeTo, title: c.title, summary: c.summary },
+        // A course the content staff edited in the app (docs/portal.md) is theirs: the pack leaves it be.
+        setWhere: isNull(courses.editedAt),
       })
       .returning({ id: courses.id });
+    if (!row) continue;
     for (const [i, l] of c.lessons.entries()) {
       const values = {
-        courseId: row!.id,
+        courseId: row.id,
         position: i + 1,
         topic: l.topic,
         title: l.title,
@@ -79,7 +82,7 @@ export function listCourses(db: Db) {
   return rows<CourseRow & { lessons: number }>(
     db,
     sql`select c.id, c.code, c.grade_from as "gradeFrom", c.grade_to as "gradeTo", c.title, c.summary,
-          (select count(*)::int from ${lessons} l where l.course_id = c.id) as lessons
+          (select count(*)::int from ${lessons} l where l.course_id = c.id and not l.retired) as lessons
         from ${courses} c order by c.grade_from, c.id`,
   );
 }
@@ -89,12 +92,21 @@ export async function findCourse(db: Db, id: number): Promise<CourseRow | undefi
   return row;
 }
 
+/** A course's lessons that pupils see (retired ones left out), in order. */
 export function lessonsOf(db: Db, courseId: number): Promise<LessonRow[]> {
-  return db.select().from(lessons).where(eq(lessons.courseId, courseId)).orderBy(asc(lessons.position));
+  return db
+    .select()
+    .from(lessons)
+    .where(and(eq(lessons.courseId, courseId), eq(lessons.retired, false)))
+    .orderBy(asc(lessons.position));
 }
 
+/** A lesson pupils see; undefined when it does not exist or is retired. */
 export async function findLesson(db: Db, id: number): Promise<LessonRow | undefined> {
-  const [row] = await db.select().from(lessons).where(eq(lessons.id, id));
+  const [row] = await db
+    .select()
+    .from(lessons)
+    .where(and(eq(lessons.id, id), eq(lessons.retired, false)));
   return row;
 }
 

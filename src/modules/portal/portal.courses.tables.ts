@@ -1,4 +1,5 @@
 import {
+  boolean,
   check,
   date,
   index,
@@ -42,11 +43,17 @@ export interface CourseQuestion {
   key: QuestionKey;
 }
 
-/** An internet-safety course for a grade band (1–2, 3–4, 5–6, 7–9, 10–11), from the country pack. */
+/**
+ * An internet-safety course for a grade band (1–2, 3–4, 5–6, 7–9, 10–11), from the country pack; the ministry's
+ * content staff edit it in the app (then `edited_at` is set, and loading the pack again leaves it be).
+ */
 export const courses = pgTable(
   'portal_course',
   {
     id: serial('id').primaryKey(),
+    version: integer('version').notNull().default(1),
+    /** When the content staff last changed the course or its lessons; null: as the pack wrote it. */
+    editedAt: timestamp('edited_at', { withTimezone: true }),
     code: text('code').notNull().unique(),
     gradeFrom: smallint('grade_from').notNull(),
     gradeTo: smallint('grade_to').notNull(),
@@ -56,11 +63,16 @@ export const courses = pgTable(
   (t) => [check('portal_course_band', sql`${t.gradeFrom} between 1 and ${t.gradeTo} and ${t.gradeTo} <= 12`)],
 );
 
-/** A lesson of a course: one topic, a short text, library resources to watch or read, and a short quiz. */
+/**
+ * A lesson of a course: one topic, a short text, library resources to watch or read, and a short quiz. A lesson
+ * that pupils have attempted is retired rather than removed (hidden from pupils, its attempts kept).
+ */
 export const lessons = pgTable(
   'portal_course_lesson',
   {
     id: serial('id').primaryKey(),
+    version: integer('version').notNull().default(1),
+    retired: boolean('retired').notNull().default(false),
     courseId: integer('course_id')
       .notNull()
       .references(() => courses.id, { onDelete: 'cascade' }),

@@ -64,6 +64,8 @@ interface QuizResult {
 type Answer = Record<string, unknown>;
 
 const REPORT_ROLES = ['admin', 'bureau', 'regional', 'director'];
+/** The ministry's content staff, who edit the courses (src/web/portal/course-edit.tsx). */
+const COURSE_EDITORS = ['admin', 'bureau', 'editor'];
 
 /** The courses by grade band, and the ways to Safer Internet Day and the report. */
 export function SafetyCoursesPage() {
@@ -311,6 +313,8 @@ function Quiz({ lesson, courseId }: { lesson: Lesson; courseId: number }) {
 export function SafetyCoursePage({ id }: { id: number }) {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const me = useMe();
+  const edits = !!me.data?.roles.some((g) => COURSE_EDITORS.includes(g.role));
   const course = useQuery({
     queryKey: ['portal', 'safety', 'course', id],
     queryFn: ({ signal }) => api<Course>(`/portal/safety/courses/${id}`, { signal }),
@@ -353,6 +357,11 @@ export function SafetyCoursePage({ id }: { id: number }) {
           </ul>
           {start.isError ? <ErrorBox error={start.error} /> : null}
         </section>
+      ) : null}
+      {edits ? (
+        <p>
+          <Link to={`/portal/manage/safety/courses/${c.id}`}>{t('portalCourseEdit.editLink')}</Link>
+        </p>
       ) : null}
       {!c.canTake ? <p>{t('portalCourses.signInToTake')}</p> : null}
       {c.lessons.map((l) => (
