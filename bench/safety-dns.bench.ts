@@ -79,7 +79,8 @@ async function dnsperf(port: number, from: string, file: string): Promise<number
 export async function run_(report: (line: string) => void, options: readonly string[] = []): Promise<void> {
   const total = Number(option(options, 'domains') ?? process.env.SAFETY_BENCH_DOMAINS ?? 5_000_000);
   const design = (option(options, 'design') ?? 'local-zone') as Design;
-  if (design !== 'local-zone') throw new Error(`no such design: ${String(design)} (the engine writes local-zone)`);
+  if (design !== 'local-zone')
+    throw new Error(`no such design: ${String(design)} (the engine writes local-zone)`);
   DNSPERF_SECONDS = Number(option(options, 'seconds') ?? process.env.SAFETY_BENCH_SECONDS ?? 15);
   const log = options.includes('--log');
   const perCategory = Math.ceil(total / CATEGORIES);

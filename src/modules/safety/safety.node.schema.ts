@@ -20,7 +20,11 @@ export const NodeStateOut = Type.Object({
 });
 
 export const ZoneParams = Type.Object({
-  name: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$', maxLength: 63, description: 'The file of local zones: `local-zones`' }),
+  name: Type.String({
+    pattern: '^[a-z][a-z0-9_-]{0,62}$',
+    maxLength: 63,
+    description: 'The file of local zones: `local-zones`',
+  }),
 });
 
 export const AppliedBody = Type.Object({ serial: Serial }, { additionalProperties: false });
