@@ -2,32 +2,28 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { domainZone, serialOf, tagConfiguration } from '@/modules/safety/safety.engine';
-import { stableTags } from '@/cli/commands/safety-node';
+import { ZONES_FILE, localZones, tagConfiguration } from '@/modules/safety/safety.engine';
 import { UPSTREAM, answer, query, startFiltering, startUpstream } from '@test/unbound';
 
 const run = promisify(execFile);
 
 /**
  * The content filter's resolver (`docs/safety.md`, "The engine"): 60 generated categories totalling `--domains`
- * blocked domains (default 5 million, or SAFETY_BENCH_DOMAINS), loaded into a real Unbound (one thread) in one
- * of three designs (`--design`):
+ * blocked domains (default 5 million, or SAFETY_BENCH_DOMAINS), compiled by the engine (`localZones` and
+ * `tagConfiguration`, what a node is given: one `local-zone` per domain with `local-zone-tag`, per network range
+ * `access-control-tag-action: <range> <tag> redirect` + `access-control-tag-data`) and loaded into a real
+ * Unbound (one thread). `--design local-zone` is the only design: the RPZ designs measured before are in
+ * docs/safety.md (git history has their code).
  *
- * - `rpz` (default, what the engine writes): one RPZ zone per category, compiled by the engine;
- * - `rpz-merged`: one RPZ zone per distinct set of categories in use (here: one zone of all 60);
- * - `local-zone`: one `local-zone` per domain with `local-zone-tag` naming its categories, and per network
- *   range `access-control-tag-action: <range> <tag> redirect` + `access-control-tag-data` (the block address).
- *
- * Reports: the load; Unbound's resident memory per million blocked domains (goal ≤ 350 MB) and its `mem.*`
- * statistics; `dnsperf`'s queries per second from a pupils' address (all 60 categories applied) and from an
- * address with no policy, in the same run (goal: ratio ≥ 0.9); the time from a policy change to the resolver
- * answering it, for a change of a network's tags (`reload_keep_cache`) and for a change of one category's
- * domains. `log-queries` is off and so is `rpz-log` unless `--log` (logging costs the filtered run more: a
- * blocked query is logged twice). The Maktab side (reading the rows, compiling the state) is not in these
- * figures.
+ * Reports: the compile and the load; Unbound's resident memory per million blocked domains (goal ≤ 350 MB) and
+ * its `mem.*` statistics; `dnsperf`'s queries per second from a pupils' address (all 60 categories applied) and
+ * from an address with no policy, in the same run (goal: ratio ≥ 0.9); the time from a policy change to the
+ * resolver answering it, for a change of a network's tags and for a change of one category's domains (both
+ * `reload_keep_cache`, as the node agent does). `log-queries` and `log-local-actions` are off unless `--log`.
+ * The Maktab side (reading the rows) is not in these figures; the compile is.
  */
 
-type Design = 'rpz' | 'rpz-merged' | 'local-zone';
+type Design = 'local-zone';
 const option = (options: readonly string[], name: string): string | undefined => {
   const i = options.indexOf(`--${name}`);
   return i < 0 ? undefined : options[i + 1];
@@ -82,13 +78,14 @@ async function dnsperf(port: number, from: string, file: string): Promise<number
 
 export async function run_(report: (line: string) => void, options: readonly string[] = []): Promise<void> {
   const total = Number(option(options, 'domains') ?? process.env.SAFETY_BENCH_DOMAINS ?? 5_000_000);
-  const design = (option(options, 'design') ?? 'rpz') as Design;
-  if (!['rpz', 'rpz-merged', 'local-zone'].includes(design)) throw new Error(`no such design: ${design}`);
+  const design = (option(options, 'design') ?? 'local-zone') as Design;
+  if (design !== 'local-zone')
+    throw new Error(`no such design: ${String(design)} (the engine writes local-zone)`);
   DNSPERF_SECONDS = Number(option(options, 'seconds') ?? process.env.SAFETY_BENCH_SECONDS ?? 15);
   const log = options.includes('--log');
   const perCategory = Math.ceil(total / CATEGORIES);
   report(
-    `safety-dns (${design}${log ? ', rpz-log on' : ''}): ${CATEGORIES} categories, ${(perCategory * CATEGORIES).toLocaleString('en')} blocked domains`,
+    `safety-dns (${design}${log ? ', logging on' : ''}): ${CATEGORIES} categories, ${(perCategory * CATEGORIES).toLocaleString('en')} blocked domains`,
   );
   const upstream = await startUpstream();
   const filtering = await startFiltering(upstream.port, {
@@ -100,103 +97,35 @@ export async function run_(report: (line: string) => void, options: readonly str
     const empty = filtering.rss();
     const all = Array.from({ length: CATEGORIES }, (_, c) => tag(c));
     const categoryDomains = (c: number) => Array.from({ length: perCategory }, (_, i) => domainOf(c, i));
-    const address = { kind: 'address', v4: BLOCK_V4, v6: '::1' } as const;
-    const noLog = (config: string) => (log ? config : config.replace(/^ {4}rpz-log.*\n/gm, ''));
-    // Compile: the zone files (or the local zones) of the design.
-    let started = performance.now();
-    let write: (tags: string[]) => void;
-    /** The file a category's domains are in, and how to tell Unbound it changed. */
-    let listChange: { file: string; line: string; command: string[] };
-    if (design === 'rpz') {
-      for (let c = 0; c < CATEGORIES; c++)
-        fs.writeFileSync(path.join(dir, `${tag(c)}.zone`), domainZone(c + 1, categoryDomains(c), address));
-      let known: string[] = [];
-      write = (tags) => {
-        const { config, tags: defined } = stableTags(
-          tagConfiguration([{ cidr: '127.0.1.0/24', tags }], dir),
-          known,
-        );
-        known = defined;
-        // Zones no network uses are still loaded (they stay defined) so that the change below is a tag change.
-        const extra = all
-          .filter((t) => !tags.includes(t))
-          .map(
-            (t) => `rpz:\n    name: "${t}.rpz.maktab."\n    zonefile: "${dir}/${t}.zone"\n    tags: "${t}"\n`,
-          )
-          .join('');
-        fs.writeFileSync(path.join(dir, 'maktab.conf'), noLog(config) + extra);
-      };
-      listChange = {
-        file: path.join(dir, `${tag(1)}.zone`),
-        line: `newly-blocked.test A ${BLOCK_V4}\n`,
-        command: ['auth_zone_reload', `${tag(1)}.rpz.maktab.`],
-      };
-    } else if (design === 'rpz-merged') {
-      // One zone per distinct set of categories: the set's tag names the zone.
-      const setZone = (tags: string[]) => {
-        const name = `s_${serialOf(tags.join(' ')).toString(36)}`;
-        const file = path.join(dir, `${name}.zone`);
-        if (!fs.existsSync(file)) {
-          const out = fs.openSync(file, 'w');
-          for (const t of tags)
-            fs.writeSync(out, domainZone(1, categoryDomains(Number(t.slice('c_cat'.length))), address));
-          fs.closeSync(out);
-          // One SOA/NS only: the first copy's.
-          const text = fs.readFileSync(file, 'utf8').split('\n');
-          const head = text.slice(0, 3);
-          fs.writeFileSync(
-            file,
-            [...head, ...text.slice(3).filter((l) => !/ (SOA|NS) |^\$TTL/.test(l))].join('\n'),
-          );
-        }
-        return name;
-      };
-      write = (tags) => {
-        const name = setZone(tags);
-        fs.writeFileSync(
-          path.join(dir, 'maktab.conf'),
-          noLog(tagConfiguration([{ cidr: '127.0.1.0/24', tags: [name] }], dir)),
-        );
-      };
-      write(all);
-      listChange = {
-        file: path.join(dir, `${setZone(all.slice(1))}.zone`),
-        line: `newly-blocked.test A ${BLOCK_V4}\n`,
-        command: ['auth_zone_reload', `${setZone(all.slice(1))}.rpz.maktab.`],
-      };
-    } else {
-      const file = path.join(dir, 'local-zones.conf');
+    const block = { v4: BLOCK_V4, v6: '::1' };
+    const noLog = (config: string) => (log ? config : config.replace(/^ {4}log-local-actions.*\n/gm, ''));
+    const file = path.join(dir, ZONES_FILE);
+    /** The local zones of the categories in use, as the engine writes them. */
+    const writeZones = (tags: string[]) => {
       const out = fs.openSync(file, 'w');
-      fs.writeSync(out, 'server:\n');
-      for (let c = 0; c < CATEGORIES; c++) {
-        const lines: string[] = [];
-        for (const d of categoryDomains(c))
-          lines.push(`    local-zone: "${d}." always_nxdomain\n    local-zone-tag: "${d}." "${tag(c)}"\n`);
-        fs.writeSync(out, lines.join(''));
-      }
+      localZones(
+        tags.map((t) => ({ tag: t, domains: categoryDomains(Number(t.slice('c_cat'.length))) })),
+        (chunk) => fs.writeSync(out, chunk),
+      );
       fs.closeSync(out);
-      write = (tags) => {
-        const lines = ['server:\n', `    define-tag: "${all.join(' ')}"\n`];
-        lines.push(`    access-control-tag: 127.0.1.0/24 "${tags.join(' ')}"\n`);
-        for (const t of tags)
-          lines.push(
-            `    access-control-tag-action: 127.0.1.0/24 ${t} redirect\n`,
-            `    access-control-tag-data: 127.0.1.0/24 ${t} "A ${BLOCK_V4}"\n`,
-            `    access-control-tag-data: 127.0.1.0/24 ${t} "AAAA ::1"\n`,
-          );
-        lines.push(`include: "${file}"\n`);
-        fs.writeFileSync(path.join(dir, 'maktab.conf'), lines.join(''));
-      };
-      // A list change is a reload too: zones added at run time (`unbound-control local_zones`) have no tags.
-      listChange = {
-        file,
-        line: `    local-zone: "newly-blocked.test." always_nxdomain\n    local-zone-tag: "newly-blocked.test." "${tag(1)}"\n`,
-        command: ['reload_keep_cache'],
-      };
-    }
+    };
+    const write = (tags: string[]) => {
+      writeZones(tags);
+      fs.writeFileSync(
+        path.join(dir, 'maktab.conf'),
+        noLog(tagConfiguration([{ cidr: '127.0.1.0/24', tags }], dir, block)),
+      );
+    };
+    // Compile: the local zones and the configuration, as a node gets them.
+    let started = performance.now();
+    write(all);
+    const listChange = {
+      file,
+      line: `    local-zone: "newly-blocked.test." transparent\n    local-zone-tag: "newly-blocked.test." "${tag(1)}"\n`,
+      command: ['reload_keep_cache'],
+    };
     const compileMs = performance.now() - started;
     const zoneBytes = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
-    write(all);
     started = performance.now();
     await run(filtering.control[0]!, [...filtering.control.slice(1), 'reload']);
     const loadMs =
@@ -227,12 +156,12 @@ export async function run_(report: (line: string) => void, options: readonly str
       queries.push(
         i % 2 === 0 ? `${domainOf(i % CATEGORIES, (i * 7919) % perCategory)} A` : `host${i}.test A`,
       );
-    const file = path.join(filtering.dir, 'queries.txt');
-    fs.writeFileSync(file, queries.join('\n') + '\n');
-    await dnsperf(filtering.port, FREE, file).catch(() => 0); // warm the cache from both sides
-    await dnsperf(filtering.port, PUPIL, file).catch(() => 0);
-    const free = await dnsperf(filtering.port, FREE, file);
-    const filtered = await dnsperf(filtering.port, PUPIL, file);
+    const queryFile = path.join(filtering.dir, 'queries.txt');
+    fs.writeFileSync(queryFile, queries.join('\n') + '\n');
+    await dnsperf(filtering.port, FREE, queryFile).catch(() => 0); // warm the cache from both sides
+    await dnsperf(filtering.port, PUPIL, queryFile).catch(() => 0);
+    const free = await dnsperf(filtering.port, FREE, queryFile);
+    const filtered = await dnsperf(filtering.port, PUPIL, queryFile);
     report(
       `  dnsperf: ${filtered.toFixed(0)} qps filtered (60 categories), ${free.toFixed(0)} qps with no policy: ratio ${(filtered / free).toFixed(2)} (goal ≥ 0.9; AdGuard Home ~27k)`,
     );
@@ -240,7 +169,10 @@ export async function run_(report: (line: string) => void, options: readonly str
     // A policy change: the pupils' network no longer blocks category 0 (a tag change: reload_keep_cache).
     const name0 = domainOf(0, 11);
     if ((await answer(filtering.port, name0, PUPIL)) !== BLOCK_V4) throw new Error(`${name0} is not blocked`);
+    // The engine writes the new configuration and the local zones of the categories now in use.
+    const compiled = performance.now();
     write(all.slice(1));
+    const recompileMs = performance.now() - compiled;
     // Meanwhile a client with no policy asks new names (2-s timeout, one try): what a reload does to everyone.
     let probing = true;
     const probe = { asked: 0, failed: 0, gap: 0, last: performance.now() };
@@ -266,7 +198,7 @@ export async function run_(report: (line: string) => void, options: readonly str
     await prober;
     probe.gap = Math.max(probe.gap, performance.now() - probe.last);
     report(
-      `  policy change (tags, reload_keep_cache): answered after ${(changeMs / 1000).toFixed(1)} s; meanwhile ${probe.failed} of ${probe.asked} other queries unanswered within 2 s; longest time with no answer ${(probe.gap / 1000).toFixed(1)} s`,
+      `  policy change (tags; compile ${(recompileMs / 1000).toFixed(1)} s, then reload_keep_cache): answered after ${(changeMs / 1000).toFixed(1)} s; meanwhile ${probe.failed} of ${probe.asked} other queries unanswered within 2 s; longest time with no answer ${(probe.gap / 1000).toFixed(1)} s`,
     );
 
     // A change of one category's domains.

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CommandError, reportErrors } from '@/cli/commands/user';
 import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
-import { LogCollector, splitCounts } from '@/modules/safety/safety.logs.collect';
+import { LogCollector, splitCounts, zoneMapOf, type ZoneMap } from '@/modules/safety/safety.logs.collect';
+import { ZONES_FILE } from '@/modules/safety/safety.engine';
+import { CONFIG_FILE } from '@/cli/commands/safety-node';
 import { redactLine } from '@/modules/safety/safety.logs.parse';
 import type { CountsBatch, LogSetup } from '@/modules/safety/safety.logs.schema';
 
@@ -35,6 +37,25 @@ export interface AgentOptions {
   token: string;
   log: string;
   state: string;
+  /** The node agent's directory (`maktab safety-node --dir`): its local zones tell blocks' categories. */
+  zones?: string;
+}
+
+let zoneMapCache: { key: string; map: ZoneMap } | null = null;
+
+/** The node's zone map from the node agent's files, read again when they change; null without `--zones`. */
+function readZoneMap(dir: string | undefined): ZoneMap | null {
+  if (!dir) return null;
+  const zonesFile = path.join(dir, ZONES_FILE);
+  const configFile = path.join(dir, CONFIG_FILE);
+  if (!fs.existsSync(zonesFile) || !fs.existsSync(configFile)) return null;
+  const key = [zonesFile, configFile].map((f) => `${f}:${fs.statSync(f).mtimeMs}`).join('|');
+  if (zoneMapCache?.key !== key)
+    zoneMapCache = {
+      key,
+      map: zoneMapOf(fs.readFileSync(zonesFile, 'utf8'), fs.readFileSync(configFile, 'utf8')),
+    };
+  return zoneMapCache.map;
 }
 
 export interface State {
@@ -181,7 +202,7 @@ async function readFile(
         continue;
       }
       const lines = buffer.toString('latin1', 0, last).split('\n');
-      const collector = new LogCollector(setup);
+      const collector = new LogCollector(setup, readZoneMap(options.zones));
       for (const line of lines) collector.add(line);
       const end = offset + last + 1;
       pending = null;
@@ -241,9 +262,13 @@ export function registerSafetyLogs(program: Command): void {
     .requiredOption('--token <token>', "the resolver node's token")
     .requiredOption(
       '--log <file>',
-      "Unbound's log file (logfile:, log-queries: yes, rpz-log: yes, log-time-ascii: no)",
+      "Unbound's log file (logfile:, log-queries: yes, log-time-ascii: no; maktab.conf sets log-local-actions)",
     )
     .requiredOption('--state <dir>', 'where the agent keeps its offset and the raw day files')
+    .option(
+      '--zones <dir>',
+      "the node agent's directory (safety-node --dir): its local zones tell which category blocked a query",
+    )
     .option('--interval <seconds>', 'seconds between passes', '60')
     .option('--once', 'one pass, then exit')
     .action((opts: AgentOptions & { interval: string; once?: boolean }) =>

@@ -6,15 +6,16 @@ import type { Command } from 'commander';
 import { withDatabase } from '@/cli/database';
 import { createNode } from '@/modules/safety/safety.node.auth';
 import { setBlockAddresses } from '@/modules/safety/safety.node.service';
-import { TAG, encryptedDnsConfiguration, zoneName } from '@/modules/safety/safety.engine';
+import { TAG, ZONES_FILE, ZONES_NAME, encryptedDnsConfiguration } from '@/modules/safety/safety.engine';
 
 const run = promisify(execFile);
 
 /**
- * The resolver node's agent (`docs/safety.md`, "The engine"): polls Maktab for the state, writes the changed
- * zone files and the tag configuration into its directory, and tells Unbound: `auth_zone_reload` for a changed
- * zone, `reload_keep_cache` when the tag configuration changed. The node's `unbound.conf` includes
- * `<dir>/maktab.conf`.
+ * The resolver node's agent (`docs/safety.md`, "The engine"): polls Maktab for the state, writes the local
+ * zones' file and the SafeSearch RPZ zones when their serials changed and the tag configuration into its
+ * directory, and tells Unbound
+ * `reload_keep_cache` when either changed (local zones cannot be tagged at run time: a change is a reload).
+ * The node's `unbound.conf` includes `<dir>/maktab.conf`.
  */
 
 export interface SyncOptions {
@@ -45,24 +46,8 @@ interface Applied {
 }
 
 export const CONFIG_FILE = 'maktab.conf';
-const TAGS_FILE = 'tags.json';
-
-/**
- * Unbound keeps an RPZ zone across a reload with the tag numbers it was first given (1.17: \`tags:\` is read
- * when the zone is created), and numbers tags in \`define-tag\` order: so the tags defined are never reordered
- * nor removed here, new ones are appended. A tag no longer used stays defined (unused) until Unbound restarts.
- */
-export function stableTags(config: string, known: string[]): { config: string; tags: string[] } {
-  const match = /^(\s*define-tag: )"([^"]*)"$/m.exec(config);
-  const wanted = match ? match[2]!.split(' ').filter(Boolean) : [];
-  const tags = [...known, ...wanted.filter((t) => !known.includes(t))];
-  if (tags.length === 0) return { config, tags };
-  const line = `    define-tag: "${tags.join(' ')}"`;
-  return {
-    config: match ? config.replace(match[0], line) : config.replace(/^server:$/m, `server:\n${line}`),
-    tags,
-  };
-}
+/** A zone's file: the local zones' `server:` lines, or a SafeSearch RPZ zone. */
+const fileOf = (name: string): string => (name === ZONES_NAME ? ZONES_FILE : `${name}.zone`);
 const APPLIED_FILE = 'applied.json';
 
 async function call(opts: SyncOptions, pathname: string, init: RequestInit = {}): Promise<Response> {
@@ -99,10 +84,10 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncResult> {
 
   const changedZones: string[] = [];
   for (const zone of state.zones) {
-    // A zone's name is a tag: letters, digits, `_` and `-` only, so its file stays in the agent's directory.
+    // A zone's name is a tag-like word: letters, digits, `_` and `-` only, so its file stays in the directory.
     if (!TAG.test(zone.name))
       throw new Error(`refusing a zone named ${JSON.stringify(zone.name).slice(0, 80)}`);
-    const file = path.join(opts.dir, `${zone.name}.zone`);
+    const file = path.join(opts.dir, fileOf(zone.name));
     const present = await fs.stat(file).then(
       () => true,
       () => false,
@@ -114,26 +99,17 @@ export async function syncOnce(opts: SyncOptions): Promise<SyncResult> {
   }
 
   const configFile = path.join(opts.dir, CONFIG_FILE);
-  const tagsFile = path.join(opts.dir, TAGS_FILE);
-  const known = await fs
-    .readFile(tagsFile, 'utf8')
-    .then((t) => JSON.parse(t) as string[])
-    .catch(() => [] as string[]);
-  const { config, tags } = stableTags(state.config.split('@DIR@').join(opts.dir), known);
-  await writeAtomically(tagsFile, JSON.stringify(tags));
+  const config = state.config.split('@DIR@').join(opts.dir);
   const previous = await fs.readFile(configFile, 'utf8').catch(() => null);
-  const reloaded = previous !== config;
-  if (reloaded) {
-    await writeAtomically(configFile, config);
-    await control(opts, 'reload_keep_cache');
-  } else {
-    for (const name of changedZones) await control(opts, 'auth_zone_reload', zoneName(name));
-  }
+  const reloaded = previous !== config || changedZones.length > 0;
+  if (previous !== config) await writeAtomically(configFile, config);
+  if (reloaded) await control(opts, 'reload_keep_cache');
 
-  // Zones no longer in use: their files go once Unbound no longer reads them.
-  const inUse = new Set(state.zones.map((z) => `${z.name}.zone`));
+  // Files no longer in use: once Unbound no longer reads them.
+  const inUse = new Set(state.zones.map((z) => fileOf(z.name)));
   for (const file of await fs.readdir(opts.dir))
-    if (file.endsWith('.zone') && !inUse.has(file)) await fs.rm(path.join(opts.dir, file), { force: true });
+    if (/\.(zone|conf)$|^tags\.json$/.test(file) && file !== CONFIG_FILE && !inUse.has(file))
+      await fs.rm(path.join(opts.dir, file), { force: true });
 
   await writeAtomically(
     appliedFile,
@@ -155,11 +131,11 @@ export function registerSafetyNode(program: Command): void {
   program
     .command('safety-node')
     .description(
-      "the content filter's resolver node agent: keeps Unbound's zones and tags in step with Maktab",
+      "the content filter's resolver node agent: keeps Unbound's local zones and tags in step with Maktab",
     )
     .requiredOption('--url <url>', "Maktab's address")
     .requiredOption('--token <token>', "the node's token (from `maktab safety-node-add`)")
-    .requiredOption('--dir <dir>', 'the directory for the zone files and maktab.conf')
+    .requiredOption('--dir <dir>', 'the directory for maktab.conf and the local zones')
     .option('--control <command>', 'unbound-control and its arguments', 'unbound-control')
     .option('--interval <seconds>', 'seconds between polls', '5')
     .option('--once', 'sync once and exit')

@@ -1,21 +1,25 @@
 import crypto from 'node:crypto';
 
 /**
- * The engine's compiler, pure: RPZ zone text per tag and Unbound's tag configuration (`docs/safety.md`, "The
- * engine"). A zone `<tag>.rpz.maktab.` is applied to the clients whose address range has the tag; zones are
- * written with names relative to the zone, so a file is loaded under the name the configuration gives it.
+ * The engine's compiler, pure: Unbound's local zones and tag configuration (`docs/safety.md`, "The engine").
+ * Every domain of every tag in use is one `local-zone` carrying all its tags (`local-zone-tag`); what a tag
+ * does is set per address range (`access-control-tag-action`, and `access-control-tag-data` for the block
+ * address). Unbound takes the closest enclosing zone that has one of the client's tags, then the first of the
+ * zone's tags (in `define-tag` order) the client has: so tags are defined in precedence order, and a zone
+ * carries the tags of the zones above it too (an exception on `d` reaches a blocked `ads.d`).
  */
 
-export const ZONE_SUFFIX = 'rpz.maktab.';
-export const zoneName = (tag: string): string => `${tag}.${ZONE_SUFFIX}`;
+/** The file of the local zones, included by the configuration; also its name in the node API. */
+export const ZONES_NAME = 'local-zones';
+export const ZONES_FILE = `${ZONES_NAME}.conf`;
 
 /** A tag: a letter, then letters, digits, `_` or `-` (also a DNS label and a file name). */
 export const TAG = /^[a-z][a-z0-9_-]{0,62}$/;
 
 /**
- * A tag's kind from its prefix, in the order its zones are applied (first match wins in Unbound). SafeSearch
- * and bypass protection come before the passes: an unblocked `youtube.com` or an allow list naming a DoH host
- * must not turn them off.
+ * A tag's kind from its prefix, in precedence order (Unbound applies the first tag of a zone the client has).
+ * SafeSearch and bypass protection come before the passes: an unblocked `youtube.com` or an allow list naming a
+ * DoH host must not turn them off.
  */
 const PRECEDENCE: [RegExp, string][] = [
   [/^ss_/, 'safesearch'],
@@ -30,10 +34,13 @@ export const tagRank = (tag: string): number => {
   const i = PRECEDENCE.findIndex(([re]) => re.test(tag));
   return i < 0 ? PRECEDENCE.length : i;
 };
-export const byPrecedence = (a: string, b: string): number =>
-  tagRank(a) - tagRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+export const byPrecedence = (a: string, b: string): number => {
+  // `e_all` (block every other name) comes after the exam's own allow list `e_<id>`.
+  const rank = (t: string) => tagRank(t) * 2 + (t === 'e_all' ? 1 : 0);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+};
 
-/** A 32-bit SOA serial from a fingerprint of a zone's content (it changes when the content does). */
+/** A 32-bit serial from a fingerprint of a content (it changes when the content does). */
 export function serialOf(fingerprint: string): number {
   const n = crypto.createHash('sha256').update(fingerprint).digest().readUInt32BE(0);
   return n === 0 ? 1 : n;
@@ -48,35 +55,29 @@ export function normaliseDomain(value: string): string | null {
     : null;
 }
 
-const header = (serial: number): string =>
-  `$TTL 60\n@ IN SOA localhost. hostmaster.maktab. ${serial} 3600 600 86400 60\n@ IN NS localhost.\n`;
+/** What a tag does to a client that has it, in a zone that has it. */
+export type TagAction =
+  /** The block page's addresses (A and AAAA as tag data). */
+  | { kind: 'block' }
+  | { kind: 'nxdomain' }
+  /** Resolves normally: exceptions, allow lists, an exam's list. */
+  | { kind: 'pass' }
+  /** SafeSearch: not a local zone but a small RPZ zone of exact names (see `safeSearchZone`). */
+  | { kind: 'safesearch' };
 
-export type Answer =
-  { kind: 'address'; v4: string; v6: string } | { kind: 'nxdomain' } | { kind: 'passthru' };
-
-/** A zone whose every domain (and its subdomains) gets the same answer. */
-export function domainZone(serial: number, domains: Iterable<string>, answer: Answer): string {
-  const rdata =
-    answer.kind === 'address'
-      ? [`A ${answer.v4}`, `AAAA ${answer.v6}`]
-      : answer.kind === 'nxdomain'
-        ? ['CNAME .']
-        : ['CNAME rpz-passthru.'];
-  const out: string[] = [header(serial)];
-  for (const domain of domains)
-    for (const owner of [domain, `*.${domain}`]) for (const r of rdata) out.push(`${owner} ${r}\n`);
-  return out.join('');
+/** The action of a tag; null for a tag the engine does not know. */
+export function tagAction(tag: string): TagAction | null {
+  if (!TAG.test(tag)) return null;
+  if (tag === 'bypass') return { kind: 'nxdomain' };
+  if (tag.startsWith('ss_')) return tag in SAFE_SEARCH ? { kind: 'safesearch' } : null;
+  if (/^(x|a|e)_\d+$/.test(tag)) return { kind: 'pass' };
+  if (tag === 'e_all' || /^c_.+$/.test(tag) || /^l_\d+$/.test(tag)) return { kind: 'block' };
+  if (/^n_.+$/.test(tag) || /^nl_\d+$/.test(tag)) return { kind: 'nxdomain' };
+  return null;
 }
 
-/**
- * Exam mode is two zones: `e_<examId>` passes the exam's allow list, then `e_all` blocks every other name with a
- * root wildcard (`*`). The wildcard is a zone of its own: Unbound 1.17 misses the root wildcard for some names
- * when the same zone holds other names (found by `safety.unbound.test.ts`).
- */
-export function blockAllZone(v4: string, v6: string): string {
-  const body = `* A ${v4}\n* AAAA ${v6}\n`;
-  return header(serialOf(body)) + body;
-}
+/** The root, as a domain of `e_all` (exam mode blocks every name not on its list). */
+export const ROOT = '';
 
 /** SafeSearch: each engine's search hosts, by CNAME to the engine's safe host. */
 const GOOGLE_TLDS = [
@@ -206,6 +207,17 @@ export const SAFE_SEARCH: Record<string, { target: string; hosts: string[] }> = 
   },
 };
 
+/**
+ * SafeSearch stays RPZ: Unbound 1.17 follows a CNAME given as tag data (`access-control-tag-data`, the action
+ * `redirect`), but a redirect covers every subdomain (`mail.google.com` would go to the safe host), and it
+ * does not follow a CNAME given as `local-data` (checked on 1.17.1: the client gets the bare CNAME). An RPZ
+ * zone answers the exact names and Unbound resolves the target. Six small zones, one per engine.
+ */
+const header = (serial: number): string =>
+  `$TTL 60\n@ IN SOA localhost. hostmaster.maktab. ${serial} 3600 600 86400 60\n@ IN NS localhost.\n`;
+export const rpzZoneName = (tag: string): string => `${tag}.rpz.maktab.`;
+export const SAFE_SEARCH_TAGS = Object.keys(SAFE_SEARCH).sort();
+
 export function safeSearchZone(tag: string): string {
   const engine = SAFE_SEARCH[tag]!;
   const body = engine.hosts.map((h) => `${h} CNAME ${engine.target}.\n`).join('');
@@ -285,9 +297,75 @@ export const BYPASS_DOMAINS = [
   'whoer.net',
 ];
 
-export function bypassZone(): string {
-  const body = domainZone(0, BYPASS_DOMAINS, { kind: 'nxdomain' });
-  return body.replace(/ 0 3600 /, ` ${serialOf(body)} 3600 `);
+/** A tag in use and its domains (normalised; `ROOT` for the root). */
+export interface TagDomains {
+  tag: string;
+  domains: Iterable<string>;
+}
+
+/**
+ * The local zones of every tag in use (SafeSearch's aside), as `server:` lines. A domain in several tags is one
+ * zone with all of them; a zone also carries the tags of the zones above it; a zone whose own tags the zones
+ * above already carry is left out (it would answer the same). Written in chunks to `write`.
+ */
+export function localZones(tags: TagDomains[], write: (chunk: string) => void): { zones: number } {
+  const ordered = [...tags]
+    .filter((t) => !t.tag.startsWith('ss_'))
+    .sort((a, b) => byPrecedence(a.tag, b.tag));
+  const index = new Map(ordered.map((t, i) => [t.tag, i]));
+  // Per domain, its own tags as a bitmask-like sorted list of indexes.
+  const own = new Map<string, number[]>();
+  for (const { tag, domains } of ordered) {
+    const i = index.get(tag)!;
+    for (const domain of domains) {
+      const list = own.get(domain);
+      if (!list) own.set(domain, [i]);
+      else if (!list.includes(i)) list.push(i);
+    }
+  }
+  // Parents before children: by the number of labels.
+  const byDepth: string[][] = [];
+  for (const domain of own.keys()) {
+    const depth = domain === ROOT ? 0 : domain.split('.').length;
+    (byDepth[depth] ??= []).push(domain);
+  }
+  /** The covering tags a zone hands down to its subdomains (the zones kept only). */
+  const inherited = new Map<string, number[]>();
+  const above = (domain: string): number[] => {
+    if (domain === ROOT) return [];
+    for (let d = domain; ;) {
+      const dot = d.indexOf('.');
+      d = dot < 0 ? ROOT : d.slice(dot + 1);
+      const found = inherited.get(d);
+      if (found) return found;
+      if (d === ROOT) return [];
+    }
+  };
+  let zones = 0;
+  let buffer: string[] = ['server:\n'];
+  for (const level of byDepth) {
+    if (!level) continue;
+    level.sort();
+    for (const domain of level) {
+      const mine = own.get(domain)!;
+      const parents = above(domain);
+      if (mine.every((i) => parents.includes(i))) continue; // answered the same by a parent zone
+      const all = [...new Set([...parents, ...mine])].sort((a, b) => a - b);
+      inherited.set(domain, all);
+      const name = domain === ROOT ? '.' : `${domain}.`;
+      buffer.push(
+        `    local-zone: "${name}" transparent\n`,
+        `    local-zone-tag: "${name}" "${all.map((i) => ordered[i]!.tag).join(' ')}"\n`,
+      );
+      zones++;
+      if (buffer.length > 4096) {
+        write(buffer.join(''));
+        buffer = [];
+      }
+    }
+  }
+  write(buffer.join(''));
+  return { zones };
 }
 
 /** A network's address range and the tags it has now. */
@@ -297,32 +375,50 @@ export interface TaggedRange {
 }
 
 /**
- * Unbound's tag configuration, included in the node's `unbound.conf`: `define-tag`, a `rpz:` clause per zone in
- * precedence order (each logged under its tag's name, applied to its tag), and per network range
- * `access-control` with `access-control-tag`. `dir` is where the node keeps the zone files.
+ * Unbound's tag configuration, included in the node's `unbound.conf`: `define-tag` in precedence order, per
+ * network range `access-control`, `access-control-tag` and each tag's `access-control-tag-action` (with
+ * `access-control-tag-data` for the block address and CNAMEs), `log-local-actions` (the logs count blocks from
+ * it), and the local zones' file. `dir` is where the node keeps that file.
  */
-export function tagConfiguration(ranges: TaggedRange[], dir: string): string {
-  const tags = [...new Set(ranges.flatMap((r) => r.tags))].sort(byPrecedence);
+export function tagConfiguration(
+  ranges: TaggedRange[],
+  dir: string,
+  block: { v4: string; v6: string },
+): string {
+  const used = [...new Set(ranges.flatMap((r) => r.tags))].sort(byPrecedence);
+  // SafeSearch's six tags first, always, so their numbers never change: Unbound keeps an RPZ zone across a
+  // reload with the tag numbers it got when it was created.
+  const tags = used.length > 0 ? [...SAFE_SEARCH_TAGS, ...used.filter((t) => !t.startsWith('ss_'))] : [];
   const out: string[] = [
-    "# Written by Maktab (safety-node): the content filter's tags and RPZ zones.\n",
+    "# Written by Maktab (safety-node): the content filter's tags and local zones.\n",
     'server:\n',
   ];
   if (tags.length > 0) out.push(`    define-tag: "${tags.join(' ')}"\n`);
+  out.push('    log-local-actions: yes\n');
   for (const r of [...ranges].sort((a, b) => (a.cidr < b.cidr ? -1 : 1))) {
     out.push(`    access-control: ${r.cidr} allow\n`);
-    if (r.tags.length > 0)
-      out.push(`    access-control-tag: ${r.cidr} "${[...r.tags].sort(byPrecedence).join(' ')}"\n`);
+    if (r.tags.length === 0) continue;
+    const own = [...r.tags].sort(byPrecedence);
+    out.push(`    access-control-tag: ${r.cidr} "${own.join(' ')}"\n`);
+    for (const tag of own) {
+      const action = tagAction(tag);
+      if (!action) continue;
+      const line = (type: string) => `    access-control-tag-action: ${r.cidr} ${tag} ${type}\n`;
+      const data = (rr: string) => `    access-control-tag-data: ${r.cidr} ${tag} "${rr}"\n`;
+      if (action.kind === 'block')
+        out.push(line('redirect'), data(`A ${block.v4}`), data(`AAAA ${block.v6}`));
+      else if (action.kind === 'nxdomain') out.push(line('always_nxdomain'));
+      else if (action.kind === 'pass') out.push(line('always_transparent'));
+    }
   }
-  for (const tag of tags) {
+  out.push(`include: "${dir}/${ZONES_FILE}"\n`);
+  for (const tag of used.filter((t) => t.startsWith('ss_')))
     out.push(
       'rpz:\n',
-      `    name: "${zoneName(tag)}"\n`,
+      `    name: "${rpzZoneName(tag)}"\n`,
       `    zonefile: "${dir}/${tag}.zone"\n`,
-      '    rpz-log: yes\n',
-      `    rpz-log-name: "${tag}"\n`,
       `    tags: "${tag}"\n`,
     );
-  }
   return out.join('');
 }
 

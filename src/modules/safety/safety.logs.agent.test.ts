@@ -12,10 +12,12 @@ import { rows } from '@/server/db/database';
 import { createNode } from '@/modules/safety/safety.node.auth';
 import { categories, keywords, networks } from '@/modules/safety/safety.tables';
 import { purgeRaw, runOnce, type AgentOptions, type State } from '@/cli/commands/safety-logs';
+import { CONFIG_FILE } from '@/cli/commands/safety-node';
+import { ZONES_FILE, localZones, tagConfiguration } from '@/modules/safety/safety.engine';
 
 /**
  * The log agent end to end on a real Unbound (Debian's 1.17.1): a resolver on a loopback port logs queries
- * and RPZ hits, `dig` asks it from a pupil's, a staff member's and an unknown address, and `maktab
+ * and local actions (the engine's local zones), `dig` asks it from a pupil's, a staff member's and an unknown address, and `maktab
  * safety-logs --once` (its `runOnce`) counts the log into Maktab. Neither the database nor the raw files the
  * node keeps hold a client's address.
  */
@@ -48,19 +50,27 @@ async function until<T>(what: string, probe: () => T | null | undefined | false,
   }
 }
 
-/** Starts Unbound in `dir` with the logging the agent reads, one RPZ zone for the pupils' tag. */
+/**
+ * Starts Unbound in `dir` with the logging the agent reads and the engine's files for the pupils' tag, as the
+ * node agent writes them in `<dir>/zones` (its `maktab.conf` sets `log-local-actions`).
+ */
 async function startUnbound(dir: string, port: number): Promise<{ child: ChildProcess; log: string }> {
   const log = path.join(dir, 'unbound.log');
+  const zones = path.join(dir, 'zones');
+  fs.mkdirSync(zones);
+  let text = '';
+  localZones([{ tag: 'c_gambling', domains: ['casino.example'] }], (chunk) => (text += chunk));
+  fs.writeFileSync(path.join(zones, ZONES_FILE), text);
   fs.writeFileSync(
-    path.join(dir, 'c_gambling.zone'),
-    [
-      '$TTL 60',
-      '@ SOA localhost. root.localhost. 1 3600 600 86400 60',
-      '@ NS localhost.',
-      'casino.example A 127.0.0.9',
-      '*.casino.example A 127.0.0.9',
-      '',
-    ].join('\n'),
+    path.join(zones, CONFIG_FILE),
+    tagConfiguration(
+      [
+        { cidr: '127.0.1.0/24', tags: ['c_gambling'] },
+        { cidr: '127.0.2.0/24', tags: [] },
+      ],
+      zones,
+      { v4: '127.0.0.9', v6: '::9' },
+    ),
   );
   fs.writeFileSync(
     path.join(dir, 'unbound.conf'),
@@ -80,8 +90,6 @@ async function startUnbound(dir: string, port: number): Promise<{ child: ChildPr
   num-threads: 1
   module-config: "respip iterator"
   access-control: 127.0.0.0/8 allow
-  define-tag: "c_gambling"
-  access-control-tag: 127.0.1.0/24 "c_gambling"
   local-zone: "test." static
   local-data: "ok.test. A 10.0.0.1"
   do-not-query-localhost: no
@@ -92,12 +100,7 @@ remote-control:
 forward-zone:
   name: "."
   forward-addr: 127.0.0.1@9
-rpz:
-  name: c_gambling.rpz.maktab.
-  zonefile: "${dir}/c_gambling.zone"
-  rpz-log: yes
-  rpz-log-name: "c_gambling"
-  tags: "c_gambling"
+include: "${zones}/${CONFIG_FILE}"
 `,
   );
   const child = spawn('unbound', ['-d', '-c', path.join(dir, 'unbound.conf')], { stdio: 'ignore' });
@@ -162,6 +165,7 @@ describe('the log agent on a real Unbound', () => {
       token: (await createNode(db, 'node-e2e')).token,
       log: unbound.log,
       state: path.join(dir, 'state'),
+      zones: path.join(dir, 'zones'),
     };
   }, 60_000);
 
@@ -233,9 +237,7 @@ describe('the log agent on a real Unbound', () => {
       .map((f) => fs.readFileSync(path.join(rawDir, f), 'utf8'))
       .join('');
     expect(raw).toContain('127.0.1.0/24 casino.example. A IN');
-    expect(raw).toContain(
-      'rpz: applied [c_gambling] casino.example. rpz-local-data 127.0.1.0/24 casino.example. A IN',
-    );
+    expect(raw).toContain('casino.example. transparent 127.0.1.0/24 casino.example. A IN');
     expect(raw).not.toMatch(/127\.0\.[0-2]\.[1-9]|@\d/);
   });
 

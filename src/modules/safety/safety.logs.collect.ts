@@ -2,6 +2,7 @@ import { domainToUnicode } from 'node:url';
 import { foldText } from '@/server/fold';
 import { SCHOOL_TIME_ZONE } from '@/modules/classroom/classroom.service';
 import { ipv4ToNumber, ipv6ToBigInt, parseLine } from '@/modules/safety/safety.logs.parse';
+import { tagAction } from '@/modules/safety/safety.engine';
 import {
   MAX_BATCH_ROWS,
   type BlockedRow,
@@ -23,7 +24,35 @@ import {
  * list `id`, or `other` when the list has none; `e_<id>` (exam mode) is `exam`; `bypass` is `bypass`; any other
  * tag is `other`. SafeSearch rewrites (`ss_*`) and passes (`rpz-passthru`: allow lists `a_*`, approved
  * requests `x_*`) are not blocks.
+ *
+ * With the engine's local zones, Unbound's line names the zone, not the tag: the collector is given the node's
+ * own files (`zoneMapOf`: each zone's tags, each range's tags) and takes, as Unbound does, the zone's first tag
+ * the client's range has; a pass (`x_*`, `a_*`, an exam's list `e_<id>`) is not a block.
  */
+
+/** The node's local zones' tags and its ranges' tags, read from the files the node agent wrote. */
+export interface ZoneMap {
+  /** Zone (lower case, no trailing dot; the root `.`) → its tags in precedence order. */
+  zones: Map<string, string[]>;
+  /** Network range (as in `access-control-tag`) → its tags. */
+  ranges: Map<string, Set<string>>;
+}
+
+/** Reads `local-zone-tag` lines of the local zones' file and `access-control-tag` lines of `maktab.conf`. */
+export function zoneMapOf(zonesText: string, configText: string): ZoneMap {
+  const zones = new Map<string, string[]>();
+  for (const m of zonesText.matchAll(/^\s*local-zone-tag: "([^"]+)" "([^"]*)"$/gm)) {
+    const name = m[1]!.toLowerCase();
+    zones.set(
+      name.length > 1 && name.endsWith('.') ? name.slice(0, -1) : name,
+      m[2]!.split(' ').filter(Boolean),
+    );
+  }
+  const ranges = new Map<string, Set<string>>();
+  for (const m of configText.matchAll(/^\s*access-control-tag: (\S+) "([^"]*)"$/gm))
+    ranges.set(m[1]!, new Set(m[2]!.split(' ').filter(Boolean)));
+  return { zones, ranges };
+}
 
 /** Buckets of blocks that are not a category of the catalogue. */
 export const OTHER_BUCKET = 'other';
@@ -35,6 +64,7 @@ const ASCII = /^[\x20-\x7e]*$/;
 const CACHE_LIMIT = 200_000;
 
 interface Network {
+  cidr: string;
   institutionId: number;
   kind: NetworkKind;
   /** Index of the (school, kind) pair: what the hourly counts are kept by. */
@@ -60,7 +90,7 @@ export class NetworkIndex {
         this.slots.push({ institutionId: n.institutionId, kind: n.kind });
       }
       const index = this.networks.length;
-      this.networks.push({ institutionId: n.institutionId, kind: n.kind, slot });
+      this.networks.push({ cidr: n.cidr, institutionId: n.institutionId, kind: n.kind, slot });
       const [address, lengthText] = n.cidr.split('/') as [string, string | undefined];
       const v4 = ipv4ToNumber(address);
       if (v4 !== null) {
@@ -137,7 +167,10 @@ export class LogCollector {
   lines = 0;
   counted = 0;
 
-  constructor(setup: LogSetup) {
+  constructor(
+    setup: LogSetup,
+    private readonly zoneMap: ZoneMap | null = null,
+  ) {
     this.index = new NetworkIndex(setup.networks);
     this.listCategory = new Map(setup.lists.map((l) => [l.id, l.categoryCode]));
     this.keywords = setup.keywords.filter((k) => k.folded.length > 0);
@@ -176,9 +209,17 @@ export class LogCollector {
       return;
     }
     if (entry.network < 0) return;
-    const category = this.categoryOf(entry.tag, entry.action);
-    if (category === null) return;
     const network = this.index.networks[entry.network]!;
+    let category: string | null;
+    if (entry.kind === 'local') {
+      // The zone's first tag the client's range has decides (Unbound's rule); a pass is not a block.
+      const tags = this.zoneMap?.zones.get(entry.zone);
+      const has = this.zoneMap?.ranges.get(network.cidr);
+      const tag = tags && has ? tags.find((t) => has.has(t)) : undefined;
+      if (tag === undefined || tagAction(tag)?.kind === 'pass') return;
+      category = this.categoryOf(tag, 'local');
+    } else category = this.categoryOf(entry.tag, entry.action);
+    if (category === null) return;
     const key = network.slot * 1_048_576 + hour;
     const counts = this.hours.get(key);
     if (counts) counts[1]++;

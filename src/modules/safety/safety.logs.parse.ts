@@ -6,6 +6,11 @@
  *     [1796657509] unbound[13474:0] info: 127.0.1.5 ok.test. A IN
  *     [1796657509] unbound[13474:0] info: rpz: applied [c_gambling] *.casino.example. rpz-local-data 127.0.1.5@36529 www.casino.example. A IN
  *
+ * and, for the engine's local zones, `log-local-actions: yes` (the zone, the zone's own type — not the tag nor
+ * the action taken for this client — the client, and the query):
+ *
+ *     [1796657509] unbound[13474:0] info: casino.example. transparent 127.0.1.5@36529 www.casino.example. A IN
+ *
  * A line is read in one pass, and the client's address never leaves this module: the caller gives `locate`,
  * which turns it into a network's index (or -1), and the result holds only that. Lines of any other kind
  * (start of service, replies with `log-replies`, errors) are not ours and read as null.
@@ -34,7 +39,42 @@ export interface RpzLine {
   type: string;
 }
 
-export type LogLine = QueryLine | RpzLine;
+/** A query answered in a local zone: the zone (which the collector maps to its tags), and what was asked. */
+export interface LocalLine {
+  kind: 'local';
+  time: number;
+  network: number;
+  /** Lower case, without the trailing dot (the root is `.`). */
+  zone: string;
+  /** The zone's own type as Unbound prints it (`transparent` for the engine's zones). */
+  zoneType: string;
+  name: string;
+  type: string;
+}
+
+export type LogLine = QueryLine | RpzLine | LocalLine;
+
+/** Unbound's local zone types, as `log-local-actions` prints them. */
+const ZONE_TYPES = new Set([
+  'deny',
+  'refuse',
+  'static',
+  'transparent',
+  'typetransparent',
+  'redirect',
+  'nodefault',
+  'inform',
+  'inform_deny',
+  'inform_redirect',
+  'always_transparent',
+  'block_a',
+  'always_refuse',
+  'always_nxdomain',
+  'always_null',
+  'noview',
+  'always_nodata',
+  'always_deny',
+]);
 
 const INFO = ' info: ';
 const RPZ = 'rpz: applied [';
@@ -75,8 +115,23 @@ export function parseLine(line: string, locate: (address: string) => number): Lo
       type,
     };
   }
-  // <address> <name> <type> <class>; a reply (`log-replies`) has more fields and is not ours.
   const parts = rest.split(' ');
+  if (parts.length === 6 && ZONE_TYPES.has(parts[1]!)) {
+    // <zone> <zone type> <address>@<port> <name> <type> <class>
+    const [zone, zoneType, client, name, type] = parts as [string, string, string, string, string];
+    const at = client.lastIndexOf('@');
+    if (at <= 0 || !zone.endsWith('.') || !name.endsWith('.')) return null;
+    return {
+      kind: 'local',
+      time,
+      network: locate(client.slice(0, at)),
+      zone: cleanName(zone),
+      zoneType,
+      name: cleanName(name),
+      type,
+    };
+  }
+  // <address> <name> <type> <class>; a reply (`log-replies`) has more fields and is not ours.
   if (parts.length !== 4) return null;
   const [client, name, type] = parts as [string, string, string, string];
   if (!name.endsWith('.')) return null;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { foldText } from '@/server/fold';
 import { parseLine, redactLine, truncateAddress, ipv6ToBigInt } from '@/modules/safety/safety.logs.parse';
-import { LogCollector, NetworkIndex, foldedName, splitCounts } from '@/modules/safety/safety.logs.collect';
+import {
+  LogCollector,
+  NetworkIndex,
+  foldedName,
+  splitCounts,
+  zoneMapOf,
+} from '@/modules/safety/safety.logs.collect';
 import type { LogSetup } from '@/modules/safety/safety.logs.schema';
 
 /**
@@ -173,6 +179,41 @@ describe('the collector', () => {
       bypass: 1,
     });
     expect(counts.queries).toEqual([expect.objectContaining({ queries: 0, blocked: 5 })]);
+  });
+
+  it("files local zones' blocks by the zone's first tag the client's range has (log-local-actions)", () => {
+    const local = (zone: string, name: string, from = '127.0.1.9') =>
+      `[1796657509] unbound[1:0] info: ${zone} transparent ${from}@5 ${name} A IN`;
+    expect(parseLine(local('casino.example.', 'www.casino.example.'), () => 0)).toEqual({
+      kind: 'local',
+      time: 1796657509,
+      network: 0,
+      zone: 'casino.example',
+      zoneType: 'transparent',
+      name: 'www.casino.example',
+      type: 'A',
+    });
+    const zones = [
+      '    local-zone: "casino.example." transparent',
+      '    local-zone-tag: "casino.example." "x_7 c_gambling"',
+      '    local-zone: "." transparent',
+      '    local-zone-tag: "." "e_all"',
+      '    local-zone-tag: "bad.example." "e_all c_gambling l_12"',
+    ].join('\n');
+    const count = (rangeTags: string) => {
+      const map = zoneMapOf(zones, `    access-control-tag: 127.0.1.0/24 "${rangeTags}"\n`);
+      const collector = new LogCollector(SETUP, map);
+      collector.add(local('casino.example.', 'www.casino.example.'));
+      collector.add(local('bad.example.', 'bad.example.'));
+      collector.add(local('.', 'school.test.'));
+      collector.add(local('localhost.', 'localhost.')); // Unbound's own zone: not the engine's
+      collector.add(local('casino.example.', 'casino.example.', '10.1.1.1')); // no school's network
+      return Object.fromEntries(collector.take().blocked.map((b) => [b.categoryCode, b.count]));
+    };
+    expect(count('c_gambling l_12')).toEqual({ gambling: 2 });
+    expect(count('x_7 c_gambling')).toEqual({ gambling: 1 }); // the exception passes casino.example
+    expect(count('e_4 e_all')).toEqual({ exam: 2 });
+    expect(count('')).toEqual({});
   });
 
   it('cuts big counts into bounded batches named by part', () => {

@@ -7,7 +7,7 @@ import * as service from '@/modules/safety/safety.node.service';
 import { AppliedBody, AppliedOut, NodeStateOut, ZoneParams } from '@/modules/safety/safety.node.schema';
 
 /**
- * The content filter's routes for the resolver nodes: their state and the RPZ zones. Declared `public`: a node
+ * The content filter's routes for the resolver nodes: their state and the local zones. Declared `public`: a node
  * has no session; each route checks the node's token first.
  */
 export default async function safetyNodeRoutes(
@@ -41,15 +41,21 @@ export default async function safetyNodeRoutes(
     '/safety/node/zones/:name',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'An RPZ zone in zone file format (ETag: its serial)', params: ZoneParams },
+      schema: {
+        tags,
+        summary: "The local zones' file, Unbound `server:` lines (ETag: its serial)",
+        params: ZoneParams,
+      },
     },
     async (request, reply) => {
       nodeOf(request);
-      const zone = await service.zoneText(db, request.params.name, now());
-      const etag = `"${zone.serial}"`;
+      const at = now();
+      const serial = await service.zoneSerial(db, request.params.name, at);
+      const etag = `"${serial}"`;
       void reply.header('etag', etag).header('cache-control', 'no-cache');
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      return reply.type('text/dns; charset=utf-8').send(zone.text);
+      const zone = await service.zoneText(db, request.params.name, at);
+      return reply.header('etag', `"${zone.serial}"`).type('text/plain; charset=utf-8').send(zone.text);
     },
   );
 

@@ -6,7 +6,9 @@ const Serial = Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: '
 
 export const NodeStateOut = Type.Object({
   serial: Serial,
-  zones: Type.Array(Type.Object({ name: Type.String(), serial: Serial })),
+  zones: Type.Array(Type.Object({ name: Type.String(), serial: Serial }), {
+    description: 'The files of local zones (one: `local-zones`) and their serials',
+  }),
   config: Type.String({
     description: "Unbound's tag configuration; `@DIR@` stands for the node's zone directory",
   }),
@@ -18,7 +20,11 @@ export const NodeStateOut = Type.Object({
 });
 
 export const ZoneParams = Type.Object({
-  name: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$', maxLength: 63, description: 'A zone (its tag)' }),
+  name: Type.String({
+    pattern: '^[a-z][a-z0-9_-]{0,62}$',
+    maxLength: 63,
+    description: 'The file of local zones: `local-zones`',
+  }),
 });
 
 export const AppliedBody = Type.Object({ serial: Serial }, { additionalProperties: false });

@@ -4,16 +4,17 @@ import { AppError } from '@/server/errors';
 import { effectivePolicy, lessonWindowsOf, type NetworkKind } from '@/modules/safety/safety.effective';
 import {
   BYPASS_DOMAINS,
+  ROOT,
   SAFE_SEARCH,
-  TAG,
-  bypassZone,
+  ZONES_NAME,
   byPrecedence,
-  domainZone,
-  blockAllZone,
+  localZones,
   normaliseDomain,
   safeSearchZone,
   serialOf,
+  tagAction,
   tagConfiguration,
+  type TagDomains,
   type TaggedRange,
 } from '@/modules/safety/safety.engine';
 import * as store from '@/modules/safety/safety.engine.store';
@@ -56,7 +57,7 @@ export function taggedRanges(
       unblocks: unblocksBySchool.get(n.institutionId) ?? [],
       policies: snapshot.policies,
     });
-    // A tag whose zone cannot be made (a list or category deleted meanwhile) is left out.
+    // A tag whose domains cannot be found (a list or category deleted meanwhile) is left out.
     const tags = effective.tags.filter((t) => fingerprintOf(snapshot, t, at) !== null);
     return { cidr: n.cidr, tags, institutionId: n.institutionId, kind: n.kind };
   });
@@ -72,76 +73,95 @@ function unblockedDomains(snapshot: store.EngineSnapshot, institutionId: number,
   return [...new Set(domains)].sort();
 }
 
-/** A fingerprint of a zone's content, from the rows' serials (no domains read); null for an unknown tag. */
+/** A fingerprint of a tag's domains, from the rows' serials (no domains read); null for an unknown tag. */
 function fingerprintOf(snapshot: store.EngineSnapshot, tag: string, at: Date): string | null {
-  if (!TAG.test(tag)) return null;
-  const { blockAddressV4: v4, blockAddressV6: v6 } = snapshot.settings;
+  if (tagAction(tag) === null) return null;
   let m: RegExpExecArray | null;
   if ((m = /^([cn])_(.+)$/.exec(tag))) {
     const category = snapshot.categories.get(m[2]!);
-    return category ? `${tag}|${category.fingerprint}|${m[1] === 'c' ? `${v4}|${v6}` : ''}` : null;
+    return category ? `${tag}|${category.fingerprint}` : null;
   }
   if ((m = /^(n?l|a)_(\d+)$/.exec(tag))) {
     const list = snapshot.lists.get(Number(m[2]));
     if (!list || list.kind !== (m[1] === 'a' ? 'allow' : 'block')) return null;
-    return `${tag}|${list.serial}|${m[1] === 'l' ? `${v4}|${v6}` : ''}`;
+    return `${tag}|${list.serial}`;
   }
   if ((m = /^x_(\d+)$/.exec(tag))) return `${tag}|${unblockedDomains(snapshot, Number(m[1]), at).join(',')}`;
-  if (tag === 'e_all') return blockAllZone(v4, v6);
   if ((m = /^e_(\d+)$/.exec(tag))) {
     const exam = snapshot.exams.find((e) => e.id === Number(m![1]));
     const list = exam && snapshot.lists.get(exam.allowListId);
-    return exam && list ? `${tag}|${exam.version}|${list.serial}|${v4}|${v6}` : null;
+    return exam && list ? `${tag}|${exam.version}|${list.serial}` : null;
   }
-  if (tag in SAFE_SEARCH) return safeSearchZone(tag);
-  if (tag === 'bypass') return bypassZone();
-  return null;
+  // SafeSearch, bypass, e_all: built in (their lists change with the code, and so does this).
+  return `${tag}|${tag in SAFE_SEARCH ? SAFE_SEARCH[tag]!.hosts.join(',') : tag === 'bypass' ? BYPASS_DOMAINS.join(',') : ''}`;
 }
 
-/** The state every node applies now: the zones in use with their serials and the tag configuration. */
+/** The tags in use now, in precedence order, and the serial of their local zones. */
+function zonesInUse(snapshot: store.EngineSnapshot, ranges: TaggedRange[], at: Date) {
+  const tags = [...new Set(ranges.flatMap((r) => r.tags))].sort(byPrecedence);
+  const serial = serialOf(tags.map((t) => fingerprintOf(snapshot, t, at)!).join('\n'));
+  return { tags, serial };
+}
+
+/**
+ * The state every node applies now: the tag configuration, the local zones' file (`local-zones`) and the
+ * SafeSearch RPZ zones in use, with their serials.
+ */
 export async function nodeState(db: Db, at: Date): Promise<NodeState> {
   const snapshot = await store.readSnapshot(db, at);
   const ranges = taggedRanges(snapshot, at);
-  const tags = [...new Set(ranges.flatMap((r) => r.tags))].sort(byPrecedence);
-  const zones = tags.map((name) => ({ name, serial: serialOf(fingerprintOf(snapshot, name, at)!) }));
-  const config = tagConfiguration(ranges, DIR_PLACEHOLDER);
-  const serial = serialOf(`${config}\n${zones.map((z) => `${z.name}=${z.serial}`).join('\n')}`);
+  const { serial: zonesSerial } = zonesInUse(snapshot, ranges, at);
+  const { blockAddressV4: v4, blockAddressV6: v6 } = snapshot.settings;
+  const config = tagConfiguration(ranges, DIR_PLACEHOLDER, { v4, v6 });
+  const safeSearch = [...new Set(ranges.flatMap((r) => r.tags))].filter((t) => t in SAFE_SEARCH).sort();
+  const zones = [
+    { name: ZONES_NAME, serial: zonesSerial },
+    ...safeSearch.map((name) => ({ name, serial: serialOf(safeSearchZone(name)) })),
+  ];
+  const serial = serialOf(`${config}\n${zonesSerial}`);
   return { serial, zones, config, settings: snapshot.settings };
 }
 
 const unknownZone = () => new AppError(404, 'safety.zone.unknown');
 
-/** A zone's text and serial; 404 for a tag no zone has. */
-export async function zoneText(db: Db, tag: string, at: Date): Promise<{ serial: number; text: string }> {
+/** The serial of a zone file now (cheap: no domains read); 404 for a name no zone has. */
+export async function zoneSerial(db: Db, name: string, at: Date): Promise<number> {
+  if (name in SAFE_SEARCH) return serialOf(safeSearchZone(name));
+  if (name !== ZONES_NAME) throw unknownZone();
   const snapshot = await store.readSnapshot(db, at);
-  const fingerprint = fingerprintOf(snapshot, tag, at);
-  if (fingerprint === null) throw unknownZone();
-  const serial = serialOf(fingerprint);
-  const { blockAddressV4: v4, blockAddressV6: v6 } = snapshot.settings;
-  const clean = (domains: string[]) =>
-    [...new Set(domains.map(normaliseDomain).filter((d): d is string => d !== null))].sort();
-  let m: RegExpExecArray | null;
-  let text: string;
-  if ((m = /^([cn])_(.+)$/.exec(tag))) {
-    const domains = clean(await store.categoryDomains(db, snapshot.categories.get(m[2]!)!.id));
-    text = domainZone(serial, domains, m[1] === 'c' ? { kind: 'address', v4, v6 } : { kind: 'nxdomain' });
-  } else if ((m = /^(n?l|a)_(\d+)$/.exec(tag))) {
-    const domains = clean(await store.domainsOfList(db, Number(m[2])));
-    const kind = m[1];
-    text = domainZone(
-      serial,
-      domains,
-      kind === 'a' ? { kind: 'passthru' } : kind === 'l' ? { kind: 'address', v4, v6 } : { kind: 'nxdomain' },
-    );
-  } else if ((m = /^x_(\d+)$/.exec(tag))) {
-    text = domainZone(serial, unblockedDomains(snapshot, Number(m[1]), at), { kind: 'passthru' });
-  } else if ((m = /^e_(\d+)$/.exec(tag))) {
-    const exam = snapshot.exams.find((e) => e.id === Number(m![1]))!;
-    text = domainZone(serial, clean(await store.domainsOfList(db, exam.allowListId)), { kind: 'passthru' });
-  } else {
-    text = fingerprint; // SafeSearch, bypass, e_all: the fingerprint is the text.
+  return zonesInUse(snapshot, taggedRanges(snapshot, at), at).serial;
+}
+
+/** The file of local zones (Unbound `server:` lines), or a SafeSearch RPZ zone, and its serial; else 404. */
+export async function zoneText(db: Db, name: string, at: Date): Promise<{ serial: number; text: string }> {
+  if (name in SAFE_SEARCH) {
+    const text = safeSearchZone(name);
+    return { serial: serialOf(text), text };
   }
-  return { serial, text };
+  if (name !== ZONES_NAME) throw unknownZone();
+  const snapshot = await store.readSnapshot(db, at);
+  const { tags, serial } = zonesInUse(snapshot, taggedRanges(snapshot, at), at);
+  const clean = (domains: string[]) =>
+    new Set(domains.map(normaliseDomain).filter((d): d is string => d !== null));
+  const input: TagDomains[] = [];
+  for (const tag of tags.filter((t) => !(t in SAFE_SEARCH))) {
+    let m: RegExpExecArray | null;
+    let domains: Iterable<string>;
+    if ((m = /^[cn]_(.+)$/.exec(tag)))
+      domains = clean(await store.categoryDomains(db, snapshot.categories.get(m[1]!)!.id));
+    else if ((m = /^(?:n?l|a)_(\d+)$/.exec(tag)))
+      domains = clean(await store.domainsOfList(db, Number(m[1])));
+    else if ((m = /^x_(\d+)$/.exec(tag))) domains = unblockedDomains(snapshot, Number(m[1]), at);
+    else if (tag === 'e_all') domains = [ROOT];
+    else if ((m = /^e_(\d+)$/.exec(tag))) {
+      const exam = snapshot.exams.find((e) => e.id === Number(m![1]))!;
+      domains = clean(await store.domainsOfList(db, exam.allowListId));
+    } else domains = BYPASS_DOMAINS;
+    input.push({ tag, domains });
+  }
+  const chunks: string[] = [`# Maktab's local zones, serial ${serial}\n`];
+  localZones(input, (chunk) => chunks.push(chunk));
+  return { serial, text: chunks.join('') };
 }
 
 export { BYPASS_DOMAINS };
