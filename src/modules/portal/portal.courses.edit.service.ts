@@ -288,6 +288,7 @@ export async function removeLesson(db: Db, ctx: ChangeContext, lessonId: number,
   if (!before) throw notFound('lesson');
   return db.transaction(async (tx) => {
     await store.lockCourse(tx, before.courseId);
+    await store.lockLesson(tx, lessonId);
     const stale = async () => staleVersion({ version }, await getEditableLesson(tx, lessonId));
     let outcome: 'removed' | 'retired';
     if (await store.deleteUnattempted(tx, lessonId, version)) outcome = 'removed';

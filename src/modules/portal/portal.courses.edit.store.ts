@@ -35,9 +35,12 @@ export async function lessonWithAttempts(db: Db, id: number) {
   return row;
 }
 
-/** Locks a course's row for a change of it or its lessons (so two editors' changes queue). */
+/**
+ * Locks a course's row for a change of it or its lessons (so two editors' changes queue). `no key update`: a
+ * pupil's attempt being saved (which holds the row's key through its foreign key) does not wait on it.
+ */
 export async function lockCourse(db: Db, id: number) {
-  const [row] = await db.select().from(courses).where(eq(courses.id, id)).for('update');
+  const [row] = await db.select().from(courses).where(eq(courses.id, id)).for('no key update');
   return row;
 }
 
@@ -123,6 +126,14 @@ export async function retireLesson(db: Db, id: number, version: number) {
 }
 
 /** Removes a lesson at the version read if no pupil took its quiz; false when not removed. */
+/**
+ * Locks a lesson row before asking whether pupils took it: a quiz being saved holds the row (`findLesson` with
+ * `share`), so the question is asked once that quiz is in, and sees its attempt.
+ */
+export async function lockLesson(db: Db, id: number) {
+  await db.select({ id: lessons.id }).from(lessons).where(eq(lessons.id, id)).for('update');
+}
+
 export async function deleteUnattempted(db: Db, id: number, version: number) {
   const done = await db
     .delete(lessons)

@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '@/server/db/database';
 import { createTestApp, login, type Session } from '@test/harness';
 import { createAreas, createUserWithRole } from '@test/factories';
 import { classroomSchool, type ClassroomSchool } from '@test/classroom-world';
@@ -345,6 +347,56 @@ describe('editing the internet-safety courses', () => {
     );
     expect(removed.json()).toEqual({ outcome: 'removed' });
     expect((await call(editor, 'GET', `/portal/manage/safety/lessons/${spare.id}`)).statusCode).toBe(404);
+  });
+
+  it('keeps a quiz saved while its lesson is removed: the lesson is retired, never a 500 or a lost attempt', async () => {
+    const made = (
+      await call(editor, 'POST', `/portal/manage/safety/courses/${courseId}/lessons`, {
+        topic: 'privacy',
+        title: same('Yarış'),
+        body: same('Mətn'),
+        resourceIds: [],
+        questions: [trueFalse('?')],
+      })
+    ).json<EditLesson>();
+    const quiz = () =>
+      call(pupil, 'POST', `/portal/safety/lessons/${made.id}/quiz`, { answers: [{ truth: true }] });
+    const remove = () =>
+      call(editor, 'DELETE', `/portal/manage/safety/lessons/${made.id}?version=${made.version}`);
+    if (t.database.driver === 'pglite') {
+      // One connection: the two take turns by construction, in either order, and agree.
+      const [q, r] = await Promise.all([quiz(), remove()]);
+      expect([q.statusCode, r.json<{ outcome: string }>().outcome]).toEqual(
+        q.statusCode === 200 ? [200, 'retired'] : [404, 'removed'],
+      );
+      return;
+    }
+    // PostgreSQL: another session holds the attempts' table, so the quiz is under way (its lesson read) when
+    // the removal starts; the removal must wait for it and then see its attempt.
+    const waiting = async () =>
+      (
+        await rows<{ n: number }>(
+          t.database.db,
+          sql`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+      )[0]!.n;
+    await t.database.withConnection(async (c) => {
+      await c.execute(sql`begin`);
+      await c.execute(sql`lock table portal_course_attempt in exclusive mode`);
+      const q = quiz();
+      await vi.waitFor(async () => expect(await waiting()).toBe(1), { timeout: 30_000, interval: 50 });
+      const r = remove();
+      await vi.waitFor(async () => expect(await waiting()).toBe(2), { timeout: 30_000, interval: 50 });
+      await c.execute(sql`commit`);
+      expect((await q).statusCode).toBe(200);
+      expect((await r).json()).toEqual({ outcome: 'retired' });
+    });
+    expect(
+      (await store.attemptsOf(t.database.db, w.students[0]!.id, courseId)).some(
+        (a) => a.lessonId === made.id,
+      ),
+    ).toBe(true);
   });
 
   it('reorders the lessons and saves the course’s texts at the version read; the pack leaves it be', async () => {

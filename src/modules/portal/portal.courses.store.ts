@@ -101,12 +101,16 @@ export function lessonsOf(db: Db, courseId: number): Promise<LessonRow[]> {
     .orderBy(asc(lessons.position));
 }
 
-/** A lesson pupils see; undefined when it does not exist or is retired. */
-export async function findLesson(db: Db, id: number): Promise<LessonRow | undefined> {
-  const [row] = await db
+/**
+ * A lesson pupils see; undefined when it does not exist or is retired. `share` holds it against removal and
+ * retirement until the transaction ends (a quiz being saved while its lesson is removed).
+ */
+export async function findLesson(db: Db, id: number, share = false): Promise<LessonRow | undefined> {
+  const q = db
     .select()
     .from(lessons)
     .where(and(eq(lessons.id, id), eq(lessons.retired, false)));
+  const [row] = await (share ? q.for('share') : q);
   return row;
 }
 
