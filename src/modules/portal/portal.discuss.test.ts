@@ -11,7 +11,7 @@ import { translate } from '@/server/i18n';
 import { rows } from '@/server/db/database';
 import { shortName } from '@/modules/portal/portal.discuss.service';
 import * as store from '@/modules/portal/portal.discuss.store';
-import { posts as postTable, threads as threadTable } from '@/modules/portal/portal.discuss.tables';
+import { posts as postTable } from '@/modules/portal/portal.discuss.tables';
 
 type Err = {
   error: { code: string; message: string; details?: { field: string; reason: string; message: string }[] };
@@ -822,13 +822,13 @@ describe('portal discussions and moderation', () => {
       const [edit, approve] = results;
       const [row] = await t.database.db.select().from(postTable).where(eq(postTable.id, w.postId));
       const revs = await store.revisionsOf(t.database.db, w.postId);
-      if (edit!.statusCode === 200) {
+      if (edit.statusCode === 200) {
         // The edit won: the moderator approved nothing; the new text waits.
         expect(row).toMatchObject({ status: 'held', body: 'İkinci mətn', version: item.version + 1 });
         expect(revs).toHaveLength(1);
       } else {
         // The decision won: what was approved is the text the moderator read.
-        expect(approve!.statusCode).toBe(200);
+        expect(approve.statusCode).toBe(200);
         expect(row).toMatchObject({ status: 'published', body: 'Birinci mətn' });
         expect(revs).toHaveLength(0);
       }
