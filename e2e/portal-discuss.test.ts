@@ -169,4 +169,44 @@ describe('discussions and their moderation on a phone', () => {
     );
     expect(queued?.reasons).toEqual(expect.arrayContaining(['flagged', 'hidden']));
   });
+
+  it('lets the author change their post on a phone: marked edited, shown as text; a stale change is refused', async () => {
+    const TITLE = 'Metodik birlik (e2e)';
+    const CHANGED = 'İclas şənbə günüdür. <b>qalın</b><img src=x onerror="window.__xss = 3">';
+    const teacher = await apiLogin(server.url, 'teacher');
+    const boards = (await teacher.get<{ boards: Board[] }>('/portal/discuss/boards')).body.boards;
+    const board = boards.filter((b) => b.audience === 'teachers' && b.place.kind === 'institution')[0]!;
+    const threadId = (
+      await teacher.get<{ threads: { id: number; title: string }[] }>(`/portal/discuss/boards/${board.id}`)
+    ).body.threads.find((x) => x.title === TITLE)!.id;
+    const before = (
+      await teacher.get<Thread & { posts: { version: number }[] }>(`/portal/discuss/threads/${threadId}`)
+    ).body.posts[0]!;
+    await onPhoneAs(browser, server.url, 'teacher', DEMO_PASSWORD, async (page) => {
+      await openSchoolBoard(page, 'Müəllimlər');
+      await page.getByRole('link', { name: TITLE }).click();
+      await expect.poll(() => heading(page), HEADING).toBe(TITLE);
+      const post = page.locator('li.portal-post').first();
+      await post.getByRole('button', { name: 'Düzəliş et' }).click();
+      const form = post.getByRole('form', { name: 'Yazınıza düzəliş edin' });
+      await form.getByLabel('Mətn', { exact: true }).fill(CHANGED);
+      await expectGoodPage(page, 'portal-discuss-edit');
+      await form.getByRole('button', { name: 'Yadda saxla' }).click();
+      await expect
+        .poll(() => page.getByRole('status').filter({ hasText: 'Dəyişikliyiniz yadda saxlanıldı' }).count())
+        .toBe(1);
+      await expect.poll(() => post.locator('.portal-post-body').innerText()).toBe(CHANGED);
+      expect(await post.locator('.portal-edited').innerText()).toBe('düzəliş edilib');
+      expect(await page.locator('.portal-post-body b, .portal-post-body img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    });
+    // A change from the version read before is refused: it would overwrite the one just made.
+    const stale = await teacher.call('PUT', `/portal/discuss/posts/${before.id}`, {
+      body: 'Köhnə variantdan',
+      version: before.version,
+    });
+    expect(stale.status).toBe(409);
+    const now = (await teacher.get<Thread>(`/portal/discuss/threads/${threadId}`)).body.posts[0]!;
+    expect(now.body).toBe(CHANGED);
+  });
 });

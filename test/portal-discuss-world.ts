@@ -14,6 +14,8 @@ export interface PortalDiscussWorld {
   threads: Record<Role, number>;
   posts: Record<Role, number>;
   held: Partial<Record<Role, number>>;
+  /** Per role, a waiting post of the role's own (to change). */
+  own: Partial<Record<Role, number>>;
   words: Partial<Record<Role, number>>;
 }
 
@@ -22,7 +24,13 @@ export const PORTAL_NATIONAL_MODERATORS = ['admin', 'bureau', 'editor'] as const
 
 export async function portalDiscussWorld(
   db: Db,
-  w: { areaId: number; schoolId: number; authorId: number; roles: readonly Role[] },
+  w: {
+    areaId: number;
+    schoolId: number;
+    authorId: number;
+    roles: readonly Role[];
+    userIds?: Partial<Record<Role, number>>;
+  },
 ): Promise<PortalDiscussWorld> {
   const school = (await schoolPlace(db, w.schoolId))!;
   const district = (await areaPath(db, w.areaId))!;
@@ -57,6 +65,7 @@ export async function portalDiscussWorld(
     threads: {},
     posts: {},
     held: {},
+    own: {},
     words: {},
   } as PortalDiscussWorld;
   for (const role of w.roles) {
@@ -66,12 +75,12 @@ export async function portalDiscussWorld(
       authorId: w.authorId,
       title: `Walk ${role}`,
     });
-    const post = (status: 'published' | 'held', opening: boolean) =>
+    const post = (status: 'published' | 'held', opening: boolean, authorId = w.authorId) =>
       store.insertPost(db, {
         threadId: thread.id,
         boardId: board.id,
         opening,
-        authorId: w.authorId,
+        authorId,
         body: 'Walk',
         status,
         review: status === 'held',
@@ -84,6 +93,8 @@ export async function portalDiscussWorld(
     out.boards[role] = board.id;
     out.threads[role] = thread.id;
     out.posts[role] = (await post('published', false)).id;
+    const self = w.userIds?.[role];
+    if (self) out.own[role] = (await post('held', false, self)).id;
     if ((PORTAL_MODERATORS as readonly Role[]).includes(role))
       out.held[role] = (await post('held', false)).id;
     if ((PORTAL_NATIONAL_MODERATORS as readonly Role[]).includes(role))

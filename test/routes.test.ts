@@ -2472,6 +2472,13 @@ const POLICY: Record<string, Rule> = {
       payload: { body: 'Walk' },
     }),
   },
+  'PUT /api/portal/discuss/posts/:postId': {
+    who: 'signed-in',
+    call: (w, c) => ({
+      params: { postId: w.portalDiscuss!.own[c ?? 'admin'] ?? w.portalDiscuss!.posts.admin },
+      payload: { body: 'Walk, changed', version: 1 },
+    }),
+  },
   'PUT /api/portal/discuss/posts/:postId/reactions/:kind': {
     who: 'signed-in',
     call: (w, c) => ({ params: { postId: w.portalDiscuss!.posts[c ?? 'admin'], kind: 'like' } }),
@@ -2494,6 +2501,10 @@ const POLICY: Record<string, Rule> = {
       params: { postId: portalOwn(w.portalDiscuss!.held, c) },
       payload: { action: 'approve', reason: 'Walk', version: 1 },
     }),
+  },
+  'GET /api/portal/moderation/posts/:postId/revisions': {
+    who: PORTAL_MODERATORS,
+    call: (w, c) => ({ params: { postId: portalOwn(w.portalDiscuss!.held, c) } }),
   },
   'GET /api/portal/moderation/words': { who: PORTAL_NATIONAL_MODERATORS },
   'POST /api/portal/moderation/words': {
@@ -3306,6 +3317,7 @@ describe('every route against every role', () => {
       schoolId: school.id,
       authorId: spare.id,
       roles: ROLES,
+      userIds: ids,
     });
     world.portalCourses = await portalCoursesWorld(db, { classId: world.classroom.classId });
     for (const role of ROLES) sessions[role] = await login(app, usernames[role], 'password-1');

@@ -22,7 +22,7 @@ export const NotificationList = Type.Object({
       id: Type.Integer(),
       kind: Type.String({
         description:
-          'assignment_new, assignment_marked, assignment_returned, assignment_changed, contest_starting, journal_absence, journal_mark, journal_day (a child’s day in the journal, each evening), training_certificate_expiring',
+          'assignment_new, assignment_marked, assignment_returned, assignment_changed, contest_starting, journal_absence, journal_mark, journal_day (a child’s day in the journal, each evening), training_certificate_expiring, safety_request_approved, safety_request_rejected, portal_reply, portal_post_approved, portal_post_rejected (these three carry `threadId`)',
       }),
       params: Type.Record(Type.String(), Type.Unknown(), { description: 'What the text is made of' }),
       text: Type.String({ description: 'The notification in the caller’s language' }),

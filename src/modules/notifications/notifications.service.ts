@@ -60,6 +60,12 @@ export interface NotificationPayloads {
   safety_request_approved: { requestId: number; domain: string; endsAt: string };
   /** The reader's request to unblock a site was refused, with the decider's note (maybe empty). */
   safety_request_rejected: { requestId: number; domain: string; note: string };
+  /** Someone replied in the reader's portal thread (texts by the portal's discussions; never the reply's text). */
+  portal_reply: { threadId: number; postId: number; title: string };
+  /** A moderator approved the reader's post that was waiting: it is shown now. */
+  portal_post_approved: { threadId: number; postId: number; title: string };
+  /** A moderator rejected the reader's post that was waiting, with the moderator's reason. */
+  portal_post_rejected: { threadId: number; postId: number; title: string; reason: string };
 }
 export type NotificationKind = keyof NotificationPayloads;
 export const NOTIFICATION_KINDS = [
@@ -74,6 +80,9 @@ export const NOTIFICATION_KINDS = [
   'training_certificate_expiring',
   'safety_request_approved',
   'safety_request_rejected',
+  'portal_reply',
+  'portal_post_approved',
+  'portal_post_rejected',
 ] as const satisfies readonly NotificationKind[];
 
 defineMessages({

@@ -18,6 +18,14 @@ defineMessages({
     'portal.discuss.own_post': 'You cannot flag your own post.',
     'portal.discuss.not_now': 'This post is no longer waiting for that decision.',
     'portal.discuss.word_exists': 'This word is already on the list.',
+    'portal.discuss.rule.page': 'is not a place in this list',
+    'portal.discuss.rule.opening_only': 'only the first post of a thread has a title',
+    'portal.discuss.not_author': 'Only its author can change a post.',
+    'portal.discuss.edit_closed':
+      'This post can no longer be changed: posts can be changed for 24 hours, or while they wait for a moderator.',
+    'notification.portal_reply': 'New reply in your thread “{title}”.',
+    'notification.portal_post_approved': 'Your post in “{title}” was approved and is shown now.',
+    'notification.portal_post_rejected': 'Your post in “{title}” was not approved: {reason}',
   },
   az: {
     'portal.discuss.invalid': 'Bunu bu şəkildə dərc etmək olmur.',
@@ -34,6 +42,14 @@ defineMessages({
     'portal.discuss.own_post': 'Öz yazınızdan şikayət edə bilməzsiniz.',
     'portal.discuss.not_now': 'Bu yazı artıq belə qərar gözləmir.',
     'portal.discuss.word_exists': 'Bu söz artıq siyahıdadır.',
+    'portal.discuss.rule.page': 'bu siyahıda belə yer yoxdur',
+    'portal.discuss.rule.opening_only': 'başlıq yalnız mövzunun ilk yazısında olur',
+    'portal.discuss.not_author': 'Yazını yalnız onun müəllifi dəyişə bilər.',
+    'portal.discuss.edit_closed':
+      'Bu yazını artıq dəyişmək olmur: yazı 24 saat ərzində və ya moderatoru gözlədiyi müddətdə dəyişdirilə bilər.',
+    'notification.portal_reply': '“{title}” mövzunuzda yeni cavab var.',
+    'notification.portal_post_approved': '“{title}” mövzusundakı yazınız təsdiqləndi və artıq göstərilir.',
+    'notification.portal_post_rejected': '“{title}” mövzusundakı yazınız təsdiqlənmədi: {reason}',
   },
   ru: {
     'portal.discuss.invalid': 'Это нельзя опубликовать в таком виде.',
@@ -50,5 +66,13 @@ defineMessages({
     'portal.discuss.own_post': 'Нельзя пожаловаться на своё сообщение.',
     'portal.discuss.not_now': 'Это сообщение уже не ждёт такого решения.',
     'portal.discuss.word_exists': 'Это слово уже в списке.',
+    'portal.discuss.rule.page': 'не указывает место в этом списке',
+    'portal.discuss.rule.opening_only': 'заголовок есть только у первого сообщения темы',
+    'portal.discuss.not_author': 'Изменить сообщение может только его автор.',
+    'portal.discuss.edit_closed':
+      'Это сообщение больше нельзя изменить: сообщение можно менять 24 часа или пока оно ждёт модератора.',
+    'notification.portal_reply': 'Новый ответ в вашей теме «{title}».',
+    'notification.portal_post_approved': 'Ваше сообщение в теме «{title}» одобрено и теперь показано.',
+    'notification.portal_post_rejected': 'Ваше сообщение в теме «{title}» не одобрено: {reason}',
   },
 });

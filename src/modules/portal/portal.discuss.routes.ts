@@ -11,7 +11,10 @@ import {
   BoardList,
   BoardPage,
   BoardParams,
+  BoardQuery,
   Decision,
+  EditBody,
+  Edited,
   DecisionBody,
   FlagBody,
   Flagged,
@@ -21,9 +24,11 @@ import {
   ReactionParams,
   Reactions,
   ReplyBody,
+  Revisions,
   ThreadBody,
   ThreadPage,
   ThreadParams,
+  ThreadQuery,
   Word,
   WordBody,
   WordList,
@@ -58,9 +63,16 @@ export default async function portalDiscussRoutes(app: FastifyInstance, opts: { 
     '/portal/discuss/boards/:boardId',
     {
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'A board and its threads', params: BoardParams, response: { 200: BoardPage } },
+      schema: {
+        tags,
+        summary: 'A board and a page of its threads, latest activity first',
+        params: BoardParams,
+        querystring: BoardQuery,
+        response: { 200: BoardPage },
+      },
     },
-    async (request) => discuss.getBoard(db, requireActor(request), request.locale, request.params.boardId),
+    async (request) =>
+      discuss.getBoard(db, requireActor(request), request.locale, request.params.boardId, request.query),
   );
   r.post(
     '/portal/discuss/boards/:boardId/threads',
@@ -83,12 +95,14 @@ export default async function portalDiscussRoutes(app: FastifyInstance, opts: { 
       config: { access: 'authenticated' },
       schema: {
         tags,
-        summary: 'A thread and its posts',
+        summary: 'A thread and a page of its posts, oldest first',
         params: ThreadParams,
+        querystring: ThreadQuery,
         response: { 200: ThreadPage },
       },
     },
-    async (request) => discuss.getThread(db, requireActor(request), request.locale, request.params.threadId),
+    async (request) =>
+      discuss.getThread(db, requireActor(request), request.locale, request.params.threadId, request.query),
   );
   r.post(
     '/portal/discuss/threads/:threadId/posts',
@@ -104,6 +118,28 @@ export default async function portalDiscussRoutes(app: FastifyInstance, opts: { 
     },
     async (request) =>
       discuss.reply(db, requireActor(request), request.locale, request.params.threadId, request.body),
+  );
+  r.put(
+    '/portal/discuss/posts/:postId',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Change one’s own post (for a day, or while it waits); it may go back to the moderators',
+        params: PostParams,
+        body: EditBody,
+        response: { 200: Edited },
+      },
+    },
+    async (request) =>
+      discuss.editPost(
+        db,
+        changeContext(request),
+        requireActor(request),
+        request.locale,
+        request.params.postId,
+        request.body,
+      ),
   );
   r.put(
     '/portal/discuss/posts/:postId/reactions/:kind',
@@ -180,6 +216,19 @@ export default async function portalDiscussRoutes(app: FastifyInstance, opts: { 
         request.params.postId,
         request.body,
       ),
+  );
+  r.get(
+    '/portal/moderation/posts/:postId/revisions',
+    {
+      config: { access: { roles: MODERATORS } },
+      schema: {
+        tags,
+        summary: 'A post’s earlier texts, before each of its author’s edits',
+        params: PostParams,
+        response: { 200: Revisions },
+      },
+    },
+    async (request) => moderation.revisions(db, requireActor(request), request.params.postId),
   );
   r.get(
     '/portal/moderation/words',

@@ -39,9 +39,36 @@ export const BoardPage = Type.Object({
       status: Status,
       replies: Type.Integer(),
       lastPostAt: Type.String(),
+      edited: Type.Boolean({ description: 'Whether its first post was changed by its author' }),
     }),
   ),
+  next: Nullable(Type.String({ description: 'The cursor (`after`) of the older threads; null at the end' })),
 });
+
+/** Keyset paging of a board's threads: `after` is the `next` of the page before. */
+export const BoardQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.String({ maxLength: 30, description: 'The `next` of the page before (keyset pagination)' }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 50, description: 'Threads a page, 20 by default' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Keyset paging of a thread's posts: `after` is the `next` of the page before. */
+export const ThreadQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.String({ maxLength: 30, description: 'The `next` of the page before (keyset pagination)' }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'Posts a page, 50 by default' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Reactions by kind' });
 export const ThreadPage = Type.Object({
@@ -49,20 +76,27 @@ export const ThreadPage = Type.Object({
   title: Type.String(),
   board: Board,
   moderator: Type.Boolean({ description: 'Whether the reader moderates this board' }),
+  open: Type.Boolean({ description: 'Whether the thread takes replies (its first post is shown)' }),
   posts: Type.Array(
     Type.Object({
       id: Type.Integer(),
       version: VersionOut,
       author: Type.String(),
       mine: Type.Boolean(),
+      opening: Type.Boolean({ description: 'The first post of the thread' }),
       body: Type.String({ description: 'Plain text' }),
       status: Status,
       createdAt: Type.String(),
+      editedAt: Nullable(Type.String({ description: 'When its author last changed it' })),
+      editable: Type.Boolean({
+        description: 'Whether the reader may change it now (their own, within the window)',
+      }),
       reactions: Counts,
       myReactions: Type.Array(Type.String()),
       flagged: Type.Boolean({ description: 'Whether the reader has flagged it' }),
     }),
   ),
+  next: Nullable(Type.String({ description: 'The cursor (`after`) of the later posts; null at the end' })),
 });
 
 export const ThreadBody = Type.Object(
@@ -81,6 +115,40 @@ export const Written = Type.Object({
   postId: Type.Integer(),
   status: Status,
   reasons: Type.Array(StringEnum(QUEUE_REASONS), { description: 'Why it waits for a moderator, if it does' }),
+});
+
+export const EditBody = Type.Object(
+  {
+    body: Text(5000, 'The new text, plain text'),
+    title: Type.Optional(Text(200, 'The new thread title (first post of a thread only)')),
+    version: VersionField,
+  },
+  { additionalProperties: false },
+);
+export const Edited = Type.Object({
+  postId: Type.Integer(),
+  threadId: Type.Integer(),
+  version: VersionOut,
+  status: Status,
+  reasons: Type.Array(StringEnum(QUEUE_REASONS), {
+    description: 'Why it is in the moderators’ queue, if it is',
+  }),
+  editedAt: Type.String(),
+});
+export const Revisions = Type.Object({
+  postId: Type.Integer(),
+  version: VersionOut,
+  body: Type.String({ description: 'The text now' }),
+  items: Type.Array(
+    Type.Object({
+      version: Type.Integer({ description: 'The version this text had' }),
+      title: Nullable(Type.String()),
+      body: Type.String(),
+      status: Status,
+      editor: Type.String(),
+      replacedAt: Type.String(),
+    }),
+  ),
 });
 
 export const Reactions = Type.Object({ reactions: Counts, myReactions: Type.Array(Type.String()) });
@@ -119,6 +187,9 @@ export const Queue = Type.Object({
       flagCount: Type.Integer(),
       flagReasons: Type.Array(Type.String()),
       queuedAt: Type.String(),
+      editedAt: Nullable(
+        Type.String({ description: 'When its author last changed it (earlier texts: revisions)' }),
+      ),
     }),
   ),
   next: Nullable(Type.String({ description: 'The cursor of the next page; null at the end' })),

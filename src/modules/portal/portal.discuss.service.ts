@@ -1,9 +1,11 @@
 import type { Actor } from '@/server/access';
 import type { Db } from '@/server/db/database';
-import { AppError, conflict, notFound } from '@/server/errors';
+import { AppError, conflict, forbidden, notFound } from '@/server/errors';
+import { staleVersion } from '@/server/versions';
 import { translate, type Locale } from '@/server/i18n';
 import { now } from '@/server/clock';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
+import { notify } from '@/modules/notifications/notifications.service';
 import { placeNames } from '@/modules/portal/portal.place';
 import * as store from '@/modules/portal/portal.discuss.store';
 import { screen } from '@/modules/portal/portal.discuss.words';
@@ -182,11 +184,63 @@ async function openBoard(db: Db, v: Viewer, id: number) {
   return b;
 }
 
-/** A board with its threads. */
-export async function getBoard(db: Db, actor: Actor, locale: Locale, id: number) {
+/** Threads a page of a board lists by default, and at most. */
+export const THREAD_PAGE = 20;
+export const THREAD_PAGE_MAX = 50;
+/** Posts a page of a thread shows by default, and at most. */
+export const POST_PAGE = 50;
+export const POST_PAGE_MAX = 100;
+/** How long after writing it an author may change a published post (a held one, until it is decided). */
+export const EDIT_WINDOW_MS = 24 * 60 * 60 * 1000;
+const INT4 = 2_147_483_647;
+
+/** A thread list's cursor: `<last activity in µs since 1970>-<thread id>`. */
+const THREAD_CURSOR = /^(\d{1,16})-(\d{1,10})$/;
+/** A thread's cursor: the id of the last post read. */
+const POST_CURSOR = /^\d{1,10}$/;
+
+/** A cursor that is no place in the list: 422 naming the field (never a 500 from an out-of-range integer). */
+const badCursor = (locale: Locale): never => {
+  throw new AppError(422, 'portal.discuss.invalid', {}, [
+    {
+      field: 'after',
+      reason: 'cursor',
+      message: `after: ${translate(locale, 'portal.discuss.rule.page')}`,
+    },
+  ]);
+};
+
+function threadCursor(locale: Locale, after: string | undefined): store.ThreadCursor | null {
+  if (after === undefined) return null;
+  const m = THREAD_CURSOR.exec(after);
+  if (!m || Number(m[2]) > INT4 || Number(m[2]) < 1) return badCursor(locale);
+  return { micros: String(BigInt(m[1]!)), id: Number(m[2]) };
+}
+
+function postCursor(locale: Locale, after: string | undefined): number | null {
+  if (after === undefined) return null;
+  if (!POST_CURSOR.test(after) || Number(after) > INT4 || Number(after) < 1) return badCursor(locale);
+  return Number(after);
+}
+
+/** Whether an author may still change a post: while it waits, or for a day after writing it when shown. */
+export const editable = (p: { status: string; createdAt: Date }, at = now()) =>
+  p.status === 'held' || (p.status === 'published' && at.getTime() - p.createdAt.getTime() < EDIT_WINDOW_MS);
+
+/** A board with a page of its threads, latest activity first; `next` is the cursor of the page after. */
+export async function getBoard(
+  db: Db,
+  actor: Actor,
+  locale: Locale,
+  id: number,
+  q: { after?: string; limit?: number } = {},
+) {
+  const after = threadCursor(locale, q.after);
   const v = await viewerOf(db, actor);
   const b = await openBoard(db, v, id);
-  const rows = await store.listThreads(db, id, actor.userId, moderates(v, b));
+  const limit = Math.min(q.limit ?? THREAD_PAGE, THREAD_PAGE_MAX);
+  const rows = await store.listThreads(db, id, actor.userId, moderates(v, b), after, limit);
+  const last = rows[rows.length - 1];
   return {
     board: (await boardOut(db, locale, [b]))[0]!,
     threads: rows.map((t) => ({
@@ -196,36 +250,65 @@ export async function getBoard(db: Db, actor: Actor, locale: Locale, id: number)
       status: t.status,
       replies: t.replies,
       lastPostAt: t.lastPostAt.toISOString(),
+      edited: t.editedAt !== null,
     })),
+    next: rows.length === limit && last ? `${last.micros}-${last.id}` : null,
   };
 }
 
-/** A thread with the posts the reader sees. */
-export async function getThread(db: Db, actor: Actor, locale: Locale, id: number) {
+/** Whether a reader sees a thread at all: its opening post is shown, or theirs, or they moderate it. */
+const seesOpening = (
+  opening: { status: string; authorId: number | null } | undefined,
+  userId: number,
+  mod: boolean,
+) =>
+  !!opening &&
+  (opening.status === 'published' ||
+    (mod && (opening.status === 'held' || opening.status === 'hidden')) ||
+    (opening.authorId === userId && ['held', 'hidden', 'rejected'].includes(opening.status)));
+
+/** A thread with a page of the posts the reader sees, oldest first; `next` is the cursor of the page after. */
+export async function getThread(
+  db: Db,
+  actor: Actor,
+  locale: Locale,
+  id: number,
+  q: { after?: string; limit?: number } = {},
+) {
+  const after = postCursor(locale, q.after);
   const v = await viewerOf(db, actor);
   const found = await store.findThread(db, id);
   if (!found || !takesPart(v, found.board)) throw notFound('thread');
   const mod = moderates(v, found.board);
-  const rows = await store.listPosts(db, id, actor.userId, mod);
+  const opening = await store.openingOf(db, id);
   // A thread whose opening post readers cannot see is not there for them.
-  if (!rows.some((p) => p.opening)) throw notFound('thread');
+  if (!seesOpening(opening, actor.userId, mod)) throw notFound('thread');
+  const limit = Math.min(q.limit ?? POST_PAGE, POST_PAGE_MAX);
+  const rows = await store.listPosts(db, id, actor.userId, mod, after, limit);
+  const at = now();
+  const last = rows[rows.length - 1];
   return {
     id,
     title: found.thread.title,
     board: (await boardOut(db, locale, [found.board]))[0]!,
     moderator: mod,
+    open: opening!.status === 'published',
     posts: rows.map((p) => ({
       id: p.id,
       version: p.version,
       author: authorLabel(p.authorName, p.authorPupil),
       mine: p.authorId === actor.userId,
+      opening: p.opening,
       body: p.body,
       status: p.status,
       createdAt: p.createdAt.toISOString(),
+      editedAt: p.editedAt?.toISOString() ?? null,
+      editable: p.authorId === actor.userId && editable(p, at),
       reactions: p.reactions ?? {},
       myReactions: p.mine ?? [],
       flagged: p.flagged,
     })),
+    next: rows.length === limit && last ? String(last.id) : null,
   };
 }
 
@@ -238,6 +321,37 @@ const refuse = (locale: Locale, field: string, rule: string): never => {
     },
   ]);
 };
+
+/**
+ * Why a person's posts on a board wait for a moderator whatever they say: a pupil under 13 (grade 6 or
+ * below, or no class known), and anyone but the board's moderators until three of their posts were approved.
+ */
+async function premoderation(db: Db, actor: Actor, v: Viewer, board: BoardPlace): Promise<QueueReason[]> {
+  const reasons: QueueReason[] = [];
+  if (actor.grants.some((g) => g.role === 'student')) {
+    const grade = await store.gradeOf(db, actor.userId);
+    if (grade === null || grade <= YOUNG_GRADE) reasons.push('young');
+  }
+  if (!moderates(v, board) && (await store.approvedCount(db, actor.userId)) < FIRST_POSTS)
+    reasons.push('new_account');
+  return reasons;
+}
+
+/**
+ * Tells a thread's author of a reply that is now shown (not of their own): the thread's title and where, never
+ * the reply's text. In the caller's transaction.
+ */
+export async function notifyReply(
+  tx: Db,
+  threadId: number,
+  post: { id: number; authorId: number | null; opening: boolean },
+) {
+  if (post.opening) return;
+  const found = await store.findThread(tx, threadId);
+  const author = found?.thread.authorId;
+  if (!found || author === null || author === undefined || author === post.authorId) return;
+  await notify(tx, [author], 'portal_reply', { threadId, postId: post.id, title: found.thread.title });
+}
 
 /**
  * Writes a post (and, with a title, the thread it opens): screened against the watched words, then held for
@@ -262,13 +376,7 @@ async function write(
   if (t.blocked) refuse(locale, 'title', 'blocked_word');
   if (b.blocked) refuse(locale, 'body', 'blocked_word');
   const pupil = actor.grants.some((g) => g.role === 'student');
-  const reasons: QueueReason[] = [];
-  const mod = moderates(v, board);
-  if (pupil) {
-    const grade = await store.gradeOf(db, actor.userId);
-    if (grade === null || grade <= YOUNG_GRADE) reasons.push('young');
-  }
-  if (!mod && (await store.approvedCount(db, actor.userId)) < FIRST_POSTS) reasons.push('new_account');
+  const reasons = await premoderation(db, actor, v, board);
   if (t.hold || b.hold) reasons.push('word_hold');
   const held = reasons.length > 0;
   if (t.flag || b.flag) reasons.push('word_flag');
@@ -301,7 +409,10 @@ async function write(
       createdAt: at,
       queuedAt: at,
     });
-    if (!held && threadId !== null) await store.touchThread(tx, id, at);
+    if (!held && threadId !== null) {
+      await store.touchThread(tx, id, at);
+      await notifyReply(tx, id, post);
+    }
     return { threadId: id, postId: post.id, status: post.status, reasons };
   });
 }
@@ -322,9 +433,9 @@ export async function reply(db: Db, actor: Actor, locale: Locale, threadId: numb
   const v = await viewerOf(db, actor);
   const found = await store.findThread(db, threadId);
   if (!found || !takesPart(v, found.board)) throw notFound('thread');
-  const posts = await store.listPosts(db, threadId, actor.userId, moderates(v, found.board));
-  const opening = posts.find((p) => p.opening);
-  if (!opening || opening.status !== 'published') throw conflict('portal.discuss.not_open');
+  const opening = await store.openingOf(db, threadId);
+  if (!seesOpening(opening, actor.userId, moderates(v, found.board))) throw notFound('thread');
+  if (opening!.status !== 'published') throw conflict('portal.discuss.not_open');
   return write(db, actor, locale, found.board, v, { body: body.body }, threadId);
 }
 
@@ -387,5 +498,102 @@ export async function flag(
         after: { status: after!.status, flagCount: count },
       });
     return { flagged: true, hidden: hide };
+  });
+}
+
+/**
+ * The author changes their post's text (and, for a thread's first post, its title) at the version they read:
+ * while it waits for a moderator, or for a day after writing it while it is shown. The text is screened again
+ * like new text: a blocked word refuses it, censored words are starred, and it goes back to the moderators'
+ * queue (held) when its author's posts wait anyway (a pupil under 13, a new account) or a word holds it; a
+ * flagging word puts it in the queue while it stays shown. The text before is kept as a revision for the
+ * moderators; the edit is audited. A moderator's decision on the same post at the same time takes the row
+ * lock and the version too, so one of the two is refused with 409 `stale_version`.
+ */
+export async function editPost(
+  db: Db,
+  ctx: ChangeContext,
+  actor: Actor,
+  locale: Locale,
+  postId: number,
+  input: { body: string; title?: string; version: number },
+) {
+  const v = await viewerOf(db, actor);
+  const found = await store.findPost(db, postId);
+  const mine = found?.post.authorId === actor.userId;
+  // Another's post one cannot see is not there; one's own post is there in any state.
+  if (!found || !takesPart(v, found.board)) throw notFound('post');
+  if (!mine) {
+    if (found.post.status === 'published' || moderates(v, found.board)) throw forbidden();
+    throw notFound('post');
+  }
+  if (!editable(found.post)) throw conflict('portal.discuss.edit_closed');
+  const body = input.body.trim();
+  const title = input.title?.trim();
+  if (input.title !== undefined && !found.post.opening) refuse(locale, 'title', 'opening_only');
+  if (input.title !== undefined && !title) refuse(locale, 'title', 'required');
+  if (!body) refuse(locale, 'body', 'required');
+  const words = (await store.listWords(db)).map((w) => ({ folded: w.folded, action: w.action }));
+  const t = title === undefined ? null : screen(title, words);
+  const b = screen(body, words);
+  if (t?.blocked) refuse(locale, 'title', 'blocked_word');
+  if (b.blocked) refuse(locale, 'body', 'blocked_word');
+  const waits = await premoderation(db, actor, v, found.board);
+  if (t?.hold || b.hold) waits.push('word_hold');
+  const flagged = !!(t?.flag || b.flag);
+  return db.transaction(async (tx) => {
+    const locked = (await store.findPost(tx, postId, true))!;
+    const p = locked.post;
+    const thread = (await store.findThread(tx, p.threadId))!.thread;
+    const current = { postId: p.id, version: p.version, status: p.status };
+    if (p.version !== input.version) throw staleVersion(input, current);
+    const at = now();
+    if (!editable(p, at)) throw conflict('portal.discuss.edit_closed');
+    // The moderators' reasons that still stand (flags by readers stay), and the new text's own.
+    const kept = p.reasons.filter((r) =>
+      p.status === 'held' ? r !== 'word_hold' && r !== 'word_flag' : r === 'flagged' || r === 'hidden',
+    );
+    const reasons = [...new Set([...kept, ...waits, ...(flagged ? ['word_flag'] : [])])];
+    const held = p.status === 'held' || waits.length > 0;
+    const review = held || reasons.length > 0;
+    await store.insertRevision(tx, {
+      postId,
+      version: p.version,
+      title: p.opening ? thread.title : null,
+      body: p.body,
+      status: p.status,
+      editedBy: actor.userId,
+      createdAt: at,
+    });
+    const after = await store.updatePost(
+      tx,
+      postId,
+      {
+        body: b.text,
+        editedAt: at,
+        status: held ? 'held' : p.status,
+        review,
+        reasons,
+        queuedAt: review && !p.review ? at : p.queuedAt,
+      },
+      input.version,
+    );
+    if (!after) throw staleVersion(input, current);
+    if (t && t.text !== thread.title) await store.setThreadTitle(tx, p.threadId, t.text);
+    await audit(tx, ctx, {
+      action: 'edit',
+      entity: 'portal_post',
+      entityId: postId,
+      before: { version: p.version, status: p.status, reasons: p.reasons },
+      after: { version: after.version, status: after.status, reasons: after.reasons },
+    });
+    return {
+      postId,
+      threadId: p.threadId,
+      version: after.version,
+      status: after.status,
+      reasons: after.reasons as QueueReason[],
+      editedAt: at.toISOString(),
+    };
   });
 }

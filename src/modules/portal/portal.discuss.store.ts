@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { intArray, rows, type Db } from '@/server/db/database';
 import { users, roleGrants } from '@/modules/identity/identity.tables';
 import { areas, institutions } from '@/modules/institutions/institutions.tables';
@@ -6,6 +6,7 @@ import { classes, enrolments } from '@/modules/classroom/classroom.tables';
 import {
   boards,
   flags,
+  postRevisions,
   posts,
   reactions,
   threads,
@@ -155,21 +156,44 @@ export async function findPost(db: Db, id: number, lock = false) {
   return row;
 }
 
-/**
- * The threads of a board a reader sees: those whose opening post is published, and the reader's own in any
- * state (`mine` then shows it waiting). Latest activity first; at most 50.
- */
-export async function listThreads(db: Db, boardId: number, userId: number, moderator: boolean) {
-  const visible = moderator
+/** Who sees a post: a moderator every post under review or shown; others the shown ones and their own. */
+const visibleTo = (userId: number, moderator: boolean) =>
+  moderator
     ? sql`${posts.status} in ('published', 'held', 'hidden')`
-    : sql`(${posts.status} = 'published' or (${posts.authorId} = ${userId} and ${posts.status} in ('held', 'hidden')))`;
+    : sql`(${posts.status} = 'published' or (${posts.authorId} = ${userId} and ${posts.status} in ('held', 'hidden', 'rejected')))`;
+
+/** A place in a board's list of threads: the last activity in microseconds since 1970, and the thread's id. */
+export interface ThreadCursor {
+  micros: string;
+  id: number;
+}
+
+/**
+ * A page of the threads of a board a reader sees: those whose opening post is published, and the reader's own
+ * in any state (`mine` then shows it waiting). Latest activity first, keyset paged by (last_post_at, id) on
+ * the board's index; each row carries its own place (`micros`, exact to the microsecond, as a string) for the
+ * cursor of the next page.
+ */
+export async function listThreads(
+  db: Db,
+  boardId: number,
+  userId: number,
+  moderator: boolean,
+  after: ThreadCursor | null,
+  limit: number,
+) {
+  const cursor = after
+    ? sql`(${threads.lastPostAt}, ${threads.id}) < (timestamptz 'epoch' + ${after.micros}::bigint * interval '1 microsecond', ${after.id})`
+    : sql`true`;
   return db
     .select({
       id: threads.id,
       title: threads.title,
       createdAt: threads.createdAt,
       lastPostAt: threads.lastPostAt,
+      micros: sql<string>`((extract(epoch from ${threads.lastPostAt}) * 1000000)::bigint)::text`,
       status: posts.status,
+      editedAt: posts.editedAt,
       authorName: users.displayName,
       authorPupil: posts.authorPupil,
       replies: sql<number>`(select count(*)::int from ${posts} r where r.thread_id = ${threads.id}
@@ -178,16 +202,23 @@ export async function listThreads(db: Db, boardId: number, userId: number, moder
     .from(threads)
     .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.opening, true)))
     .leftJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(threads.boardId, boardId), visible))
+    .where(and(eq(threads.boardId, boardId), visibleTo(userId, moderator), cursor))
     .orderBy(desc(threads.lastPostAt), desc(threads.id))
-    .limit(50);
+    .limit(limit);
 }
 
-/** The posts of a thread a reader sees, oldest first, with reaction counts and the reader's own reactions. */
-export async function listPosts(db: Db, threadId: number, userId: number, moderator: boolean) {
-  const visible = moderator
-    ? sql`${posts.status} in ('published', 'held', 'hidden')`
-    : sql`(${posts.status} = 'published' or (${posts.authorId} = ${userId} and ${posts.status} in ('held', 'hidden')))`;
+/**
+ * A page of the posts of a thread a reader sees, oldest first (by id: the order they were written in), after
+ * the post `after`, with reaction counts and the reader's own reactions.
+ */
+export async function listPosts(
+  db: Db,
+  threadId: number,
+  userId: number,
+  moderator: boolean,
+  after: number | null,
+  limit: number,
+) {
   return db
     .select({
       id: posts.id,
@@ -199,6 +230,7 @@ export async function listPosts(db: Db, threadId: number, userId: number, modera
       authorName: users.displayName,
       authorPupil: posts.authorPupil,
       createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
       reactions: sql<Record<string, number> | null>`(select jsonb_object_agg(k.kind, k.n) from (
         select kind, count(*)::int n from ${reactions} where post_id = ${posts.id} group by kind) k)`,
       mine: sql<string[] | null>`(select array_agg(kind) from ${reactions}
@@ -207,9 +239,42 @@ export async function listPosts(db: Db, threadId: number, userId: number, modera
     })
     .from(posts)
     .leftJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.threadId, threadId), visible))
+    .where(
+      and(
+        eq(posts.threadId, threadId),
+        visibleTo(userId, moderator),
+        after === null ? undefined : gt(posts.id, after),
+      ),
+    )
     .orderBy(asc(posts.id))
-    .limit(500);
+    .limit(limit);
+}
+
+/** A thread's opening post: its state and author. */
+export async function openingOf(db: Db, threadId: number) {
+  const [row] = await db
+    .select({ id: posts.id, status: posts.status, authorId: posts.authorId })
+    .from(posts)
+    .where(and(eq(posts.threadId, threadId), eq(posts.opening, true)));
+  return row;
+}
+
+export async function setThreadTitle(db: Db, threadId: number, title: string) {
+  await db.update(threads).set({ title }).where(eq(threads.id, threadId));
+}
+
+export async function insertRevision(db: Db, values: typeof postRevisions.$inferInsert) {
+  await db.insert(postRevisions).values(values);
+}
+
+/** A post's earlier texts, newest first, with who changed them. */
+export async function revisionsOf(db: Db, postId: number) {
+  return db
+    .select({ revision: postRevisions, editorName: users.displayName })
+    .from(postRevisions)
+    .leftJoin(users, eq(users.id, postRevisions.editedBy))
+    .where(eq(postRevisions.postId, postId))
+    .orderBy(desc(postRevisions.id));
 }
 
 export async function insertThread(db: Db, values: typeof threads.$inferInsert): Promise<ThreadRow> {

@@ -91,6 +91,8 @@ export const posts = pgTable(
     institutionId: integer('institution_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When its author last changed its text (null: never); the text before each edit is a revision. */
+    editedAt: timestamp('edited_at', { withTimezone: true }),
   },
   (t) => [
     index('portal_post_thread_idx').on(t.threadId, t.id),
@@ -100,6 +102,27 @@ export const posts = pgTable(
     index('portal_post_queue_school_idx').on(t.review, t.institutionId, t.queuedAt, t.id),
     index('portal_post_queue_idx').on(t.review, t.queuedAt, t.id),
   ],
+);
+
+/**
+ * The text of a post before one of its author's edits (and the thread's title, for an opening post), at the
+ * version it had: moderators read them; no one else does.
+ */
+export const postRevisions = pgTable(
+  'portal_post_revision',
+  {
+    id: serial('id').primaryKey(),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    title: text('title'),
+    body: text('body').notNull(),
+    status: text('status', { enum: POST_STATUSES }).notNull(),
+    editedBy: integer('edited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('portal_post_revision_post_idx').on(t.postId, t.id)],
 );
 
 export const REACTIONS = ['like', 'thanks', 'helpful'] as const;

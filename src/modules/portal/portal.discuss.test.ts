@@ -10,6 +10,8 @@ import { foldText } from '@/server/fold';
 import { translate } from '@/server/i18n';
 import { rows } from '@/server/db/database';
 import { shortName } from '@/modules/portal/portal.discuss.service';
+import * as store from '@/modules/portal/portal.discuss.store';
+import { posts as postTable } from '@/modules/portal/portal.discuss.tables';
 
 type Err = {
   error: { code: string; message: string; details?: { field: string; reason: string; message: string }[] };
@@ -561,5 +563,346 @@ describe('portal discussions and moderation', () => {
     expect(res.json<Err>().error.details?.[0]?.message).toBe('Söz: ən azı bir hərf və ya rəqəm olmalıdır');
     expect(translate('en', 'portal.discuss.rule.letter')).toBe('must contain a letter or digit');
     expect(translate('ru', 'portal.discuss.rule.letter')).toBe('должно содержать букву или цифру');
+  });
+
+  // Paging, editing one's own post, notifications -------------------------------------------------------------
+
+  const put = (s: Session, url: string, payload: object, lang = 'en') =>
+    s.inject({ method: 'PUT', url, payload, headers: { 'accept-language': lang } });
+  type PostOut = {
+    id: number;
+    version: number;
+    body: string;
+    status: string;
+    editedAt: string | null;
+    editable: boolean;
+  };
+  const thread = async (s: Session, threadId: number, query = '') =>
+    (await get(s, `/api/portal/discuss/threads/${threadId}${query}`)).json<{
+      title: string;
+      posts: PostOut[];
+      next: string | null;
+    }>();
+  const mineOf = async (s: Session) =>
+    (await get(s, '/api/notifications?limit=100')).json<{
+      items: { kind: string; params: Record<string, unknown>; text: string }[];
+    }>().items;
+
+  it('pages a board newest activity first and a thread oldest first, across equal times, without repeats', async () => {
+    const db = t.database.db;
+    const board = await store.boardAt(db, 'teachers', {
+      placeKind: 'nation',
+      areaId: null,
+      institutionId: null,
+      placePath: [],
+    });
+    // 45 threads: 30 at the very same microsecond, 15 a second apart.
+    const same = new Date('2026-12-01T10:00:00.123Z');
+    const made: { id: number; at: number }[] = [];
+    for (let i = 0; i < 45; i++) {
+      const at = i < 30 ? same : new Date(same.getTime() - (i - 29) * 1000);
+      const th = await store.insertThread(db, {
+        boardId: board.id,
+        title: `Page ${i}`,
+        createdAt: at,
+        lastPostAt: at,
+      });
+      await store.insertPost(db, {
+        threadId: th.id,
+        boardId: board.id,
+        opening: true,
+        body: 'x',
+        status: 'published',
+        reasons: [],
+        placeKind: 'nation',
+        createdAt: at,
+      });
+      made.push({ id: th.id, at: at.getTime() });
+    }
+    // Microseconds count: the same time plus 456 µs sorts first, exactly.
+    await db.execute(
+      sql`update portal_thread set last_post_at = last_post_at + interval '456 microseconds' where id = ${made[0]!.id}`,
+    );
+    const seen: number[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const res = await get(
+        teacher,
+        `/api/portal/discuss/boards/${board.id}?limit=7${after ? `&after=${after}` : ''}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json<{ threads: { id: number; title: string }[]; next: string | null }>();
+      expect(page.threads.length).toBeLessThanOrEqual(7);
+      seen.push(...page.threads.map((x) => x.id).filter((id) => made.some((m) => m.id === id)));
+      after = page.next;
+      pages++;
+    } while (after && pages < 20);
+    const expected = [
+      made[0]!.id,
+      ...made
+        .slice(1)
+        .sort((a, b) => b.at - a.at || b.id - a.id)
+        .map((m) => m.id),
+    ];
+    expect(seen).toEqual(expected);
+    // The default page is 20 threads.
+    const first = (await get(teacher, `/api/portal/discuss/boards/${board.id}`)).json<{
+      threads: unknown[];
+    }>();
+    expect(first.threads).toHaveLength(20);
+
+    // A thread of 120 posts: pages of 50, oldest first.
+    const th = made[1]!.id;
+    for (let i = 0; i < 119; i++)
+      await store.insertPost(db, {
+        threadId: th,
+        boardId: board.id,
+        body: `reply ${i}`,
+        status: 'published',
+        reasons: [],
+        placeKind: 'nation',
+        createdAt: same,
+      });
+    const ids: number[] = [];
+    let cursor = '';
+    for (let i = 0; i < 5; i++) {
+      const page = await thread(teacher, th, cursor ? `?after=${cursor}` : '');
+      ids.push(...page.posts.map((p) => p.id));
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(ids).toHaveLength(120);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect(new Set(ids).size).toBe(120);
+    // A cursor that is no place in the list is a 422 naming it, never a 500 (ids past a PostgreSQL integer too).
+    for (const bad of ['abc', '1-2147483648', '99999999999999999-1', '1-0', '-1-5', '1.5-3'])
+      for (const url of [`/api/portal/discuss/boards/${board.id}?after=${encodeURIComponent(bad)}`]) {
+        const res = await get(teacher, url);
+        expect(res.statusCode, `${bad}: ${res.body}`).toBe(422);
+        expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'after' });
+      }
+    for (const bad of ['2147483648', '0', 'x', '1-2', '99999999999']) {
+      const res = await get(teacher, `/api/portal/discuss/threads/${th}?after=${bad}`);
+      expect(res.statusCode, `${bad}: ${res.body}`).toBe(422);
+      expect(res.json<Err>().error.details?.[0]).toMatchObject({ field: 'after' });
+    }
+    const az = await get(teacher, `/api/portal/discuss/threads/${th}?after=x`, 'az');
+    expect(az.json<Err>().error.details?.[0]?.message).toBe('after: bu siyahıda belə yer yoxdur');
+    // Page sizes are bounded: refused by the schema, the field named.
+    for (const url of [
+      `/api/portal/discuss/threads/${th}?limit=0`,
+      `/api/portal/discuss/threads/${th}?limit=101`,
+      `/api/portal/discuss/threads/${th}?limit=x`,
+      `/api/portal/discuss/boards/${board.id}?limit=51`,
+    ]) {
+      const res = await get(teacher, url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.body).toMatch(/limit/);
+    }
+  });
+
+  it('lets an author change their post within a day, screened again, the text before kept for moderators', async () => {
+    for (const [word, action] of [
+      ['qadağaedit', 'block'],
+      ['tutedit', 'hold'],
+      ['ulduzedit', 'censor'],
+    ])
+      expect((await post(bureau, '/api/portal/moderation/words', { word, action })).statusCode).toBe(200);
+    const board = await schoolBoard(older, 'students');
+    // `older` was trusted above: their posts go up at once.
+    const w = await open(older, board.id, 'Köhnə başlıq', 'Köhnə mətn');
+    expect(w.status).toBe('published');
+    const url = `/api/portal/discuss/posts/${w.postId}`;
+    const before = (await thread(older, w.threadId)).posts[0]!;
+    expect(before).toMatchObject({ editable: true, editedAt: null });
+    expect((await thread(young, w.threadId)).posts[0]!.editable).toBe(false);
+    // Someone else may not; a stale version is refused with both versions.
+    expect((await put(young, url, { body: 'Mənim', version: before.version })).statusCode).toBe(403);
+    const stale = await put(older, url, { body: 'Yeni', version: before.version + 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<Err>().error.code).toBe('stale_version');
+    // A blocked word refuses it, the field named; a censored one is starred.
+    const blocked = await put(older, url, { body: 'bu qadağaedit', version: before.version });
+    expect(blocked.statusCode).toBe(422);
+    expect(blocked.json<Err>().error.details?.[0]).toMatchObject({ field: 'body', reason: 'blocked_word' });
+    const ok = await put(older, url, {
+      title: 'Yeni başlıq',
+      body: 'Yeni ulduzedit mətn',
+      version: before.version,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ status: 'published', version: before.version + 1 });
+    const after = await thread(young, w.threadId);
+    expect(after.title).toBe('Yeni başlıq');
+    expect(after.posts[0]).toMatchObject({ body: 'Yeni ■■■ mətn' });
+    expect(after.posts[0]!.editedAt).not.toBeNull();
+    // Moderators read the text before; no one else does.
+    const revs = await get(director, `/api/portal/moderation/posts/${w.postId}/revisions`);
+    expect(revs.statusCode, revs.body).toBe(200);
+    expect(revs.json()).toMatchObject({
+      body: 'Yeni ■■■ mətn',
+      items: [{ version: before.version, title: 'Köhnə başlıq', body: 'Köhnə mətn', status: 'published' }],
+    });
+    expect((await get(older, `/api/portal/moderation/posts/${w.postId}/revisions`)).statusCode).toBe(403);
+    expect((await get(otherDirector, `/api/portal/moderation/posts/${w.postId}/revisions`)).statusCode).toBe(
+      403,
+    );
+    const audits = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, 'portal_post'), eq(auditLog.entityId, String(w.postId))));
+    expect(audits.map((a) => a.action)).toContain('edit');
+    // A word that holds sends it back to the queue; readers no longer see it, its author does, marked.
+    const held = await put(older, url, { body: 'indi tutedit', version: before.version + 1 });
+    expect(held.json()).toMatchObject({ status: 'held', reasons: ['word_hold'] });
+    expect(await threadPosts(young, w.threadId)).toBeNull();
+    expect((await thread(older, w.threadId)).posts[0]).toMatchObject({ status: 'held', editable: true });
+    expect((await queue(director, '?limit=100')).items.map((i) => i.postId)).toContain(w.postId);
+    // A thread whose first post waits takes no replies.
+    const reply = await post(older, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'x' });
+    expect(reply.statusCode).toBe(409);
+    // A reply has no title. After a day a shown post stays as it is; a waiting one may still be changed.
+    const w2 = await open(older, board.id, 'Dünən', 'Dünənki mətn');
+    const r2 = await post(older, `/api/portal/discuss/threads/${w2.threadId}/posts`, { body: 'Cavab' });
+    const replyId = r2.json<Written>().postId;
+    const titled = await put(older, `/api/portal/discuss/posts/${replyId}`, {
+      title: 'T',
+      body: 'y',
+      version: 1,
+    });
+    expect(titled.statusCode).toBe(422);
+    expect(titled.json<Err>().error.details?.[0]).toMatchObject({ field: 'title', reason: 'opening_only' });
+    await t.database.db
+      .update(postTable)
+      .set({ createdAt: sql`now() - interval '25 hours'` })
+      .where(eq(postTable.threadId, w2.threadId));
+    const late = await put(older, `/api/portal/discuss/posts/${w2.postId}`, { body: 'gec', version: 1 });
+    expect(late.statusCode).toBe(409);
+    expect(late.json<Err>().error.code).toBe('portal.discuss.edit_closed');
+    expect((await thread(older, w2.threadId)).posts[0]!.editable).toBe(false);
+    await t.database.db
+      .update(postTable)
+      .set({ createdAt: sql`now() - interval '25 hours'` })
+      .where(eq(postTable.id, w.postId));
+    expect((await put(older, url, { body: 'hələ gözləyir', version: before.version + 2 })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('sends an approved post of a pupil under 13 back to the moderators when it is changed', async () => {
+    const board = await schoolBoard(young, 'students');
+    const w = await open(young, board.id, 'Kiçik', 'Salam');
+    expect((await decide(director, w.postId, 'approve')).statusCode).toBe(200);
+    const p = (await thread(young, w.threadId)).posts[0]!;
+    expect(p.status).toBe('published');
+    const res = await put(young, `/api/portal/discuss/posts/${w.postId}`, {
+      body: 'Salam, dəyişdim',
+      version: p.version,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'held', reasons: ['young'] });
+    expect(await threadPosts(older, w.threadId)).toBeNull();
+  });
+
+  it('takes one of an edit and a decision at the same moment; the other is told it is stale', async () => {
+    const board = await schoolBoard(young, 'students');
+    for (let round = 0; round < 3; round++) {
+      const w = await open(young, board.id, `Yarış ${round}`, 'Birinci mətn');
+      const item = (await queue(director, '?limit=100')).items.find((i) => i.postId === w.postId)!;
+      const results = await Promise.all([
+        put(young, `/api/portal/discuss/posts/${w.postId}`, { body: 'İkinci mətn', version: item.version }),
+        post(director, `/api/portal/moderation/posts/${w.postId}`, {
+          action: 'approve',
+          reason: '',
+          version: item.version,
+        }),
+      ]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      const [edit, approve] = results;
+      const [row] = await t.database.db.select().from(postTable).where(eq(postTable.id, w.postId));
+      const revs = await store.revisionsOf(t.database.db, w.postId);
+      if (edit.statusCode === 200) {
+        // The edit won: the moderator approved nothing; the new text waits.
+        expect(row).toMatchObject({ status: 'held', body: 'İkinci mətn', version: item.version + 1 });
+        expect(revs).toHaveLength(1);
+      } else {
+        // The decision won: what was approved is the text the moderator read.
+        expect(approve.statusCode).toBe(200);
+        expect(row).toMatchObject({ status: 'published', body: 'Birinci mətn' });
+        expect(revs).toHaveLength(0);
+      }
+    }
+  });
+
+  it('treats changed text as inert plain text, like new text', async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Təmiz', 'Təmiz mətn');
+    const p = (await thread(older, w.threadId)).posts[0]!;
+    const res = await put(older, `/api/portal/discuss/posts/${w.postId}`, {
+      title: '<img src=x onerror=alert(1)>',
+      body: '<script>alert(1)</script>',
+      version: p.version,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const read = await get(young, `/api/portal/discuss/threads/${w.threadId}`);
+    expect(read.headers['content-type']).toMatch(/^application\/json/);
+    const out = read.json<{ title: string; posts: { body: string }[] }>();
+    expect(out.title).toBe('<img src=x onerror=alert(1)>');
+    expect(out.posts[0]!.body).toBe('<script>alert(1)</script>');
+  });
+
+  it("tells a thread's author of replies and an author of the decision on their waiting post", async () => {
+    const board = await schoolBoard(older, 'students');
+    const w = await open(older, board.id, 'Bildiriş', 'Kim gəlir?');
+    expect(w.status).toBe('published');
+    const count = async (s: Session, kind: string) =>
+      (await mineOf(s)).filter((n) => n.kind === kind && n.params.threadId === w.threadId);
+    // Their own reply tells them nothing.
+    await post(older, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Mən' });
+    expect(await count(older, 'portal_reply')).toHaveLength(0);
+    // A held reply tells no one until it is approved; then the thread's author and the reply's author hear.
+    const held = (
+      await post(young, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Gizli cavab mətni' })
+    ).json<Written>();
+    expect(held.status).toBe('held');
+    expect(await count(older, 'portal_reply')).toHaveLength(0);
+    expect((await decide(director, held.postId, 'approve')).statusCode).toBe(200);
+    const told = await count(older, 'portal_reply');
+    expect(told).toHaveLength(1);
+    expect(told[0]!.params).toMatchObject({ threadId: w.threadId, postId: held.postId, title: 'Bildiriş' });
+    // In the reader's language (Azerbaijani by default), never with the reply's text.
+    expect(told[0]!.text).toBe('“Bildiriş” mövzunuzda yeni cavab var.');
+    expect(told[0]!.text).not.toMatch(/Gizli/);
+    expect((await count(young, 'portal_post_approved'))[0]?.text).toBe(
+      translate('az', 'notification.portal_post_approved', { title: 'Bildiriş' }),
+    );
+    // A reply shown at once (a moderator's) tells the thread's author at once.
+    await post(director, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Müdir' });
+    expect(await count(older, 'portal_reply')).toHaveLength(2);
+    // A rejected post: its author hears why; the thread's author hears nothing, and its text is nowhere.
+    const bad = (
+      await post(young, `/api/portal/discuss/threads/${w.threadId}/posts`, { body: 'Gizli pis mətn' })
+    ).json<Written>();
+    expect((await decide(director, bad.postId, 'reject', 'Mövzudan kənar')).statusCode).toBe(200);
+    const rejected = await count(young, 'portal_post_rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.text).toBe('“Bildiriş” mövzusundakı yazınız təsdiqlənmədi: Mövzudan kənar');
+    expect(await count(older, 'portal_reply')).toHaveLength(2);
+    for (const n of await mineOf(older)) expect(n.text).not.toMatch(/Gizli/);
+    // The author still finds their rejected post in the thread, marked; others do not.
+    const mine = (await thread(young, w.threadId)).posts.find((p) => p.id === bad.postId);
+    expect(mine).toMatchObject({ status: 'rejected', editable: false });
+    expect((await thread(pupils[0]!, w.threadId)).posts.map((p) => p.id)).not.toContain(bad.postId);
+    // In three languages.
+    const params = { title: 'T', reason: 'R' };
+    expect(translate('en', 'notification.portal_post_rejected', params)).toBe(
+      'Your post in “T” was not approved: R',
+    );
+    expect(translate('ru', 'notification.portal_post_rejected', params)).toBe(
+      'Ваше сообщение в теме «T» не одобрено: R',
+    );
+    expect(translate('en', 'notification.portal_reply', params)).toBe('New reply in your thread “T”.');
+    expect(translate('ru', 'notification.portal_reply', params)).toBe('Новый ответ в вашей теме «T».');
   });
 });

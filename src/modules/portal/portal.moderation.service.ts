@@ -7,7 +7,14 @@ import { staleVersion } from '@/server/versions';
 import { audit, type ChangeContext } from '@/modules/identity/identity.service';
 import { placeNames } from '@/modules/portal/portal.place';
 import * as store from '@/modules/portal/portal.discuss.store';
-import { moderates, shortName, viewerOf, type Viewer } from '@/modules/portal/portal.discuss.service';
+import {
+  moderates,
+  notifyReply,
+  shortName,
+  viewerOf,
+  type Viewer,
+} from '@/modules/portal/portal.discuss.service';
+import { notify } from '@/modules/notifications/notifications.service';
 import { wordKey } from '@/modules/portal/portal.discuss.words';
 import type { PostStatus, WordAction } from '@/modules/portal/portal.discuss.tables';
 import '@/modules/portal/portal.discuss.messages';
@@ -74,6 +81,7 @@ export async function moderationQueue(
       flagCount: r.post.flagCount,
       flagReasons: r.flagReasons ?? [],
       queuedAt: r.post.queuedAt.toISOString(),
+      editedAt: r.post.editedAt?.toISOString() ?? null,
     })),
     next: rows.length === limit && last ? `${last.post.queuedAt.getTime()}-${last.post.id}` : null,
   };
@@ -133,7 +141,18 @@ export async function decide(
       body.version,
     );
     if (!after) throw staleVersion(body, current);
-    if (d.to === 'published' && p.status === 'held') await store.touchThread(tx, p.threadId, now());
+    if (p.status === 'held' && (d.to === 'published' || d.to === 'rejected') && p.authorId !== null) {
+      // The author hears of the decision on their waiting post (only they and moderators saw its text); a
+      // reply now shown is news to the thread's author.
+      const thread = (await store.findThread(tx, p.threadId))!.thread;
+      const about = { threadId: p.threadId, postId, title: thread.title };
+      if (d.to === 'published') await notify(tx, [p.authorId], 'portal_post_approved', about);
+      else await notify(tx, [p.authorId], 'portal_post_rejected', { ...about, reason });
+    }
+    if (d.to === 'published' && p.status === 'held') {
+      await store.touchThread(tx, p.threadId, now());
+      await notifyReply(tx, p.threadId, p);
+    }
     await audit(tx, ctx, {
       action: body.action,
       entity: 'portal_post',
@@ -143,6 +162,31 @@ export async function decide(
     });
     return { postId, version: after.version, status: after.status };
   });
+}
+
+/**
+ * A post's earlier texts (before each of its author's edits), newest first, for a moderator of its board: what
+ * readers may have seen before, or what a held post said when it was written.
+ */
+export async function revisions(db: Db, actor: Actor, postId: number) {
+  const v = await viewerOf(db, actor);
+  const found = await store.findPost(db, postId);
+  if (!found) throw notFound('post');
+  if (!moderates(v, found.board)) throw forbidden();
+  const rows = await store.revisionsOf(db, postId);
+  return {
+    postId,
+    body: found.post.body,
+    version: found.post.version,
+    items: rows.map((r) => ({
+      version: r.revision.version,
+      title: r.revision.title,
+      body: r.revision.body,
+      status: r.revision.status,
+      editor: r.editorName ? (found.post.authorPupil ? shortName(r.editorName) : r.editorName) : '—',
+      replacedAt: r.revision.createdAt.toISOString(),
+    })),
+  };
 }
 
 // Watched words -------------------------------------------------------------------------------------------

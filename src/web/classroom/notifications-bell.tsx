@@ -10,9 +10,13 @@ import './classroom.css';
 
 type Notifications = Static<typeof NotificationList>;
 
-/** Where a notification leads, if anywhere: an assignment's page. */
+/** Where a notification leads, if anywhere: an assignment's page, a discussion thread. */
 const linkOf = (n: Notifications['items'][number]) =>
-  typeof n.params.assignmentId === 'number' ? `/assignments/${n.params.assignmentId}` : null;
+  typeof n.params.assignmentId === 'number'
+    ? `/assignments/${n.params.assignmentId}`
+    : typeof n.params.threadId === 'number'
+      ? `/portal/discuss/threads/${n.params.threadId}`
+      : null;
 
 /**
  * The bell in the header: the unread count (checked every minute), and on opening, the caller's notifications

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '@/web/api';
+import { api, ApiError } from '@/web/api';
 import { useFormat } from '@/web/format';
 import { Link } from '@/web/router';
 import { Page } from '@/web/components/page';
@@ -27,15 +27,19 @@ interface ThreadCard {
   status: string;
   replies: number;
   lastPostAt: string;
+  edited: boolean;
 }
 interface PostRecord {
   id: number;
   version: number;
   author: string;
   mine: boolean;
+  opening: boolean;
   body: string;
   status: string;
   createdAt: string;
+  editedAt: string | null;
+  editable: boolean;
   reactions: Record<string, number>;
   myReactions: string[];
   flagged: boolean;
@@ -45,7 +49,14 @@ interface ThreadRecord {
   title: string;
   board: BoardRecord;
   moderator: boolean;
+  open: boolean;
   posts: PostRecord[];
+  next: string | null;
+}
+interface BoardPageRecord {
+  board: BoardRecord;
+  threads: ThreadCard[];
+  next: string | null;
 }
 interface Written {
   threadId: number;
@@ -110,10 +121,16 @@ export function DiscussBoardPage({ id }: { id: number }) {
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const board = useQuery({
+  // Latest activity first, a page at a time ("Older threads"): keyset paged by the server's cursor.
+  const board = useInfiniteQuery({
     queryKey: ['portal', 'discuss', 'board', id],
-    queryFn: ({ signal }) =>
-      api<{ board: BoardRecord; threads: ThreadCard[] }>(`/portal/discuss/boards/${id}`, { signal }),
+    queryFn: ({ signal, pageParam }) =>
+      api<BoardPageRecord>(
+        `/portal/discuss/boards/${id}${pageParam ? `?after=${encodeURIComponent(pageParam)}` : ''}`,
+        { signal },
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
   });
   const open = useMutation({
     mutationFn: () =>
@@ -125,21 +142,26 @@ export function DiscussBoardPage({ id }: { id: number }) {
       void client.invalidateQueries({ queryKey: ['portal', 'discuss', 'board', id] });
     },
   });
-  if (board.isError) return <ErrorBox error={board.error} onRetry={() => void board.refetch()} />;
-  if (!board.data) return <Loading />;
+  if (!board.data)
+    return board.isError ? (
+      <ErrorBox error={board.error} onRetry={() => void board.refetch()} />
+    ) : (
+      <Loading />
+    );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setNotice(null);
     open.mutate();
   };
+  const threads = board.data.pages.flatMap((p) => p.threads);
   return (
-    <Page title={boardName(board.data.board)}>
+    <Page title={boardName(board.data.pages[0]!.board)}>
       <p>
         <Link to="/portal/discuss">{t('portalDiscuss.allBoards')}</Link>
       </p>
-      {board.data.threads.length ? (
+      {threads.length ? (
         <ul className="portal-list">
-          {board.data.threads.map((th) => (
+          {threads.map((th) => (
             <li key={th.id} className="portal-card">
               <h2 className="portal-thread-title">
                 <Link to={`/portal/discuss/threads/${th.id}`}>{th.title}</Link>
@@ -154,6 +176,17 @@ export function DiscussBoardPage({ id }: { id: number }) {
       ) : (
         <p>{t('portalDiscuss.noThreads')}</p>
       )}
+      {board.isError ? <ErrorBox error={board.error} /> : null}
+      {board.hasNextPage ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={board.isFetchingNextPage}
+          onClick={() => void board.fetchNextPage()}
+        >
+          {t('portalDiscuss2.olderThreads')}
+        </button>
+      ) : null}
       <form className="portal-form" onSubmit={submit}>
         <h2>{t('portalDiscuss.newThread')}</h2>
         <label>
@@ -184,10 +217,87 @@ export function DiscussBoardPage({ id }: { id: number }) {
   );
 }
 
-function PostItem({ post, threadId }: { post: PostRecord; threadId: number }) {
+/**
+ * The author's form to change their post (and the thread's title, for its first post), from the version read.
+ * A change saved over someone else's (another tab, a moderator's decision) is refused and said so.
+ */
+function EditForm({
+  post,
+  title,
+  onDone,
+}: {
+  post: PostRecord;
+  title: string | null;
+  onDone: (notice: string) => void;
+}) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [body, setBody] = useState(post.body);
+  const [newTitle, setNewTitle] = useState(title ?? '');
+  const save = useMutation({
+    mutationFn: () =>
+      api<{ status: string }>(`/portal/discuss/posts/${post.id}`, {
+        method: 'PUT',
+        body: { body, version: post.version, ...(title !== null ? { title: newTitle } : {}) },
+      }),
+    onSuccess: (w) => {
+      onDone(w.status === 'held' ? t('portalDiscuss2.savedHeld') : t('portalDiscuss2.saved'));
+      void client.invalidateQueries({ queryKey: ['portal', 'discuss'] });
+    },
+  });
+  const stale = save.error instanceof ApiError && save.error.code === 'stale_version';
+  return (
+    <form
+      className="portal-form"
+      aria-label={t('portalDiscuss2.editPost')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      {title !== null ? (
+        <label>
+          {t('portalDiscuss.threadTitle')}
+          <input value={newTitle} maxLength={200} required onChange={(e) => setNewTitle(e.target.value)} />
+        </label>
+      ) : null}
+      <label>
+        {t('portalDiscuss.text')}
+        <textarea value={body} maxLength={5000} rows={4} required onChange={(e) => setBody(e.target.value)} />
+      </label>
+      <p className="portal-meta">{t('portalDiscuss2.editWindow')}</p>
+      {stale ? (
+        <div className="error" role="alert">
+          <p>{t('portalDiscuss2.stale')}</p>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void client.invalidateQueries({ queryKey: ['portal', 'discuss'] })}
+          >
+            {t('portalDiscuss2.reload')}
+          </button>
+        </div>
+      ) : save.isError ? (
+        <ErrorBox error={save.error} />
+      ) : null}
+      <div className="portal-actions">
+        <button type="submit" disabled={save.isPending}>
+          {t('portalDiscuss2.save')}
+        </button>
+        <button type="button" className="secondary" onClick={() => onDone('')}>
+          {t('portalDiscuss2.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function PostItem({ post, threadId, title }: { post: PostRecord; threadId: number; title: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const client = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState('');
   const [flagging, setFlagging] = useState(false);
   const [reason, setReason] = useState<(typeof FLAG_REASONS)[number]>('inappropriate');
   const refresh = () =>
@@ -210,9 +320,48 @@ function PostItem({ post, threadId }: { post: PostRecord; threadId: number }) {
   return (
     <li className="portal-card portal-post" data-post={post.id}>
       <p className="portal-meta">
-        {post.author} · {f.dateTime(post.createdAt)} <StatusBadge status={post.status} />
+        {post.author} · {f.dateTime(post.createdAt)}
+        {post.editedAt ? (
+          <>
+            {' · '}
+            <span className="portal-edited" title={f.dateTime(post.editedAt)}>
+              {t('portalDiscuss2.edited')}
+            </span>
+          </>
+        ) : null}{' '}
+        <StatusBadge status={post.status} />
       </p>
-      <p className="portal-post-body">{post.body}</p>
+      {editing ? (
+        <EditForm
+          post={post}
+          title={post.opening ? title : null}
+          onDone={(n) => {
+            setEditing(false);
+            setNotice(n);
+          }}
+        />
+      ) : (
+        <p className="portal-post-body">{post.body}</p>
+      )}
+      {notice ? (
+        <p role="status" className="portal-notice">
+          {notice}
+        </p>
+      ) : null}
+      {post.editable && !editing ? (
+        <div className="portal-actions">
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setNotice('');
+              setEditing(true);
+            }}
+          >
+            {t('portalDiscuss2.edit')}
+          </button>
+        </div>
+      ) : null}
       {published ? (
         <div className="portal-actions">
           {REACTIONS.map((kind) => (
@@ -271,9 +420,16 @@ export function DiscussThreadPage({ id }: { id: number }) {
   const client = useQueryClient();
   const [body, setBody] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const thread = useQuery({
+  // Oldest first, a page at a time ("More replies").
+  const thread = useInfiniteQuery({
     queryKey: ['portal', 'discuss', 'thread', id],
-    queryFn: ({ signal }) => api<ThreadRecord>(`/portal/discuss/threads/${id}`, { signal }),
+    queryFn: ({ signal, pageParam }) =>
+      api<ThreadRecord>(
+        `/portal/discuss/threads/${id}${pageParam ? `?after=${encodeURIComponent(pageParam)}` : ''}`,
+        { signal },
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next ?? undefined,
   });
   const reply = useMutation({
     mutationFn: () => api<Written>(`/portal/discuss/threads/${id}/posts`, { method: 'POST', body: { body } }),
@@ -283,20 +439,36 @@ export function DiscussThreadPage({ id }: { id: number }) {
       void client.invalidateQueries({ queryKey: ['portal', 'discuss', 'thread', id] });
     },
   });
-  if (thread.isError) return <ErrorBox error={thread.error} onRetry={() => void thread.refetch()} />;
-  if (!thread.data) return <Loading />;
-  const th = thread.data;
-  const open = th.posts[0]?.status === 'published';
+  if (!thread.data)
+    return thread.isError ? (
+      <ErrorBox error={thread.error} onRetry={() => void thread.refetch()} />
+    ) : (
+      <Loading />
+    );
+  const th = thread.data.pages[0]!;
+  const posts = thread.data.pages.flatMap((p) => p.posts);
+  const open = th.open;
   return (
     <Page title={th.title}>
       <p>
         <Link to={`/portal/discuss/boards/${th.board.id}`}>{boardName(th.board)}</Link>
       </p>
       <ul className="portal-list">
-        {th.posts.map((p) => (
-          <PostItem key={p.id} post={p} threadId={id} />
+        {posts.map((p) => (
+          <PostItem key={p.id} post={p} threadId={id} title={th.title} />
         ))}
       </ul>
+      {thread.isError ? <ErrorBox error={thread.error} /> : null}
+      {thread.hasNextPage ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={thread.isFetchingNextPage}
+          onClick={() => void thread.fetchNextPage()}
+        >
+          {t('portalDiscuss2.moreReplies')}
+        </button>
+      ) : null}
       {open ? (
         <form
           className="portal-form"

@@ -33,6 +33,49 @@ interface QueueItem {
   flagCount: number;
   flagReasons: string[];
   queuedAt: string;
+  editedAt: string | null;
+}
+
+interface RevisionList {
+  items: {
+    version: number;
+    title: string | null;
+    body: string;
+    status: string;
+    editor: string;
+    replacedAt: string;
+  }[];
+}
+
+/** A post's earlier texts, read when the moderator opens them. */
+function Revisions({ postId }: { postId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const [open, setOpen] = useState(false);
+  const list = useQuery({
+    queryKey: ['portal', 'moderation', 'revisions', postId],
+    queryFn: ({ signal }) => api<RevisionList>(`/portal/moderation/posts/${postId}/revisions`, { signal }),
+    enabled: open,
+  });
+  return (
+    <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>{t('portalDiscuss2.earlier')}</summary>
+      {list.isError ? <ErrorBox error={list.error} /> : null}
+      {open && list.isPending ? <Loading /> : null}
+      {list.data && list.data.items.length === 0 ? <p>{t('portalDiscuss2.noEarlier')}</p> : null}
+      <ul className="portal-list">
+        {list.data?.items.map((r) => (
+          <li key={r.version}>
+            <p className="portal-meta">
+              {t('portalDiscuss2.version', { n: r.version, when: f.dateTime(r.replacedAt) })}
+            </p>
+            {r.title !== null ? <p className="portal-thread-title">{r.title}</p> : null}
+            <p className="portal-post-body">{r.body}</p>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }
 
 const ACTIONS: Record<string, ('approve' | 'reject' | 'restore' | 'remove')[]> = {
@@ -70,6 +113,14 @@ function QueueEntry({ item }: { item: QueueItem }) {
         {item.pupil ? ` · ${t('portalDiscuss.pupil')}` : ''}
       </p>
       <p className="portal-post-body">{item.body}</p>
+      {item.editedAt ? (
+        <>
+          <p className="portal-meta">
+            {t('portalDiscuss2.edited')} · {f.dateTime(item.editedAt)}
+          </p>
+          <Revisions postId={item.postId} />
+        </>
+      ) : null}
       <p className="portal-meta">
         {t('portalDiscuss.why')}: {item.reasons.map((r) => t(`portalDiscuss.reasons.${r}`)).join(', ')}
         {item.flagCount
