@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '@/web/api';
@@ -232,6 +232,7 @@ function EditForm({
 }) {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const id = useId();
   const [body, setBody] = useState(post.body);
   const [newTitle, setNewTitle] = useState(title ?? '');
   const save = useMutation({
@@ -256,16 +257,31 @@ function EditForm({
       }}
     >
       {title !== null ? (
-        <label>
-          {t('portalDiscuss.threadTitle')}
-          <input value={newTitle} maxLength={200} required onChange={(e) => setNewTitle(e.target.value)} />
-        </label>
+        <>
+          <label htmlFor={`${id}-title`}>{t('portalDiscuss.threadTitle')}</label>
+          <input
+            id={`${id}-title`}
+            value={newTitle}
+            maxLength={200}
+            required
+            onChange={(e) => setNewTitle(e.target.value)}
+          />
+        </>
       ) : null}
-      <label>
-        {t('portalDiscuss.text')}
-        <textarea value={body} maxLength={5000} rows={4} required onChange={(e) => setBody(e.target.value)} />
-      </label>
-      <p className="portal-meta">{t('portalDiscuss2.editWindow')}</p>
+      {/* Labels by id: a label around a text box would give the box its own text as part of its name. */}
+      <label htmlFor={`${id}-body`}>{t('portalDiscuss.text')}</label>
+      <textarea
+        id={`${id}-body`}
+        value={body}
+        maxLength={5000}
+        rows={4}
+        required
+        aria-describedby={`${id}-window`}
+        onChange={(e) => setBody(e.target.value)}
+      />
+      <p className="portal-meta" id={`${id}-window`}>
+        {t('portalDiscuss2.editWindow')}
+      </p>
       {stale ? (
         <div className="error" role="alert">
           <p>{t('portalDiscuss2.stale')}</p>
