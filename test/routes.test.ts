@@ -2617,7 +2617,7 @@ const POLICY: Record<string, Rule> = {
   'GET /api/safety/node/state': { who: 'anyone', call: (w) => ({ headers: nodeAuth(w) }) },
   'GET /api/safety/node/zones/:name': {
     who: 'anyone',
-    call: (w) => ({ params: { name: 'bypass' }, headers: nodeAuth(w) }),
+    call: (w) => ({ params: { name: 'local-zones' }, headers: nodeAuth(w) }),
   },
   'POST /api/safety/node/applied': {
     who: 'anyone',
@@ -2636,6 +2636,12 @@ const POLICY: Record<string, Rule> = {
   'GET /portal/news/:id': { who: 'anyone', call: (w) => ({ params: { id: w.portal!.news.bureau! } }) },
   'GET /portal/events': { who: 'anyone', call: (w) => ({ query: { area: String(w.areaId) } }) },
   'GET /portal/events/:id': { who: 'anyone', call: (w) => ({ params: { id: w.portal!.openEventId } }) },
+  'GET /portal/safety': { who: 'anyone' },
+  'GET /portal/safety/courses/:id': {
+    who: 'anyone',
+    call: (w) => ({ params: { id: String(w.portalCourses!.courseId) } }),
+  },
+  'GET /portal/safer-internet-day': { who: 'anyone' },
   // The public face for search engines.
   // Content filter, logs: resolver nodes with their token; each walk's batch of counts is a new one.
   'GET /api/safety/node/log-setup': {
